@@ -1,0 +1,128 @@
+package app
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Vendor names the platform a source speaks to.
+type Vendor string
+
+const (
+	VendorEnneo    Vendor = "enneo"
+	VendorProsumer Vendor = "prosumer"
+	VendorOtark    Vendor = "otark"
+	VendorEpilot   Vendor = "epilot"
+	VendorPodero   Vendor = "podero"
+)
+
+// Kind is what sort of agreement a contract is, across vendors.
+type Kind string
+
+const (
+	KindRetail      Kind = "retail"      // a household or business supply contract (enneo, epilot)
+	KindEnergy      Kind = "energy"      // a prosumer energy contract
+	KindService     Kind = "service"     // a prosumer service contract
+	KindFlexibility Kind = "flexibility" // a prosumer flexibility contract
+	KindPPA         Kind = "ppa"         // a power purchase agreement (otark)
+	KindDayAhead    Kind = "day_ahead"   // a day-ahead trade (otark)
+	KindIntraday    Kind = "intraday"    // an intraday trade (otark)
+	KindPartner     Kind = "partner"     // a partner energy contract (Podero)
+)
+
+// Kinds lists every kind in the order views offer them.
+var Kinds = []Kind{KindRetail, KindEnergy, KindService, KindFlexibility, KindPPA, KindDayAhead, KindIntraday, KindPartner}
+
+// Commodity is what is delivered.
+type Commodity string
+
+const (
+	CommodityElectricity Commodity = "electricity"
+	CommodityGas         Commodity = "gas"
+	CommodityWater       Commodity = "water"
+	CommodityHeat        Commodity = "heat"
+	CommodityUnknown     Commodity = ""
+)
+
+// Commodities lists the commodities views offer as filters.
+var Commodities = []Commodity{CommodityElectricity, CommodityGas, CommodityWater, CommodityHeat}
+
+// Contract is one vendor's contract, normalised. Optional values are nil or
+// the zero time when the vendor did not send them.
+type Contract struct {
+	// ID is the cache's own id, set by the store; 0 before the contract is stored.
+	ID int64
+	// Source is the name of the configured source it was synced from.
+	Source     string
+	Vendor     Vendor
+	ExternalID string // the vendor's id for the contract
+	Kind       Kind
+	Commodity  Commodity
+	Status     string // the vendor's status word, lower case
+
+	Customer Customer
+	Name     string // a display name: product and customer, or the vendor's own name
+	Product  Product
+	Parties  Parties
+
+	ValidFrom   time.Time // UTC; zero when unknown
+	ValidTo     time.Time // UTC; zero when open-ended
+	SignedAt    time.Time
+	CancelledAt time.Time
+
+	Prices Prices
+	// AnnualConsumptionKWh is the vendor's yearly consumption estimate.
+	AnnualConsumptionKWh *Decimal
+	MeterID              string
+
+	// Raw is the vendor's JSON for this contract exactly as received.
+	Raw       json.RawMessage
+	FetchedAt time.Time // UTC
+}
+
+// Customer identifies the customer a contract belongs to within one source.
+type Customer struct {
+	ExternalID string
+	Name       string
+}
+
+// Product is the tariff or product a contract is on.
+type Product struct {
+	Name string
+	Code string
+}
+
+// Parties names who supplies and who buys, where the vendor says.
+type Parties struct {
+	Supplier     string // seller, supplier or grid operator for retail
+	SupplierCode string // EIC, BDEW or grid operator code
+	Buyer        string
+	BuyerCode    string
+	// GridOperator and GridOperatorCode name the network operator for retail supply.
+	GridOperator     string
+	GridOperatorCode string
+}
+
+// Prices carries a contract's prices with their units in their names. All
+// amounts are in Currency; prices are net unless the vendor says otherwise.
+type Prices struct {
+	Currency string // ISO 4217; "EUR" unless the vendor says otherwise
+	// BasePerYear is the fixed charge per year ("Grundpreis").
+	BasePerYear *Decimal
+	// WorkingPerKWh is the energy charge per kWh ("Arbeitspreis").
+	WorkingPerKWh *Decimal
+	// VATRate is a fraction: 0.19 for 19 %.
+	VATRate *Decimal
+}
+
+// ActiveOn reports whether the contract is in force on day (a UTC instant):
+// started on or before it and not ended before it.
+func (c Contract) ActiveOn(day time.Time) bool {
+	if !c.ValidFrom.IsZero() && c.ValidFrom.After(day) {
+		return false
+	}
+	return c.ValidTo.IsZero() || !c.ValidTo.Before(day)
+}
+
+// Ptr returns a pointer to d, for optional fields.
+func Ptr[T any](v T) *T { return &v }

@@ -1,0 +1,174 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Decimal is an exact fixed-point number with six fractional digits, stored as
+// the value times one million. Prices, rates and money sums use it so that no
+// report ever shows a sum computed in binary floating point; six digits keep
+// sub-cent precision for per-kWh prices (0.000001 EUR = 0.0001 ct), and an
+// int64 stays exact for sums up to about 9.2 trillion.
+type Decimal int64
+
+// DecimalScale is the number of units in 1.
+const DecimalScale = 1_000_000
+
+const decimalDigits = 6
+
+// ErrDecimalSyntax and ErrDecimalRange are returned by ParseDecimal.
+var (
+	ErrDecimalSyntax = errors.New("not a decimal number")
+	ErrDecimalRange  = errors.New("decimal out of range")
+)
+
+// DecimalFromInt returns n as a Decimal.
+func DecimalFromInt(n int64) Decimal { return Decimal(n * DecimalScale) }
+
+// ParseDecimal reads a plain or exponent-notation decimal literal exactly as
+// JSON or a vendor's decimal string spells it ("0.285", "-12", "1.5e-2"). Digits
+// beyond the sixth fractional place are rounded half away from zero. It never
+// goes through float64, so "0.1" is exactly one tenth.
+func ParseDecimal(s string) (Decimal, error) {
+	orig := s
+	if s == "" {
+		return 0, fmt.Errorf("%w: empty", ErrDecimalSyntax)
+	}
+	neg := false
+	switch s[0] {
+	case '-':
+		neg, s = true, s[1:]
+	case '+':
+		s = s[1:]
+	}
+	exp := 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil || e > 40 || e < -40 {
+			return 0, fmt.Errorf("%w: %q", ErrDecimalSyntax, orig)
+		}
+		exp, s = e, s[:i]
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	if intPart == "" && frac == "" {
+		return 0, fmt.Errorf("%w: %q", ErrDecimalSyntax, orig)
+	}
+	digits := intPart + frac
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%w: %q", ErrDecimalSyntax, orig)
+		}
+	}
+	// The value is digits × 10^(exp - len(frac)); we want it × 10^6.
+	shift := exp - len(frac) + decimalDigits
+	digits = strings.TrimLeft(digits, "0")
+	var roundUp bool
+	if shift < 0 {
+		cut := len(digits) + shift
+		if cut < 0 {
+			digits, roundUp = "", false
+		} else {
+			roundUp = cut < len(digits) && digits[cut] >= '5'
+			digits = digits[:cut]
+		}
+	} else {
+		digits += strings.Repeat("0", shift)
+	}
+	if digits == "" {
+		digits = "0"
+	}
+	if len(digits) > 19 {
+		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
+	}
+	u, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || u > math.MaxInt64-1 {
+		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
+	}
+	if roundUp {
+		u++
+	}
+	v := int64(u)
+	if neg {
+		v = -v
+	}
+	return Decimal(v), nil
+}
+
+// MustDecimal is ParseDecimal for constants in code and tests.
+func MustDecimal(s string) Decimal {
+	d, err := ParseDecimal(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// String gives the shortest exact form: "0.285", "149.88", "-3".
+func (d Decimal) String() string {
+	s := d.Fixed(decimalDigits)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// Fixed formats d with exactly places fractional digits (0..6), rounding half
+// away from zero: Fixed(2) of 149.885 is "149.89".
+func (d Decimal) Fixed(places int) string {
+	places = max(0, min(places, decimalDigits))
+	v := int64(d)
+	neg := v < 0
+	u := uint64(v)
+	if neg {
+		u = uint64(-v)
+	}
+	drop := uint64(1)
+	for range decimalDigits - places {
+		drop *= 10
+	}
+	u = (u + drop/2) / drop
+	s := strconv.FormatUint(u, 10)
+	if places > 0 {
+		if len(s) <= places {
+			s = strings.Repeat("0", places-len(s)+1) + s
+		}
+		s = s[:len(s)-places] + "." + s[len(s)-places:]
+	}
+	if neg && strings.Trim(s, "0.") != "" {
+		s = "-" + s
+	}
+	return s
+}
+
+// MulInt returns d × n exactly.
+func (d Decimal) MulInt(n int64) Decimal { return d * Decimal(n) }
+
+// Mul returns d × e rounded half away from zero to six places. The
+// intermediate product is split so that it does not overflow for any two
+// values whose product fits.
+func (d Decimal) Mul(e Decimal) Decimal {
+	a, b := int64(d), int64(e)
+	neg := (a < 0) != (b < 0)
+	if a < 0 {
+		a = -a
+	}
+	if b < 0 {
+		b = -b
+	}
+	// (ah·S + al)(b)/S = ah·b + al·b/S
+	ah, al := a/DecimalScale, a%DecimalScale
+	r := ah*b + (al*b+DecimalScale/2)/DecimalScale
+	if neg {
+		r = -r
+	}
+	return Decimal(r)
+}
+
+// Units returns the integer part, truncated toward zero, and the fraction in millionths.
+func (d Decimal) Units() (int64, int64) {
+	return int64(d) / DecimalScale, int64(d) % DecimalScale
+}

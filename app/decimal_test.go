@@ -1,0 +1,101 @@
+package app
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseDecimal(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Decimal
+	}{
+		{"0", 0},
+		{"0.1", 100_000},
+		{"0.285", 285_000},
+		{"149.88", 149_880_000},
+		{"-12", -12_000_000},
+		{"+3.5", 3_500_000},
+		{"1.5e-2", 15_000},
+		{"1E3", 1_000_000_000},
+		{"0.0000005", 1},   // rounds half away from zero
+		{"0.00000049", 0},  // rounds down
+		{"-0.0000005", -1}, // symmetric
+		{"109.21", 109_210_000},
+		{".5", 500_000},
+		{"7.", 7_000_000},
+		{"0.123456789", 123_457},
+	}
+	for _, tt := range tests {
+		got, err := ParseDecimal(tt.in)
+		if err != nil {
+			t.Errorf("ParseDecimal(%q): %v", tt.in, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("ParseDecimal(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseDecimalRejects(t *testing.T) {
+	for _, in := range []string{"", "-", ".", "abc", "1,5", "1.2.3", "1e", "0x10", "99999999999999999999", "1e99", "NaN"} {
+		_, err := ParseDecimal(in)
+		if err == nil {
+			t.Errorf("ParseDecimal(%q) succeeded, want error", in)
+		}
+		if !errors.Is(err, ErrDecimalSyntax) && !errors.Is(err, ErrDecimalRange) {
+			t.Errorf("ParseDecimal(%q) error %v is neither syntax nor range", in, err)
+		}
+	}
+}
+
+func TestDecimalFormat(t *testing.T) {
+	tests := []struct {
+		d      Decimal
+		places int
+		fixed  string
+		str    string
+	}{
+		{MustDecimal("149.885"), 2, "149.89", "149.885"},
+		{MustDecimal("0.285"), 2, "0.29", "0.285"},
+		{MustDecimal("-0.004"), 2, "0.00", "-0.004"},
+		{MustDecimal("-1.005"), 2, "-1.01", "-1.005"},
+		{MustDecimal("12"), 0, "12", "12"},
+		{MustDecimal("0.000001"), 6, "0.000001", "0.000001"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.Fixed(tt.places); got != tt.fixed {
+			t.Errorf("%d.Fixed(%d) = %q, want %q", tt.d, tt.places, got, tt.fixed)
+		}
+		if got := tt.d.String(); got != tt.str {
+			t.Errorf("%d.String() = %q, want %q", tt.d, got, tt.str)
+		}
+	}
+}
+
+func TestDecimalMul(t *testing.T) {
+	tests := []struct{ a, b, want string }{
+		{"0.285", "3477", "990.945"},
+		{"0.285", "100", "28.5"},
+		{"-2.5", "0.19", "-0.475"},
+		{"0.000001", "0.5", "0.000001"},
+		{"123456.789", "1000", "123456789"},
+	}
+	for _, tt := range tests {
+		if got := MustDecimal(tt.a).Mul(MustDecimal(tt.b)); got != MustDecimal(tt.want) {
+			t.Errorf("%s × %s = %s, want %s", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// A tenth added ten times is exactly one: the reason Decimal exists.
+func TestDecimalSumIsExact(t *testing.T) {
+	var sum Decimal
+	for range 10 {
+		sum += MustDecimal("0.1")
+	}
+	if sum != DecimalFromInt(1) {
+		t.Fatalf("sum = %s, want 1", sum)
+	}
+}

@@ -1,0 +1,27 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrNotFound is returned when a requested record is not in the cache.
+var ErrNotFound = errors.New("not found")
+
+// RecordError says what was wrong with one vendor record, so that a user can
+// find it: the source, the record's id at the vendor, and the field.
+type RecordError struct {
+	Source string // configured source name
+	Record string // e.g. "contract 746839"
+	Field  string // the vendor's field name; empty when the whole record failed
+	Err    error
+}
+
+func (e *RecordError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %s: %v", e.Source, e.Record, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: field %s: %v", e.Source, e.Record, e.Field, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }

@@ -1,0 +1,101 @@
+package app
+
+import "time"
+
+// ContractFilter selects and orders contracts for the portfolio and its export.
+// Zero fields do not filter.
+type ContractFilter struct {
+	Source    string
+	Vendor    Vendor
+	Kind      Kind
+	Commodity Commodity
+	Status    string
+	// ActiveOn keeps contracts in force at any moment of that calendar day:
+	// pass midnight in the customer's zone (its Location makes DST days 23 or
+	// 25 hours long). Zero: any.
+	ActiveOn time.Time
+	// Query is free text matched, case-insensitively, against ids, names,
+	// customer, product and meter.
+	Query string
+	Sort  ContractSort
+	Desc  bool
+	// Limit and Offset page the result; Limit 0 means the store's default.
+	Limit  int
+	Offset int
+}
+
+// ContractSort names a column to sort by.
+type ContractSort string
+
+const (
+	SortName       ContractSort = "name"
+	SortCustomer   ContractSort = "customer"
+	SortValidFrom  ContractSort = "valid_from"
+	SortValidTo    ContractSort = "valid_to"
+	SortWorking    ContractSort = "working_price"
+	SortBase       ContractSort = "base_price"
+	SortSource     ContractSort = "source"
+	SortStatus     ContractSort = "status"
+	SortExternalID ContractSort = "external_id"
+)
+
+// ContractSorts lists the accepted sort columns.
+var ContractSorts = []ContractSort{SortName, SortCustomer, SortValidFrom, SortValidTo, SortWorking, SortBase, SortSource, SortStatus, SortExternalID}
+
+// ContractPage is one page of a filtered portfolio.
+type ContractPage struct {
+	Contracts []Contract
+	Total     int // matching contracts over all pages
+	Limit     int
+	Offset    int
+}
+
+// FilterOptions are the values present in the cache, for filter drop-downs.
+type FilterOptions struct {
+	Sources  []string
+	Statuses []string
+}
+
+// RunStatus is the outcome of a sync run.
+type RunStatus string
+
+const (
+	RunRunning     RunStatus = "running"
+	RunOK          RunStatus = "ok"
+	RunPartial     RunStatus = "partial"     // finished, some records failed
+	RunFailed      RunStatus = "failed"      // the source could not be synced
+	RunInterrupted RunStatus = "interrupted" // the process ended before the run did
+)
+
+// SyncRun is one sync of one source.
+type SyncRun struct {
+	ID         int64
+	Source     string
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while running
+	Status     RunStatus
+	Fetched    int // records stored
+	Failed     int // records rejected
+	Error      string
+	// Problems lists up to a few record errors of the run, for the sync page.
+	Problems []string
+}
+
+// SourceStatus is what the sync page shows for one source.
+type SourceStatus struct {
+	Name      string
+	Vendor    Vendor
+	BaseURL   string
+	Contracts int
+	LastRun   *SyncRun // nil when never synced
+	// LastSuccess is when the source last finished a run that stored data (ok or partial).
+	LastSuccess time.Time
+}
+
+// Staleness is how old the source's data is at now; ok is false when never synced.
+func (s SourceStatus) Staleness(now time.Time) (age time.Duration, ok bool) {
+	if s.LastSuccess.IsZero() {
+		return 0, false
+	}
+	return now.Sub(s.LastSuccess), true
+}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+)
+
+// BenchmarkPortfolioPage times GET /contracts (the default first page of 50)
+// through the whole handler against a real store holding 5,000 contracts,
+// and reports the per-request median and 95th percentile.
+func BenchmarkPortfolioPage(b *testing.B) {
+	s := openStore(b)
+	cs := make([]app.Contract, 5000)
+	kinds := app.Kinds
+	for i := range cs {
+		cs[i] = app.Contract{
+			ExternalID: fmt.Sprintf("B%05d", i),
+			Kind:       kinds[i%len(kinds)],
+			Commodity:  app.Commodities[i%len(app.Commodities)],
+			Status:     []string{"active", "ended", "pending"}[i%3],
+			Customer:   app.Customer{ExternalID: fmt.Sprintf("K%04d", i%1200), Name: fmt.Sprintf("Kunde %04d GmbH", i%1200)},
+			Name:       fmt.Sprintf("Strom Business %d – Kunde %04d", i%24, i%1200),
+			Product:    app.Product{Name: fmt.Sprintf("Strom Business %d", i%24), Code: "SB"},
+			ValidFrom:  utcDay(2024, time.Month(1+i%12), 1),
+			ValidTo:    utcDay(2027, time.Month(1+i%12), 1),
+			Prices: app.Prices{Currency: "EUR", BasePerYear: app.Ptr(app.DecimalFromInt(int64(60 + i%200))),
+				WorkingPerKWh: app.Ptr(app.Decimal(200_000 + int64(i%150)*1000))},
+			AnnualConsumptionKWh: app.Ptr(app.DecimalFromInt(int64(1500 + i*7%90000))),
+			MeterID:              fmt.Sprintf("DE00012345678900000000000%08d", i),
+			Raw:                  []byte(fmt.Sprintf(`{"id":"B%05d","tariff":"SB","price":"0.2%03d"}`, i, i%1000)),
+		}
+	}
+	syncSource(b, s, srcEnneo, cs, nil, app.RunOK, "")
+	h := New(testOptions(s))
+
+	durations := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r := httptest.NewRequest(http.MethodGet, "/contracts", nil)
+		r.Host = "127.0.0.1:34115"
+		w := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		durations = append(durations, time.Since(start))
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(durations[len(durations)/2]), "p50-ms")
+	b.ReportMetric(ms(durations[min(len(durations)-1, len(durations)*95/100)]), "p95-ms")
+}

@@ -1,0 +1,300 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/a-h/templ"
+
+	"wattfolio/app"
+	"wattfolio/frontend/views"
+)
+
+// chrome is the shared page frame for r. A bad lang parameter is reported
+// through err but still yields a usable frame for the error page.
+func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav string) (views.Chrome, error) {
+	lang, err := language(w, r)
+	return views.Chrome{
+		Title: title,
+		Nav:   nav,
+		Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+		Path:  r.URL.Path,
+		Query: r.URL.Query(),
+	}, err
+}
+
+func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
+	c, err := h.chrome(w, r, "Portfolio", "portfolio")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q, err := parseQuery(r.URL.Query(), h.o.Location)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	page, err := h.o.Contracts.ListContracts(ctx, q.filter)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("list contracts: %w", err))
+		return
+	}
+	if len(page.Contracts) == 0 && q.filter.Offset > 0 {
+		// Past the last page the store cannot count; ask for the first row
+		// to tell "no such page" from "no matches".
+		first := q.filter
+		first.Offset, first.Limit = 0, 1
+		p1, err := h.o.Contracts.ListContracts(ctx, first)
+		if err != nil {
+			h.fail(w, r, fmt.Errorf("list contracts: %w", err))
+			return
+		}
+		page.Total = max(page.Total, p1.Total)
+	}
+	opts, err := h.o.Contracts.FilterOptions(ctx)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("filter options: %w", err))
+		return
+	}
+	pages := max(1, (page.Total+q.form.Per-1)/q.form.Per)
+	m := views.Portfolio{
+		Chrome:     c,
+		Filter:     q.form,
+		Options:    opts,
+		Page:       page,
+		PageNo:     q.page,
+		Pages:      pages,
+		PerChoices: perChoices,
+		DefaultPer: defaultPer,
+		Empty:      page.Total == 0 && !q.form.Narrowed() && len(opts.Sources) == 0,
+		CanSync:    h.o.Syncer != nil,
+	}
+	// The store pages by our Limit/Offset; keep the page's own view of them
+	// consistent with what was asked even if the store leaves them unset.
+	m.Page.Offset, m.Page.Limit = q.filter.Offset, q.filter.Limit
+	h.render(w, r, http.StatusOK, views.PortfolioPage(m))
+}
+
+func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
+	c, err := h.chrome(w, r, "Contract", "portfolio")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	raw := r.PathValue("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		h.fail(w, r, badParam("id", clip(raw), "not a contract id"))
+		return
+	}
+	ct, err := h.o.Contracts.GetContract(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("get contract %d: %w", id, err))
+		return
+	}
+	c.Title = views.ContractTitle(ct)
+	m := views.Contract{Chrome: c, C: ct, Raw: prettyJSON(ct.Raw), BackURL: c.Link("/contracts", nil)}
+	if ref := r.Referer(); ref != "" {
+		// Back to the same filters when the user came from the portfolio.
+		if u, err := parseLocalURL(ref); err == nil && (u.Path == "/contracts" || u.Path == "/") {
+			m.BackURL = c.Link("/contracts", u.Query())
+		}
+	}
+	h.render(w, r, http.StatusOK, views.ContractPage(m))
+}
+
+// prettyJSON indents the vendor's JSON; what does not parse is shown as sent.
+func prettyJSON(raw []byte) string {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, raw, "", "  "); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+func (h *handler) syncPage(w http.ResponseWriter, r *http.Request) {
+	h.renderSync(w, r, "")
+}
+
+func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice string) {
+	c, err := h.chrome(w, r, "Sync", "sync")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sources, err := h.o.Sources.SourceStatuses(r.Context())
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("source statuses: %w", err))
+		return
+	}
+	h.sync.mu.Lock()
+	running, failed := h.sync.running, h.sync.failed
+	h.sync.mu.Unlock()
+	m := views.Sync{
+		Chrome:     c,
+		Sources:    sources,
+		CanSync:    h.o.Syncer != nil,
+		Running:    running,
+		Notice:     notice,
+		LastFailed: failed,
+		StaleAfter: StaleAfter,
+	}
+	if m.AnyRunning() {
+		m.Refresh = c.Link("/sync", nil)
+	}
+	h.render(w, r, http.StatusOK, views.SyncPage(m))
+}
+
+// startSync starts SyncAll in the background, unless one is running, and
+// answers with the sync page itself: the Wails window does not follow a
+// redirect after a POST.
+func (h *handler) startSync(w http.ResponseWriter, r *http.Request) {
+	notice := "Sync started. Sources update below as they finish."
+	if !h.beginSync() {
+		notice = "A sync is already running."
+	}
+	h.renderSync(w, r, notice)
+}
+
+// beginSync starts a background sync and reports whether it did; false means
+// one was running already.
+func (h *handler) beginSync() bool {
+	h.sync.mu.Lock()
+	defer h.sync.mu.Unlock()
+	if h.sync.running {
+		return false
+	}
+	h.sync.running = true
+	done := make(chan struct{})
+	h.sync.done = done
+	go h.runSync(done)
+	return true
+}
+
+func (h *handler) runSync(done chan struct{}) {
+	ctx, cancel := context.WithTimeout(h.o.SyncContext, h.o.SyncTimeout)
+	start := h.o.Now()
+	var err error
+	defer func() {
+		cancel()
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sync panicked: %v", p)
+		}
+		if err != nil {
+			// The error comes from the sync engine, which names sources and
+			// keeps tokens out of its messages.
+			h.log.Error("sync failed", "err", err, "took", h.o.Now().Sub(start))
+		} else {
+			h.log.Info("sync finished", "took", h.o.Now().Sub(start))
+		}
+		h.sync.mu.Lock()
+		h.sync.running = false
+		h.sync.failed = err != nil
+		h.sync.mu.Unlock()
+		close(done)
+	}()
+	h.log.Info("sync started")
+	err = h.o.Syncer.SyncAll(ctx)
+}
+
+// wait blocks until the background sync, if any, has finished. For tests.
+func (h *handler) wait() {
+	h.sync.mu.Lock()
+	done := h.sync.done
+	h.sync.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a whole page: rendered into a buffer first, so that a
+// failure half-way becomes an error page rather than half a page.
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() < 1<<20 {
+			bufPool.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
+		if status >= 500 { // rendering the error page failed: last resort
+			h.log.Error("render error page", "err", err)
+			http.Error(w, "Internal error", http.StatusInternalServerError)
+			return
+		}
+		h.fail(w, r, fmt.Errorf("render: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail answers err with an error page: 400 for a bad parameter, 404 for
+// app.ErrNotFound, 500 (with the detail only in the log) for the rest.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *paramError
+	switch {
+	case errors.As(err, &pe):
+		h.renderError(w, r, http.StatusBadRequest, "This address has a value Wattfolio cannot use",
+			fmt.Sprintf("The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, pe.Reason))
+	case errors.Is(err, app.ErrNotFound):
+		h.renderError(w, r, http.StatusNotFound, "Not found",
+			"There is nothing at this address. The contract may have been removed from its source at the last sync.")
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The user went away; nobody reads the answer.
+		h.log.Debug("request cancelled", "path", r.URL.Path)
+	default:
+		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.renderError(w, r, http.StatusInternalServerError, "Something went wrong",
+			"Wattfolio could not show this page. The details are in the log; please try again.")
+	}
+}
+
+func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	lang := views.LangDE
+	if c, err := r.Cookie(langCookie); err == nil && c.Value == views.LangEN {
+		lang = views.LangEN
+	}
+	if r.URL.Query().Get("lang") == views.LangEN {
+		lang = views.LangEN
+	}
+	m := views.Error{
+		Chrome: views.Chrome{
+			Title: heading,
+			Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+			Path:  "/contracts",
+		},
+		Status:  status,
+		Heading: heading,
+		Message: msg,
+	}
+	h.render(w, r, status, views.ErrorPage(m))
+}
+
+// parseLocalURL parses a Referer, accepting only this app's own pages.
+func parseLocalURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	if u.Host != "" && !allowedHost(u.Host) {
+		return nil, errors.New("foreign referer")
+	}
+	return u, nil
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"wattfolio/app"
+	"wattfolio/frontend/views"
+)
+
+// paramError is a query parameter the handler cannot use; it answers 400.
+type paramError struct {
+	Name, Value, Reason string
+}
+
+func (e *paramError) Error() string {
+	return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, e.Reason)
+}
+
+func badParam(name, value, reason string) error {
+	return &paramError{Name: name, Value: value, Reason: reason}
+}
+
+// Paging.
+const defaultPer = 50
+
+var perChoices = []int{25, 50, 100, 200}
+
+const (
+	maxQueryLen = 200
+	maxWordLen  = 200
+	maxPage     = 1_000_000
+)
+
+// query is a request's portfolio parameters, parsed.
+type query struct {
+	filter app.ContractFilter // Limit/Offset set from page and per
+	form   views.Filter
+	page   int
+}
+
+// parseQuery reads the portfolio's filters, sort and paging from v; loc
+// interprets active_on. Empty values do not filter. An unusable value is a
+// *paramError naming the parameter.
+func parseQuery(v url.Values, loc *time.Location) (query, error) {
+	var q query
+	word := func(name string) (string, error) {
+		s := strings.TrimSpace(v.Get(name))
+		if len(s) > maxWordLen || !utf8.ValidString(s) {
+			return "", badParam(name, clip(s), "too long or not text")
+		}
+		return s, nil
+	}
+	var err error
+	if q.form.Source, err = word("source"); err != nil {
+		return q, err
+	}
+	q.filter.Source = q.form.Source
+
+	if q.form.Vendor, err = word("vendor"); err != nil {
+		return q, err
+	}
+	if q.form.Vendor != "" {
+		if !slices.Contains(views.Vendors, app.Vendor(q.form.Vendor)) {
+			return q, badParam("vendor", q.form.Vendor, "not a known vendor")
+		}
+		q.filter.Vendor = app.Vendor(q.form.Vendor)
+	}
+
+	if q.form.Kind, err = word("kind"); err != nil {
+		return q, err
+	}
+	if q.form.Kind != "" {
+		if !slices.Contains(app.Kinds, app.Kind(q.form.Kind)) {
+			return q, badParam("kind", q.form.Kind, "not a contract kind")
+		}
+		q.filter.Kind = app.Kind(q.form.Kind)
+	}
+
+	if q.form.Commodity, err = word("commodity"); err != nil {
+		return q, err
+	}
+	if q.form.Commodity != "" {
+		if !slices.Contains(app.Commodities, app.Commodity(q.form.Commodity)) {
+			return q, badParam("commodity", q.form.Commodity, "not a commodity")
+		}
+		q.filter.Commodity = app.Commodity(q.form.Commodity)
+	}
+
+	if q.form.Status, err = word("status"); err != nil {
+		return q, err
+	}
+	q.form.Status = strings.ToLower(q.form.Status)
+	q.filter.Status = q.form.Status
+
+	if s := strings.TrimSpace(v.Get("active_on")); s != "" {
+		day, err := time.ParseInLocation(time.DateOnly, s, loc)
+		if err != nil {
+			return q, badParam("active_on", clip(s), "not a date like 2026-11-23")
+		}
+		q.form.ActiveOn = s
+		q.filter.ActiveOn = day.UTC()
+	}
+
+	q.form.Q = strings.TrimSpace(v.Get("q"))
+	if utf8.RuneCountInString(q.form.Q) > maxQueryLen || !utf8.ValidString(q.form.Q) {
+		return q, badParam("q", clip(q.form.Q), fmt.Sprintf("longer than %d characters", maxQueryLen))
+	}
+	q.filter.Query = q.form.Q
+
+	if s := strings.TrimSpace(v.Get("sort")); s != "" {
+		if !slices.Contains(app.ContractSorts, app.ContractSort(s)) {
+			return q, badParam("sort", clip(s), "not a sortable column")
+		}
+		q.form.Sort = s
+		q.filter.Sort = app.ContractSort(s)
+	}
+
+	switch s := strings.TrimSpace(v.Get("desc")); s {
+	case "", "0", "false":
+	case "1", "true":
+		q.form.Desc = true
+		q.filter.Desc = true
+	default:
+		return q, badParam("desc", clip(s), "must be 1 or 0")
+	}
+
+	q.page = 1
+	if s := strings.TrimSpace(v.Get("page")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPage {
+			return q, badParam("page", clip(s), "not a page number")
+		}
+		q.page = n
+	}
+
+	q.form.Per = defaultPer
+	if s := strings.TrimSpace(v.Get("per")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || !slices.Contains(perChoices, n) {
+			return q, badParam("per", clip(s), "must be 25, 50, 100 or 200")
+		}
+		q.form.Per = n
+	}
+	q.filter.Limit = q.form.Per
+	q.filter.Offset = (q.page - 1) * q.form.Per
+	return q, nil
+}
+
+// clip shortens a value quoted back in an error page.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= 60 {
+		return s
+	}
+	return string([]rune(s)[:60]) + "…"
+}
+
+// langCookie remembers the chosen number format.
+const langCookie = "wattfolio_lang"
+
+// language picks the number format: the lang parameter (remembered in a
+// cookie), else the cookie, else German.
+func language(w http.ResponseWriter, r *http.Request) (string, error) {
+	if s := r.URL.Query().Get("lang"); s != "" {
+		if s != views.LangDE && s != views.LangEN {
+			return views.LangDE, badParam("lang", clip(s), "must be de or en")
+		}
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: s, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		return s, nil
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == views.LangDE || c.Value == views.LangEN) {
+		return c.Value, nil
+	}
+	return views.LangDE, nil
+}

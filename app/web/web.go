@@ -1,0 +1,174 @@
+// Package web is Wattfolio's user interface: one http.Handler serving the
+// portfolio, contract pages, the CSV export, the sync page and the static
+// assets. The same handler runs in the Wails window and on loopback in a
+// browser, so it renders plain HTML, answers POSTs with a page (WebKitGTK does
+// not follow redirects after a POST) and refuses requests for other hosts.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/frontend"
+)
+
+// ContractReader reads contracts from the cache.
+type ContractReader interface {
+	ListContracts(ctx context.Context, f app.ContractFilter) (app.ContractPage, error)
+	// EachContract calls fn for every contract matching f (Limit and Offset
+	// ignored), streaming in constant memory; it stops at fn's first error.
+	EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error
+	// GetContract returns app.ErrNotFound when there is no contract id.
+	GetContract(ctx context.Context, id int64) (app.Contract, error)
+	FilterOptions(ctx context.Context) (app.FilterOptions, error)
+}
+
+// SourceReader reports the configured sources and their last runs.
+type SourceReader interface {
+	SourceStatuses(ctx context.Context) ([]app.SourceStatus, error)
+}
+
+// Syncer syncs every configured source; it can take a minute.
+type Syncer interface {
+	SyncAll(ctx context.Context) error
+}
+
+// Options configure New.
+type Options struct {
+	Contracts ContractReader
+	Sources   SourceReader
+	// Syncer runs "Sync now"; nil shows no sync button.
+	Syncer Syncer
+	// Location is where dates are shown and read (active_on); default Europe/Berlin.
+	Location *time.Location
+	// Logger gets errors and sync outcomes; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// SyncContext is the parent of background syncs, which outlive the request
+	// that started them; cancel it on shutdown to stop a running sync.
+	// Default context.Background().
+	SyncContext context.Context
+	// SyncTimeout bounds one background sync; default 30 minutes.
+	SyncTimeout time.Duration
+}
+
+// StaleAfter is the data age from which the sync page highlights a source.
+const StaleAfter = 24 * time.Hour
+
+type handler struct {
+	o      Options
+	log    *slog.Logger
+	mux    *http.ServeMux
+	static http.Handler
+	sync   syncState
+}
+
+// syncState is the one background sync this handler may run at a time.
+type syncState struct {
+	mu      sync.Mutex
+	running bool
+	failed  bool // the last sync returned an error
+	done    chan struct{}
+}
+
+// New returns the handler. Options.Contracts and Options.Sources are required.
+func New(o Options) http.Handler { return newHandler(o).chain() }
+
+func newHandler(o Options) *handler {
+	if o.Contracts == nil || o.Sources == nil {
+		panic("web: Options.Contracts and Options.Sources are required")
+	}
+	if o.Location == nil {
+		o.Location = berlin()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.SyncContext == nil {
+		o.SyncContext = context.Background()
+	}
+	if o.SyncTimeout <= 0 {
+		o.SyncTimeout = 30 * time.Minute
+	}
+	h := &handler{o: o, log: o.Logger.With("component", "web"), mux: http.NewServeMux()}
+	h.static = staticHandler(frontend.Static)
+
+	h.mux.HandleFunc("GET /{$}", h.portfolio)
+	h.mux.HandleFunc("GET /contracts", h.portfolio)
+	h.mux.HandleFunc("GET /contracts.csv", h.exportCSV)
+	h.mux.HandleFunc("GET /contracts/{id}", h.contract)
+	h.mux.HandleFunc("GET /sync", h.syncPage)
+	if o.Syncer != nil {
+		h.mux.HandleFunc("POST /sync", h.startSync)
+	}
+	h.mux.Handle("GET /static/", http.StripPrefix("/static", h.static))
+	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, app.ErrNotFound)
+	})
+
+	return h
+}
+
+// chain wraps the routes in the loopback guard, cross-origin protection for
+// the POST and the security headers.
+func (h *handler) chain() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+		h.renderError(w, r, http.StatusForbidden, "Request refused", "This request came from another site and was not carried out.")
+	}))
+	protected := cop.Handler(h.mux)
+	return loopbackOnly(h.log, securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host == "wails" || r.Host == "wails.localhost" {
+			// The desktop window (no port: a browser never gets here with
+			// these names on a loopback port). WebKitGTK may send no
+			// Sec-Fetch-Site and an opaque Origin from its custom scheme.
+			h.mux.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})))
+}
+
+func berlin() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		// No tz database: fall back to CET without DST rather than fail.
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}
+
+// staticHandler serves the embedded assets with a day's cache: they change
+// only with the binary.
+func staticHandler(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" || r.URL.Path == "" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"wattfolio/db"
+	"wattfolio/sync/simulate"
+)
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", "demo [--data-dir DIR] [--addr 127.0.0.1:8080] [--sync-only]", stderr)
+	dir := fs.String("data-dir", "", "where the demo cache and sources file go (default: the user's data directory)")
+	addr := fs.String("addr", "127.0.0.1:8080", "loopback address for the app in serve mode (port 0 picks a free one)")
+	syncOnly := fs.Bool("sync-only", false, "sync the demo cache and exit instead of opening the app")
+	seed := fs.Uint64("seed", 1, "seed of the simulated vendors' data")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		d, err := dataDir()
+		if err != nil {
+			return err
+		}
+		*dir = filepath.Join(d, "demo")
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return err
+	}
+
+	// The simulated vendors run in this process for as long as the demo does,
+	// so "Sync now" in the app has something to talk to.
+	up := simulate.New(simulate.Options{Seed: *seed})
+	simLn, err := simulate.Listen("")
+	if err != nil {
+		return err
+	}
+	simSrv := &http.Server{Handler: up}
+	go simSrv.Serve(simLn)
+	defer simSrv.Close()
+
+	config := filepath.Join(*dir, "sources.toml")
+	if err := os.WriteFile(config, []byte(up.SourcesTOML("http://"+simLn.Addr().String())), 0o600); err != nil {
+		return err
+	}
+	// The demo token is not a secret; real sources read theirs from the user's environment.
+	os.Setenv(simulate.TokenEnv, up.Token())
+	srcs, err := loadSources(config, "")
+	if err != nil {
+		return err
+	}
+	store, err := db.Open(ctx, filepath.Join(*dir, "demo.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if _, err := syncAndReport(ctx, store, srcs, stdout, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo cache: %s\nsources file: %s\n", store.Path(), config)
+	if *syncOnly {
+		return nil
+	}
+	h := handler(ctx, store, srcs)
+	if err := runDesktop(ctx, h, store.Path()); !errors.Is(err, errNoDesktop) {
+		return err
+	}
+	ln, err := listenLoopback(*addr)
+	if err != nil {
+		if ln, err = listenLoopback("127.0.0.1:0"); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, ln, h, stdout)
+}
+
+// dataDir is where Wattfolio keeps its caches: $XDG_DATA_HOME/wattfolio or
+// ~/.local/share/wattfolio on Linux, the OS's per-user config folder elsewhere.
+func dataDir() (string, error) {
+	if runtime.GOOS == "linux" {
+		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+			return filepath.Join(x, "wattfolio"), nil
+		}
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(home, ".local", "share", "wattfolio"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "Wattfolio"), nil
+}
+
+func cacheSchema() int64 { return db.SchemaVersion() }

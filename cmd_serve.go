@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"wattfolio/app/web"
+	"wattfolio/db"
+	"wattfolio/sync/engine"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve --db FILE [--addr 127.0.0.1:PORT] [--config FILE]", stderr)
+	dbPath := fs.String("db", "", "the cache file")
+	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks a free one)")
+	config := fs.String("config", "", "sources file; with it the Sync page can sync now")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dbPath == "" {
+		fmt.Fprintln(stderr, "serve needs --db")
+		fs.Usage()
+		return errUsage
+	}
+	store, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	srcs, err := loadSourcesIf(*config)
+	if err != nil {
+		return err
+	}
+	ln, err := listenLoopback(*addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, ln, handler(ctx, store, srcs), stdout)
+}
+
+// loadSourcesIf loads a sources file when one is named.
+func loadSourcesIf(path string) ([]engine.Source, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return loadSources(path, "")
+}
+
+// handler builds the one http.Handler that the browser and the desktop
+// window both use. With no sources there is no "Sync now".
+func handler(ctx context.Context, store *db.Store, srcs []engine.Source) http.Handler {
+	o := web.Options{Contracts: store, Sources: store, SyncContext: ctx}
+	if len(srcs) > 0 {
+		o.Syncer = syncer{store: store, sources: srcs}
+	}
+	return web.New(o)
+}
+
+// listenLoopback refuses anything but a loopback address: the cache holds
+// customers' personal data and the app has no login.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("address %s is not a loopback address: Wattfolio serves this machine only (use 127.0.0.1)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// serve runs an HTTP server on ln until ctx ends, then shuts it down.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, stdout io.Writer) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "Wattfolio is serving on http://%s/ (Ctrl-C stops it)\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		slog.Warn("shutdown", "err", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/db"
+	"wattfolio/sync/engine"
+	"wattfolio/sync/sources"
+)
+
+func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sync", "sync --config FILE --db FILE [--source NAME]", stderr)
+	config := fs.String("config", "", "the sources file (TOML; see sources.example.toml)")
+	dbPath := fs.String("db", "", "the cache file; created if missing")
+	only := fs.String("source", "", "sync only the source of this name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *config == "" || *dbPath == "" {
+		fmt.Fprintln(stderr, "sync needs --config and --db")
+		fs.Usage()
+		return errUsage
+	}
+	srcs, err := loadSources(*config, *only)
+	if err != nil {
+		return err
+	}
+	store, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	_, err = syncAndReport(ctx, store, srcs, stdout, stderr)
+	return err
+}
+
+// loadSources reads the sources file and builds connectors, optionally for
+// one source only.
+func loadSources(path, only string) ([]engine.Source, error) {
+	cfg, err := sources.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if only != "" {
+		var keep []sources.Source
+		for _, s := range cfg {
+			if s.Name == only {
+				keep = append(keep, s)
+			}
+		}
+		if len(keep) == 0 {
+			return nil, fmt.Errorf("%s: no source named %q", path, only)
+		}
+		cfg = keep
+	}
+	return connect(cfg, os.Getenv)
+}
+
+// syncAndReport syncs with progress lines on stderr and a summary table on
+// stdout. The error says which sources failed; the others were synced.
+func syncAndReport(ctx context.Context, store *db.Store, srcs []engine.Source, stdout, stderr io.Writer) ([]engine.Result, error) {
+	var mu sync.Mutex
+	last := map[string]time.Time{}
+	e := &engine.Engine{Store: store, Progress: func(p engine.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		// One line a second per source is enough for a person to see it move.
+		if time.Since(last[p.Source]) < time.Second {
+			return
+		}
+		last[p.Source] = time.Now()
+		fmt.Fprintf(stderr, "%s: %d contracts stored, %d rejected\n", p.Source, p.Fetched, p.Failed)
+	}}
+	fmt.Fprintf(stderr, "syncing %d source(s) into %s\n", len(srcs), store.Path())
+	results, err := e.SyncAll(ctx, srcs)
+	printSummary(stdout, results)
+	if err != nil {
+		var failed []string
+		for _, r := range results {
+			if r.Status == app.RunFailed || r.Status == app.RunInterrupted {
+				failed = append(failed, r.Source)
+			}
+		}
+		return results, fmt.Errorf("%d of %d source(s) did not sync (%s); the others are up to date:\n%w",
+			len(failed), len(results), strings.Join(failed, ", "), err)
+	}
+	return results, nil
+}
+
+func printSummary(w io.Writer, results []engine.Result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATUS\tSTORED\tREJECTED\tTIME\tNOTE")
+	for _, r := range results {
+		note := ""
+		switch {
+		case r.Err != nil:
+			note = firstLine(r.Err.Error())
+		case r.Resumed:
+			note = "resumed an interrupted sync"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", r.Source, r.Status, r.Fetched, r.Failed, r.Duration.Round(10*time.Millisecond), note)
+	}
+	tw.Flush()
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// syncer adapts the engine to the web handler's "Sync now".
+type syncer struct {
+	store   *db.Store
+	sources []engine.Source
+}
+
+func (s syncer) SyncAll(ctx context.Context) error {
+	e := &engine.Engine{Store: s.store}
+	_, err := e.SyncAll(ctx, s.sources)
+	return err
+}

@@ -1,0 +1,88 @@
+-- name: UpsertContract :exec
+INSERT INTO contracts (
+    source_id, external_id, customer_id, kind, commodity, status, name,
+    product_name, product_code, supplier, supplier_code, buyer, buyer_code,
+    grid_operator, grid_operator_code, valid_from, valid_to, signed_at, cancelled_at,
+    currency, base_per_year_e6, working_per_kwh_e6, vat_rate_e6, annual_kwh_e6,
+    meter_id, search_text, raw_json, fetched_at, run_id
+) VALUES (
+    @source_id, @external_id, @customer_id, @kind, @commodity, @status, @name,
+    @product_name, @product_code, @supplier, @supplier_code, @buyer, @buyer_code,
+    @grid_operator, @grid_operator_code, @valid_from, @valid_to, @signed_at, @cancelled_at,
+    @currency, @base_per_year_e6, @working_per_kwh_e6, @vat_rate_e6, @annual_kwh_e6,
+    @meter_id, @search_text, @raw_json, @fetched_at, @run_id
+)
+ON CONFLICT (source_id, external_id) DO UPDATE SET
+    customer_id = excluded.customer_id, kind = excluded.kind, commodity = excluded.commodity,
+    status = excluded.status, name = excluded.name, product_name = excluded.product_name,
+    product_code = excluded.product_code, supplier = excluded.supplier,
+    supplier_code = excluded.supplier_code, buyer = excluded.buyer, buyer_code = excluded.buyer_code,
+    grid_operator = excluded.grid_operator, grid_operator_code = excluded.grid_operator_code,
+    valid_from = excluded.valid_from, valid_to = excluded.valid_to, signed_at = excluded.signed_at,
+    cancelled_at = excluded.cancelled_at, currency = excluded.currency,
+    base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
+    vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
+    meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
+    fetched_at = excluded.fetched_at, run_id = excluded.run_id;
+
+-- name: GetContract :one
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE c.id = ?;
+
+-- name: ListContracts :many
+-- The portfolio: every filter is optional (empty string or 0 means "any").
+-- The sort parameters sit in a one-row CTE because sqlc binds parameters in a
+-- SELECT list but not inside ORDER BY. COUNT(*) OVER () is the total before paging.
+WITH arg AS (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending)
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       COUNT(*) OVER () AS total
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+CROSS JOIN arg
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@active_from AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
+  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0)
+ORDER BY
+    CASE WHEN arg.descending = 0 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN lower(COALESCE(cu.name, ''))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END ASC,
+    CASE WHEN arg.descending = 1 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN lower(COALESCE(cu.name, ''))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END DESC,
+    c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ContractStatuses :many
+SELECT DISTINCT status FROM contracts WHERE status <> '' ORDER BY status;

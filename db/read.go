@@ -1,0 +1,239 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/db/internal/dbq"
+)
+
+// DefaultPageSize is the portfolio page size when a filter names none.
+const DefaultPageSize = 50
+
+// exportBatch is how many rows EachContract holds in memory at once.
+const exportBatch = 500
+
+func listParams(f app.ContractFilter) dbq.ListContractsParams {
+	p := dbq.ListContractsParams{
+		Source:    f.Source,
+		Vendor:    string(f.Vendor),
+		Kind:      string(f.Kind),
+		Commodity: string(f.Commodity),
+		Status:    f.Status,
+		Query:     strings.ToLower(strings.TrimSpace(f.Query)),
+		Sort:      string(f.Sort),
+		Lim:       int64(f.Limit),
+		Off:       int64(max(f.Offset, 0)),
+	}
+	if f.Desc {
+		p.Descending = 1
+	}
+	if p.Lim <= 0 {
+		p.Lim = DefaultPageSize
+	}
+	if !f.ActiveOn.IsZero() {
+		p.ActiveFrom = f.ActiveOn.Unix()
+		p.ActiveUntil = f.ActiveOn.AddDate(0, 0, 1).Unix()
+	}
+	return p
+}
+
+// ListContracts returns one page of the filtered, sorted portfolio and the
+// number of matches over all pages.
+func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.ContractPage, error) {
+	p := listParams(f)
+	rows, err := s.rq.ListContracts(ctx, p)
+	if err != nil {
+		return app.ContractPage{}, fmt.Errorf("cache: list contracts: %w", err)
+	}
+	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off), Contracts: make([]app.Contract, 0, len(rows))}
+	for _, r := range rows {
+		page.Contracts = append(page.Contracts, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName))
+		page.Total = int(r.Total)
+	}
+	return page, nil
+}
+
+// EachContract calls fn for every contract that matches f, in f's order,
+// holding at most a few hundred rows in memory. It reads from one snapshot,
+// so a sync running meanwhile neither duplicates nor drops rows.
+func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("cache: export contracts: %w", err)
+	}
+	defer tx.Rollback()
+	q := s.rq.WithTx(tx)
+	p := listParams(f)
+	p.Lim, p.Off = exportBatch, 0
+	for {
+		rows, err := q.ListContracts(ctx, p)
+		if err != nil {
+			return fmt.Errorf("cache: export contracts: %w", err)
+		}
+		for _, r := range rows {
+			if err := fn(contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName)); err != nil {
+				return err
+			}
+		}
+		if len(rows) < exportBatch {
+			return nil
+		}
+		p.Off += exportBatch
+	}
+}
+
+// GetContract returns one contract by its cache id, or app.ErrNotFound.
+func (s *Store) GetContract(ctx context.Context, id int64) (app.Contract, error) {
+	r, err := s.rq.GetContract(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Contract{}, fmt.Errorf("contract %d: %w", id, app.ErrNotFound)
+	}
+	if err != nil {
+		return app.Contract{}, fmt.Errorf("cache: contract %d: %w", id, err)
+	}
+	return contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName), nil
+}
+
+// FilterOptions lists the sources and statuses in the cache.
+func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
+	var o app.FilterOptions
+	var err error
+	if o.Sources, err = s.rq.SourceNames(ctx); err != nil {
+		return o, fmt.Errorf("cache: filter options: %w", err)
+	}
+	if o.Statuses, err = s.rq.ContractStatuses(ctx); err != nil {
+		return o, fmt.Errorf("cache: filter options: %w", err)
+	}
+	return o, nil
+}
+
+// problemsShown is how many record problems the sync page lists per run.
+const problemsShown = 5
+
+// SourceStatuses reports each source's contract count, last run and data age.
+func (s *Store) SourceStatuses(ctx context.Context) ([]app.SourceStatus, error) {
+	rows, err := s.rq.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cache: sources: %w", err)
+	}
+	out := make([]app.SourceStatus, 0, len(rows))
+	for _, r := range rows {
+		st := app.SourceStatus{Name: r.Name, Vendor: app.Vendor(r.Vendor), BaseURL: r.BaseUrl, Contracts: int(r.Contracts)}
+		if r.LastSuccess > 0 {
+			st.LastSuccess = time.Unix(r.LastSuccess, 0).UTC()
+		}
+		run, err := s.lastRun(ctx, r.ID, r.Name)
+		if err != nil {
+			return nil, err
+		}
+		st.LastRun = run
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// LastRun returns the newest run of a source, or nil when it never ran.
+func (s *Store) LastRun(ctx context.Context, source string) (*app.SyncRun, error) {
+	sid, err := s.sourceID(ctx, s.rq, source)
+	if err != nil {
+		return nil, err
+	}
+	return s.lastRun(ctx, sid, source)
+}
+
+func (s *Store) lastRun(ctx context.Context, sourceID int64, name string) (*app.SyncRun, error) {
+	r, err := s.rq.LastRun(ctx, sourceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cache: last run of %q: %w", name, err)
+	}
+	run := &app.SyncRun{
+		ID: r.ID, Source: name, StartedAt: time.Unix(r.StartedAt, 0).UTC(), Status: app.RunStatus(r.Status),
+		Fetched: int(r.Fetched), Failed: int(r.Failed), Error: r.Error, FinishedAt: timeOrZero(r.FinishedAt),
+	}
+	probs, err := s.rq.RunProblems(ctx, dbq.RunProblemsParams{RunID: r.ID, Limit: problemsShown})
+	if err != nil {
+		return nil, fmt.Errorf("cache: problems of run %d: %w", r.ID, err)
+	}
+	for _, p := range probs {
+		msg := p.Record + ": " + p.Message
+		if p.Field != "" && !strings.Contains(p.Message, p.Field) {
+			msg = p.Record + ": field " + p.Field + ": " + p.Message
+		}
+		run.Problems = append(run.Problems, msg)
+	}
+	return run, nil
+}
+
+func contractFromRow(r dbq.Contract, source, vendor, customerRef, customerName string) app.Contract {
+	return app.Contract{
+		ID:         r.ID,
+		Source:     source,
+		Vendor:     app.Vendor(vendor),
+		ExternalID: r.ExternalID,
+		Kind:       app.Kind(r.Kind),
+		Commodity:  app.Commodity(r.Commodity),
+		Status:     r.Status,
+		Customer:   app.Customer{ExternalID: customerRef, Name: customerName},
+		Name:       r.Name,
+		Product:    app.Product{Name: r.ProductName, Code: r.ProductCode},
+		Parties: app.Parties{
+			Supplier: r.Supplier, SupplierCode: r.SupplierCode, Buyer: r.Buyer, BuyerCode: r.BuyerCode,
+			GridOperator: r.GridOperator, GridOperatorCode: r.GridOperatorCode,
+		},
+		ValidFrom:   timeOrZero(r.ValidFrom),
+		ValidTo:     timeOrZero(r.ValidTo),
+		SignedAt:    timeOrZero(r.SignedAt),
+		CancelledAt: timeOrZero(r.CancelledAt),
+		Prices: app.Prices{
+			Currency:      r.Currency,
+			BasePerYear:   decimalOrNilPtr(r.BasePerYearE6),
+			WorkingPerKWh: decimalOrNilPtr(r.WorkingPerKwhE6),
+			VATRate:       decimalOrNilPtr(r.VatRateE6),
+		},
+		AnnualConsumptionKWh: decimalOrNilPtr(r.AnnualKwhE6),
+		MeterID:              r.MeterID,
+		Raw:                  json.RawMessage(r.RawJson),
+		FetchedAt:            time.Unix(r.FetchedAt, 0).UTC(),
+	}
+}
+
+func unixOrNil(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.Unix()
+	return &u
+}
+
+func timeOrZero(u *int64) time.Time {
+	if u == nil {
+		return time.Time{}
+	}
+	return time.Unix(*u, 0).UTC()
+}
+
+func decimalOrNil(d *app.Decimal) *int64 {
+	if d == nil {
+		return nil
+	}
+	v := int64(*d)
+	return &v
+}
+
+func decimalOrNilPtr(v *int64) *app.Decimal {
+	if v == nil {
+		return nil
+	}
+	d := app.Decimal(*v)
+	return &d
+}

@@ -1,0 +1,168 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"wattfolio/app"
+	"wattfolio/db/internal/dbq"
+)
+
+// EnsureSource records a configured source, or updates its vendor and URL.
+func (s *Store) EnsureSource(ctx context.Context, name string, vendor app.Vendor, baseURL string) error {
+	_, err := s.wq.UpsertSource(ctx, dbq.UpsertSourceParams{
+		Name: name, Vendor: string(vendor), BaseUrl: baseURL, CreatedAt: s.now().Unix(),
+	})
+	if err != nil {
+		return fmt.Errorf("cache: record source %q: %w", name, err)
+	}
+	return nil
+}
+
+func (s *Store) sourceID(ctx context.Context, q *dbq.Queries, name string) (int64, error) {
+	id, err := q.SourceIDByName(ctx, name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("cache: source %q: %w", name, app.ErrNotFound)
+	}
+	return id, err
+}
+
+// BeginRun starts a sync run of a source. A run of the same source still
+// marked running was cut off by a crash or kill and is marked interrupted.
+func (s *Store) BeginRun(ctx context.Context, source string) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(q *dbq.Queries) error {
+		sid, err := s.sourceID(ctx, q, source)
+		if err != nil {
+			return err
+		}
+		now := s.now().Unix()
+		if err := q.InterruptRuns(ctx, dbq.InterruptRunsParams{SourceID: sid, Now: &now}); err != nil {
+			return err
+		}
+		id, err = q.InsertRun(ctx, dbq.InsertRunParams{SourceID: sid, StartedAt: now})
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cache: begin run of %q: %w", source, err)
+	}
+	return id, nil
+}
+
+// Checkpoint returns where a stream of a source resumes; "" means from the start.
+func (s *Store) Checkpoint(ctx context.Context, source, stream string) (string, error) {
+	sid, err := s.sourceID(ctx, s.rq, source)
+	if err != nil {
+		return "", err
+	}
+	cur, err := s.rq.GetCheckpoint(ctx, dbq.GetCheckpointParams{SourceID: sid, Stream: stream})
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return cur, err
+}
+
+// SavePage stores one page of a sync in a single transaction: the contracts
+// (inserted or updated by source and external id), the record problems, the
+// run's counters and the stream's new checkpoint. Either all of it is in the
+// cache afterwards or none of it, whenever the process dies.
+func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string, contracts []app.Contract, failures []*app.RecordError, cursor string) error {
+	err := s.inTx(ctx, func(q *dbq.Queries) error {
+		sid, err := s.sourceID(ctx, q, source)
+		if err != nil {
+			return err
+		}
+		for i := range contracts {
+			if err := upsertContract(ctx, q, sid, runID, &contracts[i]); err != nil {
+				return fmt.Errorf("contract %s: %w", contracts[i].ExternalID, err)
+			}
+		}
+		for _, f := range failures {
+			msg := f.Err.Error()
+			if err := q.InsertProblem(ctx, dbq.InsertProblemParams{RunID: runID, Record: f.Record, Field: f.Field, Message: msg}); err != nil {
+				return err
+			}
+		}
+		if err := q.AddRunCounts(ctx, dbq.AddRunCountsParams{ID: runID, Fetched: int64(len(contracts)), Failed: int64(len(failures))}); err != nil {
+			return err
+		}
+		return q.SetCheckpoint(ctx, dbq.SetCheckpointParams{
+			SourceID: sid, Stream: stream, Cursor: cursor, RunID: &runID, UpdatedAt: s.now().Unix(),
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("cache: save page of %q: %w", source, err)
+	}
+	return nil
+}
+
+func upsertContract(ctx context.Context, q *dbq.Queries, sourceID, runID int64, c *app.Contract) error {
+	var customerID *int64
+	if c.Customer.ExternalID != "" {
+		id, err := q.UpsertCustomer(ctx, dbq.UpsertCustomerParams{SourceID: sourceID, ExternalID: c.Customer.ExternalID, Name: c.Customer.Name})
+		if err != nil {
+			return err
+		}
+		customerID = &id
+	}
+	currency := c.Prices.Currency
+	if currency == "" {
+		currency = "EUR"
+	}
+	raw := string(c.Raw)
+	if raw == "" {
+		raw = "null"
+	}
+	return q.UpsertContract(ctx, dbq.UpsertContractParams{
+		SourceID:         sourceID,
+		ExternalID:       c.ExternalID,
+		CustomerID:       customerID,
+		Kind:             string(c.Kind),
+		Commodity:        string(c.Commodity),
+		Status:           c.Status,
+		Name:             c.Name,
+		ProductName:      c.Product.Name,
+		ProductCode:      c.Product.Code,
+		Supplier:         c.Parties.Supplier,
+		SupplierCode:     c.Parties.SupplierCode,
+		Buyer:            c.Parties.Buyer,
+		BuyerCode:        c.Parties.BuyerCode,
+		GridOperator:     c.Parties.GridOperator,
+		GridOperatorCode: c.Parties.GridOperatorCode,
+		ValidFrom:        unixOrNil(c.ValidFrom),
+		ValidTo:          unixOrNil(c.ValidTo),
+		SignedAt:         unixOrNil(c.SignedAt),
+		CancelledAt:      unixOrNil(c.CancelledAt),
+		Currency:         currency,
+		BasePerYearE6:    decimalOrNil(c.Prices.BasePerYear),
+		WorkingPerKwhE6:  decimalOrNil(c.Prices.WorkingPerKWh),
+		VatRateE6:        decimalOrNil(c.Prices.VATRate),
+		AnnualKwhE6:      decimalOrNil(c.AnnualConsumptionKWh),
+		MeterID:          c.MeterID,
+		SearchText:       searchText(c),
+		RawJson:          raw,
+		FetchedAt:        c.FetchedAt.Unix(),
+		RunID:            &runID,
+	})
+}
+
+// searchText is what the portfolio's free-text search looks in.
+func searchText(c *app.Contract) string {
+	return strings.ToLower(strings.Join([]string{
+		c.ExternalID, c.Name, c.Customer.ExternalID, c.Customer.Name, c.Product.Name, c.Product.Code,
+		c.MeterID, c.Source, c.Parties.Supplier, c.Parties.Buyer, c.Parties.GridOperator, c.Status,
+	}, "\x1f"))
+}
+
+// FinishRun closes a run with its outcome.
+func (s *Store) FinishRun(ctx context.Context, runID int64, status app.RunStatus, errMsg string) error {
+	now := s.now().Unix()
+	err := s.wq.FinishRun(ctx, dbq.FinishRunParams{ID: runID, Status: string(status), FinishedAt: &now, Error: errMsg})
+	if err != nil {
+		return fmt.Errorf("cache: finish run %d: %w", runID, err)
+	}
+	return nil
+}

@@ -1,0 +1,338 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"wattfolio/app"
+)
+
+// Number formats for display. German is the default: 1.234,56 €; English
+// writes €1,234.56.
+const (
+	LangDE = "de"
+	LangEN = "en"
+)
+
+// dash stands for a value the vendor did not send.
+const dash = "—"
+
+// nbsp keeps a number and its unit on one line.
+const nbsp = "\u00a0"
+
+// Fmt formats values for display: numbers in Lang's convention, instants in
+// Loc, relative times against Now.
+type Fmt struct {
+	Lang string // LangDE or LangEN
+	Loc  *time.Location
+	Now  time.Time
+}
+
+func (f Fmt) en() bool { return f.Lang == LangEN }
+
+func (f Fmt) loc() *time.Location {
+	if f.Loc == nil {
+		return time.UTC
+	}
+	return f.Loc
+}
+
+// Decimal formats d with at least minPlaces and at most maxPlaces fractional
+// digits, grouping thousands: Decimal(1234.5, 2, 2) is "1.234,50" in German.
+func (f Fmt) Decimal(d app.Decimal, minPlaces, maxPlaces int) string {
+	s := d.Fixed(maxPlaces)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	for len(frac) > minPlaces && strings.HasSuffix(frac, "0") {
+		frac = frac[:len(frac)-1]
+	}
+	thousands, point := ".", ","
+	if f.en() {
+		thousands, point = ",", "."
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("-")
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(thousands)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(point)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// Int formats a count with thousands grouping.
+func (f Fmt) Int(n int) string { return f.Decimal(app.DecimalFromInt(int64(n)), 0, 0) }
+
+// Money formats an amount in currency (ISO 4217, "" meaning EUR) with two
+// decimals: "1.234,56 €" or "€1,234.56". nil gives a dash.
+func (f Fmt) Money(d *app.Decimal, currency string) string {
+	if d == nil {
+		return dash
+	}
+	num := f.Decimal(*d, 2, 2)
+	sym := currencySymbol(currency)
+	if f.en() {
+		if strings.HasPrefix(num, "-") {
+			return "-" + sym + strings.TrimPrefix(num, "-")
+		}
+		if len(sym) > 1 && sym != "€" && sym != "$" && sym != "£" {
+			return sym + nbsp + num
+		}
+		return sym + num
+	}
+	return num + nbsp + sym
+}
+
+// WorkingPrice formats a price per kWh given in currency per kWh: in cents
+// for EUR ("28,50 ct/kWh"), with four decimals for other currencies.
+func (f Fmt) WorkingPrice(d *app.Decimal, currency string) string {
+	if d == nil {
+		return dash
+	}
+	if currency == "" || currency == "EUR" {
+		return f.Decimal(d.MulInt(100), 2, 4) + nbsp + "ct/kWh"
+	}
+	return f.Decimal(*d, 4, 6) + nbsp + currency + "/kWh"
+}
+
+// BasePrice formats a fixed charge per year: "119,88 €/year".
+func (f Fmt) BasePrice(d *app.Decimal, currency string) string {
+	if d == nil {
+		return dash
+	}
+	return f.Money(d, currency) + "/year"
+}
+
+// KWh formats an energy quantity: "3.500 kWh", "1.234,5 kWh".
+func (f Fmt) KWh(d *app.Decimal) string {
+	if d == nil {
+		return dash
+	}
+	return f.Decimal(*d, 0, 3) + nbsp + "kWh"
+}
+
+// Percent formats a fraction: 0.19 is "19 %" (German) or "19%" (English).
+func (f Fmt) Percent(d *app.Decimal) string {
+	if d == nil {
+		return dash
+	}
+	n := f.Decimal(d.MulInt(100), 0, 2)
+	if f.en() {
+		return n + "%"
+	}
+	return n + nbsp + "%"
+}
+
+func currencySymbol(c string) string {
+	switch c {
+	case "", "EUR":
+		return "€"
+	case "USD":
+		return "$"
+	case "GBP":
+		return "£"
+	}
+	return c
+}
+
+// Date formats an instant as its day in Loc, 02.01.2006; zero gives a dash.
+func (f Fmt) Date(t time.Time) string {
+	if t.IsZero() {
+		return dash
+	}
+	return t.In(f.loc()).Format("02.01.2006")
+}
+
+// DateTime formats an instant in Loc with minutes and the zone abbreviation.
+func (f Fmt) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return dash
+	}
+	return t.In(f.loc()).Format("02.01.2006 15:04 MST")
+}
+
+// ISO is the instant in RFC 3339, for <time datetime>.
+func (f Fmt) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// Ago says how long before Now t was: "just now", "3 hours ago", "2 days ago".
+func (f Fmt) Ago(t time.Time) string {
+	if t.IsZero() {
+		return dash
+	}
+	d := f.Now.Sub(t)
+	if d < 0 {
+		return "in " + span(-d)
+	}
+	if d < time.Minute {
+		return "just now"
+	}
+	return span(d) + " ago"
+}
+
+// Age says how old data fetched at t is: "2 days old".
+func (f Fmt) Age(d time.Duration) string {
+	if d < time.Minute {
+		return "less than a minute old"
+	}
+	return span(d) + " old"
+}
+
+// span is a duration in its largest whole unit: "1 minute", "3 hours", "2 days".
+func span(d time.Duration) string {
+	unit := func(n int64, word string) string {
+		if n == 1 {
+			return "1 " + word
+		}
+		return fmt.Sprintf("%d %ss", n, word)
+	}
+	switch {
+	case d < time.Minute:
+		return unit(int64(d/time.Second), "second")
+	case d < time.Hour:
+		return unit(int64(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return unit(int64(d/time.Hour), "hour")
+	default:
+		return unit(int64(d/(24*time.Hour)), "day")
+	}
+}
+
+// Duration formats how long a run took: "850 ms", "12 s", "2 min 5 s".
+func (f Fmt) Duration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return dash
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int64(d.Round(time.Second)/time.Second))
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%d min %d s", int64(d/time.Minute), int64(d%time.Minute/time.Second))
+	default:
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%d h %d min", int64(d/time.Hour), int64(d%time.Hour/time.Minute))
+	}
+}
+
+// Or returns s, or a dash when s is empty.
+func Or(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return dash
+	}
+	return s
+}
+
+// Label turns a code word into a label: "day_ahead" is "Day ahead".
+func Label(s string) string {
+	if s == "" {
+		return dash
+	}
+	s = strings.ReplaceAll(s, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// KindLabel names a contract kind for people.
+func KindLabel(k app.Kind) string {
+	switch k {
+	case app.KindPPA:
+		return "PPA"
+	case app.KindDayAhead:
+		return "Day-ahead"
+	}
+	return Label(string(k))
+}
+
+// VendorLabel names a vendor platform for people.
+func VendorLabel(v app.Vendor) string {
+	switch v {
+	case app.VendorEnneo:
+		return "enneo"
+	case app.VendorEpilot:
+		return "epilot"
+	case app.VendorOtark:
+		return "otark"
+	case app.VendorPodero:
+		return "Podero"
+	case app.VendorProsumer:
+		return "Prosumer"
+	}
+	return string(v)
+}
+
+// StatusTone maps a vendor's status word to a badge colour: "ok" (active,
+// green), "muted" (ended, grey), "warn" (pending, amber), "bad" (failed, red)
+// or "neutral".
+func StatusTone(status string) string {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "active", "running", "delivering", "in_delivery", "confirmed", "live", "supplying", "signed", "approved", "open", "valid", "executed":
+		return "ok"
+	case "ended", "terminated", "cancelled", "canceled", "expired", "closed", "inactive", "finished", "completed", "archived", "revoked", "settled":
+		return "muted"
+	case "pending", "draft", "new", "waiting", "in_progress", "requested", "ordered", "scheduled", "created", "submitted", "offer", "onboarding", "planned":
+		return "warn"
+	case "failed", "rejected", "error", "declined", "invalid", "disputed":
+		return "bad"
+	}
+	return "neutral"
+}
+
+// RunTone maps a sync run's status to a badge colour.
+func RunTone(s app.RunStatus) string {
+	switch s {
+	case app.RunOK:
+		return "ok"
+	case app.RunPartial:
+		return "warn"
+	case app.RunFailed:
+		return "bad"
+	case app.RunRunning:
+		return "info"
+	case app.RunInterrupted:
+		return "muted"
+	}
+	return "neutral"
+}
+
+// Table cells carry their unit in the column header, so that numbers line up
+// and the table fits: the plain number for EUR, the currency spelled out
+// otherwise.
+
+// CellWorking is a working price in ct/kWh for the table: "28,50".
+func (f Fmt) CellWorking(d *app.Decimal, currency string) string {
+	if d == nil {
+		return dash
+	}
+	if currency == "" || currency == "EUR" {
+		return f.Decimal(d.MulInt(100), 2, 4)
+	}
+	return f.WorkingPrice(d, currency)
+}
+
+// CellMoney is an amount in EUR for the table: "1.234,56".
+func (f Fmt) CellMoney(d *app.Decimal, currency string) string {
+	if d == nil {
+		return dash
+	}
+	if currency == "" || currency == "EUR" {
+		return f.Decimal(*d, 2, 2)
+	}
+	return f.Money(d, currency)
+}
+
+// CellKWh is an energy quantity for the table: "35.000".
+func (f Fmt) CellKWh(d *app.Decimal) string {
+	if d == nil {
+		return dash
+	}
+	return f.Decimal(*d, 0, 3)
+}

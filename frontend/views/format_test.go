@@ -1,0 +1,75 @@
+package views
+
+import (
+	"testing"
+	"time"
+
+	"wattfolio/app"
+)
+
+func TestFmtNumbers(t *testing.T) {
+	de := Fmt{Lang: LangDE}
+	en := Fmt{Lang: LangEN}
+	d := func(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
+	tests := []struct{ got, want string }{
+		{de.Money(d("1234.56"), "EUR"), "1.234,56\u00a0€"},
+		{en.Money(d("1234.56"), "EUR"), "€1,234.56"},
+		{de.Money(d("-1234567.5"), ""), "-1.234.567,50\u00a0€"},
+		{en.Money(d("-3"), "EUR"), "-€3.00"},
+		{en.Money(d("12"), "CHF"), "CHF\u00a012.00"},
+		{de.Money(d("0.004"), "EUR"), "0,00\u00a0€"},
+		{de.Money(nil, "EUR"), "—"},
+		{de.WorkingPrice(d("0.285"), "EUR"), "28,50\u00a0ct/kWh"},
+		{de.WorkingPrice(d("0.28537"), "EUR"), "28,537\u00a0ct/kWh"},
+		{en.WorkingPrice(d("0.0999"), ""), "9.99\u00a0ct/kWh"},
+		{de.WorkingPrice(d("0.1"), "CHF"), "0,1000\u00a0CHF/kWh"},
+		{de.KWh(d("35000")), "35.000\u00a0kWh"},
+		{en.KWh(d("1234.5")), "1,234.5\u00a0kWh"},
+		{de.Percent(d("0.19")), "19\u00a0%"},
+		{en.Percent(d("0.07")), "7%"},
+		{de.Int(1234567), "1.234.567"},
+		{de.Int(999), "999"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestFmtTimes(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no tz database")
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	f := Fmt{Lang: LangDE, Loc: loc, Now: now}
+	// 23:30 UTC on 31 December is already 1 January in Berlin.
+	if got := f.Date(time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC)); got != "01.01.2026" {
+		t.Errorf("Date = %q", got)
+	}
+	if got := f.Date(time.Time{}); got != "—" {
+		t.Errorf("Date(zero) = %q", got)
+	}
+	for d, want := range map[time.Duration]string{
+		10 * time.Second: "just now",
+		time.Minute:      "1 minute ago",
+		3 * time.Hour:    "3 hours ago",
+		30 * time.Hour:   "30 hours ago",
+		50 * time.Hour:   "2 days ago",
+	} {
+		if got := f.Ago(now.Add(-d)); got != want {
+			t.Errorf("Ago(-%v) = %q, want %q", d, got, want)
+		}
+	}
+	for d, want := range map[time.Duration]string{
+		850 * time.Millisecond:      "850 ms",
+		12 * time.Second:            "12 s",
+		125 * time.Second:           "2 min 5 s",
+		2*time.Hour + 3*time.Minute: "2 h 3 min",
+	} {
+		if got := f.Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,309 @@
+// Package views renders Wattfolio's pages with templ. Every value a vendor
+// sent goes through templ's escaping; nothing here writes raw HTML.
+package views
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"wattfolio/app"
+)
+
+// Chrome is what every page shares: its title, the active nav item, the
+// number format and the link to the same page in the other format.
+type Chrome struct {
+	Title string
+	Nav   string // "portfolio", "sync" or ""
+	Fmt   Fmt
+	// Path and Query are the current page, to build the number-format switch.
+	Path  string
+	Query url.Values
+	// Refresh, when set, reloads this URL every two seconds.
+	Refresh string
+}
+
+// Link returns an internal link to path with values, carrying the English
+// number format when it is chosen so that it survives without cookies.
+func (c Chrome) Link(path string, values url.Values) string {
+	v := url.Values{}
+	for k, vs := range values {
+		if k == "lang" {
+			continue
+		}
+		for _, s := range vs {
+			if s != "" {
+				v.Add(k, s)
+			}
+		}
+	}
+	if c.Fmt.Lang == LangEN {
+		v.Set("lang", LangEN)
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// LangLink is the current page in number format lang.
+func (c Chrome) LangLink(lang string) string {
+	v := url.Values{}
+	for k, vs := range c.Query {
+		if k != "lang" {
+			v[k] = vs
+		}
+	}
+	v.Set("lang", lang)
+	return c.Path + "?" + v.Encode()
+}
+
+// Filter is the portfolio's filter form as the user entered it.
+type Filter struct {
+	Source, Vendor, Kind, Commodity, Status string
+	ActiveOn                                string // YYYY-MM-DD
+	Q                                       string
+	Sort                                    string
+	Desc                                    bool
+	Per                                     int
+}
+
+// Values are the filter's query parameters, without paging.
+func (f Filter) Values() url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("source", f.Source)
+	set("vendor", f.Vendor)
+	set("kind", f.Kind)
+	set("commodity", f.Commodity)
+	set("status", f.Status)
+	set("active_on", f.ActiveOn)
+	set("q", f.Q)
+	set("sort", f.Sort)
+	if f.Desc {
+		v.Set("desc", "1")
+	}
+	return v
+}
+
+// Narrowed reports whether any filter (not sort or paging) is set.
+func (f Filter) Narrowed() bool {
+	return f.Source != "" || f.Vendor != "" || f.Kind != "" || f.Commodity != "" || f.Status != "" || f.ActiveOn != "" || f.Q != ""
+}
+
+// Portfolio is the contract list.
+type Portfolio struct {
+	Chrome
+	Filter  Filter
+	Options app.FilterOptions
+	Page    app.ContractPage
+	// PageNo is 1-based; Pages is at least 1.
+	PageNo, Pages int
+	PerChoices    []int
+	DefaultPer    int
+	// Empty is true when the cache holds no contracts at all.
+	Empty   bool
+	CanSync bool
+}
+
+func (m Portfolio) values() url.Values {
+	v := m.Filter.Values()
+	if m.Filter.Per != m.DefaultPer {
+		v.Set("per", strconv.Itoa(m.Filter.Per))
+	}
+	return v
+}
+
+// sortedBy is the column the list is in order of: the store sorts by name
+// when no sort is given.
+func (m Portfolio) sortedBy() string {
+	if m.Filter.Sort == "" {
+		return string(app.SortName)
+	}
+	return m.Filter.Sort
+}
+
+// SortLink sorts by col, flipping the direction when it already sorts by col.
+func (m Portfolio) SortLink(col app.ContractSort) string {
+	v := m.values()
+	v.Del("desc")
+	v.Set("sort", string(col))
+	if m.sortedBy() == string(col) && !m.Filter.Desc {
+		v.Set("desc", "1")
+	}
+	return m.Link("/contracts", v)
+}
+
+// AriaSort is the aria-sort value of col's header.
+func (m Portfolio) AriaSort(col app.ContractSort) string {
+	switch {
+	case m.sortedBy() != string(col):
+		return "none"
+	case m.Filter.Desc:
+		return "descending"
+	}
+	return "ascending"
+}
+
+// SortMark is the arrow after a sorted column's title.
+func (m Portfolio) SortMark(col app.ContractSort) string {
+	switch m.AriaSort(col) {
+	case "ascending":
+		return "▲"
+	case "descending":
+		return "▼"
+	}
+	return ""
+}
+
+// PageLink is page n of the same filters.
+func (m Portfolio) PageLink(n int) string {
+	v := m.values()
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return m.Link("/contracts", v)
+}
+
+// PerLink shows per rows a page, from the first page.
+func (m Portfolio) PerLink(per int) string {
+	v := m.Filter.Values()
+	if per != m.DefaultPer {
+		v.Set("per", strconv.Itoa(per))
+	}
+	return m.Link("/contracts", v)
+}
+
+// ExportLink downloads the filtered contracts as CSV in dialect.
+func (m Portfolio) ExportLink(dialect string) string {
+	v := m.Filter.Values()
+	v.Set("dialect", dialect)
+	return m.Link("/contracts.csv", v)
+}
+
+// ClearLink is the portfolio without filters.
+func (m Portfolio) ClearLink() string { return m.Link("/contracts", nil) }
+
+// ContractLink is a contract's page.
+func (m Chrome) ContractLink(id int64) string {
+	return m.Link("/contracts/"+strconv.FormatInt(id, 10), nil)
+}
+
+// First and Last are the 1-based positions of the rows shown.
+func (m Portfolio) First() int {
+	if len(m.Page.Contracts) == 0 {
+		return 0
+	}
+	return m.Page.Offset + 1
+}
+
+func (m Portfolio) Last() int { return m.Page.Offset + len(m.Page.Contracts) }
+
+// PageNumbers are the pages offered as links around the current one; 0 marks a gap.
+func (m Portfolio) PageNumbers() []int {
+	var out []int
+	last := 0
+	for n := 1; n <= m.Pages; n++ {
+		if n == 1 || n == m.Pages || (n >= m.PageNo-2 && n <= m.PageNo+2) {
+			if last != 0 && n != last+1 {
+				out = append(out, 0)
+			}
+			out = append(out, n)
+			last = n
+		}
+	}
+	return out
+}
+
+// Contract is one contract's page.
+type Contract struct {
+	Chrome
+	C app.Contract
+	// Raw is the vendor's JSON, indented.
+	Raw     string
+	BackURL string
+}
+
+// Sync is the sync page.
+type Sync struct {
+	Chrome
+	Sources []app.SourceStatus
+	CanSync bool
+	// Running is true while this process runs a sync.
+	Running bool
+	// Notice is a one-line message after pressing "Sync now".
+	Notice string
+	// LastFailed is true when this process's last sync ended with an error.
+	LastFailed bool
+	// StaleAfter is the age from which data is highlighted as stale.
+	StaleAfter time.Duration
+}
+
+// AnyRunning reports whether a sync runs here or a source's last run is still running.
+func (m Sync) AnyRunning() bool {
+	if m.Running {
+		return true
+	}
+	for _, s := range m.Sources {
+		if s.LastRun != nil && s.LastRun.Status == app.RunRunning {
+			return true
+		}
+	}
+	return false
+}
+
+// Problems returns at most five of the run's record problems.
+func Problems(r *app.SyncRun) []string {
+	if r == nil {
+		return nil
+	}
+	if len(r.Problems) > 5 {
+		return r.Problems[:5]
+	}
+	return r.Problems
+}
+
+// Error is an error page.
+type Error struct {
+	Chrome
+	Status  int
+	Heading string
+	Message string
+}
+
+// Vendors lists the vendor platforms in the order the filter offers them.
+var Vendors = []app.Vendor{app.VendorEnneo, app.VendorEpilot, app.VendorOtark, app.VendorPodero, app.VendorProsumer}
+
+// ContractTitle is a contract's display name, falling back to its ids.
+func ContractTitle(c app.Contract) string {
+	switch {
+	case c.Name != "":
+		return c.Name
+	case c.Product.Name != "":
+		return c.Product.Name
+	case c.ExternalID != "":
+		return "Contract " + c.ExternalID
+	}
+	return "Contract #" + strconv.FormatInt(c.ID, 10)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// withCurrent returns list, with cur appended when it is set and missing, so
+// that the form shows a filter given in the address.
+func withCurrent(list []string, cur string) []string {
+	if cur == "" || slices.Contains(list, cur) {
+		return list
+	}
+	return append(slices.Clip(list), cur)
+}

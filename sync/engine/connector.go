@@ -1,0 +1,30 @@
+// Package engine runs syncs: it asks each source's connector for contracts
+// page by page and hands every page to the store, which commits the page's
+// rows and the stream's checkpoint in one transaction.
+package engine
+
+import (
+	"context"
+
+	"wattfolio/app"
+)
+
+// Connector reads one configured source. Implementations live in
+// sync/vendors/<name> and know nothing of the store or the views.
+type Connector interface {
+	// Contracts fetches the source's contracts in a stable order, starting
+	// after cursor ("" means from the start), and calls page once per page.
+	// It returns an error when the source as a whole cannot be read
+	// (authentication, network, a page that cannot be parsed); a problem with
+	// one record goes into Page.Failures and the others carry on. If page
+	// returns an error, Contracts stops and returns it.
+	Contracts(ctx context.Context, cursor string, page func(Page) error) error
+}
+
+// Page is a batch of contracts and the cursor a later sync resumes from once
+// this page is stored.
+type Page struct {
+	Contracts []app.Contract
+	Failures  []*app.RecordError
+	Cursor    string
+}

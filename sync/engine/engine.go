@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"wattfolio/app"
+)
+
+// Store is what the engine needs of the cache.
+type Store interface {
+	EnsureSource(ctx context.Context, name string, vendor app.Vendor, baseURL string) error
+	BeginRun(ctx context.Context, source string) (int64, error)
+	Checkpoint(ctx context.Context, source, stream string) (string, error)
+	SavePage(ctx context.Context, runID int64, source, stream string, contracts []app.Contract, failures []*app.RecordError, cursor string) error
+	FinishRun(ctx context.Context, runID int64, status app.RunStatus, errMsg string) error
+}
+
+// Source is a configured source with the connector that reads it.
+type Source struct {
+	Name      string
+	Vendor    app.Vendor
+	BaseURL   string
+	Connector Connector
+}
+
+// Progress is reported after every stored page.
+type Progress struct {
+	Source  string
+	Fetched int // contracts stored so far in this run
+	Failed  int // records rejected so far in this run
+}
+
+// Result is the outcome of one source's run.
+type Result struct {
+	Source   string
+	RunID    int64
+	Status   app.RunStatus
+	Fetched  int
+	Failed   int
+	Resumed  bool // the run continued an interrupted one
+	Err      error
+	Duration time.Duration
+}
+
+// Engine syncs sources into a store.
+type Engine struct {
+	Store    Store
+	Logger   *slog.Logger   // nil: slog.Default()
+	Progress func(Progress) // nil: no progress; called from several goroutines
+	Parallel int            // sources synced at once; 0 means 3
+	Now      func() time.Time
+}
+
+// contractsStream is the checkpoint stream of a source's contracts.
+const contractsStream = "contracts"
+
+// SyncAll syncs every source, a few at a time, and returns each one's result
+// in the order given. One failing source does not stop the others; the
+// returned error joins the failures.
+func (e *Engine) SyncAll(ctx context.Context, sources []Source) ([]Result, error) {
+	par := e.Parallel
+	if par <= 0 {
+		par = 3
+	}
+	results := make([]Result, len(sources))
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i, src := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = e.Sync(ctx, src)
+		}()
+	}
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+// Sync runs one source: it resumes after the stream's checkpoint if the last
+// run was cut off, stores page by page, and records the outcome.
+func (e *Engine) Sync(ctx context.Context, src Source) Result {
+	log := e.logger().With("source", src.Name, "vendor", string(src.Vendor))
+	start := e.now()
+	res := Result{Source: src.Name}
+	fail := func(err error) Result {
+		res.Status, res.Err, res.Duration = app.RunFailed, err, e.now().Sub(start)
+		return res
+	}
+	if err := e.Store.EnsureSource(ctx, src.Name, src.Vendor, src.BaseURL); err != nil {
+		return fail(err)
+	}
+	cursor, err := e.Store.Checkpoint(ctx, src.Name, contractsStream)
+	if err != nil {
+		return fail(err)
+	}
+	res.Resumed = cursor != ""
+	run, err := e.Store.BeginRun(ctx, src.Name)
+	if err != nil {
+		return fail(err)
+	}
+	res.RunID = run
+	log.Info("sync started", "run", run, "resumed", res.Resumed)
+
+	err = src.Connector.Contracts(ctx, cursor, func(p Page) error {
+		if err := e.Store.SavePage(ctx, run, src.Name, contractsStream, p.Contracts, p.Failures, p.Cursor); err != nil {
+			return err
+		}
+		res.Fetched += len(p.Contracts)
+		res.Failed += len(p.Failures)
+		for _, f := range p.Failures {
+			log.Warn("record rejected", "record", f.Record, "field", f.Field, "err", f.Err)
+		}
+		if e.Progress != nil {
+			e.Progress(Progress{Source: src.Name, Fetched: res.Fetched, Failed: res.Failed})
+		}
+		return nil
+	})
+	// The run's bookkeeping must be written even when ctx was cancelled.
+	bg := context.WithoutCancel(ctx)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		res.Status, res.Err = app.RunInterrupted, fmt.Errorf("%s: sync interrupted: %w", src.Name, ctx.Err())
+	case err != nil:
+		res.Status, res.Err = app.RunFailed, fmt.Errorf("%s: %w", src.Name, err)
+	default:
+		// Completed: the next sync starts from the beginning again.
+		if err := e.Store.SavePage(bg, run, src.Name, contractsStream, nil, nil, ""); err != nil {
+			res.Status, res.Err = app.RunFailed, err
+		} else if res.Failed > 0 {
+			res.Status = app.RunPartial
+		} else {
+			res.Status = app.RunOK
+		}
+	}
+	msg := ""
+	if res.Err != nil {
+		msg = res.Err.Error()
+	} else if res.Failed > 0 {
+		msg = fmt.Sprintf("%d record(s) rejected", res.Failed)
+	}
+	if err := e.Store.FinishRun(bg, run, res.Status, msg); err != nil {
+		res.Err = errors.Join(res.Err, err)
+	}
+	res.Duration = e.now().Sub(start)
+	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "duration", res.Duration.Round(time.Millisecond))
+	return res
+}
+
+func (e *Engine) logger() *slog.Logger {
+	if e.Logger != nil {
+		return e.Logger
+	}
+	return slog.Default()
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}

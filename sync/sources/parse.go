@@ -1,0 +1,608 @@
+package sources
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"wattfolio/app"
+)
+
+// Error is one problem in a sources file. Parse and Load join all of a
+// file's problems with errors.Join, ordered by line; use errors.As to get at
+// the fields, for example to highlight the line in an editor.
+type Error struct {
+	File   string
+	Line   int    // 1-based; 0 when no single line is to blame
+	Source string // `source "name"`, or `source #2` when it has no usable name
+	Key    string // the offending key, when there is one
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	b.WriteString(": ")
+	if e.Source != "" {
+		b.WriteString(e.Source + ": ")
+	}
+	if e.Key != "" {
+		b.WriteString(e.Key + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Load reads and validates the sources file at path.
+func Load(path string) ([]Source, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates data, the text of a sources file; filename is only used in
+// messages. It returns every problem it finds, each an *Error.
+//
+// The document is decoded into plain maps rather than structs: a struct
+// decode stops at the first type mismatch, and we want to report all of them.
+// For the same reason unknown keys are found by comparing each table's keys
+// with the ones its kind accepts rather than with MetaData.Undecoded, which
+// does not say which [[source]] a key came from.
+func Parse(filename string, data []byte) ([]Source, error) {
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: filename, Line: pe.Position.Line, Msg: "TOML syntax: " + pe.Message}
+		}
+		return nil, &Error{File: filename, Msg: err.Error()}
+	}
+	p := &parser{file: filename, lines: indexLines(string(data))}
+	srcs := p.document(doc)
+	if len(p.errs) > 0 {
+		slices.SortStableFunc(p.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
+		errs := make([]error, len(p.errs))
+		for i, e := range p.errs {
+			errs[i] = e
+		}
+		return nil, errors.Join(errs...)
+	}
+	return srcs, nil
+}
+
+type parser struct {
+	file  string
+	lines *lineIndex
+	errs  []*Error
+}
+
+func (p *parser) add(line int, source, key, format string, args ...any) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Source: source, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) document(doc map[string]any) []Source {
+	for _, key := range sortedKeys(doc, func(k string) int { return p.lines.root[k] }) {
+		if key == "source" {
+			continue
+		}
+		line := p.lines.root[key]
+		if hint, ok := secretHint(key, ""); ok {
+			p.add(line, "", key, "%s", hint)
+			continue
+		}
+		p.add(line, "", key, "unknown key; each source is a [[source]] table")
+	}
+	raw, ok := doc["source"]
+	if !ok {
+		p.add(0, "", "", "no sources: add at least one [[source]] table (see sources.example.toml)")
+		return nil
+	}
+	tables, ok := raw.([]map[string]any)
+	if list, isList := raw.([]any); isList {
+		// An inline array, "source = [{...}]"; fine as long as it holds tables.
+		ok = true
+		for _, e := range list {
+			t, isTable := e.(map[string]any)
+			ok = ok && isTable
+			tables = append(tables, t)
+		}
+	}
+	if !ok {
+		p.add(p.lines.root["source"], "", "source", "must be a list of [[source]] tables, not %s", typeName(raw))
+		return nil
+	}
+	if len(tables) == 0 {
+		p.add(p.lines.root["source"], "", "source", "no sources: add at least one [[source]] table")
+		return nil
+	}
+	srcs := make([]Source, 0, len(tables))
+	firstLine := map[string]int{} // name -> header line of its first use
+	for i, t := range tables {
+		r := &reader{p: p, index: i, raw: t, used: map[string]bool{}}
+		s := r.source()
+		if s.Name != "" {
+			if line, dup := firstLine[s.Name]; dup {
+				r.errorf("name", "duplicate name %q: the source on line %d already uses it; names must be unique", s.Name, line)
+			} else {
+				firstLine[s.Name] = p.lines.header(i)
+			}
+		}
+		srcs = append(srcs, s)
+	}
+	return srcs
+}
+
+// reader validates one [[source]] table.
+type reader struct {
+	p     *parser
+	index int
+	raw   map[string]any
+	used  map[string]bool
+	label string
+}
+
+// errorf reports a problem with key on the line the key is written.
+func (r *reader) errorf(key, format string, args ...any) {
+	r.p.add(r.p.lines.key(r.index, key), r.label, key, format, args...)
+}
+
+// missing reports a required key that is absent, on the source's header line.
+func (r *reader) missing(key, hint string) {
+	r.p.add(r.p.lines.header(r.index), r.label, key, "is required%s", hint)
+}
+
+func (r *reader) get(key string) (any, bool) {
+	v, ok := r.raw[key]
+	r.used[key] = true
+	return v, ok
+}
+
+// str returns a string value; "" with an error reported when it is not one.
+func (r *reader) str(key string, required bool) string {
+	v, ok := r.get(key)
+	if !ok {
+		if required {
+			r.missing(key, "")
+		}
+		return ""
+	}
+	s, ok := v.(string)
+	if !ok {
+		r.errorf(key, "must be a string, not %s", typeName(v))
+		return ""
+	}
+	if required && strings.TrimSpace(s) == "" {
+		r.errorf(key, "must not be empty")
+		return ""
+	}
+	return s
+}
+
+// ids reads a list of ids that the file may write as integers or strings.
+// Each entry is passed to check, which returns its canonical form or an
+// error; duplicates of that form are reported once each.
+func (r *reader) ids(key, example string, required bool, check func(s string) (string, error)) []string {
+	v, ok := r.get(key)
+	if !ok {
+		if required {
+			r.missing(key, fmt.Sprintf(": list the ids to sync, e.g. %s = %s", key, example))
+		}
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		r.errorf(key, "must be a list, not %s", typeName(v))
+		return nil
+	}
+	if len(list) == 0 {
+		if required {
+			r.errorf(key, "must list at least one id")
+		}
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	seen := map[string]int{}
+	bad := false
+	for i, e := range list {
+		var s string
+		switch e := e.(type) {
+		case string:
+			s = e
+		case int64:
+			s = strconv.FormatInt(e, 10)
+		default:
+			r.errorf(key, "entry %d: must be an integer or a string, not %s", i+1, typeName(e))
+			bad = true
+			continue
+		}
+		if strings.TrimSpace(s) == "" {
+			r.errorf(key, "entry %d: empty id", i+1)
+			bad = true
+			continue
+		}
+		c, err := check(s)
+		if err != nil {
+			r.errorf(key, "entry %d: %v", i+1, err)
+			bad = true
+			continue
+		}
+		if first, dup := seen[c]; dup {
+			r.errorf(key, "entry %d: duplicate id %s (also entry %d)", i+1, c, first)
+			bad = true
+			continue
+		}
+		seen[c] = i + 1
+		out = append(out, c)
+	}
+	if bad {
+		return nil
+	}
+	return out
+}
+
+// oneOf reads an optional string that must be one of allowed; def when
+// absent or wrong (the error is reported).
+func (r *reader) oneOf(key, def string, allowed ...string) string {
+	v, ok := r.get(key)
+	if !ok {
+		return def
+	}
+	s, ok := v.(string)
+	if !ok {
+		r.errorf(key, "must be a string, not %s", typeName(v))
+		return def
+	}
+	if !slices.Contains(allowed, s) {
+		r.errorf(key, "%q is not one of %s", s, strings.Join(allowed, ", "))
+		return def
+	}
+	return s
+}
+
+var (
+	nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	envRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// tokenNeed says whether a kind authenticates with the token in token_env.
+type tokenNeed int
+
+const (
+	tokenRequired tokenNeed = iota
+	tokenOptional
+	tokenUnused
+)
+
+// kindSpec is what a kind adds to the common keys. Adding a vendor is a
+// scope type in source.go, a read function and one entry in kinds.
+type kindSpec struct {
+	vendor app.Vendor
+	token  tokenNeed
+	keys   []string // the kind's own keys, for "belongs to kind X" hints
+	read   func(r *reader, s *Source)
+}
+
+var kinds = []kindSpec{
+	{app.VendorEnneo, tokenRequired, []string{"contract_ids", "working_price_unit", "base_price_unit"}, readEnneo},
+	{app.VendorProsumer, tokenOptional, []string{"customer_ids"}, readProsumer},
+	{app.VendorOtark, tokenRequired, []string{"status", "type", "eic", "delivery_start", "delivery_end", "active_on"}, readOtark},
+	{app.VendorEpilot, tokenRequired, []string{"contract_ids"}, readEpilot},
+	{app.VendorPodero, tokenUnused, []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env"}, readPodero},
+}
+
+var commonKeys = []string{"name", "kind", "base_url", "token_env", "timeout"}
+
+func kindNames() string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k.vendor)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (r *reader) source() Source {
+	var s Source
+	r.label = fmt.Sprintf("source #%d", r.index+1)
+	if n, ok := r.raw["name"].(string); ok && n != "" {
+		r.label = fmt.Sprintf("source %q", n)
+	}
+	if name := r.str("name", true); name != "" {
+		if nameRE.MatchString(name) {
+			s.Name = name
+		} else {
+			r.errorf("name", "%q must start with a lower-case letter or digit and use only a-z, 0-9, '-' and '_'", name)
+		}
+	}
+
+	var spec *kindSpec
+	if kind := r.str("kind", true); kind != "" {
+		for i := range kinds {
+			if string(kinds[i].vendor) == kind {
+				spec = &kinds[i]
+			}
+		}
+		if spec == nil {
+			r.errorf("kind", "unknown kind %q; want one of %s", kind, kindNames())
+		} else {
+			s.Vendor = spec.vendor
+		}
+	}
+
+	if raw := r.str("base_url", true); raw != "" {
+		if u, err := httpURL(raw); err != nil {
+			r.errorf("base_url", "%v", err)
+		} else {
+			s.BaseURL = strings.TrimRight(u, "/")
+		}
+	}
+
+	_, hasToken := r.raw["token_env"]
+	switch {
+	case spec != nil && spec.token == tokenUnused && hasToken:
+		r.used["token_env"] = true
+		r.errorf("token_env", "kind %s does not use a token; it authenticates with client_id_env and client_secret_env", spec.vendor)
+	case spec != nil && spec.token == tokenUnused:
+	default:
+		required := spec == nil || spec.token == tokenRequired
+		s.TokenEnv = r.envName("token_env", required)
+	}
+
+	s.Timeout = DefaultTimeout
+	if raw := r.str("timeout", false); raw != "" {
+		d, err := time.ParseDuration(raw)
+		switch {
+		case err != nil:
+			r.errorf("timeout", "%q is not a duration; write it like \"30s\" or \"2m\"", raw)
+		case d <= 0 || d > 10*time.Minute:
+			r.errorf("timeout", "%s is out of range; it must be more than 0s and at most 10m", raw)
+		default:
+			s.Timeout = d
+		}
+	} else if v, ok := r.raw["timeout"]; ok {
+		if _, isStr := v.(string); isStr {
+			r.errorf("timeout", "must not be empty; leave it out for the default %s", DefaultTimeout)
+		}
+	}
+
+	if spec != nil {
+		spec.read(r, &s)
+	}
+	r.leftovers(spec)
+	return s
+}
+
+// envName reads a key that names an environment variable. A value that is no
+// variable name is most likely the secret itself pasted in by mistake, so the
+// message says so and does not repeat it.
+func (r *reader) envName(key string, required bool) string {
+	v := r.str(key, required)
+	if v != "" && !envRE.MatchString(v) {
+		r.errorf(key, "must be the NAME of an environment variable (letters, digits and '_'), not the secret itself")
+		return ""
+	}
+	return v
+}
+
+// leftovers reports the keys nothing read: unknown ones, another kind's and
+// inline secrets.
+func (r *reader) leftovers(spec *kindSpec) {
+	var rest []string
+	for k := range r.raw {
+		if !r.used[k] {
+			rest = append(rest, k)
+		}
+	}
+	slices.SortFunc(rest, func(a, b string) int {
+		return cmp.Or(cmp.Compare(r.p.lines.key(r.index, a), r.p.lines.key(r.index, b)), cmp.Compare(a, b))
+	})
+	for _, k := range rest {
+		if hint, ok := secretHint(k, r.raw["name"]); ok {
+			r.errorf(k, "%s", hint)
+			continue
+		}
+		var owners []string
+		for _, o := range kinds {
+			if slices.Contains(o.keys, k) {
+				owners = append(owners, string(o.vendor))
+			}
+		}
+		switch {
+		case spec == nil && len(owners) > 0:
+			// The kind is missing or wrong, which is already reported;
+			// a key of some kind is then no news.
+		case len(owners) > 0:
+			r.errorf(k, "not a key of kind %s (it belongs to kind %s)", spec.vendor, strings.Join(owners, ", "))
+		default:
+			r.errorf(k, "unknown key; a source has %s and its kind's keys", strings.Join(commonKeys, ", "))
+		}
+	}
+}
+
+// secretHint recognises keys that would hold a secret in the file itself.
+func secretHint(key string, name any) (string, bool) {
+	k := strings.ReplaceAll(strings.ToLower(key), "-", "_")
+	switch k {
+	case "token", "api_key", "apikey", "api_token", "access_token", "bearer", "password", "secret", "client_secret":
+	default:
+		return "", false
+	}
+	envKey, suffix := "token_env", "TOKEN"
+	if k == "client_secret" {
+		envKey, suffix = "client_secret_env", "CLIENT_SECRET"
+	}
+	example := "WATTFOLIO_" + suffix
+	if n, ok := name.(string); ok && nameRE.MatchString(n) {
+		example = "WATTFOLIO_" + strings.ToUpper(strings.ReplaceAll(n, "-", "_")) + "_" + suffix
+	}
+	return fmt.Sprintf("secrets must not be written in this file: put the secret in an environment variable and name that variable with %s (e.g. %s = %q)", envKey, envKey, example), true
+}
+
+// httpURL checks that raw is an absolute http(s) URL a connector can append
+// paths to. Credentials in the URL are refused like any inline secret.
+func httpURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		return "", errors.New("must be an absolute http(s) URL")
+	}
+	if u.User != nil {
+		return "", errors.New("must not contain a user name or password; put the secret in an environment variable and name it with token_env")
+	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
+		return "", errors.New("must not have a query or fragment; connectors add their own paths and parameters")
+	}
+	return u.String(), nil
+}
+
+func positiveInt(s string) (string, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || strings.HasPrefix(s, "+") {
+		return "", fmt.Errorf("%q is not an integer id", s)
+	}
+	if n <= 0 {
+		return "", fmt.Errorf("%d is not a positive id", n)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+func anyID(s string) (string, error) {
+	if strings.TrimSpace(s) != s {
+		return "", fmt.Errorf("%q has leading or trailing spaces", s)
+	}
+	return s, nil
+}
+
+func readEnneo(r *reader, s *Source) {
+	sc := &EnneoScope{
+		WorkingPriceUnit: WorkingPriceUnit(r.oneOf("working_price_unit", string(EURPerKWh), string(EURPerKWh), string(CtPerKWh))),
+		BasePriceUnit:    BasePriceUnit(r.oneOf("base_price_unit", string(EURPerYear), string(EURPerYear), string(EURPerMonth))),
+	}
+	for _, id := range r.ids("contract_ids", "[746839, 746840]", true, positiveInt) {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		sc.ContractIDs = append(sc.ContractIDs, n)
+	}
+	s.Enneo = sc
+}
+
+func readProsumer(r *reader, s *Source) {
+	s.Prosumer = &ProsumerScope{CustomerIDs: r.ids("customer_ids", `["c1"]`, true, anyID)}
+}
+
+func readEpilot(r *reader, s *Source) {
+	s.Epilot = &EpilotScope{ContractIDs: r.ids("contract_ids", "", false, anyID)}
+}
+
+var eicRE = regexp.MustCompile(`^[0-9A-Z][0-9A-Z-]{14}[0-9A-Z]$`)
+
+func readOtark(r *reader, s *Source) {
+	sc := &OtarkScope{
+		Status: r.oneOf("status", "", "pending", "in_progress", "completed"),
+		Type:   r.oneOf("type", "", "ppa", "day_ahead", "intraday"),
+		EIC:    r.str("eic", false),
+	}
+	if sc.EIC != "" && !eicRE.MatchString(sc.EIC) {
+		r.errorf("eic", "%q is not an EIC: 16 characters, upper-case letters, digits and '-'", sc.EIC)
+	}
+	sc.DeliveryStart = r.instant("delivery_start")
+	sc.DeliveryEnd = r.instant("delivery_end")
+	sc.ActiveOn = r.instant("active_on")
+	if !sc.DeliveryStart.IsZero() && !sc.DeliveryEnd.IsZero() && sc.DeliveryEnd.Before(sc.DeliveryStart) {
+		r.errorf("delivery_end", "is before delivery_start")
+	}
+	s.Otark = sc
+}
+
+// instant reads a TOML date or date-time, or a string holding one. otark
+// works in UTC, so a date or date-time without an offset is taken as UTC
+// rather than in the machine's zone, as BurntSushi/toml would.
+func (r *reader) instant(key string) time.Time {
+	v, ok := r.get(key)
+	if !ok {
+		return time.Time{}
+	}
+	var t time.Time
+	switch v := v.(type) {
+	case time.Time:
+		switch v.Location().String() {
+		case "date-local", "datetime-local":
+			y, mo, d := v.Date()
+			h, mi, sec := v.Clock()
+			return time.Date(y, mo, d, h, mi, sec, v.Nanosecond(), time.UTC)
+		case "time-local":
+			r.errorf(key, "must be a date or a date-time, not a time of day")
+			return time.Time{}
+		}
+		t = v
+	case string:
+		var err error
+		if t, err = time.Parse(time.RFC3339, v); err != nil {
+			if t, err = time.Parse(time.DateOnly, v); err != nil {
+				r.errorf(key, "%q is not a date (2026-01-31) or an RFC 3339 date-time", v)
+				return time.Time{}
+			}
+		}
+	default:
+		r.errorf(key, "must be a date like 2026-01-31, not %s", typeName(v))
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func readPodero(r *reader, s *Source) {
+	sc := &PoderoScope{
+		OrgID:           r.str("org_id", true),
+		UserIDs:         r.ids("user_ids", `["u1"]`, true, anyID),
+		ClientIDEnv:     r.envName("client_id_env", true),
+		ClientSecretEnv: r.envName("client_secret_env", true),
+	}
+	if raw := r.str("token_url", true); raw != "" {
+		u, err := httpURL(raw)
+		if err != nil {
+			r.errorf("token_url", "%v", err)
+		}
+		sc.TokenURL = u
+	}
+	s.Podero = sc
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case time.Time:
+		return "a date"
+	case []any, []map[string]any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func sortedKeys(m map[string]any, line func(string) int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(line(a), line(b)), cmp.Compare(a, b)) })
+	return keys
+}

@@ -1,0 +1,146 @@
+// Package sources reads the user's sources file: the TOML list of vendor
+// sources Wattfolio syncs. It validates the whole file up front and reports
+// every problem at once with its file and line, because the user edits this
+// file by hand and should fix it in one go rather than one error per start.
+//
+// Secrets never live in the file: a source names the environment variable
+// that holds its token (token_env) and Secret reads it at run time.
+package sources
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"wattfolio/app"
+)
+
+// DefaultTimeout is the per-request timeout when a source sets none.
+const DefaultTimeout = 30 * time.Second
+
+// Source is one configured vendor source. Exactly one of the scope pointers
+// is set: the one matching Vendor. Scopes are typed per vendor, rather than a
+// shared bag of options, so that a connector reads only keys that were
+// validated for its own kind.
+type Source struct {
+	// Name is unique within the file; the UI and the cache key on it.
+	Name string
+	// Vendor is the file's "kind" key. It is called Vendor here because
+	// app.Kind means something else (retail, ppa, ...).
+	Vendor app.Vendor
+	// BaseURL is absolute http(s) with no trailing slash, so a connector can
+	// append "/contract/1" without caring how the user typed it.
+	BaseURL string
+	// TokenEnv names the environment variable holding the secret. It is empty
+	// for podero (client credentials, see PoderoScope) and may be empty for
+	// prosumer, whose API documents no authentication.
+	TokenEnv string
+	// Timeout bounds each request; DefaultTimeout when not set.
+	Timeout time.Duration
+
+	Enneo    *EnneoScope
+	Prosumer *ProsumerScope
+	Otark    *OtarkScope
+	Epilot   *EpilotScope
+	Podero   *PoderoScope
+}
+
+// Secret returns the token from the environment variable the source names,
+// with surrounding white space removed (a value exported from a file often
+// ends in a newline). getenv is os.Getenv when nil; tests pass their own.
+// The error names the source and the variable, never the value.
+func (s Source) Secret(getenv func(string) string) (string, error) {
+	if s.TokenEnv == "" {
+		return "", fmt.Errorf("source %q: no token_env is configured", s.Name)
+	}
+	return fromEnv(s.Name, "token_env", s.TokenEnv, getenv)
+}
+
+func fromEnv(source, key, name string, getenv func(string) string) (string, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return "", fmt.Errorf("source %q: environment variable %s (named by %s) is not set or empty", source, name, key)
+	}
+	return v, nil
+}
+
+// WorkingPriceUnit is the unit enneo's workingPrice arrives in. enneo does
+// not document it and tenants differ, so the user says which.
+type WorkingPriceUnit string
+
+const (
+	EURPerKWh WorkingPriceUnit = "eur_per_kwh"
+	CtPerKWh  WorkingPriceUnit = "ct_per_kwh"
+)
+
+// BasePriceUnit is the unit enneo's basePrice arrives in.
+type BasePriceUnit string
+
+const (
+	EURPerYear  BasePriceUnit = "eur_per_year"
+	EURPerMonth BasePriceUnit = "eur_per_month"
+)
+
+// EnneoScope says which enneo contracts to sync. enneo has no listing
+// endpoint, so the contracts are named one by one.
+type EnneoScope struct {
+	// ContractIDs are positive, distinct and in file order; the file may
+	// spell them as integers or strings.
+	ContractIDs []int64
+	// WorkingPriceUnit defaults to EURPerKWh, what the enneo demo tenant sends.
+	WorkingPriceUnit WorkingPriceUnit
+	// BasePriceUnit defaults to EURPerYear.
+	BasePriceUnit BasePriceUnit
+}
+
+// ProsumerScope names the customers whose contracts are synced.
+type ProsumerScope struct {
+	CustomerIDs []string
+}
+
+// OtarkScope holds the optional list filters of otark's /v1/contracts; zero
+// values do not filter.
+type OtarkScope struct {
+	Status        string // pending | in_progress | completed
+	Type          string // ppa | day_ahead | intraday
+	EIC           string // 16-character Energy Identification Code
+	DeliveryStart time.Time
+	DeliveryEnd   time.Time
+	ActiveOn      time.Time
+}
+
+// EpilotScope limits an epilot portal source to some contracts; empty means
+// every contract the portal user sees.
+type EpilotScope struct {
+	ContractIDs []string
+}
+
+// PoderoScope holds the partner organisation, its users and the OAuth 2.0
+// client credentials setup. The credentials are read from the environment,
+// like every secret.
+type PoderoScope struct {
+	OrgID           string
+	UserIDs         []string
+	TokenURL        string
+	ClientIDEnv     string
+	ClientSecretEnv string
+}
+
+// ClientCredentials returns a podero source's OAuth client id and secret
+// from the environment variables its scope names. getenv is os.Getenv when nil.
+func (s Source) ClientCredentials(getenv func(string) string) (id, secret string, err error) {
+	if s.Podero == nil {
+		return "", "", fmt.Errorf("source %q: kind %s has no client credentials", s.Name, s.Vendor)
+	}
+	if id, err = fromEnv(s.Name, "client_id_env", s.Podero.ClientIDEnv, getenv); err != nil {
+		return "", "", err
+	}
+	if secret, err = fromEnv(s.Name, "client_secret_env", s.Podero.ClientSecretEnv, getenv); err != nil {
+		return "", "", err
+	}
+	return id, secret, nil
+}

@@ -1,0 +1,239 @@
+// Package enneo reads retail energy contracts from an enneo tenant
+// (https://{instance}/api/mind) contract by contract, since enneo offers no
+// listing endpoint: the source is configured with the contract ids to follow.
+package enneo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/sync/engine"
+)
+
+// Errors a whole-source failure wraps, for callers that react to the kind.
+var (
+	ErrUnauthorized = errors.New("the API key was rejected (revoked or expired?)")
+	ErrForbidden    = errors.New("the API key may not read contracts (missing permission?)")
+	ErrUnavailable  = errors.New("enneo is unavailable")
+	ErrNotFound     = errors.New("contract not found at enneo")
+)
+
+// Config configures one enneo source.
+type Config struct {
+	Source      string // the configured source name, used in errors
+	BaseURL     string // e.g. https://demo.enneo.ai/api/mind; may have a path
+	Token       string // the API key from the user's enneo profile
+	ContractIDs []string
+	HTTPClient  *http.Client // default: a client with a 30 s timeout
+	PageSize    int          // contracts per page; default 50
+	Concurrency int          // parallel requests; default 4
+	// WorkingPriceUnit is UnitEURPerKWh (default) or UnitCtPerKWh.
+	WorkingPriceUnit string
+	// BasePriceUnit is UnitEURPerYear (default) or UnitEURPerMonth.
+	BasePriceUnit string
+	// Retries is how many extra tries a contract gets after a 5xx, a timeout
+	// or a cut-off body; 0 means the default of 2, negative means none.
+	Retries int
+	Now     func() time.Time // default time.Now
+}
+
+// Client is an engine.Connector for one enneo source.
+type Client struct {
+	cfg     Config
+	base    *url.URL
+	ids     []string
+	mapper  mapper
+	backoff time.Duration // first retry delay, doubled per try
+}
+
+var _ engine.Connector = (*Client)(nil)
+
+// New checks cfg and fills in defaults.
+func New(cfg Config) (*Client, error) {
+	fail := func(format string, args ...any) (*Client, error) {
+		return nil, fmt.Errorf("enneo source %q: "+format, append([]any{cfg.Source}, args...)...)
+	}
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	switch {
+	case err != nil:
+		return fail("base URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fail("base URL %q: want an absolute http(s) URL such as https://demo.enneo.ai/api/mind", cfg.BaseURL)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fail("base URL %q: must not carry a query or fragment", cfg.BaseURL)
+	case u.User != nil:
+		return fail("base URL must not carry credentials; put the API key in the token")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+
+	// People paste the header value; the key is what follows "Bearer ".
+	token := strings.TrimSpace(cfg.Token)
+	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
+		token = strings.TrimSpace(token[7:])
+	}
+	if token == "" {
+		return fail("no API token configured")
+	}
+	if strings.ContainsAny(token, " \t\r\n") {
+		return fail("the API token contains white space")
+	}
+	cfg.Token = token
+
+	var m mapper
+	m.source = cfg.Source
+	switch cfg.WorkingPriceUnit {
+	case "", UnitEURPerKWh:
+	case UnitCtPerKWh:
+		m.workingInCt = true
+	default:
+		return fail("working price unit %q: want %s or %s", cfg.WorkingPriceUnit, UnitEURPerKWh, UnitCtPerKWh)
+	}
+	switch cfg.BasePriceUnit {
+	case "", UnitEURPerYear:
+	case UnitEURPerMonth:
+		m.basePerMonth = true
+	default:
+		return fail("base price unit %q: want %s or %s", cfg.BasePriceUnit, UnitEURPerYear, UnitEURPerMonth)
+	}
+
+	ids := make([]string, len(cfg.ContractIDs))
+	for i, id := range cfg.ContractIDs {
+		ids[i] = strings.TrimSpace(id)
+		if ids[i] == "" {
+			return fail("contract id #%d is empty", i+1)
+		}
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 50
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	switch {
+	case cfg.Retries == 0:
+		cfg.Retries = 2
+	case cfg.Retries < 0:
+		cfg.Retries = 0
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Client{cfg: cfg, base: u, ids: ids, mapper: m, backoff: 200 * time.Millisecond}, nil
+}
+
+// Contracts implements engine.Connector. The cursor is the index into
+// ContractIDs of the next contract to fetch.
+func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	start := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return c.sourceErr(fmt.Errorf("bad cursor %q: want a contract index", cursor))
+		}
+		start = n
+	}
+	// A cursor past the end means the id list shrank since the last run:
+	// nothing is left to fetch.
+	for i := start; i < len(c.ids); i += c.cfg.PageSize {
+		end := min(i+c.cfg.PageSize, len(c.ids))
+		p, err := c.fetchPage(ctx, c.ids[i:end])
+		if err != nil {
+			return err
+		}
+		p.Cursor = strconv.Itoa(end)
+		if err := page(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Client) sourceErr(err error) error {
+	return fmt.Errorf("enneo source %q: %w", c.cfg.Source, err)
+}
+
+// fetchPage fetches ids with bounded concurrency and returns them in order.
+func (c *Client) fetchPage(parent context.Context, ids []string) (engine.Page, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+
+	// Every slot starts aborted, so an id never handed out cannot pass for
+	// a fetched contract.
+	results := make([]outcome, len(ids))
+	for i := range results {
+		results[i].aborted = true
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(c.cfg.Concurrency, len(ids)) {
+		wg.Go(func() {
+			for i := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				results[i] = c.fetchOne(ctx, ids[i])
+				if results[i].fatal != nil {
+					// A rejected key fails every other request too.
+					cancel()
+				}
+			}
+		})
+	}
+feed:
+	for i := range ids {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	for _, r := range results {
+		if r.fatal != nil {
+			return engine.Page{}, r.fatal
+		}
+	}
+	if err := parent.Err(); err != nil {
+		return engine.Page{}, c.sourceErr(err)
+	}
+
+	var p engine.Page
+	var lastTransient *app.RecordError
+	transient := 0
+	for _, r := range results {
+		switch {
+		case r.aborted:
+			// Only a fatal error or the caller's context cancels, and
+			// both returned above; never deliver a half-fetched page.
+			return engine.Page{}, c.sourceErr(context.Canceled)
+		case r.failure != nil:
+			p.Failures = append(p.Failures, r.failure)
+			if r.transient {
+				transient++
+				lastTransient = r.failure
+			}
+		default:
+			p.Contracts = append(p.Contracts, r.contract)
+		}
+	}
+	if transient == len(ids) {
+		cause := strings.TrimPrefix(lastTransient.Err.Error(), ErrUnavailable.Error()+": ")
+		return engine.Page{}, c.sourceErr(fmt.Errorf("%w: all %d contracts of the page failed (last: %s: %s)",
+			ErrUnavailable, len(ids), lastTransient.Record, cause))
+	}
+	return p, nil
+}

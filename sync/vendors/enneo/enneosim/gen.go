@@ -1,0 +1,447 @@
+package enneosim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// today anchors every simulated date, so that payloads do not change with
+// the clock the tests run on.
+var today = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// wire is one contract exactly in the shape of the API docs' sample: same
+// keys, same order, same JSON types (phone and gridOperatorCode numbers,
+// dates Unix seconds). Pointers are the nullable fields.
+type wire struct {
+	ID               int64        `json:"id"`
+	OrderID          int64        `json:"orderId"`
+	Tenant           *string      `json:"tenant"`
+	CustomerID       string       `json:"customerId"`
+	SignupDate       int64        `json:"signupDate"`
+	Status           string       `json:"status"`
+	StatusCode       int          `json:"statusCode"`
+	StatusCodeTitle  string       `json:"statusCodeTitle"`
+	Energy           string       `json:"energy"`
+	EnergyTypeID     int          `json:"energyTypeId"`
+	EnergySubTypeID  int          `json:"energySubTypeId"`
+	Email            string       `json:"email"`
+	Firstname        string       `json:"firstname"`
+	Lastname         string       `json:"lastname"`
+	DeliveryAddress  string       `json:"deliveryAddress"`
+	IBAN             *string      `json:"iban"`
+	MonthlyDeposit   *int64       `json:"monthlyDeposit"`
+	StartDate        *int64       `json:"startDate"`
+	EndDate          *int64       `json:"endDate"`
+	Consumption      any          `json:"consumption"` // any: Broken ids send a string
+	CounterNumber    *string      `json:"counterNumber"`
+	ProductID        *int         `json:"productId"`
+	ProductName      *string      `json:"productName"`
+	ProductCode      *string      `json:"productCode"`
+	CampaignID       *int         `json:"campaignId"`
+	SalesChannelID   *int         `json:"salesChannelId"`
+	UnpaidDebt       *json.Number `json:"unpaidDebt"`
+	VATRate          *json.Number `json:"vatRate"`
+	BasePrice        *json.Number `json:"basePrice"`
+	WorkingPrice     *json.Number `json:"workingPrice"`
+	BillingAddress   *string      `json:"billingAddress"`
+	Business         *bool        `json:"business"`
+	Phone            *json.Number `json:"phone"`
+	GridOperatorName *string      `json:"gridOperatorName"`
+	GridOperatorCode *json.Number `json:"gridOperatorCode"`
+	Registers        []struct{}   `json:"registers"`
+	ERPURLs          []erpURL     `json:"erpUrls"`
+	RawData          any          `json:"rawData"`
+	AgentPreview     []preview    `json:"agentPreview"`
+	TabPreview       tabPreview   `json:"tabPreview"`
+}
+
+type erpURL struct {
+	URL  string `json:"url"`
+	Logo string `json:"logo"`
+}
+
+type preview struct {
+	Label   string `json:"label"`
+	Value   string `json:"value"`
+	Tooltip string `json:"tooltip"`
+	URL     string `json:"url"`
+}
+
+type tabPreview struct {
+	Color string `json:"color"`
+	Icon  string `json:"icon"`
+}
+
+type person struct {
+	customerID  string
+	first, last string
+	email       string
+	phone       string
+	iban        string
+	delivery    string
+	billing     *string
+	city        city
+}
+
+// generated is one contract: its bytes and what search matches against.
+type generated struct {
+	id      string
+	payload []byte
+	search  []string // lower case
+}
+
+type generator struct {
+	r         *rand.Rand
+	customers int
+}
+
+func generate(o Options) []generated {
+	g := &generator{r: rand.New(rand.NewPCG(o.Seed, 0x656e6e656f))} // "enneo"
+	broken := make(map[string]bool, len(o.Broken))
+	for _, id := range o.Broken {
+		broken[id] = true
+	}
+	out := make([]generated, o.Contracts)
+	var prev *person
+	for i := range out {
+		// A fifth of customers have a second contract, typically gas
+		// beside electricity, under the same customer id.
+		p := prev
+		if p == nil || g.r.IntN(5) != 0 {
+			p = g.person()
+		}
+		prev = p
+		id := int64(o.FirstID + i)
+		w := g.contract(id, i, p)
+		if broken[strconv.FormatInt(id, 10)] {
+			w.Consumption = "lots"
+		}
+		out[i] = generated{
+			id:      strconv.FormatInt(id, 10),
+			payload: marshal(w),
+			search:  searchTerms(w),
+		}
+	}
+	return out
+}
+
+func marshal(w *wire) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "GmbH & Co. KG" reads better than "\u0026"
+	if err := enc.Encode(w); err != nil {
+		panic(err) // only fixed, valid types are encoded
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+func (g *generator) pick(n int) int { return g.r.IntN(n) }
+
+func (g *generator) between(lo, hi int) int { return lo + g.r.IntN(hi-lo+1) }
+
+func (g *generator) chance(percent int) bool { return g.r.IntN(100) < percent }
+
+func (g *generator) person() *person {
+	g.customers++
+	first := firstNames[g.pick(len(firstNames))]
+	last := lastNames[g.pick(len(lastNames))]
+	c := cities[g.pick(len(cities))]
+	p := &person{
+		customerID: strconv.Itoa(300000 + g.customers*7 + g.pick(7)),
+		first:      first,
+		last:       last,
+		city:       c,
+		delivery:   g.address(c),
+		phone:      fmt.Sprintf("49%d%07d", mobilePrefixes[g.pick(len(mobilePrefixes))], g.r.IntN(10_000_000)),
+		iban:       iban(banks[g.pick(len(banks))], fmt.Sprintf("%010d", g.r.Int64N(10_000_000_000))),
+	}
+	local := ascii(first) + "." + ascii(last)
+	if g.chance(30) {
+		local += strconv.Itoa(g.between(1, 99))
+	}
+	p.email = strings.ToLower(local) + "@" + []string{"example.com", "example.org", "example.net"}[g.pick(3)]
+	if g.chance(25) {
+		b := g.address(cities[g.pick(len(cities))])
+		p.billing = &b
+	}
+	return p
+}
+
+func (g *generator) address(c city) string {
+	no := strconv.Itoa(g.between(1, 120))
+	if g.chance(10) {
+		no += string(rune('a' + g.pick(4)))
+	}
+	return fmt.Sprintf("%s %s, %s %s", streets[g.pick(len(streets))], no, c.zip, c.name)
+}
+
+func (g *generator) contract(id int64, i int, p *person) *wire {
+	gas := !g.chance(70)
+	var prod product
+	switch {
+	case gas:
+		prod = gasProducts[g.pick(len(gasProducts))]
+	default:
+		prod = powerProducts[g.pick(len(powerProducts))]
+	}
+	st := g.status()
+
+	// Prices in 1/10000 EUR, so that four decimals stay exact.
+	var working, consumption int
+	vat := 19
+	switch {
+	case gas:
+		working = g.between(800, 1500)
+		consumption = g.between(4000, 12000)
+		if g.chance(30) {
+			vat = 7 // the reduced gas rate of Oct 2022 – Mar 2024 lives on in old contracts
+		}
+	case prod.subType == 2:
+		working = g.between(2400, 3000)
+		consumption = g.between(4000, 12000)
+	case prod.subType == 3:
+		working = g.between(2600, 3400)
+		consumption = g.between(2500, 9000)
+	default:
+		working = g.between(2700, 4200)
+		consumption = g.between(1500, 6000)
+	}
+	if prod.business {
+		working = min(working, g.between(2400, 3400))
+		if gas {
+			working = g.between(800, 1200)
+		}
+		consumption = g.between(10000, 80000)
+	}
+	base := g.between(750, 1833) * 12 * 100 // monthly cents, as most tariffs set it
+	if g.chance(20) {
+		base = g.between(900_000, 2_200_000) // a yearly price with four decimals
+	}
+	gross := (int64(consumption)*int64(working) + int64(base)) * int64(100+vat) / 100
+	deposit := (gross/12 + 9_999) / 10_000
+
+	start, signup, end := g.dates(st.name)
+	op := operators[p.city.operator]
+	opName, opCode := op.name, op.power
+	if gas {
+		opCode = op.gas
+		if op.gasName != "" {
+			opName = op.gasName
+		}
+	}
+	energy, energyType, icon := "electricity", 1, "electricity"
+	meter := meterMakers[g.pick(len(meterMakers))]
+	if gas {
+		energy, energyType, icon = "gas", 2, "gas"
+		meter = gasMeterMakers[g.pick(len(gasMeterMakers))]
+	}
+	meter += fmt.Sprintf("%010d", g.r.Int64N(10_000_000_000))
+	orderID := int64(100000 + i*13 + g.pick(13))
+	erp := fmt.Sprintf("https://erp.example.com/contract/%d", orderID)
+
+	w := &wire{
+		ID:               id,
+		OrderID:          orderID,
+		CustomerID:       p.customerID,
+		SignupDate:       signup,
+		Status:           st.name,
+		StatusCode:       st.code,
+		StatusCodeTitle:  st.name,
+		Energy:           energy,
+		EnergyTypeID:     energyType,
+		EnergySubTypeID:  prod.subType,
+		Email:            p.email,
+		Firstname:        p.first,
+		Lastname:         p.last,
+		DeliveryAddress:  p.delivery,
+		IBAN:             &p.iban,
+		MonthlyDeposit:   &deposit,
+		StartDate:        &start,
+		EndDate:          end,
+		Consumption:      consumption,
+		CounterNumber:    &meter,
+		ProductID:        &prod.id,
+		ProductName:      &prod.name,
+		ProductCode:      &prod.code,
+		CampaignID:       ptr(g.between(1, 12)),
+		SalesChannelID:   ptr(g.between(1, 5)),
+		UnpaidDebt:       g.debt(),
+		VATRate:          num(scaled(int64(vat), 2)),
+		BasePrice:        num(scaled(int64(base), 4)),
+		WorkingPrice:     num(scaled(int64(working), 4)),
+		BillingAddress:   p.billing,
+		Business:         ptr(prod.business),
+		Phone:            num(p.phone),
+		GridOperatorName: &opName,
+		GridOperatorCode: num(opCode),
+		Registers:        []struct{}{{}},
+		ERPURLs:          []erpURL{{URL: erp, Logo: "powercloud"}},
+		AgentPreview: []preview{{
+			Label:   "Tarif",
+			Value:   prod.name,
+			Tooltip: fmt.Sprintf("AP: %s ct/kWh\nGP: %s €/Jahr", scaled(int64(working), 2), scaled(int64(base), 4)),
+			URL:     erp,
+		}},
+		TabPreview: tabPreview{Color: st.color, Icon: icon},
+	}
+	if g.chance(15) {
+		w.Tenant = &tenants[g.pick(len(tenants))]
+	}
+	if g.chance(10) {
+		g.blank(w)
+	}
+	return w
+}
+
+// blank nulls an assortment of nullable fields, at least one, the way
+// incomplete ERP migrations leave them.
+func (g *generator) blank(w *wire) {
+	fields := []func(){
+		func() { w.BasePrice = nil },
+		func() { w.WorkingPrice = nil },
+		func() { w.Consumption = nil },
+		func() { w.CounterNumber = nil },
+		func() { w.BillingAddress = nil },
+		func() { w.Phone = nil },
+		func() { w.IBAN = nil },
+		func() { w.ProductCode = nil },
+		func() { w.GridOperatorName = nil },
+		func() { w.GridOperatorCode = nil },
+		func() { w.MonthlyDeposit = nil },
+		func() { w.VATRate = nil },
+		func() { w.CampaignID = nil },
+		func() { w.SalesChannelID = nil },
+		func() { w.Business = nil },
+		func() { w.UnpaidDebt = nil },
+		func() { w.Registers = nil },
+		func() { w.ERPURLs = nil },
+	}
+	n := 0
+	for _, f := range fields {
+		if g.chance(30) {
+			f()
+			n++
+		}
+	}
+	if n == 0 {
+		fields[g.pick(len(fields))]()
+	}
+}
+
+func (g *generator) status() statusDef {
+	n := g.pick(100)
+	for _, s := range statuses {
+		if n < s.weight {
+			return s
+		}
+		n -= s.weight
+	}
+	return statuses[0]
+}
+
+// dates gives start, signup and end (nil while open) as Unix seconds at
+// midnight UTC, like the API docs' sample.
+func (g *generator) dates(status string) (start, signup int64, end *int64) {
+	day := func(t time.Time) int64 { return t.Unix() }
+	ago := func(lo, hi int) time.Time { return today.AddDate(0, 0, -g.between(lo, hi)) }
+	firstOfMonth := func(t time.Time) time.Time {
+		if g.chance(50) {
+			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		}
+		return t
+	}
+	switch status {
+	case "pending":
+		s := ago(0, 30)
+		return day(today.AddDate(0, 0, g.between(14, 90))), day(s), nil
+	case "terminated":
+		st := firstOfMonth(ago(400, 2900))
+		e := st.AddDate(0, 0, g.between(365, 1460))
+		if limit := ago(1, 300); e.After(limit) {
+			e = limit
+		}
+		if !e.After(st) {
+			e = st.AddDate(0, 0, 30)
+		}
+		return day(st), day(st.AddDate(0, 0, -g.between(7, 60))), ptr(day(e))
+	case "cancelled":
+		sg := ago(30, 700)
+		st := sg.AddDate(0, 0, g.between(14, 60))
+		e := st.AddDate(0, 0, g.between(0, 365))
+		if !e.Before(today) {
+			e = today.AddDate(0, 0, -1)
+		}
+		if e.Before(st) {
+			e = st
+		}
+		return day(st), day(sg), ptr(day(e))
+	default:
+		st := firstOfMonth(ago(30, 2500))
+		return day(st), day(st.AddDate(0, 0, -g.between(7, 60))), nil
+	}
+}
+
+func (g *generator) debt() *json.Number {
+	switch n := g.pick(100); {
+	case n < 80:
+		return num("0")
+	case n < 95:
+		return num(scaled(int64(g.between(500, 40000)), 2))
+	}
+	return nil
+}
+
+// scaled formats v / 10^places the way a JSON encoder writes a float:
+// shortest form, no trailing zeros ("0.2853", "149.88", "120").
+func scaled(v int64, places int) string {
+	s := strconv.FormatInt(v, 10)
+	if places == 0 {
+		return s
+	}
+	if len(s) <= places {
+		s = strings.Repeat("0", places-len(s)+1) + s
+	}
+	s = s[:len(s)-places] + "." + s[len(s)-places:]
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+func num(s string) *json.Number { n := json.Number(s); return &n }
+
+func ptr[T any](v T) *T { return &v }
+
+// iban builds a German IBAN with a valid ISO 7064 check sum.
+func iban(blz, account string) string {
+	digits := blz + account + "131400" // "DE" = 13 14, check digits 00
+	rem := 0
+	for _, c := range digits {
+		rem = (rem*10 + int(c-'0')) % 97
+	}
+	return fmt.Sprintf("DE%02d%s%s", 98-rem, blz, account)
+}
+
+// ascii folds German letters for e-mail addresses.
+func ascii(s string) string {
+	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss").Replace(s)
+}
+
+func searchTerms(w *wire) []string {
+	terms := []string{
+		strconv.FormatInt(w.ID, 10), w.CustomerID, w.Firstname + " " + w.Lastname,
+		w.Firstname, w.Lastname, w.Email, w.DeliveryAddress,
+	}
+	if w.CounterNumber != nil {
+		terms = append(terms, *w.CounterNumber)
+	}
+	if w.BillingAddress != nil {
+		terms = append(terms, *w.BillingAddress)
+	}
+	for i := range terms {
+		terms[i] = strings.ToLower(terms[i])
+	}
+	return terms
+}

@@ -75,6 +75,11 @@ type Contract struct {
 	AnnualConsumptionKWh *Decimal
 	MeterID              string
 
+	// Terms that only some kinds have; nil where they do not apply.
+	Flexibility *FlexibilityTerms // KindFlexibility
+	PPA         *PPATerms         // KindPPA, KindDayAhead, KindIntraday
+	Partner     *PartnerTerms     // KindPartner
+
 	// Raw is the vendor's JSON for this contract exactly as received.
 	Raw       json.RawMessage
 	FetchedAt time.Time // UTC

@@ -44,10 +44,10 @@ func fixtures() map[string][]app.Contract {
 		srcEnneo: {
 			{
 				ExternalID: "746839", Kind: app.KindRetail, Commodity: app.CommodityElectricity, Status: "active",
-				Customer: app.Customer{ExternalID: "K-1001", Name: "Bäckerei Müller GmbH"},
-				Name:     "Strom Business 24 – Bäckerei Müller",
-				Product:  app.Product{Name: "Strom Business 24", Code: "SB24"},
-				Parties:  app.Parties{Supplier: "Stadtwerke Musterstadt", SupplierCode: "9900000000001", GridOperator: "Netze Musterstadt", GridOperatorCode: "9900000000002"},
+				Customer:  app.Customer{ExternalID: "K-1001", Name: "Bäckerei Müller GmbH"},
+				Name:      "Strom Business 24 – Bäckerei Müller",
+				Product:   app.Product{Name: "Strom Business 24", Code: "SB24"},
+				Parties:   app.Parties{Supplier: "Stadtwerke Musterstadt", SupplierCode: "9900000000001", GridOperator: "Netze Musterstadt", GridOperatorCode: "9900000000002"},
 				ValidFrom: utcDay(2025, 1, 1), ValidTo: utcDay(2026, 12, 31),
 				Prices:               app.Prices{Currency: "EUR", BasePerYear: dec("119.88"), WorkingPerKWh: dec("0.285"), VATRate: dec("0.19")},
 				AnnualConsumptionKWh: dec("35000"),
@@ -56,9 +56,9 @@ func fixtures() map[string][]app.Contract {
 			},
 			{
 				ExternalID: "746840", Kind: app.KindRetail, Commodity: app.CommodityGas, Status: "ended",
-				Customer: app.Customer{ExternalID: "K-1002", Name: "Zahnarztpraxis Weber"},
-				Name:     "Gas Klassik – Zahnarztpraxis Weber",
-				Product:  app.Product{Name: "Gas Klassik"},
+				Customer:  app.Customer{ExternalID: "K-1002", Name: "Zahnarztpraxis Weber"},
+				Name:      "Gas Klassik – Zahnarztpraxis Weber",
+				Product:   app.Product{Name: "Gas Klassik"},
 				ValidFrom: utcDay(2023, 1, 1), ValidTo: utcDay(2024, 12, 31),
 				Prices:               app.Prices{Currency: "EUR", BasePerYear: dec("180"), WorkingPerKWh: dec("0.0999")},
 				AnnualConsumptionKWh: dec("18000"),
@@ -67,8 +67,8 @@ func fixtures() map[string][]app.Contract {
 			},
 			{
 				ExternalID: "746841", Kind: app.KindRetail, Commodity: app.CommodityElectricity, Status: "active",
-				Customer: app.Customer{ExternalID: "K-1003", Name: "Evil Corp"},
-				Name:     "<script>alert(1)</script>",
+				Customer:  app.Customer{ExternalID: "K-1003", Name: "Evil Corp"},
+				Name:      "<script>alert(1)</script>",
 				ValidFrom: utcDay(2025, 6, 1),
 				Prices:    app.Prices{Currency: "EUR", WorkingPerKWh: dec("0.31")},
 				Raw:       []byte(`{"name":"<script>alert(1)</script>","note":"</pre><img src=x onerror=alert(2)>"}`),
@@ -77,16 +77,16 @@ func fixtures() map[string][]app.Contract {
 		srcProsumer: {
 			{
 				ExternalID: "P-17", Kind: app.KindEnergy, Commodity: app.CommodityElectricity, Status: "pending",
-				Customer: app.Customer{ExternalID: "C-9", Name: "Autohaus Schulz"},
-				Name:     "Energievertrag Autohaus Schulz",
+				Customer:  app.Customer{ExternalID: "C-9", Name: "Autohaus Schulz"},
+				Name:      "Energievertrag Autohaus Schulz",
 				ValidFrom: utcDay(2027, 1, 1),
 				Prices:    app.Prices{Currency: "EUR", WorkingPerKWh: dec("0.2649"), BasePerYear: dec("1234.56")},
 				Raw:       []byte(`{"contractId":"P-17"}`),
 			},
 			{
 				ExternalID: "P-18", Kind: app.KindService, Commodity: app.CommodityHeat, Status: "failed",
-				Customer: app.Customer{ExternalID: "C-10", Name: "Hotel Adler"},
-				Name:     "Wärmeservice Hotel Adler",
+				Customer:  app.Customer{ExternalID: "C-10", Name: "Hotel Adler"},
+				Name:      "Wärmeservice Hotel Adler",
 				ValidFrom: utcDay(2024, 3, 1),
 				Raw:       []byte(`{"contractId":"P-18"}`),
 			},
@@ -97,8 +97,8 @@ func fixtures() map[string][]app.Contract {
 				Name:      "Solarpark Nord PPA",
 				Parties:   app.Parties{Supplier: "Solarpark Nord GmbH", Buyer: "Musterwerke AG"},
 				ValidFrom: utcDay(2025, 1, 1), ValidTo: utcDay(2034, 12, 31),
-				Prices:    app.Prices{Currency: "EUR", WorkingPerKWh: dec("0.0612")},
-				Raw:       []byte(`{"id":"PPA-2025-01"}`),
+				Prices: app.Prices{Currency: "EUR", WorkingPerKWh: dec("0.0612")},
+				Raw:    []byte(`{"id":"PPA-2025-01"}`),
 			},
 		},
 	}
@@ -203,7 +203,7 @@ func mustGet(t testing.TB, h http.Handler, target string) string {
 	return body
 }
 
-var rowLink = regexp.MustCompile(`<a class="row-link" href="([^"]*)">([^<]*)</a>`)
+var rowLink = regexp.MustCompile(`<a class="row-link" href="([^"]*)" title="[^"]*">([^<]*)</a>`)
 
 // rowNames are the contract names in the table, top to bottom, unescaped.
 func rowNames(body string) []string {

@@ -28,8 +28,8 @@ func TestPortfolioShowsContracts(t *testing.T) {
 		for _, want := range []string{
 			"6 contracts in the cache",
 			"Bäckerei Müller GmbH",
-			"Strom Business 24",                                                 // product under the name
-			"Working price ct/kWh", "Base price €/year", "Consumption kWh/year", // units in the headers
+			"Strom Business 24",                                           // product under the name
+			"Working price ct/kWh", "Base price €/year", "Annual use kWh", // units in the headers
 			" 28,50 ",                              // 0.285 EUR/kWh in ct, German format
 			" 119,88 ",                             // base price
 			" 1.234,56 ",                           // thousands separator
@@ -264,7 +264,7 @@ func TestEnglishNumberFormat(t *testing.T) {
 			t.Errorf("English page lacks %q", want)
 		}
 	}
-	id := regexp.MustCompile(`/contracts/(\d+)\?lang=en">Strom Business 24`).FindStringSubmatch(body)
+	id := regexp.MustCompile(`/contracts/(\d+)\?lang=en" title="[^"]*">Strom Business 24`).FindStringSubmatch(body)
 	if id == nil {
 		t.Fatal("row links drop lang=en")
 	}
@@ -519,7 +519,7 @@ func TestSyncPage(t *testing.T) {
 		"otark: 401 Unauthorized",
 		`trade 4711: field price: not a number: "<b>n/a</b>"`,
 		"Fetched", "Failed", "Duration", "Started", "Finished",
-		"Ok", // run status badge
+		"OK", // run status badge
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("sync page lacks %q", want)

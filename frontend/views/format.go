@@ -336,3 +336,11 @@ func (f Fmt) CellKWh(d *app.Decimal) string {
 	}
 	return f.Decimal(*d, 0, 3)
 }
+
+// RunLabel names a sync run's status for people.
+func RunLabel(s app.RunStatus) string {
+	if s == app.RunOK {
+		return "OK"
+	}
+	return Label(string(s))
+}

@@ -11,11 +11,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"time"
+	"wattfolio/sync/vendors/simfault"
 )
 
 // Options shape the simulated tenant. The same Options give byte-identical
@@ -40,9 +38,7 @@ type Server struct {
 	mux      *http.ServeMux
 	requests atomic.Int64
 
-	mu      sync.Mutex
-	faults  Faults
-	matched int64 // requests the current faults' filter matched
+	faults simfault.Injector
 }
 
 // New generates the tenant's contracts up front, so every request is a
@@ -61,8 +57,7 @@ func New(o Options) *Server {
 	}
 	s.mux.HandleFunc("GET /contract/search", s.search)
 	s.mux.HandleFunc("GET /contract/{id}", s.contract)
-	s.mux.HandleFunc("GET /_sim/faults", s.getFaults)
-	s.mux.HandleFunc("POST /_sim/faults", s.postFaults)
+	s.mux.Handle("/_sim/faults", &s.faults)
 	return s
 }
 
@@ -88,10 +83,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) contract(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	cut, done := s.fault(w, r, id)
+	f, done := s.fault(w, r, id)
 	if done {
 		return
 	}
+	cut := f.CutBody
 	if !s.authorized(r) {
 		writeError(w, http.StatusUnauthorized, "unauthorized", "missing or invalid bearer token", cut)
 		return
@@ -101,7 +97,7 @@ func (s *Server) contract(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "contract "+id+" not found", cut)
 		return
 	}
-	write(w, http.StatusOK, g.payload, cut)
+	write(w, http.StatusOK, simfault.Alter(f, g.payload, "consumption"), cut)
 }
 
 type hit struct {
@@ -114,10 +110,11 @@ type hit struct {
 // e-mail, meter number and addresses: whole-term matches score 1, partial
 // ones the share of the term they cover.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
-	cut, done := s.fault(w, r, "")
+	f, done := s.fault(w, r, "")
 	if done {
 		return
 	}
+	cut := f.CutBody
 	if !s.authorized(r) {
 		writeError(w, http.StatusUnauthorized, "unauthorized", "missing or invalid bearer token", cut)
 		return
@@ -169,113 +166,28 @@ func (s *Server) authorized(r *http.Request) bool {
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string, cut bool) {
+	simfault.Write(w, status, "application/json", errorBody(code, msg), cut)
+}
+
+func errorBody(code, msg string) []byte {
 	body, _ := json.Marshal(map[string]string{"error": code, "message": msg})
-	write(w, status, body, cut)
+	return body
 }
 
-// write sends body; with cut it declares the full length, sends half and
-// drops the connection, as a proxy dying mid-response does.
 func write(w http.ResponseWriter, status int, body []byte, cut bool) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if !cut {
-		_, _ = w.Write(body)
-		return
-	}
-	_, _ = w.Write(body[:len(body)/2])
-	_ = http.NewResponseController(w).Flush()
-	panic(http.ErrAbortHandler) // net/http closes the connection without logging
+	simfault.Write(w, status, "application/json", body, cut)
 }
 
-// Faults make the server misbehave. The zero value is a healthy server.
-type Faults struct {
-	Status   int           // answer this status instead
-	Delay    time.Duration // sleep before answering (cut short if the client leaves)
-	CutBody  bool          // declare the full Content-Length, send half, abort
-	EveryNth int           // apply only to every n-th matching request; 0 = all
-	IDs      []string      // apply only to these contract ids; empty = all
-}
+// Faults make the server misbehave; see simfault. The zero value is a healthy server.
+type Faults = simfault.Faults
 
 // SetFaults replaces the faults in force and restarts the EveryNth count.
-func (s *Server) SetFaults(f Faults) {
-	f.IDs = slices.Clone(f.IDs)
-	s.mu.Lock()
-	s.faults, s.matched = f, 0
-	s.mu.Unlock()
-}
+func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
 
 // fault applies the faults in force to a request for id ("" for search).
-// done means the answer has been given; cut means the body must be cut.
-func (s *Server) fault(w http.ResponseWriter, r *http.Request, id string) (cut, done bool) {
-	s.mu.Lock()
-	f := s.faults
-	apply := f.Status != 0 || f.Delay > 0 || f.CutBody
-	if apply && len(f.IDs) > 0 {
-		apply = slices.Contains(f.IDs, id)
-	}
-	if apply && f.EveryNth > 0 {
-		s.matched++
-		apply = s.matched%int64(f.EveryNth) == 0
-	}
-	s.mu.Unlock()
-	if !apply {
-		return false, false
-	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return false, true
-		}
-	}
-	if f.Status != 0 {
-		writeError(w, f.Status, "simulated", http.StatusText(f.Status), f.CutBody)
-		return false, true
-	}
-	return f.CutBody, false
-}
-
-// faultsJSON is Faults on the wire, with Delay as a Go duration ("250ms").
-type faultsJSON struct {
-	Status   int      `json:"status"`
-	Delay    string   `json:"delay"`
-	CutBody  bool     `json:"cutBody"`
-	EveryNth int      `json:"everyNth"`
-	IDs      []string `json:"ids"`
-}
-
-func (s *Server) postFaults(w http.ResponseWriter, r *http.Request) {
-	var in faultsJSON
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error(), false)
-		return
-	}
-	f := Faults{Status: in.Status, CutBody: in.CutBody, EveryNth: in.EveryNth, IDs: in.IDs}
-	if in.Delay != "" {
-		d, err := time.ParseDuration(in.Delay)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", "delay: "+err.Error(), false)
-			return
-		}
-		f.Delay = d
-	}
-	if f.Status != 0 && (f.Status < 100 || f.Status > 999) {
-		writeError(w, http.StatusBadRequest, "bad_request", "status: want an HTTP status code", false)
-		return
-	}
-	s.SetFaults(f)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) getFaults(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	f := s.faults
-	s.mu.Unlock()
-	body, _ := json.Marshal(faultsJSON{f.Status, f.Delay.String(), f.CutBody, f.EveryNth, f.IDs})
-	write(w, http.StatusOK, body, false)
+// done means the answer has been given; otherwise f says how to alter it.
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, id string) (f Faults, done bool) {
+	return s.faults.Intercept(w, r, id, func(status int) []byte {
+		return errorBody("simulated", http.StatusText(status))
+	})
 }

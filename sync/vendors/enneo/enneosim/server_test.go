@@ -254,9 +254,7 @@ func TestFaultsOverHTTP(t *testing.T) {
 	if got := post(`{"Status": 500, "Delay": "20ms", "EveryNth": 1, "IDs": ["700003"]}`); got != http.StatusNoContent {
 		t.Fatalf("POST faults: %d", got)
 	}
-	s.mu.Lock()
-	f := s.faults
-	s.mu.Unlock()
+	f := s.faults.Get()
 	if f.Status != 500 || f.Delay != 20*time.Millisecond || f.EveryNth != 1 || !slices.Equal(f.IDs, []string{"700003"}) {
 		t.Errorf("faults = %+v", f)
 	}

@@ -24,7 +24,7 @@ vet:
 # Regenerate sqlc's queries and templ's views; the output is committed.
 generate:
 	$(SQLC) generate
-	$(TEMPL) generate -path frontend
+	$(TEMPL) generate
 
 # Fails when the committed generated code differs from what the generators make.
 check-generated: generate

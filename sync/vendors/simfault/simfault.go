@@ -163,10 +163,11 @@ func encode(v any, orig []byte) []byte {
 func walk(v any, fn func(map[string]any)) any {
 	switch t := v.(type) {
 	case map[string]any:
-		fn(t)
+		// Children first, so fn never walks into what it just added.
 		for _, c := range t {
 			walk(c, fn)
 		}
+		fn(t)
 	case []any:
 		for _, c := range t {
 			walk(c, fn)

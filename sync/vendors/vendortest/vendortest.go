@@ -1,0 +1,336 @@
+// Package vendortest is the one test suite every connector passes, in the
+// spirit of litestream's shared replica-client tests: each vendor package
+// adapts its connector and simulator in a Harness and calls Run. The suite
+// drives the simulator's shared fault knobs (simfault) and checks the
+// documented outcome of each: everything fetched exactly once, auth failures
+// stopping the source, 404, 429 and 5xx, timeouts, cut-off bodies, wrong JSON
+// types, unknown extra fields, and nothing half-written to a real cache when
+// a page fails.
+package vendortest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/db"
+	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/simfault"
+)
+
+// Sim is a simulated vendor with the shared fault knobs.
+type Sim interface {
+	http.Handler
+	SetFaults(simfault.Faults)
+}
+
+// Outcome is what a fault on every request leads to.
+type Outcome int
+
+const (
+	// SourceError: Contracts returns an error; the source failed as a whole.
+	SourceError Outcome = iota
+	// RecordErrors: Contracts succeeds and reports the affected records in
+	// Page.Failures, naming the record (and, for bad data, the field).
+	RecordErrors
+)
+
+func (o Outcome) String() string {
+	if o == RecordErrors {
+		return "record errors"
+	}
+	return "a source error"
+}
+
+// Harness adapts one vendor to the suite.
+type Harness struct {
+	Vendor app.Vendor
+	// NewSim returns a fresh simulator of a few dozen contracts and the
+	// external ids a full sync must deliver, in any order.
+	NewSim func(t testing.TB) (sim Sim, wantIDs []string)
+	// Prefix is where the suite mounts the simulator, e.g. "/otark"; a
+	// non-empty prefix shows absolute-URL bugs.
+	Prefix string
+	// Connector builds the connector against baseURL (server URL + Prefix)
+	// with the simulator's credentials, a per-request timeout, few retries
+	// and short backoff.
+	Connector func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector
+	// NotFound and WrongTypes are the vendor's documented outcomes of a 404
+	// on every request and of a wrong JSON type in every payload.
+	NotFound   Outcome
+	WrongTypes Outcome
+}
+
+// result is everything one Contracts call delivered.
+type result struct {
+	ids      []string
+	failures []*app.RecordError
+	pages    int
+	err      error
+}
+
+func (h Harness) start(t *testing.T) (Sim, []string, string) {
+	t.Helper()
+	sim, want := h.NewSim(t)
+	mux := http.NewServeMux()
+	mux.Handle(h.Prefix+"/", http.StripPrefix(h.Prefix, sim))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return sim, want, srv.URL + h.Prefix
+}
+
+func collect(ctx context.Context, c engine.Connector) result {
+	var r result
+	r.err = c.Contracts(ctx, "", func(p engine.Page) error {
+		r.pages++
+		for _, c := range p.Contracts {
+			r.ids = append(r.ids, c.ExternalID)
+		}
+		r.failures = append(r.failures, p.Failures...)
+		return nil
+	})
+	return r
+}
+
+// Run runs the suite against h.
+func Run(t *testing.T, h Harness) {
+	const timeout = 300 * time.Millisecond
+	sync := func(t *testing.T, f simfault.Faults) (result, []string) {
+		t.Helper()
+		sim, want, base := h.start(t)
+		sim.SetFaults(f)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		return collect(ctx, h.Connector(t, base, timeout)), want
+	}
+
+	t.Run("fetches everything exactly once", func(t *testing.T) {
+		r, want := sync(t, simfault.Faults{})
+		if r.err != nil {
+			t.Fatalf("healthy sync failed: %v", r.err)
+		}
+		if len(r.failures) > 0 {
+			t.Fatalf("healthy sync rejected records: %v", r.failures[0])
+		}
+		exactlyOnce(t, r.ids, want)
+	})
+
+	t.Run("contracts are well-formed", func(t *testing.T) {
+		sim, _, base := h.start(t)
+		sim.SetFaults(simfault.Faults{})
+		err := h.Connector(t, base, timeout).Contracts(context.Background(), "", func(p engine.Page) error {
+			for _, c := range p.Contracts {
+				switch {
+				case c.Vendor != h.Vendor:
+					t.Errorf("contract %s: vendor %q, want %q", c.ExternalID, c.Vendor, h.Vendor)
+				case c.Kind == "":
+					t.Errorf("contract %s: no kind", c.ExternalID)
+				case c.Source == "":
+					t.Errorf("contract %s: no source name", c.ExternalID)
+				case len(c.Raw) == 0:
+					t.Errorf("contract %s: no raw JSON", c.ExternalID)
+				case c.FetchedAt.IsZero() || c.FetchedAt.Location() != time.UTC:
+					t.Errorf("contract %s: fetched at %v, want a UTC instant", c.ExternalID, c.FetchedAt)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("auth failure stops the source", func(t *testing.T) {
+		r, _ := sync(t, simfault.Faults{Status: http.StatusUnauthorized})
+		if r.err == nil {
+			t.Fatalf("401 on every request: no error (got %d contracts, %d failures)", len(r.ids), len(r.failures))
+		}
+		if len(r.ids) > 0 {
+			t.Errorf("401 on every request delivered %d contracts", len(r.ids))
+		}
+	})
+
+	t.Run("not found", func(t *testing.T) {
+		r, _ := sync(t, simfault.Faults{Status: http.StatusNotFound})
+		expect(t, h.NotFound, r)
+	})
+
+	t.Run("rate limited then served", func(t *testing.T) {
+		r, want := sync(t, simfault.Faults{Status: http.StatusTooManyRequests, EveryNth: 3})
+		if r.err != nil || len(r.failures) > 0 {
+			t.Fatalf("429 on every third request: err %v, %d failures; want all retried", r.err, len(r.failures))
+		}
+		exactlyOnce(t, r.ids, want)
+	})
+
+	t.Run("server errors retried", func(t *testing.T) {
+		r, want := sync(t, simfault.Faults{Status: http.StatusServiceUnavailable, EveryNth: 3})
+		if r.err != nil || len(r.failures) > 0 {
+			t.Fatalf("503 on every third request: err %v, %d failures; want all retried", r.err, len(r.failures))
+		}
+		exactlyOnce(t, r.ids, want)
+	})
+
+	t.Run("server down", func(t *testing.T) {
+		r, _ := sync(t, simfault.Faults{Status: http.StatusInternalServerError})
+		if r.err == nil {
+			t.Fatalf("500 on every request: no source error (%d contracts, %d failures)", len(r.ids), len(r.failures))
+		}
+	})
+
+	t.Run("timeout", func(t *testing.T) {
+		r, _ := sync(t, simfault.Faults{Delay: 4 * timeout})
+		if r.err == nil {
+			t.Fatalf("every request slower than the timeout: no source error (%d contracts, %d failures)", len(r.ids), len(r.failures))
+		}
+	})
+
+	t.Run("cut-off body", func(t *testing.T) {
+		r, _ := sync(t, simfault.Faults{CutBody: true})
+		if r.err == nil {
+			t.Fatalf("every body cut off: no source error (%d contracts, %d failures)", len(r.ids), len(r.failures))
+		}
+	})
+
+	t.Run("cut-off body now and then is retried", func(t *testing.T) {
+		r, want := sync(t, simfault.Faults{CutBody: true, EveryNth: 4})
+		if r.err != nil || len(r.failures) > 0 {
+			t.Fatalf("every fourth body cut off: err %v, %d failures; want all retried", r.err, len(r.failures))
+		}
+		exactlyOnce(t, r.ids, want)
+	})
+
+	t.Run("wrong JSON types", func(t *testing.T) {
+		r, _ := sync(t, simfault.Faults{WrongTypes: true})
+		expect(t, h.WrongTypes, r)
+		if h.WrongTypes == RecordErrors {
+			for _, f := range r.failures {
+				if f.Field == "" || f.Record == "" || f.Source == "" {
+					t.Errorf("record error %q does not name source, record and field", f)
+				}
+			}
+		}
+	})
+
+	t.Run("unknown extra fields are ignored", func(t *testing.T) {
+		r, want := sync(t, simfault.Faults{Extra: true})
+		if r.err != nil || len(r.failures) > 0 {
+			t.Fatalf("extra fields: err %v, failures %v", r.err, r.failures)
+		}
+		exactlyOnce(t, r.ids, want)
+	})
+
+	t.Run("a failing page leaves nothing half-written", func(t *testing.T) {
+		sim, want, base := h.start(t)
+		store, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		// Every request after the first few fails for good, so the source
+		// fails part-way through, after some pages were stored.
+		sim.SetFaults(simfault.Faults{})
+		conn := &failAfter{Connector: h.Connector(t, base, timeout), pages: 1, sim: sim}
+		res := (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: conn})
+		if res.Status != app.RunFailed {
+			t.Fatalf("run status %s, want failed", res.Status)
+		}
+		var stored []string
+		if err := store.EachContract(context.Background(), app.ContractFilter{}, func(c app.Contract) error {
+			stored = append(stored, c.ExternalID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(stored)
+		slices.Sort(conn.delivered)
+		if !slices.Equal(stored, conn.delivered) {
+			t.Errorf("cache holds %v, want exactly the contracts of the pages delivered before the failure %v", stored, conn.delivered)
+		}
+		if len(stored) >= len(want) {
+			t.Errorf("the failure did not interrupt the sync (%d of %d stored)", len(stored), len(want))
+		}
+		// The next sync, with the vendor healthy again, completes.
+		sim.SetFaults(simfault.Faults{})
+		res = (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: h.Connector(t, base, timeout)})
+		if res.Err != nil {
+			t.Fatalf("sync after recovery: %v", res.Err)
+		}
+	})
+}
+
+// failAfter lets the first pages through, then turns every later request
+// into a 401 by setting the simulator's faults, so the source fails
+// part-way. It records what it delivered before that.
+type failAfter struct {
+	engine.Connector
+	pages     int
+	sim       Sim
+	delivered []string
+}
+
+func (f *failAfter) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	n := 0
+	return f.Connector.Contracts(ctx, cursor, func(p engine.Page) error {
+		if err := page(p); err != nil {
+			return err
+		}
+		for _, c := range p.Contracts {
+			f.delivered = append(f.delivered, c.ExternalID)
+		}
+		n++
+		if n == f.pages {
+			f.sim.SetFaults(simfault.Faults{Status: http.StatusUnauthorized})
+		}
+		return nil
+	})
+}
+
+func expect(t *testing.T, want Outcome, r result) {
+	t.Helper()
+	switch want {
+	case SourceError:
+		if r.err == nil {
+			t.Errorf("want a source error; got %d contracts, %d record errors", len(r.ids), len(r.failures))
+		}
+	case RecordErrors:
+		if r.err != nil {
+			t.Errorf("want record errors, got a source error: %v", r.err)
+		}
+		if len(r.failures) == 0 {
+			t.Errorf("want record errors, got none (%d contracts)", len(r.ids))
+		}
+		for _, f := range r.failures {
+			if f.Record == "" || errors.Unwrap(f) == nil {
+				t.Errorf("record error %q names no record or cause", f)
+			}
+		}
+	}
+}
+
+func exactlyOnce(t *testing.T, got, want []string) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, id := range got {
+		seen[id]++
+	}
+	for id, n := range seen {
+		if n > 1 {
+			t.Errorf("contract %s delivered %d times", id, n)
+		}
+	}
+	for _, id := range want {
+		if seen[id] == 0 {
+			t.Errorf("contract %s never delivered", id)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("delivered %d distinct contracts, want %d", len(seen), len(want))
+	}
+}

@@ -85,10 +85,26 @@ type Contract struct {
 	FetchedAt time.Time // UTC
 }
 
-// Customer identifies the customer a contract belongs to within one source.
+// Customer identifies the customer a contract belongs to within one source,
+// and the user's own customer (account) it is linked to across sources.
 type Customer struct {
-	ExternalID string
+	ExternalID string // the vendor's customer id (otark: buyer EIC; Podero: user id)
 	Name       string
+	// AccountID and AccountName are set by the store when the sources file
+	// links this vendor customer to one of the user's customers; 0 otherwise.
+	AccountID   int64
+	AccountName string
+}
+
+// DisplayName is the user's name for the customer if linked, else the vendor's.
+func (c Customer) DisplayName() string {
+	if c.AccountName != "" {
+		return c.AccountName
+	}
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ExternalID
 }
 
 // Product is the tariff or product a contract is on.

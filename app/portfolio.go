@@ -10,6 +10,8 @@ type ContractFilter struct {
 	Kind      Kind
 	Commodity Commodity
 	Status    string
+	// Account keeps the contracts of one of the user's customers, across sources.
+	Account int64
 	// ActiveOn keeps contracts in force at any moment of that calendar day:
 	// pass midnight in the customer's zone (its Location makes DST days 23 or
 	// 25 hours long). Zero: any.

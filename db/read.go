@@ -26,6 +26,7 @@ func listParams(f app.ContractFilter) dbq.ListContractsParams {
 		Kind:      string(f.Kind),
 		Commodity: string(f.Commodity),
 		Status:    f.Status,
+		Account:   f.Account,
 		Query:     strings.ToLower(strings.TrimSpace(f.Query)),
 		Sort:      string(f.Sort),
 		Lim:       int64(f.Limit),
@@ -54,8 +55,11 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 	}
 	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off), Contracts: make([]app.Contract, 0, len(rows))}
 	for _, r := range rows {
-		page.Contracts = append(page.Contracts, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName))
+		page.Contracts = append(page.Contracts, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
 		page.Total = int(r.Total)
+	}
+	if err := attachTerms(ctx, s.rq, page.Contracts); err != nil {
+		return app.ContractPage{}, fmt.Errorf("cache: list contracts: %w", err)
 	}
 	return page, nil
 }
@@ -77,8 +81,15 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 		if err != nil {
 			return fmt.Errorf("cache: export contracts: %w", err)
 		}
-		for _, r := range rows {
-			if err := fn(contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName)); err != nil {
+		batch := make([]app.Contract, len(rows))
+		for i, r := range rows {
+			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+		}
+		if err := attachTerms(ctx, q, batch); err != nil {
+			return fmt.Errorf("cache: export contracts: %w", err)
+		}
+		for _, c := range batch {
+			if err := fn(c); err != nil {
 				return err
 			}
 		}
@@ -98,7 +109,11 @@ func (s *Store) GetContract(ctx context.Context, id int64) (app.Contract, error)
 	if err != nil {
 		return app.Contract{}, fmt.Errorf("cache: contract %d: %w", id, err)
 	}
-	return contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName), nil
+	cs := []app.Contract{contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)}
+	if err := attachTerms(ctx, s.rq, cs); err != nil {
+		return app.Contract{}, fmt.Errorf("cache: contract %d: %w", id, err)
+	}
+	return cs[0], nil
 }
 
 // FilterOptions lists the sources and statuses in the cache.
@@ -174,7 +189,7 @@ func (s *Store) lastRun(ctx context.Context, sourceID int64, name string) (*app.
 	return run, nil
 }
 
-func contractFromRow(r dbq.Contract, source, vendor, customerRef, customerName string) app.Contract {
+func contractFromRow(r dbq.Contract, source, vendor, customerRef, customerName string, accountID int64, accountName string) app.Contract {
 	return app.Contract{
 		ID:         r.ID,
 		Source:     source,
@@ -183,7 +198,7 @@ func contractFromRow(r dbq.Contract, source, vendor, customerRef, customerName s
 		Kind:       app.Kind(r.Kind),
 		Commodity:  app.Commodity(r.Commodity),
 		Status:     r.Status,
-		Customer:   app.Customer{ExternalID: customerRef, Name: customerName},
+		Customer:   app.Customer{ExternalID: customerRef, Name: customerName, AccountID: accountID, AccountName: accountName},
 		Name:       r.Name,
 		Product:    app.Product{Name: r.ProductName, Code: r.ProductCode},
 		Parties: app.Parties{

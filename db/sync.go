@@ -116,7 +116,7 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID, runID int64, 
 	if raw == "" {
 		raw = "null"
 	}
-	return q.UpsertContract(ctx, dbq.UpsertContractParams{
+	id, err := q.UpsertContract(ctx, dbq.UpsertContractParams{
 		SourceID:         sourceID,
 		ExternalID:       c.ExternalID,
 		CustomerID:       customerID,
@@ -147,6 +147,10 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID, runID int64, 
 		FetchedAt:        c.FetchedAt.Unix(),
 		RunID:            &runID,
 	})
+	if err != nil {
+		return err
+	}
+	return saveTerms(ctx, q, id, c)
 }
 
 // searchText is what the portfolio's free-text search looks in.

@@ -1,4 +1,4 @@
--- name: UpsertContract :exec
+-- name: UpsertContract :one
 INSERT INTO contracts (
     source_id, external_id, customer_id, kind, commodity, status, name,
     product_name, product_code, supplier, supplier_code, buyer, buyer_code,
@@ -23,14 +23,18 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
     vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
     meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
-    fetched_at = excluded.fetched_at, run_id = excluded.run_id;
+    fetched_at = excluded.fetched_at, run_id = excluded.run_id
+RETURNING id;
 
 -- name: GetContract :one
 SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
-       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
 WHERE c.id = ?;
 
 -- name: ListContracts :many
@@ -40,10 +44,13 @@ WHERE c.id = ?;
 WITH arg AS (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending)
 SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        COUNT(*) OVER () AS total
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN arg
 WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
@@ -53,11 +60,13 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@active_from AS INTEGER) = 0
        OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
            AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
-  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0)
+  AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
+  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
+       OR instr(lower(COALESCE(a.name, '')), @query) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(cu.name, ''))
+            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -70,7 +79,7 @@ ORDER BY
     END ASC,
     CASE WHEN arg.descending = 1 THEN
         CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(cu.name, ''))
+            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6

@@ -38,10 +38,13 @@ func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 
 const getContract = `-- name: GetContract :one
 SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
-       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
 WHERE c.id = ?
 `
 
@@ -51,6 +54,8 @@ type GetContractRow struct {
 	Vendor       string
 	CustomerRef  string
 	CustomerName string
+	AccountID    int64
+	AccountName  string
 }
 
 func (q *Queries) GetContract(ctx context.Context, id int64) (GetContractRow, error) {
@@ -91,18 +96,23 @@ func (q *Queries) GetContract(ctx context.Context, id int64) (GetContractRow, er
 		&i.Vendor,
 		&i.CustomerRef,
 		&i.CustomerName,
+		&i.AccountID,
+		&i.AccountName,
 	)
 	return i, err
 }
 
 const listContracts = `-- name: ListContracts :many
-WITH arg AS (SELECT CAST(?11 AS TEXT) AS sort, CAST(?12 AS INTEGER) AS descending)
+WITH arg AS (SELECT CAST(?12 AS TEXT) AS sort, CAST(?13 AS INTEGER) AS descending)
 SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        COUNT(*) OVER () AS total
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN arg
 WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
@@ -112,11 +122,13 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?6 AS INTEGER) = 0
        OR ((c.valid_from IS NULL OR c.valid_from < CAST(?7 AS INTEGER))
            AND (c.valid_to IS NULL OR c.valid_to >= ?6)))
-  AND (CAST(?8 AS TEXT) = '' OR instr(c.search_text, ?8) > 0)
+  AND (CAST(?8 AS INTEGER) = 0 OR al.account_id = ?8)
+  AND (CAST(?9 AS TEXT) = '' OR instr(c.search_text, ?9) > 0
+       OR instr(lower(COALESCE(a.name, '')), ?9) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(cu.name, ''))
+            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -129,7 +141,7 @@ ORDER BY
     END ASC,
     CASE WHEN arg.descending = 1 THEN
         CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(cu.name, ''))
+            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -141,7 +153,7 @@ ORDER BY
         END
     END DESC,
     c.id
-LIMIT ?10 OFFSET ?9
+LIMIT ?11 OFFSET ?10
 `
 
 type ListContractsParams struct {
@@ -152,6 +164,7 @@ type ListContractsParams struct {
 	Status      string
 	ActiveFrom  int64
 	ActiveUntil int64
+	Account     int64
 	Query       string
 	Off         int64
 	Lim         int64
@@ -165,6 +178,8 @@ type ListContractsRow struct {
 	Vendor       string
 	CustomerRef  string
 	CustomerName string
+	AccountID    int64
+	AccountName  string
 	Total        int64
 }
 
@@ -180,6 +195,7 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 		arg.Status,
 		arg.ActiveFrom,
 		arg.ActiveUntil,
+		arg.Account,
 		arg.Query,
 		arg.Off,
 		arg.Lim,
@@ -228,6 +244,8 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 			&i.Vendor,
 			&i.CustomerRef,
 			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -243,7 +261,7 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 	return items, nil
 }
 
-const upsertContract = `-- name: UpsertContract :exec
+const upsertContract = `-- name: UpsertContract :one
 INSERT INTO contracts (
     source_id, external_id, customer_id, kind, commodity, status, name,
     product_name, product_code, supplier, supplier_code, buyer, buyer_code,
@@ -269,6 +287,7 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
     meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
     fetched_at = excluded.fetched_at, run_id = excluded.run_id
+RETURNING id
 `
 
 type UpsertContractParams struct {
@@ -303,8 +322,8 @@ type UpsertContractParams struct {
 	RunID            *int64
 }
 
-func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) error {
-	_, err := q.db.ExecContext(ctx, upsertContract,
+func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, upsertContract,
 		arg.SourceID,
 		arg.ExternalID,
 		arg.CustomerID,
@@ -335,5 +354,7 @@ func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) 
 		arg.FetchedAt,
 		arg.RunID,
 	)
-	return err
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }

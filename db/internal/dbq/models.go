@@ -4,6 +4,17 @@
 
 package dbq
 
+type Account struct {
+	ID   int64
+	Name string
+}
+
+type AccountLink struct {
+	AccountID  int64
+	SourceName string
+	ExternalID string
+}
+
 type Checkpoint struct {
 	SourceID  int64
 	Stream    string
@@ -45,6 +56,59 @@ type Contract struct {
 	RunID            *int64
 }
 
+type ContractFlexibility struct {
+	ContractID                 int64
+	AssetID                    string
+	AssetName                  string
+	ParticipantID              string
+	ReservationFeeE6           *int64
+	ActivationFeeWorkdaysE6    *int64
+	ActivationFeeNonWorkdaysE6 *int64
+	MaxPowerKwE6               *int64
+	MaxActivationsPerInterval  *int64
+	MaxActivationMinutes       *int64
+	MinMinutesBetween          *int64
+	DaysAllowed                *int64
+	PermittedIntervals         string
+	ToleranceE6                *int64
+	Renewal                    *int64
+	NonConformanceClause       string
+	MinNormalTempE6            *int64
+	MaxNormalTempE6            *int64
+	MaxRampUpTempE6            *int64
+	MinRampDownTempE6          *int64
+}
+
+type ContractPartner struct {
+	ContractID                 int64
+	UserID                     string
+	ContractType               string
+	BuildingID                 string
+	IncludesExternalComponents *int64
+}
+
+type ContractPpa struct {
+	ContractID       int64
+	PpaType          string
+	Period           string
+	DeliveryProfile  string
+	SellerTso        string
+	BuyerTso         string
+	AssetID          string
+	AssetName        string
+	Technology       string
+	AssetTso         string
+	NominalPowerMwE6 *int64
+	CreatedAt        *int64
+	UpdatedAt        *int64
+}
+
+type ContractPricePoint struct {
+	ContractID int64
+	ValidFrom  int64
+	PerKwhE6   int64
+}
+
 type Customer struct {
 	ID         int64
 	SourceID   int64
@@ -52,9 +116,63 @@ type Customer struct {
 	Name       string
 }
 
+type Meter struct {
+	ID                 int64
+	SourceID           int64
+	ExternalID         string
+	ContractExternalID string
+	Number             string
+	Label              string
+	Unit               string
+	Zone               string
+	Intervals          string
+	DataFrom           *int64
+	DataTo             *int64
+	RawJson            string
+	UpdatedAt          int64
+}
+
+type MeterStream struct {
+	MeterID   int64
+	Measure   string
+	IntervalS int64
+	Currency  string
+	Watermark *int64
+	RunID     *int64
+	UpdatedAt int64
+}
+
+type Reading struct {
+	SeriesID    int64
+	Ts          int64
+	Value       int64
+	Tax         int64
+	AuctionE6   *int64
+	LeviesE6    *int64
+	SourceFeeE6 *int64
+	GridFeeE6   *int64
+	MarginE6    *int64
+}
+
+type ReadingsDaily struct {
+	SeriesID int64
+	Day      int64
+	N        int64
+	Total    int64
+	Lo       int64
+	Hi       int64
+}
+
 type SchemaMigration struct {
 	Version   int64
 	AppliedAt int64
+}
+
+type Series struct {
+	ID      int64
+	MeterID int64
+	Measure string
+	Channel string
 }
 
 type Source struct {

@@ -1,0 +1,25 @@
+-- name: DeleteAccounts :exec
+DELETE FROM accounts;
+
+-- name: InsertAccount :one
+INSERT INTO accounts (name) VALUES (?) RETURNING id;
+
+-- name: InsertAccountLink :exec
+INSERT INTO account_links (account_id, source_name, external_id) VALUES (?, ?, ?);
+
+-- name: ListAccounts :many
+-- Every account with its contract count per vendor.
+SELECT a.id, a.name, COALESCE(s.vendor, '') AS vendor, COUNT(c.id) AS contracts
+FROM accounts a
+LEFT JOIN account_links al ON al.account_id = a.id
+LEFT JOIN sources s ON s.name = al.source_name
+LEFT JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+LEFT JOIN contracts c ON c.customer_id = cu.id
+GROUP BY a.id, a.name, s.vendor
+ORDER BY lower(a.name), a.id, s.vendor;
+
+-- name: GetAccount :one
+SELECT * FROM accounts WHERE id = ?;
+
+-- name: AccountLinks :many
+SELECT source_name, external_id FROM account_links WHERE account_id = ? ORDER BY source_name, external_id;

@@ -26,7 +26,9 @@ func BenchmarkSync(b *testing.B) {
 		if err := os.WriteFile(config, []byte(up.SourcesTOML(srv.URL)), 0o600); err != nil {
 			b.Fatal(err)
 		}
-		b.Setenv(simulate.TokenEnv, up.Token())
+		for k, v := range up.Env() {
+			b.Setenv(k, v)
+		}
 		srcs, err := loadSources(config, "")
 		if err != nil {
 			b.Fatal(err)

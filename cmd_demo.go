@@ -50,8 +50,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	// The demo token is not a secret; real sources read theirs from the user's environment.
-	os.Setenv(simulate.TokenEnv, up.Token())
-	srcs, err := loadSources(config, "")
+	for k, v := range up.Env() {
+		os.Setenv(k, v)
+	}
+	srcs, err := loadSourcesFile(config, "")
 	if err != nil {
 		return err
 	}

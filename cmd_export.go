@@ -15,6 +15,9 @@ import (
 )
 
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "readings" {
+		return cmdExportReadings(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "contracts" {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
 			fmt.Fprintln(stdout, "Usage: wattfolio export contracts --db FILE [-o FILE] [filters]\n\nReports: contracts. Run 'wattfolio export contracts --help' for its flags.")

@@ -12,7 +12,6 @@ import (
 
 	"wattfolio/app/web"
 	"wattfolio/db"
-	"wattfolio/sync/engine"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,19 +44,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // loadSourcesIf loads a sources file when one is named.
-func loadSourcesIf(path string) ([]engine.Source, error) {
+func loadSourcesIf(path string) (sourcesFile, error) {
 	if path == "" {
-		return nil, nil
+		return sourcesFile{}, nil
 	}
-	return loadSources(path, "")
+	return loadSourcesFile(path, "")
 }
 
 // handler builds the one http.Handler that the browser and the desktop
 // window both use. With no sources there is no "Sync now".
-func handler(ctx context.Context, store *db.Store, srcs []engine.Source) http.Handler {
-	o := web.Options{Contracts: store, Sources: store, SyncContext: ctx}
-	if len(srcs) > 0 {
-		o.Syncer = syncer{store: store, sources: srcs}
+func handler(ctx context.Context, store *db.Store, f sourcesFile) http.Handler {
+	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, SyncContext: ctx}
+	if len(f.sources) > 0 {
+		o.Syncer = syncer{store: store, file: f}
 	}
 	return web.New(o)
 }

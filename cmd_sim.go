@@ -37,7 +37,9 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "wrote %s\n", *writeConfig)
 	}
 	fmt.Fprintf(stdout, "simulated enneo: %s%s (%d contracts, seed %d)\n", base, simulate.EnneoPrefix, *n, *seed)
-	fmt.Fprintf(stdout, "token: export %s=%s\n", simulate.TokenEnv, up.Token())
+	for k, v := range up.Env() {
+		fmt.Fprintf(stdout, "credentials: export %s=%s\n", k, v)
+	}
 	fmt.Fprintf(stdout, "faults: POST %s%s/_sim/faults {\"Status\":503,\"Delay\":\"2s\",\"CutBody\":true,\"EveryNth\":3}\n", base, simulate.EnneoPrefix)
 	fmt.Fprintln(stdout, strings.Repeat("-", 20)+" Ctrl-C stops it")
 	return serve(ctx, ln, up, io.Discard)

@@ -29,7 +29,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errUsage
 	}
-	srcs, err := loadSources(*config, *only)
+	f, err := loadSourcesFile(*config, *only)
 	if err != nil {
 		return err
 	}
@@ -38,17 +38,25 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
-	_, err = syncAndReport(ctx, store, srcs, stdout, stderr)
+	_, err = syncAndReport(ctx, store, f, stdout, stderr)
 	return err
 }
 
-// loadSources reads the sources file and builds connectors, optionally for
-// one source only.
-func loadSources(path, only string) ([]engine.Source, error) {
-	cfg, err := sources.Load(path)
+// sourcesFile is a loaded sources file: the connectors of its sources and
+// the user's customers that link ids across them.
+type sourcesFile struct {
+	sources  []engine.Source
+	accounts []app.Account
+}
+
+// loadSourcesFile reads the sources file and builds connectors, optionally
+// for one source only; the customers are kept whole either way.
+func loadSourcesFile(path, only string) (sourcesFile, error) {
+	f, err := sources.LoadFile(path)
 	if err != nil {
-		return nil, err
+		return sourcesFile{}, err
 	}
+	cfg := f.Sources
 	if only != "" {
 		var keep []sources.Source
 		for _, s := range cfg {
@@ -57,16 +65,39 @@ func loadSources(path, only string) ([]engine.Source, error) {
 			}
 		}
 		if len(keep) == 0 {
-			return nil, fmt.Errorf("%s: no source named %q", path, only)
+			return sourcesFile{}, fmt.Errorf("%s: no source named %q", path, only)
 		}
 		cfg = keep
 	}
-	return connect(cfg, os.Getenv)
+	srcs, err := connect(cfg, os.Getenv)
+	if err != nil {
+		return sourcesFile{}, err
+	}
+	out := sourcesFile{sources: srcs}
+	for _, c := range f.Customers {
+		a := app.Account{Name: c.Name}
+		for _, id := range c.IDs {
+			a.Links = append(a.Links, app.AccountLink{Source: id.Source, ExternalID: id.ExternalID})
+		}
+		out.accounts = append(out.accounts, a)
+	}
+	return out, nil
+}
+
+// loadSources is loadSourcesFile's connectors only.
+func loadSources(path, only string) ([]engine.Source, error) {
+	f, err := loadSourcesFile(path, only)
+	return f.sources, err
 }
 
 // syncAndReport syncs with progress lines on stderr and a summary table on
 // stdout. The error says which sources failed; the others were synced.
-func syncAndReport(ctx context.Context, store *db.Store, srcs []engine.Source, stdout, stderr io.Writer) ([]engine.Result, error) {
+func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, stderr io.Writer) ([]engine.Result, error) {
+	// The file is the only source of the customers, so the cache follows it.
+	if err := store.ReplaceAccounts(ctx, f.accounts); err != nil {
+		return nil, err
+	}
+	srcs := f.sources
 	var mu sync.Mutex
 	last := map[string]time.Time{}
 	e := &engine.Engine{Store: store, Progress: func(p engine.Progress) {
@@ -118,12 +149,15 @@ func firstLine(s string) string {
 
 // syncer adapts the engine to the web handler's "Sync now".
 type syncer struct {
-	store   *db.Store
-	sources []engine.Source
+	store *db.Store
+	file  sourcesFile
 }
 
 func (s syncer) SyncAll(ctx context.Context) error {
+	if err := s.store.ReplaceAccounts(ctx, s.file.accounts); err != nil {
+		return err
+	}
 	e := &engine.Engine{Store: s.store}
-	_, err := e.SyncAll(ctx, s.sources)
+	_, err := e.SyncAll(ctx, s.file.sources)
 	return err
 }

@@ -9,6 +9,10 @@ import (
 	"wattfolio/sync/engine"
 	"wattfolio/sync/sources"
 	"wattfolio/sync/vendors/enneo"
+	"wattfolio/sync/vendors/epilot"
+	"wattfolio/sync/vendors/otark"
+	"wattfolio/sync/vendors/podero"
+	"wattfolio/sync/vendors/prosumer"
 )
 
 // connect builds the engine's view of each configured source: its connector,
@@ -46,6 +50,50 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 			HTTPClient:       client,
 			WorkingPriceUnit: string(s.Enneo.WorkingPriceUnit),
 			BasePriceUnit:    string(s.Enneo.BasePriceUnit),
+		})
+	case app.VendorEpilot:
+		token, err := s.Secret(getenv)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		if s.Epilot != nil {
+			ids = s.Epilot.ContractIDs
+		}
+		return epilot.New(epilot.Config{Source: s.Name, BaseURL: s.BaseURL, Token: token, ContractIDs: ids, HTTPClient: client})
+	case app.VendorProsumer:
+		// The prosumer API documents no authentication: a token is optional.
+		var token string
+		if s.TokenEnv != "" {
+			t, err := s.Secret(getenv)
+			if err != nil {
+				return nil, err
+			}
+			token = t
+		}
+		return prosumer.New(prosumer.Config{
+			Source: s.Name, BaseURL: s.BaseURL, Token: token, CustomerIDs: s.Prosumer.CustomerIDs, HTTPClient: client,
+		})
+	case app.VendorOtark:
+		key, err := s.Secret(getenv)
+		if err != nil {
+			return nil, err
+		}
+		o := s.Otark
+		return otark.New(otark.Config{
+			Source: s.Name, BaseURL: s.BaseURL, APIKey: key, HTTPClient: client,
+			Status: o.Status, Type: o.Type, EIC: o.EIC,
+			DeliveryStart: o.DeliveryStart, DeliveryEnd: o.DeliveryEnd, ActiveOn: o.ActiveOn,
+		})
+	case app.VendorPodero:
+		id, secret, err := s.ClientCredentials(getenv)
+		if err != nil {
+			return nil, err
+		}
+		p := s.Podero
+		return podero.New(podero.Config{
+			Source: s.Name, BaseURL: s.BaseURL, TokenURL: p.TokenURL, ClientID: id, ClientSecret: secret,
+			OrgID: p.OrgID, UserIDs: p.UserIDs, HTTPClient: client,
 		})
 	default:
 		return nil, fmt.Errorf("source %q: kind %s has no connector in this version of Wattfolio yet", s.Name, s.Vendor)

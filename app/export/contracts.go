@@ -32,6 +32,85 @@ var ContractColumns = []Column[app.Contract]{
 	{"meter_id", "meter number", func(c app.Contract) Cell { return Text(c.MeterID) }},
 	{"grid_operator", "network operator for retail supply", func(c app.Contract) Cell { return Text(c.Parties.GridOperator) }},
 	{"fetched_at", "when Wattfolio fetched the contract, ISO 8601 UTC", func(c app.Contract) Cell { return Time(c.FetchedAt) }},
+	// Added with the prosumer, otark and Podero kinds; appended so that the
+	// columns above keep their positions for existing spreadsheets.
+	{"account", "your customer (a [[customer]] of the sources file) the vendor's customer is linked to; empty when not linked", func(c app.Contract) Cell { return Text(c.Customer.AccountName) }},
+	{"currency", "ISO 4217 currency of the contract's prices and fees", func(c app.Contract) Cell { return Text(c.Prices.Currency) }},
+	{"seller", "seller or supplier", func(c app.Contract) Cell { return Text(c.Parties.Supplier) }},
+	{"seller_eic", "seller's EIC or market partner code", func(c app.Contract) Cell { return Text(c.Parties.SupplierCode) }},
+	{"buyer", "buyer", func(c app.Contract) Cell { return Text(c.Parties.Buyer) }},
+	{"buyer_eic", "buyer's EIC or market partner code", func(c app.Contract) Cell { return Text(c.Parties.BuyerCode) }},
+	{"flex_reservation_fee", "flexibility: fee for being available, in currency", func(c app.Contract) Cell {
+		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.ReservationFee })
+	}},
+	{"flex_activation_fee_workdays", "flexibility: fee per activation on workdays, in currency", func(c app.Contract) Cell {
+		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.ActivationFeeWorkdays })
+	}},
+	{"flex_activation_fee_non_workdays", "flexibility: fee per activation on non-workdays, in currency", func(c app.Contract) Cell {
+		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.ActivationFeeNonWorkdays })
+	}},
+	{"flex_max_power_kw", "flexibility: maximum power per activation in kW", func(c app.Contract) Cell {
+		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.MaxPowerPerActivation })
+	}},
+	{"ppa_type", "PPA and trades: PPA type, e.g. indexed or fixed", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.PPAType }) }},
+	{"ppa_period", "PPA and trades: delivery period, e.g. Q1-2026", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.Period }) }},
+	{"ppa_delivery_profile", "PPA and trades: delivery profile", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.DeliveryProfile }) }},
+	{"asset_name", "the asset the contract is for (PPA plant or flexibility asset)", func(c app.Contract) Cell { return Text(assetName(c)) }},
+	{"asset_technology", "PPA and trades: the asset's technology, e.g. solar or wind", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.Technology }) }},
+	{"asset_nominal_power_mw", "PPA and trades: the asset's nominal power in MW", func(c app.Contract) Cell {
+		if c.PPA == nil {
+			return Cell{}
+		}
+		return Number(c.PPA.NominalPowerMW)
+	}},
+	{"partner_contract_type", "Podero: spot_hourly, monthly or yearly", func(c app.Contract) Cell {
+		if c.Partner == nil {
+			return Cell{}
+		}
+		return Text(c.Partner.ContractType)
+	}},
+	{"partner_price_includes_external_components", "Podero: true when grid fees, levies and taxes are in the price, false when on top; empty when unknown", func(c app.Contract) Cell {
+		if c.Partner == nil || c.Partner.IncludesExternalComponents == nil {
+			return Cell{}
+		}
+		if *c.Partner.IncludesExternalComponents {
+			return Text("true")
+		}
+		return Text("false")
+	}},
+	{"partner_price_points", "Podero: number of prices in the contract's price series (1: a constant price)", func(c app.Contract) Cell {
+		if c.Partner == nil {
+			return Cell{}
+		}
+		n := app.DecimalFromInt(int64(len(c.Partner.Prices)))
+		return Number(&n)
+	}},
+}
+
+// flex is a flexibility amount, empty for other kinds.
+func flex(c app.Contract, get func(*app.FlexibilityTerms) *app.Decimal) Cell {
+	if c.Flexibility == nil {
+		return Cell{}
+	}
+	return Number(get(c.Flexibility))
+}
+
+// ppa is a PPA text field, empty for other kinds.
+func ppa(c app.Contract, get func(*app.PPATerms) string) Cell {
+	if c.PPA == nil {
+		return Cell{}
+	}
+	return Text(get(c.PPA))
+}
+
+func assetName(c app.Contract) string {
+	switch {
+	case c.PPA != nil && c.PPA.AssetName != "":
+		return c.PPA.AssetName
+	case c.Flexibility != nil && c.Flexibility.AssetName != "":
+		return c.Flexibility.AssetName
+	}
+	return ""
 }
 
 // eur returns d when the contract's prices are in euros. The column names

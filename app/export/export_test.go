@@ -15,7 +15,11 @@ import (
 
 const header = "source,vendor,kind,external_id,customer_id,customer_name,name,status,commodity,product,product_code," +
 	"valid_from,valid_to,signed_at,base_price_eur_per_year,working_price_ct_per_kwh,vat_rate,annual_consumption_kwh," +
-	"meter_id,grid_operator,fetched_at\r\n"
+	"meter_id,grid_operator,fetched_at," +
+	"account,currency,seller,seller_eic,buyer,buyer_eic," +
+	"flex_reservation_fee,flex_activation_fee_workdays,flex_activation_fee_non_workdays,flex_max_power_kw," +
+	"ppa_type,ppa_period,ppa_delivery_profile,asset_name,asset_technology,asset_nominal_power_mw," +
+	"partner_contract_type,partner_price_includes_external_components,partner_price_points\r\n"
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
 
@@ -62,10 +66,10 @@ func TestFullRow(t *testing.T) {
 	}{
 		{Standard, header +
 			`stadtwerke-enneo,enneo,retail,746839,C-1,"Müller, Anna",Ökostrom Plus – Müller,active,electricity,Ökostrom Plus,OEKO+,` +
-			`2022-09-01T00:00:00Z,,2022-08-22T10:30:15Z,149.88,28.5,0.19,3477,1ESY1160000001,Netze BW,2026-02-27T00:50:37Z` + "\r\n"},
+			`2022-09-01T00:00:00Z,,2022-08-22T10:30:15Z,149.88,28.5,0.19,3477,1ESY1160000001,Netze BW,2026-02-27T00:50:37Z,,EUR,,,,,,,,,,,,,,,,,` + "\r\n"},
 		{ExcelDE, "\ufeff" + strings.ReplaceAll(header, ",", ";") +
 			`stadtwerke-enneo;enneo;retail;746839;C-1;Müller, Anna;Ökostrom Plus – Müller;active;electricity;Ökostrom Plus;OEKO+;` +
-			`2022-09-01T00:00:00Z;;2022-08-22T10:30:15Z;149,88;28,5;0,19;3477;1ESY1160000001;Netze BW;2026-02-27T00:50:37Z` + "\r\n"},
+			`2022-09-01T00:00:00Z;;2022-08-22T10:30:15Z;149,88;28,5;0,19;3477;1ESY1160000001;Netze BW;2026-02-27T00:50:37Z;;EUR;;;;;;;;;;;;;;;;;` + "\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dialect.Name, func(t *testing.T) {
@@ -139,7 +143,12 @@ func TestFormulaInjection(t *testing.T) {
 	for _, tt := range tests {
 		c := app.Contract{Source: tt.in, ExternalID: tt.in, Customer: app.Customer{ExternalID: tt.in, Name: tt.in},
 			Name: tt.in, Status: tt.in, Product: app.Product{Name: tt.in, Code: tt.in}, MeterID: tt.in,
-			Parties: app.Parties{GridOperator: tt.in}, Vendor: app.Vendor(tt.in), Kind: app.Kind(tt.in), Commodity: app.Commodity(tt.in)}
+			Parties: app.Parties{GridOperator: tt.in, Supplier: tt.in, SupplierCode: tt.in, Buyer: tt.in, BuyerCode: tt.in},
+			Vendor: app.Vendor(tt.in), Kind: app.Kind(tt.in), Commodity: app.Commodity(tt.in)}
+		c.Customer.AccountName = tt.in
+		c.Prices.Currency = tt.in
+		c.PPA = &app.PPATerms{PPAType: tt.in, Period: tt.in, DeliveryProfile: tt.in, AssetName: tt.in, Technology: tt.in}
+		c.Partner = &app.PartnerTerms{ContractType: tt.in}
 		for _, d := range Dialects {
 			rec := roundTrip(t, d, c)
 			for i, col := range ContractColumns {
@@ -312,5 +321,64 @@ func BenchmarkContractWriter(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
+	}
+}
+
+// The columns added for the prosumer, otark and Podero kinds carry exact
+// values for each kind and stay empty where a kind has no such term.
+func TestKindColumns(t *testing.T) {
+	from := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	flexC := app.Contract{
+		Vendor: app.VendorProsumer, Kind: app.KindFlexibility, ExternalID: "F-1",
+		Customer: app.Customer{ExternalID: "C-9", AccountID: 3, AccountName: "Hof Sonnenschein"},
+		Prices:   app.Prices{Currency: "EUR"},
+		Flexibility: &app.FlexibilityTerms{AssetName: "Wärmepumpe 1", ReservationFee: dec("5.10"),
+			ActivationFeeWorkdays: dec("6.1"), ActivationFeeNonWorkdays: dec("7.10"), MaxPowerPerActivation: dec("11.5")},
+	}
+	ppaC := app.Contract{
+		Vendor: app.VendorOtark, Kind: app.KindPPA, ExternalID: "PPA-1",
+		Prices:  app.Prices{Currency: "EUR"},
+		Parties: app.Parties{Supplier: "Solarpark Nord GmbH", SupplierCode: "11XSOLARNORD--1", Buyer: "-Musterwerke", BuyerCode: "11XMUSTER-----2"},
+		PPA: &app.PPATerms{PPAType: "indexed", Period: "Q1-2026", DeliveryProfile: "ENWEX Solar 2026", AssetName: "Solarpark Nord",
+			Technology: "solar", NominalPowerMW: dec("25.5")},
+	}
+	partnerC := app.Contract{
+		Vendor: app.VendorPodero, Kind: app.KindPartner, ExternalID: "POD-1",
+		Prices: app.Prices{Currency: "EUR"},
+		Partner: &app.PartnerTerms{ContractType: "spot_hourly", IncludesExternalComponents: app.Ptr(false),
+			Prices: []app.PricePoint{{From: from, PerKWh: app.MustDecimal("0.1235")}, {From: from.Add(time.Hour), PerKWh: app.MustDecimal("-0.01")}}},
+	}
+	partnerUnknown := partnerC
+	partnerUnknown.Partner = &app.PartnerTerms{ContractType: "", Prices: nil}
+	cols := []string{"account", "currency", "seller", "seller_eic", "buyer", "buyer_eic",
+		"flex_reservation_fee", "flex_activation_fee_workdays", "flex_activation_fee_non_workdays", "flex_max_power_kw",
+		"ppa_type", "ppa_period", "ppa_delivery_profile", "asset_name", "asset_technology", "asset_nominal_power_mw",
+		"partner_contract_type", "partner_price_includes_external_components", "partner_price_points"}
+	tests := []struct {
+		name string
+		c    app.Contract
+		d    Dialect
+		want []string
+	}{
+		{"flexibility", flexC, Standard, []string{"Hof Sonnenschein", "EUR", "", "", "", "", "5.1", "6.1", "7.1", "11.5", "", "", "", "Wärmepumpe 1", "", "", "", "", ""}},
+		{"flexibility excel-de", flexC, ExcelDE, []string{"Hof Sonnenschein", "EUR", "", "", "", "", "5,1", "6,1", "7,1", "11,5", "", "", "", "Wärmepumpe 1", "", "", "", "", ""}},
+		{"ppa", ppaC, Standard, []string{"", "EUR", "Solarpark Nord GmbH", "11XSOLARNORD--1", "'-Musterwerke", "11XMUSTER-----2", "", "", "", "", "indexed", "Q1-2026", "ENWEX Solar 2026", "Solarpark Nord", "solar", "25.5", "", "", ""}},
+		{"partner", partnerC, Standard, []string{"", "EUR", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "spot_hourly", "false", "2"}},
+		{"partner unknown", partnerUnknown, Standard, []string{"", "EUR", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := roundTrip(t, tt.d, tt.c)
+			for i, name := range cols {
+				if got := rec[col(name)]; got != tt.want[i] {
+					t.Errorf("%s = %q, want %q", name, got, tt.want[i])
+				}
+			}
+		})
+	}
+	yes := partnerC
+	yes.Partner = &app.PartnerTerms{IncludesExternalComponents: app.Ptr(true)}
+	if got := roundTrip(t, Standard, yes)[col("partner_price_includes_external_components")]; got != "true" {
+		t.Errorf("includes external components = %q, want true", got)
 	}
 }

@@ -27,6 +27,8 @@ func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav stri
 		Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
 		Path:  r.URL.Path,
 		Query: r.URL.Query(),
+		// Customers is true when the customer pages exist.
+		Customers: h.o.Accounts != nil,
 	}, err
 }
 
@@ -64,6 +66,13 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("filter options: %w", err))
 		return
 	}
+	var accounts []app.Account
+	if h.o.Accounts != nil {
+		if accounts, err = h.o.Accounts.Accounts(ctx); err != nil {
+			h.fail(w, r, fmt.Errorf("accounts: %w", err))
+			return
+		}
+	}
 	pages := max(1, (page.Total+q.form.Per-1)/q.form.Per)
 	m := views.Portfolio{
 		Chrome:     c,
@@ -76,6 +85,7 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		DefaultPer: defaultPer,
 		Empty:      page.Total == 0 && !q.form.Narrowed() && len(opts.Sources) == 0,
 		CanSync:    h.o.Syncer != nil,
+		Accounts:   accounts,
 	}
 	// The store pages by our Limit/Offset; keep the page's own view of them
 	// consistent with what was asked even if the store leaves them unset.
@@ -102,6 +112,12 @@ func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Title = views.ContractTitle(ct)
 	m := views.Contract{Chrome: c, C: ct, Raw: prettyJSON(ct.Raw), BackURL: c.Link("/contracts", nil)}
+	if h.o.Meters != nil {
+		if m.Meters, err = h.o.Meters.MetersOfContract(r.Context(), id); err != nil {
+			h.fail(w, r, fmt.Errorf("meters of contract %d: %w", id, err))
+			return
+		}
+	}
 	if ref := r.Referer(); ref != "" {
 		// Back to the same filters when the user came from the portfolio.
 		if u, err := parseLocalURL(ref); err == nil && (u.Path == "/contracts" || u.Path == "/") {
@@ -276,9 +292,10 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 	}
 	m := views.Error{
 		Chrome: views.Chrome{
-			Title: heading,
-			Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
-			Path:  "/contracts",
+			Title:     heading,
+			Fmt:       views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+			Path:      "/contracts",
+			Customers: h.o.Accounts != nil,
 		},
 		Status:  status,
 		Heading: heading,

@@ -99,6 +99,15 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	q.form.Status = strings.ToLower(q.form.Status)
 	q.filter.Status = q.form.Status
 
+	if s := strings.TrimSpace(v.Get("account")); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return q, badParam("account", clip(s), "not a customer id")
+		}
+		q.form.Account = n
+		q.filter.Account = n
+	}
+
 	if s := strings.TrimSpace(v.Get("active_on")); s != "" {
 		day, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {

@@ -33,6 +33,15 @@ type SourceReader interface {
 	SourceStatuses(ctx context.Context) ([]app.SourceStatus, error)
 }
 
+// AccountReader reads the user's customers (accounts): the ids one customer
+// has at several sources, linked in the sources file.
+type AccountReader interface {
+	// Accounts lists every account with its contract counts per vendor.
+	Accounts(ctx context.Context) ([]app.Account, error)
+	// Account returns one account with its links, or app.ErrNotFound.
+	Account(ctx context.Context, id int64) (app.Account, error)
+}
+
 // Syncer syncs every configured source; it can take a minute.
 type Syncer interface {
 	SyncAll(ctx context.Context) error
@@ -42,6 +51,11 @@ type Syncer interface {
 type Options struct {
 	Contracts ContractReader
 	Sources   SourceReader
+	// Meters serves the meter pages and their CSV; nil: no meter pages.
+	Meters MeterReader
+	// Accounts serves the customer pages and the portfolio's Customer
+	// filter; nil: neither.
+	Accounts AccountReader
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
@@ -107,6 +121,14 @@ func newHandler(o Options) *handler {
 	h.mux.HandleFunc("GET /contracts.csv", h.exportCSV)
 	h.mux.HandleFunc("GET /contracts/{id}", h.contract)
 	h.mux.HandleFunc("GET /sync", h.syncPage)
+	if o.Meters != nil {
+		h.mux.HandleFunc("GET /meters/{id}", h.meter)
+		h.mux.HandleFunc("GET /meters/{id}/readings.csv", h.meterCSV)
+	}
+	if o.Accounts != nil {
+		h.mux.HandleFunc("GET /customers", h.customers)
+		h.mux.HandleFunc("GET /customers/{id}", h.customer)
+	}
 	if o.Syncer != nil {
 		h.mux.HandleFunc("POST /sync", h.startSync)
 	}

@@ -73,3 +73,6 @@ CREATE TABLE account_links (
     PRIMARY KEY (source_name, external_id)
 );
 CREATE INDEX account_links_by_account ON account_links (account_id);
+
+-- The portfolio's status filter lists the distinct statuses on every page view.
+CREATE INDEX contracts_by_status ON contracts (status);

@@ -40,58 +40,71 @@ WHERE c.id = ?;
 -- name: ListContracts :many
 -- The portfolio: every filter is optional (empty string or 0 means "any").
 -- The sort parameters sit in a one-row CTE because sqlc binds parameters in a
--- SELECT list but not inside ORDER BY. COUNT(*) OVER () is the total before paging.
-WITH arg AS (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending)
+-- SELECT list but not inside ORDER BY. Filtering, counting and sorting run
+-- over narrow rows in "page"; only the page's rows are then read whole,
+-- which keeps the wide raw JSON out of the sorter.
+WITH arg AS (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending),
+page AS (
+    SELECT c.id AS id, COUNT(*) OVER () AS total,
+        ROW_NUMBER() OVER (ORDER BY
+            CASE WHEN arg.descending = 0 THEN
+                CASE arg.sort
+                    WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
+                    WHEN 'valid_from' THEN c.valid_from
+                    WHEN 'valid_to' THEN c.valid_to
+                    WHEN 'working_price' THEN c.working_per_kwh_e6
+                    WHEN 'base_price' THEN c.base_per_year_e6
+                    WHEN 'source' THEN s.name
+                    WHEN 'status' THEN c.status
+                    WHEN 'external_id' THEN c.external_id
+                    ELSE lower(c.name)
+                END
+            END ASC,
+            CASE WHEN arg.descending = 1 THEN
+                CASE arg.sort
+                    WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
+                    WHEN 'valid_from' THEN c.valid_from
+                    WHEN 'valid_to' THEN c.valid_to
+                    WHEN 'working_price' THEN c.working_per_kwh_e6
+                    WHEN 'base_price' THEN c.base_per_year_e6
+                    WHEN 'source' THEN s.name
+                    WHEN 'status' THEN c.status
+                    WHEN 'external_id' THEN c.external_id
+                    ELSE lower(c.name)
+                END
+            END DESC,
+            c.id) AS pos
+    FROM contracts c
+    JOIN sources s ON s.id = c.source_id
+    LEFT JOIN customers cu ON cu.id = c.customer_id
+    LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+    LEFT JOIN accounts a ON a.id = al.account_id
+    CROSS JOIN arg
+    WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+      AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+      AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+      AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+      AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+      AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
+      AND (CAST(@active_from AS INTEGER) = 0
+           OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
+               AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
+      AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
+           OR instr(lower(COALESCE(a.name, '')), @query) > 0)
+    ORDER BY pos
+    LIMIT @lim OFFSET @off
+)
 SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
-       COUNT(*) OVER () AS total
-FROM contracts c
+       page.total AS total
+FROM page
+JOIN contracts c ON c.id = page.id
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-CROSS JOIN arg
-WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
-  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
-  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
-  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
-  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
-  AND (CAST(@active_from AS INTEGER) = 0
-       OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
-           AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
-  AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
-  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
-       OR instr(lower(COALESCE(a.name, '')), @query) > 0)
-ORDER BY
-    CASE WHEN arg.descending = 0 THEN
-        CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
-            WHEN 'valid_from' THEN c.valid_from
-            WHEN 'valid_to' THEN c.valid_to
-            WHEN 'working_price' THEN c.working_per_kwh_e6
-            WHEN 'base_price' THEN c.base_per_year_e6
-            WHEN 'source' THEN s.name
-            WHEN 'status' THEN c.status
-            WHEN 'external_id' THEN c.external_id
-            ELSE lower(c.name)
-        END
-    END ASC,
-    CASE WHEN arg.descending = 1 THEN
-        CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
-            WHEN 'valid_from' THEN c.valid_from
-            WHEN 'valid_to' THEN c.valid_to
-            WHEN 'working_price' THEN c.working_per_kwh_e6
-            WHEN 'base_price' THEN c.base_per_year_e6
-            WHEN 'source' THEN s.name
-            WHEN 'status' THEN c.status
-            WHEN 'external_id' THEN c.external_id
-            ELSE lower(c.name)
-        END
-    END DESC,
-    c.id
-LIMIT @lim OFFSET @off;
+ORDER BY page.pos;
 
 -- name: ContractStatuses :many
 SELECT DISTINCT status FROM contracts WHERE status <> '' ORDER BY status;

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/series"
 )
 
 // Chrome is what every page shares: its title, the active nav item, the
@@ -22,6 +23,8 @@ type Chrome struct {
 	Query url.Values
 	// Refresh, when set, reloads this URL every two seconds.
 	Refresh string
+	// Customers is true when the customer pages exist (nav item and links).
+	Customers bool
 }
 
 // Link returns an internal link to path with values, carrying the English
@@ -62,6 +65,7 @@ func (c Chrome) LangLink(lang string) string {
 // Filter is the portfolio's filter form as the user entered it.
 type Filter struct {
 	Source, Vendor, Kind, Commodity, Status string
+	Account                                 int64  // one of the user's customers; 0: any
 	ActiveOn                                string // YYYY-MM-DD
 	Q                                       string
 	Sort                                    string
@@ -82,6 +86,9 @@ func (f Filter) Values() url.Values {
 	set("kind", f.Kind)
 	set("commodity", f.Commodity)
 	set("status", f.Status)
+	if f.Account > 0 {
+		v.Set("account", strconv.FormatInt(f.Account, 10))
+	}
 	set("active_on", f.ActiveOn)
 	set("q", f.Q)
 	set("sort", f.Sort)
@@ -93,7 +100,7 @@ func (f Filter) Values() url.Values {
 
 // Narrowed reports whether any filter (not sort or paging) is set.
 func (f Filter) Narrowed() bool {
-	return f.Source != "" || f.Vendor != "" || f.Kind != "" || f.Commodity != "" || f.Status != "" || f.ActiveOn != "" || f.Q != ""
+	return f.Source != "" || f.Vendor != "" || f.Kind != "" || f.Commodity != "" || f.Status != "" || f.Account != 0 || f.ActiveOn != "" || f.Q != ""
 }
 
 // Portfolio is the contract list.
@@ -109,6 +116,8 @@ type Portfolio struct {
 	// Empty is true when the cache holds no contracts at all.
 	Empty   bool
 	CanSync bool
+	// Accounts are the user's customers for the Customer filter; nil: no filter.
+	Accounts []app.Account
 }
 
 func (m Portfolio) values() url.Values {
@@ -227,6 +236,8 @@ type Contract struct {
 	// Raw is the vendor's JSON, indented.
 	Raw     string
 	BackURL string
+	// Meters are the contract's meters with time series (epilot); may be empty.
+	Meters []series.Meter
 }
 
 // Sync is the sync page.

@@ -43,6 +43,8 @@ type Result struct {
 	Fetched  int
 	Failed   int
 	Resumed  bool // the run continued an interrupted one
+	Meters   int  // meters whose time series were synced (series connectors only)
+	Readings int  // readings stored in this run
 	Err      error
 	Duration time.Duration
 }
@@ -128,6 +130,10 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		}
 		return nil
 	})
+	// Connectors that also serve meter time series sync them in the same run.
+	if err == nil {
+		err = e.syncSeries(ctx, log, src, run, &res)
+	}
 	// The run's bookkeeping must be written even when ctx was cancelled.
 	bg := context.WithoutCancel(ctx)
 	switch {

@@ -5,12 +5,18 @@
 package simulate
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"wattfolio/sync/vendors/enneo/enneosim"
+	"wattfolio/sync/vendors/epilot/epilotsim"
+	"wattfolio/sync/vendors/otark/otarksim"
+	"wattfolio/sync/vendors/podero/poderosim"
+	"wattfolio/sync/vendors/prosumer/prosumersim"
 )
 
 // Options sizes and seeds the simulated vendors.
@@ -19,10 +25,34 @@ type Options struct {
 	EnneoContracts int    // default 300
 	Token          string // the bearer token every simulated vendor accepts
 	EnneoBroken    []string
+	EpilotMeters   int       // default 20 (a year of quarter hours each)
+	EpilotTo       time.Time // end of the epilot data; default midnight UTC today
+	EpilotMaxDays  int       // longest PT15M window epilot serves; default 31
+
+	ProsumerCustomers int // default 40
+	OtarkContracts    int // default 250
+	PoderoUsers       int // default 30
 }
 
 // EnneoPrefix is where the simulated enneo tenant is mounted.
 const EnneoPrefix = "/enneo/api/mind"
+
+// EpilotPrefix is where the simulated epilot portal API is mounted.
+const EpilotPrefix = "/epilot/portal-api"
+
+// ProsumerPrefix and OtarkPrefix are where those simulators are mounted.
+const (
+	ProsumerPrefix = "/prosumer"
+	OtarkPrefix    = "/otark"
+	PoderoPrefix   = "/podero"
+)
+
+// ClientIDEnv names the variable with the simulated Podero's OAuth client
+// id; its client secret is the token in TokenEnv.
+const ClientIDEnv = "WATTFOLIO_SIM_CLIENT_ID"
+
+// simClientID is the simulated Podero's OAuth client id.
+const simClientID = "wattfolio-demo"
 
 // TokenEnv is the environment variable the generated sources file names.
 const TokenEnv = "WATTFOLIO_SIM_TOKEN"
@@ -32,9 +62,13 @@ const DefaultToken = "sim-token-not-a-secret"
 
 // Upstream is the set of simulated vendors.
 type Upstream struct {
-	Enneo *enneosim.Server
-	token string
-	mux   *http.ServeMux
+	Enneo    *enneosim.Server
+	Epilot   *epilotsim.Server
+	Prosumer *prosumersim.Server
+	Otark    *otarksim.Server
+	Podero   *poderosim.Server
+	token    string
+	mux      *http.ServeMux
 }
 
 // New builds the simulated vendors; the same options give the same data.
@@ -48,11 +82,25 @@ func New(o Options) *Upstream {
 		mux:   http.NewServeMux(),
 	}
 	u.mux.Handle(EnneoPrefix+"/", http.StripPrefix(EnneoPrefix, u.Enneo))
+	u.Epilot = epilotsim.New(epilotsim.Options{Seed: o.Seed, Meters: o.EpilotMeters, Token: o.Token, To: o.EpilotTo, MaxDays: o.EpilotMaxDays})
+	u.mux.Handle(EpilotPrefix+"/", http.StripPrefix(EpilotPrefix, u.Epilot))
+	u.Prosumer = prosumersim.New(prosumersim.Options{Seed: o.Seed, Customers: o.ProsumerCustomers, Token: o.Token})
+	u.mux.Handle(ProsumerPrefix+"/", http.StripPrefix(ProsumerPrefix, u.Prosumer))
+	u.Otark = otarksim.New(otarksim.Options{Seed: o.Seed, Contracts: o.OtarkContracts, APIKey: o.Token})
+	u.mux.Handle(OtarkPrefix+"/", http.StripPrefix(OtarkPrefix, u.Otark))
+	u.Podero = poderosim.New(poderosim.Options{Seed: o.Seed, Users: o.PoderoUsers, ClientID: simClientID, ClientSecret: o.Token})
+	u.mux.Handle(PoderoPrefix+"/", http.StripPrefix(PoderoPrefix, u.Podero))
 	return u
 }
 
 // Token is the bearer token the simulated vendors accept.
 func (u *Upstream) Token() string { return u.token }
+
+// Env is the environment the sources file of SourcesTOML reads its
+// credentials from. None of it is secret: it opens only the simulators.
+func (u *Upstream) Env() map[string]string {
+	return map[string]string{TokenEnv: u.token, ClientIDEnv: simClientID}
+}
 
 func (u *Upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.mux.ServeHTTP(w, r) }
 
@@ -91,5 +139,52 @@ func (u *Upstream) SourcesTOML(baseURL string) string {
 		b.WriteString(id)
 	}
 	b.WriteString(",\n]\n")
+	b.WriteString("\n[[source]]\nname = \"demo-epilot\"\nkind = \"epilot\"\n")
+	fmt.Fprintf(&b, "base_url = %q\n", strings.TrimRight(baseURL, "/")+EpilotPrefix)
+	fmt.Fprintf(&b, "token_env = %q\n", TokenEnv)
+	b.WriteString("timeout = \"60s\"\n")
+	base := strings.TrimRight(baseURL, "/")
+	b.WriteString("\n" + u.Prosumer.SourceTOML("demo-prosumer", base+ProsumerPrefix, TokenEnv))
+	b.WriteString("\n" + u.Otark.SourceTOML("demo-otark", base+OtarkPrefix, TokenEnv))
+	b.WriteString("\n" + u.Podero.SourceTOML("demo-podero", base+PoderoPrefix, ClientIDEnv, TokenEnv))
+	u.writeCustomers(&b)
 	return b.String()
+}
+
+// linkedCustomers is how many of the simulated customers are linked across
+// vendors: a field manager's customer with enneo contracts, a prosumer
+// portfolio, otark trades as a buyer and a Podero user, all at once.
+const linkedCustomers = 12
+
+// writeCustomers appends [[customer]] blocks that link the k-th customer of
+// each simulated vendor under the name of the k-th otark buyer.
+func (u *Upstream) writeCustomers(b *strings.Builder) {
+	enneo := u.enneoCustomers()
+	prosumer := u.Prosumer.CustomerIDs()
+	podero := u.Podero.UserIDs()
+	buyers := u.Otark.Buyers()
+	n := min(linkedCustomers, len(enneo), len(prosumer), len(podero), len(buyers))
+	for k := range n {
+		fmt.Fprintf(b, "\n[[customer]]\nname = %q\n", buyers[k].Name)
+		fmt.Fprintf(b, "ids = { demo-enneo = [%q], demo-prosumer = [%q], demo-otark = [%q], demo-podero = [%q] }\n",
+			enneo[k], prosumer[k], buyers[k].EIC, podero[k])
+	}
+}
+
+// enneoCustomers lists the distinct customerId values of the simulated
+// enneo contracts, in contract order.
+func (u *Upstream) enneoCustomers() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range u.Enneo.IDs() {
+		body, _ := u.Enneo.Payload(id)
+		var c struct {
+			CustomerID string `json:"customerId"`
+		}
+		if json.Unmarshal(body, &c) == nil && c.CustomerID != "" && !seen[c.CustomerID] {
+			seen[c.CustomerID] = true
+			out = append(out, c.CustomerID)
+		}
+	}
+	return out
 }

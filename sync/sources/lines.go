@@ -11,19 +11,40 @@ import "strings"
 // files people write: it follows table headers, skips comments, single-line
 // strings, multi-line strings and multi-line arrays or inline tables, and
 // records the first line of each key. A key it cannot place (an exotic
-// layout, say a source written as an inline table) falls back to the line of
-// its [[source]] header, or to no line at all.
+// layout, say a source written as an inline table, or one key among several
+// in an inline table) falls back to the line of the key holding it, to its
+// [[source]] or [[customer]] header, or to no line at all.
 type lineIndex struct {
-	root    map[string]int   // top-level key or table name -> line
-	headers []int            // line of the N-th [[source]] header
-	blocks  []map[string]int // keys of the N-th [[source]] -> line
+	root     map[string]int // top-level key or table name -> line
+	source   *tableLines    // the [[source]] tables
+	customer *tableLines    // the [[customer]] tables
+}
+
+// tableLines indexes the tables of one array of tables, [[name]].
+type tableLines struct {
+	name    string
+	root    map[string]int              // the lineIndex's root, for "name = [...]"
+	headers []int                       // line of the N-th [[name]] header
+	blocks  []map[string]int            // keys of the N-th table -> line
+	subs    []map[string]map[string]int // keys of the N-th table's sub-tables, [name.sub] or sub.key = ...
 }
 
 func indexLines(text string) *lineIndex {
 	ix := &lineIndex{root: map[string]int{}}
+	ix.source = &tableLines{name: "source", root: ix.root}
+	ix.customer = &tableLines{name: "customer", root: ix.root}
+	arrays := map[string]*tableLines{"source": ix.source, "customer": ix.customer}
+
 	text = strings.TrimPrefix(text, "\ufeff")
-	const inOther = -2 // inside a table that is not a source's top level
-	cur := -1          // -1: top level; n >= 0: the n-th [[source]]
+	// Where the keys that follow go: the top level (keys != nil, arr == nil),
+	// the current table of an array (arr != nil, sub == ""), one of its
+	// sub-tables (sub != ""), or nowhere (keys == nil, arr == nil), inside a
+	// table we do not index.
+	var (
+		keys = ix.root
+		arr  *tableLines
+		sub  string
+	)
 	var st valueScanner
 	for n, line := range strings.Split(text, "\n") {
 		lineNo := n + 1
@@ -38,19 +59,26 @@ func indexLines(text string) *lineIndex {
 		if t[0] == '[' {
 			array := strings.HasPrefix(t, "[[")
 			path, _ := keyPath(strings.TrimLeft(t, "["))
+			keys, arr, sub = nil, nil, ""
+			if len(path) == 0 {
+				continue
+			}
+			a := arrays[path[0]]
 			switch {
-			case len(path) == 0:
-			case array && len(path) == 1 && path[0] == "source":
-				ix.headers = append(ix.headers, lineNo)
-				ix.blocks = append(ix.blocks, map[string]int{})
-				cur = len(ix.blocks) - 1
-			case path[0] == "source" && len(path) > 1 && cur >= 0:
+			case a != nil && array && len(path) == 1:
+				a.headers = append(a.headers, lineNo)
+				a.blocks = append(a.blocks, map[string]int{})
+				a.subs = append(a.subs, map[string]map[string]int{})
+				arr = a
+			case a != nil && len(path) > 1 && len(a.blocks) > 0:
 				// [source.extra] belongs to the latest source as its key "extra".
-				record(ix.blocks[cur], path[1], lineNo)
-				cur = inOther
+				i := len(a.blocks) - 1
+				record(a.blocks[i], path[1], lineNo)
+				if !array && len(path) == 2 {
+					arr, sub = a, path[1]
+				}
 			default:
 				record(ix.root, path[0], lineNo)
-				cur = inOther
 			}
 			continue
 		}
@@ -59,10 +87,17 @@ func indexLines(text string) *lineIndex {
 			continue
 		}
 		switch {
-		case cur == -1:
-			record(ix.root, path[0], lineNo)
-		case cur >= 0:
-			record(ix.blocks[cur], path[0], lineNo)
+		case arr != nil && sub != "":
+			record(arr.sub(len(arr.blocks)-1, sub), path[0], lineNo)
+		case arr != nil:
+			i := len(arr.blocks) - 1
+			record(arr.blocks[i], path[0], lineNo)
+			if len(path) > 1 {
+				// ids.field-prosumer = [...]: a key of the sub-table "ids".
+				record(arr.sub(i, path[0]), path[1], lineNo)
+			}
+		case keys != nil:
+			record(keys, path[0], lineNo)
 		}
 		st.scan(rest[1:])
 	}
@@ -75,23 +110,44 @@ func record(m map[string]int, key string, line int) {
 	}
 }
 
-// header is the line of the i-th source's header, or of a top-level
-// "source = [...]", or 0.
-func (ix *lineIndex) header(i int) int {
-	if i < len(ix.headers) {
-		return ix.headers[i]
+func (a *tableLines) sub(i int, name string) map[string]int {
+	m := a.subs[i][name]
+	if m == nil {
+		m = map[string]int{}
+		a.subs[i][name] = m
 	}
-	return ix.root["source"]
+	return m
 }
 
-// key is the line of key in the i-th source, or its header line.
-func (ix *lineIndex) key(i int, key string) int {
-	if i < len(ix.blocks) {
-		if l, ok := ix.blocks[i][key]; ok {
+// header is the line of the i-th table's header, or of a top-level
+// "source = [...]", or 0.
+func (a *tableLines) header(i int) int {
+	if i < len(a.headers) {
+		return a.headers[i]
+	}
+	return a.root[a.name]
+}
+
+// key is the line of key in the i-th table, or its header line.
+func (a *tableLines) key(i int, key string) int {
+	if i < len(a.blocks) {
+		if l, ok := a.blocks[i][key]; ok {
 			return l
 		}
 	}
-	return ix.header(i)
+	return a.header(i)
+}
+
+// subKey is the line of key in the sub-table sub of the i-th table, or the
+// line of sub itself, or the table's header line. The keys of an inline
+// table, "ids = { a = 1 }", are on the line of sub.
+func (a *tableLines) subKey(i int, sub, key string) int {
+	if i < len(a.subs) {
+		if l, ok := a.subs[i][sub][key]; ok {
+			return l
+		}
+	}
+	return a.key(i, sub)
 }
 
 // keyPath reads a dotted key (bare or quoted parts) at the start of s and

@@ -17,13 +17,13 @@ import (
 	"wattfolio/app"
 )
 
-// Error is one problem in a sources file. Parse and Load join all of a
+// Error is one problem in a sources file. ParseFile and LoadFile join all of a
 // file's problems with errors.Join, ordered by line; use errors.As to get at
 // the fields, for example to highlight the line in an editor.
 type Error struct {
 	File   string
 	Line   int    // 1-based; 0 when no single line is to blame
-	Source string // `source "name"`, or `source #2` when it has no usable name
+	Source string // the table at fault: `source "name"` or `customer "name"`, or `source #2` or `customer #2` when it has no usable name
 	Key    string // the offending key, when there is one
 	Msg    string
 }
@@ -45,26 +45,54 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Load reads and validates the sources file at path.
+// File is a validated sources file.
+type File struct {
+	Sources []Source
+	// Customers are the user's own customers, in file order; nil when the
+	// file names none.
+	Customers []Customer
+}
+
+// Load reads and validates the sources file at path and returns its
+// sources; LoadFile also returns the customers.
 func Load(path string) ([]Source, error) {
+	f, err := LoadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return f.Sources, nil
+}
+
+// Parse is ParseFile for callers that only want the sources.
+func Parse(filename string, data []byte) ([]Source, error) {
+	f, err := ParseFile(filename, data)
+	if err != nil {
+		return nil, err
+	}
+	return f.Sources, nil
+}
+
+// LoadFile reads and validates the sources file at path.
+func LoadFile(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	return Parse(path, data)
+	return ParseFile(path, data)
 }
 
-// Parse validates data, the text of a sources file; filename is only used in
-// messages. It returns every problem it finds, each an *Error.
+// ParseFile validates data, the text of a sources file; filename is only
+// used in messages. It returns every problem it finds, each an *Error.
 //
 // The document is decoded into plain maps rather than structs: a struct
 // decode stops at the first type mismatch, and we want to report all of them.
 // For the same reason unknown keys are found by comparing each table's keys
 // with the ones its kind accepts rather than with MetaData.Undecoded, which
 // does not say which [[source]] a key came from.
-func Parse(filename string, data []byte) ([]Source, error) {
+func ParseFile(filename string, data []byte) (*File, error) {
 	var doc map[string]any
-	if _, err := toml.Decode(string(data), &doc); err != nil {
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, &Error{File: filename, Line: pe.Position.Line, Msg: "TOML syntax: " + pe.Message}
@@ -72,7 +100,7 @@ func Parse(filename string, data []byte) ([]Source, error) {
 		return nil, &Error{File: filename, Msg: err.Error()}
 	}
 	p := &parser{file: filename, lines: indexLines(string(data))}
-	srcs := p.document(doc)
+	f := p.document(doc, md)
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
 		errs := make([]error, len(p.errs))
@@ -81,7 +109,7 @@ func Parse(filename string, data []byte) ([]Source, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
-	return srcs, nil
+	return f, nil
 }
 
 type parser struct {
@@ -94,9 +122,9 @@ func (p *parser) add(line int, source, key, format string, args ...any) {
 	p.errs = append(p.errs, &Error{File: p.file, Line: line, Source: source, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (p *parser) document(doc map[string]any) []Source {
+func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
 	for _, key := range sortedKeys(doc, func(k string) int { return p.lines.root[k] }) {
-		if key == "source" {
+		if key == "source" || key == "customer" {
 			continue
 		}
 		line := p.lines.root[key]
@@ -104,13 +132,15 @@ func (p *parser) document(doc map[string]any) []Source {
 			p.add(line, "", key, "%s", hint)
 			continue
 		}
-		p.add(line, "", key, "unknown key; each source is a [[source]] table")
+		p.add(line, "", key, "unknown key; each source is a [[source]] table and each customer a [[customer]] table")
 	}
-	raw, ok := doc["source"]
-	if !ok {
-		p.add(0, "", "", "no sources: add at least one [[source]] table (see sources.example.toml)")
-		return nil
-	}
+	srcs, names := p.sources(doc)
+	return &File{Sources: srcs, Customers: p.customers(doc, md, names)}
+}
+
+// tables returns the tables of an array of tables, written as [[name]]
+// headers or as an inline array of tables.
+func arrayTables(raw any) ([]map[string]any, bool) {
 	tables, ok := raw.([]map[string]any)
 	if list, isList := raw.([]any); isList {
 		// An inline array, "source = [{...}]"; fine as long as it holds tables.
@@ -121,29 +151,47 @@ func (p *parser) document(doc map[string]any) []Source {
 			tables = append(tables, t)
 		}
 	}
+	return tables, ok
+}
+
+// sources reads the [[source]] tables. It also returns the name of every
+// source table, valid or not, in file order, so that customers are checked
+// against the names the user wrote; names is nil when the tables cannot be
+// read at all.
+func (p *parser) sources(doc map[string]any) (srcs []Source, names []string) {
+	raw, ok := doc["source"]
+	if !ok {
+		p.add(0, "", "", "no sources: add at least one [[source]] table (see sources.example.toml)")
+		return nil, nil
+	}
+	tables, ok := arrayTables(raw)
 	if !ok {
 		p.add(p.lines.root["source"], "", "source", "must be a list of [[source]] tables, not %s", typeName(raw))
-		return nil
+		return nil, nil
 	}
 	if len(tables) == 0 {
 		p.add(p.lines.root["source"], "", "source", "no sources: add at least one [[source]] table")
-		return nil
+		return nil, nil
 	}
-	srcs := make([]Source, 0, len(tables))
+	srcs = make([]Source, 0, len(tables))
+	names = make([]string, 0, len(tables))
 	firstLine := map[string]int{} // name -> header line of its first use
 	for i, t := range tables {
+		if n, ok := t["name"].(string); ok && n != "" {
+			names = append(names, n)
+		}
 		r := &reader{p: p, index: i, raw: t, used: map[string]bool{}}
 		s := r.source()
 		if s.Name != "" {
 			if line, dup := firstLine[s.Name]; dup {
 				r.errorf("name", "duplicate name %q: the source on line %d already uses it; names must be unique", s.Name, line)
 			} else {
-				firstLine[s.Name] = p.lines.header(i)
+				firstLine[s.Name] = p.lines.source.header(i)
 			}
 		}
 		srcs = append(srcs, s)
 	}
-	return srcs
+	return srcs, names
 }
 
 // reader validates one [[source]] table.
@@ -157,12 +205,12 @@ type reader struct {
 
 // errorf reports a problem with key on the line the key is written.
 func (r *reader) errorf(key, format string, args ...any) {
-	r.p.add(r.p.lines.key(r.index, key), r.label, key, format, args...)
+	r.p.add(r.p.lines.source.key(r.index, key), r.label, key, format, args...)
 }
 
 // missing reports a required key that is absent, on the source's header line.
 func (r *reader) missing(key, hint string) {
-	r.p.add(r.p.lines.header(r.index), r.label, key, "is required%s", hint)
+	r.p.add(r.p.lines.source.header(r.index), r.label, key, "is required%s", hint)
 }
 
 func (r *reader) get(key string) (any, bool) {
@@ -407,7 +455,7 @@ func (r *reader) leftovers(spec *kindSpec) {
 		}
 	}
 	slices.SortFunc(rest, func(a, b string) int {
-		return cmp.Or(cmp.Compare(r.p.lines.key(r.index, a), r.p.lines.key(r.index, b)), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(r.p.lines.source.key(r.index, a), r.p.lines.source.key(r.index, b)), cmp.Compare(a, b))
 	})
 	for _, k := range rest {
 		if hint, ok := secretHint(k, r.raw["name"]); ok {

@@ -22,6 +22,19 @@ token_env = "WATTFOLIO_ENNEO_TOKEN"
 contract_ids = [746839, "746840"]
 `
 
+// three are valid sources on lines 1-16, for customers to name.
+const three = enneo + `[[source]]
+name = "field-prosumer"
+kind = "prosumer"
+base_url = "https://p.example"
+customer_ids = ["c1"]
+[[source]]
+name = "trading-otark"
+kind = "otark"
+base_url = "https://o.example"
+token_env = "O"
+`
+
 func TestParseValid(t *testing.T) {
 	tests := []struct {
 		name string
@@ -101,6 +114,78 @@ user_ids = ["u1", "u2"]
 	}
 }
 
+func TestParseFileCustomers(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []Customer
+	}{
+		{"only sources", three, nil},
+		{"empty customer list", "customer = []\n" + three, nil},
+		{"inline ids, in file order", three + `[[customer]]
+name = "Bäckerei Schmidt GmbH"
+# enneo customer ids, prosumer customer id, otark buyer EIC
+ids = { stadtwerke-enneo = ["C-1001", "C-1002"], field-prosumer = ["cust-17"], trading-otark = "11YSCHMIDT-----Z" }
+`, []Customer{{Name: "Bäckerei Schmidt GmbH", Line: 17, IDs: []CustomerID{
+			{"stadtwerke-enneo", "C-1001"}, {"stadtwerke-enneo", "C-1002"}, {"field-prosumer", "cust-17"}, {"trading-otark", "11YSCHMIDT-----Z"},
+		}}}},
+		// The same id at two sources is two ids; a customer may have none.
+		{"ids tables, dotted keys, no ids", three + `
+[[customer]]
+name = "A"
+[customer.ids]
+trading-otark = "X"
+stadtwerke-enneo = ["1", "2"]
+
+[[customer]]
+name = "a b"
+ids.field-prosumer = "1"
+ids.stadtwerke-enneo = "3"
+
+[[customer]]
+name = "No contracts yet"
+
+[[customer]]
+name = "Empty ids"
+ids = { stadtwerke-enneo = [] }
+`, []Customer{
+			{Name: "A", Line: 18, IDs: []CustomerID{{"trading-otark", "X"}, {"stadtwerke-enneo", "1"}, {"stadtwerke-enneo", "2"}}},
+			{Name: "a b", Line: 24, IDs: []CustomerID{{"field-prosumer", "1"}, {"stadtwerke-enneo", "3"}}},
+			{Name: "No contracts yet", Line: 29},
+			{Name: "Empty ids", Line: 32},
+		}},
+		{"inline array of customers", "customer = [\n  { name = \"x\", ids = { trading-otark = \"T\", field-prosumer = \"P\" } },\n" +
+			"  { name = \"y\" },\n  { name = \"z\", ids = { trading-otark = \"U\", stadtwerke-enneo = [\"Q\", \"R\"] } },\n]\n" + three,
+			[]Customer{
+				{Name: "x", Line: 1, IDs: []CustomerID{{"trading-otark", "T"}, {"field-prosumer", "P"}}},
+				{Name: "y", Line: 1},
+				{Name: "z", Line: 1, IDs: []CustomerID{{"trading-otark", "U"}, {"stadtwerke-enneo", "Q"}, {"stadtwerke-enneo", "R"}}},
+			}},
+	}
+	wantSources, err := Parse("sources.toml", []byte(three))
+	if err != nil || len(wantSources) != 3 {
+		t.Fatalf("Parse(three) = %d sources, %v", len(wantSources), err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseFile("sources.toml", []byte(tt.text))
+			if err != nil {
+				t.Fatalf("ParseFile: %v", err)
+			}
+			if !reflect.DeepEqual(f.Customers, tt.want) {
+				t.Errorf("Customers =\n%+v\nwant\n%+v", f.Customers, tt.want)
+			}
+			if !reflect.DeepEqual(f.Sources, wantSources) {
+				t.Errorf("Sources =\n%+v\nwant\n%+v", f.Sources, wantSources)
+			}
+			srcs, err := Parse("sources.toml", []byte(tt.text))
+			if err != nil || !reflect.DeepEqual(srcs, f.Sources) {
+				t.Errorf("Parse = %+v, %v; want ParseFile's sources", srcs, err)
+			}
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -162,7 +247,7 @@ func TestParseErrors(t *testing.T) {
 			`sources.toml:3: source "stadtwerke-enneo": kind: unknown kind "enneox"; want one of enneo, prosumer, otark, epilot, podero`,
 		}},
 		{"unknown keys", "colour = \"red\"\n\n" + enneo + "customer_ids = [\"c\"]\nfoo = 1\n[source.extra]\nk = 1\n", []string{
-			`sources.toml:1: colour: unknown key; each source is a [[source]] table`,
+			`sources.toml:1: colour: unknown key; each source is a [[source]] table and each customer a [[customer]] table`,
 			`sources.toml:9: source "stadtwerke-enneo": customer_ids: not a key of kind enneo (it belongs to kind prosumer)`,
 			`sources.toml:10: source "stadtwerke-enneo": foo: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
 			`sources.toml:11: source "stadtwerke-enneo": extra: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
@@ -234,6 +319,82 @@ func TestParseErrors(t *testing.T) {
 			`sources.toml:6: source "a": note: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
 			`sources.toml:14: source "b": base_url: must be an absolute http(s) URL`,
 		}},
+
+		// Customers; three holds the sources on lines 1-16.
+		{"customer names", three + "[[customer]]\nids = {}\n[[customer]]\nname = 1\n[[customer]]\nname = \" \"\n" +
+			"[[customer]]\nname = \"Bäckerei Schmidt GmbH \"\n[[customer]]\nname = \"Bäckerei Schmidt GmbH\"\n" +
+			"[[customer]]\nname = \"Bäckerei Schmidt GmbH\"\n[[customer]]\nname = \"BÄCKEREI SCHMIDT GMBH\"\n", []string{
+			`sources.toml:17: customer #1: name: is required`,
+			`sources.toml:20: customer #2: name: must be a string, not an integer`,
+			`sources.toml:22: customer #3: name: must not be empty`,
+			`sources.toml:24: customer "Bäckerei Schmidt GmbH ": name: "Bäckerei Schmidt GmbH " has leading or trailing spaces`,
+			`sources.toml:28: customer "Bäckerei Schmidt GmbH": name: duplicate name "Bäckerei Schmidt GmbH": the customer on line 25 already uses it; names must be unique, ignoring case`,
+			`sources.toml:30: customer "BÄCKEREI SCHMIDT GMBH": name: duplicate name "BÄCKEREI SCHMIDT GMBH": the customer on line 25 already uses it (as "Bäckerei Schmidt GmbH"); names must be unique, ignoring case`,
+		}},
+		{"customer ids", three + `[[customer]]
+name = "Bäckerei Schmidt GmbH"
+ids = { stadtwerk-enneo = ["C-1001"], field-prosumer = 17, trading-otark = [1001, "", " X", "Y", "Y", true] }
+[[customer]]
+name = "B"
+[customer.ids]
+stadtwerke-enneo = []
+field-prosumer = ""
+nope = "x"
+[[customer]]
+name = "C"
+ids = ["C-1"]
+`, []string{
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids: no source named "stadtwerk-enneo"`,
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids.field-prosumer: must be an id or a list of ids (strings), not an integer`,
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids.trading-otark: entry 1: must be a string, not an integer (write it in quotes: "1001")`,
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids.trading-otark: entry 2: empty id`,
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids.trading-otark: entry 3: " X" has leading or trailing spaces`,
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids.trading-otark: entry 5: duplicate id Y (also entry 4)`,
+			`sources.toml:19: customer "Bäckerei Schmidt GmbH": ids.trading-otark: entry 6: must be a string, not a boolean`,
+			`sources.toml:24: customer "B": ids.field-prosumer: empty id`,
+			`sources.toml:25: customer "B": ids: no source named "nope"`,
+			`sources.toml:28: customer "C": ids: must be a table of source names and ids, like ids = { stadtwerke-enneo = ["C-1001"] }, not a list`,
+		}},
+		{"an id belongs to one customer", three + `[[customer]]
+name = "A"
+ids = { stadtwerke-enneo = ["C-1", "C-2"], trading-otark = "11YSCHMIDT-----Z" }
+[[customer]]
+name = "B"
+[customer.ids]
+stadtwerke-enneo = ["C-3", "C-2"]
+trading-otark = "11YSCHMIDT-----Z"
+field-prosumer = "C-1" # another source: fine
+[[customer]]
+ids.trading-otark = "11YSCHMIDT-----Z"
+`, []string{
+			`sources.toml:23: customer "B": ids.stadtwerke-enneo: entry 2: id "C-2" also belongs to customer "A" (line 19); an id belongs to one customer only`,
+			`sources.toml:24: customer "B": ids.trading-otark: id "11YSCHMIDT-----Z" also belongs to customer "A" (line 19); an id belongs to one customer only`,
+			`sources.toml:26: customer #3: name: is required`,
+			`sources.toml:27: customer #3: ids.trading-otark: id "11YSCHMIDT-----Z" also belongs to customer "A" (line 19); an id belongs to one customer only`,
+		}},
+		{"customer unknown keys", three + "[[customer]]\nname = \"A\"\nfield-prosumer = [\"c1\"]\ncontract_ids = [1]\n[customer.notes]\ntext = \"x\"\n", []string{
+			`sources.toml:19: customer "A": field-prosumer: unknown key; a customer's ids at source "field-prosumer" go in its ids table: ids = { field-prosumer = ["..."] }`,
+			`sources.toml:20: customer "A": contract_ids: unknown key; a customer has name and ids`,
+			`sources.toml:21: customer "A": notes: unknown key; a customer has name and ids`,
+		}},
+		{"customer not a list", "customer = 1\n" + three, []string{
+			`sources.toml:1: customer: must be a list of [[customer]] tables, not an integer`,
+		}},
+		{"customer a plain table", three + "[customer]\nname = \"A\"\n", []string{
+			`sources.toml:17: customer: must be a list of [[customer]] tables, not a table`,
+		}},
+		{"customers without sources", "[[customer]]\nname = \"A\"\nids = { x = \"1\" }\n", []string{
+			`sources.toml: no sources: add at least one [[source]] table (see sources.example.toml)`,
+		}},
+		// A source whose name is wrong is reported once, not again for
+		// every customer naming it.
+		{"customer naming a bad source", strings.Replace(enneo, `"stadtwerke-enneo"`, `"Stadtwerke Enneo"`, 1) +
+			"[[customer]]\nname = \"A\"\nids = { \"Stadtwerke Enneo\" = \"1\" }\n", []string{
+			`sources.toml:2: source "Stadtwerke Enneo": name: "Stadtwerke Enneo" must start with a lower-case letter or digit and use only a-z, 0-9, '-' and '_'`,
+		}},
+		{"inline customer lines fall back", "customer = [\n  { name = \"A\", ids = { nope = \"1\" } },\n]\n" + three, []string{
+			`sources.toml:1: customer "A": ids: no source named "nope"`,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,6 +428,24 @@ func TestParseReturnsErrorValues(t *testing.T) {
 	}
 }
 
+func TestParseFileCustomerErrorValue(t *testing.T) {
+	f, err := ParseFile("s.toml", []byte(three+"[[customer]]\nname = \"Bäckerei Schmidt GmbH\"\n[customer.ids]\nstadtwerk-enneo = \"C-1\"\n"))
+	if f != nil {
+		t.Errorf("ParseFile returned %+v with errors", f)
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("errors.As(%v) failed", err)
+	}
+	want := &Error{File: "s.toml", Line: 20, Source: `customer "Bäckerei Schmidt GmbH"`, Key: "ids", Msg: `no source named "stadtwerk-enneo"`}
+	if *e != *want {
+		t.Errorf("error = %+v, want %+v", e, want)
+	}
+	if got := err.Error(); got != `s.toml:20: customer "Bäckerei Schmidt GmbH": ids: no source named "stadtwerk-enneo"` {
+		t.Errorf("message = %s", got)
+	}
+}
+
 func TestExampleFile(t *testing.T) {
 	srcs, err := Load("../../sources.example.toml")
 	if err != nil {
@@ -274,6 +453,13 @@ func TestExampleFile(t *testing.T) {
 	}
 	if len(srcs) != 1 || srcs[0].Enneo == nil || srcs[0].Name != "stadtwerke-enneo" {
 		t.Fatalf("sources.example.toml = %+v, want the one enneo source", srcs)
+	}
+	f, err := LoadFile("../../sources.example.toml")
+	if err != nil {
+		t.Fatalf("sources.example.toml: %v", err)
+	}
+	if !reflect.DeepEqual(f.Sources, srcs) || f.Customers != nil {
+		t.Errorf("LoadFile = %+v, want the sources of Load and no customers", f)
 	}
 }
 
@@ -286,15 +472,16 @@ func TestExampleFileUncommented(t *testing.T) {
 	}
 	var b strings.Builder
 	for line := range strings.Lines(string(data)) {
-		if rest, ok := strings.CutPrefix(line, "# "); ok && (strings.HasPrefix(rest, "[[source]]") || strings.Contains(rest, " = ")) {
+		if rest, ok := strings.CutPrefix(line, "# "); ok && (strings.HasPrefix(rest, "[") || strings.Contains(rest, " = ")) {
 			line = rest
 		}
 		b.WriteString(line)
 	}
-	srcs, err := Parse("uncommented.toml", []byte(b.String()))
+	f, err := ParseFile("uncommented.toml", []byte(b.String()))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
+	srcs := f.Sources
 	var got []app.Vendor
 	for _, s := range srcs {
 		got = append(got, s.Vendor)
@@ -302,6 +489,19 @@ func TestExampleFileUncommented(t *testing.T) {
 	want := []app.Vendor{app.VendorEnneo, app.VendorProsumer, app.VendorOtark, app.VendorEpilot, app.VendorPodero}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("kinds = %v, want %v", got, want)
+	}
+	wantCustomers := []string{"Bäckerei Schmidt GmbH: stadtwerke-enneo=C-1001 stadtwerke-enneo=C-1002 prosumer=3f2b8c1e-0000-4000-8000-000000000001 otark-trading=11YSCHMIDT-----Z podero-partner=user-1",
+		"Hofladen Weber: stadtwerke-enneo=C-2001 podero-partner=user-2"}
+	var gotCustomers []string
+	for _, c := range f.Customers {
+		s := c.Name + ":"
+		for _, id := range c.IDs {
+			s += " " + id.Source + "=" + id.ExternalID
+		}
+		gotCustomers = append(gotCustomers, s)
+	}
+	if !reflect.DeepEqual(gotCustomers, wantCustomers) {
+		t.Errorf("customers =\n%s\nwant\n%s", strings.Join(gotCustomers, "\n"), strings.Join(wantCustomers, "\n"))
 	}
 }
 
@@ -316,6 +516,19 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(path)
 	if err == nil || !strings.HasPrefix(err.Error(), path+":1: source \"x\": kind: is required") {
 		t.Errorf("Load = %v, want errors prefixed with %s:line", err, path)
+	}
+	if _, err := LoadFile(path); err == nil || !strings.HasPrefix(err.Error(), path+":1: source \"x\": kind: is required") {
+		t.Errorf("LoadFile = %v, want errors prefixed with %s:line", err, path)
+	}
+	if _, err := LoadFile(path + ".missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("LoadFile(missing) = %v, want a not-exist error", err)
+	}
+	if err := os.WriteFile(path, []byte(three+"[[customer]]\nname = \"A\"\nids = { field-prosumer = \"c1\" }\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadFile(path)
+	if err != nil || len(f.Sources) != 3 || !reflect.DeepEqual(f.Customers, []Customer{{Name: "A", Line: 17, IDs: []CustomerID{{"field-prosumer", "c1"}}}}) {
+		t.Errorf("LoadFile = %+v, %v", f, err)
 	}
 }
 

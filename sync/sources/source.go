@@ -1,7 +1,9 @@
 // Package sources reads the user's sources file: the TOML list of vendor
-// sources Wattfolio syncs. It validates the whole file up front and reports
-// every problem at once with its file and line, because the user edits this
-// file by hand and should fix it in one go rather than one error per start.
+// sources Wattfolio syncs and, optionally, the user's own customers with the
+// ids each has at those sources. It validates the whole file up front and
+// reports every problem at once with its file and line, because the user
+// edits this file by hand and should fix it in one go rather than one error
+// per start.
 //
 // Secrets never live in the file: a source names the environment variable
 // that holds its token (token_env) and Secret reads it at run time.

@@ -103,73 +103,84 @@ func (q *Queries) GetContract(ctx context.Context, id int64) (GetContractRow, er
 }
 
 const listContracts = `-- name: ListContracts :many
-WITH arg AS (SELECT CAST(?12 AS TEXT) AS sort, CAST(?13 AS INTEGER) AS descending)
+WITH arg AS (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending),
+page AS (
+    SELECT c.id AS id, COUNT(*) OVER () AS total,
+        ROW_NUMBER() OVER (ORDER BY
+            CASE WHEN arg.descending = 0 THEN
+                CASE arg.sort
+                    WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
+                    WHEN 'valid_from' THEN c.valid_from
+                    WHEN 'valid_to' THEN c.valid_to
+                    WHEN 'working_price' THEN c.working_per_kwh_e6
+                    WHEN 'base_price' THEN c.base_per_year_e6
+                    WHEN 'source' THEN s.name
+                    WHEN 'status' THEN c.status
+                    WHEN 'external_id' THEN c.external_id
+                    ELSE lower(c.name)
+                END
+            END ASC,
+            CASE WHEN arg.descending = 1 THEN
+                CASE arg.sort
+                    WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
+                    WHEN 'valid_from' THEN c.valid_from
+                    WHEN 'valid_to' THEN c.valid_to
+                    WHEN 'working_price' THEN c.working_per_kwh_e6
+                    WHEN 'base_price' THEN c.base_per_year_e6
+                    WHEN 'source' THEN s.name
+                    WHEN 'status' THEN c.status
+                    WHEN 'external_id' THEN c.external_id
+                    ELSE lower(c.name)
+                END
+            END DESC,
+            c.id) AS pos
+    FROM contracts c
+    JOIN sources s ON s.id = c.source_id
+    LEFT JOIN customers cu ON cu.id = c.customer_id
+    LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+    LEFT JOIN accounts a ON a.id = al.account_id
+    CROSS JOIN arg
+    WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
+      AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
+      AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
+      AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
+      AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
+      AND (CAST(?8 AS INTEGER) = 0 OR al.account_id = ?8)
+      AND (CAST(?9 AS INTEGER) = 0
+           OR ((c.valid_from IS NULL OR c.valid_from < CAST(?10 AS INTEGER))
+               AND (c.valid_to IS NULL OR c.valid_to >= ?9)))
+      AND (CAST(?11 AS TEXT) = '' OR instr(c.search_text, ?11) > 0
+           OR instr(lower(COALESCE(a.name, '')), ?11) > 0)
+    ORDER BY pos
+    LIMIT ?13 OFFSET ?12
+)
 SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
-       COUNT(*) OVER () AS total
-FROM contracts c
+       page.total AS total
+FROM page
+JOIN contracts c ON c.id = page.id
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-CROSS JOIN arg
-WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
-  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
-  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
-  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
-  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
-  AND (CAST(?6 AS INTEGER) = 0
-       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?7 AS INTEGER))
-           AND (c.valid_to IS NULL OR c.valid_to >= ?6)))
-  AND (CAST(?8 AS INTEGER) = 0 OR al.account_id = ?8)
-  AND (CAST(?9 AS TEXT) = '' OR instr(c.search_text, ?9) > 0
-       OR instr(lower(COALESCE(a.name, '')), ?9) > 0)
-ORDER BY
-    CASE WHEN arg.descending = 0 THEN
-        CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
-            WHEN 'valid_from' THEN c.valid_from
-            WHEN 'valid_to' THEN c.valid_to
-            WHEN 'working_price' THEN c.working_per_kwh_e6
-            WHEN 'base_price' THEN c.base_per_year_e6
-            WHEN 'source' THEN s.name
-            WHEN 'status' THEN c.status
-            WHEN 'external_id' THEN c.external_id
-            ELSE lower(c.name)
-        END
-    END ASC,
-    CASE WHEN arg.descending = 1 THEN
-        CASE arg.sort
-            WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
-            WHEN 'valid_from' THEN c.valid_from
-            WHEN 'valid_to' THEN c.valid_to
-            WHEN 'working_price' THEN c.working_per_kwh_e6
-            WHEN 'base_price' THEN c.base_per_year_e6
-            WHEN 'source' THEN s.name
-            WHEN 'status' THEN c.status
-            WHEN 'external_id' THEN c.external_id
-            ELSE lower(c.name)
-        END
-    END DESC,
-    c.id
-LIMIT ?11 OFFSET ?10
+ORDER BY page.pos
 `
 
 type ListContractsParams struct {
+	Sort        string
+	Descending  int64
 	Source      string
 	Vendor      string
 	Kind        string
 	Commodity   string
 	Status      string
+	Account     int64
 	ActiveFrom  int64
 	ActiveUntil int64
-	Account     int64
 	Query       string
 	Off         int64
 	Lim         int64
-	Sort        string
-	Descending  int64
 }
 
 type ListContractsRow struct {
@@ -185,22 +196,24 @@ type ListContractsRow struct {
 
 // The portfolio: every filter is optional (empty string or 0 means "any").
 // The sort parameters sit in a one-row CTE because sqlc binds parameters in a
-// SELECT list but not inside ORDER BY. COUNT(*) OVER () is the total before paging.
+// SELECT list but not inside ORDER BY. Filtering, counting and sorting run
+// over narrow rows in "page"; only the page's rows are then read whole,
+// which keeps the wide raw JSON out of the sorter.
 func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([]ListContractsRow, error) {
 	rows, err := q.db.QueryContext(ctx, listContracts,
+		arg.Sort,
+		arg.Descending,
 		arg.Source,
 		arg.Vendor,
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Account,
 		arg.ActiveFrom,
 		arg.ActiveUntil,
-		arg.Account,
 		arg.Query,
 		arg.Off,
 		arg.Lim,
-		arg.Sort,
-		arg.Descending,
 	)
 	if err != nil {
 		return nil, err

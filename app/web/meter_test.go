@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/web"
+	"wattfolio/db"
+	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/epilot"
+	"wattfolio/sync/vendors/epilot/epilotsim"
+)
+
+// The meter page and its CSV over a real cache filled by a real sync from
+// the simulated epilot, served under a non-empty base path.
+func TestMeterPageAndCSV(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no tz database")
+	}
+	from := time.Date(2026, 3, 27, 0, 0, 0, 0, loc)
+	to := time.Date(2026, 4, 2, 0, 0, 0, 0, loc)
+	sim := epilotsim.New(epilotsim.Options{Seed: 9, Meters: 1, Token: "tok", From: from, To: to})
+	up := httptest.NewServer(http.StripPrefix("/ep", sim))
+	defer up.Close()
+	ctx := context.Background()
+	store, err := db.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c, _ := epilot.New(epilot.Config{Source: "ep", BaseURL: up.URL + "/ep", Token: "tok", Now: func() time.Time { return to }})
+	if r := (&engine.Engine{Store: store}).Sync(ctx, engine.Source{Name: "ep", Vendor: app.VendorEpilot, Connector: c}); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	h := web.New(web.Options{Contracts: store, Sources: store, Meters: store})
+	mux := http.NewServeMux()
+	mux.Handle("/app/", http.StripPrefix("/app", h))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	get := func(path string) (int, string, http.Header) {
+		resp, err := http.Get(srv.URL + "/app" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day", 200, []string{"<svg", "By month", "2026-03", "Export CSV", "readings.csv"}},
+		{"/meters/1?res=hour", 200, []string{"<svg"}},
+		{"/contracts/1", 200, []string{"/meters/1"}},
+		{"/meters/99", 404, nil},
+		{"/meters/1?res=weekly", 400, []string{"res"}},
+		{"/meters/1?from=2020-01-01&to=2026-01-01&res=native", 400, nil},
+	} {
+		status, body, _ := get(tc.path)
+		if status != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.path, status, tc.status)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: no %q in the page", tc.path, w)
+			}
+		}
+	}
+	// The DST day as CSV: 92 quarter hours of prices.
+	status, body, hd := get("/meters/1/readings.csv?from=2026-03-29&to=2026-03-30&res=native")
+	if status != 200 || !strings.HasPrefix(hd.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %s", status, hd.Get("Content-Type"))
+	}
+	if n := strings.Count(body, ",price,"); n != 92 {
+		t.Errorf("CSV of 2026-03-29 has %d price rows, want 92", n)
+	}
+}

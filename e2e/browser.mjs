@@ -1,0 +1,227 @@
+// Browser end-to-end test: `wattfolio serve` on loopback over a cache synced
+// from the simulated vendors, driven by Playwright with Debian's chromium.
+// Usage: node browser.mjs [path/to/wattfolio]   (make e2e builds and runs it)
+// Screenshots go to out/e2e/; exits 1 if any check fails.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = resolve(process.argv[2] || join(root, "wattfolio"));
+const outDir = join(root, "out", "e2e");
+mkdirSync(outDir, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "wattfolio-e2e-"));
+const CONTRACTS = 300; // simulated enneo contracts
+let TOTAL = 0;          // all simulated sources together, from the sync summary
+
+let passed = 0, failed = 0;
+const children = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok    ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL  ${name}: ${e && e.message ? e.message.split("\n")[0] : e}`);
+  }
+}
+function assert(ok, msg) { if (!ok) throw new Error(msg); }
+
+// start runs a wattfolio command and resolves with the first stdout line
+// matching re.
+function start(args, re, env) {
+  return new Promise((resolveLine, reject) => {
+    const p = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(p);
+    let buf = "", errBuf = "";
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start: ${buf}${errBuf}`)), 20000);
+    p.stdout.on("data", (d) => {
+      buf += d;
+      const m = buf.match(re);
+      if (m) { clearTimeout(timer); resolveLine(m); }
+    });
+    p.stderr.on("data", (d) => { errBuf += d; });
+    p.on("exit", (code) => { clearTimeout(timer); reject(new Error(`${args[0]} exited ${code}: ${errBuf}`)); });
+  });
+}
+
+// parseCSV reads RFC 4180 CSV (quoted fields, CRLF).
+function parseCSV(text) {
+  const rows = []; let row = [], field = "", q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') q = false;
+      else field += c;
+    } else if (c === '"') q = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\n") { row.push(field.replace(/\r$/, "")); rows.push(row); row = []; field = ""; }
+    else field += c;
+  }
+  if (field !== "" || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+let browser;
+try {
+  // Simulated vendors, a synced cache, and the app on a free loopback port.
+  const config = join(work, "sources.toml");
+  const cache = join(work, "cache.db");
+  // sim prints the credentials to export (export NAME=VALUE lines), then a
+  // line ending in "Ctrl-C stops it".
+  const simM = await start(["sim", "--addr", "127.0.0.1:0", "--contracts", String(CONTRACTS), "--seed", "5", "--write-config", config],
+    /^[\s\S]*Ctrl-C stops it/);
+  const env = {};
+  for (const m of simM[0].matchAll(/export (\w+)=(\S+)/g)) env[m[1]] = m[2];
+  // Every simulated source's contracts: the sum of the sync summary's STORED column.
+  const summary = execFileSync(bin, ["sync", "--config", config, "--db", cache], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }).toString();
+  const lines = summary.split("\n");
+  const head = lines.findIndex((l) => /^SOURCE\s+STATUS\s+STORED/.test(l));
+  TOTAL = lines.slice(head + 1).filter((l) => l.trim()).reduce((n, l) => n + Number(l.trim().split(/\s+/)[2] || 0), 0);
+  if (head < 0 || !(TOTAL > 0)) throw new Error(`sync summary without stored counts:\n${summary}`);
+  const serveM = await start(["serve", "--db", cache, "--config", config, "--addr", "127.0.0.1:0"],
+    /serving on (http:\/\/127\.0\.0\.1:\d+\/)/, env);
+  const base = serveM[1];
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const external = [];
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
+  const shot = (name) => page.screenshot({ path: join(outDir, name), fullPage: false });
+
+  await check("the portfolio lists every cached contract", async () => {
+    await page.goto(base);
+    assert((await page.locator("h1").innerText()) === "Portfolio", "no Portfolio heading");
+    const lede = await page.locator(".lede").innerText();
+    assert(Number((lede.match(/^([\d.]+) contracts in the cache/) || [])[1]?.replace(/\./g, "")) === TOTAL, `lede: ${lede}, synced ${TOTAL}`);
+    assert((await page.locator("table.grid tbody tr").count()) === 50, "not 50 rows on the first page");
+    await shot("browser-1-portfolio.png");
+  });
+
+  await check("numbers are right-aligned in German format by default", async () => {
+    const cell = page.locator("table.grid tbody tr td.num").nth(2); // working price
+    assert((await cell.evaluate((e) => getComputedStyle(e).textAlign)) === "right", "working price not right-aligned");
+    const prices = (await page.locator("table.grid tbody tr td.num:nth-child(9)").allInnerTexts()).map((t) => t.trim()).filter((t) => t !== "—");
+    assert(prices.length > 0 && prices.every((p) => /^\d{1,3}(\.\d{3})*,\d{2}$/.test(p)), `base prices ${prices.slice(0, 3)} are not German (1.234,56)`);
+  });
+
+  await check("the English number format switches and sticks", async () => {
+    await page.getByRole("link", { name: "1,234.56" }).click();
+    await page.waitForURL(/lang=en/);
+    const prices = (await page.locator("table.grid tbody tr td.num:nth-child(9)").allInnerTexts()).map((t) => t.trim()).filter((t) => t !== "—");
+    assert(prices.length > 0 && prices.every((p) => /^\d{1,3}(,\d{3})*\.\d{2}$/.test(p)), `base prices ${prices.slice(0, 3)} are not English (1,234.56)`);
+    await page.goto(base + "contracts?sort=base&desc=1");
+    await page.locator("table.grid tbody .row-link").first().click();
+    const price = await page.locator("dt:text-is('Base price') + dd").innerText();
+    assert(/^€\d{1,3}(,\d{3})*\.\d{2}\/year$/.test(price.trim()), `contract page base price ${price}`);
+    await page.getByRole("link", { name: "1.234,56" }).click();
+    await page.waitForURL(/lang=de/);
+  });
+
+  let activeTotal = 0;
+  await check("filtering by status narrows the table to that status", async () => {
+    await page.goto(base + "contracts");
+    await page.selectOption("#f-status", "active");
+    await Promise.all([page.waitForURL(/status=active/), page.getByRole("button", { name: "Apply" }).click()]);
+    const lede = await page.locator(".lede").innerText();
+    const m = lede.match(/([\d.]+) contracts? match the filters/);
+    assert(m, `lede: ${lede}`);
+    activeTotal = Number(m[1].replace(/\./g, ""));
+    assert(activeTotal > 0 && activeTotal < TOTAL, `${activeTotal} active of ${TOTAL}`);
+    const badges = await page.locator("table.grid tbody .badge").allInnerTexts();
+    assert(badges.length > 0 && badges.every((b) => b === "Active"), `badges: ${[...new Set(badges)]}`);
+    await shot("browser-2-filtered.png");
+  });
+
+  await check("the keyboard walks the table and opens a contract", async () => {
+    await page.locator("h1").click();
+    await page.keyboard.press("j");
+    await page.keyboard.press("ArrowDown");
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
+    const second = (await page.locator("table.grid tbody .row-link").nth(1).innerText()).trim();
+    assert(focused === second, `focus on ${focused}, want the second row ${second}`);
+    await page.keyboard.press("k");
+    const first = (await page.locator("table.grid tbody .row-link").first().innerText()).trim();
+    assert((await page.evaluate(() => document.activeElement.textContent.trim())) === first, "k did not go back up");
+    await page.keyboard.press("ArrowDown");
+    await Promise.all([page.waitForURL(/\/contracts\/\d+/), page.keyboard.press("Enter")]);
+    assert((await page.locator("h1").innerText()).trim() === second, "Enter opened another contract");
+    await page.goBack();
+    await page.keyboard.press("/");
+    assert(await page.evaluate(() => document.activeElement.id === "f-q"), "/ did not focus the search");
+  });
+
+  await check("a contract page shows its fields and the vendor's data", async () => {
+    await page.goto(base + "contracts?status=active");
+    const title = (await page.locator("table.grid tbody .row-link").first().innerText()).trim();
+    await page.locator("table.grid tbody .row-link").first().click();
+    await page.waitForURL(/\/contracts\/\d+/);
+    assert((await page.locator("h1").innerText()).trim() === title, "wrong contract opened");
+    assert(await page.locator("pre.json").isVisible(), "no vendor JSON");
+    await page.getByRole("link", { name: "‹ Portfolio" }).click();
+    await page.waitForURL(/status=active/);
+    await page.goBack();
+    await shot("browser-3-contract.png");
+  });
+
+  await check("the CSV download has the filtered rows", async () => {
+    await page.goto(base + "contracts?status=active");
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    const file = join(outDir, "browser-export.csv");
+    await dl.saveAs(file);
+    assert(/^wattfolio-contracts-\d{4}-\d{2}-\d{2}\.csv$/.test(dl.suggestedFilename()), `file name ${dl.suggestedFilename()}`);
+    const rows = parseCSV(readFileSync(file, "utf8"));
+    assert(rows[0][0] === "source" && rows[0].includes("status"), `header ${rows[0]}`);
+    assert(rows.length - 1 === activeTotal, `${rows.length - 1} rows, the page said ${activeTotal}`);
+    const st = rows[0].indexOf("status");
+    assert(rows.slice(1).every((r) => r[st] === "active"), "a non-active row in the export");
+  });
+
+  await check("Sync now runs a sync and the page follows it to the end", async () => {
+    await page.goto(base + "sync");
+    const before = await page.locator("time").first().getAttribute("datetime");
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await page.waitForSelector(".notice", { timeout: 10000 });
+    // The page refreshes itself every two seconds until the run is done.
+    await page.waitForFunction(() => !document.querySelector(".notice-info") && !document.querySelector("button[disabled]"), null, { timeout: 30000 });
+    await page.waitForSelector(".badge-ok", { timeout: 10000 });
+    const after = await page.locator("time").first().getAttribute("datetime");
+    assert(after && after !== before, `last run started ${before}, still ${after}`);
+    const fetched = (await page.locator("dt:text-is('Fetched') + dd").allInnerTexts()).reduce((n, t) => n + Number(t.replace(/\./g, "")), 0);
+    assert(fetched === TOTAL, `fetched ${fetched} in all, synced ${TOTAL}`);
+    await shot("browser-4-synced.png");
+  });
+
+  await check("no request leaves the machine (no fonts, no CDNs)", async () => {
+    assert(external.length === 0, `external requests: ${external.slice(0, 3)}`);
+    const sheets = await page.evaluate(() => [...document.styleSheets].map((s) => s.href));
+    assert(sheets.length === 1 && sheets[0].endsWith("/static/app.css"), `stylesheets: ${sheets}`);
+  });
+
+  await check("the portfolio fits a 13-inch laptop (1280×800) without sideways scrolling", async () => {
+    await page.goto(base + "contracts");
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(over <= 0, `${over}px wider than the window`);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await shot("browser-5-laptop-1366.png");
+  });
+} catch (e) {
+  failed++;
+  console.log(`FAIL  setup: ${e.message}`);
+} finally {
+  if (browser) await browser.close();
+  for (const c of children) c.kill("SIGTERM");
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}

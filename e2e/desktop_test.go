@@ -1,0 +1,519 @@
+//go:build e2e
+
+// Package e2e drives Wattfolio as a person does. This file runs the desktop
+// build (make desktop) under Xvfb against a cache synced from the simulated
+// vendors, looks at the screen, clicks and types with xdotool, and checks
+// the effects in the cache and on disk. Run it with `make e2e-desktop`
+// (needs xvfb, xdotool and imagemagick; see README).
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"wattfolio/db"
+	"wattfolio/sync/simulate"
+)
+
+const contracts = 300
+
+// probe is what the window reports about its page (desktop_shell.go).
+type probe struct {
+	URL       string                    `json:"url"`
+	Title     string                    `json:"title"`
+	H1        string                    `json:"h1"`
+	Lede      string                    `json:"lede"`
+	Rows      int                       `json:"rows"`
+	Notices   []string                  `json:"notices"`
+	Focused   string                    `json:"focused"`
+	FocusRow  int                       `json:"focusRow"`
+	RowTitles []string                  `json:"rowTitles"`
+	InnerW    int                       `json:"innerWidth"`
+	InnerH    int                       `json:"innerHeight"`
+	Targets   map[string]map[string]int `json:"targets"`
+	Toast     string                    `json:"toast"`
+	At        time.Time                 `json:"at"`
+}
+
+type run struct {
+	t       *testing.T
+	bin     string
+	dir     string // scratch
+	out     string // screenshots
+	display string
+	env     []string
+	app     *exec.Cmd
+	exited  chan error
+	passed  int
+	failed  int
+}
+
+// check records one user-visible check; the run continues after a failure
+// so that the report says everything that is wrong.
+func (r *run) check(name string, err error) bool {
+	if err != nil {
+		r.failed++
+		r.t.Errorf("FAIL %s: %v", name, err)
+		fmt.Printf("FAIL  %s: %v\n", name, err)
+		return false
+	}
+	r.passed++
+	fmt.Printf("ok    %s\n", name)
+	return true
+}
+
+func TestDesktop(t *testing.T) {
+	r := &run{t: t, dir: t.TempDir()}
+	defer func() { fmt.Printf("%d passed, %d failed\n", r.passed, r.failed) }()
+
+	root, _ := filepath.Abs("..")
+	r.bin = os.Getenv("WATTFOLIO_DESKTOP_BIN")
+	if r.bin == "" {
+		r.bin = filepath.Join(root, "build", "bin", "wattfolio")
+	}
+	r.out = filepath.Join(root, "out", "e2e")
+	if err := os.MkdirAll(r.out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (apt-get install xvfb xdotool imagemagick)", tool)
+		}
+	}
+	if _, err := os.Stat(r.bin); err != nil {
+		t.Fatalf("no desktop binary at %s: run make desktop first", r.bin)
+	}
+
+	// The simulated vendors, and a cache synced from them.
+	up := simulate.New(simulate.Options{Seed: 11, EnneoContracts: contracts})
+	sim := httptest.NewServer(up)
+	defer sim.Close()
+	config := filepath.Join(r.dir, "sources.toml")
+	cache := filepath.Join(r.dir, "cache.db")
+	must(t, os.WriteFile(config, []byte(up.SourcesTOML(sim.URL)), 0o600))
+	r.display = startXvfb(t)
+	r.env = append(os.Environ(),
+		"DISPLAY="+r.display,
+		simulate.TokenEnv+"="+up.Token(),
+		"XDG_CONFIG_HOME="+filepath.Join(r.dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(r.dir, "data"),
+		"HOME="+r.dir,
+		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
+		"WATTFOLIO_LOG=info",
+	)
+	sync := exec.Command(r.bin, "sync", "--config", config, "--db", cache)
+	sync.Env = r.env
+	if b, err := sync.CombinedOutput(); err != nil {
+		t.Fatalf("sync: %v\n%s", err, b)
+	}
+
+	// 1. The window opens on the cached portfolio.
+	started := time.Now()
+	r.launch("--db", cache, "--config", config)
+	p, err := r.waitProbe(20*time.Second, func(p probe) bool { return p.URL == "/" && p.Rows > 0 })
+	if r.check("the window opens on the portfolio", err) {
+		fmt.Printf("      (on screen %.1fs after start)\n", time.Since(started).Seconds())
+		r.check("the portfolio shows every cached contract", expect(p.H1 == "Portfolio" && p.Lede == fmt.Sprintf("%d contracts in the cache", contracts) && p.Rows == 50,
+			"h1 %q, lede %q, %d rows", p.H1, p.Lede, p.Rows))
+	}
+	r.check("the screenshot shows the portfolio, not a blank window", r.screenshot("desktop-1-portfolio.png", true))
+
+	// 2. Keyboard: j j moves to the second row, Enter opens its contract.
+	r.key("j")
+	r.key("j")
+	r.key("Down") // X keysym of ↓
+	r.key("k")
+	p, err = r.waitProbe(5*time.Second, func(p probe) bool { return p.FocusRow == 1 })
+	second := ""
+	if len(p.RowTitles) > 1 {
+		second = p.RowTitles[1]
+	}
+	if r.check("j/k and the arrow keys move the focus through the table rows", combine(err, expect(p.Focused == second, "focus on %q, second row %q", p.Focused, second))) {
+		r.screenshot("desktop-2a-keyboard-focus.png", true)
+		r.key("Return")
+		p, err = r.waitProbe(10*time.Second, func(p probe) bool { return strings.HasPrefix(p.URL, "/contracts/") })
+		r.check("Enter opens the focused contract", combine(err, expect(p.H1 == second, "opened %q, focused row was %q", p.H1, second)))
+		time.Sleep(time.Second) // the report can come before the paint
+		r.screenshot("desktop-2b-contract.png", true)
+	}
+
+	// 3. Click Sync in the navigation, then Sync now: a form POST in WebKitGTK.
+	cacheDB, err := db.Open(context.Background(), cache)
+	must(t, err)
+	defer cacheDB.Close()
+	before := lastRunID(t, cacheDB)
+	if r.click("nav-sync") {
+		_, err = r.waitProbe(10*time.Second, func(p probe) bool { return p.URL == "/sync" })
+		r.check("clicking Sync in the navigation opens the sync page", err)
+	}
+	clickedAt := time.Now()
+	if r.click("sync-now") {
+		p, err = r.waitProbe(10*time.Second, func(p probe) bool { return len(p.Notices) > 0 })
+		r.check("Sync now answers in the window (no redirect after the POST)", combine(err,
+			expect(len(p.Notices) > 0 && strings.Contains(p.Notices[0], "Sync started"), "notices %q", p.Notices)))
+		var st string
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			if id, status, at := lastRun(t, cacheDB); id > before && status != "running" {
+				st = fmt.Sprintf("%s at %s", status, at.Format(time.RFC3339))
+				if status != "ok" || at.Before(clickedAt.Add(-time.Second)) {
+					err = fmt.Errorf("new run %d: %s", id, st)
+				} else {
+					err = nil
+				}
+				break
+			}
+			err = fmt.Errorf("no finished run after run %d in the cache", before)
+			time.Sleep(200 * time.Millisecond)
+		}
+		r.check("the sync started in the window is recorded in the cache as ok", err)
+		_, err = r.waitProbe(10*time.Second, func(p probe) bool { return p.URL == "/sync" && len(p.Notices) == 0 })
+		r.check("the sync page stops refreshing once the run is done", err)
+		r.screenshot("desktop-3-synced.png", true)
+	}
+
+	// 4. File > Export current view… (Ctrl+E) opens the native save dialog;
+	// the file lands where the user typed.
+	if r.click("nav-portfolio") {
+		_, err = r.waitProbe(10*time.Second, func(p probe) bool { return strings.HasPrefix(p.URL, "/contracts") && p.Rows > 0 })
+		r.check("clicking Portfolio returns to the table", err)
+	}
+	target := filepath.Join(r.dir, "saved", "desktop-export.csv")
+	must(t, os.MkdirAll(filepath.Dir(target), 0o755))
+	r.key("ctrl+e")
+	dialog, err := r.waitWindow("Export contracts", 10*time.Second)
+	if r.check("Ctrl+E opens the native save dialog", err) {
+		time.Sleep(500 * time.Millisecond)
+		r.screenshot("desktop-4-save-dialog.png", false)
+		r.xdo("windowfocus", "--sync", dialog)
+		r.key("ctrl+a")
+		r.xdo("type", "--delay", "8", target)
+		r.screenshot("desktop-2a-keyboard-focus.png", true)
+		r.key("Return")
+		p, err = r.waitProbe(10*time.Second, func(p probe) bool { return p.Toast != "" })
+		r.check("the window says where the export was saved", combine(err,
+			expect(p.Toast == fmt.Sprintf("Saved %d contracts to %s", contracts, target), "toast %q", p.Toast)))
+		r.check("the saved CSV has every contract", csvRows(target, contracts))
+		r.screenshot("desktop-5-exported.png", true)
+	}
+
+	// 5. Ctrl+Q quits and remembers the window.
+	r.key("ctrl+q")
+	select {
+	case err = <-r.exited:
+	case <-time.After(15 * time.Second):
+		err = fmt.Errorf("still running 15s after Ctrl+Q")
+		r.app.Process.Kill()
+		<-r.exited
+	}
+	r.check("Ctrl+Q quits cleanly", err)
+	statePath := filepath.Join(r.dir, "config", "wattfolio", "window.json")
+	var ws struct{ Width, Height, X, Y int }
+	b, err := os.ReadFile(statePath)
+	if err == nil {
+		err = json.Unmarshal(b, &ws)
+	}
+	r.check("the window size is remembered", combine(err, expect(ws.Width == 1280 && ws.Height == 800, "%s", b)))
+
+	// 6. Offline start: the vendors are gone, the window comes back at the
+	// remembered place and size and shows the cache at once.
+	sim.Close()
+	must(t, os.WriteFile(statePath, []byte(`{"width":1100,"height":700,"x":60,"y":40,"has_position":true}`), 0o600))
+	must(t, os.Remove(filepath.Join(r.dir, "probe.json")))
+	started = time.Now()
+	r.launch("--db", cache, "--config", config)
+	p, err = r.waitProbe(10*time.Second, func(p probe) bool { return p.URL == "/" && p.Rows > 0 })
+	r.check("offline, the window opens on the cached portfolio at once", combine(err,
+		expect(time.Since(started) < 10*time.Second, "took %s", time.Since(started))))
+	geo, err := r.geometry()
+	r.check("the window reopens at the remembered position and size", combine(err, expect(geo == "60,40 1100x700", "geometry %s", geo)))
+	r.screenshot("desktop-6-offline-reopened.png", true)
+	r.key("ctrl+q")
+	select {
+	case <-r.exited:
+	case <-time.After(15 * time.Second):
+		r.app.Process.Kill()
+		<-r.exited
+	}
+}
+
+func (r *run) launch(args ...string) {
+	r.t.Helper()
+	logf, err := os.Create(filepath.Join(r.out, "desktop-app.log"))
+	must(r.t, err)
+	r.app = exec.Command(r.bin, append([]string{"desktop"}, args...)...)
+	r.app.Env = r.env
+	r.app.Stdout, r.app.Stderr = logf, logf
+	must(r.t, r.app.Start())
+	r.exited = make(chan error, 1)
+	go func() { r.exited <- r.app.Wait(); logf.Close() }()
+	r.t.Cleanup(func() {
+		if r.app.ProcessState == nil {
+			r.app.Process.Kill()
+		}
+	})
+}
+
+// waitProbe waits until the page's latest report satisfies ok.
+func (r *run) waitProbe(d time.Duration, ok func(probe) bool) (probe, error) {
+	var p probe
+	deadline := time.Now().Add(d)
+	for {
+		b, err := os.ReadFile(filepath.Join(r.dir, "probe.json"))
+		if err == nil && json.Unmarshal(b, &p) == nil && ok(p) {
+			return p, nil
+		}
+		if time.Now().After(deadline) {
+			return p, fmt.Errorf("after %s the page reports %+v", d, p)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+func (r *run) xdo(args ...string) (string, error) {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = r.env
+	b, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("xdotool %s: %v", strings.Join(args, " "), err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (r *run) key(k string) {
+	if _, err := r.xdo("key", "--clearmodifiers", k); err != nil {
+		r.t.Log(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+}
+
+// mainWindow is the Wattfolio window's X id.
+func (r *run) mainWindow() (string, error) {
+	out, err := r.xdo("search", "--onlyvisible", "--name", "^Wattfolio$")
+	if err != nil {
+		return "", err
+	}
+	return strings.Fields(out)[0], nil
+}
+
+func (r *run) waitWindow(name string, d time.Duration) (string, error) {
+	deadline := time.Now().Add(d)
+	for {
+		out, err := r.xdo("search", "--onlyvisible", "--name", name)
+		if err == nil && out != "" {
+			return strings.Fields(out)[0], nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("no window %q after %s", name, d)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+var geoRE = regexp.MustCompile(`Position: (-?\d+),(-?\d+).*\n\s*Geometry: (\d+)x(\d+)`)
+
+// geometry is the main window's "x,y wxh" on the screen.
+func (r *run) geometry() (string, error) {
+	w, err := r.mainWindow()
+	if err != nil {
+		return "", err
+	}
+	out, err := r.xdo("getwindowgeometry", w)
+	if err != nil {
+		return "", err
+	}
+	m := geoRE.FindStringSubmatch(out)
+	if m == nil {
+		return "", fmt.Errorf("unreadable geometry %q", out)
+	}
+	return fmt.Sprintf("%s,%s %sx%s", m[1], m[2], m[3], m[4]), nil
+}
+
+// click clicks the middle of a target the page reported (see probeJS): the
+// web view fills the window below the menu bar.
+func (r *run) click(target string) bool {
+	p, err := r.waitProbe(5*time.Second, func(p probe) bool { return p.Targets[target] != nil })
+	if err != nil {
+		return r.check("find "+target+" on screen", err)
+	}
+	w, err := r.mainWindow()
+	if err != nil {
+		return r.check("find the window", err)
+	}
+	out, err := r.xdo("getwindowgeometry", w)
+	m := geoRE.FindStringSubmatch(out)
+	if err != nil || m == nil {
+		return r.check("read the window geometry", fmt.Errorf("%v %q", err, out))
+	}
+	wx, _ := strconv.Atoi(m[1])
+	wy, _ := strconv.Atoi(m[2])
+	wh, _ := strconv.Atoi(m[4])
+	t := p.Targets[target]
+	x := wx + t["x"] + t["w"]/2
+	y := wy + (wh - p.InnerH) + t["y"] + t["h"]/2
+	if _, err := r.xdo("mousemove", "--sync", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
+		return r.check("click "+target, err)
+	}
+	return true
+}
+
+// screenshot captures the screen into out/e2e; with page set it checks
+// that the picture is the app (many colours, the header's teal band),
+// retrying for a few seconds while the window paints.
+func (r *run) screenshot(name string, page bool) error {
+	deadline := time.Now().Add(8 * time.Second)
+	for {
+		err := r.screenshotOnce(name, page)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func (r *run) screenshotOnce(name string, page bool) error {
+	path := filepath.Join(r.out, name)
+	cmd := exec.Command("import", "-window", "root", path)
+	cmd.Env = r.env
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("import: %v: %s", err, b)
+	}
+	if !page {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	img, err := png.Decode(bufio.NewReader(f))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return lookedLikeApp(img)
+}
+
+func lookedLikeApp(img image.Image) error {
+	b := img.Bounds()
+	colours := map[color.RGBA]int{}
+	teal := 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			colours[c]++
+			if c.R == 0x0f && c.G == 0x4c && c.B == 0x5c {
+				teal++
+			}
+		}
+	}
+	samples := (b.Dx() / 2) * (b.Dy() / 2)
+	top := 0
+	for _, n := range colours {
+		top = max(top, n)
+	}
+	switch {
+	case len(colours) < 50:
+		return fmt.Errorf("only %d colours on screen: blank or unstyled", len(colours))
+	case top > samples*97/100:
+		return fmt.Errorf("one colour covers %d%% of the screen", top*100/samples)
+	case teal < samples/100:
+		return fmt.Errorf("the header's teal covers %d of %d samples: not the Wattfolio page", teal, samples)
+	}
+	return nil
+}
+
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	rd, wr, err := os.Pipe()
+	must(t, err)
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{wr}
+	must(t, x.Start())
+	wr.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(rd).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case n := <-line:
+		if n == "" {
+			t.Fatal("Xvfb did not start")
+		}
+		return ":" + n
+	case <-time.After(15 * time.Second):
+		t.Fatal("Xvfb did not report its display")
+	}
+	return ""
+}
+
+func lastRunID(t *testing.T, s *db.Store) int64 {
+	id, _, _ := lastRun(t, s)
+	return id
+}
+
+// lastRun is the newest sync run of the only source.
+func lastRun(t *testing.T, s *db.Store) (int64, string, time.Time) {
+	t.Helper()
+	st, err := s.SourceStatuses(context.Background())
+	if err != nil || len(st) == 0 || st[0].LastRun == nil {
+		return 0, "", time.Time{}
+	}
+	r := st[0].LastRun
+	return r.ID, string(r.Status), r.StartedAt
+}
+
+func csvRows(path string, want int) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) != want+1 || len(recs[0]) < 10 || recs[0][0] != "source" {
+		return fmt.Errorf("%s: %d records (want header + %d), header %q", path, len(recs), want, recs[0])
+	}
+	return nil
+}
+
+func expect(ok bool, format string, args ...any) error {
+	if ok {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
+
+func combine(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,282 @@
+package sources
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Customer is one of the user's own customers, a [[customer]] table. It
+// links the ids the customer has at several sources: an enneo customer id,
+// a prosumer customer id, the EIC it trades under at otark, a Podero user id.
+type Customer struct {
+	// Name is required and unique within the file, ignoring case.
+	Name string
+	// Line is the line of the customer's [[customer]] header.
+	Line int
+	// IDs are the customer's ids in file order: by source as the ids table
+	// lists them, then in each source's list order. They are non-empty,
+	// distinct, and each names a source of the same file. A customer may
+	// have none yet.
+	IDs []CustomerID
+}
+
+// CustomerID is a customer's id at one source. No two customers of a file
+// share one.
+type CustomerID struct {
+	Source     string // the Name of a Source in the same file
+	ExternalID string // the id the source knows the customer by
+}
+
+var customerKeys = []string{"name", "ids"}
+
+// owner is the customer an id belongs to, for messages about a second one.
+type owner struct {
+	label string // `customer "name"` or `customer #2`
+	line  int    // the line the id is written on
+}
+
+// customers reads the optional [[customer]] tables. sourceNames are the
+// names of the file's source tables; nil when they could not be read, in
+// which case the ids' source names are not checked (the missing sources are
+// the one thing to report).
+func (p *parser) customers(doc map[string]any, md toml.MetaData, sourceNames []string) []Customer {
+	raw, ok := doc["customer"]
+	if !ok {
+		return nil
+	}
+	tables, ok := arrayTables(raw)
+	if !ok {
+		p.add(p.lines.root["customer"], "", "customer", "must be a list of [[customer]] tables, not %s", typeName(raw))
+		return nil
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	c := &customerReader{
+		p:       p,
+		lines:   p.lines.customer,
+		order:   idsOrder(md, tables),
+		sources: sourceNames,
+		names:   map[string]customerName{},
+		owners:  map[CustomerID]owner{},
+	}
+	custs := make([]Customer, len(tables))
+	for i, t := range tables {
+		custs[i] = c.customer(i, t)
+	}
+	return custs
+}
+
+// idsOrder returns, for the N-th customer table, the rank of each key of its
+// ids table in the file: the decoded maps have lost that order, and the keys
+// of an inline table share one line. MetaData.Keys has it. With [[customer]]
+// headers each header starts a table; in an inline array, "customer =
+// [{...}]", MetaData does not tell the tables apart, so each "ids" key starts
+// the ids of the next table that has one. A rank map that does not match its
+// table (an exotic layout) is ignored by the caller.
+func idsOrder(md toml.MetaData, tables []map[string]any) []map[string]int {
+	order := make([]map[string]int, len(tables))
+	headers := md.Type("customer") == "ArrayHash"
+	cur, next := -1, 0 // the table the ids keys belong to; the next to start
+	for _, k := range md.Keys() {
+		if k[0] != "customer" {
+			continue
+		}
+		switch {
+		case headers && len(k) == 1:
+			cur = next
+			next++
+		case !headers && len(k) == 2 && k[1] == "ids":
+			for cur = next; cur < len(tables); cur++ {
+				if _, ok := tables[cur]["ids"]; ok {
+					break
+				}
+			}
+			next = cur + 1
+		case len(k) == 3 && k[1] == "ids" && cur >= 0 && cur < len(tables):
+			if order[cur] == nil {
+				order[cur] = map[string]int{}
+			}
+			if _, ok := order[cur][k[2]]; !ok {
+				order[cur][k[2]] = len(order[cur]) + 1
+			}
+		}
+	}
+	return order
+}
+
+type customerName struct {
+	name string
+	line int
+}
+
+// customerReader validates the [[customer]] tables one after the other,
+// remembering what must be unique across them.
+type customerReader struct {
+	p       *parser
+	lines   *tableLines
+	order   []map[string]int
+	sources []string
+	names   map[string]customerName // folded name -> first customer with it
+	owners  map[CustomerID]owner
+}
+
+func (c *customerReader) customer(i int, raw map[string]any) Customer {
+	cust := Customer{Line: c.lines.header(i)}
+	label := fmt.Sprintf("customer #%d", i+1)
+	if n, ok := raw["name"].(string); ok && strings.TrimSpace(n) != "" {
+		label = fmt.Sprintf("customer %q", n)
+	}
+	errorf := func(line int, key, format string, args ...any) {
+		c.p.add(line, label, key, format, args...)
+	}
+
+	v, ok := raw["name"]
+	name, isString := v.(string)
+	switch line := c.lines.key(i, "name"); {
+	case !ok:
+		errorf(cust.Line, "name", "is required")
+	case !isString:
+		errorf(line, "name", "must be a string, not %s", typeName(v))
+	default:
+		folded := strings.ToLower(name)
+		first, dup := c.names[folded]
+		switch {
+		case strings.TrimSpace(name) == "":
+			errorf(line, "name", "must not be empty")
+		case strings.TrimSpace(name) != name:
+			errorf(line, "name", "%q has leading or trailing spaces", name)
+		case dup && first.name == name:
+			errorf(line, "name", "duplicate name %q: the customer on line %d already uses it; names must be unique, ignoring case", name, first.line)
+		case dup:
+			errorf(line, "name", "duplicate name %q: the customer on line %d already uses it (as %q); names must be unique, ignoring case", name, first.line, first.name)
+		default:
+			c.names[folded] = customerName{name, cust.Line}
+			cust.Name = name
+		}
+	}
+
+	if v, ok := raw["ids"]; ok {
+		cust.IDs = c.ids(i, label, v)
+	}
+
+	var rest []string
+	for k := range raw {
+		if !slices.Contains(customerKeys, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.SortFunc(rest, func(a, b string) int {
+		return cmp.Or(cmp.Compare(c.lines.key(i, a), c.lines.key(i, b)), cmp.Compare(a, b))
+	})
+	for _, k := range rest {
+		if slices.Contains(c.sources, k) {
+			errorf(c.lines.key(i, k), k, "unknown key; a customer's ids at source %q go in its ids table: ids = { %s = [\"...\"] }", k, tomlKey(k))
+			continue
+		}
+		errorf(c.lines.key(i, k), k, "unknown key; a customer has %s", strings.Join(customerKeys, " and "))
+	}
+	return cust
+}
+
+// ids reads a customer's ids table: source name = id, or a list of them.
+func (c *customerReader) ids(i int, label string, v any) []CustomerID {
+	table, ok := v.(map[string]any)
+	if !ok {
+		example := "my-source"
+		if len(c.sources) > 0 {
+			example = tomlKey(c.sources[0])
+		}
+		c.p.add(c.lines.key(i, "ids"), label, "ids", "must be a table of source names and ids, like ids = { %s = [\"C-1001\"] }, not %s", example, typeName(v))
+		return nil
+	}
+	rank := c.order[i]
+	for src := range table {
+		if _, ok := rank[src]; !ok {
+			rank = nil // order by line and name instead
+			break
+		}
+	}
+	srcs := make([]string, 0, len(table))
+	for src := range table {
+		srcs = append(srcs, src)
+	}
+	slices.SortFunc(srcs, func(a, b string) int {
+		return cmp.Or(cmp.Compare(rank[a], rank[b]), cmp.Compare(c.lines.subKey(i, "ids", a), c.lines.subKey(i, "ids", b)), cmp.Compare(a, b))
+	})
+
+	var out []CustomerID
+	for _, src := range srcs {
+		line := c.lines.subKey(i, "ids", src)
+		if c.sources != nil && !slices.Contains(c.sources, src) {
+			c.p.add(line, label, "ids", "no source named %q", src)
+			continue
+		}
+		key := "ids." + tomlKey(src)
+		errorf := func(format string, args ...any) { c.p.add(line, label, key, format, args...) }
+
+		var list []any
+		entry := func(n int) string { return fmt.Sprintf("entry %d: ", n) }
+		switch v := table[src].(type) {
+		case string:
+			list, entry = []any{v}, func(int) string { return "" }
+		case []any:
+			list = v
+		default:
+			errorf("must be an id or a list of ids (strings), not %s", typeName(v))
+			continue
+		}
+		seen := map[string]int{}
+		for n, e := range list {
+			n++
+			id, ok := e.(string)
+			switch {
+			case !ok:
+				hint := ""
+				if i, isInt := e.(int64); isInt {
+					hint = fmt.Sprintf(" (write it in quotes: %q)", strconv.FormatInt(i, 10))
+				}
+				errorf("%smust be a string, not %s%s", entry(n), typeName(e), hint)
+				continue
+			case strings.TrimSpace(id) == "":
+				errorf("%sempty id", entry(n))
+				continue
+			case strings.TrimSpace(id) != id:
+				errorf("%s%q has leading or trailing spaces", entry(n), id)
+				continue
+			}
+			if first, dup := seen[id]; dup {
+				errorf("%sduplicate id %s (also entry %d)", entry(n), id, first)
+				continue
+			}
+			seen[id] = n
+			cid := CustomerID{Source: src, ExternalID: id}
+			if o, taken := c.owners[cid]; taken {
+				errorf("%sid %q also belongs to %s (line %d); an id belongs to one customer only", entry(n), id, o.label, o.line)
+				continue
+			}
+			c.owners[cid] = owner{label: label, line: line}
+			out = append(out, cid)
+		}
+	}
+	return out
+}
+
+var (
+	bareKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	quoteKey  = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+)
+
+// tomlKey writes key as a TOML key: bare when it can be, quoted otherwise.
+func tomlKey(key string) string {
+	if bareKeyRE.MatchString(key) {
+		return key
+	}
+	return `"` + quoteKey.Replace(key) + `"`
+}

@@ -1,0 +1,591 @@
+// Package epilot reads a portal user's contracts, meters and meter time
+// series (consumption, prices, costs) from the epilot customer portal API
+// with a portal bearer token. It implements engine.Connector for the
+// contracts and engine.SeriesConnector for the time series.
+package epilot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/series"
+	"wattfolio/sync/engine"
+)
+
+// Errors a whole-source failure wraps.
+var (
+	ErrUnauthorized = errors.New("the portal token was rejected (revoked or expired?)")
+	ErrForbidden    = errors.New("the portal token may not read this (missing permission?)")
+	ErrUnavailable  = errors.New("epilot is unavailable")
+	// errRefused is a time-series interval the vendor does not serve.
+	errRefused = errors.New("interval refused")
+)
+
+// Config configures one epilot portal source.
+type Config struct {
+	Source      string
+	BaseURL     string // e.g. https://customer-portal-api.sls.epilot.io; may carry a path
+	Token       string // the portal user's bearer token
+	ContractIDs []string
+	// ExtensionID and AppID name the portal extension (and its app) that
+	// serves the time series; epilot requires both.
+	ExtensionID, AppID string
+	HTTPClient         *http.Client
+	PageSize           int           // contracts per list request; default 100 (the API's maximum)
+	Concurrency        int           // parallel requests; default 8
+	Retries            int           // extra tries after 5xx, 429, timeouts; 0 means 2, negative none
+	Lookback           time.Duration // re-read before the watermark for late corrections; default 48h
+	// History is how far back a first sync reaches when the vendor names
+	// no data range; default one year.
+	History time.Duration
+	// WindowDays is the longest window one request asks for at PT15M
+	// (coarser intervals ask for twelve times as much); default 31.
+	WindowDays int
+	Now        func() time.Time
+}
+
+// Client is the connector for one epilot source.
+type Client struct {
+	cfg     Config
+	base    *url.URL
+	backoff time.Duration
+
+	mu     sync.Mutex
+	meters []series.Meter // collected by a complete Contracts run
+	have   bool
+}
+
+var (
+	_ engine.Connector       = (*Client)(nil)
+	_ engine.SeriesConnector = (*Client)(nil)
+)
+
+// New checks cfg and fills in defaults.
+func New(cfg Config) (*Client, error) {
+	fail := func(format string, args ...any) (*Client, error) {
+		return nil, fmt.Errorf("epilot source %q: "+format, append([]any{cfg.Source}, args...)...)
+	}
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	switch {
+	case err != nil:
+		return fail("base URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fail("base URL %q: want an absolute http(s) URL", cfg.BaseURL)
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return fail("base URL %q: must not carry a query, fragment or credentials", cfg.BaseURL)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	tok := strings.TrimSpace(cfg.Token)
+	if len(tok) > 7 && strings.EqualFold(tok[:7], "bearer ") {
+		tok = strings.TrimSpace(tok[7:])
+	}
+	if tok == "" {
+		return fail("no portal token configured")
+	}
+	if strings.ContainsAny(tok, " \t\r\n") {
+		return fail("the portal token contains white space")
+	}
+	cfg.Token = tok
+	if cfg.ExtensionID == "" {
+		cfg.ExtensionID = "wattfolio-consumption"
+	}
+	if cfg.AppID == "" {
+		cfg.AppID = "wattfolio"
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	}
+	if cfg.PageSize <= 0 || cfg.PageSize > 100 {
+		cfg.PageSize = 100
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	switch {
+	case cfg.Retries == 0:
+		cfg.Retries = 2
+	case cfg.Retries < 0:
+		cfg.Retries = 0
+	}
+	if cfg.Lookback <= 0 {
+		cfg.Lookback = 48 * time.Hour
+	}
+	if cfg.History <= 0 {
+		cfg.History = 366 * 24 * time.Hour
+	}
+	if cfg.WindowDays <= 0 {
+		cfg.WindowDays = 31
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Client{cfg: cfg, base: u, backoff: 200 * time.Millisecond}, nil
+}
+
+// Concurrency is how many meters the engine may sync at once.
+func (c *Client) Concurrency() int { return c.cfg.Concurrency }
+
+func (c *Client) sourceErr(err error) error {
+	return fmt.Errorf("epilot source %q: %w", c.cfg.Source, err)
+}
+
+// reply is one HTTP exchange.
+type reply struct {
+	status int
+	body   []byte
+	retry  time.Duration
+}
+
+// call does one request with retries for 5xx, 429, timeouts and cut bodies.
+// 401 and 403 become ErrUnauthorized and ErrForbidden; other statuses are
+// returned to the caller.
+func (c *Client) call(ctx context.Context, method, path string, q url.Values) (reply, error) {
+	u := *c.base
+	u.Path += path
+	u.RawQuery = q.Encode()
+	var last error
+	var wait time.Duration
+	for try := range c.cfg.Retries + 1 {
+		if try > 0 {
+			d := max(wait, c.backoff<<(try-1))
+			t := time.NewTimer(min(d, 5*time.Second))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return reply{}, ctx.Err()
+			case <-t.C:
+			}
+		}
+		req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+		if err != nil {
+			return reply{}, err
+		}
+		req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+		req.Header.Set("Accept", "application/json")
+		resp, err := c.cfg.HTTPClient.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return reply{}, ctx.Err()
+			}
+			last = fmt.Errorf("%w: %s %s: %v", ErrUnavailable, method, path, netErr(err))
+			continue
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+		resp.Body.Close()
+		r := reply{status: resp.StatusCode, body: body}
+		if s := resp.Header.Get("Retry-After"); s != "" {
+			if n, err := strconv.Atoi(s); err == nil {
+				r.retry = time.Duration(n) * time.Second
+			}
+		}
+		switch {
+		case err != nil:
+			last = fmt.Errorf("%w: %s %s: body cut off: %v", ErrUnavailable, method, path, err)
+		case r.status == http.StatusUnauthorized:
+			return r, ErrUnauthorized
+		case r.status == http.StatusForbidden:
+			return r, ErrForbidden
+		case r.status == http.StatusTooManyRequests || r.status >= 500:
+			last = fmt.Errorf("%w: %s %s: HTTP %d%s", ErrUnavailable, method, path, r.status, vendorMsg(body))
+			wait = r.retry
+		default:
+			return r, nil
+		}
+	}
+	return reply{}, last
+}
+
+func netErr(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "timeout"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// vendorMsg is the vendor's {message, reason} as ": reason: message".
+func vendorMsg(body []byte) string {
+	var e struct{ Message, Reason string }
+	if json.Unmarshal(body, &e) != nil || e.Message == "" {
+		return ""
+	}
+	msg := e.Message
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	if e.Reason != "" {
+		return ": " + e.Reason + ": " + msg
+	}
+	return ": " + msg
+}
+
+// Validate checks the token with POST /v2/portal/token/validate (204).
+func (c *Client) Validate(ctx context.Context) error {
+	r, err := c.call(ctx, http.MethodPost, "/v2/portal/token/validate", nil)
+	if err != nil {
+		return c.sourceErr(err)
+	}
+	if r.status != http.StatusNoContent && r.status != http.StatusOK {
+		return c.sourceErr(fmt.Errorf("token validation answered HTTP %d%s", r.status, vendorMsg(r.body)))
+	}
+	return nil
+}
+
+// Contracts implements engine.Connector: it validates the token, then
+// pages through GET /v2/portal/contract (cursor: the offset) and reads each
+// contract's meters from GET /v2/portal/contract/{id}.
+func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	if err := c.Validate(ctx); err != nil {
+		return err
+	}
+	from := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return c.sourceErr(fmt.Errorf("bad cursor %q: want an offset", cursor))
+		}
+		from = n
+	}
+	complete := from == 0
+	var meters []series.Meter
+	want := map[string]bool{}
+	for _, id := range c.cfg.ContractIDs {
+		want[id] = true
+	}
+	for {
+		q := url.Values{"from": {strconv.Itoa(from)}, "size": {strconv.Itoa(c.cfg.PageSize)}}
+		r, err := c.call(ctx, http.MethodGet, "/v2/portal/contract", q)
+		if err != nil {
+			return c.sourceErr(err)
+		}
+		if r.status != http.StatusOK {
+			return c.sourceErr(fmt.Errorf("list contracts: HTTP %d%s", r.status, vendorMsg(r.body)))
+		}
+		var list struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(r.body, &list); err != nil {
+			return c.sourceErr(fmt.Errorf("list contracts: %v", err))
+		}
+		p, ms, err := c.details(ctx, list.Data, want)
+		if err != nil {
+			return err
+		}
+		meters = append(meters, ms...)
+		from += len(list.Data)
+		p.Cursor = strconv.Itoa(from)
+		if err := page(p); err != nil {
+			return err
+		}
+		if len(list.Data) < c.cfg.PageSize {
+			break
+		}
+	}
+	if complete {
+		c.mu.Lock()
+		c.meters, c.have = meters, true
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+// details fetches the contracts of one list page in parallel.
+func (c *Client) details(ctx context.Context, items []json.RawMessage, want map[string]bool) (engine.Page, []series.Meter, error) {
+	type out struct {
+		contract app.Contract
+		meters   []series.Meter
+		failure  *app.RecordError
+		fatal    error
+		skip     bool
+	}
+	res := make([]out, len(items))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, c.cfg.Concurrency)
+	for i, raw := range items {
+		var head struct {
+			ID string `json:"_id"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil || head.ID == "" {
+			res[i].failure = &app.RecordError{Source: c.cfg.Source, Record: fmt.Sprintf("contract #%d of the list", i+1), Field: "_id", Err: errors.New("missing or not a string")}
+			continue
+		}
+		if len(want) > 0 && !want[head.ID] {
+			res[i].skip = true
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ct, ms, rerr, fatal := c.contract(ctx, head.ID)
+			res[i] = out{contract: ct, meters: ms, failure: rerr, fatal: fatal}
+		})
+	}
+	wg.Wait()
+	var p engine.Page
+	var meters []series.Meter
+	for _, o := range res {
+		switch {
+		case o.fatal != nil:
+			return engine.Page{}, nil, c.sourceErr(o.fatal)
+		case o.skip:
+		case o.failure != nil:
+			p.Failures = append(p.Failures, o.failure)
+		default:
+			p.Contracts = append(p.Contracts, o.contract)
+			meters = append(meters, o.meters...)
+		}
+	}
+	return p, meters, nil
+}
+
+func (c *Client) contract(ctx context.Context, id string) (app.Contract, []series.Meter, *app.RecordError, error) {
+	rec := "contract " + id
+	r, err := c.call(ctx, http.MethodGet, "/v2/portal/contract/"+url.PathEscape(id), nil)
+	if err != nil {
+		if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) || ctx.Err() != nil {
+			return app.Contract{}, nil, nil, err
+		}
+		return app.Contract{}, nil, &app.RecordError{Source: c.cfg.Source, Record: rec, Err: err}, nil
+	}
+	if r.status != http.StatusOK {
+		return app.Contract{}, nil, &app.RecordError{Source: c.cfg.Source, Record: rec, Err: fmt.Errorf("HTTP %d%s", r.status, vendorMsg(r.body))}, nil
+	}
+	ct, ms, rerr := c.mapContract(id, r.body)
+	return ct, ms, rerr, nil
+}
+
+// Meters implements engine.SeriesConnector: the meters of every contract
+// (collected by the last complete Contracts run, else read again), each
+// with the intervals and data range /v2/portal/visualization/metadata
+// reports. A meter whose metadata cannot be read is a record failure.
+func (c *Client) Meters(ctx context.Context) ([]series.Meter, []*app.RecordError, error) {
+	c.mu.Lock()
+	meters, have := c.meters, c.have
+	c.mu.Unlock()
+	if !have {
+		err := c.Contracts(ctx, "", func(engine.Page) error { return nil })
+		if err != nil {
+			return nil, nil, err
+		}
+		c.mu.Lock()
+		meters = c.meters
+		c.mu.Unlock()
+	}
+	out := make([]series.Meter, len(meters))
+	fails := make([]*app.RecordError, len(meters))
+	fatal := make([]error, len(meters))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, c.cfg.Concurrency)
+	for i, m := range meters {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], fails[i], fatal[i] = c.metadata(ctx, m)
+		})
+	}
+	wg.Wait()
+	var ok []series.Meter
+	var failures []*app.RecordError
+	for i := range out {
+		if fatal[i] != nil {
+			return nil, nil, c.sourceErr(fatal[i])
+		}
+		if fails[i] != nil {
+			failures = append(failures, fails[i])
+			continue
+		}
+		ok = append(ok, out[i])
+	}
+	return ok, failures, nil
+}
+
+func (c *Client) contextEntities(meter string) string {
+	b, _ := json.Marshal([]map[string]string{{"entity_id": meter, "entity_schema": "meter"}})
+	return string(b)
+}
+
+func (c *Client) metadata(ctx context.Context, m series.Meter) (series.Meter, *app.RecordError, error) {
+	rec := "meter " + m.ExternalID
+	q := url.Values{"app_id": {c.cfg.AppID}, "extensionId": {c.cfg.ExtensionID}, "context_entities": {c.contextEntities(m.ExternalID)}}
+	r, err := c.call(ctx, http.MethodGet, "/v2/portal/visualization/metadata", q)
+	if err != nil {
+		if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) || ctx.Err() != nil {
+			return m, nil, err
+		}
+		return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Err: fmt.Errorf("visualization metadata: %w", err)}, nil
+	}
+	if r.status != http.StatusOK {
+		return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Err: fmt.Errorf("visualization metadata: HTTP %d%s", r.status, vendorMsg(r.body))}, nil
+	}
+	var md struct {
+		Intervals []string `json:"intervals"`
+		DataRange *struct {
+			From string `json:"from"`
+			To   string `json:"to"`
+		} `json:"data_range"`
+	}
+	if err := json.Unmarshal(r.body, &md); err != nil {
+		return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: "intervals", Err: err}, nil
+	}
+	m.Intervals = nil
+	for _, iv := range series.Fallback {
+		for _, s := range md.Intervals {
+			if series.Interval(s) == iv {
+				m.Intervals = append(m.Intervals, iv)
+			}
+		}
+	}
+	if md.DataRange != nil {
+		for _, f := range []struct {
+			name string
+			s    string
+			dst  *time.Time
+		}{{"data_range.from", md.DataRange.From, &m.DataFrom}, {"data_range.to", md.DataRange.To, &m.DataTo}} {
+			if f.s == "" {
+				continue
+			}
+			t, err := time.Parse(time.RFC3339Nano, f.s)
+			if err != nil {
+				return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: f.name, Err: fmt.Errorf("not an ISO 8601 date-time: %q", clip(f.s))}, nil
+			}
+			*f.dst = t.UTC()
+		}
+	}
+	return m, nil, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+var endpoints = map[series.Measure]string{
+	series.Consumption: "/v2/portal/consumption",
+	series.Price:       "/v2/portal/prices",
+	series.Cost:        "/v2/portal/costs",
+}
+
+// Readings implements engine.SeriesConnector. It reads one measure of one
+// meter from just before the watermark (Lookback, for late corrections) or
+// the start of the meter's data, up to now or the end of its data, in
+// windows the vendor serves, at the finest interval the meter offers,
+// falling back to coarser ones when the vendor refuses one. Each window is
+// one batch whose watermark is the window's end.
+func (c *Client) Readings(ctx context.Context, m series.Meter, measure series.Measure, st series.State, batch func(series.Batch) error) error {
+	now := c.cfg.Now().UTC()
+	end := now
+	if !m.DataTo.IsZero() && m.DataTo.Before(end) {
+		end = m.DataTo
+	}
+	begin := now.Add(-c.cfg.History)
+	if !m.DataFrom.IsZero() {
+		begin = m.DataFrom
+	}
+	ivs := m.Intervals
+	if len(ivs) == 0 {
+		ivs = series.Fallback
+	}
+	// Keep the interval already stored; a finer one only on a fresh series.
+	if st.Interval != "" {
+		for i, iv := range ivs {
+			if iv == st.Interval {
+				ivs = ivs[i:]
+				break
+			}
+		}
+	}
+	for len(ivs) > 0 {
+		iv := ivs[0]
+		from := begin
+		if !st.Watermark.IsZero() && iv == st.Interval {
+			from = st.Watermark.Add(-c.cfg.Lookback)
+			if from.Before(begin) {
+				from = begin
+			}
+		}
+		step := iv.Seconds()
+		from = time.Unix(from.Unix()-from.Unix()%step, 0).UTC()
+		if iv == series.P1D {
+			// Days start at local midnight; go back one more to be safe.
+			from = from.Add(-24 * time.Hour)
+		}
+		err := c.windows(ctx, m, measure, iv, from, end, batch)
+		if errors.Is(err, errRefused) {
+			ivs = ivs[1:]
+			continue
+		}
+		return err
+	}
+	return c.sourceErr(fmt.Errorf("meter %s: %s: every interval was refused (%v)", m.ExternalID, measure, m.Intervals))
+}
+
+func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Measure, iv series.Interval, from, end time.Time, batch func(series.Batch) error) error {
+	span := time.Duration(c.cfg.WindowDays) * 24 * time.Hour
+	if iv != series.PT15M {
+		span *= 12
+	}
+	first := true
+	for w := from; w.Before(end); w = w.Add(span) {
+		to := w.Add(span)
+		if to.After(end) {
+			to = end
+		}
+		b, err := c.window(ctx, m, measure, iv, w, to)
+		if err != nil {
+			if errors.Is(err, errRefused) && !first {
+				return c.sourceErr(fmt.Errorf("meter %s: %s: interval %s refused part-way", m.ExternalID, measure, iv))
+			}
+			return err
+		}
+		first = false
+		if err := batch(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Client) window(ctx context.Context, m series.Meter, measure series.Measure, iv series.Interval, from, to time.Time) (series.Batch, error) {
+	q := url.Values{
+		"extensionId": {c.cfg.ExtensionID}, "app_id": {c.cfg.AppID},
+		"context_entities": {c.contextEntities(m.ExternalID)},
+		"from":             {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)},
+		"interval": {string(iv)},
+	}
+	r, err := c.call(ctx, http.MethodGet, endpoints[measure], q)
+	if err != nil {
+		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s %s..%s: %w", m.ExternalID, measure, from.Format(time.RFC3339), to.Format(time.RFC3339), err))
+	}
+	switch {
+	case r.status == http.StatusOK:
+	case (r.status == http.StatusBadRequest || r.status == http.StatusUnprocessableEntity || r.status == http.StatusNotImplemented) &&
+		bytes.Contains(bytes.ToLower(r.body), []byte("interval")):
+		return series.Batch{}, errRefused
+	default:
+		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s: HTTP %d%s", m.ExternalID, measure, r.status, vendorMsg(r.body)))
+	}
+	b := series.Batch{Meter: m.ExternalID, Measure: measure, Interval: iv, Watermark: to}
+	if err := c.parse(m.ExternalID, measure, r.body, &b); err != nil {
+		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s %s..%s: %w", m.ExternalID, measure, from.Format(time.RFC3339), to.Format(time.RFC3339), err))
+	}
+	return b, nil
+}

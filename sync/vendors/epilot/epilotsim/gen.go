@@ -1,0 +1,171 @@
+package epilotsim
+
+import (
+	"math"
+	"time"
+
+	"wattfolio/app"
+)
+
+// Every value is a pure function of (seed, meter, instant): any window of
+// any size, in any order, at any interval, gives the same numbers, so a
+// re-sync, a benchmark and a test agree without the simulator keeping
+// state.
+
+// profile is what kind of customer a meter belongs to.
+type profile struct {
+	business  bool
+	pv        bool    // households with solar panels feed in at midday
+	ntht      bool    // a double-tariff meter: readings typed nt / ht
+	annualKWh float64 // yearly consumption
+	gridFee   int64   // EUR per kWh, e6: the local grid operator's fee
+	quarter   bool    // supports PT15M
+	lies      bool    // metadata offers PT15M but the endpoint refuses it
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// unit is a deterministic number in [0, 1).
+func unit(seed uint64, parts ...uint64) float64 {
+	h := seed
+	for _, p := range parts {
+		h = splitmix(h ^ p)
+	}
+	return float64(h>>11) / (1 << 53)
+}
+
+func (s *Server) profile(meter int) profile {
+	u := func(k uint64) float64 { return unit(s.o.Seed, uint64(meter), k) }
+	p := profile{business: meter%5 == 4}
+	p.pv = !p.business && u(1) < 0.35
+	p.ntht = !p.business && u(2) < 0.5
+	if p.business {
+		p.annualKWh = 20000 + 180000*u(3)
+	} else {
+		p.annualKWh = 1800 + 3500*u(3)
+	}
+	p.gridFee = 70000 + int64(40000*u(4))
+	p.quarter = meter%7 != 6 // every seventh is an old meter: hours at best
+	p.lies = meter%11 == 10 && p.quarter
+	return p
+}
+
+// local breaks an instant into what the load curves depend on.
+type local struct {
+	hour    float64 // local hour of day, 0..24
+	weekday time.Weekday
+	yday    int // day of year
+	day     int64
+}
+
+func (s *Server) localOf(ts int64) local {
+	t := time.Unix(ts, 0).In(s.loc)
+	return local{
+		hour:    float64(t.Hour()) + float64(t.Minute())/60,
+		weekday: t.Weekday(),
+		yday:    t.YearDay(),
+		day:     int64(t.Year())*1000 + int64(t.YearDay()),
+	}
+}
+
+// season is 1 in midwinter and 0 in midsummer.
+func season(yday int) float64 { return (1 + math.Cos(2*math.Pi*float64(yday-15)/365)) / 2 }
+
+// quarterKWh is a meter's consumption in the quarter hour starting at ts
+// (Wh-rounded, as meters report), and its feed-in.
+func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed app.Decimal) {
+	h := l.hour
+	weekend := l.weekday == time.Saturday || l.weekday == time.Sunday
+	var shape float64
+	if p.business {
+		shape = 0.35
+		if !weekend && h >= 7 && h < 18 {
+			shape = 1.9 + 0.3*math.Sin((h-7)/11*math.Pi)
+		} else if l.weekday == time.Saturday && h >= 8 && h < 13 {
+			shape = 0.9
+		}
+	} else {
+		shape = 0.45 + 0.9*math.Exp(-(h-7.5)*(h-7.5)/2) + 1.4*math.Exp(-(h-19)*(h-19)/4)
+		if weekend {
+			shape += 0.5 * math.Exp(-(h-12.5)*(h-12.5)/6)
+		}
+	}
+	seasonal := 0.8 + 0.45*season(l.yday)
+	noise := 0.75 + 0.5*unit(s.o.Seed, uint64(meter), uint64(ts), 7)
+	kwh := p.annualKWh / 35040 * shape * seasonal * noise
+	if rev := s.revision.Load(); rev > 0 && ts >= s.o.To.Unix()-2*86400 {
+		// A late correction: the meter operator revised the last two days.
+		kwh *= 1 + 0.01*float64(rev)
+	}
+	use = app.Decimal(int64(math.Round(kwh*1000)) * 1000)
+	if p.pv && h > 6 && h < 20 {
+		sun := math.Sin((h - 6) / 14 * math.Pi)
+		cloud := 0.3 + 0.7*unit(s.o.Seed, uint64(meter), uint64(l.day), 9)
+		kwp := 4 + 6*unit(s.o.Seed, uint64(meter), 10)
+		gen := kwp * 0.25 * sun * sun * (1.1 - 0.8*season(l.yday)) * cloud
+		// What the house does not use itself goes to the grid.
+		if gen > kwh {
+			feed = app.Decimal(int64(math.Round((gen-kwh)*1000)) * 1000)
+			use = app.Decimal(int64(math.Round(kwh*0.3*1000)) * 1000)
+		}
+	}
+	return use, feed
+}
+
+// spot is the day-ahead auction price in EUR per kWh (e6) for the quarter
+// hour at ts: the same for every meter, with morning and evening peaks, a
+// solar dip at midday that goes negative on sunny spring and summer
+// weekends, and noise.
+func (s *Server) spot(l local, ts int64) int64 {
+	h := l.hour
+	weekend := l.weekday == time.Saturday || l.weekday == time.Sunday
+	eurMWh := 70 + 25*season(l.yday)
+	eurMWh += 35*math.Exp(-(h-8)*(h-8)/3) + 55*math.Exp(-(h-19)*(h-19)/4)
+	sun := (1 - season(l.yday)) * math.Exp(-(h-13)*(h-13)/6)
+	dip := 90 * sun * (0.6 + 0.8*unit(s.o.Seed, uint64(l.day), 21))
+	if weekend {
+		dip *= 1.6
+	}
+	eurMWh -= dip
+	eurMWh += 12 * (unit(s.o.Seed, uint64(ts), 22) - 0.5)
+	// EUR/MWh with two decimals is EUR/kWh with five: exact in e6.
+	return int64(math.Round(eurMWh*100)) * 10
+}
+
+// priceParts are the components of a meter's price at ts, EUR per kWh e6.
+type priceParts struct{ auction, levies, source, grid, margin int64 }
+
+func (p priceParts) total() int64 { return p.auction + p.levies + p.source + p.grid + p.margin }
+
+func (s *Server) price(p profile, l local, ts int64) priceParts {
+	return priceParts{auction: s.spot(l, ts), levies: 20500, source: 5000, grid: p.gridFee, margin: 18000}
+}
+
+// point is one simulated quarter hour of one meter.
+type point struct {
+	ts         int64
+	use, feed  app.Decimal
+	channel    string // consumption type
+	price      priceParts
+	cost       app.Decimal // price × use, exact to six places
+	nightTarif bool
+}
+
+func (s *Server) point(meter int, p profile, ts int64) point {
+	l := s.localOf(ts)
+	use, feed := s.quarterKWh(meter, p, l, ts)
+	pp := s.price(p, l, ts)
+	pt := point{ts: ts, use: use, feed: feed, price: pp, cost: use.Mul(app.Decimal(pp.total()))}
+	if p.ntht {
+		pt.channel = "ht"
+		if l.hour < 6 || l.hour >= 22 {
+			pt.channel = "nt"
+		}
+	}
+	return pt
+}

@@ -1,0 +1,538 @@
+// Package epilotsim simulates the epilot customer portal API (the
+// @epilot/customer-portal-client OpenAPI spec) for one portal user: their
+// contracts with meters, and each meter's consumption, prices and costs,
+// deterministic for a seed. Households and businesses have daily, weekly
+// and seasonal load curves, some households feed in solar power, prices
+// follow a 15-minute spot market with negative hours, and costs are price
+// times consumption. Token checks, an interval some meters refuse, a window
+// limit and the shared simfault knobs make connectors earn their keep.
+package epilotsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/sync/vendors/simfault"
+)
+
+// Options size and seed the simulation.
+type Options struct {
+	Seed   uint64
+	Meters int    // default 20; one contract per meter, every fourth contract has a second meter
+	Token  string // the portal token accepted
+	// From and To bound the data the portal has; default the year before
+	// midnight UTC today.
+	From, To time.Time
+	// MaxDays is the longest window one request may ask for at PT15M
+	// (hours and days get twelve times as long); default 31.
+	MaxDays int
+}
+
+// Server is the simulated portal. Safe for concurrent use.
+type Server struct {
+	o        Options
+	loc      *time.Location
+	mux      *http.ServeMux
+	Faults   simfault.Injector
+	revision atomic.Int64
+
+	mu      sync.Mutex
+	revoked bool
+	counts  map[string]int
+}
+
+// New builds a simulator.
+func New(o Options) *Server {
+	if o.Meters <= 0 {
+		o.Meters = 20
+	}
+	if o.To.IsZero() {
+		o.To = time.Now().UTC().Truncate(24 * time.Hour)
+	}
+	if o.From.IsZero() {
+		o.From = o.To.AddDate(-1, 0, 0)
+	}
+	if o.MaxDays <= 0 {
+		o.MaxDays = 31
+	}
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		loc = time.FixedZone("CET", 3600)
+	}
+	s := &Server{o: o, loc: loc, mux: http.NewServeMux(), counts: map[string]int{}}
+	s.mux.HandleFunc("POST /v2/portal/token/validate", s.auth(s.validate))
+	s.mux.HandleFunc("POST /v2/portal/token/revoke", s.auth(s.revoke))
+	s.mux.HandleFunc("GET /v2/portal/contract", s.auth(s.contracts))
+	s.mux.HandleFunc("GET /v2/portal/contract/{id}", s.auth(s.contract))
+	s.mux.HandleFunc("GET /v2/portal/visualization/metadata", s.auth(s.metadata))
+	s.mux.HandleFunc("GET /v2/portal/consumption", s.auth(s.series("consumption")))
+	s.mux.HandleFunc("GET /v2/portal/prices", s.auth(s.series("prices")))
+	s.mux.HandleFunc("GET /v2/portal/costs", s.auth(s.series("costs")))
+	s.mux.Handle("/_sim/faults", &s.Faults)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeErr(w, http.StatusNotFound, "NotFound", "no such endpoint")
+	})
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.counts[r.URL.Path]++
+	s.mu.Unlock()
+	s.mux.ServeHTTP(w, r)
+}
+
+// Requests returns how many requests each path got, and resets the count.
+func (s *Server) Requests() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.counts
+	s.counts = map[string]int{}
+	return c
+}
+
+// Revise makes the meter operator revise the last two days of every meter
+// (values grow by n %), as a late correction does. 0 undoes it.
+func (s *Server) Revise(n int) { s.revision.Store(int64(n)) }
+
+// Revoke invalidates the token, as the portal's revoke endpoint does.
+func (s *Server) Revoke() { s.mu.Lock(); s.revoked = true; s.mu.Unlock() }
+
+// Range is the data range of every meter.
+func (s *Server) Range() (from, to time.Time) { return s.o.From, s.o.To }
+
+// Meters is how many meters the portal user has.
+func (s *Server) Meters() int { return s.o.Meters }
+
+// ContractIDs lists the contract ids in portal order.
+func (s *Server) ContractIDs() []string {
+	ids := make([]string, s.contractCount())
+	for i := range ids {
+		ids[i] = contractID(i)
+	}
+	return ids
+}
+
+func errBody(status int, reason, msg string) []byte {
+	b, _ := json.Marshal(map[string]string{"message": msg, "reason": reason})
+	return b
+}
+
+func writeErr(w http.ResponseWriter, status int, reason, msg string) {
+	simfault.Write(w, status, "application/json", errBody(status, reason, msg), false)
+}
+
+func faultBody(status int) []byte {
+	return errBody(status, http.StatusText(status), "simulated fault")
+}
+
+func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		s.mu.Lock()
+		revoked := s.revoked
+		s.mu.Unlock()
+		if !ok || tok != s.o.Token || revoked {
+			writeErr(w, http.StatusUnauthorized, "Unauthorized", "The portal token is invalid or expired")
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (s *Server) validate(w http.ResponseWriter, r *http.Request) {
+	if _, done := s.Faults.Intercept(w, r, "", faultBody); done {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
+	s.Revoke()
+	simfault.Write(w, http.StatusOK, "application/json", []byte(`{"message":"Token revoked successfully"}`), false)
+}
+
+// Contracts and meters: contract i has meter i; every fourth contract also
+// has meter Meters+i/4 … until the meters run out. Keep it simple: the
+// first ceil(Meters*4/5) contracts, the rest of the meters are second meters.
+func (s *Server) contractCount() int { return s.o.Meters - s.o.Meters/5 }
+
+func (s *Server) metersOf(c int) []int {
+	ms := []int{c}
+	if c%4 == 0 {
+		if extra := s.contractCount() + c/4; extra < s.o.Meters {
+			ms = append(ms, extra)
+		}
+	}
+	return ms
+}
+
+func (s *Server) contractOf(meter int) int {
+	if meter < s.contractCount() {
+		return meter
+	}
+	return (meter - s.contractCount()) * 4
+}
+
+func contractID(i int) string { return fmt.Sprintf("c0a1e5%02x-7e57-4d1c-9a00-%012d", i%256, i) }
+func meterID(i int) string    { return fmt.Sprintf("m3e7e4%02x-0b5e-4c1a-8e00-%012d", i%256, i) }
+
+func indexOf(id, prefix string) (int, bool) {
+	if len(id) != 36 || !strings.HasPrefix(id, prefix) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id[24:])
+	return n, err == nil
+}
+
+func (s *Server) contractJSON(i int) map[string]any {
+	p := s.profile(i)
+	name := "Strom Zuhause Dynamisch"
+	if p.business {
+		name = "Gewerbestrom Spot"
+	}
+	return map[string]any{
+		"_id": contractID(i), "_schema": "contract", "_title": fmt.Sprintf("%s %d", name, 1000+i),
+		"_org": "739224", "_created_at": s.o.From.Format(time.RFC3339), "_updated_at": s.o.From.Format(time.RFC3339),
+		"contract_name": name, "contract_number": fmt.Sprintf("V-%06d", 100000+i),
+		"status": "active", "branch": "power", "billing_period": "monthly",
+		"start_date": s.o.From.Format("2006-01-02"),
+	}
+}
+
+func (s *Server) contracts(w http.ResponseWriter, r *http.Request) {
+	if _, done := s.Faults.Intercept(w, r, "", faultBody); done {
+		return
+	}
+	q := r.URL.Query()
+	from, err1 := strconv.Atoi(q.Get("from"))
+	size, err2 := strconv.Atoi(q.Get("size"))
+	if q.Get("from") == "" {
+		from, err1 = 0, nil
+	}
+	if q.Get("size") == "" {
+		size, err2 = 10, nil
+	}
+	if err1 != nil || err2 != nil || from < 0 || size < 1 || size > 100 {
+		writeErr(w, http.StatusBadRequest, "BadRequest", "from must be >= 0 and size 1..100")
+		return
+	}
+	data := []map[string]any{}
+	for i := from; i < min(from+size, s.contractCount()); i++ {
+		data = append(data, s.contractJSON(i))
+	}
+	b, _ := json.Marshal(map[string]any{"data": data, "hits": s.contractCount()})
+	simfault.Write(w, http.StatusOK, "application/json", b, false)
+}
+
+func (s *Server) meterJSON(m int) map[string]any {
+	return map[string]any{
+		"_id": meterID(m), "_schema": "meter", "_title": fmt.Sprintf("1EMH00%08d", 4711000+m),
+		"meter_number": fmt.Sprintf("1EMH00%08d", 4711000+m), "ma_lo_id": fmt.Sprintf("5%010d", 1234500000+m),
+		"meter_type": "three-phase-meter", "sector": "power", "tariff_type": map[bool]string{true: "ht_nt", false: "single"}[s.profile(m).ntht],
+	}
+}
+
+func (s *Server) contract(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	f, done := s.Faults.Intercept(w, r, id, faultBody)
+	if done {
+		return
+	}
+	c, ok := indexOf(id, "c0a1e5")
+	if !ok || c >= s.contractCount() {
+		writeErr(w, http.StatusNotFound, "NotFound", "contract not found")
+		return
+	}
+	var meters []map[string]any
+	for _, m := range s.metersOf(c) {
+		meters = append(meters, s.meterJSON(m))
+	}
+	b, _ := json.Marshal(map[string]any{
+		"entity": s.contractJSON(c), "orders": []any{}, "meters": meters, "files": []any{},
+		"relations": []any{}, "billing_accounts": []any{},
+	})
+	simfault.Write(w, http.StatusOK, "application/json", simfault.Alter(f, b, "meter_number"), f.CutBody)
+}
+
+// meterParam finds the meter of a time-series request: context_entities
+// (a JSON array of {entity_id, entity_schema}) or the deprecated meter_id.
+func meterParam(q url.Values) string {
+	if ce := q.Get("context_entities"); ce != "" {
+		var es []struct {
+			ID     string `json:"entity_id"`
+			Schema string `json:"entity_schema"`
+		}
+		if json.Unmarshal([]byte(ce), &es) == nil {
+			for _, e := range es {
+				if e.Schema == "meter" {
+					return e.ID
+				}
+			}
+		}
+	}
+	return q.Get("meter_id")
+}
+
+func (s *Server) meterOf(w http.ResponseWriter, q url.Values) (int, bool) {
+	id := meterParam(q)
+	m, ok := indexOf(id, "m3e7e4")
+	if !ok || m >= s.o.Meters {
+		writeErr(w, http.StatusNotFound, "NotFound", "meter not found")
+		return 0, false
+	}
+	return m, true
+}
+
+func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("app_id") == "" || q.Get("extensionId") == "" {
+		writeErr(w, http.StatusBadRequest, "BadRequest", "app_id and extensionId are required")
+		return
+	}
+	m, ok := s.meterOf(w, q)
+	if !ok {
+		return
+	}
+	if _, done := s.Faults.Intercept(w, r, meterID(m), faultBody); done {
+		return
+	}
+	p := s.profile(m)
+	ivs := []string{"PT1H", "P1D", "P1M"}
+	if p.quarter || p.lies {
+		ivs = append([]string{"PT15M"}, ivs...)
+	}
+	types := []map[string]any{{"id": "consumption", "label": "Verbrauch", "aggregation_group": "energy", "statistical_method": "sum"}}
+	if p.pv {
+		types = append(types, map[string]any{"id": "feed-in", "label": "Einspeisung", "aggregation_group": "energy", "statistical_method": "sum"})
+	}
+	types = append(types, map[string]any{"id": "price", "label": "Preis", "aggregation_group": "price", "statistical_method": "average"})
+	b, _ := json.Marshal(map[string]any{
+		"type_options": types, "intervals": ivs,
+		"data_range": map[string]string{"from": s.o.From.UTC().Format(time.RFC3339), "to": s.o.To.UTC().Format(time.RFC3339)},
+	})
+	simfault.Write(w, http.StatusOK, "application/json", b, false)
+}
+
+func (s *Server) series(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("extensionId") == "" {
+			writeErr(w, http.StatusBadRequest, "BadRequest", "extensionId is required")
+			return
+		}
+		m, ok := s.meterOf(w, q)
+		if !ok {
+			return
+		}
+		f, done := s.Faults.Intercept(w, r, meterID(m), faultBody)
+		if done {
+			return
+		}
+		from, err1 := time.Parse(time.RFC3339Nano, q.Get("from"))
+		to, err2 := time.Parse(time.RFC3339Nano, q.Get("to"))
+		if err1 != nil || err2 != nil || !to.After(from) {
+			writeErr(w, http.StatusBadRequest, "BadRequest", "from and to must be ISO 8601 date-times with from < to")
+			return
+		}
+		p := s.profile(m)
+		iv := q.Get("interval")
+		maxDays := s.o.MaxDays
+		switch iv {
+		case "PT15M":
+			if !p.quarter || p.lies {
+				writeErr(w, http.StatusBadRequest, "IntervalNotSupported", "interval PT15M is not supported for this meter")
+				return
+			}
+		case "PT1H", "P1D":
+			maxDays *= 12
+		case "P1M":
+			writeErr(w, http.StatusBadRequest, "IntervalNotSupported", "interval P1M is not supported by this app")
+			return
+		default:
+			writeErr(w, http.StatusBadRequest, "BadRequest", "interval must be one of PT15M, PT1H, P1D, P1M")
+			return
+		}
+		if to.Sub(from) > time.Duration(maxDays)*24*time.Hour {
+			writeErr(w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("the window may span at most %d days at %s", maxDays, iv))
+			return
+		}
+		body := s.render(kind, m, p, iv, from, to)
+		field := "value"
+		if kind != "consumption" {
+			field = "unit_amount"
+		}
+		simfault.Write(w, http.StatusOK, "application/json", simfault.Alter(f, body, field), f.CutBody)
+	}
+}
+
+// bucket accumulates quarter hours into one record of the response.
+type bucket struct {
+	ts                  int64
+	use, feed, cost     app.Decimal
+	nt, ht              app.Decimal
+	hasNT, hasHT        bool
+	price               priceParts
+	n                   int64
+	hasUse, hasFeed, ok bool
+}
+
+func (s *Server) render(kind string, m int, p profile, iv string, from, to time.Time) []byte {
+	start := max(from.Unix(), s.o.From.Unix())
+	end := min(to.Unix(), s.o.To.Unix())
+	start += (900 - start%900) % 900
+	buf := make([]byte, 0, 1<<16)
+	buf = append(buf, '{', '"')
+	if kind == "consumption" {
+		buf = append(buf, "consumptions"...) // the spec's key, plural
+	} else {
+		buf = append(buf, kind...)
+	}
+	buf = append(buf, `":[`...)
+	first := true
+	emit := func(b *bucket) {
+		if b.n == 0 {
+			return
+		}
+		switch kind {
+		case "consumption":
+			if p.ntht {
+				if b.hasNT {
+					buf = s.consRecord(buf, &first, b.ts, b.nt, "nt")
+				}
+				if b.hasHT {
+					buf = s.consRecord(buf, &first, b.ts, b.ht, "ht")
+				}
+			} else {
+				buf = s.consRecord(buf, &first, b.ts, b.use, "")
+			}
+			if p.pv {
+				buf = s.consRecord(buf, &first, b.ts, b.feed, "feed-in")
+			}
+		case "prices":
+			mean := func(v int64) int64 { return int64(app.Decimal(v).Mul(app.DecimalScale) / app.Decimal(b.n)) }
+			pp := priceParts{mean(b.price.auction), mean(b.price.levies), mean(b.price.source), mean(b.price.grid), mean(b.price.margin)}
+			buf = priceRecord(buf, &first, b.ts, pp)
+		case "costs":
+			buf = moneyRecord(buf, &first, b.ts, int64(b.cost), nil)
+		}
+	}
+	var cur bucket
+	for ts := start; ts < end; ts += 900 {
+		var bs int64
+		switch iv {
+		case "PT15M":
+			bs = ts
+		case "PT1H":
+			bs = ts - ts%3600
+		case "P1D":
+			t := time.Unix(ts, 0).In(s.loc)
+			bs = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc).Unix()
+		}
+		if cur.n > 0 && bs != cur.ts {
+			emit(&cur)
+			cur = bucket{}
+		}
+		cur.ts = bs
+		pt := s.point(m, p, ts)
+		cur.n++
+		cur.use += pt.use
+		cur.feed += pt.feed
+		cur.cost += pt.cost
+		switch pt.channel {
+		case "nt":
+			cur.nt += pt.use
+			cur.hasNT = true
+		case "ht":
+			cur.ht += pt.use
+			cur.hasHT = true
+		}
+		cur.price.auction += pt.price.auction
+		cur.price.levies += pt.price.levies
+		cur.price.source += pt.price.source
+		cur.price.grid += pt.price.grid
+		cur.price.margin += pt.price.margin
+	}
+	emit(&cur)
+	return append(buf, "]}"...)
+}
+
+func appendTS(buf []byte, ts int64) []byte {
+	buf = append(buf, `"timestamp":"`...)
+	buf = time.Unix(ts, 0).UTC().AppendFormat(buf, "2006-01-02T15:04:05.000Z07:00")
+	return append(buf, '"')
+}
+
+func sep(buf []byte, first *bool) []byte {
+	if !*first {
+		buf = append(buf, ',')
+	}
+	*first = false
+	return buf
+}
+
+func (s *Server) consRecord(buf []byte, first *bool, ts int64, v app.Decimal, typ string) []byte {
+	buf = sep(buf, first)
+	buf = append(buf, '{')
+	buf = appendTS(buf, ts)
+	buf = append(buf, `,"value":`...)
+	buf = append(buf, v.String()...)
+	if typ != "" {
+		buf = append(buf, `,"type":"`...)
+		buf = append(buf, typ...)
+		buf = append(buf, '"')
+	}
+	return append(buf, '}')
+}
+
+// cents rounds EUR e6 to whole cents, half away from zero, as the integer
+// unit_amount fields carry them.
+func cents(e6 int64) int64 {
+	if e6 < 0 {
+		return -((-e6 + 5000) / 10000)
+	}
+	return (e6 + 5000) / 10000
+}
+
+func money(buf []byte, prefix string, e6 int64) []byte {
+	buf = append(buf, `"`+prefix+`":`...)
+	buf = strconv.AppendInt(buf, cents(e6), 10)
+	buf = append(buf, `,"`+prefix+`_decimal":"`...)
+	buf = append(buf, app.Decimal(e6).String()...)
+	return append(buf, '"')
+}
+
+func moneyRecord(buf []byte, first *bool, ts int64, total int64, parts *priceParts) []byte {
+	buf = sep(buf, first)
+	buf = append(buf, '{')
+	buf = appendTS(buf, ts)
+	buf = append(buf, ',')
+	buf = money(buf, "unit_amount", total)
+	buf = append(buf, `,"unit_amount_currency":"EUR"`...)
+	if parts != nil {
+		buf = append(buf, `,"components":{`...)
+		buf = money(buf, "auction_price_amount", parts.auction)
+		buf = append(buf, ',')
+		buf = money(buf, "taxes_levies_amount", parts.levies)
+		buf = append(buf, ',')
+		buf = money(buf, "source_fee_amount", parts.source)
+		buf = append(buf, ',')
+		buf = money(buf, "grid_fee_amount", parts.grid)
+		buf = append(buf, ',')
+		buf = money(buf, "margin_amount", parts.margin)
+		buf = append(buf, '}')
+	}
+	return append(buf, `,"tax_behavior":"exclusive","tax_rate":19}`...)
+}
+
+func priceRecord(buf []byte, first *bool, ts int64, p priceParts) []byte {
+	return moneyRecord(buf, first, ts, p.total(), &p)
+}

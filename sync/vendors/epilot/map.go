@@ -1,0 +1,310 @@
+package epilot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/series"
+)
+
+// lit is a JSON value kept as its literal, so that one record with a wrong
+// type fails alone instead of the whole window.
+type lit []byte
+
+func (l *lit) UnmarshalJSON(b []byte) error {
+	*l = append((*l)[:0], b...)
+	return nil
+}
+
+func (l lit) present() bool { return len(l) > 0 && string(l) != "null" }
+
+// decimal reads a JSON number exactly (never through float64).
+func (l lit) decimal() (app.Decimal, error) {
+	if !l.present() || l[0] == '"' {
+		return 0, fmt.Errorf("want a number, got %s", clip(string(l)))
+	}
+	return app.ParseDecimal(string(l))
+}
+
+func (l lit) integer() (int64, error) {
+	if !l.present() || l[0] == '"' {
+		return 0, fmt.Errorf("want an integer, got %s", clip(string(l)))
+	}
+	return strconv.ParseInt(string(l), 10, 64)
+}
+
+func (l lit) str() (string, bool) {
+	if !l.present() {
+		return "", true
+	}
+	var s string
+	if json.Unmarshal(l, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+type wireContract struct {
+	ID             string `json:"_id"`
+	Title          string `json:"_title"`
+	ContractName   string `json:"contract_name"`
+	ContractNumber string `json:"contract_number"`
+	Status         string `json:"status"`
+	Branch         string `json:"branch"`
+	StartDate      string `json:"start_date"`
+	TerminationAt  string `json:"termination_date"`
+}
+
+type wireMeter struct {
+	ID          lit `json:"_id"`
+	Title       lit `json:"_title"`
+	MeterNumber lit `json:"meter_number"`
+	MaLoID      lit `json:"ma_lo_id"`
+}
+
+var commodities = map[string]app.Commodity{
+	"power": app.CommodityElectricity, "gas": app.CommodityGas, "water": app.CommodityWater,
+	"waste_water": app.CommodityWater, "district_heating": app.CommodityHeat,
+}
+
+func parseDay(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Parse("2006-01-02", s)
+}
+
+// mapContract maps GET /v2/portal/contract/{id} to a contract and its meters.
+func (c *Client) mapContract(id string, body []byte) (app.Contract, []series.Meter, *app.RecordError) {
+	rec := "contract " + id
+	fail := func(field string, err error) (app.Contract, []series.Meter, *app.RecordError) {
+		return app.Contract{}, nil, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: field, Err: err}
+	}
+	var d struct {
+		Entity json.RawMessage   `json:"entity"`
+		Meters []json.RawMessage `json:"meters"`
+	}
+	if err := json.Unmarshal(body, &d); err != nil {
+		return fail("", fmt.Errorf("not a contract document: %v", err))
+	}
+	var e wireContract
+	if err := json.Unmarshal(d.Entity, &e); err != nil {
+		return fail("entity", err)
+	}
+	if e.ID != id {
+		return fail("entity._id", fmt.Errorf("is %q, want %q", clip(e.ID), id))
+	}
+	ct := app.Contract{
+		Source: c.cfg.Source, Vendor: app.VendorEpilot, ExternalID: id, Kind: app.KindRetail,
+		Commodity: commodities[e.Branch], Status: strings.ToLower(e.Status),
+		Name: e.ContractName, Product: app.Product{Name: e.ContractName, Code: e.ContractNumber},
+		Raw: d.Entity, FetchedAt: c.cfg.Now().UTC(),
+	}
+	if ct.Name == "" {
+		ct.Name = e.Title
+	}
+	if e.StartDate != "" {
+		t, err := parseDay(e.StartDate)
+		if err != nil {
+			return fail("entity.start_date", fmt.Errorf("not a date: %q", clip(e.StartDate)))
+		}
+		ct.ValidFrom = t
+	}
+	if e.TerminationAt != "" {
+		if t, err := parseDay(e.TerminationAt); err == nil {
+			ct.ValidTo = t
+		}
+	}
+	var meters []series.Meter
+	for i, raw := range d.Meters {
+		var w wireMeter
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return fail(fmt.Sprintf("meters[%d]", i), err)
+		}
+		mid, ok1 := w.ID.str()
+		num, ok2 := w.MeterNumber.str()
+		title, _ := w.Title.str()
+		if !ok1 || mid == "" {
+			return fail(fmt.Sprintf("meters[%d]._id", i), errors.New("missing or not a string"))
+		}
+		if !ok2 {
+			return fail(fmt.Sprintf("meters[%d].meter_number", i), fmt.Errorf("not a string: %s", clip(string(w.MeterNumber))))
+		}
+		if num == "" {
+			num = title
+		}
+		if ct.MeterID == "" {
+			ct.MeterID = num
+		}
+		meters = append(meters, series.Meter{
+			Source: c.cfg.Source, ExternalID: mid, ContractExternalID: id, Number: num, Label: title,
+			Unit: "kWh", Zone: "Europe/Berlin", Raw: raw,
+		})
+	}
+	return ct, meters, nil
+}
+
+type wireMoney struct {
+	Amount  lit    `json:"unit_amount"`
+	Decimal lit    `json:"unit_amount_decimal"`
+	Cur     string `json:"unit_amount_currency"`
+}
+
+type wirePoint struct {
+	Timestamp string `json:"timestamp"`
+	Value     lit    `json:"value"`
+	Type      lit    `json:"type"`
+	wireMoney
+	Components *struct {
+		Auction        lit `json:"auction_price_amount"`
+		AuctionDec     lit `json:"auction_price_amount_decimal"`
+		TaxesLevies    lit `json:"taxes_levies_amount"`
+		TaxesLeviesDec lit `json:"taxes_levies_amount_decimal"`
+		SourceFee      lit `json:"source_fee_amount"`
+		SourceFeeDec   lit `json:"source_fee_amount_decimal"`
+		GridFee        lit `json:"grid_fee_amount"`
+		GridFeeDec     lit `json:"grid_fee_amount_decimal"`
+		Margin         lit `json:"margin_amount"`
+		MarginDec      lit `json:"margin_amount_decimal"`
+	} `json:"components"`
+	TaxBehavior string `json:"tax_behavior"`
+	TaxRate     lit    `json:"tax_rate"`
+}
+
+// money reads an amount from its decimal string (EUR, exact) and checks it
+// against the integer cents; with no decimal string the cents are used.
+func money(cents, dec lit, field string) (app.Decimal, string, error) {
+	var ct int64
+	var err error
+	if cents.present() {
+		if ct, err = cents.integer(); err != nil {
+			return 0, field, err
+		}
+	}
+	if dec.present() {
+		s, ok := dec.str()
+		if !ok {
+			return 0, field + "_decimal", fmt.Errorf("want a decimal string, got %s", clip(string(dec)))
+		}
+		d, err := app.ParseDecimal(s)
+		if err != nil {
+			return 0, field + "_decimal", err
+		}
+		if cents.present() {
+			// The cents are the decimal rounded; allow either rounding rule.
+			diff := int64(d.MulInt(100)) - ct*app.DecimalScale
+			if diff <= -app.DecimalScale || diff >= app.DecimalScale {
+				return 0, field, fmt.Errorf("%d cents disagree with %s_decimal %q", ct, field, s)
+			}
+		}
+		return d, "", nil
+	}
+	if !cents.present() {
+		return 0, field, errors.New("missing")
+	}
+	return app.Decimal(ct * 10_000), "", nil
+}
+
+// parse decodes one time-series response into b; a bad record becomes a
+// failure naming the meter, the instant and the field.
+func (c *Client) parse(meter string, m series.Measure, body []byte, b *series.Batch) error {
+	key := map[series.Measure]string{series.Consumption: "consumptions", series.Price: "prices", series.Cost: "costs"}[m]
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return fmt.Errorf("not JSON: %v", err)
+	}
+	raw, ok := doc[key]
+	if !ok {
+		return fmt.Errorf("no %q in the response", key)
+	}
+	var pts []wirePoint
+	if err := json.Unmarshal(raw, &pts); err != nil {
+		return fmt.Errorf("%s: %v", key, err)
+	}
+	b.Readings = make([]series.Reading, 0, len(pts))
+	for i := range pts {
+		p := &pts[i]
+		r, field, err := c.point(m, p, b)
+		if err != nil {
+			b.Failures = append(b.Failures, &app.RecordError{
+				Source: c.cfg.Source, Record: fmt.Sprintf("meter %s %s at %s", meter, m, clip(p.Timestamp)),
+				Field: field, Err: err,
+			})
+			continue
+		}
+		b.Readings = append(b.Readings, r)
+	}
+	return nil
+}
+
+func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch) (series.Reading, string, error) {
+	t, err := time.Parse(time.RFC3339Nano, p.Timestamp)
+	if err != nil {
+		return series.Reading{}, "timestamp", fmt.Errorf("not an ISO 8601 date-time: %q", clip(p.Timestamp))
+	}
+	r := series.Reading{TS: t.Unix()}
+	if m == series.Consumption {
+		if r.Value, err = p.Value.decimal(); err != nil {
+			return r, "value", err
+		}
+		typ, ok := p.Type.str()
+		if !ok {
+			return r, "type", fmt.Errorf("not a string: %s", clip(string(p.Type)))
+		}
+		r.Channel = strings.ToLower(typ)
+		return r, "", nil
+	}
+	var field string
+	if r.Value, field, err = money(p.Amount, p.Decimal, "unit_amount"); err != nil {
+		return r, field, err
+	}
+	if p.Cur == "" {
+		return r, "unit_amount_currency", errors.New("missing")
+	}
+	if b.Currency == "" {
+		b.Currency = p.Cur
+	} else if p.Cur != b.Currency {
+		return r, "unit_amount_currency", fmt.Errorf("%q where the rest of the series is in %q", clip(p.Cur), b.Currency)
+	}
+	switch p.TaxBehavior {
+	case "inclusive", "exclusive":
+	default:
+		return r, "tax_behavior", fmt.Errorf("%q: want inclusive or exclusive", clip(p.TaxBehavior))
+	}
+	rate, err := p.TaxRate.integer()
+	if err != nil || rate < 0 || rate > 100 {
+		return r, "tax_rate", fmt.Errorf("want a percentage 0..100, got %s", clip(string(p.TaxRate)))
+	}
+	r.Tax = series.Tax{Set: true, Inclusive: p.TaxBehavior == "inclusive", Rate: rate}
+	if m == series.Price && p.Components != nil {
+		pc := p.Components
+		var parts series.Parts
+		for _, f := range []struct {
+			name      string
+			cents, dc lit
+			dst       **app.Decimal
+		}{
+			{"components.auction_price_amount", pc.Auction, pc.AuctionDec, &parts.Auction},
+			{"components.taxes_levies_amount", pc.TaxesLevies, pc.TaxesLeviesDec, &parts.TaxesLevies},
+			{"components.source_fee_amount", pc.SourceFee, pc.SourceFeeDec, &parts.SourceFee},
+			{"components.grid_fee_amount", pc.GridFee, pc.GridFeeDec, &parts.GridFee},
+			{"components.margin_amount", pc.Margin, pc.MarginDec, &parts.Margin},
+		} {
+			if !f.cents.present() && !f.dc.present() {
+				continue
+			}
+			d, field, err := money(f.cents, f.dc, f.name)
+			if err != nil {
+				return r, field, err
+			}
+			*f.dst = &d
+		}
+		r.Parts = &parts
+	}
+	return r, "", nil
+}

@@ -1,0 +1,238 @@
+// Package otark reads trading contracts (PPAs, day-ahead and intraday
+// trades) from otark's /v1/contracts list, page by page with its cursor,
+// staying inside the published rate limit.
+package otark
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/sync/engine"
+)
+
+// Errors a whole-source failure wraps, for callers that react to the kind.
+var (
+	ErrUnauthorized = errors.New("the API key was rejected (revoked or mistyped?)")
+	ErrForbidden    = errors.New("the API key may not read contracts (missing permission?)")
+	ErrNotFound     = errors.New("the contracts endpoint was not found (is base_url right?)")
+	ErrUnavailable  = errors.New("otark is unavailable")
+	ErrRateLimited  = errors.New("otark's rate limit asks for a longer wait than this source allows")
+	ErrPagination   = errors.New("otark's pagination does not advance")
+)
+
+// Config configures one otark source. Zero filters do not filter.
+type Config struct {
+	Source  string // the configured source name, used in errors
+	BaseURL string // e.g. https://api.otark.energy; may have a path
+	APIKey  string // sent as X-Api-Key
+
+	Status        string // pending | in_progress | completed
+	Type          string // ppa | day_ahead | intraday
+	EIC           string // a buyer's or seller's 16-character EIC
+	DeliveryStart time.Time
+	DeliveryEnd   time.Time
+	// ActiveOn is sent as its calendar date in its own location.
+	ActiveOn time.Time
+
+	Limit      int          // contracts per page, 1..100; default 100
+	HTTPClient *http.Client // default: a client with a 30 s timeout
+	// Retries is how many extra tries a page gets after a 5xx, a timeout or
+	// a cut-off body; 0 means the default of 2, negative means none. 429s do
+	// not count: they are waited out as long as each wait fits MaxWait.
+	Retries int
+	Now     func() time.Time // stamps FetchedAt; default time.Now
+	// MaxWait is the longest rate-limit wait honoured; a longer demanded
+	// wait fails the sync. Default 60 s.
+	MaxWait time.Duration
+}
+
+// Client is an engine.Connector for one otark source.
+type Client struct {
+	cfg   Config
+	base  *url.URL
+	query url.Values // the filters and limit, without after
+
+	// Replaceable in tests.
+	sleep   func(ctx context.Context, d time.Duration) error
+	clock   func() time.Time // for rate-limit deadlines and Retry-After dates
+	backoff time.Duration    // first retry delay after a failure, doubled per try
+
+	mu      sync.Mutex
+	blocked time.Time // the budget is spent until then (zero: not spent)
+}
+
+var _ engine.Connector = (*Client)(nil)
+
+var eicRE = regexp.MustCompile(`^[0-9A-Z][0-9A-Z-]{14}[0-9A-Z]$`)
+
+// New checks cfg and fills in defaults.
+func New(cfg Config) (*Client, error) {
+	fail := func(format string, args ...any) (*Client, error) {
+		return nil, fmt.Errorf("otark source %q: "+format, append([]any{cfg.Source}, args...)...)
+	}
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	switch {
+	case err != nil:
+		return fail("base URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fail("base URL %q: want an absolute http(s) URL such as https://api.otark.energy", cfg.BaseURL)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fail("base URL %q: must not carry a query or fragment", cfg.BaseURL)
+	case u.User != nil:
+		return fail("base URL must not carry credentials; put the API key in the token")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+
+	cfg.APIKey = strings.TrimSpace(cfg.APIKey)
+	switch {
+	case cfg.APIKey == "":
+		return fail("no API key configured")
+	case strings.ContainsAny(cfg.APIKey, " \t\r\n"):
+		return fail("the API key contains white space")
+	}
+
+	q := url.Values{}
+	switch cfg.Status {
+	case "":
+	case "pending", "in_progress", "completed":
+		q.Set("status", cfg.Status)
+	default:
+		return fail("status %q: want pending, in_progress or completed", cfg.Status)
+	}
+	switch cfg.Type {
+	case "":
+	case "ppa", "day_ahead", "intraday":
+		q.Set("type", cfg.Type)
+	default:
+		return fail("type %q: want ppa, day_ahead or intraday", cfg.Type)
+	}
+	if cfg.EIC != "" {
+		if !eicRE.MatchString(cfg.EIC) {
+			return fail("EIC %q: want 16 characters, upper-case letters, digits and '-'", cfg.EIC)
+		}
+		q.Set("eic", cfg.EIC)
+	}
+	if !cfg.DeliveryStart.IsZero() {
+		q.Set("delivery_start", cfg.DeliveryStart.UTC().Format(time.RFC3339))
+	}
+	if !cfg.DeliveryEnd.IsZero() {
+		if !cfg.DeliveryStart.IsZero() && cfg.DeliveryEnd.Before(cfg.DeliveryStart) {
+			return fail("delivery end %s is before delivery start %s", cfg.DeliveryEnd.Format(time.RFC3339), cfg.DeliveryStart.Format(time.RFC3339))
+		}
+		q.Set("delivery_end", cfg.DeliveryEnd.UTC().Format(time.RFC3339))
+	}
+	if !cfg.ActiveOn.IsZero() {
+		q.Set("active_on", cfg.ActiveOn.Format(time.DateOnly))
+	}
+	switch {
+	case cfg.Limit == 0:
+		cfg.Limit = 100
+	case cfg.Limit < 1 || cfg.Limit > 100:
+		return fail("limit %d: want 1..100", cfg.Limit)
+	}
+	q.Set("limit", strconv.Itoa(cfg.Limit))
+
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	switch {
+	case cfg.Retries == 0:
+		cfg.Retries = 2
+	case cfg.Retries < 0:
+		cfg.Retries = 0
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	switch {
+	case cfg.MaxWait == 0:
+		cfg.MaxWait = 60 * time.Second
+	case cfg.MaxWait < 0:
+		return fail("max wait %v: want a positive duration", cfg.MaxWait)
+	}
+	return &Client{
+		cfg:     cfg,
+		base:    u,
+		query:   q,
+		sleep:   sleep,
+		clock:   time.Now,
+		backoff: 500 * time.Millisecond,
+	}, nil
+}
+
+// Contracts implements engine.Connector. The cursor is otark's: the
+// pagination.next_cursor of the last stored page, or its last contract id;
+// it is sent as after.
+func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	after := cursor
+	seen := map[string]bool{}
+	if after != "" {
+		seen[after] = true
+	}
+	for {
+		env, err := c.fetch(ctx, after)
+		if err != nil {
+			return err
+		}
+		p, last := c.mapPage(env, c.cfg.Now().UTC().Truncate(time.Second))
+		next := env.nextCursor
+		if next == "" {
+			next = last
+		}
+		if env.hasMore {
+			switch {
+			case len(env.contracts) == 0:
+				return c.sourceErr(fmt.Errorf("%w: the page after cursor %q is empty but has_more is true", ErrPagination, after))
+			case next == "":
+				return c.sourceErr(fmt.Errorf("%w: the page after cursor %q has more but gives no next_cursor and its last contract has no readable id", ErrPagination, after))
+			case seen[next]:
+				return c.sourceErr(fmt.Errorf("%w: the page after cursor %q leads to cursor %q again", ErrPagination, after, next))
+			}
+			seen[next] = true
+		}
+		if len(env.contracts) == 0 {
+			return nil // an empty last page: nothing to store
+		}
+		p.Cursor = next
+		if err := page(p); err != nil {
+			return err
+		}
+		if !env.hasMore {
+			return nil
+		}
+		after = next
+	}
+}
+
+func (c *Client) sourceErr(err error) error {
+	return fmt.Errorf("otark source %q: %w", c.cfg.Source, err)
+}
+
+// mapPage maps each contract on its own; last is the id of the page's last
+// contract, or "" when it has none readable.
+func (c *Client) mapPage(env *envelope, fetchedAt time.Time) (p engine.Page, last string) {
+	for i, raw := range env.contracts {
+		ct, id, ferr := toContract(raw, c.cfg.Source, fetchedAt)
+		last = id
+		if ferr != nil {
+			rec := "contract " + id
+			if id == "" {
+				rec = fmt.Sprintf("contract #%d of the page", i+1)
+			}
+			p.Failures = append(p.Failures, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: ferr.Field, Err: ferr.Err})
+			continue
+		}
+		p.Contracts = append(p.Contracts, ct)
+	}
+	return p, last
+}

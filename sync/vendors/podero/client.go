@@ -1,0 +1,264 @@
+// Package podero reads partner energy contracts from Podero's partner API
+// (https://{host}/api/partners/v2.0/org/{org_id}/users/{user_id}/energy-contracts)
+// for the users configured, one user per page. It authenticates with an
+// OAuth 2.0 client-credentials token that it caches until shortly before it
+// expires and renews once when the API rejects it.
+//
+// Podero documents only the PUT on a contract; the list is assumed to be a
+// GET on the collection answering a bare JSON array of contracts or a
+// Django REST framework page ({"count","next","previous","results"}).
+package podero
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/sync/engine"
+)
+
+// Errors a whole-source failure wraps, for callers that react to the kind.
+var (
+	ErrInvalidClient = errors.New("the token endpoint rejected the client id or secret (invalid_client)")
+	ErrTokenEndpoint = errors.New("the token endpoint did not issue an access token")
+	ErrUnauthorized  = errors.New("the API rejected a freshly issued access token")
+	ErrForbidden     = errors.New("the client may not read this organisation's energy contracts (wrong org_id or missing permission?)")
+	ErrUnavailable   = errors.New("podero is unavailable")
+	ErrNotFound      = errors.New("user not found at podero")
+)
+
+// Config configures one Podero source.
+type Config struct {
+	Source   string // the configured source name, used in errors
+	BaseURL  string // e.g. https://app.podero.com; may have a path
+	TokenURL string // e.g. https://app.podero.com/oauth2/token/; default BaseURL + "/oauth2/token/"
+	// ClientID and ClientSecret are the OAuth 2.0 client credentials.
+	ClientID, ClientSecret string
+	OrgID                  string
+	UserIDs                []string
+	HTTPClient             *http.Client // default: a client with a 30 s timeout
+	// Retries is how many extra tries a request gets after a 429, a 5xx, a
+	// timeout or a cut-off body; 0 means the default of 2, negative none.
+	Retries int
+	Now     func() time.Time // default time.Now; also decides token expiry
+
+	// Concurrency is how many users are fetched ahead in parallel; pages
+	// are still delivered in user order. Default 4.
+	Concurrency int
+	// Backoff is the first retry's delay, doubled per try; 0 means the
+	// default of 200 ms, negative none.
+	Backoff time.Duration
+}
+
+// Client is an engine.Connector for one Podero source. Safe for concurrent use.
+type Client struct {
+	cfg    Config
+	base   *url.URL
+	users  []string
+	tokens *tokenSource
+	mapper mapper
+}
+
+var _ engine.Connector = (*Client)(nil)
+
+// New checks cfg and fills in defaults.
+func New(cfg Config) (*Client, error) {
+	fail := func(format string, args ...any) (*Client, error) {
+		return nil, fmt.Errorf("podero source %q: "+format, append([]any{cfg.Source}, args...)...)
+	}
+	base, err := httpURL(cfg.BaseURL)
+	if err != nil {
+		return fail("base URL: %v", err)
+	}
+	if strings.TrimSpace(cfg.TokenURL) == "" {
+		cfg.TokenURL = base.String() + "/oauth2/token/"
+	}
+	if _, err := httpURL(cfg.TokenURL); err != nil {
+		return fail("token URL: %v", err)
+	}
+	// The token URL keeps its trailing slash: Django answers a POST
+	// without one with a redirect that drops the body.
+	tokenURL := strings.TrimSpace(cfg.TokenURL)
+
+	cfg.ClientID = strings.TrimSpace(cfg.ClientID)
+	cfg.ClientSecret = strings.TrimSpace(cfg.ClientSecret)
+	switch {
+	case cfg.ClientID == "":
+		return fail("no client id configured")
+	case cfg.ClientSecret == "":
+		return fail("no client secret configured")
+	}
+	cfg.OrgID = strings.TrimSpace(cfg.OrgID)
+	if cfg.OrgID == "" {
+		return fail("no org_id configured")
+	}
+	if len(cfg.UserIDs) == 0 {
+		return fail("no user ids configured")
+	}
+	users := make([]string, len(cfg.UserIDs))
+	seen := make(map[string]bool, len(users))
+	for i, id := range cfg.UserIDs {
+		users[i] = strings.TrimSpace(id)
+		switch {
+		case users[i] == "":
+			return fail("user id #%d is empty", i+1)
+		case seen[users[i]]:
+			return fail("user id %s is listed twice", users[i])
+		}
+		seen[users[i]] = true
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	switch {
+	case cfg.Retries == 0:
+		cfg.Retries = 2
+	case cfg.Retries < 0:
+		cfg.Retries = 0
+	}
+	switch {
+	case cfg.Backoff == 0:
+		cfg.Backoff = 200 * time.Millisecond
+	case cfg.Backoff < 0:
+		cfg.Backoff = 0
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	c := &Client{cfg: cfg, base: base, users: users, mapper: mapper{source: cfg.Source}}
+	c.tokens = &tokenSource{c: c, url: tokenURL, lock: make(chan struct{}, 1)}
+	return c, nil
+}
+
+// httpURL checks an absolute http(s) URL without query, fragment or
+// credentials and drops trailing slashes from its path.
+func httpURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	switch {
+	case err != nil:
+		return nil, err
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return nil, fmt.Errorf("%q: want an absolute http(s) URL such as https://app.podero.com", raw)
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("%q must not carry a query or fragment", raw)
+	case u.User != nil:
+		return nil, errors.New("must not carry credentials; they belong in the client id and secret")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// Contracts implements engine.Connector: one page per configured user, in
+// order. The cursor is the index of the next user. Users are fetched a few
+// ahead in parallel. A user the vendor is too unwell to answer for becomes
+// a record error, unless every user of the run fails that way: then the
+// source fails and no page is delivered.
+func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	start := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return c.sourceErr(fmt.Errorf("bad cursor %q: want a user index", cursor))
+		}
+		start = n
+	}
+	// A cursor past the end means the user list shrank since the last
+	// run: nothing is left to fetch.
+	if start >= len(c.users) {
+		return nil
+	}
+	users := c.users[start:]
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	results := make([]chan outcome, len(users))
+	for i := range results {
+		results[i] = make(chan outcome, 1)
+	}
+	// The first whole-source failure of any user stops all of them.
+	var fatalMu sync.Mutex
+	var fatal error
+	firstFatal := func() error {
+		fatalMu.Lock()
+		defer fatalMu.Unlock()
+		return fatal
+	}
+	launch := func(i int) {
+		if i >= len(users) {
+			return
+		}
+		wg.Go(func() {
+			o := c.fetchUser(ctx, users[i])
+			if o.fatal != nil {
+				fatalMu.Lock()
+				if fatal == nil {
+					fatal = o.fatal
+				}
+				fatalMu.Unlock()
+				cancel()
+			}
+			results[i] <- o
+		})
+	}
+	for i := range min(c.cfg.Concurrency, len(users)) {
+		launch(i)
+	}
+
+	// held are pages of users that failed transiently, kept back while no
+	// user has been read: if all of them fail, the source fails instead.
+	var held []engine.Page
+	var lastTransient *app.RecordError
+	allTransient := true
+	for i := range users {
+		// Every worker answers, promptly once ctx is done.
+		o := <-results[i]
+		if err := firstFatal(); err != nil {
+			return err
+		}
+		if o.aborted {
+			return c.sourceErr(context.Cause(ctx))
+		}
+		launch(i + c.cfg.Concurrency)
+		p := engine.Page{Contracts: o.contracts, Failures: o.failures, Cursor: strconv.Itoa(start + i + 1)}
+		if allTransient && o.transient {
+			held = append(held, p)
+			lastTransient = o.failures[0]
+			continue
+		}
+		allTransient = false
+		for _, h := range held {
+			if err := page(h); err != nil {
+				return err
+			}
+		}
+		held = nil
+		if err := page(p); err != nil {
+			return err
+		}
+	}
+	if allTransient {
+		cause := strings.TrimPrefix(lastTransient.Err.Error(), ErrUnavailable.Error()+": ")
+		return c.sourceErr(fmt.Errorf("%w: all %s failed (last: %s: %s)",
+			ErrUnavailable, plural(len(users), "user", "users"), lastTransient.Record, cause))
+	}
+	return nil
+}
+
+func (c *Client) sourceErr(err error) error {
+	return fmt.Errorf("podero source %q: %w", c.cfg.Source, err)
+}

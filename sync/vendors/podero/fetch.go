@@ -1,0 +1,254 @@
+package podero
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"wattfolio/app"
+)
+
+// maxBody bounds one page of contracts. A spot contract carries a few
+// dozen hourly prices; even a year of them is well under a megabyte.
+const maxBody = 16 << 20
+
+// maxPages bounds the next links followed for one user.
+const maxPages = 1000
+
+// maxRetryAfter caps how long a Retry-After header may hold one request up.
+const maxRetryAfter = 5 * time.Second
+
+// outcome is what became of one user.
+type outcome struct {
+	contracts []app.Contract
+	failures  []*app.RecordError
+	transient bool  // the user failed because the vendor is unwell, not the data bad
+	fatal     error // the whole source must stop
+	aborted   bool  // the context ended first
+}
+
+// reply is one HTTP exchange; err is set when no complete body arrived.
+type reply struct {
+	status     int
+	body       []byte
+	retryAfter time.Duration
+	err        error
+}
+
+// fetchUser gathers all of a user's contracts, following next links, and
+// maps them one by one.
+func (c *Client) fetchUser(ctx context.Context, userID string) outcome {
+	record := "user " + userID
+	fail := func(err error, transient bool) outcome {
+		return outcome{
+			failures:  []*app.RecordError{{Source: c.cfg.Source, Record: record, Err: err}},
+			transient: transient,
+		}
+	}
+	first, err := url.Parse(c.base.String() + "/api/partners/v2.0/org/" + url.PathEscape(c.cfg.OrgID) +
+		"/users/" + url.PathEscape(userID) + "/energy-contracts")
+	if err != nil {
+		return fail(err, false)
+	}
+	var items []json.RawMessage
+	seen := map[string]bool{}
+	for cur := first; cur != nil; {
+		if len(seen) == maxPages {
+			return fail(fmt.Errorf("more than %d pages of contracts", maxPages), false)
+		}
+		seen[cur.String()] = true
+		var lp listPage
+		if o, ok := c.fetchDoc(ctx, userID, cur.String(), func(body []byte) error {
+			var err error
+			lp, err = decodeList(body)
+			return err
+		}); !ok {
+			return o
+		}
+		items = append(items, lp.items...)
+		if lp.next == "" {
+			break
+		}
+		next, err := c.follow(cur, lp.next)
+		if err != nil {
+			return fail(err, false)
+		}
+		if seen[next.String()] {
+			return fail(fmt.Errorf("next link %s leads back to a page already read", next), false)
+		}
+		cur = next
+	}
+	fetchedAt := c.cfg.Now().UTC().Truncate(time.Second)
+	var o outcome
+	for i, item := range items {
+		ct, ferr := c.mapper.toContract(item, userID, fetchedAt)
+		if ferr != nil {
+			rec := "contract " + ferr.id
+			if ferr.id == "" {
+				rec = fmt.Sprintf("user %s contract #%d", userID, i+1)
+			}
+			o.failures = append(o.failures, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: ferr.Field, Err: ferr.Err})
+			continue
+		}
+		o.contracts = append(o.contracts, ct)
+	}
+	return o
+}
+
+// follow resolves a next link. It must stay on the API's scheme and host:
+// the bearer token goes with it.
+func (c *Client) follow(cur *url.URL, link string) (*url.URL, error) {
+	u, err := cur.Parse(link)
+	if err != nil {
+		return nil, fmt.Errorf("next link %q: %v", link, err)
+	}
+	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+		return nil, fmt.Errorf("next link %s leaves %s://%s; not followed with the access token", u.Redacted(), c.base.Scheme, c.base.Host)
+	}
+	u.Fragment = ""
+	return u, nil
+}
+
+// fetchDoc GETs one document and hands a 200 body to parse, retrying what
+// may pass: 429, 5xx, timeouts, cut-off bodies (also ones parse reports as
+// errTruncated). A 401 renews the token once. ok is false when the user's
+// outcome is settled by a failure, returned as o.
+func (c *Client) fetchDoc(ctx context.Context, userID, u string, parse func([]byte) error) (o outcome, ok bool) {
+	fail := func(err error, transient bool) (outcome, bool) {
+		return outcome{
+			failures:  []*app.RecordError{{Source: c.cfg.Source, Record: "user " + userID, Err: err}},
+			transient: transient,
+		}, false
+	}
+	fatal := func(err error) (outcome, bool) {
+		if ctx.Err() != nil {
+			return outcome{aborted: true}, false
+		}
+		return outcome{fatal: err}, false
+	}
+	tries := c.cfg.Retries + 1
+	var wait time.Duration
+	var last string
+	renewed := false
+	for try := 0; try < tries; {
+		tok, fresh, err := c.tokens.get(ctx)
+		if err != nil {
+			return fatal(err)
+		}
+		r := c.get(ctx, u, tok)
+		if ctx.Err() != nil {
+			return outcome{aborted: true}, false
+		}
+		retry := false
+		switch {
+		case r.err != nil:
+			last, retry = describeErr(r.err), true
+		case r.status == http.StatusOK:
+			err := parse(r.body)
+			if err == nil {
+				return outcome{}, true
+			}
+			if !errors.Is(err, errTruncated) {
+				return fail(err, false)
+			}
+			last, retry = err.Error(), true
+		case r.status == http.StatusUnauthorized:
+			if fresh || renewed {
+				return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, statusLine(r.status), ErrUnauthorized)))
+			}
+			// The token expired early or was revoked: fetch a new one
+			// and ask again, without counting a try.
+			c.tokens.drop(tok)
+			renewed = true
+			continue
+		case r.status == http.StatusForbidden:
+			return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, statusLine(r.status), ErrForbidden)))
+		case r.status == http.StatusNotFound:
+			return fail(fmt.Errorf("%s: %w", statusLine(r.status), ErrNotFound), false)
+		case retryable(r.status):
+			last, retry = statusLine(r.status), true
+		default:
+			return fail(fmt.Errorf("unexpected answer %s", statusLine(r.status)), false)
+		}
+		if !retry {
+			continue
+		}
+		try++
+		wait = r.retryAfter
+		if try < tries && !sleep(ctx, max(wait, c.cfg.Backoff<<(try-1))) {
+			return outcome{aborted: true}, false
+		}
+	}
+	return fail(fmt.Errorf("%w: %s (%s)", ErrUnavailable, last, plural(tries, "try", "tries")), true)
+}
+
+func (c *Client) get(ctx context.Context, u, token string) reply {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return reply{err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	return do(c.cfg.HTTPClient, req, maxBody, false)
+}
+
+func retryable(status int) bool {
+	return status >= 500 || status == http.StatusRequestTimeout ||
+		status == http.StatusTooEarly || status == http.StatusTooManyRequests
+}
+
+func statusLine(status int) string {
+	return strconv.Itoa(status) + " " + http.StatusText(status)
+}
+
+// retryAfter reads the seconds form; the date form is rare enough to ignore.
+func retryAfter(h string) time.Duration {
+	n, err := strconv.Atoi(h)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return min(time.Duration(n)*time.Second, maxRetryAfter)
+}
+
+// describeErr says what went wrong on the wire without the request URL.
+func describeErr(err error) string {
+	var ne net.Error
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		return "request timed out"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "response body cut off"
+	case errors.As(err, &ue):
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

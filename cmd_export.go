@@ -37,6 +37,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	commodity := fs.String("commodity", "", "only this commodity (electricity, gas, ...)")
 	fs.StringVar(&f.Status, "status", "", "only this status")
 	activeOn := fs.String("active-on", "", "only contracts in force on this day (YYYY-MM-DD, Europe/Berlin)")
+	fs.Int64Var(&f.Account, "account", 0, "only the contracts of this customer (the id on its customer page)")
 	fs.StringVar(&f.Query, "q", "", "only contracts whose ids, names, product or meter contain this text")
 	if err := parse(fs, args[1:]); err != nil {
 		return err

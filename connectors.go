@@ -56,11 +56,11 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 		if err != nil {
 			return nil, err
 		}
-		var ids []string
-		if s.Epilot != nil {
-			ids = s.Epilot.ContractIDs
-		}
-		return epilot.New(epilot.Config{Source: s.Name, BaseURL: s.BaseURL, Token: token, ContractIDs: ids, HTTPClient: client})
+		e := s.Epilot
+		return epilot.New(epilot.Config{
+			Source: s.Name, BaseURL: s.BaseURL, Token: token, HTTPClient: client,
+			ContractIDs: e.ContractIDs, ExtensionID: e.ExtensionID, AppID: e.AppID,
+		})
 	case app.VendorProsumer:
 		// The prosumer API documents no authentication: a token is optional.
 		var token string

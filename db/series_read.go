@@ -11,7 +11,7 @@ import (
 )
 
 // readingsPage is how many readings a streaming read holds at once.
-const readingsPage = 4096
+const readingsPage = 8192
 
 // Aggregate returns the buckets of res in the meter's zone that cover
 // [from, to), empty ones included, with consumption, feed-in, cost and
@@ -116,7 +116,8 @@ func (s *Store) scanSeries(ctx context.Context, seriesID, from, to int64, fn fun
 // in [from, to) to fn, channel by channel in time order, either as stored
 // (res Native) or summed per bucket of res in the meter's zone (prices are
 // averaged: a mean price per kWh over the bucket). Memory stays constant
-// whatever the range.
+// whatever the range: fn gets the same Row, and the same Parts, every
+// time, so it must copy what it keeps.
 func (s *Store) EachReading(ctx context.Context, meterID int64, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error {
 	var meters []series.Meter
 	if meterID != 0 {
@@ -132,6 +133,7 @@ func (s *Store) EachReading(ctx context.Context, meterID int64, from, to time.Ti
 		}
 	}
 	var row series.Row
+	var pb partsBuf
 	for mi := range meters {
 		m := &meters[mi]
 		loc, err := series.LoadZone(m.Zone)
@@ -169,7 +171,7 @@ func (s *Store) EachReading(ctx context.Context, meterID int64, from, to time.Ti
 				if res == series.Native {
 					row.Start, row.End = time.Unix(r.Ts, 0).UTC(), time.Unix(r.Ts+native, 0).UTC()
 					row.Value, row.N, row.Tax = app.Decimal(r.Value), 1, series.TaxOfCode(r.Tax)
-					row.Parts = partsOf(r)
+					row.Parts = partsOf(&r, &pb)
 					return fn(&row)
 				}
 				b := series.BucketStart(r.Ts, res, loc)
@@ -192,14 +194,27 @@ func (s *Store) EachReading(ctx context.Context, meterID int64, from, to time.Ti
 	return nil
 }
 
-func partsOf(r dbq.ReadingsPageRow) *series.Parts {
-	if r.AuctionE6 == nil && r.LeviesE6 == nil && r.SourceFeeE6 == nil && r.GridFeeE6 == nil && r.MarginE6 == nil {
+// partsBuf holds the price components of the row EachReading hands out,
+// reused from row to row like the row itself.
+type partsBuf struct {
+	parts series.Parts
+	vals  [5]app.Decimal
+}
+
+// partsOf fills pb from r's components; nil when r has none.
+func partsOf(r *dbq.ReadingsPageRow, pb *partsBuf) *series.Parts {
+	if r.Parts == 0 {
 		return nil
 	}
-	return &series.Parts{
-		Auction: decimalOrNilPtr(r.AuctionE6), TaxesLevies: decimalOrNilPtr(r.LeviesE6),
-		SourceFee: decimalOrNilPtr(r.SourceFeeE6), GridFee: decimalOrNilPtr(r.GridFeeE6), Margin: decimalOrNilPtr(r.MarginE6),
+	pb.vals = [5]app.Decimal{app.Decimal(r.AuctionE6), app.Decimal(r.LeviesE6), app.Decimal(r.SourceFeeE6), app.Decimal(r.GridFeeE6), app.Decimal(r.MarginE6)}
+	ptr := func(bit int) *app.Decimal {
+		if r.Parts&(1<<bit) == 0 {
+			return nil
+		}
+		return &pb.vals[bit]
 	}
+	pb.parts = series.Parts{Auction: ptr(0), TaxesLevies: ptr(1), SourceFee: ptr(2), GridFee: ptr(3), Margin: ptr(4)}
+	return &pb.parts
 }
 
 // bucketAgg sums the readings of one channel in one bucket.

@@ -363,3 +363,24 @@ func ids(cs []app.Contract) []string {
 	}
 	return out
 }
+
+func TestSortByCustomerPutsUnknownCustomersLast(t *testing.T) {
+	s, _ := openTest(t)
+	a, b, none := sample("a"), sample("b"), sample("none")
+	a.Customer = app.Customer{ExternalID: "1", Name: "Zander"}
+	b.Customer = app.Customer{ExternalID: "2", Name: "adler"}
+	none.Customer = app.Customer{}
+	seed(t, s, "acme", none, a, b)
+	for _, tt := range []struct {
+		desc bool
+		want []string
+	}{{false, []string{"b", "a", "none"}}, {true, []string{"none", "a", "b"}}} {
+		page, err := s.ListContracts(context.Background(), app.ContractFilter{Sort: app.SortCustomer, Desc: tt.desc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(page.Contracts); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("desc=%v: %v, want %v", tt.desc, got, tt.want)
+		}
+	}
+}

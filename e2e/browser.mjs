@@ -121,7 +121,7 @@ try {
     await page.waitForURL(/lang=en/);
     const prices = (await page.locator("table.grid tbody tr td.num:nth-child(9)").allInnerTexts()).map((t) => t.trim()).filter((t) => t !== "—");
     assert(prices.length > 0 && prices.every((p) => /^\d{1,3}(,\d{3})*\.\d{2}$/.test(p)), `base prices ${prices.slice(0, 3)} are not English (1,234.56)`);
-    await page.goto(base + "contracts?sort=base&desc=1");
+    await page.goto(base + "contracts?sort=base_price&desc=1");
     await page.locator("table.grid tbody .row-link").first().click();
     const price = await page.locator("dt:text-is('Base price') + dd").innerText();
     assert(/^€\d{1,3}(,\d{3})*\.\d{2}\/year$/.test(price.trim()), `contract page base price ${price}`);

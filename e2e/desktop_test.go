@@ -27,11 +27,10 @@ import (
 	"testing"
 	"time"
 
+	"wattfolio/app"
 	"wattfolio/db"
 	"wattfolio/sync/simulate"
 )
-
-const contracts = 300
 
 // probe is what the window reports about its page (desktop_shell.go).
 type probe struct {
@@ -101,7 +100,7 @@ func TestDesktop(t *testing.T) {
 	}
 
 	// The simulated vendors, and a cache synced from them.
-	up := simulate.New(simulate.Options{Seed: 11, EnneoContracts: contracts})
+	up := simulate.New(simulate.Options{Seed: 11, EnneoContracts: 300, EpilotMeters: 1, ProsumerCustomers: 12, OtarkContracts: 30, PoderoUsers: 12})
 	sim := httptest.NewServer(up)
 	defer sim.Close()
 	config := filepath.Join(r.dir, "sources.toml")
@@ -110,18 +109,22 @@ func TestDesktop(t *testing.T) {
 	r.display = startXvfb(t)
 	r.env = append(os.Environ(),
 		"DISPLAY="+r.display,
-		simulate.TokenEnv+"="+up.Token(),
 		"XDG_CONFIG_HOME="+filepath.Join(r.dir, "config"),
 		"XDG_DATA_HOME="+filepath.Join(r.dir, "data"),
 		"HOME="+r.dir,
 		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
 		"WATTFOLIO_LOG=info",
 	)
+	for k, v := range up.Env() {
+		r.env = append(r.env, k+"="+v)
+	}
 	sync := exec.Command(r.bin, "sync", "--config", config, "--db", cache)
 	sync.Env = r.env
 	if b, err := sync.CombinedOutput(); err != nil {
 		t.Fatalf("sync: %v\n%s", err, b)
 	}
+	// Every vendor's contracts, as the cache counts them.
+	contracts := cachedContracts(t, cache)
 
 	// 1. The window opens on the cached portfolio.
 	started := time.Now()
@@ -516,4 +519,19 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// cachedContracts counts the contracts in the cache at path.
+func cachedContracts(t *testing.T, path string) int {
+	t.Helper()
+	store, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	page, err := store.ListContracts(context.Background(), app.ContractFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Total
 }

@@ -144,7 +144,7 @@ func TestFormulaInjection(t *testing.T) {
 		c := app.Contract{Source: tt.in, ExternalID: tt.in, Customer: app.Customer{ExternalID: tt.in, Name: tt.in},
 			Name: tt.in, Status: tt.in, Product: app.Product{Name: tt.in, Code: tt.in}, MeterID: tt.in,
 			Parties: app.Parties{GridOperator: tt.in, Supplier: tt.in, SupplierCode: tt.in, Buyer: tt.in, BuyerCode: tt.in},
-			Vendor: app.Vendor(tt.in), Kind: app.Kind(tt.in), Commodity: app.Commodity(tt.in)}
+			Vendor:  app.Vendor(tt.in), Kind: app.Kind(tt.in), Commodity: app.Commodity(tt.in)}
 		c.Customer.AccountName = tt.in
 		c.Prices.Currency = tt.in
 		c.PPA = &app.PPATerms{PPAType: tt.in, Period: tt.in, DeliveryProfile: tt.in, AssetName: tt.in, Technology: tt.in}

@@ -3,6 +3,10 @@ package export
 import (
 	"io"
 	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
@@ -43,10 +47,208 @@ func part(r *series.Row, f func(*series.Parts) *app.Decimal) Cell {
 	return Number(f(r.Parts))
 }
 
-// ReadingWriter writes the readings report.
-type ReadingWriter = Writer[*series.Row]
+// ReadingWriter writes the readings report: the same bytes Writer writes
+// for ReadingColumns (RFC 4180 quoting, the injection guard, the dialect's
+// comma and decimal comma, the BOM), formatted by appending into one buffer
+// with no string per cell, since an export is millions of rows. The text
+// cells of a meter and channel are formatted once per run of rows.
+// TestReadingWriterMatchesWriter holds it to Writer's output.
+type ReadingWriter struct {
+	w       io.Writer
+	d       Dialect
+	buf     []byte
+	started bool
+	err     error
+	// The formatted source..channel cells of the last row, and what they
+	// were formatted from.
+	prefix  []byte
+	meter   *series.Meter
+	src     string
+	ext     string
+	num     string
+	measure series.Measure
+	channel string
+}
 
 // NewReadingWriter returns a writer of ReadingColumns to w in dialect d.
 func NewReadingWriter(w io.Writer, d Dialect) *ReadingWriter {
-	return NewWriter(w, d, ReadingColumns)
+	return &ReadingWriter{w: w, d: d, buf: make([]byte, 0, 64<<10)}
+}
+
+func (w *ReadingWriter) start() {
+	if w.started {
+		return
+	}
+	w.started = true
+	if w.d.BOM {
+		w.buf = append(w.buf, "\ufeff"...)
+	}
+	for i, c := range ReadingColumns {
+		if i > 0 {
+			w.buf = utf8.AppendRune(w.buf, w.d.Comma)
+		}
+		w.buf = w.field(w.buf, c.Name)
+	}
+	w.buf = append(w.buf, '\r', '\n')
+}
+
+// Write writes one row. Output is buffered; call Flush at the end.
+func (w *ReadingWriter) Write(r *series.Row) error {
+	if w.err != nil {
+		return w.err
+	}
+	w.start()
+	m := r.Meter
+	if w.prefix == nil || m != w.meter || m.Source != w.src || m.ExternalID != w.ext || m.Number != w.num || r.Measure != w.measure || r.Channel != w.channel {
+		w.meter, w.src, w.ext, w.num, w.measure, w.channel = m, m.Source, m.ExternalID, m.Number, r.Measure, r.Channel
+		p := w.prefix[:0]
+		for _, s := range []string{m.Source, m.ExternalID, m.Number, string(r.Measure), r.Channel} {
+			p = w.field(p, guard(s))
+			p = utf8.AppendRune(p, w.d.Comma)
+		}
+		w.prefix = p
+	}
+	b := append(w.buf, w.prefix...)
+	b = w.time(b, r.Start)
+	b = w.sep(b)
+	b = w.time(b, r.End)
+	b = w.sep(b)
+	b = w.number(b, int64(r.Value))
+	b = w.sep(b)
+	b = w.number(b, r.N*app.DecimalScale)
+	b = w.sep(b)
+	b = w.field(b, guard(r.Currency))
+	b = w.sep(b)
+	b = w.field(b, guard(r.Tax.Behavior()))
+	b = w.sep(b)
+	if r.Tax.Set {
+		if r.Tax.Rate < 0 {
+			b = w.field(b, guard(strconv.FormatInt(r.Tax.Rate, 10)))
+		} else {
+			b = strconv.AppendInt(b, r.Tax.Rate, 10)
+		}
+	}
+	if p := r.Parts; p != nil {
+		for _, d := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {
+			b = w.sep(b)
+			if d != nil {
+				b = w.number(b, int64(*d))
+			}
+		}
+	} else {
+		for range 5 {
+			b = w.sep(b)
+		}
+	}
+	w.buf = append(b, '\r', '\n')
+	if len(w.buf) >= 60<<10 {
+		return w.flushBuf()
+	}
+	return nil
+}
+
+// Flush writes out what is buffered, and the header if no row was written,
+// and returns the first error the writer met.
+func (w *ReadingWriter) Flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	w.start()
+	return w.flushBuf()
+}
+
+func (w *ReadingWriter) flushBuf() error {
+	if len(w.buf) > 0 {
+		if _, err := w.w.Write(w.buf); err != nil {
+			w.err = err
+			return err
+		}
+		w.buf = w.buf[:0]
+	}
+	return nil
+}
+
+func (w *ReadingWriter) sep(b []byte) []byte {
+	if w.d.Comma < utf8.RuneSelf {
+		return append(b, byte(w.d.Comma))
+	}
+	return utf8.AppendRune(b, w.d.Comma)
+}
+
+// time is Time(t) as Writer formats it: RFC 3339 UTC, empty for zero.
+func (w *ReadingWriter) time(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	return t.UTC().AppendFormat(b, time.RFC3339)
+}
+
+// number is app.Decimal(v).String(), with the dialect's decimal comma.
+func (w *ReadingWriter) number(b []byte, v int64) []byte {
+	u := uint64(v)
+	if v < 0 {
+		u = uint64(-v)
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, u/app.DecimalScale, 10)
+	if f := u % app.DecimalScale; f != 0 {
+		if w.d.DecimalComma {
+			b = append(b, ',')
+		} else {
+			b = append(b, '.')
+		}
+		var digits [6]byte
+		for i := 5; i >= 0; i-- {
+			digits[i] = byte('0' + f%10)
+			f /= 10
+		}
+		n := 6
+		for digits[n-1] == '0' {
+			n--
+		}
+		b = append(b, digits[:n]...)
+	}
+	return b
+}
+
+// field appends s as encoding/csv's Writer (UseCRLF) writes one field:
+// quoted when it holds the comma, a quote, CR or LF, starts with a space,
+// or is \. ; quotes doubled, LF written as CRLF and a bare CR dropped.
+func (w *ReadingWriter) field(b []byte, s string) []byte {
+	if !w.needsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			b = append(b, '"', '"')
+		case '\r':
+		case '\n':
+			b = append(b, '\r', '\n')
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+func (w *ReadingWriter) needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` {
+		return true
+	}
+	if w.d.Comma < utf8.RuneSelf {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == byte(w.d.Comma) {
+				return true
+			}
+		}
+	} else if strings.ContainsRune(s, w.d.Comma) || strings.ContainsAny(s, "\"\r\n") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }

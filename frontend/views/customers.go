@@ -18,7 +18,7 @@ var CustomerVendors = []app.Vendor{app.VendorEnneo, app.VendorEpilot, app.Vendor
 const CustomerExample = `[[customer]]
 name = "Hof Sonnenschein"
 # the customer's id at each source, by source name
-ids = { "stadtwerke-enneo" = "K-1001", "prosumer-main" = "C-9", "otark-trading" = "11XHOFSONNE----1", "podero" = "u-4711" }`
+ids = { stadtwerke-enneo = ["K-1001"], prosumer-main = ["C-9"], otark-trading = ["11XHOFSONNE----1"], podero = ["u-4711"] }`
 
 // CustomerLink is one of the user's customers' page.
 func (c Chrome) CustomerLink(id int64) string {

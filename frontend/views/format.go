@@ -206,13 +206,14 @@ func span(d time.Duration) string {
 	}
 }
 
-// Duration formats how long a run took: "850 ms", "12 s", "2 min 5 s".
+// Duration formats how long a run took: "under 1 s", "12 s", "2 min 5 s".
+// Runs are recorded to the second, so finer figures would be made up.
 func (f Fmt) Duration(d time.Duration) string {
 	switch {
 	case d < 0:
 		return dash
 	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
+		return "under 1 s"
 	case d < time.Minute:
 		return fmt.Sprintf("%d s", int64(d.Round(time.Second)/time.Second))
 	case d < time.Hour:

@@ -63,7 +63,8 @@ func TestFmtTimes(t *testing.T) {
 		}
 	}
 	for d, want := range map[time.Duration]string{
-		850 * time.Millisecond:      "850 ms",
+		0:                           "under 1 s",
+		850 * time.Millisecond:      "under 1 s",
 		12 * time.Second:            "12 s",
 		125 * time.Second:           "2 min 5 s",
 		2*time.Hour + 3*time.Minute: "2 h 3 min",

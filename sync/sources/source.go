@@ -119,6 +119,11 @@ type OtarkScope struct {
 // every contract the portal user sees.
 type EpilotScope struct {
 	ContractIDs []string
+	// ExtensionID and AppID name the portal extension (and its app) that
+	// serves consumption, prices and costs; epilot requires both on every
+	// time-series request. Empty means the connector's defaults.
+	ExtensionID string
+	AppID       string
 }
 
 // PoderoScope holds the partner organisation, its users and the OAuth 2.0

@@ -109,7 +109,7 @@ page AS (
         ROW_NUMBER() OVER (ORDER BY
             CASE WHEN arg.descending = 0 THEN
                 CASE arg.sort
-                    WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
+                    WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
                     WHEN 'valid_from' THEN c.valid_from
                     WHEN 'valid_to' THEN c.valid_to
                     WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -122,7 +122,7 @@ page AS (
             END ASC,
             CASE WHEN arg.descending = 1 THEN
                 CASE arg.sort
-                    WHEN 'customer' THEN lower(COALESCE(a.name, cu.name, ''))
+                    WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
                     WHEN 'valid_from' THEN c.valid_from
                     WHEN 'valid_to' THEN c.valid_to
                     WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -198,7 +198,8 @@ type ListContractsRow struct {
 // The sort parameters sit in a one-row CTE because sqlc binds parameters in a
 // SELECT list but not inside ORDER BY. Filtering, counting and sorting run
 // over narrow rows in "page"; only the page's rows are then read whole,
-// which keeps the wide raw JSON out of the sorter.
+// which keeps the wide raw JSON out of the sorter. Contracts with no
+// customer sort after every name (char(1114111) is the last code point).
 func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([]ListContractsRow, error) {
 	rows, err := q.db.QueryContext(ctx, listContracts,
 		arg.Sort,

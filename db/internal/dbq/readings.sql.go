@@ -74,8 +74,1962 @@ func (q *Queries) DailyOfMeter(ctx context.Context, arg DailyOfMeterParams) ([]D
 	return items, nil
 }
 
+const insertReading = `-- name: InsertReading :exec
+INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+`
+
+type InsertReadingParams struct {
+	SeriesID    int64
+	Ts          int64
+	Value       int64
+	Tax         int64
+	AuctionE6   *int64
+	LeviesE6    *int64
+	SourceFeeE6 *int64
+	GridFeeE6   *int64
+	MarginE6    *int64
+}
+
+func (q *Queries) InsertReading(ctx context.Context, arg InsertReadingParams) error {
+	_, err := q.db.ExecContext(ctx, insertReading,
+		arg.SeriesID,
+		arg.Ts,
+		arg.Value,
+		arg.Tax,
+		arg.AuctionE6,
+		arg.LeviesE6,
+		arg.SourceFeeE6,
+		arg.GridFeeE6,
+		arg.MarginE6,
+	)
+	return err
+}
+
+const insertReadings100 = `-- name: InsertReadings100 :exec
+
+INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?)
+`
+
+type InsertReadings100Params struct {
+	SeriesID        int64
+	Ts              int64
+	Value           int64
+	Tax             int64
+	AuctionE6       *int64
+	LeviesE6        *int64
+	SourceFeeE6     *int64
+	GridFeeE6       *int64
+	MarginE6        *int64
+	SeriesID_2      int64
+	Ts_2            int64
+	Value_2         int64
+	Tax_2           int64
+	AuctionE6_2     *int64
+	LeviesE6_2      *int64
+	SourceFeeE6_2   *int64
+	GridFeeE6_2     *int64
+	MarginE6_2      *int64
+	SeriesID_3      int64
+	Ts_3            int64
+	Value_3         int64
+	Tax_3           int64
+	AuctionE6_3     *int64
+	LeviesE6_3      *int64
+	SourceFeeE6_3   *int64
+	GridFeeE6_3     *int64
+	MarginE6_3      *int64
+	SeriesID_4      int64
+	Ts_4            int64
+	Value_4         int64
+	Tax_4           int64
+	AuctionE6_4     *int64
+	LeviesE6_4      *int64
+	SourceFeeE6_4   *int64
+	GridFeeE6_4     *int64
+	MarginE6_4      *int64
+	SeriesID_5      int64
+	Ts_5            int64
+	Value_5         int64
+	Tax_5           int64
+	AuctionE6_5     *int64
+	LeviesE6_5      *int64
+	SourceFeeE6_5   *int64
+	GridFeeE6_5     *int64
+	MarginE6_5      *int64
+	SeriesID_6      int64
+	Ts_6            int64
+	Value_6         int64
+	Tax_6           int64
+	AuctionE6_6     *int64
+	LeviesE6_6      *int64
+	SourceFeeE6_6   *int64
+	GridFeeE6_6     *int64
+	MarginE6_6      *int64
+	SeriesID_7      int64
+	Ts_7            int64
+	Value_7         int64
+	Tax_7           int64
+	AuctionE6_7     *int64
+	LeviesE6_7      *int64
+	SourceFeeE6_7   *int64
+	GridFeeE6_7     *int64
+	MarginE6_7      *int64
+	SeriesID_8      int64
+	Ts_8            int64
+	Value_8         int64
+	Tax_8           int64
+	AuctionE6_8     *int64
+	LeviesE6_8      *int64
+	SourceFeeE6_8   *int64
+	GridFeeE6_8     *int64
+	MarginE6_8      *int64
+	SeriesID_9      int64
+	Ts_9            int64
+	Value_9         int64
+	Tax_9           int64
+	AuctionE6_9     *int64
+	LeviesE6_9      *int64
+	SourceFeeE6_9   *int64
+	GridFeeE6_9     *int64
+	MarginE6_9      *int64
+	SeriesID_10     int64
+	Ts_10           int64
+	Value_10        int64
+	Tax_10          int64
+	AuctionE6_10    *int64
+	LeviesE6_10     *int64
+	SourceFeeE6_10  *int64
+	GridFeeE6_10    *int64
+	MarginE6_10     *int64
+	SeriesID_11     int64
+	Ts_11           int64
+	Value_11        int64
+	Tax_11          int64
+	AuctionE6_11    *int64
+	LeviesE6_11     *int64
+	SourceFeeE6_11  *int64
+	GridFeeE6_11    *int64
+	MarginE6_11     *int64
+	SeriesID_12     int64
+	Ts_12           int64
+	Value_12        int64
+	Tax_12          int64
+	AuctionE6_12    *int64
+	LeviesE6_12     *int64
+	SourceFeeE6_12  *int64
+	GridFeeE6_12    *int64
+	MarginE6_12     *int64
+	SeriesID_13     int64
+	Ts_13           int64
+	Value_13        int64
+	Tax_13          int64
+	AuctionE6_13    *int64
+	LeviesE6_13     *int64
+	SourceFeeE6_13  *int64
+	GridFeeE6_13    *int64
+	MarginE6_13     *int64
+	SeriesID_14     int64
+	Ts_14           int64
+	Value_14        int64
+	Tax_14          int64
+	AuctionE6_14    *int64
+	LeviesE6_14     *int64
+	SourceFeeE6_14  *int64
+	GridFeeE6_14    *int64
+	MarginE6_14     *int64
+	SeriesID_15     int64
+	Ts_15           int64
+	Value_15        int64
+	Tax_15          int64
+	AuctionE6_15    *int64
+	LeviesE6_15     *int64
+	SourceFeeE6_15  *int64
+	GridFeeE6_15    *int64
+	MarginE6_15     *int64
+	SeriesID_16     int64
+	Ts_16           int64
+	Value_16        int64
+	Tax_16          int64
+	AuctionE6_16    *int64
+	LeviesE6_16     *int64
+	SourceFeeE6_16  *int64
+	GridFeeE6_16    *int64
+	MarginE6_16     *int64
+	SeriesID_17     int64
+	Ts_17           int64
+	Value_17        int64
+	Tax_17          int64
+	AuctionE6_17    *int64
+	LeviesE6_17     *int64
+	SourceFeeE6_17  *int64
+	GridFeeE6_17    *int64
+	MarginE6_17     *int64
+	SeriesID_18     int64
+	Ts_18           int64
+	Value_18        int64
+	Tax_18          int64
+	AuctionE6_18    *int64
+	LeviesE6_18     *int64
+	SourceFeeE6_18  *int64
+	GridFeeE6_18    *int64
+	MarginE6_18     *int64
+	SeriesID_19     int64
+	Ts_19           int64
+	Value_19        int64
+	Tax_19          int64
+	AuctionE6_19    *int64
+	LeviesE6_19     *int64
+	SourceFeeE6_19  *int64
+	GridFeeE6_19    *int64
+	MarginE6_19     *int64
+	SeriesID_20     int64
+	Ts_20           int64
+	Value_20        int64
+	Tax_20          int64
+	AuctionE6_20    *int64
+	LeviesE6_20     *int64
+	SourceFeeE6_20  *int64
+	GridFeeE6_20    *int64
+	MarginE6_20     *int64
+	SeriesID_21     int64
+	Ts_21           int64
+	Value_21        int64
+	Tax_21          int64
+	AuctionE6_21    *int64
+	LeviesE6_21     *int64
+	SourceFeeE6_21  *int64
+	GridFeeE6_21    *int64
+	MarginE6_21     *int64
+	SeriesID_22     int64
+	Ts_22           int64
+	Value_22        int64
+	Tax_22          int64
+	AuctionE6_22    *int64
+	LeviesE6_22     *int64
+	SourceFeeE6_22  *int64
+	GridFeeE6_22    *int64
+	MarginE6_22     *int64
+	SeriesID_23     int64
+	Ts_23           int64
+	Value_23        int64
+	Tax_23          int64
+	AuctionE6_23    *int64
+	LeviesE6_23     *int64
+	SourceFeeE6_23  *int64
+	GridFeeE6_23    *int64
+	MarginE6_23     *int64
+	SeriesID_24     int64
+	Ts_24           int64
+	Value_24        int64
+	Tax_24          int64
+	AuctionE6_24    *int64
+	LeviesE6_24     *int64
+	SourceFeeE6_24  *int64
+	GridFeeE6_24    *int64
+	MarginE6_24     *int64
+	SeriesID_25     int64
+	Ts_25           int64
+	Value_25        int64
+	Tax_25          int64
+	AuctionE6_25    *int64
+	LeviesE6_25     *int64
+	SourceFeeE6_25  *int64
+	GridFeeE6_25    *int64
+	MarginE6_25     *int64
+	SeriesID_26     int64
+	Ts_26           int64
+	Value_26        int64
+	Tax_26          int64
+	AuctionE6_26    *int64
+	LeviesE6_26     *int64
+	SourceFeeE6_26  *int64
+	GridFeeE6_26    *int64
+	MarginE6_26     *int64
+	SeriesID_27     int64
+	Ts_27           int64
+	Value_27        int64
+	Tax_27          int64
+	AuctionE6_27    *int64
+	LeviesE6_27     *int64
+	SourceFeeE6_27  *int64
+	GridFeeE6_27    *int64
+	MarginE6_27     *int64
+	SeriesID_28     int64
+	Ts_28           int64
+	Value_28        int64
+	Tax_28          int64
+	AuctionE6_28    *int64
+	LeviesE6_28     *int64
+	SourceFeeE6_28  *int64
+	GridFeeE6_28    *int64
+	MarginE6_28     *int64
+	SeriesID_29     int64
+	Ts_29           int64
+	Value_29        int64
+	Tax_29          int64
+	AuctionE6_29    *int64
+	LeviesE6_29     *int64
+	SourceFeeE6_29  *int64
+	GridFeeE6_29    *int64
+	MarginE6_29     *int64
+	SeriesID_30     int64
+	Ts_30           int64
+	Value_30        int64
+	Tax_30          int64
+	AuctionE6_30    *int64
+	LeviesE6_30     *int64
+	SourceFeeE6_30  *int64
+	GridFeeE6_30    *int64
+	MarginE6_30     *int64
+	SeriesID_31     int64
+	Ts_31           int64
+	Value_31        int64
+	Tax_31          int64
+	AuctionE6_31    *int64
+	LeviesE6_31     *int64
+	SourceFeeE6_31  *int64
+	GridFeeE6_31    *int64
+	MarginE6_31     *int64
+	SeriesID_32     int64
+	Ts_32           int64
+	Value_32        int64
+	Tax_32          int64
+	AuctionE6_32    *int64
+	LeviesE6_32     *int64
+	SourceFeeE6_32  *int64
+	GridFeeE6_32    *int64
+	MarginE6_32     *int64
+	SeriesID_33     int64
+	Ts_33           int64
+	Value_33        int64
+	Tax_33          int64
+	AuctionE6_33    *int64
+	LeviesE6_33     *int64
+	SourceFeeE6_33  *int64
+	GridFeeE6_33    *int64
+	MarginE6_33     *int64
+	SeriesID_34     int64
+	Ts_34           int64
+	Value_34        int64
+	Tax_34          int64
+	AuctionE6_34    *int64
+	LeviesE6_34     *int64
+	SourceFeeE6_34  *int64
+	GridFeeE6_34    *int64
+	MarginE6_34     *int64
+	SeriesID_35     int64
+	Ts_35           int64
+	Value_35        int64
+	Tax_35          int64
+	AuctionE6_35    *int64
+	LeviesE6_35     *int64
+	SourceFeeE6_35  *int64
+	GridFeeE6_35    *int64
+	MarginE6_35     *int64
+	SeriesID_36     int64
+	Ts_36           int64
+	Value_36        int64
+	Tax_36          int64
+	AuctionE6_36    *int64
+	LeviesE6_36     *int64
+	SourceFeeE6_36  *int64
+	GridFeeE6_36    *int64
+	MarginE6_36     *int64
+	SeriesID_37     int64
+	Ts_37           int64
+	Value_37        int64
+	Tax_37          int64
+	AuctionE6_37    *int64
+	LeviesE6_37     *int64
+	SourceFeeE6_37  *int64
+	GridFeeE6_37    *int64
+	MarginE6_37     *int64
+	SeriesID_38     int64
+	Ts_38           int64
+	Value_38        int64
+	Tax_38          int64
+	AuctionE6_38    *int64
+	LeviesE6_38     *int64
+	SourceFeeE6_38  *int64
+	GridFeeE6_38    *int64
+	MarginE6_38     *int64
+	SeriesID_39     int64
+	Ts_39           int64
+	Value_39        int64
+	Tax_39          int64
+	AuctionE6_39    *int64
+	LeviesE6_39     *int64
+	SourceFeeE6_39  *int64
+	GridFeeE6_39    *int64
+	MarginE6_39     *int64
+	SeriesID_40     int64
+	Ts_40           int64
+	Value_40        int64
+	Tax_40          int64
+	AuctionE6_40    *int64
+	LeviesE6_40     *int64
+	SourceFeeE6_40  *int64
+	GridFeeE6_40    *int64
+	MarginE6_40     *int64
+	SeriesID_41     int64
+	Ts_41           int64
+	Value_41        int64
+	Tax_41          int64
+	AuctionE6_41    *int64
+	LeviesE6_41     *int64
+	SourceFeeE6_41  *int64
+	GridFeeE6_41    *int64
+	MarginE6_41     *int64
+	SeriesID_42     int64
+	Ts_42           int64
+	Value_42        int64
+	Tax_42          int64
+	AuctionE6_42    *int64
+	LeviesE6_42     *int64
+	SourceFeeE6_42  *int64
+	GridFeeE6_42    *int64
+	MarginE6_42     *int64
+	SeriesID_43     int64
+	Ts_43           int64
+	Value_43        int64
+	Tax_43          int64
+	AuctionE6_43    *int64
+	LeviesE6_43     *int64
+	SourceFeeE6_43  *int64
+	GridFeeE6_43    *int64
+	MarginE6_43     *int64
+	SeriesID_44     int64
+	Ts_44           int64
+	Value_44        int64
+	Tax_44          int64
+	AuctionE6_44    *int64
+	LeviesE6_44     *int64
+	SourceFeeE6_44  *int64
+	GridFeeE6_44    *int64
+	MarginE6_44     *int64
+	SeriesID_45     int64
+	Ts_45           int64
+	Value_45        int64
+	Tax_45          int64
+	AuctionE6_45    *int64
+	LeviesE6_45     *int64
+	SourceFeeE6_45  *int64
+	GridFeeE6_45    *int64
+	MarginE6_45     *int64
+	SeriesID_46     int64
+	Ts_46           int64
+	Value_46        int64
+	Tax_46          int64
+	AuctionE6_46    *int64
+	LeviesE6_46     *int64
+	SourceFeeE6_46  *int64
+	GridFeeE6_46    *int64
+	MarginE6_46     *int64
+	SeriesID_47     int64
+	Ts_47           int64
+	Value_47        int64
+	Tax_47          int64
+	AuctionE6_47    *int64
+	LeviesE6_47     *int64
+	SourceFeeE6_47  *int64
+	GridFeeE6_47    *int64
+	MarginE6_47     *int64
+	SeriesID_48     int64
+	Ts_48           int64
+	Value_48        int64
+	Tax_48          int64
+	AuctionE6_48    *int64
+	LeviesE6_48     *int64
+	SourceFeeE6_48  *int64
+	GridFeeE6_48    *int64
+	MarginE6_48     *int64
+	SeriesID_49     int64
+	Ts_49           int64
+	Value_49        int64
+	Tax_49          int64
+	AuctionE6_49    *int64
+	LeviesE6_49     *int64
+	SourceFeeE6_49  *int64
+	GridFeeE6_49    *int64
+	MarginE6_49     *int64
+	SeriesID_50     int64
+	Ts_50           int64
+	Value_50        int64
+	Tax_50          int64
+	AuctionE6_50    *int64
+	LeviesE6_50     *int64
+	SourceFeeE6_50  *int64
+	GridFeeE6_50    *int64
+	MarginE6_50     *int64
+	SeriesID_51     int64
+	Ts_51           int64
+	Value_51        int64
+	Tax_51          int64
+	AuctionE6_51    *int64
+	LeviesE6_51     *int64
+	SourceFeeE6_51  *int64
+	GridFeeE6_51    *int64
+	MarginE6_51     *int64
+	SeriesID_52     int64
+	Ts_52           int64
+	Value_52        int64
+	Tax_52          int64
+	AuctionE6_52    *int64
+	LeviesE6_52     *int64
+	SourceFeeE6_52  *int64
+	GridFeeE6_52    *int64
+	MarginE6_52     *int64
+	SeriesID_53     int64
+	Ts_53           int64
+	Value_53        int64
+	Tax_53          int64
+	AuctionE6_53    *int64
+	LeviesE6_53     *int64
+	SourceFeeE6_53  *int64
+	GridFeeE6_53    *int64
+	MarginE6_53     *int64
+	SeriesID_54     int64
+	Ts_54           int64
+	Value_54        int64
+	Tax_54          int64
+	AuctionE6_54    *int64
+	LeviesE6_54     *int64
+	SourceFeeE6_54  *int64
+	GridFeeE6_54    *int64
+	MarginE6_54     *int64
+	SeriesID_55     int64
+	Ts_55           int64
+	Value_55        int64
+	Tax_55          int64
+	AuctionE6_55    *int64
+	LeviesE6_55     *int64
+	SourceFeeE6_55  *int64
+	GridFeeE6_55    *int64
+	MarginE6_55     *int64
+	SeriesID_56     int64
+	Ts_56           int64
+	Value_56        int64
+	Tax_56          int64
+	AuctionE6_56    *int64
+	LeviesE6_56     *int64
+	SourceFeeE6_56  *int64
+	GridFeeE6_56    *int64
+	MarginE6_56     *int64
+	SeriesID_57     int64
+	Ts_57           int64
+	Value_57        int64
+	Tax_57          int64
+	AuctionE6_57    *int64
+	LeviesE6_57     *int64
+	SourceFeeE6_57  *int64
+	GridFeeE6_57    *int64
+	MarginE6_57     *int64
+	SeriesID_58     int64
+	Ts_58           int64
+	Value_58        int64
+	Tax_58          int64
+	AuctionE6_58    *int64
+	LeviesE6_58     *int64
+	SourceFeeE6_58  *int64
+	GridFeeE6_58    *int64
+	MarginE6_58     *int64
+	SeriesID_59     int64
+	Ts_59           int64
+	Value_59        int64
+	Tax_59          int64
+	AuctionE6_59    *int64
+	LeviesE6_59     *int64
+	SourceFeeE6_59  *int64
+	GridFeeE6_59    *int64
+	MarginE6_59     *int64
+	SeriesID_60     int64
+	Ts_60           int64
+	Value_60        int64
+	Tax_60          int64
+	AuctionE6_60    *int64
+	LeviesE6_60     *int64
+	SourceFeeE6_60  *int64
+	GridFeeE6_60    *int64
+	MarginE6_60     *int64
+	SeriesID_61     int64
+	Ts_61           int64
+	Value_61        int64
+	Tax_61          int64
+	AuctionE6_61    *int64
+	LeviesE6_61     *int64
+	SourceFeeE6_61  *int64
+	GridFeeE6_61    *int64
+	MarginE6_61     *int64
+	SeriesID_62     int64
+	Ts_62           int64
+	Value_62        int64
+	Tax_62          int64
+	AuctionE6_62    *int64
+	LeviesE6_62     *int64
+	SourceFeeE6_62  *int64
+	GridFeeE6_62    *int64
+	MarginE6_62     *int64
+	SeriesID_63     int64
+	Ts_63           int64
+	Value_63        int64
+	Tax_63          int64
+	AuctionE6_63    *int64
+	LeviesE6_63     *int64
+	SourceFeeE6_63  *int64
+	GridFeeE6_63    *int64
+	MarginE6_63     *int64
+	SeriesID_64     int64
+	Ts_64           int64
+	Value_64        int64
+	Tax_64          int64
+	AuctionE6_64    *int64
+	LeviesE6_64     *int64
+	SourceFeeE6_64  *int64
+	GridFeeE6_64    *int64
+	MarginE6_64     *int64
+	SeriesID_65     int64
+	Ts_65           int64
+	Value_65        int64
+	Tax_65          int64
+	AuctionE6_65    *int64
+	LeviesE6_65     *int64
+	SourceFeeE6_65  *int64
+	GridFeeE6_65    *int64
+	MarginE6_65     *int64
+	SeriesID_66     int64
+	Ts_66           int64
+	Value_66        int64
+	Tax_66          int64
+	AuctionE6_66    *int64
+	LeviesE6_66     *int64
+	SourceFeeE6_66  *int64
+	GridFeeE6_66    *int64
+	MarginE6_66     *int64
+	SeriesID_67     int64
+	Ts_67           int64
+	Value_67        int64
+	Tax_67          int64
+	AuctionE6_67    *int64
+	LeviesE6_67     *int64
+	SourceFeeE6_67  *int64
+	GridFeeE6_67    *int64
+	MarginE6_67     *int64
+	SeriesID_68     int64
+	Ts_68           int64
+	Value_68        int64
+	Tax_68          int64
+	AuctionE6_68    *int64
+	LeviesE6_68     *int64
+	SourceFeeE6_68  *int64
+	GridFeeE6_68    *int64
+	MarginE6_68     *int64
+	SeriesID_69     int64
+	Ts_69           int64
+	Value_69        int64
+	Tax_69          int64
+	AuctionE6_69    *int64
+	LeviesE6_69     *int64
+	SourceFeeE6_69  *int64
+	GridFeeE6_69    *int64
+	MarginE6_69     *int64
+	SeriesID_70     int64
+	Ts_70           int64
+	Value_70        int64
+	Tax_70          int64
+	AuctionE6_70    *int64
+	LeviesE6_70     *int64
+	SourceFeeE6_70  *int64
+	GridFeeE6_70    *int64
+	MarginE6_70     *int64
+	SeriesID_71     int64
+	Ts_71           int64
+	Value_71        int64
+	Tax_71          int64
+	AuctionE6_71    *int64
+	LeviesE6_71     *int64
+	SourceFeeE6_71  *int64
+	GridFeeE6_71    *int64
+	MarginE6_71     *int64
+	SeriesID_72     int64
+	Ts_72           int64
+	Value_72        int64
+	Tax_72          int64
+	AuctionE6_72    *int64
+	LeviesE6_72     *int64
+	SourceFeeE6_72  *int64
+	GridFeeE6_72    *int64
+	MarginE6_72     *int64
+	SeriesID_73     int64
+	Ts_73           int64
+	Value_73        int64
+	Tax_73          int64
+	AuctionE6_73    *int64
+	LeviesE6_73     *int64
+	SourceFeeE6_73  *int64
+	GridFeeE6_73    *int64
+	MarginE6_73     *int64
+	SeriesID_74     int64
+	Ts_74           int64
+	Value_74        int64
+	Tax_74          int64
+	AuctionE6_74    *int64
+	LeviesE6_74     *int64
+	SourceFeeE6_74  *int64
+	GridFeeE6_74    *int64
+	MarginE6_74     *int64
+	SeriesID_75     int64
+	Ts_75           int64
+	Value_75        int64
+	Tax_75          int64
+	AuctionE6_75    *int64
+	LeviesE6_75     *int64
+	SourceFeeE6_75  *int64
+	GridFeeE6_75    *int64
+	MarginE6_75     *int64
+	SeriesID_76     int64
+	Ts_76           int64
+	Value_76        int64
+	Tax_76          int64
+	AuctionE6_76    *int64
+	LeviesE6_76     *int64
+	SourceFeeE6_76  *int64
+	GridFeeE6_76    *int64
+	MarginE6_76     *int64
+	SeriesID_77     int64
+	Ts_77           int64
+	Value_77        int64
+	Tax_77          int64
+	AuctionE6_77    *int64
+	LeviesE6_77     *int64
+	SourceFeeE6_77  *int64
+	GridFeeE6_77    *int64
+	MarginE6_77     *int64
+	SeriesID_78     int64
+	Ts_78           int64
+	Value_78        int64
+	Tax_78          int64
+	AuctionE6_78    *int64
+	LeviesE6_78     *int64
+	SourceFeeE6_78  *int64
+	GridFeeE6_78    *int64
+	MarginE6_78     *int64
+	SeriesID_79     int64
+	Ts_79           int64
+	Value_79        int64
+	Tax_79          int64
+	AuctionE6_79    *int64
+	LeviesE6_79     *int64
+	SourceFeeE6_79  *int64
+	GridFeeE6_79    *int64
+	MarginE6_79     *int64
+	SeriesID_80     int64
+	Ts_80           int64
+	Value_80        int64
+	Tax_80          int64
+	AuctionE6_80    *int64
+	LeviesE6_80     *int64
+	SourceFeeE6_80  *int64
+	GridFeeE6_80    *int64
+	MarginE6_80     *int64
+	SeriesID_81     int64
+	Ts_81           int64
+	Value_81        int64
+	Tax_81          int64
+	AuctionE6_81    *int64
+	LeviesE6_81     *int64
+	SourceFeeE6_81  *int64
+	GridFeeE6_81    *int64
+	MarginE6_81     *int64
+	SeriesID_82     int64
+	Ts_82           int64
+	Value_82        int64
+	Tax_82          int64
+	AuctionE6_82    *int64
+	LeviesE6_82     *int64
+	SourceFeeE6_82  *int64
+	GridFeeE6_82    *int64
+	MarginE6_82     *int64
+	SeriesID_83     int64
+	Ts_83           int64
+	Value_83        int64
+	Tax_83          int64
+	AuctionE6_83    *int64
+	LeviesE6_83     *int64
+	SourceFeeE6_83  *int64
+	GridFeeE6_83    *int64
+	MarginE6_83     *int64
+	SeriesID_84     int64
+	Ts_84           int64
+	Value_84        int64
+	Tax_84          int64
+	AuctionE6_84    *int64
+	LeviesE6_84     *int64
+	SourceFeeE6_84  *int64
+	GridFeeE6_84    *int64
+	MarginE6_84     *int64
+	SeriesID_85     int64
+	Ts_85           int64
+	Value_85        int64
+	Tax_85          int64
+	AuctionE6_85    *int64
+	LeviesE6_85     *int64
+	SourceFeeE6_85  *int64
+	GridFeeE6_85    *int64
+	MarginE6_85     *int64
+	SeriesID_86     int64
+	Ts_86           int64
+	Value_86        int64
+	Tax_86          int64
+	AuctionE6_86    *int64
+	LeviesE6_86     *int64
+	SourceFeeE6_86  *int64
+	GridFeeE6_86    *int64
+	MarginE6_86     *int64
+	SeriesID_87     int64
+	Ts_87           int64
+	Value_87        int64
+	Tax_87          int64
+	AuctionE6_87    *int64
+	LeviesE6_87     *int64
+	SourceFeeE6_87  *int64
+	GridFeeE6_87    *int64
+	MarginE6_87     *int64
+	SeriesID_88     int64
+	Ts_88           int64
+	Value_88        int64
+	Tax_88          int64
+	AuctionE6_88    *int64
+	LeviesE6_88     *int64
+	SourceFeeE6_88  *int64
+	GridFeeE6_88    *int64
+	MarginE6_88     *int64
+	SeriesID_89     int64
+	Ts_89           int64
+	Value_89        int64
+	Tax_89          int64
+	AuctionE6_89    *int64
+	LeviesE6_89     *int64
+	SourceFeeE6_89  *int64
+	GridFeeE6_89    *int64
+	MarginE6_89     *int64
+	SeriesID_90     int64
+	Ts_90           int64
+	Value_90        int64
+	Tax_90          int64
+	AuctionE6_90    *int64
+	LeviesE6_90     *int64
+	SourceFeeE6_90  *int64
+	GridFeeE6_90    *int64
+	MarginE6_90     *int64
+	SeriesID_91     int64
+	Ts_91           int64
+	Value_91        int64
+	Tax_91          int64
+	AuctionE6_91    *int64
+	LeviesE6_91     *int64
+	SourceFeeE6_91  *int64
+	GridFeeE6_91    *int64
+	MarginE6_91     *int64
+	SeriesID_92     int64
+	Ts_92           int64
+	Value_92        int64
+	Tax_92          int64
+	AuctionE6_92    *int64
+	LeviesE6_92     *int64
+	SourceFeeE6_92  *int64
+	GridFeeE6_92    *int64
+	MarginE6_92     *int64
+	SeriesID_93     int64
+	Ts_93           int64
+	Value_93        int64
+	Tax_93          int64
+	AuctionE6_93    *int64
+	LeviesE6_93     *int64
+	SourceFeeE6_93  *int64
+	GridFeeE6_93    *int64
+	MarginE6_93     *int64
+	SeriesID_94     int64
+	Ts_94           int64
+	Value_94        int64
+	Tax_94          int64
+	AuctionE6_94    *int64
+	LeviesE6_94     *int64
+	SourceFeeE6_94  *int64
+	GridFeeE6_94    *int64
+	MarginE6_94     *int64
+	SeriesID_95     int64
+	Ts_95           int64
+	Value_95        int64
+	Tax_95          int64
+	AuctionE6_95    *int64
+	LeviesE6_95     *int64
+	SourceFeeE6_95  *int64
+	GridFeeE6_95    *int64
+	MarginE6_95     *int64
+	SeriesID_96     int64
+	Ts_96           int64
+	Value_96        int64
+	Tax_96          int64
+	AuctionE6_96    *int64
+	LeviesE6_96     *int64
+	SourceFeeE6_96  *int64
+	GridFeeE6_96    *int64
+	MarginE6_96     *int64
+	SeriesID_97     int64
+	Ts_97           int64
+	Value_97        int64
+	Tax_97          int64
+	AuctionE6_97    *int64
+	LeviesE6_97     *int64
+	SourceFeeE6_97  *int64
+	GridFeeE6_97    *int64
+	MarginE6_97     *int64
+	SeriesID_98     int64
+	Ts_98           int64
+	Value_98        int64
+	Tax_98          int64
+	AuctionE6_98    *int64
+	LeviesE6_98     *int64
+	SourceFeeE6_98  *int64
+	GridFeeE6_98    *int64
+	MarginE6_98     *int64
+	SeriesID_99     int64
+	Ts_99           int64
+	Value_99        int64
+	Tax_99          int64
+	AuctionE6_99    *int64
+	LeviesE6_99     *int64
+	SourceFeeE6_99  *int64
+	GridFeeE6_99    *int64
+	MarginE6_99     *int64
+	SeriesID_100    int64
+	Ts_100          int64
+	Value_100       int64
+	Tax_100         int64
+	AuctionE6_100   *int64
+	LeviesE6_100    *int64
+	SourceFeeE6_100 *int64
+	GridFeeE6_100   *int64
+	MarginE6_100    *int64
+}
+
+// InsertReadings100 and InsertReading are plain inserts with no conflict
+// handling and no rollup: the benchmarks' direct-insert baseline, the fastest
+// way this stack has to put rows into the table.
+func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Params) error {
+	_, err := q.db.ExecContext(ctx, insertReadings100,
+		arg.SeriesID,
+		arg.Ts,
+		arg.Value,
+		arg.Tax,
+		arg.AuctionE6,
+		arg.LeviesE6,
+		arg.SourceFeeE6,
+		arg.GridFeeE6,
+		arg.MarginE6,
+		arg.SeriesID_2,
+		arg.Ts_2,
+		arg.Value_2,
+		arg.Tax_2,
+		arg.AuctionE6_2,
+		arg.LeviesE6_2,
+		arg.SourceFeeE6_2,
+		arg.GridFeeE6_2,
+		arg.MarginE6_2,
+		arg.SeriesID_3,
+		arg.Ts_3,
+		arg.Value_3,
+		arg.Tax_3,
+		arg.AuctionE6_3,
+		arg.LeviesE6_3,
+		arg.SourceFeeE6_3,
+		arg.GridFeeE6_3,
+		arg.MarginE6_3,
+		arg.SeriesID_4,
+		arg.Ts_4,
+		arg.Value_4,
+		arg.Tax_4,
+		arg.AuctionE6_4,
+		arg.LeviesE6_4,
+		arg.SourceFeeE6_4,
+		arg.GridFeeE6_4,
+		arg.MarginE6_4,
+		arg.SeriesID_5,
+		arg.Ts_5,
+		arg.Value_5,
+		arg.Tax_5,
+		arg.AuctionE6_5,
+		arg.LeviesE6_5,
+		arg.SourceFeeE6_5,
+		arg.GridFeeE6_5,
+		arg.MarginE6_5,
+		arg.SeriesID_6,
+		arg.Ts_6,
+		arg.Value_6,
+		arg.Tax_6,
+		arg.AuctionE6_6,
+		arg.LeviesE6_6,
+		arg.SourceFeeE6_6,
+		arg.GridFeeE6_6,
+		arg.MarginE6_6,
+		arg.SeriesID_7,
+		arg.Ts_7,
+		arg.Value_7,
+		arg.Tax_7,
+		arg.AuctionE6_7,
+		arg.LeviesE6_7,
+		arg.SourceFeeE6_7,
+		arg.GridFeeE6_7,
+		arg.MarginE6_7,
+		arg.SeriesID_8,
+		arg.Ts_8,
+		arg.Value_8,
+		arg.Tax_8,
+		arg.AuctionE6_8,
+		arg.LeviesE6_8,
+		arg.SourceFeeE6_8,
+		arg.GridFeeE6_8,
+		arg.MarginE6_8,
+		arg.SeriesID_9,
+		arg.Ts_9,
+		arg.Value_9,
+		arg.Tax_9,
+		arg.AuctionE6_9,
+		arg.LeviesE6_9,
+		arg.SourceFeeE6_9,
+		arg.GridFeeE6_9,
+		arg.MarginE6_9,
+		arg.SeriesID_10,
+		arg.Ts_10,
+		arg.Value_10,
+		arg.Tax_10,
+		arg.AuctionE6_10,
+		arg.LeviesE6_10,
+		arg.SourceFeeE6_10,
+		arg.GridFeeE6_10,
+		arg.MarginE6_10,
+		arg.SeriesID_11,
+		arg.Ts_11,
+		arg.Value_11,
+		arg.Tax_11,
+		arg.AuctionE6_11,
+		arg.LeviesE6_11,
+		arg.SourceFeeE6_11,
+		arg.GridFeeE6_11,
+		arg.MarginE6_11,
+		arg.SeriesID_12,
+		arg.Ts_12,
+		arg.Value_12,
+		arg.Tax_12,
+		arg.AuctionE6_12,
+		arg.LeviesE6_12,
+		arg.SourceFeeE6_12,
+		arg.GridFeeE6_12,
+		arg.MarginE6_12,
+		arg.SeriesID_13,
+		arg.Ts_13,
+		arg.Value_13,
+		arg.Tax_13,
+		arg.AuctionE6_13,
+		arg.LeviesE6_13,
+		arg.SourceFeeE6_13,
+		arg.GridFeeE6_13,
+		arg.MarginE6_13,
+		arg.SeriesID_14,
+		arg.Ts_14,
+		arg.Value_14,
+		arg.Tax_14,
+		arg.AuctionE6_14,
+		arg.LeviesE6_14,
+		arg.SourceFeeE6_14,
+		arg.GridFeeE6_14,
+		arg.MarginE6_14,
+		arg.SeriesID_15,
+		arg.Ts_15,
+		arg.Value_15,
+		arg.Tax_15,
+		arg.AuctionE6_15,
+		arg.LeviesE6_15,
+		arg.SourceFeeE6_15,
+		arg.GridFeeE6_15,
+		arg.MarginE6_15,
+		arg.SeriesID_16,
+		arg.Ts_16,
+		arg.Value_16,
+		arg.Tax_16,
+		arg.AuctionE6_16,
+		arg.LeviesE6_16,
+		arg.SourceFeeE6_16,
+		arg.GridFeeE6_16,
+		arg.MarginE6_16,
+		arg.SeriesID_17,
+		arg.Ts_17,
+		arg.Value_17,
+		arg.Tax_17,
+		arg.AuctionE6_17,
+		arg.LeviesE6_17,
+		arg.SourceFeeE6_17,
+		arg.GridFeeE6_17,
+		arg.MarginE6_17,
+		arg.SeriesID_18,
+		arg.Ts_18,
+		arg.Value_18,
+		arg.Tax_18,
+		arg.AuctionE6_18,
+		arg.LeviesE6_18,
+		arg.SourceFeeE6_18,
+		arg.GridFeeE6_18,
+		arg.MarginE6_18,
+		arg.SeriesID_19,
+		arg.Ts_19,
+		arg.Value_19,
+		arg.Tax_19,
+		arg.AuctionE6_19,
+		arg.LeviesE6_19,
+		arg.SourceFeeE6_19,
+		arg.GridFeeE6_19,
+		arg.MarginE6_19,
+		arg.SeriesID_20,
+		arg.Ts_20,
+		arg.Value_20,
+		arg.Tax_20,
+		arg.AuctionE6_20,
+		arg.LeviesE6_20,
+		arg.SourceFeeE6_20,
+		arg.GridFeeE6_20,
+		arg.MarginE6_20,
+		arg.SeriesID_21,
+		arg.Ts_21,
+		arg.Value_21,
+		arg.Tax_21,
+		arg.AuctionE6_21,
+		arg.LeviesE6_21,
+		arg.SourceFeeE6_21,
+		arg.GridFeeE6_21,
+		arg.MarginE6_21,
+		arg.SeriesID_22,
+		arg.Ts_22,
+		arg.Value_22,
+		arg.Tax_22,
+		arg.AuctionE6_22,
+		arg.LeviesE6_22,
+		arg.SourceFeeE6_22,
+		arg.GridFeeE6_22,
+		arg.MarginE6_22,
+		arg.SeriesID_23,
+		arg.Ts_23,
+		arg.Value_23,
+		arg.Tax_23,
+		arg.AuctionE6_23,
+		arg.LeviesE6_23,
+		arg.SourceFeeE6_23,
+		arg.GridFeeE6_23,
+		arg.MarginE6_23,
+		arg.SeriesID_24,
+		arg.Ts_24,
+		arg.Value_24,
+		arg.Tax_24,
+		arg.AuctionE6_24,
+		arg.LeviesE6_24,
+		arg.SourceFeeE6_24,
+		arg.GridFeeE6_24,
+		arg.MarginE6_24,
+		arg.SeriesID_25,
+		arg.Ts_25,
+		arg.Value_25,
+		arg.Tax_25,
+		arg.AuctionE6_25,
+		arg.LeviesE6_25,
+		arg.SourceFeeE6_25,
+		arg.GridFeeE6_25,
+		arg.MarginE6_25,
+		arg.SeriesID_26,
+		arg.Ts_26,
+		arg.Value_26,
+		arg.Tax_26,
+		arg.AuctionE6_26,
+		arg.LeviesE6_26,
+		arg.SourceFeeE6_26,
+		arg.GridFeeE6_26,
+		arg.MarginE6_26,
+		arg.SeriesID_27,
+		arg.Ts_27,
+		arg.Value_27,
+		arg.Tax_27,
+		arg.AuctionE6_27,
+		arg.LeviesE6_27,
+		arg.SourceFeeE6_27,
+		arg.GridFeeE6_27,
+		arg.MarginE6_27,
+		arg.SeriesID_28,
+		arg.Ts_28,
+		arg.Value_28,
+		arg.Tax_28,
+		arg.AuctionE6_28,
+		arg.LeviesE6_28,
+		arg.SourceFeeE6_28,
+		arg.GridFeeE6_28,
+		arg.MarginE6_28,
+		arg.SeriesID_29,
+		arg.Ts_29,
+		arg.Value_29,
+		arg.Tax_29,
+		arg.AuctionE6_29,
+		arg.LeviesE6_29,
+		arg.SourceFeeE6_29,
+		arg.GridFeeE6_29,
+		arg.MarginE6_29,
+		arg.SeriesID_30,
+		arg.Ts_30,
+		arg.Value_30,
+		arg.Tax_30,
+		arg.AuctionE6_30,
+		arg.LeviesE6_30,
+		arg.SourceFeeE6_30,
+		arg.GridFeeE6_30,
+		arg.MarginE6_30,
+		arg.SeriesID_31,
+		arg.Ts_31,
+		arg.Value_31,
+		arg.Tax_31,
+		arg.AuctionE6_31,
+		arg.LeviesE6_31,
+		arg.SourceFeeE6_31,
+		arg.GridFeeE6_31,
+		arg.MarginE6_31,
+		arg.SeriesID_32,
+		arg.Ts_32,
+		arg.Value_32,
+		arg.Tax_32,
+		arg.AuctionE6_32,
+		arg.LeviesE6_32,
+		arg.SourceFeeE6_32,
+		arg.GridFeeE6_32,
+		arg.MarginE6_32,
+		arg.SeriesID_33,
+		arg.Ts_33,
+		arg.Value_33,
+		arg.Tax_33,
+		arg.AuctionE6_33,
+		arg.LeviesE6_33,
+		arg.SourceFeeE6_33,
+		arg.GridFeeE6_33,
+		arg.MarginE6_33,
+		arg.SeriesID_34,
+		arg.Ts_34,
+		arg.Value_34,
+		arg.Tax_34,
+		arg.AuctionE6_34,
+		arg.LeviesE6_34,
+		arg.SourceFeeE6_34,
+		arg.GridFeeE6_34,
+		arg.MarginE6_34,
+		arg.SeriesID_35,
+		arg.Ts_35,
+		arg.Value_35,
+		arg.Tax_35,
+		arg.AuctionE6_35,
+		arg.LeviesE6_35,
+		arg.SourceFeeE6_35,
+		arg.GridFeeE6_35,
+		arg.MarginE6_35,
+		arg.SeriesID_36,
+		arg.Ts_36,
+		arg.Value_36,
+		arg.Tax_36,
+		arg.AuctionE6_36,
+		arg.LeviesE6_36,
+		arg.SourceFeeE6_36,
+		arg.GridFeeE6_36,
+		arg.MarginE6_36,
+		arg.SeriesID_37,
+		arg.Ts_37,
+		arg.Value_37,
+		arg.Tax_37,
+		arg.AuctionE6_37,
+		arg.LeviesE6_37,
+		arg.SourceFeeE6_37,
+		arg.GridFeeE6_37,
+		arg.MarginE6_37,
+		arg.SeriesID_38,
+		arg.Ts_38,
+		arg.Value_38,
+		arg.Tax_38,
+		arg.AuctionE6_38,
+		arg.LeviesE6_38,
+		arg.SourceFeeE6_38,
+		arg.GridFeeE6_38,
+		arg.MarginE6_38,
+		arg.SeriesID_39,
+		arg.Ts_39,
+		arg.Value_39,
+		arg.Tax_39,
+		arg.AuctionE6_39,
+		arg.LeviesE6_39,
+		arg.SourceFeeE6_39,
+		arg.GridFeeE6_39,
+		arg.MarginE6_39,
+		arg.SeriesID_40,
+		arg.Ts_40,
+		arg.Value_40,
+		arg.Tax_40,
+		arg.AuctionE6_40,
+		arg.LeviesE6_40,
+		arg.SourceFeeE6_40,
+		arg.GridFeeE6_40,
+		arg.MarginE6_40,
+		arg.SeriesID_41,
+		arg.Ts_41,
+		arg.Value_41,
+		arg.Tax_41,
+		arg.AuctionE6_41,
+		arg.LeviesE6_41,
+		arg.SourceFeeE6_41,
+		arg.GridFeeE6_41,
+		arg.MarginE6_41,
+		arg.SeriesID_42,
+		arg.Ts_42,
+		arg.Value_42,
+		arg.Tax_42,
+		arg.AuctionE6_42,
+		arg.LeviesE6_42,
+		arg.SourceFeeE6_42,
+		arg.GridFeeE6_42,
+		arg.MarginE6_42,
+		arg.SeriesID_43,
+		arg.Ts_43,
+		arg.Value_43,
+		arg.Tax_43,
+		arg.AuctionE6_43,
+		arg.LeviesE6_43,
+		arg.SourceFeeE6_43,
+		arg.GridFeeE6_43,
+		arg.MarginE6_43,
+		arg.SeriesID_44,
+		arg.Ts_44,
+		arg.Value_44,
+		arg.Tax_44,
+		arg.AuctionE6_44,
+		arg.LeviesE6_44,
+		arg.SourceFeeE6_44,
+		arg.GridFeeE6_44,
+		arg.MarginE6_44,
+		arg.SeriesID_45,
+		arg.Ts_45,
+		arg.Value_45,
+		arg.Tax_45,
+		arg.AuctionE6_45,
+		arg.LeviesE6_45,
+		arg.SourceFeeE6_45,
+		arg.GridFeeE6_45,
+		arg.MarginE6_45,
+		arg.SeriesID_46,
+		arg.Ts_46,
+		arg.Value_46,
+		arg.Tax_46,
+		arg.AuctionE6_46,
+		arg.LeviesE6_46,
+		arg.SourceFeeE6_46,
+		arg.GridFeeE6_46,
+		arg.MarginE6_46,
+		arg.SeriesID_47,
+		arg.Ts_47,
+		arg.Value_47,
+		arg.Tax_47,
+		arg.AuctionE6_47,
+		arg.LeviesE6_47,
+		arg.SourceFeeE6_47,
+		arg.GridFeeE6_47,
+		arg.MarginE6_47,
+		arg.SeriesID_48,
+		arg.Ts_48,
+		arg.Value_48,
+		arg.Tax_48,
+		arg.AuctionE6_48,
+		arg.LeviesE6_48,
+		arg.SourceFeeE6_48,
+		arg.GridFeeE6_48,
+		arg.MarginE6_48,
+		arg.SeriesID_49,
+		arg.Ts_49,
+		arg.Value_49,
+		arg.Tax_49,
+		arg.AuctionE6_49,
+		arg.LeviesE6_49,
+		arg.SourceFeeE6_49,
+		arg.GridFeeE6_49,
+		arg.MarginE6_49,
+		arg.SeriesID_50,
+		arg.Ts_50,
+		arg.Value_50,
+		arg.Tax_50,
+		arg.AuctionE6_50,
+		arg.LeviesE6_50,
+		arg.SourceFeeE6_50,
+		arg.GridFeeE6_50,
+		arg.MarginE6_50,
+		arg.SeriesID_51,
+		arg.Ts_51,
+		arg.Value_51,
+		arg.Tax_51,
+		arg.AuctionE6_51,
+		arg.LeviesE6_51,
+		arg.SourceFeeE6_51,
+		arg.GridFeeE6_51,
+		arg.MarginE6_51,
+		arg.SeriesID_52,
+		arg.Ts_52,
+		arg.Value_52,
+		arg.Tax_52,
+		arg.AuctionE6_52,
+		arg.LeviesE6_52,
+		arg.SourceFeeE6_52,
+		arg.GridFeeE6_52,
+		arg.MarginE6_52,
+		arg.SeriesID_53,
+		arg.Ts_53,
+		arg.Value_53,
+		arg.Tax_53,
+		arg.AuctionE6_53,
+		arg.LeviesE6_53,
+		arg.SourceFeeE6_53,
+		arg.GridFeeE6_53,
+		arg.MarginE6_53,
+		arg.SeriesID_54,
+		arg.Ts_54,
+		arg.Value_54,
+		arg.Tax_54,
+		arg.AuctionE6_54,
+		arg.LeviesE6_54,
+		arg.SourceFeeE6_54,
+		arg.GridFeeE6_54,
+		arg.MarginE6_54,
+		arg.SeriesID_55,
+		arg.Ts_55,
+		arg.Value_55,
+		arg.Tax_55,
+		arg.AuctionE6_55,
+		arg.LeviesE6_55,
+		arg.SourceFeeE6_55,
+		arg.GridFeeE6_55,
+		arg.MarginE6_55,
+		arg.SeriesID_56,
+		arg.Ts_56,
+		arg.Value_56,
+		arg.Tax_56,
+		arg.AuctionE6_56,
+		arg.LeviesE6_56,
+		arg.SourceFeeE6_56,
+		arg.GridFeeE6_56,
+		arg.MarginE6_56,
+		arg.SeriesID_57,
+		arg.Ts_57,
+		arg.Value_57,
+		arg.Tax_57,
+		arg.AuctionE6_57,
+		arg.LeviesE6_57,
+		arg.SourceFeeE6_57,
+		arg.GridFeeE6_57,
+		arg.MarginE6_57,
+		arg.SeriesID_58,
+		arg.Ts_58,
+		arg.Value_58,
+		arg.Tax_58,
+		arg.AuctionE6_58,
+		arg.LeviesE6_58,
+		arg.SourceFeeE6_58,
+		arg.GridFeeE6_58,
+		arg.MarginE6_58,
+		arg.SeriesID_59,
+		arg.Ts_59,
+		arg.Value_59,
+		arg.Tax_59,
+		arg.AuctionE6_59,
+		arg.LeviesE6_59,
+		arg.SourceFeeE6_59,
+		arg.GridFeeE6_59,
+		arg.MarginE6_59,
+		arg.SeriesID_60,
+		arg.Ts_60,
+		arg.Value_60,
+		arg.Tax_60,
+		arg.AuctionE6_60,
+		arg.LeviesE6_60,
+		arg.SourceFeeE6_60,
+		arg.GridFeeE6_60,
+		arg.MarginE6_60,
+		arg.SeriesID_61,
+		arg.Ts_61,
+		arg.Value_61,
+		arg.Tax_61,
+		arg.AuctionE6_61,
+		arg.LeviesE6_61,
+		arg.SourceFeeE6_61,
+		arg.GridFeeE6_61,
+		arg.MarginE6_61,
+		arg.SeriesID_62,
+		arg.Ts_62,
+		arg.Value_62,
+		arg.Tax_62,
+		arg.AuctionE6_62,
+		arg.LeviesE6_62,
+		arg.SourceFeeE6_62,
+		arg.GridFeeE6_62,
+		arg.MarginE6_62,
+		arg.SeriesID_63,
+		arg.Ts_63,
+		arg.Value_63,
+		arg.Tax_63,
+		arg.AuctionE6_63,
+		arg.LeviesE6_63,
+		arg.SourceFeeE6_63,
+		arg.GridFeeE6_63,
+		arg.MarginE6_63,
+		arg.SeriesID_64,
+		arg.Ts_64,
+		arg.Value_64,
+		arg.Tax_64,
+		arg.AuctionE6_64,
+		arg.LeviesE6_64,
+		arg.SourceFeeE6_64,
+		arg.GridFeeE6_64,
+		arg.MarginE6_64,
+		arg.SeriesID_65,
+		arg.Ts_65,
+		arg.Value_65,
+		arg.Tax_65,
+		arg.AuctionE6_65,
+		arg.LeviesE6_65,
+		arg.SourceFeeE6_65,
+		arg.GridFeeE6_65,
+		arg.MarginE6_65,
+		arg.SeriesID_66,
+		arg.Ts_66,
+		arg.Value_66,
+		arg.Tax_66,
+		arg.AuctionE6_66,
+		arg.LeviesE6_66,
+		arg.SourceFeeE6_66,
+		arg.GridFeeE6_66,
+		arg.MarginE6_66,
+		arg.SeriesID_67,
+		arg.Ts_67,
+		arg.Value_67,
+		arg.Tax_67,
+		arg.AuctionE6_67,
+		arg.LeviesE6_67,
+		arg.SourceFeeE6_67,
+		arg.GridFeeE6_67,
+		arg.MarginE6_67,
+		arg.SeriesID_68,
+		arg.Ts_68,
+		arg.Value_68,
+		arg.Tax_68,
+		arg.AuctionE6_68,
+		arg.LeviesE6_68,
+		arg.SourceFeeE6_68,
+		arg.GridFeeE6_68,
+		arg.MarginE6_68,
+		arg.SeriesID_69,
+		arg.Ts_69,
+		arg.Value_69,
+		arg.Tax_69,
+		arg.AuctionE6_69,
+		arg.LeviesE6_69,
+		arg.SourceFeeE6_69,
+		arg.GridFeeE6_69,
+		arg.MarginE6_69,
+		arg.SeriesID_70,
+		arg.Ts_70,
+		arg.Value_70,
+		arg.Tax_70,
+		arg.AuctionE6_70,
+		arg.LeviesE6_70,
+		arg.SourceFeeE6_70,
+		arg.GridFeeE6_70,
+		arg.MarginE6_70,
+		arg.SeriesID_71,
+		arg.Ts_71,
+		arg.Value_71,
+		arg.Tax_71,
+		arg.AuctionE6_71,
+		arg.LeviesE6_71,
+		arg.SourceFeeE6_71,
+		arg.GridFeeE6_71,
+		arg.MarginE6_71,
+		arg.SeriesID_72,
+		arg.Ts_72,
+		arg.Value_72,
+		arg.Tax_72,
+		arg.AuctionE6_72,
+		arg.LeviesE6_72,
+		arg.SourceFeeE6_72,
+		arg.GridFeeE6_72,
+		arg.MarginE6_72,
+		arg.SeriesID_73,
+		arg.Ts_73,
+		arg.Value_73,
+		arg.Tax_73,
+		arg.AuctionE6_73,
+		arg.LeviesE6_73,
+		arg.SourceFeeE6_73,
+		arg.GridFeeE6_73,
+		arg.MarginE6_73,
+		arg.SeriesID_74,
+		arg.Ts_74,
+		arg.Value_74,
+		arg.Tax_74,
+		arg.AuctionE6_74,
+		arg.LeviesE6_74,
+		arg.SourceFeeE6_74,
+		arg.GridFeeE6_74,
+		arg.MarginE6_74,
+		arg.SeriesID_75,
+		arg.Ts_75,
+		arg.Value_75,
+		arg.Tax_75,
+		arg.AuctionE6_75,
+		arg.LeviesE6_75,
+		arg.SourceFeeE6_75,
+		arg.GridFeeE6_75,
+		arg.MarginE6_75,
+		arg.SeriesID_76,
+		arg.Ts_76,
+		arg.Value_76,
+		arg.Tax_76,
+		arg.AuctionE6_76,
+		arg.LeviesE6_76,
+		arg.SourceFeeE6_76,
+		arg.GridFeeE6_76,
+		arg.MarginE6_76,
+		arg.SeriesID_77,
+		arg.Ts_77,
+		arg.Value_77,
+		arg.Tax_77,
+		arg.AuctionE6_77,
+		arg.LeviesE6_77,
+		arg.SourceFeeE6_77,
+		arg.GridFeeE6_77,
+		arg.MarginE6_77,
+		arg.SeriesID_78,
+		arg.Ts_78,
+		arg.Value_78,
+		arg.Tax_78,
+		arg.AuctionE6_78,
+		arg.LeviesE6_78,
+		arg.SourceFeeE6_78,
+		arg.GridFeeE6_78,
+		arg.MarginE6_78,
+		arg.SeriesID_79,
+		arg.Ts_79,
+		arg.Value_79,
+		arg.Tax_79,
+		arg.AuctionE6_79,
+		arg.LeviesE6_79,
+		arg.SourceFeeE6_79,
+		arg.GridFeeE6_79,
+		arg.MarginE6_79,
+		arg.SeriesID_80,
+		arg.Ts_80,
+		arg.Value_80,
+		arg.Tax_80,
+		arg.AuctionE6_80,
+		arg.LeviesE6_80,
+		arg.SourceFeeE6_80,
+		arg.GridFeeE6_80,
+		arg.MarginE6_80,
+		arg.SeriesID_81,
+		arg.Ts_81,
+		arg.Value_81,
+		arg.Tax_81,
+		arg.AuctionE6_81,
+		arg.LeviesE6_81,
+		arg.SourceFeeE6_81,
+		arg.GridFeeE6_81,
+		arg.MarginE6_81,
+		arg.SeriesID_82,
+		arg.Ts_82,
+		arg.Value_82,
+		arg.Tax_82,
+		arg.AuctionE6_82,
+		arg.LeviesE6_82,
+		arg.SourceFeeE6_82,
+		arg.GridFeeE6_82,
+		arg.MarginE6_82,
+		arg.SeriesID_83,
+		arg.Ts_83,
+		arg.Value_83,
+		arg.Tax_83,
+		arg.AuctionE6_83,
+		arg.LeviesE6_83,
+		arg.SourceFeeE6_83,
+		arg.GridFeeE6_83,
+		arg.MarginE6_83,
+		arg.SeriesID_84,
+		arg.Ts_84,
+		arg.Value_84,
+		arg.Tax_84,
+		arg.AuctionE6_84,
+		arg.LeviesE6_84,
+		arg.SourceFeeE6_84,
+		arg.GridFeeE6_84,
+		arg.MarginE6_84,
+		arg.SeriesID_85,
+		arg.Ts_85,
+		arg.Value_85,
+		arg.Tax_85,
+		arg.AuctionE6_85,
+		arg.LeviesE6_85,
+		arg.SourceFeeE6_85,
+		arg.GridFeeE6_85,
+		arg.MarginE6_85,
+		arg.SeriesID_86,
+		arg.Ts_86,
+		arg.Value_86,
+		arg.Tax_86,
+		arg.AuctionE6_86,
+		arg.LeviesE6_86,
+		arg.SourceFeeE6_86,
+		arg.GridFeeE6_86,
+		arg.MarginE6_86,
+		arg.SeriesID_87,
+		arg.Ts_87,
+		arg.Value_87,
+		arg.Tax_87,
+		arg.AuctionE6_87,
+		arg.LeviesE6_87,
+		arg.SourceFeeE6_87,
+		arg.GridFeeE6_87,
+		arg.MarginE6_87,
+		arg.SeriesID_88,
+		arg.Ts_88,
+		arg.Value_88,
+		arg.Tax_88,
+		arg.AuctionE6_88,
+		arg.LeviesE6_88,
+		arg.SourceFeeE6_88,
+		arg.GridFeeE6_88,
+		arg.MarginE6_88,
+		arg.SeriesID_89,
+		arg.Ts_89,
+		arg.Value_89,
+		arg.Tax_89,
+		arg.AuctionE6_89,
+		arg.LeviesE6_89,
+		arg.SourceFeeE6_89,
+		arg.GridFeeE6_89,
+		arg.MarginE6_89,
+		arg.SeriesID_90,
+		arg.Ts_90,
+		arg.Value_90,
+		arg.Tax_90,
+		arg.AuctionE6_90,
+		arg.LeviesE6_90,
+		arg.SourceFeeE6_90,
+		arg.GridFeeE6_90,
+		arg.MarginE6_90,
+		arg.SeriesID_91,
+		arg.Ts_91,
+		arg.Value_91,
+		arg.Tax_91,
+		arg.AuctionE6_91,
+		arg.LeviesE6_91,
+		arg.SourceFeeE6_91,
+		arg.GridFeeE6_91,
+		arg.MarginE6_91,
+		arg.SeriesID_92,
+		arg.Ts_92,
+		arg.Value_92,
+		arg.Tax_92,
+		arg.AuctionE6_92,
+		arg.LeviesE6_92,
+		arg.SourceFeeE6_92,
+		arg.GridFeeE6_92,
+		arg.MarginE6_92,
+		arg.SeriesID_93,
+		arg.Ts_93,
+		arg.Value_93,
+		arg.Tax_93,
+		arg.AuctionE6_93,
+		arg.LeviesE6_93,
+		arg.SourceFeeE6_93,
+		arg.GridFeeE6_93,
+		arg.MarginE6_93,
+		arg.SeriesID_94,
+		arg.Ts_94,
+		arg.Value_94,
+		arg.Tax_94,
+		arg.AuctionE6_94,
+		arg.LeviesE6_94,
+		arg.SourceFeeE6_94,
+		arg.GridFeeE6_94,
+		arg.MarginE6_94,
+		arg.SeriesID_95,
+		arg.Ts_95,
+		arg.Value_95,
+		arg.Tax_95,
+		arg.AuctionE6_95,
+		arg.LeviesE6_95,
+		arg.SourceFeeE6_95,
+		arg.GridFeeE6_95,
+		arg.MarginE6_95,
+		arg.SeriesID_96,
+		arg.Ts_96,
+		arg.Value_96,
+		arg.Tax_96,
+		arg.AuctionE6_96,
+		arg.LeviesE6_96,
+		arg.SourceFeeE6_96,
+		arg.GridFeeE6_96,
+		arg.MarginE6_96,
+		arg.SeriesID_97,
+		arg.Ts_97,
+		arg.Value_97,
+		arg.Tax_97,
+		arg.AuctionE6_97,
+		arg.LeviesE6_97,
+		arg.SourceFeeE6_97,
+		arg.GridFeeE6_97,
+		arg.MarginE6_97,
+		arg.SeriesID_98,
+		arg.Ts_98,
+		arg.Value_98,
+		arg.Tax_98,
+		arg.AuctionE6_98,
+		arg.LeviesE6_98,
+		arg.SourceFeeE6_98,
+		arg.GridFeeE6_98,
+		arg.MarginE6_98,
+		arg.SeriesID_99,
+		arg.Ts_99,
+		arg.Value_99,
+		arg.Tax_99,
+		arg.AuctionE6_99,
+		arg.LeviesE6_99,
+		arg.SourceFeeE6_99,
+		arg.GridFeeE6_99,
+		arg.MarginE6_99,
+		arg.SeriesID_100,
+		arg.Ts_100,
+		arg.Value_100,
+		arg.Tax_100,
+		arg.AuctionE6_100,
+		arg.LeviesE6_100,
+		arg.SourceFeeE6_100,
+		arg.GridFeeE6_100,
+		arg.MarginE6_100,
+	)
+	return err
+}
+
 const readingsPage = `-- name: ReadingsPage :many
-SELECT ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6
+SELECT ts, value, tax,
+       CAST((auction_e6 IS NOT NULL) + 2 * (levies_e6 IS NOT NULL) + 4 * (source_fee_e6 IS NOT NULL)
+            + 8 * (grid_fee_e6 IS NOT NULL) + 16 * (margin_e6 IS NOT NULL) AS INTEGER) AS parts,
+       CAST(COALESCE(auction_e6, 0) AS INTEGER) AS auction_e6, CAST(COALESCE(levies_e6, 0) AS INTEGER) AS levies_e6,
+       CAST(COALESCE(source_fee_e6, 0) AS INTEGER) AS source_fee_e6, CAST(COALESCE(grid_fee_e6, 0) AS INTEGER) AS grid_fee_e6,
+       CAST(COALESCE(margin_e6, 0) AS INTEGER) AS margin_e6
 FROM readings
 WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3
 ORDER BY ts
@@ -93,14 +2047,18 @@ type ReadingsPageRow struct {
 	Ts          int64
 	Value       int64
 	Tax         int64
-	AuctionE6   *int64
-	LeviesE6    *int64
-	SourceFeeE6 *int64
-	GridFeeE6   *int64
-	MarginE6    *int64
+	Parts       int64
+	AuctionE6   int64
+	LeviesE6    int64
+	SourceFeeE6 int64
+	GridFeeE6   int64
+	MarginE6    int64
 }
 
-// Keyset paging through one series: constant memory for any range.
+// Keyset paging through one series: constant memory for any range. The
+// price components come as integers with a bit mask of those present
+// (1 auction, 2 levies, 4 source fee, 8 grid fee, 16 margin), so a row
+// scans without allocating.
 func (q *Queries) ReadingsPage(ctx context.Context, arg ReadingsPageParams) ([]ReadingsPageRow, error) {
 	rows, err := q.db.QueryContext(ctx, readingsPage,
 		arg.SeriesID,
@@ -119,6 +2077,7 @@ func (q *Queries) ReadingsPage(ctx context.Context, arg ReadingsPageParams) ([]R
 			&i.Ts,
 			&i.Value,
 			&i.Tax,
+			&i.Parts,
 			&i.AuctionE6,
 			&i.LeviesE6,
 			&i.SourceFeeE6,
@@ -190,7 +2149,7 @@ func (q *Queries) SumRange(ctx context.Context, arg SumRangeParams) (SumRangeRow
 	return i, err
 }
 
-const upsertReading = `-- name: UpsertReading :exec
+const upsertReading = `-- name: UpsertReading :execrows
 INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT (series_id, ts) DO UPDATE SET
@@ -215,9 +2174,10 @@ type UpsertReadingParams struct {
 	MarginE6    *int64
 }
 
-// A late correction overwrites; an unchanged value writes nothing.
-func (q *Queries) UpsertReading(ctx context.Context, arg UpsertReadingParams) error {
-	_, err := q.db.ExecContext(ctx, upsertReading,
+// A late correction overwrites; an unchanged value writes nothing (and
+// counts as no row affected, so an unchanged batch skips its rollup).
+func (q *Queries) UpsertReading(ctx context.Context, arg UpsertReadingParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, upsertReading,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,
@@ -228,5 +2188,2151 @@ func (q *Queries) UpsertReading(ctx context.Context, arg UpsertReadingParams) er
 		arg.GridFeeE6,
 		arg.MarginE6,
 	)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const upsertReadings10 = `-- name: UpsertReadings10 :execrows
+
+INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (series_id, ts) DO UPDATE SET
+    value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
+    levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
+    grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
+WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
+   OR readings.auction_e6 IS NOT excluded.auction_e6 OR readings.levies_e6 IS NOT excluded.levies_e6
+   OR readings.source_fee_e6 IS NOT excluded.source_fee_e6 OR readings.grid_fee_e6 IS NOT excluded.grid_fee_e6
+   OR readings.margin_e6 IS NOT excluded.margin_e6
+`
+
+type UpsertReadings10Params struct {
+	SeriesID       int64
+	Ts             int64
+	Value          int64
+	Tax            int64
+	AuctionE6      *int64
+	LeviesE6       *int64
+	SourceFeeE6    *int64
+	GridFeeE6      *int64
+	MarginE6       *int64
+	SeriesID_2     int64
+	Ts_2           int64
+	Value_2        int64
+	Tax_2          int64
+	AuctionE6_2    *int64
+	LeviesE6_2     *int64
+	SourceFeeE6_2  *int64
+	GridFeeE6_2    *int64
+	MarginE6_2     *int64
+	SeriesID_3     int64
+	Ts_3           int64
+	Value_3        int64
+	Tax_3          int64
+	AuctionE6_3    *int64
+	LeviesE6_3     *int64
+	SourceFeeE6_3  *int64
+	GridFeeE6_3    *int64
+	MarginE6_3     *int64
+	SeriesID_4     int64
+	Ts_4           int64
+	Value_4        int64
+	Tax_4          int64
+	AuctionE6_4    *int64
+	LeviesE6_4     *int64
+	SourceFeeE6_4  *int64
+	GridFeeE6_4    *int64
+	MarginE6_4     *int64
+	SeriesID_5     int64
+	Ts_5           int64
+	Value_5        int64
+	Tax_5          int64
+	AuctionE6_5    *int64
+	LeviesE6_5     *int64
+	SourceFeeE6_5  *int64
+	GridFeeE6_5    *int64
+	MarginE6_5     *int64
+	SeriesID_6     int64
+	Ts_6           int64
+	Value_6        int64
+	Tax_6          int64
+	AuctionE6_6    *int64
+	LeviesE6_6     *int64
+	SourceFeeE6_6  *int64
+	GridFeeE6_6    *int64
+	MarginE6_6     *int64
+	SeriesID_7     int64
+	Ts_7           int64
+	Value_7        int64
+	Tax_7          int64
+	AuctionE6_7    *int64
+	LeviesE6_7     *int64
+	SourceFeeE6_7  *int64
+	GridFeeE6_7    *int64
+	MarginE6_7     *int64
+	SeriesID_8     int64
+	Ts_8           int64
+	Value_8        int64
+	Tax_8          int64
+	AuctionE6_8    *int64
+	LeviesE6_8     *int64
+	SourceFeeE6_8  *int64
+	GridFeeE6_8    *int64
+	MarginE6_8     *int64
+	SeriesID_9     int64
+	Ts_9           int64
+	Value_9        int64
+	Tax_9          int64
+	AuctionE6_9    *int64
+	LeviesE6_9     *int64
+	SourceFeeE6_9  *int64
+	GridFeeE6_9    *int64
+	MarginE6_9     *int64
+	SeriesID_10    int64
+	Ts_10          int64
+	Value_10       int64
+	Tax_10         int64
+	AuctionE6_10   *int64
+	LeviesE6_10    *int64
+	SourceFeeE6_10 *int64
+	GridFeeE6_10   *int64
+	MarginE6_10    *int64
+}
+
+// UpsertReadings10 and UpsertReadings100 are UpsertReading for 10 and 100
+// rows at once: one statement execution instead of a hundred is most of
+// the insert speed this driver has. The parameters are the nine columns
+// above, row after row (db/series.go fills them as an array of rows).
+func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Params) (int64, error) {
+	result, err := q.db.ExecContext(ctx, upsertReadings10,
+		arg.SeriesID,
+		arg.Ts,
+		arg.Value,
+		arg.Tax,
+		arg.AuctionE6,
+		arg.LeviesE6,
+		arg.SourceFeeE6,
+		arg.GridFeeE6,
+		arg.MarginE6,
+		arg.SeriesID_2,
+		arg.Ts_2,
+		arg.Value_2,
+		arg.Tax_2,
+		arg.AuctionE6_2,
+		arg.LeviesE6_2,
+		arg.SourceFeeE6_2,
+		arg.GridFeeE6_2,
+		arg.MarginE6_2,
+		arg.SeriesID_3,
+		arg.Ts_3,
+		arg.Value_3,
+		arg.Tax_3,
+		arg.AuctionE6_3,
+		arg.LeviesE6_3,
+		arg.SourceFeeE6_3,
+		arg.GridFeeE6_3,
+		arg.MarginE6_3,
+		arg.SeriesID_4,
+		arg.Ts_4,
+		arg.Value_4,
+		arg.Tax_4,
+		arg.AuctionE6_4,
+		arg.LeviesE6_4,
+		arg.SourceFeeE6_4,
+		arg.GridFeeE6_4,
+		arg.MarginE6_4,
+		arg.SeriesID_5,
+		arg.Ts_5,
+		arg.Value_5,
+		arg.Tax_5,
+		arg.AuctionE6_5,
+		arg.LeviesE6_5,
+		arg.SourceFeeE6_5,
+		arg.GridFeeE6_5,
+		arg.MarginE6_5,
+		arg.SeriesID_6,
+		arg.Ts_6,
+		arg.Value_6,
+		arg.Tax_6,
+		arg.AuctionE6_6,
+		arg.LeviesE6_6,
+		arg.SourceFeeE6_6,
+		arg.GridFeeE6_6,
+		arg.MarginE6_6,
+		arg.SeriesID_7,
+		arg.Ts_7,
+		arg.Value_7,
+		arg.Tax_7,
+		arg.AuctionE6_7,
+		arg.LeviesE6_7,
+		arg.SourceFeeE6_7,
+		arg.GridFeeE6_7,
+		arg.MarginE6_7,
+		arg.SeriesID_8,
+		arg.Ts_8,
+		arg.Value_8,
+		arg.Tax_8,
+		arg.AuctionE6_8,
+		arg.LeviesE6_8,
+		arg.SourceFeeE6_8,
+		arg.GridFeeE6_8,
+		arg.MarginE6_8,
+		arg.SeriesID_9,
+		arg.Ts_9,
+		arg.Value_9,
+		arg.Tax_9,
+		arg.AuctionE6_9,
+		arg.LeviesE6_9,
+		arg.SourceFeeE6_9,
+		arg.GridFeeE6_9,
+		arg.MarginE6_9,
+		arg.SeriesID_10,
+		arg.Ts_10,
+		arg.Value_10,
+		arg.Tax_10,
+		arg.AuctionE6_10,
+		arg.LeviesE6_10,
+		arg.SourceFeeE6_10,
+		arg.GridFeeE6_10,
+		arg.MarginE6_10,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const upsertReadings100 = `-- name: UpsertReadings100 :execrows
+INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (series_id, ts) DO UPDATE SET
+    value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
+    levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
+    grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
+WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
+   OR readings.auction_e6 IS NOT excluded.auction_e6 OR readings.levies_e6 IS NOT excluded.levies_e6
+   OR readings.source_fee_e6 IS NOT excluded.source_fee_e6 OR readings.grid_fee_e6 IS NOT excluded.grid_fee_e6
+   OR readings.margin_e6 IS NOT excluded.margin_e6
+`
+
+type UpsertReadings100Params struct {
+	SeriesID        int64
+	Ts              int64
+	Value           int64
+	Tax             int64
+	AuctionE6       *int64
+	LeviesE6        *int64
+	SourceFeeE6     *int64
+	GridFeeE6       *int64
+	MarginE6        *int64
+	SeriesID_2      int64
+	Ts_2            int64
+	Value_2         int64
+	Tax_2           int64
+	AuctionE6_2     *int64
+	LeviesE6_2      *int64
+	SourceFeeE6_2   *int64
+	GridFeeE6_2     *int64
+	MarginE6_2      *int64
+	SeriesID_3      int64
+	Ts_3            int64
+	Value_3         int64
+	Tax_3           int64
+	AuctionE6_3     *int64
+	LeviesE6_3      *int64
+	SourceFeeE6_3   *int64
+	GridFeeE6_3     *int64
+	MarginE6_3      *int64
+	SeriesID_4      int64
+	Ts_4            int64
+	Value_4         int64
+	Tax_4           int64
+	AuctionE6_4     *int64
+	LeviesE6_4      *int64
+	SourceFeeE6_4   *int64
+	GridFeeE6_4     *int64
+	MarginE6_4      *int64
+	SeriesID_5      int64
+	Ts_5            int64
+	Value_5         int64
+	Tax_5           int64
+	AuctionE6_5     *int64
+	LeviesE6_5      *int64
+	SourceFeeE6_5   *int64
+	GridFeeE6_5     *int64
+	MarginE6_5      *int64
+	SeriesID_6      int64
+	Ts_6            int64
+	Value_6         int64
+	Tax_6           int64
+	AuctionE6_6     *int64
+	LeviesE6_6      *int64
+	SourceFeeE6_6   *int64
+	GridFeeE6_6     *int64
+	MarginE6_6      *int64
+	SeriesID_7      int64
+	Ts_7            int64
+	Value_7         int64
+	Tax_7           int64
+	AuctionE6_7     *int64
+	LeviesE6_7      *int64
+	SourceFeeE6_7   *int64
+	GridFeeE6_7     *int64
+	MarginE6_7      *int64
+	SeriesID_8      int64
+	Ts_8            int64
+	Value_8         int64
+	Tax_8           int64
+	AuctionE6_8     *int64
+	LeviesE6_8      *int64
+	SourceFeeE6_8   *int64
+	GridFeeE6_8     *int64
+	MarginE6_8      *int64
+	SeriesID_9      int64
+	Ts_9            int64
+	Value_9         int64
+	Tax_9           int64
+	AuctionE6_9     *int64
+	LeviesE6_9      *int64
+	SourceFeeE6_9   *int64
+	GridFeeE6_9     *int64
+	MarginE6_9      *int64
+	SeriesID_10     int64
+	Ts_10           int64
+	Value_10        int64
+	Tax_10          int64
+	AuctionE6_10    *int64
+	LeviesE6_10     *int64
+	SourceFeeE6_10  *int64
+	GridFeeE6_10    *int64
+	MarginE6_10     *int64
+	SeriesID_11     int64
+	Ts_11           int64
+	Value_11        int64
+	Tax_11          int64
+	AuctionE6_11    *int64
+	LeviesE6_11     *int64
+	SourceFeeE6_11  *int64
+	GridFeeE6_11    *int64
+	MarginE6_11     *int64
+	SeriesID_12     int64
+	Ts_12           int64
+	Value_12        int64
+	Tax_12          int64
+	AuctionE6_12    *int64
+	LeviesE6_12     *int64
+	SourceFeeE6_12  *int64
+	GridFeeE6_12    *int64
+	MarginE6_12     *int64
+	SeriesID_13     int64
+	Ts_13           int64
+	Value_13        int64
+	Tax_13          int64
+	AuctionE6_13    *int64
+	LeviesE6_13     *int64
+	SourceFeeE6_13  *int64
+	GridFeeE6_13    *int64
+	MarginE6_13     *int64
+	SeriesID_14     int64
+	Ts_14           int64
+	Value_14        int64
+	Tax_14          int64
+	AuctionE6_14    *int64
+	LeviesE6_14     *int64
+	SourceFeeE6_14  *int64
+	GridFeeE6_14    *int64
+	MarginE6_14     *int64
+	SeriesID_15     int64
+	Ts_15           int64
+	Value_15        int64
+	Tax_15          int64
+	AuctionE6_15    *int64
+	LeviesE6_15     *int64
+	SourceFeeE6_15  *int64
+	GridFeeE6_15    *int64
+	MarginE6_15     *int64
+	SeriesID_16     int64
+	Ts_16           int64
+	Value_16        int64
+	Tax_16          int64
+	AuctionE6_16    *int64
+	LeviesE6_16     *int64
+	SourceFeeE6_16  *int64
+	GridFeeE6_16    *int64
+	MarginE6_16     *int64
+	SeriesID_17     int64
+	Ts_17           int64
+	Value_17        int64
+	Tax_17          int64
+	AuctionE6_17    *int64
+	LeviesE6_17     *int64
+	SourceFeeE6_17  *int64
+	GridFeeE6_17    *int64
+	MarginE6_17     *int64
+	SeriesID_18     int64
+	Ts_18           int64
+	Value_18        int64
+	Tax_18          int64
+	AuctionE6_18    *int64
+	LeviesE6_18     *int64
+	SourceFeeE6_18  *int64
+	GridFeeE6_18    *int64
+	MarginE6_18     *int64
+	SeriesID_19     int64
+	Ts_19           int64
+	Value_19        int64
+	Tax_19          int64
+	AuctionE6_19    *int64
+	LeviesE6_19     *int64
+	SourceFeeE6_19  *int64
+	GridFeeE6_19    *int64
+	MarginE6_19     *int64
+	SeriesID_20     int64
+	Ts_20           int64
+	Value_20        int64
+	Tax_20          int64
+	AuctionE6_20    *int64
+	LeviesE6_20     *int64
+	SourceFeeE6_20  *int64
+	GridFeeE6_20    *int64
+	MarginE6_20     *int64
+	SeriesID_21     int64
+	Ts_21           int64
+	Value_21        int64
+	Tax_21          int64
+	AuctionE6_21    *int64
+	LeviesE6_21     *int64
+	SourceFeeE6_21  *int64
+	GridFeeE6_21    *int64
+	MarginE6_21     *int64
+	SeriesID_22     int64
+	Ts_22           int64
+	Value_22        int64
+	Tax_22          int64
+	AuctionE6_22    *int64
+	LeviesE6_22     *int64
+	SourceFeeE6_22  *int64
+	GridFeeE6_22    *int64
+	MarginE6_22     *int64
+	SeriesID_23     int64
+	Ts_23           int64
+	Value_23        int64
+	Tax_23          int64
+	AuctionE6_23    *int64
+	LeviesE6_23     *int64
+	SourceFeeE6_23  *int64
+	GridFeeE6_23    *int64
+	MarginE6_23     *int64
+	SeriesID_24     int64
+	Ts_24           int64
+	Value_24        int64
+	Tax_24          int64
+	AuctionE6_24    *int64
+	LeviesE6_24     *int64
+	SourceFeeE6_24  *int64
+	GridFeeE6_24    *int64
+	MarginE6_24     *int64
+	SeriesID_25     int64
+	Ts_25           int64
+	Value_25        int64
+	Tax_25          int64
+	AuctionE6_25    *int64
+	LeviesE6_25     *int64
+	SourceFeeE6_25  *int64
+	GridFeeE6_25    *int64
+	MarginE6_25     *int64
+	SeriesID_26     int64
+	Ts_26           int64
+	Value_26        int64
+	Tax_26          int64
+	AuctionE6_26    *int64
+	LeviesE6_26     *int64
+	SourceFeeE6_26  *int64
+	GridFeeE6_26    *int64
+	MarginE6_26     *int64
+	SeriesID_27     int64
+	Ts_27           int64
+	Value_27        int64
+	Tax_27          int64
+	AuctionE6_27    *int64
+	LeviesE6_27     *int64
+	SourceFeeE6_27  *int64
+	GridFeeE6_27    *int64
+	MarginE6_27     *int64
+	SeriesID_28     int64
+	Ts_28           int64
+	Value_28        int64
+	Tax_28          int64
+	AuctionE6_28    *int64
+	LeviesE6_28     *int64
+	SourceFeeE6_28  *int64
+	GridFeeE6_28    *int64
+	MarginE6_28     *int64
+	SeriesID_29     int64
+	Ts_29           int64
+	Value_29        int64
+	Tax_29          int64
+	AuctionE6_29    *int64
+	LeviesE6_29     *int64
+	SourceFeeE6_29  *int64
+	GridFeeE6_29    *int64
+	MarginE6_29     *int64
+	SeriesID_30     int64
+	Ts_30           int64
+	Value_30        int64
+	Tax_30          int64
+	AuctionE6_30    *int64
+	LeviesE6_30     *int64
+	SourceFeeE6_30  *int64
+	GridFeeE6_30    *int64
+	MarginE6_30     *int64
+	SeriesID_31     int64
+	Ts_31           int64
+	Value_31        int64
+	Tax_31          int64
+	AuctionE6_31    *int64
+	LeviesE6_31     *int64
+	SourceFeeE6_31  *int64
+	GridFeeE6_31    *int64
+	MarginE6_31     *int64
+	SeriesID_32     int64
+	Ts_32           int64
+	Value_32        int64
+	Tax_32          int64
+	AuctionE6_32    *int64
+	LeviesE6_32     *int64
+	SourceFeeE6_32  *int64
+	GridFeeE6_32    *int64
+	MarginE6_32     *int64
+	SeriesID_33     int64
+	Ts_33           int64
+	Value_33        int64
+	Tax_33          int64
+	AuctionE6_33    *int64
+	LeviesE6_33     *int64
+	SourceFeeE6_33  *int64
+	GridFeeE6_33    *int64
+	MarginE6_33     *int64
+	SeriesID_34     int64
+	Ts_34           int64
+	Value_34        int64
+	Tax_34          int64
+	AuctionE6_34    *int64
+	LeviesE6_34     *int64
+	SourceFeeE6_34  *int64
+	GridFeeE6_34    *int64
+	MarginE6_34     *int64
+	SeriesID_35     int64
+	Ts_35           int64
+	Value_35        int64
+	Tax_35          int64
+	AuctionE6_35    *int64
+	LeviesE6_35     *int64
+	SourceFeeE6_35  *int64
+	GridFeeE6_35    *int64
+	MarginE6_35     *int64
+	SeriesID_36     int64
+	Ts_36           int64
+	Value_36        int64
+	Tax_36          int64
+	AuctionE6_36    *int64
+	LeviesE6_36     *int64
+	SourceFeeE6_36  *int64
+	GridFeeE6_36    *int64
+	MarginE6_36     *int64
+	SeriesID_37     int64
+	Ts_37           int64
+	Value_37        int64
+	Tax_37          int64
+	AuctionE6_37    *int64
+	LeviesE6_37     *int64
+	SourceFeeE6_37  *int64
+	GridFeeE6_37    *int64
+	MarginE6_37     *int64
+	SeriesID_38     int64
+	Ts_38           int64
+	Value_38        int64
+	Tax_38          int64
+	AuctionE6_38    *int64
+	LeviesE6_38     *int64
+	SourceFeeE6_38  *int64
+	GridFeeE6_38    *int64
+	MarginE6_38     *int64
+	SeriesID_39     int64
+	Ts_39           int64
+	Value_39        int64
+	Tax_39          int64
+	AuctionE6_39    *int64
+	LeviesE6_39     *int64
+	SourceFeeE6_39  *int64
+	GridFeeE6_39    *int64
+	MarginE6_39     *int64
+	SeriesID_40     int64
+	Ts_40           int64
+	Value_40        int64
+	Tax_40          int64
+	AuctionE6_40    *int64
+	LeviesE6_40     *int64
+	SourceFeeE6_40  *int64
+	GridFeeE6_40    *int64
+	MarginE6_40     *int64
+	SeriesID_41     int64
+	Ts_41           int64
+	Value_41        int64
+	Tax_41          int64
+	AuctionE6_41    *int64
+	LeviesE6_41     *int64
+	SourceFeeE6_41  *int64
+	GridFeeE6_41    *int64
+	MarginE6_41     *int64
+	SeriesID_42     int64
+	Ts_42           int64
+	Value_42        int64
+	Tax_42          int64
+	AuctionE6_42    *int64
+	LeviesE6_42     *int64
+	SourceFeeE6_42  *int64
+	GridFeeE6_42    *int64
+	MarginE6_42     *int64
+	SeriesID_43     int64
+	Ts_43           int64
+	Value_43        int64
+	Tax_43          int64
+	AuctionE6_43    *int64
+	LeviesE6_43     *int64
+	SourceFeeE6_43  *int64
+	GridFeeE6_43    *int64
+	MarginE6_43     *int64
+	SeriesID_44     int64
+	Ts_44           int64
+	Value_44        int64
+	Tax_44          int64
+	AuctionE6_44    *int64
+	LeviesE6_44     *int64
+	SourceFeeE6_44  *int64
+	GridFeeE6_44    *int64
+	MarginE6_44     *int64
+	SeriesID_45     int64
+	Ts_45           int64
+	Value_45        int64
+	Tax_45          int64
+	AuctionE6_45    *int64
+	LeviesE6_45     *int64
+	SourceFeeE6_45  *int64
+	GridFeeE6_45    *int64
+	MarginE6_45     *int64
+	SeriesID_46     int64
+	Ts_46           int64
+	Value_46        int64
+	Tax_46          int64
+	AuctionE6_46    *int64
+	LeviesE6_46     *int64
+	SourceFeeE6_46  *int64
+	GridFeeE6_46    *int64
+	MarginE6_46     *int64
+	SeriesID_47     int64
+	Ts_47           int64
+	Value_47        int64
+	Tax_47          int64
+	AuctionE6_47    *int64
+	LeviesE6_47     *int64
+	SourceFeeE6_47  *int64
+	GridFeeE6_47    *int64
+	MarginE6_47     *int64
+	SeriesID_48     int64
+	Ts_48           int64
+	Value_48        int64
+	Tax_48          int64
+	AuctionE6_48    *int64
+	LeviesE6_48     *int64
+	SourceFeeE6_48  *int64
+	GridFeeE6_48    *int64
+	MarginE6_48     *int64
+	SeriesID_49     int64
+	Ts_49           int64
+	Value_49        int64
+	Tax_49          int64
+	AuctionE6_49    *int64
+	LeviesE6_49     *int64
+	SourceFeeE6_49  *int64
+	GridFeeE6_49    *int64
+	MarginE6_49     *int64
+	SeriesID_50     int64
+	Ts_50           int64
+	Value_50        int64
+	Tax_50          int64
+	AuctionE6_50    *int64
+	LeviesE6_50     *int64
+	SourceFeeE6_50  *int64
+	GridFeeE6_50    *int64
+	MarginE6_50     *int64
+	SeriesID_51     int64
+	Ts_51           int64
+	Value_51        int64
+	Tax_51          int64
+	AuctionE6_51    *int64
+	LeviesE6_51     *int64
+	SourceFeeE6_51  *int64
+	GridFeeE6_51    *int64
+	MarginE6_51     *int64
+	SeriesID_52     int64
+	Ts_52           int64
+	Value_52        int64
+	Tax_52          int64
+	AuctionE6_52    *int64
+	LeviesE6_52     *int64
+	SourceFeeE6_52  *int64
+	GridFeeE6_52    *int64
+	MarginE6_52     *int64
+	SeriesID_53     int64
+	Ts_53           int64
+	Value_53        int64
+	Tax_53          int64
+	AuctionE6_53    *int64
+	LeviesE6_53     *int64
+	SourceFeeE6_53  *int64
+	GridFeeE6_53    *int64
+	MarginE6_53     *int64
+	SeriesID_54     int64
+	Ts_54           int64
+	Value_54        int64
+	Tax_54          int64
+	AuctionE6_54    *int64
+	LeviesE6_54     *int64
+	SourceFeeE6_54  *int64
+	GridFeeE6_54    *int64
+	MarginE6_54     *int64
+	SeriesID_55     int64
+	Ts_55           int64
+	Value_55        int64
+	Tax_55          int64
+	AuctionE6_55    *int64
+	LeviesE6_55     *int64
+	SourceFeeE6_55  *int64
+	GridFeeE6_55    *int64
+	MarginE6_55     *int64
+	SeriesID_56     int64
+	Ts_56           int64
+	Value_56        int64
+	Tax_56          int64
+	AuctionE6_56    *int64
+	LeviesE6_56     *int64
+	SourceFeeE6_56  *int64
+	GridFeeE6_56    *int64
+	MarginE6_56     *int64
+	SeriesID_57     int64
+	Ts_57           int64
+	Value_57        int64
+	Tax_57          int64
+	AuctionE6_57    *int64
+	LeviesE6_57     *int64
+	SourceFeeE6_57  *int64
+	GridFeeE6_57    *int64
+	MarginE6_57     *int64
+	SeriesID_58     int64
+	Ts_58           int64
+	Value_58        int64
+	Tax_58          int64
+	AuctionE6_58    *int64
+	LeviesE6_58     *int64
+	SourceFeeE6_58  *int64
+	GridFeeE6_58    *int64
+	MarginE6_58     *int64
+	SeriesID_59     int64
+	Ts_59           int64
+	Value_59        int64
+	Tax_59          int64
+	AuctionE6_59    *int64
+	LeviesE6_59     *int64
+	SourceFeeE6_59  *int64
+	GridFeeE6_59    *int64
+	MarginE6_59     *int64
+	SeriesID_60     int64
+	Ts_60           int64
+	Value_60        int64
+	Tax_60          int64
+	AuctionE6_60    *int64
+	LeviesE6_60     *int64
+	SourceFeeE6_60  *int64
+	GridFeeE6_60    *int64
+	MarginE6_60     *int64
+	SeriesID_61     int64
+	Ts_61           int64
+	Value_61        int64
+	Tax_61          int64
+	AuctionE6_61    *int64
+	LeviesE6_61     *int64
+	SourceFeeE6_61  *int64
+	GridFeeE6_61    *int64
+	MarginE6_61     *int64
+	SeriesID_62     int64
+	Ts_62           int64
+	Value_62        int64
+	Tax_62          int64
+	AuctionE6_62    *int64
+	LeviesE6_62     *int64
+	SourceFeeE6_62  *int64
+	GridFeeE6_62    *int64
+	MarginE6_62     *int64
+	SeriesID_63     int64
+	Ts_63           int64
+	Value_63        int64
+	Tax_63          int64
+	AuctionE6_63    *int64
+	LeviesE6_63     *int64
+	SourceFeeE6_63  *int64
+	GridFeeE6_63    *int64
+	MarginE6_63     *int64
+	SeriesID_64     int64
+	Ts_64           int64
+	Value_64        int64
+	Tax_64          int64
+	AuctionE6_64    *int64
+	LeviesE6_64     *int64
+	SourceFeeE6_64  *int64
+	GridFeeE6_64    *int64
+	MarginE6_64     *int64
+	SeriesID_65     int64
+	Ts_65           int64
+	Value_65        int64
+	Tax_65          int64
+	AuctionE6_65    *int64
+	LeviesE6_65     *int64
+	SourceFeeE6_65  *int64
+	GridFeeE6_65    *int64
+	MarginE6_65     *int64
+	SeriesID_66     int64
+	Ts_66           int64
+	Value_66        int64
+	Tax_66          int64
+	AuctionE6_66    *int64
+	LeviesE6_66     *int64
+	SourceFeeE6_66  *int64
+	GridFeeE6_66    *int64
+	MarginE6_66     *int64
+	SeriesID_67     int64
+	Ts_67           int64
+	Value_67        int64
+	Tax_67          int64
+	AuctionE6_67    *int64
+	LeviesE6_67     *int64
+	SourceFeeE6_67  *int64
+	GridFeeE6_67    *int64
+	MarginE6_67     *int64
+	SeriesID_68     int64
+	Ts_68           int64
+	Value_68        int64
+	Tax_68          int64
+	AuctionE6_68    *int64
+	LeviesE6_68     *int64
+	SourceFeeE6_68  *int64
+	GridFeeE6_68    *int64
+	MarginE6_68     *int64
+	SeriesID_69     int64
+	Ts_69           int64
+	Value_69        int64
+	Tax_69          int64
+	AuctionE6_69    *int64
+	LeviesE6_69     *int64
+	SourceFeeE6_69  *int64
+	GridFeeE6_69    *int64
+	MarginE6_69     *int64
+	SeriesID_70     int64
+	Ts_70           int64
+	Value_70        int64
+	Tax_70          int64
+	AuctionE6_70    *int64
+	LeviesE6_70     *int64
+	SourceFeeE6_70  *int64
+	GridFeeE6_70    *int64
+	MarginE6_70     *int64
+	SeriesID_71     int64
+	Ts_71           int64
+	Value_71        int64
+	Tax_71          int64
+	AuctionE6_71    *int64
+	LeviesE6_71     *int64
+	SourceFeeE6_71  *int64
+	GridFeeE6_71    *int64
+	MarginE6_71     *int64
+	SeriesID_72     int64
+	Ts_72           int64
+	Value_72        int64
+	Tax_72          int64
+	AuctionE6_72    *int64
+	LeviesE6_72     *int64
+	SourceFeeE6_72  *int64
+	GridFeeE6_72    *int64
+	MarginE6_72     *int64
+	SeriesID_73     int64
+	Ts_73           int64
+	Value_73        int64
+	Tax_73          int64
+	AuctionE6_73    *int64
+	LeviesE6_73     *int64
+	SourceFeeE6_73  *int64
+	GridFeeE6_73    *int64
+	MarginE6_73     *int64
+	SeriesID_74     int64
+	Ts_74           int64
+	Value_74        int64
+	Tax_74          int64
+	AuctionE6_74    *int64
+	LeviesE6_74     *int64
+	SourceFeeE6_74  *int64
+	GridFeeE6_74    *int64
+	MarginE6_74     *int64
+	SeriesID_75     int64
+	Ts_75           int64
+	Value_75        int64
+	Tax_75          int64
+	AuctionE6_75    *int64
+	LeviesE6_75     *int64
+	SourceFeeE6_75  *int64
+	GridFeeE6_75    *int64
+	MarginE6_75     *int64
+	SeriesID_76     int64
+	Ts_76           int64
+	Value_76        int64
+	Tax_76          int64
+	AuctionE6_76    *int64
+	LeviesE6_76     *int64
+	SourceFeeE6_76  *int64
+	GridFeeE6_76    *int64
+	MarginE6_76     *int64
+	SeriesID_77     int64
+	Ts_77           int64
+	Value_77        int64
+	Tax_77          int64
+	AuctionE6_77    *int64
+	LeviesE6_77     *int64
+	SourceFeeE6_77  *int64
+	GridFeeE6_77    *int64
+	MarginE6_77     *int64
+	SeriesID_78     int64
+	Ts_78           int64
+	Value_78        int64
+	Tax_78          int64
+	AuctionE6_78    *int64
+	LeviesE6_78     *int64
+	SourceFeeE6_78  *int64
+	GridFeeE6_78    *int64
+	MarginE6_78     *int64
+	SeriesID_79     int64
+	Ts_79           int64
+	Value_79        int64
+	Tax_79          int64
+	AuctionE6_79    *int64
+	LeviesE6_79     *int64
+	SourceFeeE6_79  *int64
+	GridFeeE6_79    *int64
+	MarginE6_79     *int64
+	SeriesID_80     int64
+	Ts_80           int64
+	Value_80        int64
+	Tax_80          int64
+	AuctionE6_80    *int64
+	LeviesE6_80     *int64
+	SourceFeeE6_80  *int64
+	GridFeeE6_80    *int64
+	MarginE6_80     *int64
+	SeriesID_81     int64
+	Ts_81           int64
+	Value_81        int64
+	Tax_81          int64
+	AuctionE6_81    *int64
+	LeviesE6_81     *int64
+	SourceFeeE6_81  *int64
+	GridFeeE6_81    *int64
+	MarginE6_81     *int64
+	SeriesID_82     int64
+	Ts_82           int64
+	Value_82        int64
+	Tax_82          int64
+	AuctionE6_82    *int64
+	LeviesE6_82     *int64
+	SourceFeeE6_82  *int64
+	GridFeeE6_82    *int64
+	MarginE6_82     *int64
+	SeriesID_83     int64
+	Ts_83           int64
+	Value_83        int64
+	Tax_83          int64
+	AuctionE6_83    *int64
+	LeviesE6_83     *int64
+	SourceFeeE6_83  *int64
+	GridFeeE6_83    *int64
+	MarginE6_83     *int64
+	SeriesID_84     int64
+	Ts_84           int64
+	Value_84        int64
+	Tax_84          int64
+	AuctionE6_84    *int64
+	LeviesE6_84     *int64
+	SourceFeeE6_84  *int64
+	GridFeeE6_84    *int64
+	MarginE6_84     *int64
+	SeriesID_85     int64
+	Ts_85           int64
+	Value_85        int64
+	Tax_85          int64
+	AuctionE6_85    *int64
+	LeviesE6_85     *int64
+	SourceFeeE6_85  *int64
+	GridFeeE6_85    *int64
+	MarginE6_85     *int64
+	SeriesID_86     int64
+	Ts_86           int64
+	Value_86        int64
+	Tax_86          int64
+	AuctionE6_86    *int64
+	LeviesE6_86     *int64
+	SourceFeeE6_86  *int64
+	GridFeeE6_86    *int64
+	MarginE6_86     *int64
+	SeriesID_87     int64
+	Ts_87           int64
+	Value_87        int64
+	Tax_87          int64
+	AuctionE6_87    *int64
+	LeviesE6_87     *int64
+	SourceFeeE6_87  *int64
+	GridFeeE6_87    *int64
+	MarginE6_87     *int64
+	SeriesID_88     int64
+	Ts_88           int64
+	Value_88        int64
+	Tax_88          int64
+	AuctionE6_88    *int64
+	LeviesE6_88     *int64
+	SourceFeeE6_88  *int64
+	GridFeeE6_88    *int64
+	MarginE6_88     *int64
+	SeriesID_89     int64
+	Ts_89           int64
+	Value_89        int64
+	Tax_89          int64
+	AuctionE6_89    *int64
+	LeviesE6_89     *int64
+	SourceFeeE6_89  *int64
+	GridFeeE6_89    *int64
+	MarginE6_89     *int64
+	SeriesID_90     int64
+	Ts_90           int64
+	Value_90        int64
+	Tax_90          int64
+	AuctionE6_90    *int64
+	LeviesE6_90     *int64
+	SourceFeeE6_90  *int64
+	GridFeeE6_90    *int64
+	MarginE6_90     *int64
+	SeriesID_91     int64
+	Ts_91           int64
+	Value_91        int64
+	Tax_91          int64
+	AuctionE6_91    *int64
+	LeviesE6_91     *int64
+	SourceFeeE6_91  *int64
+	GridFeeE6_91    *int64
+	MarginE6_91     *int64
+	SeriesID_92     int64
+	Ts_92           int64
+	Value_92        int64
+	Tax_92          int64
+	AuctionE6_92    *int64
+	LeviesE6_92     *int64
+	SourceFeeE6_92  *int64
+	GridFeeE6_92    *int64
+	MarginE6_92     *int64
+	SeriesID_93     int64
+	Ts_93           int64
+	Value_93        int64
+	Tax_93          int64
+	AuctionE6_93    *int64
+	LeviesE6_93     *int64
+	SourceFeeE6_93  *int64
+	GridFeeE6_93    *int64
+	MarginE6_93     *int64
+	SeriesID_94     int64
+	Ts_94           int64
+	Value_94        int64
+	Tax_94          int64
+	AuctionE6_94    *int64
+	LeviesE6_94     *int64
+	SourceFeeE6_94  *int64
+	GridFeeE6_94    *int64
+	MarginE6_94     *int64
+	SeriesID_95     int64
+	Ts_95           int64
+	Value_95        int64
+	Tax_95          int64
+	AuctionE6_95    *int64
+	LeviesE6_95     *int64
+	SourceFeeE6_95  *int64
+	GridFeeE6_95    *int64
+	MarginE6_95     *int64
+	SeriesID_96     int64
+	Ts_96           int64
+	Value_96        int64
+	Tax_96          int64
+	AuctionE6_96    *int64
+	LeviesE6_96     *int64
+	SourceFeeE6_96  *int64
+	GridFeeE6_96    *int64
+	MarginE6_96     *int64
+	SeriesID_97     int64
+	Ts_97           int64
+	Value_97        int64
+	Tax_97          int64
+	AuctionE6_97    *int64
+	LeviesE6_97     *int64
+	SourceFeeE6_97  *int64
+	GridFeeE6_97    *int64
+	MarginE6_97     *int64
+	SeriesID_98     int64
+	Ts_98           int64
+	Value_98        int64
+	Tax_98          int64
+	AuctionE6_98    *int64
+	LeviesE6_98     *int64
+	SourceFeeE6_98  *int64
+	GridFeeE6_98    *int64
+	MarginE6_98     *int64
+	SeriesID_99     int64
+	Ts_99           int64
+	Value_99        int64
+	Tax_99          int64
+	AuctionE6_99    *int64
+	LeviesE6_99     *int64
+	SourceFeeE6_99  *int64
+	GridFeeE6_99    *int64
+	MarginE6_99     *int64
+	SeriesID_100    int64
+	Ts_100          int64
+	Value_100       int64
+	Tax_100         int64
+	AuctionE6_100   *int64
+	LeviesE6_100    *int64
+	SourceFeeE6_100 *int64
+	GridFeeE6_100   *int64
+	MarginE6_100    *int64
+}
+
+func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Params) (int64, error) {
+	result, err := q.db.ExecContext(ctx, upsertReadings100,
+		arg.SeriesID,
+		arg.Ts,
+		arg.Value,
+		arg.Tax,
+		arg.AuctionE6,
+		arg.LeviesE6,
+		arg.SourceFeeE6,
+		arg.GridFeeE6,
+		arg.MarginE6,
+		arg.SeriesID_2,
+		arg.Ts_2,
+		arg.Value_2,
+		arg.Tax_2,
+		arg.AuctionE6_2,
+		arg.LeviesE6_2,
+		arg.SourceFeeE6_2,
+		arg.GridFeeE6_2,
+		arg.MarginE6_2,
+		arg.SeriesID_3,
+		arg.Ts_3,
+		arg.Value_3,
+		arg.Tax_3,
+		arg.AuctionE6_3,
+		arg.LeviesE6_3,
+		arg.SourceFeeE6_3,
+		arg.GridFeeE6_3,
+		arg.MarginE6_3,
+		arg.SeriesID_4,
+		arg.Ts_4,
+		arg.Value_4,
+		arg.Tax_4,
+		arg.AuctionE6_4,
+		arg.LeviesE6_4,
+		arg.SourceFeeE6_4,
+		arg.GridFeeE6_4,
+		arg.MarginE6_4,
+		arg.SeriesID_5,
+		arg.Ts_5,
+		arg.Value_5,
+		arg.Tax_5,
+		arg.AuctionE6_5,
+		arg.LeviesE6_5,
+		arg.SourceFeeE6_5,
+		arg.GridFeeE6_5,
+		arg.MarginE6_5,
+		arg.SeriesID_6,
+		arg.Ts_6,
+		arg.Value_6,
+		arg.Tax_6,
+		arg.AuctionE6_6,
+		arg.LeviesE6_6,
+		arg.SourceFeeE6_6,
+		arg.GridFeeE6_6,
+		arg.MarginE6_6,
+		arg.SeriesID_7,
+		arg.Ts_7,
+		arg.Value_7,
+		arg.Tax_7,
+		arg.AuctionE6_7,
+		arg.LeviesE6_7,
+		arg.SourceFeeE6_7,
+		arg.GridFeeE6_7,
+		arg.MarginE6_7,
+		arg.SeriesID_8,
+		arg.Ts_8,
+		arg.Value_8,
+		arg.Tax_8,
+		arg.AuctionE6_8,
+		arg.LeviesE6_8,
+		arg.SourceFeeE6_8,
+		arg.GridFeeE6_8,
+		arg.MarginE6_8,
+		arg.SeriesID_9,
+		arg.Ts_9,
+		arg.Value_9,
+		arg.Tax_9,
+		arg.AuctionE6_9,
+		arg.LeviesE6_9,
+		arg.SourceFeeE6_9,
+		arg.GridFeeE6_9,
+		arg.MarginE6_9,
+		arg.SeriesID_10,
+		arg.Ts_10,
+		arg.Value_10,
+		arg.Tax_10,
+		arg.AuctionE6_10,
+		arg.LeviesE6_10,
+		arg.SourceFeeE6_10,
+		arg.GridFeeE6_10,
+		arg.MarginE6_10,
+		arg.SeriesID_11,
+		arg.Ts_11,
+		arg.Value_11,
+		arg.Tax_11,
+		arg.AuctionE6_11,
+		arg.LeviesE6_11,
+		arg.SourceFeeE6_11,
+		arg.GridFeeE6_11,
+		arg.MarginE6_11,
+		arg.SeriesID_12,
+		arg.Ts_12,
+		arg.Value_12,
+		arg.Tax_12,
+		arg.AuctionE6_12,
+		arg.LeviesE6_12,
+		arg.SourceFeeE6_12,
+		arg.GridFeeE6_12,
+		arg.MarginE6_12,
+		arg.SeriesID_13,
+		arg.Ts_13,
+		arg.Value_13,
+		arg.Tax_13,
+		arg.AuctionE6_13,
+		arg.LeviesE6_13,
+		arg.SourceFeeE6_13,
+		arg.GridFeeE6_13,
+		arg.MarginE6_13,
+		arg.SeriesID_14,
+		arg.Ts_14,
+		arg.Value_14,
+		arg.Tax_14,
+		arg.AuctionE6_14,
+		arg.LeviesE6_14,
+		arg.SourceFeeE6_14,
+		arg.GridFeeE6_14,
+		arg.MarginE6_14,
+		arg.SeriesID_15,
+		arg.Ts_15,
+		arg.Value_15,
+		arg.Tax_15,
+		arg.AuctionE6_15,
+		arg.LeviesE6_15,
+		arg.SourceFeeE6_15,
+		arg.GridFeeE6_15,
+		arg.MarginE6_15,
+		arg.SeriesID_16,
+		arg.Ts_16,
+		arg.Value_16,
+		arg.Tax_16,
+		arg.AuctionE6_16,
+		arg.LeviesE6_16,
+		arg.SourceFeeE6_16,
+		arg.GridFeeE6_16,
+		arg.MarginE6_16,
+		arg.SeriesID_17,
+		arg.Ts_17,
+		arg.Value_17,
+		arg.Tax_17,
+		arg.AuctionE6_17,
+		arg.LeviesE6_17,
+		arg.SourceFeeE6_17,
+		arg.GridFeeE6_17,
+		arg.MarginE6_17,
+		arg.SeriesID_18,
+		arg.Ts_18,
+		arg.Value_18,
+		arg.Tax_18,
+		arg.AuctionE6_18,
+		arg.LeviesE6_18,
+		arg.SourceFeeE6_18,
+		arg.GridFeeE6_18,
+		arg.MarginE6_18,
+		arg.SeriesID_19,
+		arg.Ts_19,
+		arg.Value_19,
+		arg.Tax_19,
+		arg.AuctionE6_19,
+		arg.LeviesE6_19,
+		arg.SourceFeeE6_19,
+		arg.GridFeeE6_19,
+		arg.MarginE6_19,
+		arg.SeriesID_20,
+		arg.Ts_20,
+		arg.Value_20,
+		arg.Tax_20,
+		arg.AuctionE6_20,
+		arg.LeviesE6_20,
+		arg.SourceFeeE6_20,
+		arg.GridFeeE6_20,
+		arg.MarginE6_20,
+		arg.SeriesID_21,
+		arg.Ts_21,
+		arg.Value_21,
+		arg.Tax_21,
+		arg.AuctionE6_21,
+		arg.LeviesE6_21,
+		arg.SourceFeeE6_21,
+		arg.GridFeeE6_21,
+		arg.MarginE6_21,
+		arg.SeriesID_22,
+		arg.Ts_22,
+		arg.Value_22,
+		arg.Tax_22,
+		arg.AuctionE6_22,
+		arg.LeviesE6_22,
+		arg.SourceFeeE6_22,
+		arg.GridFeeE6_22,
+		arg.MarginE6_22,
+		arg.SeriesID_23,
+		arg.Ts_23,
+		arg.Value_23,
+		arg.Tax_23,
+		arg.AuctionE6_23,
+		arg.LeviesE6_23,
+		arg.SourceFeeE6_23,
+		arg.GridFeeE6_23,
+		arg.MarginE6_23,
+		arg.SeriesID_24,
+		arg.Ts_24,
+		arg.Value_24,
+		arg.Tax_24,
+		arg.AuctionE6_24,
+		arg.LeviesE6_24,
+		arg.SourceFeeE6_24,
+		arg.GridFeeE6_24,
+		arg.MarginE6_24,
+		arg.SeriesID_25,
+		arg.Ts_25,
+		arg.Value_25,
+		arg.Tax_25,
+		arg.AuctionE6_25,
+		arg.LeviesE6_25,
+		arg.SourceFeeE6_25,
+		arg.GridFeeE6_25,
+		arg.MarginE6_25,
+		arg.SeriesID_26,
+		arg.Ts_26,
+		arg.Value_26,
+		arg.Tax_26,
+		arg.AuctionE6_26,
+		arg.LeviesE6_26,
+		arg.SourceFeeE6_26,
+		arg.GridFeeE6_26,
+		arg.MarginE6_26,
+		arg.SeriesID_27,
+		arg.Ts_27,
+		arg.Value_27,
+		arg.Tax_27,
+		arg.AuctionE6_27,
+		arg.LeviesE6_27,
+		arg.SourceFeeE6_27,
+		arg.GridFeeE6_27,
+		arg.MarginE6_27,
+		arg.SeriesID_28,
+		arg.Ts_28,
+		arg.Value_28,
+		arg.Tax_28,
+		arg.AuctionE6_28,
+		arg.LeviesE6_28,
+		arg.SourceFeeE6_28,
+		arg.GridFeeE6_28,
+		arg.MarginE6_28,
+		arg.SeriesID_29,
+		arg.Ts_29,
+		arg.Value_29,
+		arg.Tax_29,
+		arg.AuctionE6_29,
+		arg.LeviesE6_29,
+		arg.SourceFeeE6_29,
+		arg.GridFeeE6_29,
+		arg.MarginE6_29,
+		arg.SeriesID_30,
+		arg.Ts_30,
+		arg.Value_30,
+		arg.Tax_30,
+		arg.AuctionE6_30,
+		arg.LeviesE6_30,
+		arg.SourceFeeE6_30,
+		arg.GridFeeE6_30,
+		arg.MarginE6_30,
+		arg.SeriesID_31,
+		arg.Ts_31,
+		arg.Value_31,
+		arg.Tax_31,
+		arg.AuctionE6_31,
+		arg.LeviesE6_31,
+		arg.SourceFeeE6_31,
+		arg.GridFeeE6_31,
+		arg.MarginE6_31,
+		arg.SeriesID_32,
+		arg.Ts_32,
+		arg.Value_32,
+		arg.Tax_32,
+		arg.AuctionE6_32,
+		arg.LeviesE6_32,
+		arg.SourceFeeE6_32,
+		arg.GridFeeE6_32,
+		arg.MarginE6_32,
+		arg.SeriesID_33,
+		arg.Ts_33,
+		arg.Value_33,
+		arg.Tax_33,
+		arg.AuctionE6_33,
+		arg.LeviesE6_33,
+		arg.SourceFeeE6_33,
+		arg.GridFeeE6_33,
+		arg.MarginE6_33,
+		arg.SeriesID_34,
+		arg.Ts_34,
+		arg.Value_34,
+		arg.Tax_34,
+		arg.AuctionE6_34,
+		arg.LeviesE6_34,
+		arg.SourceFeeE6_34,
+		arg.GridFeeE6_34,
+		arg.MarginE6_34,
+		arg.SeriesID_35,
+		arg.Ts_35,
+		arg.Value_35,
+		arg.Tax_35,
+		arg.AuctionE6_35,
+		arg.LeviesE6_35,
+		arg.SourceFeeE6_35,
+		arg.GridFeeE6_35,
+		arg.MarginE6_35,
+		arg.SeriesID_36,
+		arg.Ts_36,
+		arg.Value_36,
+		arg.Tax_36,
+		arg.AuctionE6_36,
+		arg.LeviesE6_36,
+		arg.SourceFeeE6_36,
+		arg.GridFeeE6_36,
+		arg.MarginE6_36,
+		arg.SeriesID_37,
+		arg.Ts_37,
+		arg.Value_37,
+		arg.Tax_37,
+		arg.AuctionE6_37,
+		arg.LeviesE6_37,
+		arg.SourceFeeE6_37,
+		arg.GridFeeE6_37,
+		arg.MarginE6_37,
+		arg.SeriesID_38,
+		arg.Ts_38,
+		arg.Value_38,
+		arg.Tax_38,
+		arg.AuctionE6_38,
+		arg.LeviesE6_38,
+		arg.SourceFeeE6_38,
+		arg.GridFeeE6_38,
+		arg.MarginE6_38,
+		arg.SeriesID_39,
+		arg.Ts_39,
+		arg.Value_39,
+		arg.Tax_39,
+		arg.AuctionE6_39,
+		arg.LeviesE6_39,
+		arg.SourceFeeE6_39,
+		arg.GridFeeE6_39,
+		arg.MarginE6_39,
+		arg.SeriesID_40,
+		arg.Ts_40,
+		arg.Value_40,
+		arg.Tax_40,
+		arg.AuctionE6_40,
+		arg.LeviesE6_40,
+		arg.SourceFeeE6_40,
+		arg.GridFeeE6_40,
+		arg.MarginE6_40,
+		arg.SeriesID_41,
+		arg.Ts_41,
+		arg.Value_41,
+		arg.Tax_41,
+		arg.AuctionE6_41,
+		arg.LeviesE6_41,
+		arg.SourceFeeE6_41,
+		arg.GridFeeE6_41,
+		arg.MarginE6_41,
+		arg.SeriesID_42,
+		arg.Ts_42,
+		arg.Value_42,
+		arg.Tax_42,
+		arg.AuctionE6_42,
+		arg.LeviesE6_42,
+		arg.SourceFeeE6_42,
+		arg.GridFeeE6_42,
+		arg.MarginE6_42,
+		arg.SeriesID_43,
+		arg.Ts_43,
+		arg.Value_43,
+		arg.Tax_43,
+		arg.AuctionE6_43,
+		arg.LeviesE6_43,
+		arg.SourceFeeE6_43,
+		arg.GridFeeE6_43,
+		arg.MarginE6_43,
+		arg.SeriesID_44,
+		arg.Ts_44,
+		arg.Value_44,
+		arg.Tax_44,
+		arg.AuctionE6_44,
+		arg.LeviesE6_44,
+		arg.SourceFeeE6_44,
+		arg.GridFeeE6_44,
+		arg.MarginE6_44,
+		arg.SeriesID_45,
+		arg.Ts_45,
+		arg.Value_45,
+		arg.Tax_45,
+		arg.AuctionE6_45,
+		arg.LeviesE6_45,
+		arg.SourceFeeE6_45,
+		arg.GridFeeE6_45,
+		arg.MarginE6_45,
+		arg.SeriesID_46,
+		arg.Ts_46,
+		arg.Value_46,
+		arg.Tax_46,
+		arg.AuctionE6_46,
+		arg.LeviesE6_46,
+		arg.SourceFeeE6_46,
+		arg.GridFeeE6_46,
+		arg.MarginE6_46,
+		arg.SeriesID_47,
+		arg.Ts_47,
+		arg.Value_47,
+		arg.Tax_47,
+		arg.AuctionE6_47,
+		arg.LeviesE6_47,
+		arg.SourceFeeE6_47,
+		arg.GridFeeE6_47,
+		arg.MarginE6_47,
+		arg.SeriesID_48,
+		arg.Ts_48,
+		arg.Value_48,
+		arg.Tax_48,
+		arg.AuctionE6_48,
+		arg.LeviesE6_48,
+		arg.SourceFeeE6_48,
+		arg.GridFeeE6_48,
+		arg.MarginE6_48,
+		arg.SeriesID_49,
+		arg.Ts_49,
+		arg.Value_49,
+		arg.Tax_49,
+		arg.AuctionE6_49,
+		arg.LeviesE6_49,
+		arg.SourceFeeE6_49,
+		arg.GridFeeE6_49,
+		arg.MarginE6_49,
+		arg.SeriesID_50,
+		arg.Ts_50,
+		arg.Value_50,
+		arg.Tax_50,
+		arg.AuctionE6_50,
+		arg.LeviesE6_50,
+		arg.SourceFeeE6_50,
+		arg.GridFeeE6_50,
+		arg.MarginE6_50,
+		arg.SeriesID_51,
+		arg.Ts_51,
+		arg.Value_51,
+		arg.Tax_51,
+		arg.AuctionE6_51,
+		arg.LeviesE6_51,
+		arg.SourceFeeE6_51,
+		arg.GridFeeE6_51,
+		arg.MarginE6_51,
+		arg.SeriesID_52,
+		arg.Ts_52,
+		arg.Value_52,
+		arg.Tax_52,
+		arg.AuctionE6_52,
+		arg.LeviesE6_52,
+		arg.SourceFeeE6_52,
+		arg.GridFeeE6_52,
+		arg.MarginE6_52,
+		arg.SeriesID_53,
+		arg.Ts_53,
+		arg.Value_53,
+		arg.Tax_53,
+		arg.AuctionE6_53,
+		arg.LeviesE6_53,
+		arg.SourceFeeE6_53,
+		arg.GridFeeE6_53,
+		arg.MarginE6_53,
+		arg.SeriesID_54,
+		arg.Ts_54,
+		arg.Value_54,
+		arg.Tax_54,
+		arg.AuctionE6_54,
+		arg.LeviesE6_54,
+		arg.SourceFeeE6_54,
+		arg.GridFeeE6_54,
+		arg.MarginE6_54,
+		arg.SeriesID_55,
+		arg.Ts_55,
+		arg.Value_55,
+		arg.Tax_55,
+		arg.AuctionE6_55,
+		arg.LeviesE6_55,
+		arg.SourceFeeE6_55,
+		arg.GridFeeE6_55,
+		arg.MarginE6_55,
+		arg.SeriesID_56,
+		arg.Ts_56,
+		arg.Value_56,
+		arg.Tax_56,
+		arg.AuctionE6_56,
+		arg.LeviesE6_56,
+		arg.SourceFeeE6_56,
+		arg.GridFeeE6_56,
+		arg.MarginE6_56,
+		arg.SeriesID_57,
+		arg.Ts_57,
+		arg.Value_57,
+		arg.Tax_57,
+		arg.AuctionE6_57,
+		arg.LeviesE6_57,
+		arg.SourceFeeE6_57,
+		arg.GridFeeE6_57,
+		arg.MarginE6_57,
+		arg.SeriesID_58,
+		arg.Ts_58,
+		arg.Value_58,
+		arg.Tax_58,
+		arg.AuctionE6_58,
+		arg.LeviesE6_58,
+		arg.SourceFeeE6_58,
+		arg.GridFeeE6_58,
+		arg.MarginE6_58,
+		arg.SeriesID_59,
+		arg.Ts_59,
+		arg.Value_59,
+		arg.Tax_59,
+		arg.AuctionE6_59,
+		arg.LeviesE6_59,
+		arg.SourceFeeE6_59,
+		arg.GridFeeE6_59,
+		arg.MarginE6_59,
+		arg.SeriesID_60,
+		arg.Ts_60,
+		arg.Value_60,
+		arg.Tax_60,
+		arg.AuctionE6_60,
+		arg.LeviesE6_60,
+		arg.SourceFeeE6_60,
+		arg.GridFeeE6_60,
+		arg.MarginE6_60,
+		arg.SeriesID_61,
+		arg.Ts_61,
+		arg.Value_61,
+		arg.Tax_61,
+		arg.AuctionE6_61,
+		arg.LeviesE6_61,
+		arg.SourceFeeE6_61,
+		arg.GridFeeE6_61,
+		arg.MarginE6_61,
+		arg.SeriesID_62,
+		arg.Ts_62,
+		arg.Value_62,
+		arg.Tax_62,
+		arg.AuctionE6_62,
+		arg.LeviesE6_62,
+		arg.SourceFeeE6_62,
+		arg.GridFeeE6_62,
+		arg.MarginE6_62,
+		arg.SeriesID_63,
+		arg.Ts_63,
+		arg.Value_63,
+		arg.Tax_63,
+		arg.AuctionE6_63,
+		arg.LeviesE6_63,
+		arg.SourceFeeE6_63,
+		arg.GridFeeE6_63,
+		arg.MarginE6_63,
+		arg.SeriesID_64,
+		arg.Ts_64,
+		arg.Value_64,
+		arg.Tax_64,
+		arg.AuctionE6_64,
+		arg.LeviesE6_64,
+		arg.SourceFeeE6_64,
+		arg.GridFeeE6_64,
+		arg.MarginE6_64,
+		arg.SeriesID_65,
+		arg.Ts_65,
+		arg.Value_65,
+		arg.Tax_65,
+		arg.AuctionE6_65,
+		arg.LeviesE6_65,
+		arg.SourceFeeE6_65,
+		arg.GridFeeE6_65,
+		arg.MarginE6_65,
+		arg.SeriesID_66,
+		arg.Ts_66,
+		arg.Value_66,
+		arg.Tax_66,
+		arg.AuctionE6_66,
+		arg.LeviesE6_66,
+		arg.SourceFeeE6_66,
+		arg.GridFeeE6_66,
+		arg.MarginE6_66,
+		arg.SeriesID_67,
+		arg.Ts_67,
+		arg.Value_67,
+		arg.Tax_67,
+		arg.AuctionE6_67,
+		arg.LeviesE6_67,
+		arg.SourceFeeE6_67,
+		arg.GridFeeE6_67,
+		arg.MarginE6_67,
+		arg.SeriesID_68,
+		arg.Ts_68,
+		arg.Value_68,
+		arg.Tax_68,
+		arg.AuctionE6_68,
+		arg.LeviesE6_68,
+		arg.SourceFeeE6_68,
+		arg.GridFeeE6_68,
+		arg.MarginE6_68,
+		arg.SeriesID_69,
+		arg.Ts_69,
+		arg.Value_69,
+		arg.Tax_69,
+		arg.AuctionE6_69,
+		arg.LeviesE6_69,
+		arg.SourceFeeE6_69,
+		arg.GridFeeE6_69,
+		arg.MarginE6_69,
+		arg.SeriesID_70,
+		arg.Ts_70,
+		arg.Value_70,
+		arg.Tax_70,
+		arg.AuctionE6_70,
+		arg.LeviesE6_70,
+		arg.SourceFeeE6_70,
+		arg.GridFeeE6_70,
+		arg.MarginE6_70,
+		arg.SeriesID_71,
+		arg.Ts_71,
+		arg.Value_71,
+		arg.Tax_71,
+		arg.AuctionE6_71,
+		arg.LeviesE6_71,
+		arg.SourceFeeE6_71,
+		arg.GridFeeE6_71,
+		arg.MarginE6_71,
+		arg.SeriesID_72,
+		arg.Ts_72,
+		arg.Value_72,
+		arg.Tax_72,
+		arg.AuctionE6_72,
+		arg.LeviesE6_72,
+		arg.SourceFeeE6_72,
+		arg.GridFeeE6_72,
+		arg.MarginE6_72,
+		arg.SeriesID_73,
+		arg.Ts_73,
+		arg.Value_73,
+		arg.Tax_73,
+		arg.AuctionE6_73,
+		arg.LeviesE6_73,
+		arg.SourceFeeE6_73,
+		arg.GridFeeE6_73,
+		arg.MarginE6_73,
+		arg.SeriesID_74,
+		arg.Ts_74,
+		arg.Value_74,
+		arg.Tax_74,
+		arg.AuctionE6_74,
+		arg.LeviesE6_74,
+		arg.SourceFeeE6_74,
+		arg.GridFeeE6_74,
+		arg.MarginE6_74,
+		arg.SeriesID_75,
+		arg.Ts_75,
+		arg.Value_75,
+		arg.Tax_75,
+		arg.AuctionE6_75,
+		arg.LeviesE6_75,
+		arg.SourceFeeE6_75,
+		arg.GridFeeE6_75,
+		arg.MarginE6_75,
+		arg.SeriesID_76,
+		arg.Ts_76,
+		arg.Value_76,
+		arg.Tax_76,
+		arg.AuctionE6_76,
+		arg.LeviesE6_76,
+		arg.SourceFeeE6_76,
+		arg.GridFeeE6_76,
+		arg.MarginE6_76,
+		arg.SeriesID_77,
+		arg.Ts_77,
+		arg.Value_77,
+		arg.Tax_77,
+		arg.AuctionE6_77,
+		arg.LeviesE6_77,
+		arg.SourceFeeE6_77,
+		arg.GridFeeE6_77,
+		arg.MarginE6_77,
+		arg.SeriesID_78,
+		arg.Ts_78,
+		arg.Value_78,
+		arg.Tax_78,
+		arg.AuctionE6_78,
+		arg.LeviesE6_78,
+		arg.SourceFeeE6_78,
+		arg.GridFeeE6_78,
+		arg.MarginE6_78,
+		arg.SeriesID_79,
+		arg.Ts_79,
+		arg.Value_79,
+		arg.Tax_79,
+		arg.AuctionE6_79,
+		arg.LeviesE6_79,
+		arg.SourceFeeE6_79,
+		arg.GridFeeE6_79,
+		arg.MarginE6_79,
+		arg.SeriesID_80,
+		arg.Ts_80,
+		arg.Value_80,
+		arg.Tax_80,
+		arg.AuctionE6_80,
+		arg.LeviesE6_80,
+		arg.SourceFeeE6_80,
+		arg.GridFeeE6_80,
+		arg.MarginE6_80,
+		arg.SeriesID_81,
+		arg.Ts_81,
+		arg.Value_81,
+		arg.Tax_81,
+		arg.AuctionE6_81,
+		arg.LeviesE6_81,
+		arg.SourceFeeE6_81,
+		arg.GridFeeE6_81,
+		arg.MarginE6_81,
+		arg.SeriesID_82,
+		arg.Ts_82,
+		arg.Value_82,
+		arg.Tax_82,
+		arg.AuctionE6_82,
+		arg.LeviesE6_82,
+		arg.SourceFeeE6_82,
+		arg.GridFeeE6_82,
+		arg.MarginE6_82,
+		arg.SeriesID_83,
+		arg.Ts_83,
+		arg.Value_83,
+		arg.Tax_83,
+		arg.AuctionE6_83,
+		arg.LeviesE6_83,
+		arg.SourceFeeE6_83,
+		arg.GridFeeE6_83,
+		arg.MarginE6_83,
+		arg.SeriesID_84,
+		arg.Ts_84,
+		arg.Value_84,
+		arg.Tax_84,
+		arg.AuctionE6_84,
+		arg.LeviesE6_84,
+		arg.SourceFeeE6_84,
+		arg.GridFeeE6_84,
+		arg.MarginE6_84,
+		arg.SeriesID_85,
+		arg.Ts_85,
+		arg.Value_85,
+		arg.Tax_85,
+		arg.AuctionE6_85,
+		arg.LeviesE6_85,
+		arg.SourceFeeE6_85,
+		arg.GridFeeE6_85,
+		arg.MarginE6_85,
+		arg.SeriesID_86,
+		arg.Ts_86,
+		arg.Value_86,
+		arg.Tax_86,
+		arg.AuctionE6_86,
+		arg.LeviesE6_86,
+		arg.SourceFeeE6_86,
+		arg.GridFeeE6_86,
+		arg.MarginE6_86,
+		arg.SeriesID_87,
+		arg.Ts_87,
+		arg.Value_87,
+		arg.Tax_87,
+		arg.AuctionE6_87,
+		arg.LeviesE6_87,
+		arg.SourceFeeE6_87,
+		arg.GridFeeE6_87,
+		arg.MarginE6_87,
+		arg.SeriesID_88,
+		arg.Ts_88,
+		arg.Value_88,
+		arg.Tax_88,
+		arg.AuctionE6_88,
+		arg.LeviesE6_88,
+		arg.SourceFeeE6_88,
+		arg.GridFeeE6_88,
+		arg.MarginE6_88,
+		arg.SeriesID_89,
+		arg.Ts_89,
+		arg.Value_89,
+		arg.Tax_89,
+		arg.AuctionE6_89,
+		arg.LeviesE6_89,
+		arg.SourceFeeE6_89,
+		arg.GridFeeE6_89,
+		arg.MarginE6_89,
+		arg.SeriesID_90,
+		arg.Ts_90,
+		arg.Value_90,
+		arg.Tax_90,
+		arg.AuctionE6_90,
+		arg.LeviesE6_90,
+		arg.SourceFeeE6_90,
+		arg.GridFeeE6_90,
+		arg.MarginE6_90,
+		arg.SeriesID_91,
+		arg.Ts_91,
+		arg.Value_91,
+		arg.Tax_91,
+		arg.AuctionE6_91,
+		arg.LeviesE6_91,
+		arg.SourceFeeE6_91,
+		arg.GridFeeE6_91,
+		arg.MarginE6_91,
+		arg.SeriesID_92,
+		arg.Ts_92,
+		arg.Value_92,
+		arg.Tax_92,
+		arg.AuctionE6_92,
+		arg.LeviesE6_92,
+		arg.SourceFeeE6_92,
+		arg.GridFeeE6_92,
+		arg.MarginE6_92,
+		arg.SeriesID_93,
+		arg.Ts_93,
+		arg.Value_93,
+		arg.Tax_93,
+		arg.AuctionE6_93,
+		arg.LeviesE6_93,
+		arg.SourceFeeE6_93,
+		arg.GridFeeE6_93,
+		arg.MarginE6_93,
+		arg.SeriesID_94,
+		arg.Ts_94,
+		arg.Value_94,
+		arg.Tax_94,
+		arg.AuctionE6_94,
+		arg.LeviesE6_94,
+		arg.SourceFeeE6_94,
+		arg.GridFeeE6_94,
+		arg.MarginE6_94,
+		arg.SeriesID_95,
+		arg.Ts_95,
+		arg.Value_95,
+		arg.Tax_95,
+		arg.AuctionE6_95,
+		arg.LeviesE6_95,
+		arg.SourceFeeE6_95,
+		arg.GridFeeE6_95,
+		arg.MarginE6_95,
+		arg.SeriesID_96,
+		arg.Ts_96,
+		arg.Value_96,
+		arg.Tax_96,
+		arg.AuctionE6_96,
+		arg.LeviesE6_96,
+		arg.SourceFeeE6_96,
+		arg.GridFeeE6_96,
+		arg.MarginE6_96,
+		arg.SeriesID_97,
+		arg.Ts_97,
+		arg.Value_97,
+		arg.Tax_97,
+		arg.AuctionE6_97,
+		arg.LeviesE6_97,
+		arg.SourceFeeE6_97,
+		arg.GridFeeE6_97,
+		arg.MarginE6_97,
+		arg.SeriesID_98,
+		arg.Ts_98,
+		arg.Value_98,
+		arg.Tax_98,
+		arg.AuctionE6_98,
+		arg.LeviesE6_98,
+		arg.SourceFeeE6_98,
+		arg.GridFeeE6_98,
+		arg.MarginE6_98,
+		arg.SeriesID_99,
+		arg.Ts_99,
+		arg.Value_99,
+		arg.Tax_99,
+		arg.AuctionE6_99,
+		arg.LeviesE6_99,
+		arg.SourceFeeE6_99,
+		arg.GridFeeE6_99,
+		arg.MarginE6_99,
+		arg.SeriesID_100,
+		arg.Ts_100,
+		arg.Value_100,
+		arg.Tax_100,
+		arg.AuctionE6_100,
+		arg.LeviesE6_100,
+		arg.SourceFeeE6_100,
+		arg.GridFeeE6_100,
+		arg.MarginE6_100,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }

@@ -16,6 +16,9 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/bearer"
+	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps, for callers that react to the kind.
@@ -61,30 +64,16 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("enneo source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://demo.enneo.ai/api/mind", "put the API key in the token")
+	if err != nil {
+		return fail("%v", err)
+	}
+	token, err := bearer.Token(cfg.Token)
 	switch {
 	case err != nil:
-		return fail("base URL: %v", err)
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return fail("base URL %q: want an absolute http(s) URL such as https://demo.enneo.ai/api/mind", cfg.BaseURL)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fail("base URL %q: must not carry a query or fragment", cfg.BaseURL)
-	case u.User != nil:
-		return fail("base URL must not carry credentials; put the API key in the token")
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-
-	// People paste the header value; the key is what follows "Bearer ".
-	token := strings.TrimSpace(cfg.Token)
-	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
-		token = strings.TrimSpace(token[7:])
-	}
-	if token == "" {
-		return fail("no API token configured")
-	}
-	if strings.ContainsAny(token, " \t\r\n") {
 		return fail("the API token contains white space")
+	case token == "":
+		return fail("no API token configured")
 	}
 	cfg.Token = token
 
@@ -121,12 +110,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 4
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = 2
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

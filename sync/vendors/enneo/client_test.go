@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/contractdiff"
 )
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
@@ -61,32 +61,12 @@ func TestSeedPayloadMapsEveryField(t *testing.T) {
 	diffContract(t, pages[0].Contracts[0], want)
 }
 
-// diffContract compares every field, dereferencing decimals so that a
-// mismatch reads as values rather than addresses.
+// diffContract compares every field, showing values rather than addresses.
 func diffContract(t *testing.T, got, want app.Contract) {
 	t.Helper()
-	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
-	for i := range gv.NumField() {
-		g, w := gv.Field(i).Interface(), wv.Field(i).Interface()
-		if !reflect.DeepEqual(g, w) {
-			t.Errorf("%s = %s, want %s", gv.Type().Field(i).Name, show(g), show(w))
-		}
+	for _, d := range contractdiff.Diff(got, want) {
+		t.Error(d)
 	}
-}
-
-func show(v any) string {
-	switch v := v.(type) {
-	case *app.Decimal:
-		if v == nil {
-			return "nil"
-		}
-		return v.String()
-	case app.Prices:
-		return fmt.Sprintf("{%s base=%s working=%s vat=%s}", v.Currency, show(v.BasePerYear), show(v.WorkingPerKWh), show(v.VATRate))
-	case []byte:
-		return string(v)
-	}
-	return fmt.Sprintf("%+v", v)
 }
 
 func TestContractsErrors(t *testing.T) {

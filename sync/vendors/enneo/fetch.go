@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/retry"
 )
 
 // maxBody bounds one contract payload; a real one is a few kB, and rawData
@@ -49,7 +49,7 @@ func (c *Client) fetchOne(ctx context.Context, id string) outcome {
 	var wait time.Duration
 	var last string
 	for try := range tries {
-		if try > 0 && !sleep(ctx, max(wait, c.backoff<<(try-1))) {
+		if try > 0 && retry.Sleep(ctx, retry.Delay(c.backoff, try, wait)) != nil {
 			return outcome{aborted: true}
 		}
 		r := c.get(ctx, id)
@@ -59,32 +59,32 @@ func (c *Client) fetchOne(ctx context.Context, id string) outcome {
 		wait = r.retryAfter
 		switch {
 		case r.err != nil:
-			last = describeErr(r.err)
+			last = retry.Describe(r.err)
 			continue
 		case r.status == http.StatusOK:
 			ct, ferr := c.mapper.toContract(r.body, id, c.cfg.Now().UTC().Truncate(time.Second))
 			if ferr == nil {
 				return outcome{contract: ct}
 			}
-			if errors.Is(ferr.Err, errTruncated) {
+			if errors.Is(ferr.Err, jsonfield.ErrTruncated) {
 				last = ferr.Err.Error()
 				continue
 			}
 			return fail(ferr.Field, ferr.Err, false)
 		case r.status == http.StatusUnauthorized:
-			return outcome{fatal: c.sourceErr(fmt.Errorf("contract %s: %s: %w", id, statusLine(r.status), ErrUnauthorized))}
+			return outcome{fatal: c.sourceErr(fmt.Errorf("contract %s: %s: %w", id, retry.StatusLine(r.status), ErrUnauthorized))}
 		case r.status == http.StatusForbidden:
-			return outcome{fatal: c.sourceErr(fmt.Errorf("contract %s: %s: %w", id, statusLine(r.status), ErrForbidden))}
+			return outcome{fatal: c.sourceErr(fmt.Errorf("contract %s: %s: %w", id, retry.StatusLine(r.status), ErrForbidden))}
 		case r.status == http.StatusNotFound:
-			return fail("", fmt.Errorf("%s: %w", statusLine(r.status), ErrNotFound), false)
-		case retryable(r.status):
-			last = statusLine(r.status)
+			return fail("", fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
+		case retry.Retryable(r.status):
+			last = retry.StatusLine(r.status)
 			continue
 		default:
-			return fail("", fmt.Errorf("unexpected answer %s", statusLine(r.status)), false)
+			return fail("", fmt.Errorf("unexpected answer %s", retry.StatusLine(r.status)), false)
 		}
 	}
-	return fail("", fmt.Errorf("%w: %s (%s)", ErrUnavailable, last, plural(tries, "try", "tries")), true)
+	return fail("", retry.GaveUp(ErrUnavailable, last, tries), true)
 }
 
 // get asks for one contract. Never with refresh=true: that makes enneo call
@@ -103,7 +103,7 @@ func (c *Client) get(ctx context.Context, id string) reply {
 	}
 	defer resp.Body.Close()
 
-	r := reply{status: resp.StatusCode, retryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+	r := reply{status: resp.StatusCode, retryAfter: retry.After(resp.Header.Get("Retry-After"), maxRetryAfter)}
 	if resp.StatusCode != http.StatusOK {
 		// Drain a little so the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -114,56 +114,4 @@ func (c *Client) get(ctx context.Context, id string) reply {
 		r.status, r.body = http.StatusRequestEntityTooLarge, nil
 	}
 	return r
-}
-
-func retryable(status int) bool {
-	return status >= 500 || status == http.StatusRequestTimeout ||
-		status == http.StatusTooEarly || status == http.StatusTooManyRequests
-}
-
-func statusLine(status int) string {
-	return strconv.Itoa(status) + " " + http.StatusText(status)
-}
-
-// retryAfter reads the seconds form; the date form is rare enough to ignore.
-func retryAfter(h string) time.Duration {
-	n, err := strconv.Atoi(h)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return min(time.Duration(n)*time.Second, maxRetryAfter)
-}
-
-// describeErr says what went wrong on the wire without the request URL,
-// which adds nothing the record name does not already say.
-func describeErr(err error) string {
-	var ne net.Error
-	var ue *url.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "request timed out"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "response body cut off"
-	case errors.As(err, &ue):
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

@@ -2,11 +2,12 @@ package enneo
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/json"
 	"strings"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 // Price units a source may be configured with. enneo does not document its
@@ -28,38 +29,21 @@ type mapper struct {
 
 // toContract maps body, the payload answered for contract askedID. The
 // returned error names the offending field when there is one.
-func (m mapper) toContract(body []byte, askedID string, fetchedAt time.Time) (app.Contract, *fieldError) {
+func (m mapper) toContract(body []byte, askedID string, fetchedAt time.Time) (app.Contract, *jsonfield.Error) {
 	w, ferr := decodeWire(body)
 	if ferr != nil {
 		return app.Contract{}, ferr
 	}
-	var errs []*fieldError
-	str := func(field string, raw []byte) string {
-		s, e := readString(field, raw)
-		if e != nil {
-			errs = append(errs, e)
-		}
-		return s
-	}
-	code := func(field string, raw []byte) string {
-		s, e := readCode(field, raw)
-		if e != nil {
-			errs = append(errs, e)
-		}
-		return s
-	}
-	dec := func(field string, raw []byte) *app.Decimal {
+	var r jsonfield.Reader
+	str, code := r.String, r.Code
+	dec := func(field string, raw json.RawMessage) *app.Decimal {
 		d, e := readDecimal(field, raw)
-		if e != nil {
-			errs = append(errs, e)
-		}
+		r.Keep(e)
 		return d
 	}
-	date := func(field string, raw []byte) time.Time {
+	date := func(field string, raw json.RawMessage) time.Time {
 		t, e := readDate(field, raw)
-		if e != nil {
-			errs = append(errs, e)
-		}
+		r.Keep(e)
 		return t
 	}
 
@@ -69,7 +53,7 @@ func (m mapper) toContract(body []byte, askedID string, fetchedAt time.Time) (ap
 	} else if id != askedID {
 		// A proxy or cache answering for the wrong contract must not
 		// overwrite another row.
-		errs = append(errs, &fieldError{"id", fmt.Errorf("answer is for contract %s, asked for %s", id, askedID)})
+		r.Keep(jsonfield.Errorf("id", "answer is for contract %s, asked for %s", id, askedID))
 	}
 	customer := strings.TrimSpace(str("firstname", w.Firstname) + " " + str("lastname", w.Lastname))
 	product := app.Product{Name: str("productName", w.ProductName), Code: code("productCode", w.ProductCode)}
@@ -104,9 +88,9 @@ func (m mapper) toContract(body []byte, askedID string, fetchedAt time.Time) (ap
 		Raw:                  bytes.Clone(bytes.TrimSpace(body)),
 		FetchedAt:            fetchedAt,
 	}
-	if len(errs) > 0 {
+	if ferr := r.Err(); ferr != nil {
 		// The first bad field is enough for the user to find the record.
-		return app.Contract{}, errs[0]
+		return app.Contract{}, ferr
 	}
 	if p := c.Prices.BasePerYear; p != nil && m.basePerMonth {
 		c.Prices.BasePerYear = app.Ptr(p.MulInt(12))

@@ -5,25 +5,21 @@ package enneo
 import (
 	"bytes"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"wattfolio/app"
 	"wattfolio/sync/vendors/enneo/enneosim"
+	"wattfolio/sync/vendors/loopback"
 )
 
 const simPrefix = "/enneo/api/mind"
 
 func simClient(t *testing.T, sim *enneosim.Server, cfg Config) *Client {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(simPrefix+"/", http.StripPrefix(simPrefix, sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	base := loopback.Serve(t, simPrefix, sim)
 	cfg.Source = "sim"
-	cfg.BaseURL = srv.URL + simPrefix
+	cfg.BaseURL = base
 	if cfg.Token == "" {
 		cfg.Token = "sim-token"
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/loopback"
+	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake tenant lives, so that a client dropping the
@@ -46,11 +47,7 @@ type fakeVendor struct {
 func newFakeVendor(t *testing.T, answer func(id string, try int) answer) *fakeVendor {
 	t.Helper()
 	v := &fakeVendor{t: t, answer: answer, hits: map[string]int{}}
-	mux := http.NewServeMux()
-	mux.Handle(basePath+"/", http.StripPrefix(basePath, http.HandlerFunc(v.serve)))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	v.url = srv.URL + basePath
+	v.url = loopback.Serve(t, basePath, http.HandlerFunc(v.serve))
 	return v
 }
 
@@ -87,12 +84,8 @@ func (v *fakeVendor) serve(w http.ResponseWriter, r *http.Request) {
 	if v.answer != nil {
 		a = v.answer(id, try)
 	}
-	if a.delay > 0 {
-		select {
-		case <-time.After(a.delay):
-		case <-r.Context().Done():
-			return
-		}
+	if !simfault.Wait(r, a.delay) {
+		return
 	}
 	if a.status == 0 {
 		a.status = http.StatusOK
@@ -100,15 +93,7 @@ func (v *fakeVendor) serve(w http.ResponseWriter, r *http.Request) {
 	if a.body == nil && a.status == http.StatusOK {
 		a.body = seedFor(v.t, id)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(a.status)
-	if a.cut {
-		_, _ = w.Write(a.body[:len(a.body)/2])
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = w.Write(a.body)
+	simfault.Write(w, a.status, "application/json", a.body, a.cut)
 }
 
 func (v *fakeVendor) hitsFor(id string) int {

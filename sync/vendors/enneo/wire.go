@@ -4,11 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 // wireContract is the part of enneo's contract payload that Wattfolio maps.
@@ -38,131 +37,37 @@ type wireContract struct {
 	GridOperatorCode json.RawMessage `json:"gridOperatorCode"`
 }
 
-// fieldError is a value enneo sent that cannot be read; Field is the wire
-// name, or empty when the payload as a whole is unreadable.
-type fieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *fieldError) Error() string {
-	if e.Field == "" {
-		return e.Err.Error()
-	}
-	return "field " + e.Field + ": " + e.Err.Error()
-}
-
-// errTruncated marks a body that ends mid-document: usually a connection cut
-// without a Content-Length to notice it by, so it is worth another try.
-var errTruncated = errors.New("response body cut off")
-
 // decodeWire reads the envelope. Only syntax and the top-level shape are
 // checked here; field types are checked one by one while mapping.
-func decodeWire(body []byte) (*wireContract, *fieldError) {
+func decodeWire(body []byte) (*wireContract, *jsonfield.Error) {
 	var w wireContract
 	if err := json.Unmarshal(body, &w); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case len(strings.TrimSpace(string(body))) == 0:
-			return nil, &fieldError{Err: fmt.Errorf("%w: empty body", errTruncated)}
-		case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
-			return nil, &fieldError{Err: errTruncated}
-		case errors.As(err, &typ):
-			// Every field is RawMessage, so only the top level can mismatch.
-			return nil, &fieldError{Err: fmt.Errorf("malformed JSON: want an object, got %s", typ.Value)}
-		default:
-			return nil, &fieldError{Err: fmt.Errorf("malformed JSON: %v", err)}
+		if cut := jsonfield.Truncation(body, err); cut != nil {
+			return nil, &jsonfield.Error{Err: cut}
 		}
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			// Every field is RawMessage, so only the top level can mismatch.
+			return nil, &jsonfield.Error{Err: fmt.Errorf("malformed JSON: want an object, got %s", typ.Value)}
+		}
+		return nil, &jsonfield.Error{Err: fmt.Errorf("malformed JSON: %v", err)}
 	}
 	return &w, nil
 }
 
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
-// describe names a JSON value for an error message. Only mapped fields are
-// ever described, and none of them is an IBAN, e-mail or phone number.
-func describe(raw json.RawMessage) string {
-	switch raw[0] {
-	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		if r := []rune(s); len(r) > 40 {
-			s = string(r[:40]) + "…"
-		}
-		return "string " + strconv.Quote(s)
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "boolean " + string(raw)
-	case 'n':
-		return "null"
-	default:
-		return "number " + string(raw)
-	}
-}
-
-// readString reads a string field; null and absence give "".
-func readString(field string, raw json.RawMessage) (string, *fieldError) {
-	if isNull(raw) {
-		return "", nil
-	}
-	if raw[0] != '"' {
-		return "", &fieldError{field, fmt.Errorf("want a string, got %s", describe(raw))}
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", &fieldError{field, err}
-	}
-	return strings.TrimSpace(s), nil
-}
-
-// readCode reads an identifier that enneo documents as a string but may send
-// as a number (gridOperatorCode, customerId…). A number's literal text is
-// kept as is, so 1000000000000 stays exactly that.
-func readCode(field string, raw json.RawMessage) (string, *fieldError) {
-	if isNull(raw) {
-		return "", nil
-	}
-	if isNumber(raw) {
-		return string(raw), nil
-	}
-	if raw[0] != '"' {
-		return "", &fieldError{field, fmt.Errorf("want a string or number, got %s", describe(raw))}
-	}
-	return readString(field, raw)
-}
-
-func isNumber(raw json.RawMessage) bool {
-	return len(raw) > 0 && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9')
-}
-
 // readDecimal reads a number from its literal text. A numeric string is
 // accepted too, since the same API already sends strings as numbers.
-func readDecimal(field string, raw json.RawMessage) (*app.Decimal, *fieldError) {
-	if isNull(raw) {
-		return nil, nil
+func readDecimal(field string, raw json.RawMessage) (*app.Decimal, *jsonfield.Error) {
+	if jsonfield.IsNull(raw) || raw[0] != '"' {
+		return jsonfield.Decimal(field, raw)
 	}
-	lit := string(raw)
-	if raw[0] == '"' {
-		s, ferr := readString(field, raw)
-		if ferr != nil {
-			return nil, ferr
-		}
-		if s == "" {
-			return nil, nil
-		}
-		lit = s
-	} else if !isNumber(raw) {
-		return nil, &fieldError{field, fmt.Errorf("want a number, got %s", describe(raw))}
+	s, ferr := jsonfield.String(field, raw)
+	if ferr != nil || s == "" {
+		return nil, ferr
 	}
-	d, err := app.ParseDecimal(lit)
+	d, err := app.ParseDecimal(s)
 	if err != nil {
-		return nil, &fieldError{field, fmt.Errorf("want a number, got %s", describe(raw))}
+		return nil, jsonfield.Errorf(field, "want a number, got %s", jsonfield.Describe(raw))
 	}
 	return &d, nil
 }
@@ -174,13 +79,13 @@ const msThreshold = 100_000_000_000
 // readDate reads a date documented as string<date>. enneo actually sends Unix
 // seconds; plain dates and RFC 3339 strings are accepted so that a fix on
 // their side does not break us. The result is UTC; null gives the zero time.
-func readDate(field string, raw json.RawMessage) (time.Time, *fieldError) {
-	if isNull(raw) {
+func readDate(field string, raw json.RawMessage) (time.Time, *jsonfield.Error) {
+	if jsonfield.IsNull(raw) {
 		return time.Time{}, nil
 	}
 	lit := string(raw)
 	if raw[0] == '"' {
-		s, ferr := readString(field, raw)
+		s, ferr := jsonfield.String(field, raw)
 		if ferr != nil {
 			return time.Time{}, ferr
 		}
@@ -194,12 +99,12 @@ func readDate(field string, raw json.RawMessage) (time.Time, *fieldError) {
 			return t.UTC(), nil
 		}
 		lit = s
-	} else if !isNumber(raw) {
-		return time.Time{}, &fieldError{field, fmt.Errorf("want Unix seconds or a date, got %s", describe(raw))}
+	} else if !jsonfield.IsNumber(raw) {
+		return time.Time{}, jsonfield.Errorf(field, "want Unix seconds or a date, got %s", jsonfield.Describe(raw))
 	}
 	d, err := app.ParseDecimal(lit)
 	if err != nil {
-		return time.Time{}, &fieldError{field, fmt.Errorf("want Unix seconds or a date, got %s", describe(raw))}
+		return time.Time{}, jsonfield.Errorf(field, "want Unix seconds or a date, got %s", jsonfield.Describe(raw))
 	}
 	secs, _ := d.Units()
 	if secs >= msThreshold || secs <= -msThreshold {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 func TestReadDate(t *testing.T) {
@@ -55,7 +57,7 @@ func TestReadCode(t *testing.T) {
 		{`false`, "", "want a string or number, got boolean false"},
 	}
 	for _, tt := range tests {
-		got, err := readCode("gridOperatorCode", json.RawMessage(tt.raw))
+		got, err := jsonfield.Code("gridOperatorCode", json.RawMessage(tt.raw))
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("readCode(%s) err = %v, want %q", tt.raw, err, tt.wantErr)
@@ -98,7 +100,7 @@ func TestReadDecimal(t *testing.T) {
 }
 
 func TestDescribeTruncatesLongStrings(t *testing.T) {
-	got := describe(json.RawMessage(`"` + strings.Repeat("ä", 100) + `"`))
+	got := jsonfield.Describe(json.RawMessage(`"` + strings.Repeat("ä", 100) + `"`))
 	if want := `string "` + strings.Repeat("ä", 40) + `…"`; got != want {
 		t.Errorf("describe = %s", got)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
@@ -28,19 +29,35 @@ func (l lit) decimal() (app.Decimal, error) {
 	if !l.present() || l[0] == '"' {
 		return 0, fmt.Errorf("want a number, got %s", clip(string(l)))
 	}
-	return app.ParseDecimal(string(l))
+	return app.ParseDecimal(l.view())
 }
+
+// view is l as a string sharing its memory, for parsing: nothing writes to
+// a lit's bytes once it is read.
+func (l lit) view() string { return unsafe.String(unsafe.SliceData(l), len(l)) }
 
 func (l lit) integer() (int64, error) {
 	if !l.present() || l[0] == '"' {
 		return 0, fmt.Errorf("want an integer, got %s", clip(string(l)))
 	}
-	return strconv.ParseInt(string(l), 10, 64)
+	return strconv.ParseInt(l.view(), 10, 64)
 }
 
 func (l lit) str() (string, bool) {
 	if !l.present() {
 		return "", true
+	}
+	if len(l) >= 2 && l[0] == '"' && l[len(l)-1] == '"' {
+		plain := true
+		for _, c := range l[1 : len(l)-1] {
+			if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return string(l[1 : len(l)-1]), true
+		}
 	}
 	var s string
 	if json.Unmarshal(l, &s) != nil {
@@ -214,17 +231,12 @@ func money(cents, dec lit, field string) (app.Decimal, string, error) {
 // failure naming the meter, the instant and the field.
 func (c *Client) parse(meter string, m series.Measure, body []byte, b *series.Batch) error {
 	key := map[series.Measure]string{series.Consumption: "consumptions", series.Price: "prices", series.Cost: "costs"}[m]
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return fmt.Errorf("not JSON: %v", err)
-	}
-	raw, ok := doc[key]
+	pts, ok := scanPoints(body, key)
 	if !ok {
-		return fmt.Errorf("no %q in the response", key)
-	}
-	var pts []wirePoint
-	if err := json.Unmarshal(raw, &pts); err != nil {
-		return fmt.Errorf("%s: %v", key, err)
+		var err error
+		if pts, err = decodePoints(body, key); err != nil {
+			return err
+		}
 	}
 	b.Readings = make([]series.Reading, 0, len(pts))
 	for i := range pts {
@@ -240,6 +252,24 @@ func (c *Client) parse(meter string, m series.Measure, body []byte, b *series.Ba
 		b.Readings = append(b.Readings, r)
 	}
 	return nil
+}
+
+// decodePoints is what scanPoints does, with encoding/json: the reference
+// and the fallback for anything the scanner does not accept.
+func decodePoints(body []byte, key string) ([]wirePoint, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("not JSON: %v", err)
+	}
+	raw, ok := doc[key]
+	if !ok {
+		return nil, fmt.Errorf("no %q in the response", key)
+	}
+	var pts []wirePoint
+	if err := json.Unmarshal(raw, &pts); err != nil {
+		return nil, fmt.Errorf("%s: %v", key, err)
+	}
+	return pts, nil
 }
 
 func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch) (series.Reading, string, error) {

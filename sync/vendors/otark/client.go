@@ -17,6 +17,8 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps, for callers that react to the kind.
@@ -79,19 +81,10 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("otark source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
-	switch {
-	case err != nil:
-		return fail("base URL: %v", err)
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return fail("base URL %q: want an absolute http(s) URL such as https://api.otark.energy", cfg.BaseURL)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fail("base URL %q: must not carry a query or fragment", cfg.BaseURL)
-	case u.User != nil:
-		return fail("base URL must not carry credentials; put the API key in the token")
+	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://api.otark.energy", "put the API key in the token")
+	if err != nil {
+		return fail("%v", err)
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
 
 	cfg.APIKey = strings.TrimSpace(cfg.APIKey)
 	switch {
@@ -145,12 +138,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = 2
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -164,7 +152,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:     cfg,
 		base:    u,
 		query:   q,
-		sleep:   sleep,
+		sleep:   retry.Sleep,
 		clock:   time.Now,
 		backoff: 500 * time.Millisecond,
 	}, nil

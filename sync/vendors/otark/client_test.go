@@ -3,11 +3,9 @@ package otark
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +13,8 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/contractdiff"
+	"wattfolio/sync/vendors/retry"
 )
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
@@ -81,35 +81,12 @@ func TestSeedResponseMapsEveryField(t *testing.T) {
 // mismatch reads as values rather than addresses.
 func diffContract(t *testing.T, got, want app.Contract) {
 	t.Helper()
-	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
-	for i := range gv.NumField() {
-		g, w := gv.Field(i).Interface(), wv.Field(i).Interface()
-		if !reflect.DeepEqual(g, w) {
-			t.Errorf("%s = %s, want %s", gv.Type().Field(i).Name, show(g), show(w))
-		}
+	for _, d := range contractdiff.Diff(got, want) {
+		t.Error(d)
 	}
 	if got.ValidFrom.Location() != time.UTC || got.ValidTo.Location() != time.UTC || got.FetchedAt.Location() != time.UTC {
 		t.Errorf("times not in UTC: %v %v %v", got.ValidFrom, got.ValidTo, got.FetchedAt)
 	}
-}
-
-func show(v any) string {
-	switch v := v.(type) {
-	case *app.PPATerms:
-		if v == nil {
-			return "nil"
-		}
-		mw := "nil"
-		if v.NominalPowerMW != nil {
-			mw = v.NominalPowerMW.String()
-		}
-		return fmt.Sprintf("%+v (MW %s)", *v, mw)
-	case []byte:
-		return string(v)
-	case json.RawMessage:
-		return string(v)
-	}
-	return fmt.Sprintf("%+v", v)
 }
 
 // Trades carry no asset and no PPA type; the name is the external id alone
@@ -576,7 +553,7 @@ func TestCancelDuringWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := newFakeVendor(t, 4, func(int, *http.Request) *answer { return tt.answer })
 			c, _ := newTestClient(t, v, Config{Limit: 2})
-			c.sleep = sleep // the real one
+			c.sleep = retry.Sleep // the real one
 			ctx, cancel := context.WithCancel(t.Context())
 			time.AfterFunc(100*time.Millisecond, cancel)
 			start := time.Now()

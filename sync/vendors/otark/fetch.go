@@ -1,18 +1,19 @@
 package otark
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/retry"
 )
 
 // endpoint is the list path, relative to the base URL; errors name it.
@@ -56,13 +57,13 @@ func (c *Client) fetch(ctx context.Context, after string) (*envelope, error) {
 		var wait time.Duration
 		switch {
 		case r.err != nil:
-			last = describeErr(r.err)
+			last = retry.Describe(r.err)
 		case r.status == http.StatusOK:
 			env, err := decodeEnvelope(r.body)
 			if err == nil {
 				return env, nil
 			}
-			if !errors.Is(err, errTruncated) {
+			if !errors.Is(err, jsonfield.ErrTruncated) {
 				return nil, c.sourceErr(fmt.Errorf("GET %s: %v", endpoint, err))
 			}
 			last = err.Error()
@@ -99,9 +100,9 @@ func (c *Client) fetch(ctx context.Context, after string) (*envelope, error) {
 		}
 		failures++
 		if failures > c.cfg.Retries {
-			return nil, c.sourceErr(fmt.Errorf("GET %s: %w: %s (%s)", endpoint, ErrUnavailable, last, plural(failures, "try", "tries")))
+			return nil, c.sourceErr(fmt.Errorf("GET %s: %w", endpoint, retry.GaveUp(ErrUnavailable, last, failures)))
 		}
-		wait = max(wait, c.backoff<<(failures-1))
+		wait = retry.Delay(c.backoff, failures, wait)
 		if wait > c.cfg.MaxWait {
 			return nil, c.sourceErr(fmt.Errorf("GET %s: %w: %s, and it asks to wait %v before trying again", endpoint, ErrUnavailable, last, wait))
 		}
@@ -238,10 +239,6 @@ func (c *Client) waitBudget(ctx context.Context) error {
 	return nil
 }
 
-// errTruncated marks a body that ends mid-document: a connection cut
-// without a Content-Length to notice it by, so it is worth another try.
-var errTruncated = errors.New("response body cut off")
-
 // decodeEnvelope reads a page. The contracts stay raw, to be mapped one by
 // one so that one bad contract does not cost the page.
 func decodeEnvelope(body []byte) (*envelope, error) {
@@ -253,12 +250,8 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 		} `json:"pagination"`
 	}
 	if err := json.Unmarshal(body, &w); err != nil {
-		var syn *json.SyntaxError
-		switch {
-		case len(bytes.TrimSpace(body)) == 0:
-			return nil, fmt.Errorf("%w: empty body", errTruncated)
-		case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
-			return nil, errTruncated
+		if cut := jsonfield.Truncation(body, err); cut != nil {
+			return nil, cut
 		}
 		return nil, fmt.Errorf("unreadable page: %v", err)
 	}
@@ -303,7 +296,7 @@ func (e *APIError) Error() string {
 }
 
 func (e *APIError) text() string {
-	parts := []string{statusLine(e.Status)}
+	parts := []string{retry.StatusLine(e.Status)}
 	if p := e.Problem; p != nil {
 		if t := strings.TrimSpace(p.Title); t != "" && !strings.EqualFold(t, http.StatusText(e.Status)) {
 			parts = append(parts, t)
@@ -363,46 +356,3 @@ func newAPIError(r reply) *APIError {
 
 // apiErrorText describes a non-200 answer for messages about retries.
 func apiErrorText(r reply) string { return newAPIError(r).text() }
-
-func statusLine(status int) string {
-	if t := http.StatusText(status); t != "" {
-		return strconv.Itoa(status) + " " + t
-	}
-	return strconv.Itoa(status)
-}
-
-// describeErr says what went wrong on the wire without the request URL.
-func describeErr(err error) string {
-	var ne net.Error
-	var ue *url.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "request timed out"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "response body cut off"
-	case errors.As(err, &ue):
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}

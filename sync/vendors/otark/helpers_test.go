@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/loopback"
+	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake vendor lives, so that a client dropping the
@@ -54,11 +55,7 @@ func newFakeVendor(t *testing.T, n int, script func(n int, r *http.Request) *ans
 	for i := range n {
 		v.contracts = append(v.contracts, contractBody(t, fmt.Sprintf("con_%d", i+1)))
 	}
-	mux := http.NewServeMux()
-	mux.Handle(basePath+"/", http.StripPrefix(basePath, http.HandlerFunc(v.serve)))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	v.url = srv.URL + basePath
+	v.url = loopback.Serve(t, basePath, http.HandlerFunc(v.serve))
 	return v
 }
 
@@ -81,12 +78,8 @@ func (v *fakeVendor) serve(w http.ResponseWriter, r *http.Request) {
 			a = s
 		}
 	}
-	if a.delay > 0 {
-		select {
-		case <-time.After(a.delay):
-		case <-r.Context().Done():
-			return
-		}
+	if !simfault.Wait(r, a.delay) {
+		return
 	}
 	if a.status == 0 {
 		a.status = http.StatusOK
@@ -97,17 +90,11 @@ func (v *fakeVendor) serve(w http.ResponseWriter, r *http.Request) {
 	for k, val := range a.header {
 		w.Header().Set(k, val)
 	}
-	if w.Header().Get("Content-Type") == "" {
-		w.Header().Set("Content-Type", "application/json")
+	ct := w.Header().Get("Content-Type")
+	if ct == "" {
+		ct = "application/json"
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(a.status)
-	if a.cut {
-		_, _ = w.Write(a.body[:len(a.body)/2])
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = w.Write(a.body)
+	simfault.Write(w, a.status, ct, a.body, a.cut)
 }
 
 // page answers a list query: the contracts after the after id, limit many.

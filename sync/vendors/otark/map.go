@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 // wireContract is one contract of the list. Every field stays raw until it
@@ -46,13 +46,6 @@ type wireAsset struct {
 	TSO          json.RawMessage `json:"tso"`
 }
 
-// fieldError is a value otark sent that cannot be read; Field is the wire
-// name (asset.nominal_power for nested ones), or empty for the whole record.
-type fieldError struct {
-	Field string
-	Err   error
-}
-
 var kinds = map[string]app.Kind{
 	"ppa":       app.KindPPA,
 	"day_ahead": app.KindDayAhead,
@@ -61,46 +54,38 @@ var kinds = map[string]app.Kind{
 
 // toContract maps one contract object. id is the contract's id as far as it
 // could be read, for naming the record and for the cursor.
-func toContract(raw json.RawMessage, source string, fetchedAt time.Time) (app.Contract, string, *fieldError) {
+// The returned error's Field is the wire name (asset.nominal_power for
+// nested ones), or empty for the whole record.
+func toContract(raw json.RawMessage, source string, fetchedAt time.Time) (app.Contract, string, *jsonfield.Error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		return app.Contract{}, "", &fieldError{Err: fmt.Errorf("want a contract object, got %s", describe(raw))}
+		return app.Contract{}, "", &jsonfield.Error{Err: fmt.Errorf("want a contract object, got %s", jsonfield.Describe(raw))}
 	}
 	var w wireContract
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return app.Contract{}, "", &fieldError{Err: fmt.Errorf("malformed JSON: %v", err)}
+		return app.Contract{}, "", &jsonfield.Error{Err: fmt.Errorf("malformed JSON: %v", err)}
 	}
-	var errs []*fieldError
-	str := func(field string, raw json.RawMessage) string {
-		s, e := readString(field, raw)
-		if e != nil {
-			errs = append(errs, e)
-		}
-		return s
-	}
+	var r jsonfield.Reader
+	str := r.String
 	instant := func(field string, raw json.RawMessage) time.Time {
-		t, e := readTime(field, raw)
-		if e != nil {
-			errs = append(errs, e)
-		}
-		return t
+		return r.Time(field, raw, "an RFC 3339 date-time", time.RFC3339Nano)
 	}
 	object := func(field string, raw json.RawMessage, v any) {
-		if isNull(raw) {
+		if jsonfield.IsNull(raw) {
 			return
 		}
 		if raw[0] != '{' {
-			errs = append(errs, &fieldError{field, fmt.Errorf("want an object, got %s", describe(raw))})
+			r.Keep(jsonfield.Errorf(field, "want an object, got %s", jsonfield.Describe(raw)))
 			return
 		}
 		if err := json.Unmarshal(raw, v); err != nil {
-			errs = append(errs, &fieldError{field, err})
+			r.Keep(&jsonfield.Error{Field: field, Err: err})
 		}
 	}
 
 	id := str("id", w.ID)
-	if isNull(w.ID) {
-		errs = append(errs, &fieldError{"id", errors.New("missing")})
+	if jsonfield.IsNull(w.ID) {
+		r.Keep(&jsonfield.Error{Field: "id", Err: errors.New("missing")})
 	}
 	var seller, buyer wireParty
 	var asset wireAsset
@@ -112,10 +97,10 @@ func toContract(raw json.RawMessage, source string, fetchedAt time.Time) (app.Co
 	kind, ok := kinds[typ]
 	switch {
 	case ok:
-	case isNull(w.Type):
-		errs = append(errs, &fieldError{"type", errors.New("missing")})
+	case jsonfield.IsNull(w.Type):
+		r.Keep(&jsonfield.Error{Field: "type", Err: errors.New("missing")})
 	case typ != "" || w.Type[0] == '"':
-		errs = append(errs, &fieldError{"type", fmt.Errorf("unknown contract type %q; want ppa, day_ahead or intraday", typ)})
+		r.Keep(jsonfield.Errorf("type", "unknown contract type %q; want ppa, day_ahead or intraday", typ))
 	}
 	extID := str("external_id", w.ExternalID)
 	terms := &app.PPATerms{
@@ -131,11 +116,7 @@ func toContract(raw json.RawMessage, source string, fetchedAt time.Time) (app.Co
 		CreatedAt:       instant("created_at", w.CreatedAt),
 		UpdatedAt:       instant("updated_at", w.UpdatedAt),
 	}
-	mw, e := readDecimal("asset.nominal_power", asset.NominalPower)
-	if e != nil {
-		errs = append(errs, e)
-	}
-	terms.NominalPowerMW = mw
+	terms.NominalPowerMW = r.Decimal("asset.nominal_power", asset.NominalPower)
 	parties := app.Parties{
 		Supplier:     str("seller.name", seller.Name),
 		SupplierCode: str("seller.eic", seller.EIC),
@@ -167,89 +148,11 @@ func toContract(raw json.RawMessage, source string, fetchedAt time.Time) (app.Co
 		Raw:        bytes.Clone(raw),
 		FetchedAt:  fetchedAt,
 	}
-	if len(errs) > 0 {
+	if ferr := r.Err(); ferr != nil {
 		// The first bad field is enough for the user to find the record.
-		return app.Contract{}, id, errs[0]
+		return app.Contract{}, id, ferr
 	}
 	return c, id, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
-// describe names a JSON value for an error message.
-func describe(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		if r := []rune(s); len(r) > 40 {
-			s = string(r[:40]) + "…"
-		}
-		return "string " + strconv.Quote(s)
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "boolean " + string(raw)
-	case 'n':
-		return "null"
-	default:
-		return "number " + string(raw)
-	}
-}
-
-// readString reads a string field; null and absence give "".
-func readString(field string, raw json.RawMessage) (string, *fieldError) {
-	if isNull(raw) {
-		return "", nil
-	}
-	if raw[0] != '"' {
-		return "", &fieldError{field, fmt.Errorf("want a string, got %s", describe(raw))}
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", &fieldError{field, err}
-	}
-	return strings.TrimSpace(s), nil
-}
-
-// readDecimal reads a JSON number from its literal text, never through
-// float64; null and absence give nil.
-func readDecimal(field string, raw json.RawMessage) (*app.Decimal, *fieldError) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
-		return nil, &fieldError{field, fmt.Errorf("want a number, got %s", describe(raw))}
-	}
-	d, err := app.ParseDecimal(string(raw))
-	if err != nil {
-		return nil, &fieldError{field, fmt.Errorf("want a number, got %s: %v", describe(raw), err)}
-	}
-	return &d, nil
-}
-
-// readTime reads an RFC 3339 date-time as UTC; null and absence give the
-// zero time.
-func readTime(field string, raw json.RawMessage) (time.Time, *fieldError) {
-	s, ferr := readString(field, raw)
-	if ferr != nil || s == "" {
-		if ferr != nil {
-			ferr.Err = fmt.Errorf("want an RFC 3339 date-time, got %s", describe(raw))
-		}
-		return time.Time{}, ferr
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, &fieldError{field, fmt.Errorf("want an RFC 3339 date-time, got %s", describe(raw))}
-	}
-	return t.UTC(), nil
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/loopback"
 	"wattfolio/sync/vendors/otark"
 	"wattfolio/sync/vendors/otark/otarksim"
 	"wattfolio/sync/vendors/vendortest"
@@ -23,11 +23,7 @@ const (
 
 func serve(t testing.TB, sim http.Handler) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(simPrefix+"/", http.StripPrefix(simPrefix, sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL + simPrefix
+	return loopback.Serve(t, simPrefix, sim)
 }
 
 func newClient(t testing.TB, cfg otark.Config) *otark.Client {

@@ -22,6 +22,8 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps, for callers that react to the kind.
@@ -73,15 +75,16 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("podero source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	base, err := httpURL(cfg.BaseURL)
+	const example, credentials = "https://app.podero.com", "they belong in the client id and secret"
+	base, err := apiurl.Parse("base URL", cfg.BaseURL, example, credentials)
 	if err != nil {
-		return fail("base URL: %v", err)
+		return fail("%v", err)
 	}
 	if strings.TrimSpace(cfg.TokenURL) == "" {
 		cfg.TokenURL = base.String() + "/oauth2/token/"
 	}
-	if _, err := httpURL(cfg.TokenURL); err != nil {
-		return fail("token URL: %v", err)
+	if _, err := apiurl.Parse("token URL", cfg.TokenURL, example, credentials); err != nil {
+		return fail("%v", err)
 	}
 	// The token URL keeps its trailing slash: Django answers a POST
 	// without one with a redirect that drops the body.
@@ -117,12 +120,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = 2
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = retry.Count(cfg.Retries)
 	switch {
 	case cfg.Backoff == 0:
 		cfg.Backoff = 200 * time.Millisecond
@@ -138,25 +136,6 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, base: base, users: users, mapper: mapper{source: cfg.Source}}
 	c.tokens = &tokenSource{c: c, url: tokenURL, lock: make(chan struct{}, 1)}
 	return c, nil
-}
-
-// httpURL checks an absolute http(s) URL without query, fragment or
-// credentials and drops trailing slashes from its path.
-func httpURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	switch {
-	case err != nil:
-		return nil, err
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return nil, fmt.Errorf("%q: want an absolute http(s) URL such as https://app.podero.com", raw)
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("%q must not carry a query or fragment", raw)
-	case u.User != nil:
-		return nil, errors.New("must not carry credentials; they belong in the client id and secret")
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
 }
 
 // Contracts implements engine.Connector: one page per configured user, in

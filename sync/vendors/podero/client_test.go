@@ -14,6 +14,7 @@ import (
 
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/podero/poderosim"
+	"wattfolio/sync/vendors/retry"
 	"wattfolio/sync/vendors/simfault"
 )
 
@@ -377,7 +378,7 @@ func TestContractsErrors(t *testing.T) {
 
 func TestRetryAfterCapped(t *testing.T) {
 	for h, want := range map[string]time.Duration{"": 0, "2": 2 * time.Second, "3600": maxRetryAfter, "-1": 0, "Wed, 21 Oct 2015 07:28:00 GMT": 0} {
-		if got := retryAfter(h); got != want {
+		if got := retry.After(h, maxRetryAfter); got != want {
 			t.Errorf("retryAfter(%q) = %v, want %v", h, got, want)
 		}
 	}

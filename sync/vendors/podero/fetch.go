@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/retry"
 )
 
 // maxBody bounds one page of contracts. A spot contract carries a few
@@ -88,10 +88,10 @@ func (c *Client) fetchUser(ctx context.Context, userID string) outcome {
 	fetchedAt := c.cfg.Now().UTC().Truncate(time.Second)
 	var o outcome
 	for i, item := range items {
-		ct, ferr := c.mapper.toContract(item, userID, fetchedAt)
+		ct, id, ferr := c.mapper.toContract(item, userID, fetchedAt)
 		if ferr != nil {
-			rec := "contract " + ferr.id
-			if ferr.id == "" {
+			rec := "contract " + id
+			if id == "" {
 				rec = fmt.Sprintf("user %s contract #%d", userID, i+1)
 			}
 			o.failures = append(o.failures, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: ferr.Field, Err: ferr.Err})
@@ -146,22 +146,22 @@ func (c *Client) fetchDoc(ctx context.Context, userID, u string, parse func([]by
 		if ctx.Err() != nil {
 			return outcome{aborted: true}, false
 		}
-		retry := false
+		again := false
 		switch {
 		case r.err != nil:
-			last, retry = describeErr(r.err), true
+			last, again = retry.Describe(r.err), true
 		case r.status == http.StatusOK:
 			err := parse(r.body)
 			if err == nil {
 				return outcome{}, true
 			}
-			if !errors.Is(err, errTruncated) {
+			if !errors.Is(err, jsonfield.ErrTruncated) {
 				return fail(err, false)
 			}
-			last, retry = err.Error(), true
+			last, again = err.Error(), true
 		case r.status == http.StatusUnauthorized:
 			if fresh || renewed {
-				return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, statusLine(r.status), ErrUnauthorized)))
+				return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, retry.StatusLine(r.status), ErrUnauthorized)))
 			}
 			// The token expired early or was revoked: fetch a new one
 			// and ask again, without counting a try.
@@ -169,24 +169,24 @@ func (c *Client) fetchDoc(ctx context.Context, userID, u string, parse func([]by
 			renewed = true
 			continue
 		case r.status == http.StatusForbidden:
-			return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, statusLine(r.status), ErrForbidden)))
+			return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, retry.StatusLine(r.status), ErrForbidden)))
 		case r.status == http.StatusNotFound:
-			return fail(fmt.Errorf("%s: %w", statusLine(r.status), ErrNotFound), false)
-		case retryable(r.status):
-			last, retry = statusLine(r.status), true
+			return fail(fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
+		case retry.Retryable(r.status):
+			last, again = retry.StatusLine(r.status), true
 		default:
-			return fail(fmt.Errorf("unexpected answer %s", statusLine(r.status)), false)
+			return fail(fmt.Errorf("unexpected answer %s", retry.StatusLine(r.status)), false)
 		}
-		if !retry {
+		if !again {
 			continue
 		}
 		try++
 		wait = r.retryAfter
-		if try < tries && !sleep(ctx, max(wait, c.cfg.Backoff<<(try-1))) {
+		if try < tries && retry.Sleep(ctx, retry.Delay(c.cfg.Backoff, try, wait)) != nil {
 			return outcome{aborted: true}, false
 		}
 	}
-	return fail(fmt.Errorf("%w: %s (%s)", ErrUnavailable, last, plural(tries, "try", "tries")), true)
+	return fail(retry.GaveUp(ErrUnavailable, last, tries), true)
 }
 
 func (c *Client) get(ctx context.Context, u, token string) reply {
@@ -197,53 +197,6 @@ func (c *Client) get(ctx context.Context, u, token string) reply {
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
 	return do(c.cfg.HTTPClient, req, maxBody, false)
-}
-
-func retryable(status int) bool {
-	return status >= 500 || status == http.StatusRequestTimeout ||
-		status == http.StatusTooEarly || status == http.StatusTooManyRequests
-}
-
-func statusLine(status int) string {
-	return strconv.Itoa(status) + " " + http.StatusText(status)
-}
-
-// retryAfter reads the seconds form; the date form is rare enough to ignore.
-func retryAfter(h string) time.Duration {
-	n, err := strconv.Atoi(h)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return min(time.Duration(n)*time.Second, maxRetryAfter)
-}
-
-// describeErr says what went wrong on the wire without the request URL.
-func describeErr(err error) string {
-	var ne net.Error
-	var ue *url.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "request timed out"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "response body cut off"
-	case errors.As(err, &ue):
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func plural(n int, one, many string) string {

@@ -5,10 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +15,10 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/contractdiff"
+	"wattfolio/sync/vendors/loopback"
 	"wattfolio/sync/vendors/podero/poderosim"
+	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake partner API lives, so that a client dropping
@@ -47,7 +48,6 @@ type answer struct {
 // per user and try.
 type fakeVendor struct {
 	t      *testing.T
-	srv    *httptest.Server
 	url    string // server URL + basePath
 	answer func(user string, try int) answer
 	// tokenAnswer, when set, replaces the token endpoint's answer.
@@ -63,11 +63,9 @@ func newFakeVendor(t *testing.T, fn func(user string, try int) answer) *fakeVend
 	t.Helper()
 	v := &fakeVendor{t: t, answer: fn, valid: map[string]bool{}, hits: map[string]int{}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+basePath+"/oauth2/token/", v.token)
-	mux.HandleFunc("GET "+basePath+"/api/partners/v2.0/org/{org}/users/{user}/energy-contracts", v.contracts)
-	v.srv = httptest.NewServer(mux)
-	t.Cleanup(v.srv.Close)
-	v.url = v.srv.URL + basePath
+	mux.HandleFunc("POST /oauth2/token/", v.token)
+	mux.HandleFunc("GET /api/partners/v2.0/org/{org}/users/{user}/energy-contracts", v.contracts)
+	v.url = loopback.Serve(t, basePath, mux)
 	return v
 }
 
@@ -129,12 +127,8 @@ func (v *fakeVendor) contracts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (v *fakeVendor) write(w http.ResponseWriter, r *http.Request, a answer) {
-	if a.delay > 0 {
-		select {
-		case <-time.After(a.delay):
-		case <-r.Context().Done():
-			return
-		}
+	if !simfault.Wait(r, a.delay) {
+		return
 	}
 	if a.status == 0 {
 		a.status = http.StatusOK
@@ -145,15 +139,7 @@ func (v *fakeVendor) write(w http.ResponseWriter, r *http.Request, a answer) {
 	if a.retryAfter != "" {
 		w.Header().Set("Retry-After", a.retryAfter)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(a.status)
-	if a.cut {
-		_, _ = w.Write(a.body[:len(a.body)/2])
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = w.Write(a.body)
+	simfault.Write(w, a.status, "application/json", a.body, a.cut)
 }
 
 func (v *fakeVendor) hitsFor(key string) int {
@@ -203,13 +189,10 @@ func newTestClient(t *testing.T, v *fakeVendor, cfg Config) *Client {
 func simClient(t *testing.T, sim *poderosim.Server, o poderosim.Options, cfg Config) *Client {
 	t.Helper()
 	const prefix = "/podero-sim"
-	mux := http.NewServeMux()
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	base := loopback.Serve(t, prefix, sim)
 	cfg.Source = "sim"
-	cfg.BaseURL = srv.URL + prefix
-	cfg.TokenURL = srv.URL + prefix + "/oauth2/token/"
+	cfg.BaseURL = base
+	cfg.TokenURL = base + "/oauth2/token/"
 	if cfg.ClientID == "" {
 		cfg.ClientID, cfg.ClientSecret = o.ClientID, o.ClientSecret
 		if o.ClientID == "" && o.ClientSecret == "" {
@@ -272,47 +255,12 @@ func ids(cs []app.Contract) []string {
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
 
-// diffContract compares every field, dereferencing pointers so that a
-// mismatch reads as values rather than addresses.
+// diffContract compares every field, showing values rather than addresses.
 func diffContract(t *testing.T, got, want app.Contract) {
 	t.Helper()
-	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
-	for i := range gv.NumField() {
-		g, w := gv.Field(i).Interface(), wv.Field(i).Interface()
-		if !reflect.DeepEqual(g, w) {
-			t.Errorf("%s = %s, want %s", gv.Type().Field(i).Name, show(g), show(w))
-		}
+	for _, d := range contractdiff.Diff(got, want) {
+		t.Error(d)
 	}
-}
-
-func show(v any) string {
-	switch v := v.(type) {
-	case *app.Decimal:
-		if v == nil {
-			return "nil"
-		}
-		return v.String()
-	case app.Prices:
-		return fmt.Sprintf("{%s working=%s}", v.Currency, show(v.WorkingPerKWh))
-	case *app.PartnerTerms:
-		if v == nil {
-			return "nil"
-		}
-		inc := "nil"
-		if v.IncludesExternalComponents != nil {
-			inc = strconv.FormatBool(*v.IncludesExternalComponents)
-		}
-		var ps []string
-		for _, p := range v.Prices {
-			ps = append(ps, p.From.Format(time.RFC3339)+"="+p.PerKWh.String())
-		}
-		return fmt.Sprintf("{user=%s type=%q building=%q includes=%s prices=%v}", v.UserID, v.ContractType, v.BuildingID, inc, ps)
-	case []byte:
-		return string(v)
-	case interface{ String() string }:
-		return v.String()
-	}
-	return fmt.Sprintf("%+v", v)
 }
 
 // bodyOf wraps contract objects in a bare JSON array.

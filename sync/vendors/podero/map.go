@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 // Documented length limits of contract fields.
@@ -29,35 +30,29 @@ type mapper struct {
 }
 
 // toContract maps one contract of userID. The error names the offending
-// field when there is one, and the contract's id when it could be read.
-func (m mapper) toContract(raw json.RawMessage, userID string, fetchedAt time.Time) (app.Contract, *fieldError) {
+// field when there is one; id is the contract's id when it could be read.
+func (m mapper) toContract(raw json.RawMessage, userID string, fetchedAt time.Time) (c app.Contract, id string, ferr *jsonfield.Error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		return app.Contract{}, &fieldError{Err: fmt.Errorf("want a contract object, got %s", describe(raw))}
+		return app.Contract{}, "", &jsonfield.Error{Err: fmt.Errorf("want a contract object, got %s", jsonfield.Describe(raw))}
 	}
 	var w map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return app.Contract{}, &fieldError{Err: fmt.Errorf("malformed JSON: %v", err)}
+		return app.Contract{}, "", &jsonfield.Error{Err: fmt.Errorf("malformed JSON: %v", err)}
 	}
-	id, ferr := readString("id", w["id"])
+	id, ferr = jsonfield.String("id", w["id"])
 	if ferr != nil {
-		return app.Contract{}, ferr
+		return app.Contract{}, "", ferr
 	}
 	if id == "" {
-		return app.Contract{}, &fieldError{Field: "id", Err: errors.New("missing: a contract cannot be stored without its id")}
+		return app.Contract{}, "", &jsonfield.Error{Field: "id", Err: errors.New("missing: a contract cannot be stored without its id")}
 	}
 
-	var errs []*fieldError
-	str := func(field string) string {
-		s, e := readString(field, w[field])
-		if e != nil {
-			errs = append(errs, e)
-		}
-		return s
-	}
+	var r jsonfield.Reader
+	str := func(field string) string { return r.String(field, w[field]) }
 	limit := func(field, s string, n int) {
 		if l := utf8.RuneCountInString(s); l > n {
-			errs = append(errs, &fieldError{Field: field, Err: fmt.Errorf("%d characters, more than the documented limit of %d", l, n)})
+			r.Keep(jsonfield.Errorf(field, "%d characters, more than the documented limit of %d", l, n))
 		}
 	}
 	typ := str("energy_contract_type")
@@ -72,24 +67,16 @@ func (m mapper) toContract(raw json.RawMessage, userID string, fetchedAt time.Ti
 	}
 	currency := strings.ToUpper(str("currency_energy_price"))
 	includes, e := readBool("energy_price_includes_external_components", w["energy_price_includes_external_components"])
-	if e != nil {
-		errs = append(errs, e)
-	}
+	r.Keep(e)
 	prices, e := readPrices(w["energy_prices"])
-	if e != nil {
-		errs = append(errs, e)
-	}
-	if len(errs) == 0 {
-		var e *fieldError
+	r.Keep(e)
+	if r.Err() == nil {
 		currency, e = priceCurrency(currency, typ, len(prices) > 0)
-		if e != nil {
-			errs = append(errs, e)
-		}
+		r.Keep(e)
 	}
-	if len(errs) > 0 {
+	if ferr := r.Err(); ferr != nil {
 		// The first bad field is enough for the user to find the record.
-		errs[0].id = id
-		return app.Contract{}, errs[0]
+		return app.Contract{}, id, ferr
 	}
 
 	return app.Contract{
@@ -116,14 +103,14 @@ func (m mapper) toContract(raw json.RawMessage, userID string, fetchedAt time.Ti
 		},
 		Raw:       bytes.Clone(raw),
 		FetchedAt: fetchedAt,
-	}, nil
+	}, id, nil
 }
 
 // priceCurrency applies the documented currency rule: an ISO 4217 code,
 // required for hourly prices; a constant price without one is in EUR. When
 // the contract has no prices the currency prices nothing, so a value that
 // is no code is not held against it.
-func priceCurrency(code, typ string, hasPrices bool) (string, *fieldError) {
+func priceCurrency(code, typ string, hasPrices bool) (string, *jsonfield.Error) {
 	const field = "currency_energy_price"
 	valid := len(code) == 3 && strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
 	switch {
@@ -133,11 +120,11 @@ func priceCurrency(code, typ string, hasPrices bool) (string, *fieldError) {
 		}
 		return "EUR", nil
 	case code == "" && typ == ContractTypeSpotHourly:
-		return "", &fieldError{Field: field, Err: errors.New("missing: an ISO 4217 code is required for spot_hourly prices")}
+		return "", &jsonfield.Error{Field: field, Err: errors.New("missing: an ISO 4217 code is required for spot_hourly prices")}
 	case code == "":
 		return "EUR", nil
 	case !valid:
-		return "", &fieldError{Field: field, Err: fmt.Errorf("want an ISO 4217 code such as EUR, got %q", code)}
+		return "", &jsonfield.Error{Field: field, Err: fmt.Errorf("want an ISO 4217 code such as EUR, got %q", code)}
 	}
 	return code, nil
 }
@@ -145,14 +132,14 @@ func priceCurrency(code, typ string, hasPrices bool) (string, *fieldError) {
 // readPrices reads energy_prices, sorted by timestamp. A single price may
 // come without a timestamp (a constant price since always); several need
 // one each.
-func readPrices(raw json.RawMessage) ([]app.PricePoint, *fieldError) {
+func readPrices(raw json.RawMessage) ([]app.PricePoint, *jsonfield.Error) {
 	const field = "energy_prices"
-	if isNull(raw) {
+	if jsonfield.IsNull(raw) {
 		return nil, nil
 	}
 	var items []json.RawMessage
 	if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
-		return nil, &fieldError{Field: field, Err: fmt.Errorf("want an array of prices, got %s", describe(raw))}
+		return nil, &jsonfield.Error{Field: field, Err: fmt.Errorf("want an array of prices, got %s", jsonfield.Describe(raw))}
 	}
 	if len(items) == 0 {
 		return nil, nil
@@ -162,7 +149,7 @@ func readPrices(raw json.RawMessage) ([]app.PricePoint, *fieldError) {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		var p map[string]json.RawMessage
 		if len(it) == 0 || it[0] != '{' || json.Unmarshal(it, &p) != nil {
-			return nil, &fieldError{Field: f, Err: fmt.Errorf("want a price object, got %s", describe(it))}
+			return nil, &jsonfield.Error{Field: f, Err: fmt.Errorf("want a price object, got %s", jsonfield.Describe(it))}
 		}
 		price, e := readPrice(f+".price", p["price"])
 		if e != nil {
@@ -173,7 +160,7 @@ func readPrices(raw json.RawMessage) ([]app.PricePoint, *fieldError) {
 			return nil, e
 		}
 		if from.IsZero() && len(items) > 1 {
-			return nil, &fieldError{Field: f + ".timestamp", Err: errors.New("missing: each of several prices needs the time it holds from")}
+			return nil, &jsonfield.Error{Field: f + ".timestamp", Err: errors.New("missing: each of several prices needs the time it holds from")}
 		}
 		out[i] = app.PricePoint{From: from, PerKWh: price}
 	}

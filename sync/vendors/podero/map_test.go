@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/contractdiff"
 )
 
 // The docs' sample response, served under a base path as a bare array and
@@ -209,7 +210,7 @@ func TestSpotPricesExact(t *testing.T) {
 	}
 	// The in-force price at 12:30 UTC is the last, from 09:00.
 	if w := c.Prices.WorkingPerKWh; w == nil || *w != app.MustDecimal("-0.049999") {
-		t.Errorf("working price %v", show(w))
+		t.Errorf("working price %v", contractdiff.Show(w))
 	}
 	// Exactly: 0.12345 is 123450 millionths, not 0.12344999….
 	if int64(c.Partner.Prices[0].PerKWh) != 123450 {
@@ -243,8 +244,8 @@ func TestWorkingPriceInForce(t *testing.T) {
 			if f != nil {
 				t.Fatal(f)
 			}
-			if show(c.Prices.WorkingPerKWh) != show(tt.want) {
-				t.Errorf("working price %s, want %s", show(c.Prices.WorkingPerKWh), show(tt.want))
+			if contractdiff.Show(c.Prices.WorkingPerKWh) != contractdiff.Show(tt.want) {
+				t.Errorf("working price %s, want %s", contractdiff.Show(c.Prices.WorkingPerKWh), contractdiff.Show(tt.want))
 			}
 		})
 	}

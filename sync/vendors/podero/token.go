@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/retry"
 )
 
 // DefaultTokenLifetime is the access token lifetime Podero documents, used
@@ -109,7 +111,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 	var wait time.Duration
 	var last string
 	for try := range tries {
-		if try > 0 && !sleep(ctx, max(wait, c.cfg.Backoff<<(try-1))) {
+		if try > 0 && retry.Sleep(ctx, retry.Delay(c.cfg.Backoff, try, wait)) != nil {
 			return "", 0, ctx.Err()
 		}
 		r := ts.post(ctx)
@@ -119,10 +121,10 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 		wait = r.retryAfter
 		switch {
 		case r.err != nil:
-			last = describeErr(r.err)
+			last = retry.Describe(r.err)
 		case r.status == http.StatusOK:
 			tok, lifetime, err := parseToken(r.body)
-			if errors.Is(err, errTruncated) {
+			if errors.Is(err, jsonfield.ErrTruncated) {
 				last = err.Error()
 				continue
 			}
@@ -133,19 +135,19 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 		case r.status == http.StatusBadRequest || r.status == http.StatusUnauthorized:
 			code := oauthCode(r.body)
 			if r.status == http.StatusUnauthorized || code == "invalid_client" {
-				return "", 0, c.sourceErr(fmt.Errorf("token endpoint answered %s: %w", statusLine(r.status), ErrInvalidClient))
+				return "", 0, c.sourceErr(fmt.Errorf("token endpoint answered %s: %w", retry.StatusLine(r.status), ErrInvalidClient))
 			}
 			if code != "" {
 				code = " (" + code + ")"
 			}
-			return "", 0, c.sourceErr(fmt.Errorf("%w: token endpoint answered %s%s", ErrTokenEndpoint, statusLine(r.status), code))
-		case retryable(r.status):
-			last = statusLine(r.status)
+			return "", 0, c.sourceErr(fmt.Errorf("%w: token endpoint answered %s%s", ErrTokenEndpoint, retry.StatusLine(r.status), code))
+		case retry.Retryable(r.status):
+			last = retry.StatusLine(r.status)
 		default:
-			return "", 0, c.sourceErr(fmt.Errorf("%w: %s answered %s (check token_url)", ErrTokenEndpoint, ts.url, statusLine(r.status)))
+			return "", 0, c.sourceErr(fmt.Errorf("%w: %s answered %s (check token_url)", ErrTokenEndpoint, ts.url, retry.StatusLine(r.status)))
 		}
 	}
-	return "", 0, c.sourceErr(fmt.Errorf("%w: token endpoint: %s (%s)", ErrUnavailable, last, plural(tries, "try", "tries")))
+	return "", 0, c.sourceErr(retry.GaveUp(ErrUnavailable, "token endpoint: "+last, tries))
 }
 
 // post is one client-credentials request: the client authenticates with
@@ -167,13 +169,13 @@ func (ts *tokenSource) post(ctx context.Context) reply {
 func parseToken(body []byte) (string, time.Duration, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil {
-		if truncated(body, err) {
-			return "", 0, errTruncated
+		if jsonfield.Truncation(body, err) != nil {
+			return "", 0, jsonfield.ErrTruncated
 		}
 		return "", 0, errors.New("the answer is not a JSON object")
 	}
 	var tok string
-	if raw := m["access_token"]; isNull(raw) || json.Unmarshal(raw, &tok) != nil || tok == "" {
+	if raw := m["access_token"]; jsonfield.IsNull(raw) || json.Unmarshal(raw, &tok) != nil || tok == "" {
 		return "", 0, errors.New("the answer has no access_token string")
 	}
 	for _, r := range tok {
@@ -181,21 +183,21 @@ func parseToken(body []byte) (string, time.Duration, error) {
 			return "", 0, errors.New("the access_token is not a valid bearer token")
 		}
 	}
-	if raw := m["token_type"]; !isNull(raw) {
+	if raw := m["token_type"]; !jsonfield.IsNull(raw) {
 		var typ string
 		if json.Unmarshal(raw, &typ) != nil || !strings.EqualFold(typ, "bearer") {
-			return "", 0, fmt.Errorf("token_type %s: want Bearer", describe(raw))
+			return "", 0, fmt.Errorf("token_type %s: want Bearer", jsonfield.Describe(raw))
 		}
 	}
 	lifetime := DefaultTokenLifetime
-	if raw := m["expires_in"]; !isNull(raw) {
+	if raw := m["expires_in"]; !jsonfield.IsNull(raw) {
 		lit := string(raw)
 		if raw[0] == '"' {
 			_ = json.Unmarshal(raw, &lit)
 		}
 		d, err := app.ParseDecimal(strings.TrimSpace(lit))
 		if err != nil {
-			return "", 0, fmt.Errorf("expires_in %s: want seconds", describe(raw))
+			return "", 0, fmt.Errorf("expires_in %s: want seconds", jsonfield.Describe(raw))
 		}
 		secs, _ := d.Units()
 		lifetime = max(0, time.Duration(min(secs, 10*365*86400))*time.Second)
@@ -228,7 +230,7 @@ func do(hc *http.Client, req *http.Request, limit int64, keepErrBody bool) reply
 		return reply{err: err}
 	}
 	defer resp.Body.Close()
-	r := reply{status: resp.StatusCode, retryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+	r := reply{status: resp.StatusCode, retryAfter: retry.After(resp.Header.Get("Retry-After"), maxRetryAfter)}
 	if resp.StatusCode != http.StatusOK && !keepErrBody {
 		// Drain a little so the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

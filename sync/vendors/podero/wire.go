@@ -4,16 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
-
-// errTruncated marks a body that ends mid-document: usually a connection
-// cut without a Content-Length to notice it by, so it is worth another try.
-var errTruncated = errors.New("response body cut off")
 
 // listPage is one answer of the contracts collection: its contracts, still
 // raw so that each is mapped (and fails) on its own, and the next link.
@@ -27,7 +23,7 @@ type listPage struct {
 func decodeList(body []byte) (listPage, error) {
 	s := strings.TrimSpace(string(body))
 	if s == "" {
-		return listPage{}, fmt.Errorf("%w: empty body", errTruncated)
+		return listPage{}, fmt.Errorf("%w: empty body", jsonfield.ErrTruncated)
 	}
 	var lp listPage
 	switch s[0] {
@@ -45,15 +41,15 @@ func decodeList(body []byte) (listPage, error) {
 		if !ok {
 			return listPage{}, errors.New("malformed answer: want a JSON array of contracts or a page with results")
 		}
-		if isNull(results) || results[0] != '[' {
-			return listPage{}, fmt.Errorf("malformed page: results: want an array, got %s", describe(results))
+		if jsonfield.IsNull(results) || results[0] != '[' {
+			return listPage{}, fmt.Errorf("malformed page: results: want an array, got %s", jsonfield.Describe(results))
 		}
 		if err := json.Unmarshal(results, &lp.items); err != nil {
 			return listPage{}, fmt.Errorf("malformed page: results: %v", err)
 		}
-		if next := m["next"]; !isNull(next) {
+		if next := m["next"]; !jsonfield.IsNull(next) {
 			if next[0] != '"' || json.Unmarshal(next, &lp.next) != nil {
-				return listPage{}, fmt.Errorf("malformed page: next: want a URL or null, got %s", describe(next))
+				return listPage{}, fmt.Errorf("malformed page: next: want a URL or null, got %s", jsonfield.Describe(next))
 			}
 			lp.next = strings.TrimSpace(lp.next)
 		}
@@ -63,76 +59,14 @@ func decodeList(body []byte) (listPage, error) {
 }
 
 func jsonErr(body []byte, err error) error {
-	if truncated(body, err) {
-		return errTruncated
+	if cut := jsonfield.Truncation(body, err); cut != nil {
+		return cut
 	}
 	return fmt.Errorf("malformed JSON: %v", err)
 }
 
-// truncated tells a document that stops short from one that is wrong.
-func truncated(body []byte, err error) bool {
-	var syn *json.SyntaxError
-	return len(strings.TrimSpace(string(body))) == 0 ||
-		errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input"
-}
-
-// fieldError is a contract value that cannot be read; Field is the wire
-// name (with a list index where it helps), or empty when the contract as a
-// whole is unreadable. id is the contract's id when it could be read.
-type fieldError struct {
-	id    string
-	Field string
-	Err   error
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
-// describe names a JSON value for an error message. Only contract fields
-// are ever described, never the token endpoint's answer.
-func describe(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		if r := []rune(s); len(r) > 40 {
-			s = string(r[:40]) + "…"
-		}
-		return "string " + strconv.Quote(s)
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "boolean " + string(raw)
-	case 'n':
-		return "null"
-	default:
-		return "number " + string(raw)
-	}
-}
-
-// readString reads a string field; null and absence give "".
-func readString(field string, raw json.RawMessage) (string, *fieldError) {
-	if isNull(raw) {
-		return "", nil
-	}
-	if raw[0] != '"' {
-		return "", &fieldError{Field: field, Err: fmt.Errorf("want a string, got %s", describe(raw))}
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", &fieldError{Field: field, Err: err}
-	}
-	return strings.TrimSpace(s), nil
-}
-
 // readBool reads a nullable boolean.
-func readBool(field string, raw json.RawMessage) (*bool, *fieldError) {
+func readBool(field string, raw json.RawMessage) (*bool, *jsonfield.Error) {
 	switch string(raw) {
 	case "", "null":
 		return nil, nil
@@ -141,44 +75,26 @@ func readBool(field string, raw json.RawMessage) (*bool, *fieldError) {
 	case "false":
 		return app.Ptr(false), nil
 	}
-	return nil, &fieldError{Field: field, Err: fmt.Errorf("want true, false or null, got %s", describe(raw))}
+	return nil, &jsonfield.Error{Field: field, Err: fmt.Errorf("want true, false or null, got %s", jsonfield.Describe(raw))}
 }
 
-// readPrice reads a price from its JSON number literal, exactly: the
-// literal goes through json.Number to app.ParseDecimal, never float64.
-func readPrice(field string, raw json.RawMessage) (app.Decimal, *fieldError) {
-	if isNull(raw) {
-		return 0, &fieldError{Field: field, Err: errors.New("want a number, got null")}
+// readPrice reads a price from its JSON number literal, exactly, never
+// through float64. A price is required.
+func readPrice(field string, raw json.RawMessage) (app.Decimal, *jsonfield.Error) {
+	if jsonfield.IsNull(raw) {
+		return 0, &jsonfield.Error{Field: field, Err: errors.New("want a number, got null")}
 	}
-	var n json.Number
-	if raw[0] == '"' || json.Unmarshal(raw, &n) != nil {
-		return 0, &fieldError{Field: field, Err: fmt.Errorf("want a number, got %s", describe(raw))}
+	d, ferr := jsonfield.Decimal(field, raw)
+	if ferr != nil {
+		return 0, ferr
 	}
-	d, err := app.ParseDecimal(n.String())
-	if err != nil {
-		return 0, &fieldError{Field: field, Err: fmt.Errorf("want a number, got %s: %v", describe(raw), err)}
-	}
-	return d, nil
+	return *d, nil
 }
 
 // readTime reads an ISO 8601 date-time with a UTC offset (what Django
 // REST framework writes) or a plain date, taken as midnight UTC. A
 // date-time without an offset is ambiguous for hourly prices and refused.
-func readTime(field string, raw json.RawMessage) (time.Time, *fieldError) {
-	s, ferr := readString(field, raw)
-	if ferr != nil {
-		return time.Time{}, ferr
-	}
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, &fieldError{Field: field, Err: fmt.Errorf("want an ISO 8601 date-time with a UTC offset, got %s", describe(raw))}
+func readTime(field string, raw json.RawMessage) (time.Time, *jsonfield.Error) {
+	return jsonfield.Time(field, raw, "an ISO 8601 date-time with a UTC offset",
+		time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999Z07:00", time.DateOnly)
 }

@@ -10,13 +10,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/bearer"
+	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a failure wraps, for callers that react to the kind.
@@ -58,25 +60,12 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("prosumer source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
-	switch {
-	case err != nil:
-		return fail("base URL: %v", err)
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return fail("base URL %q: want an absolute http(s) URL such as https://prosumer.example.com", cfg.BaseURL)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fail("base URL %q: must not carry a query or fragment", cfg.BaseURL)
-	case u.User != nil:
-		return fail("base URL must not carry credentials; put a token in the token instead")
+	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://prosumer.example.com", "put a token in the token instead")
+	if err != nil {
+		return fail("%v", err)
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-
-	token := strings.TrimSpace(cfg.Token)
-	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
-		token = strings.TrimSpace(token[7:])
-	}
-	if strings.ContainsAny(token, " \t\r\n") {
+	token, err := bearer.Token(cfg.Token)
+	if err != nil {
 		return fail("the token contains white space")
 	}
 	cfg.Token = token
@@ -96,12 +85,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = 2
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -13,6 +13,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/retry"
 )
 
 // seedArrays is the seed sample's three collections, element by element,
@@ -481,7 +482,7 @@ func TestRetryAfter(t *testing.T) {
 		t.Errorf("retried after %v, want the 1 s Retry-After honoured", d)
 	}
 	for h, want := range map[string]time.Duration{"1": time.Second, "3600": maxRetryAfter, "-1": 0, "soon": 0, "": 0, " 2 ": 2 * time.Second} {
-		if got := retryAfter(h); got != want {
+		if got := retry.After(h, maxRetryAfter); got != want {
 			t.Errorf("retryAfter(%q) = %v, want %v", h, got, want)
 		}
 	}

@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/retry"
 )
 
 // maxBody bounds one customer's answer; a large portfolio is some hundred kB.
@@ -54,7 +54,7 @@ func (c *Client) fetchCustomer(ctx context.Context, id string) outcome {
 	var wait time.Duration
 	var last string
 	for try := range tries {
-		if try > 0 && !sleep(ctx, max(wait, c.backoff<<(try-1))) {
+		if try > 0 && retry.Sleep(ctx, retry.Delay(c.backoff, try, wait)) != nil {
 			return aborted()
 		}
 		r := c.get(ctx, id)
@@ -64,7 +64,7 @@ func (c *Client) fetchCustomer(ctx context.Context, id string) outcome {
 		wait = r.retryAfter
 		switch {
 		case r.err != nil:
-			last = describeErr(r.err)
+			last = retry.Describe(r.err)
 			continue
 		case r.status == http.StatusOK:
 			body, err := jsonBody(r.contentType, r.body)
@@ -77,7 +77,7 @@ func (c *Client) fetchCustomer(ctx context.Context, id string) outcome {
 			if ferr == nil {
 				return outcome{items: items}
 			}
-			if errors.Is(ferr.Err, errTruncated) {
+			if errors.Is(ferr.Err, jsonfield.ErrTruncated) {
 				last = ferr.Err.Error()
 				continue
 			}
@@ -87,15 +87,15 @@ func (c *Client) fetchCustomer(ctx context.Context, id string) outcome {
 		case r.status == http.StatusForbidden:
 			return outcome{fatal: c.sourceErr(fmt.Errorf("customer %s: %w", id, ErrForbidden))}
 		case r.status == http.StatusNotFound:
-			return fail("", fmt.Errorf("%s: %w", statusLine(r.status), ErrNotFound), false)
-		case retryable(r.status):
-			last = statusLine(r.status)
+			return fail("", fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
+		case retry.Retryable(r.status):
+			last = retry.StatusLine(r.status)
 			continue
 		default:
-			return fail("", fmt.Errorf("unexpected answer %s", statusLine(r.status)), false)
+			return fail("", fmt.Errorf("unexpected answer %s", retry.StatusLine(r.status)), false)
 		}
 	}
-	return fail("", fmt.Errorf("%w: %s (%s)", ErrUnavailable, last, plural(tries, "try", "tries")), true)
+	return fail("", retry.GaveUp(ErrUnavailable, last, tries), true)
 }
 
 // customerURL is where one customer's contracts are.
@@ -122,7 +122,7 @@ func (c *Client) get(ctx context.Context, id string) reply {
 	r := reply{
 		status:      resp.StatusCode,
 		contentType: resp.Header.Get("Content-Type"),
-		retryAfter:  retryAfter(resp.Header.Get("Retry-After")),
+		retryAfter:  retry.After(resp.Header.Get("Retry-After"), maxRetryAfter),
 	}
 	if resp.StatusCode != http.StatusOK {
 		// Drain a little so the connection can be reused.
@@ -166,52 +166,4 @@ func jsonBody(contentType string, body []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: got %s that is not a JSON document (a login or proxy page?)", ErrContentType, label)
 	}
 	return nil, fmt.Errorf("%w: got content type %s, want application/json or text/json", ErrContentType, mt)
-}
-
-func retryable(status int) bool {
-	return status >= 500 || status == http.StatusRequestTimeout ||
-		status == http.StatusTooEarly || status == http.StatusTooManyRequests
-}
-
-func statusLine(status int) string {
-	return strconv.Itoa(status) + " " + http.StatusText(status)
-}
-
-// retryAfter reads the seconds form; the date form is rare enough to ignore.
-func retryAfter(h string) time.Duration {
-	n, err := strconv.Atoi(strings.TrimSpace(h))
-	if err != nil || n < 0 {
-		return 0
-	}
-	return min(time.Duration(n)*time.Second, maxRetryAfter)
-}
-
-// describeErr says what went wrong on the wire without the request URL,
-// which adds nothing the record name does not already say.
-func describeErr(err error) string {
-	var ne net.Error
-	var ue *url.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "request timed out"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "response body cut off"
-	case errors.As(err, &ue):
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -7,8 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +14,8 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/contractdiff"
+	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake vendor lives, so that a client dropping the
@@ -84,12 +84,8 @@ func (v *fakeVendor) serve(w http.ResponseWriter, r *http.Request) {
 	if v.answer != nil {
 		a = v.answer(customer, try)
 	}
-	if a.delay > 0 {
-		select {
-		case <-time.After(a.delay):
-		case <-r.Context().Done():
-			return
-		}
+	if !simfault.Wait(r, a.delay) {
+		return
 	}
 	if a.status == 0 {
 		a.status = http.StatusOK
@@ -97,25 +93,17 @@ func (v *fakeVendor) serve(w http.ResponseWriter, r *http.Request) {
 	if a.body == nil && a.status == http.StatusOK {
 		a.body = portfolioFor(customer)
 	}
-	switch a.contentType {
+	ct := a.contentType
+	switch ct {
 	case "":
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		ct = "application/json; charset=utf-8"
 	case "-":
-		w.Header()["Content-Type"] = nil // no sniffing either
-	default:
-		w.Header().Set("Content-Type", a.contentType)
+		ct = "" // none, and no sniffing either
 	}
 	if a.retryAfter != "" {
 		w.Header().Set("Retry-After", a.retryAfter)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(a.status)
-	if a.cut {
-		_, _ = w.Write(a.body[:len(a.body)/2])
-		_ = http.NewResponseController(w).Flush()
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = w.Write(a.body)
+	simfault.Write(w, a.status, ct, a.body, a.cut)
 }
 
 func (v *fakeVendor) hitsFor(customer string) int {
@@ -191,42 +179,10 @@ func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
 
 func i64(n int64) *int64 { return &n }
 
-// diffContract compares every field, dereferencing pointers so that a
-// mismatch reads as values rather than addresses.
+// diffContract compares every field, showing values rather than addresses.
 func diffContract(t *testing.T, got, want app.Contract) {
 	t.Helper()
-	diffStruct(t, "", reflect.ValueOf(got), reflect.ValueOf(want))
-}
-
-func diffStruct(t *testing.T, prefix string, gv, wv reflect.Value) {
-	t.Helper()
-	for i := range gv.NumField() {
-		name := prefix + gv.Type().Field(i).Name
-		g, w := gv.Field(i), wv.Field(i)
-		if g.Kind() == reflect.Pointer && g.Type().Elem().Kind() == reflect.Struct && !g.IsNil() && !w.IsNil() {
-			diffStruct(t, name+".", g.Elem(), w.Elem())
-			continue
-		}
-		if !reflect.DeepEqual(g.Interface(), w.Interface()) {
-			t.Errorf("%s = %s, want %s", name, show(g.Interface()), show(w.Interface()))
-		}
+	for _, d := range contractdiff.Diff(got, want) {
+		t.Error(d)
 	}
-}
-
-func show(v any) string {
-	switch v := v.(type) {
-	case *app.Decimal:
-		if v == nil {
-			return "nil"
-		}
-		return v.String()
-	case *int64:
-		if v == nil {
-			return "nil"
-		}
-		return strconv.FormatInt(*v, 10)
-	case []byte:
-		return string(v)
-	}
-	return fmt.Sprintf("%+v", v)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 // Statuses the connector derives; the API sends none.
@@ -23,7 +24,7 @@ type mapped struct {
 	id       string // the vendor's Id, when it could be read
 	where    string // the collection and index, e.g. EnergyContracts[2]; "" for the document
 	contract app.Contract
-	err      *fieldError
+	err      *jsonfield.Error
 }
 
 // mapper turns one customer's answer into contracts.
@@ -35,7 +36,7 @@ type mapper struct {
 
 // portfolio maps body, the answer for customer. A document that cannot be
 // read at all gives an error; otherwise every contract is mapped on its own.
-func (m mapper) portfolio(body []byte, customer string) ([]mapped, *fieldError) {
+func (m mapper) portfolio(body []byte, customer string) ([]mapped, *jsonfield.Error) {
 	var w wirePortfolio
 	if ferr := decodeObject(body, &w); ferr != nil {
 		return nil, ferr
@@ -43,7 +44,7 @@ func (m mapper) portfolio(body []byte, customer string) ([]mapped, *fieldError) 
 	if w.EnergyContracts == nil && w.ServiceContracts == nil && w.FlexibilityContracts == nil {
 		// ASP.NET always writes all three, null or not: this is some
 		// other document (an error object, a proxy's answer).
-		return nil, &fieldError{Err: errors.New("answer has none of EnergyContracts, ServiceContracts, FlexibilityContracts")}
+		return nil, &jsonfield.Error{Err: errors.New("answer has none of EnergyContracts, ServiceContracts, FlexibilityContracts")}
 	}
 	var out []mapped
 	for _, col := range collections {
@@ -66,7 +67,7 @@ func (m mapper) portfolio(body []byte, customer string) ([]mapped, *fieldError) 
 func (m mapper) contract(kind app.Kind, raw json.RawMessage, customer string) mapped {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		return mapped{err: &fieldError{Err: fmt.Errorf("want a contract object, got %s", describe(raw))}}
+		return mapped{err: &jsonfield.Error{Err: fmt.Errorf("want a contract object, got %s", jsonfield.Describe(raw))}}
 	}
 	r := reader{}
 	var c app.Contract
@@ -83,11 +84,11 @@ func (m mapper) contract(kind app.Kind, raw json.RawMessage, customer string) ma
 		}
 		c = m.partner(&r, &w)
 	}
-	if c.ExternalID == "" && r.err == nil {
-		r.err = &fieldError{"Id", errors.New("missing")}
+	if c.ExternalID == "" {
+		r.Keep(&jsonfield.Error{Field: "Id", Err: errors.New("missing")})
 	}
-	if r.err != nil {
-		return mapped{id: c.ExternalID, err: r.err}
+	if ferr := r.Err(); ferr != nil {
+		return mapped{id: c.ExternalID, err: ferr}
 	}
 	c.Source = m.source
 	c.Vendor = app.VendorProsumer
@@ -102,10 +103,10 @@ func (m mapper) contract(kind app.Kind, raw json.RawMessage, customer string) ma
 }
 
 func (m mapper) partner(r *reader, w *wirePartner) app.Contract {
-	ctype := r.str("ContractType", w.ContractType)
+	ctype := r.String("ContractType", w.ContractType)
 	return app.Contract{
-		ExternalID:  r.str("Id", w.ID),
-		Name:        firstNonEmpty(r.str("Name", w.Name), r.str("Description", w.Description), ctype),
+		ExternalID:  r.String("Id", w.ID),
+		Name:        firstNonEmpty(r.String("Name", w.Name), r.String("Description", w.Description), ctype),
 		Product:     app.Product{Name: ctype},
 		ValidFrom:   r.time("ValidFrom", w.ValidFrom),
 		ValidTo:     r.time("ValidTo", w.ValidTo),
@@ -116,29 +117,29 @@ func (m mapper) partner(r *reader, w *wirePartner) app.Contract {
 
 func (m mapper) flexibility(r *reader, w *wireFlexibility) app.Contract {
 	t := &app.FlexibilityTerms{
-		AssetID:                   r.code("AssetId", w.AssetID),
-		AssetName:                 r.str("AssetName", w.AssetName),
-		ParticipantID:             r.code("ParticipantId", w.ParticipantID),
-		ReservationFee:            r.dec("ReservationFee", w.ReservationFee),
-		ActivationFeeWorkdays:     r.dec("ActivationFeeWorkdays", w.ActivationFeeWorkdays),
-		ActivationFeeNonWorkdays:  r.dec("ActivationFeeNonWorkdays", w.ActivationFeeNonWorkdays),
-		MaxPowerPerActivation:     r.dec("MaxPowerPrActivation", w.MaxPowerPrActivation),
+		AssetID:                   r.Code("AssetId", w.AssetID),
+		AssetName:                 r.String("AssetName", w.AssetName),
+		ParticipantID:             r.Code("ParticipantId", w.ParticipantID),
+		ReservationFee:            r.Decimal("ReservationFee", w.ReservationFee),
+		ActivationFeeWorkdays:     r.Decimal("ActivationFeeWorkdays", w.ActivationFeeWorkdays),
+		ActivationFeeNonWorkdays:  r.Decimal("ActivationFeeNonWorkdays", w.ActivationFeeNonWorkdays),
+		MaxPowerPerActivation:     r.Decimal("MaxPowerPrActivation", w.MaxPowerPrActivation),
 		MaxActivationsPerInterval: r.int("MaxNumOfActivationPrTimeInterval", w.MaxNumOfActivationPrTimeInterval),
 		MaxActivationMinutes:      r.int("MaxAllowedActivationTime", w.MaxAllowedActivationTime),
 		MinMinutesBetween:         r.int("MininumTimeBetweenActivation", w.MininumTimeBetweenActivation),
 		DaysAllowedForActivation:  r.int("DaysAllowedForActivation", w.DaysAllowedForActivation),
-		PermittedIntervals:        r.str("PermittedIntervals", w.PermittedIntervals),
-		Tolerance:                 r.dec("Tolerance", w.Tolerance),
+		PermittedIntervals:        r.String("PermittedIntervals", w.PermittedIntervals),
+		Tolerance:                 r.Decimal("Tolerance", w.Tolerance),
 		Renewal:                   r.int("Renewal", w.Renewal),
-		NonConformanceClause:      r.str("NonConformanceClause", w.NonConformanceClause),
-		MinNormalTemperature:      r.dec("MinNormalTemperature", w.MinNormalTemperature),
-		MaxNormalTemperature:      r.dec("MaxNormalTemperature", w.MaxNormalTemperature),
-		MaxRampUpTemperature:      r.dec("MaxRampUpTemperature", w.MaxRampUpTemperature),
-		MinRampDownTemperature:    r.dec("MinRamDownTemperature", w.MinRamDownTemperature),
+		NonConformanceClause:      r.String("NonConformanceClause", w.NonConformanceClause),
+		MinNormalTemperature:      r.Decimal("MinNormalTemperature", w.MinNormalTemperature),
+		MaxNormalTemperature:      r.Decimal("MaxNormalTemperature", w.MaxNormalTemperature),
+		MaxRampUpTemperature:      r.Decimal("MaxRampUpTemperature", w.MaxRampUpTemperature),
+		MinRampDownTemperature:    r.Decimal("MinRamDownTemperature", w.MinRamDownTemperature),
 	}
 	return app.Contract{
-		ExternalID:  r.str("Id", w.ID),
-		Name:        firstNonEmpty(r.str("Name", w.Name), t.AssetName),
+		ExternalID:  r.String("Id", w.ID),
+		Name:        firstNonEmpty(r.String("Name", w.Name), t.AssetName),
 		ValidFrom:   r.time("ValidFrom", w.ValidFrom),
 		ValidTo:     r.time("ValidTo", w.ValidTo),
 		SignedAt:    r.time("Signed", w.Signed),
@@ -149,41 +150,17 @@ func (m mapper) flexibility(r *reader, w *wireFlexibility) app.Contract {
 
 // reader reads fields and keeps the first error: one bad field is enough
 // for the user to find the record.
-type reader struct{ err *fieldError }
-
-func (r *reader) keep(e *fieldError) {
-	if e != nil && r.err == nil {
-		r.err = e
-	}
-}
-
-func (r *reader) str(field string, raw json.RawMessage) string {
-	s, e := readString(field, raw)
-	r.keep(e)
-	return s
-}
-
-func (r *reader) code(field string, raw json.RawMessage) string {
-	s, e := readCode(field, raw)
-	r.keep(e)
-	return s
-}
-
-func (r *reader) dec(field string, raw json.RawMessage) *app.Decimal {
-	d, e := readDecimal(field, raw)
-	r.keep(e)
-	return d
-}
+type reader struct{ jsonfield.Reader }
 
 func (r *reader) int(field string, raw json.RawMessage) *int64 {
 	n, e := readInt(field, raw)
-	r.keep(e)
+	r.Keep(e)
 	return n
 }
 
 func (r *reader) time(field string, raw json.RawMessage) time.Time {
 	t, e := readTime(field, raw)
-	r.keep(e)
+	r.Keep(e)
 	return t
 }
 

@@ -6,13 +6,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/loopback"
 	"wattfolio/sync/vendors/prosumer/prosumersim"
 	"wattfolio/sync/vendors/simfault"
 )
@@ -21,12 +20,9 @@ const simPrefix = "/prosumer"
 
 func simClient(t *testing.T, sim *prosumersim.Server, cfg Config) *Client {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(simPrefix+"/", http.StripPrefix(simPrefix, sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	base := loopback.Serve(t, simPrefix, sim)
 	cfg.Source = "sim"
-	cfg.BaseURL = srv.URL + simPrefix
+	cfg.BaseURL = base
 	if cfg.CustomerIDs == nil {
 		cfg.CustomerIDs = sim.CustomerIDs()
 	}

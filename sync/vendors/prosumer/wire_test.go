@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/jsonfield"
 )
 
 func TestReadTime(t *testing.T) {
@@ -39,8 +40,8 @@ func TestReadTime(t *testing.T) {
 		{raw: `"0001-01-01T00:00:00Z"`},
 		{raw: `"9999-12-31T23:59:59.9999999"`}, // DateTime.MaxValue: open-ended
 		{raw: `"9999-12-31T23:59:59.9999999+00:00"`},
-		{raw: `1772153437`, wantErr: "field ValidTo: want a timestamp string, got number 1772153437"},
-		{raw: `true`, wantErr: "want a timestamp string, got boolean true"},
+		{raw: `1772153437`, wantErr: "field ValidTo: want a timestamp such as 2026-02-27T00:50:37.5282548+00:00, got number 1772153437"},
+		{raw: `true`, wantErr: "want a timestamp such as 2026-02-27T00:50:37.5282548+00:00, got boolean true"},
 		{raw: `"27.02.2026"`, wantErr: `want a timestamp such as 2026-02-27T00:50:37.5282548+00:00, got string "27.02.2026"`},
 		{raw: `"2026-02-27"`, wantErr: "want a timestamp such as"},
 		{raw: `"2026-02-30T00:00:00+00:00"`, wantErr: "want a timestamp such as"},
@@ -76,7 +77,7 @@ func TestReadNumbers(t *testing.T) {
 		{raw: `1e99`, wantErr: "not a decimal number"},
 	}
 	for _, tt := range decs {
-		got, ferr := readDecimal("Tolerance", json.RawMessage(tt.raw))
+		got, ferr := jsonfield.Decimal("Tolerance", json.RawMessage(tt.raw))
 		switch {
 		case tt.wantErr != "":
 			if ferr == nil || ferr.Field != "Tolerance" || !strings.Contains(ferr.Error(), tt.wantErr) {
@@ -116,10 +117,10 @@ func TestReadNumbers(t *testing.T) {
 		{raw: `13`, want: "13"},
 		{raw: `"A-13"`, want: "A-13"},
 		{raw: `null`},
-		{raw: `[13]`, wantErr: "want a number or string, got an array"},
+		{raw: `[13]`, wantErr: "want a string or number, got an array"},
 	}
 	for _, tt := range codes {
-		got, ferr := readCode("AssetId", json.RawMessage(tt.raw))
+		got, ferr := jsonfield.Code("AssetId", json.RawMessage(tt.raw))
 		if (ferr != nil) != (tt.wantErr != "") || ferr != nil && !strings.Contains(ferr.Error(), tt.wantErr) || got != tt.want {
 			t.Errorf("readCode(%s) = %q, %v; want %q %q", tt.raw, got, ferr, tt.want, tt.wantErr)
 		}

@@ -73,14 +73,8 @@ func (in *Injector) Intercept(w http.ResponseWriter, r *http.Request, id string,
 	if !apply {
 		return Faults{}, false
 	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return Faults{}, true
-		}
+	if !Wait(r, f.Delay) {
+		return Faults{}, true
 	}
 	if f.Status != 0 {
 		if f.RetryAfter > 0 {
@@ -92,10 +86,31 @@ func (in *Injector) Intercept(w http.ResponseWriter, r *http.Request, id string,
 	return f, false
 }
 
+// Wait sleeps for d before an answer, cut short when the client leaves; it
+// reports whether the request is still to be answered.
+func Wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
 // Write sends body; with cut it declares the full length, sends half and
-// drops the connection, as a proxy dying mid-response does.
+// drops the connection, as a proxy dying mid-response does. An empty
+// contentType sends no Content-Type header, and net/http sniffs none.
 func Write(w http.ResponseWriter, status int, contentType string, body []byte, cut bool) {
-	w.Header().Set("Content-Type", contentType)
+	if contentType == "" {
+		w.Header()["Content-Type"] = nil
+	} else {
+		w.Header().Set("Content-Type", contentType)
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if !cut {

@@ -1,9 +1,12 @@
 package simfault
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,6 +94,57 @@ func TestFaultsOverHTTP(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("POST %s: %s, want 400", bad, resp.Status)
+		}
+	}
+}
+
+func TestWait(t *testing.T) {
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tt := range []struct {
+		name     string
+		ctx      context.Context
+		d        time.Duration
+		want     bool
+		min, max time.Duration
+	}{
+		{"no delay", context.Background(), 0, true, 0, time.Second},
+		{"delay", context.Background(), 20 * time.Millisecond, true, 20 * time.Millisecond, time.Second},
+		{"no delay, client gone", gone, 0, true, 0, time.Second},
+		{"client leaves during the delay", gone, time.Hour, false, 0, time.Second},
+	} {
+		start := time.Now()
+		r := httptest.NewRequest("GET", "/", nil).WithContext(tt.ctx)
+		if got := Wait(r, tt.d); got != tt.want {
+			t.Errorf("%s: Wait = %v, want %v", tt.name, got, tt.want)
+		}
+		if took := time.Since(start); took < tt.min || took > tt.max {
+			t.Errorf("%s: took %v", tt.name, took)
+		}
+	}
+}
+
+func TestWriteContentType(t *testing.T) {
+	for _, tt := range []struct {
+		contentType string
+		wantHeader  []string
+	}{
+		{"application/json", []string{"application/json"}},
+		{"text/json; charset=utf-8", []string{"text/json; charset=utf-8"}},
+		{"", nil}, // none, and net/http must not sniff one
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			Write(w, http.StatusOK, tt.contentType, []byte(`{"a":1}`), false)
+		}))
+		resp, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		if got := resp.Header.Values("Content-Type"); !slices.Equal(got, tt.wantHeader) || string(body) != `{"a":1}` {
+			t.Errorf("Write(%q): Content-Type %q, body %s", tt.contentType, got, body)
 		}
 	}
 }

@@ -1,13 +1,13 @@
 package enneosim
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
+
+	"wattfolio/sync/vendors/simgen"
 )
 
 // today anchors every simulated date, so that payloads do not change with
@@ -96,12 +96,12 @@ type generated struct {
 }
 
 type generator struct {
-	r         *rand.Rand
+	simgen.Rand
 	customers int
 }
 
 func generate(o Options) []generated {
-	g := &generator{r: rand.New(rand.NewPCG(o.Seed, 0x656e6e656f))} // "enneo"
+	g := &generator{Rand: simgen.New(o.Seed, 0x656e6e656f)} // "enneo"
 	broken := make(map[string]bool, len(o.Broken))
 	for _, id := range o.Broken {
 		broken[id] = true
@@ -112,7 +112,7 @@ func generate(o Options) []generated {
 		// A fifth of customers have a second contract, typically gas
 		// beside electricity, under the same customer id.
 		p := prev
-		if p == nil || g.r.IntN(5) != 0 {
+		if p == nil || g.IntN(5) != 0 {
 			p = g.person()
 		}
 		prev = p
@@ -123,71 +123,55 @@ func generate(o Options) []generated {
 		}
 		out[i] = generated{
 			id:      strconv.FormatInt(id, 10),
-			payload: marshal(w),
+			payload: simgen.Marshal(w),
 			search:  searchTerms(w),
 		}
 	}
 	return out
 }
 
-func marshal(w *wire) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // "GmbH & Co. KG" reads better than "\u0026"
-	if err := enc.Encode(w); err != nil {
-		panic(err) // only fixed, valid types are encoded
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-func (g *generator) pick(n int) int { return g.r.IntN(n) }
-
-func (g *generator) between(lo, hi int) int { return lo + g.r.IntN(hi-lo+1) }
-
-func (g *generator) chance(percent int) bool { return g.r.IntN(100) < percent }
-
 func (g *generator) person() *person {
 	g.customers++
-	first := firstNames[g.pick(len(firstNames))]
-	last := lastNames[g.pick(len(lastNames))]
-	c := cities[g.pick(len(cities))]
+	first := firstNames[g.Pick(len(firstNames))]
+	last := lastNames[g.Pick(len(lastNames))]
+	c := cities[g.Pick(len(cities))]
 	p := &person{
-		customerID: strconv.Itoa(300000 + g.customers*7 + g.pick(7)),
+		customerID: strconv.Itoa(300000 + g.customers*7 + g.Pick(7)),
 		first:      first,
 		last:       last,
 		city:       c,
 		delivery:   g.address(c),
-		phone:      fmt.Sprintf("49%d%07d", mobilePrefixes[g.pick(len(mobilePrefixes))], g.r.IntN(10_000_000)),
-		iban:       iban(banks[g.pick(len(banks))], fmt.Sprintf("%010d", g.r.Int64N(10_000_000_000))),
+		phone:      fmt.Sprintf("49%d%07d", mobilePrefixes[g.Pick(len(mobilePrefixes))], g.IntN(10_000_000)),
+		iban:       iban(banks[g.Pick(len(banks))], fmt.Sprintf("%010d", g.Int64N(10_000_000_000))),
 	}
 	local := ascii(first) + "." + ascii(last)
-	if g.chance(30) {
-		local += strconv.Itoa(g.between(1, 99))
+	if g.Chance(30) {
+		local += strconv.Itoa(g.Between(1, 99))
 	}
-	p.email = strings.ToLower(local) + "@" + []string{"example.com", "example.org", "example.net"}[g.pick(3)]
-	if g.chance(25) {
-		b := g.address(cities[g.pick(len(cities))])
+	p.email = strings.ToLower(local) + "@" + []string{"example.com", "example.org", "example.net"}[g.Pick(3)]
+	if g.Chance(25) {
+		b := g.address(cities[g.Pick(len(cities))])
 		p.billing = &b
 	}
 	return p
 }
 
 func (g *generator) address(c city) string {
-	no := strconv.Itoa(g.between(1, 120))
-	if g.chance(10) {
-		no += string(rune('a' + g.pick(4)))
+	no := strconv.Itoa(g.Between(1, 120))
+	if g.Chance(10) {
+		no += string(rune('a' + g.Pick(4)))
 	}
-	return fmt.Sprintf("%s %s, %s %s", streets[g.pick(len(streets))], no, c.zip, c.name)
+	return fmt.Sprintf("%s %s, %s %s", streets[g.Pick(len(streets))], no, c.zip, c.name)
 }
 
 func (g *generator) contract(id int64, i int, p *person) *wire {
-	gas := !g.chance(70)
+	gas := !g.Chance(70)
 	var prod product
 	switch {
 	case gas:
-		prod = gasProducts[g.pick(len(gasProducts))]
+		prod = gasProducts[g.Pick(len(gasProducts))]
 	default:
-		prod = powerProducts[g.pick(len(powerProducts))]
+		prod = powerProducts[g.Pick(len(powerProducts))]
 	}
 	st := g.status()
 
@@ -196,31 +180,31 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 	vat := 19
 	switch {
 	case gas:
-		working = g.between(800, 1500)
-		consumption = g.between(4000, 12000)
-		if g.chance(30) {
+		working = g.Between(800, 1500)
+		consumption = g.Between(4000, 12000)
+		if g.Chance(30) {
 			vat = 7 // the reduced gas rate of Oct 2022 – Mar 2024 lives on in old contracts
 		}
 	case prod.subType == 2:
-		working = g.between(2400, 3000)
-		consumption = g.between(4000, 12000)
+		working = g.Between(2400, 3000)
+		consumption = g.Between(4000, 12000)
 	case prod.subType == 3:
-		working = g.between(2600, 3400)
-		consumption = g.between(2500, 9000)
+		working = g.Between(2600, 3400)
+		consumption = g.Between(2500, 9000)
 	default:
-		working = g.between(2700, 4200)
-		consumption = g.between(1500, 6000)
+		working = g.Between(2700, 4200)
+		consumption = g.Between(1500, 6000)
 	}
 	if prod.business {
-		working = min(working, g.between(2400, 3400))
+		working = min(working, g.Between(2400, 3400))
 		if gas {
-			working = g.between(800, 1200)
+			working = g.Between(800, 1200)
 		}
-		consumption = g.between(10000, 80000)
+		consumption = g.Between(10000, 80000)
 	}
-	base := g.between(750, 1833) * 12 * 100 // monthly cents, as most tariffs set it
-	if g.chance(20) {
-		base = g.between(900_000, 2_200_000) // a yearly price with four decimals
+	base := g.Between(750, 1833) * 12 * 100 // monthly cents, as most tariffs set it
+	if g.Chance(20) {
+		base = g.Between(900_000, 2_200_000) // a yearly price with four decimals
 	}
 	gross := (int64(consumption)*int64(working) + int64(base)) * int64(100+vat) / 100
 	deposit := (gross/12 + 9_999) / 10_000
@@ -235,13 +219,13 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 		}
 	}
 	energy, energyType, icon := "electricity", 1, "electricity"
-	meter := meterMakers[g.pick(len(meterMakers))]
+	meter := meterMakers[g.Pick(len(meterMakers))]
 	if gas {
 		energy, energyType, icon = "gas", 2, "gas"
-		meter = gasMeterMakers[g.pick(len(gasMeterMakers))]
+		meter = gasMeterMakers[g.Pick(len(gasMeterMakers))]
 	}
-	meter += fmt.Sprintf("%010d", g.r.Int64N(10_000_000_000))
-	orderID := int64(100000 + i*13 + g.pick(13))
+	meter += fmt.Sprintf("%010d", g.Int64N(10_000_000_000))
+	orderID := int64(100000 + i*13 + g.Pick(13))
 	erp := fmt.Sprintf("https://erp.example.com/contract/%d", orderID)
 
 	w := &wire{
@@ -268,8 +252,8 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 		ProductID:        &prod.id,
 		ProductName:      &prod.name,
 		ProductCode:      &prod.code,
-		CampaignID:       ptr(g.between(1, 12)),
-		SalesChannelID:   ptr(g.between(1, 5)),
+		CampaignID:       ptr(g.Between(1, 12)),
+		SalesChannelID:   ptr(g.Between(1, 5)),
 		UnpaidDebt:       g.debt(),
 		VATRate:          num(scaled(int64(vat), 2)),
 		BasePrice:        num(scaled(int64(base), 4)),
@@ -289,10 +273,10 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 		}},
 		TabPreview: tabPreview{Color: st.color, Icon: icon},
 	}
-	if g.chance(15) {
-		w.Tenant = &tenants[g.pick(len(tenants))]
+	if g.Chance(15) {
+		w.Tenant = &tenants[g.Pick(len(tenants))]
 	}
-	if g.chance(10) {
+	if g.Chance(10) {
 		g.blank(w)
 	}
 	return w
@@ -323,18 +307,18 @@ func (g *generator) blank(w *wire) {
 	}
 	n := 0
 	for _, f := range fields {
-		if g.chance(30) {
+		if g.Chance(30) {
 			f()
 			n++
 		}
 	}
 	if n == 0 {
-		fields[g.pick(len(fields))]()
+		fields[g.Pick(len(fields))]()
 	}
 }
 
 func (g *generator) status() statusDef {
-	n := g.pick(100)
+	n := g.Pick(100)
 	for _, s := range statuses {
 		if n < s.weight {
 			return s
@@ -348,9 +332,9 @@ func (g *generator) status() statusDef {
 // midnight UTC, like the API docs' sample.
 func (g *generator) dates(status string) (start, signup int64, end *int64) {
 	day := func(t time.Time) int64 { return t.Unix() }
-	ago := func(lo, hi int) time.Time { return today.AddDate(0, 0, -g.between(lo, hi)) }
+	ago := func(lo, hi int) time.Time { return today.AddDate(0, 0, -g.Between(lo, hi)) }
 	firstOfMonth := func(t time.Time) time.Time {
-		if g.chance(50) {
+		if g.Chance(50) {
 			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 		}
 		return t
@@ -358,21 +342,21 @@ func (g *generator) dates(status string) (start, signup int64, end *int64) {
 	switch status {
 	case "pending":
 		s := ago(0, 30)
-		return day(today.AddDate(0, 0, g.between(14, 90))), day(s), nil
+		return day(today.AddDate(0, 0, g.Between(14, 90))), day(s), nil
 	case "terminated":
 		st := firstOfMonth(ago(400, 2900))
-		e := st.AddDate(0, 0, g.between(365, 1460))
+		e := st.AddDate(0, 0, g.Between(365, 1460))
 		if limit := ago(1, 300); e.After(limit) {
 			e = limit
 		}
 		if !e.After(st) {
 			e = st.AddDate(0, 0, 30)
 		}
-		return day(st), day(st.AddDate(0, 0, -g.between(7, 60))), ptr(day(e))
+		return day(st), day(st.AddDate(0, 0, -g.Between(7, 60))), ptr(day(e))
 	case "cancelled":
 		sg := ago(30, 700)
-		st := sg.AddDate(0, 0, g.between(14, 60))
-		e := st.AddDate(0, 0, g.between(0, 365))
+		st := sg.AddDate(0, 0, g.Between(14, 60))
+		e := st.AddDate(0, 0, g.Between(0, 365))
 		if !e.Before(today) {
 			e = today.AddDate(0, 0, -1)
 		}
@@ -382,16 +366,16 @@ func (g *generator) dates(status string) (start, signup int64, end *int64) {
 		return day(st), day(sg), ptr(day(e))
 	default:
 		st := firstOfMonth(ago(30, 2500))
-		return day(st), day(st.AddDate(0, 0, -g.between(7, 60))), nil
+		return day(st), day(st.AddDate(0, 0, -g.Between(7, 60))), nil
 	}
 }
 
 func (g *generator) debt() *json.Number {
-	switch n := g.pick(100); {
+	switch n := g.Pick(100); {
 	case n < 80:
 		return num("0")
 	case n < 95:
-		return num(scaled(int64(g.between(500, 40000)), 2))
+		return num(scaled(int64(g.Between(500, 40000)), 2))
 	}
 	return nil
 }

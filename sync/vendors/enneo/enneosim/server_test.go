@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wattfolio/sync/vendors/loopback"
 )
 
 const (
@@ -21,11 +23,7 @@ const (
 
 func serve(t *testing.T, s *Server) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, s))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL + prefix
+	return loopback.Serve(t, prefix, s)
 }
 
 type response struct {

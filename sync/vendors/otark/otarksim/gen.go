@@ -1,14 +1,14 @@
 package otarksim
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"wattfolio/sync/vendors/simgen"
 )
 
 // now anchors every simulated date and status, so that payloads do not
@@ -64,7 +64,7 @@ type generated struct {
 }
 
 type generator struct {
-	r      *rand.Rand
+	simgen.Rand
 	ids    map[string]bool
 	extIDs map[string]bool
 	assets []wireAsset // one per park, same index
@@ -73,13 +73,13 @@ type generator struct {
 
 func generate(o Options) []generated {
 	g := &generator{
-		r:      rand.New(rand.NewPCG(o.Seed, 0x6f7461726b)), // "otark"
+		Rand:   simgen.New(o.Seed, 0x6f7461726b), // "otark"
 		ids:    map[string]bool{},
 		extIDs: map[string]bool{},
 	}
 	for _, p := range parks {
-		mw := g.between(p.minMW*10, p.maxMW*10)
-		if g.chance(40) {
+		mw := g.Between(p.minMW*10, p.maxMW*10)
+		if g.Chance(40) {
 			mw -= mw % 10 // many parks have a round rating
 		}
 		g.assets = append(g.assets, wireAsset{
@@ -93,7 +93,7 @@ func generate(o Options) []generated {
 	out := make([]generated, o.Contracts)
 	for i := range out {
 		var w *wire
-		switch n := g.pick(100); {
+		switch n := g.Pick(100); {
 		case n < 40:
 			w = g.ppa()
 		case n < 75:
@@ -104,7 +104,7 @@ func generate(o Options) []generated {
 		start, _ := time.Parse(time.RFC3339, w.DeliveryStart)
 		end, _ := time.Parse(time.RFC3339, w.DeliveryEnd)
 		out[i] = generated{
-			id: w.ID, payload: marshal(w), typ: w.Type, status: w.Status,
+			id: w.ID, payload: simgen.Marshal(w), typ: w.Type, status: w.Status,
 			start: start, end: end, seller: w.Seller.EIC, buyer: w.Buyer,
 		}
 	}
@@ -113,22 +113,6 @@ func generate(o Options) []generated {
 	return out
 }
 
-func marshal(w *wire) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // "GmbH & Co. KG" reads better than "\u0026"
-	if err := enc.Encode(w); err != nil {
-		panic(err) // only fixed, valid types are encoded
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-func (g *generator) pick(n int) int { return g.r.IntN(n) }
-
-func (g *generator) between(lo, hi int) int { return lo + g.r.IntN(hi-lo+1) }
-
-func (g *generator) chance(percent int) bool { return g.r.IntN(100) < percent }
-
 const idChars = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 // newID makes a unique id like the docs' con_a1b2c3d4.
@@ -136,7 +120,7 @@ func (g *generator) newID(prefix string) string {
 	for {
 		b := []byte(prefix)
 		for range 8 {
-			b = append(b, idChars[g.pick(len(idChars))])
+			b = append(b, idChars[g.Pick(len(idChars))])
 		}
 		if id := string(b); !g.ids[id] {
 			g.ids[id] = true
@@ -148,7 +132,7 @@ func (g *generator) newID(prefix string) string {
 func (g *generator) externalID(prefix string, year int) string {
 	for {
 		g.seq++
-		id := fmt.Sprintf("%s-%d-%04d", prefix, year, g.between(1, 9999))
+		id := fmt.Sprintf("%s-%d-%04d", prefix, year, g.Between(1, 9999))
 		if !g.extIDs[id] {
 			g.extIDs[id] = true
 			return id
@@ -160,8 +144,8 @@ func party(c company) wireParty { return wireParty{Name: c.name, EIC: eic(c.name
 
 func (g *generator) buyerIn(c country) company {
 	for {
-		b := buyers[g.pick(len(buyers))]
-		if b.country == c || g.chance(20) {
+		b := buyers[g.Pick(len(buyers))]
+		if b.country == c || g.Chance(20) {
 			return b
 		}
 	}
@@ -182,13 +166,13 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // ppa is a power purchase agreement for one park over a quarter or a year.
 func (g *generator) ppa() *wire {
-	i := g.pick(len(parks))
+	i := g.Pick(len(parks))
 	p, a := parks[i], g.assets[i]
-	year := g.between(2024, 2028)
+	year := g.Between(2024, 2028)
 	var start, next time.Time
 	var period string
-	if g.chance(60) {
-		q := g.between(1, 4)
+	if g.Chance(60) {
+		q := g.Between(1, 4)
 		start = time.Date(year, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
 		next = start.AddDate(0, 3, 0)
 		period = fmt.Sprintf("Q%d-%d", q, year)
@@ -209,7 +193,7 @@ func (g *generator) ppa() *wire {
 	default:
 		profile = fmt.Sprintf("Baseload %d", year)
 	}
-	n := g.pick(100)
+	n := g.Pick(100)
 	ppaType := ppaTypes[len(ppaTypes)-1].name
 	for _, t := range ppaTypes {
 		if n < t.weight {
@@ -219,11 +203,11 @@ func (g *generator) ppa() *wire {
 		n -= t.weight
 	}
 	// Signed months ahead of delivery, and never after the simulated now.
-	created := start.Add(-time.Duration(g.between(30*24, 400*24)) * time.Hour)
-	if latest := now.Add(-time.Duration(g.between(24, 90*24)) * time.Hour); created.After(latest) {
+	created := start.Add(-time.Duration(g.Between(30*24, 400*24)) * time.Hour)
+	if latest := now.Add(-time.Duration(g.Between(24, 90*24)) * time.Hour); created.After(latest) {
 		created = latest
 	}
-	created = created.Truncate(time.Minute).Add(time.Duration(g.pick(60)) * time.Second)
+	created = created.Truncate(time.Minute).Add(time.Duration(g.Pick(60)) * time.Second)
 	seller := company{p.owner, p.country, p.tso}
 	return &wire{
 		ID:              g.newID("con_"),
@@ -248,13 +232,13 @@ func (g *generator) ppa() *wire {
 func (g *generator) updated(created, end time.Time) time.Time {
 	u := created
 	switch {
-	case end.Before(now) && g.chance(70):
-		u = end.Add(time.Duration(g.between(24, 20*24)) * time.Hour)
-	case g.chance(50):
-		u = created.Add(time.Duration(g.between(1, 30*24)) * time.Hour)
+	case end.Before(now) && g.Chance(70):
+		u = end.Add(time.Duration(g.Between(24, 20*24)) * time.Hour)
+	case g.Chance(50):
+		u = created.Add(time.Duration(g.Between(1, 30*24)) * time.Hour)
 	}
 	if u.After(now) {
-		u = now.Add(-time.Duration(g.between(1, 12*60)) * time.Minute)
+		u = now.Add(-time.Duration(g.Between(1, 12*60)) * time.Minute)
 	}
 	if u.Before(created) {
 		u = created
@@ -266,11 +250,11 @@ func (g *generator) updated(created, end time.Time) time.Time {
 func (g *generator) trade(typ, prefix string, day time.Time, first, last int, profile string, created time.Time) *wire {
 	start := day.Add(time.Duration(first-1) * slot)
 	end := day.Add(time.Duration(last-1) * slot)
-	buyer := buyers[g.pick(len(buyers))]
+	buyer := buyers[g.Pick(len(buyers))]
 	var seller company
 	for {
-		seller = traders[g.pick(len(traders))]
-		if seller.country == buyer.country || g.chance(25) {
+		seller = traders[g.Pick(len(traders))]
+		if seller.country == buyer.country || g.Chance(25) {
 			break
 		}
 	}
@@ -293,40 +277,40 @@ func (g *generator) trade(typ, prefix string, day time.Time, first, last int, pr
 // dayAhead is a trade in the auction the day before delivery: a base or peak
 // block, a block of hours or one hour, in quarter-hour slots 1..96.
 func (g *generator) dayAhead() *wire {
-	day := now.Truncate(24*time.Hour).AddDate(0, 0, g.between(-45, 1))
+	day := now.Truncate(24*time.Hour).AddDate(0, 0, g.Between(-45, 1))
 	var first, last int
 	var profile string
-	switch n := g.pick(100); {
+	switch n := g.Pick(100); {
 	case n < 35:
 		first, last, profile = 1, 96, "Baseload"
 	case n < 60:
 		first, last, profile = 33, 80, "Peakload"
 	case n < 80:
-		h := g.between(0, 20)
+		h := g.Between(0, 20)
 		first, last, profile = h*4+1, h*4+16, fmt.Sprintf("Block H%02d-H%02d", h+1, h+4)
 	default:
-		h := g.between(0, 23)
+		h := g.Between(0, 23)
 		first, last, profile = h*4+1, h*4+4, fmt.Sprintf("H%02d", h+1)
 	}
 	// The auction closes at noon CET (11:00 UTC) the day before.
-	created := day.Add(-13*time.Hour + time.Duration(g.between(5, 50))*time.Minute + time.Duration(g.pick(60))*time.Second)
+	created := day.Add(-13*time.Hour + time.Duration(g.Between(5, 50))*time.Minute + time.Duration(g.Pick(60))*time.Second)
 	return g.trade("day_ahead", "DA", day, first, last, profile, created)
 }
 
 // intraday is a continuous-market trade of one to eight quarter-hours,
 // closed between six hours and five minutes before delivery.
 func (g *generator) intraday() *wire {
-	day := now.Truncate(24*time.Hour).AddDate(0, 0, g.between(-20, 1))
-	first := g.between(1, 96)
-	last := min(first+g.pick(8), 96)
+	day := now.Truncate(24*time.Hour).AddDate(0, 0, g.Between(-20, 1))
+	first := g.Between(1, 96)
+	last := min(first+g.Pick(8), 96)
 	profile := fmt.Sprintf("QH%02d", first)
 	if last > first {
 		profile = fmt.Sprintf("QH%02d-QH%02d", first, last)
 	}
 	start := day.Add(time.Duration(first-1) * slot)
-	created := start.Add(-time.Duration(g.between(5, 360))*time.Minute - time.Duration(g.pick(60))*time.Second)
+	created := start.Add(-time.Duration(g.Between(5, 360))*time.Minute - time.Duration(g.Pick(60))*time.Second)
 	if created.After(now) {
-		created = now.Add(-time.Duration(g.between(1, 60)) * time.Minute)
+		created = now.Add(-time.Duration(g.Between(1, 60)) * time.Minute)
 	}
 	return g.trade("intraday", "ID", day, first, last, profile, created)
 }

@@ -18,9 +18,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"wattfolio/sync/vendors/simfault"
+	"wattfolio/sync/vendors/simtoml"
 )
 
 // Options shape the simulated account. The same Options give byte-identical
@@ -116,26 +116,7 @@ func (s *Server) Buyers() []struct{ EIC, Name string } {
 // this simulator at baseURL with the key in environment variable tokenEnv.
 func (s *Server) SourceTOML(name, baseURL, tokenEnv string) string {
 	return fmt.Sprintf("[[source]]\nname = %s\nkind = \"otark\"\nbase_url = %s\ntoken_env = %s\n",
-		tomlString(name), tomlString(baseURL), tomlString(tokenEnv))
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
-			fmt.Fprintf(&b, "\\u%04X", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+		simtoml.String(name), simtoml.String(baseURL), simtoml.String(tokenEnv))
 }
 
 // Requests counts every request received, faulted or not.

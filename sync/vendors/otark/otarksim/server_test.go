@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"wattfolio/sync/vendors/loopback"
 )
 
 const (
@@ -21,11 +22,7 @@ const (
 
 func serve(t *testing.T, s *Server) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, s))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL + prefix
+	return loopback.Serve(t, prefix, s)
 }
 
 type response struct {

@@ -1,13 +1,13 @@
 package poderosim
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
+
+	"wattfolio/sync/vendors/simgen"
 )
 
 // today anchors every simulated date, so that payloads do not change with
@@ -64,20 +64,20 @@ type contract struct {
 }
 
 type generator struct {
-	r *rand.Rand
+	simgen.Rand
 }
 
 func generate(o Options) []*user {
-	g := &generator{r: rand.New(rand.NewPCG(o.Seed, 0x706f6465726f))} // "podero"
+	g := &generator{Rand: simgen.New(o.Seed, 0x706f6465726f)} // "podero"
 	users := make([]*user, o.Users)
 	for i := range users {
 		u := &user{id: g.uuid()}
 		buildings := []string{g.uuid()}
-		if g.chance(30) {
+		if g.Chance(30) {
 			buildings = append(buildings, g.uuid())
 		}
 		n := 1
-		switch p := g.pick(100); {
+		switch p := g.Pick(100); {
 		case p >= 85:
 			n = 3
 		case p >= 50:
@@ -85,34 +85,18 @@ func generate(o Options) []*user {
 		}
 		for range n {
 			w := g.contract(buildings)
-			u.contracts = append(u.contracts, &contract{user: u.id, wire: w, payload: marshal(&w)})
+			u.contracts = append(u.contracts, &contract{user: u.id, wire: w, payload: simgen.Marshal(&w)})
 		}
 		users[i] = u
 	}
 	return users
 }
 
-func marshal(v any) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // only fixed, valid types are encoded
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-func (g *generator) pick(n int) int { return g.r.IntN(n) }
-
-func (g *generator) between(lo, hi int) int { return lo + g.r.IntN(hi-lo+1) }
-
-func (g *generator) chance(percent int) bool { return g.r.IntN(100) < percent }
-
 // uuid is a random (version 4) UUID drawn from the seeded generator.
 func (g *generator) uuid() string {
 	var b [16]byte
 	for i := 0; i < 16; i += 8 {
-		v := g.r.Uint64()
+		v := g.Uint64()
 		for j := range 8 {
 			b[i+j] = byte(v >> (8 * j))
 		}
@@ -125,7 +109,7 @@ func (g *generator) uuid() string {
 func (g *generator) contract(buildings []string) wireContract {
 	w := wireContract{ID: g.uuid()}
 	var kind string
-	switch p := g.pick(100); {
+	switch p := g.Pick(100); {
 	case p < 40:
 		kind = "spot_hourly"
 	case p < 70:
@@ -136,19 +120,19 @@ func (g *generator) contract(buildings []string) wireContract {
 	if kind != "" {
 		w.Type = &kind
 	}
-	if g.chance(80) {
-		w.Building = &buildings[g.pick(len(buildings))]
+	if g.Chance(80) {
+		w.Building = &buildings[g.Pick(len(buildings))]
 	}
-	if g.chance(90) {
-		m := meterMakers[g.pick(len(meterMakers))] + strconv.Itoa(g.between(10, 11)) +
-			fmt.Sprintf("%08d", g.r.IntN(100_000_000))
+	if g.Chance(90) {
+		m := meterMakers[g.Pick(len(meterMakers))] + strconv.Itoa(g.Between(10, 11)) +
+			fmt.Sprintf("%08d", g.IntN(100_000_000))
 		w.MeterID = &m
 	}
 	eur := "EUR"
 	if kind == "spot_hourly" {
-		w.Supplier = &spotSuppliers[g.pick(len(spotSuppliers))]
+		w.Supplier = &spotSuppliers[g.Pick(len(spotSuppliers))]
 		w.Currency = &eur // required for hourly prices
-		switch p := g.pick(100); {
+		switch p := g.Pick(100); {
 		case p < 60:
 			w.Includes = ptr(false)
 		case p < 90:
@@ -156,20 +140,20 @@ func (g *generator) contract(buildings []string) wireContract {
 		}
 		w.Prices = g.spot(w.Includes != nil && *w.Includes)
 	} else {
-		if g.chance(95) {
-			w.Supplier = &fixedSuppliers[g.pick(len(fixedSuppliers))]
+		if g.Chance(95) {
+			w.Supplier = &fixedSuppliers[g.Pick(len(fixedSuppliers))]
 		}
-		if g.chance(60) {
+		if g.Chance(60) {
 			w.Currency = &eur
 		}
-		switch p := g.pick(100); {
+		switch p := g.Pick(100); {
 		case p < 70:
 			w.Includes = ptr(true)
 		case p < 80:
 			w.Includes = ptr(false)
 		}
 		w.Prices = []wirePrice{{
-			Price:     json.Number(pyFloat(int64(g.between(2200, 3800))*10, 5)), // four decimals
+			Price:     json.Number(pyFloat(int64(g.Between(2200, 3800))*10, 5)), // four decimals
 			Timestamp: g.start(kind).Format(time.RFC3339),
 		}}
 	}
@@ -179,9 +163,9 @@ func (g *generator) contract(buildings []string) wireContract {
 // start is when a constant-price contract's price took effect: the first
 // of a month in the past two years, at midnight in Germany.
 func (g *generator) start(kind string) time.Time {
-	months := g.between(1, 24)
+	months := g.Between(1, 24)
 	if kind == "yearly" {
-		months = 12 * g.between(1, 2)
+		months = 12 * g.Between(1, 2)
 	}
 	m := time.Date(today.Year(), today.Month()-time.Month(months)+1, 1, 0, 0, 0, 0, time.UTC)
 	if kind == "yearly" {
@@ -206,20 +190,20 @@ func berlinMidnight(d time.Time) time.Time {
 // an evening peak, and on sunny days a midday dip that can go below zero.
 // With external components the grid fee, levies and taxes come on top.
 func (g *generator) spot(inclusive bool) []wirePrice {
-	hours := g.between(24, 48)
-	day := today.AddDate(0, 0, -g.pick(3)).Add(-time.Hour) // 00:00 CET
+	hours := g.Between(24, 48)
+	day := today.AddDate(0, 0, -g.Pick(3)).Add(-time.Hour) // 00:00 CET
 	fees := 0
 	if inclusive {
-		fees = g.between(17000, 22000)
+		fees = g.Between(17000, 22000)
 	}
 	out := make([]wirePrice, hours)
 	var base, solar int
 	for h := range hours {
 		if h%24 == 0 {
-			base = g.between(6000, 14000)
-			solar = g.between(0, 6000)
-			if g.chance(35) {
-				solar = g.between(10000, 20000)
+			base = g.Between(6000, 14000)
+			solar = g.Between(0, 6000)
+			if g.Chance(35) {
+				solar = g.Between(10000, 20000)
 			}
 		}
 		local := h % 24
@@ -232,11 +216,11 @@ func (g *generator) spot(inclusive bool) []wirePrice {
 		case local < 16:
 			p -= solar * (3 - abs(local-12)) / 3
 		case local < 21:
-			p += g.between(5000, 10000)
+			p += g.Between(5000, 10000)
 		default:
 			p += 1000
 		}
-		p += g.between(-1500, 1500) + fees
+		p += g.Between(-1500, 1500) + fees
 		p = max(-5000, min(45000, p))
 		out[h] = wirePrice{
 			Price:     json.Number(pyFloat(int64(p), 5)),

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"wattfolio/sync/vendors/simgen"
 )
 
 var (
@@ -59,11 +61,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, u *user, f Faults) 
 	}
 	next, errs := apply(c.wire, in)
 	if len(errs) > 0 {
-		writeJSON(w, http.StatusBadRequest, marshal(errs), cut)
+		writeJSON(w, http.StatusBadRequest, simgen.Marshal(errs), cut)
 		return
 	}
 	c.wire = next
-	c.payload = marshal(&c.wire)
+	c.payload = simgen.Marshal(&c.wire)
 	writeJSON(w, http.StatusOK, c.payload, cut)
 }
 

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"wattfolio/sync/vendors/simfault"
+	"wattfolio/sync/vendors/simtoml"
 )
 
 // DefaultOrgID is the simulated partner organisation unless Options says
@@ -197,37 +198,18 @@ func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
 func (s *Server) SourceTOML(name, baseURL, clientIDEnv, clientSecretEnv string) string {
 	var b strings.Builder
 	b.WriteString("[[source]]\n")
-	fmt.Fprintf(&b, "name = %s\n", tomlString(name))
+	fmt.Fprintf(&b, "name = %s\n", simtoml.String(name))
 	b.WriteString("kind = \"podero\"\n")
-	fmt.Fprintf(&b, "base_url = %s\n", tomlString(baseURL))
-	fmt.Fprintf(&b, "org_id = %s\n", tomlString(s.o.OrgID))
+	fmt.Fprintf(&b, "base_url = %s\n", simtoml.String(baseURL))
+	fmt.Fprintf(&b, "org_id = %s\n", simtoml.String(s.o.OrgID))
 	b.WriteString("user_ids = [\n")
 	for _, id := range s.UserIDs() {
-		fmt.Fprintf(&b, "  %s,\n", tomlString(id))
+		fmt.Fprintf(&b, "  %s,\n", simtoml.String(id))
 	}
 	b.WriteString("]\n")
-	fmt.Fprintf(&b, "token_url = %s\n", tomlString(strings.TrimRight(baseURL, "/")+TokenPath))
-	fmt.Fprintf(&b, "client_id_env = %s\n", tomlString(clientIDEnv))
-	fmt.Fprintf(&b, "client_secret_env = %s\n", tomlString(clientSecretEnv))
-	return b.String()
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, "\\u%04X", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
+	fmt.Fprintf(&b, "token_url = %s\n", simtoml.String(strings.TrimRight(baseURL, "/")+TokenPath))
+	fmt.Fprintf(&b, "client_id_env = %s\n", simtoml.String(clientIDEnv))
+	fmt.Fprintf(&b, "client_secret_env = %s\n", simtoml.String(clientSecretEnv))
 	return b.String()
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/sources"
+	"wattfolio/sync/vendors/loopback"
 	"wattfolio/sync/vendors/simfault"
 )
 
@@ -23,11 +23,7 @@ const prefix = "/podero/base"
 
 func serve(t *testing.T, s *Server) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, s))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL + prefix
+	return loopback.Serve(t, prefix, s)
 }
 
 type response struct {

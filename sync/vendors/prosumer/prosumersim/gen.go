@@ -1,13 +1,13 @@
 package prosumersim
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
+
+	"wattfolio/sync/vendors/simgen"
 )
 
 // today anchors every simulated date (the help page's sample time), so that
@@ -105,7 +105,7 @@ type customer struct {
 }
 
 type generator struct {
-	r          *rand.Rand
+	simgen.Rand
 	assetID    int
 	legalIDs   []int // the aggregator's partner legal entities
 	business   bool  // the customer being generated is a business
@@ -113,9 +113,9 @@ type generator struct {
 }
 
 func generate(o Options) []customer {
-	g := &generator{r: rand.New(rand.NewPCG(o.Seed, 0x70726f73756d6572)), assetID: 1000} // "prosumer"
+	g := &generator{Rand: simgen.New(o.Seed, 0x70726f73756d6572), assetID: 1000} // "prosumer"
 	for range 4 {
-		g.legalIDs = append(g.legalIDs, g.between(10, 99))
+		g.legalIDs = append(g.legalIDs, g.Between(10, 99))
 	}
 	out := make([]customer, o.Customers)
 	for i := range out {
@@ -126,7 +126,7 @@ func generate(o Options) []customer {
 
 func (g *generator) customer(i int) customer {
 	g.customerNo++
-	g.business = g.chance(15)
+	g.business = g.Chance(15)
 	c := customer{id: g.guid(), contentType: "application/json; charset=utf-8"}
 	if i%3 == 2 {
 		// Content negotiation on the vendor's side sometimes lands on the
@@ -139,7 +139,7 @@ func (g *generator) customer(i int) customer {
 		if id, ok := assets[k]; ok {
 			return id
 		}
-		g.assetID += g.between(1, 9)
+		g.assetID += g.Between(1, 9)
 		assets[k] = g.assetID
 		return g.assetID
 	}
@@ -155,7 +155,7 @@ func (g *generator) customer(i int) customer {
 		d := flexDefs[i]
 		owner := ""
 		if n := len(p.EnergyContracts); n > 0 {
-			owner = p.EnergyContracts[g.pick(n)].ID
+			owner = p.EnergyContracts[g.Pick(n)].ID
 		}
 		p.FlexibilityContracts = append(p.FlexibilityContracts, g.flex(d, asset(d.asset), owner))
 	}
@@ -168,7 +168,7 @@ func (g *generator) customer(i int) customer {
 	for _, e := range p.FlexibilityContracts {
 		c.contracts = append(c.contracts, e.ID)
 	}
-	c.payload = marshal(p)
+	c.payload = simgen.Marshal(p)
 	return c
 }
 
@@ -188,42 +188,42 @@ func (g *generator) period() period {
 		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, cet)
 	}
 	var p period
-	switch n := g.pick(100); {
+	switch n := g.Pick(100); {
 	case n < 62: // active
-		from := -g.between(20, 2200)
+		from := -g.Between(20, 2200)
 		p.from = midnight(from)
-		if g.chance(50) {
-			p.to = ptr(midnight(g.between(30, 1500)))
+		if g.Chance(50) {
+			p.to = ptr(midnight(g.Between(30, 1500)))
 		}
-		if g.chance(8) {
+		if g.Chance(8) {
 			// Notice given; the contract runs until the cancellation takes effect.
-			c := midnight(g.between(10, 90))
+			c := midnight(g.Between(10, 90))
 			p.cancel, p.to = &c, &c
 		}
 	case n < 74: // pending
-		p.from = midnight(g.between(7, 150))
-		if g.chance(40) {
-			p.to = ptr(p.from.AddDate(g.between(1, 3), 0, 0))
+		p.from = midnight(g.Between(7, 150))
+		if g.Chance(40) {
+			p.to = ptr(p.from.AddDate(g.Between(1, 3), 0, 0))
 		}
 	case n < 88: // ended
-		to := -g.between(1, 700)
-		p.from = midnight(to - g.between(180, 1800))
+		to := -g.Between(1, 700)
+		p.from = midnight(to - g.Between(180, 1800))
 		p.to = ptr(midnight(to))
 	default: // cancelled
-		c := -g.between(1, 400)
-		p.from = midnight(c - g.between(30, 900))
+		c := -g.Between(1, 400)
+		p.from = midnight(c - g.Between(30, 900))
 		cancel := today.Add(time.Duration(c)*24*time.Hour + g.ticks(24*time.Hour)).In(utc)
 		p.cancel = &cancel
-		if g.chance(60) {
+		if g.Chance(60) {
 			p.to = ptr(midnight(c))
 		}
 	}
-	p.signed = p.from.AddDate(0, 0, -g.between(3, 60)).Add(time.Duration(g.between(8, 18))*time.Hour + g.ticks(time.Hour)).In(utc)
+	p.signed = p.from.AddDate(0, 0, -g.Between(3, 60)).Add(time.Duration(g.Between(8, 18))*time.Hour + g.ticks(time.Hour)).In(utc)
 	if p.signed.After(today) {
 		// Nothing is signed in the future: a pending contract was signed lately.
 		p.signed = today.Add(-g.ticks(20 * 24 * time.Hour))
 	}
-	p.signedMissed = g.chance(5)
+	p.signedMissed = g.Chance(5)
 	return p
 }
 
@@ -237,7 +237,7 @@ func (g *generator) partner(name, contractType, description string, assetID int)
 		Description:          description,
 		Name:                 name,
 		OwnerContractID:      g.guid(),
-		PartnerLegalEntityID: g.legalIDs[g.pick(len(g.legalIDs))],
+		PartnerLegalEntityID: g.legalIDs[g.Pick(len(g.legalIDs))],
 		ValidFrom:            netTime(p.from),
 		ValidTo:              (*netTime)(p.to),
 		CancelTime:           (*netTime)(p.cancel),
@@ -254,12 +254,12 @@ func (g *generator) partner(name, contractType, description string, assetID int)
 func (g *generator) flex(d flexDef, assetID int, owner string) wireFlex {
 	p := g.period()
 	pw := householdPower[d.asset]
-	power := g.between(pw[0], pw[1]) // tenths of kW
+	power := g.Between(pw[0], pw[1]) // tenths of kW
 	if g.business {
-		power = g.between(300, 2500)
+		power = g.Between(300, 2500)
 	}
 	models := assetModels[d.asset]
-	workday := g.between(50, 1200) // cents
+	workday := g.Between(50, 1200) // cents
 	if owner == "" {
 		owner = g.guid()
 	}
@@ -267,58 +267,42 @@ func (g *generator) flex(d flexDef, assetID int, owner string) wireFlex {
 		MaxPowerPrActivation:             number(int64(power), 1),
 		AssetID:                          assetID,
 		ID:                               g.guid(),
-		MaxNumOfActivationPrTimeInterval: g.between(1, 4),
-		AssetName:                        models[g.pick(len(models))],
+		MaxNumOfActivationPrTimeInterval: g.Between(1, 4),
+		AssetName:                        models[g.Pick(len(models))],
 		ContractID:                       owner,
-		DaysAllowedForActivation:         g.pick(3),
+		DaysAllowedForActivation:         g.Pick(3),
 		Name:                             d.name,
-		PermittedIntervals:               permittedIntervals[g.pick(len(permittedIntervals))],
+		PermittedIntervals:               permittedIntervals[g.Pick(len(permittedIntervals))],
 		ValidFrom:                        netTime(p.from),
-		MaxAllowedActivationTime:         []int{15, 30, 45, 60, 90, 120, 180, 240}[g.pick(8)],
+		MaxAllowedActivationTime:         []int{15, 30, 45, 60, 90, 120, 180, 240}[g.Pick(8)],
 		ValidTo:                          (*netTime)(p.to),
-		MininumTimeBetweenActivation:     []int{30, 60, 120, 180, 240, 360, 480}[g.pick(7)],
+		MininumTimeBetweenActivation:     []int{30, 60, 120, 180, 240, 360, 480}[g.Pick(7)],
 		CancelTime:                       (*netTime)(p.cancel),
-		Tolerance:                        number(int64(g.between(4, 20))*5, 1), // 2.0–10.0 %
+		Tolerance:                        number(int64(g.Between(4, 20))*5, 1), // 2.0–10.0 %
 		Signed:                           netTime(p.signed),
-		ReservationFee:                   number(int64(g.between(500, 6000)), 2),
-		Renewal:                          g.pick(3),
+		ReservationFee:                   number(int64(g.Between(500, 6000)), 2),
+		Renewal:                          g.Pick(3),
 		ActivationFeeWorkdays:            number(int64(workday), 2),
-		ParticipantID:                    g.between(100, 999),
-		NonConformanceClause:             nonConformance[g.pick(len(nonConformance))],
+		ParticipantID:                    g.Between(100, 999),
+		NonConformanceClause:             nonConformance[g.Pick(len(nonConformance))],
 	}
 	// Activations on weekends and holidays cost more, never less.
-	w.ActivationFeeNonWorkdays = number(int64(g.between(workday, 1500)), 2)
+	w.ActivationFeeNonWorkdays = number(int64(g.Between(workday, 1500)), 2)
 	if d.asset == assetHeatPump {
 		// A heat pump is steered within the house's comfort band (°C).
-		minT := g.between(180, 210)
-		maxT := g.between(max(minT+10, 210), 240)
+		minT := g.Between(180, 210)
+		maxT := g.Between(max(minT+10, 210), 240)
 		w.MinNormalTemperature = ptr(number(int64(minT), 1))
 		w.MaxNormalTemperature = ptr(number(int64(maxT), 1))
-		w.MaxRampUpTemperature = ptr(number(int64(maxT+g.between(5, 30)), 1))
-		w.MinRamDownTemperature = ptr(number(int64(minT-g.between(5, 30)), 1))
+		w.MaxRampUpTemperature = ptr(number(int64(maxT+g.Between(5, 30)), 1))
+		w.MinRamDownTemperature = ptr(number(int64(minT-g.Between(5, 30)), 1))
 	}
 	return w
 }
 
-func marshal(v any) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // only fixed, valid types are encoded
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-func (g *generator) pick(n int) int { return g.r.IntN(n) }
-
-func (g *generator) between(lo, hi int) int { return lo + g.r.IntN(hi-lo+1) }
-
-func (g *generator) chance(percent int) bool { return g.r.IntN(100) < percent }
-
 // weighted draws 0, 1, 2… with the given weights in percent.
 func (g *generator) weighted(weights ...int) int {
-	n := g.pick(100)
+	n := g.Pick(100)
 	for i, w := range weights {
 		if n < w {
 			return i
@@ -330,7 +314,7 @@ func (g *generator) weighted(weights ...int) int {
 
 // distinct picks k different indexes below n, in ascending order.
 func (g *generator) distinct(n, k int) []int {
-	perm := g.r.Perm(n)[:min(k, n)]
+	perm := g.Perm(n)[:min(k, n)]
 	for i := 1; i < len(perm); i++ {
 		for j := i; j > 0 && perm[j] < perm[j-1]; j-- {
 			perm[j], perm[j-1] = perm[j-1], perm[j]
@@ -341,14 +325,14 @@ func (g *generator) distinct(n, k int) []int {
 
 // ticks is a random duration below d in .NET's 100 ns ticks.
 func (g *generator) ticks(d time.Duration) time.Duration {
-	return time.Duration(g.r.Int64N(int64(d/100))) * 100
+	return time.Duration(g.Int64N(int64(d/100))) * 100
 }
 
 // guid is a random (version 4) GUID as .NET writes it.
 func (g *generator) guid() string {
 	var b [16]byte
 	for i := range b {
-		b[i] = byte(g.r.UintN(256))
+		b[i] = byte(g.UintN(256))
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80

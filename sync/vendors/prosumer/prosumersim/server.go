@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 
 	"wattfolio/sync/vendors/simfault"
+	"wattfolio/sync/vendors/simtoml"
 )
 
 // Options shape the simulated vendor. The same Options give byte-identical
@@ -153,35 +154,16 @@ func message(msg string) []byte {
 func (s *Server) SourceTOML(name, baseURL, tokenEnv string) string {
 	var b strings.Builder
 	b.WriteString("[[source]]\n")
-	fmt.Fprintf(&b, "name = %s\n", tomlString(name))
+	fmt.Fprintf(&b, "name = %s\n", simtoml.String(name))
 	b.WriteString("kind = \"prosumer\"\n")
-	fmt.Fprintf(&b, "base_url = %s\n", tomlString(strings.TrimRight(baseURL, "/")))
+	fmt.Fprintf(&b, "base_url = %s\n", simtoml.String(strings.TrimRight(baseURL, "/")))
 	if tokenEnv != "" {
-		fmt.Fprintf(&b, "token_env = %s\n", tomlString(tokenEnv))
+		fmt.Fprintf(&b, "token_env = %s\n", simtoml.String(tokenEnv))
 	}
 	b.WriteString("customer_ids = [\n")
 	for _, c := range s.customers {
-		fmt.Fprintf(&b, "  %s,\n", tomlString(c.id))
+		fmt.Fprintf(&b, "  %s,\n", simtoml.String(c.id))
 	}
 	b.WriteString("]\n")
-	return b.String()
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, "\\u%04X", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
 	return b.String()
 }

@@ -53,6 +53,11 @@ func newFixture(t *testing.T, o simulate.Options) *fixture {
 	o.ProsumerCustomers = cmp.Or(o.ProsumerCustomers, 12)
 	o.OtarkContracts = cmp.Or(o.OtarkContracts, 30)
 	o.PoderoUsers = cmp.Or(o.PoderoUsers, 12)
+	// Two weeks of epilot readings (DST-free) instead of a year.
+	if o.EpilotTo.IsZero() {
+		o.EpilotTo = time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+		o.EpilotFrom = o.EpilotTo.AddDate(0, 0, -14)
+	}
 	up := simulate.New(o)
 	srv := httptest.NewServer(up)
 	t.Cleanup(srv.Close)

@@ -27,6 +27,7 @@ type Options struct {
 	EnneoBroken    []string
 	EpilotMeters   int       // default 20 (a year of quarter hours each)
 	EpilotTo       time.Time // end of the epilot data; default midnight UTC today
+	EpilotFrom     time.Time // start of the epilot data; default a year before EpilotTo
 	EpilotMaxDays  int       // longest PT15M window epilot serves; default 31
 
 	ProsumerCustomers int // default 40
@@ -82,7 +83,7 @@ func New(o Options) *Upstream {
 		mux:   http.NewServeMux(),
 	}
 	u.mux.Handle(EnneoPrefix+"/", http.StripPrefix(EnneoPrefix, u.Enneo))
-	u.Epilot = epilotsim.New(epilotsim.Options{Seed: o.Seed, Meters: o.EpilotMeters, Token: o.Token, To: o.EpilotTo, MaxDays: o.EpilotMaxDays})
+	u.Epilot = epilotsim.New(epilotsim.Options{Seed: o.Seed, Meters: o.EpilotMeters, Token: o.Token, From: o.EpilotFrom, To: o.EpilotTo, MaxDays: o.EpilotMaxDays})
 	u.mux.Handle(EpilotPrefix+"/", http.StripPrefix(EpilotPrefix, u.Epilot))
 	u.Prosumer = prosumersim.New(prosumersim.Options{Seed: o.Seed, Customers: o.ProsumerCustomers, Token: o.Token})
 	u.mux.Handle(ProsumerPrefix+"/", http.StripPrefix(ProsumerPrefix, u.Prosumer))

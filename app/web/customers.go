@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"wattfolio/app"
 	"wattfolio/frontend/views"
@@ -40,10 +39,9 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	raw := r.PathValue("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		h.fail(w, r, badParam("id", clip(raw), "not a customer id"))
+	id, err := pathID(r, "customer")
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()

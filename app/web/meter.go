@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"wattfolio/app"
@@ -38,10 +37,9 @@ type meterQuery struct {
 
 func (h *handler) meterQuery(r *http.Request) (meterQuery, error) {
 	var q meterQuery
-	raw := r.PathValue("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return q, badParam("id", clip(raw), "not a meter id")
+	id, err := pathID(r, "meter")
+	if err != nil {
+		return q, err
 	}
 	q.id = id
 	if q.m, err = h.o.Meters.GetMeter(r.Context(), id); err != nil {

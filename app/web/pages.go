@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -99,10 +98,9 @@ func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	raw := r.PathValue("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		h.fail(w, r, badParam("id", clip(raw), "not a contract id"))
+	id, err := pathID(r, "contract")
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	ct, err := h.o.Contracts.GetContract(r.Context(), id)

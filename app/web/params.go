@@ -188,3 +188,14 @@ func language(w http.ResponseWriter, r *http.Request) (string, error) {
 	}
 	return views.LangDE, nil
 }
+
+// pathID reads the positive integer id of a /things/{id} route; what names
+// the thing in the error ("contract", "customer", "meter").
+func pathID(r *http.Request, what string) (int64, error) {
+	raw := r.PathValue("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return 0, badParam("id", clip(raw), "not a "+what+" id")
+	}
+	return id, nil
+}

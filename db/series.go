@@ -220,6 +220,7 @@ func init() {
 		{reflect.TypeFor[dbq.UpsertReadings10Params](), 10},
 		{reflect.TypeFor[dbq.UpsertReadingParams](), 1},
 		{reflect.TypeFor[dbq.InsertReadings100Params](), 100},
+		{reflect.TypeFor[dbq.InsertReadings10Params](), 10},
 		{reflect.TypeFor[dbq.InsertReadingParams](), 1},
 	} {
 		if err := sameLayout(c.t, c.n); err != nil {
@@ -279,18 +280,125 @@ func toRows(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure,
 	return rows, nil
 }
 
-// writeReadings upserts rs, a hundred rows per statement, and recomputes
-// the daily rollup of the days whose readings changed: an unchanged
-// reading writes nothing, so a no-change re-sync writes nothing at all.
-func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure, rs []series.Reading) error {
-	rows, err := toRows(ctx, q, ref, m, rs)
-	if err != nil {
+type dayKey struct {
+	series int64
+	day    int64
+}
+
+// allNew reports whether rows may be inserted as they are: each series'
+// instants rise strictly within the batch (no duplicates) and the cache
+// holds no reading of that series between the first and the last.
+func allNew(ctx context.Context, q *dbq.Queries, rows []readingRow) (bool, error) {
+	type span struct{ first, last int64 }
+	spans := map[int64]*span{}
+	for i := range rows {
+		r := &rows[i]
+		sp := spans[r.SeriesID]
+		switch {
+		case sp == nil:
+			spans[r.SeriesID] = &span{r.Ts, r.Ts}
+		case r.Ts <= sp.last:
+			return false, nil
+		default:
+			sp.last = r.Ts
+		}
+	}
+	for id, sp := range spans {
+		found, err := q.AnyReadingBetween(ctx, dbq.AnyReadingBetweenParams{SeriesID: id, FromTs: sp.first, ToTs: sp.last})
+		if err != nil || found != 0 {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// insertNew writes rows that allNew cleared with plain multi-row INSERTs
+// and adds them to the daily rollup computed here, instead of upserting
+// and recounting every day from the table: the first sync of a meter-year
+// is all new rows.
+func insertNew(ctx context.Context, q *dbq.Queries, ref meterRef, rows []readingRow) error {
+	type agg struct{ n, total, lo, hi int64 }
+	days := map[dayKey]*agg{}
+	var lastDay, lastEnd int64 = 1, 0
+	for i := range rows {
+		r := &rows[i]
+		if r.Ts < lastDay || r.Ts >= lastEnd {
+			lastDay = series.DayStart(r.Ts, ref.loc)
+			lastEnd = series.NextBucket(lastDay, series.Day, ref.loc, 0)
+		}
+		k := dayKey{r.SeriesID, lastDay}
+		a := days[k]
+		if a == nil {
+			days[k] = &agg{1, r.Value, r.Value, r.Value}
+			continue
+		}
+		a.n++
+		a.total += r.Value
+		a.lo, a.hi = min(a.lo, r.Value), max(a.hi, r.Value)
+	}
+	if err := insertRows(ctx, q, rows); err != nil {
 		return err
 	}
-	type key struct {
-		series int64
-		day    int64
+	for _, k := range sortedKeys(days) {
+		a := days[k]
+		if err := q.AddToDay(ctx, dbq.AddToDayParams{SeriesID: k.series, Day: k.day, N: a.n, Total: a.total, Lo: a.lo, Hi: a.hi}); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// insertRows inserts rows with plain INSERTs of 100, 10 and 1 rows.
+func insertRows(ctx context.Context, q *dbq.Queries, rows []readingRow) error {
+	for len(rows) > 0 {
+		var n int
+		var err error
+		switch {
+		case len(rows) >= 100:
+			n, err = 100, q.InsertReadings100(ctx, *rowsAs[dbq.InsertReadings100Params](rows))
+		case len(rows) >= 10:
+			n, err = 10, q.InsertReadings10(ctx, *rowsAs[dbq.InsertReadings10Params](rows))
+		default:
+			n, err = 1, q.InsertReading(ctx, *rowsAs[dbq.InsertReadingParams](rows))
+		}
+		if err != nil {
+			return fmt.Errorf("readings from %s: %w", time.Unix(rows[0].Ts, 0).UTC().Format(time.RFC3339), err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[dayKey]V) []dayKey {
+	keys := make([]dayKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b dayKey) int {
+		if a.series != b.series {
+			return cmp.Compare(a.series, b.series)
+		}
+		return cmp.Compare(a.day, b.day)
+	})
+	return keys
+}
+
+// writeReadings stores rs. Rows that are all new are inserted (see
+// insertNew); otherwise they are upserted a hundred rows per statement and
+// the daily rollup of the days whose readings changed is recomputed: an
+// unchanged reading writes nothing, so a no-change re-sync writes nothing
+// at all.
+func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure, rs []series.Reading) error {
+	rows, err := toRows(ctx, q, ref, m, rs)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	if fresh, err := allNew(ctx, q, rows); err != nil {
+		return err
+	} else if fresh {
+		return insertNew(ctx, q, ref, rows)
+	}
+	type key = dayKey
 	days := map[key]struct{}{}
 	var lastDay, lastEnd int64 = 1, 0 // the day of the previous reading, to skip zone lookups
 	changed := func(rows []readingRow) {
@@ -326,17 +434,7 @@ func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.M
 		}
 		rows = rows[n:]
 	}
-	keys := make([]key, 0, len(days))
-	for k := range days {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.series != b.series {
-			return cmp.Compare(a.series, b.series)
-		}
-		return cmp.Compare(a.day, b.day)
-	})
-	for _, k := range keys {
+	for _, k := range sortedKeys(days) {
 		end := series.NextBucket(k.day, series.Day, ref.loc, 0)
 		if err := q.RollupDay(ctx, dbq.RollupDayParams{Day: k.day, SeriesID: k.series, DayEnd: end}); err != nil {
 			return err
@@ -360,17 +458,7 @@ func (s *Store) BulkLoad(ctx context.Context, source, meter string, m series.Mea
 		if err != nil {
 			return err
 		}
-		for ; len(rows) >= 100; rows = rows[100:] {
-			if err := q.InsertReadings100(ctx, *rowsAs[dbq.InsertReadings100Params](rows)); err != nil {
-				return err
-			}
-		}
-		for ; len(rows) > 0; rows = rows[1:] {
-			if err := q.InsertReading(ctx, *rowsAs[dbq.InsertReadingParams](rows)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertRows(ctx, q, rows)
 	})
 }
 

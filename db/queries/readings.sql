@@ -149,9 +149,10 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
    OR readings.source_fee_e6 IS NOT excluded.source_fee_e6 OR readings.grid_fee_e6 IS NOT excluded.grid_fee_e6
    OR readings.margin_e6 IS NOT excluded.margin_e6;
 
--- InsertReadings100 and InsertReading are plain inserts with no conflict
--- handling and no rollup: the benchmarks' direct-insert baseline, the fastest
--- way this stack has to put rows into the table.
+-- InsertReadings100, InsertReadings10 and InsertReading are plain inserts with no conflict
+-- handling: rows that are all new (db/series.go checks), and the benchmarks'
+-- direct-insert baseline, the fastest way this stack has to put rows into
+-- the table.
 
 -- name: InsertReadings100 :exec
 INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
@@ -256,6 +257,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
+-- name: InsertReadings10 :exec
+INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?),
+       (?, ?, ?, ?, ?, ?, ?, ?, ?);
+
 -- name: InsertReading :exec
 INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
@@ -298,3 +312,16 @@ FROM readings WHERE series_id = @series_id AND ts >= @from_ts AND ts < @to_ts;
 
 -- name: CountReadings :one
 SELECT COUNT(*) FROM readings;
+
+-- name: AnyReadingBetween :one
+-- Whether a series has a reading in [from_ts, to_ts]: a batch with none
+-- there is all new and takes the plain-insert path.
+SELECT CAST(EXISTS (SELECT 1 FROM readings WHERE series_id = @series_id AND ts >= @from_ts AND ts <= @to_ts) AS INTEGER) AS found;
+
+-- name: AddToDay :exec
+-- Folds readings that were all new into a day's rollup.
+INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
+VALUES (@series_id, @day, @n, @total, @lo, @hi)
+ON CONFLICT (series_id, day) DO UPDATE SET
+    n = readings_daily.n + excluded.n, total = readings_daily.total + excluded.total,
+    lo = MIN(readings_daily.lo, excluded.lo), hi = MAX(readings_daily.hi, excluded.hi);

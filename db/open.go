@@ -65,8 +65,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
+	// The writer has one connection, so every statement is prepared once
+	// here and reused by every transaction (Tx.StmtContext on the same
+	// connection), instead of being parsed again in each: the wide
+	// multi-row inserts of the time series cost most to prepare.
+	if s.wq, err = dbq.Prepare(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open cache %s: prepare statements: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn(path, "deferred"))
 	if err != nil {
+		s.wq.Close()
 		w.Close()
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
@@ -75,9 +84,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes both pools.
+// Close closes both pools and the writer's prepared statements.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.wq.Close(), s.r.Close(), s.w.Close())
 }
 
 // Path is the cache file's path.

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -19,71 +18,6 @@ import (
 	"wattfolio/app/series"
 	"wattfolio/db/internal/dbq"
 )
-
-// stmtTx runs sqlc's queries inside one transaction on statements prepared
-// once per transaction, so a bulk write of thousands of readings parses
-// its SQL once instead of once per row.
-type stmtTx struct {
-	tx    *sql.Tx
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
-}
-
-func (t *stmtTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if s, ok := t.stmts[query]; ok {
-		return s, nil
-	}
-	s, err := t.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if t.stmts == nil {
-		t.stmts = map[string]*sql.Stmt{}
-	}
-	t.stmts[query] = s
-	return s, nil
-}
-
-func (t *stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(ctx, args...)
-}
-
-func (t *stmtTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
-	return t.stmt(ctx, query)
-}
-
-func (t *stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, query, args...)
-}
-
-func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, query, args...)
-}
-
-// inBulkTx is inTx with per-transaction prepared statements.
-func (s *Store) inBulkTx(ctx context.Context, fn func(q *dbq.Queries) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	st := &stmtTx{tx: tx}
-	defer func() {
-		for _, s := range st.stmts {
-			s.Close()
-		}
-	}()
-	if err := fn(dbq.New(st)); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
 
 // SaveMeters records the meters of a source (inserted or updated by the
 // vendor's meter id), in one transaction.
@@ -170,7 +104,7 @@ func (s *Store) SeriesState(ctx context.Context, source, meter string, m series.
 // rollup of every local day the batch touches, its record problems and the
 // stream's watermark. A crash leaves either all of it or none.
 func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, b series.Batch) error {
-	err := s.inBulkTx(ctx, func(q *dbq.Queries) error {
+	err := s.inTx(ctx, func(q *dbq.Queries) error {
 		ref, err := s.meterRef(ctx, q, source, b.Meter)
 		if err != nil {
 			return err
@@ -449,7 +383,7 @@ func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.M
 // direct-insert baseline, the fastest this driver puts rows into the
 // table. The readings must be new.
 func (s *Store) BulkLoad(ctx context.Context, source, meter string, m series.Measure, rs []series.Reading) error {
-	return s.inBulkTx(ctx, func(q *dbq.Queries) error {
+	return s.inTx(ctx, func(q *dbq.Queries) error {
 		ref, err := s.meterRef(ctx, q, source, meter)
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ type AccountLinksRow struct {
 }
 
 func (q *Queries) AccountLinks(ctx context.Context, accountID int64) ([]AccountLinksRow, error) {
-	rows, err := q.db.QueryContext(ctx, accountLinks, accountID)
+	rows, err := q.query(ctx, q.accountLinksStmt, accountLinks, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ DELETE FROM accounts
 `
 
 func (q *Queries) DeleteAccounts(ctx context.Context) error {
-	_, err := q.db.ExecContext(ctx, deleteAccounts)
+	_, err := q.exec(ctx, q.deleteAccountsStmt, deleteAccounts)
 	return err
 }
 
@@ -55,7 +55,7 @@ SELECT id, name FROM accounts WHERE id = ?
 `
 
 func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
-	row := q.db.QueryRowContext(ctx, getAccount, id)
+	row := q.queryRow(ctx, q.getAccountStmt, getAccount, id)
 	var i Account
 	err := row.Scan(&i.ID, &i.Name)
 	return i, err
@@ -66,7 +66,7 @@ INSERT INTO accounts (name) VALUES (?) RETURNING id
 `
 
 func (q *Queries) InsertAccount(ctx context.Context, name string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertAccount, name)
+	row := q.queryRow(ctx, q.insertAccountStmt, insertAccount, name)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -83,7 +83,7 @@ type InsertAccountLinkParams struct {
 }
 
 func (q *Queries) InsertAccountLink(ctx context.Context, arg InsertAccountLinkParams) error {
-	_, err := q.db.ExecContext(ctx, insertAccountLink, arg.AccountID, arg.SourceName, arg.ExternalID)
+	_, err := q.exec(ctx, q.insertAccountLinkStmt, insertAccountLink, arg.AccountID, arg.SourceName, arg.ExternalID)
 	return err
 }
 
@@ -107,7 +107,7 @@ type ListAccountsRow struct {
 
 // Every account with its contract count per vendor.
 func (q *Queries) ListAccounts(ctx context.Context) ([]ListAccountsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listAccounts)
+	rows, err := q.query(ctx, q.listAccountsStmt, listAccounts)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ type GetCheckpointParams struct {
 }
 
 func (q *Queries) GetCheckpoint(ctx context.Context, arg GetCheckpointParams) (string, error) {
-	row := q.db.QueryRowContext(ctx, getCheckpoint, arg.SourceID, arg.Stream)
+	row := q.queryRow(ctx, q.getCheckpointStmt, getCheckpoint, arg.SourceID, arg.Stream)
 	var cursor string
 	err := row.Scan(&cursor)
 	return cursor, err
@@ -41,7 +41,7 @@ type SetCheckpointParams struct {
 }
 
 func (q *Queries) SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error {
-	_, err := q.db.ExecContext(ctx, setCheckpoint,
+	_, err := q.exec(ctx, q.setCheckpointStmt, setCheckpoint,
 		arg.SourceID,
 		arg.Stream,
 		arg.Cursor,

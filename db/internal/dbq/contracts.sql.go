@@ -14,7 +14,7 @@ SELECT DISTINCT status FROM contracts WHERE status <> '' ORDER BY status
 `
 
 func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, contractStatuses)
+	rows, err := q.query(ctx, q.contractStatusesStmt, contractStatuses)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ type GetContractRow struct {
 }
 
 func (q *Queries) GetContract(ctx context.Context, id int64) (GetContractRow, error) {
-	row := q.db.QueryRowContext(ctx, getContract, id)
+	row := q.queryRow(ctx, q.getContractStmt, getContract, id)
 	var i GetContractRow
 	err := row.Scan(
 		&i.Contract.ID,
@@ -201,7 +201,7 @@ type ListContractsRow struct {
 // which keeps the wide raw JSON out of the sorter. Contracts with no
 // customer sort after every name (char(1114111) is the last code point).
 func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([]ListContractsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listContracts,
+	rows, err := q.query(ctx, q.listContractsStmt, listContracts,
 		arg.Sort,
 		arg.Descending,
 		arg.Source,
@@ -337,7 +337,7 @@ type UpsertContractParams struct {
 }
 
 func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, upsertContract,
+	row := q.queryRow(ctx, q.upsertContractStmt, upsertContract,
 		arg.SourceID,
 		arg.ExternalID,
 		arg.CustomerID,

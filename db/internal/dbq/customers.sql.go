@@ -23,7 +23,7 @@ type UpsertCustomerParams struct {
 }
 
 func (q *Queries) UpsertCustomer(ctx context.Context, arg UpsertCustomerParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, upsertCustomer, arg.SourceID, arg.ExternalID, arg.Name)
+	row := q.queryRow(ctx, q.upsertCustomerStmt, upsertCustomer, arg.SourceID, arg.ExternalID, arg.Name)
 	var id int64
 	err := row.Scan(&id)
 	return id, err

@@ -7,6 +7,7 @@ package dbq
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,678 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.accountLinksStmt, err = db.PrepareContext(ctx, accountLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query AccountLinks: %w", err)
+	}
+	if q.addRunCountsStmt, err = db.PrepareContext(ctx, addRunCounts); err != nil {
+		return nil, fmt.Errorf("error preparing query AddRunCounts: %w", err)
+	}
+	if q.addToDayStmt, err = db.PrepareContext(ctx, addToDay); err != nil {
+		return nil, fmt.Errorf("error preparing query AddToDay: %w", err)
+	}
+	if q.anyReadingBetweenStmt, err = db.PrepareContext(ctx, anyReadingBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query AnyReadingBetween: %w", err)
+	}
+	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
+	}
+	if q.contractStatusesStmt, err = db.PrepareContext(ctx, contractStatuses); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractStatuses: %w", err)
+	}
+	if q.countReadingsStmt, err = db.PrepareContext(ctx, countReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query CountReadings: %w", err)
+	}
+	if q.dailyOfMeterStmt, err = db.PrepareContext(ctx, dailyOfMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query DailyOfMeter: %w", err)
+	}
+	if q.deleteAccountsStmt, err = db.PrepareContext(ctx, deleteAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAccounts: %w", err)
+	}
+	if q.deleteFlexibilityStmt, err = db.PrepareContext(ctx, deleteFlexibility); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteFlexibility: %w", err)
+	}
+	if q.deletePPAStmt, err = db.PrepareContext(ctx, deletePPA); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePPA: %w", err)
+	}
+	if q.deletePartnerStmt, err = db.PrepareContext(ctx, deletePartner); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePartner: %w", err)
+	}
+	if q.deletePricePointsStmt, err = db.PrepareContext(ctx, deletePricePoints); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePricePoints: %w", err)
+	}
+	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
+		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
+	}
+	if q.finishRunStmt, err = db.PrepareContext(ctx, finishRun); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishRun: %w", err)
+	}
+	if q.flexibilityOfStmt, err = db.PrepareContext(ctx, flexibilityOf); err != nil {
+		return nil, fmt.Errorf("error preparing query FlexibilityOf: %w", err)
+	}
+	if q.getAccountStmt, err = db.PrepareContext(ctx, getAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAccount: %w", err)
+	}
+	if q.getCheckpointStmt, err = db.PrepareContext(ctx, getCheckpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCheckpoint: %w", err)
+	}
+	if q.getContractStmt, err = db.PrepareContext(ctx, getContract); err != nil {
+		return nil, fmt.Errorf("error preparing query GetContract: %w", err)
+	}
+	if q.getMeterStmt, err = db.PrepareContext(ctx, getMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMeter: %w", err)
+	}
+	if q.getStreamStmt, err = db.PrepareContext(ctx, getStream); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStream: %w", err)
+	}
+	if q.insertAccountStmt, err = db.PrepareContext(ctx, insertAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAccount: %w", err)
+	}
+	if q.insertAccountLinkStmt, err = db.PrepareContext(ctx, insertAccountLink); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAccountLink: %w", err)
+	}
+	if q.insertPricePointStmt, err = db.PrepareContext(ctx, insertPricePoint); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPricePoint: %w", err)
+	}
+	if q.insertProblemStmt, err = db.PrepareContext(ctx, insertProblem); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertProblem: %w", err)
+	}
+	if q.insertReadingStmt, err = db.PrepareContext(ctx, insertReading); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReading: %w", err)
+	}
+	if q.insertReadings10Stmt, err = db.PrepareContext(ctx, insertReadings10); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReadings10: %w", err)
+	}
+	if q.insertReadings100Stmt, err = db.PrepareContext(ctx, insertReadings100); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReadings100: %w", err)
+	}
+	if q.insertRunStmt, err = db.PrepareContext(ctx, insertRun); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRun: %w", err)
+	}
+	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
+		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
+	}
+	if q.lastRunStmt, err = db.PrepareContext(ctx, lastRun); err != nil {
+		return nil, fmt.Errorf("error preparing query LastRun: %w", err)
+	}
+	if q.listAccountsStmt, err = db.PrepareContext(ctx, listAccounts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAccounts: %w", err)
+	}
+	if q.listContractsStmt, err = db.PrepareContext(ctx, listContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContracts: %w", err)
+	}
+	if q.listMetersStmt, err = db.PrepareContext(ctx, listMeters); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMeters: %w", err)
+	}
+	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
+	}
+	if q.meterIDByExternalStmt, err = db.PrepareContext(ctx, meterIDByExternal); err != nil {
+		return nil, fmt.Errorf("error preparing query MeterIDByExternal: %w", err)
+	}
+	if q.metersOfContractStmt, err = db.PrepareContext(ctx, metersOfContract); err != nil {
+		return nil, fmt.Errorf("error preparing query MetersOfContract: %w", err)
+	}
+	if q.pPAOfStmt, err = db.PrepareContext(ctx, pPAOf); err != nil {
+		return nil, fmt.Errorf("error preparing query PPAOf: %w", err)
+	}
+	if q.partnerOfStmt, err = db.PrepareContext(ctx, partnerOf); err != nil {
+		return nil, fmt.Errorf("error preparing query PartnerOf: %w", err)
+	}
+	if q.pricePointsOfStmt, err = db.PrepareContext(ctx, pricePointsOf); err != nil {
+		return nil, fmt.Errorf("error preparing query PricePointsOf: %w", err)
+	}
+	if q.readingsPageStmt, err = db.PrepareContext(ctx, readingsPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ReadingsPage: %w", err)
+	}
+	if q.recordMigrationStmt, err = db.PrepareContext(ctx, recordMigration); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordMigration: %w", err)
+	}
+	if q.rollupDayStmt, err = db.PrepareContext(ctx, rollupDay); err != nil {
+		return nil, fmt.Errorf("error preparing query RollupDay: %w", err)
+	}
+	if q.runProblemsStmt, err = db.PrepareContext(ctx, runProblems); err != nil {
+		return nil, fmt.Errorf("error preparing query RunProblems: %w", err)
+	}
+	if q.schemaVersionStmt, err = db.PrepareContext(ctx, schemaVersion); err != nil {
+		return nil, fmt.Errorf("error preparing query SchemaVersion: %w", err)
+	}
+	if q.seriesOfMeterStmt, err = db.PrepareContext(ctx, seriesOfMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query SeriesOfMeter: %w", err)
+	}
+	if q.setCheckpointStmt, err = db.PrepareContext(ctx, setCheckpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCheckpoint: %w", err)
+	}
+	if q.setStreamStmt, err = db.PrepareContext(ctx, setStream); err != nil {
+		return nil, fmt.Errorf("error preparing query SetStream: %w", err)
+	}
+	if q.sourceIDByNameStmt, err = db.PrepareContext(ctx, sourceIDByName); err != nil {
+		return nil, fmt.Errorf("error preparing query SourceIDByName: %w", err)
+	}
+	if q.sourceNamesStmt, err = db.PrepareContext(ctx, sourceNames); err != nil {
+		return nil, fmt.Errorf("error preparing query SourceNames: %w", err)
+	}
+	if q.streamsOfMeterStmt, err = db.PrepareContext(ctx, streamsOfMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query StreamsOfMeter: %w", err)
+	}
+	if q.sumRangeStmt, err = db.PrepareContext(ctx, sumRange); err != nil {
+		return nil, fmt.Errorf("error preparing query SumRange: %w", err)
+	}
+	if q.upsertContractStmt, err = db.PrepareContext(ctx, upsertContract); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertContract: %w", err)
+	}
+	if q.upsertCustomerStmt, err = db.PrepareContext(ctx, upsertCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertCustomer: %w", err)
+	}
+	if q.upsertFlexibilityStmt, err = db.PrepareContext(ctx, upsertFlexibility); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertFlexibility: %w", err)
+	}
+	if q.upsertMeterStmt, err = db.PrepareContext(ctx, upsertMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertMeter: %w", err)
+	}
+	if q.upsertPPAStmt, err = db.PrepareContext(ctx, upsertPPA); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertPPA: %w", err)
+	}
+	if q.upsertPartnerStmt, err = db.PrepareContext(ctx, upsertPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertPartner: %w", err)
+	}
+	if q.upsertReadingStmt, err = db.PrepareContext(ctx, upsertReading); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertReading: %w", err)
+	}
+	if q.upsertReadings10Stmt, err = db.PrepareContext(ctx, upsertReadings10); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertReadings10: %w", err)
+	}
+	if q.upsertReadings100Stmt, err = db.PrepareContext(ctx, upsertReadings100); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertReadings100: %w", err)
+	}
+	if q.upsertSourceStmt, err = db.PrepareContext(ctx, upsertSource); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertSource: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.accountLinksStmt != nil {
+		if cerr := q.accountLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing accountLinksStmt: %w", cerr)
+		}
+	}
+	if q.addRunCountsStmt != nil {
+		if cerr := q.addRunCountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addRunCountsStmt: %w", cerr)
+		}
+	}
+	if q.addToDayStmt != nil {
+		if cerr := q.addToDayStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addToDayStmt: %w", cerr)
+		}
+	}
+	if q.anyReadingBetweenStmt != nil {
+		if cerr := q.anyReadingBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing anyReadingBetweenStmt: %w", cerr)
+		}
+	}
+	if q.contractOfMeterStmt != nil {
+		if cerr := q.contractOfMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractOfMeterStmt: %w", cerr)
+		}
+	}
+	if q.contractStatusesStmt != nil {
+		if cerr := q.contractStatusesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractStatusesStmt: %w", cerr)
+		}
+	}
+	if q.countReadingsStmt != nil {
+		if cerr := q.countReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countReadingsStmt: %w", cerr)
+		}
+	}
+	if q.dailyOfMeterStmt != nil {
+		if cerr := q.dailyOfMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dailyOfMeterStmt: %w", cerr)
+		}
+	}
+	if q.deleteAccountsStmt != nil {
+		if cerr := q.deleteAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAccountsStmt: %w", cerr)
+		}
+	}
+	if q.deleteFlexibilityStmt != nil {
+		if cerr := q.deleteFlexibilityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteFlexibilityStmt: %w", cerr)
+		}
+	}
+	if q.deletePPAStmt != nil {
+		if cerr := q.deletePPAStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePPAStmt: %w", cerr)
+		}
+	}
+	if q.deletePartnerStmt != nil {
+		if cerr := q.deletePartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePartnerStmt: %w", cerr)
+		}
+	}
+	if q.deletePricePointsStmt != nil {
+		if cerr := q.deletePricePointsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePricePointsStmt: %w", cerr)
+		}
+	}
+	if q.ensureSeriesStmt != nil {
+		if cerr := q.ensureSeriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ensureSeriesStmt: %w", cerr)
+		}
+	}
+	if q.finishRunStmt != nil {
+		if cerr := q.finishRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishRunStmt: %w", cerr)
+		}
+	}
+	if q.flexibilityOfStmt != nil {
+		if cerr := q.flexibilityOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing flexibilityOfStmt: %w", cerr)
+		}
+	}
+	if q.getAccountStmt != nil {
+		if cerr := q.getAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAccountStmt: %w", cerr)
+		}
+	}
+	if q.getCheckpointStmt != nil {
+		if cerr := q.getCheckpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCheckpointStmt: %w", cerr)
+		}
+	}
+	if q.getContractStmt != nil {
+		if cerr := q.getContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getContractStmt: %w", cerr)
+		}
+	}
+	if q.getMeterStmt != nil {
+		if cerr := q.getMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMeterStmt: %w", cerr)
+		}
+	}
+	if q.getStreamStmt != nil {
+		if cerr := q.getStreamStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStreamStmt: %w", cerr)
+		}
+	}
+	if q.insertAccountStmt != nil {
+		if cerr := q.insertAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAccountStmt: %w", cerr)
+		}
+	}
+	if q.insertAccountLinkStmt != nil {
+		if cerr := q.insertAccountLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAccountLinkStmt: %w", cerr)
+		}
+	}
+	if q.insertPricePointStmt != nil {
+		if cerr := q.insertPricePointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPricePointStmt: %w", cerr)
+		}
+	}
+	if q.insertProblemStmt != nil {
+		if cerr := q.insertProblemStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertProblemStmt: %w", cerr)
+		}
+	}
+	if q.insertReadingStmt != nil {
+		if cerr := q.insertReadingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReadingStmt: %w", cerr)
+		}
+	}
+	if q.insertReadings10Stmt != nil {
+		if cerr := q.insertReadings10Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReadings10Stmt: %w", cerr)
+		}
+	}
+	if q.insertReadings100Stmt != nil {
+		if cerr := q.insertReadings100Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReadings100Stmt: %w", cerr)
+		}
+	}
+	if q.insertRunStmt != nil {
+		if cerr := q.insertRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRunStmt: %w", cerr)
+		}
+	}
+	if q.interruptRunsStmt != nil {
+		if cerr := q.interruptRunsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
+		}
+	}
+	if q.lastRunStmt != nil {
+		if cerr := q.lastRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lastRunStmt: %w", cerr)
+		}
+	}
+	if q.listAccountsStmt != nil {
+		if cerr := q.listAccountsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAccountsStmt: %w", cerr)
+		}
+	}
+	if q.listContractsStmt != nil {
+		if cerr := q.listContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsStmt: %w", cerr)
+		}
+	}
+	if q.listMetersStmt != nil {
+		if cerr := q.listMetersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMetersStmt: %w", cerr)
+		}
+	}
+	if q.listSourcesStmt != nil {
+		if cerr := q.listSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSourcesStmt: %w", cerr)
+		}
+	}
+	if q.meterIDByExternalStmt != nil {
+		if cerr := q.meterIDByExternalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing meterIDByExternalStmt: %w", cerr)
+		}
+	}
+	if q.metersOfContractStmt != nil {
+		if cerr := q.metersOfContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing metersOfContractStmt: %w", cerr)
+		}
+	}
+	if q.pPAOfStmt != nil {
+		if cerr := q.pPAOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pPAOfStmt: %w", cerr)
+		}
+	}
+	if q.partnerOfStmt != nil {
+		if cerr := q.partnerOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing partnerOfStmt: %w", cerr)
+		}
+	}
+	if q.pricePointsOfStmt != nil {
+		if cerr := q.pricePointsOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pricePointsOfStmt: %w", cerr)
+		}
+	}
+	if q.readingsPageStmt != nil {
+		if cerr := q.readingsPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing readingsPageStmt: %w", cerr)
+		}
+	}
+	if q.recordMigrationStmt != nil {
+		if cerr := q.recordMigrationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordMigrationStmt: %w", cerr)
+		}
+	}
+	if q.rollupDayStmt != nil {
+		if cerr := q.rollupDayStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rollupDayStmt: %w", cerr)
+		}
+	}
+	if q.runProblemsStmt != nil {
+		if cerr := q.runProblemsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing runProblemsStmt: %w", cerr)
+		}
+	}
+	if q.schemaVersionStmt != nil {
+		if cerr := q.schemaVersionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing schemaVersionStmt: %w", cerr)
+		}
+	}
+	if q.seriesOfMeterStmt != nil {
+		if cerr := q.seriesOfMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing seriesOfMeterStmt: %w", cerr)
+		}
+	}
+	if q.setCheckpointStmt != nil {
+		if cerr := q.setCheckpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCheckpointStmt: %w", cerr)
+		}
+	}
+	if q.setStreamStmt != nil {
+		if cerr := q.setStreamStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setStreamStmt: %w", cerr)
+		}
+	}
+	if q.sourceIDByNameStmt != nil {
+		if cerr := q.sourceIDByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sourceIDByNameStmt: %w", cerr)
+		}
+	}
+	if q.sourceNamesStmt != nil {
+		if cerr := q.sourceNamesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sourceNamesStmt: %w", cerr)
+		}
+	}
+	if q.streamsOfMeterStmt != nil {
+		if cerr := q.streamsOfMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing streamsOfMeterStmt: %w", cerr)
+		}
+	}
+	if q.sumRangeStmt != nil {
+		if cerr := q.sumRangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumRangeStmt: %w", cerr)
+		}
+	}
+	if q.upsertContractStmt != nil {
+		if cerr := q.upsertContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertContractStmt: %w", cerr)
+		}
+	}
+	if q.upsertCustomerStmt != nil {
+		if cerr := q.upsertCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertCustomerStmt: %w", cerr)
+		}
+	}
+	if q.upsertFlexibilityStmt != nil {
+		if cerr := q.upsertFlexibilityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertFlexibilityStmt: %w", cerr)
+		}
+	}
+	if q.upsertMeterStmt != nil {
+		if cerr := q.upsertMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertMeterStmt: %w", cerr)
+		}
+	}
+	if q.upsertPPAStmt != nil {
+		if cerr := q.upsertPPAStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertPPAStmt: %w", cerr)
+		}
+	}
+	if q.upsertPartnerStmt != nil {
+		if cerr := q.upsertPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertPartnerStmt: %w", cerr)
+		}
+	}
+	if q.upsertReadingStmt != nil {
+		if cerr := q.upsertReadingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertReadingStmt: %w", cerr)
+		}
+	}
+	if q.upsertReadings10Stmt != nil {
+		if cerr := q.upsertReadings10Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertReadings10Stmt: %w", cerr)
+		}
+	}
+	if q.upsertReadings100Stmt != nil {
+		if cerr := q.upsertReadings100Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertReadings100Stmt: %w", cerr)
+		}
+	}
+	if q.upsertSourceStmt != nil {
+		if cerr := q.upsertSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertSourceStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                    DBTX
+	tx                    *sql.Tx
+	accountLinksStmt      *sql.Stmt
+	addRunCountsStmt      *sql.Stmt
+	addToDayStmt          *sql.Stmt
+	anyReadingBetweenStmt *sql.Stmt
+	contractOfMeterStmt   *sql.Stmt
+	contractStatusesStmt  *sql.Stmt
+	countReadingsStmt     *sql.Stmt
+	dailyOfMeterStmt      *sql.Stmt
+	deleteAccountsStmt    *sql.Stmt
+	deleteFlexibilityStmt *sql.Stmt
+	deletePPAStmt         *sql.Stmt
+	deletePartnerStmt     *sql.Stmt
+	deletePricePointsStmt *sql.Stmt
+	ensureSeriesStmt      *sql.Stmt
+	finishRunStmt         *sql.Stmt
+	flexibilityOfStmt     *sql.Stmt
+	getAccountStmt        *sql.Stmt
+	getCheckpointStmt     *sql.Stmt
+	getContractStmt       *sql.Stmt
+	getMeterStmt          *sql.Stmt
+	getStreamStmt         *sql.Stmt
+	insertAccountStmt     *sql.Stmt
+	insertAccountLinkStmt *sql.Stmt
+	insertPricePointStmt  *sql.Stmt
+	insertProblemStmt     *sql.Stmt
+	insertReadingStmt     *sql.Stmt
+	insertReadings10Stmt  *sql.Stmt
+	insertReadings100Stmt *sql.Stmt
+	insertRunStmt         *sql.Stmt
+	interruptRunsStmt     *sql.Stmt
+	lastRunStmt           *sql.Stmt
+	listAccountsStmt      *sql.Stmt
+	listContractsStmt     *sql.Stmt
+	listMetersStmt        *sql.Stmt
+	listSourcesStmt       *sql.Stmt
+	meterIDByExternalStmt *sql.Stmt
+	metersOfContractStmt  *sql.Stmt
+	pPAOfStmt             *sql.Stmt
+	partnerOfStmt         *sql.Stmt
+	pricePointsOfStmt     *sql.Stmt
+	readingsPageStmt      *sql.Stmt
+	recordMigrationStmt   *sql.Stmt
+	rollupDayStmt         *sql.Stmt
+	runProblemsStmt       *sql.Stmt
+	schemaVersionStmt     *sql.Stmt
+	seriesOfMeterStmt     *sql.Stmt
+	setCheckpointStmt     *sql.Stmt
+	setStreamStmt         *sql.Stmt
+	sourceIDByNameStmt    *sql.Stmt
+	sourceNamesStmt       *sql.Stmt
+	streamsOfMeterStmt    *sql.Stmt
+	sumRangeStmt          *sql.Stmt
+	upsertContractStmt    *sql.Stmt
+	upsertCustomerStmt    *sql.Stmt
+	upsertFlexibilityStmt *sql.Stmt
+	upsertMeterStmt       *sql.Stmt
+	upsertPPAStmt         *sql.Stmt
+	upsertPartnerStmt     *sql.Stmt
+	upsertReadingStmt     *sql.Stmt
+	upsertReadings10Stmt  *sql.Stmt
+	upsertReadings100Stmt *sql.Stmt
+	upsertSourceStmt      *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                    tx,
+		tx:                    tx,
+		accountLinksStmt:      q.accountLinksStmt,
+		addRunCountsStmt:      q.addRunCountsStmt,
+		addToDayStmt:          q.addToDayStmt,
+		anyReadingBetweenStmt: q.anyReadingBetweenStmt,
+		contractOfMeterStmt:   q.contractOfMeterStmt,
+		contractStatusesStmt:  q.contractStatusesStmt,
+		countReadingsStmt:     q.countReadingsStmt,
+		dailyOfMeterStmt:      q.dailyOfMeterStmt,
+		deleteAccountsStmt:    q.deleteAccountsStmt,
+		deleteFlexibilityStmt: q.deleteFlexibilityStmt,
+		deletePPAStmt:         q.deletePPAStmt,
+		deletePartnerStmt:     q.deletePartnerStmt,
+		deletePricePointsStmt: q.deletePricePointsStmt,
+		ensureSeriesStmt:      q.ensureSeriesStmt,
+		finishRunStmt:         q.finishRunStmt,
+		flexibilityOfStmt:     q.flexibilityOfStmt,
+		getAccountStmt:        q.getAccountStmt,
+		getCheckpointStmt:     q.getCheckpointStmt,
+		getContractStmt:       q.getContractStmt,
+		getMeterStmt:          q.getMeterStmt,
+		getStreamStmt:         q.getStreamStmt,
+		insertAccountStmt:     q.insertAccountStmt,
+		insertAccountLinkStmt: q.insertAccountLinkStmt,
+		insertPricePointStmt:  q.insertPricePointStmt,
+		insertProblemStmt:     q.insertProblemStmt,
+		insertReadingStmt:     q.insertReadingStmt,
+		insertReadings10Stmt:  q.insertReadings10Stmt,
+		insertReadings100Stmt: q.insertReadings100Stmt,
+		insertRunStmt:         q.insertRunStmt,
+		interruptRunsStmt:     q.interruptRunsStmt,
+		lastRunStmt:           q.lastRunStmt,
+		listAccountsStmt:      q.listAccountsStmt,
+		listContractsStmt:     q.listContractsStmt,
+		listMetersStmt:        q.listMetersStmt,
+		listSourcesStmt:       q.listSourcesStmt,
+		meterIDByExternalStmt: q.meterIDByExternalStmt,
+		metersOfContractStmt:  q.metersOfContractStmt,
+		pPAOfStmt:             q.pPAOfStmt,
+		partnerOfStmt:         q.partnerOfStmt,
+		pricePointsOfStmt:     q.pricePointsOfStmt,
+		readingsPageStmt:      q.readingsPageStmt,
+		recordMigrationStmt:   q.recordMigrationStmt,
+		rollupDayStmt:         q.rollupDayStmt,
+		runProblemsStmt:       q.runProblemsStmt,
+		schemaVersionStmt:     q.schemaVersionStmt,
+		seriesOfMeterStmt:     q.seriesOfMeterStmt,
+		setCheckpointStmt:     q.setCheckpointStmt,
+		setStreamStmt:         q.setStreamStmt,
+		sourceIDByNameStmt:    q.sourceIDByNameStmt,
+		sourceNamesStmt:       q.sourceNamesStmt,
+		streamsOfMeterStmt:    q.streamsOfMeterStmt,
+		sumRangeStmt:          q.sumRangeStmt,
+		upsertContractStmt:    q.upsertContractStmt,
+		upsertCustomerStmt:    q.upsertCustomerStmt,
+		upsertFlexibilityStmt: q.upsertFlexibilityStmt,
+		upsertMeterStmt:       q.upsertMeterStmt,
+		upsertPPAStmt:         q.upsertPPAStmt,
+		upsertPartnerStmt:     q.upsertPartnerStmt,
+		upsertReadingStmt:     q.upsertReadingStmt,
+		upsertReadings10Stmt:  q.upsertReadings10Stmt,
+		upsertReadings100Stmt: q.upsertReadings100Stmt,
+		upsertSourceStmt:      q.upsertSourceStmt,
 	}
 }

@@ -16,7 +16,7 @@ WHERE m.id = ?
 `
 
 func (q *Queries) ContractOfMeter(ctx context.Context, id int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, contractOfMeter, id)
+	row := q.queryRow(ctx, q.contractOfMeterStmt, contractOfMeter, id)
 	var id_2 int64
 	err := row.Scan(&id_2)
 	return id_2, err
@@ -35,7 +35,7 @@ type EnsureSeriesParams struct {
 }
 
 func (q *Queries) EnsureSeries(ctx context.Context, arg EnsureSeriesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, ensureSeries, arg.MeterID, arg.Measure, arg.Channel)
+	row := q.queryRow(ctx, q.ensureSeriesStmt, ensureSeries, arg.MeterID, arg.Measure, arg.Channel)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -53,7 +53,7 @@ type GetMeterRow struct {
 }
 
 func (q *Queries) GetMeter(ctx context.Context, id int64) (GetMeterRow, error) {
-	row := q.db.QueryRowContext(ctx, getMeter, id)
+	row := q.queryRow(ctx, q.getMeterStmt, getMeter, id)
 	var i GetMeterRow
 	err := row.Scan(
 		&i.Meter.ID,
@@ -89,7 +89,7 @@ type GetStreamRow struct {
 }
 
 func (q *Queries) GetStream(ctx context.Context, arg GetStreamParams) (GetStreamRow, error) {
-	row := q.db.QueryRowContext(ctx, getStream, arg.MeterID, arg.Measure)
+	row := q.queryRow(ctx, q.getStreamStmt, getStream, arg.MeterID, arg.Measure)
 	var i GetStreamRow
 	err := row.Scan(&i.IntervalS, &i.Watermark)
 	return i, err
@@ -107,7 +107,7 @@ type ListMetersRow struct {
 }
 
 func (q *Queries) ListMeters(ctx context.Context) ([]ListMetersRow, error) {
-	rows, err := q.db.QueryContext(ctx, listMeters)
+	rows, err := q.query(ctx, q.listMetersStmt, listMeters)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ type MeterIDByExternalRow struct {
 }
 
 func (q *Queries) MeterIDByExternal(ctx context.Context, arg MeterIDByExternalParams) (MeterIDByExternalRow, error) {
-	row := q.db.QueryRowContext(ctx, meterIDByExternal, arg.Source, arg.ExternalID)
+	row := q.queryRow(ctx, q.meterIDByExternalStmt, meterIDByExternal, arg.Source, arg.ExternalID)
 	var i MeterIDByExternalRow
 	err := row.Scan(&i.ID, &i.Zone)
 	return i, err
@@ -181,7 +181,7 @@ type MetersOfContractRow struct {
 }
 
 func (q *Queries) MetersOfContract(ctx context.Context, id int64) ([]MetersOfContractRow, error) {
-	rows, err := q.db.QueryContext(ctx, metersOfContract, id)
+	rows, err := q.query(ctx, q.metersOfContractStmt, metersOfContract, id)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ type SeriesOfMeterRow struct {
 }
 
 func (q *Queries) SeriesOfMeter(ctx context.Context, meterID int64) ([]SeriesOfMeterRow, error) {
-	rows, err := q.db.QueryContext(ctx, seriesOfMeter, meterID)
+	rows, err := q.query(ctx, q.seriesOfMeterStmt, seriesOfMeter, meterID)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +271,7 @@ type SetStreamParams struct {
 }
 
 func (q *Queries) SetStream(ctx context.Context, arg SetStreamParams) error {
-	_, err := q.db.ExecContext(ctx, setStream,
+	_, err := q.exec(ctx, q.setStreamStmt, setStream,
 		arg.MeterID,
 		arg.Measure,
 		arg.IntervalS,
@@ -297,7 +297,7 @@ type StreamsOfMeterRow struct {
 }
 
 func (q *Queries) StreamsOfMeter(ctx context.Context, meterID int64) ([]StreamsOfMeterRow, error) {
-	rows, err := q.db.QueryContext(ctx, streamsOfMeter, meterID)
+	rows, err := q.query(ctx, q.streamsOfMeterStmt, streamsOfMeter, meterID)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +354,7 @@ type UpsertMeterParams struct {
 }
 
 func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, upsertMeter,
+	row := q.queryRow(ctx, q.upsertMeterStmt, upsertMeter,
 		arg.SourceID,
 		arg.ExternalID,
 		arg.ContractExternalID,

@@ -28,7 +28,7 @@ type AddToDayParams struct {
 
 // Folds readings that were all new into a day's rollup.
 func (q *Queries) AddToDay(ctx context.Context, arg AddToDayParams) error {
-	_, err := q.db.ExecContext(ctx, addToDay,
+	_, err := q.exec(ctx, q.addToDayStmt, addToDay,
 		arg.SeriesID,
 		arg.Day,
 		arg.N,
@@ -52,7 +52,7 @@ type AnyReadingBetweenParams struct {
 // Whether a series has a reading in [from_ts, to_ts]: a batch with none
 // there is all new and takes the plain-insert path.
 func (q *Queries) AnyReadingBetween(ctx context.Context, arg AnyReadingBetweenParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, anyReadingBetween, arg.SeriesID, arg.FromTs, arg.ToTs)
+	row := q.queryRow(ctx, q.anyReadingBetweenStmt, anyReadingBetween, arg.SeriesID, arg.FromTs, arg.ToTs)
 	var found int64
 	err := row.Scan(&found)
 	return found, err
@@ -63,7 +63,7 @@ SELECT COUNT(*) FROM readings
 `
 
 func (q *Queries) CountReadings(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countReadings)
+	row := q.queryRow(ctx, q.countReadingsStmt, countReadings)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -93,7 +93,7 @@ type DailyOfMeterRow struct {
 }
 
 func (q *Queries) DailyOfMeter(ctx context.Context, arg DailyOfMeterParams) ([]DailyOfMeterRow, error) {
-	rows, err := q.db.QueryContext(ctx, dailyOfMeter, arg.MeterID, arg.FromDay, arg.ToDay)
+	rows, err := q.query(ctx, q.dailyOfMeterStmt, dailyOfMeter, arg.MeterID, arg.FromDay, arg.ToDay)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ type InsertReadingParams struct {
 }
 
 func (q *Queries) InsertReading(ctx context.Context, arg InsertReadingParams) error {
-	_, err := q.db.ExecContext(ctx, insertReading,
+	_, err := q.exec(ctx, q.insertReadingStmt, insertReading,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,
@@ -263,7 +263,7 @@ type InsertReadings10Params struct {
 }
 
 func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Params) error {
-	_, err := q.db.ExecContext(ctx, insertReadings10,
+	_, err := q.exec(ctx, q.insertReadings10Stmt, insertReadings10,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,
@@ -1371,7 +1371,7 @@ type InsertReadings100Params struct {
 // direct-insert baseline, the fastest way this stack has to put rows into
 // the table.
 func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Params) error {
-	_, err := q.db.ExecContext(ctx, insertReadings100,
+	_, err := q.exec(ctx, q.insertReadings100Stmt, insertReadings100,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,
@@ -2313,7 +2313,7 @@ type ReadingsPageRow struct {
 // (1 auction, 2 levies, 4 source fee, 8 grid fee, 16 margin), so a row
 // scans without allocating.
 func (q *Queries) ReadingsPage(ctx context.Context, arg ReadingsPageParams) ([]ReadingsPageRow, error) {
-	rows, err := q.db.QueryContext(ctx, readingsPage,
+	rows, err := q.query(ctx, q.readingsPageStmt, readingsPage,
 		arg.SeriesID,
 		arg.FromTs,
 		arg.ToTs,
@@ -2367,7 +2367,7 @@ type RollupDayParams struct {
 }
 
 func (q *Queries) RollupDay(ctx context.Context, arg RollupDayParams) error {
-	_, err := q.db.ExecContext(ctx, rollupDay, arg.Day, arg.SeriesID, arg.DayEnd)
+	_, err := q.exec(ctx, q.rollupDayStmt, rollupDay, arg.Day, arg.SeriesID, arg.DayEnd)
 	return err
 }
 
@@ -2391,7 +2391,7 @@ type SumRangeRow struct {
 }
 
 func (q *Queries) SumRange(ctx context.Context, arg SumRangeParams) (SumRangeRow, error) {
-	row := q.db.QueryRowContext(ctx, sumRange, arg.SeriesID, arg.FromTs, arg.ToTs)
+	row := q.queryRow(ctx, q.sumRangeStmt, sumRange, arg.SeriesID, arg.FromTs, arg.ToTs)
 	var i SumRangeRow
 	err := row.Scan(
 		&i.N,
@@ -2430,7 +2430,7 @@ type UpsertReadingParams struct {
 // A late correction overwrites; an unchanged value writes nothing (and
 // counts as no row affected, so an unchanged batch skips its rollup).
 func (q *Queries) UpsertReading(ctx context.Context, arg UpsertReadingParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, upsertReading,
+	result, err := q.exec(ctx, q.upsertReadingStmt, upsertReading,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,
@@ -2568,7 +2568,7 @@ type UpsertReadings10Params struct {
 // the insert speed this driver has. The parameters are the nine columns
 // above, row after row (db/series.go fills them as an array of rows).
 func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Params) (int64, error) {
-	result, err := q.db.ExecContext(ctx, upsertReadings10,
+	result, err := q.exec(ctx, q.upsertReadings10Stmt, upsertReadings10,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,
@@ -3682,7 +3682,7 @@ type UpsertReadings100Params struct {
 }
 
 func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Params) (int64, error) {
-	result, err := q.db.ExecContext(ctx, upsertReadings100,
+	result, err := q.exec(ctx, q.upsertReadings100Stmt, upsertReadings100,
 		arg.SeriesID,
 		arg.Ts,
 		arg.Value,

@@ -19,7 +19,7 @@ type RecordMigrationParams struct {
 }
 
 func (q *Queries) RecordMigration(ctx context.Context, arg RecordMigrationParams) error {
-	_, err := q.db.ExecContext(ctx, recordMigration, arg.Version, arg.AppliedAt)
+	_, err := q.exec(ctx, q.recordMigrationStmt, recordMigration, arg.Version, arg.AppliedAt)
 	return err
 }
 
@@ -28,7 +28,7 @@ SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) AS version FROM schema_migrati
 `
 
 func (q *Queries) SchemaVersion(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, schemaVersion)
+	row := q.queryRow(ctx, q.schemaVersionStmt, schemaVersion)
 	var version int64
 	err := row.Scan(&version)
 	return version, err

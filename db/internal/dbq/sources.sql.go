@@ -28,7 +28,7 @@ type ListSourcesRow struct {
 }
 
 func (q *Queries) ListSources(ctx context.Context) ([]ListSourcesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listSources)
+	rows, err := q.query(ctx, q.listSourcesStmt, listSources)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ SELECT id FROM sources WHERE name = ?
 `
 
 func (q *Queries) SourceIDByName(ctx context.Context, name string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, sourceIDByName, name)
+	row := q.queryRow(ctx, q.sourceIDByNameStmt, sourceIDByName, name)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -73,7 +73,7 @@ SELECT name FROM sources ORDER BY name
 `
 
 func (q *Queries) SourceNames(ctx context.Context) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, sourceNames)
+	rows, err := q.query(ctx, q.sourceNamesStmt, sourceNames)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ type UpsertSourceParams struct {
 }
 
 func (q *Queries) UpsertSource(ctx context.Context, arg UpsertSourceParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, upsertSource,
+	row := q.queryRow(ctx, q.upsertSourceStmt, upsertSource,
 		arg.Name,
 		arg.Vendor,
 		arg.BaseUrl,

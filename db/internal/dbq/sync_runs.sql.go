@@ -20,7 +20,7 @@ type AddRunCountsParams struct {
 }
 
 func (q *Queries) AddRunCounts(ctx context.Context, arg AddRunCountsParams) error {
-	_, err := q.db.ExecContext(ctx, addRunCounts, arg.Fetched, arg.Failed, arg.ID)
+	_, err := q.exec(ctx, q.addRunCountsStmt, addRunCounts, arg.Fetched, arg.Failed, arg.ID)
 	return err
 }
 
@@ -36,7 +36,7 @@ type FinishRunParams struct {
 }
 
 func (q *Queries) FinishRun(ctx context.Context, arg FinishRunParams) error {
-	_, err := q.db.ExecContext(ctx, finishRun,
+	_, err := q.exec(ctx, q.finishRunStmt, finishRun,
 		arg.Status,
 		arg.FinishedAt,
 		arg.Error,
@@ -57,7 +57,7 @@ type InsertProblemParams struct {
 }
 
 func (q *Queries) InsertProblem(ctx context.Context, arg InsertProblemParams) error {
-	_, err := q.db.ExecContext(ctx, insertProblem,
+	_, err := q.exec(ctx, q.insertProblemStmt, insertProblem,
 		arg.RunID,
 		arg.Record,
 		arg.Field,
@@ -77,7 +77,7 @@ type InsertRunParams struct {
 }
 
 func (q *Queries) InsertRun(ctx context.Context, arg InsertRunParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertRun, arg.SourceID, arg.StartedAt)
+	row := q.queryRow(ctx, q.insertRunStmt, insertRun, arg.SourceID, arg.StartedAt)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -95,7 +95,7 @@ type InterruptRunsParams struct {
 
 // A run still marked running when a new one starts was cut off (crash, kill).
 func (q *Queries) InterruptRuns(ctx context.Context, arg InterruptRunsParams) error {
-	_, err := q.db.ExecContext(ctx, interruptRuns, arg.Now, arg.SourceID)
+	_, err := q.exec(ctx, q.interruptRunsStmt, interruptRuns, arg.Now, arg.SourceID)
 	return err
 }
 
@@ -104,7 +104,7 @@ SELECT id, source_id, started_at, finished_at, status, fetched, failed, error FR
 `
 
 func (q *Queries) LastRun(ctx context.Context, sourceID int64) (SyncRun, error) {
-	row := q.db.QueryRowContext(ctx, lastRun, sourceID)
+	row := q.queryRow(ctx, q.lastRunStmt, lastRun, sourceID)
 	var i SyncRun
 	err := row.Scan(
 		&i.ID,
@@ -129,7 +129,7 @@ type RunProblemsParams struct {
 }
 
 func (q *Queries) RunProblems(ctx context.Context, arg RunProblemsParams) ([]SyncProblem, error) {
-	rows, err := q.db.QueryContext(ctx, runProblems, arg.RunID, arg.Limit)
+	rows, err := q.query(ctx, q.runProblemsStmt, runProblems, arg.RunID, arg.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ DELETE FROM contract_flexibility WHERE contract_id = ?
 `
 
 func (q *Queries) DeleteFlexibility(ctx context.Context, contractID int64) error {
-	_, err := q.db.ExecContext(ctx, deleteFlexibility, contractID)
+	_, err := q.exec(ctx, q.deleteFlexibilityStmt, deleteFlexibility, contractID)
 	return err
 }
 
@@ -24,7 +24,7 @@ DELETE FROM contract_ppa WHERE contract_id = ?
 `
 
 func (q *Queries) DeletePPA(ctx context.Context, contractID int64) error {
-	_, err := q.db.ExecContext(ctx, deletePPA, contractID)
+	_, err := q.exec(ctx, q.deletePPAStmt, deletePPA, contractID)
 	return err
 }
 
@@ -33,7 +33,7 @@ DELETE FROM contract_partner WHERE contract_id = ?
 `
 
 func (q *Queries) DeletePartner(ctx context.Context, contractID int64) error {
-	_, err := q.db.ExecContext(ctx, deletePartner, contractID)
+	_, err := q.exec(ctx, q.deletePartnerStmt, deletePartner, contractID)
 	return err
 }
 
@@ -42,7 +42,7 @@ DELETE FROM contract_price_points WHERE contract_id = ?
 `
 
 func (q *Queries) DeletePricePoints(ctx context.Context, contractID int64) error {
-	_, err := q.db.ExecContext(ctx, deletePricePoints, contractID)
+	_, err := q.exec(ctx, q.deletePricePointsStmt, deletePricePoints, contractID)
 	return err
 }
 
@@ -61,7 +61,7 @@ func (q *Queries) FlexibilityOf(ctx context.Context, ids []int64) ([]ContractFle
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
-	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	rows, err := q.query(ctx, nil, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ type InsertPricePointParams struct {
 }
 
 func (q *Queries) InsertPricePoint(ctx context.Context, arg InsertPricePointParams) error {
-	_, err := q.db.ExecContext(ctx, insertPricePoint, arg.ContractID, arg.ValidFrom, arg.PerKwhE6)
+	_, err := q.exec(ctx, q.insertPricePointStmt, insertPricePoint, arg.ContractID, arg.ValidFrom, arg.PerKwhE6)
 	return err
 }
 
@@ -134,7 +134,7 @@ func (q *Queries) PPAOf(ctx context.Context, ids []int64) ([]ContractPpa, error)
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
-	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	rows, err := q.query(ctx, nil, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (q *Queries) PartnerOf(ctx context.Context, ids []int64) ([]ContractPartner
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
-	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	rows, err := q.query(ctx, nil, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (q *Queries) PricePointsOf(ctx context.Context, ids []int64) ([]ContractPri
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
-	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	rows, err := q.query(ctx, nil, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +303,7 @@ type UpsertFlexibilityParams struct {
 }
 
 func (q *Queries) UpsertFlexibility(ctx context.Context, arg UpsertFlexibilityParams) error {
-	_, err := q.db.ExecContext(ctx, upsertFlexibility,
+	_, err := q.exec(ctx, q.upsertFlexibilityStmt, upsertFlexibility,
 		arg.ContractID,
 		arg.AssetID,
 		arg.AssetName,
@@ -361,7 +361,7 @@ type UpsertPPAParams struct {
 }
 
 func (q *Queries) UpsertPPA(ctx context.Context, arg UpsertPPAParams) error {
-	_, err := q.db.ExecContext(ctx, upsertPPA,
+	_, err := q.exec(ctx, q.upsertPPAStmt, upsertPPA,
 		arg.ContractID,
 		arg.PpaType,
 		arg.Period,
@@ -396,7 +396,7 @@ type UpsertPartnerParams struct {
 }
 
 func (q *Queries) UpsertPartner(ctx context.Context, arg UpsertPartnerParams) error {
-	_, err := q.db.ExecContext(ctx, upsertPartner,
+	_, err := q.exec(ctx, q.upsertPartnerStmt, upsertPartner,
 		arg.ContractID,
 		arg.UserID,
 		arg.ContractType,

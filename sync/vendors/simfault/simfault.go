@@ -122,9 +122,9 @@ func Write(w http.ResponseWriter, status int, contentType string, body []byte, c
 	panic(http.ErrAbortHandler) // net/http closes the connection without logging
 }
 
-// Alter applies the payload faults of f to a JSON body: WrongTypes sets
-// every value under the key field to a JSON string, Extra adds an unknown
-// key to every object. The result keeps the order of the other keys.
+// Alter applies the payload faults of f to a JSON body: WrongTypes gives
+// every value under the key field another JSON type (a string, or an object
+// where it was a string), Extra adds an unknown key to every object. The result keeps the order of the other keys.
 func Alter(f Faults, body []byte, field string) []byte {
 	if f.WrongTypes {
 		body = setWrongType(body, field)
@@ -142,10 +142,21 @@ func setWrongType(body []byte, field string) []byte {
 		return body
 	}
 	return encode(walk(v, func(m map[string]any) {
-		if _, ok := m[field]; ok {
+		v, ok := m[field]
+		switch {
+		case !ok:
+		case isString(v):
+			// A string field gets an object: a string would be no type error.
+			m[field] = map[string]any{"unexpected": "object"}
+		default:
 			m[field] = "not-what-you-expect"
 		}
 	}), body)
+}
+
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
 }
 
 // addExtra adds an unknown member to every object.

@@ -58,6 +58,9 @@ func TestAlter(t *testing.T) {
 	if strings.Count(string(wrong), `"price":"not-what-you-expect"`) != 3 {
 		t.Errorf("wrong types: %s", wrong)
 	}
+	if got := string(Alter(Faults{WrongTypes: true}, []byte(`{"name":"x"}`), "name")); got != `{"name":{"unexpected":"object"}}` {
+		t.Errorf("a string field must change type: %s", got)
+	}
 	extra := Alter(Faults{Extra: true}, body, "price")
 	var v map[string]any
 	if err := json.Unmarshal(extra, &v); err != nil {

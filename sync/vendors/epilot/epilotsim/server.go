@@ -90,6 +90,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// SetFaults replaces the faults in force, as every simulated vendor does.
+func (s *Server) SetFaults(f simfault.Faults) { s.Faults.Set(f) }
+
 // Requests returns how many requests each path got, and resets the count.
 func (s *Server) Requests() map[string]int {
 	s.mu.Lock()
@@ -209,7 +212,8 @@ func (s *Server) contractJSON(i int) map[string]any {
 }
 
 func (s *Server) contracts(w http.ResponseWriter, r *http.Request) {
-	if _, done := s.Faults.Intercept(w, r, "", faultBody); done {
+	f, done := s.Faults.Intercept(w, r, "", faultBody)
+	if done {
 		return
 	}
 	q := r.URL.Query()
@@ -230,7 +234,7 @@ func (s *Server) contracts(w http.ResponseWriter, r *http.Request) {
 		data = append(data, s.contractJSON(i))
 	}
 	b, _ := json.Marshal(map[string]any{"data": data, "hits": s.contractCount()})
-	simfault.Write(w, http.StatusOK, "application/json", b, false)
+	simfault.Write(w, http.StatusOK, "application/json", simfault.Alter(f, b, "contract_name"), f.CutBody)
 }
 
 func (s *Server) meterJSON(m int) map[string]any {

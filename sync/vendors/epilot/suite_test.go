@@ -1,0 +1,38 @@
+package epilot_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/epilot"
+	"wattfolio/sync/vendors/epilot/epilotsim"
+	"wattfolio/sync/vendors/vendortest"
+)
+
+func TestSharedSuite(t *testing.T) {
+	const token = "suite-portal-token"
+	to := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	vendortest.Run(t, vendortest.Harness{
+		Vendor: app.VendorEpilot,
+		Prefix: "/epilot/portal-api",
+		NewSim: func(t testing.TB) (vendortest.Sim, []string) {
+			sim := epilotsim.New(epilotsim.Options{Seed: 4, Meters: 30, Token: token, From: to.AddDate(0, 0, -2), To: to})
+			return sim, sim.ContractIDs()
+		},
+		Connector: func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector {
+			c, err := epilot.New(epilot.Config{
+				Source: "suite", BaseURL: baseURL, Token: token, PageSize: 5,
+				HTTPClient: &http.Client{Timeout: timeout}, Retries: 2,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		},
+		NotFound:   vendortest.SourceError,
+		WrongTypes: vendortest.RecordErrors,
+	})
+}

@@ -31,8 +31,9 @@ type Panel struct {
 	Title    string
 	Unit     string
 	Path     string // SVG path data, in a 1000 × 200 box
-	Zero     float64
-	Lo, Hi   string
+	Zero     float64 // where the zero line is drawn
+	ShowZero bool    // zero lies inside the drawn range
+	Lo, Hi   string  // the data's own minimum and maximum
 	Bars     bool
 	FirstAt  string
 	LastAt   string
@@ -78,13 +79,22 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 			out = append(out, panel)
 			continue
 		}
-		lo = min(lo, 0)
-		span := float64(hi - lo)
+		panel.Lo, panel.Hi = f.Decimal(lo, 0, 4), f.Decimal(hi, 0, 4)
+		// Bars grow from zero; a line (the price) gets its own range with a
+		// margin, so a price between 20 and 25 ct does not lie flat on top.
+		axLo, axHi := lo, hi
+		if p.bars {
+			axLo, axHi = min(lo, 0), max(hi, 0)
+		} else {
+			pad := max((hi-lo)/10, app.MustDecimal("0.0001"))
+			axLo, axHi = lo-pad, hi+pad
+		}
+		span := float64(axHi - axLo)
 		if span == 0 {
 			span = 1
 		}
-		y := func(v app.Decimal) float64 { return chartH - float64(v-lo)/span*chartH }
-		panel.Zero = y(0)
+		y := func(v app.Decimal) float64 { return chartH - float64(v-axLo)/span*chartH }
+		panel.Zero, panel.ShowZero = y(0), axLo <= 0 && axHi >= 0
 		w := chartW / float64(len(bs))
 		var sb strings.Builder
 		pen := false
@@ -111,7 +121,6 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 			pen = true
 		}
 		panel.Path = sb.String()
-		panel.Lo, panel.Hi = f.Decimal(lo, 0, 4), f.Decimal(hi, 0, 4)
 		panel.FirstAt, panel.LastAt = f.DateTime(bs[0].Start), f.DateTime(bs[len(bs)-1].Start)
 		out = append(out, panel)
 	}

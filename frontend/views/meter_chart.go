@@ -30,7 +30,7 @@ type Meter struct {
 type Panel struct {
 	Title    string
 	Unit     string
-	Path     string // SVG path data, in a 1000 × 200 box
+	Path     string  // SVG path data, in a 1000 × 200 box
 	Zero     float64 // where the zero line is drawn
 	ShowZero bool    // zero lies inside the drawn range
 	Lo, Hi   string  // the data's own minimum and maximum

@@ -53,11 +53,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	f.Vendor, f.Kind, f.Commodity = app.Vendor(*vendor), app.Kind(*kind), app.Commodity(*commodity)
 	if *activeOn != "" {
-		berlin, err := time.LoadLocation("Europe/Berlin")
-		if err != nil {
-			return err
-		}
-		if f.ActiveOn, err = time.ParseInLocation("2006-01-02", *activeOn, berlin); err != nil {
+		var err error
+		if f.ActiveOn, err = time.ParseInLocation("2006-01-02", *activeOn, app.DefaultZone()); err != nil {
 			return fmt.Errorf("--active-on %q: want a day as YYYY-MM-DD", *activeOn)
 		}
 	}

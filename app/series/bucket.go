@@ -193,7 +193,7 @@ func Total(bs []Bucket) Bucket {
 // LoadZone loads an IANA zone; "" is Europe/Berlin, the default customer zone.
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
-		name = "Europe/Berlin"
+		name = app.DefaultZoneName
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {

@@ -161,14 +161,7 @@ func (h *handler) chain() http.Handler {
 	})))
 }
 
-func berlin() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		// No tz database: fall back to CET without DST rather than fail.
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}
+func berlin() *time.Location { return app.DefaultZone() }
 
 // staticHandler serves the embedded assets with a day's cache: they change
 // only with the binary.

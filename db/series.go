@@ -38,7 +38,7 @@ func (s *Store) SaveMeters(ctx context.Context, source string, meters []series.M
 			}
 			zone := m.Zone
 			if zone == "" {
-				zone = "Europe/Berlin"
+				zone = app.DefaultZoneName
 			}
 			raw := string(m.Raw)
 			if raw == "" {

@@ -160,7 +160,7 @@ func (c *Client) mapContract(id string, body []byte) (app.Contract, []series.Met
 		}
 		meters = append(meters, series.Meter{
 			Source: c.cfg.Source, ExternalID: mid, ContractExternalID: id, Number: num, Label: title,
-			Unit: "kWh", Zone: "Europe/Berlin", Raw: raw,
+			Unit: "kWh", Zone: app.DefaultZoneName, Raw: raw,
 		})
 	}
 	return ct, meters, nil

@@ -63,11 +63,7 @@ func New(o Options) *Server {
 	if o.MaxDays <= 0 {
 		o.MaxDays = 31
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		loc = time.FixedZone("CET", 3600)
-	}
-	s := &Server{o: o, loc: loc, mux: http.NewServeMux(), counts: map[string]int{}}
+	s := &Server{o: o, loc: app.DefaultZone(), mux: http.NewServeMux(), counts: map[string]int{}}
 	s.mux.HandleFunc("POST /v2/portal/token/validate", s.auth(s.validate))
 	s.mux.HandleFunc("POST /v2/portal/token/revoke", s.auth(s.revoke))
 	s.mux.HandleFunc("GET /v2/portal/contract", s.auth(s.contracts))

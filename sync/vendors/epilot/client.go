@@ -11,17 +11,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/bearer"
+	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps.
@@ -77,26 +78,17 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("epilot source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://customer-portal-api.sls.epilot.io",
+		"the portal token goes in the environment variable named by token_env")
+	if err != nil {
+		return fail("%v", err)
+	}
+	tok, err := bearer.Token(cfg.Token)
 	switch {
 	case err != nil:
-		return fail("base URL: %v", err)
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return fail("base URL %q: want an absolute http(s) URL", cfg.BaseURL)
-	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-		return fail("base URL %q: must not carry a query, fragment or credentials", cfg.BaseURL)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	tok := strings.TrimSpace(cfg.Token)
-	if len(tok) > 7 && strings.EqualFold(tok[:7], "bearer ") {
-		tok = strings.TrimSpace(tok[7:])
-	}
-	if tok == "" {
+		return fail("portal token: %v", err)
+	case tok == "":
 		return fail("no portal token configured")
-	}
-	if strings.ContainsAny(tok, " \t\r\n") {
-		return fail("the portal token contains white space")
 	}
 	cfg.Token = tok
 	if cfg.ExtensionID == "" {
@@ -114,12 +106,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8
 	}
-	switch {
-	case cfg.Retries == 0:
-		cfg.Retries = 2
-	case cfg.Retries < 0:
-		cfg.Retries = 0
-	}
+	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Lookback <= 0 {
 		cfg.Lookback = 48 * time.Hour
 	}
@@ -142,6 +129,9 @@ func (c *Client) sourceErr(err error) error {
 	return fmt.Errorf("epilot source %q: %w", c.cfg.Source, err)
 }
 
+// maxWait caps one wait between tries, whatever Retry-After asks.
+const maxWait = 5 * time.Second
+
 // reply is one HTTP exchange.
 type reply struct {
 	status int
@@ -160,13 +150,8 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values) (r
 	var wait time.Duration
 	for try := range c.cfg.Retries + 1 {
 		if try > 0 {
-			d := max(wait, c.backoff<<(try-1))
-			t := time.NewTimer(min(d, 5*time.Second))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return reply{}, ctx.Err()
-			case <-t.C:
+			if err := retry.Sleep(ctx, min(retry.Delay(c.backoff, try, wait), maxWait)); err != nil {
+				return reply{}, err
 			}
 		}
 		req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
@@ -180,17 +165,12 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values) (r
 			if ctx.Err() != nil {
 				return reply{}, ctx.Err()
 			}
-			last = fmt.Errorf("%w: %s %s: %v", ErrUnavailable, method, path, netErr(err))
+			last = fmt.Errorf("%w: %s %s: %s", ErrUnavailable, method, path, retry.Describe(err))
 			continue
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 		resp.Body.Close()
-		r := reply{status: resp.StatusCode, body: body}
-		if s := resp.Header.Get("Retry-After"); s != "" {
-			if n, err := strconv.Atoi(s); err == nil {
-				r.retry = time.Duration(n) * time.Second
-			}
-		}
+		r := reply{status: resp.StatusCode, body: body, retry: retry.After(resp.Header.Get("Retry-After"), maxWait)}
 		switch {
 		case err != nil:
 			last = fmt.Errorf("%w: %s %s: body cut off: %v", ErrUnavailable, method, path, err)
@@ -198,26 +178,14 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values) (r
 			return r, ErrUnauthorized
 		case r.status == http.StatusForbidden:
 			return r, ErrForbidden
-		case r.status == http.StatusTooManyRequests || r.status >= 500:
-			last = fmt.Errorf("%w: %s %s: HTTP %d%s", ErrUnavailable, method, path, r.status, vendorMsg(body))
+		case retry.Retryable(r.status):
+			last = fmt.Errorf("%w: %s %s: %s%s", ErrUnavailable, method, path, retry.StatusLine(r.status), vendorMsg(body))
 			wait = r.retry
 		default:
 			return r, nil
 		}
 	}
 	return reply{}, last
-}
-
-func netErr(err error) string {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "timeout"
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
 }
 
 // vendorMsg is the vendor's {message, reason} as ": reason: message".

@@ -34,6 +34,56 @@ func DecimalFromInt(n int64) Decimal { return Decimal(n * DecimalScale) }
 // beyond the sixth fractional place are rounded half away from zero. It never
 // goes through float64, so "0.1" is exactly one tenth.
 func ParseDecimal(s string) (Decimal, error) {
+	if d, ok := parsePlain(s); ok {
+		return d, nil
+	}
+	return parseDecimal(s)
+}
+
+// parsePlain reads the common literal, [-]digits[.digits] with at most
+// twelve integer digits and six places, without building strings: a time
+// series is millions of them. Anything else is left to parseDecimal.
+func parsePlain(s string) (Decimal, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	var v int64
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		v = v*10 + int64(s[i]-'0')
+	}
+	if i == 0 || i > 12 {
+		return 0, false
+	}
+	places := 0
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if places == decimalDigits {
+				return 0, false
+			}
+			v = v*10 + int64(s[i]-'0')
+			places++
+		}
+		if places == 0 {
+			return 0, false
+		}
+	}
+	if i != len(s) {
+		return 0, false
+	}
+	for ; places < decimalDigits; places++ {
+		v *= 10
+	}
+	if neg {
+		v = -v
+	}
+	return Decimal(v), true
+}
+
+// parseDecimal is ParseDecimal for every form: signs, exponents, more
+// than six places (rounded) and the errors.
+func parseDecimal(s string) (Decimal, error) {
 	orig := s
 	if s == "" {
 		return 0, fmt.Errorf("%w: empty", ErrDecimalSyntax)
@@ -109,11 +159,35 @@ func MustDecimal(s string) Decimal {
 
 // String gives the shortest exact form: "0.285", "149.88", "-3".
 func (d Decimal) String() string {
-	s := d.Fixed(decimalDigits)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	var b [24]byte
+	return string(d.Append(b[:0], '.'))
+}
+
+// Append appends String's form of d to b with point as the decimal
+// separator ('.' or ','), without allocating: readings are formatted by
+// the million in exports and payloads.
+func (d Decimal) Append(b []byte, point byte) []byte {
+	v := int64(d)
+	u := uint64(v)
+	if v < 0 {
+		u = uint64(-v) // also right for the smallest int64, whose negation wraps to itself
+		b = append(b, '-')
 	}
-	return s
+	b = strconv.AppendUint(b, u/DecimalScale, 10)
+	f := u % DecimalScale
+	if f == 0 {
+		return b
+	}
+	var digits [decimalDigits]byte
+	for i := decimalDigits - 1; i >= 0; i-- {
+		digits[i] = byte('0' + f%10)
+		f /= 10
+	}
+	n := decimalDigits
+	for digits[n-1] == '0' {
+		n--
+	}
+	return append(append(b, point), digits[:n]...)
 }
 
 // Fixed formats d with exactly places fractional digits (0..6), rounding half

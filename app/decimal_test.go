@@ -2,6 +2,8 @@ package app
 
 import (
 	"errors"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +65,10 @@ func TestDecimalFormat(t *testing.T) {
 		{MustDecimal("-1.005"), 2, "-1.01", "-1.005"},
 		{MustDecimal("12"), 0, "12", "12"},
 		{MustDecimal("0.000001"), 6, "0.000001", "0.000001"},
+		{MustDecimal("-0.000001"), 6, "-0.000001", "-0.000001"},
+		{MustDecimal("-7"), 0, "-7", "-7"},
+		{Decimal(math.MaxInt64), 6, "9223372036854.775807", "9223372036854.775807"},
+		{Decimal(math.MinInt64), 6, "-9223372036854.775808", "-9223372036854.775808"},
 	}
 	for _, tt := range tests {
 		if got := tt.d.Fixed(tt.places); got != tt.fixed {
@@ -70,6 +76,22 @@ func TestDecimalFormat(t *testing.T) {
 		}
 		if got := tt.d.String(); got != tt.str {
 			t.Errorf("%d.String() = %q, want %q", tt.d, got, tt.str)
+		}
+		comma := strings.Replace(tt.str, ".", ",", 1)
+		if got := string(tt.d.Append([]byte("x;"), ',')); got != "x;"+comma {
+			t.Errorf("%d.Append(\"x;\", ',') = %q, want %q", tt.d, got, "x;"+comma)
+		}
+	}
+}
+
+// String is what ParseDecimal reads back, for values across the range.
+func TestDecimalStringRoundTrip(t *testing.T) {
+	for v := int64(-3_000_017); v <= 3_000_017; v += 7_919 {
+		for _, d := range []Decimal{Decimal(v), Decimal(v * 1_000_003)} {
+			back, err := ParseDecimal(d.String())
+			if err != nil || back != d {
+				t.Fatalf("ParseDecimal(%q) = %d, %v; want %d", d.String(), back, err, d)
+			}
 		}
 	}
 }
@@ -97,5 +119,26 @@ func TestDecimalSumIsExact(t *testing.T) {
 	}
 	if sum != DecimalFromInt(1) {
 		t.Fatalf("sum = %s, want 1", sum)
+	}
+}
+
+// The fast path reads exactly what the general parser reads, and leaves
+// everything else to it.
+func TestParsePlainMatchesParseDecimal(t *testing.T) {
+	for _, s := range []string{
+		"0", "-0", "7", "-7", "0.5", "-0.5", "12.345678", "-12.000001", "000012.5",
+		"999999999999.999999", "-999999999999.999999", "0.1", "1.000000", "42.10",
+		// left to the general parser:
+		"1.", ".5", "+1", "1e3", "1.2345678", "1234567890123", "", "-", "1.2.3", "1,5", " 1", "0x10", "--1",
+	} {
+		want, werr := parseDecimal(s)
+		got, ok := parsePlain(s)
+		if ok && (werr != nil || got != want) {
+			t.Errorf("parsePlain(%q) = %d; parseDecimal = %d, %v", s, got, want, werr)
+		}
+		full, err := ParseDecimal(s)
+		if full != want || (err == nil) != (werr == nil) {
+			t.Errorf("ParseDecimal(%q) = %d, %v; parseDecimal = %d, %v", s, full, err, want, werr)
+		}
 	}
 }

@@ -9,10 +9,9 @@ import (
 	"wattfolio/app/series"
 )
 
-// Readings written by the multi-row statements (100, 10 and 1 rows at a
-// time) come back exactly, price components one by one included; an
-// unchanged batch writes nothing; a changed one overwrites and rolls up.
-func TestReadingsRoundTripAndUpsert(t *testing.T) {
+// oneMeter is a cache with source "ep" and its meter "m1" in Berlin.
+func oneMeter(t *testing.T) *Store {
+	t.Helper()
 	s, _ := openTest(t)
 	ctx := context.Background()
 	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
@@ -21,6 +20,15 @@ func TestReadingsRoundTripAndUpsert(t *testing.T) {
 	if err := s.SaveMeters(ctx, "ep", []series.Meter{{ExternalID: "m1", Zone: "Europe/Berlin"}}); err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// Readings written by the multi-row statements (100, 10 and 1 rows at a
+// time) come back exactly, price components one by one included; an
+// unchanged batch writes nothing; a changed one overwrites and rolls up.
+func TestReadingsRoundTripAndUpsert(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
 	d := func(v int64) *app.Decimal { x := app.Decimal(v); return &x }
 	t0 := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()
 	const n = 100 + 3*10 + 7 // every statement size
@@ -102,5 +110,56 @@ func TestReadingsRoundTripAndUpsert(t *testing.T) {
 	}
 	if c, _ := s.CountReadings(ctx); c != n {
 		t.Fatalf("%d readings after the upsert", c)
+	}
+}
+
+// When the vendor stops serving a stream's interval the connector fetches it
+// again, coarser, from its start. The quarter hours already stored must go
+// in the same transaction: a day is never counted at both intervals.
+func TestCoarserIntervalReplacesTheStream(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	loc := app.DefaultZone()
+	day := time.Date(2026, 3, 10, 0, 0, 0, 0, loc)
+	batch := func(iv series.Interval, step int64, kwh string) series.Batch {
+		b := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: iv, Watermark: day.AddDate(0, 0, 2)}
+		for ts := day.Unix(); ts < day.AddDate(0, 0, 2).Unix(); ts += step {
+			b.Readings = append(b.Readings, series.Reading{Channel: "ht", TS: ts, Value: app.MustDecimal(kwh)})
+		}
+		return b
+	}
+	total := func() (app.Decimal, int64) {
+		t.Helper()
+		ms, _ := s.ListMeters(ctx)
+		bs, err := s.Aggregate(ctx, ms[0].ID, day, day.AddDate(0, 0, 2), series.Day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tot := series.Total(bs)
+		n, _ := s.CountReadings(ctx)
+		return tot.Consumption, n
+	}
+	if err := s.SaveReadings(ctx, 0, "ep", batch(series.PT15M, 900, "0.25")); err != nil {
+		t.Fatal(err)
+	}
+	if kwh, n := total(); kwh != app.MustDecimal("48") || n != 192 {
+		t.Fatalf("quarter hours: %s kWh in %d readings, want 48 in 192", kwh, n)
+	}
+	if err := s.SaveReadings(ctx, 0, "ep", batch(series.PT1H, 3600, "1")); err != nil {
+		t.Fatal(err)
+	}
+	if kwh, n := total(); kwh != app.MustDecimal("48") || n != 48 {
+		t.Fatalf("after falling back to hours: %s kWh in %d readings, want 48 in 48", kwh, n)
+	}
+	st, err := s.SeriesState(ctx, "ep", "m1", series.Consumption)
+	if err != nil || st.Interval != series.PT1H {
+		t.Fatalf("stream state %+v, %v; want PT1H", st, err)
+	}
+	// Another batch at the same interval keeps what is there.
+	if err := s.SaveReadings(ctx, 0, "ep", batch(series.PT1H, 3600, "1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := total(); n != 48 {
+		t.Fatalf("a second hourly batch left %d readings, want 48", n)
 	}
 }

@@ -185,30 +185,11 @@ func (w *ReadingWriter) time(b []byte, t time.Time) []byte {
 
 // number is app.Decimal(v).String(), with the dialect's decimal comma.
 func (w *ReadingWriter) number(b []byte, v int64) []byte {
-	u := uint64(v)
-	if v < 0 {
-		u = uint64(-v)
-		b = append(b, '-')
+	point := byte('.')
+	if w.d.DecimalComma {
+		point = ','
 	}
-	b = strconv.AppendUint(b, u/app.DecimalScale, 10)
-	if f := u % app.DecimalScale; f != 0 {
-		if w.d.DecimalComma {
-			b = append(b, ',')
-		} else {
-			b = append(b, '.')
-		}
-		var digits [6]byte
-		for i := 5; i >= 0; i-- {
-			digits[i] = byte('0' + f%10)
-			f /= 10
-		}
-		n := 6
-		for digits[n-1] == '0' {
-			n--
-		}
-		b = append(b, digits[:n]...)
-	}
-	return b
+	return app.Decimal(v).Append(b, point)
 }
 
 // field appends s as encoding/csv's Writer (UseCRLF) writes one field:

@@ -325,3 +325,13 @@ VALUES (@series_id, @day, @n, @total, @lo, @hi)
 ON CONFLICT (series_id, day) DO UPDATE SET
     n = readings_daily.n + excluded.n, total = readings_daily.total + excluded.total,
     lo = MIN(readings_daily.lo, excluded.lo), hi = MAX(readings_daily.hi, excluded.hi);
+
+-- name: DeleteStreamReadings :execrows
+-- A stream that falls back to a coarser interval is fetched again from its
+-- start; its readings at the old interval go, or both would be summed.
+DELETE FROM readings
+WHERE series_id IN (SELECT id FROM series WHERE meter_id = @meter_id AND measure = @measure);
+
+-- name: DeleteStreamDaily :exec
+DELETE FROM readings_daily
+WHERE series_id IN (SELECT id FROM series WHERE meter_id = @meter_id AND measure = @measure);

@@ -27,12 +27,12 @@ type SeriesConnector interface {
 }
 
 // SeriesStore is what the engine needs of the cache for time series. The
-// store's SaveReadings commits a batch's readings and its watermark in one
-// transaction.
+// store's SaveReadings commits batches, each with its readings and its
+// watermark, in one transaction.
 type SeriesStore interface {
 	SaveMeters(ctx context.Context, source string, meters []series.Meter) error
 	SeriesState(ctx context.Context, source, meter string, m series.Measure) (series.State, error)
-	SaveReadings(ctx context.Context, runID int64, source string, b series.Batch) error
+	SaveReadings(ctx context.Context, runID int64, source string, batches ...series.Batch) error
 }
 
 // metersStream is the checkpoint stream record problems of meters go to.
@@ -64,31 +64,31 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	}
 	var (
 		mu       sync.Mutex
-		readings atomic.Int64
 		failed   atomic.Int64
-		storeErr error
+		storeErr error // the first failure of the cache
 		wg       sync.WaitGroup
 	)
-	jobs := make(chan series.Meter)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	w := newSeriesWriter(ctx, cancel, ss, src.Name, run, 2*par)
+	jobs := make(chan series.Meter)
 	for range min(par, max(len(meters), 1)) {
 		wg.Go(func() {
 			for m := range jobs {
 				for _, measure := range series.Measures {
-					err := e.syncStream(ctx, sc, ss, src.Name, run, m, measure, &readings, &failed)
+					err := e.syncStream(ctx, sc, ss, src.Name, m, measure, w, &failed)
 					if err == nil {
 						continue
 					}
 					var se *storeError
 					mu.Lock()
 					switch {
-					case errors.As(err, &se) || ctx.Err() != nil:
+					case errors.As(err, &se):
 						if storeErr == nil {
-							storeErr = err
+							storeErr = se.err
 						}
 						cancel()
-					default:
+					case ctx.Err() == nil:
 						fails = append(fails, &app.RecordError{Source: src.Name, Record: "meter " + m.ExternalID, Field: string(measure), Err: err})
 					}
 					mu.Unlock()
@@ -107,14 +107,17 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	}
 	close(jobs)
 	wg.Wait()
+	readings, writeErr := w.close()
+	switch {
+	case writeErr != nil:
+		storeErr = writeErr
+	case storeErr == nil && ctx.Err() != nil:
+		storeErr = ctx.Err()
+	}
 	res.Meters += len(meters)
-	res.Readings += int(readings.Load())
+	res.Readings += int(readings)
 	res.Failed += int(failed.Load())
 	if storeErr != nil {
-		var se *storeError
-		if errors.As(storeErr, &se) {
-			return se.err
-		}
 		return storeErr
 	}
 	if len(fails) > 0 {
@@ -130,7 +133,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 			return fmt.Errorf("every meter failed (first: %v)", fails[0])
 		}
 	}
-	log.Info("series synced", "meters", len(meters), "readings", readings.Load(), "failed", len(fails))
+	log.Info("series synced", "meters", len(meters), "readings", readings, "failed", len(fails))
 	return nil
 }
 
@@ -140,17 +143,88 @@ type storeError struct{ err error }
 func (s *storeError) Error() string { return s.err.Error() }
 func (s *storeError) Unwrap() error { return s.err }
 
-func (e *Engine) syncStream(ctx context.Context, sc SeriesConnector, ss SeriesStore, source string, run int64, m series.Meter, measure series.Measure, readings, failed *atomic.Int64) error {
+func (e *Engine) syncStream(ctx context.Context, sc SeriesConnector, ss SeriesStore, source string, m series.Meter, measure series.Measure, w *seriesWriter, failed *atomic.Int64) error {
 	st, err := ss.SeriesState(ctx, source, m.ExternalID, measure)
 	if err != nil {
 		return &storeError{err}
 	}
 	return sc.Readings(ctx, m, measure, st, func(b series.Batch) error {
-		if err := ss.SaveReadings(ctx, run, source, b); err != nil {
-			return &storeError{err}
-		}
-		readings.Add(int64(len(b.Readings)))
 		failed.Add(int64(len(b.Failures)))
-		return nil
+		return w.add(b)
 	})
+}
+
+// seriesWriter commits the batches the meters' workers fetch, from one
+// goroutine: whatever batches are waiting when the cache is free go into
+// one transaction (group commit), so the single SQLite writer never waits
+// for a fetch and shares the pages a commit writes among many batches. A
+// stream's batches stay in order, since its worker queues them in order.
+// The first failure of the cache cancels the whole run.
+type seriesWriter struct {
+	ss       SeriesStore
+	source   string
+	run      int64
+	cancel   context.CancelFunc
+	in       chan series.Batch
+	done     chan struct{}
+	readings int64
+	err      error
+}
+
+// maxGroup bounds the readings of one transaction: a few months of a
+// few meters, enough to share the commit's pages and short enough that
+// the readers of a cache being synced see progress.
+const maxGroup = 50_000
+
+// cancel ends the run ctx belongs to.
+func newSeriesWriter(ctx context.Context, cancel context.CancelFunc, ss SeriesStore, source string, run int64, queue int) *seriesWriter {
+	w := &seriesWriter{ss: ss, source: source, run: run, cancel: cancel, in: make(chan series.Batch, queue), done: make(chan struct{})}
+	go w.loop(ctx)
+	return w
+}
+
+// add queues a batch; it fails once the cache has failed or the run ended.
+func (w *seriesWriter) add(b series.Batch) error {
+	select {
+	case w.in <- b:
+		return nil
+	case <-w.done:
+		return &storeError{w.err}
+	}
+}
+
+func (w *seriesWriter) loop(ctx context.Context) {
+	defer close(w.done)
+	var group []series.Batch
+	for b := range w.in {
+		group = append(group[:0], b)
+		n := len(b.Readings)
+	drain:
+		for n < maxGroup {
+			select {
+			case b, ok := <-w.in:
+				if !ok {
+					break drain
+				}
+				group = append(group, b)
+				n += len(b.Readings)
+			default:
+				break drain
+			}
+		}
+		if err := w.ss.SaveReadings(ctx, w.run, w.source, group...); err != nil {
+			w.err = err
+			w.cancel()
+			return
+		}
+		w.readings += int64(n)
+	}
+}
+
+// close waits for every queued batch to be committed and reports the
+// readings written and the cache's error, if any.
+func (w *seriesWriter) close() (int64, error) {
+	close(w.in)
+	<-w.done
+	return w.readings, w.err
 }

@@ -63,6 +63,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePricePointsStmt, err = db.PrepareContext(ctx, deletePricePoints); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePricePoints: %w", err)
 	}
+	if q.deleteStreamDailyStmt, err = db.PrepareContext(ctx, deleteStreamDaily); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteStreamDaily: %w", err)
+	}
+	if q.deleteStreamReadingsStmt, err = db.PrepareContext(ctx, deleteStreamReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteStreamReadings: %w", err)
+	}
 	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
 	}
@@ -278,6 +284,16 @@ func (q *Queries) Close() error {
 	if q.deletePricePointsStmt != nil {
 		if cerr := q.deletePricePointsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePricePointsStmt: %w", cerr)
+		}
+	}
+	if q.deleteStreamDailyStmt != nil {
+		if cerr := q.deleteStreamDailyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteStreamDailyStmt: %w", cerr)
+		}
+	}
+	if q.deleteStreamReadingsStmt != nil {
+		if cerr := q.deleteStreamReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteStreamReadingsStmt: %w", cerr)
 		}
 	}
 	if q.ensureSeriesStmt != nil {
@@ -562,137 +578,141 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                    DBTX
-	tx                    *sql.Tx
-	accountLinksStmt      *sql.Stmt
-	addRunCountsStmt      *sql.Stmt
-	addToDayStmt          *sql.Stmt
-	anyReadingBetweenStmt *sql.Stmt
-	contractOfMeterStmt   *sql.Stmt
-	contractStatusesStmt  *sql.Stmt
-	countReadingsStmt     *sql.Stmt
-	dailyOfMeterStmt      *sql.Stmt
-	deleteAccountsStmt    *sql.Stmt
-	deleteFlexibilityStmt *sql.Stmt
-	deletePPAStmt         *sql.Stmt
-	deletePartnerStmt     *sql.Stmt
-	deletePricePointsStmt *sql.Stmt
-	ensureSeriesStmt      *sql.Stmt
-	finishRunStmt         *sql.Stmt
-	flexibilityOfStmt     *sql.Stmt
-	getAccountStmt        *sql.Stmt
-	getCheckpointStmt     *sql.Stmt
-	getContractStmt       *sql.Stmt
-	getMeterStmt          *sql.Stmt
-	getStreamStmt         *sql.Stmt
-	insertAccountStmt     *sql.Stmt
-	insertAccountLinkStmt *sql.Stmt
-	insertPricePointStmt  *sql.Stmt
-	insertProblemStmt     *sql.Stmt
-	insertReadingStmt     *sql.Stmt
-	insertReadings10Stmt  *sql.Stmt
-	insertReadings100Stmt *sql.Stmt
-	insertRunStmt         *sql.Stmt
-	interruptRunsStmt     *sql.Stmt
-	lastRunStmt           *sql.Stmt
-	listAccountsStmt      *sql.Stmt
-	listContractsStmt     *sql.Stmt
-	listMetersStmt        *sql.Stmt
-	listSourcesStmt       *sql.Stmt
-	meterIDByExternalStmt *sql.Stmt
-	metersOfContractStmt  *sql.Stmt
-	pPAOfStmt             *sql.Stmt
-	partnerOfStmt         *sql.Stmt
-	pricePointsOfStmt     *sql.Stmt
-	readingsPageStmt      *sql.Stmt
-	recordMigrationStmt   *sql.Stmt
-	rollupDayStmt         *sql.Stmt
-	runProblemsStmt       *sql.Stmt
-	schemaVersionStmt     *sql.Stmt
-	seriesOfMeterStmt     *sql.Stmt
-	setCheckpointStmt     *sql.Stmt
-	setStreamStmt         *sql.Stmt
-	sourceIDByNameStmt    *sql.Stmt
-	sourceNamesStmt       *sql.Stmt
-	streamsOfMeterStmt    *sql.Stmt
-	sumRangeStmt          *sql.Stmt
-	upsertContractStmt    *sql.Stmt
-	upsertCustomerStmt    *sql.Stmt
-	upsertFlexibilityStmt *sql.Stmt
-	upsertMeterStmt       *sql.Stmt
-	upsertPPAStmt         *sql.Stmt
-	upsertPartnerStmt     *sql.Stmt
-	upsertReadingStmt     *sql.Stmt
-	upsertReadings10Stmt  *sql.Stmt
-	upsertReadings100Stmt *sql.Stmt
-	upsertSourceStmt      *sql.Stmt
+	db                       DBTX
+	tx                       *sql.Tx
+	accountLinksStmt         *sql.Stmt
+	addRunCountsStmt         *sql.Stmt
+	addToDayStmt             *sql.Stmt
+	anyReadingBetweenStmt    *sql.Stmt
+	contractOfMeterStmt      *sql.Stmt
+	contractStatusesStmt     *sql.Stmt
+	countReadingsStmt        *sql.Stmt
+	dailyOfMeterStmt         *sql.Stmt
+	deleteAccountsStmt       *sql.Stmt
+	deleteFlexibilityStmt    *sql.Stmt
+	deletePPAStmt            *sql.Stmt
+	deletePartnerStmt        *sql.Stmt
+	deletePricePointsStmt    *sql.Stmt
+	deleteStreamDailyStmt    *sql.Stmt
+	deleteStreamReadingsStmt *sql.Stmt
+	ensureSeriesStmt         *sql.Stmt
+	finishRunStmt            *sql.Stmt
+	flexibilityOfStmt        *sql.Stmt
+	getAccountStmt           *sql.Stmt
+	getCheckpointStmt        *sql.Stmt
+	getContractStmt          *sql.Stmt
+	getMeterStmt             *sql.Stmt
+	getStreamStmt            *sql.Stmt
+	insertAccountStmt        *sql.Stmt
+	insertAccountLinkStmt    *sql.Stmt
+	insertPricePointStmt     *sql.Stmt
+	insertProblemStmt        *sql.Stmt
+	insertReadingStmt        *sql.Stmt
+	insertReadings10Stmt     *sql.Stmt
+	insertReadings100Stmt    *sql.Stmt
+	insertRunStmt            *sql.Stmt
+	interruptRunsStmt        *sql.Stmt
+	lastRunStmt              *sql.Stmt
+	listAccountsStmt         *sql.Stmt
+	listContractsStmt        *sql.Stmt
+	listMetersStmt           *sql.Stmt
+	listSourcesStmt          *sql.Stmt
+	meterIDByExternalStmt    *sql.Stmt
+	metersOfContractStmt     *sql.Stmt
+	pPAOfStmt                *sql.Stmt
+	partnerOfStmt            *sql.Stmt
+	pricePointsOfStmt        *sql.Stmt
+	readingsPageStmt         *sql.Stmt
+	recordMigrationStmt      *sql.Stmt
+	rollupDayStmt            *sql.Stmt
+	runProblemsStmt          *sql.Stmt
+	schemaVersionStmt        *sql.Stmt
+	seriesOfMeterStmt        *sql.Stmt
+	setCheckpointStmt        *sql.Stmt
+	setStreamStmt            *sql.Stmt
+	sourceIDByNameStmt       *sql.Stmt
+	sourceNamesStmt          *sql.Stmt
+	streamsOfMeterStmt       *sql.Stmt
+	sumRangeStmt             *sql.Stmt
+	upsertContractStmt       *sql.Stmt
+	upsertCustomerStmt       *sql.Stmt
+	upsertFlexibilityStmt    *sql.Stmt
+	upsertMeterStmt          *sql.Stmt
+	upsertPPAStmt            *sql.Stmt
+	upsertPartnerStmt        *sql.Stmt
+	upsertReadingStmt        *sql.Stmt
+	upsertReadings10Stmt     *sql.Stmt
+	upsertReadings100Stmt    *sql.Stmt
+	upsertSourceStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                    tx,
-		tx:                    tx,
-		accountLinksStmt:      q.accountLinksStmt,
-		addRunCountsStmt:      q.addRunCountsStmt,
-		addToDayStmt:          q.addToDayStmt,
-		anyReadingBetweenStmt: q.anyReadingBetweenStmt,
-		contractOfMeterStmt:   q.contractOfMeterStmt,
-		contractStatusesStmt:  q.contractStatusesStmt,
-		countReadingsStmt:     q.countReadingsStmt,
-		dailyOfMeterStmt:      q.dailyOfMeterStmt,
-		deleteAccountsStmt:    q.deleteAccountsStmt,
-		deleteFlexibilityStmt: q.deleteFlexibilityStmt,
-		deletePPAStmt:         q.deletePPAStmt,
-		deletePartnerStmt:     q.deletePartnerStmt,
-		deletePricePointsStmt: q.deletePricePointsStmt,
-		ensureSeriesStmt:      q.ensureSeriesStmt,
-		finishRunStmt:         q.finishRunStmt,
-		flexibilityOfStmt:     q.flexibilityOfStmt,
-		getAccountStmt:        q.getAccountStmt,
-		getCheckpointStmt:     q.getCheckpointStmt,
-		getContractStmt:       q.getContractStmt,
-		getMeterStmt:          q.getMeterStmt,
-		getStreamStmt:         q.getStreamStmt,
-		insertAccountStmt:     q.insertAccountStmt,
-		insertAccountLinkStmt: q.insertAccountLinkStmt,
-		insertPricePointStmt:  q.insertPricePointStmt,
-		insertProblemStmt:     q.insertProblemStmt,
-		insertReadingStmt:     q.insertReadingStmt,
-		insertReadings10Stmt:  q.insertReadings10Stmt,
-		insertReadings100Stmt: q.insertReadings100Stmt,
-		insertRunStmt:         q.insertRunStmt,
-		interruptRunsStmt:     q.interruptRunsStmt,
-		lastRunStmt:           q.lastRunStmt,
-		listAccountsStmt:      q.listAccountsStmt,
-		listContractsStmt:     q.listContractsStmt,
-		listMetersStmt:        q.listMetersStmt,
-		listSourcesStmt:       q.listSourcesStmt,
-		meterIDByExternalStmt: q.meterIDByExternalStmt,
-		metersOfContractStmt:  q.metersOfContractStmt,
-		pPAOfStmt:             q.pPAOfStmt,
-		partnerOfStmt:         q.partnerOfStmt,
-		pricePointsOfStmt:     q.pricePointsOfStmt,
-		readingsPageStmt:      q.readingsPageStmt,
-		recordMigrationStmt:   q.recordMigrationStmt,
-		rollupDayStmt:         q.rollupDayStmt,
-		runProblemsStmt:       q.runProblemsStmt,
-		schemaVersionStmt:     q.schemaVersionStmt,
-		seriesOfMeterStmt:     q.seriesOfMeterStmt,
-		setCheckpointStmt:     q.setCheckpointStmt,
-		setStreamStmt:         q.setStreamStmt,
-		sourceIDByNameStmt:    q.sourceIDByNameStmt,
-		sourceNamesStmt:       q.sourceNamesStmt,
-		streamsOfMeterStmt:    q.streamsOfMeterStmt,
-		sumRangeStmt:          q.sumRangeStmt,
-		upsertContractStmt:    q.upsertContractStmt,
-		upsertCustomerStmt:    q.upsertCustomerStmt,
-		upsertFlexibilityStmt: q.upsertFlexibilityStmt,
-		upsertMeterStmt:       q.upsertMeterStmt,
-		upsertPPAStmt:         q.upsertPPAStmt,
-		upsertPartnerStmt:     q.upsertPartnerStmt,
-		upsertReadingStmt:     q.upsertReadingStmt,
-		upsertReadings10Stmt:  q.upsertReadings10Stmt,
-		upsertReadings100Stmt: q.upsertReadings100Stmt,
-		upsertSourceStmt:      q.upsertSourceStmt,
+		db:                       tx,
+		tx:                       tx,
+		accountLinksStmt:         q.accountLinksStmt,
+		addRunCountsStmt:         q.addRunCountsStmt,
+		addToDayStmt:             q.addToDayStmt,
+		anyReadingBetweenStmt:    q.anyReadingBetweenStmt,
+		contractOfMeterStmt:      q.contractOfMeterStmt,
+		contractStatusesStmt:     q.contractStatusesStmt,
+		countReadingsStmt:        q.countReadingsStmt,
+		dailyOfMeterStmt:         q.dailyOfMeterStmt,
+		deleteAccountsStmt:       q.deleteAccountsStmt,
+		deleteFlexibilityStmt:    q.deleteFlexibilityStmt,
+		deletePPAStmt:            q.deletePPAStmt,
+		deletePartnerStmt:        q.deletePartnerStmt,
+		deletePricePointsStmt:    q.deletePricePointsStmt,
+		deleteStreamDailyStmt:    q.deleteStreamDailyStmt,
+		deleteStreamReadingsStmt: q.deleteStreamReadingsStmt,
+		ensureSeriesStmt:         q.ensureSeriesStmt,
+		finishRunStmt:            q.finishRunStmt,
+		flexibilityOfStmt:        q.flexibilityOfStmt,
+		getAccountStmt:           q.getAccountStmt,
+		getCheckpointStmt:        q.getCheckpointStmt,
+		getContractStmt:          q.getContractStmt,
+		getMeterStmt:             q.getMeterStmt,
+		getStreamStmt:            q.getStreamStmt,
+		insertAccountStmt:        q.insertAccountStmt,
+		insertAccountLinkStmt:    q.insertAccountLinkStmt,
+		insertPricePointStmt:     q.insertPricePointStmt,
+		insertProblemStmt:        q.insertProblemStmt,
+		insertReadingStmt:        q.insertReadingStmt,
+		insertReadings10Stmt:     q.insertReadings10Stmt,
+		insertReadings100Stmt:    q.insertReadings100Stmt,
+		insertRunStmt:            q.insertRunStmt,
+		interruptRunsStmt:        q.interruptRunsStmt,
+		lastRunStmt:              q.lastRunStmt,
+		listAccountsStmt:         q.listAccountsStmt,
+		listContractsStmt:        q.listContractsStmt,
+		listMetersStmt:           q.listMetersStmt,
+		listSourcesStmt:          q.listSourcesStmt,
+		meterIDByExternalStmt:    q.meterIDByExternalStmt,
+		metersOfContractStmt:     q.metersOfContractStmt,
+		pPAOfStmt:                q.pPAOfStmt,
+		partnerOfStmt:            q.partnerOfStmt,
+		pricePointsOfStmt:        q.pricePointsOfStmt,
+		readingsPageStmt:         q.readingsPageStmt,
+		recordMigrationStmt:      q.recordMigrationStmt,
+		rollupDayStmt:            q.rollupDayStmt,
+		runProblemsStmt:          q.runProblemsStmt,
+		schemaVersionStmt:        q.schemaVersionStmt,
+		seriesOfMeterStmt:        q.seriesOfMeterStmt,
+		setCheckpointStmt:        q.setCheckpointStmt,
+		setStreamStmt:            q.setStreamStmt,
+		sourceIDByNameStmt:       q.sourceIDByNameStmt,
+		sourceNamesStmt:          q.sourceNamesStmt,
+		streamsOfMeterStmt:       q.streamsOfMeterStmt,
+		sumRangeStmt:             q.sumRangeStmt,
+		upsertContractStmt:       q.upsertContractStmt,
+		upsertCustomerStmt:       q.upsertCustomerStmt,
+		upsertFlexibilityStmt:    q.upsertFlexibilityStmt,
+		upsertMeterStmt:          q.upsertMeterStmt,
+		upsertPPAStmt:            q.upsertPPAStmt,
+		upsertPartnerStmt:        q.upsertPartnerStmt,
+		upsertReadingStmt:        q.upsertReadingStmt,
+		upsertReadings10Stmt:     q.upsertReadings10Stmt,
+		upsertReadings100Stmt:    q.upsertReadings100Stmt,
+		upsertSourceStmt:         q.upsertSourceStmt,
 	}
 }

@@ -123,6 +123,41 @@ func (q *Queries) DailyOfMeter(ctx context.Context, arg DailyOfMeterParams) ([]D
 	return items, nil
 }
 
+const deleteStreamDaily = `-- name: DeleteStreamDaily :exec
+DELETE FROM readings_daily
+WHERE series_id IN (SELECT id FROM series WHERE meter_id = ?1 AND measure = ?2)
+`
+
+type DeleteStreamDailyParams struct {
+	MeterID int64
+	Measure string
+}
+
+func (q *Queries) DeleteStreamDaily(ctx context.Context, arg DeleteStreamDailyParams) error {
+	_, err := q.exec(ctx, q.deleteStreamDailyStmt, deleteStreamDaily, arg.MeterID, arg.Measure)
+	return err
+}
+
+const deleteStreamReadings = `-- name: DeleteStreamReadings :execrows
+DELETE FROM readings
+WHERE series_id IN (SELECT id FROM series WHERE meter_id = ?1 AND measure = ?2)
+`
+
+type DeleteStreamReadingsParams struct {
+	MeterID int64
+	Measure string
+}
+
+// A stream that falls back to a coarser interval is fetched again from its
+// start; its readings at the old interval go, or both would be summed.
+func (q *Queries) DeleteStreamReadings(ctx context.Context, arg DeleteStreamReadingsParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteStreamReadingsStmt, deleteStreamReadings, arg.MeterID, arg.Measure)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const insertReading = `-- name: InsertReading :exec
 INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

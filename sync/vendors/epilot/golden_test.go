@@ -62,7 +62,7 @@ func TestGoldenSeriesPayloads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, ok := scanPoints(body, map[series.Measure]string{series.Consumption: "consumptions", series.Price: "prices", series.Cost: "costs"}[tc.measure]); !ok {
+			if _, ok := scanPoints(body, map[series.Measure]string{series.Consumption: "consumptions", series.Price: "prices", series.Cost: "costs"}[tc.measure], nil); !ok {
 				t.Error("the fast scanner refuses the vendor's own example")
 			}
 			var b series.Batch
@@ -215,7 +215,7 @@ func TestScanMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 	check := func(key string, b []byte) bool {
-		got, ok := scanPoints(b, key)
+		got, ok := scanPoints(b, key, nil)
 		if !ok {
 			return false
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -44,19 +45,27 @@ func (l lit) integer() (int64, error) {
 }
 
 func (l lit) str() (string, bool) {
+	v, ok := l.strView()
+	return strings.Clone(v), ok
+}
+
+// strView is str sharing the literal's memory when the string is plain
+// (no escapes, ASCII): for parsing only, never to keep.
+func (l lit) strView() (string, bool) {
 	if !l.present() {
 		return "", true
 	}
 	if len(l) >= 2 && l[0] == '"' && l[len(l)-1] == '"' {
+		in := l[1 : len(l)-1]
 		plain := true
-		for _, c := range l[1 : len(l)-1] {
+		for _, c := range in {
 			if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
 				plain = false
 				break
 			}
 		}
 		if plain {
-			return string(l[1 : len(l)-1]), true
+			return lit(in).view(), true
 		}
 	}
 	var s string
@@ -64,6 +73,23 @@ func (l lit) str() (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// slab hands out values from chunks, so that the price components of a
+// window (five decimals and their struct per reading) are a few
+// allocations instead of six per reading. A chunk is never moved, so the
+// pointers stay valid.
+type slab[T any] struct {
+	size  int // of a chunk
+	chunk []T
+}
+
+func (s *slab[T]) new(v T) *T {
+	if len(s.chunk) == cap(s.chunk) {
+		s.chunk = make([]T, 0, max(s.size, 16))
+	}
+	s.chunk = append(s.chunk, v)
+	return &s.chunk[len(s.chunk)-1]
 }
 
 type wireContract struct {
@@ -204,7 +230,7 @@ func money(cents, dec lit, field string) (app.Decimal, string, error) {
 		}
 	}
 	if dec.present() {
-		s, ok := dec.str()
+		s, ok := dec.strView()
 		if !ok {
 			return 0, field + "_decimal", fmt.Errorf("want a decimal string, got %s", clip(string(dec)))
 		}
@@ -231,17 +257,25 @@ func money(cents, dec lit, field string) (app.Decimal, string, error) {
 // failure naming the meter, the instant and the field.
 func (c *Client) parse(meter string, m series.Measure, body []byte, b *series.Batch) error {
 	key := map[series.Measure]string{series.Consumption: "consumptions", series.Price: "prices", series.Cost: "costs"}[m]
-	pts, ok := scanPoints(body, key)
-	if !ok {
+	pp := pointBufs.Get().(*[]wirePoint)
+	defer func() {
+		clear((*pp)[:cap(*pp)]) // drop the references into body before the slice is reused
+		pointBufs.Put(pp)
+	}()
+	pts, ok := scanPoints(body, key, *pp)
+	if ok {
+		*pp = pts
+	} else {
 		var err error
 		if pts, err = decodePoints(body, key); err != nil {
 			return err
 		}
 	}
 	b.Readings = make([]series.Reading, 0, len(pts))
+	parts, decs := slab[series.Parts]{size: len(pts)}, slab[app.Decimal]{size: 5 * len(pts)}
 	for i := range pts {
 		p := &pts[i]
-		r, field, err := c.point(m, p, b)
+		r, field, err := c.point(m, p, b, &parts, &decs)
 		if err != nil {
 			b.Failures = append(b.Failures, &app.RecordError{
 				Source: c.cfg.Source, Record: fmt.Sprintf("meter %s %s at %s", meter, m, clip(p.Timestamp)),
@@ -252,6 +286,27 @@ func (c *Client) parse(meter string, m series.Measure, body []byte, b *series.Ba
 		b.Readings = append(b.Readings, r)
 	}
 	return nil
+}
+
+// pointBufs recycles the records of a response between windows: a month of
+// quarter hours is thousands of them.
+var pointBufs = sync.Pool{New: func() any { return new([]wirePoint) }}
+
+// channel is a consumption type as the cache keeps it, lower case. The
+// common ones come back as constants: a year of quarter hours repeats them
+// tens of thousands of times, and typ shares the response's memory.
+func channel(typ string) string {
+	switch typ {
+	case "":
+		return ""
+	case "nt", "NT":
+		return "nt"
+	case "ht", "HT":
+		return "ht"
+	case "feed-in":
+		return "feed-in"
+	}
+	return strings.Clone(strings.ToLower(typ))
 }
 
 // decodePoints is what scanPoints does, with encoding/json: the reference
@@ -272,7 +327,7 @@ func decodePoints(body []byte, key string) ([]wirePoint, error) {
 	return pts, nil
 }
 
-func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch) (series.Reading, string, error) {
+func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch, partSlab *slab[series.Parts], decSlab *slab[app.Decimal]) (series.Reading, string, error) {
 	t, err := time.Parse(time.RFC3339Nano, p.Timestamp)
 	if err != nil {
 		return series.Reading{}, "timestamp", fmt.Errorf("not an ISO 8601 date-time: %q", clip(p.Timestamp))
@@ -282,11 +337,11 @@ func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch) (series.
 		if r.Value, err = p.Value.decimal(); err != nil {
 			return r, "value", err
 		}
-		typ, ok := p.Type.str()
+		typ, ok := p.Type.strView()
 		if !ok {
 			return r, "type", fmt.Errorf("not a string: %s", clip(string(p.Type)))
 		}
-		r.Channel = strings.ToLower(typ)
+		r.Channel = channel(typ)
 		return r, "", nil
 	}
 	var field string
@@ -297,7 +352,7 @@ func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch) (series.
 		return r, "unit_amount_currency", errors.New("missing")
 	}
 	if b.Currency == "" {
-		b.Currency = p.Cur
+		b.Currency = strings.Clone(p.Cur) // p.Cur shares the body, which must not outlive the parse
 	} else if p.Cur != b.Currency {
 		return r, "unit_amount_currency", fmt.Errorf("%q where the rest of the series is in %q", clip(p.Cur), b.Currency)
 	}
@@ -332,9 +387,9 @@ func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch) (series.
 			if err != nil {
 				return r, field, err
 			}
-			*f.dst = &d
+			*f.dst = decSlab.new(d)
 		}
-		r.Parts = &parts
+		r.Parts = partSlab.new(parts)
 	}
 	return r, "", nil
 }

@@ -23,6 +23,7 @@ type scanner struct {
 	b     []byte
 	i     int
 	depth int
+	comps slab[componentsT] // the price components of the records
 }
 
 func (s *scanner) ws() {
@@ -298,7 +299,7 @@ func (s *scanner) components(p *wirePoint) bool {
 		p.Components = nil
 		return s.word("null")
 	}
-	c := new(componentsT)
+	c := s.comps.new(componentsT{})
 	ok := s.object(func(k []byte) bool {
 		var dst *lit
 		switch string(k) {
@@ -396,9 +397,10 @@ func (s *scanner) point(p *wirePoint) bool {
 	})
 }
 
-// scanPoints reads the array under key of a time-series response.
-func scanPoints(body []byte, key string) (pts []wirePoint, ok bool) {
-	s := &scanner{b: body}
+// scanPoints reads the array under key of a time-series response,
+// appending its records to dst (which may be a recycled slice).
+func scanPoints(body []byte, key string, dst []wirePoint) (pts []wirePoint, ok bool) {
+	s := &scanner{b: body, comps: slab[componentsT]{size: 256}}
 	found := false
 	if !s.object(func(k []byte) bool {
 		if string(k) != key {
@@ -406,7 +408,7 @@ func scanPoints(body []byte, key string) (pts []wirePoint, ok bool) {
 			return ok
 		}
 		found = true // a later duplicate replaces an earlier one, as in a map
-		pts, ok = s.points()
+		pts, ok = s.points(dst[:0])
 		return ok
 	}) {
 		return nil, false
@@ -417,15 +419,16 @@ func scanPoints(body []byte, key string) (pts []wirePoint, ok bool) {
 	return pts, true
 }
 
-func (s *scanner) points() ([]wirePoint, bool) {
+func (s *scanner) points(pts []wirePoint) ([]wirePoint, bool) {
 	if s.peek() == 'n' {
 		return nil, s.word("null")
 	}
 	if !s.eat('[') {
 		return nil, false
 	}
-	// Size the slice once: there is at most a record per "timestamp".
-	pts := make([]wirePoint, 0, 1+bytes.Count(s.b[s.i:], []byte(`"timestamp"`)))
+	if pts == nil {
+		pts = []wirePoint{} // an empty array is no array missing, as in encoding/json
+	}
 	if s.eat(']') {
 		return pts, true
 	}

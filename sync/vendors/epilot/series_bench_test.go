@@ -156,6 +156,10 @@ func BenchmarkSeries(b *testing.B) {
 	chk, _ := db.Open(ctx, filepath.Join(dir, "sync.db"))
 	chk.Close()
 	size := fileSize(filepath.Join(dir, "sync.db")) + fileSize(filepath.Join(dir, "sync.db-wal"))
+	direct.Close()
+	chk, _ = db.Open(ctx, filepath.Join(dir, "direct.db"))
+	chk.Close()
+	directSize := fileSize(filepath.Join(dir, "direct.db")) + fileSize(filepath.Join(dir, "direct.db-wal"))
 	b.StopTimer()
 
 	rate := func(n int64, d time.Duration) string { return fmt.Sprintf("%.0f rows/s", float64(n)/d.Seconds()) }
@@ -172,7 +176,7 @@ func BenchmarkSeries(b *testing.B) {
 	} else {
 		fmt.Fprintf(&sb, "| CSV export, sqlite3 shell | n/a | | sqlite3 not installed (apt-get install sqlite3) |\n")
 	}
-	fmt.Fprintf(&sb, "| database size | %.1f MB | %.1f bytes/reading | |\n", float64(size)/1e6, float64(size)/float64(total))
+	fmt.Fprintf(&sb, "| database size | %.1f MB | %.1f bytes/reading | direct insert's: %.1f MB, %.1f bytes/reading, no rollup |\n", float64(size)/1e6, float64(size)/float64(total), float64(directSize)/1e6, float64(directSize)/float64(total))
 	fmt.Fprintf(&sb, "| peak memory (RSS, whole process incl. simulator) | %s | | target < 200 MB |\n", peakRSS())
 	fmt.Print(sb.String())
 	runtime.KeepAlive(sim)

@@ -177,6 +177,9 @@ func dropOtherInterval(ctx context.Context, q *dbq.Queries, ref meterRef, b *ser
 	if err != nil {
 		return err
 	}
+	if err := q.DeleteStreamChunks(ctx, dbq.DeleteStreamChunksParams{MeterID: ref.id, Measure: string(b.Measure)}); err != nil {
+		return err
+	}
 	if err := q.DeleteStreamDaily(ctx, dbq.DeleteStreamDailyParams{MeterID: ref.id, Measure: string(b.Measure)}); err != nil {
 		return err
 	}
@@ -191,7 +194,7 @@ func dropOtherInterval(ctx context.Context, q *dbq.Queries, ref meterRef, b *ser
 // layout is exactly [100]readingRow, so a slice of rows is handed to the
 // generated statement without copying field by field.
 type readingRow struct {
-	SeriesID, Ts, Value, Tax                              int64
+	ChunkID, Ts, Value, Tax                               int64
 	AuctionE6, LeviesE6, SourceFeeE6, GridFeeE6, MarginE6 *int64
 }
 
@@ -232,36 +235,61 @@ func sameLayout(t reflect.Type, n int) error {
 // statement (layout checked by init).
 func rowsAs[P any](rs []readingRow) *P { return (*P)(unsafe.Pointer(&rs[0])) }
 
+// seriesRows are the rows of one series in a batch, in time order.
+type seriesRows struct {
+	id   int64
+	rows []readingRow
+}
+
 // toRows resolves the series of each reading and lays the readings out as
-// rows. The price components point into the readings themselves.
-func toRows(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure, rs []series.Reading) ([]readingRow, error) {
-	rows := make([]readingRow, len(rs))
+// rows, one group per series in time order. A reading repeated within the
+// batch keeps its last value, as an upsert of each in turn would. The price
+// components point into the readings themselves.
+func toRows(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure, rs []series.Reading) ([]seriesRows, error) {
+	var groups []seriesRows
+	index := map[string]int{}
+	last := -1
 	var lastCh string
-	var lastID int64
-	ids := map[string]int64{}
 	for i := range rs {
 		r := &rs[i]
-		sid := lastID
-		if i == 0 || r.Channel != lastCh {
+		g := last
+		if last < 0 || r.Channel != lastCh {
 			var ok bool
-			if sid, ok = ids[r.Channel]; !ok {
-				var err error
-				sid, err = q.EnsureSeries(ctx, dbq.EnsureSeriesParams{MeterID: ref.id, Measure: string(m), Channel: r.Channel})
+			if g, ok = index[r.Channel]; !ok {
+				sid, err := q.EnsureSeries(ctx, dbq.EnsureSeriesParams{MeterID: ref.id, Measure: string(m), Channel: r.Channel})
 				if err != nil {
 					return nil, err
 				}
-				ids[r.Channel] = sid
+				g = len(groups)
+				index[r.Channel] = g
+				// Most batches are one channel; a second one grows as it needs.
+				groups = append(groups, seriesRows{id: sid, rows: make([]readingRow, 0, len(rs)/(1+g))})
 			}
-			lastCh, lastID = r.Channel, sid
+			last, lastCh = g, r.Channel
 		}
-		w := &rows[i]
-		w.SeriesID, w.Ts, w.Value, w.Tax = sid, r.TS, int64(r.Value), r.Tax.Code()
+		w := readingRow{Ts: r.TS, Value: int64(r.Value), Tax: r.Tax.Code()}
 		if p := r.Parts; p != nil {
 			w.AuctionE6, w.LeviesE6, w.SourceFeeE6 = (*int64)(p.Auction), (*int64)(p.TaxesLevies), (*int64)(p.SourceFee)
 			w.GridFeeE6, w.MarginE6 = (*int64)(p.GridFee), (*int64)(p.Margin)
 		}
+		groups[g].rows = append(groups[g].rows, w)
 	}
-	return rows, nil
+	for i := range groups {
+		rows := groups[i].rows
+		if !slices.IsSortedFunc(rows, func(a, b readingRow) int { return cmp.Compare(a.Ts, b.Ts) }) {
+			slices.SortStableFunc(rows, func(a, b readingRow) int { return cmp.Compare(a.Ts, b.Ts) })
+		}
+		// Keep the last of equal instants.
+		out := rows[:0]
+		for k := range rows {
+			if k+1 < len(rows) && rows[k+1].Ts == rows[k].Ts {
+				continue
+			}
+			out = append(out, rows[k])
+		}
+		groups[i].rows = out
+	}
+	return groups, nil
 }
 
 type dayKey struct {
@@ -269,38 +297,72 @@ type dayKey struct {
 	day    int64
 }
 
-// allNew reports whether rows may be inserted as they are: each series'
-// instants rise strictly within the batch (no duplicates) and the cache
-// holds no reading of that series between the first and the last.
-func allNew(ctx context.Context, q *dbq.Queries, rows []readingRow) (bool, error) {
-	type span struct{ first, last int64 }
-	spans := map[int64]*span{}
-	for i := range rows {
-		r := &rows[i]
-		sp := spans[r.SeriesID]
-		switch {
-		case sp == nil:
-			spans[r.SeriesID] = &span{r.Ts, r.Ts}
-		case r.Ts <= sp.last:
-			return false, nil
-		default:
-			sp.last = r.Ts
-		}
+// smallTail is the most new readings that extend a series' last chunk
+// instead of starting one: an incremental sync brings a day or so per
+// stream, and a chunk per sync would only lengthen the list of chunks.
+const smallTail = 1000
+
+// place assigns each row of one series to a chunk. Rows inside a chunk's
+// stretch may exist already and are returned in old, to be upserted. Rows
+// outside every chunk are new; each run of them between two chunks becomes
+// a chunk of its own (a short run after the last chunk extends it) and is
+// returned in fresh, to be inserted.
+func place(ctx context.Context, q *dbq.Queries, sid int64, rows []readingRow) (fresh, old []readingRow, err error) {
+	if len(rows) == 0 {
+		return nil, nil, nil
 	}
-	for id, sp := range spans {
-		found, err := q.AnyReadingBetween(ctx, dbq.AnyReadingBetweenParams{SeriesID: id, FromTs: sp.first, ToTs: sp.last})
-		if err != nil || found != 0 {
-			return false, err
-		}
+	chunks, err := q.ChunksBetween(ctx, dbq.ChunksBetweenParams{SeriesID: sid, FromTs: rows[0].Ts, ToTs: rows[len(rows)-1].Ts})
+	if err != nil {
+		return nil, nil, err
 	}
-	return true, nil
+	var lastChunk *dbq.LastChunkRow
+	if lc, err := q.LastChunk(ctx, sid); err == nil {
+		lastChunk = &lc
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, err
+	}
+	c := 0
+	for i := 0; i < len(rows); {
+		for c < len(chunks) && chunks[c].LastTs < rows[i].Ts {
+			c++
+		}
+		if c < len(chunks) && chunks[c].FirstTs <= rows[i].Ts {
+			rows[i].ChunkID = chunks[c].ID
+			old = append(old, rows[i])
+			i++
+			continue
+		}
+		// A run of new rows up to the next chunk (or the end).
+		j := i + 1
+		for j < len(rows) && (c >= len(chunks) || rows[j].Ts < chunks[c].FirstTs) {
+			j++
+		}
+		run := rows[i:j]
+		var id int64
+		if lastChunk != nil && run[0].Ts > lastChunk.LastTs && len(run) < smallTail {
+			id = lastChunk.ID
+			if err := q.ExtendChunk(ctx, dbq.ExtendChunkParams{ID: id, LastTs: run[len(run)-1].Ts}); err != nil {
+				return nil, nil, err
+			}
+		} else {
+			if id, err = q.NewChunk(ctx, dbq.NewChunkParams{SeriesID: sid, FirstTs: run[0].Ts, LastTs: run[len(run)-1].Ts}); err != nil {
+				return nil, nil, err
+			}
+		}
+		for k := range run {
+			run[k].ChunkID = id
+		}
+		fresh = append(fresh, run...)
+		i = j
+	}
+	return fresh, old, nil
 }
 
-// insertNew writes rows that allNew cleared with plain multi-row INSERTs
-// and adds them to the daily rollup computed here, instead of upserting
-// and recounting every day from the table: the first sync of a meter-year
-// is all new rows.
-func insertNew(ctx context.Context, q *dbq.Queries, ref meterRef, rows []readingRow) error {
+// insertNew writes rows of one series that no chunk held before with
+// plain multi-row INSERTs and adds them to the daily rollup computed here,
+// instead of upserting and recounting every day from the table: the first
+// sync of a meter-year is all new rows.
+func insertNew(ctx context.Context, q *dbq.Queries, ref meterRef, sid int64, rows []readingRow) error {
 	type agg struct{ n, total, lo, hi int64 }
 	days := map[dayKey]*agg{}
 	var lastDay, lastEnd int64 = 1, 0
@@ -310,7 +372,7 @@ func insertNew(ctx context.Context, q *dbq.Queries, ref meterRef, rows []reading
 			lastDay = series.DayStart(r.Ts, ref.loc)
 			lastEnd = series.NextBucket(lastDay, series.Day, ref.loc, 0)
 		}
-		k := dayKey{r.SeriesID, lastDay}
+		k := dayKey{sid, lastDay}
 		a := days[k]
 		if a == nil {
 			days[k] = &agg{1, r.Value, r.Value, r.Value}
@@ -320,9 +382,6 @@ func insertNew(ctx context.Context, q *dbq.Queries, ref meterRef, rows []reading
 		a.total += r.Value
 		a.lo, a.hi = min(a.lo, r.Value), max(a.hi, r.Value)
 	}
-	// One series after the other: each multi-row INSERT then lands on one
-	// spot of the table instead of alternating between the channels.
-	slices.SortStableFunc(rows, func(a, b readingRow) int { return cmp.Compare(a.SeriesID, b.SeriesID) })
 	if err := insertRows(ctx, q, rows); err != nil {
 		return err
 	}
@@ -370,23 +429,12 @@ func sortedKeys[V any](m map[dayKey]V) []dayKey {
 	return keys
 }
 
-// writeReadings stores rs. Rows that are all new are inserted (see
-// insertNew); otherwise they are upserted a hundred rows per statement and
-// the daily rollup of the days whose readings changed is recomputed: an
-// unchanged reading writes nothing, so a no-change re-sync writes nothing
-// at all.
-func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure, rs []series.Reading) error {
-	rows, err := toRows(ctx, q, ref, m, rs)
-	if err != nil || len(rows) == 0 {
-		return err
-	}
-	if fresh, err := allNew(ctx, q, rows); err != nil {
-		return err
-	} else if fresh {
-		return insertNew(ctx, q, ref, rows)
-	}
-	type key = dayKey
-	days := map[key]struct{}{}
+// upsertOld writes rows of one series that fall in its existing chunks,
+// upserted a hundred rows per statement, and recomputes the daily rollup
+// of the days whose readings changed: an unchanged reading writes nothing,
+// so a no-change re-sync writes nothing at all.
+func upsertOld(ctx context.Context, q *dbq.Queries, ref meterRef, sid int64, rows []readingRow) error {
+	days := map[dayKey]struct{}{}
 	var lastDay, lastEnd int64 = 1, 0 // the day of the previous reading, to skip zone lookups
 	changed := func(rows []readingRow) {
 		for i := range rows {
@@ -395,7 +443,7 @@ func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.M
 				lastDay = series.DayStart(r.Ts, ref.loc)
 				lastEnd = series.NextBucket(lastDay, series.Day, ref.loc, 0)
 			}
-			days[key{r.SeriesID, lastDay}] = struct{}{}
+			days[dayKey{sid, lastDay}] = struct{}{}
 		}
 	}
 	for len(rows) > 0 {
@@ -430,6 +478,32 @@ func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.M
 	return nil
 }
 
+// writeReadings stores rs: per series, rows new to the cache are inserted
+// as chunks of their own (see place) and the others are upserted.
+func writeReadings(ctx context.Context, q *dbq.Queries, ref meterRef, m series.Measure, rs []series.Reading) error {
+	groups, err := toRows(ctx, q, ref, m, rs)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		fresh, old, err := place(ctx, q, g.id, g.rows)
+		if err != nil {
+			return err
+		}
+		if len(fresh) > 0 {
+			if err := insertNew(ctx, q, ref, g.id, fresh); err != nil {
+				return err
+			}
+		}
+		if len(old) > 0 {
+			if err := upsertOld(ctx, q, ref, g.id, old); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // BulkLoad inserts readings of one meter's measure straight into the cache
 // in one transaction with plain multi-row INSERTs (a hundred rows per
 // statement), no conflict handling and no daily rollup: the benchmarks'
@@ -441,11 +515,26 @@ func (s *Store) BulkLoad(ctx context.Context, source, meter string, m series.Mea
 		if err != nil {
 			return err
 		}
-		rows, err := toRows(ctx, q, ref, m, rs)
+		groups, err := toRows(ctx, q, ref, m, rs)
 		if err != nil {
 			return err
 		}
-		return insertRows(ctx, q, rows)
+		for _, g := range groups {
+			if len(g.rows) == 0 {
+				continue
+			}
+			id, err := q.NewChunk(ctx, dbq.NewChunkParams{SeriesID: g.id, FirstTs: g.rows[0].Ts, LastTs: g.rows[len(g.rows)-1].Ts})
+			if err != nil {
+				return err
+			}
+			for k := range g.rows {
+				g.rows[k].ChunkID = id
+			}
+			if err := insertRows(ctx, q, g.rows); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

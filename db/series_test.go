@@ -2,11 +2,15 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/db/internal/dbq"
 )
 
 // oneMeter is a cache with source "ep" and its meter "m1" in Berlin.
@@ -161,5 +165,199 @@ func TestCoarserIntervalReplacesTheStream(t *testing.T) {
 	}
 	if _, n := total(); n != 48 {
 		t.Fatalf("a second hourly batch left %d readings, want 48", n)
+	}
+}
+
+// Readings are stored in chunks, stretches of a series' time: a window of
+// new readings becomes a chunk of its own (appended at the end of the
+// table), a look-back overwrites inside the chunks it overlaps and a short
+// new tail extends the last chunk, readings older than every chunk make
+// one more, and reads come back in time order across all of them.
+func TestChunkPlacement(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	ms, _ := s.ListMeters(ctx)
+	day0 := time.Date(2026, 2, 1, 0, 0, 0, 0, app.DefaultZone())
+	value := func(ts int64) app.Decimal { return app.Decimal(ts % 9973 * 100) }
+	window := func(fromDay, toDay int) series.Batch {
+		b := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M, Watermark: day0.AddDate(0, 0, toDay)}
+		for ts := day0.AddDate(0, 0, fromDay).Unix(); ts < day0.AddDate(0, 0, toDay).Unix(); ts += 900 {
+			b.Readings = append(b.Readings, series.Reading{TS: ts, Value: value(ts)})
+		}
+		return b
+	}
+	save := func(b series.Batch) {
+		t.Helper()
+		if err := s.SaveReadings(ctx, 0, "ep", b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chunks := func() int {
+		t.Helper()
+		ss, err := s.rq.SeriesOfMeter(ctx, ms[0].ID)
+		if err != nil || len(ss) != 1 {
+			t.Fatalf("series %v, %v", ss, err)
+		}
+		cs, err := s.rq.ChunksBetween(ctx, dbq.ChunksBetweenParams{SeriesID: ss[0].ID, FromTs: 0, ToTs: 1 << 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(cs); i++ {
+			if cs[i].FirstTs <= cs[i-1].LastTs {
+				t.Fatalf("chunks overlap: %+v", cs)
+			}
+		}
+		return len(cs)
+	}
+	// check reads every reading back in time order and compares the
+	// month's rollup with their sum.
+	check := func(wantN int, override map[int64]app.Decimal) {
+		t.Helper()
+		var n int
+		var prev int64
+		var sum app.Decimal
+		err := s.EachReading(ctx, ms[0].ID, day0.AddDate(0, 0, -40), day0.AddDate(0, 0, 40), series.Native, func(r *series.Row) error {
+			ts := r.Start.Unix()
+			want := value(ts)
+			if v, ok := override[ts]; ok {
+				want = v
+			}
+			if ts <= prev || r.Value != want {
+				t.Fatalf("reading %d at %s: %s after %d, want %s in time order", n, r.Start, r.Value, prev, want)
+			}
+			prev = ts
+			sum += r.Value
+			n++
+			return nil
+		})
+		if err != nil || n != wantN {
+			t.Fatalf("%d readings back, want %d: %v", n, wantN, err)
+		}
+		bs, err := s.Aggregate(ctx, ms[0].ID, day0.AddDate(0, 0, -40), day0.AddDate(0, 0, 40), series.Month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := series.Total(bs).Consumption; got != sum {
+			t.Fatalf("rollup %s, readings sum to %s", got, sum)
+		}
+	}
+
+	save(window(0, 11)) // 1,056 readings: a chunk
+	save(window(11, 22))
+	if c := chunks(); c != 2 {
+		t.Fatalf("%d chunks after two windows, want 2", c)
+	}
+	check(22*96, nil)
+
+	// A look-back of two days with one correction, and one new day.
+	b := window(20, 23)
+	fixed := b.Readings[5].TS
+	b.Readings[5].Value = app.MustDecimal("42.5")
+	// The vendor repeats an instant: the last value wins.
+	dupTS := b.Readings[7].TS
+	b.Readings = append(b.Readings, series.Reading{TS: dupTS, Value: app.MustDecimal("1")})
+	save(b)
+	fixes := map[int64]app.Decimal{fixed: app.MustDecimal("42.5"), dupTS: app.MustDecimal("1")}
+	if c := chunks(); c != 2 {
+		t.Fatalf("%d chunks after a look-back with a short tail, want 2 (the tail extends the last)", c)
+	}
+	check(23*96, fixes)
+
+	// Older history, fetched later: one more chunk, before the others in time.
+	save(window(-12, 0))
+	if c := chunks(); c != 3 {
+		t.Fatalf("%d chunks after back-filling, want 3", c)
+	}
+	check(35*96, fixes)
+
+	// The same window again changes nothing.
+	save(window(0, 11))
+	check(35*96, fixes)
+	if n, _ := s.CountReadings(ctx); n != 35*96 {
+		t.Fatalf("%d readings stored, want %d", n, 35*96)
+	}
+}
+
+// A cache written by schema version 3 (readings keyed by series) opens with
+// every reading, price component and daily total where it was.
+func TestMigrationToChunksKeepsReadings(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v3.db")
+	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile(filepath.Join("testdata", "v3_cache.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range append(ms[:4:4], migration{name: "v3_cache.sql", sql: string(fixture)}) {
+		if _, err := raw.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	raw.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	meters, _ := s.ListMeters(ctx)
+	loc := app.DefaultZone()
+	day := time.Date(2026, 3, 29, 0, 0, 0, 0, loc)
+	type got struct {
+		measure, channel string
+		ts               int64
+		value            app.Decimal
+		grid             string
+	}
+	var rows []got
+	err = s.EachReading(ctx, meters[0].ID, day, day.AddDate(0, 0, 1), series.Native, func(r *series.Row) error {
+		g := got{string(r.Measure), r.Channel, r.Start.Unix(), r.Value, "-"}
+		if r.Parts != nil && r.Parts.GridFee != nil {
+			g.grid = r.Parts.GridFee.String()
+		}
+		rows = append(rows, g)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"consumption/ht": 3, "consumption/nt": 2, "price/": 2}
+	grids := ""
+	for _, r := range rows {
+		want[r.measure+"/"+r.channel]--
+		if r.measure == "price" {
+			grids += r.grid + ";"
+		}
+	}
+	if grids != "0.09;-;" {
+		t.Errorf("grid fees of the prices %q after the migration, want 0.09 and none", grids)
+	}
+	for k, n := range want {
+		if n != 0 {
+			t.Errorf("%s: %d readings off after the migration (%v)", k, n, rows)
+		}
+	}
+	bs, err := s.Aggregate(ctx, meters[0].ID, day, day.AddDate(0, 0, 1), series.Day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := series.Total(bs); tot.Consumption != app.MustDecimal("3.875") {
+		t.Errorf("day's consumption %s after the migration, want 3.875", tot.Consumption)
+	}
+	// The stream goes on: a new window lands after the migrated readings.
+	next := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M, Watermark: day.AddDate(0, 0, 2)}
+	next.Readings = append(next.Readings, series.Reading{Channel: "ht", TS: day.AddDate(0, 0, 1).Unix(), Value: app.MustDecimal("1")})
+	if err := s.SaveReadings(ctx, 0, "ep", next); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountReadings(ctx); n != 8 {
+		t.Errorf("%d readings, want 8", n)
 	}
 }

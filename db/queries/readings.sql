@@ -1,9 +1,9 @@
 -- name: UpsertReading :execrows
 -- A late correction overwrites; an unchanged value writes nothing (and
 -- counts as no row affected, so an unchanged batch skips its rollup).
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
-VALUES (@series_id, @ts, @value, @tax, @auction_e6, @levies_e6, @source_fee_e6, @grid_fee_e6, @margin_e6)
-ON CONFLICT (series_id, ts) DO UPDATE SET
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+VALUES (@chunk_id, @ts, @value, @tax, @auction_e6, @levies_e6, @source_fee_e6, @grid_fee_e6, @margin_e6)
+ON CONFLICT (chunk_id, ts) DO UPDATE SET
     value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
     levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
     grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
@@ -18,7 +18,7 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
 -- above, row after row (db/series.go fills them as an array of rows).
 
 -- name: UpsertReadings10 :execrows
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -29,7 +29,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (series_id, ts) DO UPDATE SET
+ON CONFLICT (chunk_id, ts) DO UPDATE SET
     value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
     levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
     grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
@@ -39,7 +39,7 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
    OR readings.margin_e6 IS NOT excluded.margin_e6;
 
 -- name: UpsertReadings100 :execrows
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -140,7 +140,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (series_id, ts) DO UPDATE SET
+ON CONFLICT (chunk_id, ts) DO UPDATE SET
     value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
     levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
     grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
@@ -155,7 +155,7 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
 -- the table.
 
 -- name: InsertReadings100 :exec
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -258,7 +258,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InsertReadings10 :exec
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -271,15 +271,16 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InsertReading :exec
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: RollupDay :exec
 INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
-SELECT r.series_id, CAST(@day AS INTEGER), COUNT(*), SUM(r.value), MIN(r.value), MAX(r.value)
-FROM readings r
-WHERE r.series_id = @series_id AND r.ts >= @day AND r.ts < CAST(@day_end AS INTEGER)
-GROUP BY r.series_id
+SELECT c.series_id, CAST(@day AS INTEGER), COUNT(*), SUM(r.value), MIN(r.value), MAX(r.value)
+FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
+WHERE c.series_id = @series_id AND c.last_ts >= @day AND c.first_ts < CAST(@day_end AS INTEGER)
+  AND r.ts >= @day AND r.ts < CAST(@day_end AS INTEGER)
+GROUP BY c.series_id
 ON CONFLICT (series_id, day) DO UPDATE SET
     n = excluded.n, total = excluded.total, lo = excluded.lo, hi = excluded.hi;
 
@@ -300,23 +301,38 @@ SELECT ts, value, tax,
        CAST(COALESCE(auction_e6, 0) AS INTEGER) AS auction_e6, CAST(COALESCE(levies_e6, 0) AS INTEGER) AS levies_e6,
        CAST(COALESCE(source_fee_e6, 0) AS INTEGER) AS source_fee_e6, CAST(COALESCE(grid_fee_e6, 0) AS INTEGER) AS grid_fee_e6,
        CAST(COALESCE(margin_e6, 0) AS INTEGER) AS margin_e6
-FROM readings
-WHERE series_id = @series_id AND ts >= @from_ts AND ts < @to_ts
-ORDER BY ts
+FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
+WHERE c.series_id = @series_id AND c.last_ts >= @from_ts AND c.first_ts < @to_ts
+  AND r.ts >= @from_ts AND r.ts < @to_ts
+ORDER BY c.first_ts, r.ts
 LIMIT @lim;
 
 -- name: SumRange :one
 SELECT COUNT(*) AS n, CAST(COALESCE(SUM(value), 0) AS INTEGER) AS total,
        CAST(COALESCE(MIN(value), 0) AS INTEGER) AS lo, CAST(COALESCE(MAX(value), 0) AS INTEGER) AS hi
-FROM readings WHERE series_id = @series_id AND ts >= @from_ts AND ts < @to_ts;
+FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
+WHERE c.series_id = @series_id AND c.last_ts >= @from_ts AND c.first_ts < @to_ts
+  AND r.ts >= @from_ts AND r.ts < @to_ts;
 
 -- name: CountReadings :one
 SELECT COUNT(*) FROM readings;
 
--- name: AnyReadingBetween :one
--- Whether a series has a reading in [from_ts, to_ts]: a batch with none
--- there is all new and takes the plain-insert path.
-SELECT CAST(EXISTS (SELECT 1 FROM readings WHERE series_id = @series_id AND ts >= @from_ts AND ts <= @to_ts) AS INTEGER) AS found;
+-- name: ChunksBetween :many
+-- The chunks of a series that overlap [from_ts, to_ts], in time order.
+SELECT id, first_ts, last_ts FROM reading_chunks
+WHERE series_id = @series_id AND last_ts >= @from_ts AND first_ts <= @to_ts
+ORDER BY first_ts;
+
+-- name: LastChunk :one
+SELECT id, first_ts, last_ts FROM reading_chunks
+WHERE series_id = @series_id ORDER BY first_ts DESC LIMIT 1;
+
+-- name: NewChunk :one
+INSERT INTO reading_chunks (series_id, first_ts, last_ts) VALUES (@series_id, @first_ts, @last_ts)
+RETURNING id;
+
+-- name: ExtendChunk :exec
+UPDATE reading_chunks SET last_ts = MAX(last_ts, @last_ts) WHERE id = @id;
 
 -- name: AddToDay :exec
 -- Folds readings that were all new into a day's rollup.
@@ -330,6 +346,11 @@ ON CONFLICT (series_id, day) DO UPDATE SET
 -- A stream that falls back to a coarser interval is fetched again from its
 -- start; its readings at the old interval go, or both would be summed.
 DELETE FROM readings
+WHERE chunk_id IN (SELECT c.id FROM reading_chunks c JOIN series s ON s.id = c.series_id
+                   WHERE s.meter_id = @meter_id AND s.measure = @measure);
+
+-- name: DeleteStreamChunks :exec
+DELETE FROM reading_chunks
 WHERE series_id IN (SELECT id FROM series WHERE meter_id = @meter_id AND measure = @measure);
 
 -- name: DeleteStreamDaily :exec

@@ -33,8 +33,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addToDayStmt, err = db.PrepareContext(ctx, addToDay); err != nil {
 		return nil, fmt.Errorf("error preparing query AddToDay: %w", err)
 	}
-	if q.anyReadingBetweenStmt, err = db.PrepareContext(ctx, anyReadingBetween); err != nil {
-		return nil, fmt.Errorf("error preparing query AnyReadingBetween: %w", err)
+	if q.chunksBetweenStmt, err = db.PrepareContext(ctx, chunksBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query ChunksBetween: %w", err)
 	}
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
@@ -63,6 +63,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePricePointsStmt, err = db.PrepareContext(ctx, deletePricePoints); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePricePoints: %w", err)
 	}
+	if q.deleteStreamChunksStmt, err = db.PrepareContext(ctx, deleteStreamChunks); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteStreamChunks: %w", err)
+	}
 	if q.deleteStreamDailyStmt, err = db.PrepareContext(ctx, deleteStreamDaily); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamDaily: %w", err)
 	}
@@ -71,6 +74,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
+	}
+	if q.extendChunkStmt, err = db.PrepareContext(ctx, extendChunk); err != nil {
+		return nil, fmt.Errorf("error preparing query ExtendChunk: %w", err)
 	}
 	if q.finishRunStmt, err = db.PrepareContext(ctx, finishRun); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishRun: %w", err)
@@ -120,6 +126,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
 	}
+	if q.lastChunkStmt, err = db.PrepareContext(ctx, lastChunk); err != nil {
+		return nil, fmt.Errorf("error preparing query LastChunk: %w", err)
+	}
 	if q.lastRunStmt, err = db.PrepareContext(ctx, lastRun); err != nil {
 		return nil, fmt.Errorf("error preparing query LastRun: %w", err)
 	}
@@ -140,6 +149,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.metersOfContractStmt, err = db.PrepareContext(ctx, metersOfContract); err != nil {
 		return nil, fmt.Errorf("error preparing query MetersOfContract: %w", err)
+	}
+	if q.newChunkStmt, err = db.PrepareContext(ctx, newChunk); err != nil {
+		return nil, fmt.Errorf("error preparing query NewChunk: %w", err)
 	}
 	if q.pPAOfStmt, err = db.PrepareContext(ctx, pPAOf); err != nil {
 		return nil, fmt.Errorf("error preparing query PPAOf: %w", err)
@@ -236,9 +248,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addToDayStmt: %w", cerr)
 		}
 	}
-	if q.anyReadingBetweenStmt != nil {
-		if cerr := q.anyReadingBetweenStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing anyReadingBetweenStmt: %w", cerr)
+	if q.chunksBetweenStmt != nil {
+		if cerr := q.chunksBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing chunksBetweenStmt: %w", cerr)
 		}
 	}
 	if q.contractOfMeterStmt != nil {
@@ -286,6 +298,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePricePointsStmt: %w", cerr)
 		}
 	}
+	if q.deleteStreamChunksStmt != nil {
+		if cerr := q.deleteStreamChunksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteStreamChunksStmt: %w", cerr)
+		}
+	}
 	if q.deleteStreamDailyStmt != nil {
 		if cerr := q.deleteStreamDailyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteStreamDailyStmt: %w", cerr)
@@ -299,6 +316,11 @@ func (q *Queries) Close() error {
 	if q.ensureSeriesStmt != nil {
 		if cerr := q.ensureSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing ensureSeriesStmt: %w", cerr)
+		}
+	}
+	if q.extendChunkStmt != nil {
+		if cerr := q.extendChunkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing extendChunkStmt: %w", cerr)
 		}
 	}
 	if q.finishRunStmt != nil {
@@ -381,6 +403,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
 		}
 	}
+	if q.lastChunkStmt != nil {
+		if cerr := q.lastChunkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lastChunkStmt: %w", cerr)
+		}
+	}
 	if q.lastRunStmt != nil {
 		if cerr := q.lastRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing lastRunStmt: %w", cerr)
@@ -414,6 +441,11 @@ func (q *Queries) Close() error {
 	if q.metersOfContractStmt != nil {
 		if cerr := q.metersOfContractStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing metersOfContractStmt: %w", cerr)
+		}
+	}
+	if q.newChunkStmt != nil {
+		if cerr := q.newChunkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing newChunkStmt: %w", cerr)
 		}
 	}
 	if q.pPAOfStmt != nil {
@@ -583,7 +615,7 @@ type Queries struct {
 	accountLinksStmt         *sql.Stmt
 	addRunCountsStmt         *sql.Stmt
 	addToDayStmt             *sql.Stmt
-	anyReadingBetweenStmt    *sql.Stmt
+	chunksBetweenStmt        *sql.Stmt
 	contractOfMeterStmt      *sql.Stmt
 	contractStatusesStmt     *sql.Stmt
 	countReadingsStmt        *sql.Stmt
@@ -593,9 +625,11 @@ type Queries struct {
 	deletePPAStmt            *sql.Stmt
 	deletePartnerStmt        *sql.Stmt
 	deletePricePointsStmt    *sql.Stmt
+	deleteStreamChunksStmt   *sql.Stmt
 	deleteStreamDailyStmt    *sql.Stmt
 	deleteStreamReadingsStmt *sql.Stmt
 	ensureSeriesStmt         *sql.Stmt
+	extendChunkStmt          *sql.Stmt
 	finishRunStmt            *sql.Stmt
 	flexibilityOfStmt        *sql.Stmt
 	getAccountStmt           *sql.Stmt
@@ -612,6 +646,7 @@ type Queries struct {
 	insertReadings100Stmt    *sql.Stmt
 	insertRunStmt            *sql.Stmt
 	interruptRunsStmt        *sql.Stmt
+	lastChunkStmt            *sql.Stmt
 	lastRunStmt              *sql.Stmt
 	listAccountsStmt         *sql.Stmt
 	listContractsStmt        *sql.Stmt
@@ -619,6 +654,7 @@ type Queries struct {
 	listSourcesStmt          *sql.Stmt
 	meterIDByExternalStmt    *sql.Stmt
 	metersOfContractStmt     *sql.Stmt
+	newChunkStmt             *sql.Stmt
 	pPAOfStmt                *sql.Stmt
 	partnerOfStmt            *sql.Stmt
 	pricePointsOfStmt        *sql.Stmt
@@ -653,7 +689,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		accountLinksStmt:         q.accountLinksStmt,
 		addRunCountsStmt:         q.addRunCountsStmt,
 		addToDayStmt:             q.addToDayStmt,
-		anyReadingBetweenStmt:    q.anyReadingBetweenStmt,
+		chunksBetweenStmt:        q.chunksBetweenStmt,
 		contractOfMeterStmt:      q.contractOfMeterStmt,
 		contractStatusesStmt:     q.contractStatusesStmt,
 		countReadingsStmt:        q.countReadingsStmt,
@@ -663,9 +699,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePPAStmt:            q.deletePPAStmt,
 		deletePartnerStmt:        q.deletePartnerStmt,
 		deletePricePointsStmt:    q.deletePricePointsStmt,
+		deleteStreamChunksStmt:   q.deleteStreamChunksStmt,
 		deleteStreamDailyStmt:    q.deleteStreamDailyStmt,
 		deleteStreamReadingsStmt: q.deleteStreamReadingsStmt,
 		ensureSeriesStmt:         q.ensureSeriesStmt,
+		extendChunkStmt:          q.extendChunkStmt,
 		finishRunStmt:            q.finishRunStmt,
 		flexibilityOfStmt:        q.flexibilityOfStmt,
 		getAccountStmt:           q.getAccountStmt,
@@ -682,6 +720,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertReadings100Stmt:    q.insertReadings100Stmt,
 		insertRunStmt:            q.insertRunStmt,
 		interruptRunsStmt:        q.interruptRunsStmt,
+		lastChunkStmt:            q.lastChunkStmt,
 		lastRunStmt:              q.lastRunStmt,
 		listAccountsStmt:         q.listAccountsStmt,
 		listContractsStmt:        q.listContractsStmt,
@@ -689,6 +728,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSourcesStmt:          q.listSourcesStmt,
 		meterIDByExternalStmt:    q.meterIDByExternalStmt,
 		metersOfContractStmt:     q.metersOfContractStmt,
+		newChunkStmt:             q.newChunkStmt,
 		pPAOfStmt:                q.pPAOfStmt,
 		partnerOfStmt:            q.partnerOfStmt,
 		pricePointsOfStmt:        q.pricePointsOfStmt,

@@ -143,7 +143,7 @@ type MeterStream struct {
 }
 
 type Reading struct {
-	SeriesID    int64
+	ChunkID     int64
 	Ts          int64
 	Value       int64
 	Tax         int64
@@ -152,6 +152,13 @@ type Reading struct {
 	SourceFeeE6 *int64
 	GridFeeE6   *int64
 	MarginE6    *int64
+}
+
+type ReadingChunk struct {
+	ID       int64
+	SeriesID int64
+	FirstTs  int64
+	LastTs   int64
 }
 
 type ReadingsDaily struct {

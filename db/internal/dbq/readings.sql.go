@@ -39,23 +39,46 @@ func (q *Queries) AddToDay(ctx context.Context, arg AddToDayParams) error {
 	return err
 }
 
-const anyReadingBetween = `-- name: AnyReadingBetween :one
-SELECT CAST(EXISTS (SELECT 1 FROM readings WHERE series_id = ?1 AND ts >= ?2 AND ts <= ?3) AS INTEGER) AS found
+const chunksBetween = `-- name: ChunksBetween :many
+SELECT id, first_ts, last_ts FROM reading_chunks
+WHERE series_id = ?1 AND last_ts >= ?2 AND first_ts <= ?3
+ORDER BY first_ts
 `
 
-type AnyReadingBetweenParams struct {
+type ChunksBetweenParams struct {
 	SeriesID int64
 	FromTs   int64
 	ToTs     int64
 }
 
-// Whether a series has a reading in [from_ts, to_ts]: a batch with none
-// there is all new and takes the plain-insert path.
-func (q *Queries) AnyReadingBetween(ctx context.Context, arg AnyReadingBetweenParams) (int64, error) {
-	row := q.queryRow(ctx, q.anyReadingBetweenStmt, anyReadingBetween, arg.SeriesID, arg.FromTs, arg.ToTs)
-	var found int64
-	err := row.Scan(&found)
-	return found, err
+type ChunksBetweenRow struct {
+	ID      int64
+	FirstTs int64
+	LastTs  int64
+}
+
+// The chunks of a series that overlap [from_ts, to_ts], in time order.
+func (q *Queries) ChunksBetween(ctx context.Context, arg ChunksBetweenParams) ([]ChunksBetweenRow, error) {
+	rows, err := q.query(ctx, q.chunksBetweenStmt, chunksBetween, arg.SeriesID, arg.FromTs, arg.ToTs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChunksBetweenRow
+	for rows.Next() {
+		var i ChunksBetweenRow
+		if err := rows.Scan(&i.ID, &i.FirstTs, &i.LastTs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const countReadings = `-- name: CountReadings :one
@@ -123,6 +146,21 @@ func (q *Queries) DailyOfMeter(ctx context.Context, arg DailyOfMeterParams) ([]D
 	return items, nil
 }
 
+const deleteStreamChunks = `-- name: DeleteStreamChunks :exec
+DELETE FROM reading_chunks
+WHERE series_id IN (SELECT id FROM series WHERE meter_id = ?1 AND measure = ?2)
+`
+
+type DeleteStreamChunksParams struct {
+	MeterID int64
+	Measure string
+}
+
+func (q *Queries) DeleteStreamChunks(ctx context.Context, arg DeleteStreamChunksParams) error {
+	_, err := q.exec(ctx, q.deleteStreamChunksStmt, deleteStreamChunks, arg.MeterID, arg.Measure)
+	return err
+}
+
 const deleteStreamDaily = `-- name: DeleteStreamDaily :exec
 DELETE FROM readings_daily
 WHERE series_id IN (SELECT id FROM series WHERE meter_id = ?1 AND measure = ?2)
@@ -140,7 +178,8 @@ func (q *Queries) DeleteStreamDaily(ctx context.Context, arg DeleteStreamDailyPa
 
 const deleteStreamReadings = `-- name: DeleteStreamReadings :execrows
 DELETE FROM readings
-WHERE series_id IN (SELECT id FROM series WHERE meter_id = ?1 AND measure = ?2)
+WHERE chunk_id IN (SELECT c.id FROM reading_chunks c JOIN series s ON s.id = c.series_id
+                   WHERE s.meter_id = ?1 AND s.measure = ?2)
 `
 
 type DeleteStreamReadingsParams struct {
@@ -158,13 +197,27 @@ func (q *Queries) DeleteStreamReadings(ctx context.Context, arg DeleteStreamRead
 	return result.RowsAffected()
 }
 
+const extendChunk = `-- name: ExtendChunk :exec
+UPDATE reading_chunks SET last_ts = MAX(last_ts, ?1) WHERE id = ?2
+`
+
+type ExtendChunkParams struct {
+	LastTs interface{}
+	ID     int64
+}
+
+func (q *Queries) ExtendChunk(ctx context.Context, arg ExtendChunkParams) error {
+	_, err := q.exec(ctx, q.extendChunkStmt, extendChunk, arg.LastTs, arg.ID)
+	return err
+}
+
 const insertReading = `-- name: InsertReading :exec
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertReadingParams struct {
-	SeriesID    int64
+	ChunkID     int64
 	Ts          int64
 	Value       int64
 	Tax         int64
@@ -177,7 +230,7 @@ type InsertReadingParams struct {
 
 func (q *Queries) InsertReading(ctx context.Context, arg InsertReadingParams) error {
 	_, err := q.exec(ctx, q.insertReadingStmt, insertReading,
-		arg.SeriesID,
+		arg.ChunkID,
 		arg.Ts,
 		arg.Value,
 		arg.Tax,
@@ -191,7 +244,7 @@ func (q *Queries) InsertReading(ctx context.Context, arg InsertReadingParams) er
 }
 
 const insertReadings10 = `-- name: InsertReadings10 :exec
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -205,7 +258,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
 `
 
 type InsertReadings10Params struct {
-	SeriesID       int64
+	ChunkID        int64
 	Ts             int64
 	Value          int64
 	Tax            int64
@@ -214,7 +267,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6    *int64
 	GridFeeE6      *int64
 	MarginE6       *int64
-	SeriesID_2     int64
+	ChunkID_2      int64
 	Ts_2           int64
 	Value_2        int64
 	Tax_2          int64
@@ -223,7 +276,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_2  *int64
 	GridFeeE6_2    *int64
 	MarginE6_2     *int64
-	SeriesID_3     int64
+	ChunkID_3      int64
 	Ts_3           int64
 	Value_3        int64
 	Tax_3          int64
@@ -232,7 +285,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_3  *int64
 	GridFeeE6_3    *int64
 	MarginE6_3     *int64
-	SeriesID_4     int64
+	ChunkID_4      int64
 	Ts_4           int64
 	Value_4        int64
 	Tax_4          int64
@@ -241,7 +294,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_4  *int64
 	GridFeeE6_4    *int64
 	MarginE6_4     *int64
-	SeriesID_5     int64
+	ChunkID_5      int64
 	Ts_5           int64
 	Value_5        int64
 	Tax_5          int64
@@ -250,7 +303,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_5  *int64
 	GridFeeE6_5    *int64
 	MarginE6_5     *int64
-	SeriesID_6     int64
+	ChunkID_6      int64
 	Ts_6           int64
 	Value_6        int64
 	Tax_6          int64
@@ -259,7 +312,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_6  *int64
 	GridFeeE6_6    *int64
 	MarginE6_6     *int64
-	SeriesID_7     int64
+	ChunkID_7      int64
 	Ts_7           int64
 	Value_7        int64
 	Tax_7          int64
@@ -268,7 +321,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_7  *int64
 	GridFeeE6_7    *int64
 	MarginE6_7     *int64
-	SeriesID_8     int64
+	ChunkID_8      int64
 	Ts_8           int64
 	Value_8        int64
 	Tax_8          int64
@@ -277,7 +330,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_8  *int64
 	GridFeeE6_8    *int64
 	MarginE6_8     *int64
-	SeriesID_9     int64
+	ChunkID_9      int64
 	Ts_9           int64
 	Value_9        int64
 	Tax_9          int64
@@ -286,7 +339,7 @@ type InsertReadings10Params struct {
 	SourceFeeE6_9  *int64
 	GridFeeE6_9    *int64
 	MarginE6_9     *int64
-	SeriesID_10    int64
+	ChunkID_10     int64
 	Ts_10          int64
 	Value_10       int64
 	Tax_10         int64
@@ -299,7 +352,7 @@ type InsertReadings10Params struct {
 
 func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Params) error {
 	_, err := q.exec(ctx, q.insertReadings10Stmt, insertReadings10,
-		arg.SeriesID,
+		arg.ChunkID,
 		arg.Ts,
 		arg.Value,
 		arg.Tax,
@@ -308,7 +361,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6,
 		arg.GridFeeE6,
 		arg.MarginE6,
-		arg.SeriesID_2,
+		arg.ChunkID_2,
 		arg.Ts_2,
 		arg.Value_2,
 		arg.Tax_2,
@@ -317,7 +370,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_2,
 		arg.GridFeeE6_2,
 		arg.MarginE6_2,
-		arg.SeriesID_3,
+		arg.ChunkID_3,
 		arg.Ts_3,
 		arg.Value_3,
 		arg.Tax_3,
@@ -326,7 +379,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_3,
 		arg.GridFeeE6_3,
 		arg.MarginE6_3,
-		arg.SeriesID_4,
+		arg.ChunkID_4,
 		arg.Ts_4,
 		arg.Value_4,
 		arg.Tax_4,
@@ -335,7 +388,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_4,
 		arg.GridFeeE6_4,
 		arg.MarginE6_4,
-		arg.SeriesID_5,
+		arg.ChunkID_5,
 		arg.Ts_5,
 		arg.Value_5,
 		arg.Tax_5,
@@ -344,7 +397,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_5,
 		arg.GridFeeE6_5,
 		arg.MarginE6_5,
-		arg.SeriesID_6,
+		arg.ChunkID_6,
 		arg.Ts_6,
 		arg.Value_6,
 		arg.Tax_6,
@@ -353,7 +406,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_6,
 		arg.GridFeeE6_6,
 		arg.MarginE6_6,
-		arg.SeriesID_7,
+		arg.ChunkID_7,
 		arg.Ts_7,
 		arg.Value_7,
 		arg.Tax_7,
@@ -362,7 +415,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_7,
 		arg.GridFeeE6_7,
 		arg.MarginE6_7,
-		arg.SeriesID_8,
+		arg.ChunkID_8,
 		arg.Ts_8,
 		arg.Value_8,
 		arg.Tax_8,
@@ -371,7 +424,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_8,
 		arg.GridFeeE6_8,
 		arg.MarginE6_8,
-		arg.SeriesID_9,
+		arg.ChunkID_9,
 		arg.Ts_9,
 		arg.Value_9,
 		arg.Tax_9,
@@ -380,7 +433,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 		arg.SourceFeeE6_9,
 		arg.GridFeeE6_9,
 		arg.MarginE6_9,
-		arg.SeriesID_10,
+		arg.ChunkID_10,
 		arg.Ts_10,
 		arg.Value_10,
 		arg.Tax_10,
@@ -395,7 +448,7 @@ func (q *Queries) InsertReadings10(ctx context.Context, arg InsertReadings10Para
 
 const insertReadings100 = `-- name: InsertReadings100 :exec
 
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -499,7 +552,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
 `
 
 type InsertReadings100Params struct {
-	SeriesID        int64
+	ChunkID         int64
 	Ts              int64
 	Value           int64
 	Tax             int64
@@ -508,7 +561,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6     *int64
 	GridFeeE6       *int64
 	MarginE6        *int64
-	SeriesID_2      int64
+	ChunkID_2       int64
 	Ts_2            int64
 	Value_2         int64
 	Tax_2           int64
@@ -517,7 +570,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_2   *int64
 	GridFeeE6_2     *int64
 	MarginE6_2      *int64
-	SeriesID_3      int64
+	ChunkID_3       int64
 	Ts_3            int64
 	Value_3         int64
 	Tax_3           int64
@@ -526,7 +579,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_3   *int64
 	GridFeeE6_3     *int64
 	MarginE6_3      *int64
-	SeriesID_4      int64
+	ChunkID_4       int64
 	Ts_4            int64
 	Value_4         int64
 	Tax_4           int64
@@ -535,7 +588,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_4   *int64
 	GridFeeE6_4     *int64
 	MarginE6_4      *int64
-	SeriesID_5      int64
+	ChunkID_5       int64
 	Ts_5            int64
 	Value_5         int64
 	Tax_5           int64
@@ -544,7 +597,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_5   *int64
 	GridFeeE6_5     *int64
 	MarginE6_5      *int64
-	SeriesID_6      int64
+	ChunkID_6       int64
 	Ts_6            int64
 	Value_6         int64
 	Tax_6           int64
@@ -553,7 +606,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_6   *int64
 	GridFeeE6_6     *int64
 	MarginE6_6      *int64
-	SeriesID_7      int64
+	ChunkID_7       int64
 	Ts_7            int64
 	Value_7         int64
 	Tax_7           int64
@@ -562,7 +615,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_7   *int64
 	GridFeeE6_7     *int64
 	MarginE6_7      *int64
-	SeriesID_8      int64
+	ChunkID_8       int64
 	Ts_8            int64
 	Value_8         int64
 	Tax_8           int64
@@ -571,7 +624,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_8   *int64
 	GridFeeE6_8     *int64
 	MarginE6_8      *int64
-	SeriesID_9      int64
+	ChunkID_9       int64
 	Ts_9            int64
 	Value_9         int64
 	Tax_9           int64
@@ -580,7 +633,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_9   *int64
 	GridFeeE6_9     *int64
 	MarginE6_9      *int64
-	SeriesID_10     int64
+	ChunkID_10      int64
 	Ts_10           int64
 	Value_10        int64
 	Tax_10          int64
@@ -589,7 +642,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_10  *int64
 	GridFeeE6_10    *int64
 	MarginE6_10     *int64
-	SeriesID_11     int64
+	ChunkID_11      int64
 	Ts_11           int64
 	Value_11        int64
 	Tax_11          int64
@@ -598,7 +651,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_11  *int64
 	GridFeeE6_11    *int64
 	MarginE6_11     *int64
-	SeriesID_12     int64
+	ChunkID_12      int64
 	Ts_12           int64
 	Value_12        int64
 	Tax_12          int64
@@ -607,7 +660,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_12  *int64
 	GridFeeE6_12    *int64
 	MarginE6_12     *int64
-	SeriesID_13     int64
+	ChunkID_13      int64
 	Ts_13           int64
 	Value_13        int64
 	Tax_13          int64
@@ -616,7 +669,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_13  *int64
 	GridFeeE6_13    *int64
 	MarginE6_13     *int64
-	SeriesID_14     int64
+	ChunkID_14      int64
 	Ts_14           int64
 	Value_14        int64
 	Tax_14          int64
@@ -625,7 +678,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_14  *int64
 	GridFeeE6_14    *int64
 	MarginE6_14     *int64
-	SeriesID_15     int64
+	ChunkID_15      int64
 	Ts_15           int64
 	Value_15        int64
 	Tax_15          int64
@@ -634,7 +687,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_15  *int64
 	GridFeeE6_15    *int64
 	MarginE6_15     *int64
-	SeriesID_16     int64
+	ChunkID_16      int64
 	Ts_16           int64
 	Value_16        int64
 	Tax_16          int64
@@ -643,7 +696,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_16  *int64
 	GridFeeE6_16    *int64
 	MarginE6_16     *int64
-	SeriesID_17     int64
+	ChunkID_17      int64
 	Ts_17           int64
 	Value_17        int64
 	Tax_17          int64
@@ -652,7 +705,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_17  *int64
 	GridFeeE6_17    *int64
 	MarginE6_17     *int64
-	SeriesID_18     int64
+	ChunkID_18      int64
 	Ts_18           int64
 	Value_18        int64
 	Tax_18          int64
@@ -661,7 +714,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_18  *int64
 	GridFeeE6_18    *int64
 	MarginE6_18     *int64
-	SeriesID_19     int64
+	ChunkID_19      int64
 	Ts_19           int64
 	Value_19        int64
 	Tax_19          int64
@@ -670,7 +723,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_19  *int64
 	GridFeeE6_19    *int64
 	MarginE6_19     *int64
-	SeriesID_20     int64
+	ChunkID_20      int64
 	Ts_20           int64
 	Value_20        int64
 	Tax_20          int64
@@ -679,7 +732,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_20  *int64
 	GridFeeE6_20    *int64
 	MarginE6_20     *int64
-	SeriesID_21     int64
+	ChunkID_21      int64
 	Ts_21           int64
 	Value_21        int64
 	Tax_21          int64
@@ -688,7 +741,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_21  *int64
 	GridFeeE6_21    *int64
 	MarginE6_21     *int64
-	SeriesID_22     int64
+	ChunkID_22      int64
 	Ts_22           int64
 	Value_22        int64
 	Tax_22          int64
@@ -697,7 +750,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_22  *int64
 	GridFeeE6_22    *int64
 	MarginE6_22     *int64
-	SeriesID_23     int64
+	ChunkID_23      int64
 	Ts_23           int64
 	Value_23        int64
 	Tax_23          int64
@@ -706,7 +759,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_23  *int64
 	GridFeeE6_23    *int64
 	MarginE6_23     *int64
-	SeriesID_24     int64
+	ChunkID_24      int64
 	Ts_24           int64
 	Value_24        int64
 	Tax_24          int64
@@ -715,7 +768,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_24  *int64
 	GridFeeE6_24    *int64
 	MarginE6_24     *int64
-	SeriesID_25     int64
+	ChunkID_25      int64
 	Ts_25           int64
 	Value_25        int64
 	Tax_25          int64
@@ -724,7 +777,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_25  *int64
 	GridFeeE6_25    *int64
 	MarginE6_25     *int64
-	SeriesID_26     int64
+	ChunkID_26      int64
 	Ts_26           int64
 	Value_26        int64
 	Tax_26          int64
@@ -733,7 +786,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_26  *int64
 	GridFeeE6_26    *int64
 	MarginE6_26     *int64
-	SeriesID_27     int64
+	ChunkID_27      int64
 	Ts_27           int64
 	Value_27        int64
 	Tax_27          int64
@@ -742,7 +795,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_27  *int64
 	GridFeeE6_27    *int64
 	MarginE6_27     *int64
-	SeriesID_28     int64
+	ChunkID_28      int64
 	Ts_28           int64
 	Value_28        int64
 	Tax_28          int64
@@ -751,7 +804,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_28  *int64
 	GridFeeE6_28    *int64
 	MarginE6_28     *int64
-	SeriesID_29     int64
+	ChunkID_29      int64
 	Ts_29           int64
 	Value_29        int64
 	Tax_29          int64
@@ -760,7 +813,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_29  *int64
 	GridFeeE6_29    *int64
 	MarginE6_29     *int64
-	SeriesID_30     int64
+	ChunkID_30      int64
 	Ts_30           int64
 	Value_30        int64
 	Tax_30          int64
@@ -769,7 +822,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_30  *int64
 	GridFeeE6_30    *int64
 	MarginE6_30     *int64
-	SeriesID_31     int64
+	ChunkID_31      int64
 	Ts_31           int64
 	Value_31        int64
 	Tax_31          int64
@@ -778,7 +831,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_31  *int64
 	GridFeeE6_31    *int64
 	MarginE6_31     *int64
-	SeriesID_32     int64
+	ChunkID_32      int64
 	Ts_32           int64
 	Value_32        int64
 	Tax_32          int64
@@ -787,7 +840,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_32  *int64
 	GridFeeE6_32    *int64
 	MarginE6_32     *int64
-	SeriesID_33     int64
+	ChunkID_33      int64
 	Ts_33           int64
 	Value_33        int64
 	Tax_33          int64
@@ -796,7 +849,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_33  *int64
 	GridFeeE6_33    *int64
 	MarginE6_33     *int64
-	SeriesID_34     int64
+	ChunkID_34      int64
 	Ts_34           int64
 	Value_34        int64
 	Tax_34          int64
@@ -805,7 +858,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_34  *int64
 	GridFeeE6_34    *int64
 	MarginE6_34     *int64
-	SeriesID_35     int64
+	ChunkID_35      int64
 	Ts_35           int64
 	Value_35        int64
 	Tax_35          int64
@@ -814,7 +867,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_35  *int64
 	GridFeeE6_35    *int64
 	MarginE6_35     *int64
-	SeriesID_36     int64
+	ChunkID_36      int64
 	Ts_36           int64
 	Value_36        int64
 	Tax_36          int64
@@ -823,7 +876,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_36  *int64
 	GridFeeE6_36    *int64
 	MarginE6_36     *int64
-	SeriesID_37     int64
+	ChunkID_37      int64
 	Ts_37           int64
 	Value_37        int64
 	Tax_37          int64
@@ -832,7 +885,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_37  *int64
 	GridFeeE6_37    *int64
 	MarginE6_37     *int64
-	SeriesID_38     int64
+	ChunkID_38      int64
 	Ts_38           int64
 	Value_38        int64
 	Tax_38          int64
@@ -841,7 +894,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_38  *int64
 	GridFeeE6_38    *int64
 	MarginE6_38     *int64
-	SeriesID_39     int64
+	ChunkID_39      int64
 	Ts_39           int64
 	Value_39        int64
 	Tax_39          int64
@@ -850,7 +903,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_39  *int64
 	GridFeeE6_39    *int64
 	MarginE6_39     *int64
-	SeriesID_40     int64
+	ChunkID_40      int64
 	Ts_40           int64
 	Value_40        int64
 	Tax_40          int64
@@ -859,7 +912,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_40  *int64
 	GridFeeE6_40    *int64
 	MarginE6_40     *int64
-	SeriesID_41     int64
+	ChunkID_41      int64
 	Ts_41           int64
 	Value_41        int64
 	Tax_41          int64
@@ -868,7 +921,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_41  *int64
 	GridFeeE6_41    *int64
 	MarginE6_41     *int64
-	SeriesID_42     int64
+	ChunkID_42      int64
 	Ts_42           int64
 	Value_42        int64
 	Tax_42          int64
@@ -877,7 +930,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_42  *int64
 	GridFeeE6_42    *int64
 	MarginE6_42     *int64
-	SeriesID_43     int64
+	ChunkID_43      int64
 	Ts_43           int64
 	Value_43        int64
 	Tax_43          int64
@@ -886,7 +939,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_43  *int64
 	GridFeeE6_43    *int64
 	MarginE6_43     *int64
-	SeriesID_44     int64
+	ChunkID_44      int64
 	Ts_44           int64
 	Value_44        int64
 	Tax_44          int64
@@ -895,7 +948,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_44  *int64
 	GridFeeE6_44    *int64
 	MarginE6_44     *int64
-	SeriesID_45     int64
+	ChunkID_45      int64
 	Ts_45           int64
 	Value_45        int64
 	Tax_45          int64
@@ -904,7 +957,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_45  *int64
 	GridFeeE6_45    *int64
 	MarginE6_45     *int64
-	SeriesID_46     int64
+	ChunkID_46      int64
 	Ts_46           int64
 	Value_46        int64
 	Tax_46          int64
@@ -913,7 +966,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_46  *int64
 	GridFeeE6_46    *int64
 	MarginE6_46     *int64
-	SeriesID_47     int64
+	ChunkID_47      int64
 	Ts_47           int64
 	Value_47        int64
 	Tax_47          int64
@@ -922,7 +975,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_47  *int64
 	GridFeeE6_47    *int64
 	MarginE6_47     *int64
-	SeriesID_48     int64
+	ChunkID_48      int64
 	Ts_48           int64
 	Value_48        int64
 	Tax_48          int64
@@ -931,7 +984,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_48  *int64
 	GridFeeE6_48    *int64
 	MarginE6_48     *int64
-	SeriesID_49     int64
+	ChunkID_49      int64
 	Ts_49           int64
 	Value_49        int64
 	Tax_49          int64
@@ -940,7 +993,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_49  *int64
 	GridFeeE6_49    *int64
 	MarginE6_49     *int64
-	SeriesID_50     int64
+	ChunkID_50      int64
 	Ts_50           int64
 	Value_50        int64
 	Tax_50          int64
@@ -949,7 +1002,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_50  *int64
 	GridFeeE6_50    *int64
 	MarginE6_50     *int64
-	SeriesID_51     int64
+	ChunkID_51      int64
 	Ts_51           int64
 	Value_51        int64
 	Tax_51          int64
@@ -958,7 +1011,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_51  *int64
 	GridFeeE6_51    *int64
 	MarginE6_51     *int64
-	SeriesID_52     int64
+	ChunkID_52      int64
 	Ts_52           int64
 	Value_52        int64
 	Tax_52          int64
@@ -967,7 +1020,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_52  *int64
 	GridFeeE6_52    *int64
 	MarginE6_52     *int64
-	SeriesID_53     int64
+	ChunkID_53      int64
 	Ts_53           int64
 	Value_53        int64
 	Tax_53          int64
@@ -976,7 +1029,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_53  *int64
 	GridFeeE6_53    *int64
 	MarginE6_53     *int64
-	SeriesID_54     int64
+	ChunkID_54      int64
 	Ts_54           int64
 	Value_54        int64
 	Tax_54          int64
@@ -985,7 +1038,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_54  *int64
 	GridFeeE6_54    *int64
 	MarginE6_54     *int64
-	SeriesID_55     int64
+	ChunkID_55      int64
 	Ts_55           int64
 	Value_55        int64
 	Tax_55          int64
@@ -994,7 +1047,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_55  *int64
 	GridFeeE6_55    *int64
 	MarginE6_55     *int64
-	SeriesID_56     int64
+	ChunkID_56      int64
 	Ts_56           int64
 	Value_56        int64
 	Tax_56          int64
@@ -1003,7 +1056,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_56  *int64
 	GridFeeE6_56    *int64
 	MarginE6_56     *int64
-	SeriesID_57     int64
+	ChunkID_57      int64
 	Ts_57           int64
 	Value_57        int64
 	Tax_57          int64
@@ -1012,7 +1065,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_57  *int64
 	GridFeeE6_57    *int64
 	MarginE6_57     *int64
-	SeriesID_58     int64
+	ChunkID_58      int64
 	Ts_58           int64
 	Value_58        int64
 	Tax_58          int64
@@ -1021,7 +1074,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_58  *int64
 	GridFeeE6_58    *int64
 	MarginE6_58     *int64
-	SeriesID_59     int64
+	ChunkID_59      int64
 	Ts_59           int64
 	Value_59        int64
 	Tax_59          int64
@@ -1030,7 +1083,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_59  *int64
 	GridFeeE6_59    *int64
 	MarginE6_59     *int64
-	SeriesID_60     int64
+	ChunkID_60      int64
 	Ts_60           int64
 	Value_60        int64
 	Tax_60          int64
@@ -1039,7 +1092,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_60  *int64
 	GridFeeE6_60    *int64
 	MarginE6_60     *int64
-	SeriesID_61     int64
+	ChunkID_61      int64
 	Ts_61           int64
 	Value_61        int64
 	Tax_61          int64
@@ -1048,7 +1101,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_61  *int64
 	GridFeeE6_61    *int64
 	MarginE6_61     *int64
-	SeriesID_62     int64
+	ChunkID_62      int64
 	Ts_62           int64
 	Value_62        int64
 	Tax_62          int64
@@ -1057,7 +1110,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_62  *int64
 	GridFeeE6_62    *int64
 	MarginE6_62     *int64
-	SeriesID_63     int64
+	ChunkID_63      int64
 	Ts_63           int64
 	Value_63        int64
 	Tax_63          int64
@@ -1066,7 +1119,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_63  *int64
 	GridFeeE6_63    *int64
 	MarginE6_63     *int64
-	SeriesID_64     int64
+	ChunkID_64      int64
 	Ts_64           int64
 	Value_64        int64
 	Tax_64          int64
@@ -1075,7 +1128,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_64  *int64
 	GridFeeE6_64    *int64
 	MarginE6_64     *int64
-	SeriesID_65     int64
+	ChunkID_65      int64
 	Ts_65           int64
 	Value_65        int64
 	Tax_65          int64
@@ -1084,7 +1137,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_65  *int64
 	GridFeeE6_65    *int64
 	MarginE6_65     *int64
-	SeriesID_66     int64
+	ChunkID_66      int64
 	Ts_66           int64
 	Value_66        int64
 	Tax_66          int64
@@ -1093,7 +1146,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_66  *int64
 	GridFeeE6_66    *int64
 	MarginE6_66     *int64
-	SeriesID_67     int64
+	ChunkID_67      int64
 	Ts_67           int64
 	Value_67        int64
 	Tax_67          int64
@@ -1102,7 +1155,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_67  *int64
 	GridFeeE6_67    *int64
 	MarginE6_67     *int64
-	SeriesID_68     int64
+	ChunkID_68      int64
 	Ts_68           int64
 	Value_68        int64
 	Tax_68          int64
@@ -1111,7 +1164,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_68  *int64
 	GridFeeE6_68    *int64
 	MarginE6_68     *int64
-	SeriesID_69     int64
+	ChunkID_69      int64
 	Ts_69           int64
 	Value_69        int64
 	Tax_69          int64
@@ -1120,7 +1173,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_69  *int64
 	GridFeeE6_69    *int64
 	MarginE6_69     *int64
-	SeriesID_70     int64
+	ChunkID_70      int64
 	Ts_70           int64
 	Value_70        int64
 	Tax_70          int64
@@ -1129,7 +1182,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_70  *int64
 	GridFeeE6_70    *int64
 	MarginE6_70     *int64
-	SeriesID_71     int64
+	ChunkID_71      int64
 	Ts_71           int64
 	Value_71        int64
 	Tax_71          int64
@@ -1138,7 +1191,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_71  *int64
 	GridFeeE6_71    *int64
 	MarginE6_71     *int64
-	SeriesID_72     int64
+	ChunkID_72      int64
 	Ts_72           int64
 	Value_72        int64
 	Tax_72          int64
@@ -1147,7 +1200,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_72  *int64
 	GridFeeE6_72    *int64
 	MarginE6_72     *int64
-	SeriesID_73     int64
+	ChunkID_73      int64
 	Ts_73           int64
 	Value_73        int64
 	Tax_73          int64
@@ -1156,7 +1209,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_73  *int64
 	GridFeeE6_73    *int64
 	MarginE6_73     *int64
-	SeriesID_74     int64
+	ChunkID_74      int64
 	Ts_74           int64
 	Value_74        int64
 	Tax_74          int64
@@ -1165,7 +1218,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_74  *int64
 	GridFeeE6_74    *int64
 	MarginE6_74     *int64
-	SeriesID_75     int64
+	ChunkID_75      int64
 	Ts_75           int64
 	Value_75        int64
 	Tax_75          int64
@@ -1174,7 +1227,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_75  *int64
 	GridFeeE6_75    *int64
 	MarginE6_75     *int64
-	SeriesID_76     int64
+	ChunkID_76      int64
 	Ts_76           int64
 	Value_76        int64
 	Tax_76          int64
@@ -1183,7 +1236,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_76  *int64
 	GridFeeE6_76    *int64
 	MarginE6_76     *int64
-	SeriesID_77     int64
+	ChunkID_77      int64
 	Ts_77           int64
 	Value_77        int64
 	Tax_77          int64
@@ -1192,7 +1245,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_77  *int64
 	GridFeeE6_77    *int64
 	MarginE6_77     *int64
-	SeriesID_78     int64
+	ChunkID_78      int64
 	Ts_78           int64
 	Value_78        int64
 	Tax_78          int64
@@ -1201,7 +1254,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_78  *int64
 	GridFeeE6_78    *int64
 	MarginE6_78     *int64
-	SeriesID_79     int64
+	ChunkID_79      int64
 	Ts_79           int64
 	Value_79        int64
 	Tax_79          int64
@@ -1210,7 +1263,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_79  *int64
 	GridFeeE6_79    *int64
 	MarginE6_79     *int64
-	SeriesID_80     int64
+	ChunkID_80      int64
 	Ts_80           int64
 	Value_80        int64
 	Tax_80          int64
@@ -1219,7 +1272,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_80  *int64
 	GridFeeE6_80    *int64
 	MarginE6_80     *int64
-	SeriesID_81     int64
+	ChunkID_81      int64
 	Ts_81           int64
 	Value_81        int64
 	Tax_81          int64
@@ -1228,7 +1281,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_81  *int64
 	GridFeeE6_81    *int64
 	MarginE6_81     *int64
-	SeriesID_82     int64
+	ChunkID_82      int64
 	Ts_82           int64
 	Value_82        int64
 	Tax_82          int64
@@ -1237,7 +1290,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_82  *int64
 	GridFeeE6_82    *int64
 	MarginE6_82     *int64
-	SeriesID_83     int64
+	ChunkID_83      int64
 	Ts_83           int64
 	Value_83        int64
 	Tax_83          int64
@@ -1246,7 +1299,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_83  *int64
 	GridFeeE6_83    *int64
 	MarginE6_83     *int64
-	SeriesID_84     int64
+	ChunkID_84      int64
 	Ts_84           int64
 	Value_84        int64
 	Tax_84          int64
@@ -1255,7 +1308,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_84  *int64
 	GridFeeE6_84    *int64
 	MarginE6_84     *int64
-	SeriesID_85     int64
+	ChunkID_85      int64
 	Ts_85           int64
 	Value_85        int64
 	Tax_85          int64
@@ -1264,7 +1317,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_85  *int64
 	GridFeeE6_85    *int64
 	MarginE6_85     *int64
-	SeriesID_86     int64
+	ChunkID_86      int64
 	Ts_86           int64
 	Value_86        int64
 	Tax_86          int64
@@ -1273,7 +1326,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_86  *int64
 	GridFeeE6_86    *int64
 	MarginE6_86     *int64
-	SeriesID_87     int64
+	ChunkID_87      int64
 	Ts_87           int64
 	Value_87        int64
 	Tax_87          int64
@@ -1282,7 +1335,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_87  *int64
 	GridFeeE6_87    *int64
 	MarginE6_87     *int64
-	SeriesID_88     int64
+	ChunkID_88      int64
 	Ts_88           int64
 	Value_88        int64
 	Tax_88          int64
@@ -1291,7 +1344,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_88  *int64
 	GridFeeE6_88    *int64
 	MarginE6_88     *int64
-	SeriesID_89     int64
+	ChunkID_89      int64
 	Ts_89           int64
 	Value_89        int64
 	Tax_89          int64
@@ -1300,7 +1353,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_89  *int64
 	GridFeeE6_89    *int64
 	MarginE6_89     *int64
-	SeriesID_90     int64
+	ChunkID_90      int64
 	Ts_90           int64
 	Value_90        int64
 	Tax_90          int64
@@ -1309,7 +1362,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_90  *int64
 	GridFeeE6_90    *int64
 	MarginE6_90     *int64
-	SeriesID_91     int64
+	ChunkID_91      int64
 	Ts_91           int64
 	Value_91        int64
 	Tax_91          int64
@@ -1318,7 +1371,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_91  *int64
 	GridFeeE6_91    *int64
 	MarginE6_91     *int64
-	SeriesID_92     int64
+	ChunkID_92      int64
 	Ts_92           int64
 	Value_92        int64
 	Tax_92          int64
@@ -1327,7 +1380,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_92  *int64
 	GridFeeE6_92    *int64
 	MarginE6_92     *int64
-	SeriesID_93     int64
+	ChunkID_93      int64
 	Ts_93           int64
 	Value_93        int64
 	Tax_93          int64
@@ -1336,7 +1389,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_93  *int64
 	GridFeeE6_93    *int64
 	MarginE6_93     *int64
-	SeriesID_94     int64
+	ChunkID_94      int64
 	Ts_94           int64
 	Value_94        int64
 	Tax_94          int64
@@ -1345,7 +1398,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_94  *int64
 	GridFeeE6_94    *int64
 	MarginE6_94     *int64
-	SeriesID_95     int64
+	ChunkID_95      int64
 	Ts_95           int64
 	Value_95        int64
 	Tax_95          int64
@@ -1354,7 +1407,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_95  *int64
 	GridFeeE6_95    *int64
 	MarginE6_95     *int64
-	SeriesID_96     int64
+	ChunkID_96      int64
 	Ts_96           int64
 	Value_96        int64
 	Tax_96          int64
@@ -1363,7 +1416,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_96  *int64
 	GridFeeE6_96    *int64
 	MarginE6_96     *int64
-	SeriesID_97     int64
+	ChunkID_97      int64
 	Ts_97           int64
 	Value_97        int64
 	Tax_97          int64
@@ -1372,7 +1425,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_97  *int64
 	GridFeeE6_97    *int64
 	MarginE6_97     *int64
-	SeriesID_98     int64
+	ChunkID_98      int64
 	Ts_98           int64
 	Value_98        int64
 	Tax_98          int64
@@ -1381,7 +1434,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_98  *int64
 	GridFeeE6_98    *int64
 	MarginE6_98     *int64
-	SeriesID_99     int64
+	ChunkID_99      int64
 	Ts_99           int64
 	Value_99        int64
 	Tax_99          int64
@@ -1390,7 +1443,7 @@ type InsertReadings100Params struct {
 	SourceFeeE6_99  *int64
 	GridFeeE6_99    *int64
 	MarginE6_99     *int64
-	SeriesID_100    int64
+	ChunkID_100     int64
 	Ts_100          int64
 	Value_100       int64
 	Tax_100         int64
@@ -1407,7 +1460,7 @@ type InsertReadings100Params struct {
 // the table.
 func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Params) error {
 	_, err := q.exec(ctx, q.insertReadings100Stmt, insertReadings100,
-		arg.SeriesID,
+		arg.ChunkID,
 		arg.Ts,
 		arg.Value,
 		arg.Tax,
@@ -1416,7 +1469,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6,
 		arg.GridFeeE6,
 		arg.MarginE6,
-		arg.SeriesID_2,
+		arg.ChunkID_2,
 		arg.Ts_2,
 		arg.Value_2,
 		arg.Tax_2,
@@ -1425,7 +1478,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_2,
 		arg.GridFeeE6_2,
 		arg.MarginE6_2,
-		arg.SeriesID_3,
+		arg.ChunkID_3,
 		arg.Ts_3,
 		arg.Value_3,
 		arg.Tax_3,
@@ -1434,7 +1487,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_3,
 		arg.GridFeeE6_3,
 		arg.MarginE6_3,
-		arg.SeriesID_4,
+		arg.ChunkID_4,
 		arg.Ts_4,
 		arg.Value_4,
 		arg.Tax_4,
@@ -1443,7 +1496,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_4,
 		arg.GridFeeE6_4,
 		arg.MarginE6_4,
-		arg.SeriesID_5,
+		arg.ChunkID_5,
 		arg.Ts_5,
 		arg.Value_5,
 		arg.Tax_5,
@@ -1452,7 +1505,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_5,
 		arg.GridFeeE6_5,
 		arg.MarginE6_5,
-		arg.SeriesID_6,
+		arg.ChunkID_6,
 		arg.Ts_6,
 		arg.Value_6,
 		arg.Tax_6,
@@ -1461,7 +1514,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_6,
 		arg.GridFeeE6_6,
 		arg.MarginE6_6,
-		arg.SeriesID_7,
+		arg.ChunkID_7,
 		arg.Ts_7,
 		arg.Value_7,
 		arg.Tax_7,
@@ -1470,7 +1523,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_7,
 		arg.GridFeeE6_7,
 		arg.MarginE6_7,
-		arg.SeriesID_8,
+		arg.ChunkID_8,
 		arg.Ts_8,
 		arg.Value_8,
 		arg.Tax_8,
@@ -1479,7 +1532,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_8,
 		arg.GridFeeE6_8,
 		arg.MarginE6_8,
-		arg.SeriesID_9,
+		arg.ChunkID_9,
 		arg.Ts_9,
 		arg.Value_9,
 		arg.Tax_9,
@@ -1488,7 +1541,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_9,
 		arg.GridFeeE6_9,
 		arg.MarginE6_9,
-		arg.SeriesID_10,
+		arg.ChunkID_10,
 		arg.Ts_10,
 		arg.Value_10,
 		arg.Tax_10,
@@ -1497,7 +1550,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_10,
 		arg.GridFeeE6_10,
 		arg.MarginE6_10,
-		arg.SeriesID_11,
+		arg.ChunkID_11,
 		arg.Ts_11,
 		arg.Value_11,
 		arg.Tax_11,
@@ -1506,7 +1559,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_11,
 		arg.GridFeeE6_11,
 		arg.MarginE6_11,
-		arg.SeriesID_12,
+		arg.ChunkID_12,
 		arg.Ts_12,
 		arg.Value_12,
 		arg.Tax_12,
@@ -1515,7 +1568,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_12,
 		arg.GridFeeE6_12,
 		arg.MarginE6_12,
-		arg.SeriesID_13,
+		arg.ChunkID_13,
 		arg.Ts_13,
 		arg.Value_13,
 		arg.Tax_13,
@@ -1524,7 +1577,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_13,
 		arg.GridFeeE6_13,
 		arg.MarginE6_13,
-		arg.SeriesID_14,
+		arg.ChunkID_14,
 		arg.Ts_14,
 		arg.Value_14,
 		arg.Tax_14,
@@ -1533,7 +1586,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_14,
 		arg.GridFeeE6_14,
 		arg.MarginE6_14,
-		arg.SeriesID_15,
+		arg.ChunkID_15,
 		arg.Ts_15,
 		arg.Value_15,
 		arg.Tax_15,
@@ -1542,7 +1595,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_15,
 		arg.GridFeeE6_15,
 		arg.MarginE6_15,
-		arg.SeriesID_16,
+		arg.ChunkID_16,
 		arg.Ts_16,
 		arg.Value_16,
 		arg.Tax_16,
@@ -1551,7 +1604,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_16,
 		arg.GridFeeE6_16,
 		arg.MarginE6_16,
-		arg.SeriesID_17,
+		arg.ChunkID_17,
 		arg.Ts_17,
 		arg.Value_17,
 		arg.Tax_17,
@@ -1560,7 +1613,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_17,
 		arg.GridFeeE6_17,
 		arg.MarginE6_17,
-		arg.SeriesID_18,
+		arg.ChunkID_18,
 		arg.Ts_18,
 		arg.Value_18,
 		arg.Tax_18,
@@ -1569,7 +1622,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_18,
 		arg.GridFeeE6_18,
 		arg.MarginE6_18,
-		arg.SeriesID_19,
+		arg.ChunkID_19,
 		arg.Ts_19,
 		arg.Value_19,
 		arg.Tax_19,
@@ -1578,7 +1631,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_19,
 		arg.GridFeeE6_19,
 		arg.MarginE6_19,
-		arg.SeriesID_20,
+		arg.ChunkID_20,
 		arg.Ts_20,
 		arg.Value_20,
 		arg.Tax_20,
@@ -1587,7 +1640,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_20,
 		arg.GridFeeE6_20,
 		arg.MarginE6_20,
-		arg.SeriesID_21,
+		arg.ChunkID_21,
 		arg.Ts_21,
 		arg.Value_21,
 		arg.Tax_21,
@@ -1596,7 +1649,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_21,
 		arg.GridFeeE6_21,
 		arg.MarginE6_21,
-		arg.SeriesID_22,
+		arg.ChunkID_22,
 		arg.Ts_22,
 		arg.Value_22,
 		arg.Tax_22,
@@ -1605,7 +1658,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_22,
 		arg.GridFeeE6_22,
 		arg.MarginE6_22,
-		arg.SeriesID_23,
+		arg.ChunkID_23,
 		arg.Ts_23,
 		arg.Value_23,
 		arg.Tax_23,
@@ -1614,7 +1667,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_23,
 		arg.GridFeeE6_23,
 		arg.MarginE6_23,
-		arg.SeriesID_24,
+		arg.ChunkID_24,
 		arg.Ts_24,
 		arg.Value_24,
 		arg.Tax_24,
@@ -1623,7 +1676,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_24,
 		arg.GridFeeE6_24,
 		arg.MarginE6_24,
-		arg.SeriesID_25,
+		arg.ChunkID_25,
 		arg.Ts_25,
 		arg.Value_25,
 		arg.Tax_25,
@@ -1632,7 +1685,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_25,
 		arg.GridFeeE6_25,
 		arg.MarginE6_25,
-		arg.SeriesID_26,
+		arg.ChunkID_26,
 		arg.Ts_26,
 		arg.Value_26,
 		arg.Tax_26,
@@ -1641,7 +1694,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_26,
 		arg.GridFeeE6_26,
 		arg.MarginE6_26,
-		arg.SeriesID_27,
+		arg.ChunkID_27,
 		arg.Ts_27,
 		arg.Value_27,
 		arg.Tax_27,
@@ -1650,7 +1703,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_27,
 		arg.GridFeeE6_27,
 		arg.MarginE6_27,
-		arg.SeriesID_28,
+		arg.ChunkID_28,
 		arg.Ts_28,
 		arg.Value_28,
 		arg.Tax_28,
@@ -1659,7 +1712,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_28,
 		arg.GridFeeE6_28,
 		arg.MarginE6_28,
-		arg.SeriesID_29,
+		arg.ChunkID_29,
 		arg.Ts_29,
 		arg.Value_29,
 		arg.Tax_29,
@@ -1668,7 +1721,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_29,
 		arg.GridFeeE6_29,
 		arg.MarginE6_29,
-		arg.SeriesID_30,
+		arg.ChunkID_30,
 		arg.Ts_30,
 		arg.Value_30,
 		arg.Tax_30,
@@ -1677,7 +1730,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_30,
 		arg.GridFeeE6_30,
 		arg.MarginE6_30,
-		arg.SeriesID_31,
+		arg.ChunkID_31,
 		arg.Ts_31,
 		arg.Value_31,
 		arg.Tax_31,
@@ -1686,7 +1739,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_31,
 		arg.GridFeeE6_31,
 		arg.MarginE6_31,
-		arg.SeriesID_32,
+		arg.ChunkID_32,
 		arg.Ts_32,
 		arg.Value_32,
 		arg.Tax_32,
@@ -1695,7 +1748,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_32,
 		arg.GridFeeE6_32,
 		arg.MarginE6_32,
-		arg.SeriesID_33,
+		arg.ChunkID_33,
 		arg.Ts_33,
 		arg.Value_33,
 		arg.Tax_33,
@@ -1704,7 +1757,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_33,
 		arg.GridFeeE6_33,
 		arg.MarginE6_33,
-		arg.SeriesID_34,
+		arg.ChunkID_34,
 		arg.Ts_34,
 		arg.Value_34,
 		arg.Tax_34,
@@ -1713,7 +1766,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_34,
 		arg.GridFeeE6_34,
 		arg.MarginE6_34,
-		arg.SeriesID_35,
+		arg.ChunkID_35,
 		arg.Ts_35,
 		arg.Value_35,
 		arg.Tax_35,
@@ -1722,7 +1775,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_35,
 		arg.GridFeeE6_35,
 		arg.MarginE6_35,
-		arg.SeriesID_36,
+		arg.ChunkID_36,
 		arg.Ts_36,
 		arg.Value_36,
 		arg.Tax_36,
@@ -1731,7 +1784,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_36,
 		arg.GridFeeE6_36,
 		arg.MarginE6_36,
-		arg.SeriesID_37,
+		arg.ChunkID_37,
 		arg.Ts_37,
 		arg.Value_37,
 		arg.Tax_37,
@@ -1740,7 +1793,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_37,
 		arg.GridFeeE6_37,
 		arg.MarginE6_37,
-		arg.SeriesID_38,
+		arg.ChunkID_38,
 		arg.Ts_38,
 		arg.Value_38,
 		arg.Tax_38,
@@ -1749,7 +1802,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_38,
 		arg.GridFeeE6_38,
 		arg.MarginE6_38,
-		arg.SeriesID_39,
+		arg.ChunkID_39,
 		arg.Ts_39,
 		arg.Value_39,
 		arg.Tax_39,
@@ -1758,7 +1811,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_39,
 		arg.GridFeeE6_39,
 		arg.MarginE6_39,
-		arg.SeriesID_40,
+		arg.ChunkID_40,
 		arg.Ts_40,
 		arg.Value_40,
 		arg.Tax_40,
@@ -1767,7 +1820,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_40,
 		arg.GridFeeE6_40,
 		arg.MarginE6_40,
-		arg.SeriesID_41,
+		arg.ChunkID_41,
 		arg.Ts_41,
 		arg.Value_41,
 		arg.Tax_41,
@@ -1776,7 +1829,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_41,
 		arg.GridFeeE6_41,
 		arg.MarginE6_41,
-		arg.SeriesID_42,
+		arg.ChunkID_42,
 		arg.Ts_42,
 		arg.Value_42,
 		arg.Tax_42,
@@ -1785,7 +1838,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_42,
 		arg.GridFeeE6_42,
 		arg.MarginE6_42,
-		arg.SeriesID_43,
+		arg.ChunkID_43,
 		arg.Ts_43,
 		arg.Value_43,
 		arg.Tax_43,
@@ -1794,7 +1847,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_43,
 		arg.GridFeeE6_43,
 		arg.MarginE6_43,
-		arg.SeriesID_44,
+		arg.ChunkID_44,
 		arg.Ts_44,
 		arg.Value_44,
 		arg.Tax_44,
@@ -1803,7 +1856,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_44,
 		arg.GridFeeE6_44,
 		arg.MarginE6_44,
-		arg.SeriesID_45,
+		arg.ChunkID_45,
 		arg.Ts_45,
 		arg.Value_45,
 		arg.Tax_45,
@@ -1812,7 +1865,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_45,
 		arg.GridFeeE6_45,
 		arg.MarginE6_45,
-		arg.SeriesID_46,
+		arg.ChunkID_46,
 		arg.Ts_46,
 		arg.Value_46,
 		arg.Tax_46,
@@ -1821,7 +1874,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_46,
 		arg.GridFeeE6_46,
 		arg.MarginE6_46,
-		arg.SeriesID_47,
+		arg.ChunkID_47,
 		arg.Ts_47,
 		arg.Value_47,
 		arg.Tax_47,
@@ -1830,7 +1883,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_47,
 		arg.GridFeeE6_47,
 		arg.MarginE6_47,
-		arg.SeriesID_48,
+		arg.ChunkID_48,
 		arg.Ts_48,
 		arg.Value_48,
 		arg.Tax_48,
@@ -1839,7 +1892,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_48,
 		arg.GridFeeE6_48,
 		arg.MarginE6_48,
-		arg.SeriesID_49,
+		arg.ChunkID_49,
 		arg.Ts_49,
 		arg.Value_49,
 		arg.Tax_49,
@@ -1848,7 +1901,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_49,
 		arg.GridFeeE6_49,
 		arg.MarginE6_49,
-		arg.SeriesID_50,
+		arg.ChunkID_50,
 		arg.Ts_50,
 		arg.Value_50,
 		arg.Tax_50,
@@ -1857,7 +1910,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_50,
 		arg.GridFeeE6_50,
 		arg.MarginE6_50,
-		arg.SeriesID_51,
+		arg.ChunkID_51,
 		arg.Ts_51,
 		arg.Value_51,
 		arg.Tax_51,
@@ -1866,7 +1919,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_51,
 		arg.GridFeeE6_51,
 		arg.MarginE6_51,
-		arg.SeriesID_52,
+		arg.ChunkID_52,
 		arg.Ts_52,
 		arg.Value_52,
 		arg.Tax_52,
@@ -1875,7 +1928,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_52,
 		arg.GridFeeE6_52,
 		arg.MarginE6_52,
-		arg.SeriesID_53,
+		arg.ChunkID_53,
 		arg.Ts_53,
 		arg.Value_53,
 		arg.Tax_53,
@@ -1884,7 +1937,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_53,
 		arg.GridFeeE6_53,
 		arg.MarginE6_53,
-		arg.SeriesID_54,
+		arg.ChunkID_54,
 		arg.Ts_54,
 		arg.Value_54,
 		arg.Tax_54,
@@ -1893,7 +1946,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_54,
 		arg.GridFeeE6_54,
 		arg.MarginE6_54,
-		arg.SeriesID_55,
+		arg.ChunkID_55,
 		arg.Ts_55,
 		arg.Value_55,
 		arg.Tax_55,
@@ -1902,7 +1955,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_55,
 		arg.GridFeeE6_55,
 		arg.MarginE6_55,
-		arg.SeriesID_56,
+		arg.ChunkID_56,
 		arg.Ts_56,
 		arg.Value_56,
 		arg.Tax_56,
@@ -1911,7 +1964,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_56,
 		arg.GridFeeE6_56,
 		arg.MarginE6_56,
-		arg.SeriesID_57,
+		arg.ChunkID_57,
 		arg.Ts_57,
 		arg.Value_57,
 		arg.Tax_57,
@@ -1920,7 +1973,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_57,
 		arg.GridFeeE6_57,
 		arg.MarginE6_57,
-		arg.SeriesID_58,
+		arg.ChunkID_58,
 		arg.Ts_58,
 		arg.Value_58,
 		arg.Tax_58,
@@ -1929,7 +1982,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_58,
 		arg.GridFeeE6_58,
 		arg.MarginE6_58,
-		arg.SeriesID_59,
+		arg.ChunkID_59,
 		arg.Ts_59,
 		arg.Value_59,
 		arg.Tax_59,
@@ -1938,7 +1991,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_59,
 		arg.GridFeeE6_59,
 		arg.MarginE6_59,
-		arg.SeriesID_60,
+		arg.ChunkID_60,
 		arg.Ts_60,
 		arg.Value_60,
 		arg.Tax_60,
@@ -1947,7 +2000,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_60,
 		arg.GridFeeE6_60,
 		arg.MarginE6_60,
-		arg.SeriesID_61,
+		arg.ChunkID_61,
 		arg.Ts_61,
 		arg.Value_61,
 		arg.Tax_61,
@@ -1956,7 +2009,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_61,
 		arg.GridFeeE6_61,
 		arg.MarginE6_61,
-		arg.SeriesID_62,
+		arg.ChunkID_62,
 		arg.Ts_62,
 		arg.Value_62,
 		arg.Tax_62,
@@ -1965,7 +2018,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_62,
 		arg.GridFeeE6_62,
 		arg.MarginE6_62,
-		arg.SeriesID_63,
+		arg.ChunkID_63,
 		arg.Ts_63,
 		arg.Value_63,
 		arg.Tax_63,
@@ -1974,7 +2027,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_63,
 		arg.GridFeeE6_63,
 		arg.MarginE6_63,
-		arg.SeriesID_64,
+		arg.ChunkID_64,
 		arg.Ts_64,
 		arg.Value_64,
 		arg.Tax_64,
@@ -1983,7 +2036,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_64,
 		arg.GridFeeE6_64,
 		arg.MarginE6_64,
-		arg.SeriesID_65,
+		arg.ChunkID_65,
 		arg.Ts_65,
 		arg.Value_65,
 		arg.Tax_65,
@@ -1992,7 +2045,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_65,
 		arg.GridFeeE6_65,
 		arg.MarginE6_65,
-		arg.SeriesID_66,
+		arg.ChunkID_66,
 		arg.Ts_66,
 		arg.Value_66,
 		arg.Tax_66,
@@ -2001,7 +2054,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_66,
 		arg.GridFeeE6_66,
 		arg.MarginE6_66,
-		arg.SeriesID_67,
+		arg.ChunkID_67,
 		arg.Ts_67,
 		arg.Value_67,
 		arg.Tax_67,
@@ -2010,7 +2063,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_67,
 		arg.GridFeeE6_67,
 		arg.MarginE6_67,
-		arg.SeriesID_68,
+		arg.ChunkID_68,
 		arg.Ts_68,
 		arg.Value_68,
 		arg.Tax_68,
@@ -2019,7 +2072,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_68,
 		arg.GridFeeE6_68,
 		arg.MarginE6_68,
-		arg.SeriesID_69,
+		arg.ChunkID_69,
 		arg.Ts_69,
 		arg.Value_69,
 		arg.Tax_69,
@@ -2028,7 +2081,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_69,
 		arg.GridFeeE6_69,
 		arg.MarginE6_69,
-		arg.SeriesID_70,
+		arg.ChunkID_70,
 		arg.Ts_70,
 		arg.Value_70,
 		arg.Tax_70,
@@ -2037,7 +2090,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_70,
 		arg.GridFeeE6_70,
 		arg.MarginE6_70,
-		arg.SeriesID_71,
+		arg.ChunkID_71,
 		arg.Ts_71,
 		arg.Value_71,
 		arg.Tax_71,
@@ -2046,7 +2099,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_71,
 		arg.GridFeeE6_71,
 		arg.MarginE6_71,
-		arg.SeriesID_72,
+		arg.ChunkID_72,
 		arg.Ts_72,
 		arg.Value_72,
 		arg.Tax_72,
@@ -2055,7 +2108,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_72,
 		arg.GridFeeE6_72,
 		arg.MarginE6_72,
-		arg.SeriesID_73,
+		arg.ChunkID_73,
 		arg.Ts_73,
 		arg.Value_73,
 		arg.Tax_73,
@@ -2064,7 +2117,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_73,
 		arg.GridFeeE6_73,
 		arg.MarginE6_73,
-		arg.SeriesID_74,
+		arg.ChunkID_74,
 		arg.Ts_74,
 		arg.Value_74,
 		arg.Tax_74,
@@ -2073,7 +2126,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_74,
 		arg.GridFeeE6_74,
 		arg.MarginE6_74,
-		arg.SeriesID_75,
+		arg.ChunkID_75,
 		arg.Ts_75,
 		arg.Value_75,
 		arg.Tax_75,
@@ -2082,7 +2135,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_75,
 		arg.GridFeeE6_75,
 		arg.MarginE6_75,
-		arg.SeriesID_76,
+		arg.ChunkID_76,
 		arg.Ts_76,
 		arg.Value_76,
 		arg.Tax_76,
@@ -2091,7 +2144,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_76,
 		arg.GridFeeE6_76,
 		arg.MarginE6_76,
-		arg.SeriesID_77,
+		arg.ChunkID_77,
 		arg.Ts_77,
 		arg.Value_77,
 		arg.Tax_77,
@@ -2100,7 +2153,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_77,
 		arg.GridFeeE6_77,
 		arg.MarginE6_77,
-		arg.SeriesID_78,
+		arg.ChunkID_78,
 		arg.Ts_78,
 		arg.Value_78,
 		arg.Tax_78,
@@ -2109,7 +2162,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_78,
 		arg.GridFeeE6_78,
 		arg.MarginE6_78,
-		arg.SeriesID_79,
+		arg.ChunkID_79,
 		arg.Ts_79,
 		arg.Value_79,
 		arg.Tax_79,
@@ -2118,7 +2171,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_79,
 		arg.GridFeeE6_79,
 		arg.MarginE6_79,
-		arg.SeriesID_80,
+		arg.ChunkID_80,
 		arg.Ts_80,
 		arg.Value_80,
 		arg.Tax_80,
@@ -2127,7 +2180,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_80,
 		arg.GridFeeE6_80,
 		arg.MarginE6_80,
-		arg.SeriesID_81,
+		arg.ChunkID_81,
 		arg.Ts_81,
 		arg.Value_81,
 		arg.Tax_81,
@@ -2136,7 +2189,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_81,
 		arg.GridFeeE6_81,
 		arg.MarginE6_81,
-		arg.SeriesID_82,
+		arg.ChunkID_82,
 		arg.Ts_82,
 		arg.Value_82,
 		arg.Tax_82,
@@ -2145,7 +2198,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_82,
 		arg.GridFeeE6_82,
 		arg.MarginE6_82,
-		arg.SeriesID_83,
+		arg.ChunkID_83,
 		arg.Ts_83,
 		arg.Value_83,
 		arg.Tax_83,
@@ -2154,7 +2207,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_83,
 		arg.GridFeeE6_83,
 		arg.MarginE6_83,
-		arg.SeriesID_84,
+		arg.ChunkID_84,
 		arg.Ts_84,
 		arg.Value_84,
 		arg.Tax_84,
@@ -2163,7 +2216,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_84,
 		arg.GridFeeE6_84,
 		arg.MarginE6_84,
-		arg.SeriesID_85,
+		arg.ChunkID_85,
 		arg.Ts_85,
 		arg.Value_85,
 		arg.Tax_85,
@@ -2172,7 +2225,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_85,
 		arg.GridFeeE6_85,
 		arg.MarginE6_85,
-		arg.SeriesID_86,
+		arg.ChunkID_86,
 		arg.Ts_86,
 		arg.Value_86,
 		arg.Tax_86,
@@ -2181,7 +2234,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_86,
 		arg.GridFeeE6_86,
 		arg.MarginE6_86,
-		arg.SeriesID_87,
+		arg.ChunkID_87,
 		arg.Ts_87,
 		arg.Value_87,
 		arg.Tax_87,
@@ -2190,7 +2243,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_87,
 		arg.GridFeeE6_87,
 		arg.MarginE6_87,
-		arg.SeriesID_88,
+		arg.ChunkID_88,
 		arg.Ts_88,
 		arg.Value_88,
 		arg.Tax_88,
@@ -2199,7 +2252,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_88,
 		arg.GridFeeE6_88,
 		arg.MarginE6_88,
-		arg.SeriesID_89,
+		arg.ChunkID_89,
 		arg.Ts_89,
 		arg.Value_89,
 		arg.Tax_89,
@@ -2208,7 +2261,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_89,
 		arg.GridFeeE6_89,
 		arg.MarginE6_89,
-		arg.SeriesID_90,
+		arg.ChunkID_90,
 		arg.Ts_90,
 		arg.Value_90,
 		arg.Tax_90,
@@ -2217,7 +2270,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_90,
 		arg.GridFeeE6_90,
 		arg.MarginE6_90,
-		arg.SeriesID_91,
+		arg.ChunkID_91,
 		arg.Ts_91,
 		arg.Value_91,
 		arg.Tax_91,
@@ -2226,7 +2279,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_91,
 		arg.GridFeeE6_91,
 		arg.MarginE6_91,
-		arg.SeriesID_92,
+		arg.ChunkID_92,
 		arg.Ts_92,
 		arg.Value_92,
 		arg.Tax_92,
@@ -2235,7 +2288,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_92,
 		arg.GridFeeE6_92,
 		arg.MarginE6_92,
-		arg.SeriesID_93,
+		arg.ChunkID_93,
 		arg.Ts_93,
 		arg.Value_93,
 		arg.Tax_93,
@@ -2244,7 +2297,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_93,
 		arg.GridFeeE6_93,
 		arg.MarginE6_93,
-		arg.SeriesID_94,
+		arg.ChunkID_94,
 		arg.Ts_94,
 		arg.Value_94,
 		arg.Tax_94,
@@ -2253,7 +2306,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_94,
 		arg.GridFeeE6_94,
 		arg.MarginE6_94,
-		arg.SeriesID_95,
+		arg.ChunkID_95,
 		arg.Ts_95,
 		arg.Value_95,
 		arg.Tax_95,
@@ -2262,7 +2315,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_95,
 		arg.GridFeeE6_95,
 		arg.MarginE6_95,
-		arg.SeriesID_96,
+		arg.ChunkID_96,
 		arg.Ts_96,
 		arg.Value_96,
 		arg.Tax_96,
@@ -2271,7 +2324,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_96,
 		arg.GridFeeE6_96,
 		arg.MarginE6_96,
-		arg.SeriesID_97,
+		arg.ChunkID_97,
 		arg.Ts_97,
 		arg.Value_97,
 		arg.Tax_97,
@@ -2280,7 +2333,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_97,
 		arg.GridFeeE6_97,
 		arg.MarginE6_97,
-		arg.SeriesID_98,
+		arg.ChunkID_98,
 		arg.Ts_98,
 		arg.Value_98,
 		arg.Tax_98,
@@ -2289,7 +2342,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_98,
 		arg.GridFeeE6_98,
 		arg.MarginE6_98,
-		arg.SeriesID_99,
+		arg.ChunkID_99,
 		arg.Ts_99,
 		arg.Value_99,
 		arg.Tax_99,
@@ -2298,7 +2351,7 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 		arg.SourceFeeE6_99,
 		arg.GridFeeE6_99,
 		arg.MarginE6_99,
-		arg.SeriesID_100,
+		arg.ChunkID_100,
 		arg.Ts_100,
 		arg.Value_100,
 		arg.Tax_100,
@@ -2311,6 +2364,42 @@ func (q *Queries) InsertReadings100(ctx context.Context, arg InsertReadings100Pa
 	return err
 }
 
+const lastChunk = `-- name: LastChunk :one
+SELECT id, first_ts, last_ts FROM reading_chunks
+WHERE series_id = ?1 ORDER BY first_ts DESC LIMIT 1
+`
+
+type LastChunkRow struct {
+	ID      int64
+	FirstTs int64
+	LastTs  int64
+}
+
+func (q *Queries) LastChunk(ctx context.Context, seriesID int64) (LastChunkRow, error) {
+	row := q.queryRow(ctx, q.lastChunkStmt, lastChunk, seriesID)
+	var i LastChunkRow
+	err := row.Scan(&i.ID, &i.FirstTs, &i.LastTs)
+	return i, err
+}
+
+const newChunk = `-- name: NewChunk :one
+INSERT INTO reading_chunks (series_id, first_ts, last_ts) VALUES (?1, ?2, ?3)
+RETURNING id
+`
+
+type NewChunkParams struct {
+	SeriesID int64
+	FirstTs  int64
+	LastTs   int64
+}
+
+func (q *Queries) NewChunk(ctx context.Context, arg NewChunkParams) (int64, error) {
+	row := q.queryRow(ctx, q.newChunkStmt, newChunk, arg.SeriesID, arg.FirstTs, arg.LastTs)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const readingsPage = `-- name: ReadingsPage :many
 SELECT ts, value, tax,
        CAST((auction_e6 IS NOT NULL) + 2 * (levies_e6 IS NOT NULL) + 4 * (source_fee_e6 IS NOT NULL)
@@ -2318,9 +2407,10 @@ SELECT ts, value, tax,
        CAST(COALESCE(auction_e6, 0) AS INTEGER) AS auction_e6, CAST(COALESCE(levies_e6, 0) AS INTEGER) AS levies_e6,
        CAST(COALESCE(source_fee_e6, 0) AS INTEGER) AS source_fee_e6, CAST(COALESCE(grid_fee_e6, 0) AS INTEGER) AS grid_fee_e6,
        CAST(COALESCE(margin_e6, 0) AS INTEGER) AS margin_e6
-FROM readings
-WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3
-ORDER BY ts
+FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
+WHERE c.series_id = ?1 AND c.last_ts >= ?2 AND c.first_ts < ?3
+  AND r.ts >= ?2 AND r.ts < ?3
+ORDER BY c.first_ts, r.ts
 LIMIT ?4
 `
 
@@ -2387,10 +2477,11 @@ func (q *Queries) ReadingsPage(ctx context.Context, arg ReadingsPageParams) ([]R
 
 const rollupDay = `-- name: RollupDay :exec
 INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
-SELECT r.series_id, CAST(?1 AS INTEGER), COUNT(*), SUM(r.value), MIN(r.value), MAX(r.value)
-FROM readings r
-WHERE r.series_id = ?2 AND r.ts >= ?1 AND r.ts < CAST(?3 AS INTEGER)
-GROUP BY r.series_id
+SELECT c.series_id, CAST(?1 AS INTEGER), COUNT(*), SUM(r.value), MIN(r.value), MAX(r.value)
+FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
+WHERE c.series_id = ?2 AND c.last_ts >= ?1 AND c.first_ts < CAST(?3 AS INTEGER)
+  AND r.ts >= ?1 AND r.ts < CAST(?3 AS INTEGER)
+GROUP BY c.series_id
 ON CONFLICT (series_id, day) DO UPDATE SET
     n = excluded.n, total = excluded.total, lo = excluded.lo, hi = excluded.hi
 `
@@ -2409,7 +2500,9 @@ func (q *Queries) RollupDay(ctx context.Context, arg RollupDayParams) error {
 const sumRange = `-- name: SumRange :one
 SELECT COUNT(*) AS n, CAST(COALESCE(SUM(value), 0) AS INTEGER) AS total,
        CAST(COALESCE(MIN(value), 0) AS INTEGER) AS lo, CAST(COALESCE(MAX(value), 0) AS INTEGER) AS hi
-FROM readings WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3
+FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
+WHERE c.series_id = ?1 AND c.last_ts >= ?2 AND c.first_ts < ?3
+  AND r.ts >= ?2 AND r.ts < ?3
 `
 
 type SumRangeParams struct {
@@ -2438,9 +2531,9 @@ func (q *Queries) SumRange(ctx context.Context, arg SumRangeParams) (SumRangeRow
 }
 
 const upsertReading = `-- name: UpsertReading :execrows
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-ON CONFLICT (series_id, ts) DO UPDATE SET
+ON CONFLICT (chunk_id, ts) DO UPDATE SET
     value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
     levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
     grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
@@ -2451,7 +2544,7 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
 `
 
 type UpsertReadingParams struct {
-	SeriesID    int64
+	ChunkID     int64
 	Ts          int64
 	Value       int64
 	Tax         int64
@@ -2466,7 +2559,7 @@ type UpsertReadingParams struct {
 // counts as no row affected, so an unchanged batch skips its rollup).
 func (q *Queries) UpsertReading(ctx context.Context, arg UpsertReadingParams) (int64, error) {
 	result, err := q.exec(ctx, q.upsertReadingStmt, upsertReading,
-		arg.SeriesID,
+		arg.ChunkID,
 		arg.Ts,
 		arg.Value,
 		arg.Tax,
@@ -2484,7 +2577,7 @@ func (q *Queries) UpsertReading(ctx context.Context, arg UpsertReadingParams) (i
 
 const upsertReadings10 = `-- name: UpsertReadings10 :execrows
 
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -2495,7 +2588,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (series_id, ts) DO UPDATE SET
+ON CONFLICT (chunk_id, ts) DO UPDATE SET
     value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
     levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
     grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
@@ -2506,7 +2599,7 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
 `
 
 type UpsertReadings10Params struct {
-	SeriesID       int64
+	ChunkID        int64
 	Ts             int64
 	Value          int64
 	Tax            int64
@@ -2515,7 +2608,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6    *int64
 	GridFeeE6      *int64
 	MarginE6       *int64
-	SeriesID_2     int64
+	ChunkID_2      int64
 	Ts_2           int64
 	Value_2        int64
 	Tax_2          int64
@@ -2524,7 +2617,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_2  *int64
 	GridFeeE6_2    *int64
 	MarginE6_2     *int64
-	SeriesID_3     int64
+	ChunkID_3      int64
 	Ts_3           int64
 	Value_3        int64
 	Tax_3          int64
@@ -2533,7 +2626,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_3  *int64
 	GridFeeE6_3    *int64
 	MarginE6_3     *int64
-	SeriesID_4     int64
+	ChunkID_4      int64
 	Ts_4           int64
 	Value_4        int64
 	Tax_4          int64
@@ -2542,7 +2635,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_4  *int64
 	GridFeeE6_4    *int64
 	MarginE6_4     *int64
-	SeriesID_5     int64
+	ChunkID_5      int64
 	Ts_5           int64
 	Value_5        int64
 	Tax_5          int64
@@ -2551,7 +2644,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_5  *int64
 	GridFeeE6_5    *int64
 	MarginE6_5     *int64
-	SeriesID_6     int64
+	ChunkID_6      int64
 	Ts_6           int64
 	Value_6        int64
 	Tax_6          int64
@@ -2560,7 +2653,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_6  *int64
 	GridFeeE6_6    *int64
 	MarginE6_6     *int64
-	SeriesID_7     int64
+	ChunkID_7      int64
 	Ts_7           int64
 	Value_7        int64
 	Tax_7          int64
@@ -2569,7 +2662,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_7  *int64
 	GridFeeE6_7    *int64
 	MarginE6_7     *int64
-	SeriesID_8     int64
+	ChunkID_8      int64
 	Ts_8           int64
 	Value_8        int64
 	Tax_8          int64
@@ -2578,7 +2671,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_8  *int64
 	GridFeeE6_8    *int64
 	MarginE6_8     *int64
-	SeriesID_9     int64
+	ChunkID_9      int64
 	Ts_9           int64
 	Value_9        int64
 	Tax_9          int64
@@ -2587,7 +2680,7 @@ type UpsertReadings10Params struct {
 	SourceFeeE6_9  *int64
 	GridFeeE6_9    *int64
 	MarginE6_9     *int64
-	SeriesID_10    int64
+	ChunkID_10     int64
 	Ts_10          int64
 	Value_10       int64
 	Tax_10         int64
@@ -2604,7 +2697,7 @@ type UpsertReadings10Params struct {
 // above, row after row (db/series.go fills them as an array of rows).
 func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Params) (int64, error) {
 	result, err := q.exec(ctx, q.upsertReadings10Stmt, upsertReadings10,
-		arg.SeriesID,
+		arg.ChunkID,
 		arg.Ts,
 		arg.Value,
 		arg.Tax,
@@ -2613,7 +2706,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6,
 		arg.GridFeeE6,
 		arg.MarginE6,
-		arg.SeriesID_2,
+		arg.ChunkID_2,
 		arg.Ts_2,
 		arg.Value_2,
 		arg.Tax_2,
@@ -2622,7 +2715,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_2,
 		arg.GridFeeE6_2,
 		arg.MarginE6_2,
-		arg.SeriesID_3,
+		arg.ChunkID_3,
 		arg.Ts_3,
 		arg.Value_3,
 		arg.Tax_3,
@@ -2631,7 +2724,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_3,
 		arg.GridFeeE6_3,
 		arg.MarginE6_3,
-		arg.SeriesID_4,
+		arg.ChunkID_4,
 		arg.Ts_4,
 		arg.Value_4,
 		arg.Tax_4,
@@ -2640,7 +2733,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_4,
 		arg.GridFeeE6_4,
 		arg.MarginE6_4,
-		arg.SeriesID_5,
+		arg.ChunkID_5,
 		arg.Ts_5,
 		arg.Value_5,
 		arg.Tax_5,
@@ -2649,7 +2742,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_5,
 		arg.GridFeeE6_5,
 		arg.MarginE6_5,
-		arg.SeriesID_6,
+		arg.ChunkID_6,
 		arg.Ts_6,
 		arg.Value_6,
 		arg.Tax_6,
@@ -2658,7 +2751,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_6,
 		arg.GridFeeE6_6,
 		arg.MarginE6_6,
-		arg.SeriesID_7,
+		arg.ChunkID_7,
 		arg.Ts_7,
 		arg.Value_7,
 		arg.Tax_7,
@@ -2667,7 +2760,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_7,
 		arg.GridFeeE6_7,
 		arg.MarginE6_7,
-		arg.SeriesID_8,
+		arg.ChunkID_8,
 		arg.Ts_8,
 		arg.Value_8,
 		arg.Tax_8,
@@ -2676,7 +2769,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_8,
 		arg.GridFeeE6_8,
 		arg.MarginE6_8,
-		arg.SeriesID_9,
+		arg.ChunkID_9,
 		arg.Ts_9,
 		arg.Value_9,
 		arg.Tax_9,
@@ -2685,7 +2778,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 		arg.SourceFeeE6_9,
 		arg.GridFeeE6_9,
 		arg.MarginE6_9,
-		arg.SeriesID_10,
+		arg.ChunkID_10,
 		arg.Ts_10,
 		arg.Value_10,
 		arg.Tax_10,
@@ -2702,7 +2795,7 @@ func (q *Queries) UpsertReadings10(ctx context.Context, arg UpsertReadings10Para
 }
 
 const upsertReadings100 = `-- name: UpsertReadings100 :execrows
-INSERT INTO readings (series_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
+INSERT INTO readings (chunk_id, ts, value, tax, auction_e6, levies_e6, source_fee_e6, grid_fee_e6, margin_e6)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
@@ -2803,7 +2896,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?),
        (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (series_id, ts) DO UPDATE SET
+ON CONFLICT (chunk_id, ts) DO UPDATE SET
     value = excluded.value, tax = excluded.tax, auction_e6 = excluded.auction_e6,
     levies_e6 = excluded.levies_e6, source_fee_e6 = excluded.source_fee_e6,
     grid_fee_e6 = excluded.grid_fee_e6, margin_e6 = excluded.margin_e6
@@ -2814,7 +2907,7 @@ WHERE readings.value IS NOT excluded.value OR readings.tax IS NOT excluded.tax
 `
 
 type UpsertReadings100Params struct {
-	SeriesID        int64
+	ChunkID         int64
 	Ts              int64
 	Value           int64
 	Tax             int64
@@ -2823,7 +2916,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6     *int64
 	GridFeeE6       *int64
 	MarginE6        *int64
-	SeriesID_2      int64
+	ChunkID_2       int64
 	Ts_2            int64
 	Value_2         int64
 	Tax_2           int64
@@ -2832,7 +2925,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_2   *int64
 	GridFeeE6_2     *int64
 	MarginE6_2      *int64
-	SeriesID_3      int64
+	ChunkID_3       int64
 	Ts_3            int64
 	Value_3         int64
 	Tax_3           int64
@@ -2841,7 +2934,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_3   *int64
 	GridFeeE6_3     *int64
 	MarginE6_3      *int64
-	SeriesID_4      int64
+	ChunkID_4       int64
 	Ts_4            int64
 	Value_4         int64
 	Tax_4           int64
@@ -2850,7 +2943,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_4   *int64
 	GridFeeE6_4     *int64
 	MarginE6_4      *int64
-	SeriesID_5      int64
+	ChunkID_5       int64
 	Ts_5            int64
 	Value_5         int64
 	Tax_5           int64
@@ -2859,7 +2952,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_5   *int64
 	GridFeeE6_5     *int64
 	MarginE6_5      *int64
-	SeriesID_6      int64
+	ChunkID_6       int64
 	Ts_6            int64
 	Value_6         int64
 	Tax_6           int64
@@ -2868,7 +2961,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_6   *int64
 	GridFeeE6_6     *int64
 	MarginE6_6      *int64
-	SeriesID_7      int64
+	ChunkID_7       int64
 	Ts_7            int64
 	Value_7         int64
 	Tax_7           int64
@@ -2877,7 +2970,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_7   *int64
 	GridFeeE6_7     *int64
 	MarginE6_7      *int64
-	SeriesID_8      int64
+	ChunkID_8       int64
 	Ts_8            int64
 	Value_8         int64
 	Tax_8           int64
@@ -2886,7 +2979,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_8   *int64
 	GridFeeE6_8     *int64
 	MarginE6_8      *int64
-	SeriesID_9      int64
+	ChunkID_9       int64
 	Ts_9            int64
 	Value_9         int64
 	Tax_9           int64
@@ -2895,7 +2988,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_9   *int64
 	GridFeeE6_9     *int64
 	MarginE6_9      *int64
-	SeriesID_10     int64
+	ChunkID_10      int64
 	Ts_10           int64
 	Value_10        int64
 	Tax_10          int64
@@ -2904,7 +2997,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_10  *int64
 	GridFeeE6_10    *int64
 	MarginE6_10     *int64
-	SeriesID_11     int64
+	ChunkID_11      int64
 	Ts_11           int64
 	Value_11        int64
 	Tax_11          int64
@@ -2913,7 +3006,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_11  *int64
 	GridFeeE6_11    *int64
 	MarginE6_11     *int64
-	SeriesID_12     int64
+	ChunkID_12      int64
 	Ts_12           int64
 	Value_12        int64
 	Tax_12          int64
@@ -2922,7 +3015,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_12  *int64
 	GridFeeE6_12    *int64
 	MarginE6_12     *int64
-	SeriesID_13     int64
+	ChunkID_13      int64
 	Ts_13           int64
 	Value_13        int64
 	Tax_13          int64
@@ -2931,7 +3024,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_13  *int64
 	GridFeeE6_13    *int64
 	MarginE6_13     *int64
-	SeriesID_14     int64
+	ChunkID_14      int64
 	Ts_14           int64
 	Value_14        int64
 	Tax_14          int64
@@ -2940,7 +3033,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_14  *int64
 	GridFeeE6_14    *int64
 	MarginE6_14     *int64
-	SeriesID_15     int64
+	ChunkID_15      int64
 	Ts_15           int64
 	Value_15        int64
 	Tax_15          int64
@@ -2949,7 +3042,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_15  *int64
 	GridFeeE6_15    *int64
 	MarginE6_15     *int64
-	SeriesID_16     int64
+	ChunkID_16      int64
 	Ts_16           int64
 	Value_16        int64
 	Tax_16          int64
@@ -2958,7 +3051,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_16  *int64
 	GridFeeE6_16    *int64
 	MarginE6_16     *int64
-	SeriesID_17     int64
+	ChunkID_17      int64
 	Ts_17           int64
 	Value_17        int64
 	Tax_17          int64
@@ -2967,7 +3060,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_17  *int64
 	GridFeeE6_17    *int64
 	MarginE6_17     *int64
-	SeriesID_18     int64
+	ChunkID_18      int64
 	Ts_18           int64
 	Value_18        int64
 	Tax_18          int64
@@ -2976,7 +3069,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_18  *int64
 	GridFeeE6_18    *int64
 	MarginE6_18     *int64
-	SeriesID_19     int64
+	ChunkID_19      int64
 	Ts_19           int64
 	Value_19        int64
 	Tax_19          int64
@@ -2985,7 +3078,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_19  *int64
 	GridFeeE6_19    *int64
 	MarginE6_19     *int64
-	SeriesID_20     int64
+	ChunkID_20      int64
 	Ts_20           int64
 	Value_20        int64
 	Tax_20          int64
@@ -2994,7 +3087,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_20  *int64
 	GridFeeE6_20    *int64
 	MarginE6_20     *int64
-	SeriesID_21     int64
+	ChunkID_21      int64
 	Ts_21           int64
 	Value_21        int64
 	Tax_21          int64
@@ -3003,7 +3096,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_21  *int64
 	GridFeeE6_21    *int64
 	MarginE6_21     *int64
-	SeriesID_22     int64
+	ChunkID_22      int64
 	Ts_22           int64
 	Value_22        int64
 	Tax_22          int64
@@ -3012,7 +3105,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_22  *int64
 	GridFeeE6_22    *int64
 	MarginE6_22     *int64
-	SeriesID_23     int64
+	ChunkID_23      int64
 	Ts_23           int64
 	Value_23        int64
 	Tax_23          int64
@@ -3021,7 +3114,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_23  *int64
 	GridFeeE6_23    *int64
 	MarginE6_23     *int64
-	SeriesID_24     int64
+	ChunkID_24      int64
 	Ts_24           int64
 	Value_24        int64
 	Tax_24          int64
@@ -3030,7 +3123,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_24  *int64
 	GridFeeE6_24    *int64
 	MarginE6_24     *int64
-	SeriesID_25     int64
+	ChunkID_25      int64
 	Ts_25           int64
 	Value_25        int64
 	Tax_25          int64
@@ -3039,7 +3132,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_25  *int64
 	GridFeeE6_25    *int64
 	MarginE6_25     *int64
-	SeriesID_26     int64
+	ChunkID_26      int64
 	Ts_26           int64
 	Value_26        int64
 	Tax_26          int64
@@ -3048,7 +3141,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_26  *int64
 	GridFeeE6_26    *int64
 	MarginE6_26     *int64
-	SeriesID_27     int64
+	ChunkID_27      int64
 	Ts_27           int64
 	Value_27        int64
 	Tax_27          int64
@@ -3057,7 +3150,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_27  *int64
 	GridFeeE6_27    *int64
 	MarginE6_27     *int64
-	SeriesID_28     int64
+	ChunkID_28      int64
 	Ts_28           int64
 	Value_28        int64
 	Tax_28          int64
@@ -3066,7 +3159,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_28  *int64
 	GridFeeE6_28    *int64
 	MarginE6_28     *int64
-	SeriesID_29     int64
+	ChunkID_29      int64
 	Ts_29           int64
 	Value_29        int64
 	Tax_29          int64
@@ -3075,7 +3168,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_29  *int64
 	GridFeeE6_29    *int64
 	MarginE6_29     *int64
-	SeriesID_30     int64
+	ChunkID_30      int64
 	Ts_30           int64
 	Value_30        int64
 	Tax_30          int64
@@ -3084,7 +3177,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_30  *int64
 	GridFeeE6_30    *int64
 	MarginE6_30     *int64
-	SeriesID_31     int64
+	ChunkID_31      int64
 	Ts_31           int64
 	Value_31        int64
 	Tax_31          int64
@@ -3093,7 +3186,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_31  *int64
 	GridFeeE6_31    *int64
 	MarginE6_31     *int64
-	SeriesID_32     int64
+	ChunkID_32      int64
 	Ts_32           int64
 	Value_32        int64
 	Tax_32          int64
@@ -3102,7 +3195,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_32  *int64
 	GridFeeE6_32    *int64
 	MarginE6_32     *int64
-	SeriesID_33     int64
+	ChunkID_33      int64
 	Ts_33           int64
 	Value_33        int64
 	Tax_33          int64
@@ -3111,7 +3204,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_33  *int64
 	GridFeeE6_33    *int64
 	MarginE6_33     *int64
-	SeriesID_34     int64
+	ChunkID_34      int64
 	Ts_34           int64
 	Value_34        int64
 	Tax_34          int64
@@ -3120,7 +3213,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_34  *int64
 	GridFeeE6_34    *int64
 	MarginE6_34     *int64
-	SeriesID_35     int64
+	ChunkID_35      int64
 	Ts_35           int64
 	Value_35        int64
 	Tax_35          int64
@@ -3129,7 +3222,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_35  *int64
 	GridFeeE6_35    *int64
 	MarginE6_35     *int64
-	SeriesID_36     int64
+	ChunkID_36      int64
 	Ts_36           int64
 	Value_36        int64
 	Tax_36          int64
@@ -3138,7 +3231,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_36  *int64
 	GridFeeE6_36    *int64
 	MarginE6_36     *int64
-	SeriesID_37     int64
+	ChunkID_37      int64
 	Ts_37           int64
 	Value_37        int64
 	Tax_37          int64
@@ -3147,7 +3240,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_37  *int64
 	GridFeeE6_37    *int64
 	MarginE6_37     *int64
-	SeriesID_38     int64
+	ChunkID_38      int64
 	Ts_38           int64
 	Value_38        int64
 	Tax_38          int64
@@ -3156,7 +3249,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_38  *int64
 	GridFeeE6_38    *int64
 	MarginE6_38     *int64
-	SeriesID_39     int64
+	ChunkID_39      int64
 	Ts_39           int64
 	Value_39        int64
 	Tax_39          int64
@@ -3165,7 +3258,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_39  *int64
 	GridFeeE6_39    *int64
 	MarginE6_39     *int64
-	SeriesID_40     int64
+	ChunkID_40      int64
 	Ts_40           int64
 	Value_40        int64
 	Tax_40          int64
@@ -3174,7 +3267,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_40  *int64
 	GridFeeE6_40    *int64
 	MarginE6_40     *int64
-	SeriesID_41     int64
+	ChunkID_41      int64
 	Ts_41           int64
 	Value_41        int64
 	Tax_41          int64
@@ -3183,7 +3276,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_41  *int64
 	GridFeeE6_41    *int64
 	MarginE6_41     *int64
-	SeriesID_42     int64
+	ChunkID_42      int64
 	Ts_42           int64
 	Value_42        int64
 	Tax_42          int64
@@ -3192,7 +3285,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_42  *int64
 	GridFeeE6_42    *int64
 	MarginE6_42     *int64
-	SeriesID_43     int64
+	ChunkID_43      int64
 	Ts_43           int64
 	Value_43        int64
 	Tax_43          int64
@@ -3201,7 +3294,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_43  *int64
 	GridFeeE6_43    *int64
 	MarginE6_43     *int64
-	SeriesID_44     int64
+	ChunkID_44      int64
 	Ts_44           int64
 	Value_44        int64
 	Tax_44          int64
@@ -3210,7 +3303,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_44  *int64
 	GridFeeE6_44    *int64
 	MarginE6_44     *int64
-	SeriesID_45     int64
+	ChunkID_45      int64
 	Ts_45           int64
 	Value_45        int64
 	Tax_45          int64
@@ -3219,7 +3312,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_45  *int64
 	GridFeeE6_45    *int64
 	MarginE6_45     *int64
-	SeriesID_46     int64
+	ChunkID_46      int64
 	Ts_46           int64
 	Value_46        int64
 	Tax_46          int64
@@ -3228,7 +3321,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_46  *int64
 	GridFeeE6_46    *int64
 	MarginE6_46     *int64
-	SeriesID_47     int64
+	ChunkID_47      int64
 	Ts_47           int64
 	Value_47        int64
 	Tax_47          int64
@@ -3237,7 +3330,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_47  *int64
 	GridFeeE6_47    *int64
 	MarginE6_47     *int64
-	SeriesID_48     int64
+	ChunkID_48      int64
 	Ts_48           int64
 	Value_48        int64
 	Tax_48          int64
@@ -3246,7 +3339,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_48  *int64
 	GridFeeE6_48    *int64
 	MarginE6_48     *int64
-	SeriesID_49     int64
+	ChunkID_49      int64
 	Ts_49           int64
 	Value_49        int64
 	Tax_49          int64
@@ -3255,7 +3348,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_49  *int64
 	GridFeeE6_49    *int64
 	MarginE6_49     *int64
-	SeriesID_50     int64
+	ChunkID_50      int64
 	Ts_50           int64
 	Value_50        int64
 	Tax_50          int64
@@ -3264,7 +3357,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_50  *int64
 	GridFeeE6_50    *int64
 	MarginE6_50     *int64
-	SeriesID_51     int64
+	ChunkID_51      int64
 	Ts_51           int64
 	Value_51        int64
 	Tax_51          int64
@@ -3273,7 +3366,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_51  *int64
 	GridFeeE6_51    *int64
 	MarginE6_51     *int64
-	SeriesID_52     int64
+	ChunkID_52      int64
 	Ts_52           int64
 	Value_52        int64
 	Tax_52          int64
@@ -3282,7 +3375,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_52  *int64
 	GridFeeE6_52    *int64
 	MarginE6_52     *int64
-	SeriesID_53     int64
+	ChunkID_53      int64
 	Ts_53           int64
 	Value_53        int64
 	Tax_53          int64
@@ -3291,7 +3384,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_53  *int64
 	GridFeeE6_53    *int64
 	MarginE6_53     *int64
-	SeriesID_54     int64
+	ChunkID_54      int64
 	Ts_54           int64
 	Value_54        int64
 	Tax_54          int64
@@ -3300,7 +3393,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_54  *int64
 	GridFeeE6_54    *int64
 	MarginE6_54     *int64
-	SeriesID_55     int64
+	ChunkID_55      int64
 	Ts_55           int64
 	Value_55        int64
 	Tax_55          int64
@@ -3309,7 +3402,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_55  *int64
 	GridFeeE6_55    *int64
 	MarginE6_55     *int64
-	SeriesID_56     int64
+	ChunkID_56      int64
 	Ts_56           int64
 	Value_56        int64
 	Tax_56          int64
@@ -3318,7 +3411,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_56  *int64
 	GridFeeE6_56    *int64
 	MarginE6_56     *int64
-	SeriesID_57     int64
+	ChunkID_57      int64
 	Ts_57           int64
 	Value_57        int64
 	Tax_57          int64
@@ -3327,7 +3420,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_57  *int64
 	GridFeeE6_57    *int64
 	MarginE6_57     *int64
-	SeriesID_58     int64
+	ChunkID_58      int64
 	Ts_58           int64
 	Value_58        int64
 	Tax_58          int64
@@ -3336,7 +3429,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_58  *int64
 	GridFeeE6_58    *int64
 	MarginE6_58     *int64
-	SeriesID_59     int64
+	ChunkID_59      int64
 	Ts_59           int64
 	Value_59        int64
 	Tax_59          int64
@@ -3345,7 +3438,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_59  *int64
 	GridFeeE6_59    *int64
 	MarginE6_59     *int64
-	SeriesID_60     int64
+	ChunkID_60      int64
 	Ts_60           int64
 	Value_60        int64
 	Tax_60          int64
@@ -3354,7 +3447,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_60  *int64
 	GridFeeE6_60    *int64
 	MarginE6_60     *int64
-	SeriesID_61     int64
+	ChunkID_61      int64
 	Ts_61           int64
 	Value_61        int64
 	Tax_61          int64
@@ -3363,7 +3456,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_61  *int64
 	GridFeeE6_61    *int64
 	MarginE6_61     *int64
-	SeriesID_62     int64
+	ChunkID_62      int64
 	Ts_62           int64
 	Value_62        int64
 	Tax_62          int64
@@ -3372,7 +3465,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_62  *int64
 	GridFeeE6_62    *int64
 	MarginE6_62     *int64
-	SeriesID_63     int64
+	ChunkID_63      int64
 	Ts_63           int64
 	Value_63        int64
 	Tax_63          int64
@@ -3381,7 +3474,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_63  *int64
 	GridFeeE6_63    *int64
 	MarginE6_63     *int64
-	SeriesID_64     int64
+	ChunkID_64      int64
 	Ts_64           int64
 	Value_64        int64
 	Tax_64          int64
@@ -3390,7 +3483,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_64  *int64
 	GridFeeE6_64    *int64
 	MarginE6_64     *int64
-	SeriesID_65     int64
+	ChunkID_65      int64
 	Ts_65           int64
 	Value_65        int64
 	Tax_65          int64
@@ -3399,7 +3492,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_65  *int64
 	GridFeeE6_65    *int64
 	MarginE6_65     *int64
-	SeriesID_66     int64
+	ChunkID_66      int64
 	Ts_66           int64
 	Value_66        int64
 	Tax_66          int64
@@ -3408,7 +3501,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_66  *int64
 	GridFeeE6_66    *int64
 	MarginE6_66     *int64
-	SeriesID_67     int64
+	ChunkID_67      int64
 	Ts_67           int64
 	Value_67        int64
 	Tax_67          int64
@@ -3417,7 +3510,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_67  *int64
 	GridFeeE6_67    *int64
 	MarginE6_67     *int64
-	SeriesID_68     int64
+	ChunkID_68      int64
 	Ts_68           int64
 	Value_68        int64
 	Tax_68          int64
@@ -3426,7 +3519,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_68  *int64
 	GridFeeE6_68    *int64
 	MarginE6_68     *int64
-	SeriesID_69     int64
+	ChunkID_69      int64
 	Ts_69           int64
 	Value_69        int64
 	Tax_69          int64
@@ -3435,7 +3528,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_69  *int64
 	GridFeeE6_69    *int64
 	MarginE6_69     *int64
-	SeriesID_70     int64
+	ChunkID_70      int64
 	Ts_70           int64
 	Value_70        int64
 	Tax_70          int64
@@ -3444,7 +3537,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_70  *int64
 	GridFeeE6_70    *int64
 	MarginE6_70     *int64
-	SeriesID_71     int64
+	ChunkID_71      int64
 	Ts_71           int64
 	Value_71        int64
 	Tax_71          int64
@@ -3453,7 +3546,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_71  *int64
 	GridFeeE6_71    *int64
 	MarginE6_71     *int64
-	SeriesID_72     int64
+	ChunkID_72      int64
 	Ts_72           int64
 	Value_72        int64
 	Tax_72          int64
@@ -3462,7 +3555,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_72  *int64
 	GridFeeE6_72    *int64
 	MarginE6_72     *int64
-	SeriesID_73     int64
+	ChunkID_73      int64
 	Ts_73           int64
 	Value_73        int64
 	Tax_73          int64
@@ -3471,7 +3564,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_73  *int64
 	GridFeeE6_73    *int64
 	MarginE6_73     *int64
-	SeriesID_74     int64
+	ChunkID_74      int64
 	Ts_74           int64
 	Value_74        int64
 	Tax_74          int64
@@ -3480,7 +3573,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_74  *int64
 	GridFeeE6_74    *int64
 	MarginE6_74     *int64
-	SeriesID_75     int64
+	ChunkID_75      int64
 	Ts_75           int64
 	Value_75        int64
 	Tax_75          int64
@@ -3489,7 +3582,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_75  *int64
 	GridFeeE6_75    *int64
 	MarginE6_75     *int64
-	SeriesID_76     int64
+	ChunkID_76      int64
 	Ts_76           int64
 	Value_76        int64
 	Tax_76          int64
@@ -3498,7 +3591,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_76  *int64
 	GridFeeE6_76    *int64
 	MarginE6_76     *int64
-	SeriesID_77     int64
+	ChunkID_77      int64
 	Ts_77           int64
 	Value_77        int64
 	Tax_77          int64
@@ -3507,7 +3600,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_77  *int64
 	GridFeeE6_77    *int64
 	MarginE6_77     *int64
-	SeriesID_78     int64
+	ChunkID_78      int64
 	Ts_78           int64
 	Value_78        int64
 	Tax_78          int64
@@ -3516,7 +3609,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_78  *int64
 	GridFeeE6_78    *int64
 	MarginE6_78     *int64
-	SeriesID_79     int64
+	ChunkID_79      int64
 	Ts_79           int64
 	Value_79        int64
 	Tax_79          int64
@@ -3525,7 +3618,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_79  *int64
 	GridFeeE6_79    *int64
 	MarginE6_79     *int64
-	SeriesID_80     int64
+	ChunkID_80      int64
 	Ts_80           int64
 	Value_80        int64
 	Tax_80          int64
@@ -3534,7 +3627,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_80  *int64
 	GridFeeE6_80    *int64
 	MarginE6_80     *int64
-	SeriesID_81     int64
+	ChunkID_81      int64
 	Ts_81           int64
 	Value_81        int64
 	Tax_81          int64
@@ -3543,7 +3636,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_81  *int64
 	GridFeeE6_81    *int64
 	MarginE6_81     *int64
-	SeriesID_82     int64
+	ChunkID_82      int64
 	Ts_82           int64
 	Value_82        int64
 	Tax_82          int64
@@ -3552,7 +3645,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_82  *int64
 	GridFeeE6_82    *int64
 	MarginE6_82     *int64
-	SeriesID_83     int64
+	ChunkID_83      int64
 	Ts_83           int64
 	Value_83        int64
 	Tax_83          int64
@@ -3561,7 +3654,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_83  *int64
 	GridFeeE6_83    *int64
 	MarginE6_83     *int64
-	SeriesID_84     int64
+	ChunkID_84      int64
 	Ts_84           int64
 	Value_84        int64
 	Tax_84          int64
@@ -3570,7 +3663,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_84  *int64
 	GridFeeE6_84    *int64
 	MarginE6_84     *int64
-	SeriesID_85     int64
+	ChunkID_85      int64
 	Ts_85           int64
 	Value_85        int64
 	Tax_85          int64
@@ -3579,7 +3672,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_85  *int64
 	GridFeeE6_85    *int64
 	MarginE6_85     *int64
-	SeriesID_86     int64
+	ChunkID_86      int64
 	Ts_86           int64
 	Value_86        int64
 	Tax_86          int64
@@ -3588,7 +3681,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_86  *int64
 	GridFeeE6_86    *int64
 	MarginE6_86     *int64
-	SeriesID_87     int64
+	ChunkID_87      int64
 	Ts_87           int64
 	Value_87        int64
 	Tax_87          int64
@@ -3597,7 +3690,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_87  *int64
 	GridFeeE6_87    *int64
 	MarginE6_87     *int64
-	SeriesID_88     int64
+	ChunkID_88      int64
 	Ts_88           int64
 	Value_88        int64
 	Tax_88          int64
@@ -3606,7 +3699,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_88  *int64
 	GridFeeE6_88    *int64
 	MarginE6_88     *int64
-	SeriesID_89     int64
+	ChunkID_89      int64
 	Ts_89           int64
 	Value_89        int64
 	Tax_89          int64
@@ -3615,7 +3708,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_89  *int64
 	GridFeeE6_89    *int64
 	MarginE6_89     *int64
-	SeriesID_90     int64
+	ChunkID_90      int64
 	Ts_90           int64
 	Value_90        int64
 	Tax_90          int64
@@ -3624,7 +3717,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_90  *int64
 	GridFeeE6_90    *int64
 	MarginE6_90     *int64
-	SeriesID_91     int64
+	ChunkID_91      int64
 	Ts_91           int64
 	Value_91        int64
 	Tax_91          int64
@@ -3633,7 +3726,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_91  *int64
 	GridFeeE6_91    *int64
 	MarginE6_91     *int64
-	SeriesID_92     int64
+	ChunkID_92      int64
 	Ts_92           int64
 	Value_92        int64
 	Tax_92          int64
@@ -3642,7 +3735,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_92  *int64
 	GridFeeE6_92    *int64
 	MarginE6_92     *int64
-	SeriesID_93     int64
+	ChunkID_93      int64
 	Ts_93           int64
 	Value_93        int64
 	Tax_93          int64
@@ -3651,7 +3744,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_93  *int64
 	GridFeeE6_93    *int64
 	MarginE6_93     *int64
-	SeriesID_94     int64
+	ChunkID_94      int64
 	Ts_94           int64
 	Value_94        int64
 	Tax_94          int64
@@ -3660,7 +3753,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_94  *int64
 	GridFeeE6_94    *int64
 	MarginE6_94     *int64
-	SeriesID_95     int64
+	ChunkID_95      int64
 	Ts_95           int64
 	Value_95        int64
 	Tax_95          int64
@@ -3669,7 +3762,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_95  *int64
 	GridFeeE6_95    *int64
 	MarginE6_95     *int64
-	SeriesID_96     int64
+	ChunkID_96      int64
 	Ts_96           int64
 	Value_96        int64
 	Tax_96          int64
@@ -3678,7 +3771,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_96  *int64
 	GridFeeE6_96    *int64
 	MarginE6_96     *int64
-	SeriesID_97     int64
+	ChunkID_97      int64
 	Ts_97           int64
 	Value_97        int64
 	Tax_97          int64
@@ -3687,7 +3780,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_97  *int64
 	GridFeeE6_97    *int64
 	MarginE6_97     *int64
-	SeriesID_98     int64
+	ChunkID_98      int64
 	Ts_98           int64
 	Value_98        int64
 	Tax_98          int64
@@ -3696,7 +3789,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_98  *int64
 	GridFeeE6_98    *int64
 	MarginE6_98     *int64
-	SeriesID_99     int64
+	ChunkID_99      int64
 	Ts_99           int64
 	Value_99        int64
 	Tax_99          int64
@@ -3705,7 +3798,7 @@ type UpsertReadings100Params struct {
 	SourceFeeE6_99  *int64
 	GridFeeE6_99    *int64
 	MarginE6_99     *int64
-	SeriesID_100    int64
+	ChunkID_100     int64
 	Ts_100          int64
 	Value_100       int64
 	Tax_100         int64
@@ -3718,7 +3811,7 @@ type UpsertReadings100Params struct {
 
 func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Params) (int64, error) {
 	result, err := q.exec(ctx, q.upsertReadings100Stmt, upsertReadings100,
-		arg.SeriesID,
+		arg.ChunkID,
 		arg.Ts,
 		arg.Value,
 		arg.Tax,
@@ -3727,7 +3820,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6,
 		arg.GridFeeE6,
 		arg.MarginE6,
-		arg.SeriesID_2,
+		arg.ChunkID_2,
 		arg.Ts_2,
 		arg.Value_2,
 		arg.Tax_2,
@@ -3736,7 +3829,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_2,
 		arg.GridFeeE6_2,
 		arg.MarginE6_2,
-		arg.SeriesID_3,
+		arg.ChunkID_3,
 		arg.Ts_3,
 		arg.Value_3,
 		arg.Tax_3,
@@ -3745,7 +3838,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_3,
 		arg.GridFeeE6_3,
 		arg.MarginE6_3,
-		arg.SeriesID_4,
+		arg.ChunkID_4,
 		arg.Ts_4,
 		arg.Value_4,
 		arg.Tax_4,
@@ -3754,7 +3847,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_4,
 		arg.GridFeeE6_4,
 		arg.MarginE6_4,
-		arg.SeriesID_5,
+		arg.ChunkID_5,
 		arg.Ts_5,
 		arg.Value_5,
 		arg.Tax_5,
@@ -3763,7 +3856,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_5,
 		arg.GridFeeE6_5,
 		arg.MarginE6_5,
-		arg.SeriesID_6,
+		arg.ChunkID_6,
 		arg.Ts_6,
 		arg.Value_6,
 		arg.Tax_6,
@@ -3772,7 +3865,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_6,
 		arg.GridFeeE6_6,
 		arg.MarginE6_6,
-		arg.SeriesID_7,
+		arg.ChunkID_7,
 		arg.Ts_7,
 		arg.Value_7,
 		arg.Tax_7,
@@ -3781,7 +3874,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_7,
 		arg.GridFeeE6_7,
 		arg.MarginE6_7,
-		arg.SeriesID_8,
+		arg.ChunkID_8,
 		arg.Ts_8,
 		arg.Value_8,
 		arg.Tax_8,
@@ -3790,7 +3883,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_8,
 		arg.GridFeeE6_8,
 		arg.MarginE6_8,
-		arg.SeriesID_9,
+		arg.ChunkID_9,
 		arg.Ts_9,
 		arg.Value_9,
 		arg.Tax_9,
@@ -3799,7 +3892,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_9,
 		arg.GridFeeE6_9,
 		arg.MarginE6_9,
-		arg.SeriesID_10,
+		arg.ChunkID_10,
 		arg.Ts_10,
 		arg.Value_10,
 		arg.Tax_10,
@@ -3808,7 +3901,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_10,
 		arg.GridFeeE6_10,
 		arg.MarginE6_10,
-		arg.SeriesID_11,
+		arg.ChunkID_11,
 		arg.Ts_11,
 		arg.Value_11,
 		arg.Tax_11,
@@ -3817,7 +3910,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_11,
 		arg.GridFeeE6_11,
 		arg.MarginE6_11,
-		arg.SeriesID_12,
+		arg.ChunkID_12,
 		arg.Ts_12,
 		arg.Value_12,
 		arg.Tax_12,
@@ -3826,7 +3919,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_12,
 		arg.GridFeeE6_12,
 		arg.MarginE6_12,
-		arg.SeriesID_13,
+		arg.ChunkID_13,
 		arg.Ts_13,
 		arg.Value_13,
 		arg.Tax_13,
@@ -3835,7 +3928,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_13,
 		arg.GridFeeE6_13,
 		arg.MarginE6_13,
-		arg.SeriesID_14,
+		arg.ChunkID_14,
 		arg.Ts_14,
 		arg.Value_14,
 		arg.Tax_14,
@@ -3844,7 +3937,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_14,
 		arg.GridFeeE6_14,
 		arg.MarginE6_14,
-		arg.SeriesID_15,
+		arg.ChunkID_15,
 		arg.Ts_15,
 		arg.Value_15,
 		arg.Tax_15,
@@ -3853,7 +3946,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_15,
 		arg.GridFeeE6_15,
 		arg.MarginE6_15,
-		arg.SeriesID_16,
+		arg.ChunkID_16,
 		arg.Ts_16,
 		arg.Value_16,
 		arg.Tax_16,
@@ -3862,7 +3955,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_16,
 		arg.GridFeeE6_16,
 		arg.MarginE6_16,
-		arg.SeriesID_17,
+		arg.ChunkID_17,
 		arg.Ts_17,
 		arg.Value_17,
 		arg.Tax_17,
@@ -3871,7 +3964,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_17,
 		arg.GridFeeE6_17,
 		arg.MarginE6_17,
-		arg.SeriesID_18,
+		arg.ChunkID_18,
 		arg.Ts_18,
 		arg.Value_18,
 		arg.Tax_18,
@@ -3880,7 +3973,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_18,
 		arg.GridFeeE6_18,
 		arg.MarginE6_18,
-		arg.SeriesID_19,
+		arg.ChunkID_19,
 		arg.Ts_19,
 		arg.Value_19,
 		arg.Tax_19,
@@ -3889,7 +3982,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_19,
 		arg.GridFeeE6_19,
 		arg.MarginE6_19,
-		arg.SeriesID_20,
+		arg.ChunkID_20,
 		arg.Ts_20,
 		arg.Value_20,
 		arg.Tax_20,
@@ -3898,7 +3991,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_20,
 		arg.GridFeeE6_20,
 		arg.MarginE6_20,
-		arg.SeriesID_21,
+		arg.ChunkID_21,
 		arg.Ts_21,
 		arg.Value_21,
 		arg.Tax_21,
@@ -3907,7 +4000,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_21,
 		arg.GridFeeE6_21,
 		arg.MarginE6_21,
-		arg.SeriesID_22,
+		arg.ChunkID_22,
 		arg.Ts_22,
 		arg.Value_22,
 		arg.Tax_22,
@@ -3916,7 +4009,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_22,
 		arg.GridFeeE6_22,
 		arg.MarginE6_22,
-		arg.SeriesID_23,
+		arg.ChunkID_23,
 		arg.Ts_23,
 		arg.Value_23,
 		arg.Tax_23,
@@ -3925,7 +4018,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_23,
 		arg.GridFeeE6_23,
 		arg.MarginE6_23,
-		arg.SeriesID_24,
+		arg.ChunkID_24,
 		arg.Ts_24,
 		arg.Value_24,
 		arg.Tax_24,
@@ -3934,7 +4027,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_24,
 		arg.GridFeeE6_24,
 		arg.MarginE6_24,
-		arg.SeriesID_25,
+		arg.ChunkID_25,
 		arg.Ts_25,
 		arg.Value_25,
 		arg.Tax_25,
@@ -3943,7 +4036,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_25,
 		arg.GridFeeE6_25,
 		arg.MarginE6_25,
-		arg.SeriesID_26,
+		arg.ChunkID_26,
 		arg.Ts_26,
 		arg.Value_26,
 		arg.Tax_26,
@@ -3952,7 +4045,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_26,
 		arg.GridFeeE6_26,
 		arg.MarginE6_26,
-		arg.SeriesID_27,
+		arg.ChunkID_27,
 		arg.Ts_27,
 		arg.Value_27,
 		arg.Tax_27,
@@ -3961,7 +4054,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_27,
 		arg.GridFeeE6_27,
 		arg.MarginE6_27,
-		arg.SeriesID_28,
+		arg.ChunkID_28,
 		arg.Ts_28,
 		arg.Value_28,
 		arg.Tax_28,
@@ -3970,7 +4063,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_28,
 		arg.GridFeeE6_28,
 		arg.MarginE6_28,
-		arg.SeriesID_29,
+		arg.ChunkID_29,
 		arg.Ts_29,
 		arg.Value_29,
 		arg.Tax_29,
@@ -3979,7 +4072,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_29,
 		arg.GridFeeE6_29,
 		arg.MarginE6_29,
-		arg.SeriesID_30,
+		arg.ChunkID_30,
 		arg.Ts_30,
 		arg.Value_30,
 		arg.Tax_30,
@@ -3988,7 +4081,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_30,
 		arg.GridFeeE6_30,
 		arg.MarginE6_30,
-		arg.SeriesID_31,
+		arg.ChunkID_31,
 		arg.Ts_31,
 		arg.Value_31,
 		arg.Tax_31,
@@ -3997,7 +4090,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_31,
 		arg.GridFeeE6_31,
 		arg.MarginE6_31,
-		arg.SeriesID_32,
+		arg.ChunkID_32,
 		arg.Ts_32,
 		arg.Value_32,
 		arg.Tax_32,
@@ -4006,7 +4099,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_32,
 		arg.GridFeeE6_32,
 		arg.MarginE6_32,
-		arg.SeriesID_33,
+		arg.ChunkID_33,
 		arg.Ts_33,
 		arg.Value_33,
 		arg.Tax_33,
@@ -4015,7 +4108,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_33,
 		arg.GridFeeE6_33,
 		arg.MarginE6_33,
-		arg.SeriesID_34,
+		arg.ChunkID_34,
 		arg.Ts_34,
 		arg.Value_34,
 		arg.Tax_34,
@@ -4024,7 +4117,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_34,
 		arg.GridFeeE6_34,
 		arg.MarginE6_34,
-		arg.SeriesID_35,
+		arg.ChunkID_35,
 		arg.Ts_35,
 		arg.Value_35,
 		arg.Tax_35,
@@ -4033,7 +4126,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_35,
 		arg.GridFeeE6_35,
 		arg.MarginE6_35,
-		arg.SeriesID_36,
+		arg.ChunkID_36,
 		arg.Ts_36,
 		arg.Value_36,
 		arg.Tax_36,
@@ -4042,7 +4135,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_36,
 		arg.GridFeeE6_36,
 		arg.MarginE6_36,
-		arg.SeriesID_37,
+		arg.ChunkID_37,
 		arg.Ts_37,
 		arg.Value_37,
 		arg.Tax_37,
@@ -4051,7 +4144,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_37,
 		arg.GridFeeE6_37,
 		arg.MarginE6_37,
-		arg.SeriesID_38,
+		arg.ChunkID_38,
 		arg.Ts_38,
 		arg.Value_38,
 		arg.Tax_38,
@@ -4060,7 +4153,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_38,
 		arg.GridFeeE6_38,
 		arg.MarginE6_38,
-		arg.SeriesID_39,
+		arg.ChunkID_39,
 		arg.Ts_39,
 		arg.Value_39,
 		arg.Tax_39,
@@ -4069,7 +4162,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_39,
 		arg.GridFeeE6_39,
 		arg.MarginE6_39,
-		arg.SeriesID_40,
+		arg.ChunkID_40,
 		arg.Ts_40,
 		arg.Value_40,
 		arg.Tax_40,
@@ -4078,7 +4171,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_40,
 		arg.GridFeeE6_40,
 		arg.MarginE6_40,
-		arg.SeriesID_41,
+		arg.ChunkID_41,
 		arg.Ts_41,
 		arg.Value_41,
 		arg.Tax_41,
@@ -4087,7 +4180,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_41,
 		arg.GridFeeE6_41,
 		arg.MarginE6_41,
-		arg.SeriesID_42,
+		arg.ChunkID_42,
 		arg.Ts_42,
 		arg.Value_42,
 		arg.Tax_42,
@@ -4096,7 +4189,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_42,
 		arg.GridFeeE6_42,
 		arg.MarginE6_42,
-		arg.SeriesID_43,
+		arg.ChunkID_43,
 		arg.Ts_43,
 		arg.Value_43,
 		arg.Tax_43,
@@ -4105,7 +4198,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_43,
 		arg.GridFeeE6_43,
 		arg.MarginE6_43,
-		arg.SeriesID_44,
+		arg.ChunkID_44,
 		arg.Ts_44,
 		arg.Value_44,
 		arg.Tax_44,
@@ -4114,7 +4207,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_44,
 		arg.GridFeeE6_44,
 		arg.MarginE6_44,
-		arg.SeriesID_45,
+		arg.ChunkID_45,
 		arg.Ts_45,
 		arg.Value_45,
 		arg.Tax_45,
@@ -4123,7 +4216,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_45,
 		arg.GridFeeE6_45,
 		arg.MarginE6_45,
-		arg.SeriesID_46,
+		arg.ChunkID_46,
 		arg.Ts_46,
 		arg.Value_46,
 		arg.Tax_46,
@@ -4132,7 +4225,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_46,
 		arg.GridFeeE6_46,
 		arg.MarginE6_46,
-		arg.SeriesID_47,
+		arg.ChunkID_47,
 		arg.Ts_47,
 		arg.Value_47,
 		arg.Tax_47,
@@ -4141,7 +4234,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_47,
 		arg.GridFeeE6_47,
 		arg.MarginE6_47,
-		arg.SeriesID_48,
+		arg.ChunkID_48,
 		arg.Ts_48,
 		arg.Value_48,
 		arg.Tax_48,
@@ -4150,7 +4243,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_48,
 		arg.GridFeeE6_48,
 		arg.MarginE6_48,
-		arg.SeriesID_49,
+		arg.ChunkID_49,
 		arg.Ts_49,
 		arg.Value_49,
 		arg.Tax_49,
@@ -4159,7 +4252,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_49,
 		arg.GridFeeE6_49,
 		arg.MarginE6_49,
-		arg.SeriesID_50,
+		arg.ChunkID_50,
 		arg.Ts_50,
 		arg.Value_50,
 		arg.Tax_50,
@@ -4168,7 +4261,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_50,
 		arg.GridFeeE6_50,
 		arg.MarginE6_50,
-		arg.SeriesID_51,
+		arg.ChunkID_51,
 		arg.Ts_51,
 		arg.Value_51,
 		arg.Tax_51,
@@ -4177,7 +4270,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_51,
 		arg.GridFeeE6_51,
 		arg.MarginE6_51,
-		arg.SeriesID_52,
+		arg.ChunkID_52,
 		arg.Ts_52,
 		arg.Value_52,
 		arg.Tax_52,
@@ -4186,7 +4279,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_52,
 		arg.GridFeeE6_52,
 		arg.MarginE6_52,
-		arg.SeriesID_53,
+		arg.ChunkID_53,
 		arg.Ts_53,
 		arg.Value_53,
 		arg.Tax_53,
@@ -4195,7 +4288,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_53,
 		arg.GridFeeE6_53,
 		arg.MarginE6_53,
-		arg.SeriesID_54,
+		arg.ChunkID_54,
 		arg.Ts_54,
 		arg.Value_54,
 		arg.Tax_54,
@@ -4204,7 +4297,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_54,
 		arg.GridFeeE6_54,
 		arg.MarginE6_54,
-		arg.SeriesID_55,
+		arg.ChunkID_55,
 		arg.Ts_55,
 		arg.Value_55,
 		arg.Tax_55,
@@ -4213,7 +4306,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_55,
 		arg.GridFeeE6_55,
 		arg.MarginE6_55,
-		arg.SeriesID_56,
+		arg.ChunkID_56,
 		arg.Ts_56,
 		arg.Value_56,
 		arg.Tax_56,
@@ -4222,7 +4315,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_56,
 		arg.GridFeeE6_56,
 		arg.MarginE6_56,
-		arg.SeriesID_57,
+		arg.ChunkID_57,
 		arg.Ts_57,
 		arg.Value_57,
 		arg.Tax_57,
@@ -4231,7 +4324,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_57,
 		arg.GridFeeE6_57,
 		arg.MarginE6_57,
-		arg.SeriesID_58,
+		arg.ChunkID_58,
 		arg.Ts_58,
 		arg.Value_58,
 		arg.Tax_58,
@@ -4240,7 +4333,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_58,
 		arg.GridFeeE6_58,
 		arg.MarginE6_58,
-		arg.SeriesID_59,
+		arg.ChunkID_59,
 		arg.Ts_59,
 		arg.Value_59,
 		arg.Tax_59,
@@ -4249,7 +4342,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_59,
 		arg.GridFeeE6_59,
 		arg.MarginE6_59,
-		arg.SeriesID_60,
+		arg.ChunkID_60,
 		arg.Ts_60,
 		arg.Value_60,
 		arg.Tax_60,
@@ -4258,7 +4351,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_60,
 		arg.GridFeeE6_60,
 		arg.MarginE6_60,
-		arg.SeriesID_61,
+		arg.ChunkID_61,
 		arg.Ts_61,
 		arg.Value_61,
 		arg.Tax_61,
@@ -4267,7 +4360,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_61,
 		arg.GridFeeE6_61,
 		arg.MarginE6_61,
-		arg.SeriesID_62,
+		arg.ChunkID_62,
 		arg.Ts_62,
 		arg.Value_62,
 		arg.Tax_62,
@@ -4276,7 +4369,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_62,
 		arg.GridFeeE6_62,
 		arg.MarginE6_62,
-		arg.SeriesID_63,
+		arg.ChunkID_63,
 		arg.Ts_63,
 		arg.Value_63,
 		arg.Tax_63,
@@ -4285,7 +4378,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_63,
 		arg.GridFeeE6_63,
 		arg.MarginE6_63,
-		arg.SeriesID_64,
+		arg.ChunkID_64,
 		arg.Ts_64,
 		arg.Value_64,
 		arg.Tax_64,
@@ -4294,7 +4387,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_64,
 		arg.GridFeeE6_64,
 		arg.MarginE6_64,
-		arg.SeriesID_65,
+		arg.ChunkID_65,
 		arg.Ts_65,
 		arg.Value_65,
 		arg.Tax_65,
@@ -4303,7 +4396,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_65,
 		arg.GridFeeE6_65,
 		arg.MarginE6_65,
-		arg.SeriesID_66,
+		arg.ChunkID_66,
 		arg.Ts_66,
 		arg.Value_66,
 		arg.Tax_66,
@@ -4312,7 +4405,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_66,
 		arg.GridFeeE6_66,
 		arg.MarginE6_66,
-		arg.SeriesID_67,
+		arg.ChunkID_67,
 		arg.Ts_67,
 		arg.Value_67,
 		arg.Tax_67,
@@ -4321,7 +4414,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_67,
 		arg.GridFeeE6_67,
 		arg.MarginE6_67,
-		arg.SeriesID_68,
+		arg.ChunkID_68,
 		arg.Ts_68,
 		arg.Value_68,
 		arg.Tax_68,
@@ -4330,7 +4423,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_68,
 		arg.GridFeeE6_68,
 		arg.MarginE6_68,
-		arg.SeriesID_69,
+		arg.ChunkID_69,
 		arg.Ts_69,
 		arg.Value_69,
 		arg.Tax_69,
@@ -4339,7 +4432,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_69,
 		arg.GridFeeE6_69,
 		arg.MarginE6_69,
-		arg.SeriesID_70,
+		arg.ChunkID_70,
 		arg.Ts_70,
 		arg.Value_70,
 		arg.Tax_70,
@@ -4348,7 +4441,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_70,
 		arg.GridFeeE6_70,
 		arg.MarginE6_70,
-		arg.SeriesID_71,
+		arg.ChunkID_71,
 		arg.Ts_71,
 		arg.Value_71,
 		arg.Tax_71,
@@ -4357,7 +4450,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_71,
 		arg.GridFeeE6_71,
 		arg.MarginE6_71,
-		arg.SeriesID_72,
+		arg.ChunkID_72,
 		arg.Ts_72,
 		arg.Value_72,
 		arg.Tax_72,
@@ -4366,7 +4459,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_72,
 		arg.GridFeeE6_72,
 		arg.MarginE6_72,
-		arg.SeriesID_73,
+		arg.ChunkID_73,
 		arg.Ts_73,
 		arg.Value_73,
 		arg.Tax_73,
@@ -4375,7 +4468,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_73,
 		arg.GridFeeE6_73,
 		arg.MarginE6_73,
-		arg.SeriesID_74,
+		arg.ChunkID_74,
 		arg.Ts_74,
 		arg.Value_74,
 		arg.Tax_74,
@@ -4384,7 +4477,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_74,
 		arg.GridFeeE6_74,
 		arg.MarginE6_74,
-		arg.SeriesID_75,
+		arg.ChunkID_75,
 		arg.Ts_75,
 		arg.Value_75,
 		arg.Tax_75,
@@ -4393,7 +4486,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_75,
 		arg.GridFeeE6_75,
 		arg.MarginE6_75,
-		arg.SeriesID_76,
+		arg.ChunkID_76,
 		arg.Ts_76,
 		arg.Value_76,
 		arg.Tax_76,
@@ -4402,7 +4495,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_76,
 		arg.GridFeeE6_76,
 		arg.MarginE6_76,
-		arg.SeriesID_77,
+		arg.ChunkID_77,
 		arg.Ts_77,
 		arg.Value_77,
 		arg.Tax_77,
@@ -4411,7 +4504,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_77,
 		arg.GridFeeE6_77,
 		arg.MarginE6_77,
-		arg.SeriesID_78,
+		arg.ChunkID_78,
 		arg.Ts_78,
 		arg.Value_78,
 		arg.Tax_78,
@@ -4420,7 +4513,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_78,
 		arg.GridFeeE6_78,
 		arg.MarginE6_78,
-		arg.SeriesID_79,
+		arg.ChunkID_79,
 		arg.Ts_79,
 		arg.Value_79,
 		arg.Tax_79,
@@ -4429,7 +4522,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_79,
 		arg.GridFeeE6_79,
 		arg.MarginE6_79,
-		arg.SeriesID_80,
+		arg.ChunkID_80,
 		arg.Ts_80,
 		arg.Value_80,
 		arg.Tax_80,
@@ -4438,7 +4531,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_80,
 		arg.GridFeeE6_80,
 		arg.MarginE6_80,
-		arg.SeriesID_81,
+		arg.ChunkID_81,
 		arg.Ts_81,
 		arg.Value_81,
 		arg.Tax_81,
@@ -4447,7 +4540,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_81,
 		arg.GridFeeE6_81,
 		arg.MarginE6_81,
-		arg.SeriesID_82,
+		arg.ChunkID_82,
 		arg.Ts_82,
 		arg.Value_82,
 		arg.Tax_82,
@@ -4456,7 +4549,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_82,
 		arg.GridFeeE6_82,
 		arg.MarginE6_82,
-		arg.SeriesID_83,
+		arg.ChunkID_83,
 		arg.Ts_83,
 		arg.Value_83,
 		arg.Tax_83,
@@ -4465,7 +4558,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_83,
 		arg.GridFeeE6_83,
 		arg.MarginE6_83,
-		arg.SeriesID_84,
+		arg.ChunkID_84,
 		arg.Ts_84,
 		arg.Value_84,
 		arg.Tax_84,
@@ -4474,7 +4567,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_84,
 		arg.GridFeeE6_84,
 		arg.MarginE6_84,
-		arg.SeriesID_85,
+		arg.ChunkID_85,
 		arg.Ts_85,
 		arg.Value_85,
 		arg.Tax_85,
@@ -4483,7 +4576,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_85,
 		arg.GridFeeE6_85,
 		arg.MarginE6_85,
-		arg.SeriesID_86,
+		arg.ChunkID_86,
 		arg.Ts_86,
 		arg.Value_86,
 		arg.Tax_86,
@@ -4492,7 +4585,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_86,
 		arg.GridFeeE6_86,
 		arg.MarginE6_86,
-		arg.SeriesID_87,
+		arg.ChunkID_87,
 		arg.Ts_87,
 		arg.Value_87,
 		arg.Tax_87,
@@ -4501,7 +4594,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_87,
 		arg.GridFeeE6_87,
 		arg.MarginE6_87,
-		arg.SeriesID_88,
+		arg.ChunkID_88,
 		arg.Ts_88,
 		arg.Value_88,
 		arg.Tax_88,
@@ -4510,7 +4603,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_88,
 		arg.GridFeeE6_88,
 		arg.MarginE6_88,
-		arg.SeriesID_89,
+		arg.ChunkID_89,
 		arg.Ts_89,
 		arg.Value_89,
 		arg.Tax_89,
@@ -4519,7 +4612,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_89,
 		arg.GridFeeE6_89,
 		arg.MarginE6_89,
-		arg.SeriesID_90,
+		arg.ChunkID_90,
 		arg.Ts_90,
 		arg.Value_90,
 		arg.Tax_90,
@@ -4528,7 +4621,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_90,
 		arg.GridFeeE6_90,
 		arg.MarginE6_90,
-		arg.SeriesID_91,
+		arg.ChunkID_91,
 		arg.Ts_91,
 		arg.Value_91,
 		arg.Tax_91,
@@ -4537,7 +4630,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_91,
 		arg.GridFeeE6_91,
 		arg.MarginE6_91,
-		arg.SeriesID_92,
+		arg.ChunkID_92,
 		arg.Ts_92,
 		arg.Value_92,
 		arg.Tax_92,
@@ -4546,7 +4639,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_92,
 		arg.GridFeeE6_92,
 		arg.MarginE6_92,
-		arg.SeriesID_93,
+		arg.ChunkID_93,
 		arg.Ts_93,
 		arg.Value_93,
 		arg.Tax_93,
@@ -4555,7 +4648,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_93,
 		arg.GridFeeE6_93,
 		arg.MarginE6_93,
-		arg.SeriesID_94,
+		arg.ChunkID_94,
 		arg.Ts_94,
 		arg.Value_94,
 		arg.Tax_94,
@@ -4564,7 +4657,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_94,
 		arg.GridFeeE6_94,
 		arg.MarginE6_94,
-		arg.SeriesID_95,
+		arg.ChunkID_95,
 		arg.Ts_95,
 		arg.Value_95,
 		arg.Tax_95,
@@ -4573,7 +4666,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_95,
 		arg.GridFeeE6_95,
 		arg.MarginE6_95,
-		arg.SeriesID_96,
+		arg.ChunkID_96,
 		arg.Ts_96,
 		arg.Value_96,
 		arg.Tax_96,
@@ -4582,7 +4675,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_96,
 		arg.GridFeeE6_96,
 		arg.MarginE6_96,
-		arg.SeriesID_97,
+		arg.ChunkID_97,
 		arg.Ts_97,
 		arg.Value_97,
 		arg.Tax_97,
@@ -4591,7 +4684,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_97,
 		arg.GridFeeE6_97,
 		arg.MarginE6_97,
-		arg.SeriesID_98,
+		arg.ChunkID_98,
 		arg.Ts_98,
 		arg.Value_98,
 		arg.Tax_98,
@@ -4600,7 +4693,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_98,
 		arg.GridFeeE6_98,
 		arg.MarginE6_98,
-		arg.SeriesID_99,
+		arg.ChunkID_99,
 		arg.Ts_99,
 		arg.Value_99,
 		arg.Tax_99,
@@ -4609,7 +4702,7 @@ func (q *Queries) UpsertReadings100(ctx context.Context, arg UpsertReadings100Pa
 		arg.SourceFeeE6_99,
 		arg.GridFeeE6_99,
 		arg.MarginE6_99,
-		arg.SeriesID_100,
+		arg.ChunkID_100,
 		arg.Ts_100,
 		arg.Value_100,
 		arg.Tax_100,

@@ -141,7 +141,7 @@ func BenchmarkSeries(b *testing.B) {
 
 	shellDur := time.Duration(0)
 	if _, err := exec.LookPath("sqlite3"); err == nil {
-		q := ".mode csv\n.headers on\n.output " + filepath.Join(dir, "shell.csv") + "\nSELECT so.name, m.external_id, m.number, s.measure, s.channel, r.ts, r.value, r.tax, r.auction_e6, r.levies_e6, r.source_fee_e6, r.grid_fee_e6, r.margin_e6 FROM readings r JOIN series s ON s.id = r.series_id JOIN meters m ON m.id = s.meter_id JOIN sources so ON so.id = m.source_id ORDER BY m.id, s.measure, s.channel, r.ts;\n"
+		q := ".mode csv\n.headers on\n.output " + filepath.Join(dir, "shell.csv") + "\nSELECT so.name, m.external_id, m.number, s.measure, s.channel, r.ts, r.value, r.tax, r.auction_e6, r.levies_e6, r.source_fee_e6, r.grid_fee_e6, r.margin_e6 FROM readings r JOIN reading_chunks c ON c.id = r.chunk_id JOIN series s ON s.id = c.series_id JOIN meters m ON m.id = s.meter_id JOIN sources so ON so.id = m.source_id ORDER BY m.id, s.measure, s.channel, c.first_ts, r.ts;\n"
 		cmd := exec.Command("sqlite3", filepath.Join(dir, "sync.db"))
 		cmd.Stdin = strings.NewReader(q)
 		t0 = time.Now()

@@ -31,7 +31,12 @@ func connect(srcs []sources.Source, getenv func(string) string) ([]engine.Source
 }
 
 func connector(s sources.Source, getenv func(string) string) (engine.Connector, error) {
-	client := &http.Client{Timeout: s.Timeout}
+	// Connectors fetch in parallel (the epilot one up to 8 windows at
+	// once); the default transport keeps only two idle connections per
+	// host and would reconnect for the others on every request.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 16
+	client := &http.Client{Timeout: s.Timeout, Transport: transport}
 	switch s.Vendor {
 	case app.VendorEnneo:
 		token, err := s.Secret(getenv)

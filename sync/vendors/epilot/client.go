@@ -97,14 +97,19 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AppID == "" {
 		cfg.AppID = "wattfolio"
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
-	}
 	if cfg.PageSize <= 0 || cfg.PageSize > 100 {
 		cfg.PageSize = 100
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8
+	}
+	if cfg.HTTPClient == nil {
+		// Keep a connection per parallel request: the default transport
+		// keeps two idle per host and would open and close the rest for
+		// every window.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = cfg.Concurrency
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: t}
 	}
 	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Lookback <= 0 {

@@ -61,17 +61,26 @@ func (s *scanner) plainString() ([]byte, bool) {
 		return nil, false
 	}
 	start := s.i + 1
-	for j := start; j < len(s.b); j++ {
-		switch c := s.b[j]; {
-		case c == '"':
-			s.i = j + 1
-			return s.b[start:j], true
-		case c == '\\' || c < 0x20 || c >= 0x80:
-			return nil, false
-		}
+	j := start
+	for j < len(s.b) && plainByte[s.b[j]] {
+		j++
+	}
+	if j < len(s.b) && s.b[j] == '"' {
+		s.i = j + 1
+		return s.b[start:j], true
 	}
 	return nil, false
 }
+
+// plainByte is whether a byte may stand in a plain string: printable
+// ASCII but the quote and the backslash. A table lookup per byte is the
+// scanner's tightest loop: every key and timestamp goes through it.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // skipString validates any string (escapes included).
 func (s *scanner) skipString() bool {

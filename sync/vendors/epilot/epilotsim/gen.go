@@ -156,11 +156,21 @@ type point struct {
 	nightTarif bool
 }
 
-func (s *Server) point(meter int, p profile, ts int64) point {
+// point is the quarter hour at ts; a response computes only what it shows
+// (a price list needs no load curve), since the simulator shares the
+// benchmark's cores with the sync it serves.
+func (s *Server) point(meter int, p profile, ts int64, use, price bool) point {
 	l := s.localOf(ts)
-	use, feed := s.quarterKWh(meter, p, l, ts)
-	pp := s.price(p, l, ts)
-	pt := point{ts: ts, use: use, feed: feed, price: pp, cost: use.Mul(app.Decimal(pp.total()))}
+	pt := point{ts: ts}
+	if use {
+		pt.use, pt.feed = s.quarterKWh(meter, p, l, ts)
+	}
+	if price {
+		pt.price = s.price(p, l, ts)
+	}
+	if use && price {
+		pt.cost = pt.use.Mul(app.Decimal(pt.price.total()))
+	}
 	if p.ntht {
 		pt.channel = "ht"
 		if l.hour < 6 || l.hour >= 22 {

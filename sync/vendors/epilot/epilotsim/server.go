@@ -459,7 +459,7 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 			cur = bucket{}
 		}
 		cur.ts = bs
-		pt := s.point(m, p, ts)
+		pt := s.point(m, p, ts, kind != "prices", kind != "consumption")
 		cur.n++
 		cur.use += pt.use
 		cur.feed += pt.feed

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -48,6 +49,9 @@ var errUsage = errors.New("usage")
 // run executes one command line and returns the exit code: 0 success, 1 a
 // failure (e.g. a source failed to sync), 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// Sources sync in parallel and each reports progress and logs to the
+	// same streams: one write at a time, whatever the writer is.
+	stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()})))
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -129,4 +133,16 @@ func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "wattfolio %s (cache schema %d)\n", version, cacheSchema())
 	return nil
+}
+
+// lockedWriter serializes the writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -64,7 +64,7 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 		e := s.Epilot
 		return epilot.New(epilot.Config{
 			Source: s.Name, BaseURL: s.BaseURL, Token: token, HTTPClient: client,
-			ContractIDs: e.ContractIDs, ExtensionID: e.ExtensionID, AppID: e.AppID,
+			ContractIDs: e.ContractIDs, ExtensionID: e.ExtensionID, AppID: e.AppID, CustomerID: e.CustomerID,
 		})
 	case app.VendorProsumer:
 		// The prosumer API documents no authentication: a token is optional.

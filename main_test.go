@@ -174,6 +174,38 @@ func TestSyncViewExportEndToEnd(t *testing.T) {
 		t.Fatalf("CSV has %d lines, want header + 120", len(rows))
 	}
 
+	// The epilot portal user is linked to a customer: their page lists the
+	// meters of their epilot contracts beside their other vendors'
+	// contracts, and each meter links to its page.
+	t.Run("customer with meters", func(t *testing.T) {
+		accts, err := store.Accounts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acct app.Account
+		for _, a := range accts {
+			if a.Contracts[app.VendorEpilot] > 0 {
+				acct = a
+			}
+		}
+		if acct.ID == 0 || len(acct.Contracts) < 2 {
+			t.Fatalf("no customer with epilot and other contracts: %+v", accts)
+		}
+		page := get(t, fmt.Sprintf("%s/customers/%d", srv.URL, acct.ID))
+		meters, err := store.ListMeters(context.Background())
+		if err != nil || len(meters) == 0 {
+			t.Fatalf("meters: %v, %v", meters, err)
+		}
+		for _, m := range meters {
+			if !strings.Contains(page, fmt.Sprintf(`href="/meters/%d"`, m.ID)) {
+				t.Errorf("customer page of %s does not link meter %d (%s)", acct.Name, m.ID, m.Number)
+			}
+		}
+		if meter := get(t, fmt.Sprintf("%s/meters/%d", srv.URL, meters[0].ID)); !strings.Contains(meter, htmlEscape(meters[0].Number)) {
+			t.Errorf("meter page does not show meter number %q", meters[0].Number)
+		}
+	})
+
 	for _, w := range pick(t, f.up.Enneo) {
 		id := w.ID.String()
 		t.Run(id, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/series"
 )
 
 // CustomerVendors are the vendors in the order the customer pages show them:
@@ -82,6 +83,7 @@ type Customer struct {
 	A        app.Account
 	Links    []CustomerLinkRow
 	Sections []VendorSection
+	Meters   []series.Meter // of the customer's contracts
 	// Shown is the number of contracts on the page; Truncated is true when
 	// the customer has more than a page shows (the export has them all).
 	Shown     int

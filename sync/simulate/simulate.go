@@ -38,6 +38,9 @@ type Options struct {
 // EnneoPrefix is where the simulated enneo tenant is mounted.
 const EnneoPrefix = "/enneo/api/mind"
 
+// EpilotCustomer is the simulated epilot portal user's customer id.
+const EpilotCustomer = "portal-user"
+
 // EpilotPrefix is where the simulated epilot portal API is mounted.
 const EpilotPrefix = "/epilot/portal-api"
 
@@ -141,6 +144,7 @@ func (u *Upstream) SourcesTOML(baseURL string) string {
 	}
 	b.WriteString(",\n]\n")
 	b.WriteString("\n[[source]]\nname = \"demo-epilot\"\nkind = \"epilot\"\n")
+	fmt.Fprintf(&b, "customer_id = %q\n", EpilotCustomer)
 	fmt.Fprintf(&b, "base_url = %q\n", strings.TrimRight(baseURL, "/")+EpilotPrefix)
 	fmt.Fprintf(&b, "token_env = %q\n", TokenEnv)
 	b.WriteString("timeout = \"60s\"\n")
@@ -167,8 +171,14 @@ func (u *Upstream) writeCustomers(b *strings.Builder) {
 	n := min(linkedCustomers, len(enneo), len(prosumer), len(podero), len(buyers))
 	for k := range n {
 		fmt.Fprintf(b, "\n[[customer]]\nname = %q\n", buyers[k].Name)
-		fmt.Fprintf(b, "ids = { demo-enneo = [%q], demo-prosumer = [%q], demo-otark = [%q], demo-podero = [%q] }\n",
+		fmt.Fprintf(b, "ids = { demo-enneo = [%q], demo-prosumer = [%q], demo-otark = [%q], demo-podero = [%q]",
 			enneo[k], prosumer[k], buyers[k].EIC, podero[k])
+		if k == 0 {
+			// The epilot portal user is the first linked customer: their
+			// meters' load curves sit beside their other contracts.
+			fmt.Fprintf(b, ", demo-epilot = [%q]", EpilotCustomer)
+		}
+		b.WriteString(" }\n")
 	}
 }
 

@@ -348,7 +348,7 @@ var kinds = []kindSpec{
 	{app.VendorEnneo, tokenRequired, []string{"contract_ids", "working_price_unit", "base_price_unit"}, readEnneo},
 	{app.VendorProsumer, tokenOptional, []string{"customer_ids"}, readProsumer},
 	{app.VendorOtark, tokenRequired, []string{"status", "type", "eic", "delivery_start", "delivery_end", "active_on"}, readOtark},
-	{app.VendorEpilot, tokenRequired, []string{"contract_ids", "extension_id", "app_id"}, readEpilot},
+	{app.VendorEpilot, tokenRequired, []string{"contract_ids", "extension_id", "app_id", "customer_id"}, readEpilot},
 	{app.VendorPodero, tokenUnused, []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env"}, readPodero},
 }
 
@@ -554,6 +554,7 @@ func readEpilot(r *reader, s *Source) {
 		ContractIDs: r.ids("contract_ids", "", false, anyID),
 		ExtensionID: r.str("extension_id", false),
 		AppID:       r.str("app_id", false),
+		CustomerID:  r.str("customer_id", false),
 	}
 }
 

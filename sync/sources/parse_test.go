@@ -78,6 +78,16 @@ base_url = "https://e.example"
 token_env = "E"
 
 [[source]]
+name = "e2"
+kind = "epilot"
+base_url = "https://e.example"
+token_env = "E"
+contract_ids = ["c-1"]
+extension_id = "ext"
+app_id = "app"
+customer_id = "baeckerei"
+
+[[source]]
 name = "po"
 kind = "podero"
 base_url = "https://po.example"
@@ -96,6 +106,8 @@ user_ids = ["u1", "u2"]
 					ActiveOn:      time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}},
 			{Name: "e", Vendor: app.VendorEpilot, BaseURL: "https://e.example", TokenEnv: "E", Timeout: DefaultTimeout,
 				Epilot: &EpilotScope{}},
+			{Name: "e2", Vendor: app.VendorEpilot, BaseURL: "https://e.example", TokenEnv: "E", Timeout: DefaultTimeout,
+				Epilot: &EpilotScope{ContractIDs: []string{"c-1"}, ExtensionID: "ext", AppID: "app", CustomerID: "baeckerei"}},
 			{Name: "po", Vendor: app.VendorPodero, BaseURL: "https://po.example", Timeout: DefaultTimeout,
 				Podero: &PoderoScope{OrgID: "org", UserIDs: []string{"u1", "u2"}, TokenURL: "https://po.example/oauth2/token/",
 					ClientIDEnv: "ID", ClientSecretEnv: "SECRET"}},

@@ -124,6 +124,9 @@ type EpilotScope struct {
 	// time-series request. Empty means the connector's defaults.
 	ExtensionID string
 	AppID       string
+	// CustomerID is the portal user's customer id for [[customer]] links
+	// (the portal serves one customer); empty means the source's name.
+	CustomerID string
 }
 
 // PoderoScope holds the partner organisation, its users and the OAuth 2.0

@@ -43,11 +43,15 @@ type Config struct {
 	// ExtensionID and AppID name the portal extension (and its app) that
 	// serves the time series; epilot requires both.
 	ExtensionID, AppID string
-	HTTPClient         *http.Client
-	PageSize           int           // contracts per list request; default 100 (the API's maximum)
-	Concurrency        int           // parallel requests; default 8
-	Retries            int           // extra tries after 5xx, 429, timeouts; 0 means 2, negative none
-	Lookback           time.Duration // re-read before the watermark for late corrections; default 48h
+	// CustomerID is who the portal user is in the cache's customer
+	// accounts: every contract of the source belongs to them (the portal
+	// serves one customer's contracts). Default: the source's name.
+	CustomerID  string
+	HTTPClient  *http.Client
+	PageSize    int           // contracts per list request; default 100 (the API's maximum)
+	Concurrency int           // parallel requests; default 8
+	Retries     int           // extra tries after 5xx, 429, timeouts; 0 means 2, negative none
+	Lookback    time.Duration // re-read before the watermark for late corrections; default 48h
 	// History is how far back a first sync reaches when the vendor names
 	// no data range; default one year.
 	History time.Duration
@@ -96,6 +100,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.AppID == "" {
 		cfg.AppID = "wattfolio"
+	}
+	if cfg.CustomerID == "" {
+		cfg.CustomerID = cfg.Source
 	}
 	if cfg.PageSize <= 0 || cfg.PageSize > 100 {
 		cfg.PageSize = 100

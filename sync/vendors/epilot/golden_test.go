@@ -130,13 +130,14 @@ func TestGoldenContractPayload(t *testing.T) {
 		Source: "ep", Vendor: app.VendorEpilot, ExternalID: "c0a1e500-7e57-4d1c-9a00-000000000000",
 		Kind: app.KindRetail, Commodity: app.CommodityElectricity, Status: "active",
 		Name: "Strom Zuhause Dynamisch", MeterID: "1EMH0004711000",
+		Customer:  app.Customer{ExternalID: "ep"}, // the portal user: by default the source's name
 		Product:   app.Product{Name: "Strom Zuhause Dynamisch", Code: "V-100000"},
 		ValidFrom: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC),
 		ValidTo:   time.Date(2027, 10, 31, 0, 0, 0, 0, time.UTC),
 	}
 	if ct.Source != want.Source || ct.Vendor != want.Vendor || ct.ExternalID != want.ExternalID || ct.Kind != want.Kind ||
 		ct.Commodity != want.Commodity || ct.Status != want.Status || ct.Name != want.Name || ct.MeterID != want.MeterID ||
-		ct.Product != want.Product || !ct.ValidFrom.Equal(want.ValidFrom) || !ct.ValidTo.Equal(want.ValidTo) {
+		ct.Product != want.Product || !ct.ValidFrom.Equal(want.ValidFrom) || !ct.ValidTo.Equal(want.ValidTo) || ct.Customer != want.Customer {
 		t.Errorf("contract\n got %+v\nwant %+v", ct, want)
 	}
 	var entity map[string]any

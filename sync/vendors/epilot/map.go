@@ -146,7 +146,8 @@ func (c *Client) mapContract(id string, body []byte) (app.Contract, []series.Met
 		Source: c.cfg.Source, Vendor: app.VendorEpilot, ExternalID: id, Kind: app.KindRetail,
 		Commodity: commodities[e.Branch], Status: strings.ToLower(e.Status),
 		Name: e.ContractName, Product: app.Product{Name: e.ContractName, Code: e.ContractNumber},
-		Raw: d.Entity, FetchedAt: c.cfg.Now().UTC(),
+		Customer: app.Customer{ExternalID: c.cfg.CustomerID},
+		Raw:      d.Entity, FetchedAt: c.cfg.Now().UTC(),
 	}
 	if ct.Name == "" {
 		ct.Name = e.Title

@@ -201,6 +201,11 @@ func TestSyncViewExportEndToEnd(t *testing.T) {
 				t.Errorf("customer page of %s does not link meter %d (%s)", acct.Name, m.ID, m.Number)
 			}
 		}
+		for _, a := range accts {
+			if a.ID != acct.ID && strings.Contains(get(t, fmt.Sprintf("%s/customers/%d", srv.URL, a.ID)), `href="/meters/`) {
+				t.Errorf("customer %s, with no epilot contract, links a meter", a.Name)
+			}
+		}
 		if meter := get(t, fmt.Sprintf("%s/meters/%d", srv.URL, meters[0].ID)); !strings.Contains(meter, htmlEscape(meters[0].Number)) {
 			t.Errorf("meter page does not show meter number %q", meters[0].Number)
 		}

@@ -118,6 +118,7 @@ func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, ba
 			}
 			failed += int64(len(b.Failures))
 		}
+		cur = nil // what fails from here is no one batch's
 		if runID > 0 && failed > 0 {
 			return q.AddRunCounts(ctx, dbq.AddRunCountsParams{ID: runID, Failed: failed})
 		}
@@ -315,12 +316,6 @@ func place(ctx context.Context, q *dbq.Queries, sid int64, rows []readingRow) (f
 	if err != nil {
 		return nil, nil, err
 	}
-	var lastChunk *dbq.LastChunkRow
-	if lc, err := q.LastChunk(ctx, sid); err == nil {
-		lastChunk = &lc
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, err
-	}
 	c := 0
 	for i := 0; i < len(rows); {
 		for c < len(chunks) && chunks[c].LastTs < rows[i].Ts {
@@ -338,24 +333,56 @@ func place(ctx context.Context, q *dbq.Queries, sid int64, rows []readingRow) (f
 			j++
 		}
 		run := rows[i:j]
-		var id int64
-		if lastChunk != nil && run[0].Ts > lastChunk.LastTs && len(run) < smallTail {
-			id = lastChunk.ID
-			if err := q.ExtendChunk(ctx, dbq.ExtendChunkParams{ID: id, LastTs: run[len(run)-1].Ts}); err != nil {
-				return nil, nil, err
-			}
-		} else {
-			if id, err = q.NewChunk(ctx, dbq.NewChunkParams{SeriesID: sid, FirstTs: run[0].Ts, LastTs: run[len(run)-1].Ts}); err != nil {
-				return nil, nil, err
-			}
+		extended, err := extendLastChunk(ctx, q, sid, run)
+		if err != nil {
+			return nil, nil, err
 		}
-		for k := range run {
-			run[k].ChunkID = id
+		if !extended {
+			if err := intoNewChunk(ctx, q, sid, run); err != nil {
+				return nil, nil, err
+			}
 		}
 		fresh = append(fresh, run...)
 		i = j
 	}
 	return fresh, old, nil
+}
+
+// extendLastChunk puts a short run of new rows that follows every chunk of
+// the series into the last chunk, and reports whether it did.
+func extendLastChunk(ctx context.Context, q *dbq.Queries, sid int64, run []readingRow) (bool, error) {
+	if len(run) >= smallTail {
+		return false, nil
+	}
+	last, err := q.LastChunk(ctx, sid)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && run[0].Ts <= last.LastTs) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := q.ExtendChunk(ctx, dbq.ExtendChunkParams{ID: last.ID, LastTs: run[len(run)-1].Ts}); err != nil {
+		return false, err
+	}
+	setChunk(run, last.ID)
+	return true, nil
+}
+
+// intoNewChunk makes a chunk for rows of one series (in time order, none
+// in an existing chunk's stretch) and assigns them to it.
+func intoNewChunk(ctx context.Context, q *dbq.Queries, sid int64, rows []readingRow) error {
+	id, err := q.NewChunk(ctx, dbq.NewChunkParams{SeriesID: sid, FirstTs: rows[0].Ts, LastTs: rows[len(rows)-1].Ts})
+	if err != nil {
+		return err
+	}
+	setChunk(rows, id)
+	return nil
+}
+
+func setChunk(rows []readingRow, id int64) {
+	for k := range rows {
+		rows[k].ChunkID = id
+	}
 }
 
 // insertNew writes rows of one series that no chunk held before with
@@ -523,12 +550,8 @@ func (s *Store) BulkLoad(ctx context.Context, source, meter string, m series.Mea
 			if len(g.rows) == 0 {
 				continue
 			}
-			id, err := q.NewChunk(ctx, dbq.NewChunkParams{SeriesID: g.id, FirstTs: g.rows[0].Ts, LastTs: g.rows[len(g.rows)-1].Ts})
-			if err != nil {
+			if err := intoNewChunk(ctx, q, g.id, g.rows); err != nil {
 				return err
-			}
-			for k := range g.rows {
-				g.rows[k].ChunkID = id
 			}
 			if err := insertRows(ctx, q, g.rows); err != nil {
 				return err
@@ -578,25 +601,30 @@ func (s *Store) ContractOfMeter(ctx context.Context, meterID int64) (int64, erro
 // MetersOfContract lists the meters of a stored contract.
 func (s *Store) MetersOfContract(ctx context.Context, contractID int64) ([]series.Meter, error) {
 	rows, err := s.rq.MetersOfContract(ctx, contractID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]series.Meter, len(rows))
-	for i, r := range rows {
-		out[i] = meterFromRow(r.Meter, r.SourceName)
-	}
-	return out, nil
+	return metersOf(rows, err, func(r dbq.MetersOfContractRow) (dbq.Meter, string) { return r.Meter, r.SourceName })
+}
+
+// MetersOfAccount lists the meters of every contract of an account.
+func (s *Store) MetersOfAccount(ctx context.Context, accountID int64) ([]series.Meter, error) {
+	rows, err := s.rq.MetersOfAccount(ctx, accountID)
+	return metersOf(rows, err, func(r dbq.MetersOfAccountRow) (dbq.Meter, string) { return r.Meter, r.SourceName })
 }
 
 // ListMeters lists every meter in the cache.
 func (s *Store) ListMeters(ctx context.Context) ([]series.Meter, error) {
 	rows, err := s.rq.ListMeters(ctx)
+	return metersOf(rows, err, func(r dbq.ListMetersRow) (dbq.Meter, string) { return r.Meter, r.SourceName })
+}
+
+// metersOf converts the rows of a meter query (sqlc gives each its own row
+// type, all holding a meter and its source's name).
+func metersOf[R any](rows []R, err error, split func(R) (dbq.Meter, string)) ([]series.Meter, error) {
 	if err != nil {
 		return nil, err
 	}
 	out := make([]series.Meter, len(rows))
 	for i, r := range rows {
-		out[i] = meterFromRow(r.Meter, r.SourceName)
+		out[i] = meterFromRow(split(r))
 	}
 	return out, nil
 }

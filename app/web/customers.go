@@ -83,13 +83,9 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
 	if h.o.Meters != nil {
 		// The meters of the customer's contracts (epilot's, today), each
 		// linked to its page of load curve, prices and costs.
-		for _, ct := range cs {
-			ms, err := h.o.Meters.MetersOfContract(ctx, ct.ID)
-			if err != nil {
-				h.fail(w, r, fmt.Errorf("meters of contract %d: %w", ct.ID, err))
-				return
-			}
-			m.Meters = append(m.Meters, ms...)
+		if m.Meters, err = h.o.Meters.MetersOfAccount(ctx, id); err != nil {
+			h.fail(w, r, fmt.Errorf("meters of account %d: %w", id, err))
+			return
 		}
 	}
 	h.render(w, r, http.StatusOK, views.CustomerPage(m))

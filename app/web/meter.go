@@ -18,6 +18,7 @@ import (
 type MeterReader interface {
 	GetMeter(ctx context.Context, id int64) (series.Meter, error)
 	MetersOfContract(ctx context.Context, contractID int64) ([]series.Meter, error)
+	MetersOfAccount(ctx context.Context, accountID int64) ([]series.Meter, error)
 	ContractOfMeter(ctx context.Context, meterID int64) (int64, error)
 	Aggregate(ctx context.Context, meterID int64, from, to time.Time, res series.Resolution) ([]series.Bucket, error)
 	EachReading(ctx context.Context, meterID int64, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error

@@ -59,3 +59,15 @@ RETURNING id;
 
 -- name: SeriesOfMeter :many
 SELECT id, measure, channel FROM series WHERE meter_id = ? ORDER BY measure, channel;
+
+-- name: MetersOfAccount :many
+-- The meters of every contract of an account's customers, for the
+-- customer page in one query.
+SELECT sqlc.embed(m), s.name AS source_name
+FROM account_links al
+JOIN sources s ON s.name = al.source_name
+JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+JOIN contracts c ON c.customer_id = cu.id
+JOIN meters m ON m.source_id = c.source_id AND m.contract_external_id = c.external_id
+WHERE al.account_id = ?
+ORDER BY m.number, m.id;

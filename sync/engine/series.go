@@ -176,14 +176,16 @@ type seriesWriter struct {
 // the readers of a cache being synced see progress.
 const maxGroup = 50_000
 
-// cancel ends the run ctx belongs to.
+// newSeriesWriter starts the writer; cancel ends the whole run, which the
+// writer does when the cache fails.
 func newSeriesWriter(ctx context.Context, cancel context.CancelFunc, ss SeriesStore, source string, run int64, queue int) *seriesWriter {
 	w := &seriesWriter{ss: ss, source: source, run: run, cancel: cancel, in: make(chan series.Batch, queue), done: make(chan struct{})}
 	go w.loop(ctx)
 	return w
 }
 
-// add queues a batch; it fails once the cache has failed or the run ended.
+// add queues a batch. Once the writer has stopped (the cache failed, or a
+// cancelled run made it fail) it returns the writer's error.
 func (w *seriesWriter) add(b series.Batch) error {
 	select {
 	case w.in <- b:

@@ -147,6 +147,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.meterIDByExternalStmt, err = db.PrepareContext(ctx, meterIDByExternal); err != nil {
 		return nil, fmt.Errorf("error preparing query MeterIDByExternal: %w", err)
 	}
+	if q.metersOfAccountStmt, err = db.PrepareContext(ctx, metersOfAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query MetersOfAccount: %w", err)
+	}
 	if q.metersOfContractStmt, err = db.PrepareContext(ctx, metersOfContract); err != nil {
 		return nil, fmt.Errorf("error preparing query MetersOfContract: %w", err)
 	}
@@ -438,6 +441,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing meterIDByExternalStmt: %w", cerr)
 		}
 	}
+	if q.metersOfAccountStmt != nil {
+		if cerr := q.metersOfAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing metersOfAccountStmt: %w", cerr)
+		}
+	}
 	if q.metersOfContractStmt != nil {
 		if cerr := q.metersOfContractStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing metersOfContractStmt: %w", cerr)
@@ -653,6 +661,7 @@ type Queries struct {
 	listMetersStmt           *sql.Stmt
 	listSourcesStmt          *sql.Stmt
 	meterIDByExternalStmt    *sql.Stmt
+	metersOfAccountStmt      *sql.Stmt
 	metersOfContractStmt     *sql.Stmt
 	newChunkStmt             *sql.Stmt
 	pPAOfStmt                *sql.Stmt
@@ -727,6 +736,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listMetersStmt:           q.listMetersStmt,
 		listSourcesStmt:          q.listSourcesStmt,
 		meterIDByExternalStmt:    q.meterIDByExternalStmt,
+		metersOfAccountStmt:      q.metersOfAccountStmt,
 		metersOfContractStmt:     q.metersOfContractStmt,
 		newChunkStmt:             q.newChunkStmt,
 		pPAOfStmt:                q.pPAOfStmt,

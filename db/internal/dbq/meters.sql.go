@@ -166,6 +166,62 @@ func (q *Queries) MeterIDByExternal(ctx context.Context, arg MeterIDByExternalPa
 	return i, err
 }
 
+const metersOfAccount = `-- name: MetersOfAccount :many
+SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, s.name AS source_name
+FROM account_links al
+JOIN sources s ON s.name = al.source_name
+JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+JOIN contracts c ON c.customer_id = cu.id
+JOIN meters m ON m.source_id = c.source_id AND m.contract_external_id = c.external_id
+WHERE al.account_id = ?
+ORDER BY m.number, m.id
+`
+
+type MetersOfAccountRow struct {
+	Meter      Meter
+	SourceName string
+}
+
+// The meters of every contract of an account's customers, for the
+// customer page in one query.
+func (q *Queries) MetersOfAccount(ctx context.Context, accountID int64) ([]MetersOfAccountRow, error) {
+	rows, err := q.query(ctx, q.metersOfAccountStmt, metersOfAccount, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MetersOfAccountRow
+	for rows.Next() {
+		var i MetersOfAccountRow
+		if err := rows.Scan(
+			&i.Meter.ID,
+			&i.Meter.SourceID,
+			&i.Meter.ExternalID,
+			&i.Meter.ContractExternalID,
+			&i.Meter.Number,
+			&i.Meter.Label,
+			&i.Meter.Unit,
+			&i.Meter.Zone,
+			&i.Meter.Intervals,
+			&i.Meter.DataFrom,
+			&i.Meter.DataTo,
+			&i.Meter.RawJson,
+			&i.Meter.UpdatedAt,
+			&i.SourceName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const metersOfContract = `-- name: MetersOfContract :many
 SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, s.name AS source_name
 FROM contracts c

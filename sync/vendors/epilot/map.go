@@ -59,7 +59,7 @@ func (l lit) strView() (string, bool) {
 		in := l[1 : len(l)-1]
 		plain := true
 		for _, c := range in {
-			if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			if !plainByte[c] {
 				plain = false
 				break
 			}

@@ -135,13 +135,17 @@ func parseDecimal(s string) (Decimal, error) {
 		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
 	}
 	u, err := strconv.ParseUint(digits, 10, 64)
-	if err != nil || u > math.MaxInt64-1 {
-		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++ // the smallest Decimal, which String writes, reads back
 	}
 	if roundUp {
 		u++
 	}
-	v := int64(u)
+	if err != nil || u > limit { // 19 digits plus one cannot wrap a uint64
+		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
+	}
+	v := int64(u) // 2^63 is the smallest int64, which is its own negation
 	if neg {
 		v = -v
 	}

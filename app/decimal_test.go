@@ -110,8 +110,8 @@ func TestDecimalMul(t *testing.T) {
 		{"123456.789", "1000", "123456789"},
 	}
 	for _, tt := range tests {
-		if got := MustDecimal(tt.a).Mul(MustDecimal(tt.b)); got != MustDecimal(tt.want) {
-			t.Errorf("%s × %s = %s, want %s", tt.a, tt.b, got, tt.want)
+		if got, err := MustDecimal(tt.a).Mul(MustDecimal(tt.b)); err != nil || got != MustDecimal(tt.want) {
+			t.Errorf("%s × %s = %s, %v; want %s", tt.a, tt.b, got, err, tt.want)
 		}
 	}
 }

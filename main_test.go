@@ -215,7 +215,10 @@ func TestSyncViewExportEndToEnd(t *testing.T) {
 		id := w.ID.String()
 		t.Run(id, func(t *testing.T) {
 			customer := strings.TrimSpace(w.Firstname + " " + w.Lastname)
-			working := app.MustDecimal(string(w.WorkingPrice)).MulInt(100) // ct/kWh
+			working, err := app.MustDecimal(string(w.WorkingPrice)).MulInt(100) // ct/kWh
+			if err != nil {
+				t.Fatal(err)
+			}
 
 			// The portfolio finds it by id and shows the customer and product.
 			list := get(t, srv.URL+"/contracts?q="+id)

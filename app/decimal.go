@@ -12,7 +12,15 @@ import (
 // the value times one million. Prices, rates and money sums use it so that no
 // report ever shows a sum computed in binary floating point; six digits keep
 // sub-cent precision for per-kWh prices (0.000001 EUR = 0.0001 ct), and an
-// int64 stays exact for sums up to about 9.2 trillion.
+// int64 holds values up to about ±9.2 trillion.
+//
+// The arithmetic never wraps: Add, Sub, MulInt and Neg are exact and Mul
+// rounds the exact 128-bit product half away from zero to six places; each
+// returns an error wrapping ErrDecimalRange when the result does not fit.
+// The built-in operators on a Decimal do wrap, so prices and costs go
+// through the methods. Long sums of products (price × energy per quarter
+// hour) belong in a ProductSum, which keeps them exact to twelve places and
+// is rounded once at the end with RoundRat.
 type Decimal int64
 
 // DecimalScale is the number of units in 1.
@@ -20,7 +28,8 @@ const DecimalScale = 1_000_000
 
 const decimalDigits = 6
 
-// ErrDecimalSyntax and ErrDecimalRange are returned by ParseDecimal.
+// ErrDecimalSyntax is returned by ParseDecimal; ErrDecimalRange by
+// ParseDecimal and by any arithmetic whose result does not fit a Decimal.
 var (
 	ErrDecimalSyntax = errors.New("not a decimal number")
 	ErrDecimalRange  = errors.New("decimal out of range")
@@ -135,13 +144,17 @@ func parseDecimal(s string) (Decimal, error) {
 		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
 	}
 	u, err := strconv.ParseUint(digits, 10, 64)
-	if err != nil || u > math.MaxInt64-1 {
-		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++ // the smallest Decimal, which String writes, reads back
 	}
 	if roundUp {
 		u++
 	}
-	v := int64(u)
+	if err != nil || u > limit { // 19 digits plus one cannot wrap a uint64
+		return 0, fmt.Errorf("%w: %q", ErrDecimalRange, orig)
+	}
+	v := int64(u) // 2^63 is the smallest int64, which is its own negation
 	if neg {
 		v = -v
 	}
@@ -216,30 +229,6 @@ func (d Decimal) Fixed(places int) string {
 		s = "-" + s
 	}
 	return s
-}
-
-// MulInt returns d × n exactly.
-func (d Decimal) MulInt(n int64) Decimal { return d * Decimal(n) }
-
-// Mul returns d × e rounded half away from zero to six places. The
-// intermediate product is split so that it does not overflow for any two
-// values whose product fits.
-func (d Decimal) Mul(e Decimal) Decimal {
-	a, b := int64(d), int64(e)
-	neg := (a < 0) != (b < 0)
-	if a < 0 {
-		a = -a
-	}
-	if b < 0 {
-		b = -b
-	}
-	// (ah·S + al)(b)/S = ah·b + al·b/S
-	ah, al := a/DecimalScale, a%DecimalScale
-	r := ah*b + (al*b+DecimalScale/2)/DecimalScale
-	if neg {
-		r = -r
-	}
-	return Decimal(r)
 }
 
 // Units returns the integer part, truncated toward zero, and the fraction in millionths.

@@ -27,6 +27,10 @@ func TestParseDecimal(t *testing.T) {
 		{".5", 500_000},
 		{"7.", 7_000_000},
 		{"0.123456789", 123_457},
+		{"9223372036854.775807", math.MaxInt64},
+		{"9223372036854.7758074", math.MaxInt64},
+		{"-9223372036854.775808", math.MinInt64},
+		{"-9223372036854.7758079", math.MinInt64},
 	}
 	for _, tt := range tests {
 		got, err := ParseDecimal(tt.in)
@@ -41,7 +45,8 @@ func TestParseDecimal(t *testing.T) {
 }
 
 func TestParseDecimalRejects(t *testing.T) {
-	for _, in := range []string{"", "-", ".", "abc", "1,5", "1.2.3", "1e", "0x10", "99999999999999999999", "1e99", "NaN"} {
+	for _, in := range []string{"", "-", ".", "abc", "1,5", "1.2.3", "1e", "0x10", "99999999999999999999", "1e99", "NaN",
+		"9223372036854.775808", "-9223372036854.775809", "9223372036854.7758075", "-9223372036854.7758085"} {
 		_, err := ParseDecimal(in)
 		if err == nil {
 			t.Errorf("ParseDecimal(%q) succeeded, want error", in)
@@ -105,8 +110,8 @@ func TestDecimalMul(t *testing.T) {
 		{"123456.789", "1000", "123456789"},
 	}
 	for _, tt := range tests {
-		if got := MustDecimal(tt.a).Mul(MustDecimal(tt.b)); got != MustDecimal(tt.want) {
-			t.Errorf("%s × %s = %s, want %s", tt.a, tt.b, got, tt.want)
+		if got, err := MustDecimal(tt.a).Mul(MustDecimal(tt.b)); err != nil || got != MustDecimal(tt.want) {
+			t.Errorf("%s × %s = %s, %v; want %s", tt.a, tt.b, got, err, tt.want)
 		}
 	}
 }

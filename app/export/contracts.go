@@ -2,6 +2,8 @@ package export
 
 import (
 	"io"
+	"math/big"
+	"strings"
 
 	"wattfolio/app"
 )
@@ -26,7 +28,7 @@ var ContractColumns = []Column[app.Contract]{
 	{"valid_to", "end of the contract, ISO 8601 UTC; empty when open-ended", func(c app.Contract) Cell { return Time(c.ValidTo) }},
 	{"signed_at", "when the contract was signed, ISO 8601 UTC; empty when unknown", func(c app.Contract) Cell { return Time(c.SignedAt) }},
 	{"base_price_eur_per_year", "fixed charge (Grundpreis) in EUR per year, net; empty when unknown or not in EUR", func(c app.Contract) Cell { return Number(eur(c, c.Prices.BasePerYear)) }},
-	{"working_price_ct_per_kwh", "energy charge (Arbeitspreis) in euro cents per kWh, net; empty when unknown or not in EUR", func(c app.Contract) Cell { return Number(cents(eur(c, c.Prices.WorkingPerKWh))) }},
+	{"working_price_ct_per_kwh", "energy charge (Arbeitspreis) in euro cents per kWh, net; empty when unknown or not in EUR", func(c app.Contract) Cell { return cents(eur(c, c.Prices.WorkingPerKWh)) }},
 	{"vat_rate", "VAT rate as a fraction: 0.19 for 19 %", func(c app.Contract) Cell { return Number(c.Prices.VATRate) }},
 	{"annual_consumption_kwh", "the vendor's estimate of yearly consumption in kWh", func(c app.Contract) Cell { return Number(c.AnnualConsumptionKWh) }},
 	{"meter_id", "meter number", func(c app.Contract) Cell { return Text(c.MeterID) }},
@@ -123,13 +125,20 @@ func eur(c app.Contract, d *app.Decimal) *app.Decimal {
 	return d
 }
 
-// cents converts EUR to ct exactly: a Decimal times 100 is still exact.
-func cents(d *app.Decimal) *app.Decimal {
+// cents is an amount in EUR as ct, exactly. A Decimal times 100 is a
+// Decimal while it fits; one that does not (92 billion EUR and more) is
+// still a number with four places, written from its exact value, where a
+// wrapped product would have put a wrong price under the column.
+func cents(d *app.Decimal) Cell {
 	if d == nil {
-		return nil
+		return Cell{}
 	}
-	ct := d.MulInt(100)
-	return &ct
+	if ct, err := d.MulInt(100); err == nil {
+		return Number(&ct)
+	}
+	r := d.Rat()
+	s := strings.TrimRight(r.Mul(r, big.NewRat(100, 1)).FloatString(4), "0")
+	return Cell{kind: cellNumber, text: strings.TrimSuffix(s, ".")}
 }
 
 // ContractWriter writes the contracts report.

@@ -56,7 +56,7 @@ func DialectByName(name string) (Dialect, error) {
 // small value, so building a row allocates nothing beyond the strings.
 type Cell struct {
 	kind cellKind
-	text string
+	text string // a text cell's text, or a number beyond a Decimal spelled out
 	num  app.Decimal
 	time time.Time
 }
@@ -169,7 +169,10 @@ func (w *Writer[T]) format(c Cell) string {
 		// literal such as "-0.05", which a spreadsheet reads as a number and
 		// never as a formula. A quote in front would turn it into text and
 		// break sums over the column.
-		s := c.num.String()
+		s := c.text
+		if s == "" {
+			s = c.num.String()
+		}
 		if w.dialect.DecimalComma {
 			s = strings.Replace(s, ".", ",", 1)
 		}

@@ -99,6 +99,8 @@ func TestNumbers(t *testing.T) {
 		{"sub-cent", app.Prices{WorkingPerKWh: dec("0.123456"), BasePerYear: dec("1234567.5")}, "1234567.5", "12.3456", "1234567,5", "12,3456"},
 		{"no currency means EUR", app.Prices{BasePerYear: dec("-12")}, "-12", "", "-12", ""},
 		{"other currency left out", app.Prices{Currency: "CHF", BasePerYear: dec("100"), WorkingPerKWh: dec("0.2")}, "", "", "", ""},
+		{"cents beyond a Decimal", app.Prices{WorkingPerKWh: dec("-9223372036854.775808")}, "", "-922337203685477.5808", "", "-922337203685477,5808"},
+		{"whole cents beyond a Decimal", app.Prices{WorkingPerKWh: dec("100000000000")}, "", "10000000000000", "", "10000000000000"},
 	}
 	for _, tt := range tests {
 		for _, d := range []Dialect{Standard, ExcelDE} {

@@ -41,7 +41,33 @@ func (f Fmt) loc() *time.Location {
 // Decimal formats d with at least minPlaces and at most maxPlaces fractional
 // digits, grouping thousands: Decimal(1234.5, 2, 2) is "1.234,50" in German.
 func (f Fmt) Decimal(d app.Decimal, minPlaces, maxPlaces int) string {
-	s := d.Fixed(maxPlaces)
+	return f.group(d.Fixed(maxPlaces), minPlaces)
+}
+
+// hundredfold formats d × 100 as Decimal would, for a price in cents or a
+// fraction in percent, with at most four places. It moves the point of d's
+// own digits rather than multiplying, so every Decimal shows exactly, even
+// one whose hundredfold does not fit a Decimal.
+func (f Fmt) hundredfold(d app.Decimal, minPlaces, maxPlaces int) string {
+	s := d.Fixed(max(0, min(maxPlaces, 4)) + 2) // "-" only when not rounded to zero
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	intPart = strings.TrimLeft(intPart+frac[:2], "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if frac = frac[2:]; frac != "" {
+		intPart += "." + frac
+	}
+	return f.group(sign+intPart, minPlaces)
+}
+
+// group writes s, a number as Fixed writes it, in Lang's convention with
+// thousands grouped and trailing zeros cut down to minPlaces.
+func (f Fmt) group(s string, minPlaces int) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	intPart, frac, _ := strings.Cut(s, ".")
@@ -99,7 +125,7 @@ func (f Fmt) WorkingPrice(d *app.Decimal, currency string) string {
 		return dash
 	}
 	if currency == "" || currency == "EUR" {
-		return f.Decimal(d.MulInt(100), 2, 4) + nbsp + "ct/kWh"
+		return f.hundredfold(*d, 2, 4) + nbsp + "ct/kWh"
 	}
 	return f.Decimal(*d, 4, 6) + nbsp + currency + "/kWh"
 }
@@ -125,7 +151,7 @@ func (f Fmt) Percent(d *app.Decimal) string {
 	if d == nil {
 		return dash
 	}
-	n := f.Decimal(d.MulInt(100), 0, 2)
+	n := f.hundredfold(*d, 0, 2)
 	if f.en() {
 		return n + "%"
 	}
@@ -314,7 +340,7 @@ func (f Fmt) CellWorking(d *app.Decimal, currency string) string {
 		return dash
 	}
 	if currency == "" || currency == "EUR" {
-		return f.Decimal(d.MulInt(100), 2, 4)
+		return f.hundredfold(*d, 2, 4)
 	}
 	return f.WorkingPrice(d, currency)
 }

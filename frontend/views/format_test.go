@@ -29,10 +29,34 @@ func TestFmtNumbers(t *testing.T) {
 		{en.Percent(d("0.07")), "7%"},
 		{de.Int(1234567), "1.234.567"},
 		{de.Int(999), "999"},
+		// beyond the Decimal range in cents or percent, still exact
+		{en.WorkingPrice(d("9223372036854.775807"), "EUR"), "922,337,203,685,477.5807\u00a0ct/kWh"},
+		{de.CellWorking(d("-9223372036854.775808"), "EUR"), "-922.337.203.685.477,5808"},
+		{en.Percent(d("-92233720368.547758")), "-9,223,372,036,854.78%"},
+		{de.WorkingPrice(d("-0.0000004"), "EUR"), "0,00\u00a0ct/kWh"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+// hundredfold reads as Decimal of d × 100 wherever that product fits.
+func TestHundredfoldMatchesMulInt(t *testing.T) {
+	for _, f := range []Fmt{{Lang: LangDE}, {Lang: LangEN}} {
+		for v := int64(-3_000_017); v <= 3_000_017; v += 7_919 {
+			for _, d := range []app.Decimal{app.Decimal(v), app.Decimal(v * 1_000_003), app.Decimal(v * 30_000_000_007)} {
+				ct, err := d.MulInt(100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, places := range [][2]int{{2, 4}, {0, 2}, {0, 0}} {
+					if got, want := f.hundredfold(d, places[0], places[1]), f.Decimal(ct, places[0], places[1]); got != want {
+						t.Fatalf("hundredfold(%s, %d, %d) = %q, want %q", d, places[0], places[1], got, want)
+					}
+				}
+			}
 		}
 	}
 }

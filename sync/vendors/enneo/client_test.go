@@ -479,6 +479,26 @@ func TestPriceUnits(t *testing.T) {
 	}
 }
 
+// A monthly base price whose yearly price does not fit is a failure of the
+// record naming the field, not a wrapped price.
+func TestMonthlyBasePriceOutOfRange(t *testing.T) {
+	v := newFakeVendor(t, func(id string, _ int) answer {
+		return answer{body: patch(t, id, "basePrice", `900000000000`)}
+	})
+	c := newTestClient(t, v, Config{ContractIDs: []string{"1"}, BasePriceUnit: UnitEURPerMonth})
+	pages, err := collect(t.Context(), c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages[0].Contracts) != 0 || len(pages[0].Failures) != 1 {
+		t.Fatalf("contracts %v, failures %v; want one failure", pages[0].Contracts, pages[0].Failures)
+	}
+	f := pages[0].Failures[0]
+	if f.Field != "basePrice" || !errors.Is(f.Err, app.ErrDecimalRange) {
+		t.Errorf("failure %+v, want basePrice out of range", *f)
+	}
+}
+
 func TestCursorResume(t *testing.T) {
 	all := ids(1, 10)
 	tests := []struct {

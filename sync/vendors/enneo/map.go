@@ -93,7 +93,11 @@ func (m mapper) toContract(body []byte, askedID string, fetchedAt time.Time) (ap
 		return app.Contract{}, ferr
 	}
 	if p := c.Prices.BasePerYear; p != nil && m.basePerMonth {
-		c.Prices.BasePerYear = app.Ptr(p.MulInt(12))
+		year, err := p.MulInt(12)
+		if err != nil {
+			return app.Contract{}, jsonfield.Errorf("basePrice", "%s a month does not fit as a yearly price: %w", *p, err)
+		}
+		c.Prices.BasePerYear = &year
 	}
 	if p := c.Prices.WorkingPerKWh; p != nil && m.workingInCt {
 		c.Prices.WorkingPerKWh = app.Ptr(divRound(*p, 100))

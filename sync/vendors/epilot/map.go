@@ -223,11 +223,14 @@ type wirePoint struct {
 // money reads an amount from its decimal string (EUR, exact) and checks it
 // against the integer cents; with no decimal string the cents are used.
 func money(cents, dec lit, field string) (app.Decimal, string, error) {
-	var ct int64
-	var err error
+	var ct app.Decimal // the cents in a Decimal's units
 	if cents.present() {
-		if ct, err = cents.integer(); err != nil {
+		n, err := cents.integer()
+		if err != nil {
 			return 0, field, err
+		}
+		if ct, err = app.Decimal(n).MulInt(10_000); err != nil {
+			return 0, field, fmt.Errorf("%w: %d cents", app.ErrDecimalRange, n)
 		}
 	}
 	if dec.present() {
@@ -241,9 +244,12 @@ func money(cents, dec lit, field string) (app.Decimal, string, error) {
 		}
 		if cents.present() {
 			// The cents are the decimal rounded; allow either rounding rule.
-			diff := int64(d.MulInt(100)) - ct*app.DecimalScale
-			if diff <= -app.DecimalScale || diff >= app.DecimalScale {
-				return 0, field, fmt.Errorf("%d cents disagree with %s_decimal %q", ct, field, s)
+			// The difference is taken in a Decimal's units, not in the
+			// hundredths of them a comparison in cents would need, so that
+			// every amount that fits a Decimal compares without overflow.
+			diff, err := d.Sub(ct)
+			if err != nil || diff <= -app.DecimalScale/100 || diff >= app.DecimalScale/100 {
+				return 0, field, fmt.Errorf("%d cents disagree with %s_decimal %q", ct/10_000, field, s)
 			}
 		}
 		return d, "", nil
@@ -251,7 +257,7 @@ func money(cents, dec lit, field string) (app.Decimal, string, error) {
 	if !cents.present() {
 		return 0, field, errors.New("missing")
 	}
-	return app.Decimal(ct * 10_000), "", nil
+	return ct, "", nil
 }
 
 // parse decodes one time-series response into b; a bad record becomes a

@@ -156,7 +156,11 @@ func TestSyncTimeSeriesAcrossDST(t *testing.T) {
 	}
 	var want app.Decimal
 	for ts, u := range use {
-		want += u.Mul(prices[ts])
+		cost, err := u.Mul(prices[ts])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want += cost
 	}
 	if costs != want || len(use) != 7*96 {
 		t.Errorf("week of costs %s, price × consumption %s over %d quarter hours", costs, want, len(use))

@@ -1,6 +1,7 @@
 package epilotsim
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -169,7 +170,13 @@ func (s *Server) point(meter int, p profile, ts int64, use, price bool) point {
 		pt.price = s.price(p, l, ts)
 	}
 	if use && price {
-		pt.cost = pt.use.Mul(app.Decimal(pt.price.total()))
+		cost, err := pt.use.Mul(app.Decimal(pt.price.total()))
+		if err != nil {
+			// A quarter hour's energy and price are a few kWh and euros by
+			// construction: a cost out of range is the generator's bug.
+			panic(fmt.Sprintf("epilotsim: meter %d at %d: %v", meter, ts, err))
+		}
+		pt.cost = cost
 	}
 	if p.ntht {
 		pt.channel = "ht"

@@ -435,7 +435,7 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 				buf = s.consRecord(buf, &first, b.ts, b.feed, "feed-in")
 			}
 		case "prices":
-			mean := func(v int64) int64 { return int64(app.Decimal(v).Mul(app.DecimalScale) / app.Decimal(b.n)) }
+			mean := func(v int64) int64 { return v / b.n }
 			pp := priceParts{mean(b.price.auction), mean(b.price.levies), mean(b.price.source), mean(b.price.grid), mean(b.price.margin)}
 			buf = priceRecord(buf, &first, b.ts, pp)
 		case "costs":

@@ -164,7 +164,11 @@ func TestWireShapeMatchesThePortalExamples(t *testing.T) {
 				}
 				// The integer cents are the decimal rounded.
 				cents, dec := decimal(t, r["unit_amount"]), decimal(t, r["unit_amount_decimal"])
-				if diff := dec.MulInt(100) - cents; diff < -app.DecimalScale/2 || diff > app.DecimalScale/2 {
+				ct, err := dec.MulInt(100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := ct - cents; diff < -app.DecimalScale/2 || diff > app.DecimalScale/2 {
 					t.Fatalf("unit_amount %v disagrees with unit_amount_decimal %v", r["unit_amount"], r["unit_amount_decimal"])
 				}
 			}
@@ -244,7 +248,11 @@ func TestCostsArePriceTimesConsumption(t *testing.T) {
 		}
 		for _, r := range costs {
 			ts := r["timestamp"].(string)
-			if got, want := decimal(t, r["unit_amount_decimal"]), use[ts].Mul(price[ts]); got != want {
+			want, err := use[ts].Mul(price[ts])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := decimal(t, r["unit_amount_decimal"]); got != want {
 				t.Fatalf("meter %d at %s: cost %s, want %s × %s = %s", m, ts, got, use[ts], price[ts], want)
 			}
 		}
@@ -320,7 +328,7 @@ func TestPricesAndLoadCurves(t *testing.T) {
 			night += decimal(t, r["value"])
 		}
 	}
-	if day < night.MulInt(3) {
+	if night3, err := night.MulInt(3); err != nil || day < night3 {
 		t.Errorf("business meter %d: weekday 14:00 drew %s, 03:00 %s; want an office's curve", b, day, night)
 	}
 }

@@ -131,4 +131,15 @@ func RoundRat(r *big.Rat, places int) (Decimal, error) {
 	return Decimal(num.Int64()), nil
 }
 
-func pow10(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
+// pow10 returns 10^n for n in 0..6 from a table: RoundRat runs for every
+// figure of every month of every tariff a comparison prices. The result is
+// shared: callers must not modify it.
+func pow10(n int) *big.Int { return pow10s[n] }
+
+var pow10s = func() [decimalDigits + 1]*big.Int {
+	var t [decimalDigits + 1]*big.Int
+	for i := range t {
+		t[i] = new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(i)), nil)
+	}
+	return t
+}()

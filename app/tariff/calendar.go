@@ -28,10 +28,11 @@ type slotCal struct {
 
 type monthCal struct {
 	start time.Time // local midnight of the 1st
+	month time.Month
 	// days counts the local days of the month the curve touches; base
 	// prices are charged for them, pro rata over yearDays.
 	days, yearDays int
-	first, end int // the month's slots are [first, end)
+	first, end     int // the month's slots are [first, end)
 }
 
 // ErrCurve is returned for a curve the engine cannot price.
@@ -69,6 +70,7 @@ func newCalendar(c Curve) (*calendar, error) {
 			monthKey = k
 			cal.months = append(cal.months, monthCal{
 				start:    time.Date(y, m, 1, 0, 0, 0, 0, loc),
+				month:    m,
 				yearDays: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC).YearDay(),
 				first:    i,
 			})
@@ -124,12 +126,12 @@ func decimalOf(s *app.ProductSum) (app.Decimal, error) {
 
 // zoneMatcher is a Zone compiled for the slot loop.
 type zoneMatcher struct {
-	months   uint16 // bit m set: month m matches; 0: every month
-	weekdays uint8  // bit d set: weekday d matches; 0: every day
-	from, to uint16
-	whole    bool
+	months             uint16 // bit m set: month m matches; 0: every month
+	weekdays           uint8  // bit d set: weekday d matches; 0: every day
+	from, to           uint16
+	whole              bool
 	validFrom, validTo int64 // Unix seconds; 0: unbounded
-	perKWh   app.Decimal
+	perKWh             app.Decimal
 }
 
 func compileZones(zs []Zone, what string) ([]zoneMatcher, error) {
@@ -166,7 +168,7 @@ func compileZones(zs []Zone, what string) ([]zoneMatcher, error) {
 func price(zs []zoneMatcher, cal *calendar, s slotCal, ts int64, def app.Decimal) app.Decimal {
 	for i := len(zs) - 1; i >= 0; i-- {
 		z := &zs[i]
-		if z.months != 0 && z.months&(1<<(cal.months[s.month].start.Month())) == 0 {
+		if z.months != 0 && z.months&(1<<cal.months[s.month].month) == 0 {
 			continue
 		}
 		if z.weekdays != 0 && z.weekdays&(1<<s.weekday) == 0 {

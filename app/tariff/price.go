@@ -115,48 +115,65 @@ func (p *pricer) price(t *Tariff) (Result, error) {
 	}
 	vat := t.VATRate.Rat()
 	// Quoted gross prices are brought to net once per component: net =
-	// gross / (1 + VAT), exactly.
-	toNet := big.NewRat(1, 1)
+	// gross / (1 + VAT), exactly. Net prices need no step at all.
+	var toNet *big.Rat
 	if t.Gross {
-		toNet.Inv(new(big.Rat).Add(toNet, vat))
+		toNet = new(big.Rat).Inv(new(big.Rat).Add(big.NewRat(1, 1), vat))
+	}
+	net := func(x *big.Rat) *big.Rat {
+		if toNet != nil {
+			x.Mul(x, toNet)
+		}
+		return x
 	}
 	netBonus := new(big.Rat).Inv(new(big.Rat).Add(big.NewRat(1, 1), vat))
 
-	r := Result{Tariff: t.Name, Model: t.Model, From: p.c.Start, To: p.c.End()}
-	var y1, y2 exact
+	r := Result{Tariff: t.Name, Model: t.Model, From: p.c.Start, To: p.c.End(), Incomplete: t.Incomplete}
+	var y1 exact
+	perKWh := [3]*big.Rat{t.Charges.LeviesPerKWh.Rat(), t.Charges.ElectricityTaxPerKWh.Rat(), t.Charges.ConcessionPerKWh.Rat()}
+	base, gridBase := t.BasePerYear.Rat(), t.Charges.GridBasePerYear.Rat()
 	for mi, mc := range cal.months {
-		kwh := cal.kWh[mi].Rat()
-		var e exact
 		if err := sums[mi].energy.Err(); err != nil {
 			return Result{}, fmt.Errorf("energy of %s: %w", mc.start.Format("2006-01"), err)
 		}
 		if err := sums[mi].grid.Err(); err != nil {
 			return Result{}, fmt.Errorf("grid fees of %s: %w", mc.start.Format("2006-01"), err)
 		}
+		kwh := cal.kWh[mi].Rat()
+		var e exact
 		e.kwh.Set(kwh)
-		e.energy.Mul(sums[mi].energyValue(), toNet)
+		e.energy.Set(net(sums[mi].energyValue()))
 		days := big.NewRat(int64(mc.days), int64(mc.yearDays))
-		e.base.Mul(t.BasePerYear.Rat(), days).Mul(&e.base, toNet)
-		e.grid.Mul(t.Charges.GridBasePerYear.Rat(), days)
-		e.grid.Add(&e.grid, sums[mi].grid.Rat()).Mul(&e.grid, toNet)
-		e.levies.Mul(t.Charges.LeviesPerKWh.Rat(), kwh).Mul(&e.levies, toNet)
-		e.tax.Mul(t.Charges.ElectricityTaxPerKWh.Rat(), kwh).Mul(&e.tax, toNet)
-		e.concession.Mul(t.Charges.ConcessionPerKWh.Rat(), kwh).Mul(&e.concession, toNet)
-		y2.add(&e, vat)
+		if base.Sign() != 0 {
+			net(e.base.Mul(base, days))
+		}
+		if gridBase.Sign() != 0 {
+			e.grid.Mul(gridBase, days)
+		}
+		net(e.grid.Add(&e.grid, sums[mi].grid.Rat()))
+		for i, dst := range []*big.Rat{&e.levies, &e.tax, &e.concession} {
+			if perKWh[i].Sign() != 0 {
+				net(dst.Mul(perKWh[i], kwh))
+			}
+		}
 		for _, b := range t.Bonuses {
 			if bonusMonth(b.Kind, n) == mi {
 				e.bonus.Sub(&e.bonus, new(big.Rat).Mul(b.Amount.Rat(), netBonus))
 			}
 		}
-		y1.add(&e, vat)
-		var mb exact
-		mb.add(&e, vat)
-		b, err := mb.round()
+		e.total(vat)
+		y1.add(&e)
+		b, err := e.round()
 		if err != nil {
 			return Result{}, fmt.Errorf("%s: %w", mc.start.Format("2006-01"), err)
 		}
 		r.Months = append(r.Months, Month{Start: mc.start, Breakdown: b})
 	}
+	// VAT is linear: the months' exact VAT adds up to the year's.
+	var y2 exact
+	y2.add(&y1)
+	y2.bonus.SetInt64(0)
+	y2.total(vat)
 	var err error
 	if r.Year1, err = y1.round(); err != nil {
 		return Result{}, err
@@ -413,17 +430,34 @@ type exact struct {
 	kwh, energy, base, grid, levies, tax, concession, bonus, net, vat big.Rat
 }
 
-// add adds e's components to x and recomputes x's net and VAT from them.
-func (x *exact) add(e *exact, vat *big.Rat) {
-	for _, p := range [][2]*big.Rat{{&x.kwh, &e.kwh}, {&x.energy, &e.energy}, {&x.base, &e.base}, {&x.grid, &e.grid},
-		{&x.levies, &e.levies}, {&x.tax, &e.tax}, {&x.concession, &e.concession}, {&x.bonus, &e.bonus}} {
-		p[0].Add(p[0], p[1])
-	}
+// total sets net to the sum of the components and VAT on it.
+func (x *exact) total(vat *big.Rat) {
 	x.net.SetInt64(0)
 	for _, c := range []*big.Rat{&x.energy, &x.base, &x.grid, &x.levies, &x.tax, &x.concession, &x.bonus} {
-		x.net.Add(&x.net, c)
+		addRat(&x.net, c)
 	}
 	x.vat.Mul(&x.net, vat)
+}
+
+// add adds e's figures to x.
+func (x *exact) add(e *exact) {
+	for _, p := range [][2]*big.Rat{{&x.kwh, &e.kwh}, {&x.energy, &e.energy}, {&x.base, &e.base}, {&x.grid, &e.grid},
+		{&x.levies, &e.levies}, {&x.tax, &e.tax}, {&x.concession, &e.concession}, {&x.bonus, &e.bonus},
+		{&x.net, &e.net}, {&x.vat, &e.vat}} {
+		addRat(p[0], p[1])
+	}
+}
+
+// addRat adds y to x. Most tariffs leave most components at zero, and a
+// big.Rat sum reduces its fraction (a GCD) even then: skip those.
+func addRat(x, y *big.Rat) {
+	switch {
+	case y.Sign() == 0:
+	case x.Sign() == 0:
+		x.Set(y)
+	default:
+		x.Add(x, y)
+	}
 }
 
 // round reports x with every figure rounded once to cents.
@@ -436,6 +470,9 @@ func (x *exact) round() (Breakdown, error) {
 		r   *big.Rat
 	}{{&b.Energy, &x.energy}, {&b.Base, &x.base}, {&b.Grid, &x.grid}, {&b.Levies, &x.levies}, {&b.Tax, &x.tax},
 		{&b.Concession, &x.concession}, {&b.Bonus, &x.bonus}, {&b.Net, &x.net}, {&b.VAT, &x.vat}, {&b.Gross, gross}} {
+		if f.r.Sign() == 0 {
+			continue
+		}
 		if *f.dst, err = app.RoundRat(f.r, 2); err != nil {
 			return Breakdown{}, err
 		}

@@ -44,6 +44,8 @@ type Result struct {
 	Year1, Year2 Breakdown
 	// GuaranteedUntil is the end of the price guarantee; zero: none.
 	GuaranteedUntil time.Time
+	// Incomplete is the tariff's Incomplete: the figure misses parts of the bill.
+	Incomplete string
 	// Notes are the assumptions behind the figure, in plain words.
 	Notes []string
 }

@@ -95,6 +95,10 @@ type Tariff struct {
 	MinTermMonths int
 	// Notice is the notice period before the end of a term.
 	Notice Notice
+	// Incomplete says which parts of the bill the tariff does not know
+	// (e.g. a wholesale price without grid fees); "": the whole bill.
+	// Such a figure is shown but never used for a saving.
+	Incomplete string
 	// Start is when supply under this tariff started (a current
 	// contract) or would start (an offer); zero: the start of the period priced.
 	Start time.Time

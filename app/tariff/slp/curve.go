@@ -40,21 +40,27 @@ func Curve(p Profile, annualKWh app.Decimal, from, to time.Time, loc *time.Locat
 	yearTo := time.Date(y+1, m, d, 0, 0, 0, 0, loc)
 
 	w := t.appendWeights(make([]float64, 0, to.Sub(from)/quarterHour), from, to, loc)
-	var span float64
-	for _, x := range w {
-		span += x
-	}
+	span := total(w)
 	units := float64(annualKWh) // millionths of a kWh
-	total := int64(annualKWh)
+	share := int64(annualKWh)
 	year := span
 	if !from.Equal(yearFrom) || !to.Equal(yearTo) {
 		year = t.sum(yearFrom, yearTo, loc)
-		total = int64(math.Round(units * (span / year)))
+		share = int64(math.Round(units * (span / year)))
 	}
 	if year <= 0 {
 		return nil, fmt.Errorf("slp: %s has no weight in the year from %s", p, yearFrom.Format(time.DateOnly))
 	}
-	return apportion(w, units/year, total)
+	return apportion(w, units/year, share)
+}
+
+// total sums in slice order, as profile.sum does.
+func total[T float64 | app.Decimal](v []T) T {
+	var s T
+	for _, x := range v {
+		s += x
+	}
+	return s
 }
 
 // apportion returns the weights times scale in whole units, rounded so

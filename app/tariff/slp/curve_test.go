@@ -13,14 +13,6 @@ import (
 	"wattfolio/app"
 )
 
-func sum(v []app.Decimal) app.Decimal {
-	var s app.Decimal
-	for _, x := range v {
-		s += x
-	}
-	return s
-}
-
 func TestCurveSumsToTheYear(t *testing.T) {
 	spans := []struct {
 		name     string
@@ -46,15 +38,12 @@ func TestCurveSumsToTheYear(t *testing.T) {
 				if len(got) != sp.slots {
 					t.Errorf("%s %s: %d slots, want %d", p, sp.name, len(got), sp.slots)
 				}
-				if s := sum(got); s != annual {
+				if s := total(got); s != annual {
 					t.Errorf("%s %s kWh %s: sums to %s", p, kWh, sp.name, s)
 				}
 				// Each slot is its exact share rounded down or up.
 				w, _ := Weights(p, from, to, berlin)
-				var year float64
-				for _, x := range w {
-					year += x
-				}
+				year := total(w)
 				for i, v := range got {
 					exact := w[i] * float64(annual) / year
 					if v < 0 || math.Abs(float64(v)-exact) >= 1 {
@@ -76,10 +65,7 @@ func TestCurveOtherSpans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var yearSum float64
-	for _, x := range year {
-		yearSum += x
-	}
+	yearSum := total(year)
 	for _, tc := range []struct {
 		name     string
 		from, to time.Time
@@ -95,21 +81,14 @@ func TestCurveOtherSpans(t *testing.T) {
 		// The scale of the year from 1 January 2026 (local midnight of
 		// the span's first local date), also for the span from 12:00.
 		w, _ := Weights("H25", tc.from, tc.to, berlin)
-		var span float64
-		for _, x := range w {
-			span += x
-		}
+		span := total(w)
 		if tc.name == "two years" {
-			var first float64
-			for _, x := range w[:len(year)] {
-				first += x
-			}
-			if first != yearSum {
+			if total(w[:len(year)]) != yearSum {
 				t.Fatalf("two years: the first year's weights differ from 2026's")
 			}
 		}
 		want := app.Decimal(math.Round(float64(annual) * span / yearSum))
-		if s := sum(got); s != want {
+		if s := total(got); s != want {
 			t.Errorf("%s: sums to %s, want %s", tc.name, s, want)
 		}
 	}

@@ -254,11 +254,7 @@ func TestWeightsYearSum(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sum float64
-		for _, x := range w {
-			sum += x
-		}
-		if sum < 980_000 || sum > 1_020_000 {
+		if sum := total(w); sum < 980_000 || sum > 1_020_000 {
 			t.Errorf("%s: 2026 sums to %.0f kWh", in.Profile, sum)
 		}
 	}

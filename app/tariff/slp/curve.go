@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -39,7 +40,10 @@ func Curve(p Profile, annualKWh app.Decimal, from, to time.Time, loc *time.Locat
 	yearFrom := time.Date(y, m, d, 0, 0, 0, 0, loc)
 	yearTo := time.Date(y+1, m, d, 0, 0, 0, 0, loc)
 
-	w := t.appendWeights(make([]float64, 0, to.Sub(from)/quarterHour), from, to, loc)
+	buf := scratch.Get().(*[]float64)
+	defer scratch.Put(buf)
+	w := t.appendWeights((*buf)[:0], from, to, loc)
+	*buf = w
 	span := total(w)
 	units := float64(annualKWh) // millionths of a kWh
 	share := int64(annualKWh)
@@ -53,6 +57,11 @@ func Curve(p Profile, annualKWh app.Decimal, from, to time.Time, loc *time.Locat
 	}
 	return apportion(w, units/year, share)
 }
+
+// scratch holds the weights of a curve while it is rounded: the tariff
+// engine asks for hundreds of curves in a row, and a year's weights are
+// 280 kB that the garbage collector would otherwise clear and collect.
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
 
 // total sums in slice order, as profile.sum does.
 func total[T float64 | app.Decimal](v []T) T {
@@ -68,11 +77,13 @@ func total[T float64 | app.Decimal](v []T) T {
 func apportion(w []float64, scale float64, total int64) ([]app.Decimal, error) {
 	out := make([]app.Decimal, len(w))
 	var floors int64
+	var count histogram
 	for i, x := range w {
 		u := x * scale
 		f := int64(u) // u >= 0: truncation is the floor, and cheaper
 		out[i] = app.Decimal(f)
 		w[i] = u - float64(f)
+		count[bucket(w[i])]++
 		floors += f
 	}
 	k := total - floors
@@ -81,34 +92,35 @@ func apportion(w []float64, scale float64, total int64) ([]app.Decimal, error) {
 		// Float error only: take back units where the least was cut off,
 		// never below zero.
 		k, delta = -k, -1
+		count = histogram{}
 		for i, r := range w {
 			w[i] = 1 - r
 			if out[i] == 0 {
 				w[i] = -1
+				continue
 			}
+			count[bucket(w[i])]++
 		}
 	}
-	if k > 0 && !raise(out, w, int(k), delta) {
+	if k > 0 && !raise(out, w, &count, int(k), delta) {
 		return nil, fmt.Errorf("slp: cannot round %d slots to a total of %d units", len(w), total)
 	}
 	return out, nil
 }
 
+// A histogram of keys within [0, 1]: sorting 35,040 remainders would cost
+// more than the rest of a year's curve, so raise finds the bucket the k-th
+// largest key is in and sorts only that bucket's slots.
+type histogram [1024]int
+
+func bucket(r float64) int { return min(int(r*float64(len(histogram{}))), len(histogram{})-1) }
+
 // raise adds delta to the k slots with the largest keys, the earlier slot
-// first among equal keys; false if fewer than k can take it. Keys are
-// within [0, 1]; a negative one is never picked. Sorting 35,040 remainders
-// would cost more than the rest of a year's curve, so a histogram finds the
-// bucket the k-th largest key is in and only that bucket's slots are sorted.
-func raise(out []app.Decimal, key []float64, k int, delta app.Decimal) bool {
-	const buckets = 1024
-	bucket := func(r float64) int { return min(int(r*buckets), buckets-1) }
-	var count [buckets]int
-	for _, r := range key {
-		if r >= 0 {
-			count[bucket(r)]++
-		}
-	}
-	b, above := buckets-1, 0
+// first among equal keys; false if fewer than k can take it. count is the
+// histogram of the keys that are not negative; a negative key is never
+// picked.
+func raise(out []app.Decimal, key []float64, count *histogram, k int, delta app.Decimal) bool {
+	b, above := len(count)-1, 0
 	for above+count[b] < k {
 		above += count[b]
 		if b--; b < 0 {

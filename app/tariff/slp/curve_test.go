@@ -238,8 +238,14 @@ func TestRaise(t *testing.T) {
 		}
 		slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(key[j], key[i]) })
 		for k := 1; k <= len(order); k += 1 + n/10 {
+			var count histogram
+			for _, x := range key {
+				if x >= 0 {
+					count[bucket(x)]++
+				}
+			}
 			got := make([]app.Decimal, n)
-			raise(got, key, k, 1)
+			raise(got, key, &count, k, 1)
 			want := make([]app.Decimal, n)
 			for _, i := range order[:k] {
 				want[i] = 1

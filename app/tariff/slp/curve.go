@@ -73,8 +73,8 @@ func total[T float64 | app.Decimal](v []T) T {
 }
 
 // apportion returns the weights times scale in whole units, rounded so
-// that they sum to total. It overwrites w with the remainders.
-func apportion(w []float64, scale float64, total int64) ([]app.Decimal, error) {
+// that they sum to target. It overwrites w with the remainders.
+func apportion(w []float64, scale float64, target int64) ([]app.Decimal, error) {
 	out := make([]app.Decimal, len(w))
 	var floors int64
 	var count histogram
@@ -86,7 +86,7 @@ func apportion(w []float64, scale float64, total int64) ([]app.Decimal, error) {
 		count[bucket(w[i])]++
 		floors += f
 	}
-	k := total - floors
+	k := target - floors
 	delta := app.Decimal(1)
 	if k < 0 {
 		// Float error only: take back units where the least was cut off,
@@ -103,7 +103,7 @@ func apportion(w []float64, scale float64, total int64) ([]app.Decimal, error) {
 		}
 	}
 	if k > 0 && !raise(out, w, &count, int(k), delta) {
-		return nil, fmt.Errorf("slp: cannot round %d slots to a total of %d units", len(w), total)
+		return nil, fmt.Errorf("slp: cannot round %d slots to a total of %d units", len(w), target)
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,4 +279,22 @@ func BenchmarkWeightsYear(b *testing.B) {
 	for b.Loop() {
 		Weights("H25", from, to, berlin)
 	}
+}
+
+// The engine prices customers in parallel: curves share the tables and
+// the scratch pool.
+func TestCurveConcurrent(t *testing.T) {
+	from, _ := localDay(t, "2026-01-01", berlin)
+	to, _ := localDay(t, "2027-01-01", berlin)
+	want, _ := Curve("H25", app.MustDecimal("3500"), from, to, berlin)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			got, err := Curve("H25", app.MustDecimal("3500"), from, to, berlin)
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("a parallel curve differs: %v", err)
+			}
+		})
+	}
+	wg.Wait()
 }

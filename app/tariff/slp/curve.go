@@ -79,8 +79,8 @@ func apportion(w []float64, scale float64, target int64) ([]app.Decimal, error) 
 	var floors int64
 	var count histogram
 	for i, x := range w {
-		u := x * scale
-		f := int64(u) // u >= 0: truncation is the floor, and cheaper
+		u := float64(x * scale) // rounded as stored: no fused multiply-add into the remainder
+		f := int64(u)           // u >= 0: truncation is the floor, and cheaper
 		out[i] = app.Decimal(f)
 		w[i] = u - float64(f)
 		count[bucket(w[i])]++

@@ -65,7 +65,7 @@ func (p *profile) sum(from, to time.Time, loc *time.Location) float64 {
 	var s float64
 	p.walk(from, to, loc, func(row []float64, f float64) {
 		for _, v := range row {
-			s += v * f
+			s += float64(v * f) // the conversion forbids a fused multiply-add (arm64)
 		}
 	})
 	return s

@@ -137,12 +137,12 @@ func fromFlex(t Tariff, f *app.FlexibilityTerms) (Tariff, error) {
 // FromEpilotPrices maps an epilot contract priced by its meter's price
 // series: the auction component is the spot price of each slot, source fee
 // and margin the markup, the grid fee and taxes/levies the charges, as the
-// latest price reading states them (the current price sheet). latest is
-// that reading; spot the auction components over the period.
-func FromEpilotPrices(c app.Contract, latest series.Reading, spot []Rate) (Tariff, Market, error) {
+// latest price reading states them (the current price sheet). The spot
+// prices are the market's, from the same series.
+func FromEpilotPrices(c app.Contract, latest series.Reading) (Tariff, error) {
 	p := latest.Parts
 	if p == nil || p.Auction == nil {
-		return Tariff{}, Market{}, notPriceable("the meter's prices have no auction component")
+		return Tariff{}, notPriceable("the meter's prices have no auction component")
 	}
 	t := Tariff{Name: c.Name, Supplier: c.Parties.Supplier, Commodity: c.Commodity, Currency: c.Prices.Currency,
 		Model: Dynamic, VATRate: defaultVAT, Start: c.ValidFrom, Negative: NegativeCredit}
@@ -161,7 +161,7 @@ func FromEpilotPrices(c app.Contract, latest series.Reading, spot []Rate) (Tarif
 	add(&t.Charges.GridPerKWh, p.GridFee)
 	add(&t.Charges.LeviesPerKWh, p.TaxesLevies)
 	if err != nil {
-		return Tariff{}, Market{}, fmt.Errorf("price components: %w", err)
+		return Tariff{}, fmt.Errorf("price components: %w", err)
 	}
-	return t, Market{Spot: spot, SpotSource: c.Source + "'s auction price component"}, nil
+	return t, nil
 }

@@ -1,0 +1,319 @@
+package compare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/series"
+	"wattfolio/app/tariff"
+)
+
+// Store is what a comparison reads from the cache.
+type Store interface {
+	Readings
+	EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error
+	MetersOfContract(ctx context.Context, contractID int64) ([]series.Meter, error)
+}
+
+// Kind tells the customer's own contracts from the alternatives.
+type Kind string
+
+const (
+	Current Kind = "current" // one of the customer's contracts in force
+	Offer   Kind = "offer"   // a candidate offer
+)
+
+// Option is one column of a comparison: a tariff and what it costs.
+type Option struct {
+	Name       string
+	Source     string // the source's name, or "offer"
+	Kind       Kind
+	ContractID int64 // Current: the cache's contract id
+	Tariff     tariff.Tariff
+	// Result is nil when the option could not be priced; Err says why.
+	Result *tariff.Result
+	Err    error
+	// Saving is what the option saves against the baseline in year 1
+	// and year 2 (negative: it costs more), with the same in percent of
+	// the baseline; nil for the baseline itself, for options not priced
+	// and where either figure is incomplete.
+	Saving1, Saving2       *app.Decimal
+	SavingPct1, SavingPct2 *app.Decimal
+	// market is what the option was priced with, lent to offers that
+	// need spot prices.
+	market tariff.Market
+}
+
+// Request is one comparison.
+type Request struct {
+	Account app.Account
+	// Commodity is what is compared; electricity when empty.
+	Commodity app.Commodity
+	Offers    []Alternative
+	Curve     CurveRequest
+	// FlexPlan is the activation plan flexibility contracts are priced for.
+	FlexPlan [2]int
+	Now      time.Time
+}
+
+// Alternative is an offer to price beside the customer's contracts.
+type Alternative struct {
+	Name   string
+	Tariff tariff.Tariff
+}
+
+// Comparison is every option priced on the customer's curve.
+type Comparison struct {
+	Account app.Account
+	Curve   tariff.Curve
+	Options []Option
+	// Baseline is the index of the current contract savings are measured
+	// against; -1 when the customer has no priced current contract.
+	Baseline int
+	// Cheapest is the index of the option with the lowest year-1 gross
+	// among complete figures; -1 when none.
+	Cheapest int
+}
+
+// Run prices the customer's current contracts of the commodity and the
+// offers on the customer's curve.
+func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
+	if req.Commodity == "" {
+		req.Commodity = app.CommodityElectricity
+	}
+	loc := req.Curve.Zone
+	if loc == nil {
+		loc = app.DefaultZone()
+	}
+	today := req.Now.In(loc)
+	var current []app.Contract
+	err := st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID, Commodity: req.Commodity,
+		ActiveOn: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc), Sort: app.SortName}, func(c app.Contract) error {
+		if c.Kind == app.KindDayAhead || c.Kind == app.KindIntraday {
+			return nil // trades, not supply
+		}
+		current = append(current, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	cr := req.Curve
+	cr.Account, cr.Commodity, cr.Now, cr.Zone = req.Account, req.Commodity, req.Now, loc
+	if cr.AnnualKWh == 0 {
+		cr.AnnualKWh = annualConsumption(current)
+	}
+	curve, err := LoadCurve(ctx, st, cr)
+	if err != nil {
+		return nil, err
+	}
+	cmp := &Comparison{Account: req.Account, Curve: curve, Baseline: -1, Cheapest: -1}
+	for _, c := range current {
+		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID}
+		t, m, err := tariffOf(ctx, st, c, curve)
+		if err == nil && t.Model == tariff.Flexibility {
+			t.Flex.PlanWorkdays, t.Flex.PlanNonWorkdays = req.FlexPlan[0], req.FlexPlan[1]
+		}
+		o.Tariff, o.market = t, m
+		if err == nil {
+			var r tariff.Result
+			if r, err = tariff.Price(curve, &t, m); err == nil {
+				o.Result = &r
+			}
+		}
+		o.Err = err
+		cmp.Options = append(cmp.Options, o)
+	}
+	offers := make([]*tariff.Tariff, 0, len(req.Offers))
+	for _, a := range req.Offers {
+		if a.Tariff.Commodity != "" && a.Tariff.Commodity != req.Commodity {
+			continue
+		}
+		t := a.Tariff
+		if t.Name == "" {
+			t.Name = a.Name
+		}
+		offers = append(offers, &t)
+	}
+	for _, t := range offers {
+		o := Option{Name: t.Name, Source: "offer", Kind: Offer, Tariff: *t}
+		r, err := tariff.Price(curve, t, spotFor(t, cmp.Options))
+		if err == nil {
+			o.Result = &r
+		}
+		o.Err = err
+		cmp.Options = append(cmp.Options, o)
+	}
+	cmp.Baseline = baseline(cmp.Options, current)
+	cmp.savings()
+	return cmp, nil
+}
+
+// annualConsumption is the largest yearly estimate among the contracts: the
+// one that supplies the customer's main meter.
+func annualConsumption(cs []app.Contract) app.Decimal {
+	var best app.Decimal
+	for _, c := range cs {
+		if c.AnnualConsumptionKWh != nil && *c.AnnualConsumptionKWh > best {
+			best = *c.AnnualConsumptionKWh
+		}
+	}
+	return best
+}
+
+// tariffOf maps a contract to a tariff and the market it needs.
+func tariffOf(ctx context.Context, st Store, c app.Contract, curve tariff.Curve) (tariff.Tariff, tariff.Market, error) {
+	if c.Vendor == app.VendorEpilot {
+		return epilotTariff(ctx, st, c, curve)
+	}
+	t, err := tariff.FromContract(c)
+	if err != nil {
+		return t, tariff.Market{}, err
+	}
+	return t, tariff.SpotOfContract(c, curve.End()), nil
+}
+
+// epilotTariff prices an epilot contract by its meter's price series.
+func epilotTariff(ctx context.Context, st Store, c app.Contract, curve tariff.Curve) (tariff.Tariff, tariff.Market, error) {
+	meters, err := st.MetersOfContract(ctx, c.ID)
+	if err != nil {
+		return tariff.Tariff{}, tariff.Market{}, err
+	}
+	if len(meters) == 0 {
+		return tariff.Tariff{}, tariff.Market{}, fmt.Errorf("%w: the contract has no meter with prices", tariff.ErrNotPriceable)
+	}
+	m, latest, err := SpotOfMeter(ctx, st, meters[0], curve.Start, curve.End())
+	if err != nil {
+		return tariff.Tariff{}, tariff.Market{}, err
+	}
+	if latest == nil {
+		return tariff.Tariff{}, tariff.Market{}, fmt.Errorf("%w: meter %s has no prices for the period", tariff.ErrNotPriceable, meters[0].Number)
+	}
+	t, err := tariff.FromEpilotPrices(c, *latest)
+	return t, m, err
+}
+
+// SpotOfMeter reads a meter's prices from `from` to `to`: the auction
+// component of each reading is the spot price of its interval; latest is
+// the last reading with its components (the current price sheet), nil when
+// there is none.
+func SpotOfMeter(ctx context.Context, st Readings, meter series.Meter, from, to time.Time) (tariff.Market, *series.Reading, error) {
+	m := tariff.Market{SpotSource: meter.Source + "'s auction price component"}
+	var last series.Row
+	var vals [5]*app.Decimal
+	var store [5]app.Decimal
+	err := st.EachMeasure(ctx, meter.ID, series.Price, from, to, series.Native, func(r *series.Row) error {
+		if r.Parts == nil || r.Parts.Auction == nil {
+			return nil
+		}
+		m.Spot = append(m.Spot, tariff.Rate{Start: r.Start, End: r.End, PerKWh: *r.Parts.Auction})
+		// EachMeasure reuses its row: keep the values, not the pointers.
+		last = *r
+		for i, p := range []*app.Decimal{r.Parts.Auction, r.Parts.TaxesLevies, r.Parts.SourceFee, r.Parts.GridFee, r.Parts.Margin} {
+			vals[i] = nil
+			if p != nil {
+				store[i], vals[i] = *p, &store[i]
+			}
+		}
+		return nil
+	})
+	if err != nil || m.Spot == nil {
+		return tariff.Market{}, nil, err
+	}
+	parts := series.Parts{Auction: vals[0], TaxesLevies: vals[1], SourceFee: vals[2], GridFee: vals[3], Margin: vals[4]}
+	return m, &series.Reading{TS: last.Start.Unix(), Value: last.Value, Tax: last.Tax, Parts: &parts}, nil
+}
+
+// spotFor gives an offer that needs spot prices the ones the customer's
+// own spot-linked contracts were priced with: the same period's prices
+// from the cache, so the options are compared on the same market.
+func spotFor(t *tariff.Tariff, opts []Option) tariff.Market {
+	switch t.Model {
+	case tariff.Dynamic, tariff.IndexedMonthly, tariff.IndexedYearly, tariff.PPA:
+	default:
+		return tariff.Market{}
+	}
+	for _, o := range opts {
+		if o.Result != nil && o.Tariff.Model == tariff.Dynamic && o.Tariff.Incomplete == "" && o.market.Spot != nil {
+			return o.market
+		}
+	}
+	return tariff.Market{}
+}
+
+// baseline is the current contract savings are measured against: the
+// priced, complete supply contract of the largest estimated consumption
+// (the customer's main supply), else the first priced one.
+func baseline(opts []Option, current []app.Contract) int {
+	best := -1
+	for i, o := range opts {
+		if o.Kind != Current || o.Result == nil || o.Result.Incomplete != "" || o.Tariff.Model == tariff.Flexibility {
+			continue
+		}
+		if best < 0 || consumption(current[i]) > consumption(current[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+func consumption(c app.Contract) app.Decimal {
+	if c.AnnualConsumptionKWh == nil {
+		return 0
+	}
+	return *c.AnnualConsumptionKWh
+}
+
+// savings fills every option's saving against the baseline and marks the
+// cheapest complete supply option.
+func (cmp *Comparison) savings() {
+	for i := range cmp.Options {
+		o := &cmp.Options[i]
+		if o.Result == nil || o.Result.Incomplete != "" || o.Tariff.Model == tariff.Flexibility {
+			continue
+		}
+		if cmp.Cheapest < 0 || o.Result.Year1.Gross < cmp.Options[cmp.Cheapest].Result.Year1.Gross {
+			cmp.Cheapest = i
+		}
+		if cmp.Baseline < 0 || i == cmp.Baseline {
+			continue
+		}
+		b := cmp.Options[cmp.Baseline].Result
+		o.Saving1, o.SavingPct1 = saving(b.Year1.Gross, o.Result.Year1.Gross)
+		o.Saving2, o.SavingPct2 = saving(b.Year2.Gross, o.Result.Year2.Gross)
+	}
+}
+
+// saving is base - other in money and in percent of base (two places).
+func saving(base, other app.Decimal) (*app.Decimal, *app.Decimal) {
+	s, err := base.Sub(other)
+	if err != nil {
+		return nil, nil
+	}
+	if base == 0 {
+		return &s, nil
+	}
+	pct, err := app.RoundRat(new(big.Rat).Mul(new(big.Rat).Quo(s.Rat(), base.Rat()), big.NewRat(100, 1)), 2)
+	if err != nil {
+		return &s, nil
+	}
+	return &s, &pct
+}
+
+// Priced reports whether the option has a figure.
+func (o Option) Priced() bool { return o.Result != nil }
+
+// Why is the reason an option has no figure, in words.
+func (o Option) Why() string {
+	if o.Err == nil {
+		return ""
+	}
+	if errors.Is(o.Err, tariff.ErrNotPriceable) {
+		return o.Err.Error()
+	}
+	return "cannot be priced: " + o.Err.Error()
+}

@@ -1,0 +1,287 @@
+// Package compare puts a customer's current contracts and candidate offers
+// side by side: it loads the customer's load curve (metered, or a standard
+// load profile), maps each contract to a tariff, prices every option with
+// the tariff engine on that one curve and works out the savings. It reads
+// the cache through the small Store interface below and knows nothing of
+// SQL, HTTP or CSV.
+package compare
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/series"
+	"wattfolio/app/tariff"
+	"wattfolio/app/tariff/slp"
+)
+
+// Readings is the part of the cache a curve is loaded from.
+type Readings interface {
+	MetersOfAccount(ctx context.Context, accountID int64) ([]series.Meter, error)
+	EachMeasure(ctx context.Context, meterID int64, m series.Measure, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error
+}
+
+// Gas converts a gas meter's m³ to kWh: kWh = m³ × calorific value
+// (Brennwert, kWh/m³) × state number (Zustandszahl), as a gas bill does.
+type Gas struct {
+	CalorificValue app.Decimal
+	StateNumber    app.Decimal
+}
+
+// DefaultGas is the conversion used unless the user states the grid
+// operator's own figures: a typical H-gas calorific value and state number.
+var DefaultGas = Gas{CalorificValue: app.MustDecimal("11.2"), StateNumber: app.MustDecimal("0.9636")}
+
+// CurveRequest says which curve to load.
+type CurveRequest struct {
+	Account   app.Account
+	Commodity app.Commodity
+	// From and To bound the period (UTC, local midnights); zero: the last
+	// 12 complete months before the latest reading (metered) or before Now.
+	From, To time.Time
+	Now      time.Time
+	// Profile forces a standard load profile even where meters have data;
+	// "" uses the meters, else the account's profile, else a guess.
+	Profile slp.Profile
+	// AnnualKWh spreads over the profile when there is no meter data.
+	AnnualKWh app.Decimal
+	// ScalePercent scales the curve: +10 is 110 %.
+	ScalePercent int
+	Gas          Gas
+	Zone         *time.Location
+}
+
+// LastYear is the 12 complete local months before the month of t.
+func LastYear(t time.Time, loc *time.Location) (time.Time, time.Time) {
+	l := t.In(loc)
+	to := time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, loc)
+	return to.AddDate(-1, 0, 0).UTC(), to.UTC()
+}
+
+// LoadCurve builds the customer's curve: the sum of their meters'
+// consumption (feed-in left out) where they have readings, with gaps
+// filled from the profile's shape; else their annual consumption spread
+// over a standard load profile.
+func LoadCurve(ctx context.Context, st Readings, req CurveRequest) (tariff.Curve, error) {
+	loc := req.Zone
+	if loc == nil {
+		loc = app.DefaultZone()
+	}
+	profile, why := chooseProfile(req)
+	var meters []series.Meter
+	if req.Profile == "" && req.Account.ID != 0 {
+		ms, err := st.MetersOfAccount(ctx, req.Account.ID)
+		if err != nil {
+			return tariff.Curve{}, err
+		}
+		for _, m := range ms {
+			if meterCommodity(m) == req.Commodity {
+				meters = append(meters, m)
+			}
+		}
+	}
+	from, to := req.From, req.To
+	if from.IsZero() || to.IsZero() {
+		latest := req.Now
+		for _, m := range meters {
+			if !m.DataTo.IsZero() && (latest.IsZero() || m.DataTo.Before(latest)) {
+				latest = m.DataTo
+			}
+		}
+		from, to = LastYear(latest, loc)
+	}
+	var c tariff.Curve
+	var seen []bool
+	var err error
+	if len(meters) > 0 {
+		c, seen, err = MeterCurve(ctx, st, meters, from, to, loc, req.Gas)
+		if err != nil {
+			return tariff.Curve{}, err
+		}
+	}
+	if c.KWh == nil {
+		// No reading at all in the period: the profile, if there is a
+		// consumption to spread.
+		if req.AnnualKWh <= 0 {
+			return tariff.Curve{}, fmt.Errorf("%s has no meter data for %s to %s and no annual consumption to spread over a profile",
+				req.Account.Name, from.In(loc).Format("2006-01-02"), to.In(loc).Format("2006-01-02"))
+		}
+		kwh, err := slp.Curve(profile, req.AnnualKWh, from, to, loc)
+		if err != nil {
+			return tariff.Curve{}, err
+		}
+		c = tariff.Curve{Start: from, Step: 15 * time.Minute, KWh: kwh, Zone: loc,
+			Origin: tariff.Origin{Profile: string(profile), Why: why + fmt.Sprintf("; %s kWh a year", req.AnnualKWh.Fixed(0))}}
+	} else if c.Origin.Filled > 0 {
+		if err := fillGaps(&c, seen, profile); err != nil {
+			return tariff.Curve{}, err
+		}
+		c.Origin.Profile, c.Origin.Why = string(profile), why
+	}
+	if req.ScalePercent != 0 {
+		if err := scale(&c, req.ScalePercent); err != nil {
+			return tariff.Curve{}, err
+		}
+	}
+	return c, nil
+}
+
+func meterCommodity(m series.Meter) app.Commodity {
+	switch strings.ToLower(strings.ReplaceAll(m.Unit, "³", "3")) {
+	case "m3":
+		return app.CommodityGas
+	}
+	return app.CommodityElectricity
+}
+
+// chooseProfile picks the standard load profile for a customer and says why.
+func chooseProfile(req CurveRequest) (slp.Profile, string) {
+	if req.Profile != "" {
+		return req.Profile, "chosen by the user"
+	}
+	if p, err := slp.Parse(req.Account.Profile); err == nil && req.Account.Profile != "" {
+		return p, "the customer's profile in the sources file"
+	}
+	if req.AnnualKWh > app.DecimalFromInt(10_000) {
+		return "G25", "business profile: more than 10,000 kWh a year"
+	}
+	return "H25", "household profile: up to 10,000 kWh a year"
+}
+
+// MeterCurve sums the meters' consumption (feed-in left out) from `from`
+// to `to` into one curve on the finest step every meter has. A slot no
+// meter has a reading for is counted in Origin.Filled and left at zero;
+// seen tells the slots with readings (LoadCurve fills the others from a
+// profile). A curve of no slots means no meter had a reading.
+func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, to time.Time, loc *time.Location, gas Gas) (tariff.Curve, []bool, error) {
+	step := 15 * time.Minute
+	type reading struct {
+		ts   int64
+		kwh  app.Decimal
+		span int64
+	}
+	var all []reading
+	for _, m := range meters {
+		factor := app.DecimalFromInt(1)
+		if meterCommodity(m) == app.CommodityGas {
+			var err error
+			if factor, err = gas.CalorificValue.Mul(gas.StateNumber); err != nil {
+				return tariff.Curve{}, nil, fmt.Errorf("gas conversion: %w", err)
+			}
+		}
+		err := st.EachMeasure(ctx, m.ID, series.Consumption, from, to, series.Native, func(r *series.Row) error {
+			if r.Measure != series.Consumption || r.Channel == series.FeedIn {
+				return nil
+			}
+			span := int64(r.End.Sub(r.Start) / time.Second)
+			if span == 3600 {
+				step = time.Hour
+			} else if span != 900 {
+				return fmt.Errorf("meter %s: a %ds reading at %s: only quarter-hour and hourly readings make a load curve",
+					m.Number, span, r.Start.Format(time.RFC3339))
+			}
+			v := r.Value
+			if factor != app.DecimalFromInt(1) {
+				var err error
+				if v, err = v.Mul(factor); err != nil {
+					return fmt.Errorf("meter %s at %s: gas conversion: %w", m.Number, r.Start.Format(time.RFC3339), err)
+				}
+			}
+			all = append(all, reading{r.Start.Unix(), v, span})
+			return nil
+		})
+		if err != nil {
+			return tariff.Curve{}, nil, err
+		}
+	}
+	if len(all) == 0 {
+		return tariff.Curve{}, nil, nil
+	}
+	s := int64(step / time.Second)
+	start := from.Unix() - from.Unix()%s
+	n := int((to.Unix() - start) / s)
+	kwh := make([]app.Decimal, n)
+	seen := make([]bool, n)
+	for _, r := range all {
+		i := int((r.ts - start) / s)
+		if i < 0 || i >= n {
+			continue
+		}
+		var err error
+		if kwh[i], err = kwh[i].Add(r.kwh); err != nil {
+			return tariff.Curve{}, nil, fmt.Errorf("load curve at %s: %w", time.Unix(r.ts, 0).UTC().Format(time.RFC3339), err)
+		}
+		seen[i] = true
+	}
+	c := tariff.Curve{Start: time.Unix(start, 0).UTC(), Step: step, KWh: kwh, Zone: loc, Origin: tariff.Origin{Metered: true}}
+	for _, ok := range seen {
+		if !ok {
+			c.Origin.Filled++
+		}
+	}
+	return c, seen, nil
+}
+
+// fillGaps fills the slots no meter had a reading for with the profile's
+// shape, at the level of the customer's own readings: the profile scaled so
+// that it matches the metered kWh over the slots that were metered.
+func fillGaps(c *tariff.Curve, seen []bool, p slp.Profile) error {
+	w, err := slp.Weights(p, c.Start, c.End(), c.Zone)
+	if err != nil {
+		return err
+	}
+	per := int(c.Step / (15 * time.Minute))
+	weight := func(i int) float64 {
+		s := 0.0
+		for _, x := range w[i*per : i*per+per] {
+			s += x
+		}
+		return s
+	}
+	var metered app.ProductSum
+	var wMetered float64
+	for i, ok := range seen {
+		if ok {
+			metered.AddDecimal(c.KWh[i])
+			wMetered += weight(i)
+		}
+	}
+	if wMetered == 0 {
+		return fmt.Errorf("profile %s has no weight where the meters have readings", p)
+	}
+	// The fill is an estimate: float weights are fine here, the values
+	// stored are exact decimals like every reading.
+	level, _ := metered.Rat().Float64()
+	level /= wMetered
+	for i, ok := range seen {
+		if !ok {
+			v, err := app.DecimalFromRat(new(big.Rat).SetFloat64(weight(i) * level))
+			if err != nil {
+				return fmt.Errorf("filling a gap at %s: %w", c.Start.Add(time.Duration(i)*c.Step).Format(time.RFC3339), err)
+			}
+			c.KWh[i] = v
+		}
+	}
+	return nil
+}
+
+// scale multiplies every slot by (100 + pct) / 100, rounded to millionths.
+func scale(c *tariff.Curve, pct int) error {
+	if pct <= -100 {
+		return fmt.Errorf("scale %+d %%: a curve cannot shrink to nothing", pct)
+	}
+	f := big.NewRat(int64(100+pct), 100)
+	for i, k := range c.KWh {
+		v, err := app.DecimalFromRat(new(big.Rat).Mul(k.Rat(), f))
+		if err != nil {
+			return fmt.Errorf("scaling the curve: %w", err)
+		}
+		c.KWh[i] = v
+	}
+	c.Origin.ScalePercent = pct
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"time"
 
 	"wattfolio/app"
@@ -16,6 +17,8 @@ import (
 type Store interface {
 	Readings
 	EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error
+	// GetContract returns app.ErrNotFound when there is no contract id.
+	GetContract(ctx context.Context, id int64) (app.Contract, error)
 	MetersOfContract(ctx context.Context, contractID int64) ([]series.Meter, error)
 }
 
@@ -23,8 +26,9 @@ type Store interface {
 type Kind string
 
 const (
-	Current Kind = "current" // one of the customer's contracts in force
-	Offer   Kind = "offer"   // a candidate offer
+	Current  Kind = "current"  // one of the customer's contracts in force
+	Offer    Kind = "offer"    // a candidate offer
+	Template Kind = "template" // another customer's contract, its terms applied to this customer
 )
 
 // Option is one column of a comparison: a tariff and what it costs.
@@ -32,7 +36,8 @@ type Option struct {
 	Name       string
 	Source     string // the source's name, or "offer"
 	Kind       Kind
-	ContractID int64 // Current: the cache's contract id
+	ContractID int64 // Current and Template: the cache's contract id
+	OfferID    int64 // Offer: the cache's offer id; 0 for one not stored
 	Tariff     tariff.Tariff
 	// Result is nil when the option could not be priced; Err says why.
 	Result *tariff.Result
@@ -54,6 +59,9 @@ type Request struct {
 	// Commodity is what is compared; electricity when empty.
 	Commodity app.Commodity
 	Offers    []Alternative
+	// Templates are other customers' contracts (cache ids) whose terms
+	// are priced on this customer's curve.
+	Templates []int64
 	Curve     CurveRequest
 	// FlexPlan is the activation plan flexibility contracts are priced for.
 	FlexPlan [2]int
@@ -62,8 +70,21 @@ type Request struct {
 
 // Alternative is an offer to price beside the customer's contracts.
 type Alternative struct {
+	ID     int64 // the cache's offer id; 0 for one not stored
 	Name   string
 	Tariff tariff.Tariff
+}
+
+// Key names an option in a URL: c<id> a current contract, t<id> a
+// template, o<id> a stored offer.
+func (o Option) Key() string {
+	switch o.Kind {
+	case Current:
+		return "c" + strconv.FormatInt(o.ContractID, 10)
+	case Template:
+		return "t" + strconv.FormatInt(o.ContractID, 10)
+	}
+	return "o" + strconv.FormatInt(o.OfferID, 10)
 }
 
 // Comparison is every option priced on the customer's curve.
@@ -112,8 +133,19 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		return nil, err
 	}
 	cmp := &Comparison{Account: req.Account, Curve: curve, Baseline: -1, Cheapest: -1}
-	for _, c := range current {
+	contracts := current
+	for _, id := range req.Templates {
+		c, err := st.GetContract(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("template contract %d: %w", id, err)
+		}
+		contracts = append(contracts, c)
+	}
+	for i, c := range contracts {
 		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID}
+		if i >= len(current) {
+			o.Kind = Template
+		}
 		t, m, err := tariffOf(ctx, st, c, curve)
 		if err == nil && t.Model == tariff.Flexibility {
 			t.Flex.PlanWorkdays, t.Flex.PlanNonWorkdays = req.FlexPlan[0], req.FlexPlan[1]
@@ -129,6 +161,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		cmp.Options = append(cmp.Options, o)
 	}
 	offers := make([]*tariff.Tariff, 0, len(req.Offers))
+	ids := make([]int64, 0, len(req.Offers))
 	for _, a := range req.Offers {
 		if a.Tariff.Commodity != "" && a.Tariff.Commodity != req.Commodity {
 			continue
@@ -138,9 +171,10 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 			t.Name = a.Name
 		}
 		offers = append(offers, &t)
+		ids = append(ids, a.ID)
 	}
-	for _, t := range offers {
-		o := Option{Name: t.Name, Source: "offer", Kind: Offer, Tariff: *t}
+	for i, t := range offers {
+		o := Option{Name: t.Name, Source: "offer", Kind: Offer, OfferID: ids[i], Tariff: *t}
 		r, err := tariff.Price(curve, t, spotFor(t, cmp.Options))
 		if err == nil {
 			o.Result = &r

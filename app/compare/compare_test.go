@@ -51,8 +51,8 @@ func bakery(t *testing.T, days int, gaps ...int) (*db.Store, app.Account) {
 		return run
 	}
 	save("stadtwerk", app.VendorEnneo, app.Contract{ExternalID: "746839", Name: "Gewerbe Fix",
-		Customer: app.Customer{ExternalID: "C-1", Name: "Bäckerei Schmidt GmbH"},
-		Prices: app.Prices{Currency: "EUR", BasePerYear: app.Ptr(d("240")), WorkingPerKWh: app.Ptr(d("0.20")), VATRate: app.Ptr(d("0.19"))},
+		Customer:             app.Customer{ExternalID: "C-1", Name: "Bäckerei Schmidt GmbH"},
+		Prices:               app.Prices{Currency: "EUR", BasePerYear: app.Ptr(d("240")), WorkingPerKWh: app.Ptr(d("0.20")), VATRate: app.Ptr(d("0.19"))},
 		AnnualConsumptionKWh: app.Ptr(d("20000"))})
 	run := save("portal", app.VendorEpilot, app.Contract{ExternalID: "ep-1", Name: "Strom Dynamisch <b>",
 		Customer: app.Customer{ExternalID: "portal", Name: "Bäckerei Schmidt GmbH"}, Prices: app.Prices{Currency: "EUR"}})

@@ -8,6 +8,10 @@ type Account struct {
 	ID    int64
 	Name  string
 	Links []AccountLink
+	// Profile is the BDEW standard load profile (H25, G25, L25, ...) the
+	// account is priced on where it has no meter data; "" when the
+	// sources file names none.
+	Profile string
 	// Contracts counts the account's cached contracts per vendor.
 	Contracts map[Vendor]int
 }

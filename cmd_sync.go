@@ -75,7 +75,7 @@ func loadSourcesFile(path, only string) (sourcesFile, error) {
 	}
 	out := sourcesFile{sources: srcs}
 	for _, c := range f.Customers {
-		a := app.Account{Name: c.Name}
+		a := app.Account{Name: c.Name, Profile: c.Profile}
 		for _, id := range c.IDs {
 			a.Links = append(a.Links, app.AccountLink{Source: id.Source, ExternalID: id.ExternalID})
 		}

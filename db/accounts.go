@@ -18,7 +18,7 @@ func (s *Store) ReplaceAccounts(ctx context.Context, accounts []app.Account) err
 			return err
 		}
 		for _, a := range accounts {
-			id, err := q.InsertAccount(ctx, a.Name)
+			id, err := q.InsertAccount(ctx, dbq.InsertAccountParams{Name: a.Name, Profile: a.Profile})
 			if err != nil {
 				return fmt.Errorf("account %q: %w", a.Name, err)
 			}
@@ -46,7 +46,7 @@ func (s *Store) Accounts(ctx context.Context) ([]app.Account, error) {
 	var out []app.Account
 	for _, r := range rows {
 		if len(out) == 0 || out[len(out)-1].ID != r.ID {
-			out = append(out, app.Account{ID: r.ID, Name: r.Name, Contracts: map[app.Vendor]int{}})
+			out = append(out, app.Account{ID: r.ID, Name: r.Name, Profile: r.Profile, Contracts: map[app.Vendor]int{}})
 		}
 		if r.Vendor != "" && r.Contracts > 0 {
 			out[len(out)-1].Contracts[app.Vendor(r.Vendor)] += int(r.Contracts)
@@ -68,7 +68,7 @@ func (s *Store) Account(ctx context.Context, id int64) (app.Account, error) {
 	if err != nil {
 		return app.Account{}, fmt.Errorf("cache: customer %d: %w", id, err)
 	}
-	out := app.Account{ID: a.ID, Name: a.Name}
+	out := app.Account{ID: a.ID, Name: a.Name, Profile: a.Profile}
 	for _, l := range links {
 		out.Links = append(out.Links, app.AccountLink{Source: l.SourceName, ExternalID: l.ExternalID})
 	}

@@ -80,7 +80,7 @@ func TestAccountsLinkCustomersAcrossSources(t *testing.T) {
 	seed(t, s, "otark-a", ppa)
 
 	err := s.ReplaceAccounts(ctx, []app.Account{
-		{Name: "Bäckerei Schmidt GmbH", Links: []app.AccountLink{{Source: "enneo-a", ExternalID: "C-17"}, {Source: "otark-a", ExternalID: "11YSCHMIDT-----Z"}}},
+		{Name: "Bäckerei Schmidt GmbH", Profile: "G25", Links: []app.AccountLink{{Source: "enneo-a", ExternalID: "C-17"}, {Source: "otark-a", ExternalID: "11YSCHMIDT-----Z"}}},
 		{Name: "Empty Ltd"},
 	})
 	if err != nil {
@@ -90,7 +90,8 @@ func TestAccountsLinkCustomersAcrossSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(accts) != 2 || accts[0].Name != "Bäckerei Schmidt GmbH" || accts[0].Total() != 2 || accts[1].Total() != 0 {
+	if len(accts) != 2 || accts[0].Name != "Bäckerei Schmidt GmbH" || accts[0].Total() != 2 || accts[1].Total() != 0 ||
+		accts[0].Profile != "G25" || accts[1].Profile != "" {
 		t.Fatalf("accounts = %+v", accts)
 	}
 	page, err := s.ListContracts(ctx, app.ContractFilter{Account: accts[0].ID, Sort: app.SortExternalID})
@@ -109,7 +110,7 @@ func TestAccountsLinkCustomersAcrossSources(t *testing.T) {
 		t.Errorf("search by account name found %d, want 2", page.Total)
 	}
 	one, err := s.Account(ctx, accts[0].ID)
-	if err != nil || len(one.Links) != 2 {
+	if err != nil || len(one.Links) != 2 || one.Profile != "G25" {
 		t.Errorf("Account = %+v, %v", one, err)
 	}
 	// Replacing drops old accounts and links.

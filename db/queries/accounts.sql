@@ -2,20 +2,20 @@
 DELETE FROM accounts;
 
 -- name: InsertAccount :one
-INSERT INTO accounts (name) VALUES (?) RETURNING id;
+INSERT INTO accounts (name, profile) VALUES (?, ?) RETURNING id;
 
 -- name: InsertAccountLink :exec
 INSERT INTO account_links (account_id, source_name, external_id) VALUES (?, ?, ?);
 
 -- name: ListAccounts :many
 -- Every account with its contract count per vendor.
-SELECT a.id, a.name, COALESCE(s.vendor, '') AS vendor, COUNT(c.id) AS contracts
+SELECT a.id, a.name, a.profile, COALESCE(s.vendor, '') AS vendor, COUNT(c.id) AS contracts
 FROM accounts a
 LEFT JOIN account_links al ON al.account_id = a.id
 LEFT JOIN sources s ON s.name = al.source_name
 LEFT JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
 LEFT JOIN contracts c ON c.customer_id = cu.id
-GROUP BY a.id, a.name, s.vendor
+GROUP BY a.id, a.name, a.profile, s.vendor
 ORDER BY lower(a.name), a.id, s.vendor;
 
 -- name: GetAccount :one

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 	"wattfolio/sync/vendors/otark/otarksim"
 	"wattfolio/sync/vendors/podero/poderosim"
 	"wattfolio/sync/vendors/prosumer/prosumersim"
+	"wattfolio/sync/vendors/simcust"
+	"wattfolio/sync/vendors/simtoml"
 )
 
 // Options sizes and seeds the simulated vendors.
@@ -71,8 +74,10 @@ type Upstream struct {
 	Prosumer *prosumersim.Server
 	Otark    *otarksim.Server
 	Podero   *poderosim.Server
-	token    string
-	mux      *http.ServeMux
+	// customers are the demo's own customers, as the simulators have them.
+	customers []simcust.Customer
+	token     string
+	mux       *http.ServeMux
 }
 
 // New builds the simulated vendors; the same options give the same data.
@@ -80,19 +85,20 @@ func New(o Options) *Upstream {
 	if o.Token == "" {
 		o.Token = DefaultToken
 	}
-	u := &Upstream{
-		Enneo: enneosim.New(enneosim.Options{Seed: o.Seed, Contracts: o.EnneoContracts, Token: o.Token, Broken: o.EnneoBroken}),
-		token: o.Token,
-		mux:   http.NewServeMux(),
-	}
-	u.mux.Handle(EnneoPrefix+"/", http.StripPrefix(EnneoPrefix, u.Enneo))
-	u.Epilot = epilotsim.New(epilotsim.Options{Seed: o.Seed, Meters: o.EpilotMeters, Token: o.Token, From: o.EpilotFrom, To: o.EpilotTo, MaxDays: o.EpilotMaxDays})
+	u := &Upstream{token: o.Token, mux: http.NewServeMux()}
+	u.Epilot = epilotsim.New(epilotsim.Options{Seed: o.Seed, Meters: o.EpilotMeters, Token: o.Token, From: o.EpilotFrom, To: o.EpilotTo, MaxDays: o.EpilotMaxDays,
+		Business: simcust.Demo[0].Segment.Net()})
 	u.mux.Handle(EpilotPrefix+"/", http.StripPrefix(EpilotPrefix, u.Epilot))
+	u.customers = slices.Clone(simcust.Demo)
+	// The portal user's supply contract at enneo covers all their meters.
+	u.customers[0].AnnualKWh = u.Epilot.AnnualKWh()
+	u.Enneo = enneosim.New(enneosim.Options{Seed: o.Seed, Contracts: o.EnneoContracts, Token: o.Token, Broken: o.EnneoBroken, Customers: u.customers})
+	u.mux.Handle(EnneoPrefix+"/", http.StripPrefix(EnneoPrefix, u.Enneo))
 	u.Prosumer = prosumersim.New(prosumersim.Options{Seed: o.Seed, Customers: o.ProsumerCustomers, Token: o.Token})
 	u.mux.Handle(ProsumerPrefix+"/", http.StripPrefix(ProsumerPrefix, u.Prosumer))
 	u.Otark = otarksim.New(otarksim.Options{Seed: o.Seed, Contracts: o.OtarkContracts, APIKey: o.Token})
 	u.mux.Handle(OtarkPrefix+"/", http.StripPrefix(OtarkPrefix, u.Otark))
-	u.Podero = poderosim.New(poderosim.Options{Seed: o.Seed, Users: o.PoderoUsers, ClientID: simClientID, ClientSecret: o.Token})
+	u.Podero = poderosim.New(poderosim.Options{Seed: o.Seed, Users: o.PoderoUsers, ClientID: simClientID, ClientSecret: o.Token, Customers: u.customers})
 	u.mux.Handle(PoderoPrefix+"/", http.StripPrefix(PoderoPrefix, u.Podero))
 	return u
 }
@@ -156,45 +162,85 @@ func (u *Upstream) SourcesTOML(baseURL string) string {
 	return b.String()
 }
 
-// linkedCustomers is how many of the simulated customers are linked across
-// vendors: a field manager's customer with enneo contracts, a prosumer
-// portfolio, otark trades as a buyer and a Podero user, all at once.
-const linkedCustomers = 12
+// Customer is a demo customer as the sources file links it.
+type Customer struct {
+	simcust.Customer
+	// IDs are its ids by source name; a vendor it has nothing at is absent.
+	IDs map[string]string
+}
 
-// writeCustomers appends [[customer]] blocks that link the k-th customer of
-// each simulated vendor under the name of the k-th otark buyer.
-func (u *Upstream) writeCustomers(b *strings.Builder) {
+// Customers are the demo's own customers with their ids at each simulated
+// vendor: the enneo customer holding their contracts, the Podero user, a
+// prosumer customer of the same kind (business or household), the otark
+// buyer of their name, and for the metered one the epilot portal user.
+func (u *Upstream) Customers() []Customer {
 	enneo := u.enneoCustomers()
-	prosumer := u.Prosumer.CustomerIDs()
 	podero := u.Podero.UserIDs()
-	buyers := u.Otark.Buyers()
-	n := min(linkedCustomers, len(enneo), len(prosumer), len(podero), len(buyers))
-	for k := range n {
-		fmt.Fprintf(b, "\n[[customer]]\nname = %q\n", buyers[k].Name)
-		fmt.Fprintf(b, "ids = { demo-enneo = [%q], demo-prosumer = [%q], demo-otark = [%q], demo-podero = [%q]",
-			enneo[k], prosumer[k], buyers[k].EIC, podero[k])
-		if k == 0 {
-			// The epilot portal user is the first linked customer: their
-			// meters' load curves sit beside their other contracts.
-			fmt.Fprintf(b, ", demo-epilot = [%q]", EpilotCustomer)
+	buyers := map[string]string{}
+	for _, b := range u.Otark.Buyers() {
+		buyers[b.Name] = b.EIC
+	}
+	prosumer := u.Prosumer.CustomerIDs()
+	out := make([]Customer, len(u.customers))
+	for k, c := range u.customers {
+		ids := map[string]string{}
+		if id, ok := enneo[c.Name]; ok {
+			ids["demo-enneo"] = id
+		}
+		for i, id := range prosumer {
+			if u.Prosumer.Business(id) == c.Segment.Net() {
+				ids["demo-prosumer"] = id
+				prosumer = slices.Delete(prosumer, i, i+1)
+				break
+			}
+		}
+		if eic, ok := buyers[c.Name]; ok {
+			ids["demo-otark"] = eic
+		}
+		if k < len(podero) {
+			ids["demo-podero"] = podero[k]
+		}
+		if c.Metered {
+			ids["demo-epilot"] = EpilotCustomer
+		}
+		out[k] = Customer{Customer: c, IDs: ids}
+	}
+	return out
+}
+
+// writeCustomers appends a [[customer]] block per demo customer, with the
+// standard load profile that prices them where there is no meter data.
+func (u *Upstream) writeCustomers(b *strings.Builder) {
+	for _, c := range u.Customers() {
+		fmt.Fprintf(b, "\n[[customer]]\nname = %s\nprofile = %q\nids = {", simtoml.String(c.Name), c.Segment.Profile())
+		sep := " "
+		for _, src := range []string{"demo-enneo", "demo-prosumer", "demo-otark", "demo-podero", "demo-epilot"} {
+			if id, ok := c.IDs[src]; ok {
+				fmt.Fprintf(b, "%s%s = [%s]", sep, src, simtoml.String(id))
+				sep = ", "
+			}
 		}
 		b.WriteString(" }\n")
 	}
 }
 
-// enneoCustomers lists the distinct customerId values of the simulated
-// enneo contracts, in contract order.
-func (u *Upstream) enneoCustomers() []string {
-	var out []string
-	seen := map[string]bool{}
+// enneoCustomers maps the names of the simulated enneo contract holders
+// (a company's name, a person's first and last name) to their customerId;
+// the first contract of a name wins.
+func (u *Upstream) enneoCustomers() map[string]string {
+	out := map[string]string{}
 	for _, id := range u.Enneo.IDs() {
 		body, _ := u.Enneo.Payload(id)
 		var c struct {
 			CustomerID string `json:"customerId"`
+			First      string `json:"firstname"`
+			Last       string `json:"lastname"`
 		}
-		if json.Unmarshal(body, &c) == nil && c.CustomerID != "" && !seen[c.CustomerID] {
-			seen[c.CustomerID] = true
-			out = append(out, c.CustomerID)
+		if json.Unmarshal(body, &c) == nil && c.CustomerID != "" {
+			name := strings.TrimSpace(c.First + " " + c.Last)
+			if _, seen := out[name]; !seen {
+				out[name] = c.CustomerID
+			}
 		}
 	}
 	return out

@@ -24,6 +24,18 @@ type Customer struct {
 	// distinct, and each names a source of the same file. A customer may
 	// have none yet.
 	IDs []CustomerID
+	// Profile is the BDEW standard load profile to price the customer on
+	// where there is no meter data, in the BDEW's spelling (G25); empty
+	// when the file names none.
+	Profile string
+}
+
+// Profiles are the BDEW standard load profiles a customer may name: the
+// 2025 edition (households, business, agriculture, heat pumps, night
+// storage heating) and the 1999 one still in use.
+var Profiles = []string{
+	"H25", "G25", "L25", "P25", "S25",
+	"H0", "G0", "G1", "G2", "G3", "G4", "G5", "G6", "L0", "L1", "L2",
 }
 
 // CustomerID is a customer's id at one source. No two customers of a file
@@ -33,7 +45,7 @@ type CustomerID struct {
 	ExternalID string // the id the source knows the customer by
 }
 
-var customerKeys = []string{"name", "ids"}
+var customerKeys = []string{"name", "ids", "profile"}
 
 // owner is the customer an id belongs to, for messages about a second one.
 type owner struct {
@@ -165,6 +177,18 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 	if v, ok := raw["ids"]; ok {
 		cust.IDs = c.ids(i, label, v)
 	}
+	if v, ok := raw["profile"]; ok {
+		line := c.lines.key(i, "profile")
+		s, isString := v.(string)
+		switch at := slices.IndexFunc(Profiles, func(p string) bool { return strings.EqualFold(p, s) }); {
+		case !isString:
+			errorf(line, "profile", "must be a string, not %s", typeName(v))
+		case at < 0:
+			errorf(line, "profile", "%q is not a standard load profile (H25, G25, L25, P25, S25, H0, G0…G6, L0…L2)", s)
+		default:
+			cust.Profile = Profiles[at]
+		}
+	}
 
 	var rest []string
 	for k := range raw {
@@ -180,7 +204,7 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 			errorf(c.lines.key(i, k), k, "unknown key; a customer's ids at source %q go in its ids table: ids = { %s = [\"...\"] }", k, tomlKey(k))
 			continue
 		}
-		errorf(c.lines.key(i, k), k, "unknown key; a customer has %s", strings.Join(customerKeys, " and "))
+		errorf(c.lines.key(i, k), k, "unknown key; a customer has %s and %s", strings.Join(customerKeys[:len(customerKeys)-1], ", "), customerKeys[len(customerKeys)-1])
 	}
 	return cust
 }

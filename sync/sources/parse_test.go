@@ -166,6 +166,18 @@ ids = { stadtwerke-enneo = [] }
 			{Name: "No contracts yet", Line: 29},
 			{Name: "Empty ids", Line: 32},
 		}},
+		// A profile is case-insensitive and kept in the BDEW's spelling.
+		{"profiles", three + `[[customer]]
+name = "Hof"
+profile = "l25"
+[[customer]]
+name = "Büro"
+profile = "G1"
+ids = { trading-otark = "X" }
+`, []Customer{
+			{Name: "Hof", Line: 17, Profile: "L25"},
+			{Name: "Büro", Line: 20, Profile: "G1", IDs: []CustomerID{{"trading-otark", "X"}}},
+		}},
 		{"inline array of customers", "customer = [\n  { name = \"x\", ids = { trading-otark = \"T\", field-prosumer = \"P\" } },\n" +
 			"  { name = \"y\" },\n  { name = \"z\", ids = { trading-otark = \"U\", stadtwerke-enneo = [\"Q\", \"R\"] } },\n]\n" + three,
 			[]Customer{
@@ -367,6 +379,11 @@ ids = ["C-1"]
 			`sources.toml:25: customer "B": ids: no source named "nope"`,
 			`sources.toml:28: customer "C": ids: must be a table of source names and ids, like ids = { stadtwerke-enneo = ["C-1001"] }, not a list`,
 		}},
+		{"customer profile", three + "[[customer]]\nname = \"X\"\nprofile = \"G9\"\n[[customer]]\nname = \"Y\"\nprofile = 25\n[[customer]]\nname = \"Z\"\nprofile = \"\"\n", []string{
+			`sources.toml:19: customer "X": profile: "G9" is not a standard load profile (H25, G25, L25, P25, S25, H0, G0…G6, L0…L2)`,
+			`sources.toml:22: customer "Y": profile: must be a string, not an integer`,
+			`sources.toml:25: customer "Z": profile: "" is not a standard load profile (H25, G25, L25, P25, S25, H0, G0…G6, L0…L2)`,
+		}},
 		{"an id belongs to one customer", three + `[[customer]]
 name = "A"
 ids = { stadtwerke-enneo = ["C-1", "C-2"], trading-otark = "11YSCHMIDT-----Z" }
@@ -386,8 +403,8 @@ ids.trading-otark = "11YSCHMIDT-----Z"
 		}},
 		{"customer unknown keys", three + "[[customer]]\nname = \"A\"\nfield-prosumer = [\"c1\"]\ncontract_ids = [1]\n[customer.notes]\ntext = \"x\"\n", []string{
 			`sources.toml:19: customer "A": field-prosumer: unknown key; a customer's ids at source "field-prosumer" go in its ids table: ids = { field-prosumer = ["..."] }`,
-			`sources.toml:20: customer "A": contract_ids: unknown key; a customer has name and ids`,
-			`sources.toml:21: customer "A": notes: unknown key; a customer has name and ids`,
+			`sources.toml:20: customer "A": contract_ids: unknown key; a customer has name, ids and profile`,
+			`sources.toml:21: customer "A": notes: unknown key; a customer has name, ids and profile`,
 		}},
 		{"customer not a list", "customer = 1\n" + three, []string{
 			`sources.toml:1: customer: must be a list of [[customer]] tables, not an integer`,
@@ -502,11 +519,14 @@ func TestExampleFileUncommented(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("kinds = %v, want %v", got, want)
 	}
-	wantCustomers := []string{"Bäckerei Schmidt GmbH: stadtwerke-enneo=C-1001 stadtwerke-enneo=C-1002 prosumer=3f2b8c1e-0000-4000-8000-000000000001 otark-trading=11YSCHMIDT-----Z podero-partner=user-1",
+	wantCustomers := []string{"Bäckerei Schmidt GmbH (G25): stadtwerke-enneo=C-1001 stadtwerke-enneo=C-1002 prosumer=3f2b8c1e-0000-4000-8000-000000000001 otark-trading=11YSCHMIDT-----Z podero-partner=user-1",
 		"Hofladen Weber: stadtwerke-enneo=C-2001 podero-partner=user-2"}
 	var gotCustomers []string
 	for _, c := range f.Customers {
 		s := c.Name + ":"
+		if c.Profile != "" {
+			s = c.Name + " (" + c.Profile + "):"
+		}
 		for _, id := range c.IDs {
 			s += " " + id.Source + "=" + id.ExternalID
 		}

@@ -51,22 +51,27 @@ func (q *Queries) DeleteAccounts(ctx context.Context) error {
 }
 
 const getAccount = `-- name: GetAccount :one
-SELECT id, name FROM accounts WHERE id = ?
+SELECT id, name, profile FROM accounts WHERE id = ?
 `
 
 func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
 	row := q.queryRow(ctx, q.getAccountStmt, getAccount, id)
 	var i Account
-	err := row.Scan(&i.ID, &i.Name)
+	err := row.Scan(&i.ID, &i.Name, &i.Profile)
 	return i, err
 }
 
 const insertAccount = `-- name: InsertAccount :one
-INSERT INTO accounts (name) VALUES (?) RETURNING id
+INSERT INTO accounts (name, profile) VALUES (?, ?) RETURNING id
 `
 
-func (q *Queries) InsertAccount(ctx context.Context, name string) (int64, error) {
-	row := q.queryRow(ctx, q.insertAccountStmt, insertAccount, name)
+type InsertAccountParams struct {
+	Name    string
+	Profile string
+}
+
+func (q *Queries) InsertAccount(ctx context.Context, arg InsertAccountParams) (int64, error) {
+	row := q.queryRow(ctx, q.insertAccountStmt, insertAccount, arg.Name, arg.Profile)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -88,19 +93,20 @@ func (q *Queries) InsertAccountLink(ctx context.Context, arg InsertAccountLinkPa
 }
 
 const listAccounts = `-- name: ListAccounts :many
-SELECT a.id, a.name, COALESCE(s.vendor, '') AS vendor, COUNT(c.id) AS contracts
+SELECT a.id, a.name, a.profile, COALESCE(s.vendor, '') AS vendor, COUNT(c.id) AS contracts
 FROM accounts a
 LEFT JOIN account_links al ON al.account_id = a.id
 LEFT JOIN sources s ON s.name = al.source_name
 LEFT JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
 LEFT JOIN contracts c ON c.customer_id = cu.id
-GROUP BY a.id, a.name, s.vendor
+GROUP BY a.id, a.name, a.profile, s.vendor
 ORDER BY lower(a.name), a.id, s.vendor
 `
 
 type ListAccountsRow struct {
 	ID        int64
 	Name      string
+	Profile   string
 	Vendor    string
 	Contracts int64
 }
@@ -118,6 +124,7 @@ func (q *Queries) ListAccounts(ctx context.Context) ([]ListAccountsRow, error) {
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,
+			&i.Profile,
 			&i.Vendor,
 			&i.Contracts,
 		); err != nil {

@@ -5,8 +5,9 @@
 package dbq
 
 type Account struct {
-	ID   int64
-	Name string
+	ID      int64
+	Name    string
+	Profile string
 }
 
 type AccountLink struct {

@@ -90,6 +90,19 @@ var powerProducts = []product{
 	{id: 7, name: "Business Strom", code: "business_strom", business: true, subType: 1},
 }
 
+// The demo's customers' tariffs: a household is on a plain household
+// tariff, a company on the business ones.
+var (
+	householdProducts = []product{powerProducts[1], powerProducts[2], powerProducts[3]}
+	householdGas      = gasProducts[0]
+	businessPower     = powerProducts[6]
+	businessGas       = gasProducts[3]
+)
+
+// agriProduct is the farm tariff: only the demo's farms are on it, so the
+// random book draws from the lists above as it always has.
+var agriProduct = product{id: 8, name: "Agrar Strom", code: "agrar_strom", business: true, subType: 1}
+
 var gasProducts = []product{
 	{id: 11, name: "Gas Komfort 24", code: "gas_komfort_24", gas: true, subType: 1},
 	{id: 12, name: "Gas Flex", code: "gas_flex", gas: true, subType: 1},

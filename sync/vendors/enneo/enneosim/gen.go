@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"wattfolio/sync/vendors/simcust"
 	"wattfolio/sync/vendors/simgen"
 )
 
@@ -107,8 +108,30 @@ func generate(o Options) []generated {
 		broken[id] = true
 	}
 	out := make([]generated, o.Contracts)
+	add := func(i int, w *wire) {
+		if broken[strconv.FormatInt(w.ID, 10)] {
+			w.Consumption = "lots"
+		}
+		out[i] = generated{
+			id:      strconv.FormatInt(w.ID, 10),
+			payload: simgen.Marshal(w),
+			search:  searchTerms(w),
+		}
+	}
+	// The demo's own customers open the book, so that their contracts
+	// are there however few contracts the tenant has.
+	i := 0
+	for _, c := range o.Customers {
+		p := g.demoPerson(c)
+		for _, gas := range []bool{false, true} {
+			if i < len(out) && (!gas || c.GasKWh > 0) {
+				add(i, g.demoContract(int64(o.FirstID+i), i, p, c, gas))
+				i++
+			}
+		}
+	}
 	var prev *person
-	for i := range out {
+	for ; i < len(out); i++ {
 		// A fifth of customers have a second contract, typically gas
 		// beside electricity, under the same customer id.
 		p := prev
@@ -116,18 +139,42 @@ func generate(o Options) []generated {
 			p = g.person()
 		}
 		prev = p
-		id := int64(o.FirstID + i)
-		w := g.contract(id, i, p)
-		if broken[strconv.FormatInt(id, 10)] {
-			w.Consumption = "lots"
-		}
-		out[i] = generated{
-			id:      strconv.FormatInt(id, 10),
-			payload: simgen.Marshal(w),
-			search:  searchTerms(w),
-		}
+		add(i, g.contract(int64(o.FirstID+i), i, p))
 	}
 	return out
+}
+
+// demoPerson is a demo customer as enneo's ERP holds them: a company is
+// all last name, as ERPs file a firm's name, with a shared mailbox.
+func (g *generator) demoPerson(c simcust.Customer) *person {
+	p := g.person()
+	p.first, p.last = c.First, c.Last
+	if c.First == "" && c.Last == "" {
+		p.last = c.Name
+		p.email = "energie@" + slug(c.Name) + ".example.com"
+	} else {
+		p.email = strings.ToLower(ascii(c.First)+"."+ascii(c.Last)) + "@example.com"
+	}
+	return p
+}
+
+// slug is a company name as a mail domain: letters and digits of its
+// words, hyphenated, without the legal form.
+func slug(name string) string {
+	var words []string
+	for _, w := range strings.Fields(strings.ToLower(ascii(name))) {
+		switch w {
+		case "gmbh", "ag", "bv", "u.a.", "kg", "mbh":
+			continue
+		}
+		words = append(words, strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, w))
+	}
+	return strings.Join(words, "-")
 }
 
 func (g *generator) person() *person {
@@ -177,14 +224,12 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 
 	// Prices in 1/10000 EUR, so that four decimals stay exact.
 	var working, consumption int
-	vat := 19
+	reduced := false
 	switch {
 	case gas:
 		working = g.Between(800, 1500)
 		consumption = g.Between(4000, 12000)
-		if g.Chance(30) {
-			vat = 7 // the reduced gas rate of Oct 2022 – Mar 2024 lives on in old contracts
-		}
+		reduced = g.Chance(30)
 	case prod.subType == 2:
 		working = g.Between(2400, 3000)
 		consumption = g.Between(4000, 12000)
@@ -206,13 +251,88 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 	if g.Chance(20) {
 		base = g.Between(900_000, 2_200_000) // a yearly price with four decimals
 	}
-	gross := (int64(consumption)*int64(working) + int64(base)) * int64(100+vat) / 100
+	start, signup, end := g.dates(st.name)
+	vat := 19
+	if reduced && end != nil && *end >= gasVATCut.Unix() && *end < gasVATBack.Unix() {
+		// Gas was billed at 7 % from October 2022 to March 2024; an ERP
+		// keeps the rate a contract that ended then was billed at.
+		vat = 7
+	}
+	w := g.wire(id, i, p, prod, st, terms{working: working, base: base, vat: vat, consumption: consumption, start: start, signup: signup, end: end})
+	if g.Chance(15) {
+		w.Tenant = &tenants[g.Pick(len(tenants))]
+	}
+	if g.Chance(10) {
+		g.blank(w)
+	}
+	return w
+}
+
+// Gas was billed at the reduced VAT rate from gasVATCut to gasVATBack.
+var (
+	gasVATCut  = time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)
+	gasVATBack = time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// terms are a contract's prices (1/10000 EUR), VAT percent, kWh a year and
+// dates (Unix seconds).
+type terms struct {
+	working, base, vat, consumption int
+	start, signup                   int64
+	end                             *int64
+}
+
+// demoContract is a demo customer's current electricity (or gas) contract,
+// fully priced: net business prices with base prices in the hundreds of
+// euros, gross household prices of 27–40 ct/kWh.
+func (g *generator) demoContract(id int64, i int, p *person, c simcust.Customer, gas bool) *wire {
+	t := terms{vat: 19, consumption: c.AnnualKWh}
+	var prod product
+	switch {
+	case gas && c.Segment.Net():
+		prod = businessGas
+		t.consumption = c.GasKWh
+		t.working = g.Between(600, 900)
+		t.base = g.Between(300, 700) * 10_000
+	case gas:
+		prod = householdGas
+		t.consumption = c.GasKWh
+		t.working = g.Between(1000, 1400)
+		t.base = g.Between(10, 16) * 12 * 10_000
+	case c.Segment == simcust.Agriculture:
+		prod = agriProduct
+	case c.Segment == simcust.Business:
+		prod = businessPower
+	default:
+		prod = householdProducts[g.Pick(len(householdProducts))]
+	}
+	switch {
+	case gas:
+	case !c.Segment.Net():
+		t.working = g.Between(2700, 4000)
+		t.base = g.Between(850, 1600) * 12 * 100
+	case c.AnnualKWh >= 100_000:
+		// A metered (RLM) customer buys cheaper and pays for metering.
+		t.working = g.Between(1700, 2300)
+		t.base = g.Between(900, 1800) * 10_000
+	default:
+		t.working = g.Between(2100, 2800)
+		t.base = g.Between(240, 600) * 10_000
+	}
+	st := statuses[0]
+	start := time.Date(today.Year(), today.Month()-time.Month(g.Between(2, 30)), 1, 0, 0, 0, 0, time.UTC)
+	t.start, t.signup = start.Unix(), start.AddDate(0, 0, -g.Between(14, 60)).Unix()
+	return g.wire(id, i, p, prod, st, t)
+}
+
+// wire builds the payload of a contract of p under prod.
+func (g *generator) wire(id int64, i int, p *person, prod product, st statusDef, t terms) *wire {
+	gross := (int64(t.consumption)*int64(t.working) + int64(t.base)) * int64(100+t.vat) / 100
 	deposit := (gross/12 + 9_999) / 10_000
 
-	start, signup, end := g.dates(st.name)
 	op := operators[p.city.operator]
 	opName, opCode := op.name, op.power
-	if gas {
+	if prod.gas {
 		opCode = op.gas
 		if op.gasName != "" {
 			opName = op.gasName
@@ -220,7 +340,7 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 	}
 	energy, energyType, icon := "electricity", 1, "electricity"
 	meter := meterMakers[g.Pick(len(meterMakers))]
-	if gas {
+	if prod.gas {
 		energy, energyType, icon = "gas", 2, "gas"
 		meter = gasMeterMakers[g.Pick(len(gasMeterMakers))]
 	}
@@ -228,11 +348,11 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 	orderID := int64(100000 + i*13 + g.Pick(13))
 	erp := fmt.Sprintf("https://erp.example.com/contract/%d", orderID)
 
-	w := &wire{
+	return &wire{
 		ID:               id,
 		OrderID:          orderID,
 		CustomerID:       p.customerID,
-		SignupDate:       signup,
+		SignupDate:       t.signup,
 		Status:           st.name,
 		StatusCode:       st.code,
 		StatusCodeTitle:  st.name,
@@ -245,9 +365,9 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 		DeliveryAddress:  p.delivery,
 		IBAN:             &p.iban,
 		MonthlyDeposit:   &deposit,
-		StartDate:        &start,
-		EndDate:          end,
-		Consumption:      consumption,
+		StartDate:        &t.start,
+		EndDate:          t.end,
+		Consumption:      t.consumption,
 		CounterNumber:    &meter,
 		ProductID:        &prod.id,
 		ProductName:      &prod.name,
@@ -255,9 +375,9 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 		CampaignID:       ptr(g.Between(1, 12)),
 		SalesChannelID:   ptr(g.Between(1, 5)),
 		UnpaidDebt:       g.debt(),
-		VATRate:          num(scaled(int64(vat), 2)),
-		BasePrice:        num(scaled(int64(base), 4)),
-		WorkingPrice:     num(scaled(int64(working), 4)),
+		VATRate:          num(scaled(int64(t.vat), 2)),
+		BasePrice:        num(scaled(int64(t.base), 4)),
+		WorkingPrice:     num(scaled(int64(t.working), 4)),
 		BillingAddress:   p.billing,
 		Business:         ptr(prod.business),
 		Phone:            num(p.phone),
@@ -268,18 +388,11 @@ func (g *generator) contract(id int64, i int, p *person) *wire {
 		AgentPreview: []preview{{
 			Label:   "Tarif",
 			Value:   prod.name,
-			Tooltip: fmt.Sprintf("AP: %s ct/kWh\nGP: %s €/Jahr", scaled(int64(working), 2), scaled(int64(base), 4)),
+			Tooltip: fmt.Sprintf("AP: %s ct/kWh\nGP: %s €/Jahr", scaled(int64(t.working), 2), scaled(int64(t.base), 4)),
 			URL:     erp,
 		}},
 		TabPreview: tabPreview{Color: st.color, Icon: icon},
 	}
-	if g.Chance(15) {
-		w.Tenant = &tenants[g.Pick(len(tenants))]
-	}
-	if g.Chance(10) {
-		g.blank(w)
-	}
-	return w
 }
 
 // blank nulls an assortment of nullable fields, at least one, the way

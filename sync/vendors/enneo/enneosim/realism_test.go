@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"wattfolio/sync/vendors/simcust"
 )
 
 type decoded struct {
@@ -92,7 +94,9 @@ func TestDataIsRealistic(t *testing.T) {
 		if b := d.BasePrice; b != nil && (float(b) < 90 || float(b) > 220) {
 			t.Errorf("%d: base price %s", d.ID, b)
 		}
-		if v := d.VATRate; v != nil && !(v.String() == "0.19" || gas && v.String() == "0.07") {
+		// Gas was billed at 7 % only from October 2022 to March 2024.
+		reduced := gas && d.EndDate != nil && *d.EndDate >= gasVATCut.Unix() && *d.EndDate < gasVATBack.Unix()
+		if v := d.VATRate; v != nil && !(v.String() == "0.19" || reduced && v.String() == "0.07") {
 			t.Errorf("%d: %s VAT %s", d.ID, d.Energy, v)
 		}
 		if c := d.Consumption; c != nil {
@@ -149,6 +153,54 @@ func TestDataIsRealistic(t *testing.T) {
 	}
 	if shared == 0 {
 		t.Error("no customer has two contracts")
+	}
+}
+
+// The demo's customers open the book: their contracts come first, under
+// their names, active and fully priced at 19 % VAT, net for a business or a
+// farm, gross for a household.
+func TestDemoCustomersOpenTheBook(t *testing.T) {
+	all := decodeAll(t, New(Options{Seed: 99, Customers: simcust.Demo}))
+	i := 0
+	for _, c := range simcust.Demo {
+		n := 1
+		if c.GasKWh > 0 {
+			n = 2
+		}
+		for _, d := range all[i : i+n] {
+			if name := strings.TrimSpace(d.Firstname + " " + d.Lastname); name != c.Name || d.CustomerID != all[i].CustomerID {
+				t.Errorf("%d: holder %q (%s), want %s", d.ID, name, d.CustomerID, c.Name)
+			}
+			if d.Status != "active" || d.EndDate != nil || d.BasePrice == nil || d.WorkingPrice == nil || d.Consumption == nil {
+				t.Fatalf("%d (%s): not an active, priced contract", d.ID, c.Name)
+			}
+			if d.VATRate.String() != "0.19" || *d.Business != c.Segment.Net() || *d.StartDate >= today.Unix() {
+				t.Errorf("%d (%s): VAT %s, business %v, start %d", d.ID, c.Name, d.VATRate, *d.Business, *d.StartDate)
+			}
+			w, b := float(d.WorkingPrice), float(d.BasePrice)
+			switch {
+			case d.Energy == "gas" && c.Segment.Net():
+				if *d.Consumption != c.GasKWh || w < 0.05 || w > 0.10 || b < 200 || b > 1000 {
+					t.Errorf("%d (%s): business gas %d kWh at %s, base %s", d.ID, c.Name, *d.Consumption, d.WorkingPrice, d.BasePrice)
+				}
+			case d.Energy == "gas":
+				if *d.Consumption != c.GasKWh || w < 0.08 || w > 0.15 || b < 100 || b > 200 {
+					t.Errorf("%d (%s): household gas %d kWh at %s, base %s", d.ID, c.Name, *d.Consumption, d.WorkingPrice, d.BasePrice)
+				}
+			case c.Segment.Net():
+				if *d.Consumption < 10_000 || w < 0.15 || w > 0.30 || b < 200 || b > 2000 {
+					t.Errorf("%d (%s): business %d kWh at %s, base %s", d.ID, c.Name, *d.Consumption, d.WorkingPrice, d.BasePrice)
+				}
+			default:
+				if *d.Consumption > 6_000 || w < 0.27 || w > 0.40 || b < 100 || b > 200 {
+					t.Errorf("%d (%s): household %d kWh at %s, base %s", d.ID, c.Name, *d.Consumption, d.WorkingPrice, d.BasePrice)
+				}
+			}
+		}
+		i += n
+	}
+	if len(all) != 300 {
+		t.Errorf("%d contracts, want 300 with the demo's among them", len(all))
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"wattfolio/sync/vendors/simcust"
 	"wattfolio/sync/vendors/simfault"
 )
 
@@ -26,6 +27,9 @@ type Options struct {
 	// Broken lists ids whose payload carries a wrong JSON type
 	// ("consumption": "lots").
 	Broken []string
+	// Customers open the book: each gets an active, priced electricity
+	// contract (and a gas one where it uses gas) before the random ones.
+	Customers []simcust.Customer
 }
 
 // Server serves GET /contract/{id} and GET /contract/search?q= relative to

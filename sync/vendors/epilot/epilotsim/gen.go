@@ -20,6 +20,7 @@ type profile struct {
 	ntht      bool    // a double-tariff meter: readings typed nt / ht
 	annualKWh float64 // yearly consumption
 	gridFee   int64   // EUR per kWh, e6: the local grid operator's fee
+	levies    int64   // EUR per kWh, e6: electricity tax, levies, concession fee
 	quarter   bool    // supports PT15M
 	lies      bool    // metadata offers PT15M but the endpoint refuses it
 }
@@ -42,15 +43,29 @@ func unit(seed uint64, parts ...uint64) float64 {
 
 func (s *Server) profile(meter int) profile {
 	u := func(k uint64) float64 { return unit(s.o.Seed, uint64(meter), k) }
-	p := profile{business: meter%5 == 4}
+	p := profile{business: meter%5 == 4 || s.o.Business}
 	p.pv = !p.business && u(1) < 0.35
 	p.ntht = !p.business && u(2) < 0.5
-	if p.business {
+	switch {
+	case s.o.Business:
+		p.annualKWh = 12000 + 28000*u(3) // a shop or a branch
+	case p.business:
 		p.annualKWh = 20000 + 180000*u(3)
-	} else {
+	default:
 		p.annualKWh = 1800 + 3500*u(3)
 	}
-	p.gridFee = 70000 + int64(40000*u(4))
+	// Net figures of 2025: a business pays 6–9 ct/kWh grid fees, a
+	// household 8–11.5; both pay the electricity tax of 2.05 ct and the
+	// levies (KWKG 0.277, §19 StromNEV 1.558, offshore 0.816 ct), and the
+	// concession fee of 0.11 ct (business) or about 1.66 ct (household).
+	const tax, levies = 20500, 2770 + 15580 + 8160
+	if p.business {
+		p.gridFee = 60000 + int64(30000*u(4))
+		p.levies = tax + levies + 1100
+	} else {
+		p.gridFee = 80000 + int64(35000*u(4))
+		p.levies = tax + levies + 16600
+	}
 	p.quarter = meter%7 != 6 // every seventh is an old meter: hours at best
 	p.lies = meter%11 == 10 && p.quarter
 	return p
@@ -144,7 +159,7 @@ type priceParts struct{ auction, levies, source, grid, margin int64 }
 func (p priceParts) total() int64 { return p.auction + p.levies + p.source + p.grid + p.margin }
 
 func (s *Server) price(p profile, l local, ts int64) priceParts {
-	return priceParts{auction: s.spot(l, ts), levies: 20500, source: 5000, grid: p.gridFee, margin: 18000}
+	return priceParts{auction: s.spot(l, ts), levies: p.levies, source: 5000, grid: p.gridFee, margin: 18000}
 }
 
 // point is one simulated quarter hour of one meter.
@@ -185,4 +200,14 @@ func (s *Server) point(meter int, p profile, ts int64, use, price bool) point {
 		}
 	}
 	return pt
+}
+
+// AnnualKWh is the yearly consumption the meters are drawn around, all
+// together: what a supplier would put in the customer's contract.
+func (s *Server) AnnualKWh() int {
+	var sum float64
+	for m := range s.o.Meters {
+		sum += s.profile(m).annualKWh
+	}
+	return int(math.Round(sum/1000)) * 1000
 }

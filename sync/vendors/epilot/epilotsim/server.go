@@ -35,6 +35,9 @@ type Options struct {
 	// MaxDays is the longest window one request may ask for at PT15M
 	// (hours and days get twelve times as long); default 31.
 	MaxDays int
+	// Business makes every meter a site of one business (the portal user
+	// is a company with shops or branches); otherwise one in five is.
+	Business bool
 }
 
 // Server is the simulated portal. Safe for concurrent use.

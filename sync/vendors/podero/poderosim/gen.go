@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"wattfolio/sync/vendors/simcust"
 	"wattfolio/sync/vendors/simgen"
 )
 
@@ -70,7 +71,18 @@ type generator struct {
 func generate(o Options) []*user {
 	g := &generator{Rand: simgen.New(o.Seed, 0x706f6465726f)} // "podero"
 	users := make([]*user, o.Users)
+	// The demo's own customers are the first users, each on a fixed
+	// yearly price that suits them.
+	for i, c := range o.Customers[:min(len(o.Customers), len(users))] {
+		u := &user{id: g.uuid()}
+		w := g.demoContract(c)
+		u.contracts = []*contract{{user: u.id, wire: w, payload: simgen.Marshal(&w)}}
+		users[i] = u
+	}
 	for i := range users {
+		if users[i] != nil {
+			continue
+		}
 		u := &user{id: g.uuid()}
 		buildings := []string{g.uuid()}
 		if g.Chance(30) {
@@ -157,6 +169,26 @@ func (g *generator) contract(buildings []string) wireContract {
 			Timestamp: g.start(kind).Format(time.RFC3339),
 		}}
 	}
+	return w
+}
+
+// demoContract is a yearly fixed price with everything included: net for a
+// business or a farm (about 22–27 ct/kWh), gross for a household (29–36).
+func (g *generator) demoContract(c simcust.Customer) wireContract {
+	kind, eur := "yearly", "EUR"
+	building := g.uuid()
+	w := wireContract{ID: g.uuid(), Type: &kind, Building: &building, Currency: &eur, Includes: ptr(true)}
+	m := meterMakers[g.Pick(len(meterMakers))] + "10" + fmt.Sprintf("%08d", g.IntN(100_000_000))
+	w.MeterID = &m
+	w.Supplier = &fixedSuppliers[g.Pick(len(fixedSuppliers))]
+	price := g.Between(2900, 3600)
+	if c.Segment.Net() {
+		price = g.Between(2200, 2700)
+	}
+	w.Prices = []wirePrice{{
+		Price:     json.Number(pyFloat(int64(price)*10, 5)),
+		Timestamp: g.start(kind).Format(time.RFC3339),
+	}}
 	return w
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"wattfolio/app"
+	"wattfolio/sync/vendors/simcust"
 )
 
 type decodedPrice struct {
@@ -157,6 +158,36 @@ func TestPyFloat(t *testing.T) {
 	} {
 		if got := pyFloat(tt.n, tt.places); got != tt.want {
 			t.Errorf("pyFloat(%d, %d) = %s, want %s", tt.n, tt.places, got, tt.want)
+		}
+	}
+}
+
+// The demo's customers are the first users, each on a yearly price in
+// force that suits them: net 22–27 ct for a business or a farm, gross
+// 29–36 ct for a household.
+func TestDemoCustomersArePriced(t *testing.T) {
+	s := New(Options{Seed: 1, Users: 20, Customers: simcust.Demo})
+	for k, u := range s.UserIDs()[:len(simcust.Demo)] {
+		c := simcust.Demo[k]
+		b, _ := s.Contracts(u)
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var cs []decoded
+		if err := dec.Decode(&cs); err != nil || len(cs) != 1 {
+			t.Fatalf("%s: %d contracts, %v", c.Name, len(cs), err)
+		}
+		lo, hi := "0.29", "0.36"
+		if c.Segment.Net() {
+			lo, hi = "0.22", "0.27"
+		}
+		w := cs[0]
+		if w.Type == nil || *w.Type != "yearly" || len(w.Prices) != 1 || w.Includes == nil || !*w.Includes {
+			t.Fatalf("%s: %+v", c.Name, w)
+		}
+		p := app.MustDecimal(w.Prices[0].Price.String())
+		from, err := time.Parse(time.RFC3339, w.Prices[0].Timestamp)
+		if p < app.MustDecimal(lo) || p > app.MustDecimal(hi) || err != nil || !from.Before(today) {
+			t.Errorf("%s (%s): %s EUR/kWh from %s", c.Name, c.Segment, p, w.Prices[0].Timestamp)
 		}
 	}
 }

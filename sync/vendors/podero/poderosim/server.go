@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"wattfolio/sync/vendors/simcust"
 	"wattfolio/sync/vendors/simfault"
 	"wattfolio/sync/vendors/simtoml"
 )
@@ -52,6 +53,8 @@ type Options struct {
 	// PageSize 0 answers a user's contracts as a bare JSON array; > 0
 	// answers Django REST framework pages of that many contracts.
 	PageSize int
+	// Customers are the first users, each with one priced contract.
+	Customers []simcust.Customer
 }
 
 // Server serves, relative to wherever it is mounted:

@@ -102,6 +102,7 @@ type customer struct {
 	payload     []byte
 	contentType string
 	contracts   []string // energy, service, flexibility, in that order
+	business    bool
 }
 
 type generator struct {
@@ -127,7 +128,7 @@ func generate(o Options) []customer {
 func (g *generator) customer(i int) customer {
 	g.customerNo++
 	g.business = g.Chance(15)
-	c := customer{id: g.guid(), contentType: "application/json; charset=utf-8"}
+	c := customer{id: g.guid(), contentType: "application/json; charset=utf-8", business: g.business}
 	if i%3 == 2 {
 		// Content negotiation on the vendor's side sometimes lands on the
 		// other JSON type; the connector must take both.

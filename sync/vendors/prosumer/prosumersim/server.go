@@ -69,6 +69,12 @@ func (s *Server) CustomerIDs() []string {
 	return out
 }
 
+// Business says whether customer id is a business rather than a household.
+func (s *Server) Business(id string) bool {
+	c, ok := s.byID[id]
+	return ok && c.business
+}
+
 // ContractIDs lists every contract id in the order a connector syncing
 // CustomerIDs delivers them: customer by customer, energy, service, then
 // flexibility contracts.

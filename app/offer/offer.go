@@ -65,7 +65,7 @@ func (o Offer) Validate() []FieldError {
 	if !slices.Contains(tariff.Models, t.Model) {
 		v.add("model", "must be one of %s", list(tariff.Models))
 	}
-	if len(t.Currency) != 3 || strings.ToUpper(t.Currency) != t.Currency || strings.ContainsFunc(t.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+	if len(t.Currency) != 3 || strings.ContainsFunc(t.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) {
 		v.add("currency", "must be an ISO 4217 code such as EUR")
 	}
 	if t.VATRate < 0 || t.VATRate > app.DecimalFromInt(1) {
@@ -109,20 +109,10 @@ func (o Offer) Validate() []FieldError {
 		v.add("average", "applies to indexed tariffs only")
 	}
 
-	switch {
-	case t.Model == tariff.PPA && t.PPA == nil:
-		v.add("ppa", "a PPA needs its ppa terms")
-	case t.Model != tariff.PPA && t.PPA != nil:
-		v.add("ppa", "only a PPA (model ppa) has ppa terms")
-	case t.PPA != nil:
+	if v.modelTerms("ppa", t.Model, tariff.PPA, t.PPA != nil, "a PPA") {
 		v.ppa(t.PPA)
 	}
-	switch {
-	case t.Model == tariff.Flexibility && t.Flex == nil:
-		v.add("flex", "a flexibility contract needs its flex terms")
-	case t.Model != tariff.Flexibility && t.Flex != nil:
-		v.add("flex", "only a flexibility contract (model flexibility) has flex terms")
-	case t.Flex != nil:
+	if v.modelTerms("flex", t.Model, tariff.Flexibility, t.Flex != nil, "a flexibility contract") {
 		v.flex(t.Flex)
 	}
 	if (t.Model == tariff.PPA || t.Model == tariff.Flexibility) && o.Commodity != app.CommodityElectricity && o.Commodity != "" {
@@ -218,6 +208,18 @@ func (v *validator) zones(field string, zs []tariff.Zone) {
 			v.add(f+"valid_to", "is before valid_from")
 		}
 	}
+}
+
+// modelTerms checks that the terms of field are there if and only if the
+// model is theirs, and says whether they are there to be checked.
+func (v *validator) modelTerms(field string, model, theirs tariff.Model, present bool, what string) bool {
+	switch {
+	case model == theirs && !present:
+		v.add(field, "%s needs its %s terms", what, field)
+	case model != theirs && present:
+		v.add(field, "only %s (model %s) has %s terms", what, theirs, field)
+	}
+	return model == theirs && present
 }
 
 func (v *validator) ppa(p *tariff.PPATerms) {

@@ -5,7 +5,6 @@ package offerfile
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -13,11 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"wattfolio/app"
 	"wattfolio/app/offer"
 	"wattfolio/app/tariff"
+	"wattfolio/internal/tomlmap"
 )
 
 // Error is one problem in an offers file. Parse joins all of a file's
@@ -31,22 +29,7 @@ type Error struct {
 	Msg   string
 }
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Offer != "" {
-		b.WriteString(e.Offer + ": ")
-	}
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+func (e *Error) Error() string { return tomlmap.Message(e.File, e.Line, e.Offer, e.Key, e.Msg) }
 
 // Parse reads the offers file data; filename is only used in messages. It
 // returns the offers in file order, each valid (offer.Validate finds
@@ -56,23 +39,14 @@ func (e *Error) Error() string {
 // wrong type does not hide the rest, and unknown keys are found per table.
 func Parse(filename string, data []byte) ([]offer.Offer, error) {
 	text := strings.TrimPrefix(string(data), "\ufeff")
-	var doc map[string]any
-	if _, err := toml.Decode(text, &doc); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{File: filename, Line: pe.Position.Line, Msg: "TOML syntax: " + pe.Message}
-		}
-		return nil, &Error{File: filename, Msg: err.Error()}
+	doc, _, line, err := tomlmap.Decode(text)
+	if err != nil {
+		return nil, &Error{File: filename, Line: line, Msg: err.Error()}
 	}
 	p := &parser{file: filename, ix: scan(text)}
 	offers := p.document(doc)
-	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
-		errs := make([]error, len(p.errs))
-		for i, e := range p.errs {
-			errs[i] = e
-		}
-		return nil, errors.Join(errs...)
+	if err := tomlmap.Join(p.errs, func(e *Error) int { return e.Line }); err != nil {
+		return nil, err
 	}
 	return offers, nil
 }
@@ -93,7 +67,7 @@ type firstName struct {
 }
 
 func (p *parser) document(doc map[string]any) []offer.Offer {
-	for _, k := range sortedKeys(doc, func(k string) int { return p.ix.line(k) }) {
+	for _, k := range tomlmap.SortedKeys(doc, func(k string) int { return p.ix.line(k) }) {
 		if k != "offer" {
 			p.add(p.ix.line(k), "", k, "unknown key; each offer is an [[offer]] table")
 		}
@@ -102,9 +76,9 @@ func (p *parser) document(doc map[string]any) []offer.Offer {
 	if !ok {
 		return nil
 	}
-	tables, ok := tableList(raw)
+	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.ix.line("offer"), "", "offer", "must be a list of [[offer]] tables, not %s", typeName(raw))
+		p.add(p.ix.line("offer"), "", "offer", "must be a list of [[offer]] tables, not %s", tomlmap.TypeName(raw))
 		return nil
 	}
 	names := map[string]firstName{}
@@ -193,7 +167,7 @@ func (t *table) str(key string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		t.errorf(key, "must be a string, not %s", typeName(v))
+		t.errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
 	}
 	return s
 }
@@ -215,7 +189,7 @@ func (t *table) boolean(key string) (bool, bool) {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		t.errorf(key, "must be true or false, not %s", typeName(v))
+		t.errorf(key, "must be true or false, not %s", tomlmap.TypeName(v))
 	}
 	return b, ok
 }
@@ -226,11 +200,15 @@ func (t *table) integer(key string) int {
 		return 0
 	}
 	n, ok := v.(int64)
-	if !ok || n < -1e6 || n > 1e6 {
-		t.errorf(key, "must be a whole number, not %s", typeName(v))
-		return 0
+	switch {
+	case !ok:
+		t.errorf(key, "must be a whole number, not %s", tomlmap.TypeName(v))
+	case n < -1e6 || n > 1e6:
+		t.errorf(key, "%d is out of range", n)
+	default:
+		return int(n)
 	}
-	return int(n)
+	return 0
 }
 
 // Decimal places a value may have in the file's units: prices in ct/kWh
@@ -253,7 +231,9 @@ func (t *table) decimal(key string, places int) (app.Decimal, bool) {
 	switch v := v.(type) {
 	case string:
 		s = v
-	case int64, float64:
+	case int64:
+		s = strconv.FormatInt(v, 10)
+	case float64:
 		raw, found := t.r.p.ix.raw[join(t.path, key)]
 		if !found {
 			t.errorf(key, "write this number in quotes, like %s = \"27.9\"", key)
@@ -261,7 +241,7 @@ func (t *table) decimal(key string, places int) (app.Decimal, bool) {
 		}
 		s = strings.ReplaceAll(raw, "_", "")
 	default:
-		t.errorf(key, "must be a decimal number, not %s", typeName(v))
+		t.errorf(key, "must be a decimal number, not %s", tomlmap.TypeName(v))
 		return 0, false
 	}
 	d, err := app.ParseDecimal(s)
@@ -338,7 +318,7 @@ func (t *table) date(key string, end bool) time.Time {
 		}
 		y, m, d = p.Date()
 	default:
-		t.errorf(key, "must be a date like 2026-03-31, not %s", typeName(v))
+		t.errorf(key, "must be a date like 2026-03-31, not %s", tomlmap.TypeName(v))
 		return time.Time{}
 	}
 	if end {
@@ -355,7 +335,7 @@ func (t *table) sub(key string) *table {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		t.errorf(key, "must be a table, not %s", typeName(v))
+		t.errorf(key, "must be a table, not %s", tomlmap.TypeName(v))
 		return nil
 	}
 	return &table{r: t.r, path: join(t.path, key), prefix: t.prefix + key + ".", raw: m, used: map[string]bool{}}
@@ -367,9 +347,9 @@ func (t *table) list(key, example string) []*table {
 	if !ok {
 		return nil
 	}
-	tables, ok := tableList(v)
+	tables, ok := tomlmap.Tables(v)
 	if !ok {
-		t.errorf(key, "must be a list of [[%s]] tables, not %s", example, typeName(v))
+		t.errorf(key, "must be a list of [[%s]] tables, not %s", example, tomlmap.TypeName(v))
 		return nil
 	}
 	out := make([]*table, len(tables))
@@ -387,7 +367,7 @@ func (t *table) unknown(what string, keys []string) {
 			rest = append(rest, k)
 		}
 	}
-	for _, k := range sortedKeys(t.raw, func(k string) int { return t.r.p.ix.line(join(t.path, k)) }) {
+	for _, k := range tomlmap.SortedKeys(t.raw, func(k string) int { return t.r.p.ix.line(join(t.path, k)) }) {
 		if slices.Contains(rest, k) {
 			t.errorf(k, "unknown key; %s has %s", what, strings.Join(keys, ", "))
 		}
@@ -551,7 +531,7 @@ func (t *table) array(key string) []any {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		t.errorf(key, "must be a list, not %s", typeName(v))
+		t.errorf(key, "must be a list, not %s", tomlmap.TypeName(v))
 	}
 	return list
 }
@@ -587,48 +567,4 @@ func parseNotice(s string) (tariff.Notice, error) {
 		return tariff.Notice{}, nil
 	}
 	return tariff.Notice{N: n, Unit: m[2]}, nil
-}
-
-// tableList returns the tables of an array of tables, written as [[name]]
-// headers or as an inline array of tables.
-func tableList(raw any) ([]map[string]any, bool) {
-	tables, ok := raw.([]map[string]any)
-	if list, isList := raw.([]any); isList {
-		ok = true
-		for _, e := range list {
-			t, isTable := e.(map[string]any)
-			ok = ok && isTable
-			tables = append(tables, t)
-		}
-	}
-	return tables, ok
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a number with a fraction"
-	case bool:
-		return "a boolean"
-	case time.Time:
-		return "a date"
-	case []any, []map[string]any:
-		return "a list"
-	case map[string]any:
-		return "a table"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-func sortedKeys(m map[string]any, line func(string) int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(line(a), line(b)), cmp.Compare(a, b)) })
-	return keys
 }

@@ -2,11 +2,15 @@ package offerfile
 
 import (
 	"errors"
+	"math"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/BurntSushi/toml"
 
 	"wattfolio/app"
 	"wattfolio/app/offer"
@@ -202,6 +206,50 @@ func TestParseShapes(t *testing.T) {
 	}
 }
 
+// checkScan holds the scanner to the TOML library: every float the library
+// decodes, the scanner finds at the same path, with the same value.
+func checkScan(t *testing.T, data []byte) {
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	var doc map[string]any
+	if _, err := toml.Decode(text, &doc); err != nil {
+		return
+	}
+	ix := scan(text)
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				walk(join(path, k), e)
+			}
+		case []map[string]any:
+			for i, e := range v {
+				walk(join(path, strconv.Itoa(i)), e)
+			}
+		case []any:
+			for i, e := range v {
+				walk(join(path, strconv.Itoa(i)), e)
+			}
+		case float64:
+			raw, ok := ix.raw[path]
+			if !ok {
+				t.Fatalf("float %v at %q not found by the scanner", v, strings.ReplaceAll(path, pathSep, "."))
+			}
+			if math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > 1e12 {
+				return
+			}
+			d, err := app.ParseDecimal(strings.ReplaceAll(raw, "_", ""))
+			if err != nil {
+				t.Fatalf("float %v at %q: scanner read %q: %v", v, strings.ReplaceAll(path, pathSep, "."), raw, err)
+			}
+			if got := float64(d) / app.DecimalScale; math.Abs(got-v) > 1e-6+1e-9*math.Abs(v) {
+				t.Fatalf("float %v at %q: scanner read %q", v, strings.ReplaceAll(path, pathSep, "."), raw)
+			}
+		}
+	}
+	walk("", doc)
+}
+
 func FuzzParseOffers(f *testing.F) {
 	data, err := os.ReadFile("../../offers.example.toml")
 	if err != nil {
@@ -210,7 +258,9 @@ func FuzzParseOffers(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte("offer = [{ name = \"x\", supplier = \"y\", model = \"fixed\", gross = true, working_price_ct_per_kwh = 1e1 }]"))
 	f.Add([]byte("[[offer]]\nname = '''a\nb'''\n[[offer.zone]]\nct_per_kwh = [1.5, { a = 2 }]\n"))
+	f.Add([]byte("a = 1.5\n\"b.c\" = { d = [2.5e3, [ -0.1 ]], 'e' . f = 1_0.0_1 }\n[[g . h]]\ni = \"\"\"x\n= 9.9\"\"\" # 8.8\nj = 7e-1\n[[g.h]]\nj = 2026-01-01 07:00:00\nk = -3.0\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkScan(t, data)
 		offers, err := Parse("f.toml", data)
 		if err != nil {
 			return

@@ -184,50 +184,15 @@ func (sc *scanner) value(path string) {
 	case '"', '\'':
 		sc.str()
 	case '[':
-		sc.i++
-		for n := 0; ; {
-			sc.blank(true)
-			if sc.i >= len(sc.s) {
-				return
-			}
-			switch sc.s[sc.i] {
-			case ']':
-				sc.i++
-				return
-			case ',':
-				sc.i++
-				continue
-			}
+		n := 0
+		sc.items(']', func() {
 			el := join(path, strconv.Itoa(n))
 			sc.record(el, sc.i)
-			start := sc.i
 			sc.value(el)
-			if sc.i == start {
-				sc.i++ // not valid TOML; move on rather than loop
-			}
 			n++
-		}
+		})
 	case '{':
-		sc.i++
-		for {
-			sc.blank(true)
-			if sc.i >= len(sc.s) {
-				return
-			}
-			switch sc.s[sc.i] {
-			case '}':
-				sc.i++
-				return
-			case ',':
-				sc.i++
-				continue
-			}
-			start := sc.i
-			sc.keyValue(path)
-			if sc.i == start {
-				sc.i++
-			}
-		}
+		sc.items('}', func() { sc.keyValue(path) })
 	default:
 		start := sc.i
 		sc.token()
@@ -237,6 +202,31 @@ func (sc *scanner) value(path string) {
 			sc.token()
 		}
 		sc.ix.raw[path] = sc.s[start:sc.i]
+	}
+}
+
+// items reads the items of an array or inline table, the scanner at its
+// opening bracket, with item for each.
+func (sc *scanner) items(end byte, item func()) {
+	sc.i++
+	for {
+		sc.blank(true)
+		if sc.i >= len(sc.s) {
+			return
+		}
+		switch sc.s[sc.i] {
+		case end:
+			sc.i++
+			return
+		case ',':
+			sc.i++
+			continue
+		}
+		start := sc.i
+		item()
+		if sc.i == start {
+			sc.i++ // not valid TOML; move on rather than loop
+		}
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"wattfolio/internal/tomlmap"
 )
 
 // Customer is one of the user's own customers, a [[customer]] table. It
@@ -62,9 +64,9 @@ func (p *parser) customers(doc map[string]any, md toml.MetaData, sourceNames []s
 	if !ok {
 		return nil
 	}
-	tables, ok := arrayTables(raw)
+	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.lines.root["customer"], "", "customer", "must be a list of [[customer]] tables, not %s", typeName(raw))
+		p.add(p.lines.root["customer"], "", "customer", "must be a list of [[customer]] tables, not %s", tomlmap.TypeName(raw))
 		return nil
 	}
 	if len(tables) == 0 {
@@ -155,7 +157,7 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 	case !ok:
 		errorf(cust.Line, "name", "is required")
 	case !isString:
-		errorf(line, "name", "must be a string, not %s", typeName(v))
+		errorf(line, "name", "must be a string, not %s", tomlmap.TypeName(v))
 	default:
 		folded := strings.ToLower(name)
 		first, dup := c.names[folded]
@@ -217,7 +219,7 @@ func (c *customerReader) ids(i int, label string, v any) []CustomerID {
 		if len(c.sources) > 0 {
 			example = tomlKey(c.sources[0])
 		}
-		c.p.add(c.lines.key(i, "ids"), label, "ids", "must be a table of source names and ids, like ids = { %s = [\"C-1001\"] }, not %s", example, typeName(v))
+		c.p.add(c.lines.key(i, "ids"), label, "ids", "must be a table of source names and ids, like ids = { %s = [\"C-1001\"] }, not %s", example, tomlmap.TypeName(v))
 		return nil
 	}
 	rank := c.order[i]
@@ -253,7 +255,7 @@ func (c *customerReader) ids(i int, label string, v any) []CustomerID {
 		case []any:
 			list = v
 		default:
-			errorf("must be an id or a list of ids (strings), not %s", typeName(v))
+			errorf("must be an id or a list of ids (strings), not %s", tomlmap.TypeName(v))
 			continue
 		}
 		seen := map[string]int{}
@@ -266,7 +268,7 @@ func (c *customerReader) ids(i int, label string, v any) []CustomerID {
 				if i, isInt := e.(int64); isInt {
 					hint = fmt.Sprintf(" (write it in quotes: %q)", strconv.FormatInt(i, 10))
 				}
-				errorf("%smust be a string, not %s%s", entry(n), typeName(e), hint)
+				errorf("%smust be a string, not %s%s", entry(n), tomlmap.TypeName(e), hint)
 				continue
 			case strings.TrimSpace(id) == "":
 				errorf("%sempty id", entry(n))

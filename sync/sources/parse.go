@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"wattfolio/app"
+	"wattfolio/internal/tomlmap"
 )
 
 // Error is one problem in a sources file. ParseFile and LoadFile join all of a
@@ -28,22 +29,7 @@ type Error struct {
 	Msg    string
 }
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Source != "" {
-		b.WriteString(e.Source + ": ")
-	}
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+func (e *Error) Error() string { return tomlmap.Message(e.File, e.Line, e.Source, e.Key, e.Msg) }
 
 // File is a validated sources file.
 type File struct {
@@ -90,24 +76,14 @@ func LoadFile(path string) (*File, error) {
 // with the ones its kind accepts rather than with MetaData.Undecoded, which
 // does not say which [[source]] a key came from.
 func ParseFile(filename string, data []byte) (*File, error) {
-	var doc map[string]any
-	md, err := toml.Decode(string(data), &doc)
+	doc, md, line, err := tomlmap.Decode(string(data))
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{File: filename, Line: pe.Position.Line, Msg: "TOML syntax: " + pe.Message}
-		}
-		return nil, &Error{File: filename, Msg: err.Error()}
+		return nil, &Error{File: filename, Line: line, Msg: err.Error()}
 	}
 	p := &parser{file: filename, lines: indexLines(string(data))}
 	f := p.document(doc, md)
-	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
-		errs := make([]error, len(p.errs))
-		for i, e := range p.errs {
-			errs[i] = e
-		}
-		return nil, errors.Join(errs...)
+	if err := tomlmap.Join(p.errs, func(e *Error) int { return e.Line }); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -123,7 +99,7 @@ func (p *parser) add(line int, source, key, format string, args ...any) {
 }
 
 func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
-	for _, key := range sortedKeys(doc, func(k string) int { return p.lines.root[k] }) {
+	for _, key := range tomlmap.SortedKeys(doc, func(k string) int { return p.lines.root[k] }) {
 		if key == "source" || key == "customer" {
 			continue
 		}
@@ -138,22 +114,6 @@ func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
 	return &File{Sources: srcs, Customers: p.customers(doc, md, names)}
 }
 
-// tables returns the tables of an array of tables, written as [[name]]
-// headers or as an inline array of tables.
-func arrayTables(raw any) ([]map[string]any, bool) {
-	tables, ok := raw.([]map[string]any)
-	if list, isList := raw.([]any); isList {
-		// An inline array, "source = [{...}]"; fine as long as it holds tables.
-		ok = true
-		for _, e := range list {
-			t, isTable := e.(map[string]any)
-			ok = ok && isTable
-			tables = append(tables, t)
-		}
-	}
-	return tables, ok
-}
-
 // sources reads the [[source]] tables. It also returns the name of every
 // source table, valid or not, in file order, so that customers are checked
 // against the names the user wrote; names is nil when the tables cannot be
@@ -164,9 +124,9 @@ func (p *parser) sources(doc map[string]any) (srcs []Source, names []string) {
 		p.add(0, "", "", "no sources: add at least one [[source]] table (see sources.example.toml)")
 		return nil, nil
 	}
-	tables, ok := arrayTables(raw)
+	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.lines.root["source"], "", "source", "must be a list of [[source]] tables, not %s", typeName(raw))
+		p.add(p.lines.root["source"], "", "source", "must be a list of [[source]] tables, not %s", tomlmap.TypeName(raw))
 		return nil, nil
 	}
 	if len(tables) == 0 {
@@ -230,7 +190,7 @@ func (r *reader) str(key string, required bool) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.errorf(key, "must be a string, not %s", typeName(v))
+		r.errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
 		return ""
 	}
 	if required && strings.TrimSpace(s) == "" {
@@ -253,7 +213,7 @@ func (r *reader) ids(key, example string, required bool, check func(s string) (s
 	}
 	list, ok := v.([]any)
 	if !ok {
-		r.errorf(key, "must be a list, not %s", typeName(v))
+		r.errorf(key, "must be a list, not %s", tomlmap.TypeName(v))
 		return nil
 	}
 	if len(list) == 0 {
@@ -273,7 +233,7 @@ func (r *reader) ids(key, example string, required bool, check func(s string) (s
 		case int64:
 			s = strconv.FormatInt(e, 10)
 		default:
-			r.errorf(key, "entry %d: must be an integer or a string, not %s", i+1, typeName(e))
+			r.errorf(key, "entry %d: must be an integer or a string, not %s", i+1, tomlmap.TypeName(e))
 			bad = true
 			continue
 		}
@@ -311,7 +271,7 @@ func (r *reader) oneOf(key, def string, allowed ...string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.errorf(key, "must be a string, not %s", typeName(v))
+		r.errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
 		return def
 	}
 	if !slices.Contains(allowed, s) {
@@ -608,7 +568,7 @@ func (r *reader) instant(key string) time.Time {
 			}
 		}
 	default:
-		r.errorf(key, "must be a date like 2026-01-31, not %s", typeName(v))
+		r.errorf(key, "must be a date like 2026-01-31, not %s", tomlmap.TypeName(v))
 		return time.Time{}
 	}
 	return t.UTC()
@@ -629,33 +589,4 @@ func readPodero(r *reader, s *Source) {
 		sc.TokenURL = u
 	}
 	s.Podero = sc
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a float"
-	case bool:
-		return "a boolean"
-	case time.Time:
-		return "a date"
-	case []any, []map[string]any:
-		return "a list"
-	case map[string]any:
-		return "a table"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-func sortedKeys(m map[string]any, line func(string) int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(line(a), line(b)), cmp.Compare(a, b)) })
-	return keys
 }

@@ -54,6 +54,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteFlexibilityStmt, err = db.PrepareContext(ctx, deleteFlexibility); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteFlexibility: %w", err)
 	}
+	if q.deleteOfferStmt, err = db.PrepareContext(ctx, deleteOffer); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteOffer: %w", err)
+	}
 	if q.deletePPAStmt, err = db.PrepareContext(ctx, deletePPA); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePPA: %w", err)
 	}
@@ -95,6 +98,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getMeterStmt, err = db.PrepareContext(ctx, getMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMeter: %w", err)
+	}
+	if q.getOfferStmt, err = db.PrepareContext(ctx, getOffer); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOffer: %w", err)
+	}
+	if q.getOfferByNameStmt, err = db.PrepareContext(ctx, getOfferByName); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOfferByName: %w", err)
 	}
 	if q.getStreamStmt, err = db.PrepareContext(ctx, getStream); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStream: %w", err)
@@ -141,6 +150,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listMetersStmt, err = db.PrepareContext(ctx, listMeters); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMeters: %w", err)
 	}
+	if q.listOffersStmt, err = db.PrepareContext(ctx, listOffers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOffers: %w", err)
+	}
 	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
 	}
@@ -155,6 +167,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.newChunkStmt, err = db.PrepareContext(ctx, newChunk); err != nil {
 		return nil, fmt.Errorf("error preparing query NewChunk: %w", err)
+	}
+	if q.offerIDByNameStmt, err = db.PrepareContext(ctx, offerIDByName); err != nil {
+		return nil, fmt.Errorf("error preparing query OfferIDByName: %w", err)
 	}
 	if q.pPAOfStmt, err = db.PrepareContext(ctx, pPAOf); err != nil {
 		return nil, fmt.Errorf("error preparing query PPAOf: %w", err)
@@ -176,6 +191,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.runProblemsStmt, err = db.PrepareContext(ctx, runProblems); err != nil {
 		return nil, fmt.Errorf("error preparing query RunProblems: %w", err)
+	}
+	if q.saveOfferStmt, err = db.PrepareContext(ctx, saveOffer); err != nil {
+		return nil, fmt.Errorf("error preparing query SaveOffer: %w", err)
 	}
 	if q.schemaVersionStmt, err = db.PrepareContext(ctx, schemaVersion); err != nil {
 		return nil, fmt.Errorf("error preparing query SchemaVersion: %w", err)
@@ -286,6 +304,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteFlexibilityStmt: %w", cerr)
 		}
 	}
+	if q.deleteOfferStmt != nil {
+		if cerr := q.deleteOfferStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteOfferStmt: %w", cerr)
+		}
+	}
 	if q.deletePPAStmt != nil {
 		if cerr := q.deletePPAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePPAStmt: %w", cerr)
@@ -354,6 +377,16 @@ func (q *Queries) Close() error {
 	if q.getMeterStmt != nil {
 		if cerr := q.getMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMeterStmt: %w", cerr)
+		}
+	}
+	if q.getOfferStmt != nil {
+		if cerr := q.getOfferStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOfferStmt: %w", cerr)
+		}
+	}
+	if q.getOfferByNameStmt != nil {
+		if cerr := q.getOfferByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOfferByNameStmt: %w", cerr)
 		}
 	}
 	if q.getStreamStmt != nil {
@@ -431,6 +464,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listMetersStmt: %w", cerr)
 		}
 	}
+	if q.listOffersStmt != nil {
+		if cerr := q.listOffersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOffersStmt: %w", cerr)
+		}
+	}
 	if q.listSourcesStmt != nil {
 		if cerr := q.listSourcesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSourcesStmt: %w", cerr)
@@ -454,6 +492,11 @@ func (q *Queries) Close() error {
 	if q.newChunkStmt != nil {
 		if cerr := q.newChunkStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing newChunkStmt: %w", cerr)
+		}
+	}
+	if q.offerIDByNameStmt != nil {
+		if cerr := q.offerIDByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing offerIDByNameStmt: %w", cerr)
 		}
 	}
 	if q.pPAOfStmt != nil {
@@ -489,6 +532,11 @@ func (q *Queries) Close() error {
 	if q.runProblemsStmt != nil {
 		if cerr := q.runProblemsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing runProblemsStmt: %w", cerr)
+		}
+	}
+	if q.saveOfferStmt != nil {
+		if cerr := q.saveOfferStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing saveOfferStmt: %w", cerr)
 		}
 	}
 	if q.schemaVersionStmt != nil {
@@ -630,6 +678,7 @@ type Queries struct {
 	dailyOfMeterStmt         *sql.Stmt
 	deleteAccountsStmt       *sql.Stmt
 	deleteFlexibilityStmt    *sql.Stmt
+	deleteOfferStmt          *sql.Stmt
 	deletePPAStmt            *sql.Stmt
 	deletePartnerStmt        *sql.Stmt
 	deletePricePointsStmt    *sql.Stmt
@@ -644,6 +693,8 @@ type Queries struct {
 	getCheckpointStmt        *sql.Stmt
 	getContractStmt          *sql.Stmt
 	getMeterStmt             *sql.Stmt
+	getOfferStmt             *sql.Stmt
+	getOfferByNameStmt       *sql.Stmt
 	getStreamStmt            *sql.Stmt
 	insertAccountStmt        *sql.Stmt
 	insertAccountLinkStmt    *sql.Stmt
@@ -659,11 +710,13 @@ type Queries struct {
 	listAccountsStmt         *sql.Stmt
 	listContractsStmt        *sql.Stmt
 	listMetersStmt           *sql.Stmt
+	listOffersStmt           *sql.Stmt
 	listSourcesStmt          *sql.Stmt
 	meterIDByExternalStmt    *sql.Stmt
 	metersOfAccountStmt      *sql.Stmt
 	metersOfContractStmt     *sql.Stmt
 	newChunkStmt             *sql.Stmt
+	offerIDByNameStmt        *sql.Stmt
 	pPAOfStmt                *sql.Stmt
 	partnerOfStmt            *sql.Stmt
 	pricePointsOfStmt        *sql.Stmt
@@ -671,6 +724,7 @@ type Queries struct {
 	recordMigrationStmt      *sql.Stmt
 	rollupDayStmt            *sql.Stmt
 	runProblemsStmt          *sql.Stmt
+	saveOfferStmt            *sql.Stmt
 	schemaVersionStmt        *sql.Stmt
 	seriesOfMeterStmt        *sql.Stmt
 	setCheckpointStmt        *sql.Stmt
@@ -705,6 +759,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		dailyOfMeterStmt:         q.dailyOfMeterStmt,
 		deleteAccountsStmt:       q.deleteAccountsStmt,
 		deleteFlexibilityStmt:    q.deleteFlexibilityStmt,
+		deleteOfferStmt:          q.deleteOfferStmt,
 		deletePPAStmt:            q.deletePPAStmt,
 		deletePartnerStmt:        q.deletePartnerStmt,
 		deletePricePointsStmt:    q.deletePricePointsStmt,
@@ -719,6 +774,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getCheckpointStmt:        q.getCheckpointStmt,
 		getContractStmt:          q.getContractStmt,
 		getMeterStmt:             q.getMeterStmt,
+		getOfferStmt:             q.getOfferStmt,
+		getOfferByNameStmt:       q.getOfferByNameStmt,
 		getStreamStmt:            q.getStreamStmt,
 		insertAccountStmt:        q.insertAccountStmt,
 		insertAccountLinkStmt:    q.insertAccountLinkStmt,
@@ -734,11 +791,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listAccountsStmt:         q.listAccountsStmt,
 		listContractsStmt:        q.listContractsStmt,
 		listMetersStmt:           q.listMetersStmt,
+		listOffersStmt:           q.listOffersStmt,
 		listSourcesStmt:          q.listSourcesStmt,
 		meterIDByExternalStmt:    q.meterIDByExternalStmt,
 		metersOfAccountStmt:      q.metersOfAccountStmt,
 		metersOfContractStmt:     q.metersOfContractStmt,
 		newChunkStmt:             q.newChunkStmt,
+		offerIDByNameStmt:        q.offerIDByNameStmt,
 		pPAOfStmt:                q.pPAOfStmt,
 		partnerOfStmt:            q.partnerOfStmt,
 		pricePointsOfStmt:        q.pricePointsOfStmt,
@@ -746,6 +805,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordMigrationStmt:      q.recordMigrationStmt,
 		rollupDayStmt:            q.rollupDayStmt,
 		runProblemsStmt:          q.runProblemsStmt,
+		saveOfferStmt:            q.saveOfferStmt,
 		schemaVersionStmt:        q.schemaVersionStmt,
 		seriesOfMeterStmt:        q.seriesOfMeterStmt,
 		setCheckpointStmt:        q.setCheckpointStmt,

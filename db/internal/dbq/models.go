@@ -143,6 +143,37 @@ type MeterStream struct {
 	UpdatedAt int64
 }
 
+type Offer struct {
+	ID                     int64
+	Name                   string
+	Supplier               string
+	Commodity              string
+	Model                  string
+	Currency               string
+	Gross                  int64
+	VatRateE6              int64
+	BasePerYearE6          int64
+	WorkingPerKwhE6        int64
+	GridPerKwhE6           int64
+	GridBasePerYearE6      int64
+	LeviesPerKwhE6         int64
+	ElectricityTaxPerKwhE6 int64
+	ConcessionPerKwhE6     int64
+	NegativeRule           string
+	AverageRule            string
+	GuaranteeMonths        int64
+	GuaranteeScope         string
+	MinTermMonths          int64
+	NoticeN                int64
+	NoticeUnit             string
+	SupplyStart            *int64
+	ValidFrom              *int64
+	ValidTo                *int64
+	Notes                  string
+	TermsJson              string
+	UpdatedAt              int64
+}
+
 type Reading struct {
 	ChunkID     int64
 	Ts          int64

@@ -28,6 +28,7 @@ Commands:
   serve     serve the app for a cache on loopback (open the printed URL in a browser)
   desktop   open the app in a desktop window (desktop builds only)
   export    write a CSV report from a cache (export contracts ...)
+  compare   price a customer's contracts and offers on their load curve (CSV)
   offers    import candidate offers from an offers file, list them as CSV
   sim       run the simulated vendor APIs on loopback
   version   print the version and cache schema
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"serve":   cmdServe,
 		"desktop": cmdDesktop,
 		"export":  cmdExport,
+		"compare": cmdCompare,
 		"offers":  cmdOffers,
 		"sim":     cmdSim,
 		"version": cmdVersion,

@@ -19,7 +19,7 @@ var OfferColumns = []Column[offer.Offer]{
 	{"vat_rate", "VAT rate as a fraction: 0.19 for 19 %", func(o offer.Offer) Cell { return Number(&o.Tariff.VATRate) }},
 	{"base_eur_per_year", "base price (Grundpreis) in EUR per year; empty when the offer is not in EUR", func(o offer.Offer) Cell { return Number(offerEUR(o, &o.Tariff.BasePerYear)) }},
 	{"working_ct_per_kwh", "working price (Arbeitspreis) in euro cents per kWh, the markup on spot for dynamic and indexed offers; empty when not in EUR", func(o offer.Offer) Cell {
-		return Number(cents(offerEUR(o, &o.Tariff.WorkingPerKWh)))
+		return cents(offerEUR(o, &o.Tariff.WorkingPerKWh))
 	}},
 	{"bonus_eur", "one-off bonuses of year 1 together, gross", func(o offer.Offer) Cell { return count(o.BonusTotal()) }},
 	{"guarantee_months", "months of price guarantee; empty when none", func(o offer.Offer) Cell { return months(o.Tariff.Guarantee.Months) }},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"wattfolio/app/tariff/slp"
 	"wattfolio/internal/tomlmap"
 )
 
@@ -30,14 +31,6 @@ type Customer struct {
 	// where there is no meter data, in the BDEW's spelling (G25); empty
 	// when the file names none.
 	Profile string
-}
-
-// Profiles are the BDEW standard load profiles a customer may name: the
-// 2025 edition (households, business, agriculture, heat pumps, night
-// storage heating) and the 1999 one still in use.
-var Profiles = []string{
-	"H25", "G25", "L25", "P25", "S25",
-	"H0", "G0", "G1", "G2", "G3", "G4", "G5", "G6", "L0", "L1", "L2",
 }
 
 // CustomerID is a customer's id at one source. No two customers of a file
@@ -182,13 +175,14 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 	if v, ok := raw["profile"]; ok {
 		line := c.lines.key(i, "profile")
 		s, isString := v.(string)
-		switch at := slices.IndexFunc(Profiles, func(p string) bool { return strings.EqualFold(p, s) }); {
+		p, perr := slp.Parse(s)
+		switch {
 		case !isString:
-			errorf(line, "profile", "must be a string, not %s", typeName(v))
-		case at < 0:
+			errorf(line, "profile", "must be a string, not %s", tomlmap.TypeName(v))
+		case perr != nil:
 			errorf(line, "profile", "%q is not a standard load profile (H25, G25, L25, P25, S25, H0, G0…G6, L0…L2)", s)
 		default:
-			cust.Profile = Profiles[at]
+			cust.Profile = string(p)
 		}
 	}
 

@@ -20,6 +20,7 @@ type Store interface {
 	// GetContract returns app.ErrNotFound when there is no contract id.
 	GetContract(ctx context.Context, id int64) (app.Contract, error)
 	MetersOfContract(ctx context.Context, contractID int64) ([]series.Meter, error)
+	ListMeters(ctx context.Context) ([]series.Meter, error)
 }
 
 // Kind tells the customer's own contracts from the alternatives.
@@ -173,9 +174,21 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		offers = append(offers, &t)
 		ids = append(ids, a.ID)
 	}
+	var market *tariff.Market
 	for i, t := range offers {
 		o := Option{Name: t.Name, Source: "offer", Kind: Offer, OfferID: ids[i], Tariff: *t}
-		r, err := tariff.Price(curve, t, spotFor(t, cmp.Options))
+		var m tariff.Market
+		if needsSpot(t.Model) {
+			if market == nil {
+				mk, err := marketSpot(ctx, st, req.Account, curve, cmp.Options)
+				if err != nil {
+					return nil, err
+				}
+				market = &mk
+			}
+			m = *market
+		}
+		r, err := tariff.Price(curve, t, m)
 		if err == nil {
 			o.Result = &r
 		}
@@ -262,21 +275,42 @@ func SpotOfMeter(ctx context.Context, st Readings, meter series.Meter, from, to 
 	return m, &series.Reading{TS: last.Start.Unix(), Value: last.Value, Tax: last.Tax, Parts: &parts}, nil
 }
 
-// spotFor gives an offer that needs spot prices the ones the customer's
-// own spot-linked contracts were priced with: the same period's prices
-// from the cache, so the options are compared on the same market.
-func spotFor(t *tariff.Tariff, opts []Option) tariff.Market {
-	switch t.Model {
+func needsSpot(m tariff.Model) bool {
+	switch m {
 	case tariff.Dynamic, tariff.IndexedMonthly, tariff.IndexedYearly, tariff.PPA:
-	default:
-		return tariff.Market{}
+		return true
 	}
+	return false
+}
+
+// marketSpot finds the spot prices offers are priced with: the ones the
+// customer's own spot-linked contracts were priced with, so every option
+// meets the same market; else the auction prices of the customer's meters,
+// else of any meter in the cache (day-ahead prices are the same for all).
+func marketSpot(ctx context.Context, st Store, acct app.Account, curve tariff.Curve, opts []Option) (tariff.Market, error) {
 	for _, o := range opts {
 		if o.Result != nil && o.Tariff.Model == tariff.Dynamic && o.Tariff.Incomplete == "" && o.market.Spot != nil {
-			return o.market
+			return o.market, nil
 		}
 	}
-	return tariff.Market{}
+	own, err := st.MetersOfAccount(ctx, acct.ID)
+	if err != nil {
+		return tariff.Market{}, err
+	}
+	all, err := st.ListMeters(ctx)
+	if err != nil {
+		return tariff.Market{}, err
+	}
+	for _, m := range append(own, all...) {
+		mk, latest, err := SpotOfMeter(ctx, st, m, curve.Start, curve.End())
+		if err != nil {
+			return tariff.Market{}, err
+		}
+		if latest != nil {
+			return mk, nil
+		}
+	}
+	return tariff.Market{}, nil
 }
 
 // baseline is the current contract savings are measured against: the

@@ -51,9 +51,14 @@ type pricer struct {
 	// spot is the spot price of each slot, found once on first use.
 	spot    []app.Decimal
 	spotErr error
+	// spotFilled counts the slots that took their month's average price.
+	spotFilled int
 }
 
-// spotPrices aligns the market's rates with the curve's slots.
+// spotPrices aligns the market's rates with the curve's slots. A few
+// slots without a price (a vendor's gap, a period that starts before the
+// prices do) take the average of their month's prices, counted for the
+// notes; more than maxSpotGap of the period is an error, not an estimate.
 func (p *pricer) spotPrices() ([]app.Decimal, error) {
 	if p.spot != nil || p.spotErr != nil {
 		return p.spot, p.spotErr
@@ -62,6 +67,7 @@ func (p *pricer) spotPrices() ([]app.Decimal, error) {
 	step := int64(p.c.Step / time.Second)
 	start := p.c.Start.Unix()
 	out := make([]app.Decimal, len(p.c.KWh))
+	has := make([]bool, len(out))
 	j, missing, firstMissing := 0, 0, int64(-1)
 	for i := range out {
 		ts := start + int64(i)*step
@@ -69,7 +75,7 @@ func (p *pricer) spotPrices() ([]app.Decimal, error) {
 			j++
 		}
 		if j < len(rates) && rates[j].Start.Unix() <= ts {
-			out[i] = rates[j].PerKWh
+			out[i], has[i] = rates[j].PerKWh, true
 			continue
 		}
 		if missing == 0 {
@@ -77,7 +83,7 @@ func (p *pricer) spotPrices() ([]app.Decimal, error) {
 		}
 		missing++
 	}
-	if missing > 0 {
+	if missing > len(out)/maxSpotGap {
 		src := p.m.SpotSource
 		if src == "" {
 			src = "the cache"
@@ -86,8 +92,57 @@ func (p *pricer) spotPrices() ([]app.Decimal, error) {
 			time.Unix(firstMissing, 0).In(p.c.Zone).Format("2006-01-02 15:04 MST"))
 		return nil, p.spotErr
 	}
+	if missing > 0 {
+		if err := p.fillSpot(out, has); err != nil {
+			p.spotErr = err
+			return nil, err
+		}
+		p.spotFilled = missing
+	}
 	p.spot = out
 	return out, nil
+}
+
+// maxSpotGap: at most one slot in twenty may lack a spot price.
+const maxSpotGap = 20
+
+// fillSpot gives each slot without a price its month's average price (of
+// the whole period where the month has none), rounded to millionths.
+func (p *pricer) fillSpot(out []app.Decimal, has []bool) error {
+	avg := func(first, end int) (app.Decimal, bool, error) {
+		var s app.ProductSum
+		n := 0
+		for i := first; i < end; i++ {
+			if has[i] {
+				s.AddDecimal(out[i])
+				n++
+			}
+		}
+		if n == 0 {
+			return 0, false, nil
+		}
+		v, err := app.DecimalFromRat(new(big.Rat).Quo(s.Rat(), big.NewRat(int64(n), 1)))
+		return v, true, err
+	}
+	all, _, err := avg(0, len(out))
+	if err != nil {
+		return fmt.Errorf("average spot price: %w", err)
+	}
+	for _, mc := range p.cal.months {
+		a, ok, err := avg(mc.first, mc.end)
+		if err != nil {
+			return fmt.Errorf("average spot price of %s: %w", mc.start.Format("2006-01"), err)
+		}
+		if !ok {
+			a = all
+		}
+		for i := mc.first; i < mc.end; i++ {
+			if !has[i] {
+				out[i] = a
+			}
+		}
+	}
+	return nil
 }
 
 // monthSums are one month's components as quoted (net or gross), exact.

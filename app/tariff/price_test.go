@@ -325,3 +325,22 @@ func hasNote(r Result, s string) bool {
 	}
 	return false
 }
+
+// One hour in twenty-four without a price takes the average of its month:
+// 23 hours at 0.10 and the missing one at 0.10 too, 1 kWh each.
+func TestDynamicFillsAFewMissingPrices(t *testing.T) {
+	start := local(2026, 3, 2, 0)
+	c := flatCurve(t, start, start.Add(24*time.Hour), time.Hour, "24")
+	prices := make([]string, 23)
+	for i := range prices {
+		prices[i] = "0.10"
+	}
+	r, err := Price(c, &Tariff{Name: "dyn", Model: Dynamic}, spotHourly(start.Add(time.Hour), prices...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "day", r.Year1, want{energy: "2.40"})
+	if !hasNote(r, "no spot price for 1 of 24 slots: each took its month's average") {
+		t.Errorf("notes %q", r.Notes)
+	}
+}

@@ -82,7 +82,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if req.Account, err = findAccount(ctx, store, *customer); err != nil {
 		return usageErr(stderr, err)
 	}
-	if req.Offers, err = chooseOffers(ctx, store, offers); err != nil {
+	if req.Offers, err = chooseOffers(ctx, store, offers, req.Now); err != nil {
 		return usageErr(stderr, err)
 	}
 	cmp, err := compare.Run(ctx, store, req)
@@ -158,9 +158,10 @@ func findAccount(ctx context.Context, store *db.Store, key string) (app.Account,
 	return app.Account{}, fmt.Errorf("--customer %q: no such customer; there are: %s", key, strings.Join(names, ", "))
 }
 
-// chooseOffers returns the named offers, or every offer when none is named;
-// an unknown name is an error listing the offers there are.
-func chooseOffers(ctx context.Context, store *db.Store, names []string) ([]compare.Alternative, error) {
+// chooseOffers returns the named offers, or every offer that can be
+// signed today when none is named; an unknown name is an error listing the
+// offers there are. A named offer outside its validity says so in its notes.
+func chooseOffers(ctx context.Context, store *db.Store, names []string, now time.Time) ([]compare.Alternative, error) {
 	all, err := store.Offers(ctx)
 	if err != nil {
 		return nil, err
@@ -169,7 +170,12 @@ func chooseOffers(ctx context.Context, store *db.Store, names []string) ([]compa
 	for _, o := range all {
 		byName[strings.ToLower(o.Name)] = o
 	}
-	pick := all
+	var pick []offer.Offer
+	for _, o := range all {
+		if o.ValidOn(now) {
+			pick = append(pick, o)
+		}
+	}
 	if len(names) > 0 {
 		pick = nil
 		for _, n := range names {
@@ -189,7 +195,11 @@ func chooseOffers(ctx context.Context, store *db.Store, names []string) ([]compa
 	}
 	out := make([]compare.Alternative, len(pick))
 	for i, o := range pick {
-		out[i] = compare.Alternative{Name: o.Name, Tariff: o.Tariff}
+		t := o.Tariff
+		if !o.ValidOn(now) {
+			t.Assumptions = append(append([]string(nil), t.Assumptions...), "the offer cannot be signed today: "+o.Validity())
+		}
+		out[i] = compare.Alternative{ID: o.ID, Name: o.Name, Tariff: t}
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"wattfolio/app/offerfile"
 	"wattfolio/db"
 	"wattfolio/sync/simulate"
 )
@@ -65,6 +67,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := syncAndReport(ctx, store, srcs, stdout, stderr); err != nil {
 		return err
 	}
+	if err := importDemoOffers(ctx, store, stdout); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "demo cache: %s\nsources file: %s\n", store.Path(), config)
 	if *syncOnly {
 		return nil
@@ -103,3 +108,24 @@ func dataDir() (string, error) {
 }
 
 func cacheSchema() int64 { return db.SchemaVersion() }
+
+// demoOffers is the commented example offers file: the demo imports it so
+// that every customer has offers to compare with.
+//
+//go:embed offers.example.toml
+var demoOffers []byte
+
+// importDemoOffers stores the example offers (an update where the user has
+// changed them in the demo cache: the file's version wins).
+func importDemoOffers(ctx context.Context, store *db.Store, stdout io.Writer) error {
+	offers, err := offerfile.Parse("offers.example.toml", demoOffers)
+	if err != nil {
+		return fmt.Errorf("the demo's offers: %w", err)
+	}
+	created, updated, err := store.SaveOffers(ctx, offers)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo offers: %d (%d new, %d updated)\n", len(offers), created, updated)
+	return nil
+}

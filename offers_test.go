@@ -45,7 +45,7 @@ func TestOffersImportAndList(t *testing.T) {
 		"name": "Stadtwerk Fix 12", "supplier": "Stadtwerke Musterstadt GmbH", "commodity": "electricity",
 		"model": "fixed", "gross": "true", "vat_rate": "0.19", "base_eur_per_year": "119.4",
 		"working_ct_per_kwh": "27.9", "bonus_eur": "125", "guarantee_months": "12", "guarantee_scope": "full",
-		"min_term_months": "12", "notice": "1 month", "valid_from": "2026-01-01", "valid_to": "2026-03-31",
+		"min_term_months": "12", "notice": "1 month", "valid_from": "2026-11-01", "valid_to": "2027-06-30",
 	}
 	found := false
 	for _, r := range rows[1:] {

@@ -148,6 +148,12 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 			o.Kind = Template
 		}
 		t, m, err := tariffOf(ctx, st, c, curve)
+		if err == nil && c.Vendor == app.VendorEnneo && household(req.Account, cr.AnnualKWh) {
+			// enneo does not say whether its prices include VAT; retail
+			// prices for households are quoted with it in Germany.
+			t.Gross = true
+			t.Assumptions = append(t.Assumptions, "enneo does not say whether its prices include VAT: a household's are read as gross")
+		}
 		if err == nil && t.Model == tariff.Flexibility {
 			t.Flex.PlanWorkdays, t.Flex.PlanNonWorkdays = req.FlexPlan[0], req.FlexPlan[1]
 		}

@@ -146,10 +146,20 @@ func chooseProfile(req CurveRequest) (slp.Profile, string) {
 	if p, err := slp.Parse(req.Account.Profile); err == nil && req.Account.Profile != "" {
 		return p, "the customer's profile in the sources file"
 	}
-	if req.AnnualKWh > app.DecimalFromInt(10_000) {
+	if !household(app.Account{}, req.AnnualKWh) {
 		return "G25", "business profile: more than 10,000 kWh a year"
 	}
 	return "H25", "household profile: up to 10,000 kWh a year"
+}
+
+// household tells a household from a business: by the profile its
+// [[customer]] block names (H, P and S profiles are households'), else by
+// its yearly consumption (10,000 kWh at most).
+func household(a app.Account, annualKWh app.Decimal) bool {
+	if p := strings.ToUpper(a.Profile); p != "" {
+		return p[0] == 'H' || p[0] == 'P' || p[0] == 'S'
+	}
+	return annualKWh <= app.DecimalFromInt(10_000)
 }
 
 // MeterCurve sums the meters' consumption (feed-in left out) from `from`

@@ -290,3 +290,26 @@ func (o Offer) BonusTotal() app.Decimal {
 	}
 	return sum
 }
+
+// ValidOn reports whether the offer can be signed at t: from ValidFrom on,
+// before ValidTo (the midnight after its last day); zero bounds are open.
+func (o Offer) ValidOn(t time.Time) bool {
+	return (o.ValidFrom.IsZero() || !t.Before(o.ValidFrom)) && (o.ValidTo.IsZero() || t.Before(o.ValidTo))
+}
+
+// Validity says in words when the offer can be signed, with days in
+// Europe/Berlin: "from 2026-01-01 to 2026-03-31".
+func (o Offer) Validity() string {
+	loc := app.DefaultZone()
+	var parts []string
+	if !o.ValidFrom.IsZero() {
+		parts = append(parts, "from "+o.ValidFrom.In(loc).Format("2006-01-02"))
+	}
+	if !o.ValidTo.IsZero() {
+		parts = append(parts, "to "+o.ValidTo.In(loc).AddDate(0, 0, -1).Format("2006-01-02"))
+	}
+	if len(parts) == 0 {
+		return "at any time"
+	}
+	return strings.Join(parts, " ")
+}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"time"
+
 	"wattfolio/app"
 	"wattfolio/app/tariff"
 )
@@ -74,5 +76,29 @@ func TestFormatNotice(t *testing.T) {
 		if got := FormatNotice(n); got != want {
 			t.Errorf("%+v: %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestValidOn(t *testing.T) {
+	loc := app.DefaultZone()
+	o := Offer{ValidFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, loc), ValidTo: time.Date(2026, 4, 1, 0, 0, 0, 0, loc)}
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{time.Date(2025, 12, 31, 23, 59, 0, 0, loc), false},
+		{time.Date(2026, 1, 1, 0, 0, 0, 0, loc), true},
+		{time.Date(2026, 3, 31, 23, 59, 0, 0, loc), true},
+		{time.Date(2026, 4, 1, 0, 0, 0, 0, loc), false},
+	} {
+		if got := o.ValidOn(tc.at); got != tc.want {
+			t.Errorf("ValidOn(%s) = %v", tc.at, got)
+		}
+	}
+	if got := o.Validity(); got != "from 2026-01-01 to 2026-03-31" {
+		t.Errorf("Validity %q", got)
+	}
+	if !(Offer{}).ValidOn(time.Now()) || (Offer{}).Validity() != "at any time" {
+		t.Error("an offer without bounds is not always valid")
 	}
 }

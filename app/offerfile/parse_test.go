@@ -45,7 +45,7 @@ func TestParseExampleFile(t *testing.T) {
 	household := offers[0]
 	want := offer.Offer{
 		Name: "Stadtwerk Fix 12", Supplier: "Stadtwerke Musterstadt GmbH", Commodity: app.CommodityElectricity,
-		ValidFrom: berlin(2026, 1, 1), ValidTo: berlin(2026, 4, 1),
+		ValidFrom: berlin(2026, 11, 1), ValidTo: berlin(2027, 7, 1),
 		Notes: "Portal price for PLZ 12345 at 3,500 kWh/year.",
 		Tariff: tariff.Tariff{
 			Name: "Stadtwerk Fix 12", Supplier: "Stadtwerke Musterstadt GmbH", Commodity: app.CommodityElectricity,

@@ -8,7 +8,7 @@ import (
 // notes lists the assumptions behind a result in plain words, and the end
 // of the price guarantee.
 func (p *pricer) notes(t *Tariff, months int) (time.Time, []string) {
-	var ns []string
+	ns := append([]string(nil), t.Assumptions...)
 	add := func(f string, a ...any) { ns = append(ns, fmt.Sprintf(f, a...)) }
 	vat := t.VATRate.Rat()
 	vat.Mul(vat, bigHundred)

@@ -95,6 +95,9 @@ type Tariff struct {
 	MinTermMonths int
 	// Notice is the notice period before the end of a term.
 	Notice Notice
+	// Assumptions are what was assumed to build the tariff (e.g. how a
+	// vendor's undocumented prices were read), listed first in the notes.
+	Assumptions []string
 	// Incomplete says which parts of the bill the tariff does not know
 	// (e.g. a wholesale price without grid fees); "": the whole bill.
 	// Such a figure is shown but never used for a saving.

@@ -39,6 +39,7 @@ check-generated: generate
 bench:
 	@mkdir -p out
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./sync/engine/... ./app/web/... ./sync/vendors/epilot/ . | tee out/bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./app/tariff/... ./app/compare/ | tee -a out/bench.txt
 
 # The time-series report (about 1.5 minutes on 2 cores at 100 meters; the
 # issue's full size, BENCH_METERS=500, takes about 8; sqlite3 on PATH adds

@@ -35,6 +35,16 @@ func (s *ProductSum) Add(a, b Decimal) {
 	s.hi = sum
 }
 
+// AddSum adds another sum: the months of a year, say. An overflow of
+// either, or of the result, is remembered.
+func (s *ProductSum) AddSum(o ProductSum) {
+	var c uint64
+	s.lo, c = bits.Add64(s.lo, o.lo, 0)
+	sum := s.hi + o.hi + c
+	s.over |= o.over | ((s.hi^sum)&(o.hi^sum))>>63
+	s.hi = sum
+}
+
 // AddDecimal adds a (a × 1).
 func (s *ProductSum) AddDecimal(a Decimal) { s.Add(a, DecimalScale) }
 

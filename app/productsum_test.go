@@ -174,3 +174,38 @@ func BenchmarkProductSumBigInt(b *testing.B) {
 	}
 	_ = sum
 }
+
+// AddSum of two partial sums is the sum of all their products, and an
+// overflow of a part, or of the total, is an overflow of the result.
+func TestProductSumAddSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 3))
+	lim := new(big.Int).Lsh(big.NewInt(1), 127)
+	inRange := func(x *big.Int) bool { return x.Cmp(new(big.Int).Neg(lim)) >= 0 && x.Cmp(lim) < 0 }
+	for range 2_000 {
+		var parts [2]ProductSum
+		var want [2]*big.Int
+		over := false
+		for i := range parts {
+			want[i] = new(big.Int)
+			for range r.IntN(10) {
+				a, b := sample(r), sample(r)
+				parts[i].Add(a, b)
+				want[i].Add(want[i], new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(int64(b))))
+				over = over || !inRange(want[i])
+			}
+		}
+		total := new(big.Int).Add(want[0], want[1])
+		over = over || !inRange(total)
+		s := parts[0]
+		s.AddSum(parts[1])
+		if over {
+			if !errors.Is(s.Err(), ErrDecimalRange) {
+				t.Fatalf("an overflowed sum passed: %v", s.Rat())
+			}
+			continue
+		}
+		if s.Err() != nil || s.Rat().Cmp(new(big.Rat).SetFrac(total, big.NewInt(DecimalScale*DecimalScale))) != 0 {
+			t.Fatalf("AddSum %v (%v), want %s units", s.Rat(), s.Err(), total)
+		}
+	}
+}

@@ -106,7 +106,7 @@ func BenchmarkProfiles500(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := tariff.PriceAll(c, ts, tariff.Market{}); err != nil {
+			if _, err := tariff.PriceYears(c, ts, tariff.Market{}); err != nil {
 				b.Fatal(err)
 			}
 		}

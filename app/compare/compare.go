@@ -66,6 +66,8 @@ type Request struct {
 	Curve     CurveRequest
 	// FlexPlan is the activation plan flexibility contracts are priced for.
 	FlexPlan [2]int
+	// Monthly breaks every result down by month (a chart needs them).
+	Monthly bool
 	Now      time.Time
 }
 
@@ -134,6 +136,10 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		return nil, err
 	}
 	cmp := &Comparison{Account: req.Account, Curve: curve, Baseline: -1, Cheapest: -1}
+	sess, err := tariff.NewSession(curve, req.Monthly)
+	if err != nil {
+		return nil, err
+	}
 	contracts := current
 	for _, id := range req.Templates {
 		c, err := st.GetContract(ctx, id)
@@ -160,7 +166,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		o.Tariff, o.market = t, m
 		if err == nil {
 			var r tariff.Result
-			if r, err = tariff.Price(curve, &t, m); err == nil {
+			if r, err = sess.Price(&t, m); err == nil {
 				o.Result = &r
 			}
 		}
@@ -194,7 +200,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 			}
 			m = *market
 		}
-		r, err := tariff.Price(curve, t, m)
+		r, err := sess.Price(t, m)
 		if err == nil {
 			o.Result = &r
 		}

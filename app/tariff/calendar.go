@@ -3,6 +3,7 @@ package tariff
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"wattfolio/app"
@@ -18,6 +19,9 @@ type calendar struct {
 	kWh []app.Decimal
 	// total is the curve's energy over the period.
 	total app.Decimal
+	// share is the period's days as a fraction of a year (each month's
+	// days over its year's 365 or 366): yearly charges times share.
+	share *big.Rat
 }
 
 type slotCal struct {
@@ -32,7 +36,8 @@ type monthCal struct {
 	// days counts the local days of the month the curve touches; base
 	// prices are charged for them, pro rata over yearDays.
 	days, yearDays int
-	first, end     int // the month's slots are [first, end)
+	share          *big.Rat // days / yearDays
+	first, end     int      // the month's slots are [first, end)
 }
 
 // ErrCurve is returned for a curve the engine cannot price.
@@ -99,6 +104,12 @@ func newCalendar(c Curve) (*calendar, error) {
 	}
 	cal.months[len(cal.months)-1].end = n
 	cal.kWh = make([]app.Decimal, len(cal.months))
+	cal.share = new(big.Rat)
+	for mi := range cal.months {
+		mc := &cal.months[mi]
+		mc.share = big.NewRat(int64(mc.days), int64(mc.yearDays))
+		cal.share.Add(cal.share, mc.share)
+	}
 	for mi, mc := range cal.months {
 		var sum app.ProductSum
 		for _, k := range c.KWh[mc.first:mc.end] {

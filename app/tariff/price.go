@@ -24,30 +24,80 @@ func Price(c Curve, t *Tariff, m Market) (Result, error) {
 	return rs[0], nil
 }
 
-// PriceAll prices every tariff on the same curve: the curve's calendar and
-// spot prices are worked out once. The curve's whole span is the period;
-// cut it to the months wanted before.
-func PriceAll(c Curve, ts []*Tariff, m Market) ([]Result, error) {
+// PriceAll prices every tariff on the same curve, with each result broken
+// down by month. The curve's whole span is the period; cut it to the
+// months wanted before.
+func PriceAll(c Curve, ts []*Tariff, m Market) ([]Result, error) { return priceAll(c, ts, m, true) }
+
+// PriceYears is PriceAll without the months: Result.Months is nil. A
+// ranking of many customers needs only the years, at a fraction of the work.
+func PriceYears(c Curve, ts []*Tariff, m Market) ([]Result, error) { return priceAll(c, ts, m, false) }
+
+func priceAll(c Curve, ts []*Tariff, m Market, months bool) ([]Result, error) {
+	s, err := NewSession(c, months)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(ts))
+	for i, t := range ts {
+		if out[i], err = s.Price(t, m); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Session prices tariffs one by one on one curve: the curve's calendar in
+// the customer's zone is worked out once, and the spot prices of the last
+// market are kept aligned with its slots.
+type Session struct {
+	c      Curve
+	cal    *calendar
+	months bool
+	last   *pricer
+}
+
+// NewSession checks the curve and prepares its calendar; months says
+// whether results are broken down by month.
+func NewSession(c Curve, months bool) (*Session, error) {
 	cal, err := newCalendar(c)
 	if err != nil {
 		return nil, err
 	}
-	p := &pricer{c: c, cal: cal, m: m}
-	out := make([]Result, len(ts))
-	for i, t := range ts {
-		r, err := p.price(t)
-		if err != nil {
-			return nil, fmt.Errorf("tariff %q: %w", t.Name, err)
-		}
-		out[i] = r
+	return &Session{c: c, cal: cal, months: months}, nil
+}
+
+// Price prices t with the market m; the error names the tariff.
+func (s *Session) Price(t *Tariff, m Market) (Result, error) {
+	p := s.last
+	if p == nil || !sameMarket(p.m, m) {
+		p = &pricer{c: s.c, cal: s.cal, m: m, months: s.months}
+		s.last = p
 	}
-	return out, nil
+	r, err := p.price(t)
+	if err != nil {
+		return Result{}, fmt.Errorf("tariff %q: %w", t.Name, err)
+	}
+	return r, nil
+}
+
+// sameMarket reports whether two markets hold the same prices: the same
+// slices, as a comparison hands the same market to many offers.
+func sameMarket(a, b Market) bool {
+	same := func(x, y []Rate) bool {
+		return len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	}
+	sameP := len(a.Production) == len(b.Production) && (len(a.Production) == 0 || &a.Production[0] == &b.Production[0])
+	return same(a.Spot, b.Spot) && sameP && a.SpotSource == b.SpotSource
 }
 
 type pricer struct {
 	c   Curve
 	cal *calendar
 	m   Market
+	// months: break each result down by month too (a chart needs them,
+	// a ranking of 500 customers does not).
+	months bool
 	// spot is the spot price of each slot, found once on first use.
 	spot    []app.Decimal
 	spotErr error
@@ -168,67 +218,44 @@ func (p *pricer) price(t *Tariff) (Result, error) {
 	if err := p.energyAndGrid(t, sums); err != nil {
 		return Result{}, err
 	}
-	vat := t.VATRate.Rat()
-	// Quoted gross prices are brought to net once per component: net =
-	// gross / (1 + VAT), exactly. Net prices need no step at all.
-	var toNet *big.Rat
-	if t.Gross {
-		toNet = new(big.Rat).Inv(new(big.Rat).Add(big.NewRat(1, 1), vat))
-	}
-	net := func(x *big.Rat) *big.Rat {
-		if toNet != nil {
-			x.Mul(x, toNet)
-		}
-		return x
-	}
-	netBonus := new(big.Rat).Inv(new(big.Rat).Add(big.NewRat(1, 1), vat))
-
-	r := Result{Tariff: t.Name, Model: t.Model, From: p.c.Start, To: p.c.End(), Incomplete: t.Incomplete}
-	var y1 exact
-	perKWh := [3]*big.Rat{t.Charges.LeviesPerKWh.Rat(), t.Charges.ElectricityTaxPerKWh.Rat(), t.Charges.ConcessionPerKWh.Rat()}
-	base, gridBase := t.BasePerYear.Rat(), t.Charges.GridBasePerYear.Rat()
-	for mi, mc := range cal.months {
+	var energy, grid app.ProductSum
+	var energyRat *big.Rat
+	for mi := range sums {
 		if err := sums[mi].energy.Err(); err != nil {
-			return Result{}, fmt.Errorf("energy of %s: %w", mc.start.Format("2006-01"), err)
+			return Result{}, fmt.Errorf("energy of %s: %w", cal.months[mi].start.Format("2006-01"), err)
 		}
 		if err := sums[mi].grid.Err(); err != nil {
-			return Result{}, fmt.Errorf("grid fees of %s: %w", mc.start.Format("2006-01"), err)
+			return Result{}, fmt.Errorf("grid fees of %s: %w", cal.months[mi].start.Format("2006-01"), err)
 		}
-		kwh := cal.kWh[mi].Rat()
-		var e exact
-		e.kwh.Set(kwh)
-		e.energy.Set(net(sums[mi].energyValue()))
-		days := big.NewRat(int64(mc.days), int64(mc.yearDays))
-		if base.Sign() != 0 {
-			net(e.base.Mul(base, days))
-		}
-		if gridBase.Sign() != 0 {
-			e.grid.Mul(gridBase, days)
-		}
-		net(e.grid.Add(&e.grid, sums[mi].grid.Rat()))
-		for i, dst := range []*big.Rat{&e.levies, &e.tax, &e.concession} {
-			if perKWh[i].Sign() != 0 {
-				net(dst.Mul(perKWh[i], kwh))
+		grid.AddSum(sums[mi].grid)
+		if r := sums[mi].energyRat; r != nil {
+			if energyRat == nil {
+				energyRat = new(big.Rat)
 			}
+			energyRat.Add(energyRat, r)
+		} else {
+			energy.AddSum(sums[mi].energy)
 		}
-		for _, b := range t.Bonuses {
-			if bonusMonth(b.Kind, n) == mi {
-				e.bonus.Sub(&e.bonus, new(big.Rat).Mul(b.Amount.Rat(), netBonus))
-			}
-		}
-		e.total(vat)
-		y1.add(&e)
-		b, err := e.round()
-		if err != nil {
-			return Result{}, fmt.Errorf("%s: %w", mc.start.Format("2006-01"), err)
-		}
-		r.Months = append(r.Months, Month{Start: mc.start, Breakdown: b})
 	}
-	// VAT is linear: the months' exact VAT adds up to the year's.
-	var y2 exact
-	y2.add(&y1)
-	y2.bonus.SetInt64(0)
-	y2.total(vat)
+	if err := errors.Join(energy.Err(), grid.Err()); err != nil {
+		return Result{}, fmt.Errorf("the period: %w", err)
+	}
+	if energyRat == nil {
+		energyRat = energy.Rat()
+	}
+	f := newFactors(t)
+	r := Result{Tariff: t.Name, Model: t.Model, From: p.c.Start, To: p.c.End(), Incomplete: t.Incomplete}
+
+	// The period is priced from its totals, not as a sum of its months:
+	// a dozen exact fractions instead of a dozen per month.
+	var y1, y2 exact
+	f.components(&y2, energyRat, grid.Rat(), cal.total, cal.share)
+	y2.total(f.vat)
+	f.components(&y1, energyRat, grid.Rat(), cal.total, cal.share)
+	for _, b := range t.Bonuses {
+		y1.bonus.Sub(&y1.bonus, new(big.Rat).Mul(b.Amount.Rat(), f.netBonus))
+	}
+	y1.total(f.vat)
 	var err error
 	if r.Year1, err = y1.round(); err != nil {
 		return Result{}, err
@@ -236,8 +263,77 @@ func (p *pricer) price(t *Tariff) (Result, error) {
 	if r.Year2, err = y2.round(); err != nil {
 		return Result{}, err
 	}
+	if p.months {
+		for mi, mc := range cal.months {
+			var e exact
+			f.components(&e, sums[mi].energyValue(), sums[mi].grid.Rat(), cal.kWh[mi], mc.share)
+			for _, b := range t.Bonuses {
+				if bonusMonth(b.Kind, n) == mi {
+					e.bonus.Sub(&e.bonus, new(big.Rat).Mul(b.Amount.Rat(), f.netBonus))
+				}
+			}
+			e.total(f.vat)
+			b, err := e.round()
+			if err != nil {
+				return Result{}, fmt.Errorf("%s: %w", mc.start.Format("2006-01"), err)
+			}
+			r.Months = append(r.Months, Month{Start: mc.start, Breakdown: b})
+		}
+	}
 	r.GuaranteedUntil, r.Notes = p.notes(t, n)
 	return r, nil
+}
+
+// factors are a tariff's prices as exact fractions, made once per tariff.
+type factors struct {
+	vat *big.Rat
+	// toNet brings quoted gross prices to net: 1 / (1 + VAT); nil for net
+	// prices, which need no step at all.
+	toNet *big.Rat
+	// netBonus brings a bonus, always quoted gross, to net.
+	netBonus             *big.Rat
+	base, gridBase       *big.Rat
+	levies, tax, concess *big.Rat
+}
+
+func newFactors(t *Tariff) *factors {
+	f := &factors{vat: t.VATRate.Rat(), base: t.BasePerYear.Rat(), gridBase: t.Charges.GridBasePerYear.Rat(),
+		levies: t.Charges.LeviesPerKWh.Rat(), tax: t.Charges.ElectricityTaxPerKWh.Rat(), concess: t.Charges.ConcessionPerKWh.Rat()}
+	f.netBonus = new(big.Rat).Inv(new(big.Rat).Add(big.NewRat(1, 1), f.vat))
+	if t.Gross {
+		f.toNet = f.netBonus
+	}
+	return f
+}
+
+func (f *factors) net(x *big.Rat) {
+	if f.toNet != nil && x.Sign() != 0 {
+		x.Mul(x, f.toNet)
+	}
+}
+
+// components fills e's net components from the quoted energy and grid
+// sums, the kWh and the share of a year the span covers.
+func (f *factors) components(e *exact, energy, grid *big.Rat, kwh app.Decimal, share *big.Rat) {
+	k := kwh.Rat()
+	e.kwh.Set(k)
+	e.energy.Set(energy)
+	f.net(&e.energy)
+	if f.base.Sign() != 0 {
+		e.base.Mul(f.base, share)
+		f.net(&e.base)
+	}
+	e.grid.Set(grid)
+	if f.gridBase.Sign() != 0 {
+		e.grid.Add(&e.grid, new(big.Rat).Mul(f.gridBase, share))
+	}
+	f.net(&e.grid)
+	for _, c := range []struct{ dst, per *big.Rat }{{&e.levies, f.levies}, {&e.tax, f.tax}, {&e.concession, f.concess}} {
+		if c.per.Sign() != 0 {
+			c.dst.Mul(c.per, k)
+			f.net(c.dst)
+		}
+	}
 }
 
 // bonusMonth is the month of the period a bonus is credited in: an instant
@@ -492,15 +588,6 @@ func (x *exact) total(vat *big.Rat) {
 		addRat(&x.net, c)
 	}
 	x.vat.Mul(&x.net, vat)
-}
-
-// add adds e's figures to x.
-func (x *exact) add(e *exact) {
-	for _, p := range [][2]*big.Rat{{&x.kwh, &e.kwh}, {&x.energy, &e.energy}, {&x.base, &e.base}, {&x.grid, &e.grid},
-		{&x.levies, &e.levies}, {&x.tax, &e.tax}, {&x.concession, &e.concession}, {&x.bonus, &e.bonus},
-		{&x.net, &e.net}, {&x.vat, &e.vat}} {
-		addRat(p[0], p[1])
-	}
 }
 
 // addRat adds y to x. Most tariffs leave most components at zero, and a

@@ -68,7 +68,7 @@ type Request struct {
 	FlexPlan [2]int
 	// Monthly breaks every result down by month (a chart needs them).
 	Monthly bool
-	Now      time.Time
+	Now     time.Time
 }
 
 // Alternative is an offer to price beside the customer's contracts.

@@ -163,15 +163,35 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		if err == nil && t.Model == tariff.Flexibility {
 			t.Flex.PlanWorkdays, t.Flex.PlanNonWorkdays = req.FlexPlan[0], req.FlexPlan[1]
 		}
-		o.Tariff, o.market = t, m
-		if err == nil {
-			var r tariff.Result
-			if r, err = sess.Price(&t, m); err == nil {
-				o.Result = &r
-			}
+		o.Tariff, o.market, o.Err = t, m, err
+		if err == nil && !(needsSpot(t.Model) && m.Spot == nil) {
+			o.price(sess, m)
 		}
-		o.Err = err
 		cmp.Options = append(cmp.Options, o)
+	}
+	// Spot-linked contracts without prices of their own (an otark PPA)
+	// meet the market the others were priced with, as offers do.
+	var market *tariff.Market
+	spot := func() (tariff.Market, error) {
+		if market == nil {
+			mk, err := marketSpot(ctx, st, req.Account, curve, cmp.Options)
+			if err != nil {
+				return tariff.Market{}, err
+			}
+			market = &mk
+		}
+		return *market, nil
+	}
+	for i := range cmp.Options {
+		o := &cmp.Options[i]
+		if o.Err == nil && o.Result == nil {
+			m, err := spot()
+			if err != nil {
+				return nil, err
+			}
+			o.market = m
+			o.price(sess, m)
+		}
 	}
 	offers := make([]*tariff.Tariff, 0, len(req.Offers))
 	ids := make([]int64, 0, len(req.Offers))
@@ -186,30 +206,31 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		offers = append(offers, &t)
 		ids = append(ids, a.ID)
 	}
-	var market *tariff.Market
 	for i, t := range offers {
 		o := Option{Name: t.Name, Source: "offer", Kind: Offer, OfferID: ids[i], Tariff: *t}
-		var m tariff.Market
 		if needsSpot(t.Model) {
-			if market == nil {
-				mk, err := marketSpot(ctx, st, req.Account, curve, cmp.Options)
-				if err != nil {
-					return nil, err
-				}
-				market = &mk
+			m, err := spot()
+			if err != nil {
+				return nil, err
 			}
-			m = *market
+			o.market = m
 		}
-		r, err := sess.Price(t, m)
-		if err == nil {
-			o.Result = &r
-		}
-		o.Err = err
+		o.price(sess, o.market)
 		cmp.Options = append(cmp.Options, o)
 	}
 	cmp.Baseline = baseline(cmp.Options, current)
 	cmp.savings()
 	return cmp, nil
+}
+
+// price prices the option's tariff, setting Result or Err.
+func (o *Option) price(sess *tariff.Session, m tariff.Market) {
+	r, err := sess.Price(&o.Tariff, m)
+	if err != nil {
+		o.Err = err
+		return
+	}
+	o.Result = &r
 }
 
 // annualConsumption is the largest yearly estimate among the contracts: the

@@ -3,6 +3,7 @@ package tariff
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"wattfolio/app"
@@ -60,9 +61,30 @@ func FromContract(c app.Contract) (Tariff, error) {
 		}
 		return Tariff{}, notPriceable("a prosumer %s contract carries no prices", c.Kind)
 	case app.VendorOtark:
-		return Tariff{}, notPriceable("otark sends no price for its %s contracts", c.Kind)
+		return fromOtark(t, c)
 	}
 	return Tariff{}, notPriceable("vendor %q has no price mapping", c.Vendor)
+}
+
+// fromOtark maps an indexed PPA: its price follows the spot price, and
+// otark sends neither the discount nor a floor or cap, so it is priced at
+// spot and marked incomplete. A fixed or hybrid PPA's price is not sent at
+// all, and trades are not supply contracts.
+func fromOtark(t Tariff, c app.Contract) (Tariff, error) {
+	if c.Kind != app.KindPPA || c.PPA == nil {
+		return Tariff{}, notPriceable("otark sends no price for its %s contracts", c.Kind)
+	}
+	if !strings.EqualFold(c.PPA.PPAType, "indexed") {
+		what := c.PPA.PPAType
+		if what == "" {
+			what = "untyped"
+		}
+		return Tariff{}, notPriceable("otark sends no price for a %s PPA", what)
+	}
+	t.Model = PPA
+	t.PPA = &PPATerms{Kind: IndexedPPA}
+	t.Incomplete = "otark sends no discount, floor or cap: the PPA is priced at the spot price, without grid fees, levies and taxes"
+	return t, nil
 }
 
 // fromPartner maps a Podero partner contract: one price is a constant

@@ -21,7 +21,7 @@ type meterFeed struct {
 	n, days int
 	strays  map[string]bool
 	units   map[string]string // the unit a meter's consumption windows state
-	windows atomic.Int64 // windows handed to the engine
+	windows atomic.Int64      // windows handed to the engine
 }
 
 var day0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

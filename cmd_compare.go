@@ -67,13 +67,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if req.FlexPlan, err = parsePlan(*flexPlan); err != nil {
 		return usageErr(stderr, err)
 	}
-	if req.Curve.Gas.CalorificValue, err = app.ParseDecimal(*calorific); err != nil || req.Curve.Gas.CalorificValue <= 0 {
-		return usageErr(stderr, fmt.Errorf("--calorific-value %q: want a positive number of kWh/m³", *calorific))
-	}
-	if req.Curve.Gas.StateNumber, err = app.ParseDecimal(*stateNumber); err != nil || req.Curve.Gas.StateNumber <= 0 {
-		return usageErr(stderr, fmt.Errorf("--state-number %q: want a positive number", *stateNumber))
-	}
-	if err := req.Curve.Gas.Validate(); err != nil {
+	if req.Curve.Gas, err = gasFlags(*calorific, *stateNumber); err != nil {
 		return usageErr(stderr, err)
 	}
 

@@ -95,15 +95,8 @@ func cmdMetersSetGas(ctx context.Context, args []string, stdout, stderr io.Write
 		fs.Usage()
 		return errUsage
 	}
-	var g series.GasConversion
-	var err error
-	if g.CalorificValue, err = app.ParseDecimal(*calorific); err != nil || g.CalorificValue <= 0 {
-		return usageErr(stderr, fmt.Errorf("--calorific-value %q: want a positive number of kWh/m³, e.g. 11.2", *calorific))
-	}
-	if g.StateNumber, err = app.ParseDecimal(*stateNumber); err != nil || g.StateNumber <= 0 {
-		return usageErr(stderr, fmt.Errorf("--state-number %q: want a positive number, e.g. 0.9636", *stateNumber))
-	}
-	if err := g.Validate(); err != nil {
+	g, err := gasFlags(*calorific, *stateNumber)
+	if err != nil {
 		return usageErr(stderr, err)
 	}
 	store, err := db.Open(ctx, *dbPath)
@@ -162,4 +155,18 @@ func findMeter(ctx context.Context, store *db.Store, key string) (series.Meter, 
 		ids[i] = fmt.Sprintf("%d (%s)", m.ID, m.Source)
 	}
 	return series.Meter{}, fmt.Errorf("--meter %q: meters %s share that number; give the id", key, strings.Join(ids, ", "))
+}
+
+// gasFlags reads --calorific-value and --state-number, within the ranges
+// series.GasConversion.Validate allows.
+func gasFlags(calorific, stateNumber string) (series.GasConversion, error) {
+	var g series.GasConversion
+	var err error
+	if g.CalorificValue, err = app.ParseDecimal(calorific); err != nil || g.CalorificValue <= 0 {
+		return g, fmt.Errorf("--calorific-value %q: want a positive number of kWh/m³, e.g. 11.2", calorific)
+	}
+	if g.StateNumber, err = app.ParseDecimal(stateNumber); err != nil || g.StateNumber <= 0 {
+		return g, fmt.Errorf("--state-number %q: want a positive number, e.g. 0.9636", stateNumber)
+	}
+	return g, g.Validate()
 }

@@ -35,8 +35,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	profile := fs.String("profile", "", "price on this standard load profile instead of the meters (H25, G25, L25, ...)")
 	scale := fs.Int("scale", 0, "scale the curve by this many percent (+10, -20)")
 	flexPlan := fs.String("flex-plan", "4,2", "flexibility contracts: activations a month on workdays,non-workdays")
-	calorific := fs.String("calorific-value", compare.DefaultGas.CalorificValue.String(), "gas meters: calorific value (Brennwert) in kWh/m³")
-	stateNumber := fs.String("state-number", compare.DefaultGas.StateNumber.String(), "gas meters: state number (Zustandszahl)")
+	calorific := fs.String("calorific-value", compare.DefaultGas.CalorificValue.String(), "gas meters without their own figures (wattfolio meters set-gas): calorific value (Brennwert) in kWh/m³")
+	stateNumber := fs.String("state-number", compare.DefaultGas.StateNumber.String(), "gas meters without their own figures: state number (Zustandszahl)")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	dialect := fs.String("dialect", "standard", "standard (RFC 4180, comma) or excel-de (semicolon, decimal comma, BOM)")
 	if err := parse(fs, args); err != nil {
@@ -67,11 +67,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if req.FlexPlan, err = parsePlan(*flexPlan); err != nil {
 		return usageErr(stderr, err)
 	}
-	if req.Curve.Gas.CalorificValue, err = app.ParseDecimal(*calorific); err != nil || req.Curve.Gas.CalorificValue <= 0 {
-		return usageErr(stderr, fmt.Errorf("--calorific-value %q: want a positive number of kWh/m³", *calorific))
-	}
-	if req.Curve.Gas.StateNumber, err = app.ParseDecimal(*stateNumber); err != nil || req.Curve.Gas.StateNumber <= 0 {
-		return usageErr(stderr, fmt.Errorf("--state-number %q: want a positive number", *stateNumber))
+	if req.Curve.Gas, err = gasFlags(*calorific, *stateNumber); err != nil {
+		return usageErr(stderr, err)
 	}
 
 	store, err := db.Open(ctx, *dbPath)

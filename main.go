@@ -30,6 +30,7 @@ Commands:
   export    write a CSV report from a cache (export contracts ...)
   compare   price a customer's contracts and offers on their load curve (CSV)
   offers    import candidate offers from an offers file, list them as CSV
+  meters    list the cache's meters; state a gas meter's calorific value and state number
   sim       run the simulated vendor APIs on loopback
   version   print the version and cache schema
 
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"export":  cmdExport,
 		"compare": cmdCompare,
 		"offers":  cmdOffers,
+		"meters":  cmdMeters,
 		"sim":     cmdSim,
 		"version": cmdVersion,
 	}

@@ -23,17 +23,17 @@ import (
 type Readings interface {
 	MetersOfAccount(ctx context.Context, accountID int64) ([]series.Meter, error)
 	EachMeasure(ctx context.Context, meterID int64, m series.Measure, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error
+	// MeterGas is the conversion the user stated for a gas meter; false
+	// when they stated none.
+	MeterGas(ctx context.Context, meterID int64) (series.GasConversion, bool, error)
 }
 
 // Gas converts a gas meter's m³ to kWh: kWh = m³ × calorific value
 // (Brennwert, kWh/m³) × state number (Zustandszahl), as a gas bill does.
-type Gas struct {
-	CalorificValue app.Decimal
-	StateNumber    app.Decimal
-}
+type Gas = series.GasConversion
 
-// DefaultGas is the conversion used unless the user states the grid
-// operator's own figures: a typical H-gas calorific value and state number.
+// DefaultGas is the conversion of a meter whose grid operator's figures
+// the user has not stated: a typical H-gas calorific value and state number.
 var DefaultGas = Gas{CalorificValue: app.MustDecimal("11.2"), StateNumber: app.MustDecimal("0.9636")}
 
 // CurveRequest says which curve to load.
@@ -51,8 +51,9 @@ type CurveRequest struct {
 	AnnualKWh app.Decimal
 	// ScalePercent scales the curve: +10 is 110 %.
 	ScalePercent int
-	Gas          Gas
-	Zone         *time.Location
+	// Gas converts the m³ of gas meters without a conversion of their own.
+	Gas  Gas
+	Zone *time.Location
 }
 
 // LastYear is the 12 complete local months before the month of t.
@@ -131,11 +132,26 @@ func LoadCurve(ctx context.Context, st Readings, req CurveRequest) (tariff.Curve
 }
 
 func meterCommodity(m series.Meter) app.Commodity {
-	switch strings.ToLower(strings.ReplaceAll(m.Unit, "³", "3")) {
-	case "m3":
+	if series.IsGasVolume(m.Unit) {
 		return app.CommodityGas
 	}
 	return app.CommodityElectricity
+}
+
+// gasOf is the conversion of a gas meter: its own, else def; and the note
+// that states it, since a bill in kWh hangs on both figures.
+func gasOf(ctx context.Context, st Readings, m series.Meter, def Gas, loc *time.Location) (Gas, string, error) {
+	g, ok, err := st.MeterGas(ctx, m.ID)
+	if err != nil {
+		return Gas{}, "", err
+	}
+	how := "default; set the grid operator's figures with wattfolio meters set-gas"
+	if ok {
+		how = "set " + g.SetAt.In(loc).Format("2006-01-02")
+	} else {
+		g = def
+	}
+	return g, fmt.Sprintf("meter %s: m³ × %s kWh/m³ × %s (%s)", m.Number, g.CalorificValue, g.StateNumber, how), nil
 }
 
 // chooseProfile picks the standard load profile for a customer and says why.
@@ -163,7 +179,9 @@ func household(a app.Account, annualKWh app.Decimal) bool {
 }
 
 // MeterCurve sums the meters' consumption (feed-in left out) from `from`
-// to `to` into one curve on the finest step every meter has. A slot no
+// to `to` into one curve on the finest step every meter has. A gas meter's
+// m³ become kWh with its own stored conversion, else gas; the curve's
+// Origin states which. A slot no
 // meter has a reading for is counted in Origin.Filled and left at zero;
 // seen tells the slots with readings (LoadCurve fills the others from a
 // profile). A curve of no slots means no meter had a reading.
@@ -175,13 +193,17 @@ func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, t
 		span int64
 	}
 	var all []reading
+	var conversions []string
 	for _, m := range meters {
-		factor := app.DecimalFromInt(1)
-		if meterCommodity(m) == app.CommodityGas {
+		volume := meterCommodity(m) == app.CommodityGas
+		var conv Gas
+		if volume {
+			var note string
 			var err error
-			if factor, err = gas.CalorificValue.Mul(gas.StateNumber); err != nil {
-				return tariff.Curve{}, nil, fmt.Errorf("gas conversion: %w", err)
+			if conv, note, err = gasOf(ctx, st, m, gas, loc); err != nil {
+				return tariff.Curve{}, nil, err
 			}
+			conversions = append(conversions, note)
 		}
 		err := st.EachMeasure(ctx, m.ID, series.Consumption, from, to, series.Native, func(r *series.Row) error {
 			if r.Measure != series.Consumption || r.Channel == series.FeedIn {
@@ -195,9 +217,9 @@ func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, t
 					m.Number, span, r.Start.Format(time.RFC3339))
 			}
 			v := r.Value
-			if factor != app.DecimalFromInt(1) {
+			if volume {
 				var err error
-				if v, err = v.Mul(factor); err != nil {
+				if v, err = conv.KWh(v); err != nil {
 					return fmt.Errorf("meter %s at %s: gas conversion: %w", m.Number, r.Start.Format(time.RFC3339), err)
 				}
 			}
@@ -227,7 +249,7 @@ func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, t
 		}
 		seen[i] = true
 	}
-	c := tariff.Curve{Start: time.Unix(start, 0).UTC(), Step: step, KWh: kwh, Zone: loc, Origin: tariff.Origin{Metered: true}}
+	c := tariff.Curve{Start: time.Unix(start, 0).UTC(), Step: step, KWh: kwh, Zone: loc, Origin: tariff.Origin{Metered: true, Conversions: conversions}}
 	for _, ok := range seen {
 		if !ok {
 			c.Origin.Filled++

@@ -36,7 +36,7 @@ var CompareColumns = []Column[CompareRow]{
 	{"source", "the source the contract was synced from, or offer", func(r CompareRow) Cell { return Text(r.option().Source) }},
 	{"kind", "current (one of the customer's contracts in force) or offer", func(r CompareRow) Cell { return Text(string(r.option().Kind)) }},
 	{"model", "fixed, tou, dynamic, indexed_monthly, indexed_yearly, ppa or flexibility", func(r CompareRow) Cell { return Text(string(r.option().Tariff.Model)) }},
-	{"curve", "metered (with the profile gaps were filled from) or the standard load profile the curve was spread over", func(r CompareRow) Cell { return Text(CurveLabel(r.Cmp.Curve)) }},
+	{"curve", "metered (with the profile gaps were filled from, and how gas meters' m³ became kWh) or the standard load profile the curve was spread over", func(r CompareRow) Cell { return Text(CurveLabel(r.Cmp.Curve)) }},
 	{"period_from", "start of the period priced, ISO 8601 UTC", func(r CompareRow) Cell { return Time(r.Cmp.Curve.Start) }},
 	{"period_to", "end of the period priced (exclusive), ISO 8601 UTC", func(r CompareRow) Cell { return Time(r.Cmp.Curve.End()) }},
 	{"consumption_kwh", "energy priced, kWh", func(r CompareRow) Cell { return r.year1(func(b *tariff.Breakdown) app.Decimal { return b.KWh }) }},
@@ -111,6 +111,9 @@ func CurveLabel(c tariff.Curve) string {
 			sign = ""
 		}
 		s += " scaled " + sign + itoa(o.ScalePercent) + " %"
+	}
+	for _, c := range o.Conversions {
+		s += "; " + c
 	}
 	return s
 }

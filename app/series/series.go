@@ -158,6 +158,9 @@ type Batch struct {
 	Measure  Measure
 	Interval Interval
 	Currency string // prices and costs
+	// Unit is the unit the vendor sent the consumption in, as Unit
+	// spells it ("" when it sent none): the values are in it.
+	Unit     string
 	Readings []Reading
 	Failures []*app.RecordError
 	// Watermark: the stream is complete up to this instant (exclusive)

@@ -35,6 +35,9 @@ type Origin struct {
 	Filled int
 	// ScalePercent is the user's scaling (+10 is 110 %); 0: as measured.
 	ScalePercent int
+	// Conversions state how each gas meter's m³ became kWh (the figures
+	// and whether they are the meter's own or a default), one per meter.
+	Conversions []string
 }
 
 // Rate is a price that holds over [Start, End): a spot price per kWh.

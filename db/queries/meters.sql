@@ -5,7 +5,10 @@ VALUES (@source_id, @external_id, @contract_external_id, @number, @label, @unit,
         @intervals, @data_from, @data_to, @raw_json, @updated_at)
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     contract_external_id = excluded.contract_external_id, number = excluded.number,
-    label = excluded.label, unit = excluded.unit, intervals = excluded.intervals,
+    label = excluded.label,
+    -- A unit the consumption records stated describes the stored readings.
+    unit = CASE WHEN meters.unit_reported_at IS NULL THEN excluded.unit ELSE meters.unit END,
+    intervals = excluded.intervals,
     data_from = excluded.data_from, data_to = excluded.data_to, raw_json = excluded.raw_json,
     updated_at = excluded.updated_at
 RETURNING id;

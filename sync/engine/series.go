@@ -35,6 +35,12 @@ type SeriesStore interface {
 	SaveReadings(ctx context.Context, runID int64, source string, batches ...series.Batch) error
 }
 
+// UnitStore is implemented by caches that record the unit a meter's
+// consumption records state, where a vendor's meter list knows none.
+type UnitStore interface {
+	SetMeterUnit(ctx context.Context, source, meterExternalID, unit string) error
+}
+
 // metersStream is the checkpoint stream record problems of meters go to.
 const metersStream = "meters"
 
@@ -148,8 +154,18 @@ func (e *Engine) syncStream(ctx context.Context, sc SeriesConnector, ss SeriesSt
 	if err != nil {
 		return &storeError{err}
 	}
+	unit := m.Unit
+	us, _ := ss.(UnitStore)
 	return sc.Readings(ctx, m, measure, st, func(b series.Batch) error {
 		failed.Add(int64(len(b.Failures)))
+		// Recorded before the batch is queued, so that no reader sees
+		// readings in one unit under a meter labelled with another.
+		if us != nil && b.Unit != "" && b.Unit != unit {
+			if err := us.SetMeterUnit(ctx, source, m.ExternalID, b.Unit); err != nil {
+				return &storeError{err}
+			}
+			unit = b.Unit
+		}
 		return w.add(b)
 	})
 }

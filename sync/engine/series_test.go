@@ -20,7 +20,8 @@ import (
 type meterFeed struct {
 	n, days int
 	strays  map[string]bool
-	windows atomic.Int64 // windows handed to the engine
+	units   map[string]string // the unit a meter's consumption windows state
+	windows atomic.Int64      // windows handed to the engine
 }
 
 var day0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -49,6 +50,8 @@ func (f *meterFeed) Readings(ctx context.Context, m series.Meter, measure series
 		}
 		if measure != series.Consumption {
 			b.Currency = "EUR"
+		} else {
+			b.Unit = f.units[m.ExternalID]
 		}
 		for ts := d.Unix(); ts < d.AddDate(0, 0, 1).Unix(); ts += 900 {
 			b.Readings = append(b.Readings, series.Reading{TS: ts, Value: app.Decimal(ts % 1000 * 1000)})
@@ -111,5 +114,30 @@ func TestSeriesWriterFailureStopsTheRun(t *testing.T) {
 	}
 	if n, _ := s.CountReadings(ctx); n%96 != 0 {
 		t.Errorf("%d readings: a window was stored in part", n)
+	}
+}
+
+// The unit a meter's consumption windows state is recorded for the meter
+// and stays when the next run's meter list knows none.
+func TestSeriesRecordsTheUnit(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	feed := &meterFeed{n: 3, days: 2, units: map[string]string{"m1": series.M3, "m2": series.KWh}}
+	eng := &engine.Engine{Store: s}
+	src := engine.Source{Name: "ts", Vendor: app.VendorEpilot, Connector: feed}
+	for run := range 2 {
+		if res := eng.Sync(ctx, src); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		ms, err := s.ListMeters(ctx)
+		if err != nil || len(ms) != 3 {
+			t.Fatalf("meters %v, %v", ms, err)
+		}
+		for _, m := range ms {
+			want := map[string]string{"m0": "kWh", "m1": "m³", "m2": "kWh"}[m.ExternalID]
+			if m.Unit != want {
+				t.Errorf("run %d: meter %s unit %q, want %q", run+1, m.ExternalID, m.Unit, want)
+			}
+		}
 	}
 }

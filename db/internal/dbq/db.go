@@ -99,6 +99,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getMeterStmt, err = db.PrepareContext(ctx, getMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMeter: %w", err)
 	}
+	if q.getMeterGasStmt, err = db.PrepareContext(ctx, getMeterGas); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMeterGas: %w", err)
+	}
 	if q.getOfferStmt, err = db.PrepareContext(ctx, getOffer); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOffer: %w", err)
 	}
@@ -146,6 +149,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listContractsStmt, err = db.PrepareContext(ctx, listContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContracts: %w", err)
+	}
+	if q.listMeterGasStmt, err = db.PrepareContext(ctx, listMeterGas); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMeterGas: %w", err)
 	}
 	if q.listMetersStmt, err = db.PrepareContext(ctx, listMeters); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMeters: %w", err)
@@ -203,6 +209,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setCheckpointStmt, err = db.PrepareContext(ctx, setCheckpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCheckpoint: %w", err)
+	}
+	if q.setMeterGasStmt, err = db.PrepareContext(ctx, setMeterGas); err != nil {
+		return nil, fmt.Errorf("error preparing query SetMeterGas: %w", err)
+	}
+	if q.setMeterUnitStmt, err = db.PrepareContext(ctx, setMeterUnit); err != nil {
+		return nil, fmt.Errorf("error preparing query SetMeterUnit: %w", err)
 	}
 	if q.setStreamStmt, err = db.PrepareContext(ctx, setStream); err != nil {
 		return nil, fmt.Errorf("error preparing query SetStream: %w", err)
@@ -379,6 +391,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getMeterStmt: %w", cerr)
 		}
 	}
+	if q.getMeterGasStmt != nil {
+		if cerr := q.getMeterGasStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMeterGasStmt: %w", cerr)
+		}
+	}
 	if q.getOfferStmt != nil {
 		if cerr := q.getOfferStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOfferStmt: %w", cerr)
@@ -457,6 +474,11 @@ func (q *Queries) Close() error {
 	if q.listContractsStmt != nil {
 		if cerr := q.listContractsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsStmt: %w", cerr)
+		}
+	}
+	if q.listMeterGasStmt != nil {
+		if cerr := q.listMeterGasStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMeterGasStmt: %w", cerr)
 		}
 	}
 	if q.listMetersStmt != nil {
@@ -552,6 +574,16 @@ func (q *Queries) Close() error {
 	if q.setCheckpointStmt != nil {
 		if cerr := q.setCheckpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setCheckpointStmt: %w", cerr)
+		}
+	}
+	if q.setMeterGasStmt != nil {
+		if cerr := q.setMeterGasStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setMeterGasStmt: %w", cerr)
+		}
+	}
+	if q.setMeterUnitStmt != nil {
+		if cerr := q.setMeterUnitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setMeterUnitStmt: %w", cerr)
 		}
 	}
 	if q.setStreamStmt != nil {
@@ -693,6 +725,7 @@ type Queries struct {
 	getCheckpointStmt        *sql.Stmt
 	getContractStmt          *sql.Stmt
 	getMeterStmt             *sql.Stmt
+	getMeterGasStmt          *sql.Stmt
 	getOfferStmt             *sql.Stmt
 	getOfferByNameStmt       *sql.Stmt
 	getStreamStmt            *sql.Stmt
@@ -709,6 +742,7 @@ type Queries struct {
 	lastRunStmt              *sql.Stmt
 	listAccountsStmt         *sql.Stmt
 	listContractsStmt        *sql.Stmt
+	listMeterGasStmt         *sql.Stmt
 	listMetersStmt           *sql.Stmt
 	listOffersStmt           *sql.Stmt
 	listSourcesStmt          *sql.Stmt
@@ -728,6 +762,8 @@ type Queries struct {
 	schemaVersionStmt        *sql.Stmt
 	seriesOfMeterStmt        *sql.Stmt
 	setCheckpointStmt        *sql.Stmt
+	setMeterGasStmt          *sql.Stmt
+	setMeterUnitStmt         *sql.Stmt
 	setStreamStmt            *sql.Stmt
 	sourceIDByNameStmt       *sql.Stmt
 	sourceNamesStmt          *sql.Stmt
@@ -774,6 +810,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getCheckpointStmt:        q.getCheckpointStmt,
 		getContractStmt:          q.getContractStmt,
 		getMeterStmt:             q.getMeterStmt,
+		getMeterGasStmt:          q.getMeterGasStmt,
 		getOfferStmt:             q.getOfferStmt,
 		getOfferByNameStmt:       q.getOfferByNameStmt,
 		getStreamStmt:            q.getStreamStmt,
@@ -790,6 +827,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		lastRunStmt:              q.lastRunStmt,
 		listAccountsStmt:         q.listAccountsStmt,
 		listContractsStmt:        q.listContractsStmt,
+		listMeterGasStmt:         q.listMeterGasStmt,
 		listMetersStmt:           q.listMetersStmt,
 		listOffersStmt:           q.listOffersStmt,
 		listSourcesStmt:          q.listSourcesStmt,
@@ -809,6 +847,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		schemaVersionStmt:        q.schemaVersionStmt,
 		seriesOfMeterStmt:        q.seriesOfMeterStmt,
 		setCheckpointStmt:        q.setCheckpointStmt,
+		setMeterGasStmt:          q.setMeterGasStmt,
+		setMeterUnitStmt:         q.setMeterUnitStmt,
 		setStreamStmt:            q.setStreamStmt,
 		sourceIDByNameStmt:       q.sourceIDByNameStmt,
 		sourceNamesStmt:          q.sourceNamesStmt,

@@ -42,7 +42,7 @@ func (q *Queries) EnsureSeries(ctx context.Context, arg EnsureSeriesParams) (int
 }
 
 const getMeter = `-- name: GetMeter :one
-SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, s.name AS source_name
+SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, m.unit_reported_at, s.name AS source_name
 FROM meters m JOIN sources s ON s.id = m.source_id
 WHERE m.id = ?
 `
@@ -69,6 +69,7 @@ func (q *Queries) GetMeter(ctx context.Context, id int64) (GetMeterRow, error) {
 		&i.Meter.DataTo,
 		&i.Meter.RawJson,
 		&i.Meter.UpdatedAt,
+		&i.Meter.UnitReportedAt,
 		&i.SourceName,
 	)
 	return i, err
@@ -96,7 +97,7 @@ func (q *Queries) GetStream(ctx context.Context, arg GetStreamParams) (GetStream
 }
 
 const listMeters = `-- name: ListMeters :many
-SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, s.name AS source_name
+SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, m.unit_reported_at, s.name AS source_name
 FROM meters m JOIN sources s ON s.id = m.source_id
 ORDER BY m.id
 `
@@ -129,6 +130,7 @@ func (q *Queries) ListMeters(ctx context.Context) ([]ListMetersRow, error) {
 			&i.Meter.DataTo,
 			&i.Meter.RawJson,
 			&i.Meter.UpdatedAt,
+			&i.Meter.UnitReportedAt,
 			&i.SourceName,
 		); err != nil {
 			return nil, err
@@ -167,7 +169,7 @@ func (q *Queries) MeterIDByExternal(ctx context.Context, arg MeterIDByExternalPa
 }
 
 const metersOfAccount = `-- name: MetersOfAccount :many
-SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, s.name AS source_name
+SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, m.unit_reported_at, s.name AS source_name
 FROM account_links al
 JOIN sources s ON s.name = al.source_name
 JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
@@ -207,6 +209,7 @@ func (q *Queries) MetersOfAccount(ctx context.Context, accountID int64) ([]Meter
 			&i.Meter.DataTo,
 			&i.Meter.RawJson,
 			&i.Meter.UpdatedAt,
+			&i.Meter.UnitReportedAt,
 			&i.SourceName,
 		); err != nil {
 			return nil, err
@@ -223,7 +226,7 @@ func (q *Queries) MetersOfAccount(ctx context.Context, accountID int64) ([]Meter
 }
 
 const metersOfContract = `-- name: MetersOfContract :many
-SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, s.name AS source_name
+SELECT m.id, m.source_id, m.external_id, m.contract_external_id, m.number, m.label, m.unit, m.zone, m.intervals, m.data_from, m.data_to, m.raw_json, m.updated_at, m.unit_reported_at, s.name AS source_name
 FROM contracts c
 JOIN meters m ON m.source_id = c.source_id AND m.contract_external_id = c.external_id
 JOIN sources s ON s.id = m.source_id
@@ -259,6 +262,7 @@ func (q *Queries) MetersOfContract(ctx context.Context, id int64) ([]MetersOfCon
 			&i.Meter.DataTo,
 			&i.Meter.RawJson,
 			&i.Meter.UpdatedAt,
+			&i.Meter.UnitReportedAt,
 			&i.SourceName,
 		); err != nil {
 			return nil, err
@@ -388,7 +392,10 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
         ?8, ?9, ?10, ?11, ?12)
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     contract_external_id = excluded.contract_external_id, number = excluded.number,
-    label = excluded.label, unit = excluded.unit, intervals = excluded.intervals,
+    label = excluded.label,
+    -- A unit the consumption records stated describes the stored readings.
+    unit = CASE WHEN meters.unit_reported_at IS NULL THEN excluded.unit ELSE meters.unit END,
+    intervals = excluded.intervals,
     data_from = excluded.data_from, data_to = excluded.data_to, raw_json = excluded.raw_json,
     updated_at = excluded.updated_at
 RETURNING id

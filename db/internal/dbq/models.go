@@ -131,6 +131,14 @@ type Meter struct {
 	DataTo             *int64
 	RawJson            string
 	UpdatedAt          int64
+	UnitReportedAt     *int64
+}
+
+type MeterGasConversion struct {
+	MeterID          int64
+	CalorificValueE6 int64
+	StateNumberE6    int64
+	SetAt            int64
 }
 
 type MeterStream struct {

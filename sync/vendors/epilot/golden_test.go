@@ -72,6 +72,9 @@ func TestGoldenSeriesPayloads(t *testing.T) {
 			if len(b.Failures) > 0 {
 				t.Fatalf("failures: %v", b.Failures[0])
 			}
+			if tc.measure == series.Consumption && b.Unit != "kWh" {
+				t.Errorf("unit %q, want kWh", b.Unit)
+			}
 			if b.Currency != tc.currency {
 				t.Errorf("currency %q, want %q", b.Currency, tc.currency)
 			}
@@ -208,6 +211,8 @@ func TestScanMatchesEncodingJSON(t *testing.T) {
 		`{"costs":[{"components":{"margin_amount":1},"components":{"grid_fee_amount":2}}]}`,
 		`{"costs":[{"timestamp":"x","timestamp":null}]}`, `{"costs":[{"unit_amount":1e2,"extra":[1,{"a":[true,false,null]}]}]}`,
 		`{"costs":[]} x`, `{"costs":[]}` + "\x00", `{"costs":[{"tax_rate":-0.5e+3}]}`, `{"costs":[{"type":"\u00e4"}]}`,
+		`{"consumptions":[{"value":1,"unit":"m3"},{"value":2,"unit":"m³"}]}`, `{"consumptions":[{"unit":"kWh","Unit":"Wh"}]}`,
+		`{"consumptions":[{"unit":5}]}`, `{"consumptions":[{"unit":"Wh","unit":"kWh"}]}`,
 		`{"consumptions":[{"value":01}]}`, `{"consumptions":[{"value":"1.5","type":["a"]}]}`, `[]`, `null`, ``,
 	} {
 		bodies = append(bodies, body{map[bool]string{true: "consumptions", false: "costs"}[bytes.Contains([]byte(s), []byte("consumptions"))], []byte(s)})
@@ -289,7 +294,7 @@ func clipBody(b []byte) string {
 // empty are the same: absent).
 func samePoint(a, b *wirePoint) bool {
 	eq := func(x, y lit) bool { return bytes.Equal(x, y) }
-	if a.Timestamp != b.Timestamp || !eq(a.Value, b.Value) || !eq(a.Type, b.Type) || !eq(a.Amount, b.Amount) ||
+	if a.Timestamp != b.Timestamp || !eq(a.Value, b.Value) || !eq(a.Type, b.Type) || !eq(a.Unit, b.Unit) || !eq(a.Amount, b.Amount) ||
 		!eq(a.Decimal, b.Decimal) || a.Cur != b.Cur || a.TaxBehavior != b.TaxBehavior || !eq(a.TaxRate, b.TaxRate) {
 		return false
 	}

@@ -164,6 +164,13 @@ func (c *Client) mapContract(id string, body []byte) (app.Contract, []series.Met
 			ct.ValidTo = t
 		}
 	}
+	// A power meter counts kWh. Any other branch's unit is only known from
+	// the consumption records (a gas meter may count m³ or kWh): "" leaves
+	// the unit the cache has, which the records set.
+	unit := ""
+	if e.Branch == "power" {
+		unit = series.KWh
+	}
 	var meters []series.Meter
 	for i, raw := range d.Meters {
 		var w wireMeter
@@ -187,7 +194,7 @@ func (c *Client) mapContract(id string, body []byte) (app.Contract, []series.Met
 		}
 		meters = append(meters, series.Meter{
 			Source: c.cfg.Source, ExternalID: mid, ContractExternalID: id, Number: num, Label: title,
-			Unit: "kWh", Zone: app.DefaultZoneName, Raw: raw,
+			Unit: unit, Zone: app.DefaultZoneName, Raw: raw,
 		})
 	}
 	return ct, meters, nil
@@ -203,6 +210,7 @@ type wirePoint struct {
 	Timestamp string `json:"timestamp"`
 	Value     lit    `json:"value"`
 	Type      lit    `json:"type"`
+	Unit      lit    `json:"unit"`
 	wireMoney
 	Components *struct {
 		Auction        lit `json:"auction_price_amount"`
@@ -334,6 +342,40 @@ func decodePoints(body []byte, key string) ([]wirePoint, error) {
 	return pts, nil
 }
 
+// unitOf reads a consumption record's unit into the batch and returns v in
+// it. The schema requires the field but leaves its type open, so a record
+// without one is taken to be in its window's unit (kWh when no record
+// says). Wh become kWh here, exactly, so that the cache and everything
+// priced from it knows two units only: kWh and the m³ of gas meters.
+func unitOf(p *wirePoint, b *series.Batch, v app.Decimal) (app.Decimal, error) {
+	if !p.Unit.present() {
+		return v, nil
+	}
+	s, ok := p.Unit.strView()
+	if !ok {
+		return v, fmt.Errorf("want a string, got %s", clip(string(p.Unit)))
+	}
+	unit, div, err := series.ParseUnit(s)
+	if err != nil {
+		return v, err
+	}
+	switch {
+	case b.Unit == "":
+		b.Unit = unit // a constant: nothing of the body is kept
+	case b.Unit != unit:
+		return v, fmt.Errorf("%s where the rest of the window is in %s", unit, b.Unit)
+	}
+	if div != 1 {
+		if v%app.Decimal(div) != 0 {
+			// A Decimal keeps six places; a thousandth of a Wh more would
+			// be rounded away, and a meter's sum must add up exactly.
+			return v, fmt.Errorf("%s Wh is finer than a thousandth of a Wh", v)
+		}
+		v /= app.Decimal(div)
+	}
+	return v, nil
+}
+
 func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch, partSlab *slab[series.Parts], decSlab *slab[app.Decimal]) (series.Reading, string, error) {
 	t, err := time.Parse(time.RFC3339Nano, p.Timestamp)
 	if err != nil {
@@ -349,6 +391,9 @@ func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch, partSlab
 			return r, "type", fmt.Errorf("not a string: %s", clip(string(p.Type)))
 		}
 		r.Channel = channel(typ)
+		if r.Value, err = unitOf(p, b, r.Value); err != nil {
+			return r, "unit", err
+		}
 		return r, "", nil
 	}
 	var field string

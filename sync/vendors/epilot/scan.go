@@ -263,7 +263,7 @@ func foldsTo(key []byte, names []string) bool {
 }
 
 var (
-	pointNames = []string{"timestamp", "value", "type", "unit_amount", "unit_amount_decimal",
+	pointNames = []string{"timestamp", "value", "type", "unit", "unit_amount", "unit_amount_decimal",
 		"unit_amount_currency", "components", "tax_behavior", "tax_rate"}
 	componentNames = []string{"auction_price_amount", "auction_price_amount_decimal",
 		"taxes_levies_amount", "taxes_levies_amount_decimal", "source_fee_amount",
@@ -350,7 +350,7 @@ func (s *scanner) point(p *wirePoint) bool {
 	if s.peek() == 'n' {
 		return s.word("null")
 	}
-	var seen [9]bool
+	var seen [10]bool
 	return s.object(func(k []byte) bool {
 		var f int
 		switch string(k) {
@@ -372,6 +372,8 @@ func (s *scanner) point(p *wirePoint) bool {
 			f = 7
 		case "tax_rate":
 			f = 8
+		case "unit":
+			f = 9
 		default:
 			if foldsTo(k, pointNames) {
 				return false
@@ -400,8 +402,10 @@ func (s *scanner) point(p *wirePoint) bool {
 			return s.components(p)
 		case 7:
 			return s.str(&p.TaxBehavior)
-		default:
+		case 8:
 			return s.lit(&p.TaxRate)
+		default:
+			return s.lit(&p.Unit)
 		}
 	})
 }

@@ -527,6 +527,9 @@ func (s *Server) consRecord(buf []byte, first *bool, ts int64, v app.Decimal, ty
 		buf = append(buf, typ...)
 		buf = append(buf, '"')
 	}
+	// Every simulated meter is a power meter; the unit is sent because
+	// the portal's schema requires it and a gas meter's would be m3.
+	buf = append(buf, `,"unit":"kWh"`...)
 	return append(buf, '}')
 }
 

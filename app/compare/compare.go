@@ -128,6 +128,18 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 	}
 	cr := req.Curve
 	cr.Account, cr.Commodity, cr.Now, cr.Zone = req.Account, req.Commodity, req.Now, loc
+	// Every contract of the customer, ended ones too, says what its
+	// meters measure: a gas meter may count kWh.
+	cr.MeterCommodity = map[MeterKey]app.Commodity{}
+	err = st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID}, func(c app.Contract) error {
+		if c.Commodity != app.CommodityUnknown {
+			cr.MeterCommodity[MeterKey{c.Source, c.ExternalID}] = c.Commodity
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if cr.AnnualKWh == 0 {
 		cr.AnnualKWh = annualConsumption(current)
 	}

@@ -212,3 +212,23 @@ func TestProfileYear(t *testing.T) {
 		}
 	}
 }
+
+// A meter goes with its contract's commodity, whatever unit it counts in:
+// a gas meter read in kWh is not electricity.
+func TestMetersGoByTheirContractsCommodity(t *testing.T) {
+	s, acct := bakery(t, 7)
+	for _, tc := range []struct {
+		contract app.Commodity
+		metered  bool
+	}{{app.CommodityGas, true}, {app.CommodityElectricity, false}} {
+		c, err := compare.LoadCurve(context.Background(), s, compare.CurveRequest{Account: acct, Commodity: app.CommodityGas,
+			From: local(2026, 6, 1), To: local(2026, 6, 8), AnnualKWh: d("10000"),
+			MeterCommodity: map[compare.MeterKey]app.Commodity{{Source: "portal", Contract: "ep-1"}: tc.contract}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Origin.Metered != tc.metered {
+			t.Errorf("meter of a %s contract in the gas curve: metered %v, want %v", tc.contract, c.Origin.Metered, tc.metered)
+		}
+	}
+}

@@ -47,6 +47,9 @@ type CurveRequest struct {
 	// Profile forces a standard load profile even where meters have data;
 	// "" uses the meters, else the account's profile, else a guess.
 	Profile slp.Profile
+	// MeterCommodity is the commodity of the contract each meter belongs
+	// to (a gas meter may count kWh); meters not in it go by their unit.
+	MeterCommodity map[MeterKey]app.Commodity
 	// AnnualKWh spreads over the profile when there is no meter data.
 	AnnualKWh app.Decimal
 	// ScalePercent scales the curve: +10 is 110 %.
@@ -80,7 +83,11 @@ func LoadCurve(ctx context.Context, st Readings, req CurveRequest) (tariff.Curve
 			return tariff.Curve{}, err
 		}
 		for _, m := range ms {
-			if meterCommodity(m) == req.Commodity {
+			c, ok := req.MeterCommodity[MeterKey{m.Source, m.ContractExternalID}]
+			if !ok {
+				c = meterCommodity(m)
+			}
+			if c == req.Commodity {
 				meters = append(meters, m)
 			}
 		}
@@ -131,6 +138,12 @@ func LoadCurve(ctx context.Context, st Readings, req CurveRequest) (tariff.Curve
 	return c, nil
 }
 
+// MeterKey names the contract a meter belongs to: its source and the
+// vendor's contract id.
+type MeterKey struct{ Source, Contract string }
+
+// meterCommodity guesses a meter's commodity from its unit when its
+// contract's is unknown: m³ is gas.
 func meterCommodity(m series.Meter) app.Commodity {
 	if series.IsGasVolume(m.Unit) {
 		return app.CommodityGas

@@ -51,6 +51,9 @@ type Option struct {
 	// market is what the option was priced with, lent to offers that
 	// need spot prices.
 	market tariff.Market
+	// annual is a current contract's yearly estimate: the baseline is the
+	// customer's main supply.
+	annual app.Decimal
 }
 
 // Request is one comparison.
@@ -142,7 +145,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		contracts = append(contracts, c)
 	}
 	for i, c := range contracts {
-		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID}
+		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID, annual: consumption(c)}
 		if i >= len(current) {
 			o.Kind = Template
 		}
@@ -182,9 +185,45 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		o.Err = err
 		cmp.Options = append(cmp.Options, o)
 	}
-	cmp.Baseline = baseline(cmp.Options, current)
+	cmp.Baseline = baseline(cmp.Options)
 	cmp.savings()
 	return cmp, nil
+}
+
+// UnknownKeyError is a key Keep was asked for that names no option.
+type UnknownKeyError struct{ Key string }
+
+func (e *UnknownKeyError) Error() string {
+	return fmt.Sprintf("%s is not an option of this comparison", e.Key)
+}
+
+// Keep narrows the comparison to the options named by keys (see
+// Option.Key), in the comparison's order, and works out the baseline, the
+// cheapest option and the savings again among them: a user who leaves out
+// the main contract compares against the one they kept. It returns an
+// *UnknownKeyError for a key that names no option, and changes nothing then.
+func (cmp *Comparison) Keep(keys []string) error {
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	kept := make([]Option, 0, len(keys))
+	for _, o := range cmp.Options {
+		if want[o.Key()] {
+			delete(want, o.Key())
+			o.Saving1, o.Saving2, o.SavingPct1, o.SavingPct2 = nil, nil, nil, nil
+			kept = append(kept, o)
+		}
+	}
+	for _, k := range keys {
+		if want[k] {
+			return &UnknownKeyError{Key: k}
+		}
+	}
+	cmp.Options, cmp.Cheapest = kept, -1
+	cmp.Baseline = baseline(kept)
+	cmp.savings()
+	return nil
 }
 
 // annualConsumption is the largest yearly estimate among the contracts: the
@@ -282,13 +321,13 @@ func spotFor(t *tariff.Tariff, opts []Option) tariff.Market {
 // baseline is the current contract savings are measured against: the
 // priced, complete supply contract of the largest estimated consumption
 // (the customer's main supply), else the first priced one.
-func baseline(opts []Option, current []app.Contract) int {
+func baseline(opts []Option) int {
 	best := -1
 	for i, o := range opts {
 		if o.Kind != Current || o.Result == nil || o.Result.Incomplete != "" || o.Tariff.Model == tariff.Flexibility {
 			continue
 		}
-		if best < 0 || consumption(current[i]) > consumption(current[best]) {
+		if best < 0 || o.annual > opts[best].annual {
 			best = i
 		}
 	}

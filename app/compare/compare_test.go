@@ -2,6 +2,7 @@ package compare_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -210,5 +211,37 @@ func TestProfileYear(t *testing.T) {
 		if o.Source == "portal" && (o.Result != nil || !strings.Contains(o.Why(), "no spot price")) {
 			t.Errorf("epilot without prices: %v", o.Why())
 		}
+	}
+}
+
+// Leaving out the main contract makes the one kept the baseline; a key of
+// no option is refused by name.
+func TestKeep(t *testing.T) {
+	s, acct := bakery(t, 7)
+	cmp, err := compare.Run(context.Background(), s, compare.Request{Account: acct, Offers: []compare.Alternative{offer},
+		Now:   time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC),
+		Curve: compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dyn string
+	for _, o := range cmp.Options {
+		if o.Source == "portal" {
+			dyn = o.Key()
+		}
+	}
+	var uk *compare.UnknownKeyError
+	if err := cmp.Keep([]string{dyn, "c999"}); !errors.As(err, &uk) || uk.Key != "c999" || len(cmp.Options) != 3 {
+		t.Fatalf("Keep with an unknown key: %v, %d options", err, len(cmp.Options))
+	}
+	if err := cmp.Keep([]string{"o0", dyn}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Options) != 2 || cmp.Options[cmp.Baseline].Key() != dyn || cmp.Options[cmp.Cheapest].Key() != dyn {
+		t.Fatalf("kept %d, baseline %d, cheapest %d", len(cmp.Options), cmp.Baseline, cmp.Cheapest)
+	}
+	// Offer 74.71 against the epilot contract's 71.97: 2.74 dearer.
+	if o := cmp.Options[1]; o.Saving1 == nil || *o.Saving1 != d("-2.74") {
+		t.Errorf("saving %v", o.Saving1)
 	}
 }

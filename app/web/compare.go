@@ -190,7 +190,11 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 		// The default: the current contracts, then offers to fill the page.
 		req.Offers = out.offers[:min(len(out.offers), maxOptions)]
 	}
-	cmp, err := compare.Run(ctx, h.o.Compare, req)
+	st, err := h.compareStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := compare.Run(ctx, st, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err

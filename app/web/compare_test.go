@@ -87,6 +87,11 @@ func bakeryShop(t testing.TB, from time.Time, days int) (*db.Store, map[string]i
 	if err := s.SaveReadings(ctx, run["portal"], "portal", use, price); err != nil {
 		t.Fatal(err)
 	}
+	for _, r := range run {
+		if err := s.FinishRun(ctx, r, app.RunOK, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.ReplaceAccounts(ctx, []app.Account{
 		{Name: "Bäckerei Schmidt GmbH", Links: []app.AccountLink{{Source: "stadtwerk", ExternalID: "C-1"}, {Source: "portal", ExternalID: "portal"}}},
 		{Name: "Autohaus Schulz", Links: []app.AccountLink{{Source: "stadtwerk", ExternalID: "C-2"}}},
@@ -283,5 +288,30 @@ func TestCompareCSVAndJSON(t *testing.T) {
 	}
 	if res, body := get(t, h, p+".json?o=zz"); res.StatusCode != 400 || !strings.Contains(body, `"error"`) {
 		t.Errorf("JSON error: %d %s", res.StatusCode, body)
+	}
+}
+
+// The series cache holds for one state of the data: a new run changes the
+// generation, and a running sync bypasses the cache.
+func TestSeriesCacheGeneration(t *testing.T) {
+	done := &app.SyncRun{ID: 4, Status: app.RunOK}
+	g1, ok1 := dataGen([]app.SourceStatus{{Name: "portal", LastRun: done, LastSuccess: fetched}})
+	g2, ok2 := dataGen([]app.SourceStatus{{Name: "portal", LastRun: &app.SyncRun{ID: 5, Status: app.RunOK}, LastSuccess: fetched.Add(time.Hour)}})
+	_, ok3 := dataGen([]app.SourceStatus{{Name: "portal", LastRun: &app.SyncRun{ID: 6, Status: app.RunRunning}}})
+	if !ok1 || !ok2 || ok3 || g1 == g2 {
+		t.Fatalf("generations %q %v, %q %v, running %v", g1, ok1, g2, ok2, ok3)
+	}
+	var c seriesCache
+	for i := range maxCachedSeries + 1 {
+		c.put(g1, seriesKey{meter: int64(i)}, []series.Row{{}})
+	}
+	if _, ok := c.get(g1, seriesKey{meter: 0}); ok {
+		t.Error("the oldest series was not evicted")
+	}
+	if _, ok := c.get(g1, seriesKey{meter: 1}); !ok {
+		t.Error("a recent series was evicted")
+	}
+	if _, ok := c.get(g2, seriesKey{meter: 1}); ok {
+		t.Error("a series of an older generation was served")
 	}
 }

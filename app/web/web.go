@@ -88,6 +88,7 @@ type handler struct {
 	mux    *http.ServeMux
 	static http.Handler
 	sync   syncState
+	series seriesCache
 }
 
 // syncState is the one background sync this handler may run at a time.

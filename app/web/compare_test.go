@@ -315,3 +315,24 @@ func TestSeriesCacheGeneration(t *testing.T) {
 		t.Error("a series of an older generation was served")
 	}
 }
+
+// The customer page prices the current contracts on the customer's last
+// metered year: 17,520 kWh × 20 ct + 240 € = 3,744 € net, 4,455.36 € gross.
+func TestCustomerPageAnnualCost(t *testing.T) {
+	s, _, accts := bakeryShop(t, utcDay(2025, 6, 1), 365)
+	o := testOptions(s)
+	o.Accounts, o.Meters, o.Compare, o.Offers = s, s, s, testOffers
+	o.Now = func() time.Time { return time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC) }
+	h := New(o)
+	id := views.ID(accts["Bäckerei Schmidt GmbH"].ID)
+	body := mustGet(t, h, "/customers/"+id)
+	txt := text(body)
+	for _, want := range []string{"Annual cost of the current contracts", "Gewerbe Fix 4.455,36 25,43 main supply", "01.06.2025 – 31.05.2026"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("customer page lacks %q:\n%s", want, txt)
+		}
+	}
+	if !strings.Contains(body, `href="/customers/`+id+`/compare"`) {
+		t.Error("no Compare link")
+	}
+}

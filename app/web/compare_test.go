@@ -336,3 +336,29 @@ func TestCustomerPageAnnualCost(t *testing.T) {
 		t.Error("no Compare link")
 	}
 }
+
+// A vendor that sends only a customer id shows "unlinked" and the id, not
+// a bare UUID as a name; a price point from months ago says how old it is.
+func TestUnlinkedIDAndStalePrice(t *testing.T) {
+	s := hofStore(t)
+	syncVendor(t, s, "podero-2", app.VendorPodero, []app.Contract{{
+		ExternalID: "POD-9", Kind: app.KindPartner, Commodity: app.CommodityElectricity, Status: "active",
+		Customer: app.Customer{ExternalID: "3f6c1d2e-0000-4000-8000-000000000009"}, Name: "Podero Alt",
+		Prices: app.Prices{Currency: "EUR"},
+		Partner: &app.PartnerTerms{UserID: "3f6c1d2e-0000-4000-8000-000000000009", ContractType: "spot_hourly",
+			Prices: []app.PricePoint{{From: time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC), PerKWh: decv("0.0999")}}},
+	}})
+	h := New(hofOptions(s))
+	body := mustGet(t, h, "/contracts?q=POD-9")
+	if !strings.Contains(body, `title="No [[customer]] block of the sources file links this id">unlinked</span>`) ||
+		!strings.Contains(body, `<span class="secondary mono muted">3f6c1d2e-0000-4000-8000-000000000009</span>`) {
+		t.Errorf("unlinked id-only customer not marked:\n%s", text(body))
+	}
+	if !strings.Contains(text(body), "9,99 ct/kWh (stale: last price, from 01.02.2026, 295 days old)") {
+		t.Errorf("stale price not aged:\n%s", text(body))
+	}
+	// A linked Podero user shows the account's name and a fresh price.
+	if txt := text(mustGet(t, h, "/contracts?q=POD-5")); !strings.Contains(txt, "Hof Sonnenschein u-4711") || !strings.Contains(txt, "12,35 ct/kWh now") {
+		t.Errorf("linked Podero row:\n%s", txt)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -62,10 +63,18 @@ type Request struct {
 	// Commodity is what is compared; electricity when empty.
 	Commodity app.Commodity
 	Offers    []Alternative
+	// Contracts narrows the customer's current contracts to these cache
+	// ids (a page that shows some of them need not price the others);
+	// nil: every one in force.
+	Contracts []int64
 	// Templates are other customers' contracts (cache ids) whose terms
 	// are priced on this customer's curve.
 	Templates []int64
 	Curve     CurveRequest
+	// LoadCurve, when set, loads the curve in place of LoadCurve(ctx, st,
+	// cr), so that a caller pricing one customer many times can keep it.
+	// The curve is only read.
+	LoadCurve func(ctx context.Context, cr CurveRequest) (tariff.Curve, error)
 	// FlexPlan is the activation plan flexibility contracts are priced for.
 	FlexPlan [2]int
 	Now      time.Time
@@ -129,9 +138,18 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 	cr := req.Curve
 	cr.Account, cr.Commodity, cr.Now, cr.Zone = req.Account, req.Commodity, req.Now, loc
 	if cr.AnnualKWh == 0 {
+		// From every contract in force, chosen or not: the customer's use
+		// does not depend on what is compared.
 		cr.AnnualKWh = annualConsumption(current)
 	}
-	curve, err := LoadCurve(ctx, st, cr)
+	if req.Contracts != nil {
+		current = slices.DeleteFunc(current, func(c app.Contract) bool { return !slices.Contains(req.Contracts, c.ID) })
+	}
+	load := req.LoadCurve
+	if load == nil {
+		load = func(ctx context.Context, cr CurveRequest) (tariff.Curve, error) { return LoadCurve(ctx, st, cr) }
+	}
+	curve, err := load(ctx, cr)
 	if err != nil {
 		return nil, err
 	}

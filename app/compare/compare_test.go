@@ -245,3 +245,26 @@ func TestKeep(t *testing.T) {
 		t.Errorf("saving %v", o.Saving1)
 	}
 }
+
+// Request.Contracts leaves the other current contracts unpriced, and the
+// curve still comes from the customer's whole use.
+func TestOnlyChosenContracts(t *testing.T) {
+	s, acct := bakery(t, 7)
+	cmp, err := compare.Run(context.Background(), s, compare.Request{Account: acct, Offers: []compare.Alternative{offer},
+		Contracts: []int64{}, Now: time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC),
+		Curve: compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Options) != 1 || cmp.Options[0].Kind != compare.Offer || cmp.Baseline != -1 || cmp.Options[0].Result.Year1.Gross != d("74.71") {
+		t.Fatalf("options %+v, baseline %d", cmp.Options, cmp.Baseline)
+	}
+}
+
+func TestScaledLeavesTheCurve(t *testing.T) {
+	c := tariff.Curve{Start: local(2026, 6, 1), Step: 15 * time.Minute, KWh: []app.Decimal{d("0.5"), d("1")}, Zone: berlin}
+	s, err := compare.Scaled(c, -10)
+	if err != nil || s.KWh[0] != d("0.45") || s.KWh[1] != d("0.9") || s.Origin.ScalePercent != -10 || c.KWh[0] != d("0.5") || c.Origin.ScalePercent != 0 {
+		t.Fatalf("scaled %v %+v (%v), original %v", s.KWh, s.Origin, err, c.KWh)
+	}
+}

@@ -136,7 +136,9 @@ type compared struct {
 	acct   app.Account
 	q      compareQuery
 	offers []compare.Alternative // every stored offer
-	cmp    *compare.Comparison   // nil when there is none; problem says why
+	// current and templates are the choices of the option form.
+	current, templates []views.Choice
+	cmp                *compare.Comparison // nil when there is none; problem says why
 	// problem is why no comparison could be made (no curve, typically).
 	problem string
 	// inputs are where each option came from and when, by option index.
@@ -166,11 +168,16 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 			return nil, fmt.Errorf("offers: %w", err)
 		}
 	}
-	req := compare.Request{Account: acct, Curve: q.curve, Now: h.o.Now()}
+	req := compare.Request{Account: acct, Curve: q.curve, Now: h.o.Now(), Contracts: []int64{}}
 	req.Curve.Zone = h.o.Location
+	if out.current, out.templates, err = h.compareChoices(ctx, acct); err != nil {
+		return nil, err
+	}
 	for _, k := range q.keys {
 		n, _ := strconv.ParseInt(k[1:], 10, 64)
 		switch k[0] {
+		case 'c':
+			req.Contracts = append(req.Contracts, n)
 		case 'o':
 			i := slices.IndexFunc(out.offers, func(a compare.Alternative) bool { return a.ID == n })
 			if i < 0 {
@@ -188,13 +195,13 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 	}
 	if len(q.keys) == 0 {
 		// The default: the current contracts, then offers to fill the page.
-		req.Offers = out.offers[:min(len(out.offers), maxOptions)]
+		for _, c := range out.current[:min(len(out.current), maxOptions)] {
+			n, _ := strconv.ParseInt(c.Key[1:], 10, 64)
+			req.Contracts = append(req.Contracts, n)
+		}
+		req.Offers = out.offers[:min(len(out.offers), maxOptions-len(req.Contracts))]
 	}
-	st, err := h.compareStore(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cmp, err := compare.Run(ctx, st, req)
+	cmp, err := h.runComparison(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -267,10 +274,7 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range res.q.keys {
 		chosen[k] = true
 	}
-	if m.Current, m.Templates, err = h.compareChoices(r.Context(), res.acct, chosen); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	m.Current, m.Templates = checked(res.current, chosen), checked(res.templates, chosen)
 	for _, a := range res.offers {
 		m.Offers = append(m.Offers, views.Choice{Key: "o" + strconv.FormatInt(a.ID, 10), Label: a.Name,
 			Sub: views.Label(string(a.Tariff.Model)), Checked: chosen["o"+strconv.FormatInt(a.ID, 10)]})
@@ -288,7 +292,7 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 
 // compareChoices are the checkboxes of the customer's current contracts and
 // the template picker: other customers' contracts that map to a tariff.
-func (h *handler) compareChoices(ctx context.Context, acct app.Account, chosen map[string]bool) (current, templates []views.Choice, err error) {
+func (h *handler) compareChoices(ctx context.Context, acct app.Account) (current, templates []views.Choice, err error) {
 	loc := h.o.Location
 	today := h.o.Now().In(loc)
 	f := app.ContractFilter{Commodity: app.CommodityElectricity, Sort: app.SortName,
@@ -299,7 +303,7 @@ func (h *handler) compareChoices(ctx context.Context, acct app.Account, chosen m
 		}
 		id := strconv.FormatInt(c.ID, 10)
 		if c.Customer.AccountID == acct.ID {
-			current = append(current, views.Choice{Key: "c" + id, Label: c.Name, Sub: c.Source, Checked: chosen["c"+id]})
+			current = append(current, views.Choice{Key: "c" + id, Label: c.Name, Sub: c.Source})
 			return nil
 		}
 		if len(templates) == maxTemplates {
@@ -309,13 +313,21 @@ func (h *handler) compareChoices(ctx context.Context, acct app.Account, chosen m
 			return nil // not priceable from the contract alone
 		}
 		templates = append(templates, views.Choice{Key: "t" + id, Label: views.Or(c.Customer.DisplayName()) + " – " + c.Name,
-			Sub: c.Source, Checked: chosen["t"+id]})
+			Sub: c.Source})
 		return nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("compare choices: %w", err)
 	}
 	return current, templates, nil
+}
+
+// checked marks the chosen ones among cs.
+func checked(cs []views.Choice, chosen map[string]bool) []views.Choice {
+	for i := range cs {
+		cs[i].Checked = chosen[cs[i].Key]
+	}
+	return cs
 }
 
 // wantsJSON reports whether the client prefers JSON to HTML.

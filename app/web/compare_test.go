@@ -302,13 +302,14 @@ func TestSeriesCacheGeneration(t *testing.T) {
 		t.Fatalf("generations %q %v, %q %v, running %v", g1, ok1, g2, ok2, ok3)
 	}
 	var c seriesCache
-	for i := range maxCachedSeries + 1 {
-		c.put(g1, seriesKey{meter: int64(i)}, []series.Row{{}})
+	year := make([]series.Row, maxCachedRows/3)
+	for i := range 4 {
+		c.put(g1, seriesKey{meter: int64(i)}, year)
 	}
 	if _, ok := c.get(g1, seriesKey{meter: 0}); ok {
 		t.Error("the oldest series was not evicted")
 	}
-	if _, ok := c.get(g1, seriesKey{meter: 1}); !ok {
+	if _, ok := c.get(g1, seriesKey{meter: 3}); !ok {
 		t.Error("a recent series was evicted")
 	}
 	if _, ok := c.get(g2, seriesKey{meter: 1}); ok {

@@ -91,12 +91,7 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.o.Compare != nil {
 		m.CompareURL = c.Link("/customers/"+views.ID(id)+"/compare", nil)
-		st, err := h.compareStore(ctx)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		m.Costs, err = compare.Run(ctx, st, compare.Request{Account: a, Now: h.o.Now(), Curve: compare.CurveRequest{Zone: h.o.Location}})
+		m.Costs, err = h.runComparison(ctx, compare.Request{Account: a, Now: h.o.Now(), Curve: compare.CurveRequest{Zone: h.o.Location}})
 		if err != nil {
 			if ctx.Err() != nil {
 				h.fail(w, r, err)

@@ -10,23 +10,88 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/compare"
 	"wattfolio/app/series"
+	"wattfolio/app/tariff"
 )
 
-// seriesCache keeps the last few meter series the compare pages read. A
-// metered year is 35,040 quarter hours per measure, and reading it back
-// from SQLite takes about ten times as long as pricing six options on it;
-// a user comparing one customer changes options and curve controls many
-// times on the same series. The cache is valid for one state of the data
-// (gen) and is never used while a source is syncing.
+// seriesCache keeps the customers' curves and the meters' price series the
+// compare pages read last. A metered year is 35,040 quarter hours per meter
+// and measure, and reading it back from SQLite takes about ten times as
+// long as pricing six options on it; a user comparing one customer changes
+// options and curve controls many times on the same data. The cache holds
+// for one state of the data (gen) and is not used while a source syncs.
 type seriesCache struct {
 	mu      sync.Mutex
 	gen     string
 	entries map[seriesKey][]series.Row
 	order   []seriesKey // oldest first
+	rows    int         // in all entries
+	curves  map[curveKey]tariff.Curve
+	corder  []curveKey
 }
 
-// maxCachedSeries bounds the memory: a year of quarter hours is a few MB.
-const maxCachedSeries = 8
+// maxCachedRows bounds the price rows to some 50 MB: ten meter-years of
+// quarter hours.
+const maxCachedRows = 400_000
+
+// maxCachedCurves bounds the curves: a year of quarter hours is 280 kB.
+const maxCachedCurves = 32
+
+// curveKey is everything a curve depends on; Now only by its day.
+type curveKey struct {
+	account            int64
+	commodity          app.Commodity
+	from, to           int64
+	day                string
+	profile            string
+	annual             app.Decimal
+	calorific, stateNo app.Decimal
+	zone               string
+}
+
+func keyOf(cr compare.CurveRequest) curveKey {
+	zone := ""
+	if cr.Zone != nil {
+		zone = cr.Zone.String()
+	}
+	day := cr.Now.UTC().Format(time.DateOnly)
+	if cr.Zone != nil {
+		day = cr.Now.In(cr.Zone).Format(time.DateOnly)
+	}
+	return curveKey{cr.Account.ID, cr.Commodity, cr.From.UnixNano(), cr.To.UnixNano(), day, string(cr.Profile), cr.AnnualKWh,
+		cr.Gas.CalorificValue, cr.Gas.StateNumber, zone}
+}
+
+func (c *seriesCache) reset(gen string) {
+	if c.gen != gen || c.entries == nil {
+		c.gen, c.entries, c.order, c.rows = gen, map[seriesKey][]series.Row{}, nil, 0
+		c.curves, c.corder = map[curveKey]tariff.Curve{}, nil
+	}
+}
+
+func (c *seriesCache) curve(gen string, k curveKey) (tariff.Curve, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return tariff.Curve{}, false
+	}
+	cv, ok := c.curves[k]
+	return cv, ok
+}
+
+func (c *seriesCache) putCurve(gen string, k curveKey, cv tariff.Curve) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reset(gen)
+	if _, ok := c.curves[k]; ok {
+		return
+	}
+	if len(c.corder) == maxCachedCurves {
+		delete(c.curves, c.corder[0])
+		c.corder = c.corder[1:]
+	}
+	c.curves[k] = cv
+	c.corder = append(c.corder, k)
+}
 
 type seriesKey struct {
 	meter    int64
@@ -48,18 +113,18 @@ func (c *seriesCache) get(gen string, k seriesKey) ([]series.Row, bool) {
 func (c *seriesCache) put(gen string, k seriesKey, rows []series.Row) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || c.entries == nil {
-		c.gen, c.entries, c.order = gen, map[seriesKey][]series.Row{}, nil
-	}
-	if _, ok := c.entries[k]; ok {
+	c.reset(gen)
+	if _, ok := c.entries[k]; ok || len(rows) > maxCachedRows {
 		return
 	}
-	if len(c.order) == maxCachedSeries {
+	for c.rows+len(rows) > maxCachedRows {
+		c.rows -= len(c.entries[c.order[0]])
 		delete(c.entries, c.order[0])
 		c.order = c.order[1:]
 	}
 	c.entries[k] = rows
 	c.order = append(c.order, k)
+	c.rows += len(rows)
 }
 
 // dataGen names the state of the cached data: every source's last run and
@@ -78,28 +143,50 @@ func dataGen(ss []app.SourceStatus) (gen string, ok bool) {
 	return b.String(), true
 }
 
-// cachedSeries is a compare.Store whose series reads go through the cache.
+// cachedSeries is a compare.Store whose price series reads go through the
+// cache; consumption is read for curves, which are kept whole instead.
 type cachedSeries struct {
 	compare.Store
 	c   *seriesCache
 	gen string
 }
 
-// compareStore is the store one comparison reads: cached when the data is
+// runComparison runs req on the store, through the cache when the data is
 // at rest.
-func (h *handler) compareStore(ctx context.Context) (compare.Store, error) {
+func (h *handler) runComparison(ctx context.Context, req compare.Request) (*compare.Comparison, error) {
 	ss, err := h.o.Sources.SourceStatuses(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("source statuses: %w", err)
 	}
 	gen, ok := dataGen(ss)
 	if !ok {
-		return h.o.Compare, nil
+		return compare.Run(ctx, h.o.Compare, req)
 	}
-	return cachedSeries{Store: h.o.Compare, c: &h.series, gen: gen}, nil
+	st := cachedSeries{Store: h.o.Compare, c: &h.series, gen: gen}
+	req.LoadCurve = func(ctx context.Context, cr compare.CurveRequest) (tariff.Curve, error) {
+		// Kept unscaled, so that trying scales reads nothing again.
+		pct := cr.ScalePercent
+		cr.ScalePercent = 0
+		k := keyOf(cr)
+		cv, ok := h.series.curve(gen, k)
+		if !ok {
+			if cv, err = compare.LoadCurve(ctx, st, cr); err != nil {
+				return cv, err
+			}
+			h.series.putCurve(gen, k, cv)
+		}
+		if pct == 0 {
+			return cv, nil
+		}
+		return compare.Scaled(cv, pct)
+	}
+	return compare.Run(ctx, st, req)
 }
 
 func (s cachedSeries) EachMeasure(ctx context.Context, meterID int64, m series.Measure, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error {
+	if m != series.Price {
+		return s.Store.EachMeasure(ctx, meterID, m, from, to, res, fn)
+	}
 	k := seriesKey{meterID, m, from.UnixNano(), to.UnixNano(), res}
 	if rows, ok := s.c.get(s.gen, k); ok {
 		// One row lent to fn in turn, as the store does: fn must not keep it.

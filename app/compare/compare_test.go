@@ -94,15 +94,22 @@ func bakery(t *testing.T, days int, gaps ...int) (*db.Store, app.Account) {
 var offer = compare.Alternative{Name: "Gewerbe Spar", Tariff: tariff.Tariff{Model: tariff.Fixed, VATRate: d("0.19"),
 	WorkingPerKWh: d("0.18"), BasePerYear: d("120")}}
 
-// One metered week: every figure worked out by hand.
-func TestMeteredWeek(t *testing.T) {
-	s, acct := bakery(t, 7)
-	cmp, err := compare.Run(context.Background(), s, compare.Request{Account: acct, Offers: []compare.Alternative{offer},
-		Now:   time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC),
-		Curve: compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}})
+// week compares the bakery's first metered week with req's offers and contracts.
+func week(t *testing.T, s *db.Store, acct app.Account, req compare.Request) *compare.Comparison {
+	t.Helper()
+	req.Account, req.Now = acct, time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
+	req.Curve = compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}
+	cmp, err := compare.Run(context.Background(), s, req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cmp
+}
+
+// One metered week: every figure worked out by hand.
+func TestMeteredWeek(t *testing.T) {
+	s, acct := bakery(t, 7)
+	cmp := week(t, s, acct, compare.Request{Offers: []compare.Alternative{offer}})
 	if o := cmp.Curve.Origin; !o.Metered || o.Filled != 0 || len(cmp.Curve.KWh) != 672 {
 		t.Fatalf("curve %+v with %d slots, want 672 metered", o, len(cmp.Curve.KWh))
 	}
@@ -218,12 +225,7 @@ func TestProfileYear(t *testing.T) {
 // no option is refused by name.
 func TestKeep(t *testing.T) {
 	s, acct := bakery(t, 7)
-	cmp, err := compare.Run(context.Background(), s, compare.Request{Account: acct, Offers: []compare.Alternative{offer},
-		Now:   time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC),
-		Curve: compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmp := week(t, s, acct, compare.Request{Offers: []compare.Alternative{offer}})
 	var dyn string
 	for _, o := range cmp.Options {
 		if o.Source == "portal" {
@@ -250,12 +252,7 @@ func TestKeep(t *testing.T) {
 // curve still comes from the customer's whole use.
 func TestOnlyChosenContracts(t *testing.T) {
 	s, acct := bakery(t, 7)
-	cmp, err := compare.Run(context.Background(), s, compare.Request{Account: acct, Offers: []compare.Alternative{offer},
-		Contracts: []int64{}, Now: time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC),
-		Curve: compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmp := week(t, s, acct, compare.Request{Offers: []compare.Alternative{offer}, Contracts: []int64{}})
 	if len(cmp.Options) != 1 || cmp.Options[0].Kind != compare.Offer || cmp.Baseline != -1 || cmp.Options[0].Result.Year1.Gross != d("74.71") {
 		t.Fatalf("options %+v, baseline %d", cmp.Options, cmp.Baseline)
 	}

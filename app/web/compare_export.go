@@ -16,13 +16,9 @@ import (
 
 // compareCSV answers the comparison's options as a CSV report, one row each.
 func (h *handler) compareCSV(w http.ResponseWriter, r *http.Request) {
-	name := strings.TrimSpace(r.URL.Query().Get("dialect"))
-	if name == "" {
-		name = "standard"
-	}
-	dialect, err := export.DialectByName(name)
+	dialect, err := dialectOf(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, badParam("dialect", clip(name), "not a CSV dialect (standard or excel-de)"))
+		h.fail(w, r, err)
 		return
 	}
 	res, err := h.runCompare(r)

@@ -314,26 +314,8 @@ func (m Compare) CostRows(year int) []Row {
 			// Already in cent; shown with the other figures' two places.
 			return b.EffectiveCtPerKWh
 		})},
-		rowSpec{"Saving against the current contract", "€", func(o *compare.Option) string {
-			s := o.Saving1
-			if year == 2 {
-				s = o.Saving2
-			}
-			if s == nil {
-				return ""
-			}
-			return f.Decimal(*s, 2, 2)
-		}},
-		rowSpec{"Saving", "%", func(o *compare.Option) string {
-			s := o.SavingPct1
-			if year == 2 {
-				s = o.SavingPct2
-			}
-			if s == nil {
-				return ""
-			}
-			return f.Decimal(*s, 2, 2)
-		}},
+		rowSpec{"Saving against the current contract", "€", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.Saving1, o.Saving2} })},
+		rowSpec{"Saving", "%", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.SavingPct1, o.SavingPct2} })},
 	)
 	rows := m.rows(specs)
 	for i := range rows {
@@ -349,6 +331,16 @@ func (m Compare) CostRows(year int) []Row {
 		}
 	}
 	return rows
+}
+
+// saving formats an option's saving of year 1 or 2, picked from both.
+func saving(f Fmt, year int, both func(*compare.Option) [2]*app.Decimal) func(*compare.Option) string {
+	return func(o *compare.Option) string {
+		if s := both(o)[year-1]; s != nil {
+			return f.Decimal(*s, 2, 2)
+		}
+		return ""
+	}
 }
 
 // OptionTone is an option's kind as a badge tone.

@@ -312,7 +312,11 @@ func (h *handler) compareChoices(ctx context.Context, acct app.Account) (current
 		if _, err := tariff.FromContract(c); err != nil {
 			return nil // not priceable from the contract alone
 		}
-		templates = append(templates, views.Choice{Key: "t" + id, Label: views.Or(c.Customer.DisplayName()) + " – " + c.Name,
+		who := c.Customer.DisplayName()
+		if c.Customer.AccountName == "" && c.Customer.Name == "" {
+			who = "unlinked " + c.Customer.ExternalID // a vendor that sends only an id
+		}
+		templates = append(templates, views.Choice{Key: "t" + id, Label: views.Or(who) + " – " + c.Name,
 			Sub: c.Source})
 		return nil
 	})

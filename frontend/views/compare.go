@@ -2,6 +2,7 @@ package views
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -317,7 +318,7 @@ func (m Compare) CostRows(year int) []Row {
 		rowSpec{"Saving against the current contract", "€", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.Saving1, o.Saving2} })},
 		rowSpec{"Saving", "%", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.SavingPct1, o.SavingPct2} })},
 	)
-	rows := m.rows(specs)
+	rows := slices.DeleteFunc(m.rows(specs), func(r Row) bool { return r.Unit == "€" && zeroRow(f, r) })
 	for i := range rows {
 		// Costs differ by nature: only the cheapest total stands out.
 		for j := range rows[i].Cells {
@@ -331,6 +332,18 @@ func (m Compare) CostRows(year int) []Row {
 		}
 	}
 	return rows
+}
+
+// zeroRow is true when no option has a figure other than zero in r: a
+// component none of the tariffs bills (their working price includes it).
+func zeroRow(f Fmt, r Row) bool {
+	zero := f.Decimal(0, 2, 2)
+	for _, c := range r.Cells {
+		if c.Text != dash && c.Text != zero {
+			return false
+		}
+	}
+	return true
 }
 
 // saving formats an option's saving of year 1 or 2, picked from both.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,6 +53,9 @@ type Option struct {
 	// market is what the option was priced with, lent to offers that
 	// need spot prices.
 	market tariff.Market
+	// annual is a current contract's yearly estimate: the baseline is the
+	// customer's main supply.
+	annual app.Decimal
 }
 
 // Request is one comparison.
@@ -60,10 +64,18 @@ type Request struct {
 	// Commodity is what is compared; electricity when empty.
 	Commodity app.Commodity
 	Offers    []Alternative
+	// Contracts narrows the customer's current contracts to these cache
+	// ids (a page that shows some of them need not price the others);
+	// nil: every one in force.
+	Contracts []int64
 	// Templates are other customers' contracts (cache ids) whose terms
 	// are priced on this customer's curve.
 	Templates []int64
 	Curve     CurveRequest
+	// LoadCurve, when set, loads the curve in place of LoadCurve(ctx, st,
+	// cr), so that a caller pricing one customer many times can keep it.
+	// The curve is only read.
+	LoadCurve func(ctx context.Context, cr CurveRequest) (tariff.Curve, error)
 	// FlexPlan is the activation plan flexibility contracts are priced for.
 	FlexPlan [2]int
 	// Monthly breaks every result down by month (a chart needs them).
@@ -141,9 +153,18 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		return nil, err
 	}
 	if cr.AnnualKWh == 0 {
+		// From every contract in force, chosen or not: the customer's use
+		// does not depend on what is compared.
 		cr.AnnualKWh = annualConsumption(current)
 	}
-	curve, err := LoadCurve(ctx, st, cr)
+	if req.Contracts != nil {
+		current = slices.DeleteFunc(current, func(c app.Contract) bool { return !slices.Contains(req.Contracts, c.ID) })
+	}
+	load := req.LoadCurve
+	if load == nil {
+		load = func(ctx context.Context, cr CurveRequest) (tariff.Curve, error) { return LoadCurve(ctx, st, cr) }
+	}
+	curve, err := load(ctx, cr)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +182,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		contracts = append(contracts, c)
 	}
 	for i, c := range contracts {
-		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID}
+		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID, annual: consumption(c)}
 		if i >= len(current) {
 			o.Kind = Template
 		}
@@ -230,7 +251,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		o.price(sess, o.market)
 		cmp.Options = append(cmp.Options, o)
 	}
-	cmp.Baseline = baseline(cmp.Options, current)
+	cmp.Baseline = baseline(cmp.Options)
 	cmp.savings()
 	return cmp, nil
 }
@@ -243,6 +264,42 @@ func (o *Option) price(sess *tariff.Session, m tariff.Market) {
 		return
 	}
 	o.Result = &r
+}
+
+// UnknownKeyError is a key Keep was asked for that names no option.
+type UnknownKeyError struct{ Key string }
+
+func (e *UnknownKeyError) Error() string {
+	return fmt.Sprintf("%s is not an option of this comparison", e.Key)
+}
+
+// Keep narrows the comparison to the options named by keys (see
+// Option.Key), in the comparison's order, and works out the baseline, the
+// cheapest option and the savings again among them: a user who leaves out
+// the main contract compares against the one they kept. It returns an
+// *UnknownKeyError for a key that names no option, and changes nothing then.
+func (cmp *Comparison) Keep(keys []string) error {
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	kept := make([]Option, 0, len(keys))
+	for _, o := range cmp.Options {
+		if want[o.Key()] {
+			delete(want, o.Key())
+			o.Saving1, o.Saving2, o.SavingPct1, o.SavingPct2 = nil, nil, nil, nil
+			kept = append(kept, o)
+		}
+	}
+	for _, k := range keys {
+		if want[k] {
+			return &UnknownKeyError{Key: k}
+		}
+	}
+	cmp.Options, cmp.Cheapest = kept, -1
+	cmp.Baseline = baseline(kept)
+	cmp.savings()
+	return nil
 }
 
 // annualConsumption is the largest yearly estimate among the contracts: the
@@ -361,13 +418,13 @@ func marketSpot(ctx context.Context, st Store, acct app.Account, curve tariff.Cu
 // baseline is the current contract savings are measured against: the
 // priced, complete supply contract of the largest estimated consumption
 // (the customer's main supply), else the first priced one.
-func baseline(opts []Option, current []app.Contract) int {
+func baseline(opts []Option) int {
 	best := -1
 	for i, o := range opts {
 		if o.Kind != Current || o.Result == nil || o.Result.Incomplete != "" || o.Tariff.Model == tariff.Flexibility {
 			continue
 		}
-		if best < 0 || consumption(current[i]) > consumption(current[best]) {
+		if best < 0 || o.annual > opts[best].annual {
 			best = i
 		}
 	}

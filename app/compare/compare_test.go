@@ -2,6 +2,7 @@ package compare_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,15 +94,22 @@ func bakery(t *testing.T, days int, gaps ...int) (*db.Store, app.Account) {
 var offer = compare.Alternative{Name: "Gewerbe Spar", Tariff: tariff.Tariff{Model: tariff.Fixed, VATRate: d("0.19"),
 	WorkingPerKWh: d("0.18"), BasePerYear: d("120")}}
 
-// One metered week: every figure worked out by hand.
-func TestMeteredWeek(t *testing.T) {
-	s, acct := bakery(t, 7)
-	cmp, err := compare.Run(context.Background(), s, compare.Request{Account: acct, Offers: []compare.Alternative{offer},
-		Now:   time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC),
-		Curve: compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}})
+// week compares the bakery's first metered week with req's offers and contracts.
+func week(t *testing.T, s *db.Store, acct app.Account, req compare.Request) *compare.Comparison {
+	t.Helper()
+	req.Account, req.Now = acct, time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
+	req.Curve = compare.CurveRequest{From: local(2026, 6, 1), To: local(2026, 6, 8)}
+	cmp, err := compare.Run(context.Background(), s, req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cmp
+}
+
+// One metered week: every figure worked out by hand.
+func TestMeteredWeek(t *testing.T) {
+	s, acct := bakery(t, 7)
+	cmp := week(t, s, acct, compare.Request{Offers: []compare.Alternative{offer}})
 	if o := cmp.Curve.Origin; !o.Metered || o.Filled != 0 || len(cmp.Curve.KWh) != 672 {
 		t.Fatalf("curve %+v with %d slots, want 672 metered", o, len(cmp.Curve.KWh))
 	}
@@ -230,5 +238,50 @@ func TestMetersGoByTheirContractsCommodity(t *testing.T) {
 		if c.Origin.Metered != tc.metered {
 			t.Errorf("meter of a %s contract in the gas curve: metered %v, want %v", tc.contract, c.Origin.Metered, tc.metered)
 		}
+	}
+}
+
+// Leaving out the main contract makes the one kept the baseline; a key of
+// no option is refused by name.
+func TestKeep(t *testing.T) {
+	s, acct := bakery(t, 7)
+	cmp := week(t, s, acct, compare.Request{Offers: []compare.Alternative{offer}})
+	var dyn string
+	for _, o := range cmp.Options {
+		if o.Source == "portal" {
+			dyn = o.Key()
+		}
+	}
+	var uk *compare.UnknownKeyError
+	if err := cmp.Keep([]string{dyn, "c999"}); !errors.As(err, &uk) || uk.Key != "c999" || len(cmp.Options) != 3 {
+		t.Fatalf("Keep with an unknown key: %v, %d options", err, len(cmp.Options))
+	}
+	if err := cmp.Keep([]string{"o0", dyn}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Options) != 2 || cmp.Options[cmp.Baseline].Key() != dyn || cmp.Options[cmp.Cheapest].Key() != dyn {
+		t.Fatalf("kept %d, baseline %d, cheapest %d", len(cmp.Options), cmp.Baseline, cmp.Cheapest)
+	}
+	// Offer 74.71 against the epilot contract's 71.97: 2.74 dearer.
+	if o := cmp.Options[1]; o.Saving1 == nil || *o.Saving1 != d("-2.74") {
+		t.Errorf("saving %v", o.Saving1)
+	}
+}
+
+// Request.Contracts leaves the other current contracts unpriced, and the
+// curve still comes from the customer's whole use.
+func TestOnlyChosenContracts(t *testing.T) {
+	s, acct := bakery(t, 7)
+	cmp := week(t, s, acct, compare.Request{Offers: []compare.Alternative{offer}, Contracts: []int64{}})
+	if len(cmp.Options) != 1 || cmp.Options[0].Kind != compare.Offer || cmp.Baseline != -1 || cmp.Options[0].Result.Year1.Gross != d("74.71") {
+		t.Fatalf("options %+v, baseline %d", cmp.Options, cmp.Baseline)
+	}
+}
+
+func TestScaledLeavesTheCurve(t *testing.T) {
+	c := tariff.Curve{Start: local(2026, 6, 1), Step: 15 * time.Minute, KWh: []app.Decimal{d("0.5"), d("1")}, Zone: berlin}
+	s, err := compare.Scaled(c, -10)
+	if err != nil || s.KWh[0] != d("0.45") || s.KWh[1] != d("0.9") || s.Origin.ScalePercent != -10 || c.KWh[0] != d("0.5") || c.Origin.ScalePercent != 0 {
+		t.Fatalf("scaled %v %+v (%v), original %v", s.KWh, s.Origin, err, c.KWh)
 	}
 }

@@ -330,3 +330,14 @@ func scale(c *tariff.Curve, pct int) error {
 	c.Origin.ScalePercent = pct
 	return nil
 }
+
+// Scaled is a copy of c scaled by pct percent (+10 is 110 %), c unchanged:
+// a caller that keeps a customer's curve can try scales without reading it
+// again.
+func Scaled(c tariff.Curve, pct int) (tariff.Curve, error) {
+	c.KWh = append([]app.Decimal(nil), c.KWh...)
+	if err := scale(&c, pct); err != nil {
+		return tariff.Curve{}, err
+	}
+	return c, nil
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"wattfolio/app"
+	"wattfolio/app/compare"
 	"wattfolio/frontend/views"
 )
 
@@ -86,6 +87,17 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
 		if m.Meters, err = h.o.Meters.MetersOfAccount(ctx, id); err != nil {
 			h.fail(w, r, fmt.Errorf("meters of account %d: %w", id, err))
 			return
+		}
+	}
+	if h.o.Compare != nil {
+		m.CompareURL = c.Link("/customers/"+views.ID(id)+"/compare", nil)
+		m.Costs, err = h.runComparison(ctx, compare.Request{Account: a, Now: h.o.Now(), Curve: compare.CurveRequest{Zone: h.o.Location}})
+		if err != nil {
+			if ctx.Err() != nil {
+				h.fail(w, r, err)
+				return
+			}
+			m.CostProblem = err.Error()
 		}
 	}
 	h.render(w, r, http.StatusOK, views.CustomerPage(m))

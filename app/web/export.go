@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,13 +14,9 @@ import (
 // paging) as CSV in the dialect parameter's dialect (standard or excel-de).
 func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	name := strings.TrimSpace(v.Get("dialect"))
-	if name == "" {
-		name = "standard"
-	}
-	dialect, err := export.DialectByName(name)
+	dialect, err := dialectOf(v)
 	if err != nil {
-		h.fail(w, r, badParam("dialect", clip(name), "not a CSV dialect (standard or excel-de)"))
+		h.fail(w, r, err)
 		return
 	}
 	// Paging does not apply to a download; drop it before parsing so that a
@@ -63,6 +60,19 @@ func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request) {
 		h.log.Error("export failed mid-stream", "err", err)
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// dialectOf is the dialect parameter's CSV dialect, standard by default.
+func dialectOf(v url.Values) (export.Dialect, error) {
+	name := strings.TrimSpace(v.Get("dialect"))
+	if name == "" {
+		name = "standard"
+	}
+	d, err := export.DialectByName(name)
+	if err != nil {
+		return d, badParam("dialect", clip(name), "not a CSV dialect (standard or excel-de)")
+	}
+	return d, nil
 }
 
 // trackingWriter notes whether any of the body has been written.

@@ -262,22 +262,35 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 // fail answers err with an error page: 400 for a bad parameter, 404 for
 // app.ErrNotFound, 500 (with the detail only in the log) for the rest.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, heading, msg := h.classify(r, err)
+	if status == 0 {
+		return
+	}
+	h.renderError(w, r, status, heading, msg)
+}
+
+// classify maps err to a status and what the user is told; status 0 when
+// nobody is listening any more.
+func (h *handler) classify(r *http.Request, err error) (status int, heading, msg string) {
 	var pe *paramError
+	var re *requestError
 	switch {
 	case errors.As(err, &pe):
-		h.renderError(w, r, http.StatusBadRequest, "This address has a value Wattfolio cannot use",
-			fmt.Sprintf("The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, pe.Reason))
+		return http.StatusBadRequest, "This address has a value Wattfolio cannot use",
+			fmt.Sprintf("The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, pe.Reason)
+	case errors.As(err, &re):
+		return http.StatusBadRequest, "This request cannot be carried out", re.Msg
 	case errors.Is(err, app.ErrNotFound):
-		h.renderError(w, r, http.StatusNotFound, "Not found",
-			"There is nothing at this address. The contract may have been removed from its source at the last sync.")
+		return http.StatusNotFound, "Not found",
+			"There is nothing at this address. The contract may have been removed from its source at the last sync."
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The user went away; nobody reads the answer.
 		h.log.Debug("request cancelled", "path", r.URL.Path)
-	default:
-		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		h.renderError(w, r, http.StatusInternalServerError, "Something went wrong",
-			"Wattfolio could not show this page. The details are in the log; please try again.")
+		return 0, "", ""
 	}
+	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	return http.StatusInternalServerError, "Something went wrong",
+		"Wattfolio could not show this page. The details are in the log; please try again."
 }
 
 func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {

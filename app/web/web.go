@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/compare"
 	"wattfolio/frontend"
 )
 
@@ -56,6 +57,12 @@ type Options struct {
 	// Accounts serves the customer pages and the portfolio's Customer
 	// filter; nil: neither.
 	Accounts AccountReader
+	// Compare reads what comparisons are priced from (the cache's curves,
+	// prices and contracts); with Accounts it serves the compare pages and
+	// the customer page's annual costs. nil: neither.
+	Compare compare.Store
+	// Offers lists the stored offers a comparison can choose from; nil: none.
+	Offers OfferLister
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
@@ -81,6 +88,7 @@ type handler struct {
 	mux    *http.ServeMux
 	static http.Handler
 	sync   syncState
+	series seriesCache
 }
 
 // syncState is the one background sync this handler may run at a time.
@@ -128,6 +136,11 @@ func newHandler(o Options) *handler {
 	if o.Accounts != nil {
 		h.mux.HandleFunc("GET /customers", h.customers)
 		h.mux.HandleFunc("GET /customers/{id}", h.customer)
+		if o.Compare != nil {
+			h.mux.HandleFunc("GET /customers/{id}/compare", h.comparePage)
+			h.mux.HandleFunc("GET /customers/{id}/compare.csv", h.compareCSV)
+			h.mux.HandleFunc("GET /customers/{id}/compare.json", h.compareJSON)
+		}
 	}
 	if o.Syncer != nil {
 		h.mux.HandleFunc("POST /sync", h.startSync)

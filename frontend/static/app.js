@@ -5,7 +5,9 @@
 //    rows, Home/End jump to the first/last row, Enter opens the contract,
 //    "/" jumps to the search field;
 //  - in the desktop window, CSV exports go through the native save dialog
-//    (a WebKitGTK window has no download bar).
+//    (a WebKitGTK window has no download bar);
+//  - [data-print] buttons print the page (inline handlers are refused by
+//    the CSP), and [data-submit-on-change] fields submit their GET form.
 (function () {
   "use strict";
 
@@ -21,6 +23,10 @@
     if (desktop && link && isExportLink(link)) {
       e.preventDefault();
       saveExport(link.getAttribute("href"));
+      return;
+    }
+    if (t.closest("[data-print]")) {
+      window.print();
       return;
     }
     if (t.closest("a, button, input, select, label, summary")) return;
@@ -138,6 +144,11 @@
     clearTimeout(toastTimer);
     toastTimer = setTimeout(function () { el.hidden = true; }, bad ? 12000 : 8000);
   }
+
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t instanceof Element && t.hasAttribute("data-submit-on-change") && t.form) t.form.submit();
+  });
 
   // The desktop menu's "Export current view…" calls this: the portfolio's
   // own export link carries its filters; elsewhere it exports everything.

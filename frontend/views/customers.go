@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/compare"
 	"wattfolio/app/series"
 )
 
@@ -88,6 +89,12 @@ type Customer struct {
 	// the customer has more than a page shows (the export has them all).
 	Shown     int
 	Truncated bool
+	// Costs prices the current contracts on the customer's curve: nil
+	// when there is no compare page; CostProblem says why there are no
+	// figures. CompareURL opens the comparison.
+	Costs       *compare.Comparison
+	CostProblem string
+	CompareURL  string
 }
 
 // ExportLink downloads all of the customer's contracts.

@@ -120,7 +120,7 @@ func (f Fmt) KeyTerms(c app.Contract) string {
 		t := c.Partner
 		add(t.ContractType)
 		if i := PriceNow(t.Prices, f.Now); i >= 0 {
-			add(f.WorkingPrice(&t.Prices[i].PerKWh, c.Prices.Currency) + " now")
+			add(f.WorkingPrice(&t.Prices[i].PerKWh, c.Prices.Currency) + " " + f.PriceAge(t, i, "now"))
 		} else if len(t.Prices) > 0 {
 			add(f.WorkingPrice(&t.Prices[0].PerKWh, c.Prices.Currency) + " from " + f.Date(t.Prices[0].From))
 		}
@@ -216,4 +216,37 @@ func decOr(f Fmt, d *app.Decimal) string {
 		return dash
 	}
 	return f.Decimal(*d, 0, 6)
+}
+
+// StalePrice is how long a partner contract's price point may have been in
+// force before it is more likely the end of the series than today's price:
+// an hourly spot price a day, a monthly price a month and a half, a yearly
+// one a year and a bit.
+func StalePrice(contractType string) time.Duration {
+	switch {
+	case strings.Contains(contractType, "hour"), strings.Contains(contractType, "spot"):
+		return 24 * time.Hour
+	case strings.Contains(contractType, "year"):
+		return 400 * 24 * time.Hour
+	}
+	return 45 * 24 * time.Hour
+}
+
+// PriceAge says when the price point i took effect if that is so long ago
+// that the series has probably ended; else fresh ("now").
+func (f Fmt) PriceAge(p *app.PartnerTerms, i int, fresh string) string {
+	from := p.Prices[i].From
+	if age := f.Now.Sub(from); age > StalePrice(p.ContractType) {
+		return "(stale: last price, from " + f.Date(from) + ", " + f.Age(age) + ")"
+	}
+	return fresh
+}
+
+// PriceWithAge is price point i, with its age when it is stale.
+func (f Fmt) PriceWithAge(p *app.PartnerTerms, i int, currency string) string {
+	s := f.WorkingPrice(&p.Prices[i].PerKWh, currency)
+	if age := f.PriceAge(p, i, ""); age != "" {
+		s += " " + age
+	}
+	return s
 }

@@ -544,7 +544,7 @@ func partnerCard(m Contract, p *app.PartnerTerms) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if i := PriceNow(p.Prices, m.Fmt.Now); i >= 0 {
-			templ_7745c5c3_Err = field("Price now", m.Fmt.WorkingPrice(&p.Prices[i].PerKWh, m.C.Prices.Currency)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field("Price now", m.Fmt.PriceWithAge(p, i, m.C.Prices.Currency)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math/big"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,6 +131,23 @@ func TestCompareEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("page", func(t *testing.T) {
+		// The app's compare page prices the stored offer as the CLI does.
+		srv := httptest.NewServer(handler(ctx, store, sourcesFile{}))
+		defer srv.Close()
+		o, err := store.OfferByName(ctx, "Gewerbe Strom Netto 24")
+		if err != nil {
+			t.Fatal(err)
+		}
+		acct := accountNamed(t, store, "Schwäbische Zulieferer GmbH")
+		c := contractOf(t, store, "Schwäbische Zulieferer GmbH", app.VendorEnneo)
+		page := get(t, fmt.Sprintf("%s/customers/%d/compare?o=o%d&o=c%d&from=2026-01&to=2026-12&lang=en", srv.URL, acct.ID, o.ID, c.ID))
+		want := gross(c.AnnualConsumptionKWh.Rat(), big.NewRat(365, 1), big.NewRat(365, 1))
+		if !strings.Contains(page, "Gewerbe Strom Netto 24") || !strings.Contains(page, groupThousands(want.Fixed(2))) {
+			t.Errorf("compare page lacks the offer or its gross %s", want)
+		}
+	})
+
 	t.Run("usage errors", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"compare", "--db", f.db, "--customer", "Nobody GmbH"},
@@ -193,6 +213,18 @@ func csvRowWhere(t *testing.T, rows [][]string, col, v string) map[string]string
 	}
 	t.Fatalf("no row with %s = %q", col, v)
 	return nil
+}
+
+// groupThousands writes 257303.23 as 257,303.23, as the English page does.
+func groupThousands(s string) string {
+	i := strings.IndexByte(s, '.')
+	if i < 0 {
+		i = len(s)
+	}
+	for j := i - 3; j > 0; j -= 3 {
+		s = s[:j] + "," + s[j:]
+	}
+	return s
 }
 
 func decimalComma(d app.Decimal) string {

@@ -34,7 +34,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	commodity := fs.String("commodity", "electricity", "electricity or gas")
 	profile := fs.String("profile", "", "price on this standard load profile instead of the meters (H25, G25, L25, ...)")
 	scale := fs.Int("scale", 0, "scale the curve by this many percent (+10, -20)")
-	flexPlan := fs.String("flex-plan", "4,2", "flexibility contracts: activations a month on workdays,non-workdays")
+	flexPlan := fs.String("flex-plan", fmt.Sprintf("%d,%d", compare.DefaultFlexPlan[0], compare.DefaultFlexPlan[1]),
+		"flexibility contracts: activations a month on workdays,non-workdays")
 	calorific := fs.String("calorific-value", compare.DefaultGas.CalorificValue.String(), "gas meters without their own figures (wattfolio meters set-gas): calorific value (Brennwert) in kWh/m³")
 	stateNumber := fs.String("state-number", compare.DefaultGas.StateNumber.String(), "gas meters without their own figures: state number (Zustandszahl)")
 	out := fs.String("o", "", "write to this file instead of standard output")

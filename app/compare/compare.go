@@ -83,6 +83,11 @@ type Request struct {
 	Now     time.Time
 }
 
+// DefaultFlexPlan is the activation plan flexibility contracts are priced
+// for unless the user states one: four activations a month on workdays and
+// two on other days.
+var DefaultFlexPlan = [2]int{4, 2}
+
 // Alternative is an offer to price beside the customer's contracts.
 type Alternative struct {
 	ID     int64 // the cache's offer id; 0 for one not stored

@@ -168,7 +168,8 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 			return nil, fmt.Errorf("offers: %w", err)
 		}
 	}
-	req := compare.Request{Account: acct, Curve: q.curve, Now: h.o.Now(), Contracts: []int64{}, Monthly: true}
+	req := compare.Request{Account: acct, Curve: q.curve, Now: h.o.Now(), Contracts: []int64{}, Monthly: true,
+		FlexPlan: compare.DefaultFlexPlan}
 	req.Curve.Zone = h.o.Location
 	if out.current, out.templates, err = h.compareChoices(ctx, acct); err != nil {
 		return nil, err

@@ -91,7 +91,8 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.o.Compare != nil {
 		m.CompareURL = c.Link("/customers/"+views.ID(id)+"/compare", nil)
-		m.Costs, err = h.runComparison(ctx, compare.Request{Account: a, Now: h.o.Now(), Curve: compare.CurveRequest{Zone: h.o.Location}})
+		m.Costs, err = h.runComparison(ctx, compare.Request{Account: a, Now: h.o.Now(),
+			Curve: compare.CurveRequest{Zone: h.o.Location}, FlexPlan: compare.DefaultFlexPlan})
 		if err != nil {
 			if ctx.Err() != nil {
 				h.fail(w, r, err)

@@ -119,6 +119,16 @@ func (s *Store) scanSeries(ctx context.Context, seriesID, from, to int64, fn fun
 // whatever the range: fn gets the same Row, and the same Parts, every
 // time, so it must copy what it keeps.
 func (s *Store) EachReading(ctx context.Context, meterID int64, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error {
+	return s.eachReading(ctx, meterID, "", from, to, res, fn)
+}
+
+// EachMeasure is EachReading for one measure of one meter: a load curve
+// needs the consumption only, a spot price the prices only.
+func (s *Store) EachMeasure(ctx context.Context, meterID int64, m series.Measure, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error {
+	return s.eachReading(ctx, meterID, m, from, to, res, fn)
+}
+
+func (s *Store) eachReading(ctx context.Context, meterID int64, only series.Measure, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error {
 	var meters []series.Meter
 	if meterID != 0 {
 		m, err := s.GetMeter(ctx, meterID)
@@ -150,6 +160,9 @@ func (s *Store) EachReading(ctx context.Context, meterID int64, from, to time.Ti
 		}
 		for _, sr := range sers {
 			meas := series.Measure(sr.Measure)
+			if only != "" && meas != only {
+				continue
+			}
 			var native int64 = 900
 			cur := ""
 			for _, st := range sts {

@@ -1,0 +1,312 @@
+// Package block encodes the readings of one series over one span (a local
+// day in the cache) into one compact byte string, so that the cache stores
+// and reads one row per day instead of one per reading: through
+// database/sql each row costs microseconds, whatever its size.
+//
+// Format, version 1:
+//
+//	byte 0   version (1)
+//	byte 1   codec: 0 the body follows as is, 1 the body is one zstd frame
+//	body     uvarint n, then column by column:
+//	         instants: ts0, ts1-ts0, then each delta minus the one before
+//	         values: each minus the one before (the first minus 0)
+//	         tax codes: runs of (uvarint length, varint code)
+//	         presence masks of the five price components: runs, likewise
+//	         components 0..4: for each reading that has it, the value minus
+//	         the component's previous present value
+//
+// Every number after n is a zig-zag varint (encoding/binary's Varint), so a
+// quarter-hour grid is a byte per instant and a flat price a byte per
+// reading. Columns rather than rows give zstd long runs of alike bytes.
+// Decoding checks every count and that instants strictly increase, and
+// rejects what is left over, so a damaged block is an error, never a panic
+// or a wrong reading.
+package block
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Version is the format Encode writes.
+const Version = 1
+
+const (
+	codecRaw  = 0
+	codecZstd = 1
+)
+
+// Parts is the number of optional price components a reading can carry
+// (auction, levies, source fee, grid fee, margin, in this order).
+const Parts = 5
+
+// MaxReadings bounds a block, so a damaged count cannot make the decoder
+// allocate without end: a local day has at most 100 quarter hours, and even
+// minute readings stay far below it.
+const MaxReadings = 1 << 16
+
+// maxBody bounds what a zstd frame may decompress to: n readings of at most
+// 8 numbers of at most 10 bytes each.
+const maxBody = 10 + MaxReadings*8*binary.MaxVarintLen64
+
+// Reading is one reading as the cache keeps it: values in millionths, the
+// tax code of series.Tax.Code, and the price components present by Mask
+// (bit k: Parts[k]). Absent components are zero.
+type Reading struct {
+	TS    int64
+	Value int64
+	Tax   int64
+	Mask  uint8
+	Parts [Parts]int64
+}
+
+// ErrCorrupt is wrapped by every decoding error.
+var ErrCorrupt = errors.New("corrupt reading block")
+
+// The zstd coder keeps its tables per goroutine-sized pool internally;
+// EncodeAll and DecodeAll are safe for concurrent use, so one of each
+// serves every caller.
+var (
+	zenc = sync.OnceValue(func() *zstd.Encoder {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(false),
+			zstd.WithSingleSegment(true), zstd.WithLowerEncoderMem(true))
+		if err != nil {
+			panic(err) // only for invalid options
+		}
+		return e
+	})
+	zdec = sync.OnceValue(func() *zstd.Decoder {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxBody),
+			zstd.IgnoreChecksum(true))
+		if err != nil {
+			panic(err)
+		}
+		return d
+	})
+)
+
+// Encoder turns readings into blocks; its scratch space is reused from
+// block to block. The zero value is ready; it is not safe for concurrent use.
+type Encoder struct {
+	// Compress tries zstd on each block and keeps it when it is smaller.
+	Compress bool
+	body     []byte
+}
+
+// Append appends the block of rs (in strictly increasing TS order; Parts
+// not in Mask are ignored) to dst.
+func (e *Encoder) Append(dst []byte, rs []Reading) []byte {
+	b := appendBody(e.body[:0], rs)
+	e.body = b
+	if e.Compress {
+		start := len(dst)
+		dst = append(dst, Version, codecZstd)
+		dst = zenc().EncodeAll(b, dst)
+		if len(dst)-start < 2+len(b) {
+			return dst
+		}
+		dst = dst[:start]
+	}
+	dst = append(dst, Version, codecRaw)
+	return append(dst, b...)
+}
+
+func appendBody(b []byte, rs []Reading) []byte {
+	b = binary.AppendUvarint(b, uint64(len(rs)))
+	var prev, delta int64
+	for i, r := range rs {
+		switch i {
+		case 0:
+			b = binary.AppendVarint(b, r.TS)
+		case 1:
+			delta = r.TS - prev
+			b = binary.AppendVarint(b, delta)
+		default:
+			d := r.TS - prev
+			b = binary.AppendVarint(b, d-delta)
+			delta = d
+		}
+		prev = r.TS
+	}
+	prev = 0
+	for _, r := range rs {
+		b = binary.AppendVarint(b, r.Value-prev)
+		prev = r.Value
+	}
+	b = appendRuns(b, rs, func(r *Reading) int64 { return r.Tax })
+	b = appendRuns(b, rs, func(r *Reading) int64 { return int64(r.Mask & (1<<Parts - 1)) })
+	for k := range Parts {
+		prev = 0
+		for _, r := range rs {
+			if r.Mask&(1<<k) != 0 {
+				b = binary.AppendVarint(b, r.Parts[k]-prev)
+				prev = r.Parts[k]
+			}
+		}
+	}
+	return b
+}
+
+// appendRuns writes a column that rarely changes within a day as runs.
+func appendRuns(b []byte, rs []Reading, col func(*Reading) int64) []byte {
+	runs := 0
+	for i := range rs {
+		if i == 0 || col(&rs[i]) != col(&rs[i-1]) {
+			runs++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(runs))
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && col(&rs[j]) == col(&rs[i]) {
+			j++
+		}
+		b = binary.AppendUvarint(b, uint64(j-i))
+		b = binary.AppendVarint(b, col(&rs[i]))
+		i = j
+	}
+	return b
+}
+
+// Decoder reads blocks; its scratch space (the decompressed body) is
+// reused from block to block. The zero value is ready; it is not safe for
+// concurrent use.
+type Decoder struct {
+	body []byte
+}
+
+// Decode appends the readings of block data to dst[:0] and returns it, or
+// an error wrapping ErrCorrupt.
+func (d *Decoder) Decode(dst []Reading, data []byte) ([]Reading, error) {
+	dst = dst[:0]
+	if len(data) < 2 {
+		return dst, fmt.Errorf("%w: %d bytes", ErrCorrupt, len(data))
+	}
+	if data[0] != Version {
+		return dst, fmt.Errorf("%w: version %d, this build reads %d", ErrCorrupt, data[0], Version)
+	}
+	body := data[2:]
+	switch data[1] {
+	case codecRaw:
+	case codecZstd:
+		var err error
+		d.body, err = zdec().DecodeAll(body, d.body[:0])
+		if err != nil {
+			return dst, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		body = d.body
+	default:
+		return dst, fmt.Errorf("%w: codec %d", ErrCorrupt, data[1])
+	}
+	return decodeBody(dst, body)
+}
+
+// reader reads varints from a body and remembers the first failure.
+type reader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.bad = true
+		r.b = nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.bad = true
+		r.b = nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func decodeBody(dst []Reading, body []byte) ([]Reading, error) {
+	r := reader{b: body}
+	n64 := r.uvarint()
+	// Every reading takes at least two bytes (instant and value).
+	if r.bad || n64 > MaxReadings || n64*2 > uint64(len(r.b)) {
+		return dst, fmt.Errorf("%w: count", ErrCorrupt)
+	}
+	n := int(n64)
+	dst = append(dst, make([]Reading, n)...)
+	rs := dst[len(dst)-n:]
+	var ts, delta int64
+	for i := range rs {
+		switch i {
+		case 0:
+			ts = r.varint()
+		case 1:
+			delta = r.varint()
+			ts += delta
+		default:
+			delta += r.varint()
+			ts += delta
+		}
+		if i > 0 && ts <= rs[i-1].TS {
+			return dst[:0], fmt.Errorf("%w: instants out of order", ErrCorrupt)
+		}
+		rs[i] = Reading{TS: ts}
+	}
+	var v int64
+	for i := range rs {
+		v += r.varint()
+		rs[i].Value = v
+	}
+	if !readRuns(&r, rs, func(x *Reading, c int64) { x.Tax = c }) ||
+		!readRuns(&r, rs, func(x *Reading, c int64) {
+			if c < 0 || c >= 1<<Parts {
+				r.bad = true
+			}
+			x.Mask = uint8(c)
+		}) {
+		return dst[:0], fmt.Errorf("%w: runs", ErrCorrupt)
+	}
+	for k := range Parts {
+		v = 0
+		for i := range rs {
+			if rs[i].Mask&(1<<k) != 0 {
+				v += r.varint()
+				rs[i].Parts[k] = v
+			}
+		}
+	}
+	if r.bad || len(r.b) != 0 {
+		return dst[:0], fmt.Errorf("%w: %d bytes left over", ErrCorrupt, len(r.b))
+	}
+	return dst, nil
+}
+
+// readRuns fills a run-length column; false when the runs do not cover
+// exactly the readings.
+func readRuns(r *reader, rs []Reading, set func(*Reading, int64)) bool {
+	runs := r.uvarint()
+	if runs > uint64(len(rs)) || (runs == 0) != (len(rs) == 0) {
+		return false
+	}
+	i := 0
+	for range runs {
+		l := r.uvarint()
+		c := r.varint()
+		if r.bad || l == 0 || l > uint64(len(rs)-i) {
+			return false
+		}
+		for k := i; k < i+int(l); k++ {
+			set(&rs[k], c)
+		}
+		i += int(l)
+	}
+	return i == len(rs) && !r.bad
+}

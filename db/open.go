@@ -52,7 +52,8 @@ func dsn(path string, txlock string) string {
 }
 
 // Open opens or creates the cache at path and brings its schema up to date
-// in one transaction. A cache from a newer Wattfolio is refused with
+// in one transaction, then moves readings a cache older than schema 7 kept
+// one row each into day blocks (resumable: see moveToBlocks). A cache from a newer Wattfolio is refused with
 // ErrNewerSchema and left untouched.
 func Open(ctx context.Context, path string) (*Store, error) {
 	w, err := sql.Open("sqlite", dsn(path, "immediate"))
@@ -72,6 +73,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if s.wq, err = dbq.Prepare(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open cache %s: prepare statements: %w", path, err)
+	}
+	if err := s.moveToBlocks(ctx); err != nil {
+		s.wq.Close()
+		w.Close()
+		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, "deferred"))
 	if err != nil {

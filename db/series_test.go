@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -168,12 +169,12 @@ func TestCoarserIntervalReplacesTheStream(t *testing.T) {
 	}
 }
 
-// Readings are stored in chunks, stretches of a series' time: a window of
-// new readings becomes a chunk of its own (appended at the end of the
-// table), a look-back overwrites inside the chunks it overlaps and a short
-// new tail extends the last chunk, readings older than every chunk make
-// one more, and reads come back in time order across all of them.
-func TestChunkPlacement(t *testing.T) {
+// Readings are stored in day blocks: a window of new readings writes a
+// block per local day, a look-back rewrites only the blocks of the days it
+// touches (the last value of a repeated instant wins), readings older than
+// every block add theirs, and reads come back in time order across all of
+// them with the rollup equal to their sum.
+func TestBlockPlacement(t *testing.T) {
 	s := oneMeter(t)
 	ctx := context.Background()
 	ms, _ := s.ListMeters(ctx)
@@ -192,22 +193,25 @@ func TestChunkPlacement(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	chunks := func() int {
+	// blocks returns the series' blocks by day.
+	blocks := func() map[int64]string {
 		t.Helper()
 		ss, err := s.rq.SeriesOfMeter(ctx, ms[0].ID)
 		if err != nil || len(ss) != 1 {
 			t.Fatalf("series %v, %v", ss, err)
 		}
-		cs, err := s.rq.ChunksBetween(ctx, dbq.ChunksBetweenParams{SeriesID: ss[0].ID, FromTs: 0, ToTs: 1 << 40})
+		bs, err := s.rq.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: ss[0].ID, FromDay: 0, ToDay: 1 << 40, Lim: 1 << 20})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 1; i < len(cs); i++ {
-			if cs[i].FirstTs <= cs[i-1].LastTs {
-				t.Fatalf("chunks overlap: %+v", cs)
+		out := map[int64]string{}
+		for _, b := range bs {
+			if series.DayStart(b.Day, app.DefaultZone()) != b.Day {
+				t.Fatalf("block keyed %d, not a local midnight", b.Day)
 			}
+			out[b.Day] = string(b.Data)
 		}
-		return len(cs)
+		return out
 	}
 	// check reads every reading back in time order and compares the
 	// month's rollup with their sum.
@@ -242,12 +246,13 @@ func TestChunkPlacement(t *testing.T) {
 		}
 	}
 
-	save(window(0, 11)) // 1,056 readings: a chunk
+	save(window(0, 11)) // 1,056 readings: 11 blocks
 	save(window(11, 22))
-	if c := chunks(); c != 2 {
-		t.Fatalf("%d chunks after two windows, want 2", c)
+	if c := len(blocks()); c != 22 {
+		t.Fatalf("%d blocks after two windows of 22 days, want 22", c)
 	}
 	check(22*96, nil)
+	before := blocks()
 
 	// A look-back of two days with one correction, and one new day.
 	b := window(20, 23)
@@ -258,21 +263,31 @@ func TestChunkPlacement(t *testing.T) {
 	b.Readings = append(b.Readings, series.Reading{TS: dupTS, Value: app.MustDecimal("1")})
 	save(b)
 	fixes := map[int64]app.Decimal{fixed: app.MustDecimal("42.5"), dupTS: app.MustDecimal("1")}
-	if c := chunks(); c != 2 {
-		t.Fatalf("%d chunks after a look-back with a short tail, want 2 (the tail extends the last)", c)
+	after := blocks()
+	if len(after) != 23 {
+		t.Fatalf("%d blocks after a look-back with a new day, want 23", len(after))
+	}
+	for d, b := range before {
+		if changed := after[d] != b; changed != (d == series.DayStart(fixed, app.DefaultZone())) {
+			t.Errorf("block of %s changed: %v; only the corrected day's should", time.Unix(d, 0), changed)
+		}
 	}
 	check(23*96, fixes)
 
-	// Older history, fetched later: one more chunk, before the others in time.
+	// Older history, fetched later: blocks before the others in time.
 	save(window(-12, 0))
-	if c := chunks(); c != 3 {
-		t.Fatalf("%d chunks after back-filling, want 3", c)
+	if c := len(blocks()); c != 35 {
+		t.Fatalf("%d blocks after back-filling, want 35", c)
 	}
 	check(35*96, fixes)
 
 	// The same window again changes nothing.
+	before = blocks()
 	save(window(0, 11))
 	check(35*96, fixes)
+	if !maps.Equal(before, blocks()) {
+		t.Errorf("an unchanged window rewrote blocks")
+	}
 	if n, _ := s.CountReadings(ctx); n != 35*96 {
 		t.Fatalf("%d readings stored, want %d", n, 35*96)
 	}

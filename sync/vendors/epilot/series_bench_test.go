@@ -20,6 +20,7 @@ import (
 	"wattfolio/app/export"
 	"wattfolio/app/series"
 	"wattfolio/db"
+	"wattfolio/db/block"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
@@ -125,6 +126,23 @@ func BenchmarkSeries(b *testing.B) {
 	}
 	aggDur := time.Since(t0) / aggRuns
 
+	// What the tariff engine does first: one meter-year of consumption into
+	// memory.
+	const curveRuns = 20
+	var curve []app.Decimal
+	t0 = time.Now()
+	for range curveRuns {
+		curve = curve[:0]
+		if err := store.EachMeasure(ctx, ms[0].ID, series.Consumption, from, to, series.Native, func(r *series.Row) error {
+			curve = append(curve, r.Value)
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	curveDur := time.Since(t0) / curveRuns
+	codecs := codecTable(ctx, b, store, ms, from, to)
+
 	csvPath := filepath.Join(dir, "readings.csv")
 	t0 = time.Now()
 	f, _ := os.Create(csvPath)
@@ -170,6 +188,7 @@ func BenchmarkSeries(b *testing.B) {
 	fmt.Fprintf(&sb, "| direct insert: same driver, multi-row INSERT (100 rows per statement), no rollup | %s | %s | sync/direct = %.2fx (target <= 1.5x) |\n", directDur.Round(time.Millisecond), rate(total, directDur), syncDur.Seconds()/directDur.Seconds())
 	fmt.Fprintf(&sb, "| no-change re-sync | %s | %d requests | %.1f requests/meter (target < 2 s at 500 meters) |\n", resyncDur.Round(time.Millisecond), reqs, float64(reqs)/float64(len(ms)))
 	fmt.Fprintf(&sb, "| monthly aggregate, one meter-year | %s | | target < 20 ms |\n", aggDur.Round(time.Microsecond))
+	fmt.Fprintf(&sb, "| one meter-year of consumption into memory (EachMeasure) | %s | %d readings | target <= 2 ms |\n", curveDur.Round(time.Microsecond), len(curve))
 	fmt.Fprintf(&sb, "| CSV export, every reading (wattfolio) | %s | %s | %d rows |\n", exportDur.Round(time.Millisecond), rate(rows, exportDur), rows)
 	if shellDur > 0 {
 		fmt.Fprintf(&sb, "| CSV export, sqlite3 shell (.mode csv) | %s | %s | wattfolio/shell = %.2fx |\n", shellDur.Round(time.Millisecond), rate(rows, shellDur), exportDur.Seconds()/shellDur.Seconds())
@@ -178,11 +197,79 @@ func BenchmarkSeries(b *testing.B) {
 	}
 	fmt.Fprintf(&sb, "| database size | %.1f MB | %.1f bytes/reading | direct insert's: %.1f MB, %.1f bytes/reading, no rollup |\n", float64(size)/1e6, float64(size)/float64(total), float64(directSize)/1e6, float64(directSize)/float64(total))
 	fmt.Fprintf(&sb, "| peak memory (RSS, whole process incl. simulator) | %s | | target < 200 MB |\n", peakRSS())
+	sb.WriteString(codecs)
 	fmt.Print(sb.String())
 	runtime.KeepAlive(sim)
 }
 
 var benchOnce sync.Once
+
+// codecTable encodes every stored reading in local-day blocks with and
+// without zstd and reports the bytes per reading and the decode time of a
+// meter-year per measure: the figures behind the cache's block format.
+func codecTable(ctx context.Context, b *testing.B, store *db.Store, ms []series.Meter, from, to time.Time) string {
+	type key struct {
+		m     series.Measure
+		zstd  bool
+		first bool
+	}
+	size := map[key]int{}
+	count := map[series.Measure]int{}
+	decode := map[key]time.Duration{}
+	loc, _ := series.LoadZone("")
+	for i := range ms {
+		days := map[series.Measure]map[string][]block.Reading{}
+		err := store.EachReading(ctx, ms[i].ID, from, to, series.Native, func(r *series.Row) error {
+			br := block.Reading{TS: r.Start.Unix(), Value: int64(r.Value), Tax: r.Tax.Code()}
+			if p := r.Parts; p != nil {
+				for k, c := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {
+					if c != nil {
+						br.Mask |= 1 << k
+						br.Parts[k] = int64(*c)
+					}
+				}
+			}
+			if days[r.Measure] == nil {
+				days[r.Measure] = map[string][]block.Reading{}
+			}
+			k := r.Channel + r.Start.In(loc).Format(time.DateOnly)
+			days[r.Measure][k] = append(days[r.Measure][k], br)
+			count[r.Measure]++
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for m, byDay := range days {
+			for _, z := range []bool{false, true} {
+				e := block.Encoder{Compress: z}
+				var blobs [][]byte
+				for _, rs := range byDay {
+					blob := e.Append(nil, rs)
+					size[key{m: m, zstd: z}] += len(blob)
+					blobs = append(blobs, blob)
+				}
+				if i == 0 {
+					var d block.Decoder
+					var buf []block.Reading
+					t := time.Now()
+					for _, blob := range blobs {
+						buf, _ = d.Decode(buf, blob)
+					}
+					decode[key{m: m, zstd: z}] = time.Since(t)
+				}
+			}
+		}
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nblock codec, local-day blocks of the same readings (payload only, no SQLite overhead)\n| measure | readings | bytes/reading raw | bytes/reading zstd | decode, meter %s's year, raw | zstd |\n|---|---|---|---|---|---|\n", ms[0].ExternalID)
+	for _, m := range series.Measures {
+		n := max(count[m], 1)
+		fmt.Fprintf(&sb, "| %s | %d | %.2f | %.2f | %s | %s |\n", m, count[m], float64(size[key{m: m}])/float64(n), float64(size[key{m: m, zstd: true}])/float64(n),
+			decode[key{m: m}].Round(time.Microsecond), decode[key{m: m, zstd: true}].Round(time.Microsecond))
+	}
+	return sb.String()
+}
 
 func fileSize(p string) int64 {
 	st, err := os.Stat(p)

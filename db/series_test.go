@@ -3,9 +3,13 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -297,25 +301,7 @@ func TestBlockPlacement(t *testing.T) {
 // every reading, price component and daily total where it was.
 func TestMigrationToChunksKeepsReadings(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v3.db")
-	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixture, err := os.ReadFile(filepath.Join("testdata", "v3_cache.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range append(ms[:4:4], migration{name: "v3_cache.sql", sql: string(fixture)}) {
-		if _, err := raw.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-	}
-	raw.Close()
+	path := v3Cache(t)
 
 	s, err := Open(ctx, path)
 	if err != nil {
@@ -375,4 +361,118 @@ func TestMigrationToChunksKeepsReadings(t *testing.T) {
 	if n, _ := s.CountReadings(ctx); n != 8 {
 		t.Errorf("%d readings, want 8", n)
 	}
+}
+
+// v3Cache writes testdata/v3_cache.sql as schema version 3 left it and
+// returns the file's path.
+func v3Cache(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v3.db")
+	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile(filepath.Join("testdata", "v3_cache.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range append(ms[:4:4], migration{name: "v3_cache.sql", sql: string(fixture)}) {
+		if _, err := raw.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	return path
+}
+
+// The move of old rows into blocks is one series per transaction: killed
+// after the first series, the cache holds that series in blocks and the
+// others in rows, and the next Open moves the rest with every reading,
+// component and daily total as an uninterrupted move leaves them.
+func TestMoveToBlocksResumesAfterAKill(t *testing.T) {
+	ctx := context.Background()
+	dump := func(s *Store) []string {
+		t.Helper()
+		var out []string
+		err := s.EachReading(ctx, 0, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
+			out = append(out, fmt.Sprintf("%s/%s %d %s %d %v", r.Measure, r.Channel, r.Start.Unix(), r.Value, r.Tax.Code(), partsString(r.Parts)))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, err := s.Aggregate(ctx, 1, time.Unix(1774738800, 0), time.Unix(1774738800+86400, 0), series.Day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tot := series.Total(bs)
+		return append(out, fmt.Sprintf("day: %s kWh, price sum %s", tot.Consumption, tot.PriceSum))
+	}
+	whole, err := Open(ctx, v3Cache(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dump(whole)
+	whole.Close()
+	if len(want) != 8 {
+		t.Fatalf("uninterrupted move: %d lines, want 7 readings and a day: %v", len(want), want)
+	}
+
+	path := v3Cache(t)
+	kill := errors.New("killed")
+	movedSeries = func(done, total int) error {
+		if done == 1 {
+			return kill
+		}
+		return nil
+	}
+	defer func() { movedSeries = nil }()
+	if _, err := Open(ctx, path); !errors.Is(err, kill) {
+		t.Fatalf("open with a kill after one series: %v", err)
+	}
+	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks, rows, chunks int
+	if err := raw.QueryRowContext(ctx, "SELECT (SELECT COUNT(DISTINCT series_id) FROM reading_blocks), (SELECT COUNT(*) FROM readings), (SELECT COUNT(DISTINCT series_id) FROM reading_chunks)").Scan(&blocks, &rows, &chunks); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if blocks != 1 || chunks != 2 || rows != 4 {
+		t.Fatalf("after the kill: %d series in blocks, %d in rows (%d rows), want 1, 2 (4)", blocks, chunks, rows)
+	}
+
+	movedSeries = nil
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := dump(s); !slices.Equal(got, want) {
+		t.Errorf("resumed move:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n, _ := s.CountReadings(ctx); n != 7 {
+		t.Errorf("%d readings after the resumed move, want 7", n)
+	}
+}
+
+func partsString(p *series.Parts) string {
+	if p == nil {
+		return "-"
+	}
+	var sb strings.Builder
+	for _, c := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {
+		if c == nil {
+			sb.WriteString("_,")
+		} else {
+			sb.WriteString(c.String() + ",")
+		}
+	}
+	return sb.String()
 }

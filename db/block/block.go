@@ -27,6 +27,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -205,108 +206,123 @@ func (d *Decoder) Decode(dst []Reading, data []byte) ([]Reading, error) {
 	return decodeBody(dst, body)
 }
 
-// reader reads varints from a body and remembers the first failure.
-type reader struct {
-	b   []byte
-	bad bool
-}
-
-func (r *reader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.bad = true
-		r.b = nil
-		return 0
+// uvarintAt decodes the uvarint at b[p:] and returns it with the position
+// after it; the position is -1 when there is none, and stays -1 through
+// later calls, so a column is checked once at its end. Positions rather
+// than a reader struct keep the decoding loops in registers.
+func uvarintAt(b []byte, p int) (uint64, int) {
+	// Most numbers of a block are one byte: deltas of a regular grid,
+	// unchanged prices.
+	if uint(p) < uint(len(b)) && b[p] < 0x80 {
+		return uint64(b[p]), p + 1
 	}
-	r.b = r.b[n:]
-	return v
+	return uvarintSlow(b, p)
 }
 
-func (r *reader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.bad = true
-		r.b = nil
-		return 0
+func uvarintSlow(b []byte, p int) (uint64, int) {
+	if p < 0 || p >= len(b) {
+		return 0, -1
 	}
-	r.b = r.b[n:]
-	return v
+	v, n := binary.Uvarint(b[p:])
+	if n <= 0 {
+		return 0, -1
+	}
+	return v, p + n
 }
 
-func decodeBody(dst []Reading, body []byte) ([]Reading, error) {
-	r := reader{b: body}
-	n64 := r.uvarint()
+func varintAt(b []byte, p int) (int64, int) {
+	u, p := uvarintAt(b, p)
+	return int64(u>>1) ^ -int64(u&1), p
+}
+
+func decodeBody(dst []Reading, b []byte) ([]Reading, error) {
+	n64, p := uvarintAt(b, 0)
 	// Every reading takes at least two bytes (instant and value).
-	if r.bad || n64 > MaxReadings || n64*2 > uint64(len(r.b)) {
+	if p < 0 || n64 > MaxReadings || n64*2 > uint64(len(b)-p) {
 		return dst, fmt.Errorf("%w: count", ErrCorrupt)
 	}
 	n := int(n64)
-	dst = append(dst, make([]Reading, n)...)
-	rs := dst[len(dst)-n:]
-	var ts, delta int64
+	dst = slices.Grow(dst, n)
+	rs := dst[len(dst) : len(dst)+n]
+	var ts, delta, d int64
 	for i := range rs {
+		d, p = varintAt(b, p)
 		switch i {
 		case 0:
-			ts = r.varint()
+			ts = d
 		case 1:
-			delta = r.varint()
+			delta = d
 			ts += delta
 		default:
-			delta += r.varint()
+			delta += d
 			ts += delta
 		}
 		if i > 0 && ts <= rs[i-1].TS {
-			return dst[:0], fmt.Errorf("%w: instants out of order", ErrCorrupt)
+			return dst, fmt.Errorf("%w: instants out of order", ErrCorrupt)
 		}
 		rs[i] = Reading{TS: ts}
 	}
 	var v int64
 	for i := range rs {
-		v += r.varint()
+		d, p = varintAt(b, p)
+		v += d
 		rs[i].Value = v
 	}
-	if !readRuns(&r, rs, func(x *Reading, c int64) { x.Tax = c }) ||
-		!readRuns(&r, rs, func(x *Reading, c int64) {
-			if c < 0 || c >= 1<<Parts {
-				r.bad = true
-			}
+	if p < 0 {
+		return dst, fmt.Errorf("%w: truncated", ErrCorrupt)
+	}
+	var any int64
+	if p = readRuns(b, p, rs, func(x *Reading, c int64) { x.Tax = c }); p >= 0 {
+		p = readRuns(b, p, rs, func(x *Reading, c int64) {
+			any |= c
 			x.Mask = uint8(c)
-		}) {
-		return dst[:0], fmt.Errorf("%w: runs", ErrCorrupt)
+		})
+	}
+	if p < 0 || any < 0 || any >= 1<<Parts {
+		return dst, fmt.Errorf("%w: runs", ErrCorrupt)
 	}
 	for k := range Parts {
+		if any&(1<<k) == 0 {
+			continue
+		}
 		v = 0
 		for i := range rs {
 			if rs[i].Mask&(1<<k) != 0 {
-				v += r.varint()
+				d, p = varintAt(b, p)
+				v += d
 				rs[i].Parts[k] = v
 			}
 		}
 	}
-	if r.bad || len(r.b) != 0 {
-		return dst[:0], fmt.Errorf("%w: %d bytes left over", ErrCorrupt, len(r.b))
+	if p != len(b) {
+		return dst, fmt.Errorf("%w: %d bytes left over", ErrCorrupt, len(b)-p)
 	}
-	return dst, nil
+	return dst[:len(dst)+n], nil
 }
 
-// readRuns fills a run-length column; false when the runs do not cover
-// exactly the readings.
-func readRuns(r *reader, rs []Reading, set func(*Reading, int64)) bool {
-	runs := r.uvarint()
+// readRuns fills a run-length column and returns the position after it, or
+// -1 when the runs do not cover exactly the readings.
+func readRuns(b []byte, p int, rs []Reading, set func(*Reading, int64)) int {
+	runs, p := uvarintAt(b, p)
 	if runs > uint64(len(rs)) || (runs == 0) != (len(rs) == 0) {
-		return false
+		return -1
 	}
 	i := 0
 	for range runs {
-		l := r.uvarint()
-		c := r.varint()
-		if r.bad || l == 0 || l > uint64(len(rs)-i) {
-			return false
+		var l uint64
+		var c int64
+		l, p = uvarintAt(b, p)
+		c, p = varintAt(b, p)
+		if p < 0 || l == 0 || l > uint64(len(rs)-i) {
+			return -1
 		}
 		for k := i; k < i+int(l); k++ {
 			set(&rs[k], c)
 		}
 		i += int(l)
 	}
-	return i == len(rs) && !r.bad
+	if i != len(rs) {
+		return -1
+	}
+	return p
 }

@@ -1,0 +1,51 @@
+package db
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/series"
+)
+
+// BenchmarkEachMeasureMeterYear reads one meter-year of quarter-hour
+// consumption into memory, as the tariff engine does before pricing it.
+func BenchmarkEachMeasureMeterYear(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "cache.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.SaveMeters(ctx, "ep", []series.Meter{{ExternalID: "m1", Zone: "Europe/Berlin"}}); err != nil {
+		b.Fatal(err)
+	}
+	from := time.Date(2025, 1, 1, 0, 0, 0, 0, app.DefaultZone())
+	to := from.AddDate(1, 0, 0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	batch := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M}
+	for ts := from.Unix(); ts < to.Unix(); ts += 900 {
+		batch.Readings = append(batch.Readings, series.Reading{TS: ts, Value: app.Decimal(50_000 + rng.IntN(200_000))})
+	}
+	if err := s.SaveReadings(ctx, 0, "ep", batch); err != nil {
+		b.Fatal(err)
+	}
+	ms, _ := s.ListMeters(ctx)
+	curve := make([]app.Decimal, 0, 35_040)
+	for b.Loop() {
+		curve = curve[:0]
+		err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, from, to, series.Native, func(r *series.Row) error {
+			curve = append(curve, r.Value)
+			return nil
+		})
+		if err != nil || len(curve) != 35_040 {
+			b.Fatalf("%d readings: %v", len(curve), err)
+		}
+	}
+}

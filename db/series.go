@@ -192,9 +192,17 @@ func dropOtherInterval(ctx context.Context, q *dbq.Queries, ref meterRef, b *ser
 	return nil
 }
 
-// compressBlocks: zstd on day blocks, kept per block only when smaller.
+// compressBlocks: zstd on blocks, kept per block only when smaller.
 // BenchmarkSeries' codec table measures what it saves and costs.
 const compressBlocks = true
+
+// blockSpan is the stretch of a series' time one block holds, in the
+// meter's zone.
+const blockSpan = series.Day
+
+// maxSpan is more than any block's span lasts: a block that starts before
+// from-maxSpan holds nothing at or after from.
+const maxSpan = 2 * 86400
 
 // seriesReadings are the readings of one series in a batch, in time order,
 // each instant once.
@@ -280,17 +288,17 @@ func newBlockWriter(q *dbq.Queries) *blockWriter {
 	return &blockWriter{q: q, enc: block.Encoder{Compress: compressBlocks}}
 }
 
-// eachDay calls fn with the readings of each local day in rs (in time
-// order), and the Unix seconds of that day's midnight.
-func eachDay(rs []block.Reading, loc *time.Location, fn func(day int64, rs []block.Reading) error) error {
+// eachBucket calls fn with the readings of each local bucket of res in rs
+// (in time order), and the Unix seconds of the bucket's start.
+func eachBucket(rs []block.Reading, res series.Resolution, loc *time.Location, fn func(start int64, rs []block.Reading) error) error {
 	for i := 0; i < len(rs); {
-		day := series.DayStart(rs[i].TS, loc)
-		end := series.NextBucket(day, series.Day, loc, 0)
+		start := series.BucketStart(rs[i].TS, res, loc)
+		end := series.NextBucket(start, res, loc, 0)
 		j := i + 1
 		for j < len(rs) && rs[j].TS < end {
 			j++
 		}
-		if err := fn(day, rs[i:j]); err != nil {
+		if err := fn(start, rs[i:j]); err != nil {
 			return err
 		}
 		i = j
@@ -299,53 +307,69 @@ func eachDay(rs []block.Reading, loc *time.Location, fn func(day int64, rs []blo
 }
 
 // write stores rs (one series, in time order, each instant once) in the
-// series' day blocks: a day with no block gets one; a day that has one is
+// series' blocks: a span with no block gets one; a span that has one is
 // read, merged (the new reading wins at an equal instant) and written back
 // only when something changed, so a no-change re-sync writes nothing.
-// Every block written has its daily rollup recomputed from it.
+// The daily rollup is recomputed for each day whose readings changed.
 func (w *blockWriter) write(ctx context.Context, sid int64, loc *time.Location, rs []block.Reading) error {
 	if len(rs) == 0 {
 		return nil
 	}
 	old, err := w.q.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{
-		SeriesID: sid, FromDay: series.DayStart(rs[0].TS, loc), ToDay: rs[len(rs)-1].TS + 1, Lim: math.MaxInt32,
+		SeriesID: sid, FromStart: series.BucketStart(rs[0].TS, blockSpan, loc), ToStart: rs[len(rs)-1].TS + 1, Lim: math.MaxInt32,
 	})
 	if err != nil {
 		return err
 	}
-	return eachDay(rs, loc, func(day int64, rs []block.Reading) error {
-		for len(old) > 0 && old[0].Day < day {
+	return eachBucket(rs, blockSpan, loc, func(start int64, rs []block.Reading) error {
+		for len(old) > 0 && old[0].SpanStart < start {
 			old = old[1:]
 		}
-		if len(old) > 0 && old[0].Day == day {
+		var prev []block.Reading
+		if len(old) > 0 && old[0].SpanStart == start {
 			if w.old, err = w.dec.Decode(w.old, old[0].Data); err != nil {
-				return fmt.Errorf("block of %s: %w", time.Unix(day, 0).In(loc).Format(time.DateOnly), err)
+				return fmt.Errorf("block of %s: %w", time.Unix(start, 0).In(loc).Format(time.DateOnly), err)
 			}
 			w.merged = merge(w.merged[:0], w.old, rs)
 			if slices.Equal(w.merged, w.old) {
 				return nil
 			}
-			rs = w.merged
+			prev, rs = w.old, w.merged
 		}
-		return w.put(ctx, sid, day, rs, true)
+		if err := w.put(ctx, sid, start, rs); err != nil {
+			return err
+		}
+		return eachBucket(rs, series.Day, loc, func(day int64, rs []block.Reading) error {
+			if prev != nil && slices.Equal(rs, within(prev, day, series.NextBucket(day, series.Day, loc, 0))) {
+				return nil
+			}
+			return rollup(ctx, w.q, sid, day, rs)
+		})
 	})
 }
 
-// put writes one day block and, with rollup, its daily totals.
-func (w *blockWriter) put(ctx context.Context, sid, day int64, rs []block.Reading, rollup bool) error {
+// put writes one block.
+func (w *blockWriter) put(ctx context.Context, sid, start int64, rs []block.Reading) error {
 	w.blob = w.enc.Append(w.blob[:0], rs)
-	if err := w.q.UpsertBlock(ctx, dbq.UpsertBlockParams{SeriesID: sid, Day: day, N: int64(len(rs)), Data: w.blob}); err != nil {
-		return err
-	}
-	if !rollup {
-		return nil
-	}
+	return w.q.UpsertBlock(ctx, dbq.UpsertBlockParams{SeriesID: sid, SpanStart: start, N: int64(len(rs)), Data: w.blob})
+}
+
+// rollup sets a day's totals from its readings.
+func rollup(ctx context.Context, q *dbq.Queries, sid, day int64, rs []block.Reading) error {
 	d := dbq.SetDayParams{SeriesID: sid, Day: day, N: int64(len(rs)), Lo: rs[0].Value, Hi: rs[0].Value}
 	for _, r := range rs {
 		d.Total += r.Value
 		d.Lo, d.Hi = min(d.Lo, r.Value), max(d.Hi, r.Value)
 	}
-	return w.q.SetDay(ctx, d)
+	return q.SetDay(ctx, d)
+}
+
+// within is the part of rs (in time order) in [from, to).
+func within(rs []block.Reading, from, to int64) []block.Reading {
+	byTS := func(r block.Reading, ts int64) int { return cmp.Compare(r.TS, ts) }
+	i, _ := slices.BinarySearchFunc(rs, from, byTS)
+	j, _ := slices.BinarySearchFunc(rs, to, byTS)
+	return rs[i:j]
 }
 
 // merge appends to dst the union of old and new (both in time order, each
@@ -400,7 +424,7 @@ func (s *Store) BulkLoad(ctx context.Context, source, meter string, m series.Mea
 		}
 		w := newBlockWriter(q)
 		for _, g := range groups {
-			err := eachDay(g.rs, ref.loc, func(day int64, rs []block.Reading) error { return w.put(ctx, g.id, day, rs, false) })
+			err := eachBucket(g.rs, blockSpan, ref.loc, func(start int64, rs []block.Reading) error { return w.put(ctx, g.id, start, rs) })
 			if err != nil {
 				return err
 			}

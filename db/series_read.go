@@ -11,12 +11,8 @@ import (
 	"wattfolio/db/internal/dbq"
 )
 
-// blocksPage is how many day blocks a streaming read holds at once.
-const blocksPage = 512
-
-// maxDay is more than any local day lasts: a block keyed by a day before
-// from-maxDay holds nothing at or after from.
-const maxDay = 2 * 86400
+// blocksPage is how many blocks a streaming read holds at once.
+const blocksPage = 64
 
 // Aggregate returns the buckets of res in the meter's zone that cover
 // [from, to), empty ones included, with consumption, feed-in, cost and
@@ -109,15 +105,15 @@ type blockReader struct {
 // order, a page of blocks at a time. fn gets a reading of the decoder's
 // buffer, valid until it returns.
 func (br *blockReader) scan(ctx context.Context, q *dbq.Queries, seriesID, from, to int64, fn func(*block.Reading) error) error {
-	day := from - maxDay
+	start := from - maxSpan
 	for {
-		rows, err := q.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: seriesID, FromDay: day, ToDay: to, Lim: blocksPage})
+		rows, err := q.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: seriesID, FromStart: start, ToStart: to, Lim: blocksPage})
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
 			if br.buf, err = br.dec.Decode(br.buf, r.Data); err != nil {
-				return fmt.Errorf("series %d, block of %d: %w", seriesID, r.Day, err)
+				return fmt.Errorf("series %d, block of %d: %w", seriesID, r.SpanStart, err)
 			}
 			for i := range br.buf {
 				if ts := br.buf[i].TS; ts < from || ts >= to {
@@ -131,7 +127,7 @@ func (br *blockReader) scan(ctx context.Context, q *dbq.Queries, seriesID, from,
 		if len(rows) < blocksPage {
 			return nil
 		}
-		day = rows[len(rows)-1].Day + 1
+		start = rows[len(rows)-1].SpanStart + 1
 	}
 }
 

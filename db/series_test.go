@@ -204,16 +204,16 @@ func TestBlockPlacement(t *testing.T) {
 		if err != nil || len(ss) != 1 {
 			t.Fatalf("series %v, %v", ss, err)
 		}
-		bs, err := s.rq.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: ss[0].ID, FromDay: 0, ToDay: 1 << 40, Lim: 1 << 20})
+		bs, err := s.rq.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: ss[0].ID, FromStart: 0, ToStart: 1 << 40, Lim: 1 << 20})
 		if err != nil {
 			t.Fatal(err)
 		}
 		out := map[int64]string{}
 		for _, b := range bs {
-			if series.DayStart(b.Day, app.DefaultZone()) != b.Day {
-				t.Fatalf("block keyed %d, not a local midnight", b.Day)
+			if series.DayStart(b.SpanStart, app.DefaultZone()) != b.SpanStart {
+				t.Fatalf("block keyed %d, not a local midnight", b.SpanStart)
 			}
-			out[b.Day] = string(b.Data)
+			out[b.SpanStart] = string(b.Data)
 		}
 		return out
 	}

@@ -7,11 +7,11 @@
 -- decoding). day is the key, not first_ts, because a day is what a late
 -- correction rewrites and what the daily rollup sums.
 CREATE TABLE reading_blocks (
-    series_id INTEGER NOT NULL,
-    day       INTEGER NOT NULL, -- Unix seconds of local midnight
-    n         INTEGER NOT NULL,
-    data      BLOB NOT NULL,
-    PRIMARY KEY (series_id, day)
+    series_id  INTEGER NOT NULL,
+    span_start INTEGER NOT NULL, -- Unix seconds of local midnight starting the span
+    n          INTEGER NOT NULL,
+    data       BLOB NOT NULL,
+    PRIMARY KEY (series_id, span_start)
 ) WITHOUT ROWID;
 
 -- The rows of readings and reading_chunks (migration 0004) are moved into

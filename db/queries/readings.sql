@@ -1,17 +1,18 @@
 -- name: BlocksOfSeries :many
--- The blocks of a series whose day starts in [from_day, to_day), in time
--- order, a page at a time (keyset paging on day).
-SELECT day, data FROM reading_blocks
-WHERE series_id = @series_id AND day >= @from_day AND day < @to_day
-ORDER BY day
+-- The blocks of a series whose span starts in [from_start, to_start), in
+-- time order, a page at a time (keyset paging on span_start).
+SELECT span_start, data FROM reading_blocks
+WHERE series_id = @series_id AND span_start >= @from_start AND span_start < @to_start
+ORDER BY span_start
 LIMIT @lim;
 
 -- name: UpsertBlock :exec
-INSERT INTO reading_blocks (series_id, day, n, data) VALUES (@series_id, @day, @n, @data)
-ON CONFLICT (series_id, day) DO UPDATE SET n = excluded.n, data = excluded.data;
+INSERT INTO reading_blocks (series_id, span_start, n, data) VALUES (@series_id, @span_start, @n, @data)
+ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data;
 
 -- name: SetDay :exec
--- A day's rollup, computed from its block in the transaction that writes it.
+-- A day's rollup, computed from its readings in the transaction that
+-- writes their block.
 INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
 VALUES (@series_id, @day, @n, @total, @lo, @hi)
 ON CONFLICT (series_id, day) DO UPDATE SET

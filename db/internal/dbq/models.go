@@ -155,10 +155,10 @@ type Reading struct {
 }
 
 type ReadingBlock struct {
-	SeriesID int64
-	Day      int64
-	N        int64
-	Data     []byte
+	SeriesID  int64
+	SpanStart int64
+	N         int64
+	Data      []byte
 }
 
 type ReadingChunk struct {

@@ -10,31 +10,31 @@ import (
 )
 
 const blocksOfSeries = `-- name: BlocksOfSeries :many
-SELECT day, data FROM reading_blocks
-WHERE series_id = ?1 AND day >= ?2 AND day < ?3
-ORDER BY day
+SELECT span_start, data FROM reading_blocks
+WHERE series_id = ?1 AND span_start >= ?2 AND span_start < ?3
+ORDER BY span_start
 LIMIT ?4
 `
 
 type BlocksOfSeriesParams struct {
-	SeriesID int64
-	FromDay  int64
-	ToDay    int64
-	Lim      int64
+	SeriesID  int64
+	FromStart int64
+	ToStart   int64
+	Lim       int64
 }
 
 type BlocksOfSeriesRow struct {
-	Day  int64
-	Data []byte
+	SpanStart int64
+	Data      []byte
 }
 
-// The blocks of a series whose day starts in [from_day, to_day), in time
-// order, a page at a time (keyset paging on day).
+// The blocks of a series whose span starts in [from_start, to_start), in
+// time order, a page at a time (keyset paging on span_start).
 func (q *Queries) BlocksOfSeries(ctx context.Context, arg BlocksOfSeriesParams) ([]BlocksOfSeriesRow, error) {
 	rows, err := q.query(ctx, q.blocksOfSeriesStmt, blocksOfSeries,
 		arg.SeriesID,
-		arg.FromDay,
-		arg.ToDay,
+		arg.FromStart,
+		arg.ToStart,
 		arg.Lim,
 	)
 	if err != nil {
@@ -44,7 +44,7 @@ func (q *Queries) BlocksOfSeries(ctx context.Context, arg BlocksOfSeriesParams) 
 	var items []BlocksOfSeriesRow
 	for rows.Next() {
 		var i BlocksOfSeriesRow
-		if err := rows.Scan(&i.Day, &i.Data); err != nil {
+		if err := rows.Scan(&i.SpanStart, &i.Data); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -209,7 +209,8 @@ type SetDayParams struct {
 	Hi       int64
 }
 
-// A day's rollup, computed from its block in the transaction that writes it.
+// A day's rollup, computed from its readings in the transaction that
+// writes their block.
 func (q *Queries) SetDay(ctx context.Context, arg SetDayParams) error {
 	_, err := q.exec(ctx, q.setDayStmt, setDay,
 		arg.SeriesID,
@@ -328,21 +329,21 @@ func (q *Queries) UnmovedSeries(ctx context.Context) ([]UnmovedSeriesRow, error)
 }
 
 const upsertBlock = `-- name: UpsertBlock :exec
-INSERT INTO reading_blocks (series_id, day, n, data) VALUES (?1, ?2, ?3, ?4)
-ON CONFLICT (series_id, day) DO UPDATE SET n = excluded.n, data = excluded.data
+INSERT INTO reading_blocks (series_id, span_start, n, data) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data
 `
 
 type UpsertBlockParams struct {
-	SeriesID int64
-	Day      int64
-	N        int64
-	Data     []byte
+	SeriesID  int64
+	SpanStart int64
+	N         int64
+	Data      []byte
 }
 
 func (q *Queries) UpsertBlock(ctx context.Context, arg UpsertBlockParams) error {
 	_, err := q.exec(ctx, q.upsertBlockStmt, upsertBlock,
 		arg.SeriesID,
-		arg.Day,
+		arg.SpanStart,
 		arg.N,
 		arg.Data,
 	)

@@ -31,7 +31,7 @@ func BenchmarkEachMeasureMeterYear(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	batch := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M}
 	for ts := from.Unix(); ts < to.Unix(); ts += 900 {
-		batch.Readings = append(batch.Readings, series.Reading{TS: ts, Value: app.Decimal(50_000 + rng.IntN(200_000))})
+		batch.Readings = append(batch.Readings, series.Reading{TS: ts, Value: app.Decimal(1000 * (50 + rng.IntN(200)))}) // Wh, as meters count
 	}
 	if err := s.SaveReadings(ctx, 0, "ep", batch); err != nil {
 		b.Fatal(err)

@@ -9,15 +9,16 @@
 //	byte 1   codec: 0 the body follows as is, 1 the body is one zstd frame
 //	body     uvarint n, then column by column:
 //	         instants: ts0, ts1-ts0, then each delta minus the one before
-//	         values: each minus the one before (the first minus 0)
+//	         values: a byte e (0-9), then each value / 10^e minus the one
+//	         before (the first minus 0)
 //	         tax codes: runs of (uvarint length, varint code)
 //	         presence masks of the five price components: runs, likewise
-//	         components 0..4: for each reading that has it, the value minus
-//	         the component's previous present value
+//	         components 0..4 that any reading has: a byte e, then for each
+//	         reading that has it, its value / 10^e minus the previous one
 //
-// Every number after n is a zig-zag varint (encoding/binary's Varint), so a
-// quarter-hour grid is a byte per instant and a flat price a byte per
-// reading. Columns rather than rows give zstd long runs of alike bytes.
+// Every number after n except the exponents is a zig-zag varint
+// (encoding/binary's Varint), so a quarter-hour grid is a byte per instant,
+// a flat price a byte per reading and a quarter hour's Wh one or two. Columns rather than rows give zstd long runs of alike bytes.
 // Decoding checks every count and that instants strictly increase, and
 // rejects what is left over, so a damaged block is an error, never a panic
 // or a wrong reading.
@@ -133,24 +134,57 @@ func appendBody(b []byte, rs []Reading) []byte {
 		}
 		prev = r.TS
 	}
-	prev = 0
-	for _, r := range rs {
-		b = binary.AppendVarint(b, r.Value-prev)
-		prev = r.Value
-	}
+	b = appendColumn(b, rs, -1)
 	b = appendRuns(b, rs, func(r *Reading) int64 { return r.Tax })
-	b = appendRuns(b, rs, func(r *Reading) int64 { return int64(r.Mask & (1<<Parts - 1)) })
+	var any uint8
+	b = appendRuns(b, rs, func(r *Reading) int64 {
+		any |= r.Mask
+		return int64(r.Mask & (1<<Parts - 1))
+	})
 	for k := range Parts {
-		prev = 0
-		for _, r := range rs {
-			if r.Mask&(1<<k) != 0 {
-				b = binary.AppendVarint(b, r.Parts[k]-prev)
-				prev = r.Parts[k]
-			}
+		if any&(1<<k) != 0 {
+			b = appendColumn(b, rs, k)
 		}
 	}
 	return b
 }
+
+// appendColumn writes the values (k < 0) or component k (of the readings
+// that have it) as a decimal exponent e and the deltas of the numbers
+// divided by 10^e: meters count in Wh and auctions price in
+// hundredths of a EUR/MWh, so millionths mostly end in zeros that would
+// otherwise cost a varint byte per reading.
+func appendColumn(b []byte, rs []Reading, k int) []byte {
+	col := func(r *Reading) (int64, bool) {
+		if k < 0 {
+			return r.Value, true
+		}
+		return r.Parts[k], r.Mask&(1<<k) != 0
+	}
+	e := maxExp
+	for i := range rs {
+		if v, ok := col(&rs[i]); ok {
+			for e > 0 && v%pow10[e] != 0 {
+				e--
+			}
+		}
+	}
+	b = append(b, byte(e))
+	var prev int64
+	for i := range rs {
+		if v, ok := col(&rs[i]); ok {
+			v /= pow10[e]
+			b = binary.AppendVarint(b, v-prev)
+			prev = v
+		}
+	}
+	return b
+}
+
+// maxExp is the largest decimal exponent a column is scaled by.
+const maxExp = 9
+
+var pow10 = [maxExp + 1]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // appendRuns writes a column that rarely changes within a day as runs.
 func appendRuns(b []byte, rs []Reading, col func(*Reading) int64) []byte {
@@ -223,11 +257,22 @@ func uvarintSlow(b []byte, p int) (uint64, int) {
 	if p < 0 || p >= len(b) {
 		return 0, -1
 	}
+	if p+1 < len(b) && b[p+1] < 0x80 {
+		return uint64(b[p]&0x7f) | uint64(b[p+1])<<7, p + 2
+	}
 	v, n := binary.Uvarint(b[p:])
 	if n <= 0 {
 		return 0, -1
 	}
 	return v, p + n
+}
+
+// scaleAt reads a column's decimal exponent as the factor it stands for.
+func scaleAt(b []byte, p int) (int64, int) {
+	if uint(p) >= uint(len(b)) || b[p] > maxExp {
+		return 0, -1
+	}
+	return pow10[b[p]], p + 1
 }
 
 func varintAt(b []byte, p int) (int64, int) {
@@ -262,35 +307,38 @@ func decodeBody(dst []Reading, b []byte) ([]Reading, error) {
 		}
 		rs[i] = Reading{TS: ts}
 	}
-	var v int64
+	var v, scale int64
+	if scale, p = scaleAt(b, p); p < 0 {
+		return dst, fmt.Errorf("%w: value scale", ErrCorrupt)
+	}
 	for i := range rs {
 		d, p = varintAt(b, p)
 		v += d
-		rs[i].Value = v
+		rs[i].Value = v * scale
 	}
 	if p < 0 {
 		return dst, fmt.Errorf("%w: truncated", ErrCorrupt)
 	}
 	var any int64
-	if p = readRuns(b, p, rs, func(x *Reading, c int64) { x.Tax = c }); p >= 0 {
-		p = readRuns(b, p, rs, func(x *Reading, c int64) {
-			any |= c
-			x.Mask = uint8(c)
-		})
+	if p = readRuns(b, p, rs, false, &any); p >= 0 {
+		p = readRuns(b, p, rs, true, &any)
 	}
-	if p < 0 || any < 0 || any >= 1<<Parts {
+	if p < 0 {
 		return dst, fmt.Errorf("%w: runs", ErrCorrupt)
 	}
 	for k := range Parts {
 		if any&(1<<k) == 0 {
 			continue
 		}
+		if scale, p = scaleAt(b, p); p < 0 {
+			return dst, fmt.Errorf("%w: component scale", ErrCorrupt)
+		}
 		v = 0
 		for i := range rs {
 			if rs[i].Mask&(1<<k) != 0 {
 				d, p = varintAt(b, p)
 				v += d
-				rs[i].Parts[k] = v
+				rs[i].Parts[k] = v * scale
 			}
 		}
 	}
@@ -300,9 +348,12 @@ func decodeBody(dst []Reading, b []byte) ([]Reading, error) {
 	return dst[:len(dst)+n], nil
 }
 
-// readRuns fills a run-length column and returns the position after it, or
-// -1 when the runs do not cover exactly the readings.
-func readRuns(b []byte, p int, rs []Reading, set func(*Reading, int64)) int {
+// readRuns fills the tax column (or with mask, the mask column, OR-ing
+// every mask into any) from its runs and returns the position after them,
+// or -1 when the runs do not cover exactly the readings or a mask is out of
+// range. The column is chosen per run, not per reading: most days are one
+// run.
+func readRuns(b []byte, p int, rs []Reading, mask bool, any *int64) int {
 	runs, p := uvarintAt(b, p)
 	if runs > uint64(len(rs)) || (runs == 0) != (len(rs) == 0) {
 		return -1
@@ -316,8 +367,19 @@ func readRuns(b []byte, p int, rs []Reading, set func(*Reading, int64)) int {
 		if p < 0 || l == 0 || l > uint64(len(rs)-i) {
 			return -1
 		}
-		for k := i; k < i+int(l); k++ {
-			set(&rs[k], c)
+		run := rs[i : i+int(l)]
+		if mask {
+			if c < 0 || c >= 1<<Parts {
+				return -1
+			}
+			*any |= c
+			for k := range run {
+				run[k].Mask = uint8(c)
+			}
+		} else {
+			for k := range run {
+				run[k].Tax = c
+			}
 		}
 		i += int(l)
 	}

@@ -51,14 +51,18 @@ func roundTrip(t *testing.T, rs []Reading) {
 func TestRoundTrip(t *testing.T) {
 	quarter := func(i int) Reading { return Reading{Value: int64(250_000 + 1_000*(i%7) - 3_000*(i%3))} }
 	cases := map[string][]Reading{
-		"empty":                nil,
-		"one":                  {{TS: 1774738800, Value: -1}},
-		"spring DST, 92 q-h":   day(2026, 3, 29, 900, quarter),
-		"autumn DST, 100 q-h":  day(2026, 10, 25, 900, quarter),
-		"hours":                day(2026, 6, 1, 3600, quarter),
-		"daily":                day(2026, 6, 1, 86400, quarter),
-		"negative (feed-in)":   day(2026, 6, 1, 900, func(i int) Reading { return Reading{Value: -int64(i) * 12_345} }),
-		"extremes":             {{TS: math.MinInt64 / 4, Value: math.MinInt64}, {TS: 0, Value: math.MaxInt64, Tax: -3}, {TS: math.MaxInt64 / 4, Value: 0, Tax: math.MaxInt64}},
+		"empty":               nil,
+		"one":                 {{TS: 1774738800, Value: -1}},
+		"spring DST, 92 q-h":  day(2026, 3, 29, 900, quarter),
+		"autumn DST, 100 q-h": day(2026, 10, 25, 900, quarter),
+		"hours":               day(2026, 6, 1, 3600, quarter),
+		"daily":               day(2026, 6, 1, 86400, quarter),
+		"negative (feed-in)":  day(2026, 6, 1, 900, func(i int) Reading { return Reading{Value: -int64(i) * 12_345} }),
+		"extremes":            {{TS: math.MinInt64 / 4, Value: math.MinInt64}, {TS: 0, Value: math.MaxInt64, Tax: -3}, {TS: math.MaxInt64 / 4, Value: 0, Tax: math.MaxInt64}},
+		"Wh and round prices": day(2026, 6, 1, 900, func(i int) Reading {
+			return Reading{Value: int64(i%9) * 1_000, Mask: 3, Parts: [Parts]int64{int64(i) * 10, 20_500_000_000}}
+		}),
+		"round extremes":       {{TS: 1, Value: 9_000_000_000_000_000_000}, {TS: 2, Value: -9_000_000_000_000_000_000}},
 		"irregular gaps":       {{TS: 100}, {TS: 1000}, {TS: 1001}, {TS: 50_000}, {TS: 50_900}},
 		"taxes change mid-day": day(2026, 6, 1, 900, func(i int) Reading { return Reading{Value: 1, Tax: int64(1 + 2*19 + i/50)} }),
 		"every parts combination": day(2026, 10, 25, 900, func(i int) Reading {
@@ -129,10 +133,13 @@ func readingsOf(seed []byte) []Reading {
 		step, v, tax, mask := seed[0], seed[1], seed[2], seed[3]
 		seed = seed[4:]
 		ts += 1 + int64(step)*300
-		r := Reading{TS: ts, Value: (int64(v) - 128) * 7919, Tax: int64(tax % 4), Mask: mask % 32}
+		// The low bits of step pick a decimal scale, so columns of round
+		// numbers (Wh, cents) and of odd ones both occur.
+		scale := pow10[int(step)%(maxExp+1)]
+		r := Reading{TS: ts, Value: (int64(v) - 128) * 7919 * scale, Tax: int64(tax % 4), Mask: mask % 32}
 		for k := range Parts {
 			if r.Mask&(1<<k) != 0 {
-				r.Parts[k] = int64(v)*int64(k+1) - 200
+				r.Parts[k] = (int64(v)*int64(k+1) - 200) * pow10[(int(step)+k)%(maxExp+1)]
 			}
 		}
 		rs = append(rs, r)

@@ -193,8 +193,9 @@ func dropOtherInterval(ctx context.Context, q *dbq.Queries, ref meterRef, b *ser
 }
 
 // compressBlocks: zstd on blocks, kept per block only when smaller.
-// BenchmarkSeries' codec table measures what it saves and costs.
-const compressBlocks = true
+// BenchmarkSeries' codec table and BenchmarkEachMeasureMeterYear measure
+// what it saves and costs (a variable so that the latter can compare).
+var compressBlocks = true
 
 // blockSpan is the stretch of a series' time one block holds, in the
 // meter's zone.

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -12,8 +13,24 @@ import (
 )
 
 // BenchmarkEachMeasureMeterYear reads one meter-year of quarter-hour
-// consumption into memory, as the tariff engine does before pricing it.
+// consumption into memory, as the tariff engine does before pricing it,
+// stored with and without zstd. The curve is a household's in Wh: a daily
+// shape with noise.
 func BenchmarkEachMeasureMeterYear(b *testing.B) {
+	defer func(c bool) { compressBlocks = c }(compressBlocks)
+	for _, z := range []bool{false, true} {
+		name := "raw"
+		if z {
+			name = "zstd"
+		}
+		b.Run(name, func(b *testing.B) {
+			compressBlocks = z
+			benchMeterYear(b)
+		})
+	}
+}
+
+func benchMeterYear(b *testing.B) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "cache.db"))
 	if err != nil {
@@ -31,7 +48,9 @@ func BenchmarkEachMeasureMeterYear(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	batch := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M}
 	for ts := from.Unix(); ts < to.Unix(); ts += 900 {
-		batch.Readings = append(batch.Readings, series.Reading{TS: ts, Value: app.Decimal(1000 * (50 + rng.IntN(200)))}) // Wh, as meters count
+		hour := float64(ts%86400) / 3600
+		wh := 60 + 50*math.Sin((hour-6)*math.Pi/12) + float64(rng.IntN(40))
+		batch.Readings = append(batch.Readings, series.Reading{TS: ts, Value: app.Decimal(1000 * int64(wh))})
 	}
 	if err := s.SaveReadings(ctx, 0, "ep", batch); err != nil {
 		b.Fatal(err)

@@ -9,12 +9,12 @@
 //	byte 1   codec: 0 the body follows as is, 1 the body is one zstd frame
 //	body     uvarint n, then column by column:
 //	         instants: ts0, ts1-ts0, then each delta minus the one before
-//	         values: a byte e (0-9), then each value / 10^e minus the one
-//	         before (the first minus 0)
 //	         tax codes: runs of (uvarint length, varint code)
 //	         presence masks of the five price components: runs, likewise
-//	         components 0..4 that any reading has: a byte e, then for each
-//	         reading that has it, its value / 10^e minus the previous one
+//	         components 0..4 that any reading has: a byte e (0-9), then for
+//	         each reading that has it, its value / 10^e minus the previous
+//	         one (the first minus 0)
+//	         values: likewise, of each value less its present components
 //
 // Every number after n except the exponents is a zig-zag varint
 // (encoding/binary's Varint), so a quarter-hour grid is a byte per instant,
@@ -134,7 +134,6 @@ func appendBody(b []byte, rs []Reading) []byte {
 		}
 		prev = r.TS
 	}
-	b = appendColumn(b, rs, -1)
 	b = appendRuns(b, rs, func(r *Reading) int64 { return r.Tax })
 	var any uint8
 	b = appendRuns(b, rs, func(r *Reading) int64 {
@@ -146,18 +145,31 @@ func appendBody(b []byte, rs []Reading) []byte {
 			b = appendColumn(b, rs, k)
 		}
 	}
-	return b
+	return appendColumn(b, rs, -1)
 }
 
-// appendColumn writes the values (k < 0) or component k (of the readings
-// that have it) as a decimal exponent e and the deltas of the numbers
+// residual is what a reading's value adds to its components: a price that
+// is the sum of its parts stores a run of zeros instead of repeating the
+// auction's changes (int64 wraps the same way both ways, so it is exact).
+func residual(r *Reading) int64 {
+	v := r.Value
+	for k := range Parts {
+		if r.Mask&(1<<k) != 0 {
+			v -= r.Parts[k]
+		}
+	}
+	return v
+}
+
+// appendColumn writes the values' residuals (k < 0) or component k (of the
+// readings that have it) as a decimal exponent e and the deltas of the numbers
 // divided by 10^e: meters count in Wh and auctions price in
 // hundredths of a EUR/MWh, so millionths mostly end in zeros that would
 // otherwise cost a varint byte per reading.
 func appendColumn(b []byte, rs []Reading, k int) []byte {
 	col := func(r *Reading) (int64, bool) {
 		if k < 0 {
-			return r.Value, true
+			return residual(r), true
 		}
 		return r.Parts[k], r.Mask&(1<<k) != 0
 	}
@@ -212,6 +224,7 @@ func appendRuns(b []byte, rs []Reading, col func(*Reading) int64) []byte {
 // concurrent use.
 type Decoder struct {
 	body []byte
+	col  []int64 // one column's numbers
 }
 
 // Decode appends the readings of block data to dst[:0] and returns it, or
@@ -237,7 +250,7 @@ func (d *Decoder) Decode(dst []Reading, data []byte) ([]Reading, error) {
 	default:
 		return dst, fmt.Errorf("%w: codec %d", ErrCorrupt, data[1])
 	}
-	return decodeBody(dst, body)
+	return d.decodeBody(dst, body)
 }
 
 // uvarintAt decodes the uvarint at b[p:] and returns it with the position
@@ -280,7 +293,26 @@ func varintAt(b []byte, p int) (int64, int) {
 	return int64(u>>1) ^ -int64(u&1), p
 }
 
-func decodeBody(dst []Reading, b []byte) ([]Reading, error) {
+// varints decodes len(col) zig-zag varints from b[p:] into col and returns
+// the position after them, or -1. Every column goes through this one loop,
+// with the one-byte case written out: most numbers are one byte (deltas of
+// a regular grid, unchanged prices, Wh of a quarter hour), and a call per
+// number costs as much as the number.
+func varints(b []byte, p int, col []int64) int {
+	for i := range col {
+		var u uint64
+		if uint(p) < uint(len(b)) && b[p] < 0x80 {
+			u = uint64(b[p])
+			p++
+		} else if u, p = uvarintSlow(b, p); p < 0 {
+			return -1
+		}
+		col[i] = int64(u>>1) ^ -int64(u&1)
+	}
+	return p
+}
+
+func (d *Decoder) decodeBody(dst []Reading, b []byte) ([]Reading, error) {
 	n64, p := uvarintAt(b, 0)
 	// Every reading takes at least two bytes (instant and value).
 	if p < 0 || n64 > MaxReadings || n64*2 > uint64(len(b)-p) {
@@ -289,35 +321,27 @@ func decodeBody(dst []Reading, b []byte) ([]Reading, error) {
 	n := int(n64)
 	dst = slices.Grow(dst, n)
 	rs := dst[len(dst) : len(dst)+n]
-	var ts, delta, d int64
-	for i := range rs {
-		d, p = varintAt(b, p)
+	col := slices.Grow(d.col[:0], n)[:n]
+	d.col = col
+	if p = varints(b, p, col); p < 0 {
+		return dst, fmt.Errorf("%w: instants", ErrCorrupt)
+	}
+	var ts, delta int64
+	for i, x := range col {
 		switch i {
 		case 0:
-			ts = d
+			ts = x
 		case 1:
-			delta = d
+			delta = x
 			ts += delta
 		default:
-			delta += d
+			delta += x
 			ts += delta
 		}
 		if i > 0 && ts <= rs[i-1].TS {
 			return dst, fmt.Errorf("%w: instants out of order", ErrCorrupt)
 		}
 		rs[i] = Reading{TS: ts}
-	}
-	var v, scale int64
-	if scale, p = scaleAt(b, p); p < 0 {
-		return dst, fmt.Errorf("%w: value scale", ErrCorrupt)
-	}
-	for i := range rs {
-		d, p = varintAt(b, p)
-		v += d
-		rs[i].Value = v * scale
-	}
-	if p < 0 {
-		return dst, fmt.Errorf("%w: truncated", ErrCorrupt)
 	}
 	var any int64
 	if p = readRuns(b, p, rs, false, &any); p >= 0 {
@@ -330,17 +354,36 @@ func decodeBody(dst []Reading, b []byte) ([]Reading, error) {
 		if any&(1<<k) == 0 {
 			continue
 		}
-		if scale, p = scaleAt(b, p); p < 0 {
-			return dst, fmt.Errorf("%w: component scale", ErrCorrupt)
-		}
-		v = 0
+		have := 0
 		for i := range rs {
 			if rs[i].Mask&(1<<k) != 0 {
-				d, p = varintAt(b, p)
-				v += d
+				have++
+			}
+		}
+		var scale int64
+		scale, p = scaleAt(b, p)
+		if p = varints(b, p, col[:have]); p < 0 {
+			return dst, fmt.Errorf("%w: component %d", ErrCorrupt, k)
+		}
+		var v int64
+		j := 0
+		for i := range rs {
+			if rs[i].Mask&(1<<k) != 0 {
+				v += col[j]
+				j++
 				rs[i].Parts[k] = v * scale
 			}
 		}
+	}
+	scale, p := scaleAt(b, p)
+	if p = varints(b, p, col); p < 0 {
+		return dst, fmt.Errorf("%w: values", ErrCorrupt)
+	}
+	var v int64
+	for i, x := range col {
+		v += x
+		r := &rs[i]
+		r.Value = v*scale + r.Parts[0] + r.Parts[1] + r.Parts[2] + r.Parts[3] + r.Parts[4]
 	}
 	if p != len(b) {
 		return dst, fmt.Errorf("%w: %d bytes left over", ErrCorrupt, len(b)-p)

@@ -35,7 +35,7 @@ check-generated: generate
 
 # Benchmarks: a report of sync throughput and page server time (see README).
 # The epilot time-series table sizes itself by WATTFOLIO_BENCH_METERS (default 20;
-# the issue's full size is 500) and compares with the sqlite3 shell when installed.
+# the issue's full size is 500).
 bench:
 	@mkdir -p out
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./sync/engine/... ./app/web/... ./sync/vendors/epilot/ . | tee out/bench.txt

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"wattfolio/app"
@@ -106,6 +107,9 @@ type blockReader struct {
 // buffer, valid until it returns.
 func (br *blockReader) scan(ctx context.Context, q *dbq.Queries, seriesID, from, to int64, fn func(*block.Reading) error) error {
 	start := from - maxSpan
+	if start > from { // from was within maxSpan of the smallest int64
+		start = math.MinInt64
+	}
 	for {
 		rows, err := q.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: seriesID, FromStart: start, ToStart: to, Lim: blocksPage})
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -32,17 +31,7 @@ func BenchmarkEachMeasureMeterYear(b *testing.B) {
 
 func benchMeterYear(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "cache.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.SaveMeters(ctx, "ep", []series.Meter{{ExternalID: "m1", Zone: "Europe/Berlin"}}); err != nil {
-		b.Fatal(err)
-	}
+	s := oneMeter(b)
 	from := time.Date(2025, 1, 1, 0, 0, 0, 0, app.DefaultZone())
 	to := from.AddDate(1, 0, 0)
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -19,7 +19,7 @@ import (
 )
 
 // oneMeter is a cache with source "ep" and its meter "m1" in Berlin.
-func oneMeter(t *testing.T) *Store {
+func oneMeter(t testing.TB) *Store {
 	t.Helper()
 	s, _ := openTest(t)
 	ctx := context.Background()

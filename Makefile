@@ -40,9 +40,8 @@ bench:
 	@mkdir -p out
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./sync/engine/... ./app/web/... ./sync/vendors/epilot/ . | tee out/bench.txt
 
-# The time-series report (about 1.5 minutes on 2 cores at 100 meters; the
-# issue's full size, BENCH_METERS=500, takes about 8; sqlite3 on PATH adds
-# the shell's CSV export).
+# The time-series report (about 15 seconds on 2 cores at 20 meters; the
+# issue's full size, BENCH_METERS=500, takes about 4.5 minutes).
 BENCH_METERS ?= 100
 bench-series:
 	@mkdir -p out

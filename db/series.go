@@ -198,7 +198,10 @@ func dropOtherInterval(ctx context.Context, q *dbq.Queries, ref meterRef, b *ser
 var compressBlocks = true
 
 // blockSpan is the stretch of a series' time one block holds, in the
-// meter's zone.
+// meter's zone. A local day: month-long blocks read a meter-year no faster
+// (BenchmarkEachMeasureMeterYear measured the same 2.4-2.6 ms for both;
+// decoding, not rows, is what is left), and a day is what a late
+// correction rewrites and what the rollup sums.
 const blockSpan = series.Day
 
 // maxSpan is more than any block's span lasts: a block that starts before

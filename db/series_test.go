@@ -15,6 +15,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/db/block"
 	"wattfolio/db/internal/dbq"
 )
 
@@ -475,4 +476,83 @@ func partsString(p *series.Parts) string {
 		}
 	}
 	return sb.String()
+}
+
+// A block is a local day of the meter's zone: the spring DST day holds 92
+// quarter hours and the autumn one 100, an hourly stream 23 and 25, a daily
+// one 1; each day's rollup counts its block, and reading back crosses the
+// days in time order.
+func TestBlocksFollowLocalDays(t *testing.T) {
+	ctx := context.Background()
+	loc := app.DefaultZone()
+	for _, c := range []struct {
+		iv   series.Interval
+		want map[string]int64 // readings per local day
+	}{
+		{series.PT15M, map[string]int64{"2026-03-28": 96, "2026-03-29": 92, "2026-03-30": 96, "2026-10-25": 100}},
+		{series.PT1H, map[string]int64{"2026-03-28": 24, "2026-03-29": 23, "2026-03-30": 24, "2026-10-25": 25}},
+		{series.P1D, map[string]int64{"2026-03-28": 1, "2026-03-29": 1, "2026-03-30": 1, "2026-10-25": 1}},
+	} {
+		t.Run(string(c.iv), func(t *testing.T) {
+			s := oneMeter(t)
+			var rs []series.Reading
+			for _, span := range [][2]time.Time{
+				{time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 3, 31, 0, 0, 0, 0, loc)},
+				{time.Date(2026, 10, 25, 0, 0, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc)},
+			} {
+				for d := span[0]; d.Before(span[1]); d = d.AddDate(0, 0, 1) {
+					// A P1D reading covers the local day, 23 or 25 hours on DST days.
+					step := c.iv.Seconds()
+					if c.iv == series.P1D {
+						step = d.AddDate(0, 0, 1).Unix() - d.Unix()
+					}
+					for ts := d.Unix(); ts < d.AddDate(0, 0, 1).Unix(); ts += step {
+						rs = append(rs, series.Reading{TS: ts, Value: app.Decimal(-1_000 + ts%7*1_000)})
+					}
+				}
+			}
+			b := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: c.iv, Readings: rs}
+			if err := s.SaveReadings(ctx, 0, "ep", b); err != nil {
+				t.Fatal(err)
+			}
+			ms, _ := s.ListMeters(ctx)
+			ss, _ := s.rq.SeriesOfMeter(ctx, ms[0].ID)
+			bs, err := s.rq.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: ss[0].ID, FromStart: 0, ToStart: 1 << 40, Lim: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int64{}
+			var dec block.Decoder
+			for _, bl := range bs {
+				in, err := dec.Decode(nil, bl.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[time.Unix(bl.SpanStart, 0).In(loc).Format(time.DateOnly)] = int64(len(in))
+			}
+			if !maps.Equal(got, c.want) {
+				t.Errorf("readings per block %v, want %v", got, c.want)
+			}
+			days, err := s.Aggregate(ctx, ms[0].ID, time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc), series.Day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range days {
+				if n := c.want[d.Start.Format(time.DateOnly)]; d.Readings != n {
+					t.Errorf("%s: rollup counts %d readings, want %d", d.Start.Format(time.DateOnly), d.Readings, n)
+				}
+			}
+			i := 0
+			err = s.EachMeasure(ctx, ms[0].ID, series.Consumption, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
+				if r.Start.Unix() != rs[i].TS || r.Value != rs[i].Value {
+					t.Fatalf("reading %d: %s %s, want %d %s", i, r.Start, r.Value, rs[i].TS, rs[i].Value)
+				}
+				i++
+				return nil
+			})
+			if err != nil || i != len(rs) {
+				t.Fatalf("%d of %d readings back: %v", i, len(rs), err)
+			}
+		})
+	}
 }

@@ -29,6 +29,7 @@ func (s *Store) moveToBlocks(ctx context.Context) error {
 	}
 	slog.Info("cache: moving readings into day blocks", "path", s.path, "series", len(todo))
 	t0 := time.Now()
+	logged := t0
 	for i, u := range todo {
 		loc, err := series.LoadZone(u.Zone)
 		if err != nil {
@@ -50,7 +51,10 @@ func (s *Store) moveToBlocks(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("move series %d into blocks: %w", u.SeriesID, err)
 		}
-		slog.Debug("cache: series moved into blocks", "series", u.SeriesID, "done", i+1, "of", len(todo))
+		if time.Since(logged) >= 2*time.Second {
+			slog.Info("cache: moving readings into day blocks", "done", i+1, "of", len(todo))
+			logged = time.Now()
+		}
 		if movedSeries != nil {
 			if err := movedSeries(i+1, len(todo)); err != nil {
 				return err

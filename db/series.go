@@ -192,7 +192,8 @@ func dropOtherInterval(ctx context.Context, q *dbq.Queries, ref meterRef, b *ser
 	return nil
 }
 
-// compressBlocks: zstd on blocks, kept per block only when smaller.
+// compressBlocks: zstd on blocks, kept per block where it at least halves
+// it (see block.Encoder).
 // BenchmarkSeries' codec table and BenchmarkEachMeasureMeterYear measure
 // what it saves and costs (a variable so that the latter can compare).
 var compressBlocks = true

@@ -198,3 +198,24 @@ func BenchmarkDecodeDay(b *testing.B) {
 		})
 	}
 }
+
+// zstd is kept where it at least halves a block: a flat day of prices with
+// every component is, an irregular one is not; both decode.
+func TestCompressOnlyWhereItHalves(t *testing.T) {
+	flat := day(2026, 6, 1, 900, func(i int) Reading {
+		return Reading{Value: 333_000, Tax: 39, Mask: 31, Parts: [Parts]int64{189_500, 20_500, 5_000, 100_000, 18_000}}
+	})
+	rng := rand.New(rand.NewPCG(3, 4))
+	noisy := day(2026, 6, 1, 900, func(i int) Reading { return Reading{Value: int64(rng.IntN(1 << 40))} })
+	e := Encoder{Compress: true}
+	for name, c := range map[string]struct {
+		rs    []Reading
+		codec byte
+	}{"flat": {flat, codecZstd}, "noisy": {noisy, codecRaw}} {
+		b := e.Append(nil, c.rs)
+		if b[1] != c.codec {
+			t.Errorf("%s day: codec %d, want %d (%d bytes)", name, b[1], c.codec, len(b))
+		}
+		roundTrip(t, c.rs)
+	}
+}

@@ -35,15 +35,14 @@ check-generated: generate
 
 # Benchmarks: a report of sync throughput and page server time (see README).
 # The epilot time-series table sizes itself by WATTFOLIO_BENCH_METERS (default 20;
-# the issue's full size is 500) and compares with the sqlite3 shell when installed.
+# the issue's full size is 500).
 bench:
 	@mkdir -p out
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./sync/engine/... ./app/web/... ./sync/vendors/epilot/ . | tee out/bench.txt
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./app/tariff/... ./app/compare/ | tee -a out/bench.txt
 
-# The time-series report (about 1.5 minutes on 2 cores at 100 meters; the
-# issue's full size, BENCH_METERS=500, takes about 8; sqlite3 on PATH adds
-# the shell's CSV export).
+# The time-series report (about 15 seconds on 2 cores at 20 meters; the
+# issue's full size, BENCH_METERS=500, takes about 4.5 minutes).
 BENCH_METERS ?= 100
 bench-series:
 	@mkdir -p out

@@ -3,21 +3,23 @@ package db
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/db/block"
 	"wattfolio/db/internal/dbq"
 )
 
-// readingsPage is how many readings a streaming read holds at once.
-const readingsPage = 8192
+// blocksPage is how many blocks a streaming read holds at once.
+const blocksPage = 64
 
 // Aggregate returns the buckets of res in the meter's zone that cover
 // [from, to), empty ones included, with consumption, feed-in, cost and
 // price statistics. Days and months come from the daily rollup (a year is
 // a few hundred rows); hours and native readings are streamed from the
-// readings page by page, so memory grows with the buckets asked for, never
+// day blocks page by page, so memory grows with the buckets asked for, never
 // with the readings behind them.
 func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time, res series.Resolution) ([]series.Bucket, error) {
 	m, err := s.GetMeter(ctx, meterID)
@@ -79,9 +81,10 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 		if err != nil {
 			return nil, err
 		}
+		var br blockReader
 		for _, sr := range sers {
-			err := s.scanSeries(ctx, sr.ID, start, end, func(r dbq.ReadingsPageRow) error {
-				add(r.Ts, series.Measure(sr.Measure), sr.Channel, 1, r.Value, r.Value, r.Value)
+			err := br.scan(ctx, s.rq, sr.ID, start, end, func(r *block.Reading) error {
+				add(r.TS, series.Measure(sr.Measure), sr.Channel, 1, r.Value, r.Value, r.Value)
 				return nil
 			})
 			if err != nil {
@@ -92,23 +95,43 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 	return buckets, nil
 }
 
-// scanSeries calls fn for every reading of a series in [from, to), in time
-// order, a page at a time.
-func (s *Store) scanSeries(ctx context.Context, seriesID, from, to int64, fn func(dbq.ReadingsPageRow) error) error {
+// blockReader reads the day blocks of series through one decoder, reusing
+// its buffers from block to block and from series to series.
+type blockReader struct {
+	dec block.Decoder
+	buf []block.Reading
+}
+
+// scan calls fn for every reading of a series in [from, to), in time
+// order, a page of blocks at a time. fn gets a reading of the decoder's
+// buffer, valid until it returns.
+func (br *blockReader) scan(ctx context.Context, q *dbq.Queries, seriesID, from, to int64, fn func(*block.Reading) error) error {
+	start := from - maxSpan
+	if start > from { // from was within maxSpan of the smallest int64
+		start = math.MinInt64
+	}
 	for {
-		rows, err := s.rq.ReadingsPage(ctx, dbq.ReadingsPageParams{SeriesID: seriesID, FromTs: from, ToTs: to, Lim: readingsPage})
+		rows, err := q.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: seriesID, FromStart: start, ToStart: to, Lim: blocksPage})
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			if err := fn(r); err != nil {
-				return err
+			if br.buf, err = br.dec.Decode(br.buf, r.Data); err != nil {
+				return fmt.Errorf("series %d, block of %d: %w", seriesID, r.SpanStart, err)
+			}
+			for i := range br.buf {
+				if ts := br.buf[i].TS; ts < from || ts >= to {
+					continue
+				}
+				if err := fn(&br.buf[i]); err != nil {
+					return err
+				}
 			}
 		}
-		if len(rows) < readingsPage {
+		if len(rows) < blocksPage {
 			return nil
 		}
-		from = rows[len(rows)-1].Ts + 1
+		start = rows[len(rows)-1].SpanStart + 1
 	}
 }
 
@@ -144,6 +167,7 @@ func (s *Store) eachReading(ctx context.Context, meterID int64, only series.Meas
 	}
 	var row series.Row
 	var pb partsBuf
+	var br blockReader
 	for mi := range meters {
 		m := &meters[mi]
 		loc, err := series.LoadZone(m.Zone)
@@ -180,14 +204,14 @@ func (s *Store) eachReading(ctx context.Context, meterID int64, only series.Meas
 				agg = bucketAgg{}
 				return fn(&row)
 			}
-			err := s.scanSeries(ctx, sr.ID, from.Unix(), to.Unix(), func(r dbq.ReadingsPageRow) error {
+			err := br.scan(ctx, s.rq, sr.ID, from.Unix(), to.Unix(), func(r *block.Reading) error {
 				if res == series.Native {
-					row.Start, row.End = time.Unix(r.Ts, 0).UTC(), time.Unix(r.Ts+native, 0).UTC()
+					row.Start, row.End = time.Unix(r.TS, 0).UTC(), time.Unix(r.TS+native, 0).UTC()
 					row.Value, row.N, row.Tax = app.Decimal(r.Value), 1, series.TaxOfCode(r.Tax)
-					row.Parts = partsOf(&r, &pb)
+					row.Parts = partsOf(r, &pb)
 					return fn(&row)
 				}
-				b := series.BucketStart(r.Ts, res, loc)
+				b := series.BucketStart(r.TS, res, loc)
 				if agg.n > 0 && b != agg.start {
 					if err := flush(); err != nil {
 						return err
@@ -215,13 +239,15 @@ type partsBuf struct {
 }
 
 // partsOf fills pb from r's components; nil when r has none.
-func partsOf(r *dbq.ReadingsPageRow, pb *partsBuf) *series.Parts {
-	if r.Parts == 0 {
+func partsOf(r *block.Reading, pb *partsBuf) *series.Parts {
+	if r.Mask == 0 {
 		return nil
 	}
-	pb.vals = [5]app.Decimal{app.Decimal(r.AuctionE6), app.Decimal(r.LeviesE6), app.Decimal(r.SourceFeeE6), app.Decimal(r.GridFeeE6), app.Decimal(r.MarginE6)}
+	for k, v := range r.Parts {
+		pb.vals[k] = app.Decimal(v)
+	}
 	ptr := func(bit int) *app.Decimal {
-		if r.Parts&(1<<bit) == 0 {
+		if r.Mask&(1<<bit) == 0 {
 			return nil
 		}
 		return &pb.vals[bit]
@@ -239,7 +265,7 @@ type bucketAgg struct {
 	mixed bool // the readings disagree on tax
 }
 
-func (a *bucketAgg) add(b int64, r dbq.ReadingsPageRow) {
+func (a *bucketAgg) add(b int64, r *block.Reading) {
 	if a.n == 0 {
 		a.start, a.tax = b, r.Tax
 	} else if r.Tax != a.tax {

@@ -3,18 +3,24 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/db/block"
 	"wattfolio/db/internal/dbq"
 )
 
 // oneMeter is a cache with source "ep" and its meter "m1" in Berlin.
-func oneMeter(t *testing.T) *Store {
+func oneMeter(t testing.TB) *Store {
 	t.Helper()
 	s, _ := openTest(t)
 	ctx := context.Background()
@@ -168,12 +174,12 @@ func TestCoarserIntervalReplacesTheStream(t *testing.T) {
 	}
 }
 
-// Readings are stored in chunks, stretches of a series' time: a window of
-// new readings becomes a chunk of its own (appended at the end of the
-// table), a look-back overwrites inside the chunks it overlaps and a short
-// new tail extends the last chunk, readings older than every chunk make
-// one more, and reads come back in time order across all of them.
-func TestChunkPlacement(t *testing.T) {
+// Readings are stored in day blocks: a window of new readings writes a
+// block per local day, a look-back rewrites only the blocks of the days it
+// touches (the last value of a repeated instant wins), readings older than
+// every block add theirs, and reads come back in time order across all of
+// them with the rollup equal to their sum.
+func TestBlockPlacement(t *testing.T) {
 	s := oneMeter(t)
 	ctx := context.Background()
 	ms, _ := s.ListMeters(ctx)
@@ -192,22 +198,25 @@ func TestChunkPlacement(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	chunks := func() int {
+	// blocks returns the series' blocks by day.
+	blocks := func() map[int64]string {
 		t.Helper()
 		ss, err := s.rq.SeriesOfMeter(ctx, ms[0].ID)
 		if err != nil || len(ss) != 1 {
 			t.Fatalf("series %v, %v", ss, err)
 		}
-		cs, err := s.rq.ChunksBetween(ctx, dbq.ChunksBetweenParams{SeriesID: ss[0].ID, FromTs: 0, ToTs: 1 << 40})
+		bs, err := s.rq.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: ss[0].ID, FromStart: 0, ToStart: 1 << 40, Lim: 1 << 20})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 1; i < len(cs); i++ {
-			if cs[i].FirstTs <= cs[i-1].LastTs {
-				t.Fatalf("chunks overlap: %+v", cs)
+		out := map[int64]string{}
+		for _, b := range bs {
+			if series.DayStart(b.SpanStart, app.DefaultZone()) != b.SpanStart {
+				t.Fatalf("block keyed %d, not a local midnight", b.SpanStart)
 			}
+			out[b.SpanStart] = string(b.Data)
 		}
-		return len(cs)
+		return out
 	}
 	// check reads every reading back in time order and compares the
 	// month's rollup with their sum.
@@ -242,12 +251,13 @@ func TestChunkPlacement(t *testing.T) {
 		}
 	}
 
-	save(window(0, 11)) // 1,056 readings: a chunk
+	save(window(0, 11)) // 1,056 readings: 11 blocks
 	save(window(11, 22))
-	if c := chunks(); c != 2 {
-		t.Fatalf("%d chunks after two windows, want 2", c)
+	if c := len(blocks()); c != 22 {
+		t.Fatalf("%d blocks after two windows of 22 days, want 22", c)
 	}
 	check(22*96, nil)
+	before := blocks()
 
 	// A look-back of two days with one correction, and one new day.
 	b := window(20, 23)
@@ -258,21 +268,31 @@ func TestChunkPlacement(t *testing.T) {
 	b.Readings = append(b.Readings, series.Reading{TS: dupTS, Value: app.MustDecimal("1")})
 	save(b)
 	fixes := map[int64]app.Decimal{fixed: app.MustDecimal("42.5"), dupTS: app.MustDecimal("1")}
-	if c := chunks(); c != 2 {
-		t.Fatalf("%d chunks after a look-back with a short tail, want 2 (the tail extends the last)", c)
+	after := blocks()
+	if len(after) != 23 {
+		t.Fatalf("%d blocks after a look-back with a new day, want 23", len(after))
+	}
+	for d, b := range before {
+		if changed := after[d] != b; changed != (d == series.DayStart(fixed, app.DefaultZone())) {
+			t.Errorf("block of %s changed: %v; only the corrected day's should", time.Unix(d, 0), changed)
+		}
 	}
 	check(23*96, fixes)
 
-	// Older history, fetched later: one more chunk, before the others in time.
+	// Older history, fetched later: blocks before the others in time.
 	save(window(-12, 0))
-	if c := chunks(); c != 3 {
-		t.Fatalf("%d chunks after back-filling, want 3", c)
+	if c := len(blocks()); c != 35 {
+		t.Fatalf("%d blocks after back-filling, want 35", c)
 	}
 	check(35*96, fixes)
 
 	// The same window again changes nothing.
+	before = blocks()
 	save(window(0, 11))
 	check(35*96, fixes)
+	if !maps.Equal(before, blocks()) {
+		t.Errorf("an unchanged window rewrote blocks")
+	}
 	if n, _ := s.CountReadings(ctx); n != 35*96 {
 		t.Fatalf("%d readings stored, want %d", n, 35*96)
 	}
@@ -282,25 +302,7 @@ func TestChunkPlacement(t *testing.T) {
 // every reading, price component and daily total where it was.
 func TestMigrationToChunksKeepsReadings(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v3.db")
-	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixture, err := os.ReadFile(filepath.Join("testdata", "v3_cache.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range append(ms[:4:4], migration{name: "v3_cache.sql", sql: string(fixture)}) {
-		if _, err := raw.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-	}
-	raw.Close()
+	path := v3Cache(t)
 
 	s, err := Open(ctx, path)
 	if err != nil {
@@ -359,5 +361,198 @@ func TestMigrationToChunksKeepsReadings(t *testing.T) {
 	}
 	if n, _ := s.CountReadings(ctx); n != 8 {
 		t.Errorf("%d readings, want 8", n)
+	}
+}
+
+// v3Cache writes testdata/v3_cache.sql as schema version 3 left it and
+// returns the file's path.
+func v3Cache(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v3.db")
+	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile(filepath.Join("testdata", "v3_cache.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range append(ms[:4:4], migration{name: "v3_cache.sql", sql: string(fixture)}) {
+		if _, err := raw.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	return path
+}
+
+// The move of old rows into blocks is one series per transaction: killed
+// after the first series, the cache holds that series in blocks and the
+// others in rows, and the next Open moves the rest with every reading,
+// component and daily total as an uninterrupted move leaves them.
+func TestMoveToBlocksResumesAfterAKill(t *testing.T) {
+	ctx := context.Background()
+	dump := func(s *Store) []string {
+		t.Helper()
+		var out []string
+		err := s.EachReading(ctx, 0, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
+			out = append(out, fmt.Sprintf("%s/%s %d %s %d %v", r.Measure, r.Channel, r.Start.Unix(), r.Value, r.Tax.Code(), partsString(r.Parts)))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, err := s.Aggregate(ctx, 1, time.Unix(1774738800, 0), time.Unix(1774738800+86400, 0), series.Day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tot := series.Total(bs)
+		return append(out, fmt.Sprintf("day: %s kWh, price sum %s", tot.Consumption, tot.PriceSum))
+	}
+	whole, err := Open(ctx, v3Cache(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dump(whole)
+	whole.Close()
+	if len(want) != 8 {
+		t.Fatalf("uninterrupted move: %d lines, want 7 readings and a day: %v", len(want), want)
+	}
+
+	path := v3Cache(t)
+	kill := errors.New("killed")
+	movedSeries = func(done, total int) error {
+		if done == 1 {
+			return kill
+		}
+		return nil
+	}
+	defer func() { movedSeries = nil }()
+	if _, err := Open(ctx, path); !errors.Is(err, kill) {
+		t.Fatalf("open with a kill after one series: %v", err)
+	}
+	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks, rows, chunks int
+	if err := raw.QueryRowContext(ctx, "SELECT (SELECT COUNT(DISTINCT series_id) FROM reading_blocks), (SELECT COUNT(*) FROM readings), (SELECT COUNT(DISTINCT series_id) FROM reading_chunks)").Scan(&blocks, &rows, &chunks); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if blocks != 1 || chunks != 2 || rows != 4 {
+		t.Fatalf("after the kill: %d series in blocks, %d in rows (%d rows), want 1, 2 (4)", blocks, chunks, rows)
+	}
+
+	movedSeries = nil
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := dump(s); !slices.Equal(got, want) {
+		t.Errorf("resumed move:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n, _ := s.CountReadings(ctx); n != 7 {
+		t.Errorf("%d readings after the resumed move, want 7", n)
+	}
+}
+
+func partsString(p *series.Parts) string {
+	if p == nil {
+		return "-"
+	}
+	var sb strings.Builder
+	for _, c := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {
+		if c == nil {
+			sb.WriteString("_,")
+		} else {
+			sb.WriteString(c.String() + ",")
+		}
+	}
+	return sb.String()
+}
+
+// A block is a local day of the meter's zone: the spring DST day holds 92
+// quarter hours and the autumn one 100, an hourly stream 23 and 25, a daily
+// one 1; each day's rollup counts its block, and reading back crosses the
+// days in time order.
+func TestBlocksFollowLocalDays(t *testing.T) {
+	ctx := context.Background()
+	loc := app.DefaultZone()
+	for _, c := range []struct {
+		iv   series.Interval
+		want map[string]int64 // readings per local day
+	}{
+		{series.PT15M, map[string]int64{"2026-03-28": 96, "2026-03-29": 92, "2026-03-30": 96, "2026-10-25": 100}},
+		{series.PT1H, map[string]int64{"2026-03-28": 24, "2026-03-29": 23, "2026-03-30": 24, "2026-10-25": 25}},
+		{series.P1D, map[string]int64{"2026-03-28": 1, "2026-03-29": 1, "2026-03-30": 1, "2026-10-25": 1}},
+	} {
+		t.Run(string(c.iv), func(t *testing.T) {
+			s := oneMeter(t)
+			var rs []series.Reading
+			for _, span := range [][2]time.Time{
+				{time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 3, 31, 0, 0, 0, 0, loc)},
+				{time.Date(2026, 10, 25, 0, 0, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc)},
+			} {
+				for d := span[0]; d.Before(span[1]); d = d.AddDate(0, 0, 1) {
+					// A P1D reading covers the local day, 23 or 25 hours on DST days.
+					step := c.iv.Seconds()
+					if c.iv == series.P1D {
+						step = d.AddDate(0, 0, 1).Unix() - d.Unix()
+					}
+					for ts := d.Unix(); ts < d.AddDate(0, 0, 1).Unix(); ts += step {
+						rs = append(rs, series.Reading{TS: ts, Value: app.Decimal(-1_000 + ts%7*1_000)})
+					}
+				}
+			}
+			b := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: c.iv, Readings: rs}
+			if err := s.SaveReadings(ctx, 0, "ep", b); err != nil {
+				t.Fatal(err)
+			}
+			ms, _ := s.ListMeters(ctx)
+			ss, _ := s.rq.SeriesOfMeter(ctx, ms[0].ID)
+			bs, err := s.rq.BlocksOfSeries(ctx, dbq.BlocksOfSeriesParams{SeriesID: ss[0].ID, FromStart: 0, ToStart: 1 << 40, Lim: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int64{}
+			var dec block.Decoder
+			for _, bl := range bs {
+				in, err := dec.Decode(nil, bl.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[time.Unix(bl.SpanStart, 0).In(loc).Format(time.DateOnly)] = int64(len(in))
+			}
+			if !maps.Equal(got, c.want) {
+				t.Errorf("readings per block %v, want %v", got, c.want)
+			}
+			days, err := s.Aggregate(ctx, ms[0].ID, time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc), series.Day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range days {
+				if n := c.want[d.Start.Format(time.DateOnly)]; d.Readings != n {
+					t.Errorf("%s: rollup counts %d readings, want %d", d.Start.Format(time.DateOnly), d.Readings, n)
+				}
+			}
+			i := 0
+			err = s.EachMeasure(ctx, ms[0].ID, series.Consumption, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
+				if r.Start.Unix() != rs[i].TS || r.Value != rs[i].Value {
+					t.Fatalf("reading %d: %s %s, want %d %s", i, r.Start, r.Value, rs[i].TS, rs[i].Value)
+				}
+				i++
+				return nil
+			})
+			if err != nil || i != len(rs) {
+				t.Fatalf("%d of %d readings back: %v", i, len(rs), err)
+			}
+		})
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"wattfolio/app"
 )
 
-func openTest(t *testing.T) (*Store, string) {
+func openTest(t testing.TB) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cache.db")
 	s, err := Open(context.Background(), path)

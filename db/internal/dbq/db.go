@@ -30,11 +30,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addRunCountsStmt, err = db.PrepareContext(ctx, addRunCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query AddRunCounts: %w", err)
 	}
-	if q.addToDayStmt, err = db.PrepareContext(ctx, addToDay); err != nil {
-		return nil, fmt.Errorf("error preparing query AddToDay: %w", err)
-	}
-	if q.chunksBetweenStmt, err = db.PrepareContext(ctx, chunksBetween); err != nil {
-		return nil, fmt.Errorf("error preparing query ChunksBetween: %w", err)
+	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
+		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
@@ -66,20 +63,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePricePointsStmt, err = db.PrepareContext(ctx, deletePricePoints); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePricePoints: %w", err)
 	}
-	if q.deleteStreamChunksStmt, err = db.PrepareContext(ctx, deleteStreamChunks); err != nil {
-		return nil, fmt.Errorf("error preparing query DeleteStreamChunks: %w", err)
+	if q.deleteStreamBlocksStmt, err = db.PrepareContext(ctx, deleteStreamBlocks); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteStreamBlocks: %w", err)
 	}
 	if q.deleteStreamDailyStmt, err = db.PrepareContext(ctx, deleteStreamDaily); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamDaily: %w", err)
 	}
-	if q.deleteStreamReadingsStmt, err = db.PrepareContext(ctx, deleteStreamReadings); err != nil {
-		return nil, fmt.Errorf("error preparing query DeleteStreamReadings: %w", err)
+	if q.deleteUnmovedChunksStmt, err = db.PrepareContext(ctx, deleteUnmovedChunks); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUnmovedChunks: %w", err)
+	}
+	if q.deleteUnmovedReadingsStmt, err = db.PrepareContext(ctx, deleteUnmovedReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUnmovedReadings: %w", err)
 	}
 	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
-	}
-	if q.extendChunkStmt, err = db.PrepareContext(ctx, extendChunk); err != nil {
-		return nil, fmt.Errorf("error preparing query ExtendChunk: %w", err)
 	}
 	if q.finishRunStmt, err = db.PrepareContext(ctx, finishRun); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishRun: %w", err)
@@ -123,23 +120,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertProblemStmt, err = db.PrepareContext(ctx, insertProblem); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertProblem: %w", err)
 	}
-	if q.insertReadingStmt, err = db.PrepareContext(ctx, insertReading); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertReading: %w", err)
-	}
-	if q.insertReadings10Stmt, err = db.PrepareContext(ctx, insertReadings10); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertReadings10: %w", err)
-	}
-	if q.insertReadings100Stmt, err = db.PrepareContext(ctx, insertReadings100); err != nil {
-		return nil, fmt.Errorf("error preparing query InsertReadings100: %w", err)
-	}
 	if q.insertRunStmt, err = db.PrepareContext(ctx, insertRun); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRun: %w", err)
 	}
 	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
-	}
-	if q.lastChunkStmt, err = db.PrepareContext(ctx, lastChunk); err != nil {
-		return nil, fmt.Errorf("error preparing query LastChunk: %w", err)
 	}
 	if q.lastRunStmt, err = db.PrepareContext(ctx, lastRun); err != nil {
 		return nil, fmt.Errorf("error preparing query LastRun: %w", err)
@@ -171,9 +156,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.metersOfContractStmt, err = db.PrepareContext(ctx, metersOfContract); err != nil {
 		return nil, fmt.Errorf("error preparing query MetersOfContract: %w", err)
 	}
-	if q.newChunkStmt, err = db.PrepareContext(ctx, newChunk); err != nil {
-		return nil, fmt.Errorf("error preparing query NewChunk: %w", err)
-	}
 	if q.offerIDByNameStmt, err = db.PrepareContext(ctx, offerIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query OfferIDByName: %w", err)
 	}
@@ -186,14 +168,8 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.pricePointsOfStmt, err = db.PrepareContext(ctx, pricePointsOf); err != nil {
 		return nil, fmt.Errorf("error preparing query PricePointsOf: %w", err)
 	}
-	if q.readingsPageStmt, err = db.PrepareContext(ctx, readingsPage); err != nil {
-		return nil, fmt.Errorf("error preparing query ReadingsPage: %w", err)
-	}
 	if q.recordMigrationStmt, err = db.PrepareContext(ctx, recordMigration); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordMigration: %w", err)
-	}
-	if q.rollupDayStmt, err = db.PrepareContext(ctx, rollupDay); err != nil {
-		return nil, fmt.Errorf("error preparing query RollupDay: %w", err)
 	}
 	if q.runProblemsStmt, err = db.PrepareContext(ctx, runProblems); err != nil {
 		return nil, fmt.Errorf("error preparing query RunProblems: %w", err)
@@ -209,6 +185,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setCheckpointStmt, err = db.PrepareContext(ctx, setCheckpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCheckpoint: %w", err)
+	}
+	if q.setDayStmt, err = db.PrepareContext(ctx, setDay); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDay: %w", err)
 	}
 	if q.setMeterGasStmt, err = db.PrepareContext(ctx, setMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMeterGas: %w", err)
@@ -228,8 +207,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.streamsOfMeterStmt, err = db.PrepareContext(ctx, streamsOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query StreamsOfMeter: %w", err)
 	}
-	if q.sumRangeStmt, err = db.PrepareContext(ctx, sumRange); err != nil {
-		return nil, fmt.Errorf("error preparing query SumRange: %w", err)
+	if q.unmovedReadingsStmt, err = db.PrepareContext(ctx, unmovedReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query UnmovedReadings: %w", err)
+	}
+	if q.unmovedSeriesStmt, err = db.PrepareContext(ctx, unmovedSeries); err != nil {
+		return nil, fmt.Errorf("error preparing query UnmovedSeries: %w", err)
+	}
+	if q.upsertBlockStmt, err = db.PrepareContext(ctx, upsertBlock); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertBlock: %w", err)
 	}
 	if q.upsertContractStmt, err = db.PrepareContext(ctx, upsertContract); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertContract: %w", err)
@@ -249,15 +234,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertPartnerStmt, err = db.PrepareContext(ctx, upsertPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertPartner: %w", err)
 	}
-	if q.upsertReadingStmt, err = db.PrepareContext(ctx, upsertReading); err != nil {
-		return nil, fmt.Errorf("error preparing query UpsertReading: %w", err)
-	}
-	if q.upsertReadings10Stmt, err = db.PrepareContext(ctx, upsertReadings10); err != nil {
-		return nil, fmt.Errorf("error preparing query UpsertReadings10: %w", err)
-	}
-	if q.upsertReadings100Stmt, err = db.PrepareContext(ctx, upsertReadings100); err != nil {
-		return nil, fmt.Errorf("error preparing query UpsertReadings100: %w", err)
-	}
 	if q.upsertSourceStmt, err = db.PrepareContext(ctx, upsertSource); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertSource: %w", err)
 	}
@@ -276,14 +252,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addRunCountsStmt: %w", cerr)
 		}
 	}
-	if q.addToDayStmt != nil {
-		if cerr := q.addToDayStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing addToDayStmt: %w", cerr)
-		}
-	}
-	if q.chunksBetweenStmt != nil {
-		if cerr := q.chunksBetweenStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing chunksBetweenStmt: %w", cerr)
+	if q.blocksOfSeriesStmt != nil {
+		if cerr := q.blocksOfSeriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
 		}
 	}
 	if q.contractOfMeterStmt != nil {
@@ -336,9 +307,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePricePointsStmt: %w", cerr)
 		}
 	}
-	if q.deleteStreamChunksStmt != nil {
-		if cerr := q.deleteStreamChunksStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing deleteStreamChunksStmt: %w", cerr)
+	if q.deleteStreamBlocksStmt != nil {
+		if cerr := q.deleteStreamBlocksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteStreamBlocksStmt: %w", cerr)
 		}
 	}
 	if q.deleteStreamDailyStmt != nil {
@@ -346,19 +317,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteStreamDailyStmt: %w", cerr)
 		}
 	}
-	if q.deleteStreamReadingsStmt != nil {
-		if cerr := q.deleteStreamReadingsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing deleteStreamReadingsStmt: %w", cerr)
+	if q.deleteUnmovedChunksStmt != nil {
+		if cerr := q.deleteUnmovedChunksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUnmovedChunksStmt: %w", cerr)
+		}
+	}
+	if q.deleteUnmovedReadingsStmt != nil {
+		if cerr := q.deleteUnmovedReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUnmovedReadingsStmt: %w", cerr)
 		}
 	}
 	if q.ensureSeriesStmt != nil {
 		if cerr := q.ensureSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing ensureSeriesStmt: %w", cerr)
-		}
-	}
-	if q.extendChunkStmt != nil {
-		if cerr := q.extendChunkStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing extendChunkStmt: %w", cerr)
 		}
 	}
 	if q.finishRunStmt != nil {
@@ -431,21 +402,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertProblemStmt: %w", cerr)
 		}
 	}
-	if q.insertReadingStmt != nil {
-		if cerr := q.insertReadingStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertReadingStmt: %w", cerr)
-		}
-	}
-	if q.insertReadings10Stmt != nil {
-		if cerr := q.insertReadings10Stmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertReadings10Stmt: %w", cerr)
-		}
-	}
-	if q.insertReadings100Stmt != nil {
-		if cerr := q.insertReadings100Stmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing insertReadings100Stmt: %w", cerr)
-		}
-	}
 	if q.insertRunStmt != nil {
 		if cerr := q.insertRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertRunStmt: %w", cerr)
@@ -454,11 +410,6 @@ func (q *Queries) Close() error {
 	if q.interruptRunsStmt != nil {
 		if cerr := q.interruptRunsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
-		}
-	}
-	if q.lastChunkStmt != nil {
-		if cerr := q.lastChunkStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing lastChunkStmt: %w", cerr)
 		}
 	}
 	if q.lastRunStmt != nil {
@@ -511,11 +462,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing metersOfContractStmt: %w", cerr)
 		}
 	}
-	if q.newChunkStmt != nil {
-		if cerr := q.newChunkStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing newChunkStmt: %w", cerr)
-		}
-	}
 	if q.offerIDByNameStmt != nil {
 		if cerr := q.offerIDByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing offerIDByNameStmt: %w", cerr)
@@ -536,19 +482,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing pricePointsOfStmt: %w", cerr)
 		}
 	}
-	if q.readingsPageStmt != nil {
-		if cerr := q.readingsPageStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing readingsPageStmt: %w", cerr)
-		}
-	}
 	if q.recordMigrationStmt != nil {
 		if cerr := q.recordMigrationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recordMigrationStmt: %w", cerr)
-		}
-	}
-	if q.rollupDayStmt != nil {
-		if cerr := q.rollupDayStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing rollupDayStmt: %w", cerr)
 		}
 	}
 	if q.runProblemsStmt != nil {
@@ -574,6 +510,11 @@ func (q *Queries) Close() error {
 	if q.setCheckpointStmt != nil {
 		if cerr := q.setCheckpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setCheckpointStmt: %w", cerr)
+		}
+	}
+	if q.setDayStmt != nil {
+		if cerr := q.setDayStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDayStmt: %w", cerr)
 		}
 	}
 	if q.setMeterGasStmt != nil {
@@ -606,9 +547,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing streamsOfMeterStmt: %w", cerr)
 		}
 	}
-	if q.sumRangeStmt != nil {
-		if cerr := q.sumRangeStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing sumRangeStmt: %w", cerr)
+	if q.unmovedReadingsStmt != nil {
+		if cerr := q.unmovedReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing unmovedReadingsStmt: %w", cerr)
+		}
+	}
+	if q.unmovedSeriesStmt != nil {
+		if cerr := q.unmovedSeriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing unmovedSeriesStmt: %w", cerr)
+		}
+	}
+	if q.upsertBlockStmt != nil {
+		if cerr := q.upsertBlockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertBlockStmt: %w", cerr)
 		}
 	}
 	if q.upsertContractStmt != nil {
@@ -639,21 +590,6 @@ func (q *Queries) Close() error {
 	if q.upsertPartnerStmt != nil {
 		if cerr := q.upsertPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertPartnerStmt: %w", cerr)
-		}
-	}
-	if q.upsertReadingStmt != nil {
-		if cerr := q.upsertReadingStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing upsertReadingStmt: %w", cerr)
-		}
-	}
-	if q.upsertReadings10Stmt != nil {
-		if cerr := q.upsertReadings10Stmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing upsertReadings10Stmt: %w", cerr)
-		}
-	}
-	if q.upsertReadings100Stmt != nil {
-		if cerr := q.upsertReadings100Stmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing upsertReadings100Stmt: %w", cerr)
 		}
 	}
 	if q.upsertSourceStmt != nil {
@@ -698,171 +634,155 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                       DBTX
-	tx                       *sql.Tx
-	accountLinksStmt         *sql.Stmt
-	addRunCountsStmt         *sql.Stmt
-	addToDayStmt             *sql.Stmt
-	chunksBetweenStmt        *sql.Stmt
-	contractOfMeterStmt      *sql.Stmt
-	contractStatusesStmt     *sql.Stmt
-	countReadingsStmt        *sql.Stmt
-	dailyOfMeterStmt         *sql.Stmt
-	deleteAccountsStmt       *sql.Stmt
-	deleteFlexibilityStmt    *sql.Stmt
-	deleteOfferStmt          *sql.Stmt
-	deletePPAStmt            *sql.Stmt
-	deletePartnerStmt        *sql.Stmt
-	deletePricePointsStmt    *sql.Stmt
-	deleteStreamChunksStmt   *sql.Stmt
-	deleteStreamDailyStmt    *sql.Stmt
-	deleteStreamReadingsStmt *sql.Stmt
-	ensureSeriesStmt         *sql.Stmt
-	extendChunkStmt          *sql.Stmt
-	finishRunStmt            *sql.Stmt
-	flexibilityOfStmt        *sql.Stmt
-	getAccountStmt           *sql.Stmt
-	getCheckpointStmt        *sql.Stmt
-	getContractStmt          *sql.Stmt
-	getMeterStmt             *sql.Stmt
-	getMeterGasStmt          *sql.Stmt
-	getOfferStmt             *sql.Stmt
-	getOfferByNameStmt       *sql.Stmt
-	getStreamStmt            *sql.Stmt
-	insertAccountStmt        *sql.Stmt
-	insertAccountLinkStmt    *sql.Stmt
-	insertPricePointStmt     *sql.Stmt
-	insertProblemStmt        *sql.Stmt
-	insertReadingStmt        *sql.Stmt
-	insertReadings10Stmt     *sql.Stmt
-	insertReadings100Stmt    *sql.Stmt
-	insertRunStmt            *sql.Stmt
-	interruptRunsStmt        *sql.Stmt
-	lastChunkStmt            *sql.Stmt
-	lastRunStmt              *sql.Stmt
-	listAccountsStmt         *sql.Stmt
-	listContractsStmt        *sql.Stmt
-	listMeterGasStmt         *sql.Stmt
-	listMetersStmt           *sql.Stmt
-	listOffersStmt           *sql.Stmt
-	listSourcesStmt          *sql.Stmt
-	meterIDByExternalStmt    *sql.Stmt
-	metersOfAccountStmt      *sql.Stmt
-	metersOfContractStmt     *sql.Stmt
-	newChunkStmt             *sql.Stmt
-	offerIDByNameStmt        *sql.Stmt
-	pPAOfStmt                *sql.Stmt
-	partnerOfStmt            *sql.Stmt
-	pricePointsOfStmt        *sql.Stmt
-	readingsPageStmt         *sql.Stmt
-	recordMigrationStmt      *sql.Stmt
-	rollupDayStmt            *sql.Stmt
-	runProblemsStmt          *sql.Stmt
-	saveOfferStmt            *sql.Stmt
-	schemaVersionStmt        *sql.Stmt
-	seriesOfMeterStmt        *sql.Stmt
-	setCheckpointStmt        *sql.Stmt
-	setMeterGasStmt          *sql.Stmt
-	setMeterUnitStmt         *sql.Stmt
-	setStreamStmt            *sql.Stmt
-	sourceIDByNameStmt       *sql.Stmt
-	sourceNamesStmt          *sql.Stmt
-	streamsOfMeterStmt       *sql.Stmt
-	sumRangeStmt             *sql.Stmt
-	upsertContractStmt       *sql.Stmt
-	upsertCustomerStmt       *sql.Stmt
-	upsertFlexibilityStmt    *sql.Stmt
-	upsertMeterStmt          *sql.Stmt
-	upsertPPAStmt            *sql.Stmt
-	upsertPartnerStmt        *sql.Stmt
-	upsertReadingStmt        *sql.Stmt
-	upsertReadings10Stmt     *sql.Stmt
-	upsertReadings100Stmt    *sql.Stmt
-	upsertSourceStmt         *sql.Stmt
+	db                        DBTX
+	tx                        *sql.Tx
+	accountLinksStmt          *sql.Stmt
+	addRunCountsStmt          *sql.Stmt
+	blocksOfSeriesStmt        *sql.Stmt
+	contractOfMeterStmt       *sql.Stmt
+	contractStatusesStmt      *sql.Stmt
+	countReadingsStmt         *sql.Stmt
+	dailyOfMeterStmt          *sql.Stmt
+	deleteAccountsStmt        *sql.Stmt
+	deleteFlexibilityStmt     *sql.Stmt
+	deleteOfferStmt           *sql.Stmt
+	deletePPAStmt             *sql.Stmt
+	deletePartnerStmt         *sql.Stmt
+	deletePricePointsStmt     *sql.Stmt
+	deleteStreamBlocksStmt    *sql.Stmt
+	deleteStreamDailyStmt     *sql.Stmt
+	deleteUnmovedChunksStmt   *sql.Stmt
+	deleteUnmovedReadingsStmt *sql.Stmt
+	ensureSeriesStmt          *sql.Stmt
+	finishRunStmt             *sql.Stmt
+	flexibilityOfStmt         *sql.Stmt
+	getAccountStmt            *sql.Stmt
+	getCheckpointStmt         *sql.Stmt
+	getContractStmt           *sql.Stmt
+	getMeterStmt              *sql.Stmt
+	getMeterGasStmt           *sql.Stmt
+	getOfferStmt              *sql.Stmt
+	getOfferByNameStmt        *sql.Stmt
+	getStreamStmt             *sql.Stmt
+	insertAccountStmt         *sql.Stmt
+	insertAccountLinkStmt     *sql.Stmt
+	insertPricePointStmt      *sql.Stmt
+	insertProblemStmt         *sql.Stmt
+	insertRunStmt             *sql.Stmt
+	interruptRunsStmt         *sql.Stmt
+	lastRunStmt               *sql.Stmt
+	listAccountsStmt          *sql.Stmt
+	listContractsStmt         *sql.Stmt
+	listMeterGasStmt          *sql.Stmt
+	listMetersStmt            *sql.Stmt
+	listOffersStmt            *sql.Stmt
+	listSourcesStmt           *sql.Stmt
+	meterIDByExternalStmt     *sql.Stmt
+	metersOfAccountStmt       *sql.Stmt
+	metersOfContractStmt      *sql.Stmt
+	offerIDByNameStmt         *sql.Stmt
+	pPAOfStmt                 *sql.Stmt
+	partnerOfStmt             *sql.Stmt
+	pricePointsOfStmt         *sql.Stmt
+	recordMigrationStmt       *sql.Stmt
+	runProblemsStmt           *sql.Stmt
+	saveOfferStmt             *sql.Stmt
+	schemaVersionStmt         *sql.Stmt
+	seriesOfMeterStmt         *sql.Stmt
+	setCheckpointStmt         *sql.Stmt
+	setDayStmt                *sql.Stmt
+	setMeterGasStmt           *sql.Stmt
+	setMeterUnitStmt          *sql.Stmt
+	setStreamStmt             *sql.Stmt
+	sourceIDByNameStmt        *sql.Stmt
+	sourceNamesStmt           *sql.Stmt
+	streamsOfMeterStmt        *sql.Stmt
+	unmovedReadingsStmt       *sql.Stmt
+	unmovedSeriesStmt         *sql.Stmt
+	upsertBlockStmt           *sql.Stmt
+	upsertContractStmt        *sql.Stmt
+	upsertCustomerStmt        *sql.Stmt
+	upsertFlexibilityStmt     *sql.Stmt
+	upsertMeterStmt           *sql.Stmt
+	upsertPPAStmt             *sql.Stmt
+	upsertPartnerStmt         *sql.Stmt
+	upsertSourceStmt          *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                       tx,
-		tx:                       tx,
-		accountLinksStmt:         q.accountLinksStmt,
-		addRunCountsStmt:         q.addRunCountsStmt,
-		addToDayStmt:             q.addToDayStmt,
-		chunksBetweenStmt:        q.chunksBetweenStmt,
-		contractOfMeterStmt:      q.contractOfMeterStmt,
-		contractStatusesStmt:     q.contractStatusesStmt,
-		countReadingsStmt:        q.countReadingsStmt,
-		dailyOfMeterStmt:         q.dailyOfMeterStmt,
-		deleteAccountsStmt:       q.deleteAccountsStmt,
-		deleteFlexibilityStmt:    q.deleteFlexibilityStmt,
-		deleteOfferStmt:          q.deleteOfferStmt,
-		deletePPAStmt:            q.deletePPAStmt,
-		deletePartnerStmt:        q.deletePartnerStmt,
-		deletePricePointsStmt:    q.deletePricePointsStmt,
-		deleteStreamChunksStmt:   q.deleteStreamChunksStmt,
-		deleteStreamDailyStmt:    q.deleteStreamDailyStmt,
-		deleteStreamReadingsStmt: q.deleteStreamReadingsStmt,
-		ensureSeriesStmt:         q.ensureSeriesStmt,
-		extendChunkStmt:          q.extendChunkStmt,
-		finishRunStmt:            q.finishRunStmt,
-		flexibilityOfStmt:        q.flexibilityOfStmt,
-		getAccountStmt:           q.getAccountStmt,
-		getCheckpointStmt:        q.getCheckpointStmt,
-		getContractStmt:          q.getContractStmt,
-		getMeterStmt:             q.getMeterStmt,
-		getMeterGasStmt:          q.getMeterGasStmt,
-		getOfferStmt:             q.getOfferStmt,
-		getOfferByNameStmt:       q.getOfferByNameStmt,
-		getStreamStmt:            q.getStreamStmt,
-		insertAccountStmt:        q.insertAccountStmt,
-		insertAccountLinkStmt:    q.insertAccountLinkStmt,
-		insertPricePointStmt:     q.insertPricePointStmt,
-		insertProblemStmt:        q.insertProblemStmt,
-		insertReadingStmt:        q.insertReadingStmt,
-		insertReadings10Stmt:     q.insertReadings10Stmt,
-		insertReadings100Stmt:    q.insertReadings100Stmt,
-		insertRunStmt:            q.insertRunStmt,
-		interruptRunsStmt:        q.interruptRunsStmt,
-		lastChunkStmt:            q.lastChunkStmt,
-		lastRunStmt:              q.lastRunStmt,
-		listAccountsStmt:         q.listAccountsStmt,
-		listContractsStmt:        q.listContractsStmt,
-		listMeterGasStmt:         q.listMeterGasStmt,
-		listMetersStmt:           q.listMetersStmt,
-		listOffersStmt:           q.listOffersStmt,
-		listSourcesStmt:          q.listSourcesStmt,
-		meterIDByExternalStmt:    q.meterIDByExternalStmt,
-		metersOfAccountStmt:      q.metersOfAccountStmt,
-		metersOfContractStmt:     q.metersOfContractStmt,
-		newChunkStmt:             q.newChunkStmt,
-		offerIDByNameStmt:        q.offerIDByNameStmt,
-		pPAOfStmt:                q.pPAOfStmt,
-		partnerOfStmt:            q.partnerOfStmt,
-		pricePointsOfStmt:        q.pricePointsOfStmt,
-		readingsPageStmt:         q.readingsPageStmt,
-		recordMigrationStmt:      q.recordMigrationStmt,
-		rollupDayStmt:            q.rollupDayStmt,
-		runProblemsStmt:          q.runProblemsStmt,
-		saveOfferStmt:            q.saveOfferStmt,
-		schemaVersionStmt:        q.schemaVersionStmt,
-		seriesOfMeterStmt:        q.seriesOfMeterStmt,
-		setCheckpointStmt:        q.setCheckpointStmt,
-		setMeterGasStmt:          q.setMeterGasStmt,
-		setMeterUnitStmt:         q.setMeterUnitStmt,
-		setStreamStmt:            q.setStreamStmt,
-		sourceIDByNameStmt:       q.sourceIDByNameStmt,
-		sourceNamesStmt:          q.sourceNamesStmt,
-		streamsOfMeterStmt:       q.streamsOfMeterStmt,
-		sumRangeStmt:             q.sumRangeStmt,
-		upsertContractStmt:       q.upsertContractStmt,
-		upsertCustomerStmt:       q.upsertCustomerStmt,
-		upsertFlexibilityStmt:    q.upsertFlexibilityStmt,
-		upsertMeterStmt:          q.upsertMeterStmt,
-		upsertPPAStmt:            q.upsertPPAStmt,
-		upsertPartnerStmt:        q.upsertPartnerStmt,
-		upsertReadingStmt:        q.upsertReadingStmt,
-		upsertReadings10Stmt:     q.upsertReadings10Stmt,
-		upsertReadings100Stmt:    q.upsertReadings100Stmt,
-		upsertSourceStmt:         q.upsertSourceStmt,
+		db:                        tx,
+		tx:                        tx,
+		accountLinksStmt:          q.accountLinksStmt,
+		addRunCountsStmt:          q.addRunCountsStmt,
+		blocksOfSeriesStmt:        q.blocksOfSeriesStmt,
+		contractOfMeterStmt:       q.contractOfMeterStmt,
+		contractStatusesStmt:      q.contractStatusesStmt,
+		countReadingsStmt:         q.countReadingsStmt,
+		dailyOfMeterStmt:          q.dailyOfMeterStmt,
+		deleteAccountsStmt:        q.deleteAccountsStmt,
+		deleteFlexibilityStmt:     q.deleteFlexibilityStmt,
+		deleteOfferStmt:           q.deleteOfferStmt,
+		deletePPAStmt:             q.deletePPAStmt,
+		deletePartnerStmt:         q.deletePartnerStmt,
+		deletePricePointsStmt:     q.deletePricePointsStmt,
+		deleteStreamBlocksStmt:    q.deleteStreamBlocksStmt,
+		deleteStreamDailyStmt:     q.deleteStreamDailyStmt,
+		deleteUnmovedChunksStmt:   q.deleteUnmovedChunksStmt,
+		deleteUnmovedReadingsStmt: q.deleteUnmovedReadingsStmt,
+		ensureSeriesStmt:          q.ensureSeriesStmt,
+		finishRunStmt:             q.finishRunStmt,
+		flexibilityOfStmt:         q.flexibilityOfStmt,
+		getAccountStmt:            q.getAccountStmt,
+		getCheckpointStmt:         q.getCheckpointStmt,
+		getContractStmt:           q.getContractStmt,
+		getMeterStmt:              q.getMeterStmt,
+		getMeterGasStmt:           q.getMeterGasStmt,
+		getOfferStmt:              q.getOfferStmt,
+		getOfferByNameStmt:        q.getOfferByNameStmt,
+		getStreamStmt:             q.getStreamStmt,
+		insertAccountStmt:         q.insertAccountStmt,
+		insertAccountLinkStmt:     q.insertAccountLinkStmt,
+		insertPricePointStmt:      q.insertPricePointStmt,
+		insertProblemStmt:         q.insertProblemStmt,
+		insertRunStmt:             q.insertRunStmt,
+		interruptRunsStmt:         q.interruptRunsStmt,
+		lastRunStmt:               q.lastRunStmt,
+		listAccountsStmt:          q.listAccountsStmt,
+		listContractsStmt:         q.listContractsStmt,
+		listMeterGasStmt:          q.listMeterGasStmt,
+		listMetersStmt:            q.listMetersStmt,
+		listOffersStmt:            q.listOffersStmt,
+		listSourcesStmt:           q.listSourcesStmt,
+		meterIDByExternalStmt:     q.meterIDByExternalStmt,
+		metersOfAccountStmt:       q.metersOfAccountStmt,
+		metersOfContractStmt:      q.metersOfContractStmt,
+		offerIDByNameStmt:         q.offerIDByNameStmt,
+		pPAOfStmt:                 q.pPAOfStmt,
+		partnerOfStmt:             q.partnerOfStmt,
+		pricePointsOfStmt:         q.pricePointsOfStmt,
+		recordMigrationStmt:       q.recordMigrationStmt,
+		runProblemsStmt:           q.runProblemsStmt,
+		saveOfferStmt:             q.saveOfferStmt,
+		schemaVersionStmt:         q.schemaVersionStmt,
+		seriesOfMeterStmt:         q.seriesOfMeterStmt,
+		setCheckpointStmt:         q.setCheckpointStmt,
+		setDayStmt:                q.setDayStmt,
+		setMeterGasStmt:           q.setMeterGasStmt,
+		setMeterUnitStmt:          q.setMeterUnitStmt,
+		setStreamStmt:             q.setStreamStmt,
+		sourceIDByNameStmt:        q.sourceIDByNameStmt,
+		sourceNamesStmt:           q.sourceNamesStmt,
+		streamsOfMeterStmt:        q.streamsOfMeterStmt,
+		unmovedReadingsStmt:       q.unmovedReadingsStmt,
+		unmovedSeriesStmt:         q.unmovedSeriesStmt,
+		upsertBlockStmt:           q.upsertBlockStmt,
+		upsertContractStmt:        q.upsertContractStmt,
+		upsertCustomerStmt:        q.upsertCustomerStmt,
+		upsertFlexibilityStmt:     q.upsertFlexibilityStmt,
+		upsertMeterStmt:           q.upsertMeterStmt,
+		upsertPPAStmt:             q.upsertPPAStmt,
+		upsertPartnerStmt:         q.upsertPartnerStmt,
+		upsertSourceStmt:          q.upsertSourceStmt,
 	}
 }

@@ -194,6 +194,13 @@ type Reading struct {
 	MarginE6    *int64
 }
 
+type ReadingBlock struct {
+	SeriesID  int64
+	SpanStart int64
+	N         int64
+	Data      []byte
+}
+
 type ReadingChunk struct {
 	ID       int64
 	SeriesID int64

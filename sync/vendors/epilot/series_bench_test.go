@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"wattfolio/app/export"
 	"wattfolio/app/series"
 	"wattfolio/db"
+	"wattfolio/db/block"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
@@ -29,8 +29,11 @@ import (
 // × one year of quarter hours (WATTFOLIO_BENCH_METERS, default 20; the
 // issue's target size is 500) from the simulator on loopback, the same
 // readings bulk-loaded straight into a second cache, a no-change re-sync, a
-// year's monthly aggregate of one meter, and a CSV export of every reading
-// beside the sqlite3 shell's. It prints a table; it runs once whatever b.N.
+// year's monthly aggregate of one meter, a meter-year of consumption into
+// memory, a CSV export of every reading and what the block codec makes of
+// the readings with and without zstd. It prints a table; it runs once
+// whatever b.N. (The sqlite3 shell's CSV export is gone from it: the shell
+// cannot decode blocks.)
 func BenchmarkSeries(b *testing.B) {
 	// The framework calls a benchmark again for each b.N; the report runs once.
 	ran := false
@@ -76,8 +79,9 @@ func BenchmarkSeries(b *testing.B) {
 	}
 	total, _ := store.CountReadings(ctx)
 
-	// The same readings, straight into a fresh cache through the same
-	// driver and write path, with no HTTP and no JSON.
+	// The same readings, straight into a fresh cache as blocks through the
+	// same driver and codec, with no HTTP, no JSON, no look-up of existing
+	// blocks and no rollup.
 	direct, err := db.Open(ctx, filepath.Join(dir, "direct.db"))
 	if err != nil {
 		b.Fatal(err)
@@ -125,6 +129,23 @@ func BenchmarkSeries(b *testing.B) {
 	}
 	aggDur := time.Since(t0) / aggRuns
 
+	// What the tariff engine does first: one meter-year of consumption into
+	// memory.
+	const curveRuns = 20
+	var curve []app.Decimal
+	t0 = time.Now()
+	for range curveRuns {
+		curve = curve[:0]
+		if err := store.EachMeasure(ctx, ms[0].ID, series.Consumption, from, to, series.Native, func(r *series.Row) error {
+			curve = append(curve, r.Value)
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	curveDur := time.Since(t0) / curveRuns
+	codecs := codecTable(ctx, b, store, ms, from, to)
+
 	csvPath := filepath.Join(dir, "readings.csv")
 	t0 = time.Now()
 	f, _ := os.Create(csvPath)
@@ -138,18 +159,6 @@ func BenchmarkSeries(b *testing.B) {
 	bw.Flush()
 	f.Close()
 	exportDur := time.Since(t0)
-
-	shellDur := time.Duration(0)
-	if _, err := exec.LookPath("sqlite3"); err == nil {
-		q := ".mode csv\n.headers on\n.output " + filepath.Join(dir, "shell.csv") + "\nSELECT so.name, m.external_id, m.number, s.measure, s.channel, r.ts, r.value, r.tax, r.auction_e6, r.levies_e6, r.source_fee_e6, r.grid_fee_e6, r.margin_e6 FROM readings r JOIN reading_chunks c ON c.id = r.chunk_id JOIN series s ON s.id = c.series_id JOIN meters m ON m.id = s.meter_id JOIN sources so ON so.id = m.source_id ORDER BY m.id, s.measure, s.channel, c.first_ts, r.ts;\n"
-		cmd := exec.Command("sqlite3", filepath.Join(dir, "sync.db"))
-		cmd.Stdin = strings.NewReader(q)
-		t0 = time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Logf("sqlite3: %v %s", err, out)
-		}
-		shellDur = time.Since(t0)
-	}
 
 	// Fold the WAL into the file before measuring it.
 	store.Close()
@@ -167,22 +176,86 @@ func BenchmarkSeries(b *testing.B) {
 	fmt.Fprintf(&sb, "\nepilot time series: %d meters x %d days of quarter hours, %d readings (consumption channels, prices, costs)\n", len(ms), int(to.Sub(from).Hours()/24), total)
 	fmt.Fprintf(&sb, "| step | time | throughput | note |\n|---|---|---|---|\n")
 	fmt.Fprintf(&sb, "| full sync (loopback HTTP + JSON + SQLite) | %s | %s | %d meters |\n", syncDur.Round(time.Millisecond), rate(total, syncDur), res.Meters)
-	fmt.Fprintf(&sb, "| direct insert: same driver, multi-row INSERT (100 rows per statement), no rollup | %s | %s | sync/direct = %.2fx (target <= 1.5x) |\n", directDur.Round(time.Millisecond), rate(total, directDur), syncDur.Seconds()/directDur.Seconds())
+	fmt.Fprintf(&sb, "| direct insert: the same day blocks written straight (BulkLoad: no look-up, no rollup) | %s | %s | sync/direct = %.2fx (target <= 1.5x) |\n", directDur.Round(time.Millisecond), rate(total, directDur), syncDur.Seconds()/directDur.Seconds())
 	fmt.Fprintf(&sb, "| no-change re-sync | %s | %d requests | %.1f requests/meter (target < 2 s at 500 meters) |\n", resyncDur.Round(time.Millisecond), reqs, float64(reqs)/float64(len(ms)))
 	fmt.Fprintf(&sb, "| monthly aggregate, one meter-year | %s | | target < 20 ms |\n", aggDur.Round(time.Microsecond))
+	fmt.Fprintf(&sb, "| one meter-year of consumption into memory (EachMeasure) | %s | %d readings | target <= 2 ms |\n", curveDur.Round(time.Microsecond), len(curve))
 	fmt.Fprintf(&sb, "| CSV export, every reading (wattfolio) | %s | %s | %d rows |\n", exportDur.Round(time.Millisecond), rate(rows, exportDur), rows)
-	if shellDur > 0 {
-		fmt.Fprintf(&sb, "| CSV export, sqlite3 shell (.mode csv) | %s | %s | wattfolio/shell = %.2fx |\n", shellDur.Round(time.Millisecond), rate(rows, shellDur), exportDur.Seconds()/shellDur.Seconds())
-	} else {
-		fmt.Fprintf(&sb, "| CSV export, sqlite3 shell | n/a | | sqlite3 not installed (apt-get install sqlite3) |\n")
-	}
 	fmt.Fprintf(&sb, "| database size | %.1f MB | %.1f bytes/reading | direct insert's: %.1f MB, %.1f bytes/reading, no rollup |\n", float64(size)/1e6, float64(size)/float64(total), float64(directSize)/1e6, float64(directSize)/float64(total))
 	fmt.Fprintf(&sb, "| peak memory (RSS, whole process incl. simulator) | %s | | target < 200 MB |\n", peakRSS())
+	sb.WriteString(codecs)
 	fmt.Print(sb.String())
 	runtime.KeepAlive(sim)
 }
 
 var benchOnce sync.Once
+
+// codecTable encodes every stored reading in local-day blocks with and
+// without zstd and reports the bytes per reading and the decode time of a
+// meter-year per measure: the figures behind the cache's block format.
+func codecTable(ctx context.Context, b *testing.B, store *db.Store, ms []series.Meter, from, to time.Time) string {
+	type key struct {
+		m     series.Measure
+		zstd  bool
+		first bool
+	}
+	size := map[key]int{}
+	count := map[series.Measure]int{}
+	decode := map[key]time.Duration{}
+	loc, _ := series.LoadZone("")
+	for i := range ms {
+		days := map[series.Measure]map[string][]block.Reading{}
+		err := store.EachReading(ctx, ms[i].ID, from, to, series.Native, func(r *series.Row) error {
+			br := block.Reading{TS: r.Start.Unix(), Value: int64(r.Value), Tax: r.Tax.Code()}
+			if p := r.Parts; p != nil {
+				for k, c := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {
+					if c != nil {
+						br.Mask |= 1 << k
+						br.Parts[k] = int64(*c)
+					}
+				}
+			}
+			if days[r.Measure] == nil {
+				days[r.Measure] = map[string][]block.Reading{}
+			}
+			k := r.Channel + r.Start.In(loc).Format(time.DateOnly)
+			days[r.Measure][k] = append(days[r.Measure][k], br)
+			count[r.Measure]++
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for m, byDay := range days {
+			for _, z := range []bool{false, true} {
+				e := block.Encoder{Compress: z}
+				var blobs [][]byte
+				for _, rs := range byDay {
+					blob := e.Append(nil, rs)
+					size[key{m: m, zstd: z}] += len(blob)
+					blobs = append(blobs, blob)
+				}
+				if i == 0 {
+					var d block.Decoder
+					var buf []block.Reading
+					t := time.Now()
+					for _, blob := range blobs {
+						buf, _ = d.Decode(buf, blob)
+					}
+					decode[key{m: m, zstd: z}] = time.Since(t)
+				}
+			}
+		}
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nblock codec, local-day blocks of the same readings (payload only, no SQLite overhead)\n| measure | readings | bytes/reading raw | bytes/reading, zstd where it halves a block | decode, meter %s's year, raw | zstd where it halves |\n|---|---|---|---|---|---|\n", ms[0].ExternalID)
+	for _, m := range series.Measures {
+		n := max(count[m], 1)
+		fmt.Fprintf(&sb, "| %s | %d | %.2f | %.2f | %s | %s |\n", m, count[m], float64(size[key{m: m}])/float64(n), float64(size[key{m: m, zstd: true}])/float64(n),
+			decode[key{m: m}].Round(time.Microsecond), decode[key{m: m, zstd: true}].Round(time.Microsecond))
+	}
+	return sb.String()
+}
 
 func fileSize(p string) int64 {
 	st, err := os.Stat(p)

@@ -66,6 +66,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePricePointsStmt, err = db.PrepareContext(ctx, deletePricePoints); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePricePoints: %w", err)
 	}
+	if q.deleteSavingsStmt, err = db.PrepareContext(ctx, deleteSavings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSavings: %w", err)
+	}
 	if q.deleteStreamChunksStmt, err = db.PrepareContext(ctx, deleteStreamChunks); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamChunks: %w", err)
 	}
@@ -135,6 +138,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRunStmt, err = db.PrepareContext(ctx, insertRun); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRun: %w", err)
 	}
+	if q.insertSavingsStmt, err = db.PrepareContext(ctx, insertSavings); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSavings: %w", err)
+	}
 	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
 	}
@@ -158,6 +164,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listOffersStmt, err = db.PrepareContext(ctx, listOffers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOffers: %w", err)
+	}
+	if q.listSavingsStmt, err = db.PrepareContext(ctx, listSavings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSavings: %w", err)
 	}
 	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
@@ -336,6 +345,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePricePointsStmt: %w", cerr)
 		}
 	}
+	if q.deleteSavingsStmt != nil {
+		if cerr := q.deleteSavingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSavingsStmt: %w", cerr)
+		}
+	}
 	if q.deleteStreamChunksStmt != nil {
 		if cerr := q.deleteStreamChunksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteStreamChunksStmt: %w", cerr)
@@ -451,6 +465,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRunStmt: %w", cerr)
 		}
 	}
+	if q.insertSavingsStmt != nil {
+		if cerr := q.insertSavingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSavingsStmt: %w", cerr)
+		}
+	}
 	if q.interruptRunsStmt != nil {
 		if cerr := q.interruptRunsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
@@ -489,6 +508,11 @@ func (q *Queries) Close() error {
 	if q.listOffersStmt != nil {
 		if cerr := q.listOffersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listOffersStmt: %w", cerr)
+		}
+	}
+	if q.listSavingsStmt != nil {
+		if cerr := q.listSavingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSavingsStmt: %w", cerr)
 		}
 	}
 	if q.listSourcesStmt != nil {
@@ -714,6 +738,7 @@ type Queries struct {
 	deletePPAStmt            *sql.Stmt
 	deletePartnerStmt        *sql.Stmt
 	deletePricePointsStmt    *sql.Stmt
+	deleteSavingsStmt        *sql.Stmt
 	deleteStreamChunksStmt   *sql.Stmt
 	deleteStreamDailyStmt    *sql.Stmt
 	deleteStreamReadingsStmt *sql.Stmt
@@ -737,6 +762,7 @@ type Queries struct {
 	insertReadings10Stmt     *sql.Stmt
 	insertReadings100Stmt    *sql.Stmt
 	insertRunStmt            *sql.Stmt
+	insertSavingsStmt        *sql.Stmt
 	interruptRunsStmt        *sql.Stmt
 	lastChunkStmt            *sql.Stmt
 	lastRunStmt              *sql.Stmt
@@ -745,6 +771,7 @@ type Queries struct {
 	listMeterGasStmt         *sql.Stmt
 	listMetersStmt           *sql.Stmt
 	listOffersStmt           *sql.Stmt
+	listSavingsStmt          *sql.Stmt
 	listSourcesStmt          *sql.Stmt
 	meterIDByExternalStmt    *sql.Stmt
 	metersOfAccountStmt      *sql.Stmt
@@ -799,6 +826,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePPAStmt:            q.deletePPAStmt,
 		deletePartnerStmt:        q.deletePartnerStmt,
 		deletePricePointsStmt:    q.deletePricePointsStmt,
+		deleteSavingsStmt:        q.deleteSavingsStmt,
 		deleteStreamChunksStmt:   q.deleteStreamChunksStmt,
 		deleteStreamDailyStmt:    q.deleteStreamDailyStmt,
 		deleteStreamReadingsStmt: q.deleteStreamReadingsStmt,
@@ -822,6 +850,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertReadings10Stmt:     q.insertReadings10Stmt,
 		insertReadings100Stmt:    q.insertReadings100Stmt,
 		insertRunStmt:            q.insertRunStmt,
+		insertSavingsStmt:        q.insertSavingsStmt,
 		interruptRunsStmt:        q.interruptRunsStmt,
 		lastChunkStmt:            q.lastChunkStmt,
 		lastRunStmt:              q.lastRunStmt,
@@ -830,6 +859,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listMeterGasStmt:         q.listMeterGasStmt,
 		listMetersStmt:           q.listMetersStmt,
 		listOffersStmt:           q.listOffersStmt,
+		listSavingsStmt:          q.listSavingsStmt,
 		listSourcesStmt:          q.listSourcesStmt,
 		meterIDByExternalStmt:    q.meterIDByExternalStmt,
 		metersOfAccountStmt:      q.metersOfAccountStmt,

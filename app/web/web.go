@@ -56,6 +56,12 @@ type Options struct {
 	// Accounts serves the customer pages and the portfolio's Customer
 	// filter; nil: neither.
 	Accounts AccountReader
+	// OfferStore serves the offers pages (list, add, edit, duplicate,
+	// delete); nil: none.
+	OfferStore OfferStore
+	// Savings serves the portfolio savings view, its CSV and JSON, and
+	// recomputes it after a sync and an offer change; nil: none.
+	Savings SavingsStore
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
@@ -81,6 +87,8 @@ type handler struct {
 	mux    *http.ServeMux
 	static http.Handler
 	sync   syncState
+	// savings is the background recompute of the savings view.
+	savings savingsState
 }
 
 // syncState is the one background sync this handler may run at a time.
@@ -131,6 +139,21 @@ func newHandler(o Options) *handler {
 	}
 	if o.Syncer != nil {
 		h.mux.HandleFunc("POST /sync", h.startSync)
+	}
+	if o.OfferStore != nil {
+		h.mux.HandleFunc("GET /offers", h.offers)
+		h.mux.HandleFunc("GET /offers/new", h.newOffer)
+		h.mux.HandleFunc("GET /offers/{id}/edit", h.editOffer)
+		h.mux.HandleFunc("POST /offers", h.createOffer)
+		h.mux.HandleFunc("POST /offers/{id}", h.updateOffer)
+		h.mux.HandleFunc("POST /offers/{id}/duplicate", h.duplicateOffer)
+		h.mux.HandleFunc("POST /offers/{id}/delete", h.deleteOffer)
+	}
+	if o.Savings != nil {
+		h.mux.HandleFunc("GET /savings", h.savingsPage)
+		h.mux.HandleFunc("GET /savings.csv", h.savingsCSV)
+		h.mux.HandleFunc("GET /savings.json", h.savingsJSON)
+		h.mux.HandleFunc("POST /savings/recompute", h.recomputeSavingsNow)
 	}
 	h.mux.Handle("GET /static/", http.StripPrefix("/static", h.static))
 	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {

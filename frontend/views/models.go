@@ -25,6 +25,8 @@ type Chrome struct {
 	Refresh string
 	// Customers is true when the customer pages exist (nav item and links).
 	Customers bool
+	// Offers and Savings are true when those pages exist (nav items).
+	Offers, Savings bool
 }
 
 // Link returns an internal link to path with values, carrying the English

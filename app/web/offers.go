@@ -151,6 +151,11 @@ func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, id int64) {
 		}
 	}
 	c.Title = "Offer: please check the form"
+	// The number-format switch leads to the form as a GET can show it.
+	c.Path, c.Query = "/offers/new", nil
+	if id != 0 {
+		c.Path = "/offers/" + strconv.FormatInt(id, 10) + "/edit"
+	}
 	m := views.OfferForm{Chrome: c, ID: id, Stored: stored, Values: form.Values, Errors: form.Errors, General: form.General}
 	h.render(w, r, http.StatusUnprocessableEntity, views.OfferFormPage(m))
 }

@@ -619,7 +619,7 @@ func OfferFormPage(m OfferForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = selectField(m, "gross", "Prices are", []choice{{"true", "gross (incl. VAT, as households are quoted)"}, {"false", "net (excl. VAT, as businesses are quoted)"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = selectField(m, "gross", "Prices are", []choice{{"true", "gross (incl. VAT)"}, {"false", "net (excl. VAT)"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

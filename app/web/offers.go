@@ -76,35 +76,45 @@ func (h *handler) editOffer(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, err := pathID(r, "offer")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	o, err := h.o.OfferStore.Offer(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("offer %d: %w", id, err))
+	o, ok := h.pathOffer(w, r)
+	if !ok {
 		return
 	}
 	c.Title = "Edit " + o.Name
-	h.render(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, ID: id, Stored: o.Name, Values: formValues(o, c.Fmt.Lang)}))
+	h.render(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, ID: o.ID, Stored: o.Name, Values: formValues(o, c.Fmt.Lang)}))
 }
 
 // createOffer and updateOffer save the form and answer with the offers
 // page, or with the form, the user's input and a message beside each
 // field in error (422). No redirect: the desktop window does not follow one.
-func (h *handler) createOffer(w http.ResponseWriter, r *http.Request) { h.saveOffer(w, r, 0) }
-
-func (h *handler) updateOffer(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "offer")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.saveOffer(w, r, id)
+func (h *handler) createOffer(w http.ResponseWriter, r *http.Request) {
+	h.saveOffer(w, r, offer.Offer{})
 }
 
-func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, id int64) {
+func (h *handler) updateOffer(w http.ResponseWriter, r *http.Request) {
+	if old, ok := h.pathOffer(w, r); ok {
+		h.saveOffer(w, r, old)
+	}
+}
+
+// pathOffer reads the offer an /offers/{id}… route names; when there is
+// none it has answered, and returns false.
+func (h *handler) pathOffer(w http.ResponseWriter, r *http.Request) (offer.Offer, bool) {
+	id, err := pathID(r, "offer")
+	if err == nil {
+		var o offer.Offer
+		if o, err = h.o.OfferStore.Offer(r.Context(), id); err == nil {
+			return o, true
+		}
+		err = fmt.Errorf("offer %d: %w", id, err)
+	}
+	h.fail(w, r, err)
+	return offer.Offer{}, false
+}
+
+// saveOffer saves the form over old (a zero old adds an offer).
+func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, old offer.Offer) {
+	id := old.ID
 	c, err := h.chrome(w, r, "Offer", "offers")
 	if err != nil {
 		h.fail(w, r, err)
@@ -116,15 +126,6 @@ func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	ctx := r.Context()
-	var stored string
-	if id != 0 {
-		old, err := h.o.OfferStore.Offer(ctx, id)
-		if err != nil {
-			h.fail(w, r, fmt.Errorf("offer %d: %w", id, err))
-			return
-		}
-		stored = old.Name
-	}
 	o, form := parseOfferForm(r.PostForm, c.Fmt.Lang)
 	o.ID = id
 	if len(form.Errors) == 0 && len(form.General) == 0 {
@@ -156,24 +157,18 @@ func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, id int64) {
 	if id != 0 {
 		c.Path = "/offers/" + strconv.FormatInt(id, 10) + "/edit"
 	}
-	m := views.OfferForm{Chrome: c, ID: id, Stored: stored, Values: form.Values, Errors: form.Errors, General: form.General}
+	m := views.OfferForm{Chrome: c, ID: id, Stored: old.Name, Values: form.Values, Errors: form.Errors, General: form.General}
 	h.render(w, r, http.StatusUnprocessableEntity, views.OfferFormPage(m))
 }
 
 // duplicateOffer stores a copy named "Copy of …" (with a number when that
 // is taken) and answers with the offers page.
 func (h *handler) duplicateOffer(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "offer")
-	if err != nil {
-		h.fail(w, r, err)
+	o, ok := h.pathOffer(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	o, err := h.o.OfferStore.Offer(ctx, id)
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("offer %d: %w", id, err))
-		return
-	}
 	all, err := h.o.OfferStore.Offers(ctx)
 	if err != nil {
 		h.fail(w, r, fmt.Errorf("offers: %w", err))
@@ -187,7 +182,7 @@ func (h *handler) duplicateOffer(w http.ResponseWriter, r *http.Request) {
 	for n := 2; taken[strings.ToLower(name)]; n++ {
 		name = fmt.Sprintf("Copy of %s (%d)", o.Name, n)
 	}
-	orig := o.Name
+	orig, id := o.Name, o.ID
 	o.ID, o.Name, o.Tariff.Name = 0, name, name
 	saved, err := h.o.OfferStore.SaveOffer(ctx, o)
 	if err != nil {
@@ -199,18 +194,12 @@ func (h *handler) duplicateOffer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) deleteOffer(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "offer")
-	if err != nil {
-		h.fail(w, r, err)
+	o, ok := h.pathOffer(w, r)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	o, err := h.o.OfferStore.Offer(ctx, id)
-	if err == nil {
-		err = h.o.OfferStore.DeleteOffer(ctx, id)
-	}
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("delete offer %d: %w", id, err))
+	if err := h.o.OfferStore.DeleteOffer(r.Context(), o.ID); err != nil {
+		h.fail(w, r, fmt.Errorf("delete offer %d: %w", o.ID, err))
 		return
 	}
 	h.offersChanged()

@@ -162,8 +162,11 @@ func (m Portfolio) AriaSort(col app.ContractSort) string {
 }
 
 // SortMark is the arrow after a sorted column's title.
-func (m Portfolio) SortMark(col app.ContractSort) string {
-	switch m.AriaSort(col) {
+func (m Portfolio) SortMark(col app.ContractSort) string { return sortArrow(m.AriaSort(col)) }
+
+// sortArrow is the arrow for an aria-sort value.
+func sortArrow(ariaSort string) string {
+	switch ariaSort {
 	case "ascending":
 		return "▲"
 	case "descending":

@@ -88,15 +88,7 @@ func (m Savings) AriaSort(col string) string {
 }
 
 // SortMark is the arrow after the sorted column's title.
-func (m Savings) SortMark(col string) string {
-	switch m.AriaSort(col) {
-	case "ascending":
-		return "▲"
-	case "descending":
-		return "▼"
-	}
-	return ""
-}
+func (m Savings) SortMark(col string) string { return sortArrow(m.AriaSort(col)) }
 
 // ExportLink downloads the view as CSV in dialect, or JSON for "json".
 func (m Savings) ExportLink(dialect string) string {

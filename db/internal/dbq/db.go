@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addToDayStmt, err = db.PrepareContext(ctx, addToDay); err != nil {
 		return nil, fmt.Errorf("error preparing query AddToDay: %w", err)
 	}
+	if q.appliedMigrationsStmt, err = db.PrepareContext(ctx, appliedMigrations); err != nil {
+		return nil, fmt.Errorf("error preparing query AppliedMigrations: %w", err)
+	}
 	if q.chunksBetweenStmt, err = db.PrepareContext(ctx, chunksBetween); err != nil {
 		return nil, fmt.Errorf("error preparing query ChunksBetween: %w", err)
 	}
@@ -288,6 +291,11 @@ func (q *Queries) Close() error {
 	if q.addToDayStmt != nil {
 		if cerr := q.addToDayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addToDayStmt: %w", cerr)
+		}
+	}
+	if q.appliedMigrationsStmt != nil {
+		if cerr := q.appliedMigrationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing appliedMigrationsStmt: %w", cerr)
 		}
 	}
 	if q.chunksBetweenStmt != nil {
@@ -727,6 +735,7 @@ type Queries struct {
 	accountLinksStmt         *sql.Stmt
 	addRunCountsStmt         *sql.Stmt
 	addToDayStmt             *sql.Stmt
+	appliedMigrationsStmt    *sql.Stmt
 	chunksBetweenStmt        *sql.Stmt
 	contractOfMeterStmt      *sql.Stmt
 	contractStatusesStmt     *sql.Stmt
@@ -815,6 +824,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		accountLinksStmt:         q.accountLinksStmt,
 		addRunCountsStmt:         q.addRunCountsStmt,
 		addToDayStmt:             q.addToDayStmt,
+		appliedMigrationsStmt:    q.appliedMigrationsStmt,
 		chunksBetweenStmt:        q.chunksBetweenStmt,
 		contractOfMeterStmt:      q.contractOfMeterStmt,
 		contractStatusesStmt:     q.contractStatusesStmt,

@@ -221,3 +221,29 @@ func TestSavingsAfterSync(t *testing.T) {
 		t.Errorf("after a sync: %d rows computed at %s, %v", len(rows), at, err)
 	}
 }
+
+// An expired offer is marked on the offers page and left out of the
+// savings, however cheap.
+func TestSavingsIgnoreExpiredOffers(t *testing.T) {
+	s := savingsCache(t)
+	b := newBrowser(t, s)
+	if code, _ := b.post("/offers", savingsOffer()); code != http.StatusOK {
+		t.Fatal(code)
+	}
+	cheap := savingsOffer()
+	cheap.Set("name", "Abgelaufen")
+	cheap.Set("working_price_ct_per_kwh", "5")
+	cheap.Set("valid_from", "2026-01-01")
+	cheap.Set("valid_to", "2026-10-31")
+	code, body := b.post("/offers", cheap)
+	if code != http.StatusOK {
+		t.Fatalf("%d\n%s", code, text(body))
+	}
+	if !strings.Contains(text(body), "01.01.2026 – 31.10.2026 expired") || !regexp.MustCompile(`class="[^"]*row-expired`).MatchString(body) {
+		t.Errorf("expired offer not marked:\n%s", text(body))
+	}
+	_, body = b.post("/savings/recompute", url.Values{})
+	if txt := text(body); strings.Contains(txt, "Abgelaufen") || !strings.Contains(txt, "Öko Fix 995,00 €") {
+		t.Errorf("savings with an expired offer:\n%s", txt)
+	}
+}

@@ -55,7 +55,7 @@ func loadSourcesIf(path string) (sourcesFile, error) {
 // window both use. With no sources there is no "Sync now".
 func handler(ctx context.Context, store *db.Store, f sourcesFile) http.Handler {
 	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, Compare: store,
-		Offers: storeOffers{store}, SyncContext: ctx}
+		Offers: storeOffers{store}, OfferStore: store, Savings: store, SyncContext: ctx}
 	if len(f.sources) > 0 {
 		o.Syncer = syncer{store: store, file: f}
 	}

@@ -53,7 +53,8 @@ func (s *Store) SaveOffers(ctx context.Context, offers []offer.Offer) (created, 
 }
 
 // ErrOfferNameTaken is returned by SaveOffer for a name another offer has.
-var ErrOfferNameTaken = errors.New("another offer has this name")
+// It is offer.ErrNameTaken, so that callers need not import the cache.
+var ErrOfferNameTaken = offer.ErrNameTaken
 
 // SaveOffer stores one offer, as a form edits it: ID 0 adds it, another ID
 // updates (and may rename) that offer. It returns the offer as stored.

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,8 +168,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	if have > latest {
 		return fmt.Errorf("%w (schema version %d; this build knows up to %d): update Wattfolio or choose another cache file", ErrNewerSchema, have, latest)
 	}
+	applied, err := q.AppliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	// By the versions recorded, not the highest: branches merged in any
+	// order may bring a migration numbered below one a cache already has
+	// (0008 after 0009), and it must still run.
 	for _, m := range ms[1:] {
-		if m.version <= have {
+		if slices.Contains(applied, m.version) {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {

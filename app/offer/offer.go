@@ -5,6 +5,7 @@
 package offer
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -35,6 +36,10 @@ type Offer struct {
 	// UpdatedAt is when the cache last saved the offer, set by the store.
 	UpdatedAt time.Time
 }
+
+// ErrNameTaken is returned by a store asked to save an offer under a name
+// another offer has; names are unique.
+var ErrNameTaken = errors.New("another offer has this name")
 
 // FieldError is one problem with one field, named by its path in the
 // offers file's vocabulary ("working_price_ct_per_kwh", "zone[1].from",

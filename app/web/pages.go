@@ -28,6 +28,8 @@ func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav stri
 		Query: r.URL.Query(),
 		// Customers is true when the customer pages exist.
 		Customers: h.o.Accounts != nil,
+		Offers:    h.o.OfferStore != nil,
+		Savings:   h.o.Savings != nil,
 	}, err
 }
 
@@ -216,6 +218,9 @@ func (h *handler) runSync(done chan struct{}) {
 		h.sync.running = false
 		h.sync.failed = err != nil
 		h.sync.mu.Unlock()
+		// Even a failed sync may have brought new contracts from the
+		// sources that worked.
+		h.recomputeSavings()
 		close(done)
 	}()
 	h.log.Info("sync started")
@@ -307,6 +312,8 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 			Fmt:       views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
 			Path:      "/contracts",
 			Customers: h.o.Accounts != nil,
+			Offers:    h.o.OfferStore != nil,
+			Savings:   h.o.Savings != nil,
 		},
 		Status:  status,
 		Heading: heading,

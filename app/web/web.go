@@ -63,6 +63,12 @@ type Options struct {
 	Compare compare.Store
 	// Offers lists the stored offers a comparison can choose from; nil: none.
 	Offers OfferLister
+	// OfferStore serves the offers pages (list, add, edit, duplicate,
+	// delete); nil: none.
+	OfferStore OfferStore
+	// Savings serves the portfolio savings view, its CSV and JSON, and
+	// recomputes it after a sync and an offer change; nil: none.
+	Savings SavingsStore
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
@@ -89,6 +95,8 @@ type handler struct {
 	static http.Handler
 	sync   syncState
 	series seriesCache
+	// savings is the background recompute of the savings view.
+	savings savingsState
 }
 
 // syncState is the one background sync this handler may run at a time.
@@ -144,6 +152,21 @@ func newHandler(o Options) *handler {
 	}
 	if o.Syncer != nil {
 		h.mux.HandleFunc("POST /sync", h.startSync)
+	}
+	if o.OfferStore != nil {
+		h.mux.HandleFunc("GET /offers", h.offers)
+		h.mux.HandleFunc("GET /offers/new", h.newOffer)
+		h.mux.HandleFunc("GET /offers/{id}/edit", h.editOffer)
+		h.mux.HandleFunc("POST /offers", h.createOffer)
+		h.mux.HandleFunc("POST /offers/{id}", h.updateOffer)
+		h.mux.HandleFunc("POST /offers/{id}/duplicate", h.duplicateOffer)
+		h.mux.HandleFunc("POST /offers/{id}/delete", h.deleteOffer)
+	}
+	if o.Savings != nil {
+		h.mux.HandleFunc("GET /savings", h.savingsPage)
+		h.mux.HandleFunc("GET /savings.csv", h.savingsCSV)
+		h.mux.HandleFunc("GET /savings.json", h.savingsJSON)
+		h.mux.HandleFunc("POST /savings/recompute", h.recomputeSavingsNow)
 	}
 	h.mux.Handle("GET /static/", http.StripPrefix("/static", h.static))
 	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {

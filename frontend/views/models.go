@@ -25,6 +25,8 @@ type Chrome struct {
 	Refresh string
 	// Customers is true when the customer pages exist (nav item and links).
 	Customers bool
+	// Offers and Savings are true when those pages exist (nav items).
+	Offers, Savings bool
 }
 
 // Link returns an internal link to path with values, carrying the English
@@ -160,8 +162,11 @@ func (m Portfolio) AriaSort(col app.ContractSort) string {
 }
 
 // SortMark is the arrow after a sorted column's title.
-func (m Portfolio) SortMark(col app.ContractSort) string {
-	switch m.AriaSort(col) {
+func (m Portfolio) SortMark(col app.ContractSort) string { return sortArrow(m.AriaSort(col)) }
+
+// sortArrow is the arrow for an aria-sort value.
+func sortArrow(ariaSort string) string {
+	switch ariaSort {
 	case "ascending":
 		return "▲"
 	case "descending":

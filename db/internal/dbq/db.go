@@ -30,6 +30,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addRunCountsStmt, err = db.PrepareContext(ctx, addRunCounts); err != nil {
 		return nil, fmt.Errorf("error preparing query AddRunCounts: %w", err)
 	}
+	if q.appliedMigrationsStmt, err = db.PrepareContext(ctx, appliedMigrations); err != nil {
+		return nil, fmt.Errorf("error preparing query AppliedMigrations: %w", err)
+	}
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
@@ -62,6 +65,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deletePricePointsStmt, err = db.PrepareContext(ctx, deletePricePoints); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePricePoints: %w", err)
+	}
+	if q.deleteSavingsStmt, err = db.PrepareContext(ctx, deleteSavings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSavings: %w", err)
 	}
 	if q.deleteStreamBlocksStmt, err = db.PrepareContext(ctx, deleteStreamBlocks); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamBlocks: %w", err)
@@ -123,6 +129,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRunStmt, err = db.PrepareContext(ctx, insertRun); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRun: %w", err)
 	}
+	if q.insertSavingsStmt, err = db.PrepareContext(ctx, insertSavings); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSavings: %w", err)
+	}
 	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
 	}
@@ -143,6 +152,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listOffersStmt, err = db.PrepareContext(ctx, listOffers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOffers: %w", err)
+	}
+	if q.listSavingsStmt, err = db.PrepareContext(ctx, listSavings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSavings: %w", err)
 	}
 	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
@@ -252,6 +264,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addRunCountsStmt: %w", cerr)
 		}
 	}
+	if q.appliedMigrationsStmt != nil {
+		if cerr := q.appliedMigrationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing appliedMigrationsStmt: %w", cerr)
+		}
+	}
 	if q.blocksOfSeriesStmt != nil {
 		if cerr := q.blocksOfSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
@@ -305,6 +322,11 @@ func (q *Queries) Close() error {
 	if q.deletePricePointsStmt != nil {
 		if cerr := q.deletePricePointsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePricePointsStmt: %w", cerr)
+		}
+	}
+	if q.deleteSavingsStmt != nil {
+		if cerr := q.deleteSavingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSavingsStmt: %w", cerr)
 		}
 	}
 	if q.deleteStreamBlocksStmt != nil {
@@ -407,6 +429,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRunStmt: %w", cerr)
 		}
 	}
+	if q.insertSavingsStmt != nil {
+		if cerr := q.insertSavingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSavingsStmt: %w", cerr)
+		}
+	}
 	if q.interruptRunsStmt != nil {
 		if cerr := q.interruptRunsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
@@ -440,6 +467,11 @@ func (q *Queries) Close() error {
 	if q.listOffersStmt != nil {
 		if cerr := q.listOffersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listOffersStmt: %w", cerr)
+		}
+	}
+	if q.listSavingsStmt != nil {
+		if cerr := q.listSavingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSavingsStmt: %w", cerr)
 		}
 	}
 	if q.listSourcesStmt != nil {
@@ -638,6 +670,7 @@ type Queries struct {
 	tx                        *sql.Tx
 	accountLinksStmt          *sql.Stmt
 	addRunCountsStmt          *sql.Stmt
+	appliedMigrationsStmt     *sql.Stmt
 	blocksOfSeriesStmt        *sql.Stmt
 	contractOfMeterStmt       *sql.Stmt
 	contractStatusesStmt      *sql.Stmt
@@ -649,6 +682,7 @@ type Queries struct {
 	deletePPAStmt             *sql.Stmt
 	deletePartnerStmt         *sql.Stmt
 	deletePricePointsStmt     *sql.Stmt
+	deleteSavingsStmt         *sql.Stmt
 	deleteStreamBlocksStmt    *sql.Stmt
 	deleteStreamDailyStmt     *sql.Stmt
 	deleteUnmovedChunksStmt   *sql.Stmt
@@ -669,6 +703,7 @@ type Queries struct {
 	insertPricePointStmt      *sql.Stmt
 	insertProblemStmt         *sql.Stmt
 	insertRunStmt             *sql.Stmt
+	insertSavingsStmt         *sql.Stmt
 	interruptRunsStmt         *sql.Stmt
 	lastRunStmt               *sql.Stmt
 	listAccountsStmt          *sql.Stmt
@@ -676,6 +711,7 @@ type Queries struct {
 	listMeterGasStmt          *sql.Stmt
 	listMetersStmt            *sql.Stmt
 	listOffersStmt            *sql.Stmt
+	listSavingsStmt           *sql.Stmt
 	listSourcesStmt           *sql.Stmt
 	meterIDByExternalStmt     *sql.Stmt
 	metersOfAccountStmt       *sql.Stmt
@@ -715,6 +751,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                        tx,
 		accountLinksStmt:          q.accountLinksStmt,
 		addRunCountsStmt:          q.addRunCountsStmt,
+		appliedMigrationsStmt:     q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:        q.blocksOfSeriesStmt,
 		contractOfMeterStmt:       q.contractOfMeterStmt,
 		contractStatusesStmt:      q.contractStatusesStmt,
@@ -726,6 +763,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePPAStmt:             q.deletePPAStmt,
 		deletePartnerStmt:         q.deletePartnerStmt,
 		deletePricePointsStmt:     q.deletePricePointsStmt,
+		deleteSavingsStmt:         q.deleteSavingsStmt,
 		deleteStreamBlocksStmt:    q.deleteStreamBlocksStmt,
 		deleteStreamDailyStmt:     q.deleteStreamDailyStmt,
 		deleteUnmovedChunksStmt:   q.deleteUnmovedChunksStmt,
@@ -746,6 +784,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPricePointStmt:      q.insertPricePointStmt,
 		insertProblemStmt:         q.insertProblemStmt,
 		insertRunStmt:             q.insertRunStmt,
+		insertSavingsStmt:         q.insertSavingsStmt,
 		interruptRunsStmt:         q.interruptRunsStmt,
 		lastRunStmt:               q.lastRunStmt,
 		listAccountsStmt:          q.listAccountsStmt,
@@ -753,6 +792,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listMeterGasStmt:          q.listMeterGasStmt,
 		listMetersStmt:            q.listMetersStmt,
 		listOffersStmt:            q.listOffersStmt,
+		listSavingsStmt:           q.listSavingsStmt,
 		listSourcesStmt:           q.listSourcesStmt,
 		meterIDByExternalStmt:     q.meterIDByExternalStmt,
 		metersOfAccountStmt:       q.metersOfAccountStmt,

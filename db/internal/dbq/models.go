@@ -217,6 +217,26 @@ type ReadingsDaily struct {
 	Hi       int64
 }
 
+type Saving struct {
+	AccountID         int64
+	AccountName       string
+	Profile           string
+	CurrentContractID *int64
+	CurrentName       string
+	CurrentGrossE6    *int64
+	OfferID           *int64
+	OfferName         string
+	OfferGrossE6      *int64
+	Saving1E6         *int64
+	Saving2E6         *int64
+	SavingPct1E6      *int64
+	Deadline          *int64
+	DeadlineKind      string
+	AtStakeE6         *int64
+	Note              string
+	ComputedAt        int64
+}
+
 type SchemaMigration struct {
 	Version   int64
 	AppliedAt int64

@@ -9,6 +9,33 @@ import (
 	"context"
 )
 
+const appliedMigrations = `-- name: AppliedMigrations :many
+SELECT version FROM schema_migrations
+`
+
+func (q *Queries) AppliedMigrations(ctx context.Context) ([]int64, error) {
+	rows, err := q.query(ctx, q.appliedMigrationsStmt, appliedMigrations)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var version int64
+		if err := rows.Scan(&version); err != nil {
+			return nil, err
+		}
+		items = append(items, version)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const recordMigration = `-- name: RecordMigration :exec
 INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)
 `

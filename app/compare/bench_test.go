@@ -71,8 +71,7 @@ func BenchmarkMeterYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	ts := benchTariffs()
-	b.ReportAllocs()
-	for b.Loop() {
+	load := func(b *testing.B) (tariff.Curve, tariff.Market) {
 		c, _, err := compare.MeterCurve(ctx, s, meters, from, to, berlin, compare.DefaultGas)
 		if err != nil {
 			b.Fatal(err)
@@ -81,10 +80,51 @@ func BenchmarkMeterYear(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := tariff.PriceAll(c, ts, m); err != nil {
-			b.Fatal(err)
-		}
+		return c, m
 	}
+	// The parts apart, so a reader sees where the time goes; "all" is the
+	// target's figure.
+	b.Run("curve", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := compare.MeterCurve(ctx, s, meters, from, to, berlin, compare.DefaultGas); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("spot", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := compare.SpotOfMeter(ctx, s, meters[0], from, to); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("price", func(b *testing.B) {
+		c, m := load(b)
+		for b.Loop() {
+			if _, err := tariff.PriceAll(c, ts, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("all", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c, m := load(b)
+			if _, err := tariff.PriceAll(c, ts, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// As a ranking prices: the year and year 2, no month by month.
+	b.Run("all-years", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c, m := load(b)
+			if _, err := tariff.PriceYears(c, ts, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkProfiles500 is issue 9's second target: 500 customers without

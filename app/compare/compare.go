@@ -356,30 +356,45 @@ func epilotTariff(ctx context.Context, st Store, c app.Contract, curve tariff.Cu
 // the last reading with its components (the current price sheet), nil when
 // there is none.
 func SpotOfMeter(ctx context.Context, st Readings, meter series.Meter, from, to time.Time) (tariff.Market, *series.Reading, error) {
-	m := tariff.Market{SpotSource: meter.Source + "'s auction price component"}
-	var last series.Row
+	m := tariff.Market{SpotSource: meter.Source + "'s auction price component",
+		Spot: make([]tariff.Rate, 0, slotsBetween(from, to))}
+	var lastTS int64
+	var lastValue app.Decimal
+	var lastTax series.Tax
 	var vals [5]*app.Decimal
 	var store [5]app.Decimal
+	keep := func(i int, p *app.Decimal) {
+		vals[i] = nil
+		if p != nil {
+			store[i], vals[i] = *p, &store[i]
+		}
+	}
 	err := st.EachMeasure(ctx, meter.ID, series.Price, from, to, series.Native, func(r *series.Row) error {
 		if r.Parts == nil || r.Parts.Auction == nil {
 			return nil
 		}
-		m.Spot = append(m.Spot, tariff.Rate{Start: r.Start, End: r.End, PerKWh: *r.Parts.Auction})
+		m.Spot = append(m.Spot, tariff.Rate{Start: r.Start.Unix(), End: r.End.Unix(), PerKWh: *r.Parts.Auction})
 		// EachMeasure reuses its row: keep the values, not the pointers.
-		last = *r
-		for i, p := range []*app.Decimal{r.Parts.Auction, r.Parts.TaxesLevies, r.Parts.SourceFee, r.Parts.GridFee, r.Parts.Margin} {
-			vals[i] = nil
-			if p != nil {
-				store[i], vals[i] = *p, &store[i]
-			}
-		}
+		lastTS, lastValue, lastTax = r.Start.Unix(), r.Value, r.Tax
+		keep(0, r.Parts.Auction)
+		keep(1, r.Parts.TaxesLevies)
+		keep(2, r.Parts.SourceFee)
+		keep(3, r.Parts.GridFee)
+		keep(4, r.Parts.Margin)
 		return nil
 	})
-	if err != nil || m.Spot == nil {
+	if err != nil || len(m.Spot) == 0 {
 		return tariff.Market{}, nil, err
 	}
 	parts := series.Parts{Auction: vals[0], TaxesLevies: vals[1], SourceFee: vals[2], GridFee: vals[3], Margin: vals[4]}
-	return m, &series.Reading{TS: last.Start.Unix(), Value: last.Value, Tax: last.Tax, Parts: &parts}, nil
+	return m, &series.Reading{TS: lastTS, Value: lastValue, Tax: lastTax, Parts: &parts}, nil
+}
+
+// slotsBetween is the number of quarter hours from `from` to `to`, to size
+// slices of readings up front (a year of them is 35,040), at most a year.
+func slotsBetween(from, to time.Time) int {
+	n := int(to.Sub(from) / (15 * time.Minute))
+	return max(0, min(n, 366*96))
 }
 
 func needsSpot(m tariff.Model) bool {

@@ -285,3 +285,38 @@ func TestScaledLeavesTheCurve(t *testing.T) {
 		t.Fatalf("scaled %v %+v (%v), original %v", s.KWh, s.Origin, err, c.KWh)
 	}
 }
+
+// A meter read hourly beside one read in quarter hours makes an hourly
+// curve: each hour holds the four quarter hours and the hourly reading.
+func TestHourlyAndQuarterHourMeters(t *testing.T) {
+	s, acct := bakery(t, 7)
+	ctx := context.Background()
+	if err := s.SaveMeters(ctx, "portal", []series.Meter{{ExternalID: "m2", ContractExternalID: "ep-1", Number: "1EMH0004711001",
+		Unit: "kWh", Intervals: []series.Interval{series.PT1H}, Zone: app.DefaultZoneName}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.BeginRun(ctx, "portal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := series.Batch{Meter: "m2", Measure: series.Consumption, Interval: series.PT1H}
+	for ts := local(2026, 6, 1); ts.Before(local(2026, 6, 8)); ts = ts.Add(time.Hour) {
+		b.Readings = append(b.Readings, series.Reading{TS: ts.Unix(), Value: d("2")})
+	}
+	if err := s.SaveReadings(ctx, run, "portal", b); err != nil {
+		t.Fatal(err)
+	}
+	c, err := compare.LoadCurve(ctx, s, compare.CurveRequest{Account: acct, Commodity: app.CommodityElectricity,
+		From: local(2026, 6, 1), To: local(2026, 6, 8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Step != time.Hour || len(c.KWh) != 168 || c.Origin.Filled != 0 {
+		t.Fatalf("curve of %d slots of %s, %d filled; want 168 hours", len(c.KWh), c.Step, c.Origin.Filled)
+	}
+	for i, k := range c.KWh {
+		if k != d("4") {
+			t.Fatalf("hour %d holds %s kWh, want 4", i, k)
+		}
+	}
+}

@@ -199,13 +199,25 @@ func household(a app.Account, annualKWh app.Decimal) bool {
 // seen tells the slots with readings (LoadCurve fills the others from a
 // profile). A curve of no slots means no meter had a reading.
 func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, to time.Time, loc *time.Location, gas Gas) (tariff.Curve, []bool, error) {
-	step := 15 * time.Minute
-	type reading struct {
-		ts   int64
-		kwh  app.Decimal
-		span int64
+	// Quarter hours go straight into their slot; hourly readings (rarer)
+	// are kept aside, and if there are any the curve becomes hourly.
+	start := from.Unix() - from.Unix()%900
+	n := int((to.Unix() - start) / 900)
+	kwh := make([]app.Decimal, n)
+	seen := make([]bool, n)
+	any := false
+	type hourly struct {
+		ts  int64
+		kwh app.Decimal
 	}
-	var all []reading
+	var hours []hourly
+	add := func(dst *app.Decimal, v app.Decimal, ts int64) error {
+		var err error
+		if *dst, err = dst.Add(v); err != nil {
+			return fmt.Errorf("load curve at %s: %w", time.Unix(ts, 0).UTC().Format(time.RFC3339), err)
+		}
+		return nil
+	}
 	var conversions []string
 	for _, m := range meters {
 		volume := meterCommodity(m) == app.CommodityGas
@@ -223,9 +235,7 @@ func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, t
 				return nil
 			}
 			span := int64(r.End.Sub(r.Start) / time.Second)
-			if span == 3600 {
-				step = time.Hour
-			} else if span != 900 {
+			if span != 900 && span != 3600 {
 				return fmt.Errorf("meter %s: a %ds reading at %s: only quarter-hour and hourly readings make a load curve",
 					m.Number, span, r.Start.Format(time.RFC3339))
 			}
@@ -236,31 +246,50 @@ func MeterCurve(ctx context.Context, st Readings, meters []series.Meter, from, t
 					return fmt.Errorf("meter %s at %s: gas conversion: %w", m.Number, r.Start.Format(time.RFC3339), err)
 				}
 			}
-			all = append(all, reading{r.Start.Unix(), v, span})
+			ts := r.Start.Unix()
+			any = true
+			if span == 3600 {
+				hours = append(hours, hourly{ts, v})
+				return nil
+			}
+			if i := int((ts - start) / 900); ts >= start && i < n {
+				seen[i] = true
+				return add(&kwh[i], v, ts)
+			}
 			return nil
 		})
 		if err != nil {
 			return tariff.Curve{}, nil, err
 		}
 	}
-	if len(all) == 0 {
+	if !any {
 		return tariff.Curve{}, nil, nil
 	}
-	s := int64(step / time.Second)
-	start := from.Unix() - from.Unix()%s
-	n := int((to.Unix() - start) / s)
-	kwh := make([]app.Decimal, n)
-	seen := make([]bool, n)
-	for _, r := range all {
-		i := int((r.ts - start) / s)
-		if i < 0 || i >= n {
-			continue
+	step := 15 * time.Minute
+	if len(hours) > 0 {
+		// The finest step every meter has: sum the quarter hours into hours.
+		step = time.Hour
+		hStart := from.Unix() - from.Unix()%3600
+		hn := int((to.Unix() - hStart) / 3600)
+		hk, hs := make([]app.Decimal, hn), make([]bool, hn)
+		for i := range kwh {
+			ts := start + int64(i)*900
+			if j := int((ts - hStart) / 3600); seen[i] && j >= 0 && j < hn {
+				hs[j] = true
+				if err := add(&hk[j], kwh[i], ts); err != nil {
+					return tariff.Curve{}, nil, err
+				}
+			}
 		}
-		var err error
-		if kwh[i], err = kwh[i].Add(r.kwh); err != nil {
-			return tariff.Curve{}, nil, fmt.Errorf("load curve at %s: %w", time.Unix(r.ts, 0).UTC().Format(time.RFC3339), err)
+		for _, h := range hours {
+			if j := int((h.ts - hStart) / 3600); h.ts >= hStart && j < hn {
+				hs[j] = true
+				if err := add(&hk[j], h.kwh, h.ts); err != nil {
+					return tariff.Curve{}, nil, err
+				}
+			}
 		}
-		seen[i] = true
+		start, kwh, seen = hStart, hk, hs
 	}
 	c := tariff.Curve{Start: time.Unix(start, 0).UTC(), Step: step, KWh: kwh, Zone: loc, Origin: tariff.Origin{Metered: true, Conversions: conversions}}
 	for _, ok := range seen {

@@ -15,7 +15,7 @@ func tenTariffs(b *testing.B, c Curve) ([]*Tariff, Market) {
 	for i := range c.KWh {
 		s := c.Start.Add(time.Duration(i) * c.Step)
 		p := app.Decimal(int64(i%97)*2000 - 40_000) // -0.04 .. 0.152 EUR/kWh
-		m.Spot = append(m.Spot, Rate{Start: s, End: s.Add(c.Step), PerKWh: p})
+		m.Spot = append(m.Spot, Rate{Start: s.Unix(), End: s.Add(c.Step).Unix(), PerKWh: p})
 	}
 	ch := Charges{GridPerKWh: d("0.08"), LeviesPerKWh: d("0.012"), ElectricityTaxPerKWh: d("0.0205"), ConcessionPerKWh: d("0.0166")}
 	ts := []*Tariff{

@@ -126,7 +126,7 @@ func SpotOfContract(c app.Contract, until time.Time) Market {
 			end = p.Prices[i+1].From
 		}
 		if end.After(pp.From) {
-			m.Spot = append(m.Spot, Rate{Start: pp.From, End: end, PerKWh: pp.PerKWh})
+			m.Spot = append(m.Spot, Rate{Start: pp.From.Unix(), End: end.Unix(), PerKWh: pp.PerKWh})
 		}
 	}
 	return m

@@ -41,8 +41,11 @@ type Origin struct {
 }
 
 // Rate is a price that holds over [Start, End): a spot price per kWh.
+// Instants are Unix seconds, as readings' are: a year of quarter-hour
+// prices is 35,040 rates, and without time.Time's zone pointer they cost
+// the garbage collector nothing.
 type Rate struct {
-	Start, End time.Time // UTC
+	Start, End int64 // Unix seconds UTC
 	PerKWh     app.Decimal
 }
 

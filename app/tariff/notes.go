@@ -27,8 +27,8 @@ func (p *pricer) notes(t *Tariff, months int) (time.Time, []string) {
 			src = "the cache"
 		}
 		if len(p.m.Spot) > 0 {
-			add("spot prices from %s, %s to %s", src, p.m.Spot[0].Start.In(p.c.Zone).Format("2006-01-02"),
-				p.m.Spot[len(p.m.Spot)-1].End.Add(-time.Second).In(p.c.Zone).Format("2006-01-02"))
+			add("spot prices from %s, %s to %s", src, time.Unix(p.m.Spot[0].Start, 0).In(p.c.Zone).Format("2006-01-02"),
+				time.Unix(p.m.Spot[len(p.m.Spot)-1].End-1, 0).In(p.c.Zone).Format("2006-01-02"))
 		}
 		if p.spotFilled > 0 {
 			add("no spot price for %d of %d slots: each took its month's average", p.spotFilled, len(p.c.KWh))

@@ -121,10 +121,10 @@ func (p *pricer) spotPrices() ([]app.Decimal, error) {
 	j, missing, firstMissing := 0, 0, int64(-1)
 	for i := range out {
 		ts := start + int64(i)*step
-		for j < len(rates) && rates[j].End.Unix() <= ts {
+		for j < len(rates) && rates[j].End <= ts {
 			j++
 		}
-		if j < len(rates) && rates[j].Start.Unix() <= ts {
+		if j < len(rates) && rates[j].Start <= ts {
 			out[i], has[i] = rates[j].PerKWh, true
 			continue
 		}
@@ -411,6 +411,17 @@ func (p *pricer) dynamic(t *Tariff, gridZones []zoneMatcher, sums []monthSums) e
 	if err != nil {
 		return fmt.Errorf("charges: %w", err)
 	}
+	if t.Negative != NegativeClamp {
+		// Σ kWh × (spot + markup) = Σ kWh × spot + markup × the month's
+		// kWh: one exact product per slot, and no sum to check per slot.
+		for i, s := range cal.slots {
+			sums[s.month].energy.Add(p.c.KWh[i], spot[i])
+		}
+		for mi := range sums {
+			sums[mi].energy.Add(cal.kWh[mi], t.WorkingPerKWh)
+		}
+		return nil
+	}
 	step := int64(p.c.Step / time.Second)
 	start := p.c.Start.Unix()
 	for i, s := range cal.slots {
@@ -418,20 +429,18 @@ func (p *pricer) dynamic(t *Tariff, gridZones []zoneMatcher, sums []monthSums) e
 		if err != nil {
 			return fmt.Errorf("spot + markup: %w", err)
 		}
-		if t.Negative == NegativeClamp {
-			g := ch.GridPerKWh
-			if len(gridZones) > 0 {
-				g = price(gridZones, cal, s, start+int64(i)*step, g)
-			}
-			charges, err := fixedCharges.Add(g)
-			if err != nil {
-				return fmt.Errorf("charges: %w", err)
-			}
-			if total, err := e.Add(charges); err != nil {
-				return fmt.Errorf("slot price: %w", err)
-			} else if total < 0 {
-				e = -charges
-			}
+		g := ch.GridPerKWh
+		if len(gridZones) > 0 {
+			g = price(gridZones, cal, s, start+int64(i)*step, g)
+		}
+		charges, err := fixedCharges.Add(g)
+		if err != nil {
+			return fmt.Errorf("charges: %w", err)
+		}
+		if total, err := e.Add(charges); err != nil {
+			return fmt.Errorf("slot price: %w", err)
+		} else if total < 0 {
+			e = -charges
 		}
 		sums[s.month].energy.Add(p.c.KWh[i], e)
 	}

@@ -48,7 +48,7 @@ func spotHourly(start time.Time, prices ...string) Market {
 	m := Market{SpotSource: "test"}
 	for i, p := range prices {
 		s := start.Add(time.Duration(i) * time.Hour)
-		m.Spot = append(m.Spot, Rate{Start: s, End: s.Add(time.Hour), PerKWh: d(p)})
+		m.Spot = append(m.Spot, Rate{Start: s.Unix(), End: s.Add(time.Hour).Unix(), PerKWh: d(p)})
 	}
 	return m
 }

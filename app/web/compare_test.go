@@ -306,18 +306,18 @@ func TestSeriesCacheGeneration(t *testing.T) {
 		t.Fatalf("generations %q %v, %q %v, running %v", g1, ok1, g2, ok2, ok3)
 	}
 	var c seriesCache
-	year := make([]series.Row, maxCachedRows/3)
-	for i := range 4 {
-		c.put(g1, seriesKey{meter: int64(i)}, year)
+	cv := tariff.Curve{KWh: []app.Decimal{1}}
+	for i := range maxCachedCurves + 1 {
+		c.putCurve(g1, curveKey{account: int64(i)}, cv)
 	}
-	if _, ok := c.get(g1, seriesKey{meter: 0}); ok {
-		t.Error("the oldest series was not evicted")
+	if _, ok := c.curve(g1, curveKey{account: 0}); ok {
+		t.Error("the oldest curve was not evicted")
 	}
-	if _, ok := c.get(g1, seriesKey{meter: 3}); !ok {
-		t.Error("a recent series was evicted")
+	if _, ok := c.curve(g1, curveKey{account: 3}); !ok {
+		t.Error("a recent curve was evicted")
 	}
-	if _, ok := c.get(g2, seriesKey{meter: 1}); ok {
-		t.Error("a series of an older generation was served")
+	if _, ok := c.curve(g2, curveKey{account: 1}); ok {
+		t.Error("a curve of an older generation was served")
 	}
 }
 

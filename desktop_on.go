@@ -46,10 +46,10 @@ func runDesktop(ctx context.Context, h http.Handler, cachePath string) error {
 
 	var wctx context.Context // the Wails runtime's context, set in OnStartup
 	sh := &shell{next: h, log: log, probeFile: os.Getenv("WATTFOLIO_DESKTOP_PROBE")}
-	sh.save = func(name string) (string, error) {
+	sh.save = func(title, name string) (string, error) {
 		dir, base := filepath.Split(name)
 		o := runtime.SaveDialogOptions{
-			Title:                "Export contracts as CSV",
+			Title:                title,
 			DefaultFilename:      base,
 			CanCreateDirectories: true,
 			Filters:              []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}},

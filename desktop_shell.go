@@ -19,6 +19,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -26,13 +27,46 @@ import (
 
 // Paths the shell answers itself; the browser build has no such routes.
 const (
-	shellExportPath = "/desktop/export" // POST ?<the export link's query>
+	shellExportPath = "/desktop/export" // POST [<export path>]?<the export link's query>
 	shellProbePath  = "/desktop/probe"  // POST a JSON report of the page (tests)
 )
 
-// saveDialog asks the user where to save a file: the chosen path, "" when
-// the user cancelled.
-type saveDialog func(defaultName string) (string, error)
+// saveDialog asks the user where to save a file, under the dialog title
+// title: the chosen path, "" when the user cancelled.
+type saveDialog func(title, defaultName string) (string, error)
+
+// exportKind is one CSV export the window saves through the save dialog.
+type exportKind struct {
+	title    string // the dialog's title
+	one      string // a data row, in the toast: "contract"
+	many     string // data rows: "contracts"
+	fallback string // the file name when the handler suggests none
+}
+
+// exportKinds are the handler's CSV exports the window may save: the export
+// link's path (after shellExportPath) must match one of them.
+var exportKinds = []struct {
+	path *regexp.Regexp
+	kind exportKind
+}{
+	{regexp.MustCompile(`^/contracts\.csv$`), exportKind{"Export contracts as CSV", "contract", "contracts", "wattfolio-contracts.csv"}},
+	{regexp.MustCompile(`^/customers/\d+/compare\.csv$`), exportKind{"Export comparison as CSV", "option", "options", "wattfolio-compare.csv"}},
+	{regexp.MustCompile(`^/savings\.csv$`), exportKind{"Export savings as CSV", "customer", "customers", "wattfolio-savings.csv"}},
+	{regexp.MustCompile(`^/meters/\d+/readings\.csv$`), exportKind{"Export meter readings as CSV", "reading", "readings", "wattfolio-meter-readings.csv"}},
+}
+
+// exportKindOf is the export behind path ("" is the portfolio's).
+func exportKindOf(path string) (exportKind, bool) {
+	if path == "" {
+		path = "/contracts.csv"
+	}
+	for _, k := range exportKinds {
+		if k.path.MatchString(path) {
+			return k.kind, true
+		}
+	}
+	return exportKind{}, false
+}
 
 // shell wraps the one handler for the desktop window.
 type shell struct {
@@ -48,7 +82,11 @@ type shell struct {
 }
 
 func (s *shell) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
+	path := r.URL.Path
+	if strings.HasPrefix(path, shellExportPath+"/") {
+		path = shellExportPath // /desktop/export/customers/3/compare.csv
+	}
+	switch path {
 	case shellExportPath, shellProbePath:
 		// Only the window itself may use these: it asks with Host wails
 		// (Linux, macOS) or wails.localhost (Windows).
@@ -61,7 +99,7 @@ func (s *shell) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		if r.URL.Path == shellExportPath {
+		if path == shellExportPath {
 			s.export(w, r)
 		} else {
 			s.probe(w, r)
@@ -74,28 +112,40 @@ func (s *shell) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // exportResult is the answer to the page's export request; app.js shows it.
 type exportResult struct {
 	Saved     string `json:"saved,omitempty"` // the file written
-	Contracts int    `json:"contracts"`       // data rows in it
+	Contracts int    `json:"contracts"`       // data rows in a portfolio export
+	Rows      int    `json:"rows"`            // data rows in it
+	What      string `json:"what,omitempty"`  // what the rows are: "3 options"
 	Cancelled bool   `json:"cancelled,omitempty"`
 	Error     string `json:"error,omitempty"`
 }
 
-// export asks where to save, then writes the same CSV that GET /contracts.csv
-// serves for the query (the portfolio's filters and dialect) to that file.
+// export asks where to save, then writes the same CSV that the export link
+// serves to that file: POST /desktop/export/customers/3/compare.csv?o=c1&o=o2
+// saves GET /customers/3/compare.csv?o=c1&o=o2; POST /desktop/export?query
+// (no path) is the portfolio's /contracts.csv with its filters and dialect.
 func (s *shell) export(w http.ResponseWriter, r *http.Request) {
-	res, status := s.exportQuery(r, r.URL.RawQuery)
+	res, status := s.exportPath(r, strings.TrimPrefix(r.URL.Path, shellExportPath), r.URL.RawQuery)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(res)
 }
 
-func (s *shell) exportQuery(r *http.Request, rawQuery string) (exportResult, int) {
+func (s *shell) exportPath(r *http.Request, path, rawQuery string) (exportResult, int) {
+	kind, ok := exportKindOf(path)
+	if !ok {
+		s.log.Warn("desktop export: not an export", "path", path)
+		return exportResult{Error: "Wattfolio has no CSV export at " + path + "."}, http.StatusBadRequest
+	}
+	if path == "" {
+		path = "/contracts.csv"
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
 	// Render first, so that a bad filter is reported before a dialog opens
 	// and the dialog can offer the handler's own file name.
-	req := httptest.NewRequestWithContext(r.Context(), http.MethodGet, "http://wails/contracts.csv?"+rawQuery, nil)
+	req := httptest.NewRequestWithContext(r.Context(), http.MethodGet, "http://wails"+path+"?"+rawQuery, nil)
 	req.Host = r.Host
 	for _, c := range r.Cookies() {
 		req.AddCookie(c)
@@ -106,11 +156,11 @@ func (s *shell) exportQuery(r *http.Request, rawQuery string) (exportResult, int
 		s.log.Warn("desktop export: the handler refused", "status", rec.Code)
 		return exportResult{Error: "Wattfolio could not make this export: " + pageMessage(rec.Body.String())}, http.StatusBadRequest
 	}
-	name := attachmentName(rec.Header().Get("Content-Disposition"))
+	name := attachmentName(rec.Header().Get("Content-Disposition"), kind.fallback)
 	if s.lastTo != "" {
 		name = filepath.Join(s.lastTo, name)
 	}
-	path, err := s.save(name)
+	path, err := s.save(kind.title, name)
 	if err != nil {
 		s.log.Error("desktop export: save dialog", "err", err)
 		return exportResult{Error: "The save dialog failed: " + err.Error()}, http.StatusInternalServerError
@@ -131,13 +181,20 @@ func (s *shell) exportQuery(r *http.Request, rawQuery string) (exportResult, int
 		return exportResult{Error: err.Error()}, http.StatusInternalServerError
 	}
 	s.lastTo = filepath.Dir(path)
-	s.log.Info("desktop export saved", "rows", rows)
-	return exportResult{Saved: path, Contracts: rows}, http.StatusOK
+	s.log.Info("desktop export saved", "rows", rows, "export", kind.many)
+	res := exportResult{Saved: path, Rows: rows, What: fmt.Sprintf("%d %s", rows, kind.many)}
+	if rows == 1 {
+		res.What = "1 " + kind.one
+	}
+	if kind.many == "contracts" {
+		res.Contracts = rows
+	}
+	return res, http.StatusOK
 }
 
-// attachmentName is the file name from a Content-Disposition header, or a
-// default.
-func attachmentName(cd string) string {
+// attachmentName is the file name from a Content-Disposition header, or
+// fallback.
+func attachmentName(cd, fallback string) string {
 	const key = `filename="`
 	if i := strings.Index(cd, key); i >= 0 {
 		rest := cd[i+len(key):]
@@ -147,7 +204,7 @@ func attachmentName(cd string) string {
 			}
 		}
 	}
-	return "wattfolio-contracts.csv"
+	return fallback
 }
 
 // countCSVRows counts the data rows (all records but the header) of a CSV
@@ -245,17 +302,32 @@ const probeJS = `(function () {
     var q = function (s) { return document.querySelector(s); };
     var text = function (s) { var e = q(s); return e ? e.textContent.replace(/\s+/g, " ").trim() : ""; };
     var targets = {};
-    var mark = function (name, sel) {
-      var e = q(sel); if (!e) return;
+    var markEl = function (name, e) {
       var r = e.getBoundingClientRect();
-      targets[name] = { x: Math.round(r.left), y: Math.round(r.top), w: Math.round(r.width), h: Math.round(r.height) };
+      if (!r.width || !r.height) return null;
+      return (targets[name] = { x: Math.round(r.left), y: Math.round(r.top), w: Math.round(r.width), h: Math.round(r.height) });
     };
+    var mark = function (name, sel) { var e = q(sel); if (e) markEl(name, e); };
+    var words = function (e) { return e ? e.textContent.replace(/\s+/g, " ").trim() : ""; };
     mark("nav-portfolio", 'nav a[href^="/contracts"]');
     mark("nav-sync", 'nav a[href^="/sync"]');
     mark("sync-now", 'form[action^="/sync"] button');
     mark("export", 'a[href^="/contracts.csv"]');
     mark("first-row", "tbody .row-link");
     mark("search", "#f-q");
+    mark("nav-customers", 'nav a[href^="/customers"]');
+    mark("nav-offers", 'nav a[href^="/offers"]');
+    mark("nav-savings", 'nav a[href^="/savings"]');
+    // Generic targets: table rows by title, buttons by text, form fields by
+    // id, option checkboxes by label ("checked" 1 when ticked).
+    Array.prototype.slice.call(document.querySelectorAll("a.row-link[title]"), 0, 60).forEach(function (a) { markEl("row:" + a.getAttribute("title"), a); });
+    document.querySelectorAll("a.button, button.button").forEach(function (b) { if (!targets["button:" + words(b)]) markEl("button:" + words(b), b); });
+    document.querySelectorAll("form input[id], form select[id], form textarea[id]").forEach(function (e) { markEl("#" + e.id, e); });
+    document.querySelectorAll("label.choice").forEach(function (l) {
+      var i = l.querySelector("input"); if (!i) return;
+      var t = markEl("choice:" + words(l.querySelector(".primary")) + " | " + words(l.querySelector(".secondary")), i);
+      if (t) t.checked = i.checked ? 1 : 0;
+    });
     var notices = [];
     document.querySelectorAll(".notice").forEach(function (n) { notices.push(n.textContent.replace(/\s+/g, " ").trim()); });
     var f = document.activeElement;

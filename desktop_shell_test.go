@@ -42,7 +42,7 @@ func newDesktopShell(t *testing.T) *desktopShell {
 	t.Cleanup(func() { store.Close() })
 	d := &desktopShell{store: store}
 	d.sh = &shell{next: handler(context.Background(), store, sourcesFile{}), log: slog.New(slog.DiscardHandler)}
-	d.sh.save = func(name string) (string, error) {
+	d.sh.save = func(title, name string) (string, error) {
 		d.asked = append(d.asked, name)
 		if len(d.answers) == 0 {
 			t.Fatal("the save dialog opened unexpectedly")
@@ -144,6 +144,29 @@ func TestDesktopExportCancelledWritesNothing(t *testing.T) {
 	res, code := d.export(t, "dialect=standard")
 	if code != http.StatusOK || !res.Cancelled || res.Saved != "" {
 		t.Fatalf("cancelled export: %d %+v", code, res)
+	}
+}
+
+func TestDesktopExportByPath(t *testing.T) {
+	d := newDesktopShell(t)
+	target := filepath.Join(t.TempDir(), "active.csv")
+	d.answers = []string{target}
+	rec := d.do(http.MethodPost, "http://wails/desktop/export/contracts.csv?status=active", "wails", nil)
+	var res exportResult
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || rec.Code != http.StatusOK || res.Saved != target || res.Rows != res.Contracts {
+		t.Fatalf("export by path: %d %s", rec.Code, rec.Body)
+	}
+	if !strings.HasSuffix(res.What, " contracts") && res.What != "1 contract" {
+		t.Errorf("what %q", res.What)
+	}
+	for _, path := range []string{"/etc/passwd", "/contracts", "/customers/1/compare.json", "/desktop/probe"} {
+		rec := d.do(http.MethodPost, "http://wails/desktop/export"+path, "wails", nil)
+		if rec.Code != http.StatusBadRequest {
+			t.Errorf("export %s: %d, want 400", path, rec.Code)
+		}
+	}
+	if len(d.asked) != 1 {
+		t.Errorf("the save dialog opened %d times, want once", len(d.asked))
 	}
 }
 

@@ -203,6 +203,140 @@ try {
     await shot("browser-4-synced.png");
   });
 
+  // Issue 10: offers, the comparison on one load curve, the savings view.
+  const euroCents = (t) => { // "1.140,00" (German format) -> 114000
+    const m = t.trim().match(/^(-?[\d.]+),(\d{2})/);
+    assert(m, `not a German amount: ${t}`);
+    return Number(m[1].replace(/\./g, "")) * 100 + Number(m[2]) * (m[1].startsWith("-") ? -1 : 1);
+  };
+  // costCell is the table cell of the row labelled label (year 1, the first
+  // such row) in the column of the option named name.
+  const costTable = () => page.locator("table.grid-compare:not(.grid-compare-terms)").first();
+  const costCell = async (label, name) => {
+    const heads = (await costTable().locator("thead th").allInnerTexts()).map((t) => t.trim());
+    const col = heads.findIndex((t) => t.includes(name));
+    assert(col > 0, `no column ${name} in ${heads}`);
+    const row = costTable().locator("tbody tr", { has: page.locator(`th:text-matches("^${label}", "")`) }).first();
+    return (await row.locator("th, td").nth(col).innerText()).trim();
+  };
+  const OFFER = "E2E Fix";
+  let kwh = 0, compareURL = "";
+
+  await check("an offer made in the form is listed", async () => {
+    await page.goto(base + "offers");
+    await page.getByRole("link", { name: "New offer" }).click();
+    await page.waitForURL(/\/offers\/new$/);
+    await page.fill("#o-name", OFFER);
+    await page.fill("#o-supplier", "E2E Energie GmbH");
+    await page.selectOption("#o-commodity", "electricity");
+    await page.selectOption("#o-model", "fixed");
+    await page.selectOption("#o-gross", "true");
+    await page.fill("#o-working-price-ct-per-kwh", "30");
+    await page.fill("#o-base-price-eur-per-year", "120");
+    await page.locator("form.offer-form").screenshot({ path: join(outDir, "browser-offer-form.png") });
+    await page.getByRole("button", { name: "Add offer" }).click();
+    await page.waitForSelector(".notice");
+    const notice = (await page.locator(".notice").first().innerText()).trim();
+    assert(notice === `Added the offer “${OFFER}”.`, `notice ${notice}`);
+    const row = page.locator("table.grid-offers tbody tr", { hasText: OFFER });
+    assert((await row.count()) === 1, `${await row.count()} rows for ${OFFER}`);
+    const cells = (await row.locator("td").allInnerTexts()).map((t) => t.trim());
+    assert(cells[3].startsWith("30,00") && cells[4] === "120,00", `working and base price ${cells[3]} | ${cells[4]}, want 30,00 and 120,00`);
+    await page.goto(base + "offers");
+    assert((await page.locator("table.grid-offers tbody tr", { hasText: OFFER }).count()) === 1, "the offer is gone after a reload");
+  });
+
+  await check("Anna Schneider's enneo contract and the offer compare on her curve (year 1 = kWh × 0,30 € + 120 €)", async () => {
+    await page.goto(base + "customers");
+    await page.getByRole("link", { name: "Anna Schneider", exact: true }).click();
+    await page.waitForURL(/\/customers\/\d+$/);
+    await page.getByRole("link", { name: "Compare", exact: true }).click();
+    await page.waitForURL(/\/customers\/\d+\/compare/);
+    // Tick her enneo contract and the offer, nothing else.
+    const choices = page.locator(".compare-form label.choice");
+    let contract = "";
+    for (let i = 0; i < await choices.count(); i++) {
+      const c = choices.nth(i);
+      const primary = (await c.locator(".primary").innerText()).trim();
+      const secondary = (await c.locator(".secondary").innerText()).trim();
+      const want = primary === OFFER || (!contract && /^current · demo-enneo/.test(secondary) && primary.includes("Anna Schneider"));
+      if (want && primary !== OFFER) contract = primary;
+      await c.locator("input[type=checkbox]").setChecked(want);
+    }
+    assert(contract, "no current enneo contract of Anna Schneider among the options");
+    await Promise.all([page.waitForURL(/o=o\d+/), page.getByRole("button", { name: "Compare", exact: true }).click()]);
+    compareURL = page.url();
+    const heads = (await costTable().locator("thead th.opt .opt-name").allInnerTexts()).map((t) => t.trim());
+    assert(heads.length === 2 && heads.includes(contract) && heads.includes(OFFER), `options ${heads}`);
+    const lede = await page.locator(".lede").innerText();
+    assert(/profile H25/.test(lede), `lede ${lede}`);
+    kwh = Number((await costCell("Consumption", OFFER)).replace(/\./g, ""));
+    assert(Number.isInteger(kwh) && kwh > 1000, `consumption ${kwh}`);
+    assert(Number((await costCell("Consumption", contract)).replace(/\./g, "")) === kwh, "the options are not on the same curve");
+    const gross = euroCents(await costCell("Total gross", OFFER));
+    assert(gross === kwh * 30 + 12000, `offer year 1 gross ${gross / 100} €, want ${kwh} kWh × 0,30 € + 120 € = ${(kwh * 30 + 12000) / 100} €`);
+    const best = costTable().locator("td.best");
+    assert((await best.count()) === 1, `${await best.count()} cheapest cells`);
+    await shot("browser-compare-unscaled.png");
+  });
+
+  await check("scaling the curve by +10 % scales the offer's figure", async () => {
+    assert(compareURL && kwh, "no comparison open");
+    await page.fill("#c-scale", "10");
+    await Promise.all([page.waitForURL(/scale=10/), page.getByRole("button", { name: "Compare", exact: true }).click()]);
+    const scaled = Number((await costCell("Consumption", OFFER)).replace(/\./g, "").replace(",", "."));
+    assert(Math.round(scaled) === Math.round(kwh * 1.1), `consumption ${scaled}, want ${Math.round(kwh * 1.1)}`);
+    const want = Math.round((kwh * 110 * 30) / 100) + 12000;
+    const gross = euroCents(await costCell("Total gross", OFFER));
+    assert(gross === want, `offer year 1 gross ${gross / 100} €, want ${want / 100} €`);
+    assert(await page.locator("svg").filter({ has: page.locator("rect, path") }).count() > 0, "no chart");
+    await page.screenshot({ path: join(outDir, "browser-compare.png"), fullPage: true });
+  });
+
+  await check("the comparison CSV has the same figure in gross_eur_year1", async () => {
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV", exact: true }).click()]);
+    const file = join(outDir, "browser-compare.csv");
+    await dl.saveAs(file);
+    assert(/^wattfolio-compare-anna-schneider-\d{4}-\d{2}-\d{2}\.csv$/.test(dl.suggestedFilename()), `file name ${dl.suggestedFilename()}`);
+    const rows = parseCSV(readFileSync(file, "utf8"));
+    const col = rows[0].indexOf("gross_eur_year1"), scol = rows[0].indexOf("curve");
+    assert(col >= 0, `header ${rows[0]}`);
+    const offer = rows.find((r) => r[0] === OFFER);
+    assert(offer, `no row ${OFFER}`);
+    assert(rows.length - 1 === 2, `${rows.length - 1} options`);
+    const want = Math.round((kwh * 110 * 30) / 100) + 12000;
+    assert(Math.round(Number(offer[col]) * 100) === want, `gross_eur_year1 ${offer[col]}, want ${want / 100}`);
+    assert(/\+10 %/.test(offer[scol]), `curve ${offer[scol]}`);
+  });
+
+  await check("the print layout shows the report without the controls", async () => {
+    await page.goto(page.url() + (page.url().includes("?") ? "&" : "?") + "print=1");
+    assert(await page.locator(".compare.compare-print").count() === 1, "no print layout");
+    assert(!(await page.locator(".compare-form").isVisible()), "the curve form is shown in print");
+    assert(!(await page.locator("header.top").isVisible()), "the header is shown in print");
+    const gross = euroCents(await costCell("Total gross", OFFER));
+    assert(gross === Math.round((kwh * 110 * 30) / 100) + 12000, `print gross ${gross / 100}`);
+    await page.screenshot({ path: join(outDir, "browser-compare-print.png"), fullPage: true });
+  });
+
+  await check("the savings view has Anna Schneider with a saving and a deadline", async () => {
+    await page.goto(base + "savings");
+    const table = page.locator("table.grid", { has: page.locator("caption", { hasText: "Savings per customer" }) });
+    const heads = (await table.locator("thead th").allInnerTexts()).map((t) => t.replace(/\s+/g, " ").replace(/^[▲▼ ]+/, "").trim());
+    const dcol = heads.findIndex((t) => t.startsWith("Next deadline"));
+    const scol = heads.findIndex((t) => t.startsWith("Saving"));
+    assert(dcol >= 0 && scol >= 0, `columns ${heads}`);
+    const row = table.locator("tbody tr", { has: page.locator("a.row-link", { hasText: "Anna Schneider" }) });
+    assert((await row.count()) === 1, `${await row.count()} rows for Anna Schneider`);
+    const cells = row.locator("th, td");
+    const saving = (await cells.nth(scol).innerText()).trim();
+    assert(/^\d{1,3}(\.\d{3})*,\d{2}\s€/.test(saving) && euroCents(saving) > 0, `saving ${saving}`);
+    assert((await cells.nth(3).innerText()).includes(OFFER), `best offer ${await cells.nth(3).innerText()}`);
+    const deadline = (await cells.nth(dcol).innerText()).trim();
+    assert(deadline === "none known" || /\d{2}\.\d{2}\.\d{4}/.test(deadline), `deadline ${deadline}`);
+    await shot("browser-savings.png");
+  });
+
   await check("no request leaves the machine (no fonts, no CDNs)", async () => {
     assert(external.length === 0, `external requests: ${external.slice(0, 3)}`);
     const sheets = await page.evaluate(() => [...document.styleSheets].map((s) => s.href));

@@ -105,25 +105,26 @@
 
   // Desktop exports.
 
+  // The CSV exports the desktop shell saves (exportKinds in desktop_shell.go).
+  var exportRE = /^\/(contracts\.csv|savings\.csv|customers\/\d+\/compare\.csv|meters\/\d+\/readings\.csv)(\?|$)/;
+
   function isExportLink(a) {
-    var href = a.getAttribute("href") || "";
-    return href.indexOf("/contracts.csv") === 0;
+    return exportRE.test(a.getAttribute("href") || "");
   }
 
   var busy = false;
 
-  // saveExport asks the desktop shell to save the CSV behind href (the
-  // export link with the portfolio's filters) where the user chooses.
+  // saveExport asks the desktop shell to save the CSV behind href (an
+  // export link with its page's filters) where the user chooses.
   function saveExport(href) {
     if (busy) return;
     busy = true;
-    var q = href.indexOf("?") >= 0 ? href.slice(href.indexOf("?")) : "";
-    fetch("/desktop/export" + q, { method: "POST" })
+    fetch("/desktop/export" + href, { method: "POST" })
       .then(function (r) { return r.json(); })
       .then(function (res) {
         if (res.cancelled) return;
         if (res.error) toast(res.error, true);
-        else toast("Saved " + res.contracts + (res.contracts === 1 ? " contract" : " contracts") + " to " + res.saved, false);
+        else toast("Saved " + res.what + " to " + res.saved, false);
       })
       .catch(function () { toast("The export could not be saved.", true); })
       .then(function () { busy = false; });
@@ -150,11 +151,13 @@
     if (t instanceof Element && t.hasAttribute("data-submit-on-change") && t.form) t.form.submit();
   });
 
-  // The desktop menu's "Export current view…" calls this: the portfolio's
-  // own export link carries its filters; elsewhere it exports everything.
+  // The desktop menu's "Export current view…" calls this: the page's own
+  // export link (the portfolio's first) carries its filters; a page without
+  // one exports the whole portfolio.
   window.wattfolio = {
     exportView: function () {
       var a = document.querySelector('a[href^="/contracts.csv"]');
+      if (!a) a = Array.prototype.filter.call(document.querySelectorAll("a[href]"), isExportLink)[0];
       saveExport(a ? a.getAttribute("href") : "/contracts.csv");
     }
   };

@@ -146,6 +146,9 @@ func TestCompareEndToEnd(t *testing.T) {
 		if !strings.Contains(page, "Gewerbe Strom Netto 24") || !strings.Contains(page, groupThousands(want.Fixed(2))) {
 			t.Errorf("compare page lacks the offer or its gross %s", want)
 		}
+		if !strings.Contains(page, "Automatic: profile G25 (no meter data)") {
+			t.Errorf("the curve choice does not say the customer is on a profile")
+		}
 	})
 
 	t.Run("usage errors", func(t *testing.T) {

@@ -145,7 +145,7 @@ func TestComparePageFigures(t *testing.T) {
 	txt := text(body)
 	for _, want := range []string{"366,19", "308,45", "320,18", "57,74", "15,77", "46,01", "12,56", "307,73", "58,47",
 		"1.440", "100,80", "43,20", "01.06.2026 – 30.06.2026", "metered", "spot prices from portal's auction price component",
-		"stadtwerk", "23.11.2026 10:00 CET"} {
+		"stadtwerk", "23.11.2026 10:00 CET", "Automatic: metered"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -513,3 +513,20 @@ func (m Compare) AnyUnpriced() bool {
 	}
 	return false
 }
+
+// AutoCurveLabel names the curve option that lets the data decide, saying
+// what it decided: a customer without readings is on a profile, and the
+// choice must not read "Metered" then.
+func (m Compare) AutoCurveLabel() string {
+	if m.Cmp == nil || m.Form.Profile != "" {
+		return "Automatic: the meters, else the customer's profile"
+	}
+	o := m.Cmp.Curve.Origin
+	switch {
+	case o.Metered && o.Filled > 0:
+		return "Automatic: metered, gaps from " + o.Profile
+	case o.Metered:
+		return "Automatic: metered"
+	}
+	return "Automatic: profile " + o.Profile + " (no meter data)"
+}

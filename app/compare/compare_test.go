@@ -3,6 +3,7 @@ package compare_test
 import (
 	"context"
 	"errors"
+	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -317,6 +318,30 @@ func TestHourlyAndQuarterHourMeters(t *testing.T) {
 	for i, k := range c.KWh {
 		if k != d("4") {
 			t.Fatalf("hour %d holds %s kWh, want 4", i, k)
+		}
+	}
+}
+
+// A scaled curve sums to its sum scaled and rounded once, whatever its
+// slots round to: thirds of a kWh at +10 % are not a millionth off.
+func TestScaledSumsExactly(t *testing.T) {
+	c := tariff.Curve{Start: local(2026, 6, 1), Step: 15 * time.Minute, Zone: berlin}
+	for range 3000 {
+		c.KWh = append(c.KWh, d("0.333333"))
+	}
+	for _, pct := range []int{10, -10, 37, -99, 100} {
+		s, err := compare.Scaled(c, pct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum app.Decimal
+		for _, k := range s.KWh {
+			sum += k
+		}
+		// 3,000 × 0.333333 = 999.999 kWh.
+		want, _ := app.RoundRat(new(big.Rat).Mul(d("999.999").Rat(), big.NewRat(int64(100+pct), 100)), 6)
+		if sum != want {
+			t.Errorf("%+d %%: sum %s, want %s", pct, sum, want)
 		}
 	}
 }

@@ -348,13 +348,54 @@ func scale(c *tariff.Curve, pct int) error {
 	if pct <= -100 {
 		return fmt.Errorf("scale %+d %%: a curve cannot shrink to nothing", pct)
 	}
-	f := big.NewRat(int64(100+pct), 100)
+	// Each slot is k × (100+pct) / 100 rounded to millionths, and the
+	// rounding is apportioned so that the curve sums to its own sum scaled
+	// and rounded once: 3,400 kWh at +10 % are 3,740 kWh, not 3,740.002.
+	f := int64(100 + pct)
+	prods := make([]app.Decimal, len(c.KWh))
+	var sum app.ProductSum
 	for i, k := range c.KWh {
-		v, err := app.DecimalFromRat(new(big.Rat).Mul(k.Rat(), f))
+		p, err := k.MulInt(f)
 		if err != nil {
 			return fmt.Errorf("scaling the curve: %w", err)
 		}
-		c.KWh[i] = v
+		prods[i] = p
+		sum.AddDecimal(p)
+	}
+	if err := sum.Err(); err != nil {
+		return fmt.Errorf("scaling the curve: %w", err)
+	}
+	target, err := app.DecimalFromRat(new(big.Rat).Quo(sum.Rat(), big.NewRat(100, 1)))
+	if err != nil {
+		return fmt.Errorf("scaling the curve: %w", err)
+	}
+	// rest[i] is what rounding slot i took away, in hundredths of a millionth.
+	var got app.Decimal
+	rest := make([]int8, len(prods))
+	for i, p := range prods {
+		v, r := int64(p)/100, int64(p)%100
+		if r >= 50 {
+			v, r = v+1, r-100
+		} else if r <= -50 {
+			v, r = v-1, r+100
+		}
+		c.KWh[i], rest[i] = app.Decimal(v), int8(r)
+		got += app.Decimal(v)
+	}
+	// The few millionths left over go to the slots rounding shortchanged
+	// most (or, when over, favoured most), earliest first.
+	diff := int64(target - got)
+	step, from, to, dir := app.Decimal(1), int8(49), int8(-50), int8(-1)
+	if diff < 0 {
+		step, from, to, dir, diff = -1, -50, 49, 1, -diff
+	}
+	for r := from; diff > 0 && r != to+dir; r += dir {
+		for i := range rest {
+			if diff > 0 && rest[i] == r {
+				c.KWh[i] += step
+				diff--
+			}
+		}
 	}
 	c.Origin.ScalePercent = pct
 	return nil

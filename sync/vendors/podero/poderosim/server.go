@@ -73,9 +73,12 @@ type Server struct {
 	requests atomic.Int64
 	faults   simfault.Injector
 
-	mu     sync.RWMutex // guards users' contracts and their payloads
+	mu     sync.RWMutex // guards users' contracts and their payloads, and the write knobs
 	users  []*user
 	byUser map[string]*user
+	// rejectNext, when set, answers the next PUT with a 400 on a field.
+	rejectNext *rejection
+	writes     int // PUTs that changed a contract
 
 	tmu    sync.Mutex
 	tokens map[string]time.Time // access token → expiry

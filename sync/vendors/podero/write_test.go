@@ -57,7 +57,7 @@ func TestVendorMessage(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"detail":"Not found."}`: "Not found.",
 		`{"meter_id":["Ensure this field has no more than 19 characters."],"supplier":["Not a valid string."]}`: "meter_id: Ensure this field has no more than 19 characters.; supplier: Not a valid string.",
-		`{"energy_prices":[{"price":["A valid number is required."]}]}`: `energy_prices: [{"price":["A valid number is required."]}]`,
+		`{"energy_prices":[{"price":["A valid number is required."]}]}`:                                         `energy_prices: [{"price":["A valid number is required."]}]`,
 		`oops`: "oops",
 		``:     "(no message)",
 	} {

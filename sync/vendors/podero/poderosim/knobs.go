@@ -1,6 +1,12 @@
 package poderosim
 
-import "wattfolio/sync/vendors/simgen"
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"wattfolio/sync/vendors/simgen"
+)
 
 // rejection is a 400 the next PUT gets, whatever it carries.
 type rejection struct{ field, msg string }
@@ -49,4 +55,42 @@ func (s *Server) UserOf(contractID string) string {
 		}
 	}
 	return ""
+}
+
+// simWrite serves the write knobs over HTTP, for demos and for tests that
+// drive the simulator from outside the process:
+//
+//	POST /_sim/reject-next-write {"field": "supplier", "message": "..."}
+//	POST /_sim/set-supplier      {"user": "...", "contract": "...", "supplier": "..."}
+func (s *Server) simWrite(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		writeDetail(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", r.Method), false)
+		return
+	}
+	var in struct {
+		Field, Message           string
+		User, Contract, Supplier string
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil {
+		writeDetail(w, http.StatusBadRequest, "JSON parse error - expected an object.", false)
+		return
+	}
+	switch r.PathValue("knob") {
+	case "reject-next-write":
+		if in.Field == "" || in.Message == "" {
+			writeDetail(w, http.StatusBadRequest, "field and message are required.", false)
+			return
+		}
+		s.RejectNextWrite(in.Field, in.Message)
+	case "set-supplier":
+		if !s.SetSupplier(in.User, in.Contract, in.Supplier) {
+			writeDetail(w, http.StatusNotFound, "Not found.", false)
+			return
+		}
+	default:
+		writeDetail(w, http.StatusNotFound, "Not found.", false)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -88,8 +88,8 @@ func Validate(field, value string) error {
 			return bad("%d characters, at most 100 allowed", n)
 		}
 	case FieldCurrency:
-		if value != "" && !currencyRE.MatchString(value) {
-			return bad("%q is not an ISO 4217 code such as EUR (three capital letters)", value)
+		if value != "" && !currencyRE.MatchString(strings.ToUpper(value)) {
+			return bad("%q is not an ISO 4217 code such as EUR (three letters)", value)
 		}
 	case FieldIncludes:
 		if value != "true" && value != "false" {
@@ -173,8 +173,11 @@ func Canonical(field, value string) string {
 			return canonicalPrices(ps)
 		}
 	}
-	if field == FieldBuilding {
-		return strings.ToLower(value)
+	switch field {
+	case FieldBuilding:
+		return canonicalUUID(value)
+	case FieldCurrency:
+		return strings.ToUpper(value)
 	}
 	return value
 }
@@ -198,12 +201,12 @@ func PoderoValues(raw []byte) (map[string]string, error) {
 	out[FieldContractType] = str(w["energy_contract_type"])
 	out[FieldMeterID] = str(w["meter_id"])
 	out[FieldSupplier] = str(w["supplier"])
-	out[FieldCurrency] = str(w["currency_energy_price"])
+	out[FieldCurrency] = strings.ToUpper(str(w["currency_energy_price"]))
 	b := w["building"]
 	if len(b) == 0 || string(b) == "null" {
 		b = w["building_id"]
 	}
-	out[FieldBuilding] = strings.ToLower(str(b))
+	out[FieldBuilding] = canonicalUUID(str(b))
 	switch string(w[FieldIncludes]) {
 	case "true", "false":
 		out[FieldIncludes] = string(w[FieldIncludes])
@@ -256,4 +259,14 @@ type RejectedError struct {
 
 func (e *RejectedError) Error() string {
 	return fmt.Sprintf("the vendor refused the change (HTTP %d): %s", e.Status, e.Message)
+}
+
+// canonicalUUID writes a UUID in lower case with dashes; anything else is
+// returned as it is.
+func canonicalUUID(s string) string {
+	if !uuidRE.MatchString(s) {
+		return s
+	}
+	s = strings.ToLower(strings.ReplaceAll(s, "-", ""))
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
 }

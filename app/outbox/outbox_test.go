@@ -10,7 +10,7 @@ func TestValidate(t *testing.T) {
 		FieldContractType: {"", "spot_hourly", "monthly", "yearly"},
 		FieldMeterID:      {"", strings.Repeat("9", 19)},
 		FieldSupplier:     {"", strings.Repeat("ü", 100)},
-		FieldCurrency:     {"", "EUR", "CHF"},
+		FieldCurrency:     {"", "EUR", "CHF", "eur"},
 		FieldIncludes:     {"true", "false"},
 		FieldBuilding:     {"", "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
 		FieldPrices:       {"", "[]", `[{"price":0.25,"timestamp":"2026-01-01T00:00:00+01:00"}]`},
@@ -65,5 +65,18 @@ func TestPoderoValuesAndBody(t *testing.T) {
 	}
 	if got := string(body); got != `{"energy_contract_type":null,"energy_price_includes_external_components":true,"energy_prices":[],"supplier":"S"}` {
 		t.Errorf("body = %s", got)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for _, c := range [][3]string{
+		{FieldBuilding, "3C90C3CC0D444B5088888DD25736052A", "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
+		{FieldCurrency, "chf", "CHF"},
+		{FieldPrices, `[ {"timestamp": "2026-01-01T01:00:00+01:00", "price": 0.25} ]`, `[{"price":0.25,"timestamp":"2026-01-01T00:00:00Z"}]`},
+		{FieldSupplier, " Stadtwerke ", " Stadtwerke "},
+	} {
+		if got := Canonical(c[0], c[1]); got != c[2] {
+			t.Errorf("Canonical(%s, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
 	}
 }

@@ -177,6 +177,12 @@ func TestConflictKeepsBothAndWritesNothing(t *testing.T) {
 	if out := f.run(t); len(out) != 0 || f.sim.Writes() != 0 {
 		t.Errorf("a second run: %+v", out)
 	}
+	// After a sync the cache holds their value; editing again settles it.
+	f.sync(t)
+	f.edit(t, map[string]string{"supplier": "Mine after all"})
+	if out := f.run(t); len(out) != 1 || out[0].State != outbox.Sent || f.vendor(t)["supplier"] != "Mine after all" {
+		t.Errorf("edit after the conflict: %+v, vendor %q", out, f.vendor(t)["supplier"])
+	}
 }
 
 func TestRejectedEditKeepsMessageAndNextEditGoesOut(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,8 +39,18 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
+	// Offline edits go out first; the sync then reads the vendor's answer.
+	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	_, err = syncAndReport(ctx, store, f, stdout, stderr)
-	return err
+	switch {
+	case err != nil:
+		return errors.Join(err, editErr)
+	case editErr != nil:
+		return fmt.Errorf("sending offline edits: %w", editErr)
+	case attention:
+		return fmt.Errorf("%w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath)
+	}
+	return nil
 }
 
 // sourcesFile is a loaded sources file: the connectors of its sources and

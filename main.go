@@ -25,6 +25,8 @@ Usage:
 Commands:
   demo      start the simulated vendors, sync them into a demo cache and open the app
   sync      sync the sources of a sources file into a cache
+  edit      queue an offline edit of a Podero contract, or undo one (sent on the next sync)
+  outbox    list the offline edits and what became of them
   serve     serve the app for a cache on loopback (open the printed URL in a browser)
   desktop   open the app in a desktop window (desktop builds only)
   export    write a CSV report from a cache (export contracts ...)
@@ -50,7 +52,8 @@ func main() {
 var errUsage = errors.New("usage")
 
 // run executes one command line and returns the exit code: 0 success, 1 a
-// failure (e.g. a source failed to sync), 2 a usage error.
+// failure (e.g. a source failed to sync), 2 a usage error, 3 a sync whose
+// offline edits the vendor rejected or that are in conflict.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Sources sync in parallel and each reports progress and logs to the
 	// same streams: one write at a time, whatever the writer is.
@@ -63,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"demo":    cmdDemo,
 		"sync":    cmdSync,
+		"edit":    cmdEdit,
+		"outbox":  cmdOutbox,
 		"serve":   cmdServe,
 		"desktop": cmdDesktop,
 		"export":  cmdExport,
@@ -89,6 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errEditsNeedAttention):
+		fmt.Fprintf(stderr, "wattfolio %s: %v\n", name, err)
+		return 3
 	default:
 		fmt.Fprintf(stderr, "wattfolio %s: %v\n", name, err)
 		return 1

@@ -76,7 +76,7 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 			return err
 		}
 		for i := range contracts {
-			if err := upsertContract(ctx, q, sid, runID, &contracts[i]); err != nil {
+			if err := upsertContract(ctx, q, sid, &runID, &contracts[i]); err != nil {
 				return fmt.Errorf("contract %s: %w", contracts[i].ExternalID, err)
 			}
 		}
@@ -99,7 +99,9 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 	return nil
 }
 
-func upsertContract(ctx context.Context, q *dbq.Queries, sourceID, runID int64, c *app.Contract) error {
+// upsertContract stores c under its source and external id; runID is the
+// run that last wrote it, nil for none.
+func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *int64, c *app.Contract) error {
 	var customerID *int64
 	if c.Customer.ExternalID != "" {
 		id, err := q.UpsertCustomer(ctx, dbq.UpsertCustomerParams{SourceID: sourceID, ExternalID: c.Customer.ExternalID, Name: c.Customer.Name})
@@ -145,7 +147,7 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID, runID int64, 
 		SearchText:       searchText(c),
 		RawJson:          raw,
 		FetchedAt:        c.FetchedAt.Unix(),
-		RunID:            &runID,
+		RunID:            runID,
 	})
 	if err != nil {
 		return err

@@ -57,6 +57,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteOfferStmt, err = db.PrepareContext(ctx, deleteOffer); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOffer: %w", err)
 	}
+	if q.deleteOutboxStmt, err = db.PrepareContext(ctx, deleteOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteOutbox: %w", err)
+	}
 	if q.deletePPAStmt, err = db.PrepareContext(ctx, deletePPA); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePPA: %w", err)
 	}
@@ -89,6 +92,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.flexibilityOfStmt, err = db.PrepareContext(ctx, flexibilityOf); err != nil {
 		return nil, fmt.Errorf("error preparing query FlexibilityOf: %w", err)
+	}
+	if q.foldOutboxStmt, err = db.PrepareContext(ctx, foldOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query FoldOutbox: %w", err)
 	}
 	if q.getAccountStmt, err = db.PrepareContext(ctx, getAccount); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAccount: %w", err)
@@ -153,6 +159,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listOffersStmt, err = db.PrepareContext(ctx, listOffers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOffers: %w", err)
 	}
+	if q.listOutboxStmt, err = db.PrepareContext(ctx, listOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOutbox: %w", err)
+	}
 	if q.listSavingsStmt, err = db.PrepareContext(ctx, listSavings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSavings: %w", err)
 	}
@@ -171,6 +180,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.offerIDByNameStmt, err = db.PrepareContext(ctx, offerIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query OfferIDByName: %w", err)
 	}
+	if q.outboxByContractStmt, err = db.PrepareContext(ctx, outboxByContract); err != nil {
+		return nil, fmt.Errorf("error preparing query OutboxByContract: %w", err)
+	}
+	if q.outboxByIDStmt, err = db.PrepareContext(ctx, outboxByID); err != nil {
+		return nil, fmt.Errorf("error preparing query OutboxByID: %w", err)
+	}
+	if q.outboxContractStmt, err = db.PrepareContext(ctx, outboxContract); err != nil {
+		return nil, fmt.Errorf("error preparing query OutboxContract: %w", err)
+	}
 	if q.pPAOfStmt, err = db.PrepareContext(ctx, pPAOf); err != nil {
 		return nil, fmt.Errorf("error preparing query PPAOf: %w", err)
 	}
@@ -179,6 +197,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.pricePointsOfStmt, err = db.PrepareContext(ctx, pricePointsOf); err != nil {
 		return nil, fmt.Errorf("error preparing query PricePointsOf: %w", err)
+	}
+	if q.putOutboxStmt, err = db.PrepareContext(ctx, putOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query PutOutbox: %w", err)
 	}
 	if q.recordMigrationStmt, err = db.PrepareContext(ctx, recordMigration); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordMigration: %w", err)
@@ -210,11 +231,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setStreamStmt, err = db.PrepareContext(ctx, setStream); err != nil {
 		return nil, fmt.Errorf("error preparing query SetStream: %w", err)
 	}
+	if q.settleOutboxStmt, err = db.PrepareContext(ctx, settleOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query SettleOutbox: %w", err)
+	}
 	if q.sourceIDByNameStmt, err = db.PrepareContext(ctx, sourceIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query SourceIDByName: %w", err)
 	}
 	if q.sourceNamesStmt, err = db.PrepareContext(ctx, sourceNames); err != nil {
 		return nil, fmt.Errorf("error preparing query SourceNames: %w", err)
+	}
+	if q.sourceVendorStmt, err = db.PrepareContext(ctx, sourceVendor); err != nil {
+		return nil, fmt.Errorf("error preparing query SourceVendor: %w", err)
 	}
 	if q.streamsOfMeterStmt, err = db.PrepareContext(ctx, streamsOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query StreamsOfMeter: %w", err)
@@ -309,6 +336,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteOfferStmt: %w", cerr)
 		}
 	}
+	if q.deleteOutboxStmt != nil {
+		if cerr := q.deleteOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteOutboxStmt: %w", cerr)
+		}
+	}
 	if q.deletePPAStmt != nil {
 		if cerr := q.deletePPAStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePPAStmt: %w", cerr)
@@ -362,6 +394,11 @@ func (q *Queries) Close() error {
 	if q.flexibilityOfStmt != nil {
 		if cerr := q.flexibilityOfStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing flexibilityOfStmt: %w", cerr)
+		}
+	}
+	if q.foldOutboxStmt != nil {
+		if cerr := q.foldOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing foldOutboxStmt: %w", cerr)
 		}
 	}
 	if q.getAccountStmt != nil {
@@ -469,6 +506,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listOffersStmt: %w", cerr)
 		}
 	}
+	if q.listOutboxStmt != nil {
+		if cerr := q.listOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOutboxStmt: %w", cerr)
+		}
+	}
 	if q.listSavingsStmt != nil {
 		if cerr := q.listSavingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSavingsStmt: %w", cerr)
@@ -499,6 +541,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing offerIDByNameStmt: %w", cerr)
 		}
 	}
+	if q.outboxByContractStmt != nil {
+		if cerr := q.outboxByContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing outboxByContractStmt: %w", cerr)
+		}
+	}
+	if q.outboxByIDStmt != nil {
+		if cerr := q.outboxByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing outboxByIDStmt: %w", cerr)
+		}
+	}
+	if q.outboxContractStmt != nil {
+		if cerr := q.outboxContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing outboxContractStmt: %w", cerr)
+		}
+	}
 	if q.pPAOfStmt != nil {
 		if cerr := q.pPAOfStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing pPAOfStmt: %w", cerr)
@@ -512,6 +569,11 @@ func (q *Queries) Close() error {
 	if q.pricePointsOfStmt != nil {
 		if cerr := q.pricePointsOfStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing pricePointsOfStmt: %w", cerr)
+		}
+	}
+	if q.putOutboxStmt != nil {
+		if cerr := q.putOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putOutboxStmt: %w", cerr)
 		}
 	}
 	if q.recordMigrationStmt != nil {
@@ -564,6 +626,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setStreamStmt: %w", cerr)
 		}
 	}
+	if q.settleOutboxStmt != nil {
+		if cerr := q.settleOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing settleOutboxStmt: %w", cerr)
+		}
+	}
 	if q.sourceIDByNameStmt != nil {
 		if cerr := q.sourceIDByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sourceIDByNameStmt: %w", cerr)
@@ -572,6 +639,11 @@ func (q *Queries) Close() error {
 	if q.sourceNamesStmt != nil {
 		if cerr := q.sourceNamesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sourceNamesStmt: %w", cerr)
+		}
+	}
+	if q.sourceVendorStmt != nil {
+		if cerr := q.sourceVendorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sourceVendorStmt: %w", cerr)
 		}
 	}
 	if q.streamsOfMeterStmt != nil {
@@ -679,6 +751,7 @@ type Queries struct {
 	deleteAccountsStmt        *sql.Stmt
 	deleteFlexibilityStmt     *sql.Stmt
 	deleteOfferStmt           *sql.Stmt
+	deleteOutboxStmt          *sql.Stmt
 	deletePPAStmt             *sql.Stmt
 	deletePartnerStmt         *sql.Stmt
 	deletePricePointsStmt     *sql.Stmt
@@ -690,6 +763,7 @@ type Queries struct {
 	ensureSeriesStmt          *sql.Stmt
 	finishRunStmt             *sql.Stmt
 	flexibilityOfStmt         *sql.Stmt
+	foldOutboxStmt            *sql.Stmt
 	getAccountStmt            *sql.Stmt
 	getCheckpointStmt         *sql.Stmt
 	getContractStmt           *sql.Stmt
@@ -711,15 +785,20 @@ type Queries struct {
 	listMeterGasStmt          *sql.Stmt
 	listMetersStmt            *sql.Stmt
 	listOffersStmt            *sql.Stmt
+	listOutboxStmt            *sql.Stmt
 	listSavingsStmt           *sql.Stmt
 	listSourcesStmt           *sql.Stmt
 	meterIDByExternalStmt     *sql.Stmt
 	metersOfAccountStmt       *sql.Stmt
 	metersOfContractStmt      *sql.Stmt
 	offerIDByNameStmt         *sql.Stmt
+	outboxByContractStmt      *sql.Stmt
+	outboxByIDStmt            *sql.Stmt
+	outboxContractStmt        *sql.Stmt
 	pPAOfStmt                 *sql.Stmt
 	partnerOfStmt             *sql.Stmt
 	pricePointsOfStmt         *sql.Stmt
+	putOutboxStmt             *sql.Stmt
 	recordMigrationStmt       *sql.Stmt
 	runProblemsStmt           *sql.Stmt
 	saveOfferStmt             *sql.Stmt
@@ -730,8 +809,10 @@ type Queries struct {
 	setMeterGasStmt           *sql.Stmt
 	setMeterUnitStmt          *sql.Stmt
 	setStreamStmt             *sql.Stmt
+	settleOutboxStmt          *sql.Stmt
 	sourceIDByNameStmt        *sql.Stmt
 	sourceNamesStmt           *sql.Stmt
+	sourceVendorStmt          *sql.Stmt
 	streamsOfMeterStmt        *sql.Stmt
 	unmovedReadingsStmt       *sql.Stmt
 	unmovedSeriesStmt         *sql.Stmt
@@ -760,6 +841,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteAccountsStmt:        q.deleteAccountsStmt,
 		deleteFlexibilityStmt:     q.deleteFlexibilityStmt,
 		deleteOfferStmt:           q.deleteOfferStmt,
+		deleteOutboxStmt:          q.deleteOutboxStmt,
 		deletePPAStmt:             q.deletePPAStmt,
 		deletePartnerStmt:         q.deletePartnerStmt,
 		deletePricePointsStmt:     q.deletePricePointsStmt,
@@ -771,6 +853,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ensureSeriesStmt:          q.ensureSeriesStmt,
 		finishRunStmt:             q.finishRunStmt,
 		flexibilityOfStmt:         q.flexibilityOfStmt,
+		foldOutboxStmt:            q.foldOutboxStmt,
 		getAccountStmt:            q.getAccountStmt,
 		getCheckpointStmt:         q.getCheckpointStmt,
 		getContractStmt:           q.getContractStmt,
@@ -792,15 +875,20 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listMeterGasStmt:          q.listMeterGasStmt,
 		listMetersStmt:            q.listMetersStmt,
 		listOffersStmt:            q.listOffersStmt,
+		listOutboxStmt:            q.listOutboxStmt,
 		listSavingsStmt:           q.listSavingsStmt,
 		listSourcesStmt:           q.listSourcesStmt,
 		meterIDByExternalStmt:     q.meterIDByExternalStmt,
 		metersOfAccountStmt:       q.metersOfAccountStmt,
 		metersOfContractStmt:      q.metersOfContractStmt,
 		offerIDByNameStmt:         q.offerIDByNameStmt,
+		outboxByContractStmt:      q.outboxByContractStmt,
+		outboxByIDStmt:            q.outboxByIDStmt,
+		outboxContractStmt:        q.outboxContractStmt,
 		pPAOfStmt:                 q.pPAOfStmt,
 		partnerOfStmt:             q.partnerOfStmt,
 		pricePointsOfStmt:         q.pricePointsOfStmt,
+		putOutboxStmt:             q.putOutboxStmt,
 		recordMigrationStmt:       q.recordMigrationStmt,
 		runProblemsStmt:           q.runProblemsStmt,
 		saveOfferStmt:             q.saveOfferStmt,
@@ -811,8 +899,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setMeterGasStmt:           q.setMeterGasStmt,
 		setMeterUnitStmt:          q.setMeterUnitStmt,
 		setStreamStmt:             q.setStreamStmt,
+		settleOutboxStmt:          q.settleOutboxStmt,
 		sourceIDByNameStmt:        q.sourceIDByNameStmt,
 		sourceNamesStmt:           q.sourceNamesStmt,
+		sourceVendorStmt:          q.sourceVendorStmt,
 		streamsOfMeterStmt:        q.streamsOfMeterStmt,
 		unmovedReadingsStmt:       q.unmovedReadingsStmt,
 		unmovedSeriesStmt:         q.unmovedSeriesStmt,

@@ -182,6 +182,20 @@ type Offer struct {
 	UpdatedAt              int64
 }
 
+type Outbox struct {
+	ID                 int64
+	SourceID           int64
+	ContractExternalID string
+	BaseJson           string
+	NewJson            string
+	State              string
+	Message            string
+	TheirsJson         string
+	Attempts           int64
+	CreatedAt          int64
+	UpdatedAt          int64
+}
+
 type Reading struct {
 	ChunkID     int64
 	Ts          int64

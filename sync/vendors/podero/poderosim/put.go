@@ -59,6 +59,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, u *user, f Faults) 
 		writeDetail(w, http.StatusNotFound, "Not found.", cut)
 		return
 	}
+	if rj := s.rejectNext; rj != nil {
+		s.rejectNext = nil
+		writeJSON(w, http.StatusBadRequest, simgen.Marshal(map[string][]string{rj.field: {rj.msg}}), cut)
+		return
+	}
 	next, errs := apply(c.wire, in)
 	if len(errs) > 0 {
 		writeJSON(w, http.StatusBadRequest, simgen.Marshal(errs), cut)
@@ -66,6 +71,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, u *user, f Faults) 
 	}
 	c.wire = next
 	c.payload = simgen.Marshal(&c.wire)
+	s.writes++
 	writeJSON(w, http.StatusOK, c.payload, cut)
 }
 

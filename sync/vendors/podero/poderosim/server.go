@@ -64,6 +64,7 @@ type Options struct {
 //	GET  /api/partners/v2.0/org/{org_id}/users/{user_id}/energy-contracts/{energy_contract_id}
 //	PUT  /api/partners/v2.0/org/{org_id}/users/{user_id}/energy-contracts/{energy_contract_id}
 //	GET|POST /_sim/faults
+//	POST /_sim/reject-next-write, /_sim/set-supplier (see simWrite)
 //
 // Faults apply with record id "token" on the token endpoint and the user
 // id on the contract endpoints. Safe for concurrent use.
@@ -73,9 +74,12 @@ type Server struct {
 	requests atomic.Int64
 	faults   simfault.Injector
 
-	mu     sync.RWMutex // guards users' contracts and their payloads
+	mu     sync.RWMutex // guards users' contracts and their payloads, and the write knobs
 	users  []*user
 	byUser map[string]*user
+	// rejectNext, when set, answers the next PUT with a 400 on a field.
+	rejectNext *rejection
+	writes     int // PUTs that changed a contract
 
 	tmu    sync.Mutex
 	tokens map[string]time.Time // access token → expiry
@@ -108,6 +112,7 @@ func New(o Options) *Server {
 	s.mux.HandleFunc(coll+"/{energy_contract_id}", s.one)
 	s.mux.HandleFunc(coll+"/{energy_contract_id}/", s.one)
 	s.mux.Handle("/_sim/faults", &s.faults)
+	s.mux.HandleFunc("/_sim/{knob}", s.simWrite)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Not found.", false)
 	})

@@ -1,0 +1,272 @@
+// Package outbox is the domain of offline edits: a change a user made to a
+// cached contract, waiting to be written back to the vendor, and the
+// editable fields with their validation. Values are strings in a canonical
+// form: "" is null (or an empty list of prices), booleans are "true" and
+// "false", energy_prices is a compact JSON array.
+package outbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// States of a change.
+const (
+	Pending  = "pending"  // waiting to be sent
+	Sent     = "sent"     // the vendor accepted it; the cache holds its answer
+	Rejected = "rejected" // the vendor refused it; Message says why
+	Conflict = "conflict" // the vendor's value changed meanwhile; Theirs holds it
+)
+
+// Change is one pending (or settled) edit of one contract.
+type Change struct {
+	ID         string
+	Source     string
+	ContractID string // the vendor's id of the contract
+	// CustomerID is the vendor's id of the contract's customer (Podero:
+	// the user id), needed to address the contract.
+	CustomerID string
+	// Base holds the edited fields as they were in the cache when the
+	// first edit began; New the values the user wants.
+	Base, New map[string]string
+	State     string
+	Message   string            // the vendor's message when rejected
+	Theirs    map[string]string // the vendor's current values when in conflict
+	Attempts  int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Fields lists the edited fields in order.
+func (c Change) Fields() []string { return slices.Sorted(maps.Keys(c.New)) }
+
+// Editable Podero contract fields.
+const (
+	FieldContractType = "energy_contract_type"
+	FieldMeterID      = "meter_id"
+	FieldSupplier     = "supplier"
+	FieldCurrency     = "currency_energy_price"
+	FieldIncludes     = "energy_price_includes_external_components"
+	FieldBuilding     = "building_id"
+	FieldPrices       = "energy_prices"
+)
+
+// PoderoFields lists the editable Podero fields.
+var PoderoFields = []string{FieldContractType, FieldMeterID, FieldSupplier, FieldCurrency, FieldIncludes, FieldBuilding, FieldPrices}
+
+var (
+	uuidRE     = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Validate checks one value of an editable Podero field; the message names the field.
+func Validate(field, value string) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%s: "+format, append([]any{field}, args...)...)
+	}
+	switch field {
+	case FieldContractType:
+		switch value {
+		case "", "spot_hourly", "monthly", "yearly":
+			return nil
+		}
+		return bad("%q is not one of spot_hourly, monthly, yearly (or empty for none)", value)
+	case FieldMeterID:
+		if n := utf8.RuneCountInString(value); n > 19 {
+			return bad("%d characters, at most 19 allowed", n)
+		}
+	case FieldSupplier:
+		if n := utf8.RuneCountInString(value); n > 100 {
+			return bad("%d characters, at most 100 allowed", n)
+		}
+	case FieldCurrency:
+		if value != "" && !currencyRE.MatchString(strings.ToUpper(value)) {
+			return bad("%q is not an ISO 4217 code such as EUR (three letters)", value)
+		}
+	case FieldIncludes:
+		if value != "true" && value != "false" {
+			return bad("%q: want true or false", value)
+		}
+	case FieldBuilding:
+		if value != "" && !uuidRE.MatchString(value) {
+			return bad("%q is not a UUID (or empty for all buildings)", value)
+		}
+	case FieldPrices:
+		if _, err := parsePrices(value); err != nil {
+			return bad("%v", err)
+		}
+	default:
+		return fmt.Errorf("%q is not an editable field (editable: %s)", field, strings.Join(PoderoFields, ", "))
+	}
+	return nil
+}
+
+type price struct {
+	Price     json.Number `json:"price"`
+	Timestamp string      `json:"timestamp"`
+}
+
+// parsePrices reads a JSON array of {price, timestamp}; "" is no prices.
+func parsePrices(s string) ([]price, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var items []map[string]json.RawMessage
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if err := dec.Decode(&items); err != nil {
+		return nil, errors.New(`want a JSON array of {"price": number, "timestamp": "ISO 8601 date-time"}`)
+	}
+	out := make([]price, len(items))
+	for i, it := range items {
+		var p price
+		if err := json.Unmarshal(it["price"], &p.Price); err != nil || p.Price == "" {
+			return nil, fmt.Errorf("price #%d: want a number", i+1)
+		}
+		if _, err := p.Price.Float64(); err != nil {
+			return nil, fmt.Errorf("price #%d: want a number", i+1)
+		}
+		if err := json.Unmarshal(it["timestamp"], &p.Timestamp); err != nil {
+			return nil, fmt.Errorf("price #%d: want a timestamp", i+1)
+		}
+		if _, err := time.Parse(time.RFC3339Nano, p.Timestamp); err != nil {
+			return nil, fmt.Errorf("price #%d: timestamp %q is not an ISO 8601 date-time with an offset", i+1, p.Timestamp)
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// canonicalPrices writes prices compactly with keys in a fixed order and
+// instants in UTC, so equal prices compare equal.
+func canonicalPrices(ps []price) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		t, _ := time.Parse(time.RFC3339Nano, p.Timestamp)
+		ts, _ := json.Marshal(t.UTC().Format(time.RFC3339Nano))
+		fmt.Fprintf(&b, `{"price":%s,"timestamp":%s}`, p.Price, ts)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// Canonical is value in the form changes store and compare: prices
+// rewritten compactly; other values as given. Call after Validate.
+func Canonical(field, value string) string {
+	if field == FieldPrices {
+		if ps, err := parsePrices(value); err == nil {
+			return canonicalPrices(ps)
+		}
+	}
+	switch field {
+	case FieldBuilding:
+		return canonicalUUID(value)
+	case FieldCurrency:
+		return strings.ToUpper(value)
+	}
+	return value
+}
+
+// PoderoValues reads the editable fields of a Podero contract's JSON (as
+// the vendor sent it) in canonical form. The answer names the building
+// "building", the PUT "building_id"; either is read.
+func PoderoValues(raw []byte) (map[string]string, error) {
+	var w map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("contract JSON: %v", err)
+	}
+	out := make(map[string]string, len(PoderoFields))
+	str := func(raw json.RawMessage) string {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		return s
+	}
+	out[FieldContractType] = str(w["energy_contract_type"])
+	out[FieldMeterID] = str(w["meter_id"])
+	out[FieldSupplier] = str(w["supplier"])
+	out[FieldCurrency] = strings.ToUpper(str(w["currency_energy_price"]))
+	b := w["building"]
+	if len(b) == 0 || string(b) == "null" {
+		b = w["building_id"]
+	}
+	out[FieldBuilding] = canonicalUUID(str(b))
+	switch string(w[FieldIncludes]) {
+	case "true", "false":
+		out[FieldIncludes] = string(w[FieldIncludes])
+	default:
+		out[FieldIncludes] = ""
+	}
+	if p := w[FieldPrices]; len(p) > 0 && string(p) != "null" {
+		ps, err := parsePrices(string(p))
+		if err != nil {
+			return nil, fmt.Errorf("contract JSON: %s: %v", FieldPrices, err)
+		}
+		out[FieldPrices] = canonicalPrices(ps)
+	} else {
+		out[FieldPrices] = ""
+	}
+	return out, nil
+}
+
+// PoderoBody is the JSON body of a PUT carrying fields: "" is null, or an
+// empty list for energy_prices.
+func PoderoBody(fields map[string]string) ([]byte, error) {
+	body := make(map[string]json.RawMessage, len(fields))
+	for f, v := range fields {
+		if err := Validate(f, v); err != nil {
+			return nil, err
+		}
+		switch {
+		case f == FieldPrices && v == "":
+			body[f] = json.RawMessage("[]")
+		case f == FieldPrices:
+			body[f] = json.RawMessage(Canonical(f, v))
+		case v == "":
+			body[f] = json.RawMessage("null")
+		case f == FieldIncludes:
+			body[f] = json.RawMessage(v)
+		default:
+			s, _ := json.Marshal(v)
+			body[f] = s
+		}
+	}
+	return json.Marshal(body)
+}
+
+// RejectedError is a vendor's refusal of a write: the change is not to be
+// sent again as it is. Message is the vendor's own words.
+type RejectedError struct {
+	Status  int
+	Message string
+}
+
+func (e *RejectedError) Error() string {
+	return fmt.Sprintf("the vendor refused the change (HTTP %d): %s", e.Status, e.Message)
+}
+
+// canonicalUUID writes a UUID in lower case with dashes; anything else is
+// returned as it is.
+func canonicalUUID(s string) string {
+	if !uuidRE.MatchString(s) {
+		return s
+	}
+	s = strings.ToLower(strings.ReplaceAll(s, "-", ""))
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+}

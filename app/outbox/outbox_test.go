@@ -1,0 +1,82 @@
+package outbox
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidate(t *testing.T) {
+	ok := map[string][]string{
+		FieldContractType: {"", "spot_hourly", "monthly", "yearly"},
+		FieldMeterID:      {"", strings.Repeat("9", 19)},
+		FieldSupplier:     {"", strings.Repeat("ü", 100)},
+		FieldCurrency:     {"", "EUR", "CHF", "eur"},
+		FieldIncludes:     {"true", "false"},
+		FieldBuilding:     {"", "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
+		FieldPrices:       {"", "[]", `[{"price":0.25,"timestamp":"2026-01-01T00:00:00+01:00"}]`},
+	}
+	for f, vs := range ok {
+		for _, v := range vs {
+			if err := Validate(f, v); err != nil {
+				t.Errorf("Validate(%s, %q) = %v", f, v, err)
+			}
+		}
+	}
+	bad := map[string][]string{
+		FieldContractType: {"daily", "Monthly"},
+		FieldMeterID:      {strings.Repeat("9", 20)},
+		FieldSupplier:     {strings.Repeat("x", 101)},
+		FieldCurrency:     {"EURO", "eu", "12€"},
+		FieldIncludes:     {"", "yes", "1"},
+		FieldBuilding:     {"building-7"},
+		FieldPrices:       {"0.25", `[{"price":"x","timestamp":"2026-01-01T00:00:00Z"}]`, `[{"price":0.2,"timestamp":"2026-01-01"}]`},
+		"name":            {"x"},
+	}
+	for f, vs := range bad {
+		for _, v := range vs {
+			err := Validate(f, v)
+			if err == nil || !strings.Contains(err.Error(), f) {
+				t.Errorf("Validate(%s, %q) = %v, want an error naming the field", f, v, err)
+			}
+		}
+	}
+}
+
+func TestPoderoValuesAndBody(t *testing.T) {
+	vals, err := PoderoValues([]byte(`{"energy_contract_type":null,"energy_prices":[{"price":0.2873,"timestamp":"2026-01-01T01:00:00+01:00"}],` +
+		`"id":"x","building":"3C90C3CC-0D44-4B50-8888-8DD25736052A","meter_id":"M","supplier":"S","currency_energy_price":"EUR",` +
+		`"energy_price_includes_external_components":false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		FieldContractType: "", FieldMeterID: "M", FieldSupplier: "S", FieldCurrency: "EUR", FieldIncludes: "false",
+		FieldBuilding: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+		FieldPrices:   `[{"price":0.2873,"timestamp":"2026-01-01T00:00:00Z"}]`,
+	}
+	for f, v := range want {
+		if vals[f] != v {
+			t.Errorf("%s = %q, want %q", f, vals[f], v)
+		}
+	}
+	body, err := PoderoBody(map[string]string{FieldContractType: "", FieldIncludes: "true", FieldSupplier: "S", FieldPrices: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(body); got != `{"energy_contract_type":null,"energy_price_includes_external_components":true,"energy_prices":[],"supplier":"S"}` {
+		t.Errorf("body = %s", got)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for _, c := range [][3]string{
+		{FieldBuilding, "3C90C3CC0D444B5088888DD25736052A", "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
+		{FieldCurrency, "chf", "CHF"},
+		{FieldPrices, `[ {"timestamp": "2026-01-01T01:00:00+01:00", "price": 0.25} ]`, `[{"price":0.25,"timestamp":"2026-01-01T00:00:00Z"}]`},
+		{FieldSupplier, " Stadtwerke ", " Stadtwerke "},
+	} {
+		if got := Canonical(c[0], c[1]); got != c[2] {
+			t.Errorf("Canonical(%s, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}

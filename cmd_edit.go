@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"wattfolio/app"
+	"wattfolio/app/outbox"
+	"wattfolio/db"
+	"wattfolio/sync/engine"
+	"wattfolio/sync/writeback"
+)
+
+// errEditsNeedAttention makes a sync exit 3: it ran, but the vendor refused
+// an offline edit or an edit is in conflict with a change made upstream.
+var errEditsNeedAttention = errors.New("offline edits need attention")
+
+// setFlags collects repeated --set FIELD=VALUE.
+type setFlags []string
+
+func (s *setFlags) String() string     { return strings.Join(*s, " ") }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("edit", "edit --db FILE --source NAME --contract ID --set FIELD=VALUE... | edit --db FILE --undo CHANGE_ID", stderr)
+	dbPath := fs.String("db", "", "the cache file")
+	source := fs.String("source", "", "the source the contract was synced from")
+	contract := fs.String("contract", "", "the vendor's contract id")
+	undo := fs.String("undo", "", "drop this change instead of editing (see 'wattfolio outbox')")
+	var sets setFlags
+	fs.Var(&sets, "set", "FIELD=VALUE to change, repeatable; editable Podero fields: "+strings.Join(outbox.PoderoFields, ", "))
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	usageErr := func(msg string) error {
+		fmt.Fprintln(stderr, msg)
+		fs.Usage()
+		return errUsage
+	}
+	if *dbPath == "" {
+		return usageErr("edit needs --db")
+	}
+	if *undo != "" {
+		if *source != "" || *contract != "" || len(sets) > 0 {
+			return usageErr("--undo takes no --source, --contract or --set")
+		}
+		store, err := db.Open(ctx, *dbPath)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if err := store.Undo(ctx, *undo); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "change %s dropped\n", *undo)
+		return nil
+	}
+	if *source == "" || *contract == "" || len(sets) == 0 {
+		return usageErr("edit needs --source, --contract and at least one --set FIELD=VALUE")
+	}
+	fields := map[string]string{}
+	for _, s := range sets {
+		f, v, ok := strings.Cut(s, "=")
+		if !ok {
+			fmt.Fprintf(stderr, "--set %q: want FIELD=VALUE\n", s)
+			return errUsage
+		}
+		f = strings.TrimSpace(f)
+		if err := outbox.Validate(f, v); err != nil {
+			fmt.Fprintln(stderr, err)
+			return errUsage
+		}
+		fields[f] = outbox.Canonical(f, v)
+	}
+	store, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	vendor, err := store.SourceVendor(ctx, *source)
+	if err != nil {
+		return err
+	}
+	if vendor != app.VendorPodero {
+		fmt.Fprintf(stderr, "source %q is a %s source: only Podero sources take edits of vendor fields\n", *source, vendor)
+		return errUsage
+	}
+	id, err := store.Edit(ctx, *source, *contract, fields)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "change %s queued for %s %s: %s (sent on the next sync; undo with 'wattfolio edit --db %s --undo %s')\n",
+		id, *source, *contract, strings.Join(slices.Sorted(maps.Keys(fields)), ", "), *dbPath, id)
+	return nil
+}
+
+func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("outbox", "outbox --db FILE", stderr)
+	dbPath := fs.String("db", "", "the cache file")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dbPath == "" {
+		fmt.Fprintln(stderr, "outbox needs --db")
+		fs.Usage()
+		return errUsage
+	}
+	store, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	changes, err := store.Outbox(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE")
+	for _, c := range changes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Source, c.ContractID, describeFields(c), c.State, changeNote(c))
+	}
+	return tw.Flush()
+}
+
+// describeFields is "field=value, ..." of a change, values quoted and cut short.
+func describeFields(c outbox.Change) string {
+	var parts []string
+	for _, f := range c.Fields() {
+		parts = append(parts, f+"="+short(c.New[f]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func changeNote(c outbox.Change) string {
+	if c.State == outbox.Conflict {
+		var parts []string
+		for _, f := range c.Fields() {
+			if v, ok := c.Theirs[f]; ok {
+				parts = append(parts, fmt.Sprintf("%s: yours %s, was %s, vendor now %s", f, short(c.New[f]), short(c.Base[f]), short(v)))
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	return firstLine(c.Message)
+}
+
+func short(s string) string {
+	if len([]rune(s)) > 40 {
+		s = string([]rune(s)[:40]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// sendEdits writes back the pending offline edits of the Podero sources
+// being synced, before they are synced, and reports each outcome. It
+// reports whether any edit was rejected or is in conflict.
+func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdout, stderr io.Writer) (attention bool, err error) {
+	for _, src := range srcs {
+		if src.Vendor != app.VendorPodero {
+			continue
+		}
+		v, ok := src.Connector.(writeback.Vendor)
+		if !ok {
+			continue
+		}
+		pending, err := writeback.Pending(ctx, store, src.Name)
+		if err != nil {
+			return attention, err
+		}
+		if len(pending) == 0 {
+			continue
+		}
+		fmt.Fprintf(stderr, "%s: sending %d offline edit(s)\n", src.Name, len(pending))
+		out, err := writeback.Run(ctx, store, src.Name, v)
+		for _, o := range out {
+			c := o.Change
+			switch o.State {
+			case outbox.Sent:
+				what := "the vendor already held these values"
+				if len(o.Sent) > 0 {
+					what = strings.Join(o.Sent, ", ")
+				}
+				fmt.Fprintf(stdout, "sent      change %s %s %s: %s\n", c.ID, c.Source, c.ContractID, what)
+			case outbox.Rejected:
+				attention = true
+				fmt.Fprintf(stdout, "rejected  change %s %s %s: the vendor says %q\n", c.ID, c.Source, c.ContractID, o.Message)
+			case outbox.Conflict:
+				attention = true
+				c.State, c.Theirs = outbox.Conflict, o.Theirs
+				fmt.Fprintf(stdout, "conflict  change %s %s %s: %s (nothing sent)\n", c.ID, c.Source, c.ContractID, changeNote(c))
+			default:
+				fmt.Fprintf(stdout, "pending   change %s %s %s: not sent, tried again next sync: %s\n", c.ID, c.Source, c.ContractID, firstLine(o.Message))
+			}
+		}
+		if err != nil {
+			return attention, err
+		}
+	}
+	return attention, nil
+}

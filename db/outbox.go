@@ -1,0 +1,218 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/outbox"
+	"wattfolio/db/internal/dbq"
+)
+
+// Edit queues an offline edit of a cached contract: fields maps editable
+// field names to their new values. It validates nothing itself. The first
+// edit of a contract records the editable values the cache holds now as the
+// change's base; further edits before it is sent fold into the same change
+// and keep that base. An edit of a contract whose last change was settled
+// (sent, rejected, in conflict) starts a new change. It returns the change's id.
+func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fields map[string]string) (string, error) {
+	if len(fields) == 0 {
+		return "", errors.New("outbox: an edit needs at least one field")
+	}
+	var id int64
+	err := s.inTx(ctx, func(q *dbq.Queries) error {
+		c, err := q.OutboxContract(ctx, dbq.OutboxContractParams{Source: source, ExternalID: contractExternalID})
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("contract %s of source %q is not in the cache: %w", contractExternalID, source, app.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now().Unix()
+		cur, err := q.OutboxByContract(ctx, dbq.OutboxByContractParams{SourceID: c.SourceID, ContractExternalID: contractExternalID})
+		switch {
+		case err == nil && cur.State == outbox.Pending:
+			next := decodeFields(cur.NewJson)
+			for f, v := range fields {
+				next[f] = v
+			}
+			id = cur.ID
+			return q.FoldOutbox(ctx, dbq.FoldOutboxParams{BaseJson: cur.BaseJson, NewJson: encodeFields(next), Now: now, ID: cur.ID})
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if app.Vendor(c.Vendor) != app.VendorPodero {
+			return fmt.Errorf("source %q is a %s source: its contracts have no editable fields", source, c.Vendor)
+		}
+		base, err := outbox.PoderoValues([]byte(c.RawJson))
+		if err != nil {
+			return fmt.Errorf("contract %s: %w", contractExternalID, err)
+		}
+		id, err = q.PutOutbox(ctx, dbq.PutOutboxParams{
+			SourceID: c.SourceID, ContractExternalID: contractExternalID,
+			BaseJson: encodeFields(base), NewJson: encodeFields(fields), Now: now,
+		})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("outbox: edit: %w", err)
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+// Undo drops a change that was not sent.
+func (s *Store) Undo(ctx context.Context, id string) error {
+	n, err := parseChangeID(id)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(q *dbq.Queries) error {
+		cur, err := q.OutboxByID(ctx, n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no change %s: %w", id, app.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if cur.State == outbox.Sent {
+			return fmt.Errorf("change %s was already sent to the vendor; edit the contract again instead", id)
+		}
+		_, err = q.DeleteOutbox(ctx, n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: undo: %w", err)
+	}
+	return nil
+}
+
+// Outbox lists every change, oldest first.
+func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
+	rows, err := s.rq.ListOutbox(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: list: %w", err)
+	}
+	out := make([]outbox.Change, len(rows))
+	for i, r := range rows {
+		out[i] = outbox.Change{
+			ID: strconv.FormatInt(r.ID, 10), Source: r.SourceName, ContractID: r.ContractExternalID,
+			CustomerID: r.CustomerRef,
+			Base:       decodeFields(r.BaseJson), New: decodeFields(r.NewJson),
+			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson),
+			Attempts:  int(r.Attempts),
+			CreatedAt: time.Unix(r.CreatedAt, 0).UTC(), UpdatedAt: time.Unix(r.UpdatedAt, 0).UTC(),
+		}
+		if len(out[i].Theirs) == 0 {
+			out[i].Theirs = nil
+		}
+	}
+	return out, nil
+}
+
+// MarkSent settles a change the vendor accepted and stores the vendor's
+// answer as the cached contract, in one transaction.
+func (s *Store) MarkSent(ctx context.Context, id string, newContract app.Contract) error {
+	n, err := parseChangeID(id)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(q *dbq.Queries) error {
+		cur, err := q.OutboxByID(ctx, n)
+		if err != nil {
+			return err
+		}
+		if newContract.ExternalID != cur.ContractExternalID {
+			return fmt.Errorf("the vendor answered contract %q for %q", newContract.ExternalID, cur.ContractExternalID)
+		}
+		c, err := q.OutboxContract(ctx, dbq.OutboxContractParams{Source: cur.SourceName, ExternalID: cur.ContractExternalID})
+		var runID *int64
+		switch {
+		case err == nil:
+			runID = c.RunID
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if err := upsertContract(ctx, q, cur.SourceID, runID, &newContract); err != nil {
+			return err
+		}
+		return s.settle(ctx, q, n, outbox.Sent, "", nil)
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: mark change %s sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkRejected settles a change the vendor refused, keeping its message.
+func (s *Store) MarkRejected(ctx context.Context, id, msg string) error {
+	return s.mark(ctx, id, outbox.Rejected, msg, nil)
+}
+
+// MarkConflict settles a change whose fields the vendor changed meanwhile,
+// keeping the vendor's current values next to the user's.
+func (s *Store) MarkConflict(ctx context.Context, id string, theirs map[string]string) error {
+	return s.mark(ctx, id, outbox.Conflict, "", theirs)
+}
+
+// MarkAttempt counts a try that failed for a passing reason (the vendor
+// unavailable); the change stays pending and msg says what happened.
+func (s *Store) MarkAttempt(ctx context.Context, id, msg string) error {
+	return s.mark(ctx, id, outbox.Pending, msg, nil)
+}
+
+func (s *Store) mark(ctx context.Context, id, state, msg string, theirs map[string]string) error {
+	n, err := parseChangeID(id)
+	if err != nil {
+		return err
+	}
+	if err := s.inTx(ctx, func(q *dbq.Queries) error { return s.settle(ctx, q, n, state, msg, theirs) }); err != nil {
+		return fmt.Errorf("outbox: mark change %s %s: %w", id, state, err)
+	}
+	return nil
+}
+
+func (s *Store) settle(ctx context.Context, q *dbq.Queries, id int64, state, msg string, theirs map[string]string) error {
+	if theirs == nil {
+		theirs = map[string]string{}
+	}
+	n, err := q.SettleOutbox(ctx, dbq.SettleOutboxParams{
+		State: state, Message: msg, TheirsJson: encodeFields(theirs), Now: s.now().Unix(), ID: id,
+	})
+	if err == nil && n == 0 {
+		err = fmt.Errorf("no change %d: %w", id, app.ErrNotFound)
+	}
+	return err
+}
+
+// SourceVendor is the vendor of a source the cache knows.
+func (s *Store) SourceVendor(ctx context.Context, source string) (app.Vendor, error) {
+	v, err := s.rq.SourceVendor(ctx, source)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("cache: source %q: %w", source, app.ErrNotFound)
+	}
+	return app.Vendor(v), err
+}
+
+func parseChangeID(id string) (int64, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("outbox: %q is not a change id", id)
+	}
+	return n, nil
+}
+
+func encodeFields(m map[string]string) string {
+	b, _ := json.Marshal(m) // a map of strings always marshals; keys sorted
+	return string(b)
+}
+
+func decodeFields(s string) map[string]string {
+	m := map[string]string{}
+	_ = json.Unmarshal([]byte(s), &m)
+	return m
+}

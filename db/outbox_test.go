@@ -1,0 +1,134 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"wattfolio/app"
+	"wattfolio/app/outbox"
+	"wattfolio/db/internal/dbq"
+)
+
+func seedPodero(t *testing.T, s *Store, raw string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.EnsureSource(ctx, "pod", app.VendorPodero, "http://127.0.0.1/pod"); err != nil {
+		t.Fatal(err)
+	}
+	c := sample("k1")
+	c.Source, c.Vendor, c.Kind, c.Raw = "pod", app.VendorPodero, app.KindPartner, []byte(raw)
+	run, err := s.BeginRun(ctx, "pod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SavePage(ctx, run, "pod", "contracts", []app.Contract{c}, nil, "1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func onlyChange(t *testing.T, s *Store) outbox.Change {
+	t.Helper()
+	cs, err := s.Outbox(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 {
+		t.Fatalf("outbox has %d changes, want 1: %+v", len(cs), cs)
+	}
+	return cs[0]
+}
+
+func TestOutboxEditFoldsAndKeepsFirstBase(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	seedPodero(t, s, `{"id":"k1","supplier":"Old","meter_id":null,"energy_prices":[],"energy_price_includes_external_components":true}`)
+	id, err := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "New"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The cache changes under the pending edit: the base stays the first one.
+	seedPodero(t, s, `{"id":"k1","supplier":"Changed","meter_id":"M1"}`)
+	id2, err := s.Edit(ctx, "pod", "k1", map[string]string{"meter_id": "M2", "supplier": "Newer"})
+	if err != nil || id2 != id {
+		t.Fatalf("second edit: id %q, %v; want the same change %q", id2, err, id)
+	}
+	c := onlyChange(t, s)
+	if c.State != outbox.Pending || c.New["supplier"] != "Newer" || c.New["meter_id"] != "M2" || len(c.New) != 2 {
+		t.Errorf("change = %+v", c)
+	}
+	if c.Base["supplier"] != "Old" || c.Base["meter_id"] != "" || c.Base["energy_price_includes_external_components"] != "true" {
+		t.Errorf("base = %v, want the values before the first edit", c.Base)
+	}
+	if c.CustomerID != "Ck1" || c.Source != "pod" || c.ContractID != "k1" {
+		t.Errorf("change addresses %s/%s/%s", c.Source, c.CustomerID, c.ContractID)
+	}
+}
+
+func TestOutboxUndoAndSettle(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	seedPodero(t, s, `{"id":"k1","supplier":"Old"}`)
+	id, err := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "New"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Undo(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := s.Outbox(ctx); len(cs) != 0 {
+		t.Fatalf("after undo: %+v", cs)
+	}
+	if err := s.Undo(ctx, id); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("second undo: %v, want not found", err)
+	}
+
+	id, _ = s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "New"})
+	if err := s.MarkRejected(ctx, id, "supplier: too long"); err != nil {
+		t.Fatal(err)
+	}
+	if c := onlyChange(t, s); c.State != outbox.Rejected || c.Message != "supplier: too long" || c.Attempts != 1 {
+		t.Errorf("rejected change = %+v", c)
+	}
+	// A new edit after a settled change starts afresh.
+	id, _ = s.Edit(ctx, "pod", "k1", map[string]string{"meter_id": "M"})
+	if c := onlyChange(t, s); c.State != outbox.Pending || c.Message != "" || len(c.New) != 1 || c.Attempts != 0 {
+		t.Errorf("new change = %+v", c)
+	}
+	if err := s.MarkConflict(ctx, id, map[string]string{"meter_id": "X"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := onlyChange(t, s); c.State != outbox.Conflict || c.Theirs["meter_id"] != "X" {
+		t.Errorf("conflict change = %+v", c)
+	}
+
+	id, _ = s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "Sent"})
+	answer := sample("k1")
+	answer.Source, answer.Vendor, answer.Kind = "pod", app.VendorPodero, app.KindPartner
+	answer.Parties.Supplier, answer.Raw = "Sent", []byte(`{"id":"k1","supplier":"Sent"}`)
+	if err := s.MarkSent(ctx, id, answer); err != nil {
+		t.Fatal(err)
+	}
+	if c := onlyChange(t, s); c.State != outbox.Sent {
+		t.Errorf("sent change = %+v", c)
+	}
+	row, err := s.rq.OutboxContract(ctx, dbq.OutboxContractParams{Source: "pod", ExternalID: "k1"})
+	if err != nil || row.RawJson != `{"id":"k1","supplier":"Sent"}` || row.RunID == nil {
+		t.Errorf("cached contract after MarkSent: %+v, %v", row, err)
+	}
+	if err := s.Undo(ctx, id); err == nil {
+		t.Error("undo of a sent change succeeded")
+	}
+}
+
+func TestOutboxEditRefusesUnknownContractAndOtherVendors(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	seed(t, s, "acme", sample("1"))
+	if _, err := s.Edit(ctx, "acme", "nope", map[string]string{"supplier": "x"}); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("unknown contract: %v", err)
+	}
+	if _, err := s.Edit(ctx, "acme", "1", map[string]string{"supplier": "x"}); err == nil {
+		t.Error("an enneo contract took an edit")
+	}
+}

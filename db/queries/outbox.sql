@@ -1,0 +1,46 @@
+-- name: OutboxContract :one
+-- The cached contract an edit is about, with what the outbox needs of it.
+SELECT c.id, c.raw_json, c.run_id, s.id AS source_id, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE s.name = @source AND c.external_id = @external_id;
+
+-- name: OutboxByContract :one
+SELECT * FROM outbox WHERE source_id = ? AND contract_external_id = ?;
+
+-- name: OutboxByID :one
+SELECT o.*, s.name AS source_name FROM outbox o JOIN sources s ON s.id = o.source_id WHERE o.id = ?;
+
+-- name: PutOutbox :one
+-- A new change, replacing a settled one of the same contract.
+INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state, created_at, updated_at)
+VALUES (@source_id, @contract_external_id, @base_json, @new_json, 'pending', @now, @now)
+ON CONFLICT (source_id, contract_external_id) DO UPDATE SET
+    base_json = excluded.base_json, new_json = excluded.new_json, state = 'pending',
+    message = '', theirs_json = '{}', attempts = 0,
+    created_at = excluded.created_at, updated_at = excluded.updated_at
+RETURNING id;
+
+-- name: FoldOutbox :exec
+UPDATE outbox SET base_json = @base_json, new_json = @new_json, updated_at = @now WHERE id = @id;
+
+-- name: DeleteOutbox :execrows
+DELETE FROM outbox WHERE id = ?;
+
+-- name: SettleOutbox :execrows
+UPDATE outbox SET state = @state, message = @message, theirs_json = @theirs_json,
+    attempts = attempts + 1, updated_at = @now
+WHERE id = @id;
+
+-- name: ListOutbox :many
+SELECT o.*, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref
+FROM outbox o
+JOIN sources s ON s.id = o.source_id
+LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contract_external_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+ORDER BY o.id;
+
+-- name: SourceVendor :one
+SELECT vendor FROM sources WHERE name = ?;

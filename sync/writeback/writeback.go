@@ -1,0 +1,135 @@
+// Package writeback sends offline edits (the outbox) to the vendor: for
+// each pending change it reads the contract as the vendor holds it now,
+// and writes the edited fields only when nobody changed them upstream
+// since the edit began.
+package writeback
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+
+	"wattfolio/app"
+	"wattfolio/app/outbox"
+)
+
+// Vendor reads and writes single contracts; the Podero client implements it.
+// A write the vendor refuses is an *outbox.RejectedError; any other error
+// is taken as passing and the change is tried again on the next run.
+type Vendor interface {
+	GetContract(ctx context.Context, customerID, contractID string) (app.Contract, error)
+	PutContract(ctx context.Context, customerID, contractID string, fields map[string]string) (app.Contract, error)
+}
+
+// Store is the outbox; *db.Store implements it.
+type Store interface {
+	Outbox(ctx context.Context) ([]outbox.Change, error)
+	MarkSent(ctx context.Context, id string, c app.Contract) error
+	MarkRejected(ctx context.Context, id, msg string) error
+	MarkConflict(ctx context.Context, id string, theirs map[string]string) error
+	MarkAttempt(ctx context.Context, id, msg string) error
+}
+
+// Outcome is what became of one change.
+type Outcome struct {
+	Change outbox.Change
+	// State is outbox.Sent, Rejected, Conflict, or Pending when it is to
+	// be tried again.
+	State string
+	// Sent lists the fields written; empty when the vendor already held
+	// the values wanted.
+	Sent []string
+	// Message is the vendor's refusal, or why the change is still pending.
+	Message string
+	// Theirs holds the vendor's current values of the conflicting fields.
+	Theirs map[string]string
+}
+
+// Pending lists the pending changes of source.
+func Pending(ctx context.Context, st Store, source string) ([]outbox.Change, error) {
+	all, err := st.Outbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []outbox.Change
+	for _, c := range all {
+		if c.Source == source && c.State == outbox.Pending {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Run sends the pending changes of source through v, one after the other,
+// and records each outcome in st. It stops early only when ctx ends or the
+// store fails.
+func Run(ctx context.Context, st Store, source string, v Vendor) ([]Outcome, error) {
+	changes, err := Pending(ctx, st, source)
+	if err != nil {
+		return nil, err
+	}
+	var out []Outcome
+	for _, ch := range changes {
+		o, err := send(ctx, st, v, ch)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func send(ctx context.Context, st Store, v Vendor, ch outbox.Change) (Outcome, error) {
+	o := Outcome{Change: ch}
+	failed := func(err error) (Outcome, error) {
+		if ctx.Err() != nil {
+			return o, ctx.Err()
+		}
+		var rej *outbox.RejectedError
+		if errors.As(err, &rej) {
+			o.State, o.Message = outbox.Rejected, rej.Message
+			return o, st.MarkRejected(ctx, ch.ID, rej.Message)
+		}
+		o.State, o.Message = outbox.Pending, err.Error()
+		return o, st.MarkAttempt(ctx, ch.ID, err.Error())
+	}
+	if ch.CustomerID == "" {
+		return failed(errors.New("the contract is no longer in the cache; sync it first"))
+	}
+	cur, err := v.GetContract(ctx, ch.CustomerID, ch.ContractID)
+	if err != nil {
+		return failed(err)
+	}
+	theirs, err := outbox.PoderoValues(cur.Raw)
+	if err != nil {
+		return failed(err)
+	}
+	fields := slices.Sorted(maps.Keys(ch.New))
+	conflict := map[string]string{}
+	put := map[string]string{}
+	for _, f := range fields {
+		want, was, now := ch.New[f], ch.Base[f], theirs[f]
+		switch {
+		case now == want:
+			// The vendor holds the wanted value already.
+		case now != was:
+			conflict[f] = now
+		default:
+			put[f] = want
+		}
+	}
+	if len(conflict) > 0 {
+		o.State, o.Theirs = outbox.Conflict, conflict
+		return o, st.MarkConflict(ctx, ch.ID, conflict)
+	}
+	answer := cur
+	if len(put) > 0 {
+		answer, err = v.PutContract(ctx, ch.CustomerID, ch.ContractID, put)
+		if err != nil {
+			return failed(err)
+		}
+	}
+	o.State, o.Sent = outbox.Sent, slices.Sorted(maps.Keys(put))
+	return o, st.MarkSent(ctx, ch.ID, answer)
+}

@@ -49,14 +49,15 @@ func listParams(f app.ContractFilter) dbq.ListContractsParams {
 // number of matches over all pages.
 func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.ContractPage, error) {
 	p := listParams(f)
-	rows, err := s.rq.ListContracts(ctx, p)
+	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off)}
+	var err error
+	if byIndex(f) {
+		page.Contracts, page.Total, err = s.listByName(ctx, p, f.Desc)
+	} else {
+		page.Contracts, page.Total, err = s.listAny(ctx, p)
+	}
 	if err != nil {
 		return app.ContractPage{}, fmt.Errorf("cache: list contracts: %w", err)
-	}
-	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off), Contracts: make([]app.Contract, 0, len(rows))}
-	for _, r := range rows {
-		page.Contracts = append(page.Contracts, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
-		page.Total = int(r.Total)
 	}
 	if err := attachTerms(ctx, s.rq, page.Contracts); err != nil {
 		return app.ContractPage{}, fmt.Errorf("cache: list contracts: %w", err)
@@ -64,9 +65,68 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 	return page, nil
 }
 
+// byIndex reports whether f is a shape the fast queries serve: equality
+// filters only, in the default order (by name).
+func byIndex(f app.ContractFilter) bool {
+	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
+		(f.Sort == "" || f.Sort == app.SortName)
+}
+
+// listAny is a page of any filter and sort: every match is sorted.
+func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.Contract, int, error) {
+	rows, err := s.rq.ListContracts(ctx, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	cs := make([]app.Contract, 0, len(rows))
+	total := 0
+	for _, r := range rows {
+		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
+		total = int(r.Total)
+	}
+	return cs, total, nil
+}
+
+// listByName is a page by name off the name index, and the number of
+// matches, counted apart unless the page shows they all fit on it.
+func (s *Store) listByName(ctx context.Context, p dbq.ListContractsParams, desc bool) ([]app.Contract, int, error) {
+	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Off: p.Off, Lim: p.Lim}
+	var rows []dbq.ListContractsByNameRow
+	var err error
+	if desc {
+		var drows []dbq.ListContractsByNameDescRow
+		drows, err = s.rq.ListContractsByNameDesc(ctx, dbq.ListContractsByNameDescParams(np))
+		for _, r := range drows {
+			rows = append(rows, dbq.ListContractsByNameRow(r))
+		}
+	} else {
+		rows, err = s.rq.ListContractsByName(ctx, np)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	cs := make([]app.Contract, 0, len(rows))
+	for _, r := range rows {
+		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
+	}
+	if len(rows) > 0 && int64(len(rows)) < p.Lim {
+		return cs, int(p.Off) + len(rows), nil
+	}
+	n, err := s.rq.CountContracts(ctx, dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status})
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(rows) == 0 {
+		// Past the last page ListContracts reports no total; keep that.
+		n = 0
+	}
+	return cs, int(n), nil
+}
+
 // EachContract calls fn for every contract that matches f, in f's order,
 // holding at most a few hundred rows in memory. It reads from one snapshot,
-// so a sync running meanwhile neither duplicates nor drops rows.
+// so a sync running meanwhile neither duplicates nor drops rows: first the
+// ids of every match in order (one sort), then the rows by id in batches.
 func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -75,15 +135,32 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	defer tx.Rollback()
 	q := s.rq.WithTx(tx)
 	p := listParams(f)
-	p.Lim, p.Off = exportBatch, 0
-	for {
-		rows, err := q.ListContracts(ctx, p)
+	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
+		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
+		Commodity: p.Commodity, Status: p.Status, Account: p.Account,
+		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
+	})
+	if err != nil {
+		return fmt.Errorf("cache: export contracts: %w", err)
+	}
+	at := make(map[int64]int, exportBatch)
+	for len(ids) > 0 {
+		chunk := ids[:min(exportBatch, len(ids))]
+		ids = ids[len(chunk):]
+		rows, err := q.ContractsByID(ctx, chunk)
 		if err != nil {
 			return fmt.Errorf("cache: export contracts: %w", err)
 		}
-		batch := make([]app.Contract, len(rows))
-		for i, r := range rows {
-			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+		if len(rows) != len(chunk) {
+			return fmt.Errorf("cache: export contracts: %d of %d rows read", len(rows), len(chunk))
+		}
+		clear(at)
+		for i, id := range chunk {
+			at[id] = i
+		}
+		batch := make([]app.Contract, len(chunk))
+		for _, r := range rows {
+			batch[at[r.Contract.ID]] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
 		}
 		if err := attachTerms(ctx, q, batch); err != nil {
 			return fmt.Errorf("cache: export contracts: %w", err)
@@ -93,11 +170,8 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 				return err
 			}
 		}
-		if len(rows) < exportBatch {
-			return nil
-		}
-		p.Off += exportBatch
 	}
+	return nil
 }
 
 // GetContract returns one contract by its cache id, or app.ErrNotFound.

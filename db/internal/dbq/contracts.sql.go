@@ -7,7 +7,109 @@ package dbq
 
 import (
 	"context"
+	"strings"
 )
+
+const contractOrder = `-- name: ContractOrder :many
+SELECT c.id
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
+WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
+  AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
+  AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
+  AND (CAST(?8 AS INTEGER) = 0 OR al.account_id = ?8)
+  AND (CAST(?9 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?10 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?9)))
+  AND (CAST(?11 AS TEXT) = '' OR instr(c.search_text, ?11) > 0
+       OR instr(lower(COALESCE(a.name, '')), ?11) > 0)
+ORDER BY
+    CASE WHEN arg.descending = 0 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END ASC,
+    CASE WHEN arg.descending = 1 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END DESC,
+    c.id
+`
+
+type ContractOrderParams struct {
+	Sort        string
+	Descending  int64
+	Source      string
+	Vendor      string
+	Kind        string
+	Commodity   string
+	Status      string
+	Account     int64
+	ActiveFrom  int64
+	ActiveUntil int64
+	Query       string
+}
+
+// The ids of every contract ListContracts would list for the same
+// arguments, in its order: the export reads them once, then the rows by id
+// in batches, so its cost grows with the contracts, not their square.
+func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([]int64, error) {
+	rows, err := q.query(ctx, q.contractOrderStmt, contractOrder,
+		arg.Sort,
+		arg.Descending,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Account,
+		arg.ActiveFrom,
+		arg.ActiveUntil,
+		arg.Query,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
 
 const contractStatuses = `-- name: ContractStatuses :many
 SELECT DISTINCT status FROM contracts WHERE status <> '' ORDER BY status
@@ -34,6 +136,131 @@ func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return items, nil
+}
+
+const contractsByID = `-- name: ContractsByID :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE c.id IN (/*SLICE:ids*/?)
+`
+
+type ContractsByIDRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+// The contracts of ids, in no particular order.
+func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsByIDRow, error) {
+	query := contractsByID
+	var queryParams []interface{}
+	if len(ids) > 0 {
+		for _, v := range ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	rows, err := q.query(ctx, nil, query, queryParams...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContractsByIDRow
+	for rows.Next() {
+		var i ContractsByIDRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const countContracts = `-- name: CountContracts :one
+SELECT COUNT(*) AS total
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+`
+
+type CountContractsParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+}
+
+func (q *Queries) CountContracts(ctx context.Context, arg CountContractsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countContractsStmt, countContracts,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+	)
+	var total int64
+	err := row.Scan(&total)
+	return total, err
 }
 
 const getContract = `-- name: GetContract :one
@@ -261,6 +488,225 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 			&i.AccountID,
 			&i.AccountName,
 			&i.Total,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByName = `-- name: ListContractsByName :many
+
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+ORDER BY lower(c.name), c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByNameParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByNameRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+// The fast portfolio pages: the filter shapes that compare columns for
+// equality (empty string means "any"), each in an order an index of 0011
+// serves, so a page reads its rows off the index and stops after LIMIT
+// rather than sorting every contract. The orders are ListContracts' own:
+// the sort key, then id ascending in both directions. CountContracts
+// counts the same matches.
+func (q *Queries) ListContractsByName(ctx context.Context, arg ListContractsByNameParams) ([]ListContractsByNameRow, error) {
+	rows, err := q.query(ctx, q.listContractsByNameStmt, listContractsByName,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByNameRow
+	for rows.Next() {
+		var i ListContractsByNameRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByNameDesc = `-- name: ListContractsByNameDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+ORDER BY lower(c.name) DESC, c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByNameDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByNameDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContractsByNameDescParams) ([]ListContractsByNameDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByNameDescStmt, listContractsByNameDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByNameDescRow
+	for rows.Next() {
+		var i ListContractsByNameDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
 		); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,7 @@
+-- Indexes the portfolio pages walk instead of sorting every contract: the
+-- default order (lower-cased name, then id). A page of 50 then reads about
+-- 50 index entries, filtered as they come, and stops.
+CREATE INDEX contracts_by_name ON contracts (lower(name), id);
+-- Counting the matches of the portfolio's equality filters reads this
+-- narrow index rather than the wide rows.
+CREATE INDEX contracts_by_filter ON contracts (status, kind, commodity, source_id);

@@ -1,0 +1,102 @@
+package db
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+)
+
+// generatedQuery is the SQL text of a query sqlc generated into
+// internal/dbq, read from the generated source: the exact statement the
+// store runs.
+func generatedQuery(t *testing.T, file, name string) string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "internal/dbq/"+file, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range g.Specs {
+			vs := sp.(*ast.ValueSpec)
+			if len(vs.Names) == 1 && vs.Names[0].Name == name {
+				s, err := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+		}
+	}
+	t.Fatalf("no query %s in %s", name, file)
+	return ""
+}
+
+// queryPlan is the EXPLAIN QUERY PLAN of query with args, one step a line.
+func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int64
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// The portfolio's default page and a status-filtered page walk the name
+// index and stop after the page instead of sorting every contract.
+func TestPortfolioPagesUseIndex(t *testing.T) {
+	s, _ := openTest(t)
+	for _, f := range []app.ContractFilter{{}, {Status: "active"}, {Sort: app.SortName, Desc: true, Status: "ended", Offset: 100}} {
+		if !byIndex(f) {
+			t.Errorf("%+v does not take the indexed path", f)
+		}
+	}
+	for _, f := range []app.ContractFilter{{Query: "x"}, {Account: 1}, {Sort: app.SortCustomer}, {ActiveOn: time.Now()}} {
+		if byIndex(f) {
+			t.Errorf("%+v takes the indexed path it cannot serve", f)
+		}
+	}
+	cases := []struct {
+		name, query, status string
+	}{
+		{"default", "listContractsByName", ""},
+		{"status", "listContractsByName", "active"},
+		{"status, descending", "listContractsByNameDesc", "active"},
+	}
+	for _, c := range cases {
+		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", "", "", c.status, 0, 50)
+		if strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") || !strings.Contains(plan, "contracts_by_name") {
+			t.Errorf("%s: the page sorts instead of walking contracts_by_name:\n%s", c.name, plan)
+		}
+		t.Logf("%s:\n%s", c.name, plan)
+	}
+	// The count reads the narrow filter index, not the wide rows.
+	plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "countContracts"), "", "", "", "", "active")
+	if !strings.Contains(plan, "COVERING INDEX") {
+		t.Errorf("count reads the table:\n%s", plan)
+	}
+	t.Logf("count:\n%s", plan)
+}

@@ -80,16 +80,22 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		name, query, status string
+		name, query, status, index string
 	}{
-		{"default", "listContractsByName", ""},
-		{"status", "listContractsByName", "active"},
-		{"status, descending", "listContractsByNameDesc", "active"},
+		{"default", "listContractsByName", "", "contracts_by_name"},
+		{"kind", "listContractsByName", "", "contracts_by_name"},
+		{"descending", "listContractsByNameDesc", "", "contracts_by_name"},
+		{"status", "listContractsByStatusName", "active", "contracts_by_status_name (status=?)"},
+		{"status, descending", "listContractsByStatusNameDesc", "active", "contracts_by_status_name (status=?)"},
 	}
 	for _, c := range cases {
-		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", "", "", c.status, 0, 50)
-		if strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") || !strings.Contains(plan, "contracts_by_name") {
-			t.Errorf("%s: the page sorts instead of walking contracts_by_name:\n%s", c.name, plan)
+		kind := ""
+		if c.name == "kind" {
+			kind = "ppa"
+		}
+		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", kind, "", c.status, 0, 50)
+		if strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") || !strings.Contains(plan, c.index) {
+			t.Errorf("%s: the page sorts instead of walking %s:\n%s", c.name, c.index, plan)
 		}
 		t.Logf("%s:\n%s", c.name, plan)
 	}
@@ -99,4 +105,15 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		t.Errorf("count reads the table:\n%s", plan)
 	}
 	t.Logf("count:\n%s", plan)
+	plan = queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "countContractsByStatus"), "", "", "", "", "active")
+	if !strings.Contains(plan, "(status=?)") {
+		t.Errorf("count by status scans:\n%s", plan)
+	}
+	t.Logf("count by status:\n%s", plan)
+	// The filter's status list seeks each status instead of scanning.
+	plan = queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "contractStatuses"))
+	if strings.Contains(plan, "SCAN c") || strings.Contains(plan, "SCAN contracts") {
+		t.Errorf("the statuses scan the contracts:\n%s", plan)
+	}
+	t.Logf("statuses:\n%s", plan)
 }

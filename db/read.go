@@ -87,20 +87,22 @@ func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.C
 	return cs, total, nil
 }
 
-// listByName is a page by name off the name index, and the number of
-// matches, counted apart unless the page shows they all fit on it.
+// listByName is a page by name off the name index (or, with a status, the
+// status-and-name index), and the number of matches, counted apart unless
+// the page shows they all fit on it.
 func (s *Store) listByName(ctx context.Context, p dbq.ListContractsParams, desc bool) ([]app.Contract, int, error) {
 	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Off: p.Off, Lim: p.Lim}
 	var rows []dbq.ListContractsByNameRow
 	var err error
-	if desc {
-		var drows []dbq.ListContractsByNameDescRow
-		drows, err = s.rq.ListContractsByNameDesc(ctx, dbq.ListContractsByNameDescParams(np))
-		for _, r := range drows {
-			rows = append(rows, dbq.ListContractsByNameRow(r))
-		}
-	} else {
+	switch {
+	case p.Status == "" && !desc:
 		rows, err = s.rq.ListContractsByName(ctx, np)
+	case p.Status == "" && desc:
+		rows, err = convertRows(s.rq.ListContractsByNameDesc(ctx, dbq.ListContractsByNameDescParams(np)))
+	case !desc:
+		rows, err = convertRows(s.rq.ListContractsByStatusName(ctx, dbq.ListContractsByStatusNameParams(np)))
+	default:
+		rows, err = convertRows(s.rq.ListContractsByStatusNameDesc(ctx, dbq.ListContractsByStatusNameDescParams(np)))
 	}
 	if err != nil {
 		return nil, 0, err
@@ -109,18 +111,37 @@ func (s *Store) listByName(ctx context.Context, p dbq.ListContractsParams, desc 
 	for _, r := range rows {
 		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
 	}
-	if len(rows) > 0 && int64(len(rows)) < p.Lim {
+	switch {
+	case len(rows) == 0:
+		// Past the last page ListContracts reports no total; keep that.
+		return cs, 0, nil
+	case int64(len(rows)) < p.Lim:
 		return cs, int(p.Off) + len(rows), nil
 	}
-	n, err := s.rq.CountContracts(ctx, dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status})
-	if err != nil {
-		return nil, 0, err
+	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status}
+	var n int64
+	switch {
+	case cp == dbq.CountContractsParams{}:
+		n, err = s.rq.CountAllContracts(ctx)
+	case p.Status != "":
+		n, err = s.rq.CountContractsByStatus(ctx, dbq.CountContractsByStatusParams(cp))
+	default:
+		n, err = s.rq.CountContracts(ctx, cp)
 	}
-	if len(rows) == 0 {
-		// Past the last page ListContracts reports no total; keep that.
-		n = 0
+	return cs, int(n), err
+}
+
+// nameRow is any of the name-ordered page queries' rows: the same columns.
+type nameRow interface {
+	dbq.ListContractsByNameDescRow | dbq.ListContractsByStatusNameRow | dbq.ListContractsByStatusNameDescRow
+}
+
+func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {
+	out := make([]dbq.ListContractsByNameRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbq.ListContractsByNameRow(r)
 	}
-	return cs, int(n), nil
+	return out, err
 }
 
 // EachContract calls fn for every contract that matches f, in f's order,

@@ -112,9 +112,16 @@ func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([
 }
 
 const contractStatuses = `-- name: ContractStatuses :many
-SELECT DISTINCT status FROM contracts WHERE status <> '' ORDER BY status
+WITH RECURSIVE st(status) AS (
+    SELECT (SELECT MIN(status) FROM contracts WHERE status > '')
+    UNION ALL
+    SELECT (SELECT MIN(c.status) FROM contracts c WHERE c.status > st.status) FROM st WHERE st.status IS NOT NULL
+)
+SELECT CAST(status AS TEXT) AS status FROM st WHERE status IS NOT NULL
 `
 
+// The distinct statuses, each found by one seek in contracts_by_status (a
+// skip scan): a handful of seeks instead of reading every contract.
 func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 	rows, err := q.query(ctx, q.contractStatusesStmt, contractStatuses)
 	if err != nil {
@@ -231,6 +238,17 @@ func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsBy
 	return items, nil
 }
 
+const countAllContracts = `-- name: CountAllContracts :one
+SELECT COUNT(*) AS total FROM contracts
+`
+
+func (q *Queries) CountAllContracts(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countAllContractsStmt, countAllContracts)
+	var total int64
+	err := row.Scan(&total)
+	return total, err
+}
+
 const countContracts = `-- name: CountContracts :one
 SELECT COUNT(*) AS total
 FROM contracts c
@@ -252,6 +270,38 @@ type CountContractsParams struct {
 
 func (q *Queries) CountContracts(ctx context.Context, arg CountContractsParams) (int64, error) {
 	row := q.queryRow(ctx, q.countContractsStmt, countContracts,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+	)
+	var total int64
+	err := row.Scan(&total)
+	return total, err
+}
+
+const countContractsByStatus = `-- name: CountContractsByStatus :one
+SELECT COUNT(*) AS total
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND c.status = ?5
+`
+
+type CountContractsByStatusParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+}
+
+func (q *Queries) CountContractsByStatus(ctx context.Context, arg CountContractsByStatusParams) (int64, error) {
+	row := q.queryRow(ctx, q.countContractsByStatusStmt, countContractsByStatus,
 		arg.Source,
 		arg.Vendor,
 		arg.Kind,
@@ -670,6 +720,218 @@ func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContracts
 	var items []ListContractsByNameDescRow
 	for rows.Next() {
 		var i ListContractsByNameDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByStatusName = `-- name: ListContractsByStatusName :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND c.status = ?5
+ORDER BY lower(c.name), c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByStatusNameParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByStatusNameRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByStatusName(ctx context.Context, arg ListContractsByStatusNameParams) ([]ListContractsByStatusNameRow, error) {
+	rows, err := q.query(ctx, q.listContractsByStatusNameStmt, listContractsByStatusName,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByStatusNameRow
+	for rows.Next() {
+		var i ListContractsByStatusNameRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByStatusNameDesc = `-- name: ListContractsByStatusNameDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND c.status = ?5
+ORDER BY lower(c.name) DESC, c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByStatusNameDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByStatusNameDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByStatusNameDesc(ctx context.Context, arg ListContractsByStatusNameDescParams) ([]ListContractsByStatusNameDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByStatusNameDescStmt, listContractsByStatusNameDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByStatusNameDescRow
+	for rows.Next() {
+		var i ListContractsByStatusNameDescRow
 		if err := rows.Scan(
 			&i.Contract.ID,
 			&i.Contract.SourceID,

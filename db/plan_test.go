@@ -2,15 +2,18 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/db/internal/dbq"
 )
 
 // generatedQuery is the SQL text of a query sqlc generated into
@@ -116,4 +119,64 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		t.Errorf("the statuses scan the contracts:\n%s", plan)
 	}
 	t.Logf("statuses:\n%s", plan)
+}
+
+// The export in every path lists the same contracts in the same order as
+// the portfolio's pages, across batch boundaries and names shared by many
+// contracts (ties broken by id).
+func TestEachContractMatchesPages(t *testing.T) {
+	s, _ := openTest(t)
+	var cs []app.Contract
+	names := []string{"Flex", "flex", "Alpha", "", "zeta", "Beta"}
+	for i := range exportBatch*2 + 37 {
+		c := sample(fmt.Sprintf("%05d", (i*7919)%100000))
+		c.Name = names[i%len(names)]
+		c.Status = []string{"active", "ended", "pending"}[i%3]
+		c.ValidFrom = day("2022-01-01").AddDate(0, 0, i%40)
+		cs = append(cs, c)
+	}
+	seed(t, s, "acme", cs...)
+	ctx := context.Background()
+	for _, f := range []app.ContractFilter{
+		{}, {Desc: true}, {Status: "ended"}, {Status: "pending", Desc: true}, {Kind: app.KindRetail},
+		{Sort: app.SortValidFrom}, {Sort: app.SortValidFrom, Desc: true, Status: "active"}, {Query: "flex"},
+	} {
+		var want []int64
+		for off := 0; ; off += 100 {
+			pf := f
+			pf.Limit, pf.Offset = 100, off
+			page, err := s.ListContracts(ctx, pf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page.Contracts {
+				want = append(want, c.ID)
+			}
+			if len(page.Contracts) < 100 {
+				break
+			}
+			if page.Total <= off {
+				t.Fatalf("%+v: total %d at offset %d", f, page.Total, off)
+			}
+		}
+		var got []int64
+		if err := s.EachContract(ctx, f, func(c app.Contract) error { got = append(got, c.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) || len(got) == 0 {
+			t.Errorf("%+v: export lists %d contracts, pages %d, or in another order", f, len(got), len(want))
+		}
+		// Against the general query, which sorts every match.
+		var general []int64
+		rows, err := s.rq.ListContracts(ctx, func() dbq.ListContractsParams { p := listParams(f); p.Lim = -1; return p }())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			general = append(general, r.Contract.ID)
+		}
+		if !slices.Equal(got, general) {
+			t.Errorf("%+v: export order differs from ListContracts'", f)
+		}
+	}
 }

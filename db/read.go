@@ -146,7 +146,8 @@ func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, 
 
 // EachContract calls fn for every contract that matches f, in f's order,
 // holding at most a few hundred rows in memory. It reads from one snapshot,
-// so a sync running meanwhile neither duplicates nor drops rows: first the
+// so a sync running meanwhile neither duplicates nor drops rows. The
+// default order is read by keyset off the name index; any other reads the
 // ids of every match in order (one sort), then the rows by id in batches.
 func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -156,13 +157,71 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	defer tx.Rollback()
 	q := s.rq.WithTx(tx)
 	p := listParams(f)
+	if byIndex(f) && !f.Desc {
+		err = eachByName(ctx, q, p, fn)
+	} else {
+		err = eachInOrder(ctx, q, p, fn)
+	}
+	var ferr fnError
+	if errors.As(err, &ferr) {
+		return ferr.err
+	}
+	if err != nil {
+		return fmt.Errorf("cache: export contracts: %w", err)
+	}
+	return nil
+}
+
+// fnError is an error of EachContract's fn, passed on as it is.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
+
+// emit attaches the terms of batch and passes its contracts to fn.
+func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, fn func(app.Contract) error) error {
+	if err := attachTerms(ctx, q, batch); err != nil {
+		return err
+	}
+	for _, c := range batch {
+		if err := fn(c); err != nil {
+			return fnError{err}
+		}
+	}
+	return nil
+}
+
+// eachByName pages through the default order by keyset on (lower(name), id).
+func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
+	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Lim: exportBatch}
+	for {
+		rows, err := q.ContractsAfterName(ctx, kp)
+		if err != nil {
+			return err
+		}
+		batch := make([]app.Contract, len(rows))
+		for i, r := range rows {
+			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+		}
+		if err := emit(ctx, q, batch, fn); err != nil {
+			return err
+		}
+		if len(rows) < exportBatch {
+			return nil
+		}
+		last := rows[len(rows)-1]
+		kp.AfterName, kp.AfterID = last.SortName, last.Contract.ID
+	}
+}
+
+// eachInOrder reads the ids of every match in order, then the rows by id.
+func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
 	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
 		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
 		Commodity: p.Commodity, Status: p.Status, Account: p.Account,
 		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
 	})
 	if err != nil {
-		return fmt.Errorf("cache: export contracts: %w", err)
+		return err
 	}
 	at := make(map[int64]int, exportBatch)
 	for len(ids) > 0 {
@@ -170,10 +229,10 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 		ids = ids[len(chunk):]
 		rows, err := q.ContractsByID(ctx, chunk)
 		if err != nil {
-			return fmt.Errorf("cache: export contracts: %w", err)
+			return err
 		}
 		if len(rows) != len(chunk) {
-			return fmt.Errorf("cache: export contracts: %d of %d rows read", len(rows), len(chunk))
+			return fmt.Errorf("%d of %d rows read", len(rows), len(chunk))
 		}
 		clear(at)
 		for i, id := range chunk {
@@ -183,13 +242,8 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 		for _, r := range rows {
 			batch[at[r.Contract.ID]] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
 		}
-		if err := attachTerms(ctx, q, batch); err != nil {
-			return fmt.Errorf("cache: export contracts: %w", err)
-		}
-		for _, c := range batch {
-			if err := fn(c); err != nil {
-				return err
-			}
+		if err := emit(ctx, q, batch, fn); err != nil {
+			return err
 		}
 	}
 	return nil

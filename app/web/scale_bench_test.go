@@ -100,16 +100,24 @@ func BenchmarkPortfolioScale(b *testing.B) {
 }
 
 // shellExport is the sqlite3 shell's SELECT of the export's columns from the
-// same tables, in the portfolio's default order, written as CSV.
+// same tables (the contract, its source, customer and account, and the
+// kind-specific terms), in the portfolio's default order, written as CSV.
 const shellExport = `SELECT s.name, s.vendor, c.kind, c.external_id, COALESCE(cu.external_id, ''), COALESCE(cu.name, ''),
  c.name, c.status, c.commodity, c.product_name, c.product_code, c.valid_from, c.valid_to, c.signed_at,
  c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.grid_operator, c.fetched_at,
- COALESCE(a.name, ''), c.currency, c.supplier, c.supplier_code, c.buyer, c.buyer_code
+ COALESCE(a.name, ''), c.currency, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+ f.reservation_fee_e6, f.activation_fee_workdays_e6, f.activation_fee_non_workdays_e6, f.max_power_kw_e6,
+ p.ppa_type, p.period, p.delivery_profile, COALESCE(NULLIF(p.asset_name, ''), f.asset_name), p.technology, p.nominal_power_mw_e6,
+ pa.contract_type, pa.includes_external_components,
+ CASE WHEN pa.contract_id IS NULL THEN NULL ELSE (SELECT COUNT(*) FROM contract_price_points pp WHERE pp.contract_id = c.id) END
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
+LEFT JOIN contract_flexibility f ON f.contract_id = c.id
+LEFT JOIN contract_ppa p ON p.contract_id = c.id
+LEFT JOIN contract_partner pa ON pa.contract_id = c.id
 ORDER BY lower(c.name), c.id;`
 
 // BenchmarkExportScale times GET /contracts.csv at 5,000 and 50,000

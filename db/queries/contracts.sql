@@ -215,6 +215,30 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
 -- name: CountAllContracts :one
 SELECT COUNT(*) AS total FROM contracts;
 
+-- name: ContractsAfterName :many
+-- The export in the default order, a batch at a time by keyset: the
+-- contracts after (@after_name, @after_id) in (lower(name), id) order, read
+-- off contracts_by_name from where the last batch stopped, so every batch
+-- costs the same however far into the portfolio it is.
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
+       lower(c.name) AS sort_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE lower(c.name) >= CAST(@after_name AS TEXT)
+  AND (lower(c.name) > @after_name OR c.id > CAST(@after_id AS INTEGER))
+  AND (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+ORDER BY lower(c.name), c.id
+LIMIT @lim;
+
 -- name: ContractOrder :many
 -- The ids of every contract ListContracts would list for the same
 -- arguments, in its order: the export reads them once, then the rows by id

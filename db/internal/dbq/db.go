@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractStatusesStmt, err = db.PrepareContext(ctx, contractStatuses); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractStatuses: %w", err)
 	}
+	if q.contractsAfterNameStmt, err = db.PrepareContext(ctx, contractsAfterName); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractsAfterName: %w", err)
+	}
 	if q.contractsByIDStmt, err = db.PrepareContext(ctx, contractsByID); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractsByID: %w", err)
 	}
@@ -314,6 +317,11 @@ func (q *Queries) Close() error {
 	if q.contractStatusesStmt != nil {
 		if cerr := q.contractStatusesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractStatusesStmt: %w", cerr)
+		}
+	}
+	if q.contractsAfterNameStmt != nil {
+		if cerr := q.contractsAfterNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractsAfterNameStmt: %w", cerr)
 		}
 	}
 	if q.contractsByIDStmt != nil {
@@ -747,6 +755,7 @@ type Queries struct {
 	contractOfMeterStmt               *sql.Stmt
 	contractOrderStmt                 *sql.Stmt
 	contractStatusesStmt              *sql.Stmt
+	contractsAfterNameStmt            *sql.Stmt
 	contractsByIDStmt                 *sql.Stmt
 	countAllContractsStmt             *sql.Stmt
 	countContractsStmt                *sql.Stmt
@@ -837,6 +846,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		contractOfMeterStmt:               q.contractOfMeterStmt,
 		contractOrderStmt:                 q.contractOrderStmt,
 		contractStatusesStmt:              q.contractStatusesStmt,
+		contractsAfterNameStmt:            q.contractsAfterNameStmt,
 		contractsByIDStmt:                 q.contractsByIDStmt,
 		countAllContractsStmt:             q.countAllContractsStmt,
 		countContractsStmt:                q.countContractsStmt,

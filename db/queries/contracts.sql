@@ -229,7 +229,7 @@ JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-WHERE lower(c.name) >= CAST(@after_name AS TEXT)
+WHERE lower(c.name) >= @after_name
   AND (lower(c.name) > @after_name OR c.id > CAST(@after_id AS INTEGER))
   AND (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)

@@ -155,7 +155,7 @@ JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-WHERE lower(c.name) >= CAST(?1 AS TEXT)
+WHERE lower(c.name) >= ?1
   AND (lower(c.name) > ?1 OR c.id > CAST(?2 AS INTEGER))
   AND (CAST(?3 AS TEXT) = '' OR s.name = ?3)
   AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,6 +140,15 @@ func TestEachContractMatchesPages(t *testing.T) {
 		c.Name = names[i%len(names)]
 		c.Status = []string{"active", "ended", "pending"}[i%3]
 		c.ValidFrom = day("2022-01-01").AddDate(0, 0, i%40)
+		if i%5 == 0 {
+			c.Flexibility = &app.FlexibilityTerms{AssetName: fmt.Sprint("asset ", i), ReservationFee: app.Ptr(app.DecimalFromInt(int64(i)))}
+		}
+		if i%7 == 0 {
+			c.PPA = &app.PPATerms{PPAType: "fixed", Period: fmt.Sprint("Q", i%4+1, "-2026")}
+		}
+		if i%11 == 0 {
+			c.Partner = &app.PartnerTerms{ContractType: "monthly", Prices: []app.PricePoint{{From: day("2026-01-01"), PerKWh: app.Decimal(i)}}}
+		}
 		cs = append(cs, c)
 	}
 	seed(t, s, "acme", cs...)
@@ -148,6 +158,7 @@ func TestEachContractMatchesPages(t *testing.T) {
 		{Sort: app.SortValidFrom}, {Sort: app.SortValidFrom, Desc: true, Status: "active"}, {Query: "flex"},
 	} {
 		var want []int64
+		whole := map[int64]app.Contract{}
 		for off := 0; ; off += 100 {
 			pf := f
 			pf.Limit, pf.Offset = 100, off
@@ -157,6 +168,7 @@ func TestEachContractMatchesPages(t *testing.T) {
 			}
 			for _, c := range page.Contracts {
 				want = append(want, c.ID)
+				whole[c.ID] = c
 			}
 			if len(page.Contracts) < 100 {
 				break
@@ -166,7 +178,14 @@ func TestEachContractMatchesPages(t *testing.T) {
 			}
 		}
 		var got []int64
-		if err := s.EachContract(ctx, f, func(c app.Contract) error { got = append(got, c.ID); return nil }); err != nil {
+		err := s.EachContract(ctx, f, func(c app.Contract) error {
+			if !reflect.DeepEqual(c, whole[c.ID]) {
+				t.Errorf("%+v: contract %d exported as\n%+v\nlisted as\n%+v", f, c.ID, c, whole[c.ID])
+			}
+			got = append(got, c.ID)
+			return nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(got, want) || len(got) == 0 {

@@ -177,10 +177,27 @@ type fnError struct{ err error }
 
 func (e fnError) Error() string { return e.err.Error() }
 
-// emit attaches the terms of batch and passes its contracts to fn.
-func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, fn func(app.Contract) error) error {
-	if err := attachTerms(ctx, q, batch); err != nil {
-		return err
+// emit attaches the terms of batch (of those with has[i], when has is not
+// nil) and passes its contracts to fn.
+func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool, fn func(app.Contract) error) error {
+	if has == nil {
+		if err := attachTerms(ctx, q, batch); err != nil {
+			return err
+		}
+	} else {
+		var sub []app.Contract
+		var at []int
+		for i, h := range has {
+			if h {
+				sub, at = append(sub, batch[i]), append(at, i)
+			}
+		}
+		if err := attachTerms(ctx, q, sub); err != nil {
+			return err
+		}
+		for k, i := range at {
+			batch[i] = sub[k]
+		}
 	}
 	for _, c := range batch {
 		if err := fn(c); err != nil {
@@ -199,10 +216,12 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 			return err
 		}
 		batch := make([]app.Contract, len(rows))
+		has := make([]bool, len(rows))
 		for i, r := range rows {
 			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+			has[i] = r.HasTerms != 0
 		}
-		if err := emit(ctx, q, batch, fn); err != nil {
+		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err
 		}
 		if len(rows) < exportBatch {
@@ -242,7 +261,7 @@ func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams,
 		for _, r := range rows {
 			batch[at[r.Contract.ID]] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
 		}
-		if err := emit(ctx, q, batch, fn); err != nil {
+		if err := emit(ctx, q, batch, nil, fn); err != nil {
 			return err
 		}
 	}

@@ -219,11 +219,15 @@ SELECT COUNT(*) AS total FROM contracts;
 -- The export in the default order, a batch at a time by keyset: the
 -- contracts after (@after_name, @after_id) in (lower(name), id) order, read
 -- off contracts_by_name from where the last batch stopped, so every batch
--- costs the same however far into the portfolio it is.
+-- costs the same however far into the portfolio it is. has_terms spares
+-- the term queries for the contracts that have none.
 SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
-       lower(c.name) AS sort_name
+       lower(c.name) AS sort_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id

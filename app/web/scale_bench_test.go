@@ -74,7 +74,22 @@ func BenchmarkPortfolioScale(b *testing.B) {
 	}
 	for _, n := range scaleSizes {
 		s, _ := scaleStore(b, n)
-		h := New(testOptions(s))
+		// One account of the user's per 10 vendor customers, each linked
+		// to them, as the customer pages and the account filter see them.
+		var accts []app.Account
+		for k := 0; k*24 < n; k += 10 {
+			a := app.Account{Name: fmt.Sprintf("Konto %05d", k)}
+			for j := k; j < k+10 && j*24 < n; j++ {
+				a.Links = append(a.Links, app.AccountLink{Source: srcEnneo, ExternalID: fmt.Sprintf("K%05d", j)})
+			}
+			accts = append(accts, a)
+		}
+		if err := s.ReplaceAccounts(context.Background(), accts); err != nil {
+			b.Fatal(err)
+		}
+		o := testOptions(s)
+		o.Accounts = s
+		h := New(o)
 		for _, t := range targets {
 			b.Run(fmt.Sprintf("n=%d/%s", n, t.name), func(b *testing.B) {
 				durations := make([]time.Duration, 0, b.N)

@@ -73,7 +73,7 @@ func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 // index and stop after the page instead of sorting every contract.
 func TestPortfolioPagesUseIndex(t *testing.T) {
 	s, _ := openTest(t)
-	for _, f := range []app.ContractFilter{{}, {Status: "active"}, {Sort: app.SortName, Desc: true, Status: "ended", Offset: 100}} {
+	for _, f := range []app.ContractFilter{{}, {Status: "active"}, {Sort: app.SortName, Desc: true, Status: "ended", Offset: 100}, {Sort: app.SortValidTo, Desc: true}} {
 		if !byIndex(f) {
 			t.Errorf("%+v does not take the indexed path", f)
 		}
@@ -91,6 +91,10 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		{"descending", "listContractsByNameDesc", "", "contracts_by_name"},
 		{"status", "listContractsByStatusName", "active", "contracts_by_status_name (status=?)"},
 		{"status, descending", "listContractsByStatusNameDesc", "active", "contracts_by_status_name (status=?)"},
+		{"start", "listContractsByValidFrom", "", "contracts_by_valid_from"},
+		{"start, descending, status", "listContractsByValidFromDesc", "active", "contracts_by_valid_from"},
+		{"end", "listContractsByValidTo", "", "contracts_by_valid_to"},
+		{"end, descending", "listContractsByValidToDesc", "", "contracts_by_valid_to"},
 	}
 	for _, c := range cases {
 		kind := ""
@@ -156,6 +160,7 @@ func TestEachContractMatchesPages(t *testing.T) {
 	for _, f := range []app.ContractFilter{
 		{}, {Desc: true}, {Status: "ended"}, {Status: "pending", Desc: true}, {Kind: app.KindRetail},
 		{Sort: app.SortValidFrom}, {Sort: app.SortValidFrom, Desc: true, Status: "active"}, {Query: "flex"},
+		{Sort: app.SortValidTo}, {Sort: app.SortValidTo, Desc: true}, {Sort: app.SortExternalID, Desc: true},
 	} {
 		var want []int64
 		whole := map[int64]app.Contract{}

@@ -52,7 +52,7 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off)}
 	var err error
 	if byIndex(f) {
-		page.Contracts, page.Total, err = s.listByName(ctx, p, f.Desc)
+		page.Contracts, page.Total, err = s.listByIndex(ctx, p, f.Sort, f.Desc)
 	} else {
 		page.Contracts, page.Total, err = s.listAny(ctx, p)
 	}
@@ -66,10 +66,10 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 }
 
 // byIndex reports whether f is a shape the fast queries serve: equality
-// filters only, in the default order (by name).
+// filters only, in the default order (by name) or by start or end date.
 func byIndex(f app.ContractFilter) bool {
 	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
-		(f.Sort == "" || f.Sort == app.SortName)
+		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo)
 }
 
 // listAny is a page of any filter and sort: every match is sorted.
@@ -87,14 +87,22 @@ func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.C
 	return cs, total, nil
 }
 
-// listByName is a page by name off the name index (or, with a status, the
-// status-and-name index), and the number of matches, counted apart unless
-// the page shows they all fit on it.
-func (s *Store) listByName(ctx context.Context, p dbq.ListContractsParams, desc bool) ([]app.Contract, int, error) {
+// listByIndex is a page of a byIndex filter read off the index of its
+// order (by name with a status: the status-and-name index), and the number
+// of matches, counted apart unless the page shows they all fit on it.
+func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort app.ContractSort, desc bool) ([]app.Contract, int, error) {
 	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Off: p.Off, Lim: p.Lim}
 	var rows []dbq.ListContractsByNameRow
 	var err error
 	switch {
+	case sort == app.SortValidFrom && !desc:
+		rows, err = convertRows(s.rq.ListContractsByValidFrom(ctx, dbq.ListContractsByValidFromParams(np)))
+	case sort == app.SortValidFrom:
+		rows, err = convertRows(s.rq.ListContractsByValidFromDesc(ctx, dbq.ListContractsByValidFromDescParams(np)))
+	case sort == app.SortValidTo && !desc:
+		rows, err = convertRows(s.rq.ListContractsByValidTo(ctx, dbq.ListContractsByValidToParams(np)))
+	case sort == app.SortValidTo:
+		rows, err = convertRows(s.rq.ListContractsByValidToDesc(ctx, dbq.ListContractsByValidToDescParams(np)))
 	case p.Status == "" && !desc:
 		rows, err = s.rq.ListContractsByName(ctx, np)
 	case p.Status == "" && desc:
@@ -131,9 +139,11 @@ func (s *Store) listByName(ctx context.Context, p dbq.ListContractsParams, desc 
 	return cs, int(n), err
 }
 
-// nameRow is any of the name-ordered page queries' rows: the same columns.
+// nameRow is any of the indexed page queries' rows: the same columns.
 type nameRow interface {
-	dbq.ListContractsByNameDescRow | dbq.ListContractsByStatusNameRow | dbq.ListContractsByStatusNameDescRow
+	dbq.ListContractsByNameDescRow | dbq.ListContractsByStatusNameRow | dbq.ListContractsByStatusNameDescRow |
+		dbq.ListContractsByValidFromRow | dbq.ListContractsByValidFromDescRow |
+		dbq.ListContractsByValidToRow | dbq.ListContractsByValidToDescRow
 }
 
 func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {
@@ -157,7 +167,7 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	defer tx.Rollback()
 	q := s.rq.WithTx(tx)
 	p := listParams(f)
-	if byIndex(f) && !f.Desc {
+	if byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc {
 		err = eachByName(ctx, q, p, fn)
 	} else {
 		err = eachInOrder(ctx, q, p, fn)

@@ -158,6 +158,74 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
 ORDER BY lower(c.name) DESC, c.id
 LIMIT @lim OFFSET @off;
 
+-- name: ListContractsByValidFrom :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+ORDER BY c.valid_from, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByValidFromDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+ORDER BY c.valid_from DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByValidTo :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+ORDER BY c.valid_to, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByValidToDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+ORDER BY c.valid_to DESC, c.id
+LIMIT @lim OFFSET @off;
+
 -- name: CountContracts :one
 SELECT COUNT(*) AS total
 FROM contracts c

@@ -1106,6 +1106,430 @@ func (q *Queries) ListContractsByStatusNameDesc(ctx context.Context, arg ListCon
 	return items, nil
 }
 
+const listContractsByValidFrom = `-- name: ListContractsByValidFrom :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+ORDER BY c.valid_from, c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByValidFromParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByValidFromRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByValidFrom(ctx context.Context, arg ListContractsByValidFromParams) ([]ListContractsByValidFromRow, error) {
+	rows, err := q.query(ctx, q.listContractsByValidFromStmt, listContractsByValidFrom,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByValidFromRow
+	for rows.Next() {
+		var i ListContractsByValidFromRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByValidFromDesc = `-- name: ListContractsByValidFromDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+ORDER BY c.valid_from DESC, c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByValidFromDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByValidFromDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByValidFromDesc(ctx context.Context, arg ListContractsByValidFromDescParams) ([]ListContractsByValidFromDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByValidFromDescStmt, listContractsByValidFromDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByValidFromDescRow
+	for rows.Next() {
+		var i ListContractsByValidFromDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByValidTo = `-- name: ListContractsByValidTo :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+ORDER BY c.valid_to, c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByValidToParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByValidToRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByValidTo(ctx context.Context, arg ListContractsByValidToParams) ([]ListContractsByValidToRow, error) {
+	rows, err := q.query(ctx, q.listContractsByValidToStmt, listContractsByValidTo,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByValidToRow
+	for rows.Next() {
+		var i ListContractsByValidToRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByValidToDesc = `-- name: ListContractsByValidToDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+ORDER BY c.valid_to DESC, c.id
+LIMIT ?7 OFFSET ?6
+`
+
+type ListContractsByValidToDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByValidToDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByValidToDesc(ctx context.Context, arg ListContractsByValidToDescParams) ([]ListContractsByValidToDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByValidToDescStmt, listContractsByValidToDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByValidToDescRow
+	for rows.Next() {
+		var i ListContractsByValidToDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const upsertContract = `-- name: UpsertContract :one
 INSERT INTO contracts (
     source_id, external_id, customer_id, kind, commodity, status, name,

@@ -174,6 +174,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listContractsByStatusNameDescStmt, err = db.PrepareContext(ctx, listContractsByStatusNameDesc); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByStatusNameDesc: %w", err)
 	}
+	if q.listContractsByValidFromStmt, err = db.PrepareContext(ctx, listContractsByValidFrom); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidFrom: %w", err)
+	}
+	if q.listContractsByValidFromDescStmt, err = db.PrepareContext(ctx, listContractsByValidFromDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidFromDesc: %w", err)
+	}
+	if q.listContractsByValidToStmt, err = db.PrepareContext(ctx, listContractsByValidTo); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidTo: %w", err)
+	}
+	if q.listContractsByValidToDescStmt, err = db.PrepareContext(ctx, listContractsByValidToDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidToDesc: %w", err)
+	}
 	if q.listMeterGasStmt, err = db.PrepareContext(ctx, listMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMeterGas: %w", err)
 	}
@@ -534,6 +546,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listContractsByStatusNameDescStmt: %w", cerr)
 		}
 	}
+	if q.listContractsByValidFromStmt != nil {
+		if cerr := q.listContractsByValidFromStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidFromStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidFromDescStmt != nil {
+		if cerr := q.listContractsByValidFromDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidFromDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidToStmt != nil {
+		if cerr := q.listContractsByValidToStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidToStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidToDescStmt != nil {
+		if cerr := q.listContractsByValidToDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidToDescStmt: %w", cerr)
+		}
+	}
 	if q.listMeterGasStmt != nil {
 		if cerr := q.listMeterGasStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMeterGasStmt: %w", cerr)
@@ -798,6 +830,10 @@ type Queries struct {
 	listContractsByNameDescStmt       *sql.Stmt
 	listContractsByStatusNameStmt     *sql.Stmt
 	listContractsByStatusNameDescStmt *sql.Stmt
+	listContractsByValidFromStmt      *sql.Stmt
+	listContractsByValidFromDescStmt  *sql.Stmt
+	listContractsByValidToStmt        *sql.Stmt
+	listContractsByValidToDescStmt    *sql.Stmt
 	listMeterGasStmt                  *sql.Stmt
 	listMetersStmt                    *sql.Stmt
 	listOffersStmt                    *sql.Stmt
@@ -889,6 +925,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listContractsByNameDescStmt:       q.listContractsByNameDescStmt,
 		listContractsByStatusNameStmt:     q.listContractsByStatusNameStmt,
 		listContractsByStatusNameDescStmt: q.listContractsByStatusNameDescStmt,
+		listContractsByValidFromStmt:      q.listContractsByValidFromStmt,
+		listContractsByValidFromDescStmt:  q.listContractsByValidFromDescStmt,
+		listContractsByValidToStmt:        q.listContractsByValidToStmt,
+		listContractsByValidToDescStmt:    q.listContractsByValidToDescStmt,
 		listMeterGasStmt:                  q.listMeterGasStmt,
 		listMetersStmt:                    q.listMetersStmt,
 		listOffersStmt:                    q.listOffersStmt,

@@ -92,9 +92,9 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		{"status", "listContractsByStatusName", "active", "contracts_by_status_name (status=?)"},
 		{"status, descending", "listContractsByStatusNameDesc", "active", "contracts_by_status_name (status=?)"},
 		{"start", "listContractsByValidFrom", "", "contracts_by_valid_from"},
-		{"start, descending, status", "listContractsByValidFromDesc", "active", "contracts_by_valid_from"},
+		{"start, descending, status", "listContractsByValidFromDesc", "active", "contracts_by_valid_from_desc"},
 		{"end", "listContractsByValidTo", "", "contracts_by_valid_to"},
-		{"end, descending", "listContractsByValidToDesc", "", "contracts_by_valid_to"},
+		{"end, descending", "listContractsByValidToDesc", "", "contracts_by_valid_to_desc"},
 	}
 	for _, c := range cases {
 		kind := ""
@@ -102,7 +102,9 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 			kind = "ppa"
 		}
 		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", kind, "", c.status, 0, 50)
-		if strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") || !strings.Contains(plan, c.index) {
+		sorts := strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") ||
+			strings.Contains(c.index, "valid") && strings.Contains(plan, "TEMP B-TREE")
+		if sorts || !strings.Contains(plan, c.index) {
 			t.Errorf("%s: the page sorts instead of walking %s:\n%s", c.name, c.index, plan)
 		}
 		t.Logf("%s:\n%s", c.name, plan)

@@ -49,14 +49,15 @@ func listParams(f app.ContractFilter) dbq.ListContractsParams {
 // number of matches over all pages.
 func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.ContractPage, error) {
 	p := listParams(f)
-	rows, err := s.rq.ListContracts(ctx, p)
+	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off)}
+	var err error
+	if byIndex(f) {
+		page.Contracts, page.Total, err = s.listByIndex(ctx, p, f.Sort, f.Desc)
+	} else {
+		page.Contracts, page.Total, err = s.listAny(ctx, p)
+	}
 	if err != nil {
 		return app.ContractPage{}, fmt.Errorf("cache: list contracts: %w", err)
-	}
-	page := app.ContractPage{Limit: int(p.Lim), Offset: int(p.Off), Contracts: make([]app.Contract, 0, len(rows))}
-	for _, r := range rows {
-		page.Contracts = append(page.Contracts, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
-		page.Total = int(r.Total)
 	}
 	if err := attachTerms(ctx, s.rq, page.Contracts); err != nil {
 		return app.ContractPage{}, fmt.Errorf("cache: list contracts: %w", err)
@@ -64,9 +65,100 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 	return page, nil
 }
 
+// byIndex reports whether f is a shape the fast queries serve: equality
+// filters only, in the default order (by name) or by start or end date.
+func byIndex(f app.ContractFilter) bool {
+	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
+		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo)
+}
+
+// listAny is a page of any filter and sort: every match is sorted.
+func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.Contract, int, error) {
+	rows, err := s.rq.ListContracts(ctx, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	cs := make([]app.Contract, 0, len(rows))
+	total := 0
+	for _, r := range rows {
+		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
+		total = int(r.Total)
+	}
+	return cs, total, nil
+}
+
+// listByIndex is a page of a byIndex filter read off the index of its
+// order (by name with a status: the status-and-name index), and the number
+// of matches, counted apart unless the page shows they all fit on it.
+func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort app.ContractSort, desc bool) ([]app.Contract, int, error) {
+	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Off: p.Off, Lim: p.Lim}
+	var rows []dbq.ListContractsByNameRow
+	var err error
+	switch {
+	case sort == app.SortValidFrom && !desc:
+		rows, err = convertRows(s.rq.ListContractsByValidFrom(ctx, dbq.ListContractsByValidFromParams(np)))
+	case sort == app.SortValidFrom:
+		rows, err = convertRows(s.rq.ListContractsByValidFromDesc(ctx, dbq.ListContractsByValidFromDescParams(np)))
+	case sort == app.SortValidTo && !desc:
+		rows, err = convertRows(s.rq.ListContractsByValidTo(ctx, dbq.ListContractsByValidToParams(np)))
+	case sort == app.SortValidTo:
+		rows, err = convertRows(s.rq.ListContractsByValidToDesc(ctx, dbq.ListContractsByValidToDescParams(np)))
+	case p.Status == "" && !desc:
+		rows, err = s.rq.ListContractsByName(ctx, np)
+	case p.Status == "" && desc:
+		rows, err = convertRows(s.rq.ListContractsByNameDesc(ctx, dbq.ListContractsByNameDescParams(np)))
+	case !desc:
+		rows, err = convertRows(s.rq.ListContractsByStatusName(ctx, dbq.ListContractsByStatusNameParams(np)))
+	default:
+		rows, err = convertRows(s.rq.ListContractsByStatusNameDesc(ctx, dbq.ListContractsByStatusNameDescParams(np)))
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	cs := make([]app.Contract, 0, len(rows))
+	for _, r := range rows {
+		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
+	}
+	switch {
+	case len(rows) == 0:
+		// Past the last page ListContracts reports no total; keep that.
+		return cs, 0, nil
+	case int64(len(rows)) < p.Lim:
+		return cs, int(p.Off) + len(rows), nil
+	}
+	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status}
+	var n int64
+	switch {
+	case cp == dbq.CountContractsParams{}:
+		n, err = s.rq.CountAllContracts(ctx)
+	case p.Status != "":
+		n, err = s.rq.CountContractsByStatus(ctx, dbq.CountContractsByStatusParams(cp))
+	default:
+		n, err = s.rq.CountContracts(ctx, cp)
+	}
+	return cs, int(n), err
+}
+
+// nameRow is any of the indexed page queries' rows: the same columns.
+type nameRow interface {
+	dbq.ListContractsByNameDescRow | dbq.ListContractsByStatusNameRow | dbq.ListContractsByStatusNameDescRow |
+		dbq.ListContractsByValidFromRow | dbq.ListContractsByValidFromDescRow |
+		dbq.ListContractsByValidToRow | dbq.ListContractsByValidToDescRow
+}
+
+func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {
+	out := make([]dbq.ListContractsByNameRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbq.ListContractsByNameRow(r)
+	}
+	return out, err
+}
+
 // EachContract calls fn for every contract that matches f, in f's order,
 // holding at most a few hundred rows in memory. It reads from one snapshot,
-// so a sync running meanwhile neither duplicates nor drops rows.
+// so a sync running meanwhile neither duplicates nor drops rows. The
+// default order is read by keyset off the name index; any other reads the
+// ids of every match in order (one sort), then the rows by id in batches.
 func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(app.Contract) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -75,29 +167,115 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	defer tx.Rollback()
 	q := s.rq.WithTx(tx)
 	p := listParams(f)
-	p.Lim, p.Off = exportBatch, 0
+	if byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc {
+		err = eachByName(ctx, q, p, fn)
+	} else {
+		err = eachInOrder(ctx, q, p, fn)
+	}
+	var ferr fnError
+	if errors.As(err, &ferr) {
+		return ferr.err
+	}
+	if err != nil {
+		return fmt.Errorf("cache: export contracts: %w", err)
+	}
+	return nil
+}
+
+// fnError is an error of EachContract's fn, passed on as it is.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
+
+// emit attaches the terms of batch (of those with has[i], when has is not
+// nil) and passes its contracts to fn.
+func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool, fn func(app.Contract) error) error {
+	if has == nil {
+		if err := attachTerms(ctx, q, batch); err != nil {
+			return err
+		}
+	} else {
+		var sub []app.Contract
+		var at []int
+		for i, h := range has {
+			if h {
+				sub, at = append(sub, batch[i]), append(at, i)
+			}
+		}
+		if err := attachTerms(ctx, q, sub); err != nil {
+			return err
+		}
+		for k, i := range at {
+			batch[i] = sub[k]
+		}
+	}
+	for _, c := range batch {
+		if err := fn(c); err != nil {
+			return fnError{err}
+		}
+	}
+	return nil
+}
+
+// eachByName pages through the default order by keyset on (lower(name), id).
+func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
+	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Lim: exportBatch}
 	for {
-		rows, err := q.ListContracts(ctx, p)
+		rows, err := q.ContractsAfterName(ctx, kp)
 		if err != nil {
-			return fmt.Errorf("cache: export contracts: %w", err)
+			return err
 		}
 		batch := make([]app.Contract, len(rows))
+		has := make([]bool, len(rows))
 		for i, r := range rows {
 			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+			has[i] = r.HasTerms != 0
 		}
-		if err := attachTerms(ctx, q, batch); err != nil {
-			return fmt.Errorf("cache: export contracts: %w", err)
-		}
-		for _, c := range batch {
-			if err := fn(c); err != nil {
-				return err
-			}
+		if err := emit(ctx, q, batch, has, fn); err != nil {
+			return err
 		}
 		if len(rows) < exportBatch {
 			return nil
 		}
-		p.Off += exportBatch
+		last := rows[len(rows)-1]
+		kp.AfterName, kp.AfterID = last.SortName, last.Contract.ID
 	}
+}
+
+// eachInOrder reads the ids of every match in order, then the rows by id.
+func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
+	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
+		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
+		Commodity: p.Commodity, Status: p.Status, Account: p.Account,
+		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
+	})
+	if err != nil {
+		return err
+	}
+	at := make(map[int64]int, exportBatch)
+	for len(ids) > 0 {
+		chunk := ids[:min(exportBatch, len(ids))]
+		ids = ids[len(chunk):]
+		rows, err := q.ContractsByID(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		if len(rows) != len(chunk) {
+			return fmt.Errorf("%d of %d rows read", len(rows), len(chunk))
+		}
+		clear(at)
+		for i, id := range chunk {
+			at[id] = i
+		}
+		batch := make([]app.Contract, len(chunk))
+		for _, r := range rows {
+			batch[at[r.Contract.ID]] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+		}
+		if err := emit(ctx, q, batch, nil, fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetContract returns one contract by its cache id, or app.ErrNotFound.

@@ -39,8 +39,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
 	}
+	if q.contractOrderStmt, err = db.PrepareContext(ctx, contractOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractOrder: %w", err)
+	}
 	if q.contractStatusesStmt, err = db.PrepareContext(ctx, contractStatuses); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractStatuses: %w", err)
+	}
+	if q.contractsAfterNameStmt, err = db.PrepareContext(ctx, contractsAfterName); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractsAfterName: %w", err)
+	}
+	if q.contractsByIDStmt, err = db.PrepareContext(ctx, contractsByID); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractsByID: %w", err)
+	}
+	if q.countAllContractsStmt, err = db.PrepareContext(ctx, countAllContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAllContracts: %w", err)
+	}
+	if q.countContractsStmt, err = db.PrepareContext(ctx, countContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountContracts: %w", err)
+	}
+	if q.countContractsByStatusStmt, err = db.PrepareContext(ctx, countContractsByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query CountContractsByStatus: %w", err)
 	}
 	if q.countReadingsStmt, err = db.PrepareContext(ctx, countReadings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountReadings: %w", err)
@@ -149,6 +167,30 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listContractsStmt, err = db.PrepareContext(ctx, listContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContracts: %w", err)
+	}
+	if q.listContractsByNameStmt, err = db.PrepareContext(ctx, listContractsByName); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByName: %w", err)
+	}
+	if q.listContractsByNameDescStmt, err = db.PrepareContext(ctx, listContractsByNameDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByNameDesc: %w", err)
+	}
+	if q.listContractsByStatusNameStmt, err = db.PrepareContext(ctx, listContractsByStatusName); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByStatusName: %w", err)
+	}
+	if q.listContractsByStatusNameDescStmt, err = db.PrepareContext(ctx, listContractsByStatusNameDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByStatusNameDesc: %w", err)
+	}
+	if q.listContractsByValidFromStmt, err = db.PrepareContext(ctx, listContractsByValidFrom); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidFrom: %w", err)
+	}
+	if q.listContractsByValidFromDescStmt, err = db.PrepareContext(ctx, listContractsByValidFromDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidFromDesc: %w", err)
+	}
+	if q.listContractsByValidToStmt, err = db.PrepareContext(ctx, listContractsByValidTo); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidTo: %w", err)
+	}
+	if q.listContractsByValidToDescStmt, err = db.PrepareContext(ctx, listContractsByValidToDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByValidToDesc: %w", err)
 	}
 	if q.listMeterGasStmt, err = db.PrepareContext(ctx, listMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMeterGas: %w", err)
@@ -306,9 +348,39 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing contractOfMeterStmt: %w", cerr)
 		}
 	}
+	if q.contractOrderStmt != nil {
+		if cerr := q.contractOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractOrderStmt: %w", cerr)
+		}
+	}
 	if q.contractStatusesStmt != nil {
 		if cerr := q.contractStatusesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractStatusesStmt: %w", cerr)
+		}
+	}
+	if q.contractsAfterNameStmt != nil {
+		if cerr := q.contractsAfterNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractsAfterNameStmt: %w", cerr)
+		}
+	}
+	if q.contractsByIDStmt != nil {
+		if cerr := q.contractsByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractsByIDStmt: %w", cerr)
+		}
+	}
+	if q.countAllContractsStmt != nil {
+		if cerr := q.countAllContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAllContractsStmt: %w", cerr)
+		}
+	}
+	if q.countContractsStmt != nil {
+		if cerr := q.countContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countContractsStmt: %w", cerr)
+		}
+	}
+	if q.countContractsByStatusStmt != nil {
+		if cerr := q.countContractsByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countContractsByStatusStmt: %w", cerr)
 		}
 	}
 	if q.countReadingsStmt != nil {
@@ -489,6 +561,46 @@ func (q *Queries) Close() error {
 	if q.listContractsStmt != nil {
 		if cerr := q.listContractsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByNameStmt != nil {
+		if cerr := q.listContractsByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByNameStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByNameDescStmt != nil {
+		if cerr := q.listContractsByNameDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByNameDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByStatusNameStmt != nil {
+		if cerr := q.listContractsByStatusNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByStatusNameStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByStatusNameDescStmt != nil {
+		if cerr := q.listContractsByStatusNameDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByStatusNameDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidFromStmt != nil {
+		if cerr := q.listContractsByValidFromStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidFromStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidFromDescStmt != nil {
+		if cerr := q.listContractsByValidFromDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidFromDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidToStmt != nil {
+		if cerr := q.listContractsByValidToStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidToStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByValidToDescStmt != nil {
+		if cerr := q.listContractsByValidToDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByValidToDescStmt: %w", cerr)
 		}
 	}
 	if q.listMeterGasStmt != nil {
@@ -738,181 +850,209 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                        DBTX
-	tx                        *sql.Tx
-	accountLinksStmt          *sql.Stmt
-	addRunCountsStmt          *sql.Stmt
-	appliedMigrationsStmt     *sql.Stmt
-	blocksOfSeriesStmt        *sql.Stmt
-	contractOfMeterStmt       *sql.Stmt
-	contractStatusesStmt      *sql.Stmt
-	countReadingsStmt         *sql.Stmt
-	dailyOfMeterStmt          *sql.Stmt
-	deleteAccountsStmt        *sql.Stmt
-	deleteFlexibilityStmt     *sql.Stmt
-	deleteOfferStmt           *sql.Stmt
-	deleteOutboxStmt          *sql.Stmt
-	deletePPAStmt             *sql.Stmt
-	deletePartnerStmt         *sql.Stmt
-	deletePricePointsStmt     *sql.Stmt
-	deleteSavingsStmt         *sql.Stmt
-	deleteStreamBlocksStmt    *sql.Stmt
-	deleteStreamDailyStmt     *sql.Stmt
-	deleteUnmovedChunksStmt   *sql.Stmt
-	deleteUnmovedReadingsStmt *sql.Stmt
-	ensureSeriesStmt          *sql.Stmt
-	finishRunStmt             *sql.Stmt
-	flexibilityOfStmt         *sql.Stmt
-	foldOutboxStmt            *sql.Stmt
-	getAccountStmt            *sql.Stmt
-	getCheckpointStmt         *sql.Stmt
-	getContractStmt           *sql.Stmt
-	getMeterStmt              *sql.Stmt
-	getMeterGasStmt           *sql.Stmt
-	getOfferStmt              *sql.Stmt
-	getOfferByNameStmt        *sql.Stmt
-	getStreamStmt             *sql.Stmt
-	insertAccountStmt         *sql.Stmt
-	insertAccountLinkStmt     *sql.Stmt
-	insertPricePointStmt      *sql.Stmt
-	insertProblemStmt         *sql.Stmt
-	insertRunStmt             *sql.Stmt
-	insertSavingsStmt         *sql.Stmt
-	interruptRunsStmt         *sql.Stmt
-	lastRunStmt               *sql.Stmt
-	listAccountsStmt          *sql.Stmt
-	listContractsStmt         *sql.Stmt
-	listMeterGasStmt          *sql.Stmt
-	listMetersStmt            *sql.Stmt
-	listOffersStmt            *sql.Stmt
-	listOutboxStmt            *sql.Stmt
-	listSavingsStmt           *sql.Stmt
-	listSourcesStmt           *sql.Stmt
-	meterIDByExternalStmt     *sql.Stmt
-	metersOfAccountStmt       *sql.Stmt
-	metersOfContractStmt      *sql.Stmt
-	offerIDByNameStmt         *sql.Stmt
-	outboxByContractStmt      *sql.Stmt
-	outboxByIDStmt            *sql.Stmt
-	outboxContractStmt        *sql.Stmt
-	pPAOfStmt                 *sql.Stmt
-	partnerOfStmt             *sql.Stmt
-	pricePointsOfStmt         *sql.Stmt
-	putOutboxStmt             *sql.Stmt
-	recordMigrationStmt       *sql.Stmt
-	runProblemsStmt           *sql.Stmt
-	saveOfferStmt             *sql.Stmt
-	schemaVersionStmt         *sql.Stmt
-	seriesOfMeterStmt         *sql.Stmt
-	setCheckpointStmt         *sql.Stmt
-	setDayStmt                *sql.Stmt
-	setMeterGasStmt           *sql.Stmt
-	setMeterUnitStmt          *sql.Stmt
-	setStreamStmt             *sql.Stmt
-	settleOutboxStmt          *sql.Stmt
-	sourceIDByNameStmt        *sql.Stmt
-	sourceNamesStmt           *sql.Stmt
-	sourceVendorStmt          *sql.Stmt
-	streamsOfMeterStmt        *sql.Stmt
-	unmovedReadingsStmt       *sql.Stmt
-	unmovedSeriesStmt         *sql.Stmt
-	upsertBlockStmt           *sql.Stmt
-	upsertContractStmt        *sql.Stmt
-	upsertCustomerStmt        *sql.Stmt
-	upsertFlexibilityStmt     *sql.Stmt
-	upsertMeterStmt           *sql.Stmt
-	upsertPPAStmt             *sql.Stmt
-	upsertPartnerStmt         *sql.Stmt
-	upsertSourceStmt          *sql.Stmt
+	db                                DBTX
+	tx                                *sql.Tx
+	accountLinksStmt                  *sql.Stmt
+	addRunCountsStmt                  *sql.Stmt
+	appliedMigrationsStmt             *sql.Stmt
+	blocksOfSeriesStmt                *sql.Stmt
+	contractOfMeterStmt               *sql.Stmt
+	contractOrderStmt                 *sql.Stmt
+	contractStatusesStmt              *sql.Stmt
+	contractsAfterNameStmt            *sql.Stmt
+	contractsByIDStmt                 *sql.Stmt
+	countAllContractsStmt             *sql.Stmt
+	countContractsStmt                *sql.Stmt
+	countContractsByStatusStmt        *sql.Stmt
+	countReadingsStmt                 *sql.Stmt
+	dailyOfMeterStmt                  *sql.Stmt
+	deleteAccountsStmt                *sql.Stmt
+	deleteFlexibilityStmt             *sql.Stmt
+	deleteOfferStmt                   *sql.Stmt
+	deleteOutboxStmt                  *sql.Stmt
+	deletePPAStmt                     *sql.Stmt
+	deletePartnerStmt                 *sql.Stmt
+	deletePricePointsStmt             *sql.Stmt
+	deleteSavingsStmt                 *sql.Stmt
+	deleteStreamBlocksStmt            *sql.Stmt
+	deleteStreamDailyStmt             *sql.Stmt
+	deleteUnmovedChunksStmt           *sql.Stmt
+	deleteUnmovedReadingsStmt         *sql.Stmt
+	ensureSeriesStmt                  *sql.Stmt
+	finishRunStmt                     *sql.Stmt
+	flexibilityOfStmt                 *sql.Stmt
+	foldOutboxStmt                    *sql.Stmt
+	getAccountStmt                    *sql.Stmt
+	getCheckpointStmt                 *sql.Stmt
+	getContractStmt                   *sql.Stmt
+	getMeterStmt                      *sql.Stmt
+	getMeterGasStmt                   *sql.Stmt
+	getOfferStmt                      *sql.Stmt
+	getOfferByNameStmt                *sql.Stmt
+	getStreamStmt                     *sql.Stmt
+	insertAccountStmt                 *sql.Stmt
+	insertAccountLinkStmt             *sql.Stmt
+	insertPricePointStmt              *sql.Stmt
+	insertProblemStmt                 *sql.Stmt
+	insertRunStmt                     *sql.Stmt
+	insertSavingsStmt                 *sql.Stmt
+	interruptRunsStmt                 *sql.Stmt
+	lastRunStmt                       *sql.Stmt
+	listAccountsStmt                  *sql.Stmt
+	listContractsStmt                 *sql.Stmt
+	listContractsByNameStmt           *sql.Stmt
+	listContractsByNameDescStmt       *sql.Stmt
+	listContractsByStatusNameStmt     *sql.Stmt
+	listContractsByStatusNameDescStmt *sql.Stmt
+	listContractsByValidFromStmt      *sql.Stmt
+	listContractsByValidFromDescStmt  *sql.Stmt
+	listContractsByValidToStmt        *sql.Stmt
+	listContractsByValidToDescStmt    *sql.Stmt
+	listMeterGasStmt                  *sql.Stmt
+	listMetersStmt                    *sql.Stmt
+	listOffersStmt                    *sql.Stmt
+	listOutboxStmt                    *sql.Stmt
+	listSavingsStmt                   *sql.Stmt
+	listSourcesStmt                   *sql.Stmt
+	meterIDByExternalStmt             *sql.Stmt
+	metersOfAccountStmt               *sql.Stmt
+	metersOfContractStmt              *sql.Stmt
+	offerIDByNameStmt                 *sql.Stmt
+	outboxByContractStmt              *sql.Stmt
+	outboxByIDStmt                    *sql.Stmt
+	outboxContractStmt                *sql.Stmt
+	pPAOfStmt                         *sql.Stmt
+	partnerOfStmt                     *sql.Stmt
+	pricePointsOfStmt                 *sql.Stmt
+	putOutboxStmt                     *sql.Stmt
+	recordMigrationStmt               *sql.Stmt
+	runProblemsStmt                   *sql.Stmt
+	saveOfferStmt                     *sql.Stmt
+	schemaVersionStmt                 *sql.Stmt
+	seriesOfMeterStmt                 *sql.Stmt
+	setCheckpointStmt                 *sql.Stmt
+	setDayStmt                        *sql.Stmt
+	setMeterGasStmt                   *sql.Stmt
+	setMeterUnitStmt                  *sql.Stmt
+	setStreamStmt                     *sql.Stmt
+	settleOutboxStmt                  *sql.Stmt
+	sourceIDByNameStmt                *sql.Stmt
+	sourceNamesStmt                   *sql.Stmt
+	sourceVendorStmt                  *sql.Stmt
+	streamsOfMeterStmt                *sql.Stmt
+	unmovedReadingsStmt               *sql.Stmt
+	unmovedSeriesStmt                 *sql.Stmt
+	upsertBlockStmt                   *sql.Stmt
+	upsertContractStmt                *sql.Stmt
+	upsertCustomerStmt                *sql.Stmt
+	upsertFlexibilityStmt             *sql.Stmt
+	upsertMeterStmt                   *sql.Stmt
+	upsertPPAStmt                     *sql.Stmt
+	upsertPartnerStmt                 *sql.Stmt
+	upsertSourceStmt                  *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                        tx,
-		tx:                        tx,
-		accountLinksStmt:          q.accountLinksStmt,
-		addRunCountsStmt:          q.addRunCountsStmt,
-		appliedMigrationsStmt:     q.appliedMigrationsStmt,
-		blocksOfSeriesStmt:        q.blocksOfSeriesStmt,
-		contractOfMeterStmt:       q.contractOfMeterStmt,
-		contractStatusesStmt:      q.contractStatusesStmt,
-		countReadingsStmt:         q.countReadingsStmt,
-		dailyOfMeterStmt:          q.dailyOfMeterStmt,
-		deleteAccountsStmt:        q.deleteAccountsStmt,
-		deleteFlexibilityStmt:     q.deleteFlexibilityStmt,
-		deleteOfferStmt:           q.deleteOfferStmt,
-		deleteOutboxStmt:          q.deleteOutboxStmt,
-		deletePPAStmt:             q.deletePPAStmt,
-		deletePartnerStmt:         q.deletePartnerStmt,
-		deletePricePointsStmt:     q.deletePricePointsStmt,
-		deleteSavingsStmt:         q.deleteSavingsStmt,
-		deleteStreamBlocksStmt:    q.deleteStreamBlocksStmt,
-		deleteStreamDailyStmt:     q.deleteStreamDailyStmt,
-		deleteUnmovedChunksStmt:   q.deleteUnmovedChunksStmt,
-		deleteUnmovedReadingsStmt: q.deleteUnmovedReadingsStmt,
-		ensureSeriesStmt:          q.ensureSeriesStmt,
-		finishRunStmt:             q.finishRunStmt,
-		flexibilityOfStmt:         q.flexibilityOfStmt,
-		foldOutboxStmt:            q.foldOutboxStmt,
-		getAccountStmt:            q.getAccountStmt,
-		getCheckpointStmt:         q.getCheckpointStmt,
-		getContractStmt:           q.getContractStmt,
-		getMeterStmt:              q.getMeterStmt,
-		getMeterGasStmt:           q.getMeterGasStmt,
-		getOfferStmt:              q.getOfferStmt,
-		getOfferByNameStmt:        q.getOfferByNameStmt,
-		getStreamStmt:             q.getStreamStmt,
-		insertAccountStmt:         q.insertAccountStmt,
-		insertAccountLinkStmt:     q.insertAccountLinkStmt,
-		insertPricePointStmt:      q.insertPricePointStmt,
-		insertProblemStmt:         q.insertProblemStmt,
-		insertRunStmt:             q.insertRunStmt,
-		insertSavingsStmt:         q.insertSavingsStmt,
-		interruptRunsStmt:         q.interruptRunsStmt,
-		lastRunStmt:               q.lastRunStmt,
-		listAccountsStmt:          q.listAccountsStmt,
-		listContractsStmt:         q.listContractsStmt,
-		listMeterGasStmt:          q.listMeterGasStmt,
-		listMetersStmt:            q.listMetersStmt,
-		listOffersStmt:            q.listOffersStmt,
-		listOutboxStmt:            q.listOutboxStmt,
-		listSavingsStmt:           q.listSavingsStmt,
-		listSourcesStmt:           q.listSourcesStmt,
-		meterIDByExternalStmt:     q.meterIDByExternalStmt,
-		metersOfAccountStmt:       q.metersOfAccountStmt,
-		metersOfContractStmt:      q.metersOfContractStmt,
-		offerIDByNameStmt:         q.offerIDByNameStmt,
-		outboxByContractStmt:      q.outboxByContractStmt,
-		outboxByIDStmt:            q.outboxByIDStmt,
-		outboxContractStmt:        q.outboxContractStmt,
-		pPAOfStmt:                 q.pPAOfStmt,
-		partnerOfStmt:             q.partnerOfStmt,
-		pricePointsOfStmt:         q.pricePointsOfStmt,
-		putOutboxStmt:             q.putOutboxStmt,
-		recordMigrationStmt:       q.recordMigrationStmt,
-		runProblemsStmt:           q.runProblemsStmt,
-		saveOfferStmt:             q.saveOfferStmt,
-		schemaVersionStmt:         q.schemaVersionStmt,
-		seriesOfMeterStmt:         q.seriesOfMeterStmt,
-		setCheckpointStmt:         q.setCheckpointStmt,
-		setDayStmt:                q.setDayStmt,
-		setMeterGasStmt:           q.setMeterGasStmt,
-		setMeterUnitStmt:          q.setMeterUnitStmt,
-		setStreamStmt:             q.setStreamStmt,
-		settleOutboxStmt:          q.settleOutboxStmt,
-		sourceIDByNameStmt:        q.sourceIDByNameStmt,
-		sourceNamesStmt:           q.sourceNamesStmt,
-		sourceVendorStmt:          q.sourceVendorStmt,
-		streamsOfMeterStmt:        q.streamsOfMeterStmt,
-		unmovedReadingsStmt:       q.unmovedReadingsStmt,
-		unmovedSeriesStmt:         q.unmovedSeriesStmt,
-		upsertBlockStmt:           q.upsertBlockStmt,
-		upsertContractStmt:        q.upsertContractStmt,
-		upsertCustomerStmt:        q.upsertCustomerStmt,
-		upsertFlexibilityStmt:     q.upsertFlexibilityStmt,
-		upsertMeterStmt:           q.upsertMeterStmt,
-		upsertPPAStmt:             q.upsertPPAStmt,
-		upsertPartnerStmt:         q.upsertPartnerStmt,
-		upsertSourceStmt:          q.upsertSourceStmt,
+		db:                                tx,
+		tx:                                tx,
+		accountLinksStmt:                  q.accountLinksStmt,
+		addRunCountsStmt:                  q.addRunCountsStmt,
+		appliedMigrationsStmt:             q.appliedMigrationsStmt,
+		blocksOfSeriesStmt:                q.blocksOfSeriesStmt,
+		contractOfMeterStmt:               q.contractOfMeterStmt,
+		contractOrderStmt:                 q.contractOrderStmt,
+		contractStatusesStmt:              q.contractStatusesStmt,
+		contractsAfterNameStmt:            q.contractsAfterNameStmt,
+		contractsByIDStmt:                 q.contractsByIDStmt,
+		countAllContractsStmt:             q.countAllContractsStmt,
+		countContractsStmt:                q.countContractsStmt,
+		countContractsByStatusStmt:        q.countContractsByStatusStmt,
+		countReadingsStmt:                 q.countReadingsStmt,
+		dailyOfMeterStmt:                  q.dailyOfMeterStmt,
+		deleteAccountsStmt:                q.deleteAccountsStmt,
+		deleteFlexibilityStmt:             q.deleteFlexibilityStmt,
+		deleteOfferStmt:                   q.deleteOfferStmt,
+		deleteOutboxStmt:                  q.deleteOutboxStmt,
+		deletePPAStmt:                     q.deletePPAStmt,
+		deletePartnerStmt:                 q.deletePartnerStmt,
+		deletePricePointsStmt:             q.deletePricePointsStmt,
+		deleteSavingsStmt:                 q.deleteSavingsStmt,
+		deleteStreamBlocksStmt:            q.deleteStreamBlocksStmt,
+		deleteStreamDailyStmt:             q.deleteStreamDailyStmt,
+		deleteUnmovedChunksStmt:           q.deleteUnmovedChunksStmt,
+		deleteUnmovedReadingsStmt:         q.deleteUnmovedReadingsStmt,
+		ensureSeriesStmt:                  q.ensureSeriesStmt,
+		finishRunStmt:                     q.finishRunStmt,
+		flexibilityOfStmt:                 q.flexibilityOfStmt,
+		foldOutboxStmt:                    q.foldOutboxStmt,
+		getAccountStmt:                    q.getAccountStmt,
+		getCheckpointStmt:                 q.getCheckpointStmt,
+		getContractStmt:                   q.getContractStmt,
+		getMeterStmt:                      q.getMeterStmt,
+		getMeterGasStmt:                   q.getMeterGasStmt,
+		getOfferStmt:                      q.getOfferStmt,
+		getOfferByNameStmt:                q.getOfferByNameStmt,
+		getStreamStmt:                     q.getStreamStmt,
+		insertAccountStmt:                 q.insertAccountStmt,
+		insertAccountLinkStmt:             q.insertAccountLinkStmt,
+		insertPricePointStmt:              q.insertPricePointStmt,
+		insertProblemStmt:                 q.insertProblemStmt,
+		insertRunStmt:                     q.insertRunStmt,
+		insertSavingsStmt:                 q.insertSavingsStmt,
+		interruptRunsStmt:                 q.interruptRunsStmt,
+		lastRunStmt:                       q.lastRunStmt,
+		listAccountsStmt:                  q.listAccountsStmt,
+		listContractsStmt:                 q.listContractsStmt,
+		listContractsByNameStmt:           q.listContractsByNameStmt,
+		listContractsByNameDescStmt:       q.listContractsByNameDescStmt,
+		listContractsByStatusNameStmt:     q.listContractsByStatusNameStmt,
+		listContractsByStatusNameDescStmt: q.listContractsByStatusNameDescStmt,
+		listContractsByValidFromStmt:      q.listContractsByValidFromStmt,
+		listContractsByValidFromDescStmt:  q.listContractsByValidFromDescStmt,
+		listContractsByValidToStmt:        q.listContractsByValidToStmt,
+		listContractsByValidToDescStmt:    q.listContractsByValidToDescStmt,
+		listMeterGasStmt:                  q.listMeterGasStmt,
+		listMetersStmt:                    q.listMetersStmt,
+		listOffersStmt:                    q.listOffersStmt,
+		listOutboxStmt:                    q.listOutboxStmt,
+		listSavingsStmt:                   q.listSavingsStmt,
+		listSourcesStmt:                   q.listSourcesStmt,
+		meterIDByExternalStmt:             q.meterIDByExternalStmt,
+		metersOfAccountStmt:               q.metersOfAccountStmt,
+		metersOfContractStmt:              q.metersOfContractStmt,
+		offerIDByNameStmt:                 q.offerIDByNameStmt,
+		outboxByContractStmt:              q.outboxByContractStmt,
+		outboxByIDStmt:                    q.outboxByIDStmt,
+		outboxContractStmt:                q.outboxContractStmt,
+		pPAOfStmt:                         q.pPAOfStmt,
+		partnerOfStmt:                     q.partnerOfStmt,
+		pricePointsOfStmt:                 q.pricePointsOfStmt,
+		putOutboxStmt:                     q.putOutboxStmt,
+		recordMigrationStmt:               q.recordMigrationStmt,
+		runProblemsStmt:                   q.runProblemsStmt,
+		saveOfferStmt:                     q.saveOfferStmt,
+		schemaVersionStmt:                 q.schemaVersionStmt,
+		seriesOfMeterStmt:                 q.seriesOfMeterStmt,
+		setCheckpointStmt:                 q.setCheckpointStmt,
+		setDayStmt:                        q.setDayStmt,
+		setMeterGasStmt:                   q.setMeterGasStmt,
+		setMeterUnitStmt:                  q.setMeterUnitStmt,
+		setStreamStmt:                     q.setStreamStmt,
+		settleOutboxStmt:                  q.settleOutboxStmt,
+		sourceIDByNameStmt:                q.sourceIDByNameStmt,
+		sourceNamesStmt:                   q.sourceNamesStmt,
+		sourceVendorStmt:                  q.sourceVendorStmt,
+		streamsOfMeterStmt:                q.streamsOfMeterStmt,
+		unmovedReadingsStmt:               q.unmovedReadingsStmt,
+		unmovedSeriesStmt:                 q.unmovedSeriesStmt,
+		upsertBlockStmt:                   q.upsertBlockStmt,
+		upsertContractStmt:                q.upsertContractStmt,
+		upsertCustomerStmt:                q.upsertCustomerStmt,
+		upsertFlexibilityStmt:             q.upsertFlexibilityStmt,
+		upsertMeterStmt:                   q.upsertMeterStmt,
+		upsertPPAStmt:                     q.upsertPPAStmt,
+		upsertPartnerStmt:                 q.upsertPartnerStmt,
+		upsertSourceStmt:                  q.upsertSourceStmt,
 	}
 }

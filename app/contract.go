@@ -145,5 +145,13 @@ func (c Contract) ActiveOn(day time.Time) bool {
 	return c.ValidTo.IsZero() || !c.ValidTo.Before(day)
 }
 
+// ActiveOnDay reports whether the contract is in force at any moment of the
+// calendar day that starts at day (a midnight in the customer's zone, so DST
+// days are 23 or 25 hours): the store's ContractFilter.ActiveOn rule.
+func (c Contract) ActiveOnDay(day time.Time) bool {
+	next := day.AddDate(0, 0, 1)
+	return (c.ValidFrom.IsZero() || c.ValidFrom.Before(next)) && (c.ValidTo.IsZero() || !c.ValidTo.Before(day))
+}
+
 // Ptr returns a pointer to d, for optional fields.
 func Ptr[T any](v T) *T { return &v }

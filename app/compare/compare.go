@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -80,7 +81,10 @@ type Request struct {
 	FlexPlan [2]int
 	// Monthly breaks every result down by month (a chart needs them).
 	Monthly bool
-	Now     time.Time
+	// Spots, when set, shares the cache's spot prices between runs that
+	// price many customers on the same period (the savings view).
+	Spots *Spots
+	Now   time.Time
 }
 
 // DefaultFlexPlan is the activation plan flexibility contracts are priced
@@ -131,26 +135,21 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		loc = app.DefaultZone()
 	}
 	today := req.Now.In(loc)
-	var current []app.Contract
-	err := st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID, Commodity: req.Commodity,
-		ActiveOn: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc), Sort: app.SortName}, func(c app.Contract) error {
-		if c.Kind == app.KindDayAhead || c.Kind == app.KindIntraday {
-			return nil // trades, not supply
-		}
-		current = append(current, c)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
+	midnight := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
 	cr := req.Curve
 	cr.Account, cr.Commodity, cr.Now, cr.Zone = req.Account, req.Commodity, req.Now, loc
-	// Every contract of the customer, ended ones too, says what its
-	// meters measure: a gas meter may count kWh.
+	// One pass over the customer's contracts, ended ones too: those in
+	// force today are the current options, and every one says what its
+	// meters measure (a gas meter may count kWh).
 	cr.MeterCommodity = map[MeterKey]app.Commodity{}
-	err = st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID}, func(c app.Contract) error {
+	var current []app.Contract
+	err := st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID, Sort: app.SortName}, func(c app.Contract) error {
 		if c.Commodity != app.CommodityUnknown {
 			cr.MeterCommodity[MeterKey{c.Source, c.ExternalID}] = c.Commodity
+		}
+		// Trades are not supply.
+		if c.Commodity == req.Commodity && c.ActiveOnDay(midnight) && c.Kind != app.KindDayAhead && c.Kind != app.KindIntraday {
+			current = append(current, c)
 		}
 		return nil
 	})
@@ -212,7 +211,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 	var market *tariff.Market
 	spot := func() (tariff.Market, error) {
 		if market == nil {
-			mk, err := marketSpot(ctx, st, req.Account, curve, cmp.Options)
+			mk, err := marketSpot(ctx, st, req.Account, curve, cmp.Options, req.Spots)
 			if err != nil {
 				return tariff.Market{}, err
 			}
@@ -409,22 +408,31 @@ func needsSpot(m tariff.Model) bool {
 // customer's own spot-linked contracts were priced with, so every option
 // meets the same market; else the auction prices of the customer's meters,
 // else of any meter in the cache (day-ahead prices are the same for all).
-func marketSpot(ctx context.Context, st Store, acct app.Account, curve tariff.Curve, opts []Option) (tariff.Market, error) {
+func marketSpot(ctx context.Context, st Store, acct app.Account, curve tariff.Curve, opts []Option, spots *Spots) (tariff.Market, error) {
 	for _, o := range opts {
 		if o.Result != nil && o.Tariff.Model == tariff.Dynamic && o.Tariff.Incomplete == "" && o.market.Spot != nil {
 			return o.market, nil
 		}
 	}
+	if spots != nil {
+		return spots.get(ctx, st, curve.Start, curve.End())
+	}
 	own, err := st.MetersOfAccount(ctx, acct.ID)
 	if err != nil {
 		return tariff.Market{}, err
 	}
+	return cacheSpot(ctx, st, own, curve.Start, curve.End())
+}
+
+// cacheSpot reads the auction prices of the first of the given meters, then
+// of all the cache's meters, that has any from `from` to `to`.
+func cacheSpot(ctx context.Context, st Store, first []series.Meter, from, to time.Time) (tariff.Market, error) {
 	all, err := st.ListMeters(ctx)
 	if err != nil {
 		return tariff.Market{}, err
 	}
-	for _, m := range append(own, all...) {
-		mk, latest, err := SpotOfMeter(ctx, st, m, curve.Start, curve.End())
+	for _, m := range append(first, all...) {
+		mk, latest, err := SpotOfMeter(ctx, st, m, from, to)
 		if err != nil {
 			return tariff.Market{}, err
 		}
@@ -433,6 +441,38 @@ func marketSpot(ctx context.Context, st Store, acct app.Account, curve tariff.Cu
 		}
 	}
 	return tariff.Market{}, nil
+}
+
+// Spots remembers the cache's spot prices by period. Day-ahead prices are
+// the same for every meter, so a run over many customers reads a year of
+// them once, not once per customer. Safe for concurrent use.
+type Spots struct {
+	mu       sync.Mutex
+	byPeriod map[[2]int64]tariff.Market
+}
+
+func (s *Spots) get(ctx context.Context, st Store, from, to time.Time) (tariff.Market, error) {
+	k := [2]int64{from.Unix(), to.Unix()}
+	s.mu.Lock()
+	m, ok := s.byPeriod[k]
+	s.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err := cacheSpot(ctx, st, nil, from, to)
+	if err != nil {
+		return tariff.Market{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byPeriod == nil {
+		s.byPeriod = map[[2]int64]tariff.Market{}
+	}
+	if prev, ok := s.byPeriod[k]; ok {
+		return prev, nil // another customer read it meanwhile: share one copy
+	}
+	s.byPeriod[k] = m
+	return m, nil
 }
 
 // baseline is the current contract savings are measured against: the

@@ -135,7 +135,7 @@ feed:
 // missing data never hides the others'.
 func savingsRow(ctx context.Context, st *prefetched, a app.Account, offers []Alternative, now time.Time) (SavingsRow, error) {
 	row := SavingsRow{AccountID: a.ID, Account: a.Name, Profile: a.Profile}
-	cmp, err := Run(ctx, st, Request{Account: a, Offers: offers, Now: now})
+	cmp, err := Run(ctx, st, Request{Account: a, Offers: offers, Now: now, Spots: st.spots})
 	if err != nil {
 		if ctx.Err() != nil {
 			return row, ctx.Err()
@@ -262,10 +262,13 @@ func atStake(saving1 *app.Decimal, kind DeadlineKind) *app.Decimal {
 type prefetched struct {
 	Store
 	byAccount map[int64][]app.Contract
+	// spots is the cache's spot prices, read once per period for all
+	// customers instead of once per customer.
+	spots *Spots
 }
 
 func prefetch(ctx context.Context, st Store) (*prefetched, error) {
-	p := &prefetched{Store: st, byAccount: map[int64][]app.Contract{}}
+	p := &prefetched{Store: st, byAccount: map[int64][]app.Contract{}, spots: &Spots{}}
 	err := st.EachContract(ctx, app.ContractFilter{Sort: app.SortName}, func(c app.Contract) error {
 		if id := c.Customer.AccountID; id != 0 {
 			p.byAccount[id] = append(p.byAccount[id], c)
@@ -286,12 +289,11 @@ func (p *prefetched) EachContract(ctx context.Context, f app.ContractFilter, fn 
 		(f.Sort != "" && f.Sort != app.SortName) || f.Desc || f.Limit != 0 || f.Offset != 0 {
 		return p.Store.EachContract(ctx, f, fn)
 	}
-	until := f.ActiveOn.AddDate(0, 0, 1)
 	for _, c := range p.byAccount[f.Account] {
 		if f.Commodity != "" && c.Commodity != f.Commodity {
 			continue
 		}
-		if !f.ActiveOn.IsZero() && ((!c.ValidFrom.IsZero() && !c.ValidFrom.Before(until)) || (!c.ValidTo.IsZero() && c.ValidTo.Before(f.ActiveOn))) {
+		if !f.ActiveOn.IsZero() && !c.ActiveOnDay(f.ActiveOn) {
 			continue
 		}
 		if err := fn(c); err != nil {

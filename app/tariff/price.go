@@ -407,10 +407,6 @@ func (p *pricer) dynamic(t *Tariff, gridZones []zoneMatcher, sums []monthSums) e
 	}
 	cal := p.cal
 	ch := t.Charges
-	fixedCharges, err := sumDecimals(ch.LeviesPerKWh, ch.ElectricityTaxPerKWh, ch.ConcessionPerKWh)
-	if err != nil {
-		return fmt.Errorf("charges: %w", err)
-	}
 	if t.Negative != NegativeClamp {
 		// Σ kWh × (spot + markup) = Σ kWh × spot + markup × the month's
 		// kWh: one exact product per slot, and no sum to check per slot.
@@ -421,6 +417,10 @@ func (p *pricer) dynamic(t *Tariff, gridZones []zoneMatcher, sums []monthSums) e
 			sums[mi].energy.Add(cal.kWh[mi], t.WorkingPerKWh)
 		}
 		return nil
+	}
+	fixedCharges, err := sumDecimals(ch.LeviesPerKWh, ch.ElectricityTaxPerKWh, ch.ConcessionPerKWh)
+	if err != nil {
+		return fmt.Errorf("charges: %w", err)
 	}
 	step := int64(p.c.Step / time.Second)
 	start := p.c.Start.Unix()

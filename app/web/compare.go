@@ -277,8 +277,8 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 	}
 	m.Current, m.Templates = checked(res.current, chosen), checked(res.templates, chosen)
 	for _, a := range res.offers {
-		m.Offers = append(m.Offers, views.Choice{Key: "o" + strconv.FormatInt(a.ID, 10), Label: a.Name,
-			Sub: views.Label(string(a.Tariff.Model)), Checked: chosen["o"+strconv.FormatInt(a.ID, 10)]})
+		k := "o" + strconv.FormatInt(a.ID, 10)
+		m.Offers = append(m.Offers, views.Choice{Key: k, Label: a.Name, Sub: views.ModelLabel(a.Tariff.Model), Checked: chosen[k]})
 	}
 	v := r.URL.Query()
 	v.Del("print")

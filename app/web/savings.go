@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -300,10 +299,9 @@ func segments(rows []compare.SavingsRow) []string {
 // savingsCSV downloads the view, with its filters and order, as CSV.
 func (h *handler) savingsCSV(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	name := cmp.Or(strings.TrimSpace(v.Get("dialect")), "standard")
-	dialect, err := export.DialectByName(name)
+	dialect, err := dialectOf(v)
 	if err != nil {
-		h.fail(w, r, badParam("dialect", clip(name), "not a CSV dialect (standard or excel-de)"))
+		h.fail(w, r, err)
 		return
 	}
 	rows, at, err := h.savingsRows(r)
@@ -367,15 +365,8 @@ func (h *handler) savingsJSON(w http.ResponseWriter, r *http.Request) {
 		}
 		doc.Rows[i] = j
 	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		h.fail(w, r, fmt.Errorf("savings json: %w", err))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Vary", "Accept")
-	_, _ = w.Write(append(b, '\n'))
+	writeJSON(w, http.StatusOK, doc)
 }
 
 type savingsDoc struct {

@@ -171,7 +171,7 @@ func (m Compare) TermRows() []Row {
 	}
 	return m.rows([]rowSpec{
 		{"Source", "", func(o *compare.Option) string { return o.Source }},
-		{"Model", "", func(o *compare.Option) string { return modelLabel(o.Tariff.Model) }},
+		{"Model", "", func(o *compare.Option) string { return ModelLabel(o.Tariff.Model) }},
 		{"Prices quoted", "", func(o *compare.Option) string {
 			if o.Tariff.Model == "" {
 				return ""
@@ -240,18 +240,6 @@ func months(n int) string {
 		return "1 month"
 	}
 	return strconv.Itoa(n) + " months"
-}
-
-func modelLabel(m tariff.Model) string {
-	switch m {
-	case tariff.TimeOfUse:
-		return "Time of use"
-	case tariff.PPA:
-		return "PPA"
-	case "":
-		return ""
-	}
-	return Label(string(m))
 }
 
 // zones lists time windows with their prices: "NT 22:00–06:00 24 ct/kWh".

@@ -42,7 +42,7 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 				next[f] = v
 			}
 			id = cur.ID
-			return q.FoldOutbox(ctx, dbq.FoldOutboxParams{BaseJson: cur.BaseJson, NewJson: encodeFields(next), Now: now, ID: cur.ID})
+			return q.FoldOutbox(ctx, dbq.FoldOutboxParams{NewJson: encodeFields(next), Now: now, ID: cur.ID})
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

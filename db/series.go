@@ -330,7 +330,6 @@ func (w *blockWriter) write(ctx context.Context, sid int64, loc *time.Location, 
 		for len(old) > 0 && old[0].SpanStart < start {
 			old = old[1:]
 		}
-		var prev []block.Reading
 		if len(old) > 0 && old[0].SpanStart == start {
 			if w.old, err = w.dec.Decode(w.old, old[0].Data); err != nil {
 				return fmt.Errorf("block of %s: %w", time.Unix(start, 0).In(loc).Format(time.DateOnly), err)
@@ -339,17 +338,14 @@ func (w *blockWriter) write(ctx context.Context, sid int64, loc *time.Location, 
 			if slices.Equal(w.merged, w.old) {
 				return nil
 			}
-			prev, rs = w.old, w.merged
+			rs = w.merged
 		}
 		if err := w.put(ctx, sid, start, rs); err != nil {
 			return err
 		}
-		return eachBucket(rs, series.Day, loc, func(day int64, rs []block.Reading) error {
-			if prev != nil && slices.Equal(rs, within(prev, day, series.NextBucket(day, series.Day, loc, 0))) {
-				return nil
-			}
-			return rollup(ctx, w.q, sid, day, rs)
-		})
+		// A block is one local day (blockSpan), so a changed block is a
+		// changed day: roll it up again.
+		return rollup(ctx, w.q, sid, start, rs)
 	})
 }
 
@@ -367,14 +363,6 @@ func rollup(ctx context.Context, q *dbq.Queries, sid, day int64, rs []block.Read
 		d.Lo, d.Hi = min(d.Lo, r.Value), max(d.Hi, r.Value)
 	}
 	return q.SetDay(ctx, d)
-}
-
-// within is the part of rs (in time order) in [from, to).
-func within(rs []block.Reading, from, to int64) []block.Reading {
-	byTS := func(r block.Reading, ts int64) int { return cmp.Compare(r.TS, ts) }
-	i, _ := slices.BinarySearchFunc(rs, from, byTS)
-	j, _ := slices.BinarySearchFunc(rs, to, byTS)
-	return rs[i:j]
 }
 
 // merge appends to dst the union of old and new (both in time order, each

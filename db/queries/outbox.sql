@@ -24,7 +24,8 @@ ON CONFLICT (source_id, contract_external_id) DO UPDATE SET
 RETURNING id;
 
 -- name: FoldOutbox :exec
-UPDATE outbox SET base_json = @base_json, new_json = @new_json, updated_at = @now WHERE id = @id;
+-- The base stays the one taken when the first edit began.
+UPDATE outbox SET new_json = @new_json, updated_at = @now WHERE id = @id;
 
 -- name: DeleteOutbox :execrows
 DELETE FROM outbox WHERE id = ?;

@@ -22,23 +22,18 @@ func (q *Queries) DeleteOutbox(ctx context.Context, id int64) (int64, error) {
 }
 
 const foldOutbox = `-- name: FoldOutbox :exec
-UPDATE outbox SET base_json = ?1, new_json = ?2, updated_at = ?3 WHERE id = ?4
+UPDATE outbox SET new_json = ?1, updated_at = ?2 WHERE id = ?3
 `
 
 type FoldOutboxParams struct {
-	BaseJson string
-	NewJson  string
-	Now      int64
-	ID       int64
+	NewJson string
+	Now     int64
+	ID      int64
 }
 
+// The base stays the one taken when the first edit began.
 func (q *Queries) FoldOutbox(ctx context.Context, arg FoldOutboxParams) error {
-	_, err := q.exec(ctx, q.foldOutboxStmt, foldOutbox,
-		arg.BaseJson,
-		arg.NewJson,
-		arg.Now,
-		arg.ID,
-	)
+	_, err := q.exec(ctx, q.foldOutboxStmt, foldOutbox, arg.NewJson, arg.Now, arg.ID)
 	return err
 }
 

@@ -191,21 +191,7 @@ func chooseOffers(ctx context.Context, store *db.Store, names []string, now time
 			pick = append(pick, o)
 		}
 	}
-	return alternatives(pick, now), nil
-}
-
-// alternatives turns offers into what a comparison prices; an offer that
-// cannot be signed at now says so in its notes.
-func alternatives(offers []offer.Offer, now time.Time) []compare.Alternative {
-	out := make([]compare.Alternative, len(offers))
-	for i, o := range offers {
-		t := o.Tariff
-		if !o.ValidOn(now) {
-			t.Assumptions = append(append([]string(nil), t.Assumptions...), "the offer cannot be signed today: "+o.Validity())
-		}
-		out[i] = compare.Alternative{ID: o.ID, Name: o.Name, Tariff: t}
-	}
-	return out
+	return compare.Alternatives(pick, now), nil
 }
 
 // storeOffers lists every stored offer for the app's compare page.
@@ -216,5 +202,5 @@ func (s storeOffers) Alternatives(ctx context.Context) ([]compare.Alternative, e
 	if err != nil {
 		return nil, err
 	}
-	return alternatives(all, time.Now()), nil
+	return compare.Alternatives(all, time.Now()), nil
 }

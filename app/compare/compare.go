@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/offer"
 	"wattfolio/app/series"
 	"wattfolio/app/tariff"
 )
@@ -97,6 +98,20 @@ type Alternative struct {
 	ID     int64 // the cache's offer id; 0 for one not stored
 	Name   string
 	Tariff tariff.Tariff
+}
+
+// Alternatives turns stored offers into what a comparison prices; an
+// offer that cannot be signed at now says so in its notes.
+func Alternatives(offers []offer.Offer, now time.Time) []Alternative {
+	out := make([]Alternative, len(offers))
+	for i, o := range offers {
+		t := o.Tariff
+		if !o.ValidOn(now) {
+			t.Assumptions = append(append([]string(nil), t.Assumptions...), "the offer cannot be signed today: "+o.Validity())
+		}
+		out[i] = Alternative{ID: o.ID, Name: o.Name, Tariff: t}
+	}
+	return out
 }
 
 // Key names an option in a URL: c<id> a current contract, t<id> a

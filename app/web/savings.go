@@ -111,13 +111,9 @@ func (h *handler) computeSavings() (err error) {
 	if err != nil {
 		return err
 	}
-	var offers []compare.Alternative
-	for _, o := range all {
-		if o.ValidOn(start) {
-			offers = append(offers, compare.Alternative{ID: o.ID, Name: o.Name, Tariff: o.Tariff})
-		}
-	}
-	rows, err := compare.Savings(ctx, st, accounts, offers, start)
+	// Only offers that can be signed today are a customer's best offer.
+	all = slices.DeleteFunc(all, func(o offer.Offer) bool { return !o.ValidOn(start) })
+	rows, err := compare.Savings(ctx, st, accounts, compare.Alternatives(all, start), start)
 	if err != nil {
 		return err
 	}

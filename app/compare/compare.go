@@ -41,6 +41,10 @@ type Option struct {
 	Source     string // the source's name, or "offer"
 	Kind       Kind
 	ContractID int64 // Current and Template: the cache's contract id
+	// Vendor and FetchedAt say where and when a contract's terms came from;
+	// zero for offers.
+	Vendor    app.Vendor
+	FetchedAt time.Time
 	OfferID    int64 // Offer: the cache's offer id; 0 for one not stored
 	Tariff     tariff.Tariff
 	// Result is nil when the option could not be priced; Err says why.
@@ -201,7 +205,8 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 		contracts = append(contracts, c)
 	}
 	for i, c := range contracts {
-		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID, annual: consumption(c)}
+		o := Option{Name: c.Name, Source: c.Source, Kind: Current, ContractID: c.ID, Vendor: c.Vendor, FetchedAt: c.FetchedAt,
+			annual: consumption(c)}
 		if i >= len(current) {
 			o.Kind = Template
 		}

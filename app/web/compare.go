@@ -234,11 +234,7 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 	for _, o := range cmp.Options {
 		in := views.Input{Key: o.Key(), Name: o.Name, Source: "offer stored in Wattfolio"}
 		if o.ContractID != 0 {
-			ct, err := h.o.Contracts.GetContract(ctx, o.ContractID)
-			if err != nil {
-				return nil, fmt.Errorf("contract %d: %w", o.ContractID, err)
-			}
-			in.Source, in.Vendor, in.FetchedAt = ct.Source, ct.Vendor, ct.FetchedAt
+			in.Source, in.Vendor, in.FetchedAt = o.Source, o.Vendor, o.FetchedAt
 		}
 		out.inputs = append(out.inputs, in)
 	}

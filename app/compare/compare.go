@@ -45,8 +45,8 @@ type Option struct {
 	// zero for offers.
 	Vendor    app.Vendor
 	FetchedAt time.Time
-	OfferID    int64 // Offer: the cache's offer id; 0 for one not stored
-	Tariff     tariff.Tariff
+	OfferID   int64 // Offer: the cache's offer id; 0 for one not stored
+	Tariff    tariff.Tariff
 	// Result is nil when the option could not be priced; Err says why.
 	Result *tariff.Result
 	Err    error

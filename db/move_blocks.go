@@ -52,7 +52,7 @@ func (s *Store) moveToBlocks(ctx context.Context) error {
 			return fmt.Errorf("move series %d into blocks: %w", u.SeriesID, err)
 		}
 		if time.Since(logged) >= 2*time.Second {
-			slog.Info("cache: moving readings into day blocks", "done", i+1, "of", len(todo))
+			slog.Info("cache: still moving readings into day blocks", "path", s.path, "done", i+1, "of", len(todo))
 			logged = time.Now()
 		}
 		if movedSeries != nil {

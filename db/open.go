@@ -160,17 +160,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("not a Wattfolio cache, or unreadable: %w", err)
 	}
 	q := s.wq.WithTx(tx)
-	have, err := q.SchemaVersion(ctx)
+	applied, err := q.AppliedMigrations(ctx)
 	if err != nil {
 		return err
+	}
+	var have int64
+	if len(applied) > 0 {
+		have = slices.Max(applied)
 	}
 	latest := ms[len(ms)-1].version
 	if have > latest {
 		return fmt.Errorf("%w (schema version %d; this build knows up to %d): update Wattfolio or choose another cache file", ErrNewerSchema, have, latest)
-	}
-	applied, err := q.AppliedMigrations(ctx)
-	if err != nil {
-		return err
 	}
 	// By the versions recorded, not the highest: branches merged in any
 	// order may bring a migration numbered below one a cache already has

@@ -252,9 +252,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.saveOfferStmt, err = db.PrepareContext(ctx, saveOffer); err != nil {
 		return nil, fmt.Errorf("error preparing query SaveOffer: %w", err)
 	}
-	if q.schemaVersionStmt, err = db.PrepareContext(ctx, schemaVersion); err != nil {
-		return nil, fmt.Errorf("error preparing query SchemaVersion: %w", err)
-	}
 	if q.seriesOfMeterStmt, err = db.PrepareContext(ctx, seriesOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query SeriesOfMeter: %w", err)
 	}
@@ -703,11 +700,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing saveOfferStmt: %w", cerr)
 		}
 	}
-	if q.schemaVersionStmt != nil {
-		if cerr := q.schemaVersionStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing schemaVersionStmt: %w", cerr)
-		}
-	}
 	if q.seriesOfMeterStmt != nil {
 		if cerr := q.seriesOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing seriesOfMeterStmt: %w", cerr)
@@ -928,7 +920,6 @@ type Queries struct {
 	recordMigrationStmt               *sql.Stmt
 	runProblemsStmt                   *sql.Stmt
 	saveOfferStmt                     *sql.Stmt
-	schemaVersionStmt                 *sql.Stmt
 	seriesOfMeterStmt                 *sql.Stmt
 	setCheckpointStmt                 *sql.Stmt
 	setDayStmt                        *sql.Stmt
@@ -1032,7 +1023,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordMigrationStmt:               q.recordMigrationStmt,
 		runProblemsStmt:                   q.runProblemsStmt,
 		saveOfferStmt:                     q.saveOfferStmt,
-		schemaVersionStmt:                 q.schemaVersionStmt,
 		seriesOfMeterStmt:                 q.seriesOfMeterStmt,
 		setCheckpointStmt:                 q.setCheckpointStmt,
 		setDayStmt:                        q.setDayStmt,

@@ -49,14 +49,3 @@ func (q *Queries) RecordMigration(ctx context.Context, arg RecordMigrationParams
 	_, err := q.exec(ctx, q.recordMigrationStmt, recordMigration, arg.Version, arg.AppliedAt)
 	return err
 }
-
-const schemaVersion = `-- name: SchemaVersion :one
-SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) AS version FROM schema_migrations
-`
-
-func (q *Queries) SchemaVersion(ctx context.Context) (int64, error) {
-	row := q.queryRow(ctx, q.schemaVersionStmt, schemaVersion)
-	var version int64
-	err := row.Scan(&version)
-	return version, err
-}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -365,5 +366,40 @@ func TestUnlinkedIDAndStalePrice(t *testing.T) {
 	// A linked Podero user shows the account's name and a fresh price.
 	if txt := text(mustGet(t, h, "/contracts?q=POD-5")); !strings.Contains(txt, "Hof Sonnenschein u-4711") || !strings.Contains(txt, "12,35 ct/kWh now") {
 		t.Errorf("linked Podero row:\n%s", txt)
+	}
+}
+
+// countingStore counts the consumption reads a comparison makes.
+type countingStore struct {
+	*db.Store
+	reads atomic.Int64
+}
+
+func (c *countingStore) EachMeasure(ctx context.Context, meterID int64, m series.Measure, from, to time.Time, res series.Resolution, fn func(*series.Row) error) error {
+	if m == series.Consumption {
+		c.reads.Add(1)
+	}
+	return c.Store.EachMeasure(ctx, meterID, m, from, to, res, fn)
+}
+
+// A second view and a change of scale reuse the customer's curve: the
+// meters' consumption is read once.
+func TestCompareKeepsTheCurve(t *testing.T) {
+	s, ids, accts := bakeryShop(t, utcDay(2026, 6, 1), 30)
+	cs := &countingStore{Store: s}
+	o := testOptions(s)
+	o.Accounts, o.Meters, o.Compare, o.Offers = s, s, cs, testOffers
+	h := New(o)
+	base := "/customers/" + views.ID(accts["Bäckerei Schmidt GmbH"].ID) + "/compare?o=" + key("c", ids["Gewerbe Fix"]) +
+		"&o=o7&from=2026-06&to=2026-06"
+	mustGet(t, h, base)
+	first := cs.reads.Load()
+	if first == 0 {
+		t.Fatal("the comparison read no consumption")
+	}
+	mustGet(t, h, base)
+	mustGet(t, h, base+"&scale=10")
+	if n := cs.reads.Load(); n != first {
+		t.Errorf("consumption read %d times over three views, want %d (the first view's)", n, first)
 	}
 }

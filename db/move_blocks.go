@@ -23,14 +23,14 @@ var movedSeries func(done, total int) error
 // cannot do this: it runs every migration in one transaction with no Go in
 // between, and a large cache would hold the write lock for the whole move.
 func (s *Store) moveToBlocks(ctx context.Context) error {
-	todo, err := s.wq.UnmovedSeries(ctx)
-	if err != nil || len(todo) == 0 {
+	pending, err := s.wq.UnmovedSeries(ctx)
+	if err != nil || len(pending) == 0 {
 		return err
 	}
-	slog.Info("cache: moving readings into day blocks", "path", s.path, "series", len(todo))
+	slog.Info("cache: moving readings into day blocks", "path", s.path, "series", len(pending))
 	t0 := time.Now()
 	logged := t0
-	for i, u := range todo {
+	for i, u := range pending {
 		loc, err := series.LoadZone(u.Zone)
 		if err != nil {
 			return err
@@ -52,16 +52,16 @@ func (s *Store) moveToBlocks(ctx context.Context) error {
 			return fmt.Errorf("move series %d into blocks: %w", u.SeriesID, err)
 		}
 		if time.Since(logged) >= 2*time.Second {
-			slog.Info("cache: still moving readings into day blocks", "path", s.path, "done", i+1, "of", len(todo))
+			slog.Info("cache: still moving readings into day blocks", "path", s.path, "done", i+1, "of", len(pending))
 			logged = time.Now()
 		}
 		if movedSeries != nil {
-			if err := movedSeries(i+1, len(todo)); err != nil {
+			if err := movedSeries(i+1, len(pending)); err != nil {
 				return err
 			}
 		}
 	}
-	slog.Info("cache: readings moved into day blocks", "series", len(todo), "took", time.Since(t0).Round(time.Millisecond))
+	slog.Info("cache: readings moved into day blocks", "series", len(pending), "took", time.Since(t0).Round(time.Millisecond))
 	return nil
 }
 

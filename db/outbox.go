@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -19,7 +20,10 @@ import (
 // edit of a contract records the editable values the cache holds now as the
 // change's base; further edits before it is sent fold into the same change
 // and keep that base. An edit of a contract whose last change was settled
-// (sent, rejected, in conflict) starts a new change. It returns the change's id.
+// (sent, rejected, in conflict) starts a new change. Fields set to the
+// values the change began from leave it; a change left with no fields is
+// dropped. It returns the change's id, or "" when nothing is pending for the
+// contract afterwards.
 func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fields map[string]string) (string, error) {
 	if len(fields) == 0 {
 		return "", errors.New("outbox: an edit needs at least one field")
@@ -41,6 +45,11 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 			for f, v := range fields {
 				next[f] = v
 			}
+			if dropUnchanged(next, decodeFields(cur.BaseJson)) {
+				// Edited back to the values the edit began from.
+				_, err := q.DeleteOutbox(ctx, cur.ID)
+				return err
+			}
 			id = cur.ID
 			return q.FoldOutbox(ctx, dbq.FoldOutboxParams{NewJson: encodeFields(next), Now: now, ID: cur.ID})
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
@@ -53,6 +62,10 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 		if err != nil {
 			return fmt.Errorf("contract %s: %w", contractExternalID, err)
 		}
+		fields = maps.Clone(fields)
+		if dropUnchanged(fields, base) {
+			return nil // the cache holds these values already
+		}
 		id, err = q.PutOutbox(ctx, dbq.PutOutboxParams{
 			SourceID: c.SourceID, ContractExternalID: contractExternalID,
 			BaseJson: encodeFields(base), NewJson: encodeFields(fields), Now: now,
@@ -61,6 +74,9 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 	})
 	if err != nil {
 		return "", fmt.Errorf("outbox: edit: %w", err)
+	}
+	if id == 0 {
+		return "", nil
 	}
 	return strconv.FormatInt(id, 10), nil
 }
@@ -93,7 +109,37 @@ func (s *Store) Undo(ctx context.Context, id string) error {
 
 // Outbox lists every change, oldest first.
 func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
-	rows, err := s.rq.ListOutbox(ctx)
+	return s.listOutbox(ctx, dbq.ListOutboxParams{})
+}
+
+// ChangeOf returns the change of one contract (pending or settled), or
+// nil when it has none.
+func (s *Store) ChangeOf(ctx context.Context, source, contractExternalID string) (*outbox.Change, error) {
+	if source == "" || contractExternalID == "" {
+		return nil, nil
+	}
+	cs, err := s.listOutbox(ctx, dbq.ListOutboxParams{Source: source, Contract: contractExternalID})
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+// OutboxCounts counts the changes in each state.
+func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.rq.CountOutbox(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: count: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.State] = int(r.N)
+	}
+	return out, nil
+}
+
+func (s *Store) listOutbox(ctx context.Context, p dbq.ListOutboxParams) ([]outbox.Change, error) {
+	rows, err := s.rq.ListOutbox(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: list: %w", err)
 	}
@@ -101,8 +147,8 @@ func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
 	for i, r := range rows {
 		out[i] = outbox.Change{
 			ID: strconv.FormatInt(r.ID, 10), Source: r.SourceName, ContractID: r.ContractExternalID,
-			CustomerID: r.CustomerRef,
-			Base:       decodeFields(r.BaseJson), New: decodeFields(r.NewJson),
+			CustomerID: r.CustomerRef, ContractRef: r.ContractID, ContractName: r.ContractName,
+			Base: decodeFields(r.BaseJson), New: decodeFields(r.NewJson),
 			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson),
 			Attempts:  int(r.Attempts),
 			CreatedAt: time.Unix(r.CreatedAt, 0).UTC(), UpdatedAt: time.Unix(r.UpdatedAt, 0).UTC(),
@@ -112,6 +158,68 @@ func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
 		}
 	}
 	return out, nil
+}
+
+// Resolve settles a conflict: the vendor's current values become the
+// change's base, so only a later upstream change conflicts again. keep maps
+// conflicting fields to the value still to be sent (the user's own, or one
+// typed anew); a conflicting field not in keep takes the vendor's value and
+// leaves the change. Edited fields that were not in conflict stay. A
+// change left with nothing to send is dropped.
+func (s *Store) Resolve(ctx context.Context, id string, keep map[string]string) error {
+	n, err := parseChangeID(id)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(q *dbq.Queries) error {
+		cur, err := q.OutboxByID(ctx, n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no change %s: %w", id, app.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if cur.State != outbox.Conflict {
+			return fmt.Errorf("change %s is %s, not in conflict", id, cur.State)
+		}
+		base, next, theirs := decodeFields(cur.BaseJson), decodeFields(cur.NewJson), decodeFields(cur.TheirsJson)
+		for f := range keep {
+			if _, ok := theirs[f]; !ok {
+				return fmt.Errorf("change %s: %s is not in conflict", id, f)
+			}
+		}
+		for f, v := range theirs {
+			base[f] = v
+			if mine, ok := keep[f]; ok {
+				next[f] = mine
+			} else {
+				delete(next, f)
+			}
+		}
+		if dropUnchanged(next, base) {
+			_, err := q.DeleteOutbox(ctx, n)
+			return err
+		}
+		_, err = q.ResolveOutbox(ctx, dbq.ResolveOutboxParams{
+			BaseJson: encodeFields(base), NewJson: encodeFields(next), Now: s.now().Unix(), ID: n,
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: resolve: %w", err)
+	}
+	return nil
+}
+
+// dropUnchanged removes from fields those equal to base and reports
+// whether none is left.
+func dropUnchanged(fields, base map[string]string) bool {
+	for f, v := range fields {
+		if b, ok := base[f]; ok && b == v {
+			delete(fields, f)
+		}
+	}
+	return len(fields) == 0
 }
 
 // MarkSent settles a change the vendor accepted and stores the vendor's

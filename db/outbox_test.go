@@ -132,3 +132,123 @@ func TestOutboxEditRefusesUnknownContractAndOtherVendors(t *testing.T) {
 		t.Error("an enneo contract took an edit")
 	}
 }
+
+func TestOutboxEditBackToBaseDropsTheChange(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	seedPodero(t, s, `{"id":"k1","supplier":"Old","meter_id":"M1"}`)
+	// Setting a field to the cached value queues nothing.
+	if id, err := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "Old"}); err != nil || id != "" {
+		t.Fatalf("edit to the cached value: id %q, %v; want no change", id, err)
+	}
+	id, err := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "New", "meter_id": "M2"})
+	if err != nil || id == "" {
+		t.Fatal(id, err)
+	}
+	// One field back: the other stays pending.
+	if id2, err := s.Edit(ctx, "pod", "k1", map[string]string{"meter_id": "M1"}); err != nil || id2 != id {
+		t.Fatalf("fold: %q, %v", id2, err)
+	}
+	if c := onlyChange(t, s); len(c.New) != 1 || c.New["supplier"] != "New" {
+		t.Fatalf("after one field back: %v", c.New)
+	}
+	// Both back: nothing is pending.
+	if id3, err := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "Old"}); err != nil || id3 != "" {
+		t.Fatalf("all back: %q, %v", id3, err)
+	}
+	if cs, _ := s.Outbox(ctx); len(cs) != 0 {
+		t.Fatalf("outbox: %+v", cs)
+	}
+}
+
+func TestOutboxResolveConflict(t *testing.T) {
+	conflicted := func(t *testing.T) (*Store, string) {
+		s, _ := openTest(t)
+		ctx := context.Background()
+		seedPodero(t, s, `{"id":"k1","supplier":"Old","meter_id":"M1"}`)
+		id, err := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "Mine", "meter_id": "M2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkConflict(ctx, id, map[string]string{"supplier": "Theirs"}); err != nil {
+			t.Fatal(err)
+		}
+		return s, id
+	}
+	tests := []struct {
+		name     string
+		keep     map[string]string
+		wantNew  map[string]string
+		wantBase string // base of supplier afterwards
+	}{
+		{"keep mine", map[string]string{"supplier": "Mine"}, map[string]string{"supplier": "Mine", "meter_id": "M2"}, "Theirs"},
+		{"take theirs", nil, map[string]string{"meter_id": "M2"}, "Theirs"},
+		{"a new value", map[string]string{"supplier": "Third"}, map[string]string{"supplier": "Third", "meter_id": "M2"}, "Theirs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, id := conflicted(t)
+			if err := s.Resolve(context.Background(), id, tt.keep); err != nil {
+				t.Fatal(err)
+			}
+			c := onlyChange(t, s)
+			if c.State != outbox.Pending || len(c.Theirs) != 0 || c.Base["supplier"] != tt.wantBase || c.Base["meter_id"] != "M1" {
+				t.Fatalf("after resolve: %+v", c)
+			}
+			if len(c.New) != len(tt.wantNew) {
+				t.Fatalf("new = %v, want %v", c.New, tt.wantNew)
+			}
+			for f, v := range tt.wantNew {
+				if c.New[f] != v {
+					t.Errorf("new[%s] = %q, want %q", f, c.New[f], v)
+				}
+			}
+			// A resolved change is pending: resolving again is refused.
+			if err := s.Resolve(context.Background(), id, nil); err == nil {
+				t.Error("resolving a pending change succeeded")
+			}
+		})
+	}
+	t.Run("taking theirs for the only field drops the change", func(t *testing.T) {
+		s, _ := openTest(t)
+		ctx := context.Background()
+		seedPodero(t, s, `{"id":"k1","supplier":"Old"}`)
+		id, _ := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "Mine"})
+		if err := s.MarkConflict(ctx, id, map[string]string{"supplier": "Theirs"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Resolve(ctx, id, nil); err != nil {
+			t.Fatal(err)
+		}
+		if cs, _ := s.Outbox(ctx); len(cs) != 0 {
+			t.Fatalf("outbox: %+v", cs)
+		}
+	})
+	t.Run("a field not in conflict cannot be kept", func(t *testing.T) {
+		s, id := conflicted(t)
+		if err := s.Resolve(context.Background(), id, map[string]string{"meter_id": "M9"}); err == nil {
+			t.Fatal("want an error")
+		}
+	})
+}
+
+func TestOutboxCountsAndChangeOf(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	seedPodero(t, s, `{"id":"k1","supplier":"Old"}`)
+	if c, err := s.ChangeOf(ctx, "pod", "k1"); err != nil || c != nil {
+		t.Fatalf("before any edit: %v, %v", c, err)
+	}
+	id, _ := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "New"})
+	c, err := s.ChangeOf(ctx, "pod", "k1")
+	if err != nil || c == nil || c.ID != id || c.ContractRef == 0 || c.New["supplier"] != "New" {
+		t.Fatalf("change of k1: %+v, %v", c, err)
+	}
+	if err := s.MarkRejected(ctx, id, "no"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.OutboxCounts(ctx)
+	if err != nil || n[outbox.Rejected] != 1 || n[outbox.Pending] != 0 {
+		t.Fatalf("counts %v, %v", n, err)
+	}
+}

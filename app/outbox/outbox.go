@@ -34,6 +34,10 @@ type Change struct {
 	// CustomerID is the vendor's id of the contract's customer (Podero:
 	// the user id), needed to address the contract.
 	CustomerID string
+	// ContractRef is the cache's number of the contract (0 when it is no
+	// longer cached) and ContractName its name, for links and lists.
+	ContractRef  int64
+	ContractName string
 	// Base holds the edited fields as they were in the cache when the
 	// first edit began; New the values the user wants.
 	Base, New map[string]string

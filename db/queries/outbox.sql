@@ -36,12 +36,26 @@ UPDATE outbox SET state = @state, message = @message, theirs_json = @theirs_json
 WHERE id = @id;
 
 -- name: ListOutbox :many
-SELECT o.*, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref
+-- Every change, or those of one contract when source and contract are set.
+SELECT o.*, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
+       COALESCE(c.id, 0) AS contract_id, COALESCE(c.name, '') AS contract_name
 FROM outbox o
 JOIN sources s ON s.id = o.source_id
 LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contract_external_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@contract AS TEXT) = '' OR o.contract_external_id = @contract)
 ORDER BY o.id;
+
+-- name: ResolveOutbox :execrows
+-- A conflict the user settled: the base becomes the vendor's values, and
+-- the change is pending again.
+UPDATE outbox SET base_json = @base_json, new_json = @new_json, state = 'pending',
+    message = '', theirs_json = '{}', updated_at = @now
+WHERE id = @id AND state = 'conflict';
+
+-- name: CountOutbox :many
+SELECT state, COUNT(*) AS n FROM outbox GROUP BY state;
 
 -- name: SourceVendor :one
 SELECT vendor FROM sources WHERE name = ?;

@@ -60,6 +60,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countContractsByStatusStmt, err = db.PrepareContext(ctx, countContractsByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query CountContractsByStatus: %w", err)
 	}
+	if q.countOutboxStmt, err = db.PrepareContext(ctx, countOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOutbox: %w", err)
+	}
 	if q.countReadingsStmt, err = db.PrepareContext(ctx, countReadings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountReadings: %w", err)
 	}
@@ -68,6 +71,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteAccountsStmt, err = db.PrepareContext(ctx, deleteAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAccounts: %w", err)
+	}
+	if q.deleteContractNotesStmt, err = db.PrepareContext(ctx, deleteContractNotes); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteContractNotes: %w", err)
 	}
 	if q.deleteFlexibilityStmt, err = db.PrepareContext(ctx, deleteFlexibility); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteFlexibility: %w", err)
@@ -122,6 +128,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getContractStmt, err = db.PrepareContext(ctx, getContract); err != nil {
 		return nil, fmt.Errorf("error preparing query GetContract: %w", err)
+	}
+	if q.getContractNotesStmt, err = db.PrepareContext(ctx, getContractNotes); err != nil {
+		return nil, fmt.Errorf("error preparing query GetContractNotes: %w", err)
 	}
 	if q.getMeterStmt, err = db.PrepareContext(ctx, getMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMeter: %w", err)
@@ -240,11 +249,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.pricePointsOfStmt, err = db.PrepareContext(ctx, pricePointsOf); err != nil {
 		return nil, fmt.Errorf("error preparing query PricePointsOf: %w", err)
 	}
+	if q.putContractNotesStmt, err = db.PrepareContext(ctx, putContractNotes); err != nil {
+		return nil, fmt.Errorf("error preparing query PutContractNotes: %w", err)
+	}
 	if q.putOutboxStmt, err = db.PrepareContext(ctx, putOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query PutOutbox: %w", err)
 	}
 	if q.recordMigrationStmt, err = db.PrepareContext(ctx, recordMigration); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordMigration: %w", err)
+	}
+	if q.resolveOutboxStmt, err = db.PrepareContext(ctx, resolveOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query ResolveOutbox: %w", err)
 	}
 	if q.runProblemsStmt, err = db.PrepareContext(ctx, runProblems); err != nil {
 		return nil, fmt.Errorf("error preparing query RunProblems: %w", err)
@@ -380,6 +395,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countContractsByStatusStmt: %w", cerr)
 		}
 	}
+	if q.countOutboxStmt != nil {
+		if cerr := q.countOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOutboxStmt: %w", cerr)
+		}
+	}
 	if q.countReadingsStmt != nil {
 		if cerr := q.countReadingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countReadingsStmt: %w", cerr)
@@ -393,6 +413,11 @@ func (q *Queries) Close() error {
 	if q.deleteAccountsStmt != nil {
 		if cerr := q.deleteAccountsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteAccountsStmt: %w", cerr)
+		}
+	}
+	if q.deleteContractNotesStmt != nil {
+		if cerr := q.deleteContractNotesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteContractNotesStmt: %w", cerr)
 		}
 	}
 	if q.deleteFlexibilityStmt != nil {
@@ -483,6 +508,11 @@ func (q *Queries) Close() error {
 	if q.getContractStmt != nil {
 		if cerr := q.getContractStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getContractStmt: %w", cerr)
+		}
+	}
+	if q.getContractNotesStmt != nil {
+		if cerr := q.getContractNotesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getContractNotesStmt: %w", cerr)
 		}
 	}
 	if q.getMeterStmt != nil {
@@ -680,6 +710,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing pricePointsOfStmt: %w", cerr)
 		}
 	}
+	if q.putContractNotesStmt != nil {
+		if cerr := q.putContractNotesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putContractNotesStmt: %w", cerr)
+		}
+	}
 	if q.putOutboxStmt != nil {
 		if cerr := q.putOutboxStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing putOutboxStmt: %w", cerr)
@@ -688,6 +723,11 @@ func (q *Queries) Close() error {
 	if q.recordMigrationStmt != nil {
 		if cerr := q.recordMigrationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recordMigrationStmt: %w", cerr)
+		}
+	}
+	if q.resolveOutboxStmt != nil {
+		if cerr := q.resolveOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing resolveOutboxStmt: %w", cerr)
 		}
 	}
 	if q.runProblemsStmt != nil {
@@ -856,9 +896,11 @@ type Queries struct {
 	countAllContractsStmt             *sql.Stmt
 	countContractsStmt                *sql.Stmt
 	countContractsByStatusStmt        *sql.Stmt
+	countOutboxStmt                   *sql.Stmt
 	countReadingsStmt                 *sql.Stmt
 	dailyOfMeterStmt                  *sql.Stmt
 	deleteAccountsStmt                *sql.Stmt
+	deleteContractNotesStmt           *sql.Stmt
 	deleteFlexibilityStmt             *sql.Stmt
 	deleteOfferStmt                   *sql.Stmt
 	deleteOutboxStmt                  *sql.Stmt
@@ -877,6 +919,7 @@ type Queries struct {
 	getAccountStmt                    *sql.Stmt
 	getCheckpointStmt                 *sql.Stmt
 	getContractStmt                   *sql.Stmt
+	getContractNotesStmt              *sql.Stmt
 	getMeterStmt                      *sql.Stmt
 	getMeterGasStmt                   *sql.Stmt
 	getOfferStmt                      *sql.Stmt
@@ -916,8 +959,10 @@ type Queries struct {
 	pPAOfStmt                         *sql.Stmt
 	partnerOfStmt                     *sql.Stmt
 	pricePointsOfStmt                 *sql.Stmt
+	putContractNotesStmt              *sql.Stmt
 	putOutboxStmt                     *sql.Stmt
 	recordMigrationStmt               *sql.Stmt
+	resolveOutboxStmt                 *sql.Stmt
 	runProblemsStmt                   *sql.Stmt
 	saveOfferStmt                     *sql.Stmt
 	seriesOfMeterStmt                 *sql.Stmt
@@ -959,9 +1004,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countAllContractsStmt:             q.countAllContractsStmt,
 		countContractsStmt:                q.countContractsStmt,
 		countContractsByStatusStmt:        q.countContractsByStatusStmt,
+		countOutboxStmt:                   q.countOutboxStmt,
 		countReadingsStmt:                 q.countReadingsStmt,
 		dailyOfMeterStmt:                  q.dailyOfMeterStmt,
 		deleteAccountsStmt:                q.deleteAccountsStmt,
+		deleteContractNotesStmt:           q.deleteContractNotesStmt,
 		deleteFlexibilityStmt:             q.deleteFlexibilityStmt,
 		deleteOfferStmt:                   q.deleteOfferStmt,
 		deleteOutboxStmt:                  q.deleteOutboxStmt,
@@ -980,6 +1027,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getAccountStmt:                    q.getAccountStmt,
 		getCheckpointStmt:                 q.getCheckpointStmt,
 		getContractStmt:                   q.getContractStmt,
+		getContractNotesStmt:              q.getContractNotesStmt,
 		getMeterStmt:                      q.getMeterStmt,
 		getMeterGasStmt:                   q.getMeterGasStmt,
 		getOfferStmt:                      q.getOfferStmt,
@@ -1019,8 +1067,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		pPAOfStmt:                         q.pPAOfStmt,
 		partnerOfStmt:                     q.partnerOfStmt,
 		pricePointsOfStmt:                 q.pricePointsOfStmt,
+		putContractNotesStmt:              q.putContractNotesStmt,
 		putOutboxStmt:                     q.putOutboxStmt,
 		recordMigrationStmt:               q.recordMigrationStmt,
+		resolveOutboxStmt:                 q.resolveOutboxStmt,
 		runProblemsStmt:                   q.runProblemsStmt,
 		saveOfferStmt:                     q.saveOfferStmt,
 		seriesOfMeterStmt:                 q.seriesOfMeterStmt,

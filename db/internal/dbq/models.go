@@ -80,6 +80,15 @@ type ContractFlexibility struct {
 	MinRampDownTempE6          *int64
 }
 
+type ContractNote struct {
+	SourceID           int64
+	ContractExternalID string
+	Notes              string
+	Tags               string
+	NextContact        string
+	UpdatedAt          int64
+}
+
 type ContractPartner struct {
 	ContractID                 int64
 	UserID                     string

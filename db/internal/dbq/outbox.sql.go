@@ -9,6 +9,38 @@ import (
 	"context"
 )
 
+const countOutbox = `-- name: CountOutbox :many
+SELECT state, COUNT(*) AS n FROM outbox GROUP BY state
+`
+
+type CountOutboxRow struct {
+	State string
+	N     int64
+}
+
+func (q *Queries) CountOutbox(ctx context.Context) ([]CountOutboxRow, error) {
+	rows, err := q.query(ctx, q.countOutboxStmt, countOutbox)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountOutboxRow
+	for rows.Next() {
+		var i CountOutboxRow
+		if err := rows.Scan(&i.State, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const deleteOutbox = `-- name: DeleteOutbox :execrows
 DELETE FROM outbox WHERE id = ?
 `
@@ -38,13 +70,21 @@ func (q *Queries) FoldOutbox(ctx context.Context, arg FoldOutboxParams) error {
 }
 
 const listOutbox = `-- name: ListOutbox :many
-SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref
+SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
+       COALESCE(c.id, 0) AS contract_id, COALESCE(c.name, '') AS contract_name
 FROM outbox o
 JOIN sources s ON s.id = o.source_id
 LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contract_external_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR o.contract_external_id = ?2)
 ORDER BY o.id
 `
+
+type ListOutboxParams struct {
+	Source   string
+	Contract string
+}
 
 type ListOutboxRow struct {
 	ID                 int64
@@ -60,10 +100,13 @@ type ListOutboxRow struct {
 	UpdatedAt          int64
 	SourceName         string
 	CustomerRef        string
+	ContractID         int64
+	ContractName       string
 }
 
-func (q *Queries) ListOutbox(ctx context.Context) ([]ListOutboxRow, error) {
-	rows, err := q.query(ctx, q.listOutboxStmt, listOutbox)
+// Every change, or those of one contract when source and contract are set.
+func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListOutboxRow, error) {
+	rows, err := q.query(ctx, q.listOutboxStmt, listOutbox, arg.Source, arg.Contract)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +128,8 @@ func (q *Queries) ListOutbox(ctx context.Context) ([]ListOutboxRow, error) {
 			&i.UpdatedAt,
 			&i.SourceName,
 			&i.CustomerRef,
+			&i.ContractID,
+			&i.ContractName,
 		); err != nil {
 			return nil, err
 		}
@@ -234,6 +279,34 @@ func (q *Queries) PutOutbox(ctx context.Context, arg PutOutboxParams) (int64, er
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const resolveOutbox = `-- name: ResolveOutbox :execrows
+UPDATE outbox SET base_json = ?1, new_json = ?2, state = 'pending',
+    message = '', theirs_json = '{}', updated_at = ?3
+WHERE id = ?4 AND state = 'conflict'
+`
+
+type ResolveOutboxParams struct {
+	BaseJson string
+	NewJson  string
+	Now      int64
+	ID       int64
+}
+
+// A conflict the user settled: the base becomes the vendor's values, and
+// the change is pending again.
+func (q *Queries) ResolveOutbox(ctx context.Context, arg ResolveOutboxParams) (int64, error) {
+	result, err := q.exec(ctx, q.resolveOutboxStmt, resolveOutbox,
+		arg.BaseJson,
+		arg.NewJson,
+		arg.Now,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const settleOutbox = `-- name: SettleOutbox :execrows

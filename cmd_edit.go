@@ -95,6 +95,10 @@ func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if id == "" {
+		fmt.Fprintf(stdout, "nothing queued for %s %s: the cache holds these values already (any pending change of them is undone)\n", *source, *contract)
+		return nil
+	}
 	fmt.Fprintf(stdout, "change %s queued for %s %s: %s (sent on the next sync; undo with 'wattfolio edit --db %s --undo %s')\n",
 		id, *source, *contract, strings.Join(slices.Sorted(maps.Keys(fields)), ", "), *dbPath, id)
 	return nil
@@ -161,46 +165,58 @@ func short(s string) string {
 // being synced, before they are synced, and reports each outcome. It
 // reports whether any edit was rejected or is in conflict.
 func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdout, stderr io.Writer) (attention bool, err error) {
-	for _, src := range srcs {
-		if src.Vendor != app.VendorPodero {
-			continue
+	out, err := writeBack(ctx, store, srcs, func(source string, n int) {
+		fmt.Fprintf(stderr, "%s: sending %d offline edit(s)\n", source, n)
+	})
+	for _, o := range out {
+		c := o.Change
+		switch o.State {
+		case outbox.Sent:
+			what := "the vendor already held these values"
+			if len(o.Sent) > 0 {
+				what = strings.Join(o.Sent, ", ")
+			}
+			fmt.Fprintf(stdout, "sent      change %s %s %s: %s\n", c.ID, c.Source, c.ContractID, what)
+		case outbox.Rejected:
+			attention = true
+			fmt.Fprintf(stdout, "rejected  change %s %s %s: the vendor says %q\n", c.ID, c.Source, c.ContractID, o.Message)
+		case outbox.Conflict:
+			attention = true
+			c.State, c.Theirs = outbox.Conflict, o.Theirs
+			fmt.Fprintf(stdout, "conflict  change %s %s %s: %s (nothing sent)\n", c.ID, c.Source, c.ContractID, changeNote(c))
+		default:
+			fmt.Fprintf(stdout, "pending   change %s %s %s: not sent, tried again next sync: %s\n", c.ID, c.Source, c.ContractID, firstLine(o.Message))
 		}
+	}
+	return attention, err
+}
+
+// writeBack sends the pending offline edits of the sources that take
+// edits (Podero), source by source; starting is told of each source with
+// pending edits before they go. It stops at the first source whose
+// outbox cannot be read or written.
+func writeBack(ctx context.Context, store *db.Store, srcs []engine.Source, starting func(source string, n int)) ([]writeback.Outcome, error) {
+	var all []writeback.Outcome
+	for _, src := range srcs {
 		v, ok := src.Connector.(writeback.Vendor)
-		if !ok {
+		if src.Vendor != app.VendorPodero || !ok {
 			continue
 		}
 		pending, err := writeback.Pending(ctx, store, src.Name)
 		if err != nil {
-			return attention, err
+			return all, err
 		}
 		if len(pending) == 0 {
 			continue
 		}
-		fmt.Fprintf(stderr, "%s: sending %d offline edit(s)\n", src.Name, len(pending))
-		out, err := writeback.Run(ctx, store, src.Name, v)
-		for _, o := range out {
-			c := o.Change
-			switch o.State {
-			case outbox.Sent:
-				what := "the vendor already held these values"
-				if len(o.Sent) > 0 {
-					what = strings.Join(o.Sent, ", ")
-				}
-				fmt.Fprintf(stdout, "sent      change %s %s %s: %s\n", c.ID, c.Source, c.ContractID, what)
-			case outbox.Rejected:
-				attention = true
-				fmt.Fprintf(stdout, "rejected  change %s %s %s: the vendor says %q\n", c.ID, c.Source, c.ContractID, o.Message)
-			case outbox.Conflict:
-				attention = true
-				c.State, c.Theirs = outbox.Conflict, o.Theirs
-				fmt.Fprintf(stdout, "conflict  change %s %s %s: %s (nothing sent)\n", c.ID, c.Source, c.ContractID, changeNote(c))
-			default:
-				fmt.Fprintf(stdout, "pending   change %s %s %s: not sent, tried again next sync: %s\n", c.ID, c.Source, c.ContractID, firstLine(o.Message))
-			}
+		if starting != nil {
+			starting(src.Name, len(pending))
 		}
+		out, err := writeback.Run(ctx, store, src.Name, v)
+		all = append(all, out...)
 		if err != nil {
-			return attention, err
+			return all, err
 		}
 	}
-	return attention, nil
+	return all, nil
 }

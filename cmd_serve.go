@@ -55,9 +55,10 @@ func loadSourcesIf(path string) (sourcesFile, error) {
 // window both use. With no sources there is no "Sync now".
 func handler(ctx context.Context, store *db.Store, f sourcesFile) http.Handler {
 	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, Compare: store,
-		Offers: storeOffers{store}, OfferStore: store, Savings: store, SyncContext: ctx}
+		Offers: storeOffers{store}, OfferStore: store, Savings: store, Edits: store, SyncContext: ctx}
 	if len(f.sources) > 0 {
-		o.Syncer = syncer{store: store, file: f}
+		s := syncer{store: store, file: f}
+		o.Syncer, o.Sender = s, s
 	}
 	return web.New(o)
 }

@@ -158,17 +158,27 @@ func firstLine(s string) string {
 	return s
 }
 
-// syncer adapts the engine to the web handler's "Sync now".
+// syncer adapts the engine to the web handler's "Sync now" and "Send
+// changes".
 type syncer struct {
 	store *db.Store
 	file  sourcesFile
 }
 
+// SyncAll sends the pending offline edits, then syncs every source, as
+// 'wattfolio sync' does; what became of each edit is in the outbox.
 func (s syncer) SyncAll(ctx context.Context) error {
 	if err := s.store.ReplaceAccounts(ctx, s.file.accounts); err != nil {
 		return err
 	}
+	editErr := s.SendEdits(ctx)
 	e := &engine.Engine{Store: s.store}
 	_, err := e.SyncAll(ctx, s.file.sources)
+	return errors.Join(err, editErr)
+}
+
+// SendEdits sends the pending offline edits now.
+func (s syncer) SendEdits(ctx context.Context) error {
+	_, err := writeBack(ctx, s.store, s.file.sources, nil)
 	return err
 }

@@ -20,7 +20,7 @@ import (
 // through err but still yields a usable frame for the error page.
 func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav string) (views.Chrome, error) {
 	lang, err := language(w, r)
-	return views.Chrome{
+	c := views.Chrome{
 		Title: title,
 		Nav:   nav,
 		Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
@@ -30,7 +30,10 @@ func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav stri
 		Customers: h.o.Accounts != nil,
 		Offers:    h.o.OfferStore != nil,
 		Savings:   h.o.Savings != nil,
-	}, err
+		Edits:     h.o.Edits != nil,
+	}
+	h.refreshCounts(r.Context(), &c)
+	return c, err
 }
 
 func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
@@ -95,27 +98,39 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "Contract", "portfolio")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	id, err := pathID(r, "contract")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	m, err := h.contractModel(w, r, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.ContractPage(m))
+}
+
+// contractModel reads what the contract page shows.
+func (h *handler) contractModel(w http.ResponseWriter, r *http.Request, id int64) (views.Contract, error) {
+	c, err := h.chrome(w, r, "Contract", "portfolio")
+	if err != nil {
+		return views.Contract{}, err
+	}
 	ct, err := h.o.Contracts.GetContract(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("get contract %d: %w", id, err))
-		return
+		return views.Contract{}, fmt.Errorf("get contract %d: %w", id, err)
 	}
 	c.Title = views.ContractTitle(ct)
 	m := views.Contract{Chrome: c, C: ct, Raw: prettyJSON(ct.Raw), BackURL: c.Link("/contracts", nil)}
 	if h.o.Meters != nil {
 		if m.Meters, err = h.o.Meters.MetersOfContract(r.Context(), id); err != nil {
-			h.fail(w, r, fmt.Errorf("meters of contract %d: %w", id, err))
-			return
+			return m, fmt.Errorf("meters of contract %d: %w", id, err)
+		}
+	}
+	if h.o.Edits != nil {
+		if m.Edits, err = h.contractEdits(r.Context(), ct); err != nil {
+			return m, fmt.Errorf("edits of contract %d: %w", id, err)
 		}
 	}
 	if ref := r.Referer(); ref != "" {
@@ -124,7 +139,7 @@ func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
 			m.BackURL = c.Link("/contracts", u.Query())
 		}
 	}
-	h.render(w, r, http.StatusOK, views.ContractPage(m))
+	return m, nil
 }
 
 // prettyJSON indents the vendor's JSON; what does not parse is shown as sent.
@@ -314,6 +329,7 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 			Customers: h.o.Accounts != nil,
 			Offers:    h.o.OfferStore != nil,
 			Savings:   h.o.Savings != nil,
+			Edits:     h.o.Edits != nil,
 		},
 		Status:  status,
 		Heading: heading,

@@ -69,6 +69,12 @@ type Options struct {
 	// Savings serves the portfolio savings view, its CSV and JSON, and
 	// recomputes it after a sync and an offer change; nil: none.
 	Savings SavingsStore
+	// Edits serves offline edits (the contract page's edit form and notes,
+	// the Changes page and the header's count); nil: none.
+	Edits EditStore
+	// Sender sends pending edits now ("Send changes"); nil: only a sync
+	// run elsewhere sends them.
+	Sender Sender
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
@@ -137,6 +143,7 @@ func newHandler(o Options) *handler {
 	h.mux.HandleFunc("GET /contracts.csv", h.exportCSV)
 	h.mux.HandleFunc("GET /contracts/{id}", h.contract)
 	h.mux.HandleFunc("GET /sync", h.syncPage)
+	h.routeEdits()
 	if o.Meters != nil {
 		h.mux.HandleFunc("GET /meters/{id}", h.meter)
 		h.mux.HandleFunc("GET /meters/{id}/readings.csv", h.meterCSV)

@@ -27,6 +27,11 @@ type Chrome struct {
 	Customers bool
 	// Offers and Savings are true when those pages exist (nav items).
 	Offers, Savings bool
+	// Edits is true when offline edits exist (the Changes page); Pending
+	// counts the changes waiting to be sent, Attention those the vendor
+	// refused or that are in conflict.
+	Edits              bool
+	Pending, Attention int
 }
 
 // Link returns an internal link to path with values, carrying the English
@@ -243,6 +248,8 @@ type Contract struct {
 	BackURL string
 	// Meters are the contract's meters with time series (epilot); may be empty.
 	Meters []series.Meter
+	// Edits are the offline edits and notes; nil when the app has none.
+	Edits *ContractEdits
 }
 
 // Sync is the sync page.

@@ -1,0 +1,183 @@
+package views
+
+import (
+	"strings"
+
+	"wattfolio/app"
+	"wattfolio/app/outbox"
+)
+
+// EditField is one of a contract's editable vendor fields in the edit form.
+type EditField struct {
+	Name, Label, Hint string
+	// Choices make a select; nil a text input, or a textarea when Textarea.
+	Choices  []selectOption
+	Textarea bool
+	MaxLen   int
+	// Value is what the form shows: what was typed, else the pending value,
+	// else the vendor's.
+	Value string
+	// Vendor is the vendor's value as last synced.
+	Vendor string
+	// Pending is true when a pending change holds a value for the field.
+	Pending bool
+	Err     string
+}
+
+// ContractEdits is the contract page's part for offline edits and notes.
+type ContractEdits struct {
+	// Editable is true when the vendor takes edits of its fields (Podero).
+	Editable bool
+	Fields   []EditField
+	// Change is the contract's change, pending or settled; nil when none.
+	Change *outbox.Change
+	Notes  app.ContractNotes
+	// NotesForm holds what was typed when the notes are shown again with
+	// errors; NotesErr the message per field (notes, tags, next_contact).
+	NotesForm map[string]string
+	NotesErr  map[string]string
+	// Notice says what the last action did; Bad when it failed.
+	Notice string
+	Bad    bool
+}
+
+// ErrorCount is the number of edit fields with an error.
+func (e *ContractEdits) ErrorCount() int {
+	n := 0
+	for _, f := range e.Fields {
+		if f.Err != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// NotesValue is a notes field as the form shows it.
+func (e *ContractEdits) NotesValue(f Fmt, name string) string {
+	if v, ok := e.NotesForm[name]; ok {
+		return v
+	}
+	switch name {
+	case "tags":
+		return strings.Join(e.Notes.Tags, ", ")
+	case "next_contact":
+		if e.Notes.NextContact.IsZero() {
+			return ""
+		}
+		return e.Notes.NextContact.Format("2006-01-02")
+	}
+	return e.Notes.Text
+}
+
+// State is the change's state, "" when there is none.
+func (e *ContractEdits) State() string {
+	if e.Change == nil {
+		return ""
+	}
+	return e.Change.State
+}
+
+// EditLabels name the editable Podero fields for people.
+var EditLabels = map[string]string{
+	outbox.FieldContractType: "Contract type",
+	outbox.FieldMeterID:      "Meter id",
+	outbox.FieldSupplier:     "Supplier",
+	outbox.FieldCurrency:     "Currency of the energy prices",
+	outbox.FieldIncludes:     "Prices include taxes, levies and grid fees",
+	outbox.FieldBuilding:     "Building",
+	outbox.FieldPrices:       "Energy prices",
+}
+
+// EditLabel is a field's label, or its name when it has none.
+func EditLabel(field string) string {
+	if l, ok := EditLabels[field]; ok {
+		return l
+	}
+	return field
+}
+
+// EditValue shows a field's value: "" is none, booleans in words.
+func EditValue(field, v string) string {
+	switch {
+	case v == "" && field == outbox.FieldPrices:
+		return "no prices"
+	case v == "":
+		return "none"
+	case field == outbox.FieldIncludes && v == "true":
+		return "yes"
+	case field == outbox.FieldIncludes && v == "false":
+		return "no"
+	}
+	return v
+}
+
+// PoderoEditFields are the form's fields for a Podero contract whose
+// vendor values are vendor; values overrides what the form shows.
+func PoderoEditFields(vendor, values map[string]string, pending map[string]bool, errs map[string]string) []EditField {
+	out := make([]EditField, 0, len(outbox.PoderoFields))
+	for _, name := range outbox.PoderoFields {
+		f := EditField{Name: name, Label: EditLabel(name), Vendor: vendor[name], Value: vendor[name], Pending: pending[name], Err: errs[name]}
+		if v, ok := values[name]; ok {
+			f.Value = v
+		}
+		switch name {
+		case outbox.FieldContractType:
+			f.Choices = []selectOption{{"", "none"}, {"spot_hourly", "spot, hourly"}, {"monthly", "monthly"}, {"yearly", "yearly"}}
+		case outbox.FieldIncludes:
+			f.Choices = []selectOption{{"true", "yes"}, {"false", "no"}}
+			if f.Value == "" {
+				f.Choices = append([]selectOption{{"", "not stated"}}, f.Choices...)
+			}
+		case outbox.FieldMeterID:
+			f.MaxLen, f.Hint = 19, "at most 19 characters"
+		case outbox.FieldSupplier:
+			f.MaxLen = 100
+		case outbox.FieldCurrency:
+			f.MaxLen, f.Hint = 3, "ISO 4217, e.g. EUR"
+		case outbox.FieldBuilding:
+			f.MaxLen, f.Hint = 36, "the building's UUID at Podero; empty for all buildings"
+		case outbox.FieldPrices:
+			f.Textarea = true
+			f.Hint = `a JSON list, e.g. [{"price": 0.2841, "timestamp": "2026-01-01T00:00:00+01:00"}]; empty for none`
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Changes is the page of offline edits: what waits to be sent, what needs
+// the user, and what went out.
+type Changes struct {
+	Chrome
+	Attention, Pending, Sent []outbox.Change
+	// CanSend is true when the app knows the sources to send to.
+	CanSend bool
+	Notice  string
+	Bad     bool
+}
+
+// ConflictFields are the fields of a change in conflict, in order.
+func ConflictFields(c outbox.Change) []string {
+	var out []string
+	for _, f := range c.Fields() {
+		if _, ok := c.Theirs[f]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// joinLabels names fields for a sentence: "Supplier and Meter id".
+func joinLabels(fields []string) string {
+	labels := make([]string, len(fields))
+	for i, f := range fields {
+		labels[i] = EditLabel(f)
+	}
+	switch len(labels) {
+	case 0:
+		return ""
+	case 1:
+		return labels[0]
+	}
+	return strings.Join(labels[:len(labels)-1], ", ") + " and " + labels[len(labels)-1]
+}

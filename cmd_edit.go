@@ -27,14 +27,23 @@ type setFlags []string
 func (s *setFlags) String() string     { return strings.Join(*s, " ") }
 func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
 
+// localFields are the edits that never leave the laptop: the user's notes.
+var localFields = []string{"notes", "tags", "next_contact"}
+
 func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("edit", "edit --db FILE --source NAME --contract ID --set FIELD=VALUE... | edit --db FILE --undo CHANGE_ID", stderr)
+	fs := newFlags("edit", "edit --db FILE --source NAME --contract ID --set FIELD=VALUE...\n"+
+		"       edit --db FILE --undo CHANGE_ID\n"+
+		"       edit --db FILE --resolve CHANGE_ID (--keep-mine | --take-theirs | --set FIELD=VALUE...)", stderr)
 	dbPath := fs.String("db", "", "the cache file")
 	source := fs.String("source", "", "the source the contract was synced from")
 	contract := fs.String("contract", "", "the vendor's contract id")
 	undo := fs.String("undo", "", "drop this change instead of editing (see 'wattfolio outbox')")
+	resolve := fs.String("resolve", "", "settle this change's conflict (see 'wattfolio outbox')")
+	keepMine := fs.Bool("keep-mine", false, "with --resolve: send your values of the conflicting fields")
+	takeTheirs := fs.Bool("take-theirs", false, "with --resolve: keep the vendor's values of the conflicting fields")
 	var sets setFlags
-	fs.Var(&sets, "set", "FIELD=VALUE to change, repeatable; editable Podero fields: "+strings.Join(outbox.PoderoFields, ", "))
+	fs.Var(&sets, "set", "FIELD=VALUE to change, repeatable; Podero fields (sent to the vendor): "+strings.Join(outbox.PoderoFields, ", ")+
+		"; on any contract, kept on this laptop: notes, tags (comma-separated), next_contact (YYYY-MM-DD, empty for none)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -46,49 +55,63 @@ func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *dbPath == "" {
 		return usageErr("edit needs --db")
 	}
-	if *undo != "" {
-		if *source != "" || *contract != "" || len(sets) > 0 {
-			return usageErr("--undo takes no --source, --contract or --set")
-		}
-		store, err := db.Open(ctx, *dbPath)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		if err := store.Undo(ctx, *undo); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "change %s dropped\n", *undo)
-		return nil
-	}
-	if *source == "" || *contract == "" || len(sets) == 0 {
-		return usageErr("edit needs --source, --contract and at least one --set FIELD=VALUE")
-	}
-	fields := map[string]string{}
+	fields, local := map[string]string{}, map[string]string{}
 	for _, s := range sets {
 		f, v, ok := strings.Cut(s, "=")
 		if !ok {
-			fmt.Fprintf(stderr, "--set %q: want FIELD=VALUE\n", s)
-			return errUsage
+			return usageErr(fmt.Sprintf("--set %q: want FIELD=VALUE", s))
 		}
 		f = strings.TrimSpace(f)
+		if slices.Contains(localFields, f) {
+			local[f] = v
+			continue
+		}
 		if err := outbox.Validate(f, v); err != nil {
-			fmt.Fprintln(stderr, err)
-			return errUsage
+			return usageErr(err.Error() + "; local fields: " + strings.Join(localFields, ", "))
 		}
 		fields[f] = outbox.Canonical(f, v)
+	}
+	switch {
+	case *undo != "" && (*source != "" || *contract != "" || len(sets) > 0 || *resolve != ""):
+		return usageErr("--undo takes no --source, --contract, --set or --resolve")
+	case *resolve != "" && (*source != "" || *contract != "" || len(local) > 0):
+		return usageErr("--resolve takes no --source, --contract or local fields")
+	case *resolve != "" && btoi(*keepMine)+btoi(*takeTheirs)+btoi(len(fields) > 0) != 1:
+		return usageErr("--resolve needs one of --keep-mine, --take-theirs, or --set FIELD=VALUE for the fields to send (the others take the vendor's value)")
+	case *resolve == "" && (*keepMine || *takeTheirs):
+		return usageErr("--keep-mine and --take-theirs go with --resolve")
+	case *undo == "" && *resolve == "" && (*source == "" || *contract == "" || len(sets) == 0):
+		return usageErr("edit needs --source, --contract and at least one --set FIELD=VALUE")
 	}
 	store, err := db.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	switch {
+	case *undo != "":
+		if err := store.Undo(ctx, *undo); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "change %s dropped\n", *undo)
+		return nil
+	case *resolve != "":
+		return resolveChange(ctx, store, *resolve, *keepMine, fields, stdout)
+	}
+	if len(local) > 0 {
+		if err := editNotes(ctx, store, *source, *contract, local, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
 	vendor, err := store.SourceVendor(ctx, *source)
 	if err != nil {
 		return err
 	}
 	if vendor != app.VendorPodero {
-		fmt.Fprintf(stderr, "source %q is a %s source: only Podero sources take edits of vendor fields\n", *source, vendor)
+		fmt.Fprintf(stderr, "source %q is a %s source: only Podero sources take edits of vendor fields (notes, tags and next_contact work on any contract)\n", *source, vendor)
 		return errUsage
 	}
 	id, err := store.Edit(ctx, *source, *contract, fields)
@@ -101,6 +124,78 @@ func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "change %s queued for %s %s: %s (sent on the next sync; undo with 'wattfolio edit --db %s --undo %s')\n",
 		id, *source, *contract, strings.Join(slices.Sorted(maps.Keys(fields)), ", "), *dbPath, id)
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// editNotes changes the notes fields given and keeps the others.
+func editNotes(ctx context.Context, store *db.Store, source, contract string, set map[string]string, stdout, stderr io.Writer) error {
+	if err := store.HasContract(ctx, source, contract); err != nil {
+		return err
+	}
+	cur, err := store.ContractNotes(ctx, source, contract)
+	if err != nil {
+		return err
+	}
+	text, tags, next := cur.Text, strings.Join(cur.Tags, ","), ""
+	if !cur.NextContact.IsZero() {
+		next = cur.NextContact.Format("2006-01-02")
+	}
+	if v, ok := set["notes"]; ok {
+		text = v
+	}
+	if v, ok := set["tags"]; ok {
+		tags = v
+	}
+	if v, ok := set["next_contact"]; ok {
+		next = v
+	}
+	n, errs := app.ParseContractNotes(text, tags, next)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintln(stderr, e)
+		}
+		return errUsage
+	}
+	if err := store.SetContractNotes(ctx, source, contract, n); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "notes of %s %s saved on this laptop\n", source, contract)
+	return nil
+}
+
+// resolveChange settles a conflict: send mine, keep theirs, or send the
+// values given.
+func resolveChange(ctx context.Context, store *db.Store, id string, keepMine bool, values map[string]string, stdout io.Writer) error {
+	changes, err := store.Outbox(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(changes, func(c outbox.Change) bool { return c.ID == id })
+	if i < 0 {
+		return fmt.Errorf("no change %s: %w", id, app.ErrNotFound)
+	}
+	keep := values
+	if keepMine {
+		keep = map[string]string{}
+		for f := range changes[i].Theirs {
+			keep[f] = changes[i].New[f]
+		}
+	}
+	if err := store.Resolve(ctx, id, keep); err != nil {
+		return err
+	}
+	if len(keep) == 0 && len(changes[i].New) == len(changes[i].Theirs) {
+		fmt.Fprintf(stdout, "change %s resolved: the vendor's values are kept, nothing is left to send\n", id)
+	} else {
+		fmt.Fprintf(stdout, "change %s resolved: pending again, sent on the next sync\n", id)
+	}
 	return nil
 }
 

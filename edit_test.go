@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"wattfolio/app"
+	"wattfolio/app/outbox"
 	"wattfolio/db"
 	"wattfolio/sync/simulate"
 )
@@ -97,5 +99,52 @@ func TestOfflineEditsFromTheCommandLine(t *testing.T) {
 	edit(b, "supplier=Accepted")
 	if code, stdout, _ := syncPodero(); code != 0 || supplier(b) != "Accepted" {
 		t.Errorf("the next edit: exit %d, cached %q\n%s", code, supplier(b), stdout)
+	}
+
+	// The conflict resolved from the command line: mine goes out on the next sync.
+	conflictID := ""
+	store, err := db.Open(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, _ := store.Outbox(context.Background())
+	var enneoID string
+	store.EachContract(context.Background(), app.ContractFilter{Source: "demo-enneo"}, func(c app.Contract) error {
+		enneoID = c.ExternalID
+		return nil
+	})
+	store.Close()
+	for _, c := range changes {
+		if c.State == outbox.Conflict {
+			conflictID = c.ID
+		}
+	}
+	if code, _, stderr := runCLI(t, "edit", "--db", f.db, "--resolve", conflictID); code != 2 || !strings.Contains(stderr, "--keep-mine") {
+		t.Errorf("resolve without a choice: exit %d %s", code, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "edit", "--db", f.db, "--resolve", conflictID, "--keep-mine"); code != 0 || !strings.Contains(stdout, "pending again") {
+		t.Fatalf("resolve: exit %d %s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := syncPodero(); code != 0 || supplier(a) != "Mine" {
+		t.Errorf("after keeping mine: exit %d, cached %q\n%s", code, supplier(a), stdout)
+	}
+
+	// Notes work on any vendor's contract and never reach the outbox.
+	code, stdout, stderr = runCLI(t, "edit", "--db", f.db, "--source", "demo-enneo", "--contract", enneoID,
+		"--set", "notes=Call after the audit", "--set", "tags=VIP, heat pump", "--set", "next_contact=2027-01-15")
+	if code != 0 || !strings.Contains(stdout, "notes of demo-enneo "+enneoID+" saved") {
+		t.Fatalf("notes: exit %d %s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "edit", "--db", f.db, "--source", "demo-enneo", "--contract", enneoID, "--set", "next_contact=31.02.2027"); code != 2 || !strings.Contains(stderr, "not a date") {
+		t.Errorf("bad date: exit %d %s", code, stderr)
+	}
+	store, err = db.Open(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	n, err := store.ContractNotes(context.Background(), "demo-enneo", enneoID)
+	if err != nil || n.Text != "Call after the audit" || strings.Join(n.Tags, "|") != "VIP|heat pump" || n.NextContact.Format("2006-01-02") != "2027-01-15" {
+		t.Errorf("notes stored: %+v, %v", n, err)
 	}
 }

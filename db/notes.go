@@ -64,3 +64,13 @@ func (s *Store) SetContractNotes(ctx context.Context, source, contractExternalID
 	}
 	return nil
 }
+
+// HasContract reports app.ErrNotFound when the cache holds no contract of
+// that source and id.
+func (s *Store) HasContract(ctx context.Context, source, contractExternalID string) error {
+	_, err := s.rq.OutboxContract(ctx, dbq.OutboxContractParams{Source: source, ExternalID: contractExternalID})
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("contract %s of source %q is not in the cache: %w", contractExternalID, source, app.ErrNotFound)
+	}
+	return err
+}

@@ -77,6 +77,8 @@ try {
   // line ending in "Ctrl-C stops it".
   const simM = await start(["sim", "--addr", "127.0.0.1:0", "--contracts", String(CONTRACTS), "--seed", "5", "--write-config", config],
     /^[\s\S]*Ctrl-C stops it/);
+  const simBase = (simM[0].match(/(http:\/\/127\.0\.0\.1:\d+)\//) || [])[1];
+  if (!simBase) throw new Error(`no simulator address in: ${simM[0]}`);
   const env = {};
   for (const m of simM[0].matchAll(/export (\w+)=(\S+)/g)) env[m[1]] = m[2];
   // Every simulated source's contracts: the sum of the sync summary's STORED column.
@@ -335,6 +337,85 @@ try {
     const deadline = (await cells.nth(dcol).innerText()).trim();
     assert(deadline === "none known" || /\d{2}\.\d{2}\.\d{4}/.test(deadline), `deadline ${deadline}`);
     await shot("browser-savings.png");
+  });
+
+  // Issue 11: offline edits. The simulated Podero is "offline" (503) while
+  // the edit is made and a send is tried; Sync now sends it once it is back.
+  const simKnob = async (path, body) => {
+    const res = await fetch(simBase + "/podero/_sim/" + path, { method: "POST", body: JSON.stringify(body) });
+    assert(res.ok, `sim knob ${path}: ${res.status}`);
+  };
+  const navChanges = async () => (await page.locator("#nav-changes").innerText()).replace(/\s+/g, " ").trim();
+  let podURL = "", podID = "";
+  await check("an edit made while the vendor is unreachable is kept, pending, and sent by Sync now", async () => {
+    await page.goto(base + "contracts?source=demo-podero");
+    await page.locator("a.row-link").first().click();
+    await page.waitForSelector("#e-supplier");
+    podURL = page.url();
+    podID = (await page.locator("dt:text-is(\"Vendor's ID\") + dd").innerText()).trim();
+    const vendorSupplier = await page.inputValue("#e-supplier");
+    await simKnob("faults", { Status: 503 });
+    await page.fill("#e-building_id", "not-a-uuid");
+    await page.click("#edit-save");
+    assert((await page.locator("#e-building_id-msg").innerText()).includes("is not a UUID"), "no message beside the building");
+    assert((await page.inputValue("#e-building_id")) === "not-a-uuid", "the typed building was not kept");
+    assert(!/pending/.test(await navChanges()), "an invalid form queued a change");
+    await page.goto(podURL);
+    await page.fill("#e-supplier", "E2E Offline GmbH");
+    await page.click("#edit-save");
+    assert((await page.locator("#edit-notice").innerText()).startsWith("Saved on this laptop"), "no saved notice");
+    assert(/Changes 1 pending/.test(await navChanges()), `header: ${await navChanges()}`);
+    assert((await page.locator("#edit .vendor-value").first().innerText()).includes(vendorSupplier), "the vendor's value is not shown beside the edit");
+    await shot("browser-edit-pending.png");
+    await page.goto(base + "changes");
+    await page.click("#send-changes");
+    // The connector retries; the page gives up after 20 s and keeps the change.
+    const notice = await page.locator("#changes-notice").innerText({ timeout: 40000 });
+    assert(/not sent yet|did not answer/.test(notice), `send while offline: ${notice}`);
+    assert(/Changes 1 pending/.test(await navChanges()), `after a failed send: ${await navChanges()}`);
+    await simKnob("faults", {});
+    await page.goto(base + "sync");
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await page.waitForSelector(".notice", { timeout: 10000 });
+    await page.waitForFunction(() => !document.querySelector(".notice-info") && !document.querySelector("button[disabled]"), null, { timeout: 30000 });
+    await page.goto(podURL);
+    const parties = await page.locator("#h-parties + dl").innerText();
+    assert(parties.includes("E2E Offline GmbH"), `the contract after the sync: ${parties}`);
+    assert(!/pending/.test(await navChanges()), `still pending: ${await navChanges()}`);
+    assert((await page.locator("#edit .note").first().innerText()).includes("was sent"), "the page does not say the change was sent");
+  });
+
+  await check("a conflict made through the simulator's knob is resolved on the Changes page", async () => {
+    await page.goto(podURL);
+    await page.fill("#e-supplier", "E2E Mine GmbH");
+    await page.click("#edit-save");
+    await simKnob("set-supplier", { contract: podID, supplier: "E2E Theirs AG" });
+    await page.goto(base + "changes");
+    await page.click("#send-changes");
+    assert((await page.locator("#changes-notice").innerText()).includes("1 in conflict"), "no conflict reported");
+    assert(/1 need attention/.test(await navChanges()), `header: ${await navChanges()}`);
+    const card = page.locator("section.change", { hasText: "E2E Theirs AG" });
+    assert((await card.count()) === 1, "the conflict does not show the vendor's value");
+    await shot("browser-edit-conflict.png");
+    await card.locator("input[type=radio][value=mine]").check();
+    await card.getByRole("button", { name: "Resolve" }).click();
+    assert((await page.locator("#changes-notice").innerText()).includes("pending again"), "not pending after keeping mine");
+    await page.click("#send-changes");
+    assert((await page.locator("#changes-notice").innerText()).includes("1 change sent"), "the resolved change was not sent");
+    await page.goto(podURL);
+    assert((await page.locator("#h-parties + dl").innerText()).includes("E2E Mine GmbH"), "the vendor does not hold mine");
+  });
+
+  await check("notes, tags and a next contact stay on the contract", async () => {
+    await page.goto(podURL);
+    await page.fill("#n-notes", "Anrufen nach dem Audit <b>");
+    await page.fill("#n-tags", "VIP, Wärmepumpe");
+    await page.fill("#n-next", "2027-01-15");
+    await page.click("#notes-save");
+    await page.goto(podURL);
+    assert((await page.inputValue("#n-notes")) === "Anrufen nach dem Audit <b>", "notes lost");
+    assert((await page.inputValue("#n-tags")) === "VIP, Wärmepumpe", "tags lost");
+    assert((await page.inputValue("#n-next")) === "2027-01-15", "next contact lost");
   });
 
   await check("no request leaves the machine (no fonts, no CDNs)", async () => {

@@ -35,8 +35,9 @@ type Sender interface {
 }
 
 // sendTimeout bounds "Send changes", which answers when it is done: a
-// vendor that does not answer must not hold the page for ever.
-const sendTimeout = 2 * time.Minute
+// vendor that does not answer (the connector retries for a minute and
+// more) must not hold the page. What is not sent by then stays pending.
+const sendTimeout = 20 * time.Second
 
 func (h *handler) routeEdits() {
 	if h.o.Edits == nil {
@@ -280,7 +281,11 @@ func (h *handler) sendChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	notice, bad := sendSummary(before, after)
-	if sendErr != nil {
+	switch {
+	case errors.Is(sendErr, context.DeadlineExceeded) && r.Context().Err() == nil:
+		notice = fmt.Sprintf("The vendor did not answer within %d seconds, so sending stopped: %s The rest stays pending and goes out at the next sync.", int(sendTimeout.Seconds()), notice)
+		bad = true
+	case sendErr != nil:
 		h.log.Error("send changes", "err", sendErr)
 		notice, bad = notice+" Sending stopped early: "+firstLine(sendErr.Error()), true
 	}

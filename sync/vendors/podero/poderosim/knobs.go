@@ -62,6 +62,8 @@ func (s *Server) UserOf(contractID string) string {
 //
 //	POST /_sim/reject-next-write {"field": "supplier", "message": "..."}
 //	POST /_sim/set-supplier      {"user": "...", "contract": "...", "supplier": "..."}
+//
+// set-supplier finds the contract's user when "user" is left out.
 func (s *Server) simWrite(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
@@ -84,6 +86,9 @@ func (s *Server) simWrite(w http.ResponseWriter, r *http.Request) {
 		}
 		s.RejectNextWrite(in.Field, in.Message)
 	case "set-supplier":
+		if in.User == "" {
+			in.User = s.UserOf(in.Contract)
+		}
 		if !s.SetSupplier(in.User, in.Contract, in.Supplier) {
 			writeDetail(w, http.StatusNotFound, "Not found.", false)
 			return

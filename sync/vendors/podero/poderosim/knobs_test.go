@@ -22,6 +22,13 @@ func TestWriteKnobsOverHTTP(t *testing.T) {
 	if raw, _ := s.Contract(id); !strings.Contains(string(raw), `"supplier":"Behind your back"`) {
 		t.Errorf("contract %s", raw)
 	}
+	// Without the user, the knob finds it (a demo user knows only the contract).
+	if code := post("/_sim/set-supplier", `{"contract":"`+id+`","supplier":"Again"}`); code != http.StatusNoContent {
+		t.Fatalf("set-supplier without user: %d", code)
+	}
+	if raw, _ := s.Contract(id); !strings.Contains(string(raw), `"supplier":"Again"`) {
+		t.Errorf("contract %s", raw)
+	}
 	if code := post("/_sim/set-supplier", `{"user":"`+user+`","contract":"nope","supplier":"x"}`); code != http.StatusNotFound {
 		t.Errorf("set-supplier of an unknown contract: %d", code)
 	}

@@ -318,6 +318,7 @@ const probeJS = `(function () {
     mark("nav-customers", 'nav a[href^="/customers"]');
     mark("nav-offers", 'nav a[href^="/offers"]');
     mark("nav-savings", 'nav a[href^="/savings"]');
+    mark("nav-changes", 'nav a[href^="/changes"]');
     // Generic targets: table rows by title, buttons by text, form fields by
     // id, option checkboxes by label ("checked" 1 when ticked).
     Array.prototype.slice.call(document.querySelectorAll("a.row-link[title]"), 0, 60).forEach(function (a) { markEl("row:" + a.getAttribute("title"), a); });

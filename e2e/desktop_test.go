@@ -29,8 +29,10 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/outbox"
 	"wattfolio/db"
 	"wattfolio/sync/simulate"
+	"wattfolio/sync/vendors/podero/poderosim"
 	"wattfolio/sync/vendors/simcust"
 )
 
@@ -224,7 +226,12 @@ func TestDesktop(t *testing.T) {
 	// native dialog, and the savings view.
 	r.offersAndComparison()
 
-	// 6. Ctrl+Q quits and remembers the window.
+	// 6. Issue 11: an offline edit of a Podero contract in the window, kept
+	// while the vendor is down, sent by Sync now; then a conflict made
+	// behind the app's back, resolved on the Changes page.
+	r.offlineEdits(up, cacheDB)
+
+	// 7. Ctrl+Q quits and remembers the window.
 	r.key("ctrl+q")
 	select {
 	case err = <-r.exited:
@@ -769,4 +776,146 @@ func cachedContracts(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return page.Total
+}
+
+// openContract finds a contract through the portfolio's search (its vendor
+// id) and opens it.
+func (r *run) openContract(ext, name string) bool {
+	if !r.click("nav-portfolio") {
+		return false
+	}
+	if _, err := r.waitProbe(10*time.Second, func(p probe) bool { return p.Targets["search"] != nil }); err != nil {
+		return r.check("the portfolio has its search field", err)
+	}
+	// The search is typed, and typed again if the page was still settling.
+	var err error
+	for range 3 {
+		r.click("search")
+		r.key("ctrl+a")
+		r.typeText(ext)
+		r.key("Return")
+		if _, err = r.waitProbe(5*time.Second, func(p probe) bool { return strings.Contains(p.URL, "q="+ext) && p.Targets["row:"+name] != nil }); err == nil {
+			break
+		}
+	}
+	if !r.check("the portfolio's search finds the contract by its vendor id", err) || !r.click("row:"+name) {
+		return false
+	}
+	_, err = r.waitProbe(10*time.Second, func(p probe) bool { return strings.HasPrefix(p.URL, "/contracts/") && p.Targets["button:Edit"] != nil })
+	if !r.check("the search finds the Podero contract and opens it", err) || !r.click("button:Edit") {
+		return false
+	}
+	// The Edit button scrolls the form into view.
+	_, err = r.waitProbe(10*time.Second, func(p probe) bool {
+		t := p.Targets["#e-supplier"]
+		return t != nil && t["y"] >= 0 && t["y"]+t["h"] <= p.InnerH
+	})
+	return r.check("Edit brings the contract's edit form into view", err)
+}
+
+// setSupplier types a supplier into the open contract's edit form and saves it.
+func (r *run) setSupplier(supplier string) (probe, error) {
+	r.click("#e-supplier")
+	r.key("ctrl+a")
+	r.typeText(supplier)
+	r.key("Return") // submits the form: a POST answered in the window
+	return r.waitProbe(10*time.Second, func(p probe) bool {
+		return len(p.Notices) > 0 && strings.HasPrefix(p.Notices[0], "Saved on this laptop")
+	})
+}
+
+// outboxState is the one change's state for contract ext, "" when none.
+func outboxState(t *testing.T, s *db.Store, ext string) string {
+	cs, err := s.Outbox(context.Background())
+	must(t, err)
+	for _, c := range cs {
+		if c.ContractID == ext {
+			return c.State
+		}
+	}
+	return ""
+}
+
+func (r *run) offlineEdits(up *simulate.Upstream, cacheDB *db.Store) {
+	var ext, name string
+	err := cacheDB.EachContract(context.Background(), app.ContractFilter{Source: "demo-podero"}, func(c app.Contract) error {
+		if ext == "" {
+			ext, name = c.ExternalID, c.Name
+		}
+		return nil
+	})
+	if !r.check("the cache has a Podero contract to edit", combine(err, expect(ext != "", "none found"))) {
+		return
+	}
+	if !r.openContract(ext, name) {
+		return
+	}
+	up.Podero.SetFaults(poderosim.Faults{Status: 503}) // the vendor is unreachable
+	p, err := r.setSupplier("Desktop Offline GmbH")
+	r.check("an edit saved in the window is kept on the laptop as pending", combine(err,
+		expect(outboxState(r.t, cacheDB, ext) == outbox.Pending, "outbox state %q", outboxState(r.t, cacheDB, ext))))
+	r.screenshot("desktop-edit-pending.png", true)
+	r.check("the window shows the edit as saved on the laptop", expect(len(p.Notices) > 0, "no notice"))
+
+	up.Podero.SetFaults(poderosim.Faults{})
+	before := lastRunID(r.t, cacheDB)
+	if r.click("nav-sync") && r.click("sync-now") {
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			if id, status, _ := lastRun(r.t, cacheDB); id > before && status != "running" && outboxState(r.t, cacheDB, ext) != outbox.Pending {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		raw, _ := up.Podero.Contract(ext)
+		r.check("Sync now in the window sends the edit: the vendor and the cache hold it", combine(
+			expect(outboxState(r.t, cacheDB, ext) == outbox.Sent, "outbox state %q", outboxState(r.t, cacheDB, ext)),
+			expect(strings.Contains(string(raw), `"supplier":"Desktop Offline GmbH"`), "the vendor holds %s", raw)))
+	}
+
+	// A conflict: someone changes the supplier at Podero after the edit.
+	// The contract's name follows its supplier.
+	c, err := cacheDB.GetContract(context.Background(), contractRef(r.t, cacheDB, ext))
+	must(r.t, err)
+	if !r.openContract(ext, c.Name) {
+		return
+	}
+	if _, err := r.setSupplier("Desktop Mine"); !r.check("a second edit is saved", err) {
+		return
+	}
+	up.Podero.SetSupplier(up.Podero.UserOf(ext), ext, "Desktop Theirs")
+	if !r.click("nav-changes") || !r.click("button:Send 1 change") {
+		return
+	}
+	p, err = r.waitProbe(20*time.Second, func(p probe) bool { return len(p.Notices) > 0 && p.URL == "/changes/send" })
+	raw, _ := up.Podero.Contract(ext)
+	r.check("Send changes reports the conflict and writes nothing over the vendor's value", combine(err,
+		expect(len(p.Notices) > 0 && strings.Contains(p.Notices[0], "1 in conflict"), "notices %q", p.Notices),
+		expect(strings.Contains(string(raw), `"supplier":"Desktop Theirs"`), "the vendor holds %s", raw)))
+	r.screenshot("desktop-edit-conflict.png", true)
+	if !r.click("button:Resolve") { // "mine" is chosen by default
+		return
+	}
+	p, err = r.waitProbe(10*time.Second, func(p probe) bool { return len(p.Notices) > 0 && strings.Contains(p.Notices[0], "Resolved") })
+	r.check("keeping mine on the conflicts screen makes the change pending again", combine(err,
+		expect(outboxState(r.t, cacheDB, ext) == outbox.Pending, "outbox state %q", outboxState(r.t, cacheDB, ext))))
+	if !r.click("button:Send 1 change") {
+		return
+	}
+	p, err = r.waitProbe(20*time.Second, func(p probe) bool { return len(p.Notices) > 0 && strings.Contains(p.Notices[0], "sent") })
+	raw, _ = up.Podero.Contract(ext)
+	r.check("the resolved change goes out: the vendor holds mine", combine(err,
+		expect(strings.Contains(string(raw), `"supplier":"Desktop Mine"`), "the vendor holds %s", raw)))
+}
+
+// contractRef is the cache's number of contract ext.
+func contractRef(t *testing.T, s *db.Store, ext string) int64 {
+	var id int64
+	must(t, s.EachContract(context.Background(), app.ContractFilter{}, func(c app.Contract) error {
+		if c.ExternalID == ext {
+			id = c.ID
+		}
+		return nil
+	}))
+	return id
 }

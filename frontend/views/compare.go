@@ -423,18 +423,10 @@ func (m Compare) Chart() CostChart {
 		ch.Empty = true
 		return ch
 	}
-	step := niceStep((hi - lo) / 5)
-	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
-	if hi == lo {
-		hi = lo + step
-	}
-	plotH := ch.Bottom - ch.Top
-	y := func(v float64) float64 { return ch.Bottom - (v-lo)/(hi-lo)*plotH }
+	ax := newValueAxis(lo, hi, true, ch.Top, ch.Bottom)
+	y := ax.Y
 	ch.ZeroY = y(0)
-	for v := lo; v <= hi+step/2; v += step {
-		d := app.Decimal(math.Round(v * app.DecimalScale))
-		ch.YTicks = append(ch.YTicks, ChartTick{Pos: y(v), Label: m.Fmt.Decimal(d, 0, 0)})
-	}
+	ch.YTicks = ax.Ticks(m.Fmt)
 	groupW := (ch.Right - ch.Left) / float64(len(months))
 	barW := groupW * 0.8 / float64(len(series))
 	for mi, mo := range months {
@@ -455,20 +447,6 @@ func (m Compare) Chart() CostChart {
 		}
 	}
 	return ch
-}
-
-// niceStep rounds a raw tick step up to 1, 2 or 5 times a power of ten.
-func niceStep(raw float64) float64 {
-	if raw <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, k := range []float64{1, 2, 5, 10} {
-		if raw <= k*p {
-			return k * p
-		}
-	}
-	return 10 * p
 }
 
 // monthShort labels a month on the axis; with many months only the year's

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -26,22 +27,32 @@ type Meter struct {
 	FormAction  string
 }
 
-// Panel is one chart: a bar or line per bucket, drawn as an SVG path.
+// Panel is one chart of the meter page: bars (consumption, cost) or a line
+// (price) per bucket, with a value axis, gridlines, time labels and each
+// bucket's value on hover.
 type Panel struct {
-	Title    string
-	Unit     string
-	Path     string  // SVG path data, in a 1000 × 200 box
-	Zero     float64 // where the zero line is drawn
-	ShowZero bool    // zero lies inside the drawn range
-	Lo, Hi   string  // the data's own minimum and maximum
-	Bars     bool
-	FirstAt  string
-	LastAt   string
-	Empty    bool
-	CSSClass string
+	Title, Unit, CSSClass string
+	Bars                  bool
+	Empty                 bool
+	// W × H is the SVG box; the plot lies between Left..Right and Top..Bottom.
+	W, H, Left, Right, Top, Bottom float64
+	ZeroY                          float64
+	YTicks, XTicks                 []ChartTick
+	// Path draws the complete buckets, PartialPath those with fewer
+	// readings than the others (drawn lighter and explained in Partial).
+	Path, PartialPath string
+	// Hover are transparent columns over the plot whose titles give the
+	// buckets' values.
+	Hover   []ChartBar
+	Partial string
+	// Lo and Hi are the data's own extremes; FirstAt and LastAt the span.
+	Lo, Hi          string
+	FirstAt, LastAt string
 }
 
-const chartW, chartH = 1000.0, 200.0
+// maxHover bounds the hover columns per chart: beyond it, one column
+// carries several buckets' values, so a 93-day hourly view stays light.
+const maxHover = 400
 
 // BuildPanels turns buckets into the three chart panels. Values are
 // converted to float64 only for drawing; every number shown as text is
@@ -50,15 +61,18 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 	pick := []struct {
 		title, unit, class string
 		bars               bool
+		places             int
 		val                func(series.Bucket) (app.Decimal, bool)
 	}{
-		{"Consumption", "kWh", "c-use", true, func(b series.Bucket) (app.Decimal, bool) { return b.Consumption, b.HasConsumption }},
-		{"Price (mean)", currency + "/kWh", "c-price", false, func(b series.Bucket) (app.Decimal, bool) { return b.PriceMean() }},
-		{"Cost", currency, "c-cost", true, func(b series.Bucket) (app.Decimal, bool) { return b.Cost, b.HasCost }},
+		{"Consumption", "kWh", "c-use", true, 3, func(b series.Bucket) (app.Decimal, bool) { return b.Consumption, b.HasConsumption }},
+		{"Price (mean)", currency + "/kWh", "c-price", false, 4, func(b series.Bucket) (app.Decimal, bool) { return b.PriceMean() }},
+		{"Cost", currency, "c-cost", true, 2, func(b series.Bucket) (app.Decimal, bool) { return b.Cost, b.HasCost }},
 	}
+	partial, note := partialBuckets(f, bs)
 	var out []Panel
 	for _, p := range pick {
-		panel := Panel{Title: p.title, Unit: p.unit, Bars: p.bars, CSSClass: p.class}
+		panel := Panel{Title: p.title, Unit: p.unit, Bars: p.bars, CSSClass: p.class,
+			W: 1000, H: 240, Left: 78, Right: 990, Top: 10, Bottom: 212}
 		var lo, hi app.Decimal
 		have := false
 		for _, b := range bs {
@@ -80,23 +94,14 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 			continue
 		}
 		panel.Lo, panel.Hi = f.Decimal(lo, 0, 4), f.Decimal(hi, 0, 4)
-		// Bars grow from zero; a line (the price) gets its own range with a
-		// margin, so a price between 20 and 25 ct does not lie flat on top.
-		axLo, axHi := lo, hi
-		if p.bars {
-			axLo, axHi = min(lo, 0), max(hi, 0)
-		} else {
-			pad := max((hi-lo)/10, app.MustDecimal("0.0001"))
-			axLo, axHi = lo-pad, hi+pad
-		}
-		span := float64(axHi - axLo)
-		if span == 0 {
-			span = 1
-		}
-		y := func(v app.Decimal) float64 { return chartH - float64(v-axLo)/span*chartH }
-		panel.Zero, panel.ShowZero = y(0), axLo <= 0 && axHi >= 0
-		w := chartW / float64(len(bs))
-		var sb strings.Builder
+		// Bars grow from zero; a line (the price) gets its own range, so a
+		// price between 20 and 25 ct does not lie flat on top.
+		ax := newValueAxis(float64(lo)/app.DecimalScale, float64(hi)/app.DecimalScale, p.bars, panel.Top, panel.Bottom)
+		y := func(v app.Decimal) float64 { return ax.Y(float64(v) / app.DecimalScale) }
+		panel.YTicks = ax.Ticks(f)
+		panel.ZeroY = math.Min(math.Max(ax.Y(0), panel.Top), panel.Bottom)
+		w := (panel.Right - panel.Left) / float64(len(bs))
+		var full, part strings.Builder
 		pen := false
 		for i, b := range bs {
 			v, ok := p.val(b)
@@ -104,25 +109,125 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 				pen = false
 				continue
 			}
-			x := float64(i) * w
+			x := panel.Left + float64(i)*w
 			if p.bars {
-				top, bot := y(v), panel.Zero
+				top, bot := y(v), panel.ZeroY
 				if top > bot {
 					top, bot = bot, top
 				}
-				fmt.Fprintf(&sb, "M%.1f %.1fh%.2fv%.1fh%.2fz", x, bot, w*0.85, top-bot, -w*0.85)
+				sb := &full
+				if partial[i] {
+					sb = &part
+				}
+				fmt.Fprintf(sb, "M%.1f %.1fh%.2fv%.1fh%.2fz", x, bot, math.Max(w*0.85, 0.3), math.Min(top-bot, -0.5), -math.Max(w*0.85, 0.3))
 				continue
 			}
 			cmd := 'L'
 			if !pen {
 				cmd = 'M'
 			}
-			fmt.Fprintf(&sb, "%c%.1f %.1f", cmd, x+w/2, y(v))
+			fmt.Fprintf(&full, "%c%.1f %.1f", cmd, x+w/2, y(v))
 			pen = true
 		}
-		panel.Path = sb.String()
+		panel.Path, panel.PartialPath = full.String(), part.String()
+		if part.Len() > 0 {
+			panel.Partial = note
+		}
+		panel.XTicks = timeTicks(bs, panel.Left, w)
+		panel.Hover = hoverColumns(f, bs, panel, w, func(b series.Bucket) string {
+			v, ok := p.val(b)
+			if !ok {
+				return "no data"
+			}
+			return f.Decimal(v, p.places, p.places) + " " + p.unit
+		})
 		panel.FirstAt, panel.LastAt = f.DateTime(bs[0].Start), f.DateTime(bs[len(bs)-1].Start)
 		out = append(out, panel)
+	}
+	return out
+}
+
+// partialBuckets marks the buckets holding fewer consumption readings per
+// hour than the fullest ones (a day the meter has only begun, a gap), and
+// says so in a sentence naming the last such bucket.
+func partialBuckets(f Fmt, bs []series.Bucket) ([]bool, string) {
+	out := make([]bool, len(bs))
+	rate := 0.0 // readings per hour of the fullest bucket
+	for _, b := range bs {
+		if h := b.End.Sub(b.Start).Hours(); h > 0 && b.HasConsumption {
+			rate = math.Max(rate, float64(b.Readings)/h)
+		}
+	}
+	n, last := 0, -1
+	for i, b := range bs {
+		want := int64(math.Round(rate * b.End.Sub(b.Start).Hours()))
+		if b.HasConsumption && b.Readings < want {
+			out[i], n, last = true, n+1, i
+		}
+	}
+	if n == 0 {
+		return out, ""
+	}
+	b := bs[last]
+	want := int64(math.Round(rate * b.End.Sub(b.Start).Hours()))
+	what := fmt.Sprintf("%s holds %s of %s readings", f.DateTime(b.Start), f.Int(int(b.Readings)), f.Int(int(want)))
+	if n == 1 {
+		return out, "Drawn lighter: incomplete data. " + what + "."
+	}
+	return out, fmt.Sprintf("Drawn lighter: %s periods with incomplete data; the last, %s.", f.Int(n), what)
+}
+
+// timeTicks labels the time axis at round boundaries (hours, days or
+// months, whichever gives at most about a dozen labels).
+func timeTicks(bs []series.Bucket, left, w float64) []ChartTick {
+	if len(bs) == 0 {
+		return nil
+	}
+	span := bs[len(bs)-1].End.Sub(bs[0].Start)
+	type level struct {
+		every  func(t time.Time) bool
+		label  string
+		approx time.Duration
+	}
+	levels := []level{
+		{func(t time.Time) bool { return t.Minute() == 0 }, "15:04", time.Hour},
+		{func(t time.Time) bool { return t.Minute() == 0 && t.Hour()%6 == 0 }, "15:04", 6 * time.Hour},
+		{func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 }, "02.01.", 24 * time.Hour},
+		{func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Weekday() == time.Monday }, "02.01.", 7 * 24 * time.Hour},
+		{func(t time.Time) bool { return t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 }, "01/06", 30 * 24 * time.Hour},
+		{func(t time.Time) bool { return t.YearDay() == 1 && t.Hour() == 0 && t.Minute() == 0 }, "2006", 365 * 24 * time.Hour},
+	}
+	step := bs[0].End.Sub(bs[0].Start) // a bucket's length: no finer labels
+	for _, l := range levels {
+		last := l.approx == levels[len(levels)-1].approx
+		if !last && (span/l.approx > 12 || l.approx*6/5 < step) {
+			continue
+		}
+		var out []ChartTick
+		for i, b := range bs {
+			if l.every(b.Start) {
+				out = append(out, ChartTick{Pos: left + float64(i)*w, Label: b.Start.Format(l.label)})
+			}
+		}
+		if len(out) == 0 { // too short a range for this level's boundaries
+			out = append(out, ChartTick{Pos: left, Label: bs[0].Start.Format(l.label)})
+		}
+		return out
+	}
+	return nil
+}
+
+// hoverColumns are transparent columns over the plot, each titled with
+// the values of the buckets under it.
+func hoverColumns(f Fmt, bs []series.Bucket, p Panel, w float64, value func(series.Bucket) string) []ChartBar {
+	per := (len(bs) + maxHover - 1) / maxHover
+	var out []ChartBar
+	for i := 0; i < len(bs); i += per {
+		var lines []string
+		for _, b := range bs[i:min(i+per, len(bs))] {
+			lines = append(lines, f.DateTime(b.Start)+": "+value(b))
+		}
+		out = append(out, ChartBar{X: p.Left + float64(i)*w, Y: p.Top, W: w * float64(min(per, len(bs)-i)), H: p.Bottom - p.Top, Title: strings.Join(lines, "\n")})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,12 +9,20 @@ import (
 	"wattfolio/app/series"
 )
 
-func TestBuildPanelsRanges(t *testing.T) {
+func labels(ts []ChartTick) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Label)
+	}
+	return out
+}
+
+func TestBuildPanelsAxes(t *testing.T) {
 	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	bucket := func(i int, use, price, cost string) series.Bucket {
 		return series.Bucket{
 			Start: day.AddDate(0, 0, i), End: day.AddDate(0, 0, i+1),
-			Consumption: app.MustDecimal(use), HasConsumption: true,
+			Consumption: app.MustDecimal(use), HasConsumption: true, Readings: 96,
 			PriceSum: app.MustDecimal(price), PriceN: 1,
 			Cost: app.MustDecimal(cost), HasCost: true,
 		}
@@ -28,20 +37,65 @@ func TestBuildPanelsRanges(t *testing.T) {
 	if use.Lo != "10" || use.Hi != "30" || price.Lo != "-0.05" || price.Hi != "0.25" {
 		t.Errorf("captions: use %s..%s, price %s..%s", use.Lo, use.Hi, price.Lo, price.Hi)
 	}
-	// Bars stand on zero: with only positive consumption, zero is the bottom.
-	if !use.ShowZero || use.Zero != chartH {
-		t.Errorf("consumption zero line at %.1f (shown %v), want the bottom", use.Zero, use.ShowZero)
+	// Round ticks: bars stand on zero, so consumption's axis starts there.
+	if got := strings.Join(labels(use.YTicks), " "); got != "0 10 20 30" {
+		t.Errorf("consumption ticks %q", got)
 	}
-	// A price range crossing zero shows the zero line inside the box.
-	if !price.ShowZero || price.Zero <= 0 || price.Zero >= chartH {
-		t.Errorf("price zero line at %.1f (shown %v), want inside the chart", price.Zero, price.ShowZero)
+	if use.ZeroY != use.Bottom {
+		t.Errorf("consumption zero line at %.1f, want the bottom %.1f", use.ZeroY, use.Bottom)
 	}
-	// An all-positive price uses its own range: no zero line, so it does not lie flat.
-	high := BuildPanels(Fmt{Lang: LangEN}, bs[:2], "EUR")[1]
-	if high.ShowZero {
-		t.Errorf("price between 0.20 and 0.25 drawn down to zero")
+	// The price has its own range with decimals as the step needs; zero lies inside.
+	if got := strings.Join(labels(price.YTicks), " "); got != "-0.1 0.0 0.1 0.2 0.3" {
+		t.Errorf("price ticks %q", got)
 	}
-	if !cost.ShowZero || cost.Zero <= 0 || cost.Zero >= chartH {
-		t.Errorf("negative cost: zero line at %.1f", cost.Zero)
+	if cost.ZeroY <= cost.Top || cost.ZeroY >= cost.Bottom {
+		t.Errorf("negative cost: zero line at %.1f", cost.ZeroY)
+	}
+	// Days are labelled on the time axis; each bucket's value is on hover.
+	if got := strings.Join(labels(use.XTicks), " "); got != "01.03. 02.03. 03.03." {
+		t.Errorf("time ticks %q", got)
+	}
+	if len(use.Hover) != 3 || !strings.HasSuffix(use.Hover[1].Title, ": 30.000 kWh") {
+		t.Errorf("hover %+v", use.Hover)
+	}
+	if use.Partial != "" || use.PartialPath != "" {
+		t.Errorf("complete days marked partial: %q", use.Partial)
+	}
+}
+
+func TestBuildPanelsMarksAPartialLastDay(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	// 29 to 31 March 2026: the 29th has 92 quarter hours (DST), the 31st only 37 so far.
+	var bs []series.Bucket
+	for d, n := range []int64{92, 96, 37} {
+		start := time.Date(2026, 3, 29+d, 0, 0, 0, 0, loc)
+		bs = append(bs, series.Bucket{Start: start, End: start.AddDate(0, 0, 1), Consumption: app.MustDecimal("1"), HasConsumption: true, Readings: n})
+	}
+	use := BuildPanels(Fmt{Lang: LangDE, Loc: loc}, bs, "EUR")[0]
+	if use.PartialPath == "" || !strings.Contains(use.Partial, "31.03.2026 00:00 CEST holds 37 of 96 readings") {
+		t.Errorf("partial: %q (path %q)", use.Partial, use.PartialPath)
+	}
+	// The DST day is short, not partial: one period only.
+	if strings.Count(use.PartialPath, "M") != 1 {
+		t.Errorf("partial path %q, want the last day only", use.PartialPath)
+	}
+}
+
+func TestBuildPanelsHourlyQuarterYearStaysLight(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var bs []series.Bucket
+	for h := 0; h < 93*24; h++ {
+		s := start.Add(time.Duration(h) * time.Hour)
+		bs = append(bs, series.Bucket{Start: s, End: s.Add(time.Hour), Consumption: app.MustDecimal("0.5"), HasConsumption: true, Readings: 4})
+	}
+	use := BuildPanels(Fmt{Lang: LangEN}, bs, "EUR")[0]
+	if len(use.Hover) > maxHover || len(use.Hover) < maxHover/2 {
+		t.Errorf("%d hover columns for %d buckets", len(use.Hover), len(bs))
+	}
+	if n := len(use.XTicks); n < 3 || n > 14 {
+		t.Errorf("%d time labels: %v", n, labels(use.XTicks))
+	}
+	if got := use.XTicks[0].Label; got != "01/26" {
+		t.Errorf("first label %q, want the month", got)
 	}
 }

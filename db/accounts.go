@@ -18,7 +18,7 @@ func (s *Store) ReplaceAccounts(ctx context.Context, accounts []app.Account) err
 			return err
 		}
 		for _, a := range accounts {
-			id, err := q.InsertAccount(ctx, dbq.InsertAccountParams{Name: a.Name, Profile: a.Profile})
+			id, err := q.InsertAccount(ctx, dbq.InsertAccountParams{Name: a.Name, Profile: a.Profile, SearchName: app.SearchText(a.Name)})
 			if err != nil {
 				return fmt.Errorf("account %q: %w", a.Name, err)
 			}

@@ -27,7 +27,7 @@ func listParams(f app.ContractFilter) dbq.ListContractsParams {
 		Commodity: string(f.Commodity),
 		Status:    f.Status,
 		Account:   f.Account,
-		Query:     strings.ToLower(strings.TrimSpace(f.Query)),
+		Query:     app.FoldSearch(strings.TrimSpace(f.Query)),
 		Sort:      string(f.Sort),
 		Lim:       int64(f.Limit),
 		Off:       int64(max(f.Offset, 0)),

@@ -157,7 +157,7 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 
 // searchText is what the portfolio's free-text search looks in.
 func searchText(c *app.Contract) string {
-	return strings.ToLower(strings.Join([]string{
+	return app.SearchText(strings.Join([]string{
 		c.ExternalID, c.Name, c.Customer.ExternalID, c.Customer.Name, c.Product.Name, c.Product.Code,
 		c.MeterID, c.Source, c.Parties.Supplier, c.Parties.Buyer, c.Parties.GridOperator, c.Status,
 	}, "\x1f"))

@@ -304,3 +304,21 @@ func TestNotesOnAnyContract(t *testing.T) {
 		t.Errorf("notes not shown after reload")
 	}
 }
+
+func TestNotFoundSaysWhatIsMissing(t *testing.T) {
+	s := seeded(t)
+	o := testOptions(s)
+	o.Meters, o.Accounts, o.OfferStore = s, s, s
+	h := New(o)
+	for path, want := range map[string]string{
+		"/meters/999":    "There is no meter at this address.",
+		"/customers/999": "There is no customer at this address.",
+		"/contracts/999": "There is no contract at this address.",
+		"/offers/999":    "There is no offer at this address.",
+	} {
+		res, body := get(t, h, path)
+		if res.StatusCode != http.StatusNotFound || !strings.Contains(text(body), want) || strings.Contains(path, "/contracts/") == false && strings.Contains(text(body), "contract may") {
+			t.Errorf("GET %s: %d %q", path, res.StatusCode, text(body))
+		}
+	}
+}

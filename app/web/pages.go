@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -301,8 +302,7 @@ func (h *handler) classify(r *http.Request, err error) (status int, heading, msg
 	case errors.As(err, &re):
 		return http.StatusBadRequest, "This request cannot be carried out", re.Msg
 	case errors.Is(err, app.ErrNotFound):
-		return http.StatusNotFound, "Not found",
-			"There is nothing at this address. The contract may have been removed from its source at the last sync."
+		return http.StatusNotFound, "Not found", notFoundMessage(r.URL.Path)
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The user went away; nobody reads the answer.
 		h.log.Debug("request cancelled", "path", r.URL.Path)
@@ -311,6 +311,21 @@ func (h *handler) classify(r *http.Request, err error) (status int, heading, msg
 	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return http.StatusInternalServerError, "Something went wrong",
 		"Wattfolio could not show this page. The details are in the log; please try again."
+}
+
+// notFoundMessage says what is missing at path and where it would come from.
+func notFoundMessage(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/meters/"):
+		return "There is no meter at this address. Meters come with their contracts at a sync; the link may be from another cache."
+	case strings.HasPrefix(path, "/customers/"):
+		return "There is no customer at this address. Your customers are the [[customer]] blocks of the sources file; this one may have been renamed or removed there."
+	case strings.HasPrefix(path, "/offers/"):
+		return "There is no offer at this address. It may have been deleted."
+	case strings.HasPrefix(path, "/contracts/"):
+		return "There is no contract at this address. It may not be in this cache, or its source may have been removed from the sources file."
+	}
+	return "There is nothing at this address."
 }
 
 func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {

@@ -2,7 +2,7 @@
 DELETE FROM accounts;
 
 -- name: InsertAccount :one
-INSERT INTO accounts (name, profile) VALUES (?, ?) RETURNING id;
+INSERT INTO accounts (name, profile, search_name) VALUES (?, ?, ?) RETURNING id;
 
 -- name: InsertAccountLink :exec
 INSERT INTO account_links (account_id, source_name, external_id) VALUES (?, ?, ?);

@@ -91,7 +91,7 @@ page AS (
            OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
                AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
       AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
-           OR instr(lower(COALESCE(a.name, '')), @query) > 0)
+           OR instr(COALESCE(a.search_name, ''), @query) > 0)
     ORDER BY pos
     LIMIT @lim OFFSET @off
 )
@@ -332,7 +332,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
        OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
            AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
   AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
-       OR instr(lower(COALESCE(a.name, '')), @query) > 0)
+       OR instr(COALESCE(a.search_name, ''), @query) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort

@@ -51,27 +51,33 @@ func (q *Queries) DeleteAccounts(ctx context.Context) error {
 }
 
 const getAccount = `-- name: GetAccount :one
-SELECT id, name, profile FROM accounts WHERE id = ?
+SELECT id, name, profile, search_name FROM accounts WHERE id = ?
 `
 
 func (q *Queries) GetAccount(ctx context.Context, id int64) (Account, error) {
 	row := q.queryRow(ctx, q.getAccountStmt, getAccount, id)
 	var i Account
-	err := row.Scan(&i.ID, &i.Name, &i.Profile)
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Profile,
+		&i.SearchName,
+	)
 	return i, err
 }
 
 const insertAccount = `-- name: InsertAccount :one
-INSERT INTO accounts (name, profile) VALUES (?, ?) RETURNING id
+INSERT INTO accounts (name, profile, search_name) VALUES (?, ?, ?) RETURNING id
 `
 
 type InsertAccountParams struct {
-	Name    string
-	Profile string
+	Name       string
+	Profile    string
+	SearchName string
 }
 
 func (q *Queries) InsertAccount(ctx context.Context, arg InsertAccountParams) (int64, error) {
-	row := q.queryRow(ctx, q.insertAccountStmt, insertAccount, arg.Name, arg.Profile)
+	row := q.queryRow(ctx, q.insertAccountStmt, insertAccount, arg.Name, arg.Profile, arg.SearchName)
 	var id int64
 	err := row.Scan(&id)
 	return id, err

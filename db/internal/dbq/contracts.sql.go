@@ -28,7 +28,7 @@ WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
        OR ((c.valid_from IS NULL OR c.valid_from < CAST(?10 AS INTEGER))
            AND (c.valid_to IS NULL OR c.valid_to >= ?9)))
   AND (CAST(?11 AS TEXT) = '' OR instr(c.search_text, ?11) > 0
-       OR instr(lower(COALESCE(a.name, '')), ?11) > 0)
+       OR instr(COALESCE(a.search_name, ''), ?11) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
@@ -550,7 +550,7 @@ page AS (
            OR ((c.valid_from IS NULL OR c.valid_from < CAST(?10 AS INTEGER))
                AND (c.valid_to IS NULL OR c.valid_to >= ?9)))
       AND (CAST(?11 AS TEXT) = '' OR instr(c.search_text, ?11) > 0
-           OR instr(lower(COALESCE(a.name, '')), ?11) > 0)
+           OR instr(COALESCE(a.search_name, ''), ?11) > 0)
     ORDER BY pos
     LIMIT ?13 OFFSET ?12
 )

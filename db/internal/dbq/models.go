@@ -5,9 +5,10 @@
 package dbq
 
 type Account struct {
-	ID      int64
-	Name    string
-	Profile string
+	ID         int64
+	Name       string
+	Profile    string
+	SearchName string
 }
 
 type AccountLink struct {

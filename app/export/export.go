@@ -11,6 +11,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -184,17 +185,30 @@ func (w *Writer[T]) format(c Cell) string {
 }
 
 // guard defuses text that a spreadsheet would run as a formula (OWASP's CSV
-// injection advice): a leading = + - @, tab or CR makes Excel, LibreOffice
-// and Google Sheets evaluate the cell. A leading single quote makes them
-// show it as text instead; the quote is visible in other tools, which is the
-// accepted price.
+// injection advice): a leading = + - @, tab, CR or LF makes Excel,
+// LibreOffice or Google Sheets evaluate the cell, and so do spaces in front
+// of one of them (" =1+1"; LibreOffice trims them). A leading single quote
+// makes them show the cell as text instead; the quote is visible in other
+// tools, which is the accepted price. A plain number such as "-12.5" or
+// "-1.234,56" is left alone: a spreadsheet reads it as the number it is, and
+// a quote would turn it into text that sums skip.
 func guard(s string) string {
-	if s == "" {
+	t := strings.TrimLeft(s, " ")
+	if t == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	switch t[0] {
+	case '=', '+', '@', '\t', '\r', '\n':
+		return "'" + s
+	case '-':
+		if negativeNumber.MatchString(s) {
+			return s
+		}
 		return "'" + s
 	}
 	return s
 }
+
+// negativeNumber matches a negative decimal number and nothing else:
+// -12.5, -0,05, or grouped in threes as -1.234,56 or -1,234.56.
+var negativeNumber = regexp.MustCompile(`^-(\d+([.,]\d+)?|\d{1,3}(\.\d{3})+(,\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)$`)

@@ -137,8 +137,9 @@ func TestFormulaInjection(t *testing.T) {
 		// encoding/csv with UseCRLF writes line ends as CRLF and drops a lone
 		// CR, so the guard's quote is what is left to see.
 		{"\r=1", "'=1"},
+		{"\n=1", "'\n=1"}, // written as CRLF, read back as LF
 		{"a=1", "a=1"},
-		{" =1", " =1"},
+		{" =1", "' =1"},
 		{"'quoted", "'quoted"},
 		{"", ""},
 	}

@@ -31,7 +31,8 @@ var ReadingColumns = []Column[*series.Row]{
 		if !r.Tax.Set {
 			return Cell{}
 		}
-		return Cell{kind: cellText, text: strconv.FormatInt(r.Tax.Rate, 10)}
+		// A number, so that a negative rate is not taken for a formula.
+		return Cell{kind: cellNumber, text: strconv.FormatInt(r.Tax.Rate, 10)}
 	}},
 	{"auction_price", "price component: market (auction) price per kWh", func(r *series.Row) Cell { return part(r, func(p *series.Parts) *app.Decimal { return p.Auction }) }},
 	{"taxes_levies", "price component: taxes and levies per kWh", func(r *series.Row) Cell { return part(r, func(p *series.Parts) *app.Decimal { return p.TaxesLevies }) }},
@@ -122,11 +123,7 @@ func (w *ReadingWriter) Write(r *series.Row) error {
 	b = w.field(b, guard(r.Tax.Behavior()))
 	b = w.sep(b)
 	if r.Tax.Set {
-		if r.Tax.Rate < 0 {
-			b = w.field(b, guard(strconv.FormatInt(r.Tax.Rate, 10)))
-		} else {
-			b = strconv.AppendInt(b, r.Tax.Rate, 10)
-		}
+		b = strconv.AppendInt(b, r.Tax.Rate, 10)
 	}
 	if p := r.Parts; p != nil {
 		for _, d := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -74,7 +75,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *syncOnly {
 		return nil
 	}
-	h := handler(ctx, store, srcs)
+	token := rand.Text()
+	h := handler(ctx, store, srcs, token)
 	if err := runDesktop(ctx, h, store.Path()); !errors.Is(err, errNoDesktop) {
 		return err
 	}
@@ -84,7 +86,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	return serve(ctx, ln, h, stdout)
+	return serve(ctx, ln, h, stdout, token)
 }
 
 // dataDir is where Wattfolio keeps its caches: $XDG_DATA_HOME/wattfolio or

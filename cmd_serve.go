@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"wattfolio/app/web"
@@ -40,7 +42,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return serve(ctx, ln, handler(ctx, store, srcs), stdout)
+	token := rand.Text()
+	return serve(ctx, ln, handler(ctx, store, srcs, token), stdout, token)
 }
 
 // loadSourcesIf loads a sources file when one is named.
@@ -52,10 +55,12 @@ func loadSourcesIf(path string) (sourcesFile, error) {
 }
 
 // handler builds the one http.Handler that the browser and the desktop
-// window both use. With no sources there is no "Sync now".
-func handler(ctx context.Context, store *db.Store, f sourcesFile) http.Handler {
+// window both use. With no sources there is no "Sync now". token is the
+// launch's secret every request over TCP must carry (see web.Options.Token);
+// the desktop window's requests need none.
+func handler(ctx context.Context, store *db.Store, f sourcesFile, token string) http.Handler {
 	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, Compare: store,
-		Offers: storeOffers{store}, OfferStore: store, Savings: store, Edits: store, SyncContext: ctx}
+		Offers: storeOffers{store}, OfferStore: store, Savings: store, Edits: store, SyncContext: ctx, Token: token}
 	if len(f.sources) > 0 {
 		s := syncer{store: store, file: f}
 		o.Syncer, o.Sender = s, s
@@ -64,7 +69,8 @@ func handler(ctx context.Context, store *db.Store, f sourcesFile) http.Handler {
 }
 
 // listenLoopback refuses anything but a loopback address: the cache holds
-// customers' personal data and the app has no login.
+// customers' personal data, and the launch token only keeps out the other
+// users of this machine.
 func listenLoopback(addr string) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -80,10 +86,16 @@ func listenLoopback(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// serve runs an HTTP server on ln until ctx ends, then shuts it down.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, stdout io.Writer) error {
+// serve runs an HTTP server on ln until ctx ends, then shuts it down. It
+// prints the address to open, with the launch token when there is one: a
+// new random one per launch, which only the user who started it sees.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, stdout io.Writer, token string) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "Wattfolio is serving on http://%s/ (Ctrl-C stops it)\n", ln.Addr())
+	u := "http://" + ln.Addr().String() + "/"
+	if token != "" {
+		u += "?token=" + url.QueryEscape(token)
+	}
+	fmt.Fprintf(stdout, "Wattfolio is serving on %s (Ctrl-C stops it)\n", u)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

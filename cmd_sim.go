@@ -42,5 +42,5 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "faults: POST %s%s/_sim/faults {\"Status\":503,\"Delay\":\"2s\",\"CutBody\":true,\"EveryNth\":3}\n", base, simulate.EnneoPrefix)
 	fmt.Fprintln(stdout, strings.Repeat("-", 20)+" Ctrl-C stops it")
-	return serve(ctx, ln, up, io.Discard)
+	return serve(ctx, ln, up, io.Discard, "")
 }

@@ -133,7 +133,7 @@ func TestCompareEndToEnd(t *testing.T) {
 
 	t.Run("page", func(t *testing.T) {
 		// The app's compare page prices the stored offer as the CLI does.
-		srv := httptest.NewServer(handler(ctx, store, sourcesFile{}))
+		srv := httptest.NewServer(handler(ctx, store, sourcesFile{}, testToken))
 		defer srv.Close()
 		o, err := store.OfferByName(ctx, "Gewerbe Strom Netto 24")
 		if err != nil {

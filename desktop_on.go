@@ -25,6 +25,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"wattfolio/app/web"
 	"wattfolio/db"
 )
 
@@ -41,6 +42,8 @@ var errNoDesktop = errors.New("no desktop shell")
 // as it is, and only "Sync now" talks to the vendors.
 func runDesktop(ctx context.Context, h http.Handler, cachePath string) error {
 	log := slog.Default().With("component", "desktop")
+	// Every request below comes from the window itself, in process.
+	h = web.Window(h)
 	statePath := windowStatePath()
 	st := loadWindowState(statePath)
 
@@ -227,7 +230,8 @@ func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return runDesktop(ctx, handler(ctx, store, srcs), store.Path())
+	// No token: the window's requests never go over TCP (see web.Window).
+	return runDesktop(ctx, handler(ctx, store, srcs, ""), store.Path())
 }
 
 func fileExists(p string) bool {

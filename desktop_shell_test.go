@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/web"
 	"wattfolio/db"
 	"wattfolio/sync/simulate"
 )
@@ -41,7 +42,7 @@ func newDesktopShell(t *testing.T) *desktopShell {
 	}
 	t.Cleanup(func() { store.Close() })
 	d := &desktopShell{store: store}
-	d.sh = &shell{next: handler(context.Background(), store, sourcesFile{}), log: slog.New(slog.DiscardHandler)}
+	d.sh = &shell{next: web.Window(handler(context.Background(), store, sourcesFile{}, "")), log: slog.New(slog.DiscardHandler)}
 	d.sh.save = func(title, name string) (string, error) {
 		d.asked = append(d.asked, name)
 		if len(d.answers) == 0 {

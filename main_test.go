@@ -112,9 +112,19 @@ func payload(t *testing.T, sim *enneosim.Server, id string) wireContract {
 	return w
 }
 
+// testToken is the launch token of the handlers the tests serve.
+const testToken = "main-test-token"
+
+// get fetches url as a browser that opened the printed address does: with
+// the launch token's cookie.
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.AddCookie(&http.Cookie{Name: "wattfolio_token_" + req.URL.Port(), Value: testToken})
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +172,7 @@ func TestSyncViewExportEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	srv := httptest.NewServer(handler(context.Background(), store, sourcesFile{}))
+	srv := httptest.NewServer(handler(context.Background(), store, sourcesFile{}, testToken))
 	defer srv.Close()
 
 	csvPath := filepath.Join(t.TempDir(), "contracts.csv")

@@ -87,9 +87,11 @@ try {
   const head = lines.findIndex((l) => /^SOURCE\s+STATUS\s+STORED/.test(l));
   TOTAL = lines.slice(head + 1).filter((l) => l.trim()).reduce((n, l) => n + Number(l.trim().split(/\s+/)[2] || 0), 0);
   if (head < 0 || !(TOTAL > 0)) throw new Error(`sync summary without stored counts:\n${summary}`);
+  // serve prints the address to open with this launch's token; opening it
+  // sets the cookie every later request carries.
   const serveM = await start(["serve", "--db", cache, "--config", config, "--addr", "127.0.0.1:0"],
-    /serving on (http:\/\/127\.0\.0\.1:\d+\/)/, env);
-  const base = serveM[1];
+    /serving on ((http:\/\/127\.0\.0\.1:\d+\/)\?token=\S+)/, env);
+  const [, opened, base] = serveM;
 
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -102,8 +104,15 @@ try {
   page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
   const shot = (name) => page.screenshot({ path: join(outDir, name), fullPage: false });
 
+  await check("without the printed token the app answers 401 and says how to open it", async () => {
+    const res = await page.goto(base);
+    assert(res.status() === 401, `status ${res.status()} without the token`);
+    assert((await page.locator("body").innerText()).includes("?token="), "the 401 page does not show how to open the app");
+  });
+
   await check("the portfolio lists every cached contract", async () => {
-    await page.goto(base);
+    await page.goto(opened);
+    assert(page.url() === base, `the printed address left the token in ${page.url()}`);
     assert((await page.locator("h1").innerText()) === "Portfolio", "no Portfolio heading");
     const lede = await page.locator(".lede").innerText();
     assert(Number((lede.match(/^([\d.]+) contracts in the cache/) || [])[1]?.replace(/\./g, "")) === TOTAL, `lede: ${lede}, synced ${TOTAL}`);

@@ -49,6 +49,7 @@ func BenchmarkPortfolioPage(b *testing.B) {
 	for range b.N {
 		r := httptest.NewRequest(http.MethodGet, "/contracts", nil)
 		r.Host = "127.0.0.1:34115"
+		withToken(r)
 		w := httptest.NewRecorder()
 		start := time.Now()
 		h.ServeHTTP(w, r)
@@ -95,6 +96,7 @@ func BenchmarkComparePage(b *testing.B) {
 				}
 				r := httptest.NewRequest(http.MethodGet, target, nil)
 				r.Host = "127.0.0.1:34115"
+				withToken(r)
 				w := httptest.NewRecorder()
 				hh.ServeHTTP(w, r)
 				if w.Code != http.StatusOK {

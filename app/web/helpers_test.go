@@ -170,10 +170,27 @@ func testOptions(s *db.Store) Options {
 		Location:  berlinLoc,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       func() time.Time { return now },
+		Token:     testToken,
 	}
 }
 
-// do sends a request from the loopback browser and returns the response with its body.
+// testToken is the launch token of the handlers under test.
+const testToken = "test-launch-token"
+
+// withToken adds the launch token's cookie to r, as the browser sends it
+// once the printed address has been opened.
+func withToken(r *http.Request) {
+	r.AddCookie(&http.Cookie{Name: tokenCookie(r), Value: testToken})
+}
+
+// serverToken adds the token's cookie to a client request for an
+// httptest.Server, named for the server's port as the handler names it.
+func serverToken(req *http.Request) {
+	req.AddCookie(&http.Cookie{Name: "wattfolio_token_" + req.URL.Port(), Value: testToken})
+}
+
+// do sends a request from the loopback browser that opened the printed
+// address (it has the token's cookie) and returns the response with its body.
 func do(t testing.TB, h http.Handler, method, target string, mod ...func(*http.Request)) (*http.Response, string) {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
@@ -181,6 +198,7 @@ func do(t testing.TB, h http.Handler, method, target string, mod ...func(*http.R
 	for _, m := range mod {
 		m(r)
 	}
+	withToken(r)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	res := w.Result()

@@ -40,13 +40,15 @@ func TestMeterPageAndCSV(t *testing.T) {
 	if r := (&engine.Engine{Store: store}).Sync(ctx, engine.Source{Name: "ep", Vendor: app.VendorEpilot, Connector: c}); r.Err != nil {
 		t.Fatal(r.Err)
 	}
-	h := web.New(web.Options{Contracts: store, Sources: store, Meters: store})
+	h := web.New(web.Options{Contracts: store, Sources: store, Meters: store, Token: "launch"})
 	mux := http.NewServeMux()
 	mux.Handle("/app/", http.StripPrefix("/app", h))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	get := func(path string) (int, string, http.Header) {
-		resp, err := http.Get(srv.URL + "/app" + path)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/app"+path, nil)
+		req.AddCookie(&http.Cookie{Name: "wattfolio_token_" + req.URL.Port(), Value: "launch"})
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -98,6 +98,7 @@ func BenchmarkSavingsCached(b *testing.B) {
 	for b.Loop() {
 		r := httptest.NewRequest(http.MethodGet, "/savings", nil)
 		r.Host = "127.0.0.1:34115"
+		withToken(r)
 		w := httptest.NewRecorder()
 		start := time.Now()
 		h.ServeHTTP(w, r)

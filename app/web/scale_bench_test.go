@@ -97,6 +97,7 @@ func BenchmarkPortfolioScale(b *testing.B) {
 				for range b.N {
 					r := httptest.NewRequest(http.MethodGet, t.url, nil)
 					r.Host = "127.0.0.1:34115"
+					withToken(r)
 					w := httptest.NewRecorder()
 					start := time.Now()
 					h.ServeHTTP(w, r)
@@ -151,6 +152,7 @@ func BenchmarkExportScale(b *testing.B) {
 			for range b.N {
 				r := httptest.NewRequest(http.MethodGet, "/contracts.csv", nil)
 				r.Host = "127.0.0.1:34115"
+				withToken(r)
 				w := &countingWriter{header: http.Header{}}
 				start := time.Now()
 				h.ServeHTTP(w, r)

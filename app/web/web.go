@@ -75,6 +75,10 @@ type Options struct {
 	// Sender sends pending edits now ("Send changes"); nil: only a sync
 	// run elsewhere sends them.
 	Sender Sender
+	// Token is this launch's secret: a request over TCP needs it, in the
+	// address serve prints (?token=) or in the cookie that address sets;
+	// empty refuses every request but the desktop window's (see Window).
+	Token string
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
@@ -183,8 +187,10 @@ func newHandler(o Options) *handler {
 	return h
 }
 
-// chain wraps the routes in the loopback guard, cross-origin protection for
-// the POST and the security headers.
+// chain wraps the routes in the loopback guard, the launch token,
+// cross-origin protection for the POSTs and the security headers. The
+// desktop window's requests (marked by Window) skip the first three: they
+// never travel over TCP.
 func (h *handler) chain() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -193,14 +199,15 @@ func (h *handler) chain() http.Handler {
 	}))
 	protected := cop.Handler(h.mux)
 	return loopbackOnly(h.log, securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Host == "wails" || r.Host == "wails.localhost" {
-			// The desktop window (no port: a browser never gets here with
-			// these names on a loopback port). WebKitGTK may send no
-			// Sec-Fetch-Site and an opaque Origin from its custom scheme.
+		if fromWindow(r) {
+			// WebKitGTK may send no Sec-Fetch-Site and an opaque Origin
+			// from its custom scheme.
 			h.mux.ServeHTTP(w, r)
 			return
 		}
-		protected.ServeHTTP(w, r)
+		if h.authorised(w, r) {
+			protected.ServeHTTP(w, r)
+		}
 	})))
 }
 

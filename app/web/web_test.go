@@ -452,24 +452,31 @@ func TestExportEmptyHasHeader(t *testing.T) {
 func TestLoopbackGuard(t *testing.T) {
 	h := New(testOptions(seeded(t)))
 	for host, want := range map[string]int{
-		"evil.example":              http.StatusForbidden,
-		"evil.example:34115":        http.StatusForbidden,
-		"127.0.0.1.nip.io":          http.StatusForbidden,
-		"localhost.evil.example":    http.StatusForbidden,
-		"192.168.1.10:34115":        http.StatusForbidden,
-		"":                          http.StatusForbidden,
-		"localhost":                 http.StatusOK,
-		"localhost:34115":           http.StatusOK,
-		"LOCALHOST:34115":           http.StatusOK,
-		"127.0.0.1:8080":            http.StatusOK,
-		"[::1]:8080":                http.StatusOK,
-		"[::1]":                     http.StatusOK,
-		"wails.localhost":           http.StatusOK,
-		"wails":                     http.StatusOK, // wails://wails/ in WebKitGTK
-		"wails.localhost:34115":     http.StatusOK,
+		"evil.example":            http.StatusForbidden,
+		"evil.example:34115":      http.StatusForbidden,
+		"127.0.0.1.nip.io":        http.StatusForbidden,
+		"localhost.evil.example":  http.StatusForbidden,
+		"192.168.1.10:34115":      http.StatusForbidden,
+		"":                        http.StatusForbidden,
+		"localhost":               http.StatusOK,
+		"localhost:34115":         http.StatusOK,
+		"LOCALHOST:34115":         http.StatusOK,
+		"127.0.0.1:8080":          http.StatusOK,
+		"[::1]:8080":              http.StatusOK,
+		"[::1]":                   http.StatusOK,
+		"127.0.0.2:8080":          http.StatusOK, // serve --addr 127.0.0.2:8080
+		"127.255.255.254":         http.StatusOK,
+		"[::ffff:127.0.0.1]:8080": http.StatusOK,
+		// The desktop's names are not this machine over TCP: a page in a
+		// browser must not borrow the window's exemptions.
+		"wails.localhost":           http.StatusForbidden,
+		"wails":                     http.StatusForbidden,
+		"wails.localhost:34115":     http.StatusForbidden,
+		"wails:80":                  http.StatusForbidden,
 		"127.0.0.1:notaport":        http.StatusForbidden,
+		"128.0.0.1:8080":            http.StatusForbidden,
 		"[::2]:8080":                http.StatusForbidden,
-		"[::ffff:127.0.0.1]:8080":   http.StatusForbidden,
+		"127.1:8080":                http.StatusForbidden,
 		"localhost:34115@evil.test": http.StatusForbidden,
 	} {
 		res, _ := do(t, h, http.MethodGet, "/contracts", func(r *http.Request) { r.Host = host })
@@ -657,8 +664,20 @@ func TestPostSyncCrossOrigin(t *testing.T) {
 			t.Errorf("POST /sync with %v: %d, want 403", hdr, res.StatusCode)
 		}
 	}
-	// Same-origin, as the Wails window sends it.
+	// The window's host and origin over TCP are a browser page's, refused.
 	res, _ := do(t, h, http.MethodPost, "/sync", func(r *http.Request) {
+		r.Host = "wails"
+		r.Header.Set("Origin", "wails://wails")
+	})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /sync with Host wails over TCP: %d, want 403", res.StatusCode)
+	}
+	res, _ = do(t, h, http.MethodPost, "/sync", func(r *http.Request) { r.Header.Set("Origin", "wails://wails") })
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /sync with Origin wails://wails over TCP: %d, want 403", res.StatusCode)
+	}
+	// The same request from the window itself.
+	res, _ = do(t, Window(h), http.MethodPost, "/sync", func(r *http.Request) {
 		r.Host = "wails"
 		r.Header.Set("Origin", "wails://wails")
 	})
@@ -688,12 +707,12 @@ func TestStoreFailureIsGeneric500(t *testing.T) {
 }
 
 func TestAllowedHost(t *testing.T) {
-	for _, h := range []string{"localhost", "127.0.0.1:1", "[::1]:65535", "wails", "wails.localhost:80"} {
+	for _, h := range []string{"localhost", "127.0.0.1:1", "[::1]:65535", "127.0.0.2", "127.10.20.30:8080"} {
 		if !allowedHost(h) {
 			t.Errorf("allowedHost(%q) = false", h)
 		}
 	}
-	for _, h := range []string{"", "::1", "127.0.0.2", "localhost.", "wails.example", "[::1]:123456"} {
+	for _, h := range []string{"", "::1", "wails", "wails.localhost:80", "localhost.", "wails.example", "[::1]:123456", "10.0.0.1"} {
 		if allowedHost(h) {
 			t.Errorf("allowedHost(%q) = true", h)
 		}
@@ -729,7 +748,7 @@ func TestPostSyncFromWailsWindowWithOpaqueOrigin(t *testing.T) {
 	opts := testOptions(seeded(t))
 	opts.Syncer = fs
 	hd := newHandler(opts)
-	res, _ := do(t, hd.chain(), http.MethodPost, "/sync", func(r *http.Request) {
+	res, _ := do(t, Window(hd.chain()), http.MethodPost, "/sync", func(r *http.Request) {
 		r.Host = "wails"
 		r.Header.Set("Origin", "null")
 	})

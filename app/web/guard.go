@@ -154,6 +154,15 @@ func allowedHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// windowHost reports whether host is one the desktop window uses: wails
+// (wails://wails/ in WebKitGTK and WKWebView) or wails.localhost (WebView2).
+func windowHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.EqualFold(host, "wails") || strings.EqualFold(host, "wails.localhost")
+}
+
 func validPort(p string) bool {
 	if p == "" || len(p) > 5 {
 		return p == ""

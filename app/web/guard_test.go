@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -188,14 +189,21 @@ func TestOtherLoopbackAddressPassesTheGuard(t *testing.T) {
 
 // The desktop window reaches the handler in process and needs no token.
 func TestWindowNeedsNoToken(t *testing.T) {
-	h := Window(New(testOptions(seeded(t))))
+	s := seeded(t)
+	h := Window(New(testOptions(s)))
+	id := contractID(t, s, "746839")
 	for _, host := range []string{"wails", "wails.localhost"} {
-		r := httptest.NewRequest(http.MethodGet, "/contracts", nil)
+		r := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/contracts/%d", id), nil)
 		r.Host = host
+		r.Header.Set("Referer", "wails://"+host+"/contracts?status=active")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		if w.Code != http.StatusOK {
 			t.Errorf("window GET with Host %s: %d, want 200", host, w.Code)
+		}
+		// The back link keeps the portfolio's filters in the window too.
+		if !strings.Contains(w.Body.String(), `href="/contracts?status=active"`) {
+			t.Errorf("Host %s: the back link lost the filters of the window's portfolio", host)
 		}
 	}
 }

@@ -353,13 +353,14 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 	h.render(w, r, status, views.ErrorPage(m))
 }
 
-// parseLocalURL parses a Referer, accepting only this app's own pages.
+// parseLocalURL parses a Referer, accepting only this app's own pages, on
+// loopback or in the desktop window (only its path and query are used).
 func parseLocalURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, err
 	}
-	if u.Host != "" && !allowedHost(u.Host) {
+	if u.Host != "" && !allowedHost(u.Host) && !windowHost(u.Host) {
 		return nil, errors.New("foreign referer")
 	}
 	return u, nil

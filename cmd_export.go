@@ -78,6 +78,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // writeFileAtomic writes through a temporary file beside path and renames it
 // into place, so a failed export never leaves half a report under the name.
+// The file is its owner's only (os.CreateTemp makes it 0600, and the rename
+// keeps that), since reports and the window state may name customers.
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -52,11 +52,16 @@ func dsn(path string, txlock string) string {
 	return "file:" + path + "?" + v.Encode()
 }
 
-// Open opens or creates the cache at path and brings its schema up to date
+// Open opens or creates the cache at path (created readable by its owner
+// only, and reported when others may read it) and brings its schema up to date
 // in one transaction, then moves readings a cache older than schema 7 kept
 // one row each into day blocks (resumable: see moveToBlocks). A cache from a newer Wattfolio is refused with
 // ErrNewerSchema and left untouched.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	reportShared(path)
 	w, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w", path, err)

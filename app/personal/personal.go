@@ -77,7 +77,7 @@ var (
 	// ibanLike finds IBAN candidates, written together or in groups of four;
 	// validIBAN then checks the length and the check sum, so that meter
 	// point ids (DE0001234…) and other codes are not taken for one.
-	ibanLike = regexp.MustCompile(`\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b`)
+	ibanLike  = regexp.MustCompile(`\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b`)
 	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 )
 

@@ -188,11 +188,11 @@ func TestKeyKind(t *testing.T) {
 
 func TestMaskText(t *testing.T) {
 	for in, want := range map[string]string{
-		"IBAN DE89 3704 0044 0532 0130 00 bitte":     "IBAN ••• bitte",
-		"write to max.mustermann@example.com today":  "write to ••• today",
-		"meter DE0001234567890000000000000000001":    "meter DE0001234567890000000000000000001",
+		"IBAN DE89 3704 0044 0532 0130 00 bitte":      "IBAN ••• bitte",
+		"write to max.mustermann@example.com today":   "write to ••• today",
+		"meter DE0001234567890000000000000000001":     "meter DE0001234567890000000000000000001",
 		"EIC 11YGREENENERGY-Z, 10YDE-RWENET---I":      "EIC 11YGREENENERGY-Z, 10YDE-RWENET---I",
-		"GB82WEST12345698765432 and a@b.de":          "••• and •••",
+		"GB82WEST12345698765432 and a@b.de":           "••• and •••",
 		"DE89370400440532013001 (wrong check digits)": "DE89370400440532013001 (wrong check digits)",
 	} {
 		if got := MaskText(in); got != want {

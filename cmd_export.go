@@ -26,10 +26,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "Usage: wattfolio export contracts --db FILE [-o FILE] [filters]")
 		return errUsage
 	}
-	fs := newFlags("export contracts", "export contracts --db FILE [-o FILE] [--dialect standard|excel-de] [filters]", stderr)
+	fs := newFlags("export contracts", "export contracts --db FILE [-o FILE] [--dialect standard|excel-de] [--include-personal-data] [filters]", stderr)
 	dbPath := fs.String("db", "", "the cache file")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	dialect := fs.String("dialect", "standard", "standard (RFC 4180, comma) or excel-de (semicolon, decimal comma, BOM)")
+	withPersonal := fs.Bool("include-personal-data", false, "add the customers' e-mail addresses, phone numbers, IBANs and postal addresses from the vendors' records (left out by default)")
 	var f app.ContractFilter
 	fs.StringVar(&f.Source, "source", "", "only this source")
 	vendor := fs.String("vendor", "", "only this vendor (enneo, prosumer, otark, epilot, podero)")
@@ -64,7 +65,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer store.Close()
 	write := func(w io.Writer) error {
-		cw := export.NewContractWriter(w, d)
+		cw := export.NewContractWriter(w, d, *withPersonal)
 		if err := store.EachContract(ctx, f, cw.Write); err != nil {
 			return err
 		}

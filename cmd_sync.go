@@ -58,6 +58,9 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 type sourcesFile struct {
 	sources  []engine.Source
 	accounts []app.Account
+	// leaveOutPersonal keeps customers' personal data out of the cache
+	// (store_personal_data = false).
+	leaveOutPersonal bool
 }
 
 // loadSourcesFile reads the sources file and builds connectors, optionally
@@ -84,7 +87,7 @@ func loadSourcesFile(path, only string) (sourcesFile, error) {
 	if err != nil {
 		return sourcesFile{}, err
 	}
-	out := sourcesFile{sources: srcs}
+	out := sourcesFile{sources: srcs, leaveOutPersonal: f.LeaveOutPersonalData}
 	for _, c := range f.Customers {
 		a := app.Account{Name: c.Name, Profile: c.Profile}
 		for _, id := range c.IDs {
@@ -111,7 +114,7 @@ func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, 
 	srcs := f.sources
 	var mu sync.Mutex
 	last := map[string]time.Time{}
-	e := &engine.Engine{Store: store, Progress: func(p engine.Progress) {
+	e := &engine.Engine{Store: store, LeaveOutPersonalData: f.leaveOutPersonal, Progress: func(p engine.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
 		// One line a second per source is enough for a person to see it move.
@@ -172,7 +175,7 @@ func (s syncer) SyncAll(ctx context.Context) error {
 		return err
 	}
 	editErr := s.SendEdits(ctx)
-	e := &engine.Engine{Store: s.store}
+	e := &engine.Engine{Store: s.store, LeaveOutPersonalData: s.file.leaveOutPersonal}
 	_, err := e.SyncAll(ctx, s.file.sources)
 	return errors.Join(err, editErr)
 }

@@ -15,6 +15,8 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"wattfolio/app/personal"
 )
 
 const usage = `Wattfolio: energy contract portfolios, offline.
@@ -58,7 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Sources sync in parallel and each reports progress and logs to the
 	// same streams: one write at a time, whatever the writer is.
 	stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()})))
+	// No log line carries a customer's IBAN, e-mail, phone or address,
+	// whatever a vendor's error message quotes.
+	slog.SetDefault(slog.New(personal.LogHandler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))))
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2

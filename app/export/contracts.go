@@ -3,9 +3,11 @@ package export
 import (
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/personal"
 )
 
 // ContractColumns are the columns of the contracts report, in order. Every
@@ -145,6 +147,41 @@ func cents(d *app.Decimal) Cell {
 type ContractWriter = Writer[app.Contract]
 
 // NewContractWriter returns a writer of ContractColumns to w in dialect d.
-func NewContractWriter(w io.Writer, d Dialect) *ContractWriter {
-	return NewWriter(w, d, ContractColumns)
+// With includePersonal the personal data columns follow them; without, the
+// report holds no IBAN, e-mail address, phone number or postal address.
+func NewContractWriter(w io.Writer, d Dialect, includePersonal bool) *ContractWriter {
+	if !includePersonal {
+		return NewWriter(w, d, ContractColumns)
+	}
+	return NewWriter(w, d, append(slices.Clip(ContractColumns), PersonalColumns()...))
+}
+
+// PersonalColumns are the contracts report's personal data columns, added
+// only when the user asks for them: what the vendor's record holds, found as
+// the contract page finds it (personal.Extract), several values joined with
+// " | ". Each call returns columns that read a record once for all four.
+func PersonalColumns() []Column[app.Contract] {
+	var last app.Contract
+	var found map[personal.Kind][]string
+	get := func(c app.Contract, k personal.Kind) Cell {
+		if found == nil || c.ID != last.ID || !sameBytes(last.Raw, c.Raw) {
+			last, found = c, personal.Extract(c.Raw)
+		}
+		return Text(strings.Join(found[k], " | "))
+	}
+	col := func(k personal.Kind, name, desc string) Column[app.Contract] {
+		return Column[app.Contract]{name, desc, func(c app.Contract) Cell { return get(c, k) }}
+	}
+	return []Column[app.Contract]{
+		col(personal.Email, "personal_email", "e-mail addresses in the vendor's record (only when personal data is included)"),
+		col(personal.Phone, "personal_phone", "phone numbers in the vendor's record (only when personal data is included)"),
+		col(personal.IBAN, "personal_iban", "IBANs and account numbers in the vendor's record (only when personal data is included)"),
+		col(personal.Address, "personal_address", "postal addresses in the vendor's record (only when personal data is included)"),
+	}
+}
+
+// sameBytes reports whether a and b are the same slice (the same record),
+// without comparing contents.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }

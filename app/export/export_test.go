@@ -43,7 +43,7 @@ func fullContract() app.Contract {
 
 func TestHeader(t *testing.T) {
 	var b bytes.Buffer
-	if err := NewContractWriter(&b, Standard).Flush(); err != nil {
+	if err := NewContractWriter(&b, Standard, false).Flush(); err != nil {
 		t.Fatal(err)
 	}
 	if b.String() != header {
@@ -74,7 +74,7 @@ func TestFullRow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.dialect.Name, func(t *testing.T) {
 			var b bytes.Buffer
-			w := NewContractWriter(&b, tt.dialect)
+			w := NewContractWriter(&b, tt.dialect, false)
 			if err := w.Write(fullContract()); err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +191,7 @@ func TestQuoting(t *testing.T) {
 func roundTrip(t *testing.T, d Dialect, c app.Contract) []string {
 	t.Helper()
 	var b bytes.Buffer
-	w := NewContractWriter(&b, d)
+	w := NewContractWriter(&b, d, false)
 	if err := w.Write(c); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func (f *failWriter) Write(p []byte) (int, error) {
 
 func TestWriteErrors(t *testing.T) {
 	// A failing BOM write is reported by Write and again by Flush.
-	w := NewContractWriter(&failWriter{}, ExcelDE)
+	w := NewContractWriter(&failWriter{}, ExcelDE, false)
 	if err := w.Write(fullContract()); err == nil || err.Error() != "disk full" {
 		t.Errorf("Write = %v, want disk full", err)
 	}
@@ -253,7 +253,7 @@ func TestWriteErrors(t *testing.T) {
 		t.Error("Flush after a failed write succeeded")
 	}
 	// Past the BOM, the error surfaces when the buffer is flushed.
-	w = NewContractWriter(&failWriter{n: 3}, ExcelDE)
+	w = NewContractWriter(&failWriter{n: 3}, ExcelDE, false)
 	if err := w.Write(fullContract()); err != nil {
 		t.Fatalf("buffered Write = %v", err)
 	}
@@ -272,7 +272,7 @@ func TestStreaming(t *testing.T) {
 	const rows = 100_000
 	c := fullContract()
 	var out countWriter
-	w := NewContractWriter(&out, ExcelDE)
+	w := NewContractWriter(&out, ExcelDE, false)
 	before := liveHeap()
 	for i := range rows {
 		c.ExternalID = string(rune('A' + i%26))
@@ -290,7 +290,7 @@ func TestStreaming(t *testing.T) {
 	if grown := int64(after) - int64(before); grown > 1<<20 {
 		t.Errorf("live heap grew by %d bytes over %d rows", grown, rows)
 	}
-	discard := NewContractWriter(io.Discard, Standard)
+	discard := NewContractWriter(io.Discard, Standard, false)
 	for range rows {
 		if err := discard.Write(c); err != nil {
 			t.Fatal(err)
@@ -312,7 +312,7 @@ func BenchmarkContractWriter(b *testing.B) {
 	for _, d := range Dialects {
 		b.Run(d.Name, func(b *testing.B) {
 			c := fullContract()
-			w := NewContractWriter(io.Discard, d)
+			w := NewContractWriter(io.Discard, d, false)
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := w.Write(c); err != nil {

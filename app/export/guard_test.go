@@ -59,7 +59,7 @@ func TestGuardInEveryExport(t *testing.T) {
 		for _, d := range Dialects {
 			// contracts: a text column the vendor fills
 			var b bytes.Buffer
-			cw := NewContractWriter(&b, d)
+			cw := NewContractWriter(&b, d, false)
 			if err := cw.Write(app.Contract{Name: tc.in}); err != nil {
 				t.Fatal(err)
 			}

@@ -36,8 +36,16 @@ func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	hd.Set("Cache-Control", "no-store")
 
+	include, err := includePersonal(v)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if include {
+		h.log.Info("contracts exported with personal data")
+	}
 	tw := &trackingWriter{ResponseWriter: w}
-	cw := export.NewContractWriter(tw, dialect)
+	cw := export.NewContractWriter(tw, dialect, include)
 	err = h.o.Contracts.EachContract(r.Context(), q.filter, cw.Write)
 	if err == nil {
 		err = cw.Flush()
@@ -60,6 +68,19 @@ func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request) {
 		h.log.Error("export failed mid-stream", "err", err)
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// includePersonal reads the export's personal parameter: "include" adds
+// the personal data columns, which are left out otherwise.
+func includePersonal(v url.Values) (bool, error) {
+	switch p := strings.TrimSpace(v.Get(personalParam)); p {
+	case "":
+		return false, nil
+	case "include":
+		return true, nil
+	default:
+		return false, badParam(personalParam, clip(p), `not "include"`)
+	}
 }
 
 // dialectOf is the dialect parameter's CSV dialect, standard by default.

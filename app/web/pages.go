@@ -123,7 +123,8 @@ func (h *handler) contractModel(w http.ResponseWriter, r *http.Request, id int64
 		return views.Contract{}, fmt.Errorf("get contract %d: %w", id, err)
 	}
 	c.Title = views.ContractTitle(ct)
-	m := views.Contract{Chrome: c, C: ct, Raw: prettyJSON(ct.Raw), BackURL: c.Link("/contracts", nil)}
+	m := views.Contract{Chrome: c, C: ct, BackURL: c.Link("/contracts", nil)}
+	m.Raw, m.Personal = h.vendorJSON(w, r, c, fmt.Sprintf("/contracts/%d", id), ct.Raw)
 	if h.o.Meters != nil {
 		if m.Meters, err = h.o.Meters.MetersOfContract(r.Context(), id); err != nil {
 			return m, fmt.Errorf("meters of contract %d: %w", id, err)

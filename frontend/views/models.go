@@ -243,9 +243,11 @@ func (m Portfolio) PageNumbers() []int {
 type Contract struct {
 	Chrome
 	C app.Contract
-	// Raw is the vendor's JSON, indented.
-	Raw     string
-	BackURL string
+	// Raw is the vendor's JSON, indented, personal data masked unless
+	// Personal.Shown.
+	Raw      string
+	Personal Personal
+	BackURL  string
 	// Meters are the contract's meters with time series (epilot); may be empty.
 	Meters []series.Meter
 	// Edits are the offline edits and notes; nil when the app has none.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/personal"
 )
 
 // Store is what the engine needs of the cache.
@@ -55,7 +56,11 @@ type Engine struct {
 	Logger   *slog.Logger   // nil: slog.Default()
 	Progress func(Progress) // nil: no progress; called from several goroutines
 	Parallel int            // sources synced at once; 0 means 3
-	Now      func() time.Time
+	// LeaveOutPersonalData takes customers' IBANs, e-mail addresses, phone
+	// numbers and postal addresses out of the vendors' records before they
+	// are stored (personal.Strip), so that they never reach the cache.
+	LeaveOutPersonalData bool
+	Now                  func() time.Time
 }
 
 // contractsStream is the checkpoint stream of a source's contracts.
@@ -117,6 +122,11 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 	log.Info("sync started", "run", run, "resumed", res.Resumed)
 
 	err = src.Connector.Contracts(ctx, cursor, func(p Page) error {
+		if e.LeaveOutPersonalData {
+			for i := range p.Contracts {
+				p.Contracts[i].Raw, _ = personal.Strip(p.Contracts[i].Raw)
+			}
+		}
 		if err := e.Store.SavePage(ctx, run, src.Name, contractsStream, p.Contracts, p.Failures, p.Cursor); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"wattfolio/app"
+	"wattfolio/app/personal"
 	"wattfolio/app/series"
 )
 
@@ -60,6 +61,11 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	meters, fails, err := sc.Meters(ctx)
 	if err != nil {
 		return err
+	}
+	if e.LeaveOutPersonalData {
+		for i := range meters {
+			meters[i].Raw, _ = personal.Strip(meters[i].Raw)
+		}
 	}
 	if err := ss.SaveMeters(ctx, src.Name, meters); err != nil {
 		return err

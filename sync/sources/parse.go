@@ -33,7 +33,13 @@ func (e *Error) Error() string { return tomlmap.Message(e.File, e.Line, e.Source
 
 // File is a validated sources file.
 type File struct {
-	Sources []Source
+	// LeaveOutPersonalData is true when the file says
+	// store_personal_data = false: customers' IBANs, e-mail addresses,
+	// phone numbers and postal addresses are then taken out of the
+	// vendors' records before they are stored, for users who never need
+	// them.
+	LeaveOutPersonalData bool
+	Sources              []Source
 	// Customers are the user's own customers, in file order; nil when the
 	// file names none.
 	Customers []Customer
@@ -99,20 +105,33 @@ func (p *parser) add(line int, source, key, format string, args ...any) {
 }
 
 func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
+	var leaveOut bool
 	for _, key := range tomlmap.SortedKeys(doc, func(k string) int { return p.lines.root[k] }) {
 		if key == "source" || key == "customer" {
 			continue
 		}
 		line := p.lines.root[key]
+		if key == storePersonalKey {
+			store, ok := doc[key].(bool)
+			if !ok {
+				p.add(line, "", key, "must be true or false, not %s", tomlmap.TypeName(doc[key]))
+			}
+			leaveOut = ok && !store
+			continue
+		}
 		if hint, ok := secretHint(key, ""); ok {
 			p.add(line, "", key, "%s", hint)
 			continue
 		}
-		p.add(line, "", key, "unknown key; each source is a [[source]] table and each customer a [[customer]] table")
+		p.add(line, "", key, "unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table")
 	}
 	srcs, names := p.sources(doc)
-	return &File{Sources: srcs, Customers: p.customers(doc, md, names)}
+	return &File{LeaveOutPersonalData: leaveOut, Sources: srcs, Customers: p.customers(doc, md, names)}
 }
+
+// storePersonalKey is the file's one top-level setting: false keeps
+// customers' personal data out of the cache.
+const storePersonalKey = "store_personal_data"
 
 // sources reads the [[source]] tables. It also returns the name of every
 // source table, valid or not, in file order, so that customers are checked
@@ -429,6 +448,8 @@ func (r *reader) leftovers(spec *kindSpec) {
 			}
 		}
 		switch {
+		case k == storePersonalKey:
+			r.errorf(k, "belongs at the top of the file, before the first [[source]]: it applies to every source")
 		case spec == nil && len(owners) > 0:
 			// The kind is missing or wrong, which is already reported;
 			// a key of some kind is then no news.

@@ -126,6 +126,22 @@ user_ids = ["u1", "u2"]
 	}
 }
 
+func TestParseStorePersonalData(t *testing.T) {
+	for text, want := range map[string]bool{
+		enneo:                                   false,
+		"store_personal_data = true\n" + enneo:  false,
+		"store_personal_data = false\n" + enneo: true,
+	} {
+		f, err := ParseFile("sources.toml", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.LeaveOutPersonalData != want {
+			t.Errorf("%q: LeaveOutPersonalData = %v, want %v", strings.SplitN(text, "\n", 2)[0], f.LeaveOutPersonalData, want)
+		}
+	}
+}
+
 func TestParseFileCustomers(t *testing.T) {
 	tests := []struct {
 		name string
@@ -271,10 +287,14 @@ func TestParseErrors(t *testing.T) {
 			`sources.toml:3: source "stadtwerke-enneo": kind: unknown kind "enneox"; want one of enneo, prosumer, otark, epilot, podero`,
 		}},
 		{"unknown keys", "colour = \"red\"\n\n" + enneo + "customer_ids = [\"c\"]\nfoo = 1\n[source.extra]\nk = 1\n", []string{
-			`sources.toml:1: colour: unknown key; each source is a [[source]] table and each customer a [[customer]] table`,
+			`sources.toml:1: colour: unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table`,
 			`sources.toml:9: source "stadtwerke-enneo": customer_ids: not a key of kind enneo (it belongs to kind prosumer)`,
 			`sources.toml:10: source "stadtwerke-enneo": foo: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
 			`sources.toml:11: source "stadtwerke-enneo": extra: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
+		}},
+		{"store_personal_data", "store_personal_data = \"no\"\n" + enneo + "store_personal_data = false\n", []string{
+			`sources.toml:1: store_personal_data: must be true or false, not a string`,
+			`sources.toml:8: source "stadtwerke-enneo": store_personal_data: belongs at the top of the file, before the first [[source]]: it applies to every source`,
 		}},
 		{"bad timeouts", enneo + "timeout = \"30\"\n" + strings.Replace(enneo, `"stadtwerke-enneo"`, `"b"`, 1) + "timeout = 30\n" +
 			strings.Replace(enneo, `"stadtwerke-enneo"`, `"c"`, 1) + "timeout = \"-1s\"\n" +

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/personal"
 )
 
 // Error is a value that cannot be read. Field is the vendor's name for it
@@ -63,6 +64,9 @@ func Describe(raw json.RawMessage) string {
 	case '"':
 		var s string
 		_ = json.Unmarshal(raw, &s)
+		// Only fields without personal data are described; a vendor may
+		// still put an e-mail address or an IBAN where none belongs.
+		s = personal.MaskText(s)
 		if r := []rune(s); len(r) > 40 {
 			s = string(r[:40]) + "…"
 		}

@@ -14,6 +14,7 @@ func TestDescribe(t *testing.T) {
 		{`null`, "null"},
 		{`"abc"`, `string "abc"`},
 		{`"` + strings.Repeat("ä", 100) + `"`, `string "` + strings.Repeat("ä", 40) + `…"`},
+		{`"mail anna@example.org, DE89370400440532013000"`, `string "mail •••, •••"`},
 		{`12.50`, "number 12.50"},
 		{`-3`, "number -3"},
 		{`true`, "boolean true"},

@@ -186,6 +186,18 @@ try {
     await shot("browser-3-contract.png");
   });
 
+  await check("an enneo contract's record hides the e-mail address until Show personal data", async () => {
+    await page.goto(base + "contracts?vendor=enneo");
+    await page.locator("table.grid tbody .row-link").first().click();
+    await page.waitForURL(/\/contracts\/\d+/);
+    const masked = await page.locator("pre.json").innerText();
+    assert(/"email": "•••"/.test(masked) && !masked.includes("@"), "the e-mail address is shown unasked");
+    await Promise.all([page.waitForURL(/personal=show/), page.getByRole("link", { name: "Show personal data" }).click()]);
+    assert(/"email": "[^"]+@[^"]+"/.test(await page.locator("pre.json").innerText()), "Show personal data did not show the e-mail address");
+    await Promise.all([page.waitForURL((u) => !u.searchParams.has("personal")), page.getByRole("link", { name: "Hide personal data" }).click()]);
+    assert(!(await page.locator("pre.json").innerText()).includes("@"), "Hide personal data left the e-mail address shown");
+  });
+
   await check("the CSV download has the filtered rows", async () => {
     await page.goto(base + "contracts?status=active");
     const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);

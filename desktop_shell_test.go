@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +235,40 @@ func TestWindowStateRemembered(t *testing.T) {
 	os.WriteFile(path, []byte(`{"width":`), 0o600)
 	if got := loadWindowState(path); got.Width != defaultWidth || got.HasPosition {
 		t.Errorf("damaged file loaded as %+v", got)
+	}
+}
+
+// In the window too, a contract's record hides the customer's e-mail address
+// until the page is asked to show it, and the saved export leaves personal
+// data out unless its link asks for it.
+func TestDesktopPersonalDataOnlyWhenAsked(t *testing.T) {
+	d := newDesktopShell(t)
+	page, err := d.store.ListContracts(context.Background(), app.ContractFilter{Vendor: app.VendorEnneo, Limit: 1})
+	if err != nil || len(page.Contracts) == 0 {
+		t.Fatalf("no enneo contract: %v", err)
+	}
+	path := fmt.Sprintf("http://wails/contracts/%d", page.Contracts[0].ID)
+	email := regexp.MustCompile(`[a-z0-9.]+@([a-z0-9-]+\.)*example\.(com|org|net)`)
+	if rec := d.do(http.MethodGet, path, "wails", nil); rec.Code != http.StatusOK || email.MatchString(rec.Body.String()) || !strings.Contains(rec.Body.String(), "Show personal data") {
+		t.Errorf("contract page in the window: %d, e-mail shown %v", rec.Code, email.MatchString(rec.Body.String()))
+	}
+	if rec := d.do(http.MethodGet, path+"?personal=show", "wails", nil); !email.MatchString(rec.Body.String()) {
+		t.Errorf("Show personal data in the window shows no e-mail address")
+	}
+
+	dir := t.TempDir()
+	d.answers = []string{filepath.Join(dir, "plain.csv"), filepath.Join(dir, "personal.csv")}
+	for _, q := range []string{"vendor=enneo", "vendor=enneo&personal=include"} {
+		if res, code := d.export(t, q); code != http.StatusOK || res.Saved == "" {
+			t.Fatalf("export %s: %d %+v", q, code, res)
+		}
+	}
+	plain, _ := os.ReadFile(filepath.Join(dir, "plain.csv"))
+	withPersonal, _ := os.ReadFile(filepath.Join(dir, "personal.csv"))
+	if email.Match(plain) {
+		t.Errorf("the saved export carries e-mail addresses unasked")
+	}
+	if !email.Match(withPersonal) || !bytes.Contains(withPersonal, []byte("personal_email")) {
+		t.Errorf("the export asked for personal data has none")
 	}
 }

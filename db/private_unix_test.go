@@ -80,3 +80,4 @@ func TestSharedCacheReportedOnce(t *testing.T) {
 		t.Errorf("the cache's mode was changed to %04o", fi.Mode().Perm())
 	}
 }
+

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/personal"
 	"wattfolio/db/internal/dbq"
 )
 
@@ -81,7 +82,8 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 			}
 		}
 		for _, f := range failures {
-			msg := f.Err.Error()
+			// A vendor's message may quote what it was sent.
+			msg := personal.MaskText(f.Err.Error())
 			if err := q.InsertProblem(ctx, dbq.InsertProblemParams{RunID: runID, Record: f.Record, Field: f.Field, Message: msg}); err != nil {
 				return err
 			}
@@ -166,7 +168,7 @@ func searchText(c *app.Contract) string {
 // FinishRun closes a run with its outcome.
 func (s *Store) FinishRun(ctx context.Context, runID int64, status app.RunStatus, errMsg string) error {
 	now := s.now().Unix()
-	err := s.wq.FinishRun(ctx, dbq.FinishRunParams{ID: runID, Status: string(status), FinishedAt: &now, Error: errMsg})
+	err := s.wq.FinishRun(ctx, dbq.FinishRunParams{ID: runID, Status: string(status), FinishedAt: &now, Error: personal.MaskText(errMsg)})
 	if err != nil {
 		return fmt.Errorf("cache: finish run %d: %w", runID, err)
 	}

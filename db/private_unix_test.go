@@ -80,4 +80,3 @@ func TestSharedCacheReportedOnce(t *testing.T) {
 		t.Errorf("the cache's mode was changed to %04o", fi.Mode().Perm())
 	}
 }
-

@@ -37,6 +37,9 @@ func Strip(raw []byte) (stripped []byte, changed bool) {
 // with ", ".
 func Extract(raw []byte) map[Kind][]string {
 	out := map[Kind][]string{}
+	if !mayHold(raw) {
+		return out
+	}
 	add := func(k Kind, v string) {
 		if v = strings.TrimSpace(v); v != "" && !containsString(out[k], v) {
 			out[k] = append(out[k], v)
@@ -61,6 +64,29 @@ func containsString(xs []string, s string) bool {
 	return false
 }
 
+// hints are lower-case pieces of every key name KeyKind takes for personal
+// data, and of none of most keys that are not.
+var hints = [][]byte{[]byte("iban"), []byte("konto"), []byte("account"), []byte("sepa"), []byte("mail"),
+	[]byte("phone"), []byte("tel"), []byte("mobil"), []byte("fax"), []byte("handy"), []byte("addr"),
+	[]byte("adress"), []byte("anschrift"), []byte("street"), []byte("stra"), []byte("post"),
+	[]byte("zip"), []byte("plz"), []byte("haus"), []byte("house")}
+
+// mayHold reports whether raw may hold personal data: a hint of a key, an
+// @ or an IBAN's start. Most records of most vendors have none, and the
+// walk through the document costs a hundred times more than this look.
+func mayHold(raw []byte) bool {
+	if bytes.IndexByte(raw, '@') >= 0 || mayHoldIBAN(string(raw)) {
+		return true
+	}
+	low := bytes.ToLower(raw)
+	for _, h := range hints {
+		if bytes.Contains(low, h) {
+			return true
+		}
+	}
+	return false
+}
+
 type mode int
 
 const (
@@ -70,7 +96,7 @@ const (
 )
 
 func rewrite(raw []byte, m mode, with string) ([]byte, bool) {
-	if len(bytes.TrimSpace(raw)) == 0 {
+	if len(bytes.TrimSpace(raw)) == 0 || !mayHold(raw) {
 		return raw, false
 	}
 	w := &walker{mode: m, out: &bytes.Buffer{}}
@@ -89,7 +115,6 @@ type walker struct {
 	out     *bytes.Buffer
 	changed bool
 	add     func(Kind, string) // extractMode: collects what is found
-	scratch bytes.Buffer
 }
 
 func (w *walker) run(raw []byte) error {
@@ -237,12 +262,39 @@ func (w *walker) leaf(_ Kind, s string) {
 	w.changed = true
 }
 
+// writeString writes s as a JSON string. HTML characters stay as they are
+// (the page escapes them; the reader sees < and &), and so does what is not
+// ASCII.
 func (w *walker) writeString(s string) {
-	w.scratch.Reset()
-	enc := json.NewEncoder(&w.scratch)
-	enc.SetEscapeHTML(false) // the page escapes; the reader sees < and &
-	_ = enc.Encode(s)
-	w.out.Write(bytes.TrimSuffix(w.scratch.Bytes(), []byte("\n")))
+	const hex = "0123456789abcdef"
+	b := w.out
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
 // collect adds the value v of a key of kind k: a string or number as it

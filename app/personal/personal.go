@@ -107,16 +107,36 @@ func validIBAN(s string) bool {
 // kinds.
 func Find(s string) []Found {
 	var out []Found
-	for _, m := range ibanLike.FindAllStringIndex(s, -1) {
-		if validIBAN(s[m[0]:m[1]]) {
-			out = append(out, Found{Kind: IBAN, Start: m[0], End: m[1]})
+	// The expressions are slow next to a scan for what each needs (two
+	// capitals and two digits; an @), and most strings have neither.
+	if mayHoldIBAN(s) {
+		for _, m := range ibanLike.FindAllStringIndex(s, -1) {
+			if validIBAN(s[m[0]:m[1]]) {
+				out = append(out, Found{Kind: IBAN, Start: m[0], End: m[1]})
+			}
 		}
 	}
-	for _, m := range emailLike.FindAllStringIndex(s, -1) {
-		out = append(out, Found{Kind: Email, Start: m[0], End: m[1]})
+	if strings.IndexByte(s, '@') >= 0 {
+		for _, m := range emailLike.FindAllStringIndex(s, -1) {
+			out = append(out, Found{Kind: Email, Start: m[0], End: m[1]})
+		}
 	}
 	return out
 }
+
+// mayHoldIBAN reports whether s has an IBAN's start (a country code and
+// two check digits) with room for the rest.
+func mayHoldIBAN(s string) bool {
+	for i := 0; i+15 <= len(s); i++ {
+		if isUpper(s[i]) && isUpper(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // Found is personal data in a text: s[Start:End] is of Kind.
 type Found struct {

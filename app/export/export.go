@@ -184,16 +184,17 @@ func (w *Writer[T]) format(c Cell) string {
 }
 
 // guard defuses text that a spreadsheet would run as a formula (OWASP's CSV
-// injection advice): a leading = + - @, tab or CR makes Excel, LibreOffice
-// and Google Sheets evaluate the cell. A leading single quote makes them
-// show it as text instead; the quote is visible in other tools, which is the
-// accepted price.
+// injection advice): a leading = + - @, tab, CR or LF makes Excel,
+// LibreOffice and Google Sheets evaluate the cell, and so do spaces before
+// one of them. A leading single quote makes them show it as text instead;
+// the quote is visible in other tools, which is the accepted price.
 func guard(s string) string {
-	if s == "" {
+	t := strings.TrimLeft(s, " ")
+	if t == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	switch t[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
 		return "'" + s
 	}
 	return s

@@ -137,8 +137,14 @@ func TestFormulaInjection(t *testing.T) {
 		// encoding/csv with UseCRLF writes line ends as CRLF and drops a lone
 		// CR, so the guard's quote is what is left to see.
 		{"\r=1", "'=1"},
+		// A line feed is written as CRLF: once the cell started with a CR,
+		// now the quote keeps the line break out of the first place.
+		{"\n=1", "'\n=1"},
 		{"a=1", "a=1"},
-		{" =1", " =1"},
+		// Spreadsheets skip leading spaces before a formula.
+		{" =1", "' =1"},
+		{"  @x", "'  @x"},
+		{" a", " a"},
 		{"'quoted", "'quoted"},
 		{"", ""},
 	}

@@ -1,10 +1,7 @@
 package offerfile
 
 import (
-	"errors"
-	"os"
 	"reflect"
-	"strings"
 	"testing"
 
 	"wattfolio/app"
@@ -24,44 +21,6 @@ func termsRoundTrip(t *testing.T, want Terms, model tariff.Model, commodity app.
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("terms written as\n%s\nread back as %+v, want %+v", text, got, want)
 	}
-}
-
-// An offers file is read into valid offers whose terms survive the form,
-// or refused with every problem as an *Error with a line; never a panic.
-func FuzzParse(f *testing.F) {
-	example, err := os.ReadFile("../../offers.example.toml")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(example)
-	for _, block := range strings.SplitAfter(string(example), "\n[[offer]]") {
-		f.Add([]byte("[[offer]]" + block))
-	}
-	for _, s := range []string{
-		"[[offer]]\nname = \"A\"\nsupplier = \"S\"\nmodel = \"fixed\"\ngross = true\nworking_price_ct_per_kwh = 27.9\n",
-		"[[offer]]\nname = \"B\"\nmodel = \"tou\"\nworking_price_ct_per_kwh = \"x\"\n[[offer.zone]]\nname = \"N\\u007f\"\nfrom = \"22:00\"\nto = \"06:00\"\n",
-		"\ufeff[[offer]]\nname = 1\n", "offer = 3", "[[offer]", "",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		offers, err := Parse("offers.toml", data)
-		if err != nil {
-			for _, e := range unjoin(err) {
-				var oe *Error
-				if !errors.As(e, &oe) || oe.Line < 0 || oe.Msg == "" {
-					t.Fatalf("problem %v (%T) is not an *Error with a line", e, e)
-				}
-			}
-			return
-		}
-		for _, o := range offers {
-			if errs := o.Validate(); errs != nil {
-				t.Fatalf("offer %q read but invalid: %v", o.Name, errs)
-			}
-			termsRoundTrip(t, TermsOf(o.Tariff), o.Tariff.Model, o.Commodity)
-		}
-	})
 }
 
 // Terms typed into the offers form read back from their written form.

@@ -4,7 +4,7 @@ SQLC      := $(GO) tool -modfile=tools/go.mod sqlc
 TEMPL     := $(GO) tool templ
 DESKTOP_TAGS := desktop,production,webkit2_41
 
-.PHONY: all build demo test vet generate check-generated bench bench-series desktop e2e e2e-desktop clean
+.PHONY: all build demo test fuzz vet generate check-generated bench bench-series desktop e2e e2e-desktop clean
 
 all: build
 
@@ -17,6 +17,17 @@ demo:
 # The README's test command: vet, then every test with the race detector.
 test: vet
 	$(GO) test -race -count=1 ./...
+
+# A short run of every fuzz test (go test -fuzz runs one target at a time),
+# FUZZTIME each; the committed corpora under testdata/fuzz also run in
+# `make test`. Found inputs are written to testdata/fuzz: commit them with the fix.
+FUZZTIME ?= 10s
+fuzz:
+	@$(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { f[n++] = $$1 } /^ok/ { for (i = 0; i < n; i++) print $$2, f[i]; n = 0 }' | \
+	  while read -r pkg fn; do \
+	    echo "== $$fn ($$pkg)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+	  done
 
 vet:
 	$(GO) vet ./...

@@ -23,7 +23,7 @@ test: vet
 # costs no compile. The committed corpora under testdata/fuzz also run in
 # `make test`. A failing input is written to the package's testdata/fuzz:
 # commit it with the fix, as a regression test.
-FUZZTIME ?= 10s
+FUZZTIME ?= 8s
 fuzz:
 	@grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' . | sort | \
 	  while IFS=: read -r file fn; do \

@@ -4,7 +4,7 @@ SQLC      := $(GO) tool -modfile=tools/go.mod sqlc
 TEMPL     := $(GO) tool templ
 DESKTOP_TAGS := desktop,production,webkit2_41
 
-.PHONY: all build demo test vet generate check-generated bench bench-series desktop e2e e2e-desktop clean
+.PHONY: all build demo test fuzz vet generate check-generated bench bench-series desktop e2e e2e-desktop clean
 
 all: build
 
@@ -17,6 +17,20 @@ demo:
 # The README's test command: vet, then every test with the race detector.
 test: vet
 	$(GO) test -race -count=1 ./...
+
+# A short run of every fuzz test, FUZZTIME each (go test -fuzz runs one
+# target at a time); the targets are found by name in the test files, which
+# costs no compile. The committed corpora under testdata/fuzz also run in
+# `make test`. A failing input is written to the package's testdata/fuzz:
+# commit it with the fix, as a regression test.
+FUZZTIME ?= 8s
+fuzz:
+	@grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' . | sort | \
+	  while IFS=: read -r file fn; do \
+	    pkg=$$(dirname "$$file"); fn=$${fn#func }; \
+	    echo "== $$fn ($$pkg)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+	  done
 
 vet:
 	$(GO) vet ./...

@@ -125,6 +125,11 @@ func parseDecimal(s string) (Decimal, error) {
 	// The value is digits × 10^(exp - len(frac)); we want it × 10^6.
 	shift := exp - len(frac) + decimalDigits
 	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		// Zero at any exponent: padding no digits with the exponent's
+		// zeros would count as too many digits ("0e17").
+		return 0, nil
+	}
 	var roundUp bool
 	if shift < 0 {
 		cut := len(digits) + shift

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // ErrNotFound is returned when a requested record is not in the cache.
@@ -25,3 +26,16 @@ func (e *RecordError) Error() string {
 }
 
 func (e *RecordError) Unwrap() error { return e.Err }
+
+// Clip cuts s, a vendor's value quoted in a message, to at most n bytes
+// and marks the cut with "…". It cuts between characters: a message cut
+// inside one is no longer valid UTF-8, and shows up garbled.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -140,6 +140,8 @@ func TestFormulaInjection(t *testing.T) {
 		{"\n=1", "'\n=1"}, // written as CRLF, read back as LF
 		{"a=1", "a=1"},
 		{" =1", "' =1"},
+		{"  @x", "'  @x"},
+		{" a", " a"},
 		{"'quoted", "'quoted"},
 		{"", ""},
 	}

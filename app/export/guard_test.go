@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"encoding/csv"
 	"testing"
 
 	"wattfolio/app"
@@ -12,17 +11,6 @@ import (
 )
 
 // readBack parses a whole export in dialect d and returns its records.
-func readBack(t *testing.T, d Dialect, data []byte) [][]string {
-	t.Helper()
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
-	r.Comma = d.Comma
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("%s: reading back %q: %v", d.Name, data, err)
-	}
-	return recs
-}
-
 // guardCases are cells as a vendor or a user may send them and what a
 // spreadsheet must be given: a quote in front of anything it would run as a
 // formula, numbers untouched.

@@ -256,6 +256,10 @@ func FuzzParseOffers(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
+	for _, block := range strings.SplitAfter(string(data), "\n[[offer]]") {
+		f.Add([]byte("[[offer]]" + block))
+	}
+	f.Add([]byte("[[offer]]\nname = \"B\"\nsupplier = \"S\"\nmodel = \"tou\"\ngross = true\nworking_price_ct_per_kwh = 20\n[[offer.zone]]\nname = \"N\\u0007\"\nfrom = \"22:00\"\nto = \"06:00\"\nct_per_kwh = 20\n"))
 	f.Add([]byte("offer = [{ name = \"x\", supplier = \"y\", model = \"fixed\", gross = true, working_price_ct_per_kwh = 1e1 }]"))
 	f.Add([]byte("[[offer]]\nname = '''a\nb'''\n[[offer.zone]]\nct_per_kwh = [1.5, { a = 2 }]\n"))
 	f.Add([]byte("a = 1.5\n\"b.c\" = { d = [2.5e3, [ -0.1 ]], 'e' . f = 1_0.0_1 }\n[[g . h]]\ni = \"\"\"x\n= 9.9\"\"\" # 8.8\nj = 7e-1\n[[g.h]]\nj = 2026-01-01 07:00:00\nk = -3.0\n"))
@@ -263,12 +267,20 @@ func FuzzParseOffers(f *testing.F) {
 		checkScan(t, data)
 		offers, err := Parse("f.toml", data)
 		if err != nil {
+			// Every problem is an *Error with its line.
+			for _, e := range unjoin(err) {
+				var oe *Error
+				if !errors.As(e, &oe) || oe.Line < 0 || oe.Msg == "" {
+					t.Fatalf("problem %v (%T) is not an *Error with a line", e, e)
+				}
+			}
 			return
 		}
 		for _, o := range offers {
 			if errs := o.Validate(); len(errs) > 0 {
 				t.Errorf("offer %q parsed but does not validate: %v", o.Name, errs)
 			}
+			termsRoundTrip(t, TermsOf(o.Tariff), o.Tariff.Model, o.Commodity)
 		}
 	})
 }

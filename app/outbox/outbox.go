@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"wattfolio/app"
 )
 
 // States of a change.
@@ -76,6 +78,11 @@ func Validate(field, value string) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: "+format, append([]any{field}, args...)...)
 	}
+	if !utf8.ValidString(value) {
+		// JSON would send U+FFFD in place of the bad bytes, and the value
+		// read back would differ from the one edited.
+		return bad("not valid UTF-8 text (is the terminal set to UTF-8?)")
+	}
 	switch field {
 	case FieldContractType:
 		switch value {
@@ -104,7 +111,7 @@ func Validate(field, value string) error {
 			return bad("%q is not a UUID (or empty for all buildings)", value)
 		}
 	case FieldPrices:
-		if _, err := parsePrices(value); err != nil {
+		if _, err := parsePrices(value, false); err != nil {
 			return bad("%v", err)
 		}
 	default:
@@ -114,35 +121,63 @@ func Validate(field, value string) error {
 }
 
 type price struct {
-	Price     json.Number `json:"price"`
-	Timestamp string      `json:"timestamp"`
+	Price json.Number
+	At    time.Time // zero: no timestamp, which only Podero's answers may leave out
 }
 
+// PoderoTimeLayouts are the forms of a price's timestamp in Podero's
+// answers: an ISO 8601 date-time with a UTC offset (what Django REST
+// framework writes, with a T or a space) or a plain date, taken as
+// midnight UTC. An edit must use the first.
+var PoderoTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999Z07:00", time.DateOnly}
+
 // parsePrices reads a JSON array of {price, timestamp}; "" is no prices.
-func parsePrices(s string) ([]price, error) {
+// An edit (vendor false) gives each price an RFC 3339 timestamp; Podero's
+// own answer (vendor true) is read as the connector reads it, so that any
+// contract the cache holds can be edited: a single price may have no
+// timestamp, and the other layouts are accepted.
+func parsePrices(s string, vendor bool) ([]price, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
 	var items []map[string]json.RawMessage
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
-	if err := dec.Decode(&items); err != nil {
+	if err := dec.Decode(&items); err != nil || dec.InputOffset() != int64(len(strings.TrimRight(s, " \t\r\n"))) {
 		return nil, errors.New(`want a JSON array of {"price": number, "timestamp": "ISO 8601 date-time"}`)
+	}
+	layouts := PoderoTimeLayouts[:1]
+	if vendor {
+		layouts = PoderoTimeLayouts
 	}
 	out := make([]price, len(items))
 	for i, it := range items {
 		var p price
+		// The cache reads prices as app.Decimal: a number it cannot hold
+		// would make the contract unreadable after the write.
 		if err := json.Unmarshal(it["price"], &p.Price); err != nil || p.Price == "" {
 			return nil, fmt.Errorf("price #%d: want a number", i+1)
 		}
-		if _, err := p.Price.Float64(); err != nil {
-			return nil, fmt.Errorf("price #%d: want a number", i+1)
+		if _, err := app.ParseDecimal(p.Price.String()); err != nil {
+			return nil, fmt.Errorf("price #%d: want a decimal number such as 0.285, got %s", i+1, app.Clip(p.Price.String(), 40))
 		}
-		if err := json.Unmarshal(it["timestamp"], &p.Timestamp); err != nil {
+		var stamp string
+		if ts := it["timestamp"]; json.Unmarshal(ts, &stamp) != nil && !(vendor && (len(ts) == 0 || string(ts) == "null")) {
 			return nil, fmt.Errorf("price #%d: want a timestamp", i+1)
 		}
-		if _, err := time.Parse(time.RFC3339Nano, p.Timestamp); err != nil {
-			return nil, fmt.Errorf("price #%d: timestamp %q is not an ISO 8601 date-time with an offset", i+1, p.Timestamp)
+		stamp = strings.TrimSpace(stamp)
+		read := false
+		for _, layout := range layouts {
+			if t, err := time.Parse(layout, stamp); err == nil {
+				p.At, read = t.UTC(), true
+				break
+			}
+		}
+		switch {
+		case !read && vendor && stamp == "" && len(items) == 1:
+			// A constant price, in force since always.
+		case !read:
+			return nil, fmt.Errorf("price #%d: timestamp %q is not an ISO 8601 date-time with an offset", i+1, app.Clip(stamp, 40))
 		}
 		out[i] = p
 	}
@@ -161,8 +196,10 @@ func canonicalPrices(ps []price) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		t, _ := time.Parse(time.RFC3339Nano, p.Timestamp)
-		ts, _ := json.Marshal(t.UTC().Format(time.RFC3339Nano))
+		ts := []byte("null")
+		if !p.At.IsZero() {
+			ts, _ = json.Marshal(p.At.Format(time.RFC3339Nano))
+		}
 		fmt.Fprintf(&b, `{"price":%s,"timestamp":%s}`, p.Price, ts)
 	}
 	b.WriteByte(']')
@@ -173,7 +210,7 @@ func canonicalPrices(ps []price) string {
 // rewritten compactly; other values as given. Call after Validate.
 func Canonical(field, value string) string {
 	if field == FieldPrices {
-		if ps, err := parsePrices(value); err == nil {
+		if ps, err := parsePrices(value, false); err == nil {
 			return canonicalPrices(ps)
 		}
 	}
@@ -218,7 +255,7 @@ func PoderoValues(raw []byte) (map[string]string, error) {
 		out[FieldIncludes] = ""
 	}
 	if p := w[FieldPrices]; len(p) > 0 && string(p) != "null" {
-		ps, err := parsePrices(string(p))
+		ps, err := parsePrices(string(p), true)
 		if err != nil {
 			return nil, fmt.Errorf("contract JSON: %s: %v", FieldPrices, err)
 		}

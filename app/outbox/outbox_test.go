@@ -24,13 +24,15 @@ func TestValidate(t *testing.T) {
 	}
 	bad := map[string][]string{
 		FieldContractType: {"daily", "Monthly"},
-		FieldMeterID:      {strings.Repeat("9", 20)},
-		FieldSupplier:     {strings.Repeat("x", 101)},
+		FieldMeterID:      {strings.Repeat("9", 20), "\x89"},
+		FieldSupplier:     {strings.Repeat("x", 101), "M\xfcller"}, // Latin-1, which JSON would send as U+FFFD
 		FieldCurrency:     {"EURO", "eu", "12€"},
 		FieldIncludes:     {"", "yes", "1"},
 		FieldBuilding:     {"building-7"},
-		FieldPrices:       {"0.25", `[{"price":"x","timestamp":"2026-01-01T00:00:00Z"}]`, `[{"price":0.2,"timestamp":"2026-01-01"}]`},
-		"name":            {"x"},
+		FieldPrices: {"0.25", `[{"price":"x","timestamp":"2026-01-01T00:00:00Z"}]`, `[{"price":0.2,"timestamp":"2026-01-01"}]`,
+			`[{"price":1e300,"timestamp":"2026-01-01T00:00:00Z"}]`, // no Decimal: the contract would no longer read
+			`[{"price":0.2,"timestamp":"2026-01-01T00:00:00Z"}]]`},
+		"name": {"x"},
 	}
 	for f, vs := range bad {
 		for _, v := range vs {
@@ -65,6 +67,25 @@ func TestPoderoValuesAndBody(t *testing.T) {
 	}
 	if got := string(body); got != `{"energy_contract_type":null,"energy_price_includes_external_components":true,"energy_prices":[],"supplier":"S"}` {
 		t.Errorf("body = %s", got)
+	}
+}
+
+// Prices in every form the Podero connector accepts are read, so that any
+// cached Podero contract can be edited; an edit itself needs RFC 3339.
+func TestPoderoValuesReadsVendorPriceForms(t *testing.T) {
+	for _, tt := range []struct{ prices, want string }{
+		{`[{"price":0.31}]`, `[{"price":0.31,"timestamp":null}]`},
+		{`[{"price":0.31,"timestamp":null}]`, `[{"price":0.31,"timestamp":null}]`},
+		{`[{"price":0.1,"timestamp":"2026-01-01"},{"price":0.2,"timestamp":"2026-01-01 10:00:00+01:00"}]`,
+			`[{"price":0.1,"timestamp":"2026-01-01T00:00:00Z"},{"price":0.2,"timestamp":"2026-01-01T09:00:00Z"}]`},
+	} {
+		vals, err := PoderoValues([]byte(`{"energy_prices":` + tt.prices + `}`))
+		if err != nil || vals[FieldPrices] != tt.want {
+			t.Errorf("%s: read as %q, %v; want %q", tt.prices, vals[FieldPrices], err, tt.want)
+		}
+		if Validate(FieldPrices, tt.prices) == nil {
+			t.Errorf("edit %s accepted; an edit needs an RFC 3339 timestamp on each price", tt.prices)
+		}
 	}
 }
 

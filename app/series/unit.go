@@ -30,12 +30,7 @@ func ParseUnit(s string) (unit string, div int64, err error) {
 	return "", 0, fmt.Errorf("%q: want kWh, Wh or m3", clipUnit(s))
 }
 
-func clipUnit(s string) string {
-	if len(s) > 20 {
-		return s[:20] + "…"
-	}
-	return s
-}
+func clipUnit(s string) string { return app.Clip(s, 20) }
 
 // IsGasVolume is whether a meter's unit is a volume, which a gas bill
 // converts to kWh.

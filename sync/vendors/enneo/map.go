@@ -126,11 +126,15 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 // divRound divides d by n rounding half away from zero, matching how
-// app.Decimal rounds everywhere else.
+// app.Decimal rounds everywhere else. It rounds on the remainder, since
+// adding n/2 first wraps around for a price near the largest Decimal.
 func divRound(d app.Decimal, n int64) app.Decimal {
-	v := int64(d)
-	if v < 0 {
-		return app.Decimal(-((-v + n/2) / n))
+	q, r := int64(d)/n, int64(d)%n
+	switch {
+	case r > 0 && 2*r >= n:
+		q++
+	case r < 0 && -2*r >= n:
+		q--
 	}
-	return app.Decimal((v + n/2) / n)
+	return app.Decimal(q)
 }

@@ -466,12 +466,7 @@ func (c *Client) metadata(ctx context.Context, m series.Meter) (series.Meter, *a
 	return m, nil, nil
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func clip(s string) string { return app.Clip(s, 40) }
 
 var endpoints = map[series.Measure]string{
 	series.Consumption: "/v2/portal/consumption",

@@ -84,7 +84,9 @@ func toContract(raw json.RawMessage, source string, fetchedAt time.Time) (app.Co
 	}
 
 	id := str("id", w.ID)
-	if jsonfield.IsNull(w.ID) {
+	if id == "" {
+		// An empty or blank id too: the cache keys contracts by it, so
+		// every id-less contract would overwrite the last.
 		r.Keep(&jsonfield.Error{Field: "id", Err: errors.New("missing")})
 	}
 	var seller, buyer wireParty

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/outbox"
 	"wattfolio/sync/vendors/jsonfield"
 )
 
@@ -95,6 +96,5 @@ func readPrice(field string, raw json.RawMessage) (app.Decimal, *jsonfield.Error
 // REST framework writes) or a plain date, taken as midnight UTC. A
 // date-time without an offset is ambiguous for hourly prices and refused.
 func readTime(field string, raw json.RawMessage) (time.Time, *jsonfield.Error) {
-	return jsonfield.Time(field, raw, "an ISO 8601 date-time with a UTC offset",
-		time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999Z07:00", time.DateOnly)
+	return jsonfield.Time(field, raw, "an ISO 8601 date-time with a UTC offset", outbox.PoderoTimeLayouts...)
 }

@@ -138,11 +138,8 @@ func VendorMessage(body []byte) string {
 }
 
 func clip(s string) string {
-	if len(s) > maxErrorMessage {
-		return s[:maxErrorMessage] + "…"
-	}
 	if s == "" {
 		return "(no message)"
 	}
-	return s
+	return app.Clip(s, maxErrorMessage)
 }

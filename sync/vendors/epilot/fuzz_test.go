@@ -1,0 +1,132 @@
+package epilot
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"wattfolio/app/series"
+)
+
+var seriesKeys = [...]string{"consumptions", "prices", "costs"}
+
+// seedSeries adds the portal API's response examples (testdata, from the
+// OpenAPI document) and the bodies of TestScanMatchesEncodingJSON.
+func seedSeries(f *testing.F) {
+	for i, name := range []string{"consumption.json", "prices.json", "costs.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(i))
+	}
+	for _, s := range []string{
+		`{"prices":null}`, `{"prices":[]}`, `{"prices":[null]}`, `{"x":1,"prices":[{}],"prices":[{"tax_rate":1}]}`,
+		`{"costs":[{"timestamp":"a\u0062"}]}`, `{"costs":[{"Timestamp":"x"}]}`, `{"costs":[{"timestamp":5}]}`,
+		`{"costs":[{"components":{"margin_amount":1},"components":{"grid_fee_amount":2}}]}`,
+		`{"costs":[{"timestamp":"x","timestamp":null}]}`, `{"costs":[{"unit_amount":1e2,"extra":[1,{"a":[true,false,null]}]}]}`,
+		`{"costs":[]} x`, `{"costs":[{"tax_rate":-0.5e+3}]}`, `{"costs":[{"type":"\u00e4"}]}`,
+		`{"consumptions":[{"value":1,"unit":"m3"},{"value":2,"unit":"m³"}]}`, `{"consumptions":[{"unit":"kWh","Unit":"Wh"}]}`,
+		`{"consumptions":[{"unit":"Wh","unit":"kWh"}]}`, `{"consumptions":[{"value":01}]}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(s), uint8(0))
+		f.Add([]byte(s), uint8(1))
+		f.Add([]byte(s), uint8(2))
+	}
+}
+
+// The byte scanner against encoding/json: whatever body the scanner
+// accepts is valid JSON that encoding/json decodes to the same records,
+// and a whole time-series response, through either path, is parsed into
+// readings and failures without a panic, each failure naming its record
+// in valid UTF-8.
+func FuzzScanPoints(f *testing.F) {
+	seedSeries(f)
+	c, err := New(Config{Source: "ep", BaseURL: "http://portal.invalid", Token: "t"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, which uint8) {
+		key := seriesKeys[int(which)%len(seriesKeys)]
+		got, ok := scanPoints(body, key, nil)
+		if ok {
+			if !json.Valid(body) {
+				t.Fatalf("the scanner accepts invalid JSON:\n%q", body)
+			}
+			want, err := decodePoints(body, key)
+			if err != nil {
+				t.Fatalf("the scanner accepts what encoding/json rejects (%v):\n%q", err, body)
+			}
+			if len(got) != len(want) || (got == nil) != (want == nil) {
+				t.Fatalf("scanner %d records (nil %v), encoding/json %d (nil %v):\n%q", len(got), got == nil, len(want), want == nil, body)
+			}
+			for i := range got {
+				if !samePoint(&got[i], &want[i]) {
+					t.Fatalf("record %d differs:\nscan %+v\njson %+v\n%q", i, got[i], want[i], body)
+				}
+			}
+		}
+		measure := [...]series.Measure{series.Consumption, series.Price, series.Cost}[int(which)%3]
+		var b series.Batch
+		if err := c.parse("m1", measure, body, &b); err != nil {
+			if ok {
+				t.Fatalf("parse fails on a body the scanner accepts: %v", err)
+			}
+			return
+		}
+		if !utf8.Valid(body) {
+			return
+		}
+		for _, fail := range b.Failures {
+			if !utf8.ValidString(fail.Error()) {
+				t.Fatalf("failure message is not valid UTF-8: %q", fail.Error())
+			}
+		}
+	})
+}
+
+// A contract document maps to a contract with the asked id and its meters,
+// or to one failure naming the record; never a panic.
+func FuzzMapContract(f *testing.F) {
+	const id = "c0a1e500-7e57-4d1c-9a00-000000000000"
+	b, err := os.ReadFile(filepath.Join("testdata", "contract.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	for _, s := range []string{`{}`, `{"entity":null}`, `{"entity":{"_id":"` + id + `","start_date":"x"}}`,
+		`{"entity":{"_id":"` + id + `","branch":"gas"},"meters":[{"_id":"m","meter_number":7}]}`,
+		`{"entity":{"_id":"` + id + `"},"meters":[null,{"_id":""}]}`, `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	c, err := New(Config{Source: "ep", BaseURL: "http://portal.invalid", Token: "t",
+		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ct, meters, rerr := c.mapContract(id, body)
+		if rerr != nil {
+			if rerr.Record != "contract "+id || (utf8.Valid(body) && !utf8.ValidString(rerr.Error())) {
+				t.Fatalf("failure %q does not name the record in valid UTF-8", rerr.Error())
+			}
+			return
+		}
+		if ct.ExternalID != id || ct.Source != "ep" {
+			t.Fatalf("contract %q of %q, want %q of ep", ct.ExternalID, ct.Source, id)
+		}
+		for _, tm := range []time.Time{ct.ValidFrom, ct.ValidTo} {
+			if !tm.IsZero() && tm.Location() != time.UTC {
+				t.Fatalf("time %v is not UTC", tm)
+			}
+		}
+		for _, m := range meters {
+			if m.ExternalID == "" || m.ContractExternalID != id {
+				t.Fatalf("meter %+v", m)
+			}
+		}
+	})
+}

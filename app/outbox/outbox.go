@@ -149,20 +149,27 @@ func parsePrices(s string) ([]price, error) {
 	return out, nil
 }
 
-// canonicalPrices writes prices compactly with keys in a fixed order and
-// instants in UTC, so equal prices compare equal.
+// canonicalPrices writes prices compactly with keys in a fixed order,
+// instants in UTC and in time order, so equal prices compare equal: Podero
+// stores a series sorted by time whatever order it was sent in, and an edit
+// typed out of order must not look like a change someone else made.
 func canonicalPrices(ps []price) string {
 	if len(ps) == 0 {
 		return ""
 	}
+	at := func(p price) time.Time {
+		t, _ := time.Parse(time.RFC3339Nano, p.Timestamp) // parsePrices checked it
+		return t
+	}
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b price) int { return at(a).Compare(at(b)) })
 	var b bytes.Buffer
 	b.WriteByte('[')
 	for i, p := range ps {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		t, _ := time.Parse(time.RFC3339Nano, p.Timestamp)
-		ts, _ := json.Marshal(t.UTC().Format(time.RFC3339Nano))
+		ts, _ := json.Marshal(at(p).UTC().Format(time.RFC3339Nano))
 		fmt.Fprintf(&b, `{"price":%s,"timestamp":%s}`, p.Price, ts)
 	}
 	b.WriteByte(']')

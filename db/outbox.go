@@ -223,11 +223,15 @@ func dropUnchanged(fields, base map[string]string) bool {
 }
 
 // MarkSent settles a change the vendor accepted and stores the vendor's
-// answer as the cached contract, in one transaction.
-func (s *Store) MarkSent(ctx context.Context, id string, newContract app.Contract) error {
+// answer as the cached contract, in one transaction. sent is the change's
+// New as it was sent. When the change was edited again meanwhile (a fold
+// racing the send), settling it would drop the new edit: it stays pending
+// instead, with the sent fields' base moved to what the vendor holds now,
+// and settled is false.
+func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string, newContract app.Contract) (settled bool, err error) {
 	n, err := parseChangeID(id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	err = s.inTx(ctx, func(q *dbq.Queries) error {
 		cur, err := q.OutboxByID(ctx, n)
@@ -248,12 +252,27 @@ func (s *Store) MarkSent(ctx context.Context, id string, newContract app.Contrac
 		if err := upsertContract(ctx, q, cur.SourceID, runID, &newContract); err != nil {
 			return err
 		}
-		return s.settle(ctx, q, n, outbox.Sent, "", nil)
+		if maps.Equal(decodeFields(cur.NewJson), sent) {
+			settled = true
+			return s.settle(ctx, q, n, outbox.Sent, "", nil)
+		}
+		held, err := outbox.PoderoValues(newContract.Raw)
+		if err != nil {
+			return fmt.Errorf("contract %s: %w", cur.ContractExternalID, err)
+		}
+		base := decodeFields(cur.BaseJson)
+		for f := range sent {
+			base[f] = held[f]
+		}
+		return q.RebaseOutbox(ctx, dbq.RebaseOutboxParams{
+			BaseJson: encodeFields(base), Message: "edited again while it was being sent; the new values go out on the next sync",
+			Now: s.now().Unix(), ID: n,
+		})
 	})
 	if err != nil {
-		return fmt.Errorf("outbox: mark change %s sent: %w", id, err)
+		return false, fmt.Errorf("outbox: mark change %s sent: %w", id, err)
 	}
-	return nil
+	return settled, nil
 }
 
 // MarkRejected settles a change the vendor refused, keeping its message.

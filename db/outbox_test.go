@@ -106,8 +106,8 @@ func TestOutboxUndoAndSettle(t *testing.T) {
 	answer := sample("k1")
 	answer.Source, answer.Vendor, answer.Kind = "pod", app.VendorPodero, app.KindPartner
 	answer.Parties.Supplier, answer.Raw = "Sent", []byte(`{"id":"k1","supplier":"Sent"}`)
-	if err := s.MarkSent(ctx, id, answer); err != nil {
-		t.Fatal(err)
+	if settled, err := s.MarkSent(ctx, id, map[string]string{"supplier": "Sent"}, answer); err != nil || !settled {
+		t.Fatalf("MarkSent = %v, %v", settled, err)
 	}
 	if c := onlyChange(t, s); c.State != outbox.Sent {
 		t.Errorf("sent change = %+v", c)
@@ -118,6 +118,41 @@ func TestOutboxUndoAndSettle(t *testing.T) {
 	}
 	if err := s.Undo(ctx, id); err == nil {
 		t.Error("undo of a sent change succeeded")
+	}
+}
+
+// An edit folded into a change while it is being sent is not marked sent
+// with it: the change stays pending for the new value, based on what the
+// vendor holds now, and the cache holds the vendor's answer.
+func TestOutboxMarkSentKeepsAnEditFoldedInMeanwhile(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	seedPodero(t, s, `{"id":"k1","supplier":"Old","meter_id":"M0","energy_prices":[]}`)
+	id, _ := s.Edit(ctx, "pod", "k1", map[string]string{"supplier": "New"})
+	sent := onlyChange(t, s).New
+	// The write is on its way when the user edits the contract again.
+	if _, err := s.Edit(ctx, "pod", "k1", map[string]string{"meter_id": "M2", "supplier": "Newer"}); err != nil {
+		t.Fatal(err)
+	}
+	answer := sample("k1")
+	answer.Source, answer.Vendor, answer.Kind = "pod", app.VendorPodero, app.KindPartner
+	answer.Raw = []byte(`{"id":"k1","supplier":"New","meter_id":"M0","energy_prices":[]}`)
+	settled, err := s.MarkSent(ctx, id, sent, answer)
+	if err != nil || settled {
+		t.Fatalf("MarkSent = %v, %v; want the change left pending", settled, err)
+	}
+	c := onlyChange(t, s)
+	if c.State != outbox.Pending || c.New["supplier"] != "Newer" || c.New["meter_id"] != "M2" || c.Attempts != 1 || c.Message == "" {
+		t.Errorf("change = %+v", c)
+	}
+	// The vendor holds the sent supplier: that is the base now, so sending
+	// "Newer" is no conflict; the meter's base is still the one the edit began on.
+	if c.Base["supplier"] != "New" || c.Base["meter_id"] != "M0" {
+		t.Errorf("base = %v", c.Base)
+	}
+	row, err := s.rq.OutboxContract(ctx, dbq.OutboxContractParams{Source: "pod", ExternalID: "k1"})
+	if err != nil || row.RawJson != string(answer.Raw) {
+		t.Errorf("cached contract: %+v, %v", row, err)
 	}
 }
 

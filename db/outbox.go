@@ -265,7 +265,7 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 			base[f] = held[f]
 		}
 		return q.RebaseOutbox(ctx, dbq.RebaseOutboxParams{
-			BaseJson: encodeFields(base), Message: "edited again while it was being sent; the new values go out on the next sync",
+			BaseJson: encodeFields(base), Message: outbox.EditedWhileSending,
 			Now: s.now().Unix(), ID: n,
 		})
 	})

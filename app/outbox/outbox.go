@@ -26,6 +26,11 @@ const (
 	Conflict = "conflict" // the vendor's value changed meanwhile; Theirs holds it
 )
 
+// EditedWhileSending is the message of a change edited again while its
+// earlier values were being written: those are the vendor's now, and the
+// change stays pending for the new ones.
+const EditedWhileSending = "edited again while it was being sent; the new values go out on the next sync"
+
 // Change is one pending (or settled) edit of one contract.
 type Change struct {
 	ID         string

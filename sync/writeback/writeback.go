@@ -136,7 +136,7 @@ func send(ctx context.Context, st Store, v Vendor, ch outbox.Change) (Outcome, e
 	o.State, o.Sent = outbox.Sent, slices.Sorted(maps.Keys(put))
 	settled, err := st.MarkSent(ctx, ch.ID, ch.New, answer)
 	if err == nil && !settled {
-		o.State, o.Message = outbox.Pending, "edited again while it was being sent; the new values go out on the next sync"
+		o.State, o.Message = outbox.Pending, outbox.EditedWhileSending
 	}
 	return o, err
 }

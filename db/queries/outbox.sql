@@ -38,7 +38,7 @@ WHERE id = @id;
 -- name: RebaseOutbox :exec
 -- A change edited again while it was being sent: the vendor holds the sent
 -- values now, so they become its base, and it stays pending for the rest.
-UPDATE outbox SET base_json = @base_json, message = @message,
+UPDATE outbox SET base_json = @base_json, new_json = @new_json, message = @message,
     attempts = attempts + 1, updated_at = @now
 WHERE id = @id;
 

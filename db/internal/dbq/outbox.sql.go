@@ -282,13 +282,14 @@ func (q *Queries) PutOutbox(ctx context.Context, arg PutOutboxParams) (int64, er
 }
 
 const rebaseOutbox = `-- name: RebaseOutbox :exec
-UPDATE outbox SET base_json = ?1, message = ?2,
-    attempts = attempts + 1, updated_at = ?3
-WHERE id = ?4
+UPDATE outbox SET base_json = ?1, new_json = ?2, message = ?3,
+    attempts = attempts + 1, updated_at = ?4
+WHERE id = ?5
 `
 
 type RebaseOutboxParams struct {
 	BaseJson string
+	NewJson  string
 	Message  string
 	Now      int64
 	ID       int64
@@ -299,6 +300,7 @@ type RebaseOutboxParams struct {
 func (q *Queries) RebaseOutbox(ctx context.Context, arg RebaseOutboxParams) error {
 	_, err := q.exec(ctx, q.rebaseOutboxStmt, rebaseOutbox,
 		arg.BaseJson,
+		arg.NewJson,
 		arg.Message,
 		arg.Now,
 		arg.ID,

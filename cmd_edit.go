@@ -279,6 +279,12 @@ func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdou
 			attention = true
 			c.State, c.Theirs = outbox.Conflict, o.Theirs
 			fmt.Fprintf(stdout, "conflict  change %s %s %s: %s (nothing sent)\n", c.ID, c.Source, c.ContractID, changeNote(c))
+		case outbox.Pending:
+			if len(o.Sent) > 0 {
+				fmt.Fprintf(stdout, "pending   change %s %s %s: sent %s, then %s\n", c.ID, c.Source, c.ContractID, strings.Join(o.Sent, ", "), o.Message)
+				continue
+			}
+			fallthrough
 		default:
 			fmt.Fprintf(stdout, "pending   change %s %s %s: not sent, tried again next sync: %s\n", c.ID, c.Source, c.ContractID, firstLine(o.Message))
 		}

@@ -223,11 +223,16 @@ func dropUnchanged(fields, base map[string]string) bool {
 }
 
 // MarkSent settles a change the vendor accepted and stores the vendor's
-// answer as the cached contract, in one transaction.
-func (s *Store) MarkSent(ctx context.Context, id string, newContract app.Contract) error {
+// answer as the cached contract, in one transaction. sent is the change's
+// New as it was sent. When the change was edited again meanwhile (a fold
+// racing the send), settling it would drop the new edit: it stays pending
+// instead for what is left to send, with the sent fields' base moved to
+// what the vendor holds now, and settled is false. A sent field the user
+// set back to its old value meanwhile is sent again with that value.
+func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string, newContract app.Contract) (settled bool, err error) {
 	n, err := parseChangeID(id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	err = s.inTx(ctx, func(q *dbq.Queries) error {
 		cur, err := q.OutboxByID(ctx, n)
@@ -248,12 +253,36 @@ func (s *Store) MarkSent(ctx context.Context, id string, newContract app.Contrac
 		if err := upsertContract(ctx, q, cur.SourceID, runID, &newContract); err != nil {
 			return err
 		}
-		return s.settle(ctx, q, n, outbox.Sent, "", nil)
+		if maps.Equal(decodeFields(cur.NewJson), sent) {
+			settled = true
+			return s.settle(ctx, q, n, outbox.Sent, "", nil)
+		}
+		held, err := outbox.PoderoValues(newContract.Raw)
+		if err != nil {
+			return fmt.Errorf("contract %s: %w", cur.ContractExternalID, err)
+		}
+		base, next := decodeFields(cur.BaseJson), decodeFields(cur.NewJson)
+		for f := range sent {
+			if _, kept := next[f]; !kept {
+				// Edit drops a field set back to its base: the user took
+				// the sent value back, so the base is what to send now.
+				next[f] = base[f]
+			}
+			base[f] = held[f]
+		}
+		if dropUnchanged(next, base) {
+			settled = true
+			return s.settle(ctx, q, n, outbox.Sent, "", nil)
+		}
+		return q.RebaseOutbox(ctx, dbq.RebaseOutboxParams{
+			BaseJson: encodeFields(base), NewJson: encodeFields(next), Message: outbox.EditedWhileSending,
+			Now: s.now().Unix(), ID: n,
+		})
 	})
 	if err != nil {
-		return fmt.Errorf("outbox: mark change %s sent: %w", id, err)
+		return false, fmt.Errorf("outbox: mark change %s sent: %w", id, err)
 	}
-	return nil
+	return settled, nil
 }
 
 // MarkRejected settles a change the vendor refused, keeping its message.

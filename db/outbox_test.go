@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"testing"
 
 	"wattfolio/app"
@@ -106,8 +108,8 @@ func TestOutboxUndoAndSettle(t *testing.T) {
 	answer := sample("k1")
 	answer.Source, answer.Vendor, answer.Kind = "pod", app.VendorPodero, app.KindPartner
 	answer.Parties.Supplier, answer.Raw = "Sent", []byte(`{"id":"k1","supplier":"Sent"}`)
-	if err := s.MarkSent(ctx, id, answer); err != nil {
-		t.Fatal(err)
+	if settled, err := s.MarkSent(ctx, id, map[string]string{"supplier": "Sent"}, answer); err != nil || !settled {
+		t.Fatalf("MarkSent = %v, %v", settled, err)
 	}
 	if c := onlyChange(t, s); c.State != outbox.Sent {
 		t.Errorf("sent change = %+v", c)
@@ -118,6 +120,86 @@ func TestOutboxUndoAndSettle(t *testing.T) {
 	}
 	if err := s.Undo(ctx, id); err == nil {
 		t.Error("undo of a sent change succeeded")
+	}
+}
+
+// An edit folded into a change while it is being sent is not marked sent
+// with it: the change stays pending for what is left, based on what the
+// vendor holds now, and the cache holds the vendor's answer.
+func TestOutboxMarkSentKeepsAnEditFoldedInMeanwhile(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		first       map[string]string
+		folds       []map[string]string // while the first is on its way
+		settled     bool
+		wantNew     map[string]string
+		wantBase    map[string]string // of the fields in wantNew
+		wantMessage string
+	}{
+		{
+			name:  "a newer value and another field",
+			first: map[string]string{"supplier": "New"},
+			folds: []map[string]string{{"meter_id": "M2", "supplier": "Newer"}},
+			// The vendor holds the sent supplier: that is the base now, so
+			// sending "Newer" is no conflict; the meter's base is still the
+			// one the edit began on.
+			wantNew: map[string]string{"supplier": "Newer", "meter_id": "M2"}, wantBase: map[string]string{"supplier": "New", "meter_id": "M0"},
+			wantMessage: outbox.EditedWhileSending,
+		},
+		{
+			name:  "a sent field set back to what it was",
+			first: map[string]string{"supplier": "New", "meter_id": "M1"},
+			folds: []map[string]string{{"supplier": "Old"}},
+			// The meter went out and leaves the change; the supplier must go
+			// out again, back to "Old".
+			wantNew: map[string]string{"supplier": "Old"}, wantBase: map[string]string{"supplier": "New"},
+			wantMessage: outbox.EditedWhileSending,
+		},
+		{
+			name:    "a field edited and set back before the answer",
+			first:   map[string]string{"supplier": "New"},
+			folds:   []map[string]string{{"meter_id": "M2"}, {"meter_id": "M0"}},
+			settled: true, wantNew: map[string]string{"supplier": "New"}, wantBase: map[string]string{"supplier": "Old"},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openTest(t)
+			ctx := context.Background()
+			seedPodero(t, s, `{"id":"k1","supplier":"Old","meter_id":"M0","energy_prices":[]}`)
+			id, _ := s.Edit(ctx, "pod", "k1", tt.first)
+			sent := onlyChange(t, s).New
+			for _, f := range tt.folds {
+				if _, err := s.Edit(ctx, "pod", "k1", f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			held := map[string]string{"supplier": "Old", "meter_id": "M0"}
+			maps.Copy(held, sent)
+			answer := sample("k1")
+			answer.Source, answer.Vendor, answer.Kind = "pod", app.VendorPodero, app.KindPartner
+			answer.Raw = fmt.Appendf(nil, `{"id":"k1","supplier":%q,"meter_id":%q,"energy_prices":[]}`, held["supplier"], held["meter_id"])
+			settled, err := s.MarkSent(ctx, id, sent, answer)
+			if err != nil || settled != tt.settled {
+				t.Fatalf("MarkSent = %v, %v; want settled %v", settled, err, tt.settled)
+			}
+			c := onlyChange(t, s)
+			state := outbox.Pending
+			if tt.settled {
+				state = outbox.Sent
+			}
+			if c.State != state || !maps.Equal(c.New, tt.wantNew) || c.Attempts != 1 || c.Message != tt.wantMessage {
+				t.Errorf("change = %+v", c)
+			}
+			for f, b := range tt.wantBase {
+				if c.Base[f] != b {
+					t.Errorf("base %s = %q, want %q", f, c.Base[f], b)
+				}
+			}
+			row, err := s.rq.OutboxContract(ctx, dbq.OutboxContractParams{Source: "pod", ExternalID: "k1"})
+			if err != nil || row.RawJson != string(answer.Raw) {
+				t.Errorf("cached contract: %+v, %v", row, err)
+			}
+		})
 	}
 }
 

@@ -28,6 +28,11 @@ const (
 	Conflict = "conflict" // the vendor's value changed meanwhile; Theirs holds it
 )
 
+// EditedWhileSending is the message of a change edited again while its
+// earlier values were being written: those are the vendor's now, and the
+// change stays pending for the new ones.
+const EditedWhileSending = "edited again while it was being sent; the new values go out on the next sync"
+
 // Change is one pending (or settled) edit of one contract.
 type Change struct {
 	ID         string
@@ -184,12 +189,16 @@ func parsePrices(s string, vendor bool) ([]price, error) {
 	return out, nil
 }
 
-// canonicalPrices writes prices compactly with keys in a fixed order and
-// instants in UTC, so equal prices compare equal.
+// canonicalPrices writes prices compactly with keys in a fixed order,
+// instants in UTC and in time order, so equal prices compare equal: Podero
+// stores a series sorted by time whatever order it was sent in, and an edit
+// typed out of order must not look like a change someone else made.
 func canonicalPrices(ps []price) string {
 	if len(ps) == 0 {
 		return ""
 	}
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b price) int { return a.At.Compare(b.At) })
 	var b bytes.Buffer
 	b.WriteByte('[')
 	for i, p := range ps {

@@ -94,6 +94,9 @@ func TestCanonical(t *testing.T) {
 		{FieldBuilding, "3C90C3CC0D444B5088888DD25736052A", "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
 		{FieldCurrency, "chf", "CHF"},
 		{FieldPrices, `[ {"timestamp": "2026-01-01T01:00:00+01:00", "price": 0.25} ]`, `[{"price":0.25,"timestamp":"2026-01-01T00:00:00Z"}]`},
+		// Out of order as typed; Podero keeps a series sorted by time.
+		{FieldPrices, `[{"price":0.3,"timestamp":"2026-02-01T00:00:00+01:00"},{"price":0.2,"timestamp":"2026-01-01T00:00:00Z"}]`,
+			`[{"price":0.2,"timestamp":"2026-01-01T00:00:00Z"},{"price":0.3,"timestamp":"2026-01-31T23:00:00Z"}]`},
 		{FieldSupplier, " Stadtwerke ", " Stadtwerke "},
 	} {
 		if got := Canonical(c[0], c[1]); got != c[2] {

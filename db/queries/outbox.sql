@@ -35,6 +35,13 @@ UPDATE outbox SET state = @state, message = @message, theirs_json = @theirs_json
     attempts = attempts + 1, updated_at = @now
 WHERE id = @id;
 
+-- name: RebaseOutbox :exec
+-- A change edited again while it was being sent: the vendor holds the sent
+-- values now, so they become its base, and it stays pending for the rest.
+UPDATE outbox SET base_json = @base_json, new_json = @new_json, message = @message,
+    attempts = attempts + 1, updated_at = @now
+WHERE id = @id;
+
 -- name: ListOutbox :many
 -- Every change, or those of one contract when source and contract are set.
 SELECT o.*, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,

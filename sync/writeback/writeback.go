@@ -25,7 +25,9 @@ type Vendor interface {
 // Store is the outbox; *db.Store implements it.
 type Store interface {
 	Outbox(ctx context.Context) ([]outbox.Change, error)
-	MarkSent(ctx context.Context, id string, c app.Contract) error
+	// MarkSent reports false when the change was edited again while it
+	// was being sent: it stays pending for the new values.
+	MarkSent(ctx context.Context, id string, sent map[string]string, c app.Contract) (settled bool, err error)
 	MarkRejected(ctx context.Context, id, msg string) error
 	MarkConflict(ctx context.Context, id string, theirs map[string]string) error
 	MarkAttempt(ctx context.Context, id, msg string) error
@@ -35,7 +37,8 @@ type Store interface {
 type Outcome struct {
 	Change outbox.Change
 	// State is outbox.Sent, Rejected, Conflict, or Pending when it is to
-	// be tried again.
+	// be tried again (with Sent set when the change was edited again while
+	// it was being sent).
 	State string
 	// Sent lists the fields written; empty when the vendor already held
 	// the values wanted.
@@ -131,5 +134,9 @@ func send(ctx context.Context, st Store, v Vendor, ch outbox.Change) (Outcome, e
 		}
 	}
 	o.State, o.Sent = outbox.Sent, slices.Sorted(maps.Keys(put))
-	return o, st.MarkSent(ctx, ch.ID, answer)
+	settled, err := st.MarkSent(ctx, ch.ID, ch.New, answer)
+	if err == nil && !settled {
+		o.State, o.Message = outbox.Pending, outbox.EditedWhileSending
+	}
+	return o, err
 }

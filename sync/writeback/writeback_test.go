@@ -230,3 +230,43 @@ func TestUndoBeforeSending(t *testing.T) {
 		t.Errorf("after undo: %+v, %d writes", out, f.sim.Writes())
 	}
 }
+
+// foldingVendor is the Podero client with a user editing the contract again
+// while its PUT is on the wire.
+type foldingVendor struct {
+	writeback.Vendor
+	fold func()
+}
+
+func (v foldingVendor) PutContract(ctx context.Context, customerID, contractID string, fields map[string]string) (app.Contract, error) {
+	c, err := v.Vendor.PutContract(ctx, customerID, contractID, fields)
+	v.fold()
+	return c, err
+}
+
+func TestEditFoldedInDuringTheSendGoesOutNextRun(t *testing.T) {
+	f := setup(t)
+	id := f.edit(t, map[string]string{"supplier": "First"})
+	v := foldingVendor{Vendor: f.client, fold: func() { f.edit(t, map[string]string{"meter_id": "DE0002", "supplier": "Second"}) }}
+	out, err := writeback.Run(f.ctx, f.store, "pod", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].State != outbox.Pending || strings.Join(out[0].Sent, ",") != "supplier" {
+		t.Fatalf("outcomes = %+v; want supplier sent and the change still pending", out)
+	}
+	if c := f.change(t, id); c.State != outbox.Pending || c.New["meter_id"] != "DE0002" {
+		t.Fatalf("change = %+v", c)
+	}
+	if f.cached(t)["supplier"] != "First" {
+		t.Errorf("cache supplier %q, want the vendor's answer", f.cached(t)["supplier"])
+	}
+	out = f.run(t)
+	if len(out) != 1 || out[0].State != outbox.Sent || strings.Join(out[0].Sent, ",") != "meter_id,supplier" {
+		t.Fatalf("next run: %+v", out)
+	}
+	v2, c := f.vendor(t), f.cached(t)
+	if v2["supplier"] != "Second" || v2["meter_id"] != "DE0002" || c["supplier"] != "Second" || c["meter_id"] != "DE0002" || f.sim.Writes() != 2 {
+		t.Errorf("vendor %v, cache %v, %d writes", v2, c, f.sim.Writes())
+	}
+}

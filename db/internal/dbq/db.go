@@ -255,6 +255,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putOutboxStmt, err = db.PrepareContext(ctx, putOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query PutOutbox: %w", err)
 	}
+	if q.rebaseOutboxStmt, err = db.PrepareContext(ctx, rebaseOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query RebaseOutbox: %w", err)
+	}
 	if q.recordMigrationStmt, err = db.PrepareContext(ctx, recordMigration); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordMigration: %w", err)
 	}
@@ -720,6 +723,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putOutboxStmt: %w", cerr)
 		}
 	}
+	if q.rebaseOutboxStmt != nil {
+		if cerr := q.rebaseOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rebaseOutboxStmt: %w", cerr)
+		}
+	}
 	if q.recordMigrationStmt != nil {
 		if cerr := q.recordMigrationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recordMigrationStmt: %w", cerr)
@@ -961,6 +969,7 @@ type Queries struct {
 	pricePointsOfStmt                 *sql.Stmt
 	putContractNotesStmt              *sql.Stmt
 	putOutboxStmt                     *sql.Stmt
+	rebaseOutboxStmt                  *sql.Stmt
 	recordMigrationStmt               *sql.Stmt
 	resolveOutboxStmt                 *sql.Stmt
 	runProblemsStmt                   *sql.Stmt
@@ -1069,6 +1078,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		pricePointsOfStmt:                 q.pricePointsOfStmt,
 		putContractNotesStmt:              q.putContractNotesStmt,
 		putOutboxStmt:                     q.putOutboxStmt,
+		rebaseOutboxStmt:                  q.rebaseOutboxStmt,
 		recordMigrationStmt:               q.recordMigrationStmt,
 		resolveOutboxStmt:                 q.resolveOutboxStmt,
 		runProblemsStmt:                   q.runProblemsStmt,

@@ -281,6 +281,33 @@ func (q *Queries) PutOutbox(ctx context.Context, arg PutOutboxParams) (int64, er
 	return id, err
 }
 
+const rebaseOutbox = `-- name: RebaseOutbox :exec
+UPDATE outbox SET base_json = ?1, new_json = ?2, message = ?3,
+    attempts = attempts + 1, updated_at = ?4
+WHERE id = ?5
+`
+
+type RebaseOutboxParams struct {
+	BaseJson string
+	NewJson  string
+	Message  string
+	Now      int64
+	ID       int64
+}
+
+// A change edited again while it was being sent: the vendor holds the sent
+// values now, so they become its base, and it stays pending for the rest.
+func (q *Queries) RebaseOutbox(ctx context.Context, arg RebaseOutboxParams) error {
+	_, err := q.exec(ctx, q.rebaseOutboxStmt, rebaseOutbox,
+		arg.BaseJson,
+		arg.NewJson,
+		arg.Message,
+		arg.Now,
+		arg.ID,
+	)
+	return err
+}
+
 const resolveOutbox = `-- name: ResolveOutbox :execrows
 UPDATE outbox SET base_json = ?1, new_json = ?2, state = 'pending',
     message = '', theirs_json = '{}', updated_at = ?3

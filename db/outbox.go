@@ -45,7 +45,7 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 			for f, v := range fields {
 				next[f] = v
 			}
-			if dropUnchanged(next, decodeFields(cur.BaseJson)) {
+			if dropUnchanged(next, decodeFields(cur.BaseJson), decodeFields(cur.InflightJson)) {
 				// Edited back to the values the edit began from.
 				_, err := q.DeleteOutbox(ctx, cur.ID)
 				return err
@@ -63,7 +63,7 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 			return fmt.Errorf("contract %s: %w", contractExternalID, err)
 		}
 		fields = maps.Clone(fields)
-		if dropUnchanged(fields, base) {
+		if dropUnchanged(fields, base, nil) {
 			return nil // the cache holds these values already
 		}
 		id, err = q.PutOutbox(ctx, dbq.PutOutboxParams{
@@ -148,7 +148,7 @@ func (s *Store) listOutbox(ctx context.Context, p dbq.ListOutboxParams) ([]outbo
 		out[i] = outbox.Change{
 			ID: strconv.FormatInt(r.ID, 10), Source: r.SourceName, ContractID: r.ContractExternalID,
 			CustomerID: r.CustomerRef, ContractRef: r.ContractID, ContractName: r.ContractName,
-			Base: decodeFields(r.BaseJson), New: decodeFields(r.NewJson),
+			Base: decodeFields(r.BaseJson), New: decodeFields(r.NewJson), InFlight: decodeFields(r.InflightJson),
 			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson),
 			Attempts:  int(r.Attempts),
 			CreatedAt: time.Unix(r.CreatedAt, 0).UTC(), UpdatedAt: time.Unix(r.UpdatedAt, 0).UTC(),
@@ -196,7 +196,7 @@ func (s *Store) Resolve(ctx context.Context, id string, keep map[string]string) 
 				delete(next, f)
 			}
 		}
-		if dropUnchanged(next, base) {
+		if dropUnchanged(next, base, nil) {
 			_, err := q.DeleteOutbox(ctx, n)
 			return err
 		}
@@ -212,10 +212,15 @@ func (s *Store) Resolve(ctx context.Context, id string, keep map[string]string) 
 }
 
 // dropUnchanged removes from fields those equal to base and reports
-// whether none is left.
-func dropUnchanged(fields, base map[string]string) bool {
+// whether none is left. A field whose value may be at the vendor already
+// (inflight: sent, answer not recorded) is kept when set back to its base:
+// the vendor may hold the other value.
+func dropUnchanged(fields, base, inflight map[string]string) bool {
 	for f, v := range fields {
 		if b, ok := base[f]; ok && b == v {
+			if fl, sent := inflight[f]; sent && fl != v {
+				continue
+			}
 			delete(fields, f)
 		}
 	}
@@ -236,6 +241,16 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 	}
 	err = s.inTx(ctx, func(q *dbq.Queries) error {
 		cur, err := q.OutboxByID(ctx, n)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Undone while it was on the wire: the vendor has it anyway,
+			// so the cache takes the vendor's answer.
+			settled = true
+			src, err := s.sourceID(ctx, q, newContract.Source)
+			if err != nil {
+				return err
+			}
+			return upsertContract(ctx, q, src, nil, &newContract)
+		}
 		if err != nil {
 			return err
 		}
@@ -270,7 +285,7 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 			}
 			base[f] = held[f]
 		}
-		if dropUnchanged(next, base) {
+		if dropUnchanged(next, base, nil) {
 			settled = true
 			return s.settle(ctx, q, n, outbox.Sent, "", nil)
 		}
@@ -283,6 +298,19 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 		return false, fmt.Errorf("outbox: mark change %s sent: %w", id, err)
 	}
 	return settled, nil
+}
+
+// MarkInFlight records the values of a PUT about to be sent; MarkSent,
+// MarkRejected and MarkConflict clear them, a passing failure keeps them.
+func (s *Store) MarkInFlight(ctx context.Context, id string, fields map[string]string) error {
+	n, err := parseChangeID(id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.wq.SetInFlight(ctx, dbq.SetInFlightParams{InflightJson: encodeFields(fields), ID: n}); err != nil {
+		return fmt.Errorf("outbox: change %s in flight: %w", id, err)
+	}
+	return nil
 }
 
 // MarkRejected settles a change the vendor refused, keeping its message.

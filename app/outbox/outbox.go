@@ -48,6 +48,9 @@ type Change struct {
 	// Base holds the edited fields as they were in the cache when the
 	// first edit began; New the values the user wants.
 	Base, New map[string]string
+	// InFlight holds the values of a PUT that went out without its answer
+	// being recorded (a kill, a timeout): the vendor may hold them.
+	InFlight  map[string]string
 	State     string
 	Message   string            // the vendor's message when rejected
 	Theirs    map[string]string // the vendor's current values when in conflict

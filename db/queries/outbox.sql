@@ -19,7 +19,7 @@ INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state,
 VALUES (@source_id, @contract_external_id, @base_json, @new_json, 'pending', @now, @now)
 ON CONFLICT (source_id, contract_external_id) DO UPDATE SET
     base_json = excluded.base_json, new_json = excluded.new_json, state = 'pending',
-    message = '', theirs_json = '{}', attempts = 0,
+    message = '', theirs_json = '{}', attempts = 0, inflight_json = '{}',
     created_at = excluded.created_at, updated_at = excluded.updated_at
 RETURNING id;
 
@@ -31,15 +31,21 @@ UPDATE outbox SET new_json = @new_json, updated_at = @now WHERE id = @id;
 DELETE FROM outbox WHERE id = ?;
 
 -- name: SettleOutbox :execrows
+-- A try that failed for a passing reason (state stays pending) keeps the
+-- values in flight: the vendor may have applied them.
 UPDATE outbox SET state = @state, message = @message, theirs_json = @theirs_json,
-    attempts = attempts + 1, updated_at = @now
+    attempts = attempts + 1, updated_at = @now,
+    inflight_json = CASE WHEN @state = 'pending' THEN inflight_json ELSE '{}' END
 WHERE id = @id;
+
+-- name: SetInFlight :execrows
+UPDATE outbox SET inflight_json = @inflight_json WHERE id = @id;
 
 -- name: RebaseOutbox :exec
 -- A change edited again while it was being sent: the vendor holds the sent
 -- values now, so they become its base, and it stays pending for the rest.
 UPDATE outbox SET base_json = @base_json, new_json = @new_json, message = @message,
-    attempts = attempts + 1, updated_at = @now
+    attempts = attempts + 1, updated_at = @now, inflight_json = '{}'
 WHERE id = @id;
 
 -- name: ListOutbox :many
@@ -58,7 +64,7 @@ ORDER BY o.id;
 -- A conflict the user settled: the base becomes the vendor's values, and
 -- the change is pending again.
 UPDATE outbox SET base_json = @base_json, new_json = @new_json, state = 'pending',
-    message = '', theirs_json = '{}', updated_at = @now
+    message = '', theirs_json = '{}', inflight_json = '{}', updated_at = @now
 WHERE id = @id AND state = 'conflict';
 
 -- name: CountOutbox :many

@@ -31,6 +31,8 @@ type Store interface {
 	MarkRejected(ctx context.Context, id, msg string) error
 	MarkConflict(ctx context.Context, id string, theirs map[string]string) error
 	MarkAttempt(ctx context.Context, id, msg string) error
+	// MarkInFlight records a PUT's values before it is sent.
+	MarkInFlight(ctx context.Context, id string, fields map[string]string) error
 }
 
 // Outcome is what became of one change.
@@ -113,9 +115,13 @@ func send(ctx context.Context, st Store, v Vendor, ch outbox.Change) (Outcome, e
 	put := map[string]string{}
 	for _, f := range fields {
 		want, was, now := ch.New[f], ch.Base[f], theirs[f]
+		mine, sent := ch.InFlight[f]
 		switch {
 		case now == want:
 			// The vendor holds the wanted value already.
+		case sent && now == mine:
+			// Our own earlier PUT, whose answer was never recorded.
+			put[f] = want
 		case now != was:
 			conflict[f] = now
 		default:
@@ -128,6 +134,9 @@ func send(ctx context.Context, st Store, v Vendor, ch outbox.Change) (Outcome, e
 	}
 	answer := cur
 	if len(put) > 0 {
+		if err := st.MarkInFlight(ctx, ch.ID, put); err != nil {
+			return o, err
+		}
 		answer, err = v.PutContract(ctx, ch.CustomerID, ch.ContractID, put)
 		if err != nil {
 			return failed(err)

@@ -270,3 +270,47 @@ func TestEditFoldedInDuringTheSendGoesOutNextRun(t *testing.T) {
 		t.Errorf("vendor %v, cache %v, %d writes", v2, c, f.sim.Writes())
 	}
 }
+
+// A PUT the vendor applied whose answer was never recorded (the process
+// was killed, or the answer timed out) is known to be our own: the next
+// run neither calls it a conflict nor loses an edit that sets the field
+// back to what it was before.
+func TestAPutWhoseAnswerWasLostIsOurOwn(t *testing.T) {
+	for _, tt := range []struct {
+		name, then string // the user's edit after the lost answer
+	}{
+		{"set back to the value before", ""}, // "" stands for the base
+		{"edited on", "Newer Energie"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t)
+			before := f.cached(t)["supplier"]
+			id := f.edit(t, map[string]string{"supplier": "Lost Answer GmbH"})
+			// The run got as far as the PUT: recorded in flight, applied by the vendor, answer lost.
+			if err := f.store.MarkInFlight(f.ctx, id, map[string]string{"supplier": "Lost Answer GmbH"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.client.PutContract(f.ctx, f.user, f.id, map[string]string{"supplier": "Lost Answer GmbH"}); err != nil {
+				t.Fatal(err)
+			}
+			want := tt.then
+			if want == "" {
+				want = before
+			}
+			f.edit(t, map[string]string{"supplier": want})
+			if c := f.change(t, id); c.New["supplier"] != want {
+				t.Fatalf("the edit after the lost answer was dropped: %+v", c)
+			}
+			out := f.run(t)
+			if len(out) != 1 || out[0].State != outbox.Sent {
+				t.Fatalf("outcomes = %+v", out)
+			}
+			if got := f.vendor(t)["supplier"]; got != want {
+				t.Errorf("the vendor holds %q, want %q", got, want)
+			}
+			if c := f.change(t, id); len(c.InFlight) != 0 {
+				t.Errorf("still in flight after the answer: %v", c.InFlight)
+			}
+		})
+	}
+}

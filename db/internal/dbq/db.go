@@ -279,6 +279,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setDayStmt, err = db.PrepareContext(ctx, setDay); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDay: %w", err)
 	}
+	if q.setInFlightStmt, err = db.PrepareContext(ctx, setInFlight); err != nil {
+		return nil, fmt.Errorf("error preparing query SetInFlight: %w", err)
+	}
 	if q.setMeterGasStmt, err = db.PrepareContext(ctx, setMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMeterGas: %w", err)
 	}
@@ -763,6 +766,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setDayStmt: %w", cerr)
 		}
 	}
+	if q.setInFlightStmt != nil {
+		if cerr := q.setInFlightStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setInFlightStmt: %w", cerr)
+		}
+	}
 	if q.setMeterGasStmt != nil {
 		if cerr := q.setMeterGasStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setMeterGasStmt: %w", cerr)
@@ -977,6 +985,7 @@ type Queries struct {
 	seriesOfMeterStmt                 *sql.Stmt
 	setCheckpointStmt                 *sql.Stmt
 	setDayStmt                        *sql.Stmt
+	setInFlightStmt                   *sql.Stmt
 	setMeterGasStmt                   *sql.Stmt
 	setMeterUnitStmt                  *sql.Stmt
 	setStreamStmt                     *sql.Stmt
@@ -1086,6 +1095,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		seriesOfMeterStmt:                 q.seriesOfMeterStmt,
 		setCheckpointStmt:                 q.setCheckpointStmt,
 		setDayStmt:                        q.setDayStmt,
+		setInFlightStmt:                   q.setInFlightStmt,
 		setMeterGasStmt:                   q.setMeterGasStmt,
 		setMeterUnitStmt:                  q.setMeterUnitStmt,
 		setStreamStmt:                     q.setStreamStmt,

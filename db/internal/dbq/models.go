@@ -204,6 +204,7 @@ type Outbox struct {
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
+	InflightJson       string
 }
 
 type Reading struct {

@@ -70,7 +70,7 @@ func (q *Queries) FoldOutbox(ctx context.Context, arg FoldOutboxParams) error {
 }
 
 const listOutbox = `-- name: ListOutbox :many
-SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
+SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, o.inflight_json, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
        COALESCE(c.id, 0) AS contract_id, COALESCE(c.name, '') AS contract_name
 FROM outbox o
 JOIN sources s ON s.id = o.source_id
@@ -98,6 +98,7 @@ type ListOutboxRow struct {
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
+	InflightJson       string
 	SourceName         string
 	CustomerRef        string
 	ContractID         int64
@@ -126,6 +127,7 @@ func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListO
 			&i.Attempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.InflightJson,
 			&i.SourceName,
 			&i.CustomerRef,
 			&i.ContractID,
@@ -145,7 +147,7 @@ func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListO
 }
 
 const outboxByContract = `-- name: OutboxByContract :one
-SELECT id, source_id, contract_external_id, base_json, new_json, state, message, theirs_json, attempts, created_at, updated_at FROM outbox WHERE source_id = ? AND contract_external_id = ?
+SELECT id, source_id, contract_external_id, base_json, new_json, state, message, theirs_json, attempts, created_at, updated_at, inflight_json FROM outbox WHERE source_id = ? AND contract_external_id = ?
 `
 
 type OutboxByContractParams struct {
@@ -168,12 +170,13 @@ func (q *Queries) OutboxByContract(ctx context.Context, arg OutboxByContractPara
 		&i.Attempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.InflightJson,
 	)
 	return i, err
 }
 
 const outboxByID = `-- name: OutboxByID :one
-SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, s.name AS source_name FROM outbox o JOIN sources s ON s.id = o.source_id WHERE o.id = ?
+SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, o.inflight_json, s.name AS source_name FROM outbox o JOIN sources s ON s.id = o.source_id WHERE o.id = ?
 `
 
 type OutboxByIDRow struct {
@@ -188,6 +191,7 @@ type OutboxByIDRow struct {
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
+	InflightJson       string
 	SourceName         string
 }
 
@@ -206,6 +210,7 @@ func (q *Queries) OutboxByID(ctx context.Context, id int64) (OutboxByIDRow, erro
 		&i.Attempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.InflightJson,
 		&i.SourceName,
 	)
 	return i, err
@@ -254,7 +259,7 @@ INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state,
 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)
 ON CONFLICT (source_id, contract_external_id) DO UPDATE SET
     base_json = excluded.base_json, new_json = excluded.new_json, state = 'pending',
-    message = '', theirs_json = '{}', attempts = 0,
+    message = '', theirs_json = '{}', attempts = 0, inflight_json = '{}',
     created_at = excluded.created_at, updated_at = excluded.updated_at
 RETURNING id
 `
@@ -283,7 +288,7 @@ func (q *Queries) PutOutbox(ctx context.Context, arg PutOutboxParams) (int64, er
 
 const rebaseOutbox = `-- name: RebaseOutbox :exec
 UPDATE outbox SET base_json = ?1, new_json = ?2, message = ?3,
-    attempts = attempts + 1, updated_at = ?4
+    attempts = attempts + 1, updated_at = ?4, inflight_json = '{}'
 WHERE id = ?5
 `
 
@@ -310,7 +315,7 @@ func (q *Queries) RebaseOutbox(ctx context.Context, arg RebaseOutboxParams) erro
 
 const resolveOutbox = `-- name: ResolveOutbox :execrows
 UPDATE outbox SET base_json = ?1, new_json = ?2, state = 'pending',
-    message = '', theirs_json = '{}', updated_at = ?3
+    message = '', theirs_json = '{}', inflight_json = '{}', updated_at = ?3
 WHERE id = ?4 AND state = 'conflict'
 `
 
@@ -336,9 +341,27 @@ func (q *Queries) ResolveOutbox(ctx context.Context, arg ResolveOutboxParams) (i
 	return result.RowsAffected()
 }
 
+const setInFlight = `-- name: SetInFlight :execrows
+UPDATE outbox SET inflight_json = ?1 WHERE id = ?2
+`
+
+type SetInFlightParams struct {
+	InflightJson string
+	ID           int64
+}
+
+func (q *Queries) SetInFlight(ctx context.Context, arg SetInFlightParams) (int64, error) {
+	result, err := q.exec(ctx, q.setInFlightStmt, setInFlight, arg.InflightJson, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const settleOutbox = `-- name: SettleOutbox :execrows
 UPDATE outbox SET state = ?1, message = ?2, theirs_json = ?3,
-    attempts = attempts + 1, updated_at = ?4
+    attempts = attempts + 1, updated_at = ?4,
+    inflight_json = CASE WHEN ?1 = 'pending' THEN inflight_json ELSE '{}' END
 WHERE id = ?5
 `
 
@@ -350,6 +373,8 @@ type SettleOutboxParams struct {
 	ID         int64
 }
 
+// A try that failed for a passing reason (state stays pending) keeps the
+// values in flight: the vendor may have applied them.
 func (q *Queries) SettleOutbox(ctx context.Context, arg SettleOutboxParams) (int64, error) {
 	result, err := q.exec(ctx, q.settleOutboxStmt, settleOutbox,
 		arg.State,

@@ -10,6 +10,9 @@ type ContractFilter struct {
 	Kind      Kind
 	Commodity Commodity
 	Status    string
+	// Upstream keeps the contracts the vendor still has (the zero value),
+	// the removed ones, or both.
+	Upstream Upstream
 	// Account keeps the contracts of one of the user's customers, across sources.
 	Account int64
 	// ActiveOn keeps contracts in force at any moment of that calendar day:
@@ -25,6 +28,15 @@ type ContractFilter struct {
 	Limit  int
 	Offset int
 }
+
+// Upstream selects contracts by whether their vendor still has them.
+type Upstream string
+
+const (
+	UpstreamCurrent Upstream = ""        // still at the vendor
+	UpstreamRemoved Upstream = "removed" // the vendor no longer has them
+	UpstreamAll     Upstream = "all"
+)
 
 // ContractSort names a column to sort by.
 type ContractSort string

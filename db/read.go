@@ -26,6 +26,7 @@ func listParams(f app.ContractFilter) dbq.ListContractsParams {
 		Kind:      string(f.Kind),
 		Commodity: string(f.Commodity),
 		Status:    f.Status,
+		Upstream:  string(f.Upstream),
 		Account:   f.Account,
 		Query:     app.FoldSearch(strings.TrimSpace(f.Query)),
 		Sort:      string(f.Sort),
@@ -91,7 +92,7 @@ func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.C
 // order (by name with a status: the status-and-name index), and the number
 // of matches, counted apart unless the page shows they all fit on it.
 func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort app.ContractSort, desc bool) ([]app.Contract, int, error) {
-	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Off: p.Off, Lim: p.Lim}
+	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Off: p.Off, Lim: p.Lim}
 	var rows []dbq.ListContractsByNameRow
 	var err error
 	switch {
@@ -126,11 +127,11 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 	case int64(len(rows)) < p.Lim:
 		return cs, int(p.Off) + len(rows), nil
 	}
-	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status}
+	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream}
 	var n int64
 	switch {
-	case cp == dbq.CountContractsParams{}:
-		n, err = s.rq.CountAllContracts(ctx)
+	case cp == dbq.CountContractsParams{Upstream: p.Upstream}:
+		n, err = s.rq.CountAllContracts(ctx, p.Upstream)
 	case p.Status != "":
 		n, err = s.rq.CountContractsByStatus(ctx, dbq.CountContractsByStatusParams(cp))
 	default:
@@ -219,7 +220,7 @@ func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool,
 
 // eachByName pages through the default order by keyset on (lower(name), id).
 func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
-	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Lim: exportBatch}
+	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
 	for {
 		rows, err := q.ContractsAfterName(ctx, kp)
 		if err != nil {
@@ -246,7 +247,7 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
 	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
 		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
-		Commodity: p.Commodity, Status: p.Status, Account: p.Account,
+		Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Account: p.Account,
 		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
 	})
 	if err != nil {
@@ -397,6 +398,7 @@ func contractFromRow(r dbq.Contract, source, vendor, customerRef, customerName s
 		MeterID:              r.MeterID,
 		Raw:                  json.RawMessage(r.RawJson),
 		FetchedAt:            time.Unix(r.FetchedAt, 0).UTC(),
+		RemovedAt:            timeOrZero(r.RemovedAt),
 	}
 }
 

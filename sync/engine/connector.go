@@ -26,5 +26,8 @@ type Connector interface {
 type Page struct {
 	Contracts []app.Contract
 	Failures  []*app.RecordError
-	Cursor    string
+	// Gone are the external ids of contracts the vendor answered 404 for
+	// when asked for them directly: they are marked removed.
+	Gone   []string
+	Cursor string
 }

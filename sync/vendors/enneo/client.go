@@ -198,12 +198,16 @@ feed:
 	var p engine.Page
 	var lastTransient *app.RecordError
 	transient := 0
-	for _, r := range results {
+	var gone []*outcome
+	for i, r := range results {
 		switch {
 		case r.aborted:
 			// Only a fatal error or the caller's context cancels, and
 			// both returned above; never deliver a half-fetched page.
 			return engine.Page{}, c.sourceErr(context.Canceled)
+		case r.gone:
+			gone = append(gone, &results[i])
+			p.Gone = append(p.Gone, ids[i])
 		case r.failure != nil:
 			p.Failures = append(p.Failures, r.failure)
 			if r.transient {
@@ -213,6 +217,15 @@ feed:
 		default:
 			p.Contracts = append(p.Contracts, r.contract)
 		}
+	}
+	// A 404 says the contract is gone only while enneo answers for others:
+	// a page of nothing but 404s is more likely a wrong base URL, and
+	// stays record failures rather than marking every contract removed.
+	if len(p.Contracts) == 0 && len(gone) > 0 {
+		for _, r := range gone {
+			p.Failures = append(p.Failures, r.failure)
+		}
+		p.Gone = nil
 	}
 	if transient == len(ids) {
 		cause := strings.TrimPrefix(lastTransient.Err.Error(), ErrUnavailable.Error()+": ")

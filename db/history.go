@@ -1,0 +1,118 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/history"
+	"wattfolio/db/internal/dbq"
+)
+
+// MarkGone marks removed the contracts of source that the vendor answered
+// 404 for on a direct fetch in run, keeping each as it was; ids the cache
+// does not hold, or holds as removed already, are passed over. It returns
+// how many it marked.
+func (s *Store) MarkGone(ctx context.Context, runID int64, source string, externalIDs []string) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(q *dbq.Queries) error {
+		n = 0
+		sid, err := s.sourceID(ctx, q, source)
+		if err != nil {
+			return err
+		}
+		for _, ext := range externalIDs {
+			id, err := q.CurrentContractID(ctx, dbq.CurrentContractIDParams{SourceID: sid, ExternalID: ext})
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := s.markRemoved(ctx, q, runID, id); err != nil {
+				return fmt.Errorf("contract %s: %w", ext, err)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cache: mark contracts of %q removed: %w", source, err)
+	}
+	return n, nil
+}
+
+// MarkUnseenRemoved marks removed every current contract of source that run
+// did not fetch, keeping each as it was, and returns how many. Only a run
+// that read the source's whole listing from its start to its end, with
+// every record of it readable, may call it: anything less would take a
+// contract the vendor still has for a removed one.
+func (s *Store) MarkUnseenRemoved(ctx context.Context, runID int64, source string) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(q *dbq.Queries) error {
+		sid, err := s.sourceID(ctx, q, source)
+		if err != nil {
+			return err
+		}
+		ids, err := q.UnseenContracts(ctx, dbq.UnseenContractsParams{SourceID: sid, RunID: &runID})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.markRemoved(ctx, q, runID, id); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cache: mark contracts of %q removed: %w", source, err)
+	}
+	return n, nil
+}
+
+func (s *Store) markRemoved(ctx context.Context, q *dbq.Queries, runID, id int64) error {
+	now := s.now().Unix()
+	if err := q.KeepVersion(ctx, dbq.KeepVersionParams{RunID: &runID, Now: now, ID: id}); err != nil {
+		return err
+	}
+	return q.MarkRemoved(ctx, dbq.MarkRemovedParams{Now: &now, ID: id})
+}
+
+// ContractHistory returns what the syncs changed in contract id, newest
+// first: each field that differs between one version and the next, with the
+// run that replaced the older one and when. A contract marked removed, or
+// current again, has an Upstream change. app.ErrNotFound when there is no
+// such contract.
+func (s *Store) ContractHistory(ctx context.Context, id int64) ([]app.Change, error) {
+	now, err := s.rq.ContractNow(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("contract %d: %w", id, app.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cache: history of contract %d: %w", id, err)
+	}
+	vs, err := s.rq.ContractVersions(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("cache: history of contract %d: %w", id, err)
+	}
+	next := history.Version{Raw: []byte(now.RawJson), Fields: now.FieldsJson, Removed: now.RemovedAt != nil}
+	var out []app.Change
+	for i := len(vs) - 1; i >= 0; i-- {
+		v := vs[i]
+		old := history.Version{Raw: []byte(v.RawJson), Fields: v.FieldsJson, Removed: v.RemovedAt != nil}
+		for _, ch := range history.Diff(old, next) {
+			if v.RunID != nil {
+				ch.RunID = *v.RunID
+			}
+			ch.At = time.Unix(v.ReplacedAt, 0).UTC()
+			out = append(out, ch)
+		}
+		next = old
+	}
+	return out, nil
+}

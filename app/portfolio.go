@@ -38,6 +38,17 @@ const (
 	UpstreamAll     Upstream = "all"
 )
 
+// Keeps reports whether a contract passes the filter u, as the store's.
+func (u Upstream) Keeps(c Contract) bool {
+	switch u {
+	case UpstreamAll:
+		return true
+	case UpstreamRemoved:
+		return c.Removed()
+	}
+	return !c.Removed()
+}
+
 // ContractSort names a column to sort by.
 type ContractSort string
 
@@ -68,6 +79,9 @@ type ContractPage struct {
 type FilterOptions struct {
 	Sources  []string
 	Statuses []string
+	// Removed counts the contracts the vendors no longer have, which the
+	// portfolio hides unless asked.
+	Removed int
 }
 
 // RunStatus is the outcome of a sync run.

@@ -305,6 +305,11 @@ func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
 	if o.Statuses, err = s.rq.ContractStatuses(ctx); err != nil {
 		return o, fmt.Errorf("cache: filter options: %w", err)
 	}
+	n, err := s.rq.CountRemovedContracts(ctx)
+	if err != nil {
+		return o, fmt.Errorf("cache: filter options: %w", err)
+	}
+	o.Removed = int(n)
 	return o, nil
 }
 

@@ -33,3 +33,6 @@ FROM contract_versions WHERE contract_id = ? ORDER BY id;
 
 -- name: ContractNow :one
 SELECT raw_json, fields_json, removed_at FROM contracts WHERE id = ?;
+
+-- name: CountRemovedContracts :one
+SELECT COUNT(*) AS total FROM contracts WHERE removed_at IS NOT NULL;

@@ -75,6 +75,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countReadingsStmt, err = db.PrepareContext(ctx, countReadings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountReadings: %w", err)
 	}
+	if q.countRemovedContractsStmt, err = db.PrepareContext(ctx, countRemovedContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountRemovedContracts: %w", err)
+	}
 	if q.currentContractIDStmt, err = db.PrepareContext(ctx, currentContractID); err != nil {
 		return nil, fmt.Errorf("error preparing query CurrentContractID: %w", err)
 	}
@@ -445,6 +448,11 @@ func (q *Queries) Close() error {
 	if q.countReadingsStmt != nil {
 		if cerr := q.countReadingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countReadingsStmt: %w", cerr)
+		}
+	}
+	if q.countRemovedContractsStmt != nil {
+		if cerr := q.countRemovedContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countRemovedContractsStmt: %w", cerr)
 		}
 	}
 	if q.currentContractIDStmt != nil {
@@ -973,6 +981,7 @@ type Queries struct {
 	countContractsByStatusStmt        *sql.Stmt
 	countOutboxStmt                   *sql.Stmt
 	countReadingsStmt                 *sql.Stmt
+	countRemovedContractsStmt         *sql.Stmt
 	currentContractIDStmt             *sql.Stmt
 	dailyOfMeterStmt                  *sql.Stmt
 	deleteAccountsStmt                *sql.Stmt
@@ -1090,6 +1099,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countContractsByStatusStmt:        q.countContractsByStatusStmt,
 		countOutboxStmt:                   q.countOutboxStmt,
 		countReadingsStmt:                 q.countReadingsStmt,
+		countRemovedContractsStmt:         q.countRemovedContractsStmt,
 		currentContractIDStmt:             q.currentContractIDStmt,
 		dailyOfMeterStmt:                  q.dailyOfMeterStmt,
 		deleteAccountsStmt:                q.deleteAccountsStmt,

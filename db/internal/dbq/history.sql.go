@@ -105,6 +105,17 @@ func (q *Queries) ContractVersions(ctx context.Context, contractID int64) ([]Con
 	return items, nil
 }
 
+const countRemovedContracts = `-- name: CountRemovedContracts :one
+SELECT COUNT(*) AS total FROM contracts WHERE removed_at IS NOT NULL
+`
+
+func (q *Queries) CountRemovedContracts(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countRemovedContractsStmt, countRemovedContracts)
+	var total int64
+	err := row.Scan(&total)
+	return total, err
+}
+
 const currentContractID = `-- name: CurrentContractID :one
 SELECT id FROM contracts
 WHERE source_id = ?1 AND external_id = ?2 AND removed_at IS NULL

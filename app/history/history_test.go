@@ -18,7 +18,9 @@ func TestDiff(t *testing.T) {
 		Raw:       []byte(`{"id":"c1","supplier":"A","extra":{"note":"x"}}`),
 		FetchedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
 	}
-	v := func(c app.Contract, removed bool) Version { return Version{Raw: c.Raw, Fields: Fields(&c), Removed: removed} }
+	v := func(c app.Contract, removed bool) Version {
+		return Version{Raw: c.Raw, Fields: Fields(&c), Removed: removed}
+	}
 	with := func(f func(*app.Contract)) app.Contract {
 		c := base
 		p := *base.Partner

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -328,4 +329,38 @@ func csvRows(t *testing.T, body string) [][]string {
 		t.Fatalf("CSV: %v", err)
 	}
 	return rows
+}
+
+// A user dropped from the sources file is out of the listing, not gone at
+// Podero: a complete sync of what is left marks none of its contracts.
+func TestDroppedFromSourcesIsNotRemoved(t *testing.T) {
+	e := newHistoryEnv(t, "demo-podero")
+	sim := e.f.up.Podero
+	if r := e.sync(0); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	kept := lastContractOf(sim)
+	user := sim.UserOf(kept)
+	b, err := os.ReadFile(e.f.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "  \"" + user + "\",\n"
+	if !strings.Contains(string(b), line) {
+		t.Fatalf("no line %q in the sources file", line)
+	}
+	if err := os.WriteFile(e.f.config, []byte(strings.Replace(string(b), line, "", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := loadSources(e.f.config, "demo-podero")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.src = srcs[0]
+	if r := e.sync(0); r.Err != nil || r.Resumed || r.Removed != 0 {
+		t.Fatalf("complete sync without user %s: %v, resumed %v, %d removed", user, r.Err, r.Resumed, r.Removed)
+	}
+	if c := e.contract(kept); c.Removed() {
+		t.Errorf("contract %s of the dropped user was marked removed", kept)
+	}
 }

@@ -89,6 +89,14 @@ type Contract struct {
 	RemovedAt time.Time
 }
 
+// ContractRef names a cached contract: the cache's id, the vendor's id and
+// the vendor's id of its customer.
+type ContractRef struct {
+	ID         int64
+	ExternalID string
+	CustomerID string
+}
+
 // Removed reports whether the vendor no longer has the contract.
 func (c Contract) Removed() bool { return !c.RemovedAt.IsZero() }
 

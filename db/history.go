@@ -45,28 +45,51 @@ func (s *Store) MarkGone(ctx context.Context, runID int64, source string, extern
 	return n, nil
 }
 
-// MarkUnseenRemoved marks removed every current contract of source that run
-// did not fetch, keeping each as it was, and returns how many. Only a run
-// that read the source's whole listing from its start to its end, with
-// every record of it readable, may call it: anything less would take a
-// contract the vendor still has for a removed one.
-func (s *Store) MarkUnseenRemoved(ctx context.Context, runID int64, source string) (int, error) {
+// UnseenContracts lists the current contracts of source that run did not
+// fetch. After a run that read the source's whole listing, from its start
+// to its end with every record readable, these are the ones the vendor no
+// longer has, as far as the listing covers them (see MarkRemoved).
+func (s *Store) UnseenContracts(ctx context.Context, runID int64, source string) ([]app.ContractRef, error) {
+	sid, err := s.sourceID(ctx, s.wq, source)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.wq.UnseenContracts(ctx, dbq.UnseenContractsParams{SourceID: sid, RunID: &runID})
+	if err != nil {
+		return nil, fmt.Errorf("cache: contracts of %q not seen in run %d: %w", source, runID, err)
+	}
+	out := make([]app.ContractRef, len(rows))
+	for i, r := range rows {
+		out[i] = app.ContractRef{ID: r.ID, ExternalID: r.ExternalID, CustomerID: r.CustomerRef}
+	}
+	return out, nil
+}
+
+// MarkRemoved marks removed the contracts ids of source, from
+// UnseenContracts, keeping each as it was; one that is no longer current
+// and unseen by run (another sync stored it meanwhile) is passed over. It
+// returns how many it marked.
+func (s *Store) MarkRemoved(ctx context.Context, runID int64, source string, ids []int64) (int, error) {
 	n := 0
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
+		n = 0
 		sid, err := s.sourceID(ctx, q, source)
 		if err != nil {
 			return err
 		}
-		ids, err := q.UnseenContracts(ctx, dbq.UnseenContractsParams{SourceID: sid, RunID: &runID})
-		if err != nil {
-			return err
-		}
 		for _, id := range ids {
+			unseen, err := q.IsUnseen(ctx, dbq.IsUnseenParams{ID: id, SourceID: sid, RunID: &runID})
+			if err != nil {
+				return err
+			}
+			if unseen == 0 {
+				continue
+			}
 			if err := s.markRemoved(ctx, q, runID, id); err != nil {
 				return err
 			}
+			n++
 		}
-		n = len(ids)
 		return nil
 	})
 	if err != nil {

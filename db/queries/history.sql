@@ -19,8 +19,13 @@ UPDATE contracts SET removed_at = @now WHERE id = @id;
 -- name: UnseenContracts :many
 -- The current contracts of a source that run did not fetch: after a
 -- completed full listing, the ones the vendor no longer has.
-SELECT id FROM contracts
-WHERE source_id = @source_id AND removed_at IS NULL AND run_id IS NOT @run_id;
+SELECT c.id, c.external_id, COALESCE(cu.external_id, '') AS customer_ref
+FROM contracts c LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE c.source_id = @source_id AND c.removed_at IS NULL AND c.run_id IS NOT @run_id;
+
+-- name: IsUnseen :one
+SELECT COUNT(*) FROM contracts
+WHERE id = @id AND source_id = @source_id AND removed_at IS NULL AND run_id IS NOT @run_id;
 
 -- name: CurrentContractID :one
 SELECT id FROM contracts

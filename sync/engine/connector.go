@@ -31,3 +31,12 @@ type Page struct {
 	Gone   []string
 	Cursor string
 }
+
+// Scoped is a connector whose listing reads only part of what the vendor
+// has: the customers, users or contract ids the sources file names. Covers
+// reports whether a cached contract lies within that part: one outside it
+// (its customer dropped from the file, say) is missing from a complete
+// listing without being removed at the vendor, and is left as it is.
+type Scoped interface {
+	Covers(ref app.ContractRef) bool
+}

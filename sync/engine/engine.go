@@ -21,9 +21,10 @@ type Store interface {
 	FinishRun(ctx context.Context, runID int64, status app.RunStatus, errMsg string) error
 	// MarkGone marks removed the contracts the vendor answered 404 for.
 	MarkGone(ctx context.Context, runID int64, source string, externalIDs []string) (int, error)
-	// MarkUnseenRemoved marks removed the source's contracts run did not
-	// fetch; the engine calls it only after a completed full listing.
-	MarkUnseenRemoved(ctx context.Context, runID int64, source string) (int, error)
+	// UnseenContracts lists the source's current contracts run did not
+	// fetch; MarkRemoved marks some of them removed.
+	UnseenContracts(ctx context.Context, runID int64, source string) ([]app.ContractRef, error)
+	MarkRemoved(ctx context.Context, runID int64, source string, ids []int64) (int, error)
 }
 
 // Source is a configured source with the connector that reads it.
@@ -176,7 +177,7 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		// and every record of it was readable: a record that failed may
 		// well be a contract the vendor still has.
 		if !res.Resumed && res.Failed == 0 {
-			n, err := e.Store.MarkUnseenRemoved(bg, run, src.Name)
+			n, err := e.markUnseen(bg, run, src)
 			if err != nil {
 				res.Status, res.Err = app.RunFailed, err
 				break
@@ -204,6 +205,26 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 	res.Duration = e.now().Sub(start)
 	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "removed", res.Removed, "duration", res.Duration.Round(time.Millisecond))
 	return res
+}
+
+// markUnseen marks removed the source's contracts a complete listing did
+// not return, of those its connector's listing covers.
+func (e *Engine) markUnseen(ctx context.Context, run int64, src Source) (int, error) {
+	unseen, err := e.Store.UnseenContracts(ctx, run, src.Name)
+	if err != nil || len(unseen) == 0 {
+		return 0, err
+	}
+	scope, scoped := src.Connector.(Scoped)
+	var ids []int64
+	for _, ref := range unseen {
+		if !scoped || scope.Covers(ref) {
+			ids = append(ids, ref.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return e.Store.MarkRemoved(ctx, run, src.Name, ids)
 }
 
 func (e *Engine) logger() *slog.Logger {

@@ -183,6 +183,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
 	}
+	if q.isUnseenStmt, err = db.PrepareContext(ctx, isUnseen); err != nil {
+		return nil, fmt.Errorf("error preparing query IsUnseen: %w", err)
+	}
 	if q.keepVersionStmt, err = db.PrepareContext(ctx, keepVersion); err != nil {
 		return nil, fmt.Errorf("error preparing query KeepVersion: %w", err)
 	}
@@ -630,6 +633,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
 		}
 	}
+	if q.isUnseenStmt != nil {
+		if cerr := q.isUnseenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing isUnseenStmt: %w", cerr)
+		}
+	}
 	if q.keepVersionStmt != nil {
 		if cerr := q.keepVersionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing keepVersionStmt: %w", cerr)
@@ -1017,6 +1025,7 @@ type Queries struct {
 	insertRunStmt                     *sql.Stmt
 	insertSavingsStmt                 *sql.Stmt
 	interruptRunsStmt                 *sql.Stmt
+	isUnseenStmt                      *sql.Stmt
 	keepVersionStmt                   *sql.Stmt
 	lastRunStmt                       *sql.Stmt
 	listAccountsStmt                  *sql.Stmt
@@ -1135,6 +1144,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRunStmt:                     q.insertRunStmt,
 		insertSavingsStmt:                 q.insertSavingsStmt,
 		interruptRunsStmt:                 q.interruptRunsStmt,
+		isUnseenStmt:                      q.isUnseenStmt,
 		keepVersionStmt:                   q.keepVersionStmt,
 		lastRunStmt:                       q.lastRunStmt,
 		listAccountsStmt:                  q.listAccountsStmt,

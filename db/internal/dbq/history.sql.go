@@ -133,6 +133,24 @@ func (q *Queries) CurrentContractID(ctx context.Context, arg CurrentContractIDPa
 	return id, err
 }
 
+const isUnseen = `-- name: IsUnseen :one
+SELECT COUNT(*) FROM contracts
+WHERE id = ?1 AND source_id = ?2 AND removed_at IS NULL AND run_id IS NOT ?3
+`
+
+type IsUnseenParams struct {
+	ID       int64
+	SourceID int64
+	RunID    *int64
+}
+
+func (q *Queries) IsUnseen(ctx context.Context, arg IsUnseenParams) (int64, error) {
+	row := q.queryRow(ctx, q.isUnseenStmt, isUnseen, arg.ID, arg.SourceID, arg.RunID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const keepVersion = `-- name: KeepVersion :exec
 INSERT INTO contract_versions (contract_id, raw_json, fields_json, removed_at, fetched_at, run_id, replaced_at)
 SELECT c.id, c.raw_json, c.fields_json, c.removed_at, c.fetched_at, ?1, ?2 FROM contracts c WHERE c.id = ?3
@@ -180,8 +198,9 @@ func (q *Queries) TouchContract(ctx context.Context, arg TouchContractParams) er
 }
 
 const unseenContracts = `-- name: UnseenContracts :many
-SELECT id FROM contracts
-WHERE source_id = ?1 AND removed_at IS NULL AND run_id IS NOT ?2
+SELECT c.id, c.external_id, COALESCE(cu.external_id, '') AS customer_ref
+FROM contracts c LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE c.source_id = ?1 AND c.removed_at IS NULL AND c.run_id IS NOT ?2
 `
 
 type UnseenContractsParams struct {
@@ -189,21 +208,27 @@ type UnseenContractsParams struct {
 	RunID    *int64
 }
 
+type UnseenContractsRow struct {
+	ID          int64
+	ExternalID  string
+	CustomerRef string
+}
+
 // The current contracts of a source that run did not fetch: after a
 // completed full listing, the ones the vendor no longer has.
-func (q *Queries) UnseenContracts(ctx context.Context, arg UnseenContractsParams) ([]int64, error) {
+func (q *Queries) UnseenContracts(ctx context.Context, arg UnseenContractsParams) ([]UnseenContractsRow, error) {
 	rows, err := q.query(ctx, q.unseenContractsStmt, unseenContracts, arg.SourceID, arg.RunID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []int64
+	var items []UnseenContractsRow
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var i UnseenContractsRow
+		if err := rows.Scan(&i.ID, &i.ExternalID, &i.CustomerRef); err != nil {
 			return nil, err
 		}
-		items = append(items, id)
+		items = append(items, i)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

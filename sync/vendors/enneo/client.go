@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,7 +58,10 @@ type Client struct {
 	backoff time.Duration // first retry delay, doubled per try
 }
 
-var _ engine.Connector = (*Client)(nil)
+var (
+	_ engine.Connector = (*Client)(nil)
+	_ engine.Scoped    = (*Client)(nil)
+)
 
 // New checks cfg and fills in defaults.
 func New(cfg Config) (*Client, error) {
@@ -234,3 +238,6 @@ feed:
 	}
 	return p, nil
 }
+
+// Covers implements engine.Scoped: the listing is the configured ids.
+func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.ids, ref.ExternalID) }

@@ -17,32 +17,13 @@ import (
 // does not hold, or holds as removed already, are passed over. It returns
 // how many it marked.
 func (s *Store) MarkGone(ctx context.Context, runID int64, source string, externalIDs []string) (int, error) {
-	n := 0
-	err := s.inTx(ctx, func(q *dbq.Queries) error {
-		n = 0
-		sid, err := s.sourceID(ctx, q, source)
-		if err != nil {
-			return err
+	return s.markEach(ctx, runID, source, len(externalIDs), func(q *dbq.Queries, sid int64, i int) (int64, error) {
+		id, err := q.CurrentContractID(ctx, dbq.CurrentContractIDParams{SourceID: sid, ExternalID: externalIDs[i]})
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
 		}
-		for _, ext := range externalIDs {
-			id, err := q.CurrentContractID(ctx, dbq.CurrentContractIDParams{SourceID: sid, ExternalID: ext})
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if err := s.markRemoved(ctx, q, runID, id); err != nil {
-				return fmt.Errorf("contract %s: %w", ext, err)
-			}
-			n++
-		}
-		return nil
+		return id, err
 	})
-	if err != nil {
-		return 0, fmt.Errorf("cache: mark contracts of %q removed: %w", source, err)
-	}
-	return n, nil
 }
 
 // UnseenContracts lists the current contracts of source that run did not
@@ -70,32 +51,44 @@ func (s *Store) UnseenContracts(ctx context.Context, runID int64, source string)
 // and unseen by run (another sync stored it meanwhile) is passed over. It
 // returns how many it marked.
 func (s *Store) MarkRemoved(ctx context.Context, runID int64, source string, ids []int64) (int, error) {
-	n := 0
+	return s.markEach(ctx, runID, source, len(ids), func(q *dbq.Queries, sid int64, i int) (int64, error) {
+		unseen, err := q.IsUnseen(ctx, dbq.IsUnseenParams{ID: ids[i], SourceID: sid, RunID: &runID})
+		if unseen == 0 {
+			return 0, err
+		}
+		return ids[i], err
+	})
+}
+
+// markEach marks removed, in one transaction, the contract pick names for
+// each of n candidates (0: none) and returns how many it marked.
+func (s *Store) markEach(ctx context.Context, runID int64, source string, n int, pick func(q *dbq.Queries, sourceID int64, i int) (int64, error)) (int, error) {
+	marked := 0
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
-		n = 0
+		marked = 0
 		sid, err := s.sourceID(ctx, q, source)
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			unseen, err := q.IsUnseen(ctx, dbq.IsUnseenParams{ID: id, SourceID: sid, RunID: &runID})
+		for i := range n {
+			id, err := pick(q, sid, i)
 			if err != nil {
 				return err
 			}
-			if unseen == 0 {
+			if id == 0 {
 				continue
 			}
 			if err := s.markRemoved(ctx, q, runID, id); err != nil {
 				return err
 			}
-			n++
+			marked++
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("cache: mark contracts of %q removed: %w", source, err)
 	}
-	return n, nil
+	return marked, nil
 }
 
 func (s *Store) markRemoved(ctx context.Context, q *dbq.Queries, runID, id int64) error {

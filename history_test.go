@@ -364,3 +364,42 @@ func TestDroppedFromSourcesIsNotRemoved(t *testing.T) {
 		t.Errorf("contract %s of the dropped user was marked removed", kept)
 	}
 }
+
+// Syncing every simulated vendor again, with nothing changed upstream,
+// keeps no version of any contract and marks none removed.
+func TestUnchangedResyncKeepsNoHistory(t *testing.T) {
+	f := newFixture(t, simulate.Options{EnneoContracts: 40})
+	srcs, err := loadSources(f.config, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := db.Open(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	eng := &engine.Engine{Store: store, Logger: slog.New(slog.DiscardHandler)}
+	for i := range 2 {
+		results, err := eng.SyncAll(context.Background(), srcs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
+			if r.Removed != 0 {
+				t.Errorf("sync %d of %s marked %d removed", i+1, r.Source, r.Removed)
+			}
+		}
+	}
+	n := 0
+	err = store.EachContract(context.Background(), app.ContractFilter{Upstream: app.UpstreamAll}, func(c app.Contract) error {
+		n++
+		h, err := store.ContractHistory(context.Background(), c.ID)
+		if len(h) > 0 {
+			t.Errorf("%s contract %s has history after an unchanged re-sync: %+v", c.Source, c.ExternalID, h[0])
+		}
+		return err
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("%d contracts: %v", n, err)
+	}
+}

@@ -131,13 +131,29 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 	var n int64
 	switch {
 	case cp == dbq.CountContractsParams{Upstream: p.Upstream}:
-		n, err = s.rq.CountAllContracts(ctx, p.Upstream)
+		n, err = s.countAll(ctx, app.Upstream(p.Upstream))
 	case p.Status != "":
 		n, err = s.rq.CountContractsByStatus(ctx, dbq.CountContractsByStatusParams(cp))
 	default:
 		n, err = s.rq.CountContracts(ctx, cp)
 	}
 	return cs, int(n), err
+}
+
+// countAll counts the contracts of one upstream state from the two counts
+// SQLite keeps cheap: all rows (read off the smallest index) and the removed
+// ones (a partial index as small as they are few), rather than testing
+// every row.
+func (s *Store) countAll(ctx context.Context, u app.Upstream) (int64, error) {
+	removed, err := s.rq.CountRemovedContracts(ctx)
+	if err != nil || u == app.UpstreamRemoved {
+		return removed, err
+	}
+	all, err := s.rq.CountAllContracts(ctx)
+	if u == app.UpstreamAll {
+		return all, err
+	}
+	return all - removed, err
 }
 
 // nameRow is any of the indexed page queries' rows: the same columns.

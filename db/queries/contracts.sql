@@ -293,8 +293,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'));
 
 -- name: CountAllContracts :one
-SELECT COUNT(*) AS total FROM contracts c
-WHERE CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed');
+SELECT COUNT(*) AS total FROM contracts;
 
 -- name: ContractsAfterName :many
 -- The export in the default order, a batch at a time by keyset: the

@@ -372,12 +372,11 @@ func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsBy
 }
 
 const countAllContracts = `-- name: CountAllContracts :one
-SELECT COUNT(*) AS total FROM contracts c
-WHERE CAST(?1 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?1 AS TEXT) = 'removed')
+SELECT COUNT(*) AS total FROM contracts
 `
 
-func (q *Queries) CountAllContracts(ctx context.Context, upstream string) (int64, error) {
-	row := q.queryRow(ctx, q.countAllContractsStmt, countAllContracts, upstream)
+func (q *Queries) CountAllContracts(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countAllContractsStmt, countAllContracts)
 	var total int64
 	err := row.Scan(&total)
 	return total, err

@@ -45,7 +45,7 @@ func newHistoryEnv(t *testing.T, source string) *historyEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	srv := httptest.NewServer(web.New(web.Options{Contracts: store, Sources: store}))
+	srv := httptest.NewServer(web.New(web.Options{Contracts: store, Sources: store, Token: "launch"}))
 	t.Cleanup(srv.Close)
 	return &historyEnv{t: t, f: f, store: store, src: srcs[0], srv: srv}
 }
@@ -92,7 +92,9 @@ func (e *historyEnv) history(externalID string) []app.Change {
 
 func (e *historyEnv) get(path string) string {
 	e.t.Helper()
-	resp, err := http.Get(e.srv.URL + path)
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	req.AddCookie(&http.Cookie{Name: "wattfolio_token_" + req.URL.Port(), Value: "launch"})
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"wattfolio/app"
-	"wattfolio/app/personal"
 	"wattfolio/app/history"
+	"wattfolio/app/personal"
 	"wattfolio/db/internal/dbq"
 )
 

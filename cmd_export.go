@@ -37,6 +37,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	kind := fs.String("kind", "", "only this kind (retail, energy, ppa, ...)")
 	commodity := fs.String("commodity", "", "only this commodity (electricity, gas, ...)")
 	fs.StringVar(&f.Status, "status", "", "only this status")
+	upstream := fs.String("upstream", "", "current (the default): contracts the vendor still has; removed: the ones it no longer has; all: both")
 	activeOn := fs.String("active-on", "", "only contracts in force on this day (YYYY-MM-DD, Europe/Berlin)")
 	fs.Int64Var(&f.Account, "account", 0, "only the contracts of this customer (the id on its customer page)")
 	fs.StringVar(&f.Query, "q", "", "only contracts whose ids, names, product or meter contain this text")
@@ -53,6 +54,13 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	f.Vendor, f.Kind, f.Commodity = app.Vendor(*vendor), app.Kind(*kind), app.Commodity(*commodity)
+	switch u := app.Upstream(*upstream); u {
+	case "current":
+	case app.UpstreamCurrent, app.UpstreamRemoved, app.UpstreamAll:
+		f.Upstream = u
+	default:
+		return fmt.Errorf("--upstream %q: want current, removed or all", *upstream)
+	}
 	if *activeOn != "" {
 		var err error
 		if f.ActiveOn, err = time.ParseInLocation("2006-01-02", *activeOn, app.DefaultZone()); err != nil {

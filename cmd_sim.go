@@ -41,6 +41,9 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "credentials: export %s=%s\n", k, v)
 	}
 	fmt.Fprintf(stdout, "faults: POST %s%s/_sim/faults {\"Status\":503,\"Delay\":\"2s\",\"CutBody\":true,\"EveryNth\":3}\n", base, simulate.EnneoPrefix)
+	if ids := up.Podero.ContractIDs(); len(ids) > 0 {
+		fmt.Fprintf(stdout, "Podero contract deleted upstream (and back): POST %s%s/_sim/contracts/%s/remove (/restore)\n", base, simulate.PoderoPrefix, ids[0])
+	}
 	fmt.Fprintln(stdout, strings.Repeat("-", 20)+" Ctrl-C stops it")
 	return serve(ctx, ln, up, io.Discard, "")
 }

@@ -151,6 +151,9 @@ func printSummary(w io.Writer, results []engine.Result) {
 		case r.Resumed:
 			note = "resumed an interrupted sync"
 		}
+		if r.Removed > 0 {
+			note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("%d no longer at the vendor, marked removed", r.Removed)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", r.Source, r.Status, r.Fetched, r.Failed, r.Duration.Round(10*time.Millisecond), note)
 	}
 	tw.Flush()

@@ -82,7 +82,32 @@ type Contract struct {
 
 	// Raw is the vendor's JSON for this contract exactly as received.
 	Raw       json.RawMessage
-	FetchedAt time.Time // UTC
+	FetchedAt time.Time // UTC; when it was last seen at the vendor
+	// RemovedAt is when Wattfolio found the vendor no longer has the
+	// contract (a completed full listing without it, or a 404); zero while
+	// it is current. A removed contract is kept, never deleted.
+	RemovedAt time.Time
+}
+
+// ContractRef names a cached contract: the cache's id, the vendor's id and
+// the vendor's id of its customer.
+type ContractRef struct {
+	ID         int64
+	ExternalID string
+	CustomerID string
+}
+
+// Removed reports whether the vendor no longer has the contract.
+func (c Contract) Removed() bool { return !c.RemovedAt.IsZero() }
+
+// Change is one field of a contract that a sync (or a write-back) changed:
+// Old and New are the values before and after as text, "" for none. RunID
+// is the sync run that made the change, 0 for none; At is when.
+type Change struct {
+	Field    string
+	Old, New string
+	RunID    int64
+	At       time.Time // UTC
 }
 
 // Customer identifies the customer a contract belongs to within one source,

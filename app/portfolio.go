@@ -10,6 +10,9 @@ type ContractFilter struct {
 	Kind      Kind
 	Commodity Commodity
 	Status    string
+	// Upstream keeps the contracts the vendor still has (the zero value),
+	// the removed ones, or both.
+	Upstream Upstream
 	// Account keeps the contracts of one of the user's customers, across sources.
 	Account int64
 	// ActiveOn keeps contracts in force at any moment of that calendar day:
@@ -24,6 +27,26 @@ type ContractFilter struct {
 	// Limit and Offset page the result; Limit 0 means the store's default.
 	Limit  int
 	Offset int
+}
+
+// Upstream selects contracts by whether their vendor still has them.
+type Upstream string
+
+const (
+	UpstreamCurrent Upstream = ""        // still at the vendor
+	UpstreamRemoved Upstream = "removed" // the vendor no longer has them
+	UpstreamAll     Upstream = "all"
+)
+
+// Keeps reports whether a contract passes the filter u, as the store's.
+func (u Upstream) Keeps(c Contract) bool {
+	switch u {
+	case UpstreamAll:
+		return true
+	case UpstreamRemoved:
+		return c.Removed()
+	}
+	return !c.Removed()
 }
 
 // ContractSort names a column to sort by.
@@ -56,6 +79,9 @@ type ContractPage struct {
 type FilterOptions struct {
 	Sources  []string
 	Statuses []string
+	// Removed counts the contracts the vendors no longer have, which the
+	// portfolio hides unless asked.
+	Removed int
 }
 
 // RunStatus is the outcome of a sync run.

@@ -101,7 +101,7 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		if c.name == "kind" {
 			kind = "ppa"
 		}
-		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", kind, "", c.status, 0, 50)
+		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", kind, "", c.status, "", 0, 50)
 		sorts := strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") ||
 			strings.Contains(c.index, "valid") && strings.Contains(plan, "TEMP B-TREE")
 		if sorts || !strings.Contains(plan, c.index) {
@@ -110,18 +110,18 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		t.Logf("%s:\n%s", c.name, plan)
 	}
 	// The export's keyset batches seek to where the last one stopped.
-	plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "contractsAfterName"), "flex", 7, "", "", "", "", "", 500)
+	plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "contractsAfterName"), "flex", 7, "", "", "", "", "", "", 500)
 	if strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "SEARCH c USING INDEX contracts_by_name (<expr>>?)") {
 		t.Errorf("the export's batches scan or sort:\n%s", plan)
 	}
 	t.Logf("export batch:\n%s", plan)
 	// The count reads the narrow filter index, not the wide rows.
-	plan = queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "countContracts"), "", "", "", "", "active")
+	plan = queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "countContracts"), "", "", "", "", "active", "")
 	if !strings.Contains(plan, "COVERING INDEX") {
 		t.Errorf("count reads the table:\n%s", plan)
 	}
 	t.Logf("count:\n%s", plan)
-	plan = queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "countContractsByStatus"), "", "", "", "", "active")
+	plan = queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "countContractsByStatus"), "", "", "", "", "active", "")
 	if !strings.Contains(plan, "(status=?)") {
 		t.Errorf("count by status scans:\n%s", plan)
 	}

@@ -26,6 +26,7 @@ func listParams(f app.ContractFilter) dbq.ListContractsParams {
 		Kind:      string(f.Kind),
 		Commodity: string(f.Commodity),
 		Status:    f.Status,
+		Upstream:  string(f.Upstream),
 		Account:   f.Account,
 		Query:     app.FoldSearch(strings.TrimSpace(f.Query)),
 		Sort:      string(f.Sort),
@@ -91,7 +92,7 @@ func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.C
 // order (by name with a status: the status-and-name index), and the number
 // of matches, counted apart unless the page shows they all fit on it.
 func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort app.ContractSort, desc bool) ([]app.Contract, int, error) {
-	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Off: p.Off, Lim: p.Lim}
+	np := dbq.ListContractsByNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Off: p.Off, Lim: p.Lim}
 	var rows []dbq.ListContractsByNameRow
 	var err error
 	switch {
@@ -126,17 +127,33 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 	case int64(len(rows)) < p.Lim:
 		return cs, int(p.Off) + len(rows), nil
 	}
-	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status}
+	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream}
 	var n int64
 	switch {
-	case cp == dbq.CountContractsParams{}:
-		n, err = s.rq.CountAllContracts(ctx)
+	case cp == dbq.CountContractsParams{Upstream: p.Upstream}:
+		n, err = s.countAll(ctx, app.Upstream(p.Upstream))
 	case p.Status != "":
 		n, err = s.rq.CountContractsByStatus(ctx, dbq.CountContractsByStatusParams(cp))
 	default:
 		n, err = s.rq.CountContracts(ctx, cp)
 	}
 	return cs, int(n), err
+}
+
+// countAll counts the contracts of one upstream state from the two counts
+// SQLite keeps cheap: all rows (read off the smallest index) and the removed
+// ones (a partial index as small as they are few), rather than testing
+// every row.
+func (s *Store) countAll(ctx context.Context, u app.Upstream) (int64, error) {
+	removed, err := s.rq.CountRemovedContracts(ctx)
+	if err != nil || u == app.UpstreamRemoved {
+		return removed, err
+	}
+	all, err := s.rq.CountAllContracts(ctx)
+	if u == app.UpstreamAll {
+		return all, err
+	}
+	return all - removed, err
 }
 
 // nameRow is any of the indexed page queries' rows: the same columns.
@@ -219,7 +236,7 @@ func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool,
 
 // eachByName pages through the default order by keyset on (lower(name), id).
 func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
-	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Lim: exportBatch}
+	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
 	for {
 		rows, err := q.ContractsAfterName(ctx, kp)
 		if err != nil {
@@ -246,7 +263,7 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
 	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
 		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
-		Commodity: p.Commodity, Status: p.Status, Account: p.Account,
+		Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Account: p.Account,
 		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
 	})
 	if err != nil {
@@ -304,6 +321,11 @@ func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
 	if o.Statuses, err = s.rq.ContractStatuses(ctx); err != nil {
 		return o, fmt.Errorf("cache: filter options: %w", err)
 	}
+	n, err := s.rq.CountRemovedContracts(ctx)
+	if err != nil {
+		return o, fmt.Errorf("cache: filter options: %w", err)
+	}
+	o.Removed = int(n)
 	return o, nil
 }
 
@@ -397,6 +419,7 @@ func contractFromRow(r dbq.Contract, source, vendor, customerRef, customerName s
 		MeterID:              r.MeterID,
 		Raw:                  json.RawMessage(r.RawJson),
 		FetchedAt:            time.Unix(r.FetchedAt, 0).UTC(),
+		RemovedAt:            timeOrZero(r.RemovedAt),
 	}
 }
 

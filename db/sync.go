@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/history"
 	"wattfolio/app/personal"
 	"wattfolio/db/internal/dbq"
 )
@@ -102,8 +103,30 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 }
 
 // upsertContract stores c under its source and external id; runID is the
-// run that last wrote it, nil for none.
+// run that last wrote it, nil for none. A contract the cache holds with the
+// same raw JSON and fields, still current, is only marked fetched again:
+// an unchanged re-sync writes one narrow row. A changed one (or one that
+// was marked removed and is back) first keeps the version it replaces.
 func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *int64, c *app.Contract) error {
+	raw := string(c.Raw)
+	if raw == "" {
+		raw = "null"
+	}
+	fields := history.Fields(c)
+	cur, err := q.ContractState(ctx, dbq.ContractStateParams{SourceID: sourceID, ExternalID: c.ExternalID})
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return err
+	case cur.RawJson == raw && cur.FieldsJson == fields && cur.RemovedAt == nil:
+		return q.TouchContract(ctx, dbq.TouchContractParams{FetchedAt: c.FetchedAt.Unix(), RunID: runID, ID: cur.ID})
+	case cur.RawJson != raw || cur.RemovedAt != nil || cur.FieldsJson != "":
+		// A row from before history (no fields) whose raw JSON is the
+		// same has nothing worth keeping.
+		if err := q.KeepVersion(ctx, dbq.KeepVersionParams{RunID: runID, Now: c.FetchedAt.Unix(), ID: cur.ID}); err != nil {
+			return err
+		}
+	}
 	var customerID *int64
 	if c.Customer.ExternalID != "" {
 		id, err := q.UpsertCustomer(ctx, dbq.UpsertCustomerParams{SourceID: sourceID, ExternalID: c.Customer.ExternalID, Name: c.Customer.Name})
@@ -115,10 +138,6 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 	currency := c.Prices.Currency
 	if currency == "" {
 		currency = "EUR"
-	}
-	raw := string(c.Raw)
-	if raw == "" {
-		raw = "null"
 	}
 	id, err := q.UpsertContract(ctx, dbq.UpsertContractParams{
 		SourceID:         sourceID,
@@ -148,6 +167,7 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 		MeterID:          c.MeterID,
 		SearchText:       searchText(c),
 		RawJson:          raw,
+		FieldsJson:       fields,
 		FetchedAt:        c.FetchedAt.Unix(),
 		RunID:            runID,
 	})

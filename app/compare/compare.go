@@ -162,12 +162,13 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 	// meters measure (a gas meter may count kWh).
 	cr.MeterCommodity = map[MeterKey]app.Commodity{}
 	var current []app.Contract
-	err := st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID, Sort: app.SortName}, func(c app.Contract) error {
+	err := st.EachContract(ctx, app.ContractFilter{Account: req.Account.ID, Upstream: app.UpstreamAll, Sort: app.SortName}, func(c app.Contract) error {
 		if c.Commodity != app.CommodityUnknown {
 			cr.MeterCommodity[MeterKey{c.Source, c.ExternalID}] = c.Commodity
 		}
-		// Trades are not supply.
-		if c.Commodity == req.Commodity && c.ActiveOnDay(midnight) && c.Kind != app.KindDayAhead && c.Kind != app.KindIntraday {
+		// Trades are not supply, and a contract the vendor no longer has
+		// is not the customer's current one, whatever its dates say.
+		if c.Commodity == req.Commodity && c.ActiveOnDay(midnight) && c.Kind != app.KindDayAhead && c.Kind != app.KindIntraday && !c.Removed() {
 			current = append(current, c)
 		}
 		return nil

@@ -269,7 +269,7 @@ type prefetched struct {
 
 func prefetch(ctx context.Context, st Store) (*prefetched, error) {
 	p := &prefetched{Store: st, byAccount: map[int64][]app.Contract{}, spots: &Spots{}}
-	err := st.EachContract(ctx, app.ContractFilter{Sort: app.SortName}, func(c app.Contract) error {
+	err := st.EachContract(ctx, app.ContractFilter{Upstream: app.UpstreamAll, Sort: app.SortName}, func(c app.Contract) error {
 		if id := c.Customer.AccountID; id != 0 {
 			p.byAccount[id] = append(p.byAccount[id], c)
 		}
@@ -293,7 +293,7 @@ func (p *prefetched) EachContract(ctx context.Context, f app.ContractFilter, fn 
 		if f.Commodity != "" && c.Commodity != f.Commodity {
 			continue
 		}
-		if !f.ActiveOn.IsZero() && !c.ActiveOnDay(f.ActiveOn) {
+		if !f.ActiveOn.IsZero() && !c.ActiveOnDay(f.ActiveOn) || !f.Upstream.Keeps(c) {
 			continue
 		}
 		if err := fn(c); err != nil {

@@ -89,6 +89,7 @@ var ContractColumns = []Column[app.Contract]{
 		n := app.DecimalFromInt(int64(len(c.Partner.Prices)))
 		return Number(&n)
 	}},
+	{"removed_at", "when Wattfolio found the vendor no longer has the contract, ISO 8601 UTC; empty while current (fetched_at is then when it was last seen)", func(c app.Contract) Cell { return Time(c.RemovedAt) }},
 }
 
 // flex is a flexibility amount, empty for other kinds.

@@ -19,7 +19,7 @@ const header = "source,vendor,kind,external_id,customer_id,customer_name,name,st
 	"account,currency,seller,seller_eic,buyer,buyer_eic," +
 	"flex_reservation_fee,flex_activation_fee_workdays,flex_activation_fee_non_workdays,flex_max_power_kw," +
 	"ppa_type,ppa_period,ppa_delivery_profile,asset_name,asset_technology,asset_nominal_power_mw," +
-	"partner_contract_type,partner_price_includes_external_components,partner_price_points\r\n"
+	"partner_contract_type,partner_price_includes_external_components,partner_price_points,removed_at\r\n"
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
 
@@ -66,10 +66,10 @@ func TestFullRow(t *testing.T) {
 	}{
 		{Standard, header +
 			`stadtwerke-enneo,enneo,retail,746839,C-1,"Müller, Anna",Ökostrom Plus – Müller,active,electricity,Ökostrom Plus,OEKO+,` +
-			`2022-09-01T00:00:00Z,,2022-08-22T10:30:15Z,149.88,28.5,0.19,3477,1ESY1160000001,Netze BW,2026-02-27T00:50:37Z,,EUR,,,,,,,,,,,,,,,,,` + "\r\n"},
+			`2022-09-01T00:00:00Z,,2022-08-22T10:30:15Z,149.88,28.5,0.19,3477,1ESY1160000001,Netze BW,2026-02-27T00:50:37Z,,EUR,,,,,,,,,,,,,,,,,,` + "\r\n"},
 		{ExcelDE, "\ufeff" + strings.ReplaceAll(header, ",", ";") +
 			`stadtwerke-enneo;enneo;retail;746839;C-1;Müller, Anna;Ökostrom Plus – Müller;active;electricity;Ökostrom Plus;OEKO+;` +
-			`2022-09-01T00:00:00Z;;2022-08-22T10:30:15Z;149,88;28,5;0,19;3477;1ESY1160000001;Netze BW;2026-02-27T00:50:37Z;;EUR;;;;;;;;;;;;;;;;;` + "\r\n"},
+			`2022-09-01T00:00:00Z;;2022-08-22T10:30:15Z;149,88;28,5;0,19;3477;1ESY1160000001;Netze BW;2026-02-27T00:50:37Z;;EUR;;;;;;;;;;;;;;;;;;` + "\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dialect.Name, func(t *testing.T) {

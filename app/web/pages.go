@@ -125,6 +125,12 @@ func (h *handler) contractModel(w http.ResponseWriter, r *http.Request, id int64
 	c.Title = views.ContractTitle(ct)
 	m := views.Contract{Chrome: c, C: ct, BackURL: c.Link("/contracts", nil)}
 	m.Raw, m.Personal = h.vendorJSON(w, r, c, fmt.Sprintf("/contracts/%d", id), ct.Raw)
+	if m.History, err = h.o.Contracts.ContractHistory(r.Context(), id); err != nil {
+		return m, fmt.Errorf("history of contract %d: %w", id, err)
+	}
+	if !m.Personal.Shown {
+		m.History = maskHistory(m.History)
+	}
 	if h.o.Meters != nil {
 		if m.Meters, err = h.o.Meters.MetersOfContract(r.Context(), id); err != nil {
 			return m, fmt.Errorf("meters of contract %d: %w", id, err)

@@ -99,6 +99,14 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	q.form.Status = strings.ToLower(q.form.Status)
 	q.filter.Status = q.form.Status
 
+	switch s := strings.TrimSpace(v.Get("upstream")); app.Upstream(s) {
+	case app.UpstreamCurrent, app.UpstreamRemoved, app.UpstreamAll:
+		q.form.Upstream = s
+		q.filter.Upstream = app.Upstream(s)
+	default:
+		return q, badParam("upstream", clip(s), "must be removed or all (empty: current contracts)")
+	}
+
 	if s := strings.TrimSpace(v.Get("account")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {

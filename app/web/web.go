@@ -27,6 +27,8 @@ type ContractReader interface {
 	// GetContract returns app.ErrNotFound when there is no contract id.
 	GetContract(ctx context.Context, id int64) (app.Contract, error)
 	FilterOptions(ctx context.Context) (app.FilterOptions, error)
+	// ContractHistory lists what the syncs changed in contract id, newest first.
+	ContractHistory(ctx context.Context, id int64) ([]app.Change, error)
 }
 
 // SourceReader reports the configured sources and their last runs.

@@ -4,13 +4,13 @@ INSERT INTO contracts (
     product_name, product_code, supplier, supplier_code, buyer, buyer_code,
     grid_operator, grid_operator_code, valid_from, valid_to, signed_at, cancelled_at,
     currency, base_per_year_e6, working_per_kwh_e6, vat_rate_e6, annual_kwh_e6,
-    meter_id, search_text, raw_json, fetched_at, run_id
+    meter_id, search_text, raw_json, fields_json, fetched_at, run_id
 ) VALUES (
     @source_id, @external_id, @customer_id, @kind, @commodity, @status, @name,
     @product_name, @product_code, @supplier, @supplier_code, @buyer, @buyer_code,
     @grid_operator, @grid_operator_code, @valid_from, @valid_to, @signed_at, @cancelled_at,
     @currency, @base_per_year_e6, @working_per_kwh_e6, @vat_rate_e6, @annual_kwh_e6,
-    @meter_id, @search_text, @raw_json, @fetched_at, @run_id
+    @meter_id, @search_text, @raw_json, @fields_json, @fetched_at, @run_id
 )
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     customer_id = excluded.customer_id, kind = excluded.kind, commodity = excluded.commodity,
@@ -23,7 +23,8 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
     vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
     meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
-    fetched_at = excluded.fetched_at, run_id = excluded.run_id
+    fields_json = excluded.fields_json, fetched_at = excluded.fetched_at, run_id = excluded.run_id,
+    removed_at = NULL
 RETURNING id;
 
 -- name: GetContract :one
@@ -86,6 +87,7 @@ page AS (
       AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
       AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
       AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+      AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
       AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
       AND (CAST(@active_from AS INTEGER) = 0
            OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
@@ -138,6 +140,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
 LIMIT @lim OFFSET @off;
 
@@ -155,6 +158,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY lower(c.name) DESC, c.id
 LIMIT @lim OFFSET @off;
 
@@ -172,6 +176,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY c.valid_from, c.id
 LIMIT @lim OFFSET @off;
 
@@ -189,6 +194,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY c.valid_from DESC, c.id
 LIMIT @lim OFFSET @off;
 
@@ -206,6 +212,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY c.valid_to, c.id
 LIMIT @lim OFFSET @off;
 
@@ -223,6 +230,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY c.valid_to DESC, c.id
 LIMIT @lim OFFSET @off;
 
@@ -234,7 +242,8 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
-  AND (CAST(@status AS TEXT) = '' OR c.status = @status);
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'));
 
 -- name: ListContractsByStatusName :many
 SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
@@ -250,6 +259,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND c.status = @status
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
 LIMIT @lim OFFSET @off;
 
@@ -267,6 +277,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND c.status = @status
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY lower(c.name) DESC, c.id
 LIMIT @lim OFFSET @off;
 
@@ -278,7 +289,8 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
-  AND c.status = @status;
+  AND c.status = @status
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'));
 
 -- name: CountAllContracts :one
 SELECT COUNT(*) AS total FROM contracts;
@@ -308,6 +320,7 @@ WHERE lower(c.name) >= @after_name
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
 LIMIT @lim;
 
@@ -327,6 +340,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
   AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
   AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
   AND (CAST(@active_from AS INTEGER) = 0
        OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))

@@ -72,6 +72,7 @@ func (c Chrome) LangLink(lang string) string {
 // Filter is the portfolio's filter form as the user entered it.
 type Filter struct {
 	Source, Vendor, Kind, Commodity, Status string
+	Upstream                                string // "" current, "removed" or "all" (app.Upstream)
 	Account                                 int64  // one of the user's customers; 0: any
 	ActiveOn                                string // YYYY-MM-DD
 	Q                                       string
@@ -93,6 +94,7 @@ func (f Filter) Values() url.Values {
 	set("kind", f.Kind)
 	set("commodity", f.Commodity)
 	set("status", f.Status)
+	set("upstream", f.Upstream)
 	if f.Account > 0 {
 		v.Set("account", strconv.FormatInt(f.Account, 10))
 	}
@@ -107,7 +109,7 @@ func (f Filter) Values() url.Values {
 
 // Narrowed reports whether any filter (not sort or paging) is set.
 func (f Filter) Narrowed() bool {
-	return f.Source != "" || f.Vendor != "" || f.Kind != "" || f.Commodity != "" || f.Status != "" || f.Account != 0 || f.ActiveOn != "" || f.Q != ""
+	return f.Source != "" || f.Vendor != "" || f.Kind != "" || f.Commodity != "" || f.Status != "" || f.Upstream != "" || f.Account != 0 || f.ActiveOn != "" || f.Q != ""
 }
 
 // Portfolio is the contract list.
@@ -205,6 +207,14 @@ func (m Portfolio) ExportLink(dialect string) string {
 	return m.Link("/contracts.csv", v)
 }
 
+// RemovedLink is the portfolio's contracts the vendors no longer have,
+// within the same filters, from the first page.
+func (m Portfolio) RemovedLink() string {
+	v := m.Filter.Values()
+	v.Set("upstream", string(app.UpstreamRemoved))
+	return m.Link("/contracts", v)
+}
+
 // ClearLink is the portfolio without filters.
 func (m Portfolio) ClearLink() string { return m.Link("/contracts", nil) }
 
@@ -252,6 +262,8 @@ type Contract struct {
 	Meters []series.Meter
 	// Edits are the offline edits and notes; nil when the app has none.
 	Edits *ContractEdits
+	// History is what the syncs changed in the contract, newest first.
+	History []app.Change
 }
 
 // Sync is the sync page.

@@ -26,5 +26,17 @@ type Connector interface {
 type Page struct {
 	Contracts []app.Contract
 	Failures  []*app.RecordError
-	Cursor    string
+	// Gone are the external ids of contracts the vendor answered 404 for
+	// when asked for them directly: they are marked removed.
+	Gone   []string
+	Cursor string
+}
+
+// Scoped is a connector whose listing reads only part of what the vendor
+// has: the customers, users or contract ids the sources file names. Covers
+// reports whether a cached contract lies within that part: one outside it
+// (its customer dropped from the file, say) is missing from a complete
+// listing without being removed at the vendor, and is left as it is.
+type Scoped interface {
+	Covers(ref app.ContractRef) bool
 }

@@ -19,6 +19,12 @@ type Store interface {
 	Checkpoint(ctx context.Context, source, stream string) (string, error)
 	SavePage(ctx context.Context, runID int64, source, stream string, contracts []app.Contract, failures []*app.RecordError, cursor string) error
 	FinishRun(ctx context.Context, runID int64, status app.RunStatus, errMsg string) error
+	// MarkGone marks removed the contracts the vendor answered 404 for.
+	MarkGone(ctx context.Context, runID int64, source string, externalIDs []string) (int, error)
+	// UnseenContracts lists the source's current contracts run did not
+	// fetch; MarkRemoved marks some of them removed.
+	UnseenContracts(ctx context.Context, runID int64, source string) ([]app.ContractRef, error)
+	MarkRemoved(ctx context.Context, runID int64, source string, ids []int64) (int, error)
 }
 
 // Source is a configured source with the connector that reads it.
@@ -44,6 +50,7 @@ type Result struct {
 	Fetched  int
 	Failed   int
 	Resumed  bool // the run continued an interrupted one
+	Removed  int  // contracts the vendor no longer has, marked removed in this run
 	Meters   int  // meters whose time series were synced (series connectors only)
 	Readings int  // readings stored in this run
 	Err      error
@@ -127,6 +134,18 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 				p.Contracts[i].Raw, _ = personal.Strip(p.Contracts[i].Raw)
 			}
 		}
+		// Marking is idempotent, so a crash before the page's checkpoint
+		// only means the next run asks for these ids and marks nothing new.
+		if len(p.Gone) > 0 {
+			n, err := e.Store.MarkGone(ctx, run, src.Name, p.Gone)
+			if err != nil {
+				return err
+			}
+			res.Removed += n
+			for _, id := range p.Gone {
+				log.Info("contract gone at the vendor", "contract", id)
+			}
+		}
 		if err := e.Store.SavePage(ctx, run, src.Name, contractsStream, p.Contracts, p.Failures, p.Cursor); err != nil {
 			return err
 		}
@@ -152,6 +171,19 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 	case err != nil:
 		res.Status, res.Err = app.RunFailed, fmt.Errorf("%s: %w", src.Name, err)
 	default:
+		// A listing is complete, and what it lacks removed at the vendor,
+		// only when this run read it from the start (not resumed after an
+		// interrupted run), to the end (the connector returned no error)
+		// and every record of it was readable: a record that failed may
+		// well be a contract the vendor still has.
+		if !res.Resumed && res.Failed == 0 {
+			n, err := e.markUnseen(bg, run, src)
+			if err != nil {
+				res.Status, res.Err = app.RunFailed, err
+				break
+			}
+			res.Removed += n
+		}
 		// Completed: the next sync starts from the beginning again.
 		if err := e.Store.SavePage(bg, run, src.Name, contractsStream, nil, nil, ""); err != nil {
 			res.Status, res.Err = app.RunFailed, err
@@ -171,8 +203,28 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		res.Err = errors.Join(res.Err, err)
 	}
 	res.Duration = e.now().Sub(start)
-	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "duration", res.Duration.Round(time.Millisecond))
+	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "removed", res.Removed, "duration", res.Duration.Round(time.Millisecond))
 	return res
+}
+
+// markUnseen marks removed the source's contracts a complete listing did
+// not return, of those its connector's listing covers.
+func (e *Engine) markUnseen(ctx context.Context, run int64, src Source) (int, error) {
+	unseen, err := e.Store.UnseenContracts(ctx, run, src.Name)
+	if err != nil || len(unseen) == 0 {
+		return 0, err
+	}
+	scope, scoped := src.Connector.(Scoped)
+	var ids []int64
+	for _, ref := range unseen {
+		if !scoped || scope.Covers(ref) {
+			ids = append(ids, ref.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return e.Store.MarkRemoved(ctx, run, src.Name, ids)
 }
 
 func (e *Engine) logger() *slog.Logger {

@@ -23,12 +23,13 @@ WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
   AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
   AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
   AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
-  AND (CAST(?8 AS INTEGER) = 0 OR al.account_id = ?8)
-  AND (CAST(?9 AS INTEGER) = 0
-       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?10 AS INTEGER))
-           AND (c.valid_to IS NULL OR c.valid_to >= ?9)))
-  AND (CAST(?11 AS TEXT) = '' OR instr(c.search_text, ?11) > 0
-       OR instr(COALESCE(a.search_name, ''), ?11) > 0)
+  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
+  AND (CAST(?9 AS INTEGER) = 0 OR al.account_id = ?9)
+  AND (CAST(?10 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?11 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?10)))
+  AND (CAST(?12 AS TEXT) = '' OR instr(c.search_text, ?12) > 0
+       OR instr(COALESCE(a.search_name, ''), ?12) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
@@ -67,6 +68,7 @@ type ContractOrderParams struct {
 	Kind        string
 	Commodity   string
 	Status      string
+	Upstream    string
 	Account     int64
 	ActiveFrom  int64
 	ActiveUntil int64
@@ -85,6 +87,7 @@ func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Account,
 		arg.ActiveFrom,
 		arg.ActiveUntil,
@@ -146,7 +149,7 @@ func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 }
 
 const contractsAfterName = `-- name: ContractsAfterName :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        lower(c.name) AS sort_name,
@@ -165,8 +168,9 @@ WHERE lower(c.name) >= ?1
   AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
   AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
   AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
+  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
-LIMIT ?8
+LIMIT ?9
 `
 
 type ContractsAfterNameParams struct {
@@ -177,6 +181,7 @@ type ContractsAfterNameParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Lim       int64
 }
 
@@ -206,6 +211,7 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Lim,
 	)
 	if err != nil {
@@ -246,6 +252,8 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -269,7 +277,7 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 }
 
 const contractsByID = `-- name: ContractsByID :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -341,6 +349,8 @@ func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsBy
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -381,6 +391,7 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 `
 
 type CountContractsParams struct {
@@ -389,6 +400,7 @@ type CountContractsParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 }
 
 func (q *Queries) CountContracts(ctx context.Context, arg CountContractsParams) (int64, error) {
@@ -398,6 +410,7 @@ func (q *Queries) CountContracts(ctx context.Context, arg CountContractsParams) 
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 	)
 	var total int64
 	err := row.Scan(&total)
@@ -413,6 +426,7 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND c.status = ?5
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 `
 
 type CountContractsByStatusParams struct {
@@ -421,6 +435,7 @@ type CountContractsByStatusParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 }
 
 func (q *Queries) CountContractsByStatus(ctx context.Context, arg CountContractsByStatusParams) (int64, error) {
@@ -430,6 +445,7 @@ func (q *Queries) CountContractsByStatus(ctx context.Context, arg CountContracts
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 	)
 	var total int64
 	err := row.Scan(&total)
@@ -437,7 +453,7 @@ func (q *Queries) CountContractsByStatus(ctx context.Context, arg CountContracts
 }
 
 const getContract = `-- name: GetContract :one
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -492,6 +508,8 @@ func (q *Queries) GetContract(ctx context.Context, id int64) (GetContractRow, er
 		&i.Contract.RawJson,
 		&i.Contract.FetchedAt,
 		&i.Contract.RunID,
+		&i.Contract.FieldsJson,
+		&i.Contract.RemovedAt,
 		&i.SourceName,
 		&i.Vendor,
 		&i.CustomerRef,
@@ -545,16 +563,17 @@ page AS (
       AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
       AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
       AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
-      AND (CAST(?8 AS INTEGER) = 0 OR al.account_id = ?8)
-      AND (CAST(?9 AS INTEGER) = 0
-           OR ((c.valid_from IS NULL OR c.valid_from < CAST(?10 AS INTEGER))
-               AND (c.valid_to IS NULL OR c.valid_to >= ?9)))
-      AND (CAST(?11 AS TEXT) = '' OR instr(c.search_text, ?11) > 0
-           OR instr(COALESCE(a.search_name, ''), ?11) > 0)
+      AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
+      AND (CAST(?9 AS INTEGER) = 0 OR al.account_id = ?9)
+      AND (CAST(?10 AS INTEGER) = 0
+           OR ((c.valid_from IS NULL OR c.valid_from < CAST(?11 AS INTEGER))
+               AND (c.valid_to IS NULL OR c.valid_to >= ?10)))
+      AND (CAST(?12 AS TEXT) = '' OR instr(c.search_text, ?12) > 0
+           OR instr(COALESCE(a.search_name, ''), ?12) > 0)
     ORDER BY pos
-    LIMIT ?13 OFFSET ?12
+    LIMIT ?14 OFFSET ?13
 )
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        page.total AS total
@@ -575,6 +594,7 @@ type ListContractsParams struct {
 	Kind        string
 	Commodity   string
 	Status      string
+	Upstream    string
 	Account     int64
 	ActiveFrom  int64
 	ActiveUntil int64
@@ -609,6 +629,7 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Account,
 		arg.ActiveFrom,
 		arg.ActiveUntil,
@@ -654,6 +675,8 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -677,7 +700,7 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 
 const listContractsByName = `-- name: ListContractsByName :many
 
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -690,8 +713,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByNameParams struct {
@@ -700,6 +724,7 @@ type ListContractsByNameParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -727,6 +752,7 @@ func (q *Queries) ListContractsByName(ctx context.Context, arg ListContractsByNa
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -768,6 +794,8 @@ func (q *Queries) ListContractsByName(ctx context.Context, arg ListContractsByNa
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -789,7 +817,7 @@ func (q *Queries) ListContractsByName(ctx context.Context, arg ListContractsByNa
 }
 
 const listContractsByNameDesc = `-- name: ListContractsByNameDesc :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -802,8 +830,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY lower(c.name) DESC, c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByNameDescParams struct {
@@ -812,6 +841,7 @@ type ListContractsByNameDescParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -833,6 +863,7 @@ func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContracts
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -874,6 +905,8 @@ func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContracts
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -895,7 +928,7 @@ func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContracts
 }
 
 const listContractsByStatusName = `-- name: ListContractsByStatusName :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -908,8 +941,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND c.status = ?5
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByStatusNameParams struct {
@@ -918,6 +952,7 @@ type ListContractsByStatusNameParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -939,6 +974,7 @@ func (q *Queries) ListContractsByStatusName(ctx context.Context, arg ListContrac
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -980,6 +1016,8 @@ func (q *Queries) ListContractsByStatusName(ctx context.Context, arg ListContrac
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -1001,7 +1039,7 @@ func (q *Queries) ListContractsByStatusName(ctx context.Context, arg ListContrac
 }
 
 const listContractsByStatusNameDesc = `-- name: ListContractsByStatusNameDesc :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -1014,8 +1052,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND c.status = ?5
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY lower(c.name) DESC, c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByStatusNameDescParams struct {
@@ -1024,6 +1063,7 @@ type ListContractsByStatusNameDescParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -1045,6 +1085,7 @@ func (q *Queries) ListContractsByStatusNameDesc(ctx context.Context, arg ListCon
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -1086,6 +1127,8 @@ func (q *Queries) ListContractsByStatusNameDesc(ctx context.Context, arg ListCon
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -1107,7 +1150,7 @@ func (q *Queries) ListContractsByStatusNameDesc(ctx context.Context, arg ListCon
 }
 
 const listContractsByValidFrom = `-- name: ListContractsByValidFrom :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -1120,8 +1163,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY c.valid_from, c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByValidFromParams struct {
@@ -1130,6 +1174,7 @@ type ListContractsByValidFromParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -1151,6 +1196,7 @@ func (q *Queries) ListContractsByValidFrom(ctx context.Context, arg ListContract
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -1192,6 +1238,8 @@ func (q *Queries) ListContractsByValidFrom(ctx context.Context, arg ListContract
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -1213,7 +1261,7 @@ func (q *Queries) ListContractsByValidFrom(ctx context.Context, arg ListContract
 }
 
 const listContractsByValidFromDesc = `-- name: ListContractsByValidFromDesc :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -1226,8 +1274,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY c.valid_from DESC, c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByValidFromDescParams struct {
@@ -1236,6 +1285,7 @@ type ListContractsByValidFromDescParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -1257,6 +1307,7 @@ func (q *Queries) ListContractsByValidFromDesc(ctx context.Context, arg ListCont
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -1298,6 +1349,8 @@ func (q *Queries) ListContractsByValidFromDesc(ctx context.Context, arg ListCont
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -1319,7 +1372,7 @@ func (q *Queries) ListContractsByValidFromDesc(ctx context.Context, arg ListCont
 }
 
 const listContractsByValidTo = `-- name: ListContractsByValidTo :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -1332,8 +1385,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY c.valid_to, c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByValidToParams struct {
@@ -1342,6 +1396,7 @@ type ListContractsByValidToParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -1363,6 +1418,7 @@ func (q *Queries) ListContractsByValidTo(ctx context.Context, arg ListContractsB
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -1404,6 +1460,8 @@ func (q *Queries) ListContractsByValidTo(ctx context.Context, arg ListContractsB
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -1425,7 +1483,7 @@ func (q *Queries) ListContractsByValidTo(ctx context.Context, arg ListContractsB
 }
 
 const listContractsByValidToDesc = `-- name: ListContractsByValidToDesc :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM contracts c
@@ -1438,8 +1496,9 @@ WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
   AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
 ORDER BY c.valid_to DESC, c.id
-LIMIT ?7 OFFSET ?6
+LIMIT ?8 OFFSET ?7
 `
 
 type ListContractsByValidToDescParams struct {
@@ -1448,6 +1507,7 @@ type ListContractsByValidToDescParams struct {
 	Kind      string
 	Commodity string
 	Status    string
+	Upstream  string
 	Off       int64
 	Lim       int64
 }
@@ -1469,6 +1529,7 @@ func (q *Queries) ListContractsByValidToDesc(ctx context.Context, arg ListContra
 		arg.Kind,
 		arg.Commodity,
 		arg.Status,
+		arg.Upstream,
 		arg.Off,
 		arg.Lim,
 	)
@@ -1510,6 +1571,8 @@ func (q *Queries) ListContractsByValidToDesc(ctx context.Context, arg ListContra
 			&i.Contract.RawJson,
 			&i.Contract.FetchedAt,
 			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -1536,13 +1599,13 @@ INSERT INTO contracts (
     product_name, product_code, supplier, supplier_code, buyer, buyer_code,
     grid_operator, grid_operator_code, valid_from, valid_to, signed_at, cancelled_at,
     currency, base_per_year_e6, working_per_kwh_e6, vat_rate_e6, annual_kwh_e6,
-    meter_id, search_text, raw_json, fetched_at, run_id
+    meter_id, search_text, raw_json, fields_json, fetched_at, run_id
 ) VALUES (
     ?1, ?2, ?3, ?4, ?5, ?6, ?7,
     ?8, ?9, ?10, ?11, ?12, ?13,
     ?14, ?15, ?16, ?17, ?18, ?19,
     ?20, ?21, ?22, ?23, ?24,
-    ?25, ?26, ?27, ?28, ?29
+    ?25, ?26, ?27, ?28, ?29, ?30
 )
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     customer_id = excluded.customer_id, kind = excluded.kind, commodity = excluded.commodity,
@@ -1555,7 +1618,8 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
     vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
     meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
-    fetched_at = excluded.fetched_at, run_id = excluded.run_id
+    fields_json = excluded.fields_json, fetched_at = excluded.fetched_at, run_id = excluded.run_id,
+    removed_at = NULL
 RETURNING id
 `
 
@@ -1587,6 +1651,7 @@ type UpsertContractParams struct {
 	MeterID          string
 	SearchText       string
 	RawJson          string
+	FieldsJson       string
 	FetchedAt        int64
 	RunID            *int64
 }
@@ -1620,6 +1685,7 @@ func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) 
 		arg.MeterID,
 		arg.SearchText,
 		arg.RawJson,
+		arg.FieldsJson,
 		arg.FetchedAt,
 		arg.RunID,
 	)

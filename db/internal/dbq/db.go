@@ -36,14 +36,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
+	if q.contractNowStmt, err = db.PrepareContext(ctx, contractNow); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractNow: %w", err)
+	}
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
 	}
 	if q.contractOrderStmt, err = db.PrepareContext(ctx, contractOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOrder: %w", err)
 	}
+	if q.contractStateStmt, err = db.PrepareContext(ctx, contractState); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractState: %w", err)
+	}
 	if q.contractStatusesStmt, err = db.PrepareContext(ctx, contractStatuses); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractStatuses: %w", err)
+	}
+	if q.contractVersionsStmt, err = db.PrepareContext(ctx, contractVersions); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractVersions: %w", err)
 	}
 	if q.contractsAfterNameStmt, err = db.PrepareContext(ctx, contractsAfterName); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractsAfterName: %w", err)
@@ -65,6 +74,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countReadingsStmt, err = db.PrepareContext(ctx, countReadings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountReadings: %w", err)
+	}
+	if q.countRemovedContractsStmt, err = db.PrepareContext(ctx, countRemovedContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountRemovedContracts: %w", err)
+	}
+	if q.currentContractIDStmt, err = db.PrepareContext(ctx, currentContractID); err != nil {
+		return nil, fmt.Errorf("error preparing query CurrentContractID: %w", err)
 	}
 	if q.dailyOfMeterStmt, err = db.PrepareContext(ctx, dailyOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query DailyOfMeter: %w", err)
@@ -168,6 +183,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.interruptRunsStmt, err = db.PrepareContext(ctx, interruptRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query InterruptRuns: %w", err)
 	}
+	if q.isUnseenStmt, err = db.PrepareContext(ctx, isUnseen); err != nil {
+		return nil, fmt.Errorf("error preparing query IsUnseen: %w", err)
+	}
+	if q.keepVersionStmt, err = db.PrepareContext(ctx, keepVersion); err != nil {
+		return nil, fmt.Errorf("error preparing query KeepVersion: %w", err)
+	}
 	if q.lastRunStmt, err = db.PrepareContext(ctx, lastRun); err != nil {
 		return nil, fmt.Errorf("error preparing query LastRun: %w", err)
 	}
@@ -218,6 +239,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
+	}
+	if q.markRemovedStmt, err = db.PrepareContext(ctx, markRemoved); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkRemoved: %w", err)
 	}
 	if q.meterIDByExternalStmt, err = db.PrepareContext(ctx, meterIDByExternal); err != nil {
 		return nil, fmt.Errorf("error preparing query MeterIDByExternal: %w", err)
@@ -306,11 +330,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.streamsOfMeterStmt, err = db.PrepareContext(ctx, streamsOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query StreamsOfMeter: %w", err)
 	}
+	if q.touchContractStmt, err = db.PrepareContext(ctx, touchContract); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchContract: %w", err)
+	}
 	if q.unmovedReadingsStmt, err = db.PrepareContext(ctx, unmovedReadings); err != nil {
 		return nil, fmt.Errorf("error preparing query UnmovedReadings: %w", err)
 	}
 	if q.unmovedSeriesStmt, err = db.PrepareContext(ctx, unmovedSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query UnmovedSeries: %w", err)
+	}
+	if q.unseenContractsStmt, err = db.PrepareContext(ctx, unseenContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query UnseenContracts: %w", err)
 	}
 	if q.upsertBlockStmt, err = db.PrepareContext(ctx, upsertBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBlock: %w", err)
@@ -361,6 +391,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
 		}
 	}
+	if q.contractNowStmt != nil {
+		if cerr := q.contractNowStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractNowStmt: %w", cerr)
+		}
+	}
 	if q.contractOfMeterStmt != nil {
 		if cerr := q.contractOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractOfMeterStmt: %w", cerr)
@@ -371,9 +406,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing contractOrderStmt: %w", cerr)
 		}
 	}
+	if q.contractStateStmt != nil {
+		if cerr := q.contractStateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractStateStmt: %w", cerr)
+		}
+	}
 	if q.contractStatusesStmt != nil {
 		if cerr := q.contractStatusesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractStatusesStmt: %w", cerr)
+		}
+	}
+	if q.contractVersionsStmt != nil {
+		if cerr := q.contractVersionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractVersionsStmt: %w", cerr)
 		}
 	}
 	if q.contractsAfterNameStmt != nil {
@@ -409,6 +454,16 @@ func (q *Queries) Close() error {
 	if q.countReadingsStmt != nil {
 		if cerr := q.countReadingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countReadingsStmt: %w", cerr)
+		}
+	}
+	if q.countRemovedContractsStmt != nil {
+		if cerr := q.countRemovedContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countRemovedContractsStmt: %w", cerr)
+		}
+	}
+	if q.currentContractIDStmt != nil {
+		if cerr := q.currentContractIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing currentContractIDStmt: %w", cerr)
 		}
 	}
 	if q.dailyOfMeterStmt != nil {
@@ -581,6 +636,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing interruptRunsStmt: %w", cerr)
 		}
 	}
+	if q.isUnseenStmt != nil {
+		if cerr := q.isUnseenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing isUnseenStmt: %w", cerr)
+		}
+	}
+	if q.keepVersionStmt != nil {
+		if cerr := q.keepVersionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing keepVersionStmt: %w", cerr)
+		}
+	}
 	if q.lastRunStmt != nil {
 		if cerr := q.lastRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing lastRunStmt: %w", cerr)
@@ -664,6 +729,11 @@ func (q *Queries) Close() error {
 	if q.listSourcesStmt != nil {
 		if cerr := q.listSourcesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSourcesStmt: %w", cerr)
+		}
+	}
+	if q.markRemovedStmt != nil {
+		if cerr := q.markRemovedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markRemovedStmt: %w", cerr)
 		}
 	}
 	if q.meterIDByExternalStmt != nil {
@@ -811,6 +881,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing streamsOfMeterStmt: %w", cerr)
 		}
 	}
+	if q.touchContractStmt != nil {
+		if cerr := q.touchContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchContractStmt: %w", cerr)
+		}
+	}
 	if q.unmovedReadingsStmt != nil {
 		if cerr := q.unmovedReadingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing unmovedReadingsStmt: %w", cerr)
@@ -819,6 +894,11 @@ func (q *Queries) Close() error {
 	if q.unmovedSeriesStmt != nil {
 		if cerr := q.unmovedSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing unmovedSeriesStmt: %w", cerr)
+		}
+	}
+	if q.unseenContractsStmt != nil {
+		if cerr := q.unseenContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing unseenContractsStmt: %w", cerr)
 		}
 	}
 	if q.upsertBlockStmt != nil {
@@ -904,9 +984,12 @@ type Queries struct {
 	addRunCountsStmt                  *sql.Stmt
 	appliedMigrationsStmt             *sql.Stmt
 	blocksOfSeriesStmt                *sql.Stmt
+	contractNowStmt                   *sql.Stmt
 	contractOfMeterStmt               *sql.Stmt
 	contractOrderStmt                 *sql.Stmt
+	contractStateStmt                 *sql.Stmt
 	contractStatusesStmt              *sql.Stmt
+	contractVersionsStmt              *sql.Stmt
 	contractsAfterNameStmt            *sql.Stmt
 	contractsByIDStmt                 *sql.Stmt
 	countAllContractsStmt             *sql.Stmt
@@ -914,6 +997,8 @@ type Queries struct {
 	countContractsByStatusStmt        *sql.Stmt
 	countOutboxStmt                   *sql.Stmt
 	countReadingsStmt                 *sql.Stmt
+	countRemovedContractsStmt         *sql.Stmt
+	currentContractIDStmt             *sql.Stmt
 	dailyOfMeterStmt                  *sql.Stmt
 	deleteAccountsStmt                *sql.Stmt
 	deleteContractNotesStmt           *sql.Stmt
@@ -948,6 +1033,8 @@ type Queries struct {
 	insertRunStmt                     *sql.Stmt
 	insertSavingsStmt                 *sql.Stmt
 	interruptRunsStmt                 *sql.Stmt
+	isUnseenStmt                      *sql.Stmt
+	keepVersionStmt                   *sql.Stmt
 	lastRunStmt                       *sql.Stmt
 	listAccountsStmt                  *sql.Stmt
 	listContractsStmt                 *sql.Stmt
@@ -965,6 +1052,7 @@ type Queries struct {
 	listOutboxStmt                    *sql.Stmt
 	listSavingsStmt                   *sql.Stmt
 	listSourcesStmt                   *sql.Stmt
+	markRemovedStmt                   *sql.Stmt
 	meterIDByExternalStmt             *sql.Stmt
 	metersOfAccountStmt               *sql.Stmt
 	metersOfContractStmt              *sql.Stmt
@@ -994,8 +1082,10 @@ type Queries struct {
 	sourceNamesStmt                   *sql.Stmt
 	sourceVendorStmt                  *sql.Stmt
 	streamsOfMeterStmt                *sql.Stmt
+	touchContractStmt                 *sql.Stmt
 	unmovedReadingsStmt               *sql.Stmt
 	unmovedSeriesStmt                 *sql.Stmt
+	unseenContractsStmt               *sql.Stmt
 	upsertBlockStmt                   *sql.Stmt
 	upsertContractStmt                *sql.Stmt
 	upsertCustomerStmt                *sql.Stmt
@@ -1014,9 +1104,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addRunCountsStmt:                  q.addRunCountsStmt,
 		appliedMigrationsStmt:             q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:                q.blocksOfSeriesStmt,
+		contractNowStmt:                   q.contractNowStmt,
 		contractOfMeterStmt:               q.contractOfMeterStmt,
 		contractOrderStmt:                 q.contractOrderStmt,
+		contractStateStmt:                 q.contractStateStmt,
 		contractStatusesStmt:              q.contractStatusesStmt,
+		contractVersionsStmt:              q.contractVersionsStmt,
 		contractsAfterNameStmt:            q.contractsAfterNameStmt,
 		contractsByIDStmt:                 q.contractsByIDStmt,
 		countAllContractsStmt:             q.countAllContractsStmt,
@@ -1024,6 +1117,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countContractsByStatusStmt:        q.countContractsByStatusStmt,
 		countOutboxStmt:                   q.countOutboxStmt,
 		countReadingsStmt:                 q.countReadingsStmt,
+		countRemovedContractsStmt:         q.countRemovedContractsStmt,
+		currentContractIDStmt:             q.currentContractIDStmt,
 		dailyOfMeterStmt:                  q.dailyOfMeterStmt,
 		deleteAccountsStmt:                q.deleteAccountsStmt,
 		deleteContractNotesStmt:           q.deleteContractNotesStmt,
@@ -1058,6 +1153,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRunStmt:                     q.insertRunStmt,
 		insertSavingsStmt:                 q.insertSavingsStmt,
 		interruptRunsStmt:                 q.interruptRunsStmt,
+		isUnseenStmt:                      q.isUnseenStmt,
+		keepVersionStmt:                   q.keepVersionStmt,
 		lastRunStmt:                       q.lastRunStmt,
 		listAccountsStmt:                  q.listAccountsStmt,
 		listContractsStmt:                 q.listContractsStmt,
@@ -1075,6 +1172,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listOutboxStmt:                    q.listOutboxStmt,
 		listSavingsStmt:                   q.listSavingsStmt,
 		listSourcesStmt:                   q.listSourcesStmt,
+		markRemovedStmt:                   q.markRemovedStmt,
 		meterIDByExternalStmt:             q.meterIDByExternalStmt,
 		metersOfAccountStmt:               q.metersOfAccountStmt,
 		metersOfContractStmt:              q.metersOfContractStmt,
@@ -1104,8 +1202,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sourceNamesStmt:                   q.sourceNamesStmt,
 		sourceVendorStmt:                  q.sourceVendorStmt,
 		streamsOfMeterStmt:                q.streamsOfMeterStmt,
+		touchContractStmt:                 q.touchContractStmt,
 		unmovedReadingsStmt:               q.unmovedReadingsStmt,
 		unmovedSeriesStmt:                 q.unmovedSeriesStmt,
+		unseenContractsStmt:               q.unseenContractsStmt,
 		upsertBlockStmt:                   q.upsertBlockStmt,
 		upsertContractStmt:                q.upsertContractStmt,
 		upsertCustomerStmt:                q.upsertCustomerStmt,

@@ -56,6 +56,8 @@ type Contract struct {
 	RawJson          string
 	FetchedAt        int64
 	RunID            *int64
+	FieldsJson       string
+	RemovedAt        *int64
 }
 
 type ContractFlexibility struct {
@@ -118,6 +120,17 @@ type ContractPricePoint struct {
 	ContractID int64
 	ValidFrom  int64
 	PerKwhE6   int64
+}
+
+type ContractVersion struct {
+	ID         int64
+	ContractID int64
+	RawJson    string
+	FieldsJson string
+	RemovedAt  *int64
+	FetchedAt  int64
+	RunID      *int64
+	ReplacedAt int64
 }
 
 type Customer struct {

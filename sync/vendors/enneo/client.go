@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,7 +58,10 @@ type Client struct {
 	backoff time.Duration // first retry delay, doubled per try
 }
 
-var _ engine.Connector = (*Client)(nil)
+var (
+	_ engine.Connector = (*Client)(nil)
+	_ engine.Scoped    = (*Client)(nil)
+)
 
 // New checks cfg and fills in defaults.
 func New(cfg Config) (*Client, error) {
@@ -198,12 +202,16 @@ feed:
 	var p engine.Page
 	var lastTransient *app.RecordError
 	transient := 0
-	for _, r := range results {
+	var gone []*outcome
+	for i, r := range results {
 		switch {
 		case r.aborted:
 			// Only a fatal error or the caller's context cancels, and
 			// both returned above; never deliver a half-fetched page.
 			return engine.Page{}, c.sourceErr(context.Canceled)
+		case r.gone:
+			gone = append(gone, &results[i])
+			p.Gone = append(p.Gone, ids[i])
 		case r.failure != nil:
 			p.Failures = append(p.Failures, r.failure)
 			if r.transient {
@@ -214,6 +222,15 @@ feed:
 			p.Contracts = append(p.Contracts, r.contract)
 		}
 	}
+	// A 404 says the contract is gone only while enneo answers for others:
+	// a page of nothing but 404s is more likely a wrong base URL, and
+	// stays record failures rather than marking every contract removed.
+	if len(p.Contracts) == 0 && len(gone) > 0 {
+		for _, r := range gone {
+			p.Failures = append(p.Failures, r.failure)
+		}
+		p.Gone = nil
+	}
 	if transient == len(ids) {
 		cause := strings.TrimPrefix(lastTransient.Err.Error(), ErrUnavailable.Error()+": ")
 		return engine.Page{}, c.sourceErr(fmt.Errorf("%w: all %d contracts of the page failed (last: %s: %s)",
@@ -221,3 +238,6 @@ feed:
 	}
 	return p, nil
 }
+
+// Covers implements engine.Scoped: the listing is the configured ids.
+func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.ids, ref.ExternalID) }

@@ -80,6 +80,7 @@ func TestContractsErrors(t *testing.T) {
 		wantErr    []string
 		wantIs     error
 		wantSynced []string
+		wantGone   []string
 		wantFailed map[string]string // id → substring of the record error
 		wantHits   map[string]int
 	}{
@@ -113,7 +114,7 @@ func TestContractsErrors(t *testing.T) {
 			wantHits:   map[string]int{"4": 1, "5": 0, "6": 0},
 		},
 		{
-			name: "404 is one record's failure",
+			name: "404 is a contract gone",
 			ids:  six,
 			answer: func(_ *testing.T, id string, _ int) answer {
 				if id == "3" {
@@ -122,8 +123,20 @@ func TestContractsErrors(t *testing.T) {
 				return answer{}
 			},
 			wantSynced: without(six, "3"),
-			wantFailed: map[string]string{"3": "test: contract 3: 404 Not Found: contract not found at enneo"},
+			wantGone:   []string{"3"},
 			wantHits:   map[string]int{"3": 1},
+		},
+		{
+			// Likely a wrong base URL, not every contract deleted.
+			name: "a page of nothing but 404s is record failures",
+			ids:  []string{"1", "2"},
+			answer: func(_ *testing.T, id string, _ int) answer {
+				return answer{status: http.StatusNotFound, body: []byte(`{"error":"not found"}`)}
+			},
+			wantFailed: map[string]string{
+				"1": "test: contract 1: 404 Not Found: contract not found at enneo",
+				"2": "test: contract 2: 404 Not Found: contract not found at enneo",
+			},
 		},
 		{
 			name: "500 then success is retried",
@@ -338,6 +351,13 @@ func TestContractsErrors(t *testing.T) {
 			synced, failed := outcomeOf(pages)
 			if !slices.Equal(synced, tt.wantSynced) {
 				t.Errorf("synced %q, want %q", synced, tt.wantSynced)
+			}
+			var gone []string
+			for _, p := range pages {
+				gone = append(gone, p.Gone...)
+			}
+			if !slices.Equal(gone, tt.wantGone) {
+				t.Errorf("gone %q, want %q", gone, tt.wantGone)
 			}
 			if len(failed) != len(tt.wantFailed) {
 				t.Errorf("failures %q, want %q", failed, tt.wantFailed)

@@ -28,6 +28,7 @@ type outcome struct {
 	transient bool  // failure is the vendor being down, not the record being bad
 	fatal     error // the whole source must stop
 	aborted   bool  // the context ended first
+	gone      bool  // failure is a 404: enneo has no such contract (any more)
 }
 
 // reply is one HTTP exchange; err is set when no complete body arrived.
@@ -76,7 +77,9 @@ func (c *Client) fetchOne(ctx context.Context, id string) outcome {
 		case r.status == http.StatusForbidden:
 			return outcome{fatal: c.sourceErr(fmt.Errorf("contract %s: %s: %w", id, retry.StatusLine(r.status), ErrForbidden))}
 		case r.status == http.StatusNotFound:
-			return fail("", fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
+			o := fail("", fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
+			o.gone = true
+			return o
 		case retry.Retryable(r.status):
 			last = retry.StatusLine(r.status)
 			continue

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -578,4 +579,10 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s %s..%s: %w", m.ExternalID, measure, from.Format(time.RFC3339), to.Format(time.RFC3339), err))
 	}
 	return b, nil
+}
+
+// Covers implements engine.Scoped: the listing is the configured contract
+// ids, or all of the portal user's contracts when none are configured.
+func (c *Client) Covers(ref app.ContractRef) bool {
+	return len(c.cfg.ContractIDs) == 0 || slices.Contains(c.cfg.ContractIDs, ref.ExternalID)
 }

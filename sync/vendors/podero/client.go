@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,7 +69,10 @@ type Client struct {
 	mapper mapper
 }
 
-var _ engine.Connector = (*Client)(nil)
+var (
+	_ engine.Connector = (*Client)(nil)
+	_ engine.Scoped    = (*Client)(nil)
+)
 
 // New checks cfg and fills in defaults.
 func New(cfg Config) (*Client, error) {
@@ -241,3 +245,6 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 func (c *Client) sourceErr(err error) error {
 	return fmt.Errorf("podero source %q: %w", c.cfg.Source, err)
 }
+
+// Covers implements engine.Scoped: the listing is the configured users'.
+func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.users, ref.CustomerID) }

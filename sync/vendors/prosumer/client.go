@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,10 @@ type Client struct {
 	backoff time.Duration // first retry delay, doubled per try
 }
 
-var _ engine.Connector = (*Client)(nil)
+var (
+	_ engine.Connector = (*Client)(nil)
+	_ engine.Scoped    = (*Client)(nil)
+)
 
 // New checks cfg and fills in defaults.
 func New(cfg Config) (*Client, error) {
@@ -221,3 +225,6 @@ func plural(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
+
+// Covers implements engine.Scoped: the listing is the configured customers'.
+func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.ids, ref.CustomerID) }

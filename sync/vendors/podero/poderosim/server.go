@@ -65,6 +65,7 @@ type Options struct {
 //	PUT  /api/partners/v2.0/org/{org_id}/users/{user_id}/energy-contracts/{energy_contract_id}
 //	GET|POST /_sim/faults
 //	POST /_sim/reject-next-write, /_sim/set-supplier (see simWrite)
+//	POST /_sim/contracts/{id}/remove, /_sim/contracts/{id}/restore (see simRemoval)
 //
 // Faults apply with record id "token" on the token endpoint and the user
 // id on the contract endpoints. Safe for concurrent use.
@@ -80,6 +81,8 @@ type Server struct {
 	// rejectNext, when set, answers the next PUT with a 400 on a field.
 	rejectNext *rejection
 	writes     int // PUTs that changed a contract
+	// removed are contracts taken away by RemoveContract, by id.
+	removed map[string]removal
 
 	tmu    sync.Mutex
 	tokens map[string]time.Time // access token → expiry
@@ -113,6 +116,7 @@ func New(o Options) *Server {
 	s.mux.HandleFunc(coll+"/{energy_contract_id}/", s.one)
 	s.mux.Handle("/_sim/faults", &s.faults)
 	s.mux.HandleFunc("/_sim/{knob}", s.simWrite)
+	s.mux.HandleFunc("POST /_sim/contracts/{id}/{action}", s.simRemoval)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Not found.", false)
 	})

@@ -285,6 +285,8 @@ func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdou
 				continue
 			}
 			fallthrough
+		case writeback.Undone:
+			fmt.Fprintf(stdout, "undone    change %s %s %s: undone while it was being sent; nothing went out\n", c.ID, c.Source, c.ContractID)
 		default:
 			fmt.Fprintf(stdout, "pending   change %s %s %s: not sent, tried again next sync: %s\n", c.ID, c.Source, c.ContractID, firstLine(o.Message))
 		}

@@ -302,15 +302,31 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 
 // MarkInFlight records the values of a PUT about to be sent; MarkSent,
 // MarkRejected and MarkConflict clear them, a passing failure keeps them.
-func (s *Store) MarkInFlight(ctx context.Context, id string, fields map[string]string) error {
+// It returns outbox.ErrChangedMeanwhile, and records nothing, when the
+// change no longer holds the values the PUT was worked out from (new).
+func (s *Store) MarkInFlight(ctx context.Context, id string, new, fields map[string]string) error {
 	n, err := parseChangeID(id)
 	if err != nil {
 		return err
 	}
-	if _, err := s.wq.SetInFlight(ctx, dbq.SetInFlightParams{InflightJson: encodeFields(fields), ID: n}); err != nil {
+	err = s.inTx(ctx, func(q *dbq.Queries) error {
+		cur, err := q.OutboxByID(ctx, n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return outbox.ErrChangedMeanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if cur.State != outbox.Pending || !maps.Equal(decodeFields(cur.NewJson), new) {
+			return outbox.ErrChangedMeanwhile
+		}
+		_, err = q.SetInFlight(ctx, dbq.SetInFlightParams{InflightJson: encodeFields(fields), ID: n})
+		return err
+	})
+	if err != nil && !errors.Is(err, outbox.ErrChangedMeanwhile) {
 		return fmt.Errorf("outbox: change %s in flight: %w", id, err)
 	}
-	return nil
+	return err
 }
 
 // MarkRejected settles a change the vendor refused, keeping its message.

@@ -28,6 +28,10 @@ const (
 	Conflict = "conflict" // the vendor's value changed meanwhile; Theirs holds it
 )
 
+// ErrChangedMeanwhile says a change was edited or undone between reading
+// it and recording its PUT in flight: the PUT must be worked out anew.
+var ErrChangedMeanwhile = errors.New("the change was edited or undone meanwhile")
+
 // EditedWhileSending is the message of a change edited again while its
 // earlier values were being written: those are the vendor's now, and the
 // change stays pending for the new ones.

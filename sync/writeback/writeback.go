@@ -31,8 +31,49 @@ type Store interface {
 	MarkRejected(ctx context.Context, id, msg string) error
 	MarkConflict(ctx context.Context, id string, theirs map[string]string) error
 	MarkAttempt(ctx context.Context, id, msg string) error
-	// MarkInFlight records a PUT's values before it is sent.
-	MarkInFlight(ctx context.Context, id string, fields map[string]string) error
+	// MarkInFlight records a PUT's values before it is sent, unless the
+	// change no longer holds new (outbox.ErrChangedMeanwhile).
+	MarkInFlight(ctx context.Context, id string, new, fields map[string]string) error
+}
+
+// Undone is the state of an outcome whose change was undone (or settled
+// elsewhere) while it was being sent: nothing went out.
+const Undone = "undone"
+
+// plan compares a change with the vendor's current values: the fields to
+// PUT, and those someone changed at the vendor since the edit began.
+func plan(ch outbox.Change, theirs map[string]string) (put, conflict map[string]string) {
+	put, conflict = map[string]string{}, map[string]string{}
+	for _, f := range slices.Sorted(maps.Keys(ch.New)) {
+		want, was, now := ch.New[f], ch.Base[f], theirs[f]
+		mine, sent := ch.InFlight[f]
+		switch {
+		case now == want:
+			// The vendor holds the wanted value already.
+		case sent && now == mine:
+			// Our own earlier PUT, whose answer was never recorded.
+			put[f] = want
+		case now != was:
+			conflict[f] = now
+		default:
+			put[f] = want
+		}
+	}
+	return put, conflict
+}
+
+// changeByID reads one change afresh; nil when it is gone.
+func changeByID(ctx context.Context, st Store, id string) (*outbox.Change, error) {
+	all, err := st.Outbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == id {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // Outcome is what became of one change.
@@ -110,33 +151,47 @@ func send(ctx context.Context, st Store, v Vendor, ch outbox.Change) (Outcome, e
 	if err != nil {
 		return failed(err)
 	}
-	fields := slices.Sorted(maps.Keys(ch.New))
-	conflict := map[string]string{}
-	put := map[string]string{}
-	for _, f := range fields {
-		want, was, now := ch.New[f], ch.Base[f], theirs[f]
-		mine, sent := ch.InFlight[f]
-		switch {
-		case now == want:
-			// The vendor holds the wanted value already.
-		case sent && now == mine:
-			// Our own earlier PUT, whose answer was never recorded.
-			put[f] = want
-		case now != was:
-			conflict[f] = now
-		default:
-			put[f] = want
+	// An edit folded in between reading the change and recording its PUT
+	// in flight changes what to send: the PUT is worked out again.
+	var put map[string]string
+	for try := 0; ; try++ {
+		var conflict map[string]string
+		put, conflict = plan(ch, theirs)
+		if len(conflict) > 0 {
+			o.State, o.Theirs = outbox.Conflict, conflict
+			return o, st.MarkConflict(ctx, ch.ID, conflict)
 		}
-	}
-	if len(conflict) > 0 {
-		o.State, o.Theirs = outbox.Conflict, conflict
-		return o, st.MarkConflict(ctx, ch.ID, conflict)
+		if len(put) == 0 {
+			break
+		}
+		// In flight: what this PUT carries, and what the vendor holds of
+		// the change already (an earlier PUT whose answer was lost), so
+		// that an edit setting any of them back is not taken for no edit.
+		flight := maps.Clone(put)
+		for f, want := range ch.New {
+			if theirs[f] == want {
+				flight[f] = want
+			}
+		}
+		err := st.MarkInFlight(ctx, ch.ID, ch.New, flight)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, outbox.ErrChangedMeanwhile) || try == 3 {
+			return o, err
+		}
+		now, err := changeByID(ctx, st, ch.ID)
+		if err != nil {
+			return o, err
+		}
+		if now == nil || now.State != outbox.Pending {
+			o.State = Undone
+			return o, nil
+		}
+		ch, o.Change = *now, *now
 	}
 	answer := cur
 	if len(put) > 0 {
-		if err := st.MarkInFlight(ctx, ch.ID, put); err != nil {
-			return o, err
-		}
 		answer, err = v.PutContract(ctx, ch.CustomerID, ch.ContractID, put)
 		if err != nil {
 			return failed(err)

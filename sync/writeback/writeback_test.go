@@ -287,7 +287,8 @@ func TestAPutWhoseAnswerWasLostIsOurOwn(t *testing.T) {
 			before := f.cached(t)["supplier"]
 			id := f.edit(t, map[string]string{"supplier": "Lost Answer GmbH"})
 			// The run got as far as the PUT: recorded in flight, applied by the vendor, answer lost.
-			if err := f.store.MarkInFlight(f.ctx, id, map[string]string{"supplier": "Lost Answer GmbH"}); err != nil {
+			sent := map[string]string{"supplier": "Lost Answer GmbH"}
+			if err := f.store.MarkInFlight(f.ctx, id, sent, sent); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.client.PutContract(f.ctx, f.user, f.id, map[string]string{"supplier": "Lost Answer GmbH"}); err != nil {

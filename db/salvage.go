@@ -83,7 +83,7 @@ func Salvage(ctx context.Context, from, to string) (Salvaged, error) {
 			}
 			err = q.RestoreOutbox(ctx, dbq.RestoreOutboxParams{
 				SourceID: sid, ContractExternalID: e.ContractExternalID, BaseJson: e.BaseJson, NewJson: e.NewJson,
-				State: e.State, Message: e.Message, TheirsJson: e.TheirsJson, Attempts: e.Attempts,
+				State: e.State, Message: e.Message, TheirsJson: e.TheirsJson, InflightJson: e.InflightJson, Attempts: e.Attempts,
 				CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 			})
 			if err != nil {

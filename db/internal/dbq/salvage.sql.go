@@ -11,9 +11,9 @@ import (
 
 const restoreOutbox = `-- name: RestoreOutbox :exec
 INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state, message, theirs_json,
-                    attempts, created_at, updated_at)
+                    inflight_json, attempts, created_at, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
-        ?8, ?9, ?10)
+        ?8, ?9, ?10, ?11)
 `
 
 type RestoreOutboxParams struct {
@@ -24,6 +24,7 @@ type RestoreOutboxParams struct {
 	State              string
 	Message            string
 	TheirsJson         string
+	InflightJson       string
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
@@ -38,6 +39,7 @@ func (q *Queries) RestoreOutbox(ctx context.Context, arg RestoreOutboxParams) er
 		arg.State,
 		arg.Message,
 		arg.TheirsJson,
+		arg.InflightJson,
 		arg.Attempts,
 		arg.CreatedAt,
 		arg.UpdatedAt,
@@ -130,7 +132,7 @@ func (q *Queries) SalvageOfferIDs(ctx context.Context) ([]int64, error) {
 
 const salvageOutbox = `-- name: SalvageOutbox :many
 SELECT o.id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json,
-       o.attempts, o.created_at, o.updated_at, s.name AS source_name, s.vendor, s.base_url
+       o.inflight_json, o.attempts, o.created_at, o.updated_at, s.name AS source_name, s.vendor, s.base_url
 FROM outbox o JOIN sources s ON s.id = o.source_id
 WHERE o.state <> 'sent'
 ORDER BY o.id
@@ -144,6 +146,7 @@ type SalvageOutboxRow struct {
 	State              string
 	Message            string
 	TheirsJson         string
+	InflightJson       string
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
@@ -171,6 +174,7 @@ func (q *Queries) SalvageOutbox(ctx context.Context) ([]SalvageOutboxRow, error)
 			&i.State,
 			&i.Message,
 			&i.TheirsJson,
+			&i.InflightJson,
 			&i.Attempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,

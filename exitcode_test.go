@@ -41,6 +41,11 @@ func TestSyncExitCodes(t *testing.T) {
 		{
 			name: "an outage leaves data missing",
 			setup: func(t *testing.T, f *fixture) {
+				// Synced once before: what an outage keeps back is not
+				// taken for contracts the vendor no longer has.
+				if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db); code != 0 {
+					t.Fatalf("first sync: %s", stderr)
+				}
 				f.up.Enneo.SetFaults(enneosim.Faults{Status: 503, IDs: ids[5:8]})
 			},
 			code: exitMissing,
@@ -59,6 +64,9 @@ func TestSyncExitCodes(t *testing.T) {
 				req.Host = "127.0.0.1:8080"
 				rec := httptest.NewRecorder()
 				web.Window(handler(context.Background(), store, sourcesFile{}, testToken)).ServeHTTP(rec, req)
+				if got := findContract(t, store, ids[6]); !got.RemovedAt.IsZero() {
+					t.Errorf("contract %s, not fetched in an outage, was marked removed", ids[6])
+				}
 				page := strings.Join(strings.Fields(rec.Body.String()), " ")
 				if !strings.Contains(page, "<dt>Not fetched</dt>") || !strings.Contains(page, "3 not fetched (the vendor did not answer)") {
 					t.Errorf("the sync page does not show the 3 contracts not fetched:\n%s", page)

@@ -25,7 +25,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", "compare --db FILE --customer NAME|ID [--offer NAME]... [--from DAY --to DAY] [-o FILE]", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
 	customer := fs.String("customer", "", "the customer (a [[customer]] of the sources file): its name or the id on its page")
 	var offers multiFlag
 	fs.Var(&offers, "offer", "an offer to compare, by name (repeat; default: every offer of the commodity)")
@@ -72,7 +72,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageErr(stderr, err)
 	}
 
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Read)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,12 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer store.Close()
 	if _, err := syncAndReport(ctx, store, srcs, stdout, stderr); err != nil {
-		return err
+		// Rejected or missing records still leave a demo to look at.
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code == exitSourceFailed {
+			return err
+		}
+		fmt.Fprintf(stderr, "demo: %v\n", err)
 	}
 	if err := importDemoOffers(ctx, store, stdout); err != nil {
 		return err

@@ -34,7 +34,7 @@ func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("edit", "edit --db FILE --source NAME --contract ID --set FIELD=VALUE...\n"+
 		"       edit --db FILE --undo CHANGE_ID\n"+
 		"       edit --db FILE --resolve CHANGE_ID (--keep-mine | --take-theirs | --set FIELD=VALUE...)", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist")
 	source := fs.String("source", "", "the source the contract was synced from")
 	contract := fs.String("contract", "", "the vendor's contract id")
 	undo := fs.String("undo", "", "drop this change instead of editing (see 'wattfolio outbox')")
@@ -83,7 +83,7 @@ func cmdEdit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case *undo == "" && *resolve == "" && (*source == "" || *contract == "" || len(sets) == 0):
 		return usageErr("edit needs --source, --contract and at least one --set FIELD=VALUE")
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Write)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func resolveChange(ctx context.Context, store *db.Store, id string, keepMine boo
 
 func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("outbox", "outbox --db FILE", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Read)
 	if err != nil {
 		return err
 	}

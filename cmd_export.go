@@ -27,7 +27,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errUsage
 	}
 	fs := newFlags("export contracts", "export contracts --db FILE [-o FILE] [--dialect standard|excel-de] [--include-personal-data] [filters]", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	dialect := fs.String("dialect", "standard", "standard (RFC 4180, comma) or excel-de (semicolon, decimal comma, BOM)")
 	withPersonal := fs.Bool("include-personal-data", false, "add the customers' e-mail addresses, phone numbers, IBANs and postal addresses from the vendors' records (left out by default)")
@@ -67,7 +67,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("--active-on %q: want a day as YYYY-MM-DD", *activeOn)
 		}
 	}
-	store, err := db.Open(ctx, *dbPath)
+	// A report from a damaged cache could silently miss rows.
+	store, err := db.OpenVerified(ctx, *dbPath, db.Read, db.QuickCheck)
 	if err != nil {
 		return err
 	}

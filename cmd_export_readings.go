@@ -14,7 +14,7 @@ import (
 
 func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export readings", "export readings --db FILE [--meter ID] [--from DAY] [--to DAY] [--interval PT15M|PT1H|P1D|P1M] [-o FILE] [--dialect standard|excel-de]", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
 	meter := fs.String("meter", "", "the cache's meter id (as in the meter page's address); empty: every meter")
 	from := fs.String("from", "", "first day (YYYY-MM-DD, in the meter's zone) or ISO 8601 instant; default: all")
 	to := fs.String("to", "", "day after the last (YYYY-MM-DD) or ISO 8601 instant; default: all")
@@ -58,7 +58,8 @@ func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Wri
 			return fmt.Errorf("--to: %w", err)
 		}
 	}
-	store, err := db.Open(ctx, *dbPath)
+	// A report from a damaged cache could silently miss rows.
+	store, err := db.OpenVerified(ctx, *dbPath, db.Read, db.QuickCheck)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func cmdMeters(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func cmdMetersList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("meters", "meters [list] --db FILE", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func cmdMetersList(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fs.Usage()
 		return errUsage
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Read)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func cmdMetersList(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 func cmdMetersSetGas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("meters set-gas", "meters set-gas --db FILE --meter ID|NUMBER --calorific-value KWH_PER_M3 --state-number Z", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist")
 	meter := fs.String("meter", "", "the meter: its id (wattfolio meters lists them) or its number")
 	calorific := fs.String("calorific-value", "", "calorific value (Brennwert) in kWh/m³, 8 to 13, from the grid operator or the gas bill")
 	stateNumber := fs.String("state-number", "", "state number (Zustandszahl), 0.8 to 1.1, from the grid operator or the gas bill")
@@ -99,7 +99,7 @@ func cmdMetersSetGas(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return usageErr(stderr, err)
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Write)
 	if err != nil {
 		return err
 	}

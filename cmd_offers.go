@@ -43,7 +43,7 @@ func cmdOffers(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // a file with mistakes leaves the cache as it was (or not created at all).
 func cmdOffersImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("offers import", "offers import --db FILE OFFERS.toml", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; created if missing")
 	// The file may come before or after the flags.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,7 +75,7 @@ func cmdOffersImport(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "%s: nothing imported; see offers.example.toml for the format\n", file)
 		return errUsage
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Create)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func cmdOffersImport(ctx context.Context, args []string, stdout, stderr io.Write
 
 func cmdOffersList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("offers list", "offers list --db FILE [-o FILE] [--dialect standard|excel-de]", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	dialect := fs.String("dialect", "standard", "standard (RFC 4180, comma) or excel-de (semicolon, decimal comma, BOM)")
 	if err := parse(fs, args); err != nil {
@@ -105,7 +105,7 @@ func cmdOffersList(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Read)
 	if err != nil {
 		return err
 	}

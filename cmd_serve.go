@@ -18,7 +18,7 @@ import (
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve --db FILE [--addr 127.0.0.1:PORT] [--config FILE]", stderr)
-	dbPath := fs.String("db", "", "the cache file")
+	dbPath := fs.String("db", "", "the cache file; must exist; opened read-only when it or its folder is not writable")
 	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on (port 0 picks a free one)")
 	config := fs.String("config", "", "sources file; with it the Sync page can sync now")
 	if err := parse(fs, args); err != nil {
@@ -29,7 +29,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return errUsage
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, db.Auto)
 	if err != nil {
 		return err
 	}
@@ -55,13 +55,14 @@ func loadSourcesIf(path string) (sourcesFile, error) {
 }
 
 // handler builds the one http.Handler that the browser and the desktop
-// window both use. With no sources there is no "Sync now". token is the
-// launch's secret every request over TCP must carry (see web.Options.Token);
-// the desktop window's requests need none.
+// window both use. With no sources, or a read-only cache, there is no
+// "Sync now". token is the launch's secret every request over TCP must
+// carry (see web.Options.Token); the desktop window's requests need none.
 func handler(ctx context.Context, store *db.Store, f sourcesFile, token string) http.Handler {
 	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, Compare: store,
 		Offers: storeOffers{store}, OfferStore: store, Savings: store, Edits: store, SyncContext: ctx, Token: token}
-	if len(f.sources) > 0 {
+	// A read-only cache can be browsed, not synced.
+	if len(f.sources) > 0 && !store.ReadOnly() {
 		s := syncer{store: store, file: f}
 		o.Syncer, o.Sender = s, s
 	}

@@ -15,10 +15,11 @@ import (
 	"wattfolio/db"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/sources"
+	"wattfolio/sync/vendors/otark"
 )
 
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sync", "sync --config FILE --db FILE [--source NAME]", stderr)
+	fs := newFlags("sync", "sync --config FILE --db FILE [--source NAME]\n\n"+exitCodes, stderr)
 	config := fs.String("config", "", "the sources file (TOML; see sources.example.toml)")
 	dbPath := fs.String("db", "", "the cache file; created if missing")
 	only := fs.String("source", "", "sync only the source of this name")
@@ -34,23 +35,38 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	store, err := db.Open(ctx, *dbPath)
+	// Nothing is written into a damaged cache, not even a migration: the
+	// full check costs a fraction of a sync, and writing on could spread
+	// the damage.
+	store, err := db.OpenVerified(ctx, *dbPath, db.Create, db.IntegrityCheck)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	// One sync of a cache at a time; a second one waits for the first.
+	unlock, err := store.LockSync(ctx, true, func(holder string) {
+		fmt.Fprintf(stderr, "waiting for the sync of %s that is running (%s) to finish (Ctrl-C stops waiting)\n", *dbPath, holder)
+	})
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	// Offline edits go out first; the sync then reads the vendor's answer.
 	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	_, err = syncAndReport(ctx, store, f, stdout, stderr)
-	switch {
-	case err != nil:
-		return errors.Join(err, editErr)
-	case editErr != nil:
-		return fmt.Errorf("sending offline edits: %w", editErr)
-	case attention:
-		return fmt.Errorf("%w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath)
+	var outcome *exitError
+	if err != nil && !errors.As(err, &outcome) {
+		return errors.Join(err, editErr) // the cache failed: nothing to sum up
 	}
-	return nil
+	switch {
+	case editErr != nil:
+		return errors.Join(err, fmt.Errorf("sending offline edits: %w", editErr))
+	case attention && (outcome == nil || outcome.code < exitEdits):
+		return errors.Join(err, fmt.Errorf("%w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath))
+	case attention:
+		return errors.Join(err, fmt.Errorf("also, %w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath))
+	}
+	return err
 }
 
 // sourcesFile is a loaded sources file: the connectors of its sources and
@@ -104,14 +120,17 @@ func loadSources(path, only string) ([]engine.Source, error) {
 	return f.sources, err
 }
 
-// syncAndReport syncs with progress lines on stderr and a summary table on
-// stdout. The error says which sources failed; the others were synced.
+// syncAndReport syncs with progress lines on stderr and a summary on
+// stdout: a table, then what was not fetched and which sources failed. A
+// sync that ran returns an *exitError whose code says how it went (see
+// syncExitCodes), nil when everything was synced.
 func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, stderr io.Writer) ([]engine.Result, error) {
 	// The file is the only source of the customers, so the cache follows it.
 	if err := store.ReplaceAccounts(ctx, f.accounts); err != nil {
 		return nil, err
 	}
 	srcs := f.sources
+	shareBudgets(srcs, store)
 	var mu sync.Mutex
 	last := map[string]time.Time{}
 	e := &engine.Engine{Store: store, LeaveOutPersonalData: f.leaveOutPersonal, Progress: func(p engine.Progress) {
@@ -122,27 +141,52 @@ func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, 
 			return
 		}
 		last[p.Source] = time.Now()
-		fmt.Fprintf(stderr, "%s: %d contracts stored, %d rejected\n", p.Source, p.Fetched, p.Failed)
+		line := fmt.Sprintf("%s: %s stored, %d rejected", p.Source, plural(p.Fetched, "contract", "contracts"), p.Failed)
+		if p.Missing > 0 {
+			line += fmt.Sprintf(", %d not fetched", p.Missing)
+		}
+		fmt.Fprintln(stderr, line)
 	}}
-	fmt.Fprintf(stderr, "syncing %d source(s) into %s\n", len(srcs), store.Path())
+	fmt.Fprintf(stderr, "syncing %s into %s\n", plural(len(srcs), "source", "sources"), store.Path())
 	results, err := e.SyncAll(ctx, srcs)
 	printSummary(stdout, results)
-	if err != nil {
-		var failed []string
-		for _, r := range results {
-			if r.Status == app.RunFailed || r.Status == app.RunInterrupted {
-				failed = append(failed, r.Source)
-			}
+	return results, syncOutcome(results, err)
+}
+
+// syncOutcome sums a sync up in an exit code and a message.
+func syncOutcome(results []engine.Result, err error) error {
+	var failed, missing, rejected []string
+	for _, r := range results {
+		switch {
+		case r.Status == app.RunFailed || r.Status == app.RunInterrupted:
+			failed = append(failed, r.Source)
+		case r.Missing > 0:
+			missing = append(missing, r.Source)
 		}
-		return results, fmt.Errorf("%d of %d source(s) did not sync (%s); the others are up to date:\n%w",
-			len(failed), len(results), strings.Join(failed, ", "), err)
+		if r.Failed > 0 {
+			rejected = append(rejected, r.Source)
+		}
 	}
-	return results, nil
+	switch {
+	case len(failed) == len(results) && len(results) > 0:
+		return &exitError{code: exitSourceFailed, err: fmt.Errorf("no source synced (%s): each keeps the data of its last good sync:\n%w",
+			strings.Join(failed, ", "), err)}
+	case len(failed) > 0:
+		return &exitError{code: exitSourceFailed, err: fmt.Errorf("%d of %d sources did not sync (%s): each keeps the data of its last good sync; the others synced:\n%w",
+			len(failed), len(results), strings.Join(failed, ", "), err)}
+	case len(missing) > 0:
+		return &exitError{code: exitMissing, err: fmt.Errorf("data is missing from %s: requests failed after retries (see 'not fetched' above); run sync again when the vendor answers, it asks for them again",
+			strings.Join(missing, ", "))}
+	case len(rejected) > 0:
+		return &exitError{code: exitRejected, err: fmt.Errorf("%s sent records with bad data, which were rejected (see the summary; the Sync page lists each record and field); the rest was stored",
+			strings.Join(rejected, ", "))}
+	}
+	return err
 }
 
 func printSummary(w io.Writer, results []engine.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tSTATUS\tSTORED\tREJECTED\tTIME\tNOTE")
+	fmt.Fprintln(tw, "SOURCE\tSTATUS\tSTORED\tREJECTED\tMISSING\tTIME\tNOTE")
 	for _, r := range results {
 		note := ""
 		switch {
@@ -154,14 +198,85 @@ func printSummary(w io.Writer, results []engine.Result) {
 		if r.Removed > 0 {
 			note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("%d no longer at the vendor, marked removed", r.Removed)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", r.Source, r.Status, r.Fetched, r.Failed, r.Duration.Round(10*time.Millisecond), note)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.Source, r.Status, r.Fetched, r.Failed, r.Missing, r.Duration.Round(10*time.Millisecond), note)
 	}
 	tw.Flush()
+	var lines []string
+	for _, r := range results {
+		if r.Missing > 0 {
+			lines = append(lines, fmt.Sprintf("  %s: %s", r.Source, describeNotFetched(r.NotFetched)))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(w, "\nNot fetched (the vendor did not answer after retries; the next sync asks again):")
+		fmt.Fprintln(w, strings.Join(lines, "\n"))
+	}
+	lines = lines[:0]
+	for _, r := range results {
+		if r.Status == app.RunFailed || r.Status == app.RunInterrupted {
+			what := "stopped before storing anything"
+			if r.Fetched > 0 {
+				what = fmt.Sprintf("stopped after storing %s; the next sync resumes after the last stored page", plural(r.Fetched, "contract", "contracts"))
+			}
+			lines = append(lines, fmt.Sprintf("  %s: %s; the rest keeps the data of its last good sync", r.Source, what))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(w, "\nFailed:")
+		fmt.Fprintln(w, strings.Join(lines, "\n"))
+	}
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
+// describeNotFetched counts the records not fetched by kind ("contract
+// 42", "user u-7", "meter M1 (consumption)") and names the first few.
+func describeNotFetched(records []string) string {
+	counts := map[string]int{}
+	var kinds []string
+	for _, r := range records {
+		k, _, _ := strings.Cut(r, " ")
+		if counts[k] == 0 {
+			kinds = append(kinds, k)
+		}
+		counts[k]++
+	}
+	names := map[string][2]string{
+		"contract": {"contract", "contracts"},
+		"customer": {"customer's contracts", "customers' contracts"},
+		"user":     {"user's contracts", "users' contracts"},
+		"meter":    {"meter's readings", "meters' readings"},
+	}
+	var parts []string
+	for _, k := range kinds {
+		n, ok := names[k]
+		if !ok {
+			n = [2]string{"record", "records"}
+		}
+		parts = append(parts, plural(counts[k], n[0], n[1]))
+	}
+	shown := records[:min(len(records), 5)]
+	more := ""
+	if len(records) > len(shown) {
+		more = fmt.Sprintf(", and %d more", len(records)-len(shown))
+	}
+	return fmt.Sprintf("%s (%s%s)", strings.Join(parts, ", "), strings.Join(shown, ", "), more)
+}
+
+// plural is "1 contract" or "3 contracts".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// shareBudgets lets the connectors that keep a request budget keep it in
+// the cache, for every process syncing with the same key.
+func shareBudgets(srcs []engine.Source, store *db.Store) {
+	for _, s := range srcs {
+		if c, ok := s.Connector.(*otark.Client); ok {
+			c.ShareBudget(store)
+		}
+	}
 }
 
 // syncer adapts the engine to the web handler's "Sync now" and "Send
@@ -171,20 +286,45 @@ type syncer struct {
 	file  sourcesFile
 }
 
+// RunningElsewhere says whether another process syncs the cache now.
+func (s syncer) RunningElsewhere() (string, bool) { return s.store.SyncRunning() }
+
 // SyncAll sends the pending offline edits, then syncs every source, as
 // 'wattfolio sync' does; what became of each edit is in the outbox.
 func (s syncer) SyncAll(ctx context.Context) error {
+	// A sync started from the app does not wait for one in another process.
+	unlock, err := s.store.LockSync(ctx, false, nil)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := s.store.ReplaceAccounts(ctx, s.file.accounts); err != nil {
 		return err
 	}
-	editErr := s.SendEdits(ctx)
+	shareBudgets(s.file.sources, s.store)
+	editErr := s.sendEdits(ctx)
 	e := &engine.Engine{Store: s.store, LeaveOutPersonalData: s.file.leaveOutPersonal}
-	_, err := e.SyncAll(ctx, s.file.sources)
+	_, err = e.SyncAll(ctx, s.file.sources)
 	return errors.Join(err, editErr)
 }
 
-// SendEdits sends the pending offline edits now.
+// SendEdits sends the pending offline edits now, unless a sync (which
+// sends them too) is running.
 func (s syncer) SendEdits(ctx context.Context) error {
+	unlock, err := s.store.LockSync(ctx, false, nil)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.sendEdits(ctx)
+}
+
+func (s syncer) sendEdits(ctx context.Context) error {
 	_, err := writeBack(ctx, s.store, s.file.sources, nil)
 	return err
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }

@@ -204,7 +204,11 @@ func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	// The menu entry's cache is made on first launch; a cache named with
+	// --db must exist, and is opened read-only when it cannot be written.
+	mode := db.Auto
 	if *dbPath == "" {
+		mode = db.Create
 		d, err := dataDir()
 		if err != nil {
 			return err
@@ -221,7 +225,7 @@ func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 	}
-	store, err := db.Open(ctx, *dbPath)
+	store, err := db.OpenMode(ctx, *dbPath, mode)
 	if err != nil {
 		return err
 	}

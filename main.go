@@ -13,10 +13,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 
 	"wattfolio/app/personal"
+	"wattfolio/db"
 )
 
 const usage = `Wattfolio: energy contract portfolios, offline.
@@ -36,10 +38,46 @@ Commands:
   offers    import candidate offers from an offers file, list them as CSV
   meters    list the cache's meters; state a gas meter's calorific value and state number
   sim       run the simulated vendor APIs on loopback
+  check     check a cache for damage (SQLite's integrity_check); read-only
+  salvage   make a new cache from a damaged one: its offers, unsent offline edits and notes
   version   print the version and cache schema
 
 Run 'wattfolio <command> --help' for a command's flags.
+
+` + exitCodes
+
+// exitCodes documents the exit codes; the codes of a sync that ran say how
+// it went, and the highest that applies wins, so that a script can tell
+// "try again later" (5) from "someone has to look" (6).
+const exitCodes = `Exit codes:
+  0  done; for sync: every source synced completely
+  1  the command failed (e.g. no cache at --db, not a Wattfolio cache, a damaged or read-only cache)
+  2  usage error: a wrong flag, value or input file; nothing was changed
+A sync that ran ends with the highest of these that applies:
+  3  offline edits need attention: the vendor rejected one, or it is in conflict ('wattfolio outbox')
+  4  records were rejected for bad data; everything else was stored
+  5  data is missing: requests failed after retries (the summary says what; the next sync asks again)
+  6  a source failed (bad credentials, configuration, an outage that stopped it); it keeps its last good sync
 `
+
+// Exit codes; see usage.
+const (
+	exitFailed       = 1
+	exitUsage        = 2
+	exitEdits        = 3
+	exitRejected     = 4
+	exitMissing      = 5
+	exitSourceFailed = 6
+)
+
+// exitError carries the exit code a command ends with, and why.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -53,9 +91,8 @@ func main() {
 // errUsage marks a command line error: the usage was already printed.
 var errUsage = errors.New("usage")
 
-// run executes one command line and returns the exit code: 0 success, 1 a
-// failure (e.g. a source failed to sync), 2 a usage error, 3 a sync whose
-// offline edits the vendor rejected or that are in conflict.
+// run executes one command line and returns the exit code (see usage): 0
+// success, 1 a failure, 2 a usage error, 3 to 6 how a sync went.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Sources sync in parallel and each reports progress and logs to the
 	// same streams: one write at a time, whatever the writer is.
@@ -79,6 +116,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"offers":  cmdOffers,
 		"meters":  cmdMeters,
 		"sim":     cmdSim,
+		"check":   cmdCheck,
+		"salvage": cmdSalvage,
 		"version": cmdVersion,
 	}
 	name := args[0]
@@ -93,18 +132,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := cmd(ctx, args[1:], stdout, stderr)
+	if path := flagValue(args[1:], "db"); path != "" {
+		// SQLite's own words ("attempt to write a readonly database (8)")
+		// say nothing of which file or what to do.
+		err = db.Describe(path, err)
+	}
+	var ee *exitError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		return 2
-	case errors.Is(err, errEditsNeedAttention):
-		fmt.Fprintf(stderr, "wattfolio %s: %v\n", name, err)
-		return 3
-	default:
-		fmt.Fprintf(stderr, "wattfolio %s: %v\n", name, err)
-		return 1
+		return exitUsage
 	}
+	fmt.Fprintf(stderr, "wattfolio %s: %v\n", name, err)
+	switch {
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, errEditsNeedAttention):
+		return exitEdits
+	}
+	return exitFailed
+}
+
+// flagValue is the value of the flag name in args (-name V, --name V,
+// -name=V), "" when absent.
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if v, ok := strings.CutPrefix(a, name+"="); ok {
+			return v
+		}
+		if a == name && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // newFlags makes a command's flag set whose --help prints a synopsis first.

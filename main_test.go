@@ -47,6 +47,13 @@ type fixture struct {
 // file for them.
 func newFixture(t *testing.T, o simulate.Options) *fixture {
 	t.Helper()
+	return newFixtureWith(t, o, nil)
+}
+
+// newFixtureWith is newFixture with the simulated vendors' handler wrapped
+// by wrap, when not nil.
+func newFixtureWith(t *testing.T, o simulate.Options, wrap func(http.Handler) http.Handler) *fixture {
+	t.Helper()
 	// The other vendors are kept small: these tests are about the whole path,
 	// their connectors have suites of their own.
 	o.EpilotMeters = cmp.Or(o.EpilotMeters, 1)
@@ -59,7 +66,11 @@ func newFixture(t *testing.T, o simulate.Options) *fixture {
 		o.EpilotFrom = o.EpilotTo.AddDate(0, 0, -14)
 	}
 	up := simulate.New(o)
-	srv := httptest.NewServer(up)
+	var h http.Handler = up
+	if wrap != nil {
+		h = wrap(up)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	f := &fixture{up: up, srv: srv, config: filepath.Join(dir, "sources.toml"), db: filepath.Join(dir, "cache.db")}
@@ -282,8 +293,8 @@ func TestSyncReportsFailedSourceAndKeepsCache(t *testing.T) {
 	}
 	t.Setenv(simulate.TokenEnv, "revoked-token")
 	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db)
-	if code != 1 {
-		t.Fatalf("sync with a revoked token exit %d, want 1", code)
+	if code != exitSourceFailed {
+		t.Fatalf("sync with a revoked token exit %d, want %d (a source failed)", code, exitSourceFailed)
 	}
 	if !strings.Contains(stderr, "demo-enneo") || !strings.Contains(stderr, "401") {
 		t.Errorf("error does not name the source and the 401:\n%s", stderr)
@@ -307,8 +318,8 @@ func TestSyncRejectsBadRecordButStoresTheRest(t *testing.T) {
 	bad := probe.Enneo.IDs()[4]
 	f := newFixture(t, simulate.Options{Seed: 5, EnneoContracts: 30, EnneoBroken: []string{bad}})
 	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db)
-	if code != 0 {
-		t.Fatalf("a single bad record failed the sync: %d\n%s", code, stderr)
+	if code != exitRejected {
+		t.Fatalf("a single bad record: exit %d, want %d (records rejected)\n%s", code, exitRejected, stderr)
 	}
 	if !strings.Contains(stdout, "partial") {
 		t.Errorf("summary does not say partial:\n%s", stdout)

@@ -39,3 +39,18 @@ func Clip(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// ErrNotFetched marks data that is missing because the vendor did not
+// answer after every retry (an outage, timeouts, rate limits): the record
+// is not bad, it was not fetched, and the next sync asks for it again. A
+// sync counts such records as missing, never as rejected.
+var ErrNotFetched = errors.New("not fetched: the vendor did not answer after retries")
+
+// Unavailable makes a vendor's "unavailable" error: its message is msg,
+// and errors.Is(err, ErrNotFetched) holds for it and every error wrapping it.
+func Unavailable(msg string) error { return &unavailable{msg} }
+
+type unavailable struct{ msg string }
+
+func (u *unavailable) Error() string { return u.msg }
+func (u *unavailable) Unwrap() error { return ErrNotFetched }

@@ -103,7 +103,8 @@ type SyncRun struct {
 	FinishedAt time.Time // zero while running
 	Status     RunStatus
 	Fetched    int // records stored
-	Failed     int // records rejected
+	Failed     int // records rejected for bad data
+	Missing    int // records not fetched: the vendor did not answer after retries
 	Error      string
 	// Problems lists up to a few record errors of the run, for the sync page.
 	Problems []string

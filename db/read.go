@@ -373,7 +373,7 @@ func (s *Store) lastRun(ctx context.Context, sourceID int64, name string) (*app.
 	}
 	run := &app.SyncRun{
 		ID: r.ID, Source: name, StartedAt: time.Unix(r.StartedAt, 0).UTC(), Status: app.RunStatus(r.Status),
-		Fetched: int(r.Fetched), Failed: int(r.Failed), Error: r.Error, FinishedAt: timeOrZero(r.FinishedAt),
+		Fetched: int(r.Fetched), Failed: int(r.Failed), Missing: int(r.Missing), Error: r.Error, FinishedAt: timeOrZero(r.FinishedAt),
 	}
 	probs, err := s.rq.RunProblems(ctx, dbq.RunProblemsParams{RunID: r.ID, Limit: problemsShown})
 	if err != nil {

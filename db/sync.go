@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"wattfolio/app"
 	"wattfolio/app/history"
@@ -15,6 +16,9 @@ import (
 
 // EnsureSource records a configured source, or updates its vendor and URL.
 func (s *Store) EnsureSource(ctx context.Context, name string, vendor app.Vendor, baseURL string) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
 	_, err := s.wq.UpsertSource(ctx, dbq.UpsertSourceParams{
 		Name: name, Vendor: string(vendor), BaseUrl: baseURL, CreatedAt: s.now().Unix(),
 	})
@@ -32,8 +36,10 @@ func (s *Store) sourceID(ctx context.Context, q *dbq.Queries, name string) (int6
 	return id, err
 }
 
-// BeginRun starts a sync run of a source. A run of the same source still
-// marked running was cut off by a crash or kill and is marked interrupted.
+// BeginRun starts a sync run of a source. Its caller holds the sync lock
+// (LockSync), so a run of the same source still marked running was cut off
+// by a crash or kill, not running in another process, and is marked
+// interrupted.
 func (s *Store) BeginRun(ctx context.Context, source string) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
@@ -69,7 +75,8 @@ func (s *Store) Checkpoint(ctx context.Context, source, stream string) (string, 
 
 // SavePage stores one page of a sync in a single transaction: the contracts
 // (inserted or updated by source and external id), the record problems, the
-// run's counters and the stream's new checkpoint. Either all of it is in the
+// run's counters (failures wrapping app.ErrNotFetched count as missing, the
+// others as rejected) and the stream's new checkpoint. Either all of it is in the
 // cache afterwards or none of it, whenever the process dies.
 func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string, contracts []app.Contract, failures []*app.RecordError, cursor string) error {
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
@@ -82,14 +89,21 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 				return fmt.Errorf("contract %s: %w", contracts[i].ExternalID, err)
 			}
 		}
+		var rejected, missing int64
 		for _, f := range failures {
+			// A record the vendor never sent is missing, not bad.
+			if errors.Is(f, app.ErrNotFetched) {
+				missing++
+			} else {
+				rejected++
+			}
 			// A vendor's message may quote what it was sent.
 			msg := personal.MaskText(f.Err.Error())
 			if err := q.InsertProblem(ctx, dbq.InsertProblemParams{RunID: runID, Record: f.Record, Field: f.Field, Message: msg}); err != nil {
 				return err
 			}
 		}
-		if err := q.AddRunCounts(ctx, dbq.AddRunCountsParams{ID: runID, Fetched: int64(len(contracts)), Failed: int64(len(failures))}); err != nil {
+		if err := q.AddRunCounts(ctx, dbq.AddRunCountsParams{ID: runID, Fetched: int64(len(contracts)), Failed: rejected, Missing: missing}); err != nil {
 			return err
 		}
 		return q.SetCheckpoint(ctx, dbq.SetCheckpointParams{
@@ -191,6 +205,39 @@ func (s *Store) FinishRun(ctx context.Context, runID int64, status app.RunStatus
 	err := s.wq.FinishRun(ctx, dbq.FinishRunParams{ID: runID, Status: string(status), FinishedAt: &now, Error: personal.MaskText(errMsg)})
 	if err != nil {
 		return fmt.Errorf("cache: finish run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// RateBudget is when a vendor's request budget for an API key, known by
+// the key's hash, is spent until (zero: not known to be spent), as any
+// process syncing with that key last learnt it.
+func (s *Store) RateBudget(ctx context.Context, vendor, keyHash string) (time.Time, error) {
+	until, err := s.rq.RateBudget(ctx, dbq.RateBudgetParams{Vendor: vendor, KeyHash: keyHash})
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("cache: rate budget of %s: %w", vendor, err)
+	case until == 0:
+		return time.Time{}, nil
+	}
+	return time.Unix(until, 0).UTC(), nil
+}
+
+// SetRateBudget records until when a vendor's request budget for a key is
+// spent; the zero time clears it. Seconds are rounded up, never down.
+func (s *Store) SetRateBudget(ctx context.Context, vendor, keyHash string, until time.Time) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
+	var secs int64
+	if !until.IsZero() {
+		secs = until.Add(time.Second - time.Nanosecond).Unix()
+	}
+	err := s.wq.SetRateBudget(ctx, dbq.SetRateBudgetParams{Vendor: vendor, KeyHash: keyHash, BlockedUntil: secs, UpdatedAt: s.now().Unix()})
+	if err != nil {
+		return fmt.Errorf("cache: rate budget of %s: %w", vendor, err)
 	}
 	return nil
 }

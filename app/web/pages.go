@@ -200,6 +200,12 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 // redirect after a POST.
 func (h *handler) startSync(w http.ResponseWriter, r *http.Request) {
 	notice := "Sync started. Sources update below as they finish."
+	if other, ok := h.o.Syncer.(interface{ RunningElsewhere() (string, bool) }); ok {
+		if who, running := other.RunningElsewhere(); running {
+			h.renderSync(w, r, "Another Wattfolio is syncing this cache ("+who+"). Try again when it has finished.")
+			return
+		}
+	}
 	if !h.beginSync() {
 		notice = "A sync is already running."
 	}

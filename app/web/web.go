@@ -45,7 +45,9 @@ type AccountReader interface {
 	Account(ctx context.Context, id int64) (app.Account, error)
 }
 
-// Syncer syncs every configured source; it can take a minute.
+// Syncer syncs every configured source; it can take a minute. A Syncer
+// that also has RunningElsewhere() (who string, running bool) is asked
+// first, so that "Sync now" can say a sync in another process is running.
 type Syncer interface {
 	SyncAll(ctx context.Context) error
 }

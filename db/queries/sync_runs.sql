@@ -8,7 +8,8 @@ INSERT INTO sync_runs (source_id, started_at, status) VALUES (@source_id, @start
 RETURNING id;
 
 -- name: AddRunCounts :exec
-UPDATE sync_runs SET fetched = fetched + @fetched, failed = failed + @failed WHERE id = @id;
+UPDATE sync_runs SET fetched = fetched + @fetched, failed = failed + @failed, missing = missing + @missing
+WHERE id = @id;
 
 -- name: FinishRun :exec
 UPDATE sync_runs SET status = @status, finished_at = @finished_at, error = @error WHERE id = @id;

@@ -39,22 +39,28 @@ type Source struct {
 type Progress struct {
 	Source  string
 	Fetched int // contracts stored so far in this run
-	Failed  int // records rejected so far in this run
+	Failed  int // records rejected for bad data so far in this run
+	Missing int // records not fetched so far: the vendor did not answer after retries
 }
 
 // Result is the outcome of one source's run.
 type Result struct {
-	Source   string
-	RunID    int64
-	Status   app.RunStatus
-	Fetched  int
-	Failed   int
-	Resumed  bool // the run continued an interrupted one
-	Removed  int  // contracts the vendor no longer has, marked removed in this run
-	Meters   int  // meters whose time series were synced (series connectors only)
-	Readings int  // readings stored in this run
-	Err      error
-	Duration time.Duration
+	Source  string
+	RunID   int64
+	Status  app.RunStatus
+	Fetched int
+	Failed  int // records rejected for bad data
+	// Missing counts records (contracts, a customer's or user's contracts,
+	// a meter's readings of one measure) that were not fetched because the
+	// vendor did not answer after every retry; NotFetched names them.
+	Missing    int
+	NotFetched []string
+	Resumed    bool // the run continued an interrupted one
+	Removed    int  // contracts the vendor no longer has, marked removed in this run
+	Meters     int  // meters whose time series were synced (series connectors only)
+	Readings   int  // readings stored in this run
+	Err        error
+	Duration   time.Duration
 }
 
 // Engine syncs sources into a store.
@@ -150,12 +156,9 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 			return err
 		}
 		res.Fetched += len(p.Contracts)
-		res.Failed += len(p.Failures)
-		for _, f := range p.Failures {
-			log.Warn("record rejected", "record", f.Record, "field", f.Field, "err", f.Err)
-		}
+		res.count(log, p.Failures)
 		if e.Progress != nil {
-			e.Progress(Progress{Source: src.Name, Fetched: res.Fetched, Failed: res.Failed})
+			e.Progress(Progress{Source: src.Name, Fetched: res.Fetched, Failed: res.Failed, Missing: res.Missing})
 		}
 		return nil
 	})
@@ -176,7 +179,7 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		// interrupted run), to the end (the connector returned no error)
 		// and every record of it was readable: a record that failed may
 		// well be a contract the vendor still has.
-		if !res.Resumed && res.Failed == 0 {
+		if !res.Resumed && res.Failed == 0 && res.Missing == 0 {
 			n, err := e.markUnseen(bg, run, src)
 			if err != nil {
 				res.Status, res.Err = app.RunFailed, err
@@ -187,23 +190,28 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		// Completed: the next sync starts from the beginning again.
 		if err := e.Store.SavePage(bg, run, src.Name, contractsStream, nil, nil, ""); err != nil {
 			res.Status, res.Err = app.RunFailed, err
-		} else if res.Failed > 0 {
+		} else if res.Failed > 0 || res.Missing > 0 {
 			res.Status = app.RunPartial
 		} else {
 			res.Status = app.RunOK
 		}
 	}
 	msg := ""
-	if res.Err != nil {
+	switch {
+	case res.Err != nil:
 		msg = res.Err.Error()
-	} else if res.Failed > 0 {
+	case res.Failed > 0 && res.Missing > 0:
+		msg = fmt.Sprintf("%d record(s) rejected, %d not fetched", res.Failed, res.Missing)
+	case res.Failed > 0:
 		msg = fmt.Sprintf("%d record(s) rejected", res.Failed)
+	case res.Missing > 0:
+		msg = fmt.Sprintf("%d record(s) not fetched", res.Missing)
 	}
 	if err := e.Store.FinishRun(bg, run, res.Status, msg); err != nil {
 		res.Err = errors.Join(res.Err, err)
 	}
 	res.Duration = e.now().Sub(start)
-	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "removed", res.Removed, "duration", res.Duration.Round(time.Millisecond))
+	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "missing", res.Missing, "removed", res.Removed, "duration", res.Duration.Round(time.Millisecond))
 	return res
 }
 
@@ -225,6 +233,28 @@ func (e *Engine) markUnseen(ctx context.Context, run int64, src Source) (int, er
 		return 0, nil
 	}
 	return e.Store.MarkRemoved(ctx, run, src.Name, ids)
+}
+
+// count adds a page's failures to the result: those the vendor never
+// answered for are missing, the others rejected for bad data.
+func (r *Result) count(log *slog.Logger, failures []*app.RecordError) {
+	for _, f := range failures {
+		if errors.Is(f, app.ErrNotFetched) {
+			r.Missing++
+			r.NotFetched = append(r.NotFetched, f.Record+recordField(f))
+			log.Warn("record not fetched", "record", f.Record, "field", f.Field, "err", f.Err)
+			continue
+		}
+		r.Failed++
+		log.Warn("record rejected", "record", f.Record, "field", f.Field, "err", f.Err)
+	}
+}
+
+func recordField(f *app.RecordError) string {
+	if f.Field == "" {
+		return ""
+	}
+	return " (" + f.Field + ")"
 }
 
 func (e *Engine) logger() *slog.Logger {

@@ -133,10 +133,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 		return storeErr
 	}
 	if len(fails) > 0 {
-		res.Failed += len(fails)
-		for _, f := range fails {
-			log.Warn("meter failed", "record", f.Record, "field", f.Field, "err", f.Err)
-		}
+		res.count(log, fails)
 		bg := context.WithoutCancel(ctx)
 		if err := e.Store.SavePage(bg, run, src.Name, metersStream, nil, fails, ""); err != nil {
 			return err

@@ -279,6 +279,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putOutboxStmt, err = db.PrepareContext(ctx, putOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query PutOutbox: %w", err)
 	}
+	if q.rateBudgetStmt, err = db.PrepareContext(ctx, rateBudget); err != nil {
+		return nil, fmt.Errorf("error preparing query RateBudget: %w", err)
+	}
 	if q.rebaseOutboxStmt, err = db.PrepareContext(ctx, rebaseOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query RebaseOutbox: %w", err)
 	}
@@ -288,8 +291,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.resolveOutboxStmt, err = db.PrepareContext(ctx, resolveOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query ResolveOutbox: %w", err)
 	}
+	if q.restoreOutboxStmt, err = db.PrepareContext(ctx, restoreOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query RestoreOutbox: %w", err)
+	}
 	if q.runProblemsStmt, err = db.PrepareContext(ctx, runProblems); err != nil {
 		return nil, fmt.Errorf("error preparing query RunProblems: %w", err)
+	}
+	if q.salvageNotesStmt, err = db.PrepareContext(ctx, salvageNotes); err != nil {
+		return nil, fmt.Errorf("error preparing query SalvageNotes: %w", err)
+	}
+	if q.salvageOfferIDsStmt, err = db.PrepareContext(ctx, salvageOfferIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query SalvageOfferIDs: %w", err)
+	}
+	if q.salvageOutboxStmt, err = db.PrepareContext(ctx, salvageOutbox); err != nil {
+		return nil, fmt.Errorf("error preparing query SalvageOutbox: %w", err)
 	}
 	if q.saveOfferStmt, err = db.PrepareContext(ctx, saveOffer); err != nil {
 		return nil, fmt.Errorf("error preparing query SaveOffer: %w", err)
@@ -311,6 +326,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setMeterUnitStmt, err = db.PrepareContext(ctx, setMeterUnit); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMeterUnit: %w", err)
+	}
+	if q.setRateBudgetStmt, err = db.PrepareContext(ctx, setRateBudget); err != nil {
+		return nil, fmt.Errorf("error preparing query SetRateBudget: %w", err)
 	}
 	if q.setStreamStmt, err = db.PrepareContext(ctx, setStream); err != nil {
 		return nil, fmt.Errorf("error preparing query SetStream: %w", err)
@@ -796,6 +814,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putOutboxStmt: %w", cerr)
 		}
 	}
+	if q.rateBudgetStmt != nil {
+		if cerr := q.rateBudgetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rateBudgetStmt: %w", cerr)
+		}
+	}
 	if q.rebaseOutboxStmt != nil {
 		if cerr := q.rebaseOutboxStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rebaseOutboxStmt: %w", cerr)
@@ -811,9 +834,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing resolveOutboxStmt: %w", cerr)
 		}
 	}
+	if q.restoreOutboxStmt != nil {
+		if cerr := q.restoreOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing restoreOutboxStmt: %w", cerr)
+		}
+	}
 	if q.runProblemsStmt != nil {
 		if cerr := q.runProblemsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing runProblemsStmt: %w", cerr)
+		}
+	}
+	if q.salvageNotesStmt != nil {
+		if cerr := q.salvageNotesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing salvageNotesStmt: %w", cerr)
+		}
+	}
+	if q.salvageOfferIDsStmt != nil {
+		if cerr := q.salvageOfferIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing salvageOfferIDsStmt: %w", cerr)
+		}
+	}
+	if q.salvageOutboxStmt != nil {
+		if cerr := q.salvageOutboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing salvageOutboxStmt: %w", cerr)
 		}
 	}
 	if q.saveOfferStmt != nil {
@@ -849,6 +892,11 @@ func (q *Queries) Close() error {
 	if q.setMeterUnitStmt != nil {
 		if cerr := q.setMeterUnitStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setMeterUnitStmt: %w", cerr)
+		}
+	}
+	if q.setRateBudgetStmt != nil {
+		if cerr := q.setRateBudgetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setRateBudgetStmt: %w", cerr)
 		}
 	}
 	if q.setStreamStmt != nil {
@@ -1065,10 +1113,15 @@ type Queries struct {
 	pricePointsOfStmt                 *sql.Stmt
 	putContractNotesStmt              *sql.Stmt
 	putOutboxStmt                     *sql.Stmt
+	rateBudgetStmt                    *sql.Stmt
 	rebaseOutboxStmt                  *sql.Stmt
 	recordMigrationStmt               *sql.Stmt
 	resolveOutboxStmt                 *sql.Stmt
+	restoreOutboxStmt                 *sql.Stmt
 	runProblemsStmt                   *sql.Stmt
+	salvageNotesStmt                  *sql.Stmt
+	salvageOfferIDsStmt               *sql.Stmt
+	salvageOutboxStmt                 *sql.Stmt
 	saveOfferStmt                     *sql.Stmt
 	seriesOfMeterStmt                 *sql.Stmt
 	setCheckpointStmt                 *sql.Stmt
@@ -1076,6 +1129,7 @@ type Queries struct {
 	setInFlightStmt                   *sql.Stmt
 	setMeterGasStmt                   *sql.Stmt
 	setMeterUnitStmt                  *sql.Stmt
+	setRateBudgetStmt                 *sql.Stmt
 	setStreamStmt                     *sql.Stmt
 	settleOutboxStmt                  *sql.Stmt
 	sourceIDByNameStmt                *sql.Stmt
@@ -1185,10 +1239,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		pricePointsOfStmt:                 q.pricePointsOfStmt,
 		putContractNotesStmt:              q.putContractNotesStmt,
 		putOutboxStmt:                     q.putOutboxStmt,
+		rateBudgetStmt:                    q.rateBudgetStmt,
 		rebaseOutboxStmt:                  q.rebaseOutboxStmt,
 		recordMigrationStmt:               q.recordMigrationStmt,
 		resolveOutboxStmt:                 q.resolveOutboxStmt,
+		restoreOutboxStmt:                 q.restoreOutboxStmt,
 		runProblemsStmt:                   q.runProblemsStmt,
+		salvageNotesStmt:                  q.salvageNotesStmt,
+		salvageOfferIDsStmt:               q.salvageOfferIDsStmt,
+		salvageOutboxStmt:                 q.salvageOutboxStmt,
 		saveOfferStmt:                     q.saveOfferStmt,
 		seriesOfMeterStmt:                 q.seriesOfMeterStmt,
 		setCheckpointStmt:                 q.setCheckpointStmt,
@@ -1196,6 +1255,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setInFlightStmt:                   q.setInFlightStmt,
 		setMeterGasStmt:                   q.setMeterGasStmt,
 		setMeterUnitStmt:                  q.setMeterUnitStmt,
+		setRateBudgetStmt:                 q.setRateBudgetStmt,
 		setStreamStmt:                     q.setStreamStmt,
 		settleOutboxStmt:                  q.settleOutboxStmt,
 		sourceIDByNameStmt:                q.sourceIDByNameStmt,

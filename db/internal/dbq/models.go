@@ -220,6 +220,13 @@ type Outbox struct {
 	InflightJson       string
 }
 
+type RateBudget struct {
+	Vendor       string
+	KeyHash      string
+	BlockedUntil int64
+	UpdatedAt    int64
+}
+
 type Reading struct {
 	ChunkID     int64
 	Ts          int64
@@ -312,4 +319,5 @@ type SyncRun struct {
 	Fetched    int64
 	Failed     int64
 	Error      string
+	Missing    int64
 }

@@ -10,17 +10,24 @@ import (
 )
 
 const addRunCounts = `-- name: AddRunCounts :exec
-UPDATE sync_runs SET fetched = fetched + ?1, failed = failed + ?2 WHERE id = ?3
+UPDATE sync_runs SET fetched = fetched + ?1, failed = failed + ?2, missing = missing + ?3
+WHERE id = ?4
 `
 
 type AddRunCountsParams struct {
 	Fetched int64
 	Failed  int64
+	Missing int64
 	ID      int64
 }
 
 func (q *Queries) AddRunCounts(ctx context.Context, arg AddRunCountsParams) error {
-	_, err := q.exec(ctx, q.addRunCountsStmt, addRunCounts, arg.Fetched, arg.Failed, arg.ID)
+	_, err := q.exec(ctx, q.addRunCountsStmt, addRunCounts,
+		arg.Fetched,
+		arg.Failed,
+		arg.Missing,
+		arg.ID,
+	)
 	return err
 }
 
@@ -100,7 +107,7 @@ func (q *Queries) InterruptRuns(ctx context.Context, arg InterruptRunsParams) er
 }
 
 const lastRun = `-- name: LastRun :one
-SELECT id, source_id, started_at, finished_at, status, fetched, failed, error FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT 1
+SELECT id, source_id, started_at, finished_at, status, fetched, failed, error, missing FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT 1
 `
 
 func (q *Queries) LastRun(ctx context.Context, sourceID int64) (SyncRun, error) {
@@ -115,6 +122,7 @@ func (q *Queries) LastRun(ctx context.Context, sourceID int64) (SyncRun, error) 
 		&i.Fetched,
 		&i.Failed,
 		&i.Error,
+		&i.Missing,
 	)
 	return i, err
 }

@@ -26,7 +26,7 @@ import (
 var (
 	ErrUnauthorized = errors.New("the API key was rejected (revoked or expired?)")
 	ErrForbidden    = errors.New("the API key may not read contracts (missing permission?)")
-	ErrUnavailable  = errors.New("enneo is unavailable")
+	ErrUnavailable  = app.Unavailable("enneo is unavailable")
 	ErrNotFound     = errors.New("contract not found at enneo")
 )
 

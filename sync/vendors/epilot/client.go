@@ -30,7 +30,7 @@ import (
 var (
 	ErrUnauthorized = errors.New("the portal token was rejected (revoked or expired?)")
 	ErrForbidden    = errors.New("the portal token may not read this (missing permission?)")
-	ErrUnavailable  = errors.New("epilot is unavailable")
+	ErrUnavailable  = app.Unavailable("epilot is unavailable")
 	// errRefused is a time-series interval the vendor does not serve.
 	errRefused = errors.New("interval refused")
 )

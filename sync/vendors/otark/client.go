@@ -5,6 +5,8 @@ package otark
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,7 +28,7 @@ var (
 	ErrUnauthorized = errors.New("the API key was rejected (revoked or mistyped?)")
 	ErrForbidden    = errors.New("the API key may not read contracts (missing permission?)")
 	ErrNotFound     = errors.New("the contracts endpoint was not found (is base_url right?)")
-	ErrUnavailable  = errors.New("otark is unavailable")
+	ErrUnavailable  = app.Unavailable("otark is unavailable")
 	ErrRateLimited  = errors.New("otark's rate limit asks for a longer wait than this source allows")
 	ErrPagination   = errors.New("otark's pagination does not advance")
 )
@@ -70,6 +72,29 @@ type Client struct {
 
 	mu      sync.Mutex
 	blocked time.Time // the budget is spent until then (zero: not spent)
+	shared  Budget    // the budget as every process with this key knows it; nil: this client's only
+	keyHash string    // hex SHA-256 of the API key: the key's name in shared
+}
+
+// Budget keeps otark's request budget per API key where every process that
+// syncs with the key sees it (the cache), so that a second process does not
+// spend what the first has learnt is spent. Keys are known by their hash.
+type Budget interface {
+	RateBudget(ctx context.Context, vendor, keyHash string) (time.Time, error)
+	SetRateBudget(ctx context.Context, vendor, keyHash string, until time.Time) error
+}
+
+// hashKey names an API key in the shared budget without giving it away.
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// ShareBudget makes the client keep its request budget in b as well.
+func (c *Client) ShareBudget(b Budget) {
+	c.mu.Lock()
+	c.shared = b
+	c.mu.Unlock()
 }
 
 var _ engine.Connector = (*Client)(nil)
@@ -149,6 +174,7 @@ func New(cfg Config) (*Client, error) {
 		return fail("max wait %v: want a positive duration", cfg.MaxWait)
 	}
 	return &Client{
+		keyHash: hashKey(cfg.APIKey),
 		cfg:     cfg,
 		base:    u,
 		query:   q,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,7 +53,7 @@ func (c *Client) fetch(ctx context.Context, after string) (*envelope, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, c.sourceErr(fmt.Errorf("GET %s: %w", endpoint, err))
 		}
-		reset, spent := c.noteBudget(r.header)
+		reset, spent := c.noteBudget(ctx, r.header)
 
 		var wait time.Duration
 		switch {
@@ -87,7 +88,7 @@ func (c *Client) fetch(ctx context.Context, after string) (*envelope, error) {
 				return nil, c.sourceErr(fmt.Errorf("GET %s: %s: %w: it asks to wait %v, longer than the %v allowed",
 					endpoint, apiErrorText(r), ErrRateLimited, wait, c.cfg.MaxWait))
 			}
-			c.clearBudget() // the wait below covers it
+			c.clearBudget(ctx) // the wait below covers it
 			if err := c.sleep(ctx, wait); err != nil {
 				return nil, c.sourceErr(fmt.Errorf("GET %s: waiting out the rate limit: %w", endpoint, err))
 			}
@@ -178,10 +179,11 @@ func seconds(n int64) time.Duration {
 const resetEpoch = 1_000_000_000
 
 // noteBudget reads the rate-limit headers (RateLimit-* or X-RateLimit-*).
-// When Remaining is 0 the next request waits until the window resets. It
-// returns the time until the reset (-1 when not announced) and whether the
-// budget is spent.
-func (c *Client) noteBudget(h http.Header) (reset time.Duration, spent bool) {
+// When Remaining is 0 the next request waits until the window resets, in
+// this process and, through the shared budget, in every other one using
+// the key. It returns the time until the reset (-1 when not announced) and
+// whether the budget is spent.
+func (c *Client) noteBudget(ctx context.Context, h http.Header) (reset time.Duration, spent bool) {
 	if h == nil {
 		return -1, false
 	}
@@ -202,26 +204,44 @@ func (c *Client) noteBudget(h http.Header) (reset time.Duration, spent bool) {
 	remaining, err := strconv.ParseInt(strings.TrimSpace(header("Remaining")), 10, 64)
 	spent = err == nil && remaining <= 0
 	if spent && reset > 0 {
-		c.mu.Lock()
-		c.blocked = c.clock().Add(reset)
-		c.mu.Unlock()
+		c.setBlocked(ctx, c.clock().Add(reset))
 	}
 	return reset, spent
 }
 
-func (c *Client) clearBudget() {
+func (c *Client) clearBudget(ctx context.Context) { c.setBlocked(ctx, time.Time{}) }
+
+// setBlocked records until when the budget is spent, zero for not spent.
+// The shared budget is a help, not a must: when the cache cannot record
+// it, this process still keeps its own.
+func (c *Client) setBlocked(ctx context.Context, until time.Time) {
 	c.mu.Lock()
-	c.blocked = time.Time{}
+	c.blocked = until
+	shared := c.shared
 	c.mu.Unlock()
+	if shared != nil {
+		if err := shared.SetRateBudget(ctx, vendor, c.keyHash, until); err != nil {
+			slog.Warn("otark: the request budget is kept in this process only", "source", c.cfg.Source, "err", err)
+		}
+	}
 }
 
-// waitBudget waits until the window resets when the last answer said the
-// budget is spent.
+// vendor names otark's budgets in the shared store.
+const vendor = "otark"
+
+// waitBudget waits until the window resets when the last answer, to this
+// process or another with the same key, said the budget is spent.
 func (c *Client) waitBudget(ctx context.Context) error {
 	c.mu.Lock()
 	until := c.blocked
 	c.blocked = time.Time{}
+	shared := c.shared
 	c.mu.Unlock()
+	if shared != nil {
+		if other, err := shared.RateBudget(ctx, vendor, c.keyHash); err == nil && other.After(until) {
+			until = other
+		}
+	}
 	if until.IsZero() {
 		return nil
 	}

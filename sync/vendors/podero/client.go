@@ -33,7 +33,7 @@ var (
 	ErrTokenEndpoint = errors.New("the token endpoint did not issue an access token")
 	ErrUnauthorized  = errors.New("the API rejected a freshly issued access token")
 	ErrForbidden     = errors.New("the client may not read this organisation's energy contracts (wrong org_id or missing permission?)")
-	ErrUnavailable   = errors.New("podero is unavailable")
+	ErrUnavailable   = app.Unavailable("podero is unavailable")
 	ErrNotFound      = errors.New("user not found at podero")
 )
 

@@ -26,7 +26,7 @@ import (
 var (
 	ErrUnauthorized = errors.New("the API refused the request (401): it wants a token, or rejected the one configured")
 	ErrForbidden    = errors.New("the API forbids reading these contracts (403)")
-	ErrUnavailable  = errors.New("the prosumer API is unavailable")
+	ErrUnavailable  = app.Unavailable("the prosumer API is unavailable")
 	ErrNotFound     = errors.New("customer not found at the prosumer API")
 	ErrContentType  = errors.New("the answer is not JSON")
 )

@@ -115,6 +115,16 @@ func (s *Server) Range() (from, to time.Time) { return s.o.From, s.o.To }
 // Meters is how many meters the portal user has.
 func (s *Server) Meters() int { return s.o.Meters }
 
+// MeterIDs lists the meters' ids as the portal names them, for faults
+// aimed at one meter.
+func (s *Server) MeterIDs() []string {
+	ids := make([]string, s.o.Meters)
+	for i := range ids {
+		ids[i] = meterID(i)
+	}
+	return ids
+}
+
 // ContractIDs lists the contract ids in portal order.
 func (s *Server) ContractIDs() []string {
 	ids := make([]string, s.contractCount())

@@ -62,7 +62,8 @@ func (h *handler) contractEdits(ctx context.Context, ct app.Contract) (*views.Co
 	if e.Notes, err = h.o.Edits.ContractNotes(ctx, ct.Source, ct.ExternalID); err != nil {
 		return nil, err
 	}
-	if ct.Vendor == app.VendorPodero {
+	// A contract the vendor no longer has cannot be written to; its notes stay.
+	if ct.Vendor == app.VendorPodero && !ct.Removed() {
 		vendor, err := outbox.PoderoValues(ct.Raw)
 		if err != nil {
 			// A record the edit form cannot read is shown, not edited.
@@ -113,7 +114,11 @@ func (h *handler) editContract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := m.Edits
-	if !e.Editable {
+	switch {
+	case !e.Editable && m.C.Removed():
+		h.fail(w, r, &requestError{"This contract is no longer at the vendor, so it cannot be edited there; your notes still work."})
+		return
+	case !e.Editable:
 		h.fail(w, r, &requestError{fmt.Sprintf("%s contracts have no fields Wattfolio can write back; use your notes instead.", views.VendorLabel(m.C.Vendor))})
 		return
 	}

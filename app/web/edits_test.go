@@ -322,3 +322,19 @@ func TestNotFoundSaysWhatIsMissing(t *testing.T) {
 		}
 	}
 }
+
+func TestARemovedContractIsNotEditable(t *testing.T) {
+	p := newPodShop(t)
+	path, ext, _ := p.contract(t, 0)
+	if !p.sim.RemoveContract(ext) {
+		t.Fatal("no such contract in the simulator")
+	}
+	p.sync(t)
+	page := p.get(path)
+	if strings.Contains(page, `id="edit-save"`) || !strings.Contains(page, `id="notes-save"`) {
+		t.Fatal("a removed contract still offers the vendor edit form, or lost its notes")
+	}
+	if code, body := p.post(path+"/edit", url.Values{"supplier": {"x"}}); code != http.StatusBadRequest || !strings.Contains(text(body), "no longer at the vendor") {
+		t.Errorf("editing a removed contract: %d %s", code, text(body))
+	}
+}

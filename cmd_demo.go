@@ -85,11 +85,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := runDesktop(ctx, h, store.Path()); !errors.Is(err, errNoDesktop) {
 		return err
 	}
-	ln, err := listenLoopback(*addr)
+	ln, err := listenApp(*addr, flagSet(fs, "addr"), stderr)
 	if err != nil {
-		if ln, err = listenLoopback("127.0.0.1:0"); err != nil {
-			return err
-		}
+		return err
 	}
 	return serve(ctx, ln, h, stdout, token)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"wattfolio/app"
@@ -18,12 +19,18 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) > 0 && args[0] == "readings" {
 		return cmdExportReadings(ctx, args[1:], stdout, stderr)
 	}
-	if len(args) == 0 || args[0] != "contracts" {
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-			fmt.Fprintln(stdout, "Usage: wattfolio export contracts --db FILE [-o FILE] [filters]\n\nReports: contracts. Run 'wattfolio export contracts --help' for its flags.")
-			return nil
-		}
-		fmt.Fprintln(stderr, "Usage: wattfolio export contracts --db FILE [-o FILE] [filters]")
+	const reports = "Usage: wattfolio export contracts --db FILE [-o FILE] [filters]\n       wattfolio export readings --db FILE [--meter ID|NUMBER] [--from DAY] [--to DAY] [-o FILE]\n\n" +
+		"Reports: contracts (the portfolio) and readings (meters' time series).\nRun 'wattfolio export contracts --help' or 'wattfolio export readings --help' for their flags."
+	switch {
+	case len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help"):
+		fmt.Fprintln(stdout, reports)
+		return nil
+	case len(args) == 0:
+		fmt.Fprintln(stderr, "export needs a report: contracts or readings")
+		fmt.Fprintln(stderr, reports)
+		return errUsage
+	case args[0] != "contracts":
+		fmt.Fprintf(stderr, "export: there is no report %q; the reports are contracts and readings\n", args[0])
 		return errUsage
 	}
 	fs := newFlags("export contracts", "export contracts --db FILE [-o FILE] [--dialect standard|excel-de] [--include-personal-data] [filters]", stderr)
@@ -53,7 +60,16 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	f.Vendor, f.Kind, f.Commodity = app.Vendor(*vendor), app.Kind(*kind), app.Commodity(*commodity)
+	var bad error
+	if f.Vendor, bad = oneOf("--vendor", *vendor, app.Vendors); bad != nil {
+		return usageErr(stderr, bad)
+	}
+	if f.Kind, bad = oneOf("--kind", *kind, app.Kinds); bad != nil {
+		return usageErr(stderr, bad)
+	}
+	if f.Commodity, bad = oneOf("--commodity", *commodity, app.Commodities); bad != nil {
+		return usageErr(stderr, bad)
+	}
 	switch u := app.Upstream(*upstream); u {
 	case "current":
 	case app.UpstreamCurrent, app.UpstreamRemoved, app.UpstreamAll:
@@ -73,6 +89,18 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer store.Close()
+	// A source or status the cache does not hold would give an empty report
+	// that looks like a real one.
+	opts, err := store.FilterOptions(ctx)
+	if err != nil {
+		return err
+	}
+	if f.Source, bad = oneOf("--source", f.Source, opts.Sources); bad != nil {
+		return usageErr(stderr, bad)
+	}
+	if f.Status, bad = oneOf("--status", f.Status, opts.Statuses); bad != nil {
+		return usageErr(stderr, bad)
+	}
 	write := func(w io.Writer) error {
 		cw := export.NewContractWriter(w, d, *withPersonal)
 		if err := store.EachContract(ctx, f, cw.Write); err != nil {
@@ -91,9 +119,14 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // The file is its owner's only (os.CreateTemp makes it 0600, and the rename
 // keeps that), since reports and the window state may name customers.
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return err
+		// The temporary file's name means nothing to the user; theirs does.
+		if st, serr := os.Stat(dir); serr != nil || !st.IsDir() {
+			return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
+		}
+		return fmt.Errorf("cannot write %s: %w", path, errors.Unwrap(err))
 	}
 	defer func() {
 		if err != nil {
@@ -111,4 +144,23 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return errors.Join(err, os.Remove(tmp.Name()))
 	}
 	return nil
+}
+
+// oneOf checks a filter's value against those that exist, ignoring case,
+// and returns it as the cache spells it; "" is no filter.
+func oneOf[T ~string](flag, value string, valid []T) (T, error) {
+	if value == "" {
+		return "", nil
+	}
+	names := make([]string, len(valid))
+	for i, v := range valid {
+		if strings.EqualFold(string(v), value) {
+			return v, nil
+		}
+		names[i] = string(v)
+	}
+	if len(names) == 0 {
+		return "", fmt.Errorf("%s %q: the cache holds none yet", flag, value)
+	}
+	return "", fmt.Errorf("%s %q: want one of %s", flag, value, strings.Join(names, ", "))
 }

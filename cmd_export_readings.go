@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"wattfolio/app/export"
@@ -13,9 +12,9 @@ import (
 )
 
 func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("export readings", "export readings --db FILE [--meter ID] [--from DAY] [--to DAY] [--interval PT15M|PT1H|P1D|P1M] [-o FILE] [--dialect standard|excel-de]", stderr)
+	fs := newFlags("export readings", "export readings --db FILE [--meter ID|NUMBER] [--from DAY] [--to DAY] [--interval PT15M|PT1H|P1D|P1M] [-o FILE] [--dialect standard|excel-de]", stderr)
 	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
-	meter := fs.String("meter", "", "the cache's meter id (as in the meter page's address); empty: every meter")
+	meter := fs.String("meter", "", "the meter: its number (as printed on it), the vendor's id or the cache's id; empty: every meter")
 	from := fs.String("from", "", "first day (YYYY-MM-DD, in the meter's zone) or ISO 8601 instant; default: all")
 	to := fs.String("to", "", "day after the last (YYYY-MM-DD) or ISO 8601 instant; default: all")
 	interval := fs.String("interval", "PT15M", "PT15M (every reading as stored), PT1H, P1D or P1M (local hours, days, months)")
@@ -37,12 +36,6 @@ func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("--interval: %w", err)
 	}
-	var meterID int64
-	if *meter != "" {
-		if meterID, err = strconv.ParseInt(*meter, 10, 64); err != nil || meterID < 1 {
-			return fmt.Errorf("--meter %q: want the cache's meter id, a positive number", *meter)
-		}
-	}
 	loc, err := series.LoadZone("")
 	if err != nil {
 		return err
@@ -58,12 +51,23 @@ func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Wri
 			return fmt.Errorf("--to: %w", err)
 		}
 	}
+	if (*from != "" || *to != "") && !f.Before(t) {
+		return usageErr(stderr, fmt.Errorf("--from %s is not before --to %s: the range is empty", *from, *to))
+	}
 	// A report from a damaged cache could silently miss rows.
 	store, err := db.OpenVerified(ctx, *dbPath, db.Read, db.QuickCheck)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	var meterID int64
+	if *meter != "" {
+		m, err := findMeter(ctx, store, *meter)
+		if err != nil {
+			return usageErr(stderr, err)
+		}
+		meterID = m.ID
+	}
 	write := func(w io.Writer) error {
 		cw := export.NewReadingWriter(w, d)
 		if err := store.EachReading(ctx, meterID, f, t, res, cw.Write); err != nil {

@@ -120,8 +120,8 @@ func cmdMetersSetGas(ctx context.Context, args []string, stdout, stderr io.Write
 	return nil
 }
 
-// findMeter finds a meter by cache id or by number; a number two meters
-// share is an error naming their ids.
+// findMeter finds a meter by cache id, by number or by the vendor's id; a
+// number two meters share is an error naming their ids.
 func findMeter(ctx context.Context, store *db.Store, key string) (series.Meter, error) {
 	meters, err := store.ListMeters(ctx)
 	if err != nil {
@@ -137,7 +137,7 @@ func findMeter(ctx context.Context, store *db.Store, key string) (series.Meter, 
 	}
 	var found []series.Meter
 	for _, m := range meters {
-		if strings.EqualFold(m.Number, key) {
+		if strings.EqualFold(m.Number, key) || strings.EqualFold(m.ExternalID, key) {
 			found = append(found, m)
 		}
 	}
@@ -148,7 +148,15 @@ func findMeter(ctx context.Context, store *db.Store, key string) (series.Meter, 
 		if len(meters) == 0 {
 			return series.Meter{}, errors.New("--meter: the cache has no meters (sync a source that serves them)")
 		}
-		return series.Meter{}, fmt.Errorf("--meter %q: no meter has that id or number; 'wattfolio meters' lists them", key)
+		var known []string
+		for _, m := range meters[:min(len(meters), 8)] {
+			known = append(known, fmt.Sprintf("%s (id %d, %s)", m.Number, m.ID, m.Source))
+		}
+		more := ""
+		if len(meters) > 8 {
+			more = fmt.Sprintf(" and %d more; 'wattfolio meters' lists them all", len(meters)-8)
+		}
+		return series.Meter{}, fmt.Errorf("--meter %q: no meter has that number, vendor id or cache id; the cache has %s%s", key, strings.Join(known, ", "), more)
 	}
 	ids := make([]string, len(found))
 	for i, m := range found {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"syscall"
 	"time"
 
 	"wattfolio/app/web"
@@ -38,7 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	ln, err := listenLoopback(*addr)
+	ln, err := listenApp(*addr, flagSet(fs, "addr"), stderr)
 	if err != nil {
 		return err
 	}
@@ -69,6 +71,28 @@ func handler(ctx context.Context, store *db.Store, f sourcesFile, token string) 
 	return web.New(o)
 }
 
+// listenApp listens where serve and demo were asked to. When the default
+// port is busy (another Wattfolio, say) it takes a free one and says so; a
+// port the user chose is theirs, so its being busy is an error.
+func listenApp(addr string, chosen bool, stderr io.Writer) (net.Listener, error) {
+	ln, err := listenLoopback(addr)
+	if err == nil || chosen {
+		return ln, err
+	}
+	ln, err2 := listenLoopback("127.0.0.1:0")
+	if err2 != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "%s is busy (another program listens there); using a free port instead\n", addr)
+	return ln, nil
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // listenLoopback refuses anything but a loopback address: the cache holds
 // customers' personal data, and the launch token only keeps out the other
 // users of this machine.
@@ -81,6 +105,9 @@ func listenLoopback(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("address %s is not a loopback address: Wattfolio serves this machine only (use 127.0.0.1)", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("cannot listen on %s: another program (perhaps another Wattfolio) uses it; choose another --addr, or port 0 for a free one", addr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}

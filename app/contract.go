@@ -16,6 +16,9 @@ const (
 	VendorPodero   Vendor = "podero"
 )
 
+// Vendors lists every vendor Wattfolio syncs.
+var Vendors = []Vendor{VendorEnneo, VendorProsumer, VendorOtark, VendorEpilot, VendorPodero}
+
 // Kind is what sort of agreement a contract is, across vendors.
 type Kind string
 

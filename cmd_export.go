@@ -58,7 +58,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	d, err := export.DialectByName(*dialect)
 	if err != nil {
-		return err
+		return usageErr(stderr, err)
 	}
 	var bad error
 	if f.Vendor, bad = oneOf("--vendor", *vendor, app.Vendors); bad != nil {
@@ -75,12 +75,12 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case app.UpstreamCurrent, app.UpstreamRemoved, app.UpstreamAll:
 		f.Upstream = u
 	default:
-		return fmt.Errorf("--upstream %q: want current, removed or all", *upstream)
+		return usageErr(stderr, fmt.Errorf("--upstream %q: want current, removed or all", *upstream))
 	}
 	if *activeOn != "" {
 		var err error
 		if f.ActiveOn, err = time.ParseInLocation("2006-01-02", *activeOn, app.DefaultZone()); err != nil {
-			return fmt.Errorf("--active-on %q: want a day as YYYY-MM-DD", *activeOn)
+			return usageErr(stderr, fmt.Errorf("--active-on %q: want a day as YYYY-MM-DD", *activeOn))
 		}
 	}
 	// A report from a damaged cache could silently miss rows.

@@ -30,11 +30,11 @@ func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	d, err := export.DialectByName(*dialect)
 	if err != nil {
-		return err
+		return usageErr(stderr, err)
 	}
 	res, err := series.ParseResolution(*interval)
 	if err != nil {
-		return fmt.Errorf("--interval: %w", err)
+		return usageErr(stderr, fmt.Errorf("--interval: %w", err))
 	}
 	loc, err := series.LoadZone("")
 	if err != nil {
@@ -43,12 +43,12 @@ func cmdExportReadings(ctx context.Context, args []string, stdout, stderr io.Wri
 	f, t := time.Unix(0, 0), time.Unix(1<<40, 0)
 	if *from != "" {
 		if f, err = parseInstant(*from, loc); err != nil {
-			return fmt.Errorf("--from: %w", err)
+			return usageErr(stderr, fmt.Errorf("--from: %w", err))
 		}
 	}
 	if *to != "" {
 		if t, err = parseInstant(*to, loc); err != nil {
-			return fmt.Errorf("--to: %w", err)
+			return usageErr(stderr, fmt.Errorf("--to: %w", err))
 		}
 	}
 	if (*from != "" || *to != "") && !f.Before(t) {

@@ -159,10 +159,10 @@ func TestExportReadingsCLI(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"export", "readings"}, 2, "needs --db"},
-		{[]string{"export", "readings", "--db", f.db, "--interval", "PT5M"}, 1, "--interval"},
-		{[]string{"export", "readings", "--db", f.db, "--meter", "x"}, 1, "--meter"},
-		{[]string{"export", "readings", "--db", f.db, "--from", "yesterday"}, 1, "--from"},
-		{[]string{"export", "readings", "--db", f.db, "--dialect", "tsv"}, 1, "dialect"},
+		{[]string{"export", "readings", "--db", f.db, "--interval", "PT5M"}, 2, "--interval"},
+		{[]string{"export", "readings", "--db", f.db, "--meter", "x"}, 2, "--meter"},
+		{[]string{"export", "readings", "--db", f.db, "--from", "yesterday"}, 2, "--from"},
+		{[]string{"export", "readings", "--db", f.db, "--dialect", "tsv"}, 2, "dialect"},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.msg) {

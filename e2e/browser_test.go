@@ -518,7 +518,7 @@ func TestBrowser(t *testing.T) {
 	r.check("no request leaves the machine (no fonts, no CDNs)", func() {
 		external := p.externalRequests()
 		assert(len(external) == 0, "external requests: %v", first3(external))
-		sheets := p.texts(`[...document.styleSheets].map((s) => ({innerText: String(s.href)}))`)
+		sheets := p.strings(`[...document.styleSheets].map((s) => String(s.href))`)
 		assert(len(sheets) == 1 && strings.HasSuffix(sheets[0], "/static/app.css"), "stylesheets: %v", sheets)
 	})
 
@@ -806,7 +806,12 @@ func (p *tab) text(elem string) string {
 // texts returns the innerText of every element the list expression finds
 // (without waiting, as allInnerTexts).
 func (p *tab) texts(list string) []string {
-	raw := p.js("JSON.stringify((" + list + ").map((e) => e.innerText))")
+	return p.strings("(" + list + ").map((e) => e.innerText)")
+}
+
+// strings evaluates expr, an array of strings, once.
+func (p *tab) strings(expr string) []string {
+	raw := p.js("JSON.stringify(" + expr + ")")
 	var s []string
 	noErr(json.Unmarshal([]byte(raw), &s))
 	return s

@@ -142,7 +142,7 @@ func TestBrowser(t *testing.T) {
 		assert(err == nil, "sync: %v: %s", err, stderr.String())
 		sum = storedTotal(string(summary))
 		assert(sum > 0, "sync summary without stored counts:\n%s", summary)
-		serveOut := startCommand(t, bin, env, regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+/)`),
+		serveOut := startCommand(t, bin, env, regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+/\S*)\s`),
 			"serve", "--db", cache, "--config", config, "--addr", "127.0.0.1:0")
 		p = openBrowser(t, serveOut[1], out, work)
 	}); err != nil {

@@ -725,11 +725,34 @@ const dds = (label) => all("dt").filter((d) => norm(d.textContent) === label).ma
 const dd = (label) => one(dds(label), "dt " + JSON.stringify(label) + " + dd");
 `
 
-// evalRaw evaluates expr once, with pageJS, and returns its JSON value.
-func (p *tab) evalRaw(expr string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(p.ctx, waitLimit)
-	defer cancel()
-	return chromedp.Run(ctx, chromedp.Evaluate[[]byte]("(() => {"+pageJS+"\nreturn JSON.stringify(("+expr+") ?? null);\n})()"))
+// evalRaw evaluates expr, with pageJS, and returns its value as JSON. It
+// never reads a page half parsed (a page that refreshes itself, as the Sync
+// page does, would show only part of its rows): while the page is loading
+// it waits.
+func (p *tab) evalRaw(expr string) (string, error) {
+	const loading = "\x00loading"
+	deadline := time.Now().Add(waitLimit)
+	for {
+		ctx, cancel := context.WithTimeout(p.ctx, waitLimit)
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte]("(() => {"+pageJS+`
+if (document.readyState === "loading") return "\0loading";
+return JSON.stringify((`+expr+") ?? null);\n})()"))
+		cancel()
+		if err != nil {
+			return "", err
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", err
+		}
+		if s != loading {
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("the page at %s is still loading after %s", p.base, waitLimit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // poll evaluates expr until it gives something other than null, undefined
@@ -739,10 +762,9 @@ func (p *tab) poll(expr string, limit time.Duration, v any) {
 	deadline := time.Now().Add(limit)
 	var last error
 	for {
-		raw, err := p.evalRaw(expr)
+		s, err := p.evalRaw(expr)
 		if err == nil {
-			var s string
-			if err = json.Unmarshal(raw, &s); err == nil && s != "null" && s != "false" {
+			if s != "null" && s != "false" {
 				noErr(json.Unmarshal([]byte(s), v))
 				return
 			}
@@ -762,10 +784,8 @@ func (p *tab) poll(expr string, limit time.Duration, v any) {
 
 // js evaluates expr once and returns it as text.
 func (p *tab) js(expr string) string {
-	raw, err := p.evalRaw(expr)
+	s, err := p.evalRaw(expr)
 	noErr(err)
-	var s string
-	noErr(json.Unmarshal(raw, &s))
 	var v any
 	noErr(json.Unmarshal([]byte(s), &v))
 	if v == nil {

@@ -539,14 +539,15 @@ func startCommand(t *testing.T, bin string, env []string, re *regexp.Regexp, arg
 	cmd.Env = env
 	stdout, err := cmd.StdoutPipe()
 	noErr(err)
-	var stderr lockedBuffer
+	var stderr bytes.Buffer // read only once the command has ended
 	cmd.Stderr = &stderr
 	noErr(cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	done := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
-		<-exited
+		<-done
 	})
 	found := make(chan []string, 1)
 	go func() {
@@ -572,29 +573,14 @@ func startCommand(t *testing.T, bin string, env []string, re *regexp.Regexp, arg
 	select {
 	case m := <-found:
 		return m
-	case err := <-exited:
-		fail("%s exited (%v): %s", args[0], err, stderr.String())
+	case <-done:
+		fail("%s exited (%v): %s", args[0], waitErr, stderr.String())
 	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
 		fail("%s did not start: %s", args[0], stderr.String())
 	}
 	return nil
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // storedTotal sums the STORED column of a sync summary; 0 without one.

@@ -110,9 +110,10 @@ func TestBrowser(t *testing.T) {
 	work := t.TempDir()
 
 	var (
-		p       *tab
-		simBase string
-		sum     int
+		p            *tab
+		simBase      string
+		opened, base string
+		sum          int
 	)
 	if err := caught(func() {
 		if _, err := os.Stat(bin); err != nil {
@@ -142,19 +143,27 @@ func TestBrowser(t *testing.T) {
 		assert(err == nil, "sync: %v: %s", err, stderr.String())
 		sum = storedTotal(string(summary))
 		assert(sum > 0, "sync summary without stored counts:\n%s", summary)
-		serveOut := startCommand(t, bin, env, regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+/\S*)\s`),
+		// serve prints the address to open with this launch's token; opening
+		// it sets the cookie every later request carries.
+		serveOut := startCommand(t, bin, env, regexp.MustCompile(`serving on ((http://127\.0\.0\.1:\d+/)\?token=\S+)\s`),
 			"serve", "--db", cache, "--config", config, "--addr", "127.0.0.1:0")
-		p = openBrowser(t, serveOut[1], out, work)
+		opened, base = serveOut[1], serveOut[2]
+		p = openBrowser(t, base, out, work)
 	}); err != nil {
 		r.failed++
 		r.t.Errorf("FAIL setup: %v", err)
 		fmt.Printf("FAIL  setup: %v\n", err)
 		return
 	}
-	base := p.base
+	r.check("without the printed token the app answers 401 and says how to open it", func() {
+		status := p.openStatus(base)
+		assert(status == 401, "status %d without the token", status)
+		assert(strings.Contains(p.text(`q("body")`), "?token="), "the 401 page does not show how to open the app")
+	})
 
 	r.check("the portfolio lists every cached contract", func() {
-		p.open(base)
+		p.open(opened)
+		assert(p.url() == base, "the printed address left the token in %s", p.url())
 		assert(p.text(`q("h1")`) == "Portfolio", "no Portfolio heading")
 		lede := p.text(`q(".lede")`)
 		m := regexp.MustCompile(`^([\d.]+) contracts in the cache`).FindStringSubmatch(lede)
@@ -220,7 +229,7 @@ func TestBrowser(t *testing.T) {
 		p.press(kb.ArrowDown)
 		p.markPage()
 		p.press(kb.Enter)
-		p.waitNewPage(`/contracts/\d+`, waitLimit)
+		p.waitNewPage(urlMatches(`/contracts/\d+`), waitLimit)
 		assert(strings.TrimSpace(p.text(`q("h1")`)) == second, "Enter opened another contract")
 		p.back()
 		p.press("/")
@@ -236,6 +245,17 @@ func TestBrowser(t *testing.T) {
 		p.clickNav(`role("link", "‹ Portfolio")`, `status=active`)
 		p.back()
 		p.shot("browser-3-contract.png")
+	})
+
+	r.check("an enneo contract's record hides the e-mail address until Show personal data", func() {
+		p.open(base + "contracts?vendor=enneo")
+		p.clickNav(`all("table.grid tbody .row-link")[0]`, `/contracts/\d+`)
+		masked := p.text(`q("pre.json")`)
+		assert(strings.Contains(masked, `"email": "•••"`) && !strings.Contains(masked, "@"), "the e-mail address is shown unasked")
+		p.clickNav(`role("link", "Show personal data")`, `personal=show`)
+		assert(regexp.MustCompile(`"email": "[^"]+@[^"]+"`).MatchString(p.text(`q("pre.json")`)), "Show personal data did not show the e-mail address")
+		p.clickNavTo(`role("link", "Hide personal data")`, `!new URL(location.href).searchParams.has("personal")`, waitLimit)
+		assert(!strings.Contains(p.text(`q("pre.json")`), "@"), "Hide personal data left the e-mail address shown")
 	})
 
 	r.check("the CSV download has the filtered rows", func() {
@@ -468,7 +488,7 @@ func TestBrowser(t *testing.T) {
 		p.shot("browser-edit-pending.png")
 		p.open(base + "changes")
 		// The connector retries; the page gives up after 20 s and keeps the change.
-		p.clickNavWithin(`q("#send-changes")`, ``, 40*time.Second)
+		p.clickNavTo(`q("#send-changes")`, urlMatches(``), 40*time.Second)
 		notice := p.text(`q("#changes-notice")`)
 		assert(regexp.MustCompile(`not sent yet|did not answer`).MatchString(notice), "send while offline: %s", notice)
 		assert(onePending.MatchString(navChanges()), "after a failed send: %s", navChanges())
@@ -620,9 +640,9 @@ type tab struct {
 	external []string
 }
 
-// openBrowser starts chromium headless at 1280×800 on the app at url (the
-// address serve printed), and records every request that is not to the app.
-func openBrowser(t *testing.T, url, out, work string) *tab {
+// openBrowser starts chromium headless at 1280×800 for the app at base, and
+// records every request that is not to the app.
+func openBrowser(t *testing.T, base, out, work string) *tab {
 	exe := os.Getenv("CHROMIUM")
 	if exe == "" {
 		exe = "/usr/bin/chromium"
@@ -639,8 +659,7 @@ func openBrowser(t *testing.T, url, out, work string) *tab {
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	noErr(chromedp.Do(ctx)) // starts the browser, with no timeout
-	p := &tab{ctx: ctx, out: out, downloads: filepath.Join(work, "downloads")}
-	p.base = strings.SplitN(url, "?", 2)[0]
+	p := &tab{ctx: ctx, base: base, out: out, downloads: filepath.Join(work, "downloads")}
 	requests := chromedp.Events(ctx, network.RequestWillBeSent)
 	go func() {
 		for ev, err := range requests {
@@ -662,9 +681,6 @@ func openBrowser(t *testing.T, url, out, work string) *tab {
 	})
 	noErr(err)
 	p.viewport(1280, 800)
-	if url != p.base {
-		p.open(url) // the address serve printed opens the app first
-	}
 	return p
 }
 
@@ -682,7 +698,16 @@ func (p *tab) do(limit time.Duration, actions ...chromedp.Action[chromedp.Void])
 }
 
 func (p *tab) open(url string) { p.do(waitLimit, chromedp.Navigate(url)) }
-func (p *tab) back()           { p.do(waitLimit, chromedp.NavigateBack()) }
+
+// openStatus opens url and returns the HTTP status of the page.
+func (p *tab) openStatus(url string) int {
+	ctx, cancel := context.WithTimeout(p.ctx, waitLimit)
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	noErr(err)
+	return int(res.Status)
+}
+func (p *tab) back() { p.do(waitLimit, chromedp.NavigateBack()) }
 
 func (p *tab) viewport(w, h int64) { p.do(waitLimit, chromedp.EmulateViewport(w, h)) }
 
@@ -890,19 +915,25 @@ func (p *tab) setChecked(elem string, want bool) {
 func (p *tab) markPage() { p.js(`(window.__e2eOld = true) && null`) }
 
 // waitNewPage waits until another page than the marked one has loaded,
-// at an address that matches urlRE (a JavaScript regular expression;
-// empty for any).
-func (p *tab) waitNewPage(urlRE string, limit time.Duration) {
-	p.waitFor(fmt.Sprintf(`!window.__e2eOld && document.readyState === "complete" && new RegExp(%s).test(location.href)`, jsq(urlRE)), limit)
+// at an address for which the JavaScript condition is true.
+func (p *tab) waitNewPage(cond string, limit time.Duration) {
+	p.waitFor(`!window.__e2eOld && document.readyState === "complete" && (`+cond+`)`, limit)
 }
 
-// clickNav clicks the element and waits for the page it opens.
-func (p *tab) clickNav(elem, urlRE string) { p.clickNavWithin(elem, urlRE, waitLimit) }
+// urlMatches is the condition that the page's address matches re (a
+// JavaScript regular expression; empty for any).
+func urlMatches(re string) string { return fmt.Sprintf(`new RegExp(%s).test(location.href)`, jsq(re)) }
 
-func (p *tab) clickNavWithin(elem, urlRE string, limit time.Duration) {
+// clickNav clicks the element and waits for the page it opens, at an
+// address that matches urlRE.
+func (p *tab) clickNav(elem, urlRE string) { p.clickNavTo(elem, urlMatches(urlRE), waitLimit) }
+
+// clickNavTo clicks the element and waits for the page it opens, at an
+// address for which the JavaScript condition is true.
+func (p *tab) clickNavTo(elem, cond string, limit time.Duration) {
 	p.markPage()
 	p.click(elem)
-	p.waitNewPage(urlRE, limit)
+	p.waitNewPage(cond, limit)
 }
 
 func (p *tab) press(key string) { p.do(waitLimit, chromedp.KeyEvent(key)) }

@@ -67,10 +67,10 @@ bench-series:
 desktop:
 	$(GO) build -tags $(DESKTOP_TAGS) -o build/bin/wattfolio .
 
-# Browser end-to-end test: wattfolio serve driven by Playwright (playwright-core
-# from npm) with Debian's /usr/bin/chromium. Screenshots go to out/e2e/.
+# Browser end-to-end test: wattfolio serve driven in Debian's /usr/bin/chromium
+# through the DevTools protocol (chromedp, a Go module). Screenshots go to out/e2e/.
 e2e: build
-	cd e2e && npm ci --no-audit --no-fund --loglevel=error && node browser.mjs ../wattfolio
+	cd e2e && WATTFOLIO_BIN=$(CURDIR)/wattfolio $(GO) test -tags e2e -count=1 -run TestBrowser -v .
 
 # Desktop end-to-end test: the desktop build under Xvfb, driven with xdotool
 # (needs xvfb, xdotool, imagemagick). Screenshots go to out/e2e/.

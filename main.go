@@ -40,7 +40,7 @@ Commands:
   sim       run the simulated vendor APIs on loopback
   check     check a cache for damage (SQLite's integrity_check); read-only
   salvage   make a new cache from a damaged one: its offers, unsent offline edits and notes
-  version   print the version and cache schema
+  version   print the version, commit and cache schema (also --version)
 
 Run 'wattfolio <command> --help' for a command's flags.
 
@@ -78,9 +78,6 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -124,6 +121,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	case "--version", "-version":
+		fmt.Fprint(stdout, versionLine())
 		return 0
 	}
 	cmd, ok := cmds[name]
@@ -204,15 +204,6 @@ func logLevel() slog.Level {
 		return slog.LevelWarn
 	}
 	return l
-}
-
-func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", "version", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wattfolio %s (cache schema %d)\n", version, cacheSchema())
-	return nil
 }
 
 // lockedWriter serializes the writes to w.

@@ -79,3 +79,9 @@ e2e-desktop: desktop
 
 clean:
 	rm -rf build/bin out wattfolio
+
+# Release artefacts in build/release/ (see README, "Releases and installing"):
+# make release VERSION=x.y.z; without VERSION, the tag on HEAD or the VERSION file.
+.PHONY: release
+release:
+	GO="$(GO)" VERSION="$(VERSION)" build/release.sh

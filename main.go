@@ -82,7 +82,7 @@ func (e *exitError) Unwrap() error { return e.err }
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, withDefaultCommand(os.Args[1:]), os.Stdout, os.Stderr))
 }
 
 // errUsage marks a command line error: the usage was already printed.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"runtime"
 )
 
 // The cache holds customers' contracts and personal data, so only its owner
@@ -31,6 +32,12 @@ func createPrivate(path string) error {
 // may have shared it on purpose. On the command line the default logger
 // writes the warning to stderr.
 func reportShared(path string) {
+	// On Windows Go's mode bits only mirror the read-only attribute (always
+	// 0666 or 0444): who may read the file is up to its ACL, which the
+	// per-user profile folders the cache lives in keep private already.
+	if runtime.GOOS == "windows" {
+		return
+	}
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm()&0o077 == 0 {
 		return

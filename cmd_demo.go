@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"wattfolio/app/offerfile"
 	"wattfolio/db"
@@ -92,24 +91,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return serve(ctx, ln, h, stdout, token)
 }
 
-// dataDir is where Wattfolio keeps its caches: $XDG_DATA_HOME/wattfolio or
-// ~/.local/share/wattfolio on Linux, the OS's per-user config folder elsewhere.
+// dataDir is where the cache and the demo go (see platformDirs).
 func dataDir() (string, error) {
-	if runtime.GOOS == "linux" {
-		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-			return filepath.Join(x, "wattfolio"), nil
-		}
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(home, ".local", "share", "wattfolio"), nil
-	}
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "Wattfolio"), nil
+	d, err := currentUserDirs()
+	return d.Data, err
 }
 
 func cacheSchema() int64 { return db.SchemaVersion() }

@@ -147,6 +147,7 @@ func runDesktop(ctx context.Context, h http.Handler, cachePath string) error {
 			ProgramName:      "wattfolio",
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
+		Windows: windowsOptions(),
 		OnStartup: func(c context.Context) {
 			wctx = c
 			if st.HasPosition && !st.Maximised {
@@ -200,7 +201,7 @@ func openFolder(dir string) error {
 func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("desktop", "desktop [--db FILE] [--config FILE]", stderr)
 	dbPath := fs.String("db", "", "the cache file (default: portfolio.db in the user's data directory, as the menu entry uses)")
-	config := fs.String("config", "", "sources file; with it the Sync page and File > Sync now can sync (default: wattfolio/sources.toml in the user's config directory, if it exists)")
+	config := fs.String("config", "", "sources file; with it the Sync page and File > Sync now can sync (default: sources.toml in the user's config folder, e.g. ~/.config/wattfolio or %APPDATA%\\Wattfolio, if it exists)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -219,8 +220,8 @@ func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		*dbPath = filepath.Join(d, "portfolio.db")
 	}
 	if *config == "" {
-		if d, err := os.UserConfigDir(); err == nil {
-			if p := filepath.Join(d, "wattfolio", "sources.toml"); fileExists(p) {
+		if d, err := currentUserDirs(); err == nil {
+			if p := filepath.Join(d.Config, "sources.toml"); fileExists(p) {
 				*config = p
 			}
 		}

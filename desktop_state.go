@@ -26,14 +26,14 @@ type windowState struct {
 	Maximised   bool `json:"maximised"`
 }
 
-// windowStatePath is $XDG_CONFIG_HOME/wattfolio/window.json (or the OS's
-// per-user config folder).
+// windowStatePath is window.json in the user's state folder
+// ($XDG_STATE_HOME/wattfolio on Linux, see platformDirs).
 func windowStatePath() string {
-	d, err := os.UserConfigDir()
+	d, err := currentUserDirs()
 	if err != nil {
 		return ""
 	}
-	return filepath.Join(d, "wattfolio", "window.json")
+	return filepath.Join(d.State, "window.json")
 }
 
 // loadWindowState reads the remembered state; a missing or damaged file

@@ -24,6 +24,10 @@ fi
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit-dirty"; fi
 ldflags="-s -w -X main.version=$version -X main.commit=$commit"
+# No -trimpath: with the same tags as `make desktop` the Linux build reuses
+# its compiled packages (CI builds both; -trimpath would compile everything
+# again, minutes on 2 cores). The cost is the build folder's paths in panic
+# traces.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 
 out=build/release
@@ -33,7 +37,7 @@ mkdir -p "$stage"
 tools="$GO tool -modfile=tools/go.mod"
 
 echo "== linux/amd64 desktop binary"
-CGO_ENABLED=1 GOOS=linux GOARCH=amd64 $GO build -trimpath \
+CGO_ENABLED=1 GOOS=linux GOARCH=amd64 $GO build \
   -tags desktop,production,webkit2_41 -ldflags "$ldflags" -o "$stage/linux/wattfolio" .
 
 echo "== .deb (nfpm)"
@@ -62,7 +66,7 @@ winbuild() { # manifest output extra-ldflags
   # wv2runtime.browser: where the WebView2 runtime is missing or too old, a
   # dialog says so and offers its download page, then the app exits; it
   # never downloads or runs an installer by itself.
-  CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $GO build -trimpath \
+  CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $GO build \
     -tags desktop,production,wv2runtime.browser -ldflags "$ldflags $3" -o "$2" .
   rm -f "$syso"
 }

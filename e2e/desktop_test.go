@@ -115,6 +115,7 @@ func TestDesktop(t *testing.T) {
 		"DISPLAY="+r.display,
 		"XDG_CONFIG_HOME="+filepath.Join(r.dir, "config"),
 		"XDG_DATA_HOME="+filepath.Join(r.dir, "data"),
+		"XDG_STATE_HOME="+filepath.Join(r.dir, "state"),
 		"HOME="+r.dir,
 		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
 		"WATTFOLIO_LOG=info",
@@ -241,7 +242,7 @@ func TestDesktop(t *testing.T) {
 		<-r.exited
 	}
 	r.check("Ctrl+Q quits cleanly", err)
-	statePath := filepath.Join(r.dir, "config", "wattfolio", "window.json")
+	statePath := filepath.Join(r.dir, "state", "wattfolio", "window.json") // XDG_STATE_HOME
 	var ws struct{ Width, Height, X, Y int }
 	b, err := os.ReadFile(statePath)
 	if err == nil {

@@ -18,19 +18,11 @@ demo:
 test: vet
 	$(GO) test -race -count=1 ./...
 
-# A short run of every fuzz test, FUZZTIME each (go test -fuzz runs one
-# target at a time); the targets are found by name in the test files, which
-# costs no compile. The committed corpora under testdata/fuzz also run in
-# `make test`. A failing input is written to the package's testdata/fuzz:
-# commit it with the fix, as a regression test.
+# A short run of every fuzz test, FUZZTIME each (see .ci/fuzz). The
+# committed corpora under testdata/fuzz also run in `make test`.
 FUZZTIME ?= 8s
 fuzz:
-	@grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' . | sort | \
-	  while IFS=: read -r file fn; do \
-	    pkg=$$(dirname "$$file"); fn=$${fn#func }; \
-	    echo "== $$fn ($$pkg)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
-	  done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz
 
 vet:
 	$(GO) vet ./...

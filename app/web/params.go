@@ -197,6 +197,19 @@ func language(w http.ResponseWriter, r *http.Request) (string, error) {
 	return views.LangDE, nil
 }
 
+// requestLang is the display language language would choose for r, without
+// setting the cookie: the chain puts it into the request's context for
+// views.T before any handler runs.
+func requestLang(r *http.Request) string {
+	if s := r.URL.Query().Get("lang"); s == views.LangDE || s == views.LangEN {
+		return s
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == views.LangDE || c.Value == views.LangEN) {
+		return c.Value
+	}
+	return views.LangDE
+}
+
 // pathID reads the positive integer id of a /things/{id} route; what names
 // the thing in the error ("contract", "customer", "meter").
 func pathID(r *http.Request, what string) (int64, error) {

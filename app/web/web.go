@@ -16,6 +16,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/compare"
 	"wattfolio/frontend"
+	"wattfolio/frontend/views"
 )
 
 // ContractReader reads contracts from the cache.
@@ -203,6 +204,7 @@ func (h *handler) chain() http.Handler {
 	}))
 	protected := cop.Handler(h.mux)
 	return loopbackOnly(h.log, securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(views.WithLang(r.Context(), requestLang(r)))
 		if fromWindow(r) {
 			// WebKitGTK may send no Sec-Fetch-Site and an opaque Origin
 			// from its custom scheme.

@@ -1,0 +1,94 @@
+package views
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// The user interface is written in English in the code; German comes from a
+// message catalogue keyed by the English text. Each area of the UI registers
+// its German messages from its own file (de_*.go) with addGerman, so the
+// catalogue is read beside the screens it translates.
+
+type langKey struct{}
+
+// WithLang returns ctx carrying the display language (LangDE or LangEN)
+// that T and Tf translate into.
+func WithLang(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, langKey{}, lang)
+}
+
+// LangOf is the display language carried by ctx; English when none is.
+func LangOf(ctx context.Context) string {
+	if l, ok := ctx.Value(langKey{}).(string); ok && l == LangDE {
+		return LangDE
+	}
+	return LangEN
+}
+
+var (
+	catMu    sync.Mutex
+	german   = map[string]string{}
+	catOnce  sync.Once
+	cat      *catalog.Builder
+	printers struct {
+		de, en *message.Printer
+	}
+)
+
+// addGerman registers German messages, keyed by the English text (a format
+// string where Tf is used). Called from init functions only.
+func addGerman(m map[string]string) {
+	catMu.Lock()
+	defer catMu.Unlock()
+	for en, de := range m {
+		if prev, dup := german[en]; dup && prev != de {
+			panic("views: two German messages for " + en)
+		}
+		german[en] = de
+	}
+}
+
+func build() {
+	catMu.Lock()
+	defer catMu.Unlock()
+	cat = catalog.NewBuilder(catalog.Fallback(language.English))
+	for en, de := range german {
+		if err := cat.SetString(language.German, en, de); err != nil {
+			panic("views: German message for " + en + ": " + err.Error())
+		}
+	}
+	printers.de = message.NewPrinter(language.German, message.Catalog(cat))
+	printers.en = message.NewPrinter(language.English, message.Catalog(cat))
+}
+
+func printer(ctx context.Context) *message.Printer {
+	catOnce.Do(build)
+	if LangOf(ctx) == LangDE {
+		return printers.de
+	}
+	return printers.en
+}
+
+// T translates msg, an English text, into ctx's language.
+func T(ctx context.Context, msg string) string {
+	if LangOf(ctx) == LangEN {
+		return msg
+	}
+	catOnce.Do(build)
+	if de, ok := german[msg]; ok {
+		return de
+	}
+	return msg
+}
+
+// Tf formats an English format string translated into ctx's language.
+// Numbers in args should be formatted by Fmt first: the printer's own
+// number formatting is not the one the rest of the page uses.
+func Tf(ctx context.Context, format string, args ...any) string {
+	return printer(ctx).Sprintf(format, args...)
+}

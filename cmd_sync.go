@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -99,7 +98,7 @@ func loadSourcesFile(path, only string) (sourcesFile, error) {
 		}
 		cfg = keep
 	}
-	srcs, err := connect(cfg, os.Getenv)
+	srcs, err := connect(cfg, secretLookup())
 	if err != nil {
 		return sourcesFile{}, err
 	}

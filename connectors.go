@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 
 	"wattfolio/app"
@@ -16,12 +17,12 @@ import (
 )
 
 // connect builds the engine's view of each configured source: its connector,
-// with credentials read from the environment now, so a missing variable is
+// with credentials read from the environment or the keyring now, so a missing variable is
 // reported before anything is fetched.
-func connect(srcs []sources.Source, getenv func(string) string) ([]engine.Source, error) {
+func connect(srcs []sources.Source, look sources.Lookup) ([]engine.Source, error) {
 	out := make([]engine.Source, 0, len(srcs))
 	for _, s := range srcs {
-		conn, err := connector(s, getenv)
+		conn, err := connector(s, look)
 		if err != nil {
 			return nil, err
 		}
@@ -30,7 +31,7 @@ func connect(srcs []sources.Source, getenv func(string) string) ([]engine.Source
 	return out, nil
 }
 
-func connector(s sources.Source, getenv func(string) string) (engine.Connector, error) {
+func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) {
 	// Connectors fetch in parallel (the epilot one up to 8 windows at
 	// once); the default transport keeps only two idle connections per
 	// host and would reconnect for the others on every request.
@@ -39,7 +40,7 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 	client := &http.Client{Timeout: s.Timeout, Transport: transport}
 	switch s.Vendor {
 	case app.VendorEnneo:
-		token, err := s.Secret(getenv)
+		token, err := s.Secret(look)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +58,7 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 			BasePriceUnit:    string(s.Enneo.BasePriceUnit),
 		})
 	case app.VendorEpilot:
-		token, err := s.Secret(getenv)
+		token, err := s.Secret(look)
 		if err != nil {
 			return nil, err
 		}
@@ -69,8 +70,8 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 	case app.VendorProsumer:
 		// The prosumer API documents no authentication: a token is optional.
 		var token string
-		if s.TokenEnv != "" {
-			t, err := s.Secret(getenv)
+		if s.HasToken() {
+			t, err := s.Secret(look)
 			if err != nil {
 				return nil, err
 			}
@@ -80,7 +81,7 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 			Source: s.Name, BaseURL: s.BaseURL, Token: token, CustomerIDs: s.Prosumer.CustomerIDs, HTTPClient: client,
 		})
 	case app.VendorOtark:
-		key, err := s.Secret(getenv)
+		key, err := s.Secret(look)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +92,7 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 			DeliveryStart: o.DeliveryStart, DeliveryEnd: o.DeliveryEnd, ActiveOn: o.ActiveOn,
 		})
 	case app.VendorPodero:
-		id, secret, err := s.ClientCredentials(getenv)
+		id, secret, err := s.ClientCredentials(look)
 		if err != nil {
 			return nil, err
 		}
@@ -103,4 +104,10 @@ func connector(s sources.Source, getenv func(string) string) (engine.Connector, 
 	default:
 		return nil, fmt.Errorf("source %q: kind %s has no connector in this version of Wattfolio yet", s.Name, s.Vendor)
 	}
+}
+
+// secretLookup reads secrets from this process's environment and the OS
+// keyring (see keyringGet).
+func secretLookup() sources.Lookup {
+	return sources.Lookup{Getenv: os.Getenv, Keyring: keyringGet}
 }

@@ -328,10 +328,10 @@ var kinds = []kindSpec{
 	{app.VendorProsumer, tokenOptional, []string{"customer_ids"}, readProsumer},
 	{app.VendorOtark, tokenRequired, []string{"status", "type", "eic", "delivery_start", "delivery_end", "active_on"}, readOtark},
 	{app.VendorEpilot, tokenRequired, []string{"contract_ids", "extension_id", "app_id", "customer_id"}, readEpilot},
-	{app.VendorPodero, tokenUnused, []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env"}, readPodero},
+	{app.VendorPodero, tokenUnused, []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env", "client_id_keyring", "client_secret_keyring"}, readPodero},
 }
 
-var commonKeys = []string{"name", "kind", "base_url", "token_env", "timeout"}
+var commonKeys = []string{"name", "kind", "base_url", "token_env", "token_keyring", "timeout"}
 
 func kindNames() string {
 	names := make([]string, len(kinds))
@@ -378,11 +378,21 @@ func (r *reader) source() Source {
 	}
 
 	_, hasToken := r.raw["token_env"]
+	_, hasEntry := r.raw["token_keyring"]
 	switch {
-	case spec != nil && spec.token == tokenUnused && hasToken:
-		r.used["token_env"] = true
-		r.errorf("token_env", "kind %s does not use a token; it authenticates with client_id_env and client_secret_env", spec.vendor)
+	case spec != nil && spec.token == tokenUnused && (hasToken || hasEntry):
+		key := "token_env"
+		if !hasToken {
+			key = "token_keyring"
+		}
+		r.used["token_env"], r.used["token_keyring"] = true, true
+		r.errorf(key, "kind %s does not use a token; it authenticates with client_id_env and client_secret_env (or client_id_keyring and client_secret_keyring)", spec.vendor)
 	case spec != nil && spec.token == tokenUnused:
+	case hasToken && hasEntry:
+		r.used["token_env"], r.used["token_keyring"] = true, true
+		r.errorf("token_keyring", "set token_env or token_keyring, not both")
+	case hasEntry:
+		s.TokenKeyring = r.keyringEntry("token_keyring", true)
 	default:
 		required := spec == nil || spec.token == tokenRequired
 		s.TokenEnv = r.envName("token_env", required)
@@ -422,6 +432,35 @@ func (r *reader) envName(key string, required bool) string {
 		return ""
 	}
 	return v
+}
+
+var entryRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@/-]{0,199}$`)
+
+// keyringEntry reads a key that names an entry of the OS keyring (the
+// entry's user under KeyringService), as the app writes it.
+func (r *reader) keyringEntry(key string, required bool) string {
+	v := r.str(key, required)
+	if v != "" && !entryRE.MatchString(v) {
+		r.errorf(key, "must name a keyring entry (letters, digits and . _ @ / -), not the secret itself")
+		return ""
+	}
+	return v
+}
+
+// credential reads the pair key_env / key_keyring, one of which is required.
+func (r *reader) credential(key string) (env, entry string) {
+	_, hasEnv := r.raw[key+"_env"]
+	_, hasEntry := r.raw[key+"_keyring"]
+	switch {
+	case hasEnv && hasEntry:
+		r.used[key+"_env"], r.used[key+"_keyring"] = true, true
+		r.errorf(key+"_keyring", "set %s_env or %s_keyring, not both", key, key)
+	case hasEntry:
+		entry = r.keyringEntry(key+"_keyring", true)
+	default:
+		env = r.envName(key+"_env", true)
+	}
+	return env, entry
 }
 
 // leftovers reports the keys nothing read: unknown ones, another kind's and
@@ -597,11 +636,11 @@ func (r *reader) instant(key string) time.Time {
 
 func readPodero(r *reader, s *Source) {
 	sc := &PoderoScope{
-		OrgID:           r.str("org_id", true),
-		UserIDs:         r.ids("user_ids", `["u1"]`, true, anyID),
-		ClientIDEnv:     r.envName("client_id_env", true),
-		ClientSecretEnv: r.envName("client_secret_env", true),
+		OrgID:   r.str("org_id", true),
+		UserIDs: r.ids("user_ids", `["u1"]`, true, anyID),
 	}
+	sc.ClientIDEnv, sc.ClientIDKeyring = r.credential("client_id")
+	sc.ClientSecretEnv, sc.ClientSecretKeyring = r.credential("client_secret")
 	if raw := r.str("token_url", true); raw != "" {
 		u, err := httpURL(raw)
 		if err != nil {

@@ -289,8 +289,8 @@ func TestParseErrors(t *testing.T) {
 		{"unknown keys", "colour = \"red\"\n\n" + enneo + "customer_ids = [\"c\"]\nfoo = 1\n[source.extra]\nk = 1\n", []string{
 			`sources.toml:1: colour: unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table`,
 			`sources.toml:9: source "stadtwerke-enneo": customer_ids: not a key of kind enneo (it belongs to kind prosumer)`,
-			`sources.toml:10: source "stadtwerke-enneo": foo: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
-			`sources.toml:11: source "stadtwerke-enneo": extra: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
+			`sources.toml:10: source "stadtwerke-enneo": foo: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`,
+			`sources.toml:11: source "stadtwerke-enneo": extra: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`,
 		}},
 		{"store_personal_data", "store_personal_data = \"no\"\n" + enneo + "store_personal_data = false\n", []string{
 			`sources.toml:1: store_personal_data: must be true or false, not a string`,
@@ -334,7 +334,7 @@ func TestParseErrors(t *testing.T) {
 			`sources.toml:1: source "p": org_id: is required`,
 			`sources.toml:1: source "p": client_id_env: is required`,
 			`sources.toml:1: source "p": client_secret_env: is required`,
-			`sources.toml:5: source "p": token_env: kind podero does not use a token; it authenticates with client_id_env and client_secret_env`,
+			`sources.toml:5: source "p": token_env: kind podero does not use a token; it authenticates with client_id_env and client_secret_env (or client_id_keyring and client_secret_keyring)`,
 			`sources.toml:6: source "p": client_secret: secrets must not be written in this file: put the secret in an environment variable and name that variable with client_secret_env (e.g. client_secret_env = "WATTFOLIO_P_CLIENT_SECRET")`,
 			`sources.toml:7: source "p": token_url: must be an absolute http(s) URL`,
 			`sources.toml:8: source "p": user_ids: entry 2: duplicate id u (also entry 1)`,
@@ -360,7 +360,7 @@ func TestParseErrors(t *testing.T) {
 		// shift the line numbers of the sources after it.
 		{"lines after a multi-line string", "[[source]]\nname = \"a\"\nkind = \"epilot\"\ntoken_env = \"T\"\nbase_url = \"https://x.example\"\nnote = '''\n[[source]]\nname = 1\n'''\n" +
 			"[[source]]\nname = \"b\"\nkind = \"epilot\"\ntoken_env = \"T\"\nbase_url = \"x\"\n", []string{
-			`sources.toml:6: source "a": note: unknown key; a source has name, kind, base_url, token_env, timeout and its kind's keys`,
+			`sources.toml:6: source "a": note: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`,
 			`sources.toml:14: source "b": base_url: must be an absolute http(s) URL`,
 		}},
 
@@ -595,24 +595,44 @@ func TestSecret(t *testing.T) {
 		{Source{Name: "a", TokenEnv: "SET"}, "s3cret", ""},
 		{Source{Name: "a", TokenEnv: "UNSET"}, "", `source "a": environment variable UNSET (named by token_env) is not set or empty`},
 		{Source{Name: "a", TokenEnv: "EMPTY"}, "", `source "a": environment variable EMPTY (named by token_env) is not set or empty`},
-		{Source{Name: "a"}, "", `source "a": no token_env is configured`},
+		{Source{Name: "a"}, "", `source "a": no token_env or token_keyring is configured`},
+		{Source{Name: "a", TokenKeyring: "a/token"}, "from-keyring", ""},
+		{Source{Name: "a", TokenKeyring: "gone"}, "", `source "a": keyring entry "gone" (named by token_keyring): secret not found in keyring`},
+		{Source{Name: "a", TokenKeyring: "blank"}, "", `source "a": keyring entry "blank" (named by token_keyring) is empty`},
 	}
+	keyring := func(user string) (string, error) {
+		switch user {
+		case "a/token":
+			return " from-keyring\n", nil
+		case "blank":
+			return "", nil
+		}
+		return "", errors.New("secret not found in keyring")
+	}
+	look := Lookup{Getenv: getenv, Keyring: keyring}
 	for _, tt := range tests {
-		got, err := tt.src.Secret(getenv)
+		got, err := tt.src.Secret(look)
 		if got != tt.want || (err == nil) != (tt.wantErr == "") || err != nil && err.Error() != tt.wantErr {
 			t.Errorf("%+v.Secret() = %q, %v; want %q, %q", tt.src, got, err, tt.want, tt.wantErr)
 		}
 	}
 
 	p := Source{Name: "p", Podero: &PoderoScope{ClientIDEnv: "ID", ClientSecretEnv: "UNSET"}}
-	if _, _, err := p.ClientCredentials(getenv); err == nil || err.Error() != `source "p": environment variable UNSET (named by client_secret_env) is not set or empty` {
+	if _, _, err := p.ClientCredentials(look); err == nil || err.Error() != `source "p": environment variable UNSET (named by client_secret_env) is not set or empty` {
 		t.Errorf("ClientCredentials error = %v", err)
 	}
 	env["UNSET"] = "shh"
-	if id, secret, err := p.ClientCredentials(getenv); id != "client" || secret != "shh" || err != nil {
+	if id, secret, err := p.ClientCredentials(look); id != "client" || secret != "shh" || err != nil {
 		t.Errorf("ClientCredentials = %q, %q, %v", id, secret, err)
 	}
-	if _, _, err := (Source{Name: "e"}).ClientCredentials(getenv); err == nil {
+	if _, _, err := (Source{Name: "e"}).ClientCredentials(look); err == nil {
 		t.Error("ClientCredentials on a non-podero source succeeded")
+	}
+	pk := Source{Name: "p", Podero: &PoderoScope{ClientIDEnv: "ID", ClientSecretKeyring: "a/token"}}
+	if id, secret, err := pk.ClientCredentials(look); id != "client" || secret != "from-keyring" || err != nil {
+		t.Errorf("ClientCredentials from the keyring = %q, %q, %v", id, secret, err)
+	}
+	if _, err := (Source{Name: "k", TokenKeyring: "a/token"}).Secret(Lookup{Getenv: getenv}); err == nil || !strings.Contains(err.Error(), "no keyring") {
+		t.Errorf("Secret without a keyring: %v; want it to say there is no keyring", err)
 	}
 }

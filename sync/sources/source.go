@@ -6,7 +6,8 @@
 // per start.
 //
 // Secrets never live in the file: a source names the environment variable
-// that holds its token (token_env) and Secret reads it at run time.
+// that holds its token (token_env), or the entry of the OS keyring the app
+// stored it in (token_keyring), and Secret reads it at run time.
 package sources
 
 import (
@@ -38,6 +39,10 @@ type Source struct {
 	// for podero (client credentials, see PoderoScope) and may be empty for
 	// prosumer, whose API documents no authentication.
 	TokenEnv string
+	// TokenKeyring names the OS keyring entry (service KeyringService)
+	// holding the secret, as the app stores a credential typed into it.
+	// At most one of TokenEnv and TokenKeyring is set.
+	TokenKeyring string
 	// Timeout bounds each request; DefaultTimeout when not set.
 	Timeout time.Duration
 
@@ -48,15 +53,49 @@ type Source struct {
 	Podero   *PoderoScope
 }
 
-// Secret returns the token from the environment variable the source names,
-// with surrounding white space removed (a value exported from a file often
-// ends in a newline). getenv is os.Getenv when nil; tests pass their own.
-// The error names the source and the variable, never the value.
-func (s Source) Secret(getenv func(string) string) (string, error) {
-	if s.TokenEnv == "" {
-		return "", fmt.Errorf("source %q: no token_env is configured", s.Name)
+// KeyringService is the OS keyring service under which Wattfolio keeps the
+// credentials typed into the app; the sources file names each entry's user.
+const KeyringService = "wattfolio"
+
+// Lookup reads the secrets a source names.
+type Lookup struct {
+	// Getenv reads an environment variable; os.Getenv when nil.
+	Getenv func(string) string
+	// Keyring reads the entry of KeyringService named user; nil when there
+	// is no keyring, and a source naming one is then an error.
+	Keyring func(user string) (string, error)
+}
+
+// HasToken reports whether the source names a token, in the environment
+// or the keyring.
+func (s Source) HasToken() bool { return s.TokenEnv != "" || s.TokenKeyring != "" }
+
+// Secret returns the token from the environment variable or the keyring
+// entry the source names, with surrounding white space removed (a value
+// exported from a file often ends in a newline). The error names the
+// source and the variable or entry, never the value.
+func (s Source) Secret(l Lookup) (string, error) {
+	switch {
+	case s.TokenKeyring != "":
+		return l.fromKeyring(s.Name, "token_keyring", s.TokenKeyring)
+	case s.TokenEnv != "":
+		return fromEnv(s.Name, "token_env", s.TokenEnv, l.Getenv)
 	}
-	return fromEnv(s.Name, "token_env", s.TokenEnv, getenv)
+	return "", fmt.Errorf("source %q: no token_env or token_keyring is configured", s.Name)
+}
+
+func (l Lookup) fromKeyring(source, key, user string) (string, error) {
+	if l.Keyring == nil {
+		return "", fmt.Errorf("source %q: %s names the keyring entry %q, but this computer has no keyring Wattfolio can use; name an environment variable with token_env instead", source, key, user)
+	}
+	v, err := l.Keyring(user)
+	if err != nil {
+		return "", fmt.Errorf("source %q: keyring entry %q (named by %s): %w", source, user, key, err)
+	}
+	if v = strings.TrimSpace(v); v == "" {
+		return "", fmt.Errorf("source %q: keyring entry %q (named by %s) is empty", source, user, key)
+	}
+	return v, nil
 }
 
 func fromEnv(source, key, name string, getenv func(string) string) (string, error) {
@@ -138,19 +177,32 @@ type PoderoScope struct {
 	TokenURL        string
 	ClientIDEnv     string
 	ClientSecretEnv string
+	// ClientIDKeyring and ClientSecretKeyring name keyring entries instead
+	// of the variables (see Source.TokenKeyring); one of each pair is set.
+	ClientIDKeyring     string
+	ClientSecretKeyring string
 }
 
 // ClientCredentials returns a podero source's OAuth client id and secret
-// from the environment variables its scope names. getenv is os.Getenv when nil.
-func (s Source) ClientCredentials(getenv func(string) string) (id, secret string, err error) {
+// from the environment variables or keyring entries its scope names.
+func (s Source) ClientCredentials(l Lookup) (id, secret string, err error) {
 	if s.Podero == nil {
 		return "", "", fmt.Errorf("source %q: kind %s has no client credentials", s.Name, s.Vendor)
 	}
-	if id, err = fromEnv(s.Name, "client_id_env", s.Podero.ClientIDEnv, getenv); err != nil {
+	p := s.Podero
+	if id, err = l.either(s.Name, "client_id", p.ClientIDEnv, p.ClientIDKeyring); err != nil {
 		return "", "", err
 	}
-	if secret, err = fromEnv(s.Name, "client_secret_env", s.Podero.ClientSecretEnv, getenv); err != nil {
+	if secret, err = l.either(s.Name, "client_secret", p.ClientSecretEnv, p.ClientSecretKeyring); err != nil {
 		return "", "", err
 	}
 	return id, secret, nil
+}
+
+// either reads key_keyring's entry when set, else key_env's variable.
+func (l Lookup) either(source, key, env, entry string) (string, error) {
+	if entry != "" {
+		return l.fromKeyring(source, key+"_keyring", entry)
+	}
+	return fromEnv(source, key+"_env", env, l.Getenv)
 }

@@ -36,45 +36,12 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 
-	// The simulated vendors run in this process for as long as the demo does,
-	// so "Sync now" in the app has something to talk to.
-	up := simulate.New(simulate.Options{Seed: *seed})
-	simLn, err := simulate.Listen("")
+	store, srcs, config, stop, err := prepareDemo(ctx, *dir, *seed, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	simSrv := &http.Server{Handler: up}
-	go simSrv.Serve(simLn)
-	defer simSrv.Close()
-
-	config := filepath.Join(*dir, "sources.toml")
-	if err := os.WriteFile(config, []byte(up.SourcesTOML("http://"+simLn.Addr().String())), 0o600); err != nil {
-		return err
-	}
-	// The demo token is not a secret; real sources read theirs from the user's environment.
-	for k, v := range up.Env() {
-		os.Setenv(k, v)
-	}
-	srcs, err := loadSourcesFile(config, "")
-	if err != nil {
-		return err
-	}
-	store, err := db.Open(ctx, filepath.Join(*dir, "demo.db"))
-	if err != nil {
-		return err
-	}
+	defer stop()
 	defer store.Close()
-	if _, err := syncAndReport(ctx, store, srcs, stdout, stderr); err != nil {
-		// Rejected or missing records still leave a demo to look at.
-		var ee *exitError
-		if !errors.As(err, &ee) || ee.code == exitSourceFailed {
-			return err
-		}
-		fmt.Fprintf(stderr, "demo: %v\n", err)
-	}
-	if err := importDemoOffers(ctx, store, stdout); err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "demo cache: %s\nsources file: %s\n", store.Path(), config)
 	if *syncOnly {
 		return nil
@@ -89,6 +56,57 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	return serve(ctx, ln, h, stdout, token)
+}
+
+// prepareDemo starts the simulated vendors in this process, for as long as
+// ctx lasts or until stop, so that "Sync now" in the app has something to
+// talk to; writes their sources file into dir, syncs them into dir's demo
+// cache and imports the example offers.
+func prepareDemo(ctx context.Context, dir string, seed uint64, stdout, stderr io.Writer) (store *db.Store, srcs sourcesFile, config string, stop func(), err error) {
+	up := simulate.New(simulate.Options{Seed: seed})
+	simLn, err := simulate.Listen("")
+	if err != nil {
+		return nil, sourcesFile{}, "", nil, err
+	}
+	simSrv := &http.Server{Handler: up}
+	go simSrv.Serve(simLn)
+	stop = func() { simSrv.Close() }
+	defer func() {
+		if err != nil {
+			stop()
+			if store != nil {
+				store.Close()
+			}
+		}
+	}()
+
+	config = filepath.Join(dir, "sources.toml")
+	if err := os.WriteFile(config, []byte(up.SourcesTOML("http://"+simLn.Addr().String())), 0o600); err != nil {
+		return nil, sourcesFile{}, "", nil, err
+	}
+	// The demo token is not a secret; real sources read theirs from the
+	// user's environment or the keyring.
+	for k, v := range up.Env() {
+		os.Setenv(k, v)
+	}
+	if srcs, err = loadSourcesFile(config, ""); err != nil {
+		return nil, sourcesFile{}, "", nil, err
+	}
+	if store, err = db.Open(ctx, filepath.Join(dir, "demo.db")); err != nil {
+		return nil, sourcesFile{}, "", nil, err
+	}
+	if _, err := syncAndReport(ctx, store, srcs, stdout, stderr); err != nil {
+		// Rejected or missing records still leave a demo to look at.
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code == exitSourceFailed {
+			return store, srcs, config, stop, err
+		}
+		fmt.Fprintf(stderr, "demo: %v\n", err)
+	}
+	if err := importDemoOffers(ctx, store, stdout); err != nil {
+		return store, srcs, config, stop, err
+	}
+	return store, srcs, config, stop, nil
 }
 
 // dataDir is where the cache and the demo go (see platformDirs).

@@ -61,10 +61,32 @@ func loadSourcesIf(path string) (sourcesFile, error) {
 // "Sync now". token is the launch's secret every request over TCP must
 // carry (see web.Options.Token); the desktop window's requests need none.
 func handler(ctx context.Context, store *db.Store, f sourcesFile, token string) http.Handler {
+	return appHandler(ctx, store, f, token, appSetup{})
+}
+
+// appSetup is what the Sources page and the first launch need: the sources
+// file the app writes, and the demo it may open instead of the cache.
+type appSetup struct {
+	config string // "": the sources file is not the app's to edit
+	demo   web.DemoOpener
+}
+
+// appHandler is handler with the Sources page when a.config is set: then
+// "Sync now" reads that file at each sync, as the page may have changed it.
+func appHandler(ctx context.Context, store *db.Store, f sourcesFile, token string, a appSetup) http.Handler {
 	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, Compare: store,
 		Offers: storeOffers{store}, OfferStore: store, Savings: store, Edits: store, SyncContext: ctx, Token: token}
 	// A read-only cache can be browsed, not synced.
-	if len(f.sources) > 0 && !store.ReadOnly() {
+	switch {
+	case store.ReadOnly():
+	case a.config != "":
+		s := fileSyncer{store: store, path: a.config}
+		o.Syncer, o.Sender = s, s
+		o.Setup = &sourceSetup{path: a.config}
+		if a.demo != nil {
+			o.Demo = a.demo
+		}
+	case len(f.sources) > 0:
 		s := syncer{store: store, file: f}
 		o.Syncer, o.Sender = s, s
 	}

@@ -219,10 +219,14 @@ func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		*dbPath = filepath.Join(d, "portfolio.db")
 	}
+	// The Sources page writes the per-platform sources file, which the
+	// first launch does not have yet.
+	setupPath := *config
 	if *config == "" {
 		if d, err := currentUserDirs(); err == nil {
-			if p := filepath.Join(d.Config, "sources.toml"); fileExists(p) {
-				*config = p
+			setupPath = filepath.Join(d.Config, "sources.toml")
+			if fileExists(setupPath) {
+				*config = setupPath
 			}
 		}
 	}
@@ -236,10 +240,8 @@ func cmdDesktop(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	// No token: the window's requests never go over TCP (see web.Window).
-	return runDesktop(ctx, handler(ctx, store, srcs, ""), store.Path())
-}
-
-func fileExists(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
+	h := newDemoSwitch(ctx, "", func(d *demoSwitch) http.Handler {
+		return appHandler(ctx, store, srcs, "", appSetup{config: setupPath, demo: d})
+	})
+	return runDesktop(ctx, h, store.Path())
 }

@@ -15,7 +15,7 @@ import (
 
 // errNoKeyring says the OS keyring cannot be used here (no Secret Service
 // running, a locked or missing collection).
-var errNoKeyring = errors.New("no keyring is available on this computer")
+var errNoKeyring = sources.ErrNoKeyring
 
 // keyringGet reads the entry user of sources.KeyringService.
 func keyringGet(user string) (string, error) {

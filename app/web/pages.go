@@ -32,6 +32,7 @@ func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav stri
 		Offers:    h.o.OfferStore != nil,
 		Savings:   h.o.Savings != nil,
 		Edits:     h.o.Edits != nil,
+		Sources:   h.o.Setup != nil,
 	}
 	h.refreshCounts(r.Context(), &c)
 	return c, err
@@ -90,6 +91,8 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		DefaultPer: defaultPer,
 		Empty:      page.Total == 0 && !q.form.Narrowed() && len(opts.Sources) == 0,
 		CanSync:    h.o.Syncer != nil,
+		CanSetup:   h.o.Setup != nil,
+		CanDemo:    h.o.Demo != nil,
 		Accounts:   accounts,
 	}
 	// The store pages by our Limit/Offset; keep the page's own view of them
@@ -358,6 +361,7 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 			Offers:    h.o.OfferStore != nil,
 			Savings:   h.o.Savings != nil,
 			Edits:     h.o.Edits != nil,
+			Sources:   h.o.Setup != nil,
 		},
 		Status:  status,
 		Heading: heading,

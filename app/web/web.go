@@ -86,6 +86,11 @@ type Options struct {
 	Token string
 	// Syncer runs "Sync now"; nil shows no sync button.
 	Syncer Syncer
+	// Setup serves the Sources page and the first launch's "Add a
+	// source"; nil: neither (the sources file is edited by hand).
+	Setup SourceSetup
+	// Demo lets the first launch open the demo; nil: it does not offer to.
+	Demo DemoOpener
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
 	Location *time.Location
 	// Logger gets errors and sync outcomes; default slog.Default().
@@ -153,6 +158,7 @@ func newHandler(o Options) *handler {
 	h.mux.HandleFunc("GET /contracts/{id}", h.contract)
 	h.mux.HandleFunc("GET /sync", h.syncPage)
 	h.routeEdits()
+	h.routeSources()
 	if o.Meters != nil {
 		h.mux.HandleFunc("GET /meters/{id}", h.meter)
 		h.mux.HandleFunc("GET /meters/{id}/readings.csv", h.meterCSV)

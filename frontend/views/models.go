@@ -27,6 +27,8 @@ type Chrome struct {
 	Customers bool
 	// Offers and Savings are true when those pages exist (nav items).
 	Offers, Savings bool
+	// Sources is true when the app can edit the sources file (nav item).
+	Sources bool
 	// Edits is true when offline edits exist (the Changes page); Pending
 	// counts the changes waiting to be sent, Attention those the vendor
 	// refused or that are in conflict.
@@ -125,6 +127,9 @@ type Portfolio struct {
 	// Empty is true when the cache holds no contracts at all.
 	Empty   bool
 	CanSync bool
+	// CanSetup and CanDemo: the empty cache's start page offers to add a
+	// source (the Sources page) and to open the demo (FirstLaunch).
+	CanSetup, CanDemo bool
 	// Accounts are the user's customers for the Customer filter; nil: no filter.
 	Accounts []app.Account
 }

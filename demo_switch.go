@@ -38,7 +38,9 @@ func newDemoSwitch(ctx context.Context, token string, build func(*demoSwitch) ht
 	return d
 }
 
-func (d *demoSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) { (*d.cur.Load()).ServeHTTP(w, r) }
+func (d *demoSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*d.cur.Load()).ServeHTTP(w, r)
+}
 
 // OpenDemo starts preparing the demo, unless it is under way or done.
 func (d *demoSwitch) OpenDemo() {

@@ -75,12 +75,11 @@ func (a *setupApp) form(kind app.Vendor, name string) url.Values {
 
 func (a *setupApp) post(path string, v url.Values) (int, string) {
 	a.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, a.srv.URL+path, strings.NewReader(v.Encode()))
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+path+"?lang=en", strings.NewReader(v.Encode()))
 	if err != nil {
 		a.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept-Language", "en")
 	req.AddCookie(&http.Cookie{Name: "wattfolio_token_" + req.URL.Port(), Value: testToken})
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -99,6 +98,9 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 		if !strings.Contains(start, want) {
 			t.Errorf("the empty cache's start page lacks %q", want)
 		}
+	}
+	if de := get(t, a.srv.URL+"/?lang=de"); !strings.Contains(de, "Willkommen bei Wattfolio") || !strings.Contains(de, "Quelle hinzufügen") {
+		t.Error("the start page is not in German with lang=de")
 	}
 	if strings.Contains(start, "wattfolio sync") {
 		t.Error("the start page still sends the user to a terminal")

@@ -143,3 +143,16 @@ func TestMessage(ctx context.Context, t app.ConnectionTest) string {
 	}
 	return T(ctx, "The vendor answered, but not as expected.")
 }
+
+// credentialText says where a source's credential comes from.
+func credentialText(ctx context.Context, s sources.Entry) string {
+	switch {
+	case s.TokenKeyring != "" || s.ClientSecretKeyring != "":
+		return T(ctx, "system keyring")
+	case s.TokenEnv != "":
+		return Tf(ctx, "environment variable %s", s.TokenEnv)
+	case s.ClientSecretEnv != "":
+		return Tf(ctx, "environment variable %s", s.ClientSecretEnv)
+	}
+	return T(ctx, "no credential")
+}

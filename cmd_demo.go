@@ -36,7 +36,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 
-	store, srcs, config, stop, err := prepareDemo(ctx, *dir, *seed, stdout, stderr)
+	store, srcs, config, stop, err := prepareDemo(ctx, *dir, simulate.Options{Seed: *seed}, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -62,8 +62,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // ctx lasts or until stop, so that "Sync now" in the app has something to
 // talk to; writes their sources file into dir, syncs them into dir's demo
 // cache and imports the example offers.
-func prepareDemo(ctx context.Context, dir string, seed uint64, stdout, stderr io.Writer) (store *db.Store, srcs sourcesFile, config string, stop func(), err error) {
-	up := simulate.New(simulate.Options{Seed: seed})
+func prepareDemo(ctx context.Context, dir string, o simulate.Options, stdout, stderr io.Writer) (store *db.Store, srcs sourcesFile, config string, stop func(), err error) {
+	up := simulate.New(o)
 	simLn, err := simulate.Listen("")
 	if err != nil {
 		return nil, sourcesFile{}, "", nil, err

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+
+	"wattfolio/sync/simulate"
 )
 
 // demoSwitch is the handler the window (or browser) talks to: the cache's
@@ -19,6 +21,7 @@ type demoSwitch struct {
 	ctx   context.Context
 	dir   string // where the demo cache and its sources file go
 	token string
+	sim   simulate.Options // the demo's simulated vendors
 	cur   atomic.Pointer[http.Handler]
 
 	mu      sync.Mutex
@@ -29,7 +32,7 @@ type demoSwitch struct {
 
 // newDemoSwitch serves build(the switch) until the demo is opened.
 func newDemoSwitch(ctx context.Context, token string, build func(*demoSwitch) http.Handler) *demoSwitch {
-	d := &demoSwitch{ctx: ctx, token: token}
+	d := &demoSwitch{ctx: ctx, token: token, sim: simulate.Options{Seed: 1}}
 	if base, err := dataDir(); err == nil {
 		d.dir = filepath.Join(base, "demo")
 	}
@@ -64,7 +67,7 @@ func (d *demoSwitch) prepare() {
 	if err == nil {
 		// The sync's progress lines are for a terminal; the page follows
 		// the state instead.
-		store, srcs, config, stop, perr := prepareDemo(d.ctx, d.dir, 1, io.Discard, io.Discard)
+		store, srcs, config, stop, perr := prepareDemo(d.ctx, d.dir, d.sim, io.Discard, io.Discard)
 		if err = perr; err == nil {
 			h := appHandler(d.ctx, store, srcs, d.token, appSetup{config: config, demo: d})
 			d.cur.Store(&h)

@@ -283,3 +283,53 @@ func resultOf(page string) string {
 	}
 	return page[:min(len(page), 3000)]
 }
+
+// The first launch's "Open the demo" works inside the window: the
+// simulated vendors start in the app, sync into the demo cache, and the
+// window shows the demo.
+func TestOpenDemoFromTheFirstLaunch(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	for k := range simulate.New(simulate.Options{}).Env() {
+		t.Setenv(k, "") // the demo sets them for its own sources
+	}
+	store, err := db.Open(context.Background(), filepath.Join(dir, "portfolio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d := newDemoSwitch(ctx, testToken, func(d *demoSwitch) http.Handler {
+		return appHandler(ctx, store, sourcesFile{}, testToken, appSetup{config: filepath.Join(dir, "sources.toml"), demo: d})
+	})
+	d.sim = simulate.Options{Seed: 1, EnneoContracts: 30, EpilotMeters: 1, ProsumerCustomers: 4, OtarkContracts: 5, PoderoUsers: 4,
+		EpilotTo: time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), EpilotFrom: time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)}
+	srv := httptest.NewServer(d)
+	defer srv.Close()
+	a := &setupApp{t: t, srv: srv}
+
+	if !strings.Contains(get(t, srv.URL+"/?lang=en"), "Open the demo") {
+		t.Fatal("the first launch does not offer the demo")
+	}
+	if code, page := a.post("/demo", nil); code != http.StatusOK || !strings.Contains(page, "Starting the simulated vendors") {
+		t.Fatalf("open the demo: %d\n%s", code, resultOf(page))
+	}
+	for {
+		page := get(t, srv.URL+"/demo?lang=en")
+		if strings.Contains(page, "could not be prepared") {
+			t.Fatalf("the demo failed:\n%s", resultOf(page))
+		}
+		if strings.Contains(page, "The demo is ready") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // a poll's pace, not an assertion
+	}
+	portfolio := get(t, srv.URL+"/contracts?lang=en&source=demo-enneo")
+	if !strings.Contains(portfolio, "30</strong> contracts") {
+		t.Errorf("the window does not show the demo's 30 enneo contracts:\n%s", resultOf(portfolio))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "wattfolio", "demo", "demo.db")); err != nil {
+		t.Errorf("the demo cache is not in the user's data folder: %v", err)
+	}
+}

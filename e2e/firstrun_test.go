@@ -158,6 +158,28 @@ func TestDesktopFirstLaunch(t *testing.T) {
 		<-r.exited
 	}
 	r.check("Ctrl+Q quits cleanly", err)
+
+	// 7. Another first launch (a fresh data folder) opens the demo from the
+	// window: the simulated vendors start inside the app.
+	must(t, os.Remove(filepath.Join(r.dir, "probe.json")))
+	r.env = append(r.env, "XDG_DATA_HOME="+filepath.Join(r.dir, "data2"), "XDG_CONFIG_HOME="+filepath.Join(r.dir, "config2"))
+	r.launch()
+	p, err = r.waitProbe(20*time.Second, func(p probe) bool { return p.URL == "/" && r.target(p, "Open the demo", "Demo öffnen") != "" })
+	if r.check("a second first launch offers the demo", err) {
+		r.click(r.target(p, "Open the demo", "Demo öffnen"))
+		started := time.Now()
+		p, err = r.waitProbe(120*time.Second, func(p probe) bool { return strings.HasPrefix(p.URL, "/contracts") && p.Rows > 0 })
+		r.check("Open the demo shows the demo's portfolio in the window", err)
+		fmt.Printf("      (the demo was ready %.1fs after the click)\n", time.Since(started).Seconds())
+		r.screenshot("desktop-13-demo-from-first-launch.png", true)
+	}
+	r.key("ctrl+q")
+	select {
+	case <-r.exited:
+	case <-time.After(15 * time.Second):
+		r.app.Process.Kill()
+		<-r.exited
+	}
 }
 
 // startSecretService runs a D-Bus session bus and gnome-keyring's Secret

@@ -12,6 +12,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/offer"
 	"wattfolio/app/tariff"
+	"wattfolio/internal/tomlmap"
 )
 
 // Terms are the parts of an offer a form takes as offers-file text rather
@@ -107,10 +108,10 @@ func FormatTerms(tm Terms) string {
 	var b strings.Builder
 	kv := func(k, v string) { fmt.Fprintf(&b, "%s = %s\n", k, v) }
 	if tm.Negative != "" {
-		kv("negative", tomlString(string(tm.Negative)))
+		kv("negative", tomlmap.Quote(string(tm.Negative)))
 	}
 	if tm.Average != "" {
-		kv("average", tomlString(string(tm.Average)))
+		kv("average", tomlmap.Quote(string(tm.Average)))
 	}
 	if !tm.Start.IsZero() {
 		kv("start", day(tm.Start, 0))
@@ -119,7 +120,7 @@ func FormatTerms(tm Terms) string {
 		for _, z := range zs {
 			fmt.Fprintf(&b, "\n[[offer.%s]]\n", table)
 			if z.Name != "" {
-				kv("name", tomlString(z.Name))
+				kv("name", tomlmap.Quote(z.Name))
 			}
 			if len(z.Months) > 0 {
 				ms := make([]string, len(z.Months))
@@ -131,12 +132,12 @@ func FormatTerms(tm Terms) string {
 			if len(z.Weekdays) > 0 {
 				ds := make([]string, len(z.Weekdays))
 				for i, d := range z.Weekdays {
-					ds[i] = tomlString(weekdayNames[d])
+					ds[i] = tomlmap.Quote(weekdayNames[d])
 				}
 				kv("weekdays", "["+strings.Join(ds, ", ")+"]")
 			}
-			kv("from", tomlString(clockText(z.From)))
-			kv("to", tomlString(clockText(z.To)))
+			kv("from", tomlmap.Quote(clockText(z.From)))
+			kv("to", tomlmap.Quote(clockText(z.To)))
 			kv("ct_per_kwh", cents(z.PerKWh))
 			if !z.ValidFrom.IsZero() {
 				kv("valid_from", day(z.ValidFrom, 0))
@@ -150,7 +151,7 @@ func FormatTerms(tm Terms) string {
 	zones("grid_zone", tm.GridZones)
 	if p := tm.PPA; p != nil {
 		b.WriteString("\n[offer.ppa]\n")
-		kv("kind", tomlString(string(p.Kind)))
+		kv("kind", tomlmap.Quote(string(p.Kind)))
 		kv("price_ct_per_kwh", cents(p.PricePerKWh))
 		if p.BaseloadKW != 0 {
 			kv("baseload_kw", p.BaseloadKW.String())
@@ -179,26 +180,6 @@ func FormatTerms(tm Terms) string {
 }
 
 // cents writes a per-kWh price in euros as the file's cents, exactly.
-// tomlString writes s as a TOML basic string. strconv.Quote is Go's
-// syntax: its \a, \v and \x7f escapes are not TOML's, and terms with them
-// would not read back.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
 
 func cents(d app.Decimal) string { return app.Decimal(int64(d) * 100).String() }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"wattfolio/app"
+	"wattfolio/internal/tomlmap"
 )
 
 // Entry is one source as the app's form edits it.
@@ -84,7 +85,7 @@ func (e Entry) lines() []string {
 	var out []string
 	kv := func(k, v string) {
 		if v != "" {
-			out = append(out, k+" = "+tomlString(v))
+			out = append(out, k+" = "+tomlmap.Quote(v))
 		}
 	}
 	kv("name", e.Name)
@@ -178,9 +179,9 @@ func SaveCustomer(filename string, data []byte, old string, c Customer) ([]byte,
 }
 
 func customerLines(c Customer) []string {
-	out := []string{"[[customer]]", "name = " + tomlString(c.Name)}
+	out := []string{"[[customer]]", "name = " + tomlmap.Quote(c.Name)}
 	if c.Profile != "" {
-		out = append(out, "profile = "+tomlString(c.Profile))
+		out = append(out, "profile = "+tomlmap.Quote(c.Profile))
 	}
 	var order []string
 	ids := map[string][]string{}
@@ -348,29 +349,10 @@ func bracketDepth(s string) int {
 	return n
 }
 
-// tomlString is s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
 func tomlList(ids []string) string {
 	q := make([]string, len(ids))
 	for i, id := range ids {
-		q[i] = tomlString(id)
+		q[i] = tomlmap.Quote(id)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }

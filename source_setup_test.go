@@ -109,6 +109,10 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 		t.Error("the enneo source form lacks its base URL field or the Test connection button")
 	}
 
+	if code, page := a.post("/sync", nil); code != http.StatusOK || !strings.Contains(page, "There are no sources yet") {
+		t.Errorf("Sync now with no sources: %d\n%s", code, resultOf(page))
+	}
+
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -188,6 +192,23 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 		t.Error("the Sources page does not list the saved source and where its credential is")
 	}
 
+	// Editing keeps the credential in the keyring when none is typed.
+	if edit := get(t, a.srv.URL+"/sources/edit?lang=en&name=stadtwerke"); !strings.Contains(edit, "Stored in the keyring. Leave empty to keep it.") {
+		t.Error("the edit form does not say where the token is")
+	}
+	edit := a.form(app.VendorEnneo, "stadtwerke")
+	edit.Set("old", "stadtwerke")
+	edit.Set("token_keyring", "stadtwerke/token")
+	edit.Del("token")
+	ids := a.sims[app.VendorEnneo].IDs
+	edit.Set("ids", strings.Join(ids[:len(ids)-1], " "))
+	if code, page := a.post("/sources", edit); code != http.StatusOK {
+		t.Fatalf("editing stadtwerke: %d\n%s", code, resultOf(page))
+	}
+	if f, err := sources.LoadFile(a.config); err != nil || f.Sources[0].TokenKeyring != "stadtwerke/token" || len(f.Sources[0].Enneo.ContractIDs) != len(ids)-1 {
+		t.Fatalf("after the edit: %+v, %v", f.Sources[0], err)
+	}
+
 	// Link a customer's ids across the two sources.
 	link := url.Values{"name": {"Bäckerei Test"}, "ids.stadtwerke": {"C-1"}, "ids.partner": {a.sims[app.VendorPodero].IDs[0]}}
 	if code, page := a.post("/sources/customers", link); code != http.StatusOK || !strings.Contains(page, "Bäckerei Test") {
@@ -205,8 +226,8 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 			t.Errorf("source %s: %d contracts after the sync, %v", src, page.Total, err)
 		}
 	}
-	if portfolio := get(t, a.srv.URL+"/contracts?lang=en&source=stadtwerke"); !strings.Contains(portfolio, "40</strong> contracts") {
-		t.Errorf("the portfolio does not show stadtwerke's 40 contracts:\n%s", resultOf(portfolio))
+	if portfolio := get(t, a.srv.URL+"/contracts?lang=en&source=stadtwerke"); !strings.Contains(portfolio, "39</strong> contracts") {
+		t.Errorf("the portfolio does not show stadtwerke's 39 contracts:\n%s", resultOf(portfolio))
 	}
 	accts, err := a.store.Accounts(context.Background())
 	if err != nil || len(accts) != 1 || accts[0].Name != "Bäckerei Test" {

@@ -82,26 +82,8 @@ func (r *run) check(name string, err error) bool {
 }
 
 func TestDesktop(t *testing.T) {
-	r := &run{t: t, dir: t.TempDir()}
+	r := newRun(t)
 	defer func() { fmt.Printf("%d passed, %d failed\n", r.passed, r.failed) }()
-
-	root, _ := filepath.Abs("..")
-	r.bin = os.Getenv("WATTFOLIO_DESKTOP_BIN")
-	if r.bin == "" {
-		r.bin = filepath.Join(root, "build", "bin", "wattfolio")
-	}
-	r.out = filepath.Join(root, "out", "e2e")
-	if err := os.MkdirAll(r.out, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is not installed (apt-get install xvfb xdotool imagemagick)", tool)
-		}
-	}
-	if _, err := os.Stat(r.bin); err != nil {
-		t.Fatalf("no desktop binary at %s: run make desktop first", r.bin)
-	}
 
 	// The simulated vendors, and a cache synced from them.
 	up := simulate.New(simulate.Options{Seed: 11, EnneoContracts: 300, EpilotMeters: 1, ProsumerCustomers: 12, OtarkContracts: 30, PoderoUsers: 12})
@@ -110,16 +92,7 @@ func TestDesktop(t *testing.T) {
 	config := filepath.Join(r.dir, "sources.toml")
 	cache := filepath.Join(r.dir, "cache.db")
 	must(t, os.WriteFile(config, []byte(up.SourcesTOML(sim.URL)), 0o600))
-	r.display = startXvfb(t)
-	r.env = append(os.Environ(),
-		"DISPLAY="+r.display,
-		"XDG_CONFIG_HOME="+filepath.Join(r.dir, "config"),
-		"XDG_DATA_HOME="+filepath.Join(r.dir, "data"),
-		"XDG_STATE_HOME="+filepath.Join(r.dir, "state"),
-		"HOME="+r.dir,
-		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
-		"WATTFOLIO_LOG=info",
-	)
+	r.startDisplay()
 	for k, v := range up.Env() {
 		r.env = append(r.env, k+"="+v)
 	}
@@ -497,6 +470,42 @@ func savingsRow(path, customer, offer string) error {
 		}
 	}
 	return fmt.Errorf("no row for %s", customer)
+}
+
+// newRun checks the tools and the desktop binary a run needs.
+func newRun(t *testing.T) *run {
+	r := &run{t: t, dir: t.TempDir()}
+	root, _ := filepath.Abs("..")
+	r.bin = os.Getenv("WATTFOLIO_DESKTOP_BIN")
+	if r.bin == "" {
+		r.bin = filepath.Join(root, "build", "bin", "wattfolio")
+	}
+	r.out = filepath.Join(root, "out", "e2e")
+	must(t, os.MkdirAll(r.out, 0o755))
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (apt-get install xvfb xdotool imagemagick)", tool)
+		}
+	}
+	if _, err := os.Stat(r.bin); err != nil {
+		t.Fatalf("no desktop binary at %s: run make desktop first", r.bin)
+	}
+	return r
+}
+
+// startDisplay starts Xvfb and gives the app a home of its own in the
+// scratch folder, with the page reports on.
+func (r *run) startDisplay() {
+	r.display = startXvfb(r.t)
+	r.env = append(os.Environ(),
+		"DISPLAY="+r.display,
+		"XDG_CONFIG_HOME="+filepath.Join(r.dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(r.dir, "data"),
+		"XDG_STATE_HOME="+filepath.Join(r.dir, "state"),
+		"HOME="+r.dir,
+		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
+		"WATTFOLIO_LOG=info",
+	)
 }
 
 func (r *run) launch(args ...string) {

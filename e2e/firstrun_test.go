@@ -25,18 +25,8 @@ import (
 )
 
 func TestDesktopFirstLaunch(t *testing.T) {
-	r := &run{t: t, dir: t.TempDir()}
+	r := newRun(t)
 	defer func() { fmt.Printf("%d passed, %d failed\n", r.passed, r.failed) }()
-	root, _ := filepath.Abs("..")
-	r.bin = os.Getenv("WATTFOLIO_DESKTOP_BIN")
-	if r.bin == "" {
-		r.bin = filepath.Join(root, "build", "bin", "wattfolio")
-	}
-	r.out = filepath.Join(root, "out", "e2e")
-	must(t, os.MkdirAll(r.out, 0o755))
-	if _, err := os.Stat(r.bin); err != nil {
-		t.Fatalf("no desktop binary at %s: run make desktop first", r.bin)
-	}
 
 	const contracts = 6
 	up := simulate.New(simulate.Options{Seed: 5, EnneoContracts: 40, EpilotMeters: 1, ProsumerCustomers: 2, OtarkContracts: 2, PoderoUsers: 2})
@@ -44,16 +34,7 @@ func TestDesktopFirstLaunch(t *testing.T) {
 	defer sim.Close()
 	ids := up.Enneo.IDs()[:contracts]
 
-	r.display = startXvfb(t)
-	r.env = append(os.Environ(),
-		"DISPLAY="+r.display,
-		"XDG_CONFIG_HOME="+filepath.Join(r.dir, "config"),
-		"XDG_DATA_HOME="+filepath.Join(r.dir, "data"),
-		"XDG_STATE_HOME="+filepath.Join(r.dir, "state"),
-		"HOME="+r.dir,
-		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
-		"WATTFOLIO_LOG=info",
-	)
+	r.startDisplay()
 	// The simulators' token is typed into the form, never set here; the
 	// no-keyring path names a variable that holds it instead.
 	keyringErr := r.startSecretService()

@@ -209,6 +209,12 @@ func (h *handler) startSync(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if h.o.Setup != nil {
+		if cfg, err := h.o.Setup.SourceConfig(r.Context()); err == nil && len(cfg.Sources) == 0 {
+			h.renderSync(w, r, views.T(r.Context(), "There are no sources yet: add one on the Sources page, then sync."))
+			return
+		}
+	}
 	if !h.beginSync() {
 		notice = "A sync is already running."
 	}

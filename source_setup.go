@@ -110,7 +110,7 @@ func (s *sourceSetup) SaveSource(_ context.Context, old string, e sources.Entry,
 	if err := writeBytes(s.path, out); err != nil {
 		return err
 	}
-	slog.Info("sources file saved", "source", e.Name, "path", s.path)
+	slog.Info("sources file saved", "source", e.Name)
 	return nil
 }
 

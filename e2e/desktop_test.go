@@ -206,15 +206,7 @@ func TestDesktop(t *testing.T) {
 	r.offlineEdits(up, cacheDB)
 
 	// 7. Ctrl+Q quits and remembers the window.
-	r.key("ctrl+q")
-	select {
-	case err = <-r.exited:
-	case <-time.After(15 * time.Second):
-		err = fmt.Errorf("still running 15s after Ctrl+Q")
-		r.app.Process.Kill()
-		<-r.exited
-	}
-	r.check("Ctrl+Q quits cleanly", err)
+	r.check("Ctrl+Q quits cleanly", r.quit())
 	statePath := filepath.Join(r.dir, "state", "wattfolio", "window.json") // XDG_STATE_HOME
 	var ws struct{ Width, Height, X, Y int }
 	b, err := os.ReadFile(statePath)
@@ -236,13 +228,7 @@ func TestDesktop(t *testing.T) {
 	geo, err := r.geometry()
 	r.check("the window reopens at the remembered position and size", combine(err, expect(geo == "60,40 1100x700", "geometry %s", geo)))
 	r.screenshot("desktop-6-offline-reopened.png", true)
-	r.key("ctrl+q")
-	select {
-	case <-r.exited:
-	case <-time.After(15 * time.Second):
-		r.app.Process.Kill()
-		<-r.exited
-	}
+	r.quit()
 }
 
 const desktopOffer = "E2E Desk"
@@ -523,6 +509,19 @@ func (r *run) launch(args ...string) {
 			r.app.Process.Kill()
 		}
 	})
+}
+
+// quit presses Ctrl+Q and waits for the app to end; it is killed after 15s.
+func (r *run) quit() error {
+	r.key("ctrl+q")
+	select {
+	case err := <-r.exited:
+		return err
+	case <-time.After(15 * time.Second):
+		r.app.Process.Kill()
+		<-r.exited
+		return fmt.Errorf("still running 15s after Ctrl+Q")
+	}
 }
 
 // waitProbe waits until the page's latest report satisfies ok.

@@ -130,15 +130,7 @@ func TestDesktopFirstLaunch(t *testing.T) {
 	r.check("the portfolio shows the new source's contracts", combine(err, expect(p.Rows == contracts, "%d rows, lede %q", p.Rows, p.Lede)))
 	r.screenshot("desktop-12-first-portfolio.png", true)
 
-	r.key("ctrl+q")
-	select {
-	case err = <-r.exited:
-	case <-time.After(15 * time.Second):
-		err = fmt.Errorf("still running 15s after Ctrl+Q")
-		r.app.Process.Kill()
-		<-r.exited
-	}
-	r.check("Ctrl+Q quits cleanly", err)
+	r.check("Ctrl+Q quits cleanly", r.quit())
 
 	// 7. Another first launch (a fresh data folder) opens the demo from the
 	// window: the simulated vendors start inside the app.
@@ -154,13 +146,7 @@ func TestDesktopFirstLaunch(t *testing.T) {
 		fmt.Printf("      (the demo was ready %.1fs after the click)\n", time.Since(started).Seconds())
 		r.screenshot("desktop-13-demo-from-first-launch.png", true)
 	}
-	r.key("ctrl+q")
-	select {
-	case <-r.exited:
-	case <-time.After(15 * time.Second):
-		r.app.Process.Kill()
-		<-r.exited
-	}
+	r.quit()
 }
 
 // startSecretService runs a D-Bus session bus and gnome-keyring's Secret

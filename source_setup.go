@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -111,7 +112,32 @@ func (s *sourceSetup) SaveSource(_ context.Context, old string, e sources.Entry,
 		return err
 	}
 	slog.Info("sources file saved", "source", e.Name)
+	// A credential now read from a variable leaves its keyring entry unused.
+	if old != "" {
+		if f, err := sources.ParseFile(s.path, data); err == nil {
+			for _, src := range f.Sources {
+				if src.Name == old {
+					dropUnused(keyringEntries(sources.EntryOf(src)), keyringEntries(e))
+				}
+			}
+		}
+	}
 	return nil
+}
+
+func keyringEntries(e sources.Entry) []string {
+	return []string{e.TokenKeyring, e.ClientIDKeyring, e.ClientSecretKeyring}
+}
+
+// dropUnused deletes the keyring entries of was that now does not name.
+func dropUnused(was, now []string) {
+	for _, entry := range was {
+		if entry != "" && !slices.Contains(now, entry) {
+			if err := keyringDelete(entry); err != nil {
+				slog.Debug("keyring delete", "err", err)
+			}
+		}
+	}
 }
 
 // RemoveSource removes a source from the file, its ids from the customers

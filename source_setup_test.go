@@ -209,6 +209,24 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 		t.Fatalf("after the edit: %+v, %v", f.Sources[0], err)
 	}
 
+	// Switching a credential to a variable drops its keyring entry.
+	t.Setenv("PARTNER_ID", "wattfolio-demo")
+	sw := a.form(app.VendorPodero, "partner")
+	sw.Set("old", "partner")
+	sw.Del("client_id")
+	sw.Set("client_id_env", "PARTNER_ID")
+	sw.Set("client_secret_keyring", "partner/client_secret")
+	sw.Del("client_secret")
+	if code, page := a.post("/sources", sw); code != http.StatusOK {
+		t.Fatalf("switching partner's client id to a variable: %d\n%s", code, resultOf(page))
+	}
+	if _, err := keyring.Get(sources.KeyringService, "partner/client_id"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the unused keyring entry partner/client_id is still there: %v", err)
+	}
+	if _, err := keyring.Get(sources.KeyringService, "partner/client_secret"); err != nil {
+		t.Errorf("the keyring entry still named was dropped: %v", err)
+	}
+
 	// Link a customer's ids across the two sources.
 	link := url.Values{"name": {"Bäckerei Test"}, "ids.stadtwerke": {"C-1"}, "ids.partner": {a.sims[app.VendorPodero].IDs[0]}}
 	if code, page := a.post("/sources/customers", link); code != http.StatusOK || !strings.Contains(page, "Bäckerei Test") {

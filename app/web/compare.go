@@ -231,14 +231,21 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 		return nil, badParam("o", uk.Key, reason)
 	}
 	out.cmp = cmp
+	out.inputs = inputsOf(cmp)
+	return out, nil
+}
+
+// inputsOf says where each option of cmp came from and when.
+func inputsOf(cmp *compare.Comparison) []views.Input {
+	var inputs []views.Input
 	for _, o := range cmp.Options {
 		in := views.Input{Key: o.Key(), Name: o.Name, Source: "offer stored in Wattfolio"}
 		if o.ContractID != 0 {
 			in.Source, in.Vendor, in.FetchedAt = o.Source, o.Vendor, o.FetchedAt
 		}
-		out.inputs = append(out.inputs, in)
+		inputs = append(inputs, in)
 	}
-	return out, nil
+	return inputs
 }
 
 // comparePage shows the comparison, or its JSON when the client asks for it.
@@ -329,10 +336,4 @@ func checked(cs []views.Choice, chosen map[string]bool) []views.Choice {
 		cs[i].Checked = chosen[cs[i].Key]
 	}
 	return cs
-}
-
-// wantsJSON reports whether the client prefers JSON to HTML.
-func wantsJSON(r *http.Request) bool {
-	a := r.Header.Get("Accept")
-	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
 }

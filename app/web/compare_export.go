@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -190,28 +189,13 @@ func comparisonDoc(res *compared, now time.Time) compareDoc {
 func (h *handler) compareJSON(w http.ResponseWriter, r *http.Request) {
 	res, err := h.runCompare(r)
 	if err != nil {
-		status, _, msg := h.classify(r, err)
-		if status != 0 {
-			writeJSON(w, status, map[string]string{"error": msg})
-		}
+		h.fail(w, r, err)
 		return
 	}
 	if res.cmp == nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": res.problem})
+		writeJSON(w, http.StatusUnprocessableEntity, errorDoc{Status: http.StatusUnprocessableEntity,
+			Error: "No comparison for this period", Message: res.problem})
 		return
 	}
 	writeJSON(w, http.StatusOK, comparisonDoc(res, h.o.Now()))
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
-		return
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", "application/json; charset=utf-8")
-	hd.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
 }

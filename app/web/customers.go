@@ -29,7 +29,8 @@ func (h *handler) customers(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("accounts: %w", err))
 		return
 	}
-	h.render(w, r, http.StatusOK, views.CustomersPage(views.Customers{Chrome: c, Accounts: accounts}))
+	m := views.Customers{Chrome: c, Accounts: accounts}
+	h.respond(w, r, http.StatusOK, views.CustomersPage(m), func() any { return customersDocOf(m) })
 }
 
 // customer shows one of the user's customers: its ids at each source and
@@ -101,5 +102,12 @@ func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
 			m.CostProblem = err.Error()
 		}
 	}
-	h.render(w, r, http.StatusOK, views.CustomerPage(m))
+	h.respond(w, r, http.StatusOK, views.CustomerPage(m), func() any {
+		var costs *compareDoc
+		if m.Costs != nil {
+			d := comparisonDoc(&compared{acct: a, cmp: m.Costs, inputs: inputsOf(m.Costs)}, h.o.Now())
+			costs = &d
+		}
+		return customerDocOf(m, costs)
+	})
 }

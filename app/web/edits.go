@@ -43,13 +43,13 @@ func (h *handler) routeEdits() {
 	if h.o.Edits == nil {
 		return
 	}
-	h.mux.HandleFunc("POST /contracts/{id}/edit", h.editContract)
-	h.mux.HandleFunc("POST /contracts/{id}/undo", h.undoContract)
-	h.mux.HandleFunc("POST /contracts/{id}/notes", h.saveNotes)
-	h.mux.HandleFunc("GET /changes", h.changesPage)
-	h.mux.HandleFunc("POST /changes/send", h.sendChanges)
-	h.mux.HandleFunc("POST /changes/{cid}/undo", h.undoChange)
-	h.mux.HandleFunc("POST /changes/{cid}/resolve", h.resolveChange)
+	h.handle("POST /contracts/{id}/edit", h.editContract)
+	h.handle("POST /contracts/{id}/undo", h.undoContract)
+	h.handle("POST /contracts/{id}/notes", h.saveNotes)
+	h.handle("GET /changes", h.changesPage)
+	h.handle("POST /changes/send", h.sendChanges)
+	h.handle("POST /changes/{cid}/undo", h.undoChange)
+	h.handle("POST /changes/{cid}/resolve", h.resolveChange)
 }
 
 // contractEdits reads the contract's change and notes for its page.
@@ -263,7 +263,7 @@ func (h *handler) renderChanges(w http.ResponseWriter, r *http.Request, status i
 			m.Attention = append(m.Attention, ch)
 		}
 	}
-	h.render(w, r, status, views.ChangesPage(m))
+	h.respond(w, r, status, views.ChangesPage(m), func() any { return changesDocOf(m) })
 }
 
 // sendChanges sends the pending edits now and says what became of each.

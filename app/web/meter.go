@@ -134,7 +134,7 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.MeterPage(m))
+	h.respond(w, r, http.StatusOK, views.MeterPage(m), func() any { return meterDocOf(m, q.id, buckets) })
 }
 
 // meterCSV streams the meter's readings in the page's range and resolution.

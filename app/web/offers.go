@@ -57,7 +57,8 @@ func (h *handler) renderOffers(w http.ResponseWriter, r *http.Request, status in
 		h.fail(w, r, fmt.Errorf("offers: %w", err))
 		return
 	}
-	h.render(w, r, status, views.OffersPage(views.Offers{Chrome: c, Offers: list, Notice: notice, Mark: mark}))
+	m := views.Offers{Chrome: c, Offers: list, Notice: notice, Mark: mark}
+	h.respond(w, r, status, views.OffersPage(m), func() any { return offersDocOf(m) })
 }
 
 func (h *handler) newOffer(w http.ResponseWriter, r *http.Request) {
@@ -67,7 +68,8 @@ func (h *handler) newOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	blank := offer.Offer{Commodity: app.CommodityElectricity, Tariff: tariff.Tariff{Model: tariff.Fixed, Currency: "EUR", Gross: true, VATRate: app.MustDecimal("0.19")}}
-	h.render(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, Values: formValues(blank, c.Fmt.Lang)}))
+	h.respond(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, Values: formValues(blank, c.Fmt.Lang)}),
+		func() any { return offerDocOf(c, blank) })
 }
 
 func (h *handler) editOffer(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +83,8 @@ func (h *handler) editOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Title = "Edit " + o.Name
-	h.render(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, ID: o.ID, Stored: o.Name, Values: formValues(o, c.Fmt.Lang)}))
+	h.respond(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, ID: o.ID, Stored: o.Name, Values: formValues(o, c.Fmt.Lang)}),
+		func() any { return offerDocOf(c, o) })
 }
 
 // createOffer and updateOffer save the form and answer with the offers

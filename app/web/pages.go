@@ -98,7 +98,7 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 	// The store pages by our Limit/Offset; keep the page's own view of them
 	// consistent with what was asked even if the store leaves them unset.
 	m.Page.Offset, m.Page.Limit = q.filter.Offset, q.filter.Limit
-	h.render(w, r, http.StatusOK, views.PortfolioPage(m))
+	h.respond(w, r, http.StatusOK, views.PortfolioPage(m), func() any { return portfolioDocOf(m) })
 }
 
 func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +112,7 @@ func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.ContractPage(m))
+	h.respond(w, r, http.StatusOK, views.ContractPage(m), func() any { return contractPageDocOf(m) })
 }
 
 // contractModel reads what the contract page shows.
@@ -195,7 +195,7 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 	if m.AnyRunning() {
 		m.Refresh = c.Link("/sync", nil)
 	}
-	h.render(w, r, http.StatusOK, views.SyncPage(m))
+	h.respond(w, r, http.StatusOK, views.SyncPage(m), func() any { return syncDocOf(m) })
 }
 
 // startSync starts SyncAll in the background, unless one is running, and
@@ -351,6 +351,10 @@ func notFoundMessage(path string) string {
 }
 
 func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	if wantsJSON(r) {
+		writeJSON(w, status, errorDoc{Status: status, Error: heading, Message: msg})
+		return
+	}
 	lang := views.LangDE
 	if c, err := r.Cookie(langCookie); err == nil && c.Value == views.LangEN {
 		lang = views.LangEN

@@ -13,6 +13,16 @@ import (
 // screen can be turned towards a customer.
 const personalParam = "personal"
 
+// includePersonalParam=1 is the same request in the words scripts use for
+// the JSON twins (?include_personal_data=1).
+const includePersonalParam = "include_personal_data"
+
+// personalShown reports whether r asks to show personal data.
+func personalShown(r *http.Request) bool {
+	q := r.URL.Query()
+	return q.Get(personalParam) == "show" || q.Get(includePersonalParam) == "1"
+}
+
 // vendorJSON is a vendor's record as the page at path shows it, indented:
 // IBANs, e-mail addresses, phone numbers and postal addresses masked unless
 // the request's address asks to show them, and the links that switch (to
@@ -23,10 +33,10 @@ func (h *handler) vendorJSON(w http.ResponseWriter, r *http.Request, c views.Chr
 		return prettyJSON(raw), views.Personal{}
 	}
 	q := r.URL.Query()
-	p := views.Personal{Masked: true, Shown: q.Get(personalParam) == "show"}
+	p := views.Personal{Masked: true, Shown: personalShown(r)}
 	show, hide := url.Values{}, url.Values{}
 	for k, vs := range q {
-		if k != personalParam {
+		if k != personalParam && k != includePersonalParam {
 			show[k], hide[k] = vs, vs
 		}
 	}

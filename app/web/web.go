@@ -117,6 +117,15 @@ type handler struct {
 	series seriesCache
 	// savings is the background recompute of the savings view.
 	savings savingsState
+	// routes are the patterns of the pages and actions, in the order
+	// registered: the test of the JSON twins walks the GET ones.
+	routes []string
+}
+
+// handle registers a page or an action.
+func (h *handler) handle(pattern string, fn http.HandlerFunc) {
+	h.routes = append(h.routes, pattern)
+	h.mux.HandleFunc(pattern, fn)
 }
 
 // syncState is the one background sync this handler may run at a time.
@@ -152,43 +161,43 @@ func newHandler(o Options) *handler {
 	h := &handler{o: o, log: o.Logger.With("component", "web"), mux: http.NewServeMux()}
 	h.static = staticHandler(frontend.Static)
 
-	h.mux.HandleFunc("GET /{$}", h.portfolio)
-	h.mux.HandleFunc("GET /contracts", h.portfolio)
-	h.mux.HandleFunc("GET /contracts.csv", h.exportCSV)
-	h.mux.HandleFunc("GET /contracts/{id}", h.contract)
-	h.mux.HandleFunc("GET /sync", h.syncPage)
+	h.handle("GET /{$}", h.portfolio)
+	h.handle("GET /contracts", h.portfolio)
+	h.handle("GET /contracts.csv", h.exportCSV)
+	h.handle("GET /contracts/{id}", h.contract)
+	h.handle("GET /sync", h.syncPage)
 	h.routeEdits()
 	h.routeSources()
 	if o.Meters != nil {
-		h.mux.HandleFunc("GET /meters/{id}", h.meter)
-		h.mux.HandleFunc("GET /meters/{id}/readings.csv", h.meterCSV)
+		h.handle("GET /meters/{id}", h.meter)
+		h.handle("GET /meters/{id}/readings.csv", h.meterCSV)
 	}
 	if o.Accounts != nil {
-		h.mux.HandleFunc("GET /customers", h.customers)
-		h.mux.HandleFunc("GET /customers/{id}", h.customer)
+		h.handle("GET /customers", h.customers)
+		h.handle("GET /customers/{id}", h.customer)
 		if o.Compare != nil {
-			h.mux.HandleFunc("GET /customers/{id}/compare", h.comparePage)
-			h.mux.HandleFunc("GET /customers/{id}/compare.csv", h.compareCSV)
-			h.mux.HandleFunc("GET /customers/{id}/compare.json", h.compareJSON)
+			h.handle("GET /customers/{id}/compare", h.comparePage)
+			h.handle("GET /customers/{id}/compare.csv", h.compareCSV)
+			h.handle("GET /customers/{id}/compare.json", h.compareJSON)
 		}
 	}
 	if o.Syncer != nil {
-		h.mux.HandleFunc("POST /sync", h.startSync)
+		h.handle("POST /sync", h.startSync)
 	}
 	if o.OfferStore != nil {
-		h.mux.HandleFunc("GET /offers", h.offers)
-		h.mux.HandleFunc("GET /offers/new", h.newOffer)
-		h.mux.HandleFunc("GET /offers/{id}/edit", h.editOffer)
-		h.mux.HandleFunc("POST /offers", h.createOffer)
-		h.mux.HandleFunc("POST /offers/{id}", h.updateOffer)
-		h.mux.HandleFunc("POST /offers/{id}/duplicate", h.duplicateOffer)
-		h.mux.HandleFunc("POST /offers/{id}/delete", h.deleteOffer)
+		h.handle("GET /offers", h.offers)
+		h.handle("GET /offers/new", h.newOffer)
+		h.handle("GET /offers/{id}/edit", h.editOffer)
+		h.handle("POST /offers", h.createOffer)
+		h.handle("POST /offers/{id}", h.updateOffer)
+		h.handle("POST /offers/{id}/duplicate", h.duplicateOffer)
+		h.handle("POST /offers/{id}/delete", h.deleteOffer)
 	}
 	if o.Savings != nil {
-		h.mux.HandleFunc("GET /savings", h.savingsPage)
-		h.mux.HandleFunc("GET /savings.csv", h.savingsCSV)
-		h.mux.HandleFunc("GET /savings.json", h.savingsJSON)
-		h.mux.HandleFunc("POST /savings/recompute", h.recomputeSavingsNow)
+		h.handle("GET /savings", h.savingsPage)
+		h.handle("GET /savings.csv", h.savingsCSV)
+		h.handle("GET /savings.json", h.savingsJSON)
+		h.handle("POST /savings/recompute", h.recomputeSavingsNow)
 	}
 	h.mux.Handle("GET /static/", http.StripPrefix("/static", h.static))
 	h.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
@@ -208,13 +217,14 @@ func (h *handler) chain() http.Handler {
 		h.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
 		h.renderError(w, r, http.StatusForbidden, "Request refused", "This request came from another site and was not carried out.")
 	}))
-	protected := cop.Handler(h.mux)
+	routes := h.twins(h.mux)
+	protected := cop.Handler(routes)
 	return loopbackOnly(h.log, securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(views.WithLang(r.Context(), requestLang(r)))
 		if fromWindow(r) {
 			// WebKitGTK may send no Sec-Fetch-Site and an opaque Origin
 			// from its custom scheme.
-			h.mux.ServeHTTP(w, r)
+			routes.ServeHTTP(w, r)
 			return
 		}
 		if h.authorised(w, r) {

@@ -340,7 +340,7 @@ type accountDoc struct {
 	Profile   string             `json:"profile"`
 	Contracts map[app.Vendor]int `json:"contracts_by_vendor"`
 	Total     int                `json:"contracts"`
-	Links     []accountLinkDoc   `json:"links"`
+	Links     []accountLinkDoc   `json:"links,omitempty"` // on a customer's own twin
 }
 
 type accountLinkDoc struct {
@@ -351,12 +351,12 @@ type accountLinkDoc struct {
 
 func accountDocOf(c views.Chrome, a app.Account) accountDoc {
 	d := accountDoc{ID: a.ID, URL: c.Link("/customers/"+views.ID(a.ID), nil), Name: a.Name, Profile: a.Profile,
-		Contracts: a.Contracts, Total: a.Total(), Links: make([]accountLinkDoc, len(a.Links))}
+		Contracts: a.Contracts, Total: a.Total()}
 	if d.Contracts == nil {
 		d.Contracts = map[app.Vendor]int{}
 	}
-	for i, l := range a.Links {
-		d.Links[i] = accountLinkDoc{Source: l.Source, ExternalID: l.ExternalID}
+	for _, l := range a.Links {
+		d.Links = append(d.Links, accountLinkDoc{Source: l.Source, ExternalID: l.ExternalID})
 	}
 	return d
 }

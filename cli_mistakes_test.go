@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"wattfolio/app"
 	"wattfolio/db"
+	"wattfolio/sync/engine"
 	"wattfolio/sync/simulate"
 )
 
@@ -85,5 +88,50 @@ func TestBusyPort(t *testing.T) {
 	}
 	if _, err := listenApp(busy, true, os.Stderr); err == nil || !strings.Contains(err.Error(), "another program") {
 		t.Errorf("a chosen busy port: %v", err)
+	}
+}
+
+// The summary's last word on a sync says what happened to every source,
+// in whole sentences: no "the others" when there are none, no "(s)".
+func TestSyncOutcomeMessages(t *testing.T) {
+	down := errors.New("demo-enneo: 401 Unauthorized")
+	for _, tt := range []struct {
+		name    string
+		results []engine.Result
+		want    string
+	}{
+		{"every source failed", []engine.Result{{Source: "a", Status: app.RunFailed}, {Source: "b", Status: app.RunInterrupted}},
+			"no source synced (a, b): each keeps the data of its last good sync:\n" + down.Error()},
+		{"one failed, one other synced", []engine.Result{{Source: "a", Status: app.RunFailed}, {Source: "b", Status: app.RunOK}},
+			"1 of 2 sources did not sync (a): each keeps the data of its last good sync; the other synced:\n" + down.Error()},
+		{"one failed, two others synced", []engine.Result{{Source: "a", Status: app.RunFailed}, {Source: "b", Status: app.RunOK}, {Source: "c", Status: app.RunOK}},
+			"1 of 3 sources did not sync (a): each keeps the data of its last good sync; the others synced:\n" + down.Error()},
+	} {
+		err := syncOutcome(tt.results, down)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s:\n got %v\nwant %s", tt.name, err, tt.want)
+		}
+	}
+}
+
+// Counted words agree with their number.
+func TestMessagesCountInWholeWords(t *testing.T) {
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.toml")
+	if err := os.WriteFile(one, []byte("[[offer]]\nname = \"Haushalt Fix\"\nsupplier = \"Stadtwerk\"\nmodel = \"fixed\"\ngross = true\n"+
+		"working_price_ct_per_kwh = 30\nbase_price_eur_per_year = 120\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "offers", "import", "--db", filepath.Join(dir, "c.db"), one)
+	if code != 0 || stdout != "imported 1 offer (1 new, 0 updated)\n" {
+		t.Errorf("import of one offer: exit %d, %q %s", code, stdout, stderr)
+	}
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{1, "1 contract"}, {0, "0 contracts"}, {2, "2 contracts"}} {
+		if got := plural(tt.n, "contract", "contracts"); got != tt.want {
+			t.Errorf("plural(%d) = %q, want %q", tt.n, got, tt.want)
+		}
 	}
 }

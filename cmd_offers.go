@@ -84,7 +84,7 @@ func cmdOffersImport(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "imported %d offers (%d new, %d updated)\n", len(offers), created, updated)
+	fmt.Fprintf(stdout, "imported %s (%d new, %d updated)\n", plural(len(offers), "offer", "offers"), created, updated)
 	return nil
 }
 

@@ -171,8 +171,12 @@ func syncOutcome(results []engine.Result, err error) error {
 		return &exitError{code: exitSourceFailed, err: fmt.Errorf("no source synced (%s): each keeps the data of its last good sync:\n%w",
 			strings.Join(failed, ", "), err)}
 	case len(failed) > 0:
-		return &exitError{code: exitSourceFailed, err: fmt.Errorf("%d of %d sources did not sync (%s): each keeps the data of its last good sync; the others synced:\n%w",
-			len(failed), len(results), strings.Join(failed, ", "), err)}
+		others := "the others synced"
+		if len(results)-len(failed) == 1 {
+			others = "the other synced"
+		}
+		return &exitError{code: exitSourceFailed, err: fmt.Errorf("%d of %d sources did not sync (%s): each keeps the data of its last good sync; %s:\n%w",
+			len(failed), len(results), strings.Join(failed, ", "), others, err)}
 	case len(missing) > 0:
 		return &exitError{code: exitMissing, err: fmt.Errorf("data is missing from %s: requests failed after retries (see 'not fetched' above); run sync again when the vendor answers, it asks for them again",
 			strings.Join(missing, ", "))}

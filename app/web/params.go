@@ -104,7 +104,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		q.form.Upstream = s
 		q.filter.Upstream = app.Upstream(s)
 	default:
-		return q, badParam("upstream", clip(s), "must be removed or all (empty: current contracts)")
+		return q, badParam("upstream", clip(s), "not removed or all (empty: current contracts)")
 	}
 
 	if s := strings.TrimSpace(v.Get("account")); s != "" {
@@ -145,7 +145,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		q.form.Desc = true
 		q.filter.Desc = true
 	default:
-		return q, badParam("desc", clip(s), "must be 1 or 0")
+		return q, badParam("desc", clip(s), "not 1 or 0")
 	}
 
 	q.page = 1
@@ -161,7 +161,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	if s := strings.TrimSpace(v.Get("per")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || !slices.Contains(perChoices, n) {
-			return q, badParam("per", clip(s), "must be 25, 50, 100 or 200")
+			return q, badParam("per", clip(s), "not 25, 50, 100 or 200")
 		}
 		q.form.Per = n
 	}
@@ -186,7 +186,7 @@ const langCookie = "wattfolio_lang"
 func language(w http.ResponseWriter, r *http.Request) (string, error) {
 	if s := r.URL.Query().Get("lang"); s != "" {
 		if s != views.LangDE && s != views.LangEN {
-			return views.LangDE, badParam("lang", clip(s), "must be de or en")
+			return views.LangDE, badParam("lang", clip(s), "not de or en")
 		}
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: s, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		return s, nil

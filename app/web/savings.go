@@ -206,14 +206,14 @@ func parseSavingsQuery(v url.Values) (views.SavingsFilter, error) {
 	case "1", "true":
 		f.Desc = true
 	default:
-		return f, badParam("desc", clip(s), "must be 1 or 0")
+		return f, badParam("desc", clip(s), "not 1 or 0")
 	}
 	switch s := strings.TrimSpace(v.Get("positive")); s {
 	case "", "0", "false":
 	case "1", "true", "on":
 		f.Positive = true
 	default:
-		return f, badParam("positive", clip(s), "must be 1 or 0")
+		return f, badParam("positive", clip(s), "not 1 or 0")
 	}
 	f.Segment = strings.TrimSpace(v.Get("segment"))
 	f.Q = strings.TrimSpace(v.Get("q"))

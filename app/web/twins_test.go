@@ -355,7 +355,7 @@ func TestTwinErrors(t *testing.T) {
 		{"/contracts/999999", 404, "There is no contract at this address"},
 		{"/meters/999", 404, "There is no meter at this address"},
 		{"/customers/999", 404, "There is no customer at this address"},
-		{"/contracts?status=active&per=7", 400, `"per" has the value "7", which is must be 25, 50, 100 or 200`},
+		{"/contracts?status=active&per=7", 400, `"per" has the value "7", which is not 25, 50, 100 or 200`},
 		{"/meters/" + views.ID(ts.meter) + "?res=weekly", 400, `"res"`},
 		{"/nothing-here", 404, "There is nothing at this address"},
 	} {

@@ -121,8 +121,9 @@ func TestPortfolioFilters(t *testing.T) {
 			if !strings.Contains(text(body), fmt.Sprintf("%d contract", len(want))) {
 				t.Errorf("count of %d not shown", len(want))
 			}
-			if !strings.Contains(text(body), "match the filters") {
-				t.Error("count does not say it is filtered")
+			verb := map[bool]string{true: "matches", false: "match"}[len(want) == 1]
+			if !strings.Contains(text(body), fmt.Sprintf("%d %s %s the filters", len(want), plural(len(want), "contract", "contracts"), verb)) {
+				t.Errorf("count does not say it is filtered, in agreement with %d", len(want))
 			}
 		})
 	}
@@ -761,4 +762,11 @@ func TestPostSyncFromWailsWindowWithOpaqueOrigin(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST /sync with Origin null on loopback: %d, want 403", res.StatusCode)
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -201,11 +202,11 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 	case res.Err != nil:
 		msg = res.Err.Error()
 	case res.Failed > 0 && res.Missing > 0:
-		msg = fmt.Sprintf("%d record(s) rejected, %d not fetched", res.Failed, res.Missing)
+		msg = records(res.Failed) + " rejected, " + strconv.Itoa(res.Missing) + " not fetched"
 	case res.Failed > 0:
-		msg = fmt.Sprintf("%d record(s) rejected", res.Failed)
+		msg = records(res.Failed) + " rejected"
 	case res.Missing > 0:
-		msg = fmt.Sprintf("%d record(s) not fetched", res.Missing)
+		msg = records(res.Missing) + " not fetched"
 	}
 	if err := e.Store.FinishRun(bg, run, res.Status, msg); err != nil {
 		res.Err = errors.Join(res.Err, err)
@@ -269,4 +270,12 @@ func (e *Engine) now() time.Time {
 		return e.Now()
 	}
 	return time.Now()
+}
+
+// records is "1 record" or "3 records", the start of a run's message.
+func records(n int) string {
+	if n == 1 {
+		return "1 record"
+	}
+	return strconv.Itoa(n) + " records"
 }

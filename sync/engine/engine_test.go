@@ -121,7 +121,7 @@ func TestSyncRecordFailuresMakeRunPartial(t *testing.T) {
 		t.Errorf("progress = %+v", seen)
 	}
 	run, err := s.LastRun(context.Background(), "s")
-	if err != nil || run.Status != app.RunPartial || len(run.Problems) != 2 || run.Error != "2 record(s) rejected" {
+	if err != nil || run.Status != app.RunPartial || len(run.Problems) != 2 || run.Error != "2 records rejected" {
 		t.Errorf("last run = %+v, %v", run, err)
 	}
 }

@@ -236,10 +236,10 @@ func TestCustomerAndMeterTwins(t *testing.T) {
 	ts := newTwinShop(t)
 	var list struct {
 		Customers []struct {
-			ID        int64            `json:"id"`
-			Name      string           `json:"name"`
-			Contracts int              `json:"contracts"`
-			ByVendor  map[string]int   `json:"contracts_by_vendor"`
+			ID        int64          `json:"id"`
+			Name      string         `json:"name"`
+			Contracts int            `json:"contracts"`
+			ByVendor  map[string]int `json:"contracts_by_vendor"`
 		} `json:"customers"`
 	}
 	ts.twin("/customers", false, &list)

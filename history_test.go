@@ -253,7 +253,7 @@ func TestRemovedUpstream(t *testing.T) {
 		t.Error("the default portfolio does not say a removed contract is hidden")
 	}
 	removed := e.get("/contracts?lang=en&upstream=removed")
-	if !strings.Contains(removed, `<span class="badge badge-bad">Removed</span>`) || !strings.Contains(removed, "last seen") ||
+	if !strings.Contains(removed, `<span class="badge badge-bad" title="Removed">Removed</span>`) || !strings.Contains(removed, "last seen") ||
 		!strings.Contains(removed, "/contracts/"+strconv.FormatInt(c.ID, 10)) || !strings.Contains(removed, "<strong>1</strong> contract matches the filters") {
 		t.Errorf("upstream=removed does not list the removed contract alone with its badge:\n%s", removed)
 	}

@@ -343,8 +343,8 @@ func TestCustomerPageAnnualCost(t *testing.T) {
 	}
 }
 
-// A vendor that sends only a customer id shows "unlinked" and the id, not
-// a bare UUID as a name; a price point from months ago says how old it is.
+// A vendor that sends only a customer id shows "not linked to a customer"
+// and the start of the id (whole in its title), not a bare UUID as a name; a price point from months ago says how old it is.
 func TestUnlinkedIDAndStalePrice(t *testing.T) {
 	s := hofStore(t)
 	syncVendor(t, s, "podero-2", app.VendorPodero, []app.Contract{{
@@ -356,9 +356,12 @@ func TestUnlinkedIDAndStalePrice(t *testing.T) {
 	}})
 	h := New(hofOptions(s))
 	body := mustGet(t, h, "/contracts?q=POD-9")
-	if !strings.Contains(body, `title="No [[customer]] block of the sources file links this id">unlinked</span>`) ||
-		!strings.Contains(body, `<span class="secondary mono muted">3f6c1d2e-0000-4000-8000-000000000009</span>`) {
+	if !strings.Contains(body, `title="Kein [[customer]]-Block der Quellendatei verknüpft diese ID">keinem Kunden zugeordnet</span>`) ||
+		!strings.Contains(body, `<span class="secondary mono muted" title="3f6c1d2e-0000-4000-8000-000000000009">3f6c1d2e…</span>`) {
 		t.Errorf("unlinked id-only customer not marked:\n%s", text(body))
+	}
+	if en := mustGet(t, h, "/contracts?q=POD-9&lang=en"); !strings.Contains(en, `title="No [[customer]] block of the sources file links this id">not linked to a customer</span>`) {
+		t.Errorf("unlinked id-only customer in English:\n%s", text(en))
 	}
 	if !strings.Contains(text(body), "9,99 ct/kWh (stale: last price, from 01.02.2026, 295 days old)") {
 		t.Errorf("stale price not aged:\n%s", text(body))

@@ -269,7 +269,7 @@ func TestPortfolioKeyTermsAndDisplayName(t *testing.T) {
 		"spot_hourly · 12,35 ct/kWh now",
 	)
 	// The linked customer's name, with the vendor's id under it.
-	if !strings.Contains(body, `<span class="primary" title="Hof Sonnenschein (at the vendor: Sonnenschein (prosumer))">Hof Sonnenschein</span> <span class="secondary">C-77</span>`) {
+	if !strings.Contains(body, `<span class="primary" title="Hof Sonnenschein (at the vendor: Sonnenschein (prosumer))">Hof Sonnenschein</span> <span class="secondary" title="C-77">C-77</span>`) {
 		t.Error("the flexibility row does not show the account name with the vendor id")
 	}
 	en := text(mustGet(t, h, "/contracts?sort=name&lang=en"))

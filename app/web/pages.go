@@ -72,6 +72,11 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("filter options: %w", err))
 		return
 	}
+	facets, err := h.o.Contracts.ContractFacets(ctx, q.filter)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("facet counts: %w", err))
+		return
+	}
 	var accounts []app.Account
 	if h.o.Accounts != nil {
 		if accounts, err = h.o.Accounts.Accounts(ctx); err != nil {
@@ -94,6 +99,7 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		CanSetup:   h.o.Setup != nil,
 		CanDemo:    h.o.Demo != nil,
 		Accounts:   accounts,
+		Facets:     &facets,
 	}
 	// The store pages by our Limit/Offset; keep the page's own view of them
 	// consistent with what was asked even if the store leaves them unset.

@@ -194,6 +194,9 @@ func portfolioDocOf(m views.Portfolio) portfolioDoc {
 		Page: m.PageNo, Pages: m.Pages, Per: f.Per, Total: m.Page.Total, Removed: m.Options.Removed,
 		Contracts: contractDocs(m.Chrome, m.Page.Contracts),
 	}
+	if fc := m.Facets; fc != nil {
+		d.Facets = &facetsDoc{Status: facetDocs(fc.Status), Vendor: facetDocs(fc.Vendor), Commodity: facetDocs(fc.Commodity)}
+	}
 	if m.PageNo < m.Pages {
 		d.Next = twinLink(m.PageLink(m.PageNo + 1))
 	}
@@ -201,6 +204,14 @@ func portfolioDocOf(m views.Portfolio) portfolioDoc {
 		d.Prev = twinLink(m.PageLink(m.PageNo - 1))
 	}
 	return d
+}
+
+func facetDocs(cs []app.FacetCount) []facetDoc {
+	out := make([]facetDoc, len(cs))
+	for i, c := range cs {
+		out[i] = facetDoc{Value: c.Value, Count: c.Count}
+	}
+	return out
 }
 
 // twinLink is the JSON twin of a page's link.

@@ -28,6 +28,9 @@ type ContractReader interface {
 	// GetContract returns app.ErrNotFound when there is no contract id.
 	GetContract(ctx context.Context, id int64) (app.Contract, error)
 	FilterOptions(ctx context.Context) (app.FilterOptions, error)
+	// ContractFacets counts the contracts matching f per status, vendor
+	// and commodity, each under f's other filters.
+	ContractFacets(ctx context.Context, f app.ContractFilter) (app.Facets, error)
 	// ContractHistory lists what the syncs changed in contract id, newest first.
 	ContractHistory(ctx context.Context, id int64) ([]app.Change, error)
 }

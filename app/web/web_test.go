@@ -47,7 +47,7 @@ func TestPortfolioShowsContracts(t *testing.T) {
 				t.Errorf("GET %s: page lacks %q", path, want)
 			}
 		}
-		for _, want := range []string{`class="badge badge-ok">Active`, `class="badge badge-muted">Ended`, `class="badge badge-warn">Pending`, `class="badge badge-bad">Failed`} {
+		for _, want := range []string{`class="badge badge-ok" title="Active">Active`, `class="badge badge-muted" title="Ended">Ended`, `class="badge badge-warn" title="Pending">Pending`, `class="badge badge-bad" title="Failed">Failed`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("GET %s: lacks badge %s", path, want)
 			}

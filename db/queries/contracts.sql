@@ -387,3 +387,42 @@ LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
 WHERE c.id IN (sqlc.slice(ids));
+
+-- name: ContractFacetGroups :many
+-- The portfolio's facet counts under its equality filters: contracts per
+-- status, commodity and source, under the filters that are not facets
+-- (source, kind, upstream). Every column read is in contracts_by_filter, so
+-- this scans that narrow index, not the rows; the few groups are then
+-- summed per facet under the other facets' filters (app.SumFacets).
+SELECT g.status AS status, g.commodity AS commodity, s.vendor AS vendor, CAST(SUM(g.n) AS INTEGER) AS n
+FROM (
+    SELECT c.status AS status, c.commodity AS commodity, c.source_id AS source_id, COUNT(*) AS n
+    FROM contracts c
+    WHERE (CAST(@source AS TEXT) = '' OR c.source_id = (SELECT id FROM sources WHERE name = @source))
+      AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+      AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+    GROUP BY c.status, c.commodity, c.source_id
+) g
+JOIN sources s ON s.id = g.source_id
+GROUP BY g.status, g.commodity, s.vendor;
+
+-- name: ContractFacetGroupsFiltered :many
+-- ContractFacetGroups under every other filter of the portfolio as well
+-- (customer, active on a day, text search), which need the customer and
+-- account of each contract.
+SELECT c.status AS status, c.commodity AS commodity, s.vendor AS vendor, COUNT(*) AS n
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+  AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
+  AND (CAST(@active_from AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
+  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
+       OR instr(COALESCE(a.search_name, ''), @query) > 0)
+GROUP BY c.status, c.commodity, s.vendor;

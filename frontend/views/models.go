@@ -132,6 +132,9 @@ type Portfolio struct {
 	CanSetup, CanDemo bool
 	// Accounts are the user's customers for the Customer filter; nil: no filter.
 	Accounts []app.Account
+	// Facets count the contracts per status, vendor and commodity under
+	// the other filters; nil: no counts.
+	Facets *app.Facets
 }
 
 func (m Portfolio) values() url.Values {

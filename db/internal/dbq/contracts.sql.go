@@ -10,6 +10,141 @@ import (
 	"strings"
 )
 
+const contractFacetGroups = `-- name: ContractFacetGroups :many
+SELECT g.status AS status, g.commodity AS commodity, s.vendor AS vendor, CAST(SUM(g.n) AS INTEGER) AS n
+FROM (
+    SELECT c.status AS status, c.commodity AS commodity, c.source_id AS source_id, COUNT(*) AS n
+    FROM contracts c
+    WHERE (CAST(?1 AS TEXT) = '' OR c.source_id = (SELECT id FROM sources WHERE name = ?1))
+      AND (CAST(?2 AS TEXT) = '' OR c.kind = ?2)
+      AND (CAST(?3 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?3 AS TEXT) = 'removed'))
+    GROUP BY c.status, c.commodity, c.source_id
+) g
+JOIN sources s ON s.id = g.source_id
+GROUP BY g.status, g.commodity, s.vendor
+`
+
+type ContractFacetGroupsParams struct {
+	Source   string
+	Kind     string
+	Upstream string
+}
+
+type ContractFacetGroupsRow struct {
+	Status    string
+	Commodity string
+	Vendor    string
+	N         int64
+}
+
+// The portfolio's facet counts under its equality filters: contracts per
+// status, commodity and source, under the filters that are not facets
+// (source, kind, upstream). Every column read is in contracts_by_filter, so
+// this scans that narrow index, not the rows; the few groups are then
+// summed per facet under the other facets' filters (app.SumFacets).
+func (q *Queries) ContractFacetGroups(ctx context.Context, arg ContractFacetGroupsParams) ([]ContractFacetGroupsRow, error) {
+	rows, err := q.query(ctx, q.contractFacetGroupsStmt, contractFacetGroups, arg.Source, arg.Kind, arg.Upstream)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContractFacetGroupsRow
+	for rows.Next() {
+		var i ContractFacetGroupsRow
+		if err := rows.Scan(
+			&i.Status,
+			&i.Commodity,
+			&i.Vendor,
+			&i.N,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractFacetGroupsFiltered = `-- name: ContractFacetGroupsFiltered :many
+SELECT c.status AS status, c.commodity AS commodity, s.vendor AS vendor, COUNT(*) AS n
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR c.kind = ?2)
+  AND (CAST(?3 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?3 AS TEXT) = 'removed'))
+  AND (CAST(?4 AS INTEGER) = 0 OR al.account_id = ?4)
+  AND (CAST(?5 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?6 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?5)))
+  AND (CAST(?7 AS TEXT) = '' OR instr(c.search_text, ?7) > 0
+       OR instr(COALESCE(a.search_name, ''), ?7) > 0)
+GROUP BY c.status, c.commodity, s.vendor
+`
+
+type ContractFacetGroupsFilteredParams struct {
+	Source      string
+	Kind        string
+	Upstream    string
+	Account     int64
+	ActiveFrom  int64
+	ActiveUntil int64
+	Query       string
+}
+
+type ContractFacetGroupsFilteredRow struct {
+	Status    string
+	Commodity string
+	Vendor    string
+	N         int64
+}
+
+// ContractFacetGroups under every other filter of the portfolio as well
+// (customer, active on a day, text search), which need the customer and
+// account of each contract.
+func (q *Queries) ContractFacetGroupsFiltered(ctx context.Context, arg ContractFacetGroupsFilteredParams) ([]ContractFacetGroupsFilteredRow, error) {
+	rows, err := q.query(ctx, q.contractFacetGroupsFilteredStmt, contractFacetGroupsFiltered,
+		arg.Source,
+		arg.Kind,
+		arg.Upstream,
+		arg.Account,
+		arg.ActiveFrom,
+		arg.ActiveUntil,
+		arg.Query,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContractFacetGroupsFilteredRow
+	for rows.Next() {
+		var i ContractFacetGroupsFilteredRow
+		if err := rows.Scan(
+			&i.Status,
+			&i.Commodity,
+			&i.Vendor,
+			&i.N,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractOrder = `-- name: ContractOrder :many
 SELECT c.id
 FROM contracts c

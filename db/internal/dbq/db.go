@@ -36,6 +36,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
+	if q.contractFacetGroupsStmt, err = db.PrepareContext(ctx, contractFacetGroups); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractFacetGroups: %w", err)
+	}
+	if q.contractFacetGroupsFilteredStmt, err = db.PrepareContext(ctx, contractFacetGroupsFiltered); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractFacetGroupsFiltered: %w", err)
+	}
 	if q.contractNowStmt, err = db.PrepareContext(ctx, contractNow); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractNow: %w", err)
 	}
@@ -407,6 +413,16 @@ func (q *Queries) Close() error {
 	if q.blocksOfSeriesStmt != nil {
 		if cerr := q.blocksOfSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
+		}
+	}
+	if q.contractFacetGroupsStmt != nil {
+		if cerr := q.contractFacetGroupsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractFacetGroupsStmt: %w", cerr)
+		}
+	}
+	if q.contractFacetGroupsFilteredStmt != nil {
+		if cerr := q.contractFacetGroupsFilteredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractFacetGroupsFilteredStmt: %w", cerr)
 		}
 	}
 	if q.contractNowStmt != nil {
@@ -1032,6 +1048,8 @@ type Queries struct {
 	addRunCountsStmt                  *sql.Stmt
 	appliedMigrationsStmt             *sql.Stmt
 	blocksOfSeriesStmt                *sql.Stmt
+	contractFacetGroupsStmt           *sql.Stmt
+	contractFacetGroupsFilteredStmt   *sql.Stmt
 	contractNowStmt                   *sql.Stmt
 	contractOfMeterStmt               *sql.Stmt
 	contractOrderStmt                 *sql.Stmt
@@ -1158,6 +1176,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addRunCountsStmt:                  q.addRunCountsStmt,
 		appliedMigrationsStmt:             q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:                q.blocksOfSeriesStmt,
+		contractFacetGroupsStmt:           q.contractFacetGroupsStmt,
+		contractFacetGroupsFilteredStmt:   q.contractFacetGroupsFilteredStmt,
 		contractNowStmt:                   q.contractNowStmt,
 		contractOfMeterStmt:               q.contractOfMeterStmt,
 		contractOrderStmt:                 q.contractOrderStmt,

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+
+	"wattfolio/app"
+)
+
+// The facets beside the portfolio's filters count each status, vendor and
+// commodity under the other filters, in the page and in its twin, through
+// both the index-only count and the one for customer, day and search.
+func TestPortfolioFacets(t *testing.T) {
+	h := New(testOptions(seeded(t)))
+	for _, tc := range []struct {
+		query                     string
+		status, vendor, commodity string // value=count, most first
+	}{
+		{"", "active=3 ended=1 failed=1 pending=1", "enneo=3 prosumer=2 otark=1", "electricity=4 gas=1 heat=1"},
+		{"vendor=enneo", "active=2 ended=1", "enneo=3 prosumer=2 otark=1", "electricity=2 gas=1"},
+		{"vendor=enneo&status=active", "active=2 ended=1", "enneo=2 otark=1", "electricity=2"},
+		{"commodity=heat", "failed=1", "prosumer=1", "electricity=4 gas=1 heat=1"},
+		{"kind=retail", "active=2 ended=1", "enneo=3", "electricity=2 gas=1"},
+		{"status=bogus", "active=3 ended=1 failed=1 pending=1 bogus=0", "", ""},
+		// The counts that need each contract's customer or dates.
+		{"q=m%C3%BCller", "active=1", "enneo=1", "electricity=1"},
+		{"q=m%C3%BCller&status=ended", "active=1 ended=0", "", ""},
+		{"active_on=2027-01-01", "active=2 failed=1 pending=1", "prosumer=2 enneo=1 otark=1", "electricity=3 heat=1"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			res, body := get(t, h, "/contracts.json?"+tc.query)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", res.StatusCode, body)
+			}
+			var doc struct {
+				Facets map[string][]struct {
+					Value string `json:"value"`
+					Count int    `json:"count"`
+				} `json:"facets"`
+			}
+			if err := json.Unmarshal([]byte(body), &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []struct{ name, want string }{{"status", tc.status}, {"vendor", tc.vendor}, {"commodity", tc.commodity}} {
+				var got []string
+				for _, c := range doc.Facets[f.name] {
+					got = append(got, fmt.Sprintf("%s=%d", c.Value, c.Count))
+				}
+				if strings.Join(got, " ") != f.want {
+					t.Errorf("%s facet %q, want %q", f.name, strings.Join(got, " "), f.want)
+				}
+			}
+		})
+	}
+
+	// On the page: each value a link that applies it, with its count; the
+	// applied one a link that removes it.
+	page := mustGet(t, h, "/contracts?vendor=enneo&sort=status&lang=en")
+	for _, want := range []string{
+		`<a class="facet-value" href="/contracts?lang=en&amp;sort=status&amp;status=active&amp;vendor=enneo">Active <span class="facet-count">2</span>`,
+		`<a class="facet-value facet-selected" href="/contracts?lang=en&amp;sort=status" aria-current="true" title="Remove this filter">enneo <span class="facet-count">3</span>`,
+		`<a class="facet-value" href="/contracts?lang=en&amp;sort=status&amp;vendor=prosumer">Prosumer <span class="facet-count">2</span>`,
+		`<h2 class="facet-title">By commodity</h2>`,
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(page), " "), want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if de := text(mustGet(t, h, "/contracts")); !strings.Contains(de, "Nach Anbieter enneo 3 Prosumer 2 otark 1") {
+		t.Errorf("German facets: %s", de)
+	}
+}
+
+// A long name, product, customer and meter number are cut in the table to
+// keep it readable, but each cut cell has the whole value in its title,
+// and the CSV has it whole.
+func TestLongValuesAreWholeSomewhere(t *testing.T) {
+	s := openStore(t)
+	name := "Strom Business 24 Plus mit Herkunftsnachweis und Preisgarantie bis Ende 2027 – Bäckerei Müller Filiale Hauptbahnhof Ost"
+	meter := "DE0001234567890000000000000000001"
+	c := fixtures()[srcEnneo][0]
+	c.Name, c.MeterID = name, meter
+	c.Product.Name = "Strom Business 24 Plus mit Herkunftsnachweis und Preisgarantie"
+	c.Customer.Name = "Bäckerei Müller GmbH & Co. KG, Filialbetrieb Hauptbahnhof Ost und Umgebung"
+	syncSource(t, s, srcEnneo, []app.Contract{c}, nil, app.RunOK, "")
+	h := New(testOptions(s))
+	body := mustGet(t, h, "/contracts")
+	for _, v := range []string{name, meter, c.Product.Name, c.Customer.Name} {
+		if !strings.Contains(html.UnescapeString(body), `title="`+v+`"`) {
+			t.Errorf("no title with the whole %q", v)
+		}
+	}
+	res, csv := get(t, h, "/contracts.csv")
+	if res.StatusCode != http.StatusOK {
+		t.Fatal(res.StatusCode)
+	}
+	for _, v := range []string{name, meter, c.Product.Name, c.Customer.Name} {
+		if !strings.Contains(csv, v) {
+			t.Errorf("the CSV cuts %q", v)
+		}
+	}
+}

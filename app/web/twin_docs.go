@@ -25,6 +25,15 @@ func utcPtr(t time.Time) *time.Time {
 	return &u
 }
 
+// docsOf maps a page's values to their documents; never null in JSON.
+func docsOf[T, D any](xs []T, doc func(T) D) []D {
+	out := make([]D, len(xs))
+	for i, x := range xs {
+		out[i] = doc(x)
+	}
+	return out
+}
+
 func decPtr(d *app.Decimal) *jsonDecimal { return (*jsonDecimal)(d) }
 
 func decVal(d app.Decimal) *jsonDecimal { return (*jsonDecimal)(&d) }
@@ -137,11 +146,7 @@ func contractDocOf(c views.Chrome, ct app.Contract) contractDoc {
 }
 
 func contractDocs(c views.Chrome, cs []app.Contract) []contractDoc {
-	out := make([]contractDoc, len(cs))
-	for i, ct := range cs {
-		out[i] = contractDocOf(c, ct)
-	}
-	return out
+	return docsOf(cs, func(ct app.Contract) contractDoc { return contractDocOf(c, ct) })
 }
 
 // portfolioDoc is the portfolio's twin: the filters as applied, the page
@@ -207,11 +212,7 @@ func portfolioDocOf(m views.Portfolio) portfolioDoc {
 }
 
 func facetDocs(cs []app.FacetCount) []facetDoc {
-	out := make([]facetDoc, len(cs))
-	for i, c := range cs {
-		out[i] = facetDoc{Value: c.Value, Count: c.Count}
-	}
-	return out
+	return docsOf(cs, func(c app.FacetCount) facetDoc { return facetDoc{Value: c.Value, Count: c.Count} })
 }
 
 // twinLink is the JSON twin of a page's link.
@@ -304,31 +305,24 @@ func outboxDocOf(c *outbox.Change) *outboxDoc {
 }
 
 func outboxDocs(cs []outbox.Change) []*outboxDoc {
-	out := make([]*outboxDoc, len(cs))
-	for i := range cs {
-		out[i] = outboxDocOf(&cs[i])
-	}
-	return out
+	return docsOf(cs, func(c outbox.Change) *outboxDoc { return outboxDocOf(&c) })
 }
 
 func meterRefs(c views.Chrome, ms []series.Meter) []meterRefDoc {
-	out := make([]meterRefDoc, len(ms))
-	for i, m := range ms {
-		out[i] = meterRefDoc{ID: m.ID, URL: c.Link("/meters/"+strconv.FormatInt(m.ID, 10), nil), Number: m.Number, Label: m.Label}
-	}
-	return out
+	return docsOf(ms, func(m series.Meter) meterRefDoc {
+		return meterRefDoc{ID: m.ID, URL: c.Link("/meters/"+strconv.FormatInt(m.ID, 10), nil), Number: m.Number, Label: m.Label}
+	})
 }
 
 func contractPageDocOf(m views.Contract) contractPageDoc {
 	d := contractPageDoc{contractDoc: contractDocOf(m.Chrome, m.C), PersonalMasked: m.Personal.Masked && !m.Personal.Shown,
-		History: make([]changeDoc, len(m.History)), Meters: meterRefs(m.Chrome, m.Meters)}
+		Meters: meterRefs(m.Chrome, m.Meters), History: docsOf(m.History, func(ch app.Change) changeDoc {
+			return changeDoc{Field: ch.Field, Old: ch.Old, New: ch.New, RunID: ch.RunID, At: utcPtr(ch.At)}
+		})}
 	if json.Valid([]byte(m.Raw)) {
 		d.VendorJSON = json.RawMessage(m.Raw)
 	} else if m.Raw != "" {
 		d.VendorJSON, _ = json.Marshal(m.Raw) // what the vendor sent, as text
-	}
-	for i, ch := range m.History {
-		d.History[i] = changeDoc{Field: ch.Field, Old: ch.Old, New: ch.New, RunID: ch.RunID, At: utcPtr(ch.At)}
 	}
 	if e := m.Edits; e != nil {
 		d.Edits = &editsDoc{Editable: e.Editable, Change: outboxDocOf(e.Change),
@@ -377,11 +371,7 @@ type customersDoc struct {
 }
 
 func customersDocOf(m views.Customers) customersDoc {
-	d := customersDoc{Customers: make([]accountDoc, len(m.Accounts))}
-	for i, a := range m.Accounts {
-		d.Customers[i] = accountDocOf(m.Chrome, a)
-	}
-	return d
+	return customersDoc{Customers: docsOf(m.Accounts, func(a app.Account) accountDoc { return accountDocOf(m.Chrome, a) })}
 }
 
 // customerDoc is a customer page's twin: the customer, its contracts from
@@ -460,19 +450,11 @@ func bucketDocOf(b series.Bucket) bucketDoc {
 	return d
 }
 
-func bucketDocs(bs []series.Bucket) []bucketDoc {
-	out := make([]bucketDoc, len(bs))
-	for i, b := range bs {
-		out[i] = bucketDocOf(b)
-	}
-	return out
-}
-
 func meterDocOf(m views.Meter, id int64, buckets []series.Bucket) meterDoc {
 	return meterDoc{ID: id, Number: m.M.Number, Label: m.M.Label, Source: m.M.Source, ExternalID: m.M.ExternalID,
 		Unit: m.M.Unit, Zone: m.M.Zone, DataFrom: utcPtr(m.M.DataFrom), DataTo: utcPtr(m.M.DataTo),
 		ContractURL: m.ContractURL, CSVURL: m.CSVURL, From: m.From, To: m.To, Resolution: m.Res, Currency: m.Currency,
-		Total: bucketDocOf(m.Total), Buckets: bucketDocs(buckets), Months: bucketDocs(m.Months)}
+		Total: bucketDocOf(m.Total), Buckets: docsOf(buckets, bucketDocOf), Months: docsOf(m.Months, bucketDocOf)}
 }
 
 // offerDoc is a stored offer: what it costs as the offers page lists it.
@@ -514,12 +496,11 @@ type offersDoc struct {
 }
 
 func offersDocOf(m views.Offers) offersDoc {
-	d := offersDoc{Offers: make([]offerDoc, len(m.Offers))}
-	for i, o := range m.Offers {
-		d.Offers[i] = offerDocOf(m.Chrome, o)
-		d.Offers[i].State = m.OfferState(o)
-	}
-	return d
+	return offersDoc{Offers: docsOf(m.Offers, func(o offer.Offer) offerDoc {
+		d := offerDocOf(m.Chrome, o)
+		d.State = m.OfferState(o)
+		return d
+	})}
 }
 
 // changesDoc is the Changes page's twin: the offline edits by state.

@@ -401,7 +401,8 @@ FROM (
     WHERE (CAST(@source AS TEXT) = '' OR c.source_id = (SELECT id FROM sources WHERE name = @source))
       AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
       AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
-    GROUP BY c.status, c.commodity, c.source_id
+    -- In the index's order (kind too), so the groups come off it unsorted.
+    GROUP BY c.status, c.kind, c.commodity, c.source_id
 ) g
 JOIN sources s ON s.id = g.source_id
 GROUP BY g.status, g.commodity, s.vendor;

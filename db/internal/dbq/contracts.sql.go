@@ -18,7 +18,8 @@ FROM (
     WHERE (CAST(?1 AS TEXT) = '' OR c.source_id = (SELECT id FROM sources WHERE name = ?1))
       AND (CAST(?2 AS TEXT) = '' OR c.kind = ?2)
       AND (CAST(?3 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?3 AS TEXT) = 'removed'))
-    GROUP BY c.status, c.commodity, c.source_id
+    -- In the index's order (kind too), so the groups come off it unsorted.
+    GROUP BY c.status, c.kind, c.commodity, c.source_id
 ) g
 JOIN sources s ON s.id = g.source_id
 GROUP BY g.status, g.commodity, s.vendor

@@ -64,7 +64,8 @@ var scaleSizes = []int{5_000, 50_000}
 
 // BenchmarkPortfolioScale times portfolio pages through the whole handler
 // at 5,000 and 50,000 contracts: the default first page, a status-filtered
-// page and a page sorted by start date, descending. Run with
+// page and a page sorted by start date, descending; and the facet counts
+// each page includes, alone. Run with
 // -benchtime=200x or more for a meaningful p95.
 func BenchmarkPortfolioScale(b *testing.B) {
 	targets := []struct{ name, url string }{
@@ -90,6 +91,20 @@ func BenchmarkPortfolioScale(b *testing.B) {
 		o := testOptions(s)
 		o.Accounts = s
 		h := New(o)
+		// The facet counts alone, as the default page and a filtered one
+		// ask for them: the part of each page they cost.
+		for _, f := range []struct {
+			name string
+			f    app.ContractFilter
+		}{{"default", app.ContractFilter{}}, {"status", app.ContractFilter{Status: "pending"}}, {"search", app.ContractFilter{Query: "kunde 00042"}}} {
+			b.Run(fmt.Sprintf("n=%d/facets_%s", n, f.name), func(b *testing.B) {
+				for range b.N {
+					if _, err := s.ContractFacets(context.Background(), f.f); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		for _, t := range targets {
 			b.Run(fmt.Sprintf("n=%d/%s", n, t.name), func(b *testing.B) {
 				durations := make([]time.Duration, 0, b.N)

@@ -31,7 +31,8 @@ const twinSuffix = ".json"
 // it to the route of the page without the suffix.
 func (h *handler) twins(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasSuffix(r.URL.Path, twinSuffix) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasSuffix(r.URL.Path, twinSuffix) &&
+			!strings.HasPrefix(r.URL.Path, "/static/") {
 			r = r.WithContext(context.WithValue(r.Context(), twinKey{}, true))
 			if _, pattern := h.mux.Handler(r); !strings.HasSuffix(pattern, twinSuffix) {
 				u := *r.URL

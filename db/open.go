@@ -75,6 +75,8 @@ type Store struct {
 	wq       *dbq.Queries
 	rq       *dbq.Queries
 	now      func() time.Time
+	// facets are the portfolio's recent facet counts (facets.go).
+	facets facetCache
 }
 
 func dsn(path string, txlock string) string {

@@ -453,30 +453,3 @@ func decimalOrNilPtr(v *int64) *app.Decimal {
 	d := app.Decimal(*v)
 	return &d
 }
-
-// ContractFacets counts the contracts matching f per status, vendor and
-// commodity, each under f's other filters (paging and sort ignored). With
-// only equality filters it reads the narrow filter index alone.
-func (s *Store) ContractFacets(ctx context.Context, f app.ContractFilter) (app.Facets, error) {
-	p := listParams(f)
-	var rows []dbq.ContractFacetGroupsRow
-	var err error
-	if p.Account == 0 && p.ActiveFrom == 0 && p.Query == "" {
-		rows, err = s.rq.ContractFacetGroups(ctx, dbq.ContractFacetGroupsParams{Source: p.Source, Kind: p.Kind, Upstream: p.Upstream})
-	} else {
-		var frows []dbq.ContractFacetGroupsFilteredRow
-		frows, err = s.rq.ContractFacetGroupsFiltered(ctx, dbq.ContractFacetGroupsFilteredParams{Source: p.Source, Kind: p.Kind,
-			Upstream: p.Upstream, Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query})
-		for _, r := range frows {
-			rows = append(rows, dbq.ContractFacetGroupsRow(r))
-		}
-	}
-	if err != nil {
-		return app.Facets{}, fmt.Errorf("cache: facet counts: %w", err)
-	}
-	groups := make([]app.FacetGroup, len(rows))
-	for i, r := range rows {
-		groups[i] = app.FacetGroup{Status: r.Status, Commodity: app.Commodity(r.Commodity), Vendor: app.Vendor(r.Vendor), Count: int(r.N)}
-	}
-	return app.SumFacets(groups, f), nil
-}

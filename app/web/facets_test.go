@@ -104,3 +104,35 @@ func TestLongValuesAreWholeSomewhere(t *testing.T) {
 		}
 	}
 }
+
+// The counts are kept between pages for one state of the data, and a sync
+// that changes the contracts changes them.
+func TestFacetsFollowASync(t *testing.T) {
+	s := seeded(t)
+	h := New(testOptions(s))
+	count := func() string {
+		_, body := get(t, h, "/contracts.json?vendor=otark&page=1")
+		var doc struct {
+			Facets struct {
+				Status []struct {
+					Value string `json:"value"`
+					Count int    `json:"count"`
+				} `json:"status"`
+			} `json:"facets"`
+		}
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(doc.Facets.Status)
+	}
+	if got := count(); got != "[{active 1}]" || count() != got {
+		t.Fatalf("otark's statuses %s", got)
+	}
+	ppa := fixtures()[srcOtark][0]
+	ppa2 := ppa
+	ppa2.ExternalID, ppa2.Status = "PPA-2026-02", "pending"
+	syncSource(t, s, srcOtark, []app.Contract{ppa, ppa2}, nil, app.RunOK, "")
+	if got := count(); got != "[{active 1} {pending 1}]" {
+		t.Errorf("after the sync: %s", got)
+	}
+}

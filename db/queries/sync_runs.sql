@@ -22,3 +22,12 @@ INSERT INTO sync_problems (run_id, record, field, message) VALUES (?, ?, ?, ?);
 
 -- name: RunProblems :many
 SELECT * FROM sync_problems WHERE run_id = ? ORDER BY id LIMIT ?;
+
+-- name: DataGeneration :one
+-- Names the state of the contracts for the caches of counts: every change
+-- to them comes with a sync run (a new id) or an offline edit written back
+-- (the outbox's latest update); while a run is running they change.
+SELECT CAST(COALESCE(MAX(r.id), 0) AS INTEGER) AS last_run,
+       CAST(COALESCE(SUM(r.status = 'running'), 0) AS INTEGER) AS running,
+       CAST(COALESCE((SELECT MAX(o.updated_at) FROM outbox o), 0) AS INTEGER) AS last_edit
+FROM sync_runs r;

@@ -90,6 +90,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.dailyOfMeterStmt, err = db.PrepareContext(ctx, dailyOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query DailyOfMeter: %w", err)
 	}
+	if q.dataGenerationStmt, err = db.PrepareContext(ctx, dataGeneration); err != nil {
+		return nil, fmt.Errorf("error preparing query DataGeneration: %w", err)
+	}
 	if q.deleteAccountsStmt, err = db.PrepareContext(ctx, deleteAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAccounts: %w", err)
 	}
@@ -503,6 +506,11 @@ func (q *Queries) Close() error {
 	if q.dailyOfMeterStmt != nil {
 		if cerr := q.dailyOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dailyOfMeterStmt: %w", cerr)
+		}
+	}
+	if q.dataGenerationStmt != nil {
+		if cerr := q.dataGenerationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dataGenerationStmt: %w", cerr)
 		}
 	}
 	if q.deleteAccountsStmt != nil {
@@ -1066,6 +1074,7 @@ type Queries struct {
 	countRemovedContractsStmt         *sql.Stmt
 	currentContractIDStmt             *sql.Stmt
 	dailyOfMeterStmt                  *sql.Stmt
+	dataGenerationStmt                *sql.Stmt
 	deleteAccountsStmt                *sql.Stmt
 	deleteContractNotesStmt           *sql.Stmt
 	deleteFlexibilityStmt             *sql.Stmt
@@ -1194,6 +1203,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countRemovedContractsStmt:         q.countRemovedContractsStmt,
 		currentContractIDStmt:             q.currentContractIDStmt,
 		dailyOfMeterStmt:                  q.dailyOfMeterStmt,
+		dataGenerationStmt:                q.dataGenerationStmt,
 		deleteAccountsStmt:                q.deleteAccountsStmt,
 		deleteContractNotesStmt:           q.deleteContractNotesStmt,
 		deleteFlexibilityStmt:             q.deleteFlexibilityStmt,

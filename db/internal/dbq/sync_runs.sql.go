@@ -31,6 +31,29 @@ func (q *Queries) AddRunCounts(ctx context.Context, arg AddRunCountsParams) erro
 	return err
 }
 
+const dataGeneration = `-- name: DataGeneration :one
+SELECT CAST(COALESCE(MAX(r.id), 0) AS INTEGER) AS last_run,
+       CAST(COALESCE(SUM(r.status = 'running'), 0) AS INTEGER) AS running,
+       CAST(COALESCE((SELECT MAX(o.updated_at) FROM outbox o), 0) AS INTEGER) AS last_edit
+FROM sync_runs r
+`
+
+type DataGenerationRow struct {
+	LastRun  int64
+	Running  int64
+	LastEdit int64
+}
+
+// Names the state of the contracts for the caches of counts: every change
+// to them comes with a sync run (a new id) or an offline edit written back
+// (the outbox's latest update); while a run is running they change.
+func (q *Queries) DataGeneration(ctx context.Context) (DataGenerationRow, error) {
+	row := q.queryRow(ctx, q.dataGenerationStmt, dataGeneration)
+	var i DataGenerationRow
+	err := row.Scan(&i.LastRun, &i.Running, &i.LastEdit)
+	return i, err
+}
+
 const finishRun = `-- name: FinishRun :exec
 UPDATE sync_runs SET status = ?1, finished_at = ?2, error = ?3 WHERE id = ?4
 `

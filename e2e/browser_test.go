@@ -207,7 +207,7 @@ func TestBrowser(t *testing.T) {
 		p.selectOption("#f-status", "active")
 		p.clickNav(`role("button", "Apply")`, `status=active`)
 		lede := p.text(`q(".lede")`)
-		m := regexp.MustCompile(`([\d.]+) contracts? match the filters`).FindStringSubmatch(lede)
+		m := regexp.MustCompile(`([\d.]+) (?:contract matches|contracts match) the filters`).FindStringSubmatch(lede)
 		assert(m != nil, "lede: %s", lede)
 		activeTotal = germanInt(m[1])
 		assert(activeTotal > 0 && activeTotal < sum, "%d active of %d", activeTotal, sum)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -370,5 +371,47 @@ func TestOpenDemoFromTheFirstLaunch(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "wattfolio", "demo", "demo.db")); err != nil {
 		t.Errorf("the demo cache is not in the user's data folder: %v", err)
+	}
+}
+
+// The Sources pages have JSON twins like every page: the file as the app
+// reads it, credentials named by their keyring entry, never given.
+func TestSourcesPagesJSONTwins(t *testing.T) {
+	a := newSetupApp(t)
+	if code, page := a.post("/sources", a.form(app.VendorEnneo, "stadtwerke")); code != http.StatusOK {
+		t.Fatalf("saving: %d\n%s", code, resultOf(page))
+	}
+	var list struct {
+		Sources []struct {
+			Name         string   `json:"name"`
+			Vendor       string   `json:"vendor"`
+			IDs          []string `json:"ids"`
+			TokenKeyring string   `json:"token_keyring"`
+		} `json:"sources"`
+		Customers []any `json:"customers"`
+	}
+	body := get(t, a.srv.URL+"/sources.json")
+	if err := json.Unmarshal([]byte(body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Sources) != 1 || list.Sources[0].Name != "stadtwerke" || list.Sources[0].Vendor != "enneo" ||
+		list.Sources[0].TokenKeyring != "stadtwerke/token" || len(list.Sources[0].IDs) == 0 || list.Customers == nil {
+		t.Errorf("sources twin %s", body)
+	}
+	for _, path := range []string{"/sources.json", "/sources/new.json", "/sources/new.json?kind=enneo", "/sources/edit.json?name=stadtwerke", "/sources/customers/edit.json"} {
+		body := get(t, a.srv.URL+path)
+		if !json.Valid([]byte(body)) || strings.Contains(body, a.f.up.Token()) {
+			t.Errorf("%s: not JSON, or holds the token:\n%s", path, body)
+		}
+	}
+	var form struct {
+		Vendor string            `json:"vendor"`
+		Values map[string]string `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(get(t, a.srv.URL+"/sources/edit.json?name=stadtwerke")), &form); err != nil {
+		t.Fatal(err)
+	}
+	if form.Vendor != "enneo" || form.Values["name"] != "stadtwerke" || form.Values["token_keyring"] != "stadtwerke/token" {
+		t.Errorf("edit form twin %+v", form)
 	}
 }

@@ -41,17 +41,17 @@ func (h *handler) routeSources() {
 	if h.o.Setup == nil {
 		return
 	}
-	h.mux.HandleFunc("GET /sources", h.sourcesPage)
-	h.mux.HandleFunc("GET /sources/new", h.newSource)
-	h.mux.HandleFunc("GET /sources/edit", h.editSource)
-	h.mux.HandleFunc("POST /sources", h.saveSource)
-	h.mux.HandleFunc("POST /sources/test", h.testSource)
-	h.mux.HandleFunc("POST /sources/remove", h.removeSource)
-	h.mux.HandleFunc("GET /sources/customers/edit", h.editCustomer)
-	h.mux.HandleFunc("POST /sources/customers", h.saveCustomer)
+	h.handle("GET /sources", h.sourcesPage)
+	h.handle("GET /sources/new", h.newSource)
+	h.handle("GET /sources/edit", h.editSource)
+	h.handle("POST /sources", h.saveSource)
+	h.handle("POST /sources/test", h.testSource)
+	h.handle("POST /sources/remove", h.removeSource)
+	h.handle("GET /sources/customers/edit", h.editCustomer)
+	h.handle("POST /sources/customers", h.saveCustomer)
 	if h.o.Demo != nil {
-		h.mux.HandleFunc("POST /demo", h.openDemo)
-		h.mux.HandleFunc("GET /demo", h.demoPage)
+		h.handle("POST /demo", h.openDemo)
+		h.handle("GET /demo", h.demoPage)
 	}
 }
 
@@ -72,7 +72,7 @@ func (h *handler) renderSources(w http.ResponseWriter, r *http.Request, notice s
 		// messages name the line and key to fix.
 		m.FileErr = err.Error()
 	}
-	h.render(w, r, http.StatusOK, views.SourcesPage(m))
+	h.respond(w, r, http.StatusOK, views.SourcesPage(m), func() any { return sourcesDocOf(m) })
 }
 
 func (h *handler) newSource(w http.ResponseWriter, r *http.Request) {
@@ -83,7 +83,7 @@ func (h *handler) newSource(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		h.render(w, r, http.StatusOK, views.SourceKinds(views.SourcesList{Chrome: c}))
+		h.respond(w, r, http.StatusOK, views.SourceKinds(views.SourcesList{Chrome: c}), func() any { return sourceKindsDoc{Vendors: app.Vendors} })
 		return
 	}
 	setup, err := h.o.Setup.SourceConfig(r.Context())
@@ -117,7 +117,7 @@ func (h *handler) renderSourceForm(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	m.Chrome = c
-	h.render(w, r, status, views.SourceFormPage(m))
+	h.respond(w, r, status, views.SourceFormPage(m), func() any { return sourceFormDocOf(m) })
 }
 
 // sourceFields are the form's fields; the keyring ones are hidden and
@@ -243,7 +243,7 @@ func (h *handler) renderCustomerForm(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	m.Chrome = c
-	h.render(w, r, status, views.CustomerFormPage(m))
+	h.respond(w, r, status, views.CustomerFormPage(m), func() any { return customerFormDocOf(m) })
 }
 
 func (h *handler) saveCustomer(w http.ResponseWriter, r *http.Request) {
@@ -298,7 +298,7 @@ func (h *handler) demoPage(w http.ResponseWriter, r *http.Request) {
 	case m.Running:
 		m.Refresh = c.Link("/demo", nil)
 	}
-	h.render(w, r, http.StatusOK, views.DemoPreparing(m))
+	h.respond(w, r, http.StatusOK, views.DemoPreparing(m), func() any { return demoDoc{Running: m.Running, Ready: m.Ready, Error: m.Err} })
 }
 
 // entryValues are an edited source's values as the form shows them.

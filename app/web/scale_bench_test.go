@@ -72,6 +72,7 @@ func BenchmarkPortfolioScale(b *testing.B) {
 		{"default", "/contracts"},
 		{"status", "/contracts?status=pending&page=3"},
 		{"valid_from_desc", "/contracts?sort=valid_from&desc=1"},
+		{"search", "/contracts?q=kunde+00042"},
 	}
 	for _, n := range scaleSizes {
 		s, _ := scaleStore(b, n)

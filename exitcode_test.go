@@ -13,9 +13,9 @@ import (
 
 	"wattfolio/app/web"
 	"wattfolio/db"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/simulate"
 	"wattfolio/sync/vendors/enneo/enneosim"
-	"wattfolio/sync/vendors/simfault"
 )
 
 // Each way a sync can end has its exit code and says so in the summary.

@@ -23,7 +23,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/outbox"
 	"wattfolio/db"
-	"wattfolio/sync/vendors/loopback"
+	"wattfolio/internal/loopback"
 	"wattfolio/sync/vendors/podero/poderosim"
 )
 

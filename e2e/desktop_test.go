@@ -31,9 +31,9 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/outbox"
 	"wattfolio/db"
+	"wattfolio/internal/simcust"
 	"wattfolio/sync/simulate"
 	"wattfolio/sync/vendors/podero/poderosim"
-	"wattfolio/sync/vendors/simcust"
 )
 
 // probe is what the window reports about its page (desktop_shell.go).

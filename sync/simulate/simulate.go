@@ -13,13 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"wattfolio/internal/simcust"
+	"wattfolio/internal/simtoml"
 	"wattfolio/sync/vendors/enneo/enneosim"
 	"wattfolio/sync/vendors/epilot/epilotsim"
 	"wattfolio/sync/vendors/otark/otarksim"
 	"wattfolio/sync/vendors/podero/poderosim"
 	"wattfolio/sync/vendors/prosumer/prosumersim"
-	"wattfolio/sync/vendors/simcust"
-	"wattfolio/sync/vendors/simtoml"
 )
 
 // Options sizes and seeds the simulated vendors.

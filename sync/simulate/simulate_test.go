@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"wattfolio/app"
+	"wattfolio/internal/simcust"
 	"wattfolio/sync/sources"
-	"wattfolio/sync/vendors/simcust"
 )
 
 // enneoContract is what the coherence rules read of an enneo payload.

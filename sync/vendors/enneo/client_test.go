@@ -13,7 +13,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/contractdiff"
+	"wattfolio/sync/vendors/internal/contractdiff"
 )
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/vendortest"
+	"wattfolio/sync/vendors/internal/vendortest"
 )
 
 // A contract payload maps, in every unit setting, to a contract the cache

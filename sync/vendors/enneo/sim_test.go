@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"wattfolio/app"
+	"wattfolio/internal/loopback"
 	"wattfolio/sync/vendors/enneo/enneosim"
-	"wattfolio/sync/vendors/loopback"
 )
 
 const simPrefix = "/enneo/api/mind"

@@ -9,7 +9,7 @@ import (
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/enneo"
 	"wattfolio/sync/vendors/enneo/enneosim"
-	"wattfolio/sync/vendors/vendortest"
+	"wattfolio/sync/vendors/internal/vendortest"
 )
 
 const suiteToken = "suite-token"

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"wattfolio/internal/loopback"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/loopback"
-	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake tenant lives, so that a client dropping the

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 )
 
 // wireContract is the part of enneo's contract payload that Wattfolio maps.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 )
 
 func TestReadDate(t *testing.T) {

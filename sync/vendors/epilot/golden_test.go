@@ -15,8 +15,8 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/vendors/epilot/epilotsim"
-	"wattfolio/sync/vendors/simfault"
 )
 
 func dec(s string) *app.Decimal { d := app.MustDecimal(s); return &d }

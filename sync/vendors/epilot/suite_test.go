@@ -9,7 +9,7 @@ import (
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
-	"wattfolio/sync/vendors/vendortest"
+	"wattfolio/sync/vendors/internal/vendortest"
 )
 
 func TestSharedSuite(t *testing.T) {

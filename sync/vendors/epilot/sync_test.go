@@ -13,10 +13,10 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/series"
 	"wattfolio/db"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
-	"wattfolio/sync/vendors/simfault"
 )
 
 const token = "portal-token-for-tests"

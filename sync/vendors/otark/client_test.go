@@ -13,7 +13,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/contractdiff"
+	"wattfolio/sync/vendors/internal/contractdiff"
 	"wattfolio/sync/vendors/retry"
 )
 

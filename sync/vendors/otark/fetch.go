@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 	"wattfolio/sync/vendors/retry"
 )
 

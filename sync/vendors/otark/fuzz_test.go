@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"wattfolio/sync/vendors/vendortest"
+	"wattfolio/sync/vendors/internal/vendortest"
 )
 
 // A page of contracts is read or refused as a whole, and each of its

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"wattfolio/internal/loopback"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/loopback"
-	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake vendor lives, so that a client dropping the

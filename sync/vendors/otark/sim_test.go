@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/internal/loopback"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/loopback"
+	"wattfolio/sync/vendors/internal/vendortest"
 	"wattfolio/sync/vendors/otark"
 	"wattfolio/sync/vendors/otark/otarksim"
-	"wattfolio/sync/vendors/vendortest"
 )
 
 const (

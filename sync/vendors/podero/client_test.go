@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/podero/poderosim"
 	"wattfolio/sync/vendors/retry"
-	"wattfolio/sync/vendors/simfault"
 )
 
 // clock is a test clock both the simulator and the client read.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 	"wattfolio/sync/vendors/retry"
 )
 

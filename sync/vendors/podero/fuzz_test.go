@@ -10,7 +10,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/outbox"
-	"wattfolio/sync/vendors/vendortest"
+	"wattfolio/sync/vendors/internal/vendortest"
 )
 
 // A list answer (a bare array or a page) maps contract by contract to one

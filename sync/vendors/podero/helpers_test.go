@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/internal/loopback"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/contractdiff"
-	"wattfolio/sync/vendors/loopback"
+	"wattfolio/sync/vendors/internal/contractdiff"
 	"wattfolio/sync/vendors/podero/poderosim"
-	"wattfolio/sync/vendors/simfault"
 )
 
 // basePath is where the fake partner API lives, so that a client dropping

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 )
 
 // Documented length limits of contract fields.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/contractdiff"
+	"wattfolio/sync/vendors/internal/contractdiff"
 )
 
 // The docs' sample response, served under a base path as a bare array and

@@ -7,9 +7,9 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/internal/vendortest"
 	"wattfolio/sync/vendors/podero"
 	"wattfolio/sync/vendors/podero/poderosim"
-	"wattfolio/sync/vendors/vendortest"
 )
 
 // suiteSim is the simulator every suite run gets afresh: the same options

@@ -9,7 +9,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/outbox"
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 )
 
 // listPage is one answer of the contracts collection: its contracts, still

@@ -16,7 +16,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/outbox"
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 	"wattfolio/sync/vendors/retry"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/vendortest"
+	"wattfolio/sync/vendors/internal/vendortest"
 )
 
 // A customer's answer maps contract by contract: each to one the cache can

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/contractdiff"
-	"wattfolio/sync/vendors/simfault"
+	"wattfolio/sync/vendors/internal/contractdiff"
 )
 
 // basePath is where the fake vendor lives, so that a client dropping the

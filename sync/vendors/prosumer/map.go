@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/jsonfield"
+	"wattfolio/sync/vendors/internal/jsonfield"
 )
 
 // Statuses the connector derives; the API sends none.

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/loopback"
+	"wattfolio/internal/loopback"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/vendors/prosumer/prosumersim"
-	"wattfolio/sync/vendors/simfault"
 )
 
 const simPrefix = "/prosumer"

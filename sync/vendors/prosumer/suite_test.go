@@ -8,9 +8,9 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/internal/vendortest"
 	"wattfolio/sync/vendors/prosumer"
 	"wattfolio/sync/vendors/prosumer/prosumersim"
-	"wattfolio/sync/vendors/vendortest"
 )
 
 // suiteSim is the simulator the shared suite runs against: a token, as a

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"wattfolio/sync/vendors/simcust"
+	"wattfolio/internal/simcust"
 )
 
 type decoded struct {

@@ -13,8 +13,8 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"wattfolio/sync/vendors/simcust"
-	"wattfolio/sync/vendors/simfault"
+	"wattfolio/internal/simcust"
+	"wattfolio/internal/simfault"
 )
 
 // Options shape the simulated tenant. The same Options give byte-identical

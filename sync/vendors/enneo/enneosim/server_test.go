@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"wattfolio/sync/vendors/loopback"
+	"wattfolio/internal/loopback"
 )
 
 const (

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/simfault"
+	"wattfolio/internal/simfault"
 )
 
 // Options size and seed the simulation.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"wattfolio/sync/vendors/simgen"
+	"wattfolio/sync/vendors/internal/simgen"
 )
 
 // now anchors every simulated date and status, so that payloads do not

@@ -19,8 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"wattfolio/sync/vendors/simfault"
-	"wattfolio/sync/vendors/simtoml"
+	"wattfolio/internal/simfault"
+	"wattfolio/internal/simtoml"
 )
 
 // Options shape the simulated account. The same Options give byte-identical

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"wattfolio/sync/vendors/loopback"
+	"wattfolio/internal/loopback"
 )
 
 const (

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"wattfolio/sync/vendors/simcust"
-	"wattfolio/sync/vendors/simgen"
+	"wattfolio/internal/simcust"
+	"wattfolio/sync/vendors/internal/simgen"
 )
 
 // today anchors every simulated date, so that payloads do not change with

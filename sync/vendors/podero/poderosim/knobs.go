@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"wattfolio/sync/vendors/simgen"
+	"wattfolio/sync/vendors/internal/simgen"
 )
 
 // rejection is a 400 the next PUT gets, whatever it carries.

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"wattfolio/sync/vendors/simgen"
+	"wattfolio/sync/vendors/internal/simgen"
 )
 
 var (

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/simcust"
+	"wattfolio/internal/simcust"
 )
 
 type decodedPrice struct {

@@ -23,9 +23,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"wattfolio/sync/vendors/simcust"
-	"wattfolio/sync/vendors/simfault"
-	"wattfolio/sync/vendors/simtoml"
+	"wattfolio/internal/simcust"
+	"wattfolio/internal/simfault"
+	"wattfolio/internal/simtoml"
 )
 
 // DefaultOrgID is the simulated partner organisation unless Options says

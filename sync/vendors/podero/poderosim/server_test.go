@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/internal/loopback"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/sources"
-	"wattfolio/sync/vendors/loopback"
-	"wattfolio/sync/vendors/simfault"
 )
 
 const prefix = "/podero/base"

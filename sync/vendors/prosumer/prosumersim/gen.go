@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"wattfolio/sync/vendors/simgen"
+	"wattfolio/sync/vendors/internal/simgen"
 )
 
 // today anchors every simulated date (the help page's sample time), so that

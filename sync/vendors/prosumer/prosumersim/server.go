@@ -15,8 +15,8 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"wattfolio/sync/vendors/simfault"
-	"wattfolio/sync/vendors/simtoml"
+	"wattfolio/internal/simfault"
+	"wattfolio/internal/simtoml"
 )
 
 // Options shape the simulated vendor. The same Options give byte-identical

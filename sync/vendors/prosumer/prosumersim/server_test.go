@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/sources"
-	"wattfolio/sync/vendors/simfault"
 )
 
 func get(t *testing.T, h http.Handler, path, token string) *http.Response {

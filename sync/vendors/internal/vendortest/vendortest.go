@@ -20,8 +20,8 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/db"
+	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/simfault"
 )
 
 // Sim is a simulated vendor with the shared fault knobs.

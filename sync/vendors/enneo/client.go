@@ -5,29 +5,24 @@ package enneo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/apiurl"
-	"wattfolio/sync/vendors/bearer"
-	"wattfolio/sync/vendors/retry"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 // Errors a whole-source failure wraps, for callers that react to the kind.
 var (
-	ErrUnauthorized = errors.New("the API key was rejected (revoked or expired?)")
-	ErrForbidden    = errors.New("the API key may not read contracts (missing permission?)")
-	ErrUnavailable  = app.Unavailable("enneo is unavailable")
-	ErrNotFound     = errors.New("contract not found at enneo")
+	ErrUnauthorized = rest.Kind("the API key was rejected (revoked or expired?)", rest.ErrUnauthorized)
+	ErrForbidden    = rest.Kind("the API key may not read contracts (missing permission?)", rest.ErrUnauthorized)
+	ErrUnavailable  = rest.Unavailable("enneo is unavailable")
+	ErrNotFound     = rest.Kind("contract not found at enneo", rest.ErrNotFound)
 )
 
 // Config configures one enneo source.
@@ -51,11 +46,10 @@ type Config struct {
 
 // Client is an engine.Connector for one enneo source.
 type Client struct {
-	cfg     Config
-	base    *url.URL
-	ids     []string
-	mapper  mapper
-	backoff time.Duration // first retry delay, doubled per try
+	cfg    Config
+	api    *rest.Client
+	ids    []string
+	mapper mapper
 }
 
 var (
@@ -68,11 +62,11 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("enneo source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://demo.enneo.ai/api/mind", "put the API key in the token")
+	u, err := rest.ParseURL("base URL", cfg.BaseURL, "https://demo.enneo.ai/api/mind", "put the API key in the token")
 	if err != nil {
 		return fail("%v", err)
 	}
-	token, err := bearer.Token(cfg.Token)
+	token, err := rest.BearerToken(cfg.Token)
 	switch {
 	case err != nil:
 		return fail("the API token contains white space")
@@ -105,20 +99,17 @@ func New(cfg Config) (*Client, error) {
 			return fail("contract id #%d is empty", i+1)
 		}
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = 50
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 4
 	}
-	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Client{cfg: cfg, base: u, ids: ids, mapper: m, backoff: 200 * time.Millisecond}, nil
+	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	return &Client{cfg: cfg, api: api, ids: ids, mapper: m}, nil
 }
 
 // Contracts implements engine.Connector. The cursor is the index into
@@ -154,46 +145,17 @@ func (c *Client) sourceErr(err error) error {
 
 // fetchPage fetches ids with bounded concurrency and returns them in order.
 func (c *Client) fetchPage(parent context.Context, ids []string) (engine.Page, error) {
-	ctx, cancel := context.WithCancel(parent)
-	defer cancel()
-
 	// Every slot starts aborted, so an id never handed out cannot pass for
 	// a fetched contract.
 	results := make([]outcome, len(ids))
 	for i := range results {
 		results[i].aborted = true
 	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(c.cfg.Concurrency, len(ids)) {
-		wg.Go(func() {
-			for i := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				results[i] = c.fetchOne(ctx, ids[i])
-				if results[i].fatal != nil {
-					// A rejected key fails every other request too.
-					cancel()
-				}
-			}
-		})
-	}
-feed:
-	for i := range ids {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-
-	for _, r := range results {
-		if r.fatal != nil {
-			return engine.Page{}, r.fatal
-		}
+	if err := rest.Each(parent, len(ids), c.cfg.Concurrency, func(ctx context.Context, i int) error {
+		results[i] = c.fetchOne(ctx, ids[i])
+		return results[i].fatal
+	}); err != nil {
+		return engine.Page{}, err
 	}
 	if err := parent.Err(); err != nil {
 		return engine.Page{}, c.sourceErr(err)

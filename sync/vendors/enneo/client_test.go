@@ -646,7 +646,7 @@ func TestNewValidates(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.cfg.PageSize != 50 || c.cfg.Concurrency != 4 || c.cfg.Retries != 2 || c.cfg.HTTPClient == nil {
+				if c.cfg.PageSize != 50 || c.cfg.Concurrency != 4 || c.api.Policy.Retries != 2 || c.api.HTTP == nil {
 					t.Errorf("defaults not applied: %+v", c.cfg)
 				}
 				return

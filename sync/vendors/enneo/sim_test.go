@@ -30,7 +30,7 @@ func simClient(t *testing.T, sim *enneosim.Server, cfg Config) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backoff = 0
+	c.api.Policy.Backoff = 0
 	return c
 }
 

@@ -21,8 +21,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/series"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/apiurl"
-	"wattfolio/sync/vendors/bearer"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/retry"
 )
 
@@ -83,12 +82,12 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("epilot source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://customer-portal-api.sls.epilot.io",
+	u, err := rest.ParseURL("base URL", cfg.BaseURL, "https://customer-portal-api.sls.epilot.io",
 		"the portal token goes in the environment variable named by token_env")
 	if err != nil {
 		return fail("%v", err)
 	}
-	tok, err := bearer.Token(cfg.Token)
+	tok, err := rest.BearerToken(cfg.Token)
 	switch {
 	case err != nil:
 		return fail("portal token: %v", err)

@@ -19,7 +19,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/retry"
 )
 
@@ -106,7 +106,7 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("otark source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://api.otark.energy", "put the API key in the token")
+	u, err := rest.ParseURL("base URL", cfg.BaseURL, "https://api.otark.energy", "put the API key in the token")
 	if err != nil {
 		return fail("%v", err)
 	}

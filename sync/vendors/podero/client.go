@@ -23,7 +23,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/apiurl"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/retry"
 )
 
@@ -80,14 +80,14 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("podero source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
 	const example, credentials = "https://app.podero.com", "they belong in the client id and secret"
-	base, err := apiurl.Parse("base URL", cfg.BaseURL, example, credentials)
+	base, err := rest.ParseURL("base URL", cfg.BaseURL, example, credentials)
 	if err != nil {
 		return fail("%v", err)
 	}
 	if strings.TrimSpace(cfg.TokenURL) == "" {
 		cfg.TokenURL = base.String() + "/oauth2/token/"
 	}
-	if _, err := apiurl.Parse("token URL", cfg.TokenURL, example, credentials); err != nil {
+	if _, err := rest.ParseURL("token URL", cfg.TokenURL, example, credentials); err != nil {
 		return fail("%v", err)
 	}
 	// The token URL keeps its trailing slash: Django answers a POST

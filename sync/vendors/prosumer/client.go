@@ -17,8 +17,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/apiurl"
-	"wattfolio/sync/vendors/bearer"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/retry"
 )
 
@@ -64,11 +63,11 @@ func New(cfg Config) (*Client, error) {
 	fail := func(format string, args ...any) (*Client, error) {
 		return nil, fmt.Errorf("prosumer source %q: "+format, append([]any{cfg.Source}, args...)...)
 	}
-	u, err := apiurl.Parse("base URL", cfg.BaseURL, "https://prosumer.example.com", "put a token in the token instead")
+	u, err := rest.ParseURL("base URL", cfg.BaseURL, "https://prosumer.example.com", "put a token in the token instead")
 	if err != nil {
 		return fail("%v", err)
 	}
-	token, err := bearer.Token(cfg.Token)
+	token, err := rest.BearerToken(cfg.Token)
 	if err != nil {
 		return fail("the token contains white space")
 	}

@@ -1,6 +1,4 @@
-// Package bearer reads a bearer token as people paste it into a source's
-// configuration.
-package bearer
+package rest
 
 import (
 	"errors"
@@ -10,10 +8,10 @@ import (
 // ErrWhiteSpace is returned for a token with white space inside it.
 var ErrWhiteSpace = errors.New("the token contains white space")
 
-// Token trims raw and drops a "Bearer " prefix (people paste the header
+// BearerToken trims raw and drops a "Bearer " prefix (people paste the header
 // value; the token is what follows). "" stays "": whether a token is
 // required is the caller's to say.
-func Token(raw string) (string, error) {
+func BearerToken(raw string) (string, error) {
 	token := strings.TrimSpace(raw)
 	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 		token = strings.TrimSpace(token[7:])

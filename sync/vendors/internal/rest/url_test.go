@@ -1,11 +1,11 @@
-package apiurl
+package rest
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestParse(t *testing.T) {
+func TestParseURL(t *testing.T) {
 	const example, creds = "https://api.example.com", "put the key in the token"
 	for _, tt := range []struct {
 		raw, want, wantErr string
@@ -21,17 +21,17 @@ func TestParse(t *testing.T) {
 		{"https://u:p@api.example.com", "", "base URL must not carry credentials; put the key in the token"},
 		{"https://api.example.com/\x7f", "", "base URL: parse "},
 	} {
-		u, err := Parse("base URL", tt.raw, example, creds)
+		u, err := ParseURL("base URL", tt.raw, example, creds)
 		switch {
 		case tt.wantErr != "":
 			if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
-				t.Errorf("Parse(%q) = %v, %v; want error %q", tt.raw, u, err, tt.wantErr)
+				t.Errorf("ParseURL(%q) = %v, %v; want error %q", tt.raw, u, err, tt.wantErr)
 			}
 			if err != nil && strings.Contains(err.Error(), "u:p") {
-				t.Errorf("Parse(%q): the error shows the credentials: %v", tt.raw, err)
+				t.Errorf("ParseURL(%q): the error shows the credentials: %v", tt.raw, err)
 			}
 		case err != nil || u.String() != tt.want:
-			t.Errorf("Parse(%q) = %v, %v; want %s", tt.raw, u, err, tt.want)
+			t.Errorf("ParseURL(%q) = %v, %v; want %s", tt.raw, u, err, tt.want)
 		}
 	}
 }

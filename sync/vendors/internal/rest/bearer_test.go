@@ -1,11 +1,11 @@
-package bearer
+package rest
 
 import (
 	"errors"
 	"testing"
 )
 
-func TestToken(t *testing.T) {
+func TestBearerToken(t *testing.T) {
 	for _, tt := range []struct {
 		raw, want string
 		wantErr   error
@@ -21,9 +21,9 @@ func TestToken(t *testing.T) {
 		{"abc 123", "", ErrWhiteSpace},
 		{"Bearer abc\t123", "", ErrWhiteSpace},
 	} {
-		got, err := Token(tt.raw)
+		got, err := BearerToken(tt.raw)
 		if got != tt.want || !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-			t.Errorf("Token(%q) = %q, %v; want %q, %v", tt.raw, got, err, tt.want, tt.wantErr)
+			t.Errorf("BearerToken(%q) = %q, %v; want %q, %v", tt.raw, got, err, tt.want, tt.wantErr)
 		}
 	}
 }

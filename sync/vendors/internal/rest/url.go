@@ -1,6 +1,4 @@
-// Package apiurl checks the URL a source is configured with for a vendor's
-// API (a base URL, a token endpoint).
-package apiurl
+package rest
 
 import (
 	"errors"
@@ -9,12 +7,12 @@ import (
 	"strings"
 )
 
-// Parse checks that raw is an absolute http(s) URL without query, fragment
+// ParseURL checks that raw is an absolute http(s) URL without query, fragment
 // or credentials, and returns it with trailing slashes dropped from its
 // path. Errors begin with what (e.g. "base URL"); example is a URL of the
 // right form to show, and credentials says where credentials belong
 // instead. An error never repeats a URL that carries credentials.
-func Parse(what, raw, example, credentials string) (*url.URL, error) {
+func ParseURL(what, raw, example, credentials string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	switch {
 	case err != nil:

@@ -7,7 +7,6 @@ package prosumer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -18,16 +17,15 @@ import (
 	"wattfolio/app"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
-	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a failure wraps, for callers that react to the kind.
 var (
-	ErrUnauthorized = errors.New("the API refused the request (401): it wants a token, or rejected the one configured")
-	ErrForbidden    = errors.New("the API forbids reading these contracts (403)")
-	ErrUnavailable  = app.Unavailable("the prosumer API is unavailable")
-	ErrNotFound     = errors.New("customer not found at the prosumer API")
-	ErrContentType  = errors.New("the answer is not JSON")
+	ErrUnauthorized = rest.Kind("the API refused the request (401): it wants a token, or rejected the one configured", rest.ErrUnauthorized)
+	ErrForbidden    = rest.Kind("the API forbids reading these contracts (403)", rest.ErrUnauthorized)
+	ErrUnavailable  = rest.Unavailable("the prosumer API is unavailable")
+	ErrNotFound     = rest.Kind("customer not found at the prosumer API", rest.ErrNotFound)
+	ErrContentType  = rest.Kind("the answer is not JSON", rest.ErrBadData)
 )
 
 // Config configures one prosumer source.
@@ -47,10 +45,9 @@ type Config struct {
 
 // Client is an engine.Connector for one prosumer source.
 type Client struct {
-	cfg     Config
-	base    string // scheme://host/path without a trailing slash
-	ids     []string
-	backoff time.Duration // first retry delay, doubled per try
+	cfg Config
+	api *rest.Client
+	ids []string
 }
 
 var (
@@ -85,14 +82,11 @@ func New(cfg Config) (*Client, error) {
 		}
 		seen[ids[i]] = true
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Client{cfg: cfg, base: u.String(), ids: ids, backoff: 200 * time.Millisecond}, nil
+	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	return &Client{cfg: cfg, api: api, ids: ids}, nil
 }
 
 // downStreak is how many customers in a row the API may fail to answer

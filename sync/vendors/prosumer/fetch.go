@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -14,14 +13,11 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/vendors/internal/jsonfield"
-	"wattfolio/sync/vendors/retry"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 // maxBody bounds one customer's answer; a large portfolio is some hundred kB.
 const maxBody = 32 << 20
-
-// maxRetryAfter caps how long a Retry-After header may hold one customer up.
-const maxRetryAfter = 5 * time.Second
 
 // outcome is what became of one customer.
 type outcome struct {
@@ -31,15 +27,6 @@ type outcome struct {
 	fatal   error            // the whole source must stop
 }
 
-// reply is one HTTP exchange; err is set when no complete body arrived.
-type reply struct {
-	status      int
-	contentType string
-	body        []byte
-	retryAfter  time.Duration
-	err         error
-}
-
 func (c *Client) fetchCustomer(ctx context.Context, id string) outcome {
 	fail := func(field string, err error, down bool) outcome {
 		return outcome{
@@ -47,93 +34,48 @@ func (c *Client) fetchCustomer(ctx context.Context, id string) outcome {
 			down:    down,
 		}
 	}
-	aborted := func() outcome {
+	var items []mapped
+	_, err := c.api.Do(ctx, rest.Request{
+		Path: "/api/customers/" + url.PathEscape(id) + "/prosumercontracts",
+		// Without an Accept header ASP.NET may pick XML.
+		Accept:  "application/json, text/json;q=0.9",
+		MaxBody: maxBody,
+	}, func(r *rest.Response) error {
+		body, err := jsonBody(r.Header.Get("Content-Type"), r.Body)
+		if err != nil {
+			return err
+		}
+		now := c.cfg.Now()
+		m := mapper{source: c.cfg.Source, now: now, fetchedAt: now.UTC().Truncate(time.Second)}
+		var ferr *jsonfield.Error
+		if items, ferr = m.portfolio(body, id); ferr != nil {
+			return ferr
+		}
+		return nil
+	})
+	var e *rest.Error
+	var ferr *jsonfield.Error
+	switch {
+	case err == nil:
+		return outcome{items: items}
+	case ctx.Err() != nil || !errors.As(err, &e):
 		return outcome{fatal: c.sourceErr(fmt.Errorf("customer %s: %w", id, context.Cause(ctx)))}
+	case errors.Is(e.Err, ErrContentType):
+		return fail("", e.Err, true)
+	case errors.As(e.Err, &ferr):
+		return fail(ferr.Field, ferr.Err, false)
+	case e.Status == http.StatusUnauthorized:
+		return outcome{fatal: c.sourceErr(fmt.Errorf("customer %s: %w", id, ErrUnauthorized))}
+	case e.Status == http.StatusForbidden:
+		return outcome{fatal: c.sourceErr(fmt.Errorf("customer %s: %w", id, ErrForbidden))}
+	case e.Kind == rest.ErrNotFound:
+		return fail("", fmt.Errorf("%s: %w", rest.StatusLine(e.Status), ErrNotFound), false)
+	case e.Kind == rest.ErrUnavailable:
+		return fail("", rest.GaveUp(ErrUnavailable, e.Last, e.Tries), true)
+	case e.Kind == rest.ErrBadData:
+		return fail("", fmt.Errorf("unexpected answer: %s", e.Last), false)
 	}
-	tries := c.cfg.Retries + 1
-	var wait time.Duration
-	var last string
-	for try := range tries {
-		if try > 0 && retry.Sleep(ctx, retry.Delay(c.backoff, try, wait)) != nil {
-			return aborted()
-		}
-		r := c.get(ctx, id)
-		if ctx.Err() != nil {
-			return aborted()
-		}
-		wait = r.retryAfter
-		switch {
-		case r.err != nil:
-			last = retry.Describe(r.err)
-			continue
-		case r.status == http.StatusOK:
-			body, err := jsonBody(r.contentType, r.body)
-			if err != nil {
-				return fail("", err, true)
-			}
-			now := c.cfg.Now()
-			m := mapper{source: c.cfg.Source, now: now, fetchedAt: now.UTC().Truncate(time.Second)}
-			items, ferr := m.portfolio(body, id)
-			if ferr == nil {
-				return outcome{items: items}
-			}
-			if errors.Is(ferr.Err, jsonfield.ErrTruncated) {
-				last = ferr.Err.Error()
-				continue
-			}
-			return fail(ferr.Field, ferr.Err, false)
-		case r.status == http.StatusUnauthorized:
-			return outcome{fatal: c.sourceErr(fmt.Errorf("customer %s: %w", id, ErrUnauthorized))}
-		case r.status == http.StatusForbidden:
-			return outcome{fatal: c.sourceErr(fmt.Errorf("customer %s: %w", id, ErrForbidden))}
-		case r.status == http.StatusNotFound:
-			return fail("", fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
-		case retry.Retryable(r.status):
-			last = retry.StatusLine(r.status)
-			continue
-		default:
-			return fail("", fmt.Errorf("unexpected answer %s", retry.StatusLine(r.status)), false)
-		}
-	}
-	return fail("", retry.GaveUp(ErrUnavailable, last, tries), true)
-}
-
-// customerURL is where one customer's contracts are.
-func (c *Client) customerURL(id string) string {
-	return c.base + "/api/customers/" + url.PathEscape(id) + "/prosumercontracts"
-}
-
-func (c *Client) get(ctx context.Context, id string) reply {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.customerURL(id), nil)
-	if err != nil {
-		return reply{err: err}
-	}
-	if c.cfg.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
-	}
-	// Without an Accept header ASP.NET may pick XML.
-	req.Header.Set("Accept", "application/json, text/json;q=0.9")
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return reply{err: err}
-	}
-	defer resp.Body.Close()
-
-	r := reply{
-		status:      resp.StatusCode,
-		contentType: resp.Header.Get("Content-Type"),
-		retryAfter:  retry.After(resp.Header.Get("Retry-After"), maxRetryAfter),
-	}
-	if resp.StatusCode != http.StatusOK {
-		// Drain a little so the connection can be reused.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return r
-	}
-	r.body, r.err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if r.err == nil && len(r.body) > maxBody {
-		r.status, r.body = http.StatusRequestEntityTooLarge, nil
-	}
-	return r
+	return fail("", fmt.Errorf("unexpected answer %s", rest.StatusLine(e.Status)), false)
 }
 
 // jsonBody checks the answer is JSON and returns it without a byte order

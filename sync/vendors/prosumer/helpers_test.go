@@ -147,7 +147,7 @@ func newTestClient(t *testing.T, v *fakeVendor, cfg Config) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backoff = 5 * time.Millisecond
+	c.api.Policy.Backoff = 5 * time.Millisecond
 	return c
 }
 

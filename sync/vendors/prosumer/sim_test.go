@@ -34,7 +34,7 @@ func simClient(t *testing.T, sim *prosumersim.Server, cfg Config) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backoff = time.Millisecond
+	c.api.Policy.Backoff = time.Millisecond
 	return c
 }
 

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,17 +23,16 @@ import (
 	"wattfolio/app"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
-	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps, for callers that react to the kind.
 var (
-	ErrInvalidClient = errors.New("the token endpoint rejected the client id or secret (invalid_client)")
+	ErrInvalidClient = rest.Kind("the token endpoint rejected the client id or secret (invalid_client)", rest.ErrUnauthorized)
 	ErrTokenEndpoint = errors.New("the token endpoint did not issue an access token")
-	ErrUnauthorized  = errors.New("the API rejected a freshly issued access token")
-	ErrForbidden     = errors.New("the client may not read this organisation's energy contracts (wrong org_id or missing permission?)")
-	ErrUnavailable   = app.Unavailable("podero is unavailable")
-	ErrNotFound      = errors.New("user not found at podero")
+	ErrUnauthorized  = rest.Kind("the API rejected a freshly issued access token", rest.ErrUnauthorized)
+	ErrForbidden     = rest.Kind("the client may not read this organisation's energy contracts (wrong org_id or missing permission?)", rest.ErrUnauthorized)
+	ErrUnavailable   = rest.Unavailable("podero is unavailable")
+	ErrNotFound      = rest.Kind("user not found at podero", rest.ErrNotFound)
 )
 
 // Config configures one Podero source.
@@ -63,9 +61,9 @@ type Config struct {
 // Client is an engine.Connector for one Podero source. Safe for concurrent use.
 type Client struct {
 	cfg    Config
-	base   *url.URL
+	api    *rest.Client
 	users  []string
-	tokens *tokenSource
+	tokens *rest.ClientCredentials
 	mapper mapper
 }
 
@@ -121,24 +119,25 @@ func New(cfg Config) (*Client, error) {
 		}
 		seen[users[i]] = true
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	cfg.Retries = retry.Count(cfg.Retries)
-	switch {
-	case cfg.Backoff == 0:
-		cfg.Backoff = 200 * time.Millisecond
-	case cfg.Backoff < 0:
-		cfg.Backoff = 0
-	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 4
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	c := &Client{cfg: cfg, base: base, users: users, mapper: mapper{source: cfg.Source}}
-	c.tokens = &tokenSource{c: c, url: tokenURL, lock: make(chan struct{}, 1)}
+	c := &Client{cfg: cfg, users: users, mapper: mapper{source: cfg.Source}}
+	// The token endpoint is asked under the same policy, without the token.
+	tokenAPI := rest.New(base, cfg.HTTPClient, nil, rest.Policy{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxRetryAfter: 5 * time.Second})
+	if cfg.Backoff < 0 {
+		tokenAPI.Policy.Backoff = 0
+	}
+	c.tokens = &rest.ClientCredentials{
+		TokenURL: tokenURL, ClientID: cfg.ClientID, Secret: cfg.ClientSecret,
+		Client: tokenAPI, DefaultLifetime: DefaultTokenLifetime, Now: cfg.Now,
+		ErrInvalidClient: ErrInvalidClient, ErrEndpoint: ErrTokenEndpoint, ErrUnavailable: ErrUnavailable,
+		Wrap: c.sourceErr,
+	}
+	c.api = &rest.Client{Base: base, HTTP: tokenAPI.HTTP, Auth: c.tokens, Policy: tokenAPI.Policy}
 	return c, nil
 }
 

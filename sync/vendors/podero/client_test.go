@@ -15,7 +15,6 @@ import (
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/podero/poderosim"
-	"wattfolio/sync/vendors/retry"
 )
 
 // clock is a test clock both the simulator and the client read.
@@ -376,14 +375,6 @@ func TestContractsErrors(t *testing.T) {
 	}
 }
 
-func TestRetryAfterCapped(t *testing.T) {
-	for h, want := range map[string]time.Duration{"": 0, "2": 2 * time.Second, "3600": maxRetryAfter, "-1": 0, "Wed, 21 Oct 2015 07:28:00 GMT": 0} {
-		if got := retry.After(h, maxRetryAfter); got != want {
-			t.Errorf("retryAfter(%q) = %v, want %v", h, got, want)
-		}
-	}
-}
-
 // A 401 with a token fetched just now is not retried again: the API
 // refuses what the token endpoint issues.
 func TestUnauthorizedWithFreshToken(t *testing.T) {
@@ -600,8 +591,8 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.base.String() != "https://api.example/podero" || c.tokens.url != "https://api.example/podero/oauth2/token/" {
-		t.Errorf("base %s, token URL %s", c.base, c.tokens.url)
+	if c.api.Base.String() != "https://api.example/podero" || c.tokens.TokenURL != "https://api.example/podero/oauth2/token/" {
+		t.Errorf("base %s, token URL %s", c.api.Base, c.tokens.TokenURL)
 	}
 	tests := []struct {
 		name string

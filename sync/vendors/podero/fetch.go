@@ -1,6 +1,7 @@
 package podero
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,8 +12,7 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/sync/vendors/internal/jsonfield"
-	"wattfolio/sync/vendors/retry"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 // maxBody bounds one page of contracts. A spot contract carries a few
@@ -22,9 +22,6 @@ const maxBody = 16 << 20
 // maxPages bounds the next links followed for one user.
 const maxPages = 1000
 
-// maxRetryAfter caps how long a Retry-After header may hold one request up.
-const maxRetryAfter = 5 * time.Second
-
 // outcome is what became of one user.
 type outcome struct {
 	contracts []app.Contract
@@ -32,14 +29,6 @@ type outcome struct {
 	transient bool  // the user failed because the vendor is unwell, not the data bad
 	fatal     error // the whole source must stop
 	aborted   bool  // the context ended first
-}
-
-// reply is one HTTP exchange; err is set when no complete body arrived.
-type reply struct {
-	status     int
-	body       []byte
-	retryAfter time.Duration
-	err        error
 }
 
 // fetchUser gathers all of a user's contracts, following next links, and
@@ -52,7 +41,7 @@ func (c *Client) fetchUser(ctx context.Context, userID string) outcome {
 			transient: transient,
 		}
 	}
-	first, err := url.Parse(c.base.String() + "/api/partners/v2.0/org/" + url.PathEscape(c.cfg.OrgID) +
+	first, err := url.Parse(c.api.Base.String() + "/api/partners/v2.0/org/" + url.PathEscape(c.cfg.OrgID) +
 		"/users/" + url.PathEscape(userID) + "/energy-contracts")
 	if err != nil {
 		return fail(err, false)
@@ -109,17 +98,17 @@ func (c *Client) follow(cur *url.URL, link string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("next link %q: %v", link, err)
 	}
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-		return nil, fmt.Errorf("next link %s leaves %s://%s; not followed with the access token", u.Redacted(), c.base.Scheme, c.base.Host)
+	if u.Scheme != c.api.Base.Scheme || u.Host != c.api.Base.Host {
+		return nil, fmt.Errorf("next link %s leaves %s://%s; not followed with the access token", u.Redacted(), c.api.Base.Scheme, c.api.Base.Host)
 	}
 	u.Fragment = ""
 	return u, nil
 }
 
-// fetchDoc GETs one document and hands a 200 body to parse, retrying what
-// may pass: 429, 5xx, timeouts, cut-off bodies (also ones parse reports as
-// errTruncated). A 401 renews the token once. ok is false when the user's
-// outcome is settled by a failure, returned as o.
+// fetchDoc GETs one document and hands a 200 body to parse; the kit
+// retries what may pass (also bodies parse reports as cut off) and renews
+// the token once after a 401. ok is false when the user's outcome is
+// settled by a failure, returned as o.
 func (c *Client) fetchDoc(ctx context.Context, userID, u string, parse func([]byte) error) (o outcome, ok bool) {
 	fail := func(err error, transient bool) (outcome, bool) {
 		return outcome{
@@ -127,76 +116,29 @@ func (c *Client) fetchDoc(ctx context.Context, userID, u string, parse func([]by
 			transient: transient,
 		}, false
 	}
-	fatal := func(err error) (outcome, bool) {
-		if ctx.Err() != nil {
-			return outcome{aborted: true}, false
-		}
-		return outcome{fatal: err}, false
+	_, err := c.api.Do(ctx, rest.Request{URL: u, MaxBody: maxBody}, func(r *rest.Response) error {
+		return parse(bytes.TrimSpace(r.Body))
+	})
+	var e *rest.Error
+	switch {
+	case err == nil:
+		return outcome{}, true
+	case ctx.Err() != nil:
+		return outcome{aborted: true}, false
+	case !errors.As(err, &e):
+		return outcome{fatal: err}, false // the token endpoint failed
+	case e.Kind == rest.ErrBadData && e.Err != nil:
+		return fail(e.Err, false)
+	case e.Status == http.StatusUnauthorized:
+		return outcome{fatal: c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, rest.StatusLine(e.Status), ErrUnauthorized))}, false
+	case e.Status == http.StatusForbidden:
+		return outcome{fatal: c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, rest.StatusLine(e.Status), ErrForbidden))}, false
+	case e.Kind == rest.ErrNotFound:
+		return fail(fmt.Errorf("%s: %w", rest.StatusLine(e.Status), ErrNotFound), false)
+	case e.Kind == rest.ErrUnavailable:
+		return fail(rest.GaveUp(ErrUnavailable, e.Last, e.Tries), true)
 	}
-	tries := c.cfg.Retries + 1
-	var wait time.Duration
-	var last string
-	renewed := false
-	for try := 0; try < tries; {
-		tok, fresh, err := c.tokens.get(ctx)
-		if err != nil {
-			return fatal(err)
-		}
-		r := c.get(ctx, u, tok)
-		if ctx.Err() != nil {
-			return outcome{aborted: true}, false
-		}
-		again := false
-		switch {
-		case r.err != nil:
-			last, again = retry.Describe(r.err), true
-		case r.status == http.StatusOK:
-			err := parse(r.body)
-			if err == nil {
-				return outcome{}, true
-			}
-			if !errors.Is(err, jsonfield.ErrTruncated) {
-				return fail(err, false)
-			}
-			last, again = err.Error(), true
-		case r.status == http.StatusUnauthorized:
-			if fresh || renewed {
-				return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, retry.StatusLine(r.status), ErrUnauthorized)))
-			}
-			// The token expired early or was revoked: fetch a new one
-			// and ask again, without counting a try.
-			c.tokens.drop(tok)
-			renewed = true
-			continue
-		case r.status == http.StatusForbidden:
-			return fatal(c.sourceErr(fmt.Errorf("user %s: %s: %w", userID, retry.StatusLine(r.status), ErrForbidden)))
-		case r.status == http.StatusNotFound:
-			return fail(fmt.Errorf("%s: %w", retry.StatusLine(r.status), ErrNotFound), false)
-		case retry.Retryable(r.status):
-			last, again = retry.StatusLine(r.status), true
-		default:
-			return fail(fmt.Errorf("unexpected answer %s", retry.StatusLine(r.status)), false)
-		}
-		if !again {
-			continue
-		}
-		try++
-		wait = r.retryAfter
-		if try < tries && retry.Sleep(ctx, retry.Delay(c.cfg.Backoff, try, wait)) != nil {
-			return outcome{aborted: true}, false
-		}
-	}
-	return fail(retry.GaveUp(ErrUnavailable, last, tries), true)
-}
-
-func (c *Client) get(ctx context.Context, u, token string) reply {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return reply{err: err}
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
-	return do(c.cfg.HTTPClient, req, maxBody, false)
+	return fail(fmt.Errorf("unexpected answer %s", e.Last), false)
 }
 
 func plural(n int, one, many string) string {

@@ -10,6 +10,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/outbox"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/internal/vendortest"
 )
 
@@ -78,14 +79,14 @@ func FuzzVendorAnswers(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		tok, life, err := parseToken(body)
+		tok, life, err := rest.ParseToken(body, DefaultTokenLifetime)
 		switch {
 		case err == nil && (tok == "" || life < 0):
 			t.Fatalf("token %q for %v", tok, life)
 		case err != nil:
 			vendortest.CheckFailure(t, body, err.Error())
 		}
-		_ = oauthCode(body)
+		_ = rest.OAuthCode(body)
 		msg := VendorMessage(body)
 		if msg == "" || len(msg) > maxErrorMessage+len("…") {
 			t.Fatalf("message of %d bytes: %q", len(msg), msg)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -17,7 +16,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/outbox"
 	"wattfolio/sync/vendors/internal/jsonfield"
-	"wattfolio/sync/vendors/retry"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 // maxErrorMessage bounds the vendor's message quoted in a rejection.
@@ -42,71 +41,40 @@ func (c *Client) PutContract(ctx context.Context, userID, contractID string, fie
 }
 
 func (c *Client) exchange(ctx context.Context, method, userID, contractID string, body []byte) (app.Contract, error) {
-	u := c.base.String() + "/api/partners/v2.0/org/" + url.PathEscape(c.cfg.OrgID) +
-		"/users/" + url.PathEscape(userID) + "/energy-contracts/" + url.PathEscape(contractID)
 	what := fmt.Sprintf("contract %s of user %s", contractID, userID)
-	tries := c.cfg.Retries + 1
-	var last string
-	renewed := false
-	for try := 0; try < tries; {
-		tok, fresh, err := c.tokens.get(ctx)
-		if err != nil {
-			return app.Contract{}, err
+	var ct app.Contract
+	_, err := c.api.Do(ctx, rest.Request{
+		Method: method,
+		Path: "/api/partners/v2.0/org/" + url.PathEscape(c.cfg.OrgID) +
+			"/users/" + url.PathEscape(userID) + "/energy-contracts/" + url.PathEscape(contractID),
+		Body: body, MaxBody: maxBody,
+	}, func(r *rest.Response) error {
+		var ferr *jsonfield.Error
+		if ct, _, ferr = c.mapper.toContract(bytes.TrimSpace(r.Body), userID, c.cfg.Now().UTC().Truncate(time.Second)); ferr != nil {
+			return ferr
 		}
-		req, err := http.NewRequestWithContext(ctx, method, u, bytesOrNil(body))
-		if err != nil {
-			return app.Contract{}, c.sourceErr(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		r := do(c.cfg.HTTPClient, req, maxBody, true)
-		if err := ctx.Err(); err != nil {
-			return app.Contract{}, err
-		}
-		switch {
-		case r.err != nil:
-			last = retry.Describe(r.err)
-		case r.status == http.StatusOK:
-			ct, _, ferr := c.mapper.toContract(r.body, userID, c.cfg.Now().UTC().Truncate(time.Second))
-			if ferr == nil {
-				return ct, nil
-			}
-			if !errors.Is(ferr.Err, jsonfield.ErrTruncated) {
-				return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %v", what, ferr))
-			}
-			last = ferr.Error()
-		case r.status == http.StatusUnauthorized:
-			if fresh || renewed {
-				return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %s: %w", what, retry.StatusLine(r.status), ErrUnauthorized))
-			}
-			c.tokens.drop(tok)
-			renewed = true
-			continue
-		case r.status == http.StatusForbidden:
-			return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %s: %w", what, retry.StatusLine(r.status), ErrForbidden))
-		case r.status == http.StatusBadRequest, r.status == http.StatusNotFound, r.status == http.StatusConflict:
-			return app.Contract{}, &outbox.RejectedError{Status: r.status, Message: VendorMessage(r.body)}
-		case retry.Retryable(r.status):
-			last = retry.StatusLine(r.status)
-		default:
-			return app.Contract{}, c.sourceErr(fmt.Errorf("%s: unexpected answer %s", what, retry.StatusLine(r.status)))
-		}
-		try++
-		if try < tries && retry.Sleep(ctx, retry.Delay(c.cfg.Backoff, try, r.retryAfter)) != nil {
-			return app.Contract{}, ctx.Err()
-		}
-	}
-	return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %w", what, retry.GaveUp(ErrUnavailable, last, tries)))
-}
-
-func bytesOrNil(b []byte) io.Reader {
-	if b == nil {
 		return nil
+	})
+	var e *rest.Error
+	switch {
+	case err == nil:
+		return ct, nil
+	case ctx.Err() != nil:
+		return app.Contract{}, ctx.Err()
+	case !errors.As(err, &e):
+		return app.Contract{}, err // the token endpoint failed
+	case e.Kind == rest.ErrBadData && e.Err != nil:
+		return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %v", what, e.Err))
+	case e.Status == http.StatusUnauthorized:
+		return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %s: %w", what, rest.StatusLine(e.Status), ErrUnauthorized))
+	case e.Status == http.StatusForbidden:
+		return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %s: %w", what, rest.StatusLine(e.Status), ErrForbidden))
+	case e.Status == http.StatusBadRequest, e.Status == http.StatusNotFound, e.Status == http.StatusConflict:
+		return app.Contract{}, &outbox.RejectedError{Status: e.Status, Message: VendorMessage(bytes.TrimSpace(e.Body))}
+	case e.Kind == rest.ErrUnavailable:
+		return app.Contract{}, c.sourceErr(fmt.Errorf("%s: %w", what, rest.GaveUp(ErrUnavailable, e.Last, e.Tries)))
 	}
-	return bytes.NewReader(b)
+	return app.Contract{}, c.sourceErr(fmt.Errorf("%s: unexpected answer %s", what, e.Last))
 }
 
 // VendorMessage renders a Django REST framework error body for a person:

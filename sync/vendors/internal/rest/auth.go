@@ -171,7 +171,7 @@ func (cc *ClientCredentials) fetch(ctx context.Context) (string, time.Duration, 
 		MaxBody: 64 << 10, Auth: basic{cc.ClientID, cc.Secret},
 	}, func(r *Response) error {
 		var err error
-		tok, lifetime, err = cc.parse(r.Body)
+		tok, lifetime, err = ParseToken(r.Body, cc.DefaultLifetime)
 		return err
 	})
 	if err == nil {
@@ -188,7 +188,7 @@ func (cc *ClientCredentials) fetch(ctx context.Context) (string, time.Duration, 
 	case e.Kind == ErrUnavailable:
 		return "", 0, cc.Wrap(GaveUp(cc.ErrUnavailable, "token endpoint: "+e.Last, e.Tries))
 	case e.Status == http.StatusBadRequest || e.Status == http.StatusUnauthorized:
-		code := oauthCode(e.Body)
+		code := OAuthCode(e.Body)
 		if e.Status == http.StatusUnauthorized || code == "invalid_client" {
 			return "", 0, cc.Wrap(fmt.Errorf("token endpoint answered %s: %w", StatusLine(e.Status), cc.ErrInvalidClient))
 		}
@@ -200,9 +200,10 @@ func (cc *ClientCredentials) fetch(ctx context.Context) (string, time.Duration, 
 	return "", 0, cc.Wrap(fmt.Errorf("%w: %s answered %s (check token_url)", cc.ErrEndpoint, cc.TokenURL, e.Last))
 }
 
-// parse reads {access_token, token_type, expires_in}. Unknown fields are
-// ignored; errors never quote the token.
-func (cc *ClientCredentials) parse(body []byte) (string, time.Duration, error) {
+// ParseToken reads a token endpoint's {access_token, token_type,
+// expires_in}; lifetime is defaultLifetime when it does not say. Unknown
+// fields are ignored; errors never quote the token.
+func ParseToken(body []byte, defaultLifetime time.Duration) (tok string, lifetime time.Duration, err error) {
 	body = []byte(strings.TrimSpace(string(body)))
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil {
@@ -211,7 +212,6 @@ func (cc *ClientCredentials) parse(body []byte) (string, time.Duration, error) {
 		}
 		return "", 0, errors.New("the answer is not a JSON object")
 	}
-	var tok string
 	if raw := m["access_token"]; jsonfield.IsNull(raw) || json.Unmarshal(raw, &tok) != nil || tok == "" {
 		return "", 0, errors.New("the answer has no access_token string")
 	}
@@ -226,7 +226,7 @@ func (cc *ClientCredentials) parse(body []byte) (string, time.Duration, error) {
 			return "", 0, fmt.Errorf("token_type %s: want Bearer", jsonfield.Describe(raw))
 		}
 	}
-	lifetime := cc.DefaultLifetime
+	lifetime = defaultLifetime
 	if raw := m["expires_in"]; !jsonfield.IsNull(raw) {
 		lit := string(raw)
 		if raw[0] == '"' {
@@ -242,9 +242,9 @@ func (cc *ClientCredentials) parse(body []byte) (string, time.Duration, error) {
 	return tok, lifetime, nil
 }
 
-// oauthCode is the "error" of an RFC 6749 §5.2 answer when it is a plain
+// OAuthCode is the "error" of an RFC 6749 §5.2 answer when it is a plain
 // code; anything else (or a description) is left out of messages.
-func oauthCode(body []byte) string {
+func OAuthCode(body []byte) string {
 	var e struct {
 		Error string `json:"error"`
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"wattfolio/db"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 // A spent budget learnt by one process holds back every process syncing
@@ -48,7 +49,7 @@ func TestBudgetIsSharedPerKeyThroughTheCache(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			second, waits := newTestClient(t, newFakeVendor(t, 3, nil), Config{Limit: 10})
-			second.keyHash = hashKey(tt.key)
+			second.api.Budget = rest.NewBudget(vendor, tt.key)
 			second.ShareBudget(open())
 			if _, err := collect(context.Background(), second, ""); err != nil {
 				t.Fatal(err)

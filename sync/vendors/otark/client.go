@@ -5,32 +5,27 @@ package otark
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
-	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps, for callers that react to the kind.
 var (
-	ErrUnauthorized = errors.New("the API key was rejected (revoked or mistyped?)")
-	ErrForbidden    = errors.New("the API key may not read contracts (missing permission?)")
-	ErrNotFound     = errors.New("the contracts endpoint was not found (is base_url right?)")
-	ErrUnavailable  = app.Unavailable("otark is unavailable")
-	ErrRateLimited  = errors.New("otark's rate limit asks for a longer wait than this source allows")
-	ErrPagination   = errors.New("otark's pagination does not advance")
+	ErrUnauthorized = rest.Kind("the API key was rejected (revoked or mistyped?)", rest.ErrUnauthorized)
+	ErrForbidden    = rest.Kind("the API key may not read contracts (missing permission?)", rest.ErrUnauthorized)
+	ErrNotFound     = rest.Kind("the contracts endpoint was not found (is base_url right?)", rest.ErrNotFound)
+	ErrUnavailable  = rest.Unavailable("otark is unavailable")
+	ErrRateLimited  = rest.Kind("otark's rate limit asks for a longer wait than this source allows", rest.ErrRateLimited)
+	ErrPagination   = rest.Kind("otark's pagination does not advance", rest.ErrBadData)
 )
 
 // Config configures one otark source. Zero filters do not filter.
@@ -62,40 +57,20 @@ type Config struct {
 // Client is an engine.Connector for one otark source.
 type Client struct {
 	cfg   Config
-	base  *url.URL
+	api   *rest.Client
 	query url.Values // the filters and limit, without after
-
-	// Replaceable in tests.
-	sleep   func(ctx context.Context, d time.Duration) error
-	clock   func() time.Time // for rate-limit deadlines and Retry-After dates
-	backoff time.Duration    // first retry delay after a failure, doubled per try
-
-	mu      sync.Mutex
-	blocked time.Time // the budget is spent until then (zero: not spent)
-	shared  Budget    // the budget as every process with this key knows it; nil: this client's only
-	keyHash string    // hex SHA-256 of the API key: the key's name in shared
 }
 
 // Budget keeps otark's request budget per API key where every process that
 // syncs with the key sees it (the cache), so that a second process does not
 // spend what the first has learnt is spent. Keys are known by their hash.
-type Budget interface {
-	RateBudget(ctx context.Context, vendor, keyHash string) (time.Time, error)
-	SetRateBudget(ctx context.Context, vendor, keyHash string, until time.Time) error
-}
+type Budget = rest.BudgetStore
 
-// hashKey names an API key in the shared budget without giving it away.
-func hashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
+// vendor names otark's budgets in the shared store.
+const vendor = "otark"
 
 // ShareBudget makes the client keep its request budget in b as well.
-func (c *Client) ShareBudget(b Budget) {
-	c.mu.Lock()
-	c.shared = b
-	c.mu.Unlock()
-}
+func (c *Client) ShareBudget(b Budget) { c.api.Budget.Share(b) }
 
 var _ engine.Connector = (*Client)(nil)
 
@@ -160,10 +135,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	q.Set("limit", strconv.Itoa(cfg.Limit))
 
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -173,15 +144,11 @@ func New(cfg Config) (*Client, error) {
 	case cfg.MaxWait < 0:
 		return fail("max wait %v: want a positive duration", cfg.MaxWait)
 	}
-	return &Client{
-		keyHash: hashKey(cfg.APIKey),
-		cfg:     cfg,
-		base:    u,
-		query:   q,
-		sleep:   retry.Sleep,
-		clock:   time.Now,
-		backoff: 500 * time.Millisecond,
-	}, nil
+	api := rest.New(u, cfg.HTTPClient, rest.APIKey{Header: "X-Api-Key", Key: cfg.APIKey}, rest.Policy{
+		Retries: cfg.Retries, Backoff: 500 * time.Millisecond, MaxWait: cfg.MaxWait, WaitOutRateLimits: true,
+	})
+	api.Budget = rest.NewBudget(vendor, cfg.APIKey)
+	return &Client{cfg: cfg, api: api, query: q}, nil
 }
 
 // Contracts implements engine.Connector. The cursor is otark's: the

@@ -14,7 +14,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/contractdiff"
-	"wattfolio/sync/vendors/retry"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 func dec(s string) *app.Decimal { return app.Ptr(app.MustDecimal(s)) }
@@ -553,7 +553,7 @@ func TestCancelDuringWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := newFakeVendor(t, 4, func(int, *http.Request) *answer { return tt.answer })
 			c, _ := newTestClient(t, v, Config{Limit: 2})
-			c.sleep = retry.Sleep // the real one
+			c.api.Clock = frozen{rest.RealClock{}.Sleep} // the real sleep
 			ctx, cancel := context.WithCancel(t.Context())
 			time.AfterFunc(100*time.Millisecond, cancel)
 			start := time.Now()
@@ -614,7 +614,7 @@ func TestNewChecksConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.base.String() != "https://api.otark.energy" || c.cfg.Limit != 100 || c.cfg.Retries != 2 || c.cfg.MaxWait != time.Minute || c.cfg.HTTPClient == nil {
-		t.Errorf("defaults: %s %+v", c.base, c.cfg)
+	if c.api.Base.String() != "https://api.otark.energy" || c.cfg.Limit != 100 || c.api.Policy.Retries != 2 || c.api.Policy.MaxWait != time.Minute || c.api.HTTP == nil {
+		t.Errorf("defaults: %s %+v", c.api.Base, c.cfg)
 	}
 }

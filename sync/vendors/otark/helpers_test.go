@@ -212,11 +212,20 @@ func newTestClient(t *testing.T, v *fakeVendor, cfg Config) (*Client, *sleeper) 
 		t.Fatal(err)
 	}
 	s := &sleeper{}
-	c.sleep = s.sleep
-	c.clock = func() time.Time { return clockNow }
-	c.backoff = 100 * time.Millisecond
+	c.api.Clock = frozen{s.sleep}
+	c.api.Policy.Backoff = 100 * time.Millisecond
+	c.api.Rand = func() float64 { return 0 } // no jitter: the waits are asserted
 	return c, s
 }
+
+// frozen is a clock standing at clockNow that sleeps with sleep.
+type frozen struct {
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (frozen) Now() time.Time { return clockNow }
+
+func (f frozen) Sleep(ctx context.Context, d time.Duration) error { return f.sleep(ctx, d) }
 
 // collect runs a sync and gathers its pages.
 func collect(ctx context.Context, c *Client, cursor string) ([]engine.Page, error) {

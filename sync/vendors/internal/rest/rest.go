@@ -63,6 +63,9 @@ type Request struct {
 	Accept      string // default application/json
 	MaxBody     int64  // the largest 2xx body read; default 16 MB
 	Auth        Auth   // instead of the client's, e.g. for a token endpoint
+	// Describe says what a non-2xx answer was, for the message after the
+	// last try (say, the vendor's problem document); default its status.
+	Describe func(status int, body []byte) string
 }
 
 // Response is a 2xx answer.
@@ -142,17 +145,17 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 			renewed = true
 			continue
 		case status == http.StatusTooManyRequests && p.WaitOutRateLimits:
-			if err := c.waitOutRateLimit(ctx, resp, hint, &backoff429); err != nil {
+			if err := c.waitOutRateLimit(ctx, resp, describe(req, resp), hint, &backoff429); err != nil {
 				return nil, err
 			}
 			continue
 		case retryable(status):
-			last = StatusLine(status)
+			last = describe(req, resp)
 			if p.MaxRetryAfter > 0 {
 				hint = min(hint, p.MaxRetryAfter)
 			}
 		default:
-			return nil, &Error{Kind: kindOf(status), Status: status, Header: resp.Header, Body: resp.Body, Last: StatusLine(status), Tries: failures + 1}
+			return nil, &Error{Kind: kindOf(status), Status: status, Header: resp.Header, Body: resp.Body, Last: describe(req, resp), Tries: failures + 1}
 		}
 		failures++
 		if failures >= tries {
@@ -164,7 +167,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 		}
 		engine.ReportWait(ctx, engine.Wait{Cause: last, Status: status, For: wait, Attempt: failures + 1, Of: tries})
 		if err := c.clock().Sleep(ctx, wait); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("waiting to try again: %w", err)
 		}
 	}
 }
@@ -175,7 +178,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 // it would stall the sync for nothing), failing that a backoff doubled per
 // 429, so that a server that keeps refusing ends in an error, not a busy
 // loop.
-func (c *Client) waitOutRateLimit(ctx context.Context, resp *Response, hint time.Duration, backoff *time.Duration) error {
+func (c *Client) waitOutRateLimit(ctx context.Context, resp *Response, what string, hint time.Duration, backoff *time.Duration) error {
 	wait := hint
 	if wait < 0 && c.Budget != nil {
 		if reset, spent := c.Budget.read(resp.Header, c.now()); spent {
@@ -186,13 +189,23 @@ func (c *Client) waitOutRateLimit(ctx context.Context, resp *Response, hint time
 		wait, *backoff = *backoff, *backoff*2
 	}
 	if c.Policy.MaxWait > 0 && wait > c.Policy.MaxWait {
-		return &Error{Kind: ErrRateLimited, Status: resp.Status, Header: resp.Header, Body: resp.Body, Last: StatusLine(resp.Status), Wait: wait}
+		return &Error{Kind: ErrRateLimited, Status: resp.Status, Header: resp.Header, Body: resp.Body, Last: what, Wait: wait}
 	}
 	if c.Budget != nil {
 		c.Budget.set(ctx, time.Time{}) // the wait below covers it
 	}
 	engine.ReportWait(ctx, engine.Wait{Cause: StatusLine(resp.Status), Status: resp.Status, For: wait})
-	return c.clock().Sleep(ctx, wait)
+	if err := c.clock().Sleep(ctx, wait); err != nil {
+		return fmt.Errorf("waiting out the rate limit: %w", err)
+	}
+	return nil
+}
+
+func describe(req Request, resp *Response) string {
+	if req.Describe != nil {
+		return req.Describe(resp.Status, resp.Body)
+	}
+	return StatusLine(resp.Status)
 }
 
 func (c *Client) build(ctx context.Context, req Request) (*http.Request, error) {

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,14 +21,13 @@ import (
 	"wattfolio/app/series"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
-	"wattfolio/sync/vendors/retry"
 )
 
 // Errors a whole-source failure wraps.
 var (
-	ErrUnauthorized = errors.New("the portal token was rejected (revoked or expired?)")
-	ErrForbidden    = errors.New("the portal token may not read this (missing permission?)")
-	ErrUnavailable  = app.Unavailable("epilot is unavailable")
+	ErrUnauthorized = rest.Kind("the portal token was rejected (revoked or expired?)", rest.ErrUnauthorized)
+	ErrForbidden    = rest.Kind("the portal token may not read this (missing permission?)", rest.ErrUnauthorized)
+	ErrUnavailable  = rest.Unavailable("epilot is unavailable")
 	// errRefused is a time-series interval the vendor does not serve.
 	errRefused = errors.New("interval refused")
 )
@@ -63,9 +61,8 @@ type Config struct {
 
 // Client is the connector for one epilot source.
 type Client struct {
-	cfg     Config
-	base    *url.URL
-	backoff time.Duration
+	cfg Config
+	api *rest.Client
 
 	mu     sync.Mutex
 	meters []series.Meter // collected by a complete Contracts run
@@ -118,7 +115,6 @@ func New(cfg Config) (*Client, error) {
 		t.MaxIdleConnsPerHost = cfg.Concurrency
 		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: t}
 	}
-	cfg.Retries = retry.Count(cfg.Retries)
 	if cfg.Lookback <= 0 {
 		cfg.Lookback = 48 * time.Hour
 	}
@@ -131,7 +127,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Client{cfg: cfg, base: u, backoff: 200 * time.Millisecond}, nil
+	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	return &Client{cfg: cfg, api: api}, nil
 }
 
 // Concurrency is how many meters the engine may sync at once.
@@ -141,78 +138,40 @@ func (c *Client) sourceErr(err error) error {
 	return fmt.Errorf("epilot source %q: %w", c.cfg.Source, err)
 }
 
-// maxWait caps one wait between tries, whatever Retry-After asks.
-const maxWait = 5 * time.Second
-
-// reply is one HTTP exchange.
+// reply is an answer the caller judges: a 2xx, or a status other than
+// 401, 403 or one worth retrying.
 type reply struct {
 	status int
 	body   []byte
-	retry  time.Duration
-}
-
-// call does one request with retries for 5xx, 429, timeouts and cut bodies.
-// 401 and 403 become ErrUnauthorized and ErrForbidden; other statuses are
-// returned to the caller.
-func (c *Client) call(ctx context.Context, method, path string, q url.Values) (reply, error) {
-	u := *c.base
-	u.Path += path
-	u.RawQuery = q.Encode()
-	var last error
-	var wait time.Duration
-	for try := range c.cfg.Retries + 1 {
-		if try > 0 {
-			if err := retry.Sleep(ctx, min(retry.Delay(c.backoff, try, wait), maxWait)); err != nil {
-				return reply{}, err
-			}
-		}
-		req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
-		if err != nil {
-			return reply{}, err
-		}
-		req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
-		req.Header.Set("Accept", "application/json")
-		resp, err := c.cfg.HTTPClient.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return reply{}, ctx.Err()
-			}
-			last = fmt.Errorf("%w: %s %s: %s", ErrUnavailable, method, path, retry.Describe(err))
-			continue
-		}
-		body, err := readBody(resp)
-		resp.Body.Close()
-		r := reply{status: resp.StatusCode, body: body, retry: retry.After(resp.Header.Get("Retry-After"), maxWait)}
-		switch {
-		case err != nil:
-			last = fmt.Errorf("%w: %s %s: body cut off: %v", ErrUnavailable, method, path, err)
-		case r.status == http.StatusUnauthorized:
-			return r, ErrUnauthorized
-		case r.status == http.StatusForbidden:
-			return r, ErrForbidden
-		case retry.Retryable(r.status):
-			last = fmt.Errorf("%w: %s %s: %s%s", ErrUnavailable, method, path, retry.StatusLine(r.status), vendorMsg(body))
-			wait = r.retry
-		default:
-			return r, nil
-		}
-	}
-	return reply{}, last
 }
 
 // maxBody bounds a response; a year of quarter hours is far below it.
 const maxBody = 256 << 20
 
-// readBody reads a response whole, in one allocation when the length is
-// announced: growing a buffer from nothing through megabytes of readings
-// copied each of them about twice.
-func readBody(resp *http.Response) ([]byte, error) {
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxBody {
-		buf.Grow(int(n) + bytes.MinRead)
+// call does one request through the kit, which retries 5xx, 429, timeouts
+// and cut bodies. 401 and 403 become ErrUnauthorized and ErrForbidden;
+// other statuses are returned to the caller.
+func (c *Client) call(ctx context.Context, method, path string, q url.Values) (reply, error) {
+	resp, err := c.api.Do(ctx, rest.Request{
+		Method: method, Path: path, Query: q, MaxBody: maxBody,
+		Describe: func(status int, body []byte) string { return rest.StatusLine(status) + vendorMsg(body) },
+	}, nil)
+	var e *rest.Error
+	switch {
+	case err == nil:
+		return reply{status: resp.Status, body: resp.Body}, nil
+	case ctx.Err() != nil:
+		return reply{}, ctx.Err()
+	case !errors.As(err, &e):
+		return reply{}, err
+	case e.Status == http.StatusUnauthorized:
+		return reply{status: e.Status, body: e.Body}, ErrUnauthorized
+	case e.Status == http.StatusForbidden:
+		return reply{status: e.Status, body: e.Body}, ErrForbidden
+	case e.Kind == rest.ErrUnavailable, e.Kind == rest.ErrBadData:
+		return reply{}, fmt.Errorf("%w: %s %s: %s", ErrUnavailable, method, path, e.Last)
 	}
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody))
-	return buf.Bytes(), err
+	return reply{status: e.Status, body: e.Body}, nil
 }
 
 // vendorMsg is the vendor's {message, reason} as ": reason: message".
@@ -307,38 +266,32 @@ func (c *Client) details(ctx context.Context, items []json.RawMessage, want map[
 		contract app.Contract
 		meters   []series.Meter
 		failure  *app.RecordError
-		fatal    error
 		skip     bool
 	}
 	res := make([]out, len(items))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, c.cfg.Concurrency)
-	for i, raw := range items {
+	err := rest.Each(ctx, len(items), c.cfg.Concurrency, func(ctx context.Context, i int) error {
 		var head struct {
 			ID string `json:"_id"`
 		}
-		if err := json.Unmarshal(raw, &head); err != nil || head.ID == "" {
+		if err := json.Unmarshal(items[i], &head); err != nil || head.ID == "" {
 			res[i].failure = &app.RecordError{Source: c.cfg.Source, Record: fmt.Sprintf("contract #%d of the list", i+1), Field: "_id", Err: errors.New("missing or not a string")}
-			continue
+			return nil
 		}
 		if len(want) > 0 && !want[head.ID] {
 			res[i].skip = true
-			continue
+			return nil
 		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			ct, ms, rerr, fatal := c.contract(ctx, head.ID)
-			res[i] = out{contract: ct, meters: ms, failure: rerr, fatal: fatal}
-		})
+		ct, ms, rerr, fatal := c.contract(ctx, head.ID)
+		res[i] = out{contract: ct, meters: ms, failure: rerr}
+		return fatal
+	})
+	if err != nil {
+		return engine.Page{}, nil, c.sourceErr(err)
 	}
-	wg.Wait()
 	var p engine.Page
 	var meters []series.Meter
 	for _, o := range res {
 		switch {
-		case o.fatal != nil:
-			return engine.Page{}, nil, c.sourceErr(o.fatal)
 		case o.skip:
 		case o.failure != nil:
 			p.Failures = append(p.Failures, o.failure)
@@ -385,23 +338,17 @@ func (c *Client) Meters(ctx context.Context) ([]series.Meter, []*app.RecordError
 	}
 	out := make([]series.Meter, len(meters))
 	fails := make([]*app.RecordError, len(meters))
-	fatal := make([]error, len(meters))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, c.cfg.Concurrency)
-	for i, m := range meters {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i], fails[i], fatal[i] = c.metadata(ctx, m)
-		})
+	err := rest.Each(ctx, len(meters), c.cfg.Concurrency, func(ctx context.Context, i int) error {
+		var fatal error
+		out[i], fails[i], fatal = c.metadata(ctx, meters[i])
+		return fatal
+	})
+	if err != nil {
+		return nil, nil, c.sourceErr(err)
 	}
-	wg.Wait()
 	var ok []series.Meter
 	var failures []*app.RecordError
 	for i := range out {
-		if fatal[i] != nil {
-			return nil, nil, c.sourceErr(fatal[i])
-		}
 		if fails[i] != nil {
 			failures = append(failures, fails[i])
 			continue

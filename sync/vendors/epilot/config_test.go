@@ -26,8 +26,8 @@ func TestNewChecksConfig(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.cfg.Token != tt.wantToken || strings.HasSuffix(c.base.Path, "/") {
-					t.Errorf("token %q, path %q", c.cfg.Token, c.base.Path)
+				if c.cfg.Token != tt.wantToken || strings.HasSuffix(c.api.Base.Path, "/") {
+					t.Errorf("token %q, path %q", c.cfg.Token, c.api.Base.Path)
 				}
 				return
 			}

@@ -17,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -162,65 +161,23 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 	}
 	users := c.users[start:]
 
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	results := make([]chan outcome, len(users))
-	for i := range results {
-		results[i] = make(chan outcome, 1)
-	}
-	// The first whole-source failure of any user stops all of them.
-	var fatalMu sync.Mutex
-	var fatal error
-	firstFatal := func() error {
-		fatalMu.Lock()
-		defer fatalMu.Unlock()
-		return fatal
-	}
-	launch := func(i int) {
-		if i >= len(users) {
-			return
-		}
-		wg.Go(func() {
-			o := c.fetchUser(ctx, users[i])
-			if o.fatal != nil {
-				fatalMu.Lock()
-				if fatal == nil {
-					fatal = o.fatal
-				}
-				fatalMu.Unlock()
-				cancel()
-			}
-			results[i] <- o
-		})
-	}
-	for i := range min(c.cfg.Concurrency, len(users)) {
-		launch(i)
-	}
-
 	// held are pages of users that failed transiently, kept back while no
 	// user has been read: if all of them fail, the source fails instead.
 	var held []engine.Page
 	var lastTransient *app.RecordError
 	allTransient := true
-	for i := range users {
-		// Every worker answers, promptly once ctx is done.
-		o := <-results[i]
-		if err := firstFatal(); err != nil {
-			return err
-		}
+	err := rest.Ordered(ctx, len(users), c.cfg.Concurrency, func(ctx context.Context, i int) (outcome, error) {
+		o := c.fetchUser(ctx, users[i])
+		return o, o.fatal // the first whole-source failure of any user stops all of them
+	}, func(i int, o outcome) error {
 		if o.aborted {
 			return c.sourceErr(context.Cause(ctx))
 		}
-		launch(i + c.cfg.Concurrency)
 		p := engine.Page{Contracts: o.contracts, Failures: o.failures, Cursor: strconv.Itoa(start + i + 1)}
 		if allTransient && o.transient {
 			held = append(held, p)
 			lastTransient = o.failures[0]
-			continue
+			return nil
 		}
 		allTransient = false
 		for _, h := range held {
@@ -229,9 +186,13 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 			}
 		}
 		held = nil
-		if err := page(p); err != nil {
-			return err
-		}
+		return page(p)
+	})
+	switch {
+	case err != nil && ctx.Err() != nil && err == context.Cause(ctx):
+		return c.sourceErr(err)
+	case err != nil:
+		return err
 	}
 	if allTransient {
 		cause := strings.TrimPrefix(lastTransient.Err.Error(), ErrUnavailable.Error()+": ")

@@ -365,3 +365,51 @@ func TestEach(t *testing.T) {
 }
 
 func jsonDecode(body []byte, v any) error { return json.Unmarshal(body, v) }
+
+// Ordered delivers in order whatever order the fetches end in, never more
+// than limit ahead, and a fetch's error wins over the pages not delivered.
+func TestOrdered(t *testing.T) {
+	stop := errors.New("rejected")
+	for _, tt := range []struct {
+		name    string
+		failAt  int // -1: none
+		want    []int
+		wantErr error
+	}{
+		{"all", -1, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, nil},
+		{"a fatal fetch", 6, nil, stop},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var inFlight, peak atomic.Int32
+			var got []int
+			err := Ordered(t.Context(), 10, 3, func(ctx context.Context, i int) (int, error) {
+				n := inFlight.Add(1)
+				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+				}
+				if i == tt.failAt {
+					return 0, stop
+				}
+				return i * i, nil
+			}, func(i, v int) error {
+				inFlight.Add(-1)
+				if v != i*i {
+					t.Errorf("item %d delivered %d", i, v)
+				}
+				got = append(got, i)
+				return nil
+			})
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("Ordered = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantErr == nil && !slices.Equal(got, tt.want) {
+				t.Errorf("delivered %v, want %v", got, tt.want)
+			}
+			if tt.wantErr != nil && slices.Contains(got, tt.failAt) {
+				t.Errorf("delivered %v, past the failure", got)
+			}
+			if peak.Load() > 3 {
+				t.Errorf("%d fetched ahead of delivery, want at most 3", peak.Load())
+			}
+		})
+	}
+}

@@ -131,7 +131,7 @@ func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, 
 	srcs := f.sources
 	shareBudgets(srcs, store)
 	var mu sync.Mutex
-	last := map[string]time.Time{}
+	last, lastWait := map[string]time.Time{}, map[string]time.Time{}
 	e := &engine.Engine{Store: store, LeaveOutPersonalData: f.leaveOutPersonal, Progress: func(p engine.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -145,6 +145,16 @@ func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, 
 			line += fmt.Sprintf(", %d not fetched", p.Missing)
 		}
 		fmt.Fprintln(stderr, line)
+	}, Waits: func(w engine.Wait) {
+		mu.Lock()
+		defer mu.Unlock()
+		// A wait a person notices is always told; short backoffs, which
+		// come in bursts from parallel requests, once a second per source.
+		if w.For < time.Second && time.Since(lastWait[w.Source]) < time.Second {
+			return
+		}
+		lastWait[w.Source] = time.Now()
+		fmt.Fprintln(stderr, w)
 	}}
 	fmt.Fprintf(stderr, "syncing %s into %s\n", plural(len(srcs), "source", "sources"), store.Path())
 	results, err := e.SyncAll(ctx, srcs)

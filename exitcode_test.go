@@ -18,6 +18,35 @@ import (
 	"wattfolio/sync/vendors/enneo/enneosim"
 )
 
+// A vendor asking to wait is told on stderr as it happens, not 1 s (or 90)
+// of silence: the simulated otark answers its first request 429 with
+// Retry-After, and the sync waits it out and completes.
+func TestSyncTellsWaits(t *testing.T) {
+	var once sync.Once
+	f := newFixtureWith(t, simulate.Options{Seed: 8, EnneoContracts: 5}, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			limited := false
+			if strings.HasPrefix(r.URL.Path, simulate.OtarkPrefix+"/") {
+				once.Do(func() { limited = true })
+			}
+			if limited {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	}
+	const line = "demo-otark: 429, waiting 1.0 s (attempt 2)\n"
+	if !strings.Contains(stderr, line) {
+		t.Errorf("stderr lacks %q:\n%s", line, stderr)
+	}
+}
+
 // Each way a sync can end has its exit code and says so in the summary.
 func TestSyncExitCodes(t *testing.T) {
 	probe := simulate.New(simulate.Options{Seed: 8, EnneoContracts: 30})
@@ -53,7 +82,10 @@ func TestSyncExitCodes(t *testing.T) {
 				"Not fetched (the vendor did not answer after retries; the next sync asks again):",
 				"demo-enneo: 3 contracts (contract " + ids[5] + ", contract " + ids[6] + ", contract " + ids[7] + ")",
 			},
-			stderr: []string{"data is missing from demo-enneo: requests failed after retries"},
+			stderr: []string{
+				"data is missing from demo-enneo: requests failed after retries",
+				"demo-enneo: 503, waiting 0.2 s (attempt 2 of 3)", // the waits are told as they happen
+			},
 			after: func(t *testing.T, f *fixture) {
 				store, err := db.OpenMode(context.Background(), f.db, db.Read)
 				if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/frontend/views"
+	"wattfolio/sync/engine"
 )
 
 // chrome is the shared page frame for r. A bad lang parameter is reported
@@ -187,8 +188,11 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 		return
 	}
 	h.sync.mu.Lock()
-	running, failed := h.sync.running, h.sync.failed
+	running, failed, wait := h.sync.running, h.sync.failed, h.sync.wait
 	h.sync.mu.Unlock()
+	if running && notice == "" {
+		notice = wait
+	}
 	m := views.Sync{
 		Chrome:     c,
 		Sources:    sources,
@@ -261,6 +265,7 @@ func (h *handler) runSync(done chan struct{}) {
 		h.sync.mu.Lock()
 		h.sync.running = false
 		h.sync.failed = err != nil
+		h.sync.wait = ""
 		h.sync.mu.Unlock()
 		// Even a failed sync may have brought new contracts from the
 		// sources that worked.
@@ -268,6 +273,11 @@ func (h *handler) runSync(done chan struct{}) {
 		close(done)
 	}()
 	h.log.Info("sync started")
+	ctx = engine.WithWaits(ctx, func(w engine.Wait) {
+		h.sync.mu.Lock()
+		h.sync.wait = w.String()
+		h.sync.mu.Unlock()
+	})
 	err = h.o.Syncer.SyncAll(ctx)
 }
 

@@ -137,6 +137,10 @@ type syncState struct {
 	running bool
 	failed  bool // the last sync returned an error
 	done    chan struct{}
+	// wait is the latest wait between tries of the running sync, e.g.
+	// "otark: 429, waiting 12 s (attempt 2 of 5)": the page shows it, so
+	// that a stalled vendor does not look like a hung sync.
+	wait string
 }
 
 // New returns the handler. Options.Contracts and Options.Sources are required.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/engine"
 )
 
 func TestPortfolioShowsContracts(t *testing.T) {
@@ -572,12 +573,16 @@ type fakeSyncer struct {
 	started chan struct{}
 	release chan struct{}
 	ctxErr  error
+	waits   []engine.Wait // told to the context's hook before started
 }
 
 func (f *fakeSyncer) SyncAll(ctx context.Context) error {
 	f.mu.Lock()
 	f.calls++
 	f.mu.Unlock()
+	for _, w := range f.waits {
+		engine.ReportWait(ctx, w)
+	}
 	if f.started != nil {
 		f.started <- struct{}{}
 	}
@@ -636,6 +641,30 @@ func TestPostSync(t *testing.T) {
 	}
 	if body := mustGet(t, h, "/sync"); strings.Contains(body, `http-equiv="refresh"`) {
 		t.Error("page still refreshes after the sync finished")
+	}
+}
+
+// While a sync runs, the page shows the latest wait between tries, so that
+// a vendor answering 429 does not look like a hung sync; it goes with the sync.
+func TestSyncPageShowsWaits(t *testing.T) {
+	fs := &fakeSyncer{started: make(chan struct{}, 1), release: make(chan struct{}), waits: []engine.Wait{
+		{Source: "otark", Cause: "503 Service Unavailable", Status: 503, For: 500 * time.Millisecond, Attempt: 2, Of: 3},
+		{Source: "otark", Cause: "429 Too Many Requests", Status: 429, For: 12 * time.Second, Attempt: 2, Of: 5},
+	}}
+	opts := testOptions(seeded(t))
+	opts.Syncer = fs
+	hd := newHandler(opts)
+	h := hd.chain()
+	do(t, h, http.MethodPost, "/sync")
+	<-fs.started
+	const line = "otark: 429, waiting 12 s (attempt 2 of 5)"
+	if body := mustGet(t, h, "/sync"); !strings.Contains(text(body), line) || strings.Contains(text(body), "otark: 503") {
+		t.Errorf("running sync page does not show the latest wait %q:\n%s", line, text(body))
+	}
+	close(fs.release)
+	hd.wait()
+	if body := mustGet(t, h, "/sync"); strings.Contains(text(body), "waiting") {
+		t.Errorf("the wait is still shown after the sync:\n%s", text(body))
 	}
 }
 

@@ -69,7 +69,11 @@ type Engine struct {
 	Store    Store
 	Logger   *slog.Logger   // nil: slog.Default()
 	Progress func(Progress) // nil: no progress; called from several goroutines
-	Parallel int            // sources synced at once; 0 means 3
+	// Waits is told of every wait between tries (a 429, an outage), with
+	// the source named, besides any hook already in the context (WithWaits);
+	// nil: none. Called from several goroutines.
+	Waits    func(Wait)
+	Parallel int // sources synced at once; 0 means 3
 	// LeaveOutPersonalData takes customers' IBANs, e-mail addresses, phone
 	// numbers and postal addresses out of the vendors' records before they
 	// are stored (personal.Strip), so that they never reach the cache.
@@ -113,6 +117,7 @@ func (e *Engine) SyncAll(ctx context.Context, sources []Source) ([]Result, error
 // Sync runs one source: it resumes after the stream's checkpoint if the last
 // run was cut off, stores page by page, and records the outcome.
 func (e *Engine) Sync(ctx context.Context, src Source) Result {
+	ctx = e.withWaits(ctx, src.Name)
 	log := e.logger().With("source", src.Name, "vendor", string(src.Vendor))
 	start := e.now()
 	res := Result{Source: src.Name}

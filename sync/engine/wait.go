@@ -62,3 +62,21 @@ func ReportWait(ctx context.Context, w Wait) {
 		fn(w)
 	}
 }
+
+// withWaits returns ctx whose wait hook names source and tells e.Waits as
+// well as the hook ctx had.
+func (e *Engine) withWaits(ctx context.Context, source string) context.Context {
+	outer, _ := ctx.Value(waitKey{}).(func(Wait))
+	if outer == nil && e.Waits == nil {
+		return ctx
+	}
+	return WithWaits(ctx, func(w Wait) {
+		w.Source = source
+		if e.Waits != nil {
+			e.Waits(w)
+		}
+		if outer != nil {
+			outer(w)
+		}
+	})
+}

@@ -86,7 +86,7 @@ const maxErrBody = 64 << 10
 func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) error) (*Response, error) {
 	p := c.Policy
 	tries := p.Retries + 1
-	failures, renewed := 0, false
+	failures, renewed, sent := 0, false, 0
 	backoff429 := p.Backoff
 	var last string
 	for {
@@ -113,6 +113,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 			}
 		}
 		resp, err := c.send(hreq, req.MaxBody)
+		sent++
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -145,7 +146,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 			renewed = true
 			continue
 		case status == http.StatusTooManyRequests && p.WaitOutRateLimits:
-			if err := c.waitOutRateLimit(ctx, resp, describe(req, resp), hint, &backoff429); err != nil {
+			if err := c.waitOutRateLimit(ctx, resp, describe(req, resp), hint, &backoff429, sent+1); err != nil {
 				return nil, err
 			}
 			continue
@@ -178,7 +179,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 // it would stall the sync for nothing), failing that a backoff doubled per
 // 429, so that a server that keeps refusing ends in an error, not a busy
 // loop.
-func (c *Client) waitOutRateLimit(ctx context.Context, resp *Response, what string, hint time.Duration, backoff *time.Duration) error {
+func (c *Client) waitOutRateLimit(ctx context.Context, resp *Response, what string, hint time.Duration, backoff *time.Duration, attempt int) error {
 	wait := hint
 	if wait < 0 && c.Budget != nil {
 		if reset, spent := c.Budget.read(resp.Header, c.now()); spent {
@@ -194,7 +195,7 @@ func (c *Client) waitOutRateLimit(ctx context.Context, resp *Response, what stri
 	if c.Budget != nil {
 		c.Budget.set(ctx, time.Time{}) // the wait below covers it
 	}
-	engine.ReportWait(ctx, engine.Wait{Cause: StatusLine(resp.Status), Status: resp.Status, For: wait})
+	engine.ReportWait(ctx, engine.Wait{Cause: StatusLine(resp.Status), Status: resp.Status, For: wait, Attempt: attempt})
 	if err := c.clock().Sleep(ctx, wait); err != nil {
 		return fmt.Errorf("waiting out the rate limit: %w", err)
 	}

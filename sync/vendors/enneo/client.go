@@ -42,6 +42,9 @@ type Config struct {
 	// or a cut-off body; 0 means the default of 2, negative means none.
 	Retries int
 	Now     func() time.Time // default time.Now
+	// Clock times the waits between tries; nil is the wall clock (tests
+	// pass a rest.FakeClock, so that backoff takes no time).
+	Clock rest.Clock
 }
 
 // Client is an engine.Connector for one enneo source.
@@ -109,6 +112,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	api.Clock = cfg.Clock
 	return &Client{cfg: cfg, api: api, ids: ids, mapper: m}, nil
 }
 

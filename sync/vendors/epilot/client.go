@@ -57,6 +57,9 @@ type Config struct {
 	// (coarser intervals ask for twelve times as much); default 31.
 	WindowDays int
 	Now        func() time.Time
+	// Clock times the waits between tries; nil is the wall clock (tests
+	// pass a rest.FakeClock, so that backoff takes no time).
+	Clock rest.Clock
 }
 
 // Client is the connector for one epilot source.
@@ -128,6 +131,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	api.Clock = cfg.Clock
 	return &Client{cfg: cfg, api: api}, nil
 }
 
@@ -190,6 +194,12 @@ func vendorMsg(body []byte) string {
 	return ": " + msg
 }
 
+// statusErr is an answer the caller did not expect, of the kit's kind for
+// its status (a 404 is rest.ErrNotFound).
+func statusErr(what string, r reply) error {
+	return rest.Kind(fmt.Sprintf("%s HTTP %d%s", what, r.status, vendorMsg(r.body)), rest.StatusKind(r.status))
+}
+
 // Validate checks the token with POST /v2/portal/token/validate (204).
 func (c *Client) Validate(ctx context.Context) error {
 	r, err := c.call(ctx, http.MethodPost, "/v2/portal/token/validate", nil)
@@ -197,7 +207,7 @@ func (c *Client) Validate(ctx context.Context) error {
 		return c.sourceErr(err)
 	}
 	if r.status != http.StatusNoContent && r.status != http.StatusOK {
-		return c.sourceErr(fmt.Errorf("token validation answered HTTP %d%s", r.status, vendorMsg(r.body)))
+		return c.sourceErr(statusErr("token validation answered", r))
 	}
 	return nil
 }
@@ -230,7 +240,7 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 			return c.sourceErr(err)
 		}
 		if r.status != http.StatusOK {
-			return c.sourceErr(fmt.Errorf("list contracts: HTTP %d%s", r.status, vendorMsg(r.body)))
+			return c.sourceErr(statusErr("list contracts:", r))
 		}
 		var list struct {
 			Data []json.RawMessage `json:"data"`

@@ -9,6 +9,7 @@ import (
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/internal/vendortest"
 )
 
@@ -22,10 +23,13 @@ func TestSharedSuite(t *testing.T) {
 			sim := epilotsim.New(epilotsim.Options{Seed: 4, Meters: 30, Token: token, From: to.AddDate(0, 0, -2), To: to})
 			return sim, sim.ContractIDs()
 		},
-		Connector: func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector {
+		Connector: func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector {
 			c, err := epilot.New(epilot.Config{
 				Source: "suite", BaseURL: baseURL, Token: token, PageSize: 5,
-				HTTPClient: &http.Client{Timeout: timeout}, Retries: 2,
+				HTTPClient: &http.Client{Timeout: timeout}, Retries: 2, Clock: clock,
+				// One request at a time, as for enneo: on the fake clock
+				// parallel retries could all land on the n-th request.
+				Concurrency: 1,
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -52,6 +52,9 @@ type Config struct {
 	// MaxWait is the longest rate-limit wait honoured; a longer demanded
 	// wait fails the sync. Default 60 s.
 	MaxWait time.Duration
+	// Clock times the waits between tries; nil is the wall clock (tests
+	// pass a rest.FakeClock, so that backoff takes no time).
+	Clock rest.Clock
 }
 
 // Client is an engine.Connector for one otark source.
@@ -148,6 +151,7 @@ func New(cfg Config) (*Client, error) {
 		Retries: cfg.Retries, Backoff: 500 * time.Millisecond, MaxWait: cfg.MaxWait, WaitOutRateLimits: true,
 	})
 	api.Budget = rest.NewBudget(vendor, cfg.APIKey)
+	api.Clock = cfg.Clock
 	return &Client{cfg: cfg, api: api, query: q}, nil
 }
 

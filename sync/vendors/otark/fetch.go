@@ -178,6 +178,10 @@ func (e *APIError) Is(target error) bool {
 	return h != nil && h == target
 }
 
+// Unwrap leads on to the kit's kind (rest.ErrUnauthorized, ...) through
+// the vendor's error value.
+func (e *APIError) Unwrap() error { return e.hint() }
+
 func newAPIError(status int, body []byte) *APIError {
 	e := &APIError{Status: status}
 	var p Problem

@@ -11,6 +11,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/internal/loopback"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/internal/vendortest"
 	"wattfolio/sync/vendors/otark"
 	"wattfolio/sync/vendors/otark/otarksim"
@@ -64,8 +65,8 @@ func TestSharedSuite(t *testing.T) {
 			return sim, sim.IDs()
 		},
 		Prefix: simPrefix,
-		Connector: func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector {
-			return newClient(t, otark.Config{BaseURL: baseURL, Limit: 10, Retries: 1, HTTPClient: &http.Client{Timeout: timeout}})
+		Connector: func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector {
+			return newClient(t, otark.Config{BaseURL: baseURL, Limit: 10, Retries: 1, HTTPClient: &http.Client{Timeout: timeout}, Clock: clock})
 		},
 		NotFound:   vendortest.SourceError,
 		WrongTypes: vendortest.RecordErrors,

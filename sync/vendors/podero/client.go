@@ -55,6 +55,9 @@ type Config struct {
 	// Backoff is the first retry's delay, doubled per try; 0 means the
 	// default of 200 ms, negative none.
 	Backoff time.Duration
+	// Clock times the waits between tries; nil is the wall clock (tests
+	// pass a rest.FakeClock, so that backoff takes no time).
+	Clock rest.Clock
 }
 
 // Client is an engine.Connector for one Podero source. Safe for concurrent use.
@@ -130,13 +133,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Backoff < 0 {
 		tokenAPI.Policy.Backoff = 0
 	}
+	tokenAPI.Clock = cfg.Clock
 	c.tokens = &rest.ClientCredentials{
 		TokenURL: tokenURL, ClientID: cfg.ClientID, Secret: cfg.ClientSecret,
 		Client: tokenAPI, DefaultLifetime: DefaultTokenLifetime, Now: cfg.Now,
 		ErrInvalidClient: ErrInvalidClient, ErrEndpoint: ErrTokenEndpoint, ErrUnavailable: ErrUnavailable,
 		Wrap: c.sourceErr,
 	}
-	c.api = &rest.Client{Base: base, HTTP: tokenAPI.HTTP, Auth: c.tokens, Policy: tokenAPI.Policy}
+	c.api = &rest.Client{Base: base, HTTP: tokenAPI.HTTP, Auth: c.tokens, Policy: tokenAPI.Policy, Clock: cfg.Clock}
 	return c, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/internal/vendortest"
 	"wattfolio/sync/vendors/podero"
 	"wattfolio/sync/vendors/podero/poderosim"
@@ -25,7 +26,7 @@ func TestSharedSuite(t *testing.T) {
 			return s, s.ContractIDs()
 		},
 		Prefix: "/podero",
-		Connector: func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector {
+		Connector: func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector {
 			c, err := podero.New(podero.Config{
 				Source:       "suite",
 				BaseURL:      baseURL,
@@ -36,7 +37,7 @@ func TestSharedSuite(t *testing.T) {
 				UserIDs:      users,
 				HTTPClient:   &http.Client{Timeout: timeout},
 				Retries:      2,
-				Backoff:      5 * time.Millisecond,
+				Clock:        clock,
 				// One user at a time: the suite's EveryNth counts all
 				// requests together, so with users fetched in parallel one
 				// user's retries could all land on an n-th request.

@@ -41,6 +41,9 @@ type Config struct {
 	// timeout or a cut-off body; 0 means the default of 2, negative none.
 	Retries int
 	Now     func() time.Time // default time.Now
+	// Clock times the waits between tries; nil is the wall clock (tests
+	// pass a rest.FakeClock, so that backoff takes no time).
+	Clock rest.Clock
 }
 
 // Client is an engine.Connector for one prosumer source.
@@ -86,6 +89,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	api.Clock = cfg.Clock
 	return &Client{cfg: cfg, api: api, ids: ids}, nil
 }
 

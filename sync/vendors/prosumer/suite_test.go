@@ -8,6 +8,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/internal/rest"
 	"wattfolio/sync/vendors/internal/vendortest"
 	"wattfolio/sync/vendors/prosumer"
 	"wattfolio/sync/vendors/prosumer/prosumersim"
@@ -25,7 +26,7 @@ func TestSharedSuite(t *testing.T) {
 			return sim, sim.ContractIDs()
 		},
 		Prefix: "/prosumer",
-		Connector: func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector {
+		Connector: func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector {
 			// The simulator is deterministic: a twin names the same customers.
 			c, err := prosumer.New(prosumer.Config{
 				Source:      "suite",
@@ -34,11 +35,11 @@ func TestSharedSuite(t *testing.T) {
 				CustomerIDs: prosumersim.New(suiteSim).CustomerIDs(),
 				HTTPClient:  &http.Client{Timeout: timeout},
 				Retries:     1,
+				Clock:       clock,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			prosumer.SetBackoff(c, 10*time.Millisecond)
 			return c
 		},
 		NotFound:   vendortest.RecordErrors, // a 404 is one customer's failure

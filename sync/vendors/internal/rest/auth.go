@@ -197,7 +197,7 @@ func (cc *ClientCredentials) fetch(ctx context.Context) (string, time.Duration, 
 		}
 		return "", 0, cc.Wrap(fmt.Errorf("%w: token endpoint answered %s%s", cc.ErrEndpoint, StatusLine(e.Status), code))
 	}
-	return "", 0, cc.Wrap(fmt.Errorf("%w: %s answered %s (check token_url)", cc.ErrEndpoint, cc.TokenURL, e.Last))
+	return "", 0, cc.Wrap(Kind(fmt.Sprintf("%v: %s answered %s (check token_url)", cc.ErrEndpoint, cc.TokenURL, e.Last), cc.ErrEndpoint, e.Kind))
 }
 
 // ParseToken reads a token endpoint's {access_token, token_type,

@@ -34,7 +34,15 @@ var (
 // Kind is an error whose text is msg and which errors.Is matches against
 // each of kinds: a vendor keeps its own wording ("the API key was rejected")
 // while the engine and the shared suite test the kind.
-func Kind(msg string, kinds ...error) error { return &kindError{msg, kinds} }
+func Kind(msg string, kinds ...error) error {
+	var ks []error
+	for _, k := range kinds {
+		if k != nil {
+			ks = append(ks, k)
+		}
+	}
+	return &kindError{msg, ks}
+}
 
 type kindError struct {
 	msg   string
@@ -126,8 +134,9 @@ func Describe(err error) string {
 	return err.Error()
 }
 
-// kindOf maps a final status to its kind; nil for one the caller judges.
-func kindOf(status int) error {
+// StatusKind is the kind of a final answer with status; nil for one the
+// caller judges (say 400 or 409).
+func StatusKind(status int) error {
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return ErrUnauthorized

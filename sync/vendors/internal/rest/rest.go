@@ -156,7 +156,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 				hint = min(hint, p.MaxRetryAfter)
 			}
 		default:
-			return nil, &Error{Kind: kindOf(status), Status: status, Header: resp.Header, Body: resp.Body, Last: describe(req, resp), Tries: failures + 1}
+			return nil, &Error{Kind: StatusKind(status), Status: status, Header: resp.Header, Body: resp.Body, Last: describe(req, resp), Tries: failures + 1}
 		}
 		failures++
 		if failures >= tries {

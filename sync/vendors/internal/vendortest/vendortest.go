@@ -5,7 +5,10 @@
 // documented outcome of each: everything fetched exactly once, auth failures
 // stopping the source, 404, 429 and 5xx, timeouts, cut-off bodies, wrong JSON
 // types, unknown extra fields, and nothing half-written to a real cache when
-// a page fails.
+// a page fails. Failures are checked by kind (errors.Is against the
+// connector kit's rest.ErrUnauthorized, rest.ErrUnavailable, ...), not
+// passed on any error, and every subtest runs in parallel on a fake clock,
+// so that backoff and Retry-After take no time.
 package vendortest
 
 import (
@@ -22,6 +25,7 @@ import (
 	"wattfolio/db"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/vendors/internal/rest"
 )
 
 // Sim is a simulated vendor with the shared fault knobs.
@@ -58,14 +62,17 @@ type Harness struct {
 	// non-empty prefix shows absolute-URL bugs.
 	Prefix string
 	// Connector builds the connector against baseURL (server URL + Prefix)
-	// with the simulator's credentials, a per-request timeout, few retries
-	// and short backoff.
-	Connector func(t testing.TB, baseURL string, timeout time.Duration) engine.Connector
+	// with the simulator's credentials, a per-request timeout, few retries,
+	// and clock for its waits.
+	Connector func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector
 	// NotFound and WrongTypes are the vendor's documented outcomes of a 404
 	// on every request and of a wrong JSON type in every payload.
 	NotFound   Outcome
 	WrongTypes Outcome
 }
+
+// clock is a fake clock for one subtest's connector.
+func clock() *rest.FakeClock { return rest.NewFakeClock(time.Now()) }
 
 // result is everything one Contracts call delivered.
 type result struct {
@@ -107,10 +114,16 @@ func Run(t *testing.T, h Harness) {
 		sim.SetFaults(f)
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		return collect(ctx, h.Connector(t, base, timeout)), want
+		return collect(ctx, h.Connector(t, base, timeout, clock())), want
+	}
+	run := func(name string, f func(t *testing.T)) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f(t)
+		})
 	}
 
-	t.Run("fetches everything exactly once", func(t *testing.T) {
+	run("fetches everything exactly once", func(t *testing.T) {
 		r, want := sync(t, simfault.Faults{})
 		if r.err != nil {
 			t.Fatalf("healthy sync failed: %v", r.err)
@@ -121,10 +134,10 @@ func Run(t *testing.T, h Harness) {
 		exactlyOnce(t, r.ids, want)
 	})
 
-	t.Run("contracts are well-formed", func(t *testing.T) {
+	run("contracts are well-formed", func(t *testing.T) {
 		sim, _, base := h.start(t)
 		sim.SetFaults(simfault.Faults{})
-		err := h.Connector(t, base, timeout).Contracts(context.Background(), "", func(p engine.Page) error {
+		err := h.Connector(t, base, timeout, clock()).Contracts(context.Background(), "", func(p engine.Page) error {
 			for _, c := range p.Contracts {
 				switch {
 				case c.Vendor != h.Vendor:
@@ -146,22 +159,22 @@ func Run(t *testing.T, h Harness) {
 		}
 	})
 
-	t.Run("auth failure stops the source", func(t *testing.T) {
+	run("auth failure stops the source", func(t *testing.T) {
 		r, _ := sync(t, simfault.Faults{Status: http.StatusUnauthorized})
-		if r.err == nil {
-			t.Fatalf("401 on every request: no error (got %d contracts, %d failures)", len(r.ids), len(r.failures))
+		if !errors.Is(r.err, rest.ErrUnauthorized) {
+			t.Fatalf("401 on every request: err %v, want rest.ErrUnauthorized (got %d contracts, %d failures)", r.err, len(r.ids), len(r.failures))
 		}
 		if len(r.ids) > 0 {
 			t.Errorf("401 on every request delivered %d contracts", len(r.ids))
 		}
 	})
 
-	t.Run("not found", func(t *testing.T) {
+	run("not found", func(t *testing.T) {
 		r, _ := sync(t, simfault.Faults{Status: http.StatusNotFound})
-		expect(t, h.NotFound, r)
+		expect(t, h.NotFound, r, rest.ErrNotFound)
 	})
 
-	t.Run("rate limited then served", func(t *testing.T) {
+	run("rate limited then served", func(t *testing.T) {
 		r, want := sync(t, simfault.Faults{Status: http.StatusTooManyRequests, EveryNth: 3})
 		if r.err != nil || len(r.failures) > 0 {
 			t.Fatalf("429 on every third request: err %v, %d failures; want all retried", r.err, len(r.failures))
@@ -169,7 +182,7 @@ func Run(t *testing.T, h Harness) {
 		exactlyOnce(t, r.ids, want)
 	})
 
-	t.Run("server errors retried", func(t *testing.T) {
+	run("server errors retried", func(t *testing.T) {
 		r, want := sync(t, simfault.Faults{Status: http.StatusServiceUnavailable, EveryNth: 3})
 		if r.err != nil || len(r.failures) > 0 {
 			t.Fatalf("503 on every third request: err %v, %d failures; want all retried", r.err, len(r.failures))
@@ -177,28 +190,30 @@ func Run(t *testing.T, h Harness) {
 		exactlyOnce(t, r.ids, want)
 	})
 
-	t.Run("server down", func(t *testing.T) {
+	// A vendor that does not answer fails the source as unavailable, which
+	// the engine counts as data missing (app.ErrNotFetched), not rejected.
+	unavailable := func(t *testing.T, what string, r result) {
+		t.Helper()
+		if !errors.Is(r.err, rest.ErrUnavailable) || !errors.Is(r.err, app.ErrNotFetched) {
+			t.Fatalf("%s: err %v, want rest.ErrUnavailable (%d contracts, %d failures)", what, r.err, len(r.ids), len(r.failures))
+		}
+	}
+	run("server down", func(t *testing.T) {
 		r, _ := sync(t, simfault.Faults{Status: http.StatusInternalServerError})
-		if r.err == nil {
-			t.Fatalf("500 on every request: no source error (%d contracts, %d failures)", len(r.ids), len(r.failures))
-		}
+		unavailable(t, "500 on every request", r)
 	})
 
-	t.Run("timeout", func(t *testing.T) {
+	run("timeout", func(t *testing.T) {
 		r, _ := sync(t, simfault.Faults{Delay: 4 * timeout})
-		if r.err == nil {
-			t.Fatalf("every request slower than the timeout: no source error (%d contracts, %d failures)", len(r.ids), len(r.failures))
-		}
+		unavailable(t, "every request slower than the timeout", r)
 	})
 
-	t.Run("cut-off body", func(t *testing.T) {
+	run("cut-off body", func(t *testing.T) {
 		r, _ := sync(t, simfault.Faults{CutBody: true})
-		if r.err == nil {
-			t.Fatalf("every body cut off: no source error (%d contracts, %d failures)", len(r.ids), len(r.failures))
-		}
+		unavailable(t, "every body cut off", r)
 	})
 
-	t.Run("cut-off body now and then is retried", func(t *testing.T) {
+	run("cut-off body now and then is retried", func(t *testing.T) {
 		r, want := sync(t, simfault.Faults{CutBody: true, EveryNth: 4})
 		if r.err != nil || len(r.failures) > 0 {
 			t.Fatalf("every fourth body cut off: err %v, %d failures; want all retried", r.err, len(r.failures))
@@ -206,9 +221,9 @@ func Run(t *testing.T, h Harness) {
 		exactlyOnce(t, r.ids, want)
 	})
 
-	t.Run("wrong JSON types", func(t *testing.T) {
+	run("wrong JSON types", func(t *testing.T) {
 		r, _ := sync(t, simfault.Faults{WrongTypes: true})
-		expect(t, h.WrongTypes, r)
+		expect(t, h.WrongTypes, r, nil)
 		if h.WrongTypes == RecordErrors {
 			for _, f := range r.failures {
 				if f.Field == "" || f.Record == "" || f.Source == "" {
@@ -218,7 +233,7 @@ func Run(t *testing.T, h Harness) {
 		}
 	})
 
-	t.Run("unknown extra fields are ignored", func(t *testing.T) {
+	run("unknown extra fields are ignored", func(t *testing.T) {
 		r, want := sync(t, simfault.Faults{Extra: true})
 		if r.err != nil || len(r.failures) > 0 {
 			t.Fatalf("extra fields: err %v, failures %v", r.err, r.failures)
@@ -226,7 +241,7 @@ func Run(t *testing.T, h Harness) {
 		exactlyOnce(t, r.ids, want)
 	})
 
-	t.Run("a failing page leaves nothing half-written", func(t *testing.T) {
+	run("a failing page leaves nothing half-written", func(t *testing.T) {
 		sim, want, base := h.start(t)
 		store, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
 		if err != nil {
@@ -236,7 +251,7 @@ func Run(t *testing.T, h Harness) {
 		// Every request after the first few fails for good, so the source
 		// fails part-way through, after some pages were stored.
 		sim.SetFaults(simfault.Faults{})
-		conn := &failAfter{Connector: h.Connector(t, base, timeout), pages: 1, sim: sim}
+		conn := &failAfter{Connector: h.Connector(t, base, timeout, clock()), pages: 1, sim: sim}
 		res := (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: conn})
 		if res.Status != app.RunFailed {
 			t.Fatalf("run status %s, want failed", res.Status)
@@ -258,7 +273,7 @@ func Run(t *testing.T, h Harness) {
 		}
 		// The next sync, with the vendor healthy again, completes.
 		sim.SetFaults(simfault.Faults{})
-		res = (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: h.Connector(t, base, timeout)})
+		res = (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: h.Connector(t, base, timeout, clock())})
 		if res.Err != nil {
 			t.Fatalf("sync after recovery: %v", res.Err)
 		}
@@ -292,12 +307,17 @@ func (f *failAfter) Contracts(ctx context.Context, cursor string, page func(engi
 	})
 }
 
-func expect(t *testing.T, want Outcome, r result) {
+// expect checks r is the outcome want, and, when kind is not nil, that
+// the source error or every record error is of that kind.
+func expect(t *testing.T, want Outcome, r result, kind error) {
 	t.Helper()
 	switch want {
 	case SourceError:
 		if r.err == nil {
 			t.Errorf("want a source error; got %d contracts, %d record errors", len(r.ids), len(r.failures))
+		}
+		if kind != nil && !errors.Is(r.err, kind) {
+			t.Errorf("source error %v, want one of kind %v", r.err, kind)
 		}
 	case RecordErrors:
 		if r.err != nil {
@@ -309,6 +329,9 @@ func expect(t *testing.T, want Outcome, r result) {
 		for _, f := range r.failures {
 			if f.Record == "" || errors.Unwrap(f) == nil {
 				t.Errorf("record error %q names no record or cause", f)
+			}
+			if kind != nil && !errors.Is(f, kind) {
+				t.Errorf("record error %q, want one of kind %v", f, kind)
 			}
 		}
 	}

@@ -79,7 +79,10 @@ func (e *Error) Error() string {
 		s += fmt.Sprintf(", and it asks to wait %v", e.Wait)
 	}
 	if e.Err != nil && e.Kind != ErrUnavailable {
-		s += ": " + e.Err.Error()
+		if s != "" {
+			s += ": "
+		}
+		s += e.Err.Error()
 	}
 	return s
 }

@@ -20,8 +20,6 @@ import (
 	"net/url"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/jsonfield"
 )
@@ -35,9 +33,6 @@ type Client struct {
 	Clock  Clock // nil: RealClock
 	// Budget follows the vendor's rate-limit headers; nil ignores them.
 	Budget *Budget
-	// Limiter, when set, spaces requests out to a requests-per-minute
-	// budget of the source's own.
-	Limiter *rate.Limiter
 	// Rand gives the jitter in [0, 1); nil: math/rand.
 	Rand func() float64
 }
@@ -92,11 +87,6 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 	for {
 		if err := c.waitBudget(ctx); err != nil {
 			return nil, err
-		}
-		if c.Limiter != nil {
-			if err := c.Limiter.Wait(ctx); err != nil {
-				return nil, ctx.Err()
-			}
 		}
 		hreq, err := c.build(ctx, req)
 		if err != nil {

@@ -27,7 +27,7 @@ func TestSharedSuite(t *testing.T) {
 		Connector: func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector {
 			c, err := enneo.New(enneo.Config{
 				Source: "suite", BaseURL: baseURL, Token: suiteToken, ContractIDs: ids,
-				HTTPClient: &http.Client{Timeout: timeout}, PageSize: 10, Retries: 2, Clock: clock,
+				HTTPClient: &http.Client{Timeout: timeout}, PageSize: 4, Retries: 2, Clock: clock,
 				// One contract at a time: the suite's EveryNth counts all
 				// requests together, and on the fake clock parallel retries
 				// are not spread out by sleeping, so one contract's tries

@@ -131,6 +131,8 @@ func Describe(err error) string {
 		return "request timed out"
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "response body cut off"
+	case errors.Is(err, io.EOF):
+		return "connection closed without an answer"
 	case errors.As(err, &ue):
 		return ue.Err.Error()
 	}

@@ -156,7 +156,11 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 		if p.MaxWait > 0 && wait > p.MaxWait {
 			return nil, &Error{Kind: ErrUnavailable, Status: status, Last: last, Tries: failures, Wait: wait}
 		}
-		engine.ReportWait(ctx, engine.Wait{Cause: last, Status: status, For: wait, Attempt: failures + 1, Of: tries})
+		shown := status // the cause is the status only when it was one to retry
+		if !retryable(status) {
+			shown = 0
+		}
+		engine.ReportWait(ctx, engine.Wait{Cause: last, Status: shown, For: wait, Attempt: failures + 1, Of: tries})
 		if err := c.clock().Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("waiting to try again: %w", err)
 		}

@@ -256,8 +256,7 @@ func connectionFailure(err error) app.ConnectionTest {
 	var ne net.Error
 	var oe *net.OpError
 	switch {
-	case strings.Contains(msg, "401") || strings.Contains(msg, "403") || strings.Contains(lower, "unauthori") ||
-		strings.Contains(lower, "invalid_client") || strings.Contains(lower, "forbidden") || strings.Contains(lower, "rejected"):
+	case errors.Is(err, app.ErrUnauthorized):
 		return app.ConnectionTest{Outcome: app.ConnectionUnauthorised, Detail: msg}
 	case errors.As(err, &oe), errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded),
 		strings.Contains(lower, "connection refused"), strings.Contains(lower, "no such host"),

@@ -46,6 +46,12 @@ func Clip(s string, n int) string {
 // sync counts such records as missing, never as rejected.
 var ErrNotFetched = errors.New("not fetched: the vendor did not answer after retries")
 
+// ErrUnauthorized marks a vendor that refused the credentials (401) or the
+// access (403): what the user fixes in the source's settings, not by
+// waiting. Every connector's refusal matches it with errors.Is, whatever the
+// vendor's own words, so the app can tell the user which it is.
+var ErrUnauthorized = errors.New("unauthorized")
+
 // Unavailable makes a vendor's "unavailable" error: its message is msg,
 // and errors.Is(err, ErrNotFetched) holds for it and every error wrapping it.
 func Unavailable(msg string) error { return &unavailable{msg} }

@@ -18,7 +18,7 @@ import (
 var (
 	// ErrUnauthorized: the credentials were rejected (401) or may not read
 	// what was asked (403); the whole source stops.
-	ErrUnauthorized = errors.New("unauthorized")
+	ErrUnauthorized = app.ErrUnauthorized
 	// ErrNotFound: the vendor has no such record or endpoint (404).
 	ErrNotFound = errors.New("not found")
 	// ErrRateLimited: the vendor asks for a longer wait than allowed.

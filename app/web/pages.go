@@ -21,11 +21,12 @@ import (
 // chrome is the shared page frame for r. A bad lang parameter is reported
 // through err but still yields a usable frame for the error page.
 func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav string) (views.Chrome, error) {
-	lang, err := language(w, r)
+	lang, err := h.language(w, r)
 	c := views.Chrome{
 		Title: title,
 		Nav:   nav,
 		Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+		DefaultLang: h.o.Lang,
 		Path:  r.URL.Path,
 		Query: r.URL.Query(),
 		// Customers is true when the customer pages exist.
@@ -371,17 +372,12 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 		writeJSON(w, status, errorDoc{Status: status, Error: heading, Message: msg})
 		return
 	}
-	lang := views.LangDE
-	if c, err := r.Cookie(langCookie); err == nil && c.Value == views.LangEN {
-		lang = views.LangEN
-	}
-	if r.URL.Query().Get("lang") == views.LangEN {
-		lang = views.LangEN
-	}
+	lang := h.requestLang(r)
 	m := views.Error{
 		Chrome: views.Chrome{
 			Title:     heading,
 			Fmt:       views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+			DefaultLang: h.o.Lang,
 			Path:      "/contracts",
 			Customers: h.o.Accounts != nil,
 			Offers:    h.o.OfferStore != nil,

@@ -178,36 +178,34 @@ func clip(s string) string {
 	return string([]rune(s)[:60]) + "…"
 }
 
-// langCookie remembers the chosen number format.
+// langCookie remembers the chosen display language (words, numbers and
+// dates together).
 const langCookie = "wattfolio_lang"
 
-// language picks the number format: the lang parameter (remembered in a
-// cookie), else the cookie, else German.
-func language(w http.ResponseWriter, r *http.Request) (string, error) {
+// language picks the display language: the lang parameter (remembered in a
+// cookie), else the cookie, else the handler's default (the system locale's).
+func (h *handler) language(w http.ResponseWriter, r *http.Request) (string, error) {
 	if s := r.URL.Query().Get("lang"); s != "" {
 		if s != views.LangDE && s != views.LangEN {
-			return views.LangDE, badParam("lang", clip(s), "not de or en")
+			return h.o.Lang, badParam("lang", clip(s), "not de or en")
 		}
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: s, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		return s, nil
 	}
-	if c, err := r.Cookie(langCookie); err == nil && (c.Value == views.LangDE || c.Value == views.LangEN) {
-		return c.Value, nil
-	}
-	return views.LangDE, nil
+	return h.requestLang(r), nil
 }
 
 // requestLang is the display language language would choose for r, without
 // setting the cookie: the chain puts it into the request's context for
 // views.T before any handler runs.
-func requestLang(r *http.Request) string {
+func (h *handler) requestLang(r *http.Request) string {
 	if s := r.URL.Query().Get("lang"); s == views.LangDE || s == views.LangEN {
 		return s
 	}
 	if c, err := r.Cookie(langCookie); err == nil && (c.Value == views.LangDE || c.Value == views.LangEN) {
 		return c.Value
 	}
-	return views.LangDE
+	return h.o.Lang
 }
 
 // pathID reads the positive integer id of a /things/{id} route; what names

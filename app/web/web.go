@@ -94,6 +94,10 @@ type Options struct {
 	Setup SourceSetup
 	// Demo lets the first launch open the demo; nil: it does not offer to.
 	Demo DemoOpener
+	// Lang is the display language (views.LangDE or views.LangEN) of a
+	// browser that has not chosen one with the switch; main sets it from
+	// the system locale. Default German, the language of the users.
+	Lang string
 	// Location is where dates are shown and read (active_on); default Europe/Berlin.
 	Location *time.Location
 	// Logger gets errors and sync outcomes; default slog.Default().
@@ -152,6 +156,9 @@ func newHandler(o Options) *handler {
 	}
 	if o.Location == nil {
 		o.Location = berlin()
+	}
+	if o.Lang != views.LangEN {
+		o.Lang = views.LangDE
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -227,7 +234,7 @@ func (h *handler) chain() http.Handler {
 	routes := h.twins(h.mux)
 	protected := cop.Handler(routes)
 	return loopbackOnly(h.log, securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(views.WithLang(r.Context(), requestLang(r)))
+		r = r.WithContext(views.WithLang(r.Context(), h.requestLang(r)))
 		if fromWindow(r) {
 			// WebKitGTK may send no Sec-Fetch-Site and an opaque Origin
 			// from its custom scheme.

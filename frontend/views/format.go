@@ -135,7 +135,7 @@ func (f Fmt) BasePrice(d *app.Decimal, currency string) string {
 	if d == nil {
 		return dash
 	}
-	return f.Money(d, currency) + "/year"
+	return f.Money(d, currency) + f.T("/year")
 }
 
 // KWh formats an energy quantity: "3.500 kWh", "1.234,5 kWh".
@@ -170,12 +170,24 @@ func currencySymbol(c string) string {
 	return c
 }
 
-// Date formats an instant as its day in Loc, 02.01.2006; zero gives a dash.
+// Dates follow the display language everywhere, tables, charts and
+// headings alike: German 02.11.2026 and "Nov. 2026", English "2 Nov 2026"
+// and "Nov 2026".
+
+// Date formats an instant as its day in Loc; zero gives a dash.
 func (f Fmt) Date(t time.Time) string {
 	if t.IsZero() {
 		return dash
 	}
-	return t.In(f.loc()).Format("02.01.2006")
+	return f.Day(t.In(f.loc()))
+}
+
+// Day formats t's own day, in t's zone: 02.11.2026 or "2 Nov 2026".
+func (f Fmt) Day(t time.Time) string {
+	if f.en() {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("02.01.2006")
 }
 
 // DateTime formats an instant in Loc with minutes and the zone abbreviation.
@@ -183,7 +195,30 @@ func (f Fmt) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return dash
 	}
-	return t.In(f.loc()).Format("02.01.2006 15:04 MST")
+	t = t.In(f.loc())
+	return f.Day(t) + " " + t.Format("15:04 MST")
+}
+
+// Month names t's month and year in t's zone: "Nov. 2026", "Nov 2026".
+func (f Fmt) Month(t time.Time) string { return f.MonthName(t.Month()) + " " + t.Format("2006") }
+
+// MonthName is a month's short name: "Jan.", "März" or "Jan".
+func (f Fmt) MonthName(m time.Month) string {
+	if f.en() {
+		return m.String()[:3]
+	}
+	return germanMonths[m-1]
+}
+
+// germanMonths are the abbreviations Duden gives; the short names stay whole.
+var germanMonths = [12]string{"Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez."}
+
+// DayMonth is a day without its year, for a chart's axis: "02.11." or "2 Nov".
+func (f Fmt) DayMonth(t time.Time) string {
+	if f.en() {
+		return t.Format("2 Jan")
+	}
+	return t.Format("02.01.")
 }
 
 // ISO is the instant in RFC 3339, for <time datetime>.
@@ -196,40 +231,52 @@ func (f Fmt) Ago(t time.Time) string {
 	}
 	d := f.Now.Sub(t)
 	if d < 0 {
-		return "in " + span(-d)
+		n, unit := spanOf(-d)
+		return f.pick(n, unit,
+			f.T("in 1 second"), f.T("in 1 minute"), f.T("in 1 hour"), f.T("in 1 day"),
+			f.Tf("in %s seconds", f.Int(n)), f.Tf("in %s minutes", f.Int(n)), f.Tf("in %s hours", f.Int(n)), f.Tf("in %s days", f.Int(n)))
 	}
 	if d < time.Minute {
-		return "just now"
+		return f.T("just now")
 	}
-	return span(d) + " ago"
+	n, unit := spanOf(d)
+	return f.pick(n, unit,
+		f.T("1 second ago"), f.T("1 minute ago"), f.T("1 hour ago"), f.T("1 day ago"),
+		f.Tf("%s seconds ago", f.Int(n)), f.Tf("%s minutes ago", f.Int(n)), f.Tf("%s hours ago", f.Int(n)), f.Tf("%s days ago", f.Int(n)))
 }
 
 // Age says how old data fetched at t is: "2 days old".
 func (f Fmt) Age(d time.Duration) string {
 	if d < time.Minute {
-		return "less than a minute old"
+		return f.T("less than a minute old")
 	}
-	return span(d) + " old"
+	n, unit := spanOf(d)
+	return f.pick(n, unit,
+		f.T("1 second old"), f.T("1 minute old"), f.T("1 hour old"), f.T("1 day old"),
+		f.Tf("%s seconds old", f.Int(n)), f.Tf("%s minutes old", f.Int(n)), f.Tf("%s hours old", f.Int(n)), f.Tf("%s days old", f.Int(n)))
 }
 
-// span is a duration in its largest whole unit: "1 minute", "3 hours", "2 days".
-func span(d time.Duration) string {
-	unit := func(n int64, word string) string {
-		if n == 1 {
-			return "1 " + word
-		}
-		return fmt.Sprintf("%d %ss", n, word)
-	}
+// spanOf is a duration in its largest whole unit: seconds (0), minutes (1),
+// hours (2, up to two days) or days (3). Whole phrases are translated, not
+// the unit alone: German declines it ("vor 2 Tagen", "2 Tage alt").
+func spanOf(d time.Duration) (n, unit int) {
 	switch {
 	case d < time.Minute:
-		return unit(int64(d/time.Second), "second")
+		return int(d / time.Second), 0
 	case d < time.Hour:
-		return unit(int64(d/time.Minute), "minute")
+		return int(d / time.Minute), 1
 	case d < 48*time.Hour:
-		return unit(int64(d/time.Hour), "hour")
-	default:
-		return unit(int64(d/(24*time.Hour)), "day")
+		return int(d / time.Hour), 2
 	}
+	return int(d / (24 * time.Hour)), 3
+}
+
+// pick chooses among a phrase's four singular and four plural forms.
+func (f Fmt) pick(n, unit int, forms ...string) string {
+	if n == 1 {
+		return forms[unit]
+	}
+	return forms[4+unit]
 }
 
 // Duration formats how long a run took: "under 1 s", "12 s", "2 min 5 s".
@@ -239,7 +286,7 @@ func (f Fmt) Duration(d time.Duration) string {
 	case d < 0:
 		return dash
 	case d < time.Second:
-		return "under 1 s"
+		return f.T("under 1 s")
 	case d < time.Minute:
 		return fmt.Sprintf("%d s", int64(d.Round(time.Second)/time.Second))
 	case d < time.Hour:
@@ -269,14 +316,92 @@ func Label(s string) string {
 }
 
 // KindLabel names a contract kind for people.
-func KindLabel(k app.Kind) string {
+func (f Fmt) KindLabel(k app.Kind) string {
 	switch k {
+	case app.KindRetail:
+		return f.T("Retail")
+	case app.KindEnergy:
+		return f.T("Energy")
+	case app.KindService:
+		return f.T("Service")
+	case app.KindFlexibility:
+		return f.T("Flexibility")
 	case app.KindPPA:
 		return "PPA"
 	case app.KindDayAhead:
-		return "Day-ahead"
+		return f.T("Day-ahead")
+	case app.KindIntraday:
+		return f.T("Intraday")
+	case app.KindPartner:
+		return f.T("Partner")
 	}
 	return Label(string(k))
+}
+
+// CommodityLabel names a commodity for people.
+func (f Fmt) CommodityLabel(c app.Commodity) string {
+	switch c {
+	case app.CommodityElectricity:
+		return f.T("Electricity")
+	case app.CommodityGas:
+		return f.T("Gas")
+	case app.CommodityWater:
+		return f.T("Water")
+	case app.CommodityHeat:
+		return f.T("Heat")
+	}
+	return Label(string(c))
+}
+
+// StatusLabel names a vendor's status word for people. The words are the
+// vendors' own, but a handful recur at every vendor and read better in the
+// user's language; any other is shown as sent.
+func (f Fmt) StatusLabel(status string) string {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "active":
+		return f.T("Active")
+	case "running":
+		return f.T("Running")
+	case "delivering", "in_delivery":
+		return f.T("In delivery")
+	case "confirmed":
+		return f.T("Confirmed")
+	case "signed":
+		return f.T("Signed")
+	case "approved":
+		return f.T("Approved")
+	case "open":
+		return f.T("Open")
+	case "valid":
+		return f.T("Valid")
+	case "ended":
+		return f.T("Ended")
+	case "terminated":
+		return f.T("Terminated")
+	case "cancelled", "canceled":
+		return f.T("Cancelled")
+	case "expired":
+		return f.T("Expired")
+	case "closed":
+		return f.T("Closed")
+	case "inactive":
+		return f.T("Inactive")
+	case "pending":
+		return f.T("Pending")
+	case "draft":
+		return f.T("Draft")
+	case "new":
+		return f.T("New")
+	case "waiting":
+		return f.T("Waiting")
+	case "planned", "scheduled":
+		return f.T("Planned")
+	case "failed":
+		return f.T("Failed")
+	case "rejected":
+		return f.T("Rejected")
+	}
+	return Label(status)
 }
 
 // VendorLabel names a vendor platform for people.
@@ -365,9 +490,18 @@ func (f Fmt) CellKWh(d *app.Decimal) string {
 }
 
 // RunLabel names a sync run's status for people.
-func RunLabel(s app.RunStatus) string {
-	if s == app.RunOK {
+func (f Fmt) RunLabel(s app.RunStatus) string {
+	switch s {
+	case app.RunOK:
 		return "OK"
+	case app.RunRunning:
+		return f.T("Running")
+	case app.RunPartial:
+		return f.T("Partial")
+	case app.RunFailed:
+		return f.T("Failed")
+	case app.RunInterrupted:
+		return f.T("Interrupted")
 	}
 	return Label(string(s))
 }

@@ -66,17 +66,35 @@ func build() {
 	printers.en = message.NewPrinter(language.English, message.Catalog(cat))
 }
 
-func printer(ctx context.Context) *message.Printer {
+func printer(lang string) *message.Printer {
 	catOnce.Do(build)
-	if LangOf(ctx) == LangDE {
+	if lang == LangDE {
 		return printers.de
 	}
 	return printers.en
 }
 
 // T translates msg, an English text, into ctx's language.
-func T(ctx context.Context, msg string) string {
-	if LangOf(ctx) == LangEN {
+func T(ctx context.Context, msg string) string { return translate(LangOf(ctx), msg) }
+
+// Tf formats an English format string translated into ctx's language.
+// Numbers in args should be formatted by Fmt first: the printer's own
+// number formatting is not the one the rest of the page uses.
+func Tf(ctx context.Context, format string, args ...any) string {
+	return printer(LangOf(ctx)).Sprintf(format, args...)
+}
+
+// T translates msg into f's language, for the helpers that format values
+// and have no context: a page's numbers and its words change together.
+func (f Fmt) T(msg string) string { return translate(f.Lang, msg) }
+
+// Tf is Tf in f's language.
+func (f Fmt) Tf(format string, args ...any) string {
+	return printer(f.Lang).Sprintf(format, args...)
+}
+
+func translate(lang, msg string) string {
+	if lang != LangDE {
 		return msg
 	}
 	catOnce.Do(build)
@@ -84,11 +102,4 @@ func T(ctx context.Context, msg string) string {
 		return de
 	}
 	return msg
-}
-
-// Tf formats an English format string translated into ctx's language.
-// Numbers in args should be formatted by Fmt first: the printer's own
-// number formatting is not the one the rest of the page uses.
-func Tf(ctx context.Context, format string, args ...any) string {
-	return printer(ctx).Sprintf(format, args...)
 }

@@ -34,10 +34,23 @@ type Chrome struct {
 	// refused or that are in conflict.
 	Edits              bool
 	Pending, Attention int
+	// DefaultLang is the language shown when the address names none (the
+	// system locale's); "" is German.
+	DefaultLang string
 }
 
-// Link returns an internal link to path with values, carrying the English
-// number format when it is chosen so that it survives without cookies.
+// CarryLang reports whether links and forms must name the display language:
+// it is not the default, and should survive a browser without cookies.
+func (c Chrome) CarryLang() bool {
+	def := c.DefaultLang
+	if def != LangEN {
+		def = LangDE
+	}
+	return c.Fmt.Lang != def && (c.Fmt.Lang == LangDE || c.Fmt.Lang == LangEN)
+}
+
+// Link returns an internal link to path with values, carrying the display
+// language when it is not the default so that it survives without cookies.
 func (c Chrome) Link(path string, values url.Values) string {
 	v := url.Values{}
 	for k, vs := range values {
@@ -50,8 +63,8 @@ func (c Chrome) Link(path string, values url.Values) string {
 			}
 		}
 	}
-	if c.Fmt.Lang == LangEN {
-		v.Set("lang", LangEN)
+	if c.CarryLang() {
+		v.Set("lang", c.Fmt.Lang)
 	}
 	if len(v) == 0 {
 		return path
@@ -59,7 +72,7 @@ func (c Chrome) Link(path string, values url.Values) string {
 	return path + "?" + v.Encode()
 }
 
-// LangLink is the current page in number format lang.
+// LangLink is the current page in display language lang.
 func (c Chrome) LangLink(lang string) string {
 	v := url.Values{}
 	for k, vs := range c.Query {

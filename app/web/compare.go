@@ -37,9 +37,14 @@ const minScale, maxScale = -50, 100
 
 // requestError is a request the handler understands but cannot carry out
 // as asked; it answers 400 with Msg.
-type requestError struct{ Msg string }
+// requestError is a request that cannot be carried out; Msg, a format
+// with Args, is translated when shown (views.N marks it for the catalogue).
+type requestError struct {
+	Msg  string
+	Args []any
+}
 
-func (e *requestError) Error() string { return e.Msg }
+func (e *requestError) Error() string { return fmt.Sprintf(e.Msg, e.Args...) }
 
 var optionKey = regexp.MustCompile(`^[cto][1-9][0-9]{0,17}$`)
 
@@ -61,13 +66,13 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 			continue // the template picker's empty choice, or a key twice
 		}
 		if !optionKey.MatchString(k) {
-			return q, badParam("o", clip(k), "not an option key (c, t or o followed by an id, as c12 or o3)")
+			return q, badParam("o", clip(k), views.N("not an option key (c, t or o followed by an id, as c12 or o3)"))
 		}
 		seen[k] = true
 		q.keys = append(q.keys, k)
 	}
 	if n := len(q.keys); n > 0 && (n < minOptions || n > maxOptions) {
-		return q, &requestError{fmt.Sprintf("A comparison needs %d to %d options; this address chooses %d.", minOptions, maxOptions, n)}
+		return q, &requestError{Msg: views.N("A comparison needs %d to %d options; this address chooses %d."), Args: []any{minOptions, maxOptions, n}}
 	}
 	month := func(name string) (time.Time, error) {
 		s := strings.TrimSpace(v.Get(name))
@@ -77,7 +82,7 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 		}
 		t, err := time.ParseInLocation("2006-01", s, loc)
 		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-			return time.Time{}, badParam(name, clip(s), "not a month (YYYY-MM)")
+			return time.Time{}, badParam(name, clip(s), views.N("not a month (YYYY-MM)"))
 		}
 		return t, nil
 	}
@@ -100,31 +105,31 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 	}
 	if !from.IsZero() {
 		if !to.After(from) {
-			return q, badParam("to", q.form.To, "before the first month")
+			return q, badParam("to", q.form.To, views.N("before the first month"))
 		}
 		if to.After(from.AddDate(3, 0, 0)) {
-			return q, badParam("to", q.form.To, "more than three years after the first month")
+			return q, badParam("to", q.form.To, views.N("more than three years after the first month"))
 		}
 		q.curve.From, q.curve.To = from.UTC(), to.UTC()
 	}
 	if s := strings.TrimSpace(v.Get("profile")); s != "" {
 		p, err := slp.Parse(s)
 		if err != nil {
-			return q, badParam("profile", clip(s), "not a standard load profile")
+			return q, badParam("profile", clip(s), views.N("not a standard load profile"))
 		}
 		q.curve.Profile, q.form.Profile = p, string(p)
 	}
 	if s := strings.TrimSpace(v.Get("scale")); s != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
 		if err != nil || n < minScale || n > maxScale {
-			return q, badParam("scale", clip(s), fmt.Sprintf("not a whole percentage from %d to +%d", minScale, maxScale))
+			return q, badParamf("scale", clip(s), views.N("not a whole percentage from %d to +%d"), minScale, maxScale)
 		}
 		q.curve.ScalePercent, q.form.Scale = n, strconv.Itoa(n)
 	}
 	if s := strings.TrimSpace(v.Get("kwh")); s != "" {
 		d, err := app.ParseDecimal(strings.ReplaceAll(s, ",", "."))
 		if err != nil || d <= 0 || d > app.DecimalFromInt(1_000_000_000) {
-			return q, badParam("kwh", clip(s), "not an annual consumption in kWh")
+			return q, badParam("kwh", clip(s), views.N("not an annual consumption in kWh"))
 		}
 		q.curve.AnnualKWh, q.form.KWh = d, s
 	}
@@ -182,12 +187,12 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 		case 'o':
 			i := slices.IndexFunc(out.offers, func(a compare.Alternative) bool { return a.ID == n })
 			if i < 0 {
-				return nil, badParam("o", k, "not a stored offer")
+				return nil, badParam("o", k, views.N("not a stored offer"))
 			}
 			req.Offers = append(req.Offers, out.offers[i])
 		case 't':
 			if _, err := h.o.Contracts.GetContract(ctx, n); errors.Is(err, app.ErrNotFound) {
-				return nil, badParam("o", k, "not a contract in the cache")
+				return nil, badParam("o", k, views.N("not a contract in the cache"))
 			} else if err != nil {
 				return nil, fmt.Errorf("template contract %d: %w", n, err)
 			}
@@ -224,9 +229,9 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 		if !errors.As(err, &uk) {
 			return nil, err
 		}
-		reason := "not one of this customer's current electricity contracts"
+		reason := views.N("not one of this customer's current electricity contracts")
 		if uk.Key[0] == 'o' {
-			reason = "an offer for another commodity"
+			reason = views.N("an offer for another commodity")
 		}
 		return nil, badParam("o", uk.Key, reason)
 	}
@@ -254,7 +259,7 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 		h.compareJSON(w, r)
 		return
 	}
-	c, err := h.chrome(w, r, "Compare", "customers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Compare"), "customers")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -265,7 +270,7 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := views.Compare{Chrome: c, A: res.acct, Cmp: res.cmp, Problem: res.problem, Form: res.q.form}
-	m.Title = "Compare · " + res.acct.Name
+	m.Title = views.T(r.Context(), "Compare") + " · " + res.acct.Name
 	m.Form.Profiles = slp.Profiles()
 	m.Form.Scale = strings.TrimPrefix(m.Form.Scale, "+")
 	m.Inputs = res.inputs
@@ -281,7 +286,7 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 	m.Current, m.Templates = checked(res.current, chosen), checked(res.templates, chosen)
 	for _, a := range res.offers {
 		k := "o" + strconv.FormatInt(a.ID, 10)
-		m.Offers = append(m.Offers, views.Choice{Key: k, Label: a.Name, Sub: views.ModelLabel(a.Tariff.Model), Checked: chosen[k]})
+		m.Offers = append(m.Offers, views.Choice{Key: k, Label: a.Name, Sub: c.Fmt.ModelLabel(a.Tariff.Model), Checked: chosen[k]})
 	}
 	v := r.URL.Query()
 	v.Del("print")

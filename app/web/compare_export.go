@@ -22,7 +22,7 @@ func (h *handler) compareCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.runCompare(r)
 	if err == nil && res.cmp == nil {
-		err = &requestError{"No comparison can be made: " + res.problem}
+		err = &requestError{Msg: views.N("No comparison can be made: %s"), Args: []any{res.problem}}
 	}
 	if err != nil {
 		h.fail(w, r, err)

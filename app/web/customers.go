@@ -19,7 +19,7 @@ var errEnough = errors.New("enough contracts for one page")
 
 // customers lists the user's customers with their contracts per vendor.
 func (h *handler) customers(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "Customers", "customers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Customers"), "customers")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -36,7 +36,7 @@ func (h *handler) customers(w http.ResponseWriter, r *http.Request) {
 // customer shows one of the user's customers: its ids at each source and
 // all its contracts, a section per vendor.
 func (h *handler) customer(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "Customer", "customers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Customer"), "customers")
 	if err != nil {
 		h.fail(w, r, err)
 		return

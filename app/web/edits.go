@@ -99,7 +99,7 @@ func (h *handler) contractOf(w http.ResponseWriter, r *http.Request) (views.Cont
 func (h *handler) readForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		h.renderError(w, r, http.StatusRequestEntityTooLarge, "The form could not be read", "The form sent was too large or garbled; nothing was saved.")
+		h.renderError(w, r, http.StatusRequestEntityTooLarge, views.T(r.Context(), "The form could not be read"), views.T(r.Context(), "The form sent was too large or garbled; nothing was saved."))
 		return false
 	}
 	return true
@@ -116,14 +116,14 @@ func (h *handler) editContract(w http.ResponseWriter, r *http.Request) {
 	e := m.Edits
 	switch {
 	case !e.Editable && m.C.Removed():
-		h.fail(w, r, &requestError{"This contract is no longer at the vendor, so it cannot be edited there; your notes still work."})
+		h.fail(w, r, &requestError{Msg: views.T(r.Context(), "This contract is no longer at the vendor, so it cannot be edited there; your notes still work.")})
 		return
 	case !e.Editable:
-		h.fail(w, r, &requestError{fmt.Sprintf("%s contracts have no fields Wattfolio can write back; use your notes instead.", views.VendorLabel(m.C.Vendor))})
+		h.fail(w, r, &requestError{Msg: views.N("%s contracts have no fields Wattfolio can write back; use your notes instead."), Args: []any{views.VendorLabel(m.C.Vendor)}})
 		return
 	}
 	if e.State() == outbox.Conflict {
-		h.fail(w, r, &requestError{"This contract's change is in conflict with a change made at the vendor: resolve it on the Changes page first."})
+		h.fail(w, r, &requestError{Msg: views.T(r.Context(), "This contract's change is in conflict with a change made at the vendor: resolve it on the Changes page first.")})
 		return
 	}
 	vendor, typed, errs, fields := map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}
@@ -159,7 +159,7 @@ func (h *handler) editContract(w http.ResponseWriter, r *http.Request) {
 		e.Fields = views.PoderoEditFields(vendor, typed, pending, errs)
 		status = http.StatusUnprocessableEntity
 	case len(fields) == 0:
-		e.Notice = "Nothing to save: the form holds the values already shown."
+		e.Notice = views.T(r.Context(), "Nothing to save: the form holds the values already shown.")
 	default:
 		id, err := h.o.Edits.Edit(r.Context(), m.C.Source, m.C.ExternalID, fields)
 		if err != nil {
@@ -172,9 +172,9 @@ func (h *handler) editContract(w http.ResponseWriter, r *http.Request) {
 		}
 		m.Edits = e
 		if id == "" {
-			e.Notice = "Your change is undone: the values are the vendor's again."
+			e.Notice = views.T(r.Context(), "Your change is undone: the values are the vendor's again.")
 		} else {
-			e.Notice = fmt.Sprintf("Saved on this laptop. The change goes to %s at the next sync, or now with Send changes.", views.VendorLabel(m.C.Vendor))
+			e.Notice = views.Tf(r.Context(), "Saved on this laptop. The change goes to %s at the next sync, or now with Send changes.", views.VendorLabel(m.C.Vendor))
 		}
 		h.refreshCounts(r.Context(), &m.Chrome)
 	}
@@ -188,7 +188,7 @@ func (h *handler) undoContract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c := m.Edits.Change; c == nil || c.State == outbox.Sent {
-		m.Edits.Notice = "There is no unsent change to undo."
+		m.Edits.Notice = views.T(r.Context(), "There is no unsent change to undo.")
 	} else {
 		if err := h.o.Edits.Undo(r.Context(), c.ID); err != nil {
 			h.fail(w, r, err)
@@ -200,7 +200,7 @@ func (h *handler) undoContract(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		m.Edits = e
-		e.Notice = "Change undone: nothing will be sent for this contract."
+		e.Notice = views.T(r.Context(), "Change undone: nothing will be sent for this contract.")
 		h.refreshCounts(r.Context(), &m.Chrome)
 	}
 	h.render(w, r, http.StatusOK, views.ContractPage(m))
@@ -220,7 +220,7 @@ func (h *handler) saveNotes(w http.ResponseWriter, r *http.Request) {
 		for _, err := range errs {
 			e.NotesErr[string(err.Field)] = err.Msg
 		}
-		e.Notice, e.Bad = "Your notes were not saved: see the messages beside the fields.", true
+		e.Notice, e.Bad = views.T(r.Context(), "Your notes were not saved: see the messages beside the fields."), true
 		h.render(w, r, http.StatusUnprocessableEntity, views.ContractPage(m))
 		return
 	}
@@ -233,7 +233,7 @@ func (h *handler) saveNotes(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	e.Notice = "Notes saved on this laptop."
+	e.Notice = views.T(r.Context(), "Notes saved on this laptop.")
 	h.render(w, r, http.StatusOK, views.ContractPage(m))
 }
 
@@ -242,7 +242,7 @@ func (h *handler) changesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) renderChanges(w http.ResponseWriter, r *http.Request, status int, notice string, bad bool) {
-	c, err := h.chrome(w, r, "Changes", "changes")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Changes"), "changes")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -337,7 +337,7 @@ func (h *handler) undoChange(w http.ResponseWriter, r *http.Request) {
 			h.renderChanges(w, r, http.StatusNotFound, "That change is gone already.", true)
 			return
 		}
-		h.fail(w, r, &requestError{err.Error()})
+		h.fail(w, r, &requestError{Msg: "%s", Args: []any{err.Error()}})
 		return
 	}
 	h.renderChanges(w, r, http.StatusOK, "Change "+id+" dropped: nothing of it will be sent.", false)
@@ -379,7 +379,7 @@ func (h *handler) resolveChange(w http.ResponseWriter, r *http.Request) {
 			}
 			keep[f] = outbox.Canonical(f, v)
 		default:
-			h.fail(w, r, badParam("choice."+f, clip(r.PostForm.Get("choice."+f)), "not mine, theirs or value"))
+			h.fail(w, r, badParam("choice."+f, clip(r.PostForm.Get("choice."+f)), views.N("not mine, theirs or value")))
 			return
 		}
 	}

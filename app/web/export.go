@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wattfolio/app/export"
+	"wattfolio/frontend/views"
 )
 
 // exportCSV streams every contract matching the portfolio's filters (no
@@ -79,7 +80,7 @@ func includePersonal(v url.Values) (bool, error) {
 	case "include":
 		return true, nil
 	default:
-		return false, badParam(personalParam, clip(p), `not "include"`)
+		return false, badParam(personalParam, clip(p), views.N(`not "include"`))
 	}
 }
 
@@ -91,7 +92,7 @@ func dialectOf(v url.Values) (export.Dialect, error) {
 	}
 	d, err := export.DialectByName(name)
 	if err != nil {
-		return d, badParam("dialect", clip(name), "not a CSV dialect (standard or excel-de)")
+		return d, badParam("dialect", clip(name), views.N("not a CSV dialect (standard or excel-de)"))
 	}
 	return d, nil
 }

@@ -52,7 +52,7 @@ func (h *handler) meterQuery(r *http.Request) (meterQuery, error) {
 	v := r.URL.Query()
 	if q.res, err = series.ParseResolution(v.Get("res")); err != nil || v.Get("res") == "" {
 		if v.Get("res") != "" {
-			return q, badParam("res", clip(v.Get("res")), "not a resolution (native, hour, day, month)")
+			return q, badParam("res", clip(v.Get("res")), views.N("not a resolution (native, hour, day, month)"))
 		}
 		q.res = series.Day
 	}
@@ -77,21 +77,21 @@ func (h *handler) meterQuery(r *http.Request) (meterQuery, error) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", s, q.loc)
 		if err != nil {
-			return q, badParam(p.name, clip(s), "not a day as YYYY-MM-DD")
+			return q, badParam(p.name, clip(s), views.N("not a day as YYYY-MM-DD"))
 		}
 		*p.dst = t
 	}
 	if !q.to.After(q.from) {
-		return q, badParam("to", clip(v.Get("to")), "not after from")
+		return q, badParam("to", clip(v.Get("to")), views.N("not after from"))
 	}
 	if days := q.to.Sub(q.from).Hours() / 24; days > float64(maxSpan[q.res]) {
-		return q, badParam("to", clip(v.Get("to")), fmt.Sprintf("more than %d days after from at this resolution", maxSpan[q.res]))
+		return q, badParamf("to", clip(v.Get("to")), views.N("more than %d days after from at this resolution"), maxSpan[q.res])
 	}
 	return q, nil
 }
 
 func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "Meter", "portfolio")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Meter"), "portfolio")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -46,7 +46,7 @@ func (h *handler) offers(w http.ResponseWriter, r *http.Request) {
 // renderOffers answers with the offers page, notice saying what a POST did
 // and mark the offer it touched.
 func (h *handler) renderOffers(w http.ResponseWriter, r *http.Request, status int, notice string, mark int64) {
-	c, err := h.chrome(w, r, "Offers", "offers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Offers"), "offers")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (h *handler) renderOffers(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *handler) newOffer(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "New offer", "offers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "New offer"), "offers")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -73,7 +73,7 @@ func (h *handler) newOffer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) editOffer(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "Edit offer", "offers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Edit offer"), "offers")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -118,14 +118,14 @@ func (h *handler) pathOffer(w http.ResponseWriter, r *http.Request) (offer.Offer
 // saveOffer saves the form over old (a zero old adds an offer).
 func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, old offer.Offer) {
 	id := old.ID
-	c, err := h.chrome(w, r, "Offer", "offers")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Offer"), "offers")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		h.renderError(w, r, http.StatusRequestEntityTooLarge, "The form could not be read", "The form sent was too large or garbled; nothing was saved.")
+		h.renderError(w, r, http.StatusRequestEntityTooLarge, views.T(r.Context(), "The form could not be read"), views.T(r.Context(), "The form sent was too large or garbled; nothing was saved."))
 		return
 	}
 	ctx := r.Context()

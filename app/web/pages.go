@@ -23,12 +23,12 @@ import (
 func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav string) (views.Chrome, error) {
 	lang, err := h.language(w, r)
 	c := views.Chrome{
-		Title: title,
-		Nav:   nav,
-		Fmt:   views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+		Title:       title,
+		Nav:         nav,
+		Fmt:         views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
 		DefaultLang: h.o.Lang,
-		Path:  r.URL.Path,
-		Query: r.URL.Query(),
+		Path:        r.URL.Path,
+		Query:       r.URL.Query(),
 		// Customers is true when the customer pages exist.
 		Customers: h.o.Accounts != nil,
 		Offers:    h.o.OfferStore != nil,
@@ -41,7 +41,7 @@ func (h *handler) chrome(w http.ResponseWriter, r *http.Request, title, nav stri
 }
 
 func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
-	c, err := h.chrome(w, r, "Portfolio", "portfolio")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Portfolio"), "portfolio")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -125,7 +125,7 @@ func (h *handler) contract(w http.ResponseWriter, r *http.Request) {
 
 // contractModel reads what the contract page shows.
 func (h *handler) contractModel(w http.ResponseWriter, r *http.Request, id int64) (views.Contract, error) {
-	c, err := h.chrome(w, r, "Contract", "portfolio")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Contract"), "portfolio")
 	if err != nil {
 		return views.Contract{}, err
 	}
@@ -133,7 +133,7 @@ func (h *handler) contractModel(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return views.Contract{}, fmt.Errorf("get contract %d: %w", id, err)
 	}
-	c.Title = views.ContractTitle(ct)
+	c.Title = c.Fmt.ContractTitle(ct)
 	m := views.Contract{Chrome: c, C: ct, BackURL: c.Link("/contracts", nil)}
 	m.Raw, m.Personal = h.vendorJSON(w, r, c, fmt.Sprintf("/contracts/%d", id), ct.Raw)
 	if m.History, err = h.o.Contracts.ContractHistory(r.Context(), id); err != nil {
@@ -178,7 +178,7 @@ func (h *handler) syncPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice string) {
-	c, err := h.chrome(w, r, "Sync", "sync")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Sync"), "sync")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -213,10 +213,10 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 // answers with the sync page itself: the Wails window does not follow a
 // redirect after a POST.
 func (h *handler) startSync(w http.ResponseWriter, r *http.Request) {
-	notice := "Sync started. Sources update below as they finish."
+	notice := views.T(r.Context(), "Sync started. Sources update below as they finish.")
 	if other, ok := h.o.Syncer.(interface{ RunningElsewhere() (string, bool) }); ok {
 		if who, running := other.RunningElsewhere(); running {
-			h.renderSync(w, r, "Another Wattfolio is syncing this cache ("+who+"). Try again when it has finished.")
+			h.renderSync(w, r, views.Tf(r.Context(), "Another Wattfolio is syncing this cache (%s). Try again when it has finished.", who))
 			return
 		}
 	}
@@ -227,7 +227,7 @@ func (h *handler) startSync(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !h.beginSync() {
-		notice = "A sync is already running."
+		notice = views.T(r.Context(), "A sync is already running.")
 	}
 	h.renderSync(w, r, notice)
 }
@@ -332,39 +332,40 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // classify maps err to a status and what the user is told; status 0 when
 // nobody is listening any more.
 func (h *handler) classify(r *http.Request, err error) (status int, heading, msg string) {
+	ctx := r.Context()
 	var pe *paramError
 	var re *requestError
 	switch {
 	case errors.As(err, &pe):
-		return http.StatusBadRequest, "This address has a value Wattfolio cannot use",
-			fmt.Sprintf("The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, pe.Reason)
+		return http.StatusBadRequest, views.T(ctx, "This address has a value Wattfolio cannot use"),
+			views.Tf(ctx, "The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, views.Tf(ctx, pe.Reason, pe.Args...))
 	case errors.As(err, &re):
-		return http.StatusBadRequest, "This request cannot be carried out", re.Msg
+		return http.StatusBadRequest, views.T(ctx, "This request cannot be carried out"), views.Tf(ctx, re.Msg, re.Args...)
 	case errors.Is(err, app.ErrNotFound):
-		return http.StatusNotFound, "Not found", notFoundMessage(r.URL.Path)
+		return http.StatusNotFound, views.T(ctx, "Not found"), notFoundMessage(ctx, r.URL.Path)
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The user went away; nobody reads the answer.
 		h.log.Debug("request cancelled", "path", r.URL.Path)
 		return 0, "", ""
 	}
 	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	return http.StatusInternalServerError, "Something went wrong",
-		"Wattfolio could not show this page. The details are in the log; please try again."
+	return http.StatusInternalServerError, views.T(ctx, "Something went wrong"),
+		views.T(ctx, "Wattfolio could not show this page. The details are in the log; please try again.")
 }
 
 // notFoundMessage says what is missing at path and where it would come from.
-func notFoundMessage(path string) string {
+func notFoundMessage(ctx context.Context, path string) string {
 	switch {
 	case strings.HasPrefix(path, "/meters/"):
-		return "There is no meter at this address. Meters come with their contracts at a sync; the link may be from another cache."
+		return views.T(ctx, "There is no meter at this address. Meters come with their contracts at a sync; the link may be from another cache.")
 	case strings.HasPrefix(path, "/customers/"):
-		return "There is no customer at this address. Your customers are the [[customer]] blocks of the sources file; this one may have been renamed or removed there."
+		return views.T(ctx, "There is no customer at this address. Your customers are the [[customer]] blocks of the sources file; this one may have been renamed or removed there.")
 	case strings.HasPrefix(path, "/offers/"):
-		return "There is no offer at this address. It may have been deleted."
+		return views.T(ctx, "There is no offer at this address. It may have been deleted.")
 	case strings.HasPrefix(path, "/contracts/"):
-		return "There is no contract at this address. It may not be in this cache, or its source may have been removed from the sources file."
+		return views.T(ctx, "There is no contract at this address. It may not be in this cache, or its source may have been removed from the sources file.")
 	}
-	return "There is nothing at this address."
+	return views.T(ctx, "There is nothing at this address.")
 }
 
 func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
@@ -375,15 +376,15 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, status int
 	lang := h.requestLang(r)
 	m := views.Error{
 		Chrome: views.Chrome{
-			Title:     heading,
-			Fmt:       views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
+			Title:       heading,
+			Fmt:         views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()},
 			DefaultLang: h.o.Lang,
-			Path:      "/contracts",
-			Customers: h.o.Accounts != nil,
-			Offers:    h.o.OfferStore != nil,
-			Savings:   h.o.Savings != nil,
-			Edits:     h.o.Edits != nil,
-			Sources:   h.o.Setup != nil,
+			Path:        "/contracts",
+			Customers:   h.o.Accounts != nil,
+			Offers:      h.o.OfferStore != nil,
+			Savings:     h.o.Savings != nil,
+			Edits:       h.o.Edits != nil,
+			Sources:     h.o.Setup != nil,
 		},
 		Status:  status,
 		Heading: heading,

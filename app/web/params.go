@@ -15,16 +15,24 @@ import (
 )
 
 // paramError is a query parameter the handler cannot use; it answers 400.
+// Reason is an English format of Args, translated when shown.
 type paramError struct {
 	Name, Value, Reason string
+	Args                []any
 }
 
 func (e *paramError) Error() string {
-	return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, e.Reason)
+	return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, fmt.Sprintf(e.Reason, e.Args...))
 }
 
+// badParam reports a parameter; reason is marked with views.N so that the
+// catalogue test finds it.
 func badParam(name, value, reason string) error {
 	return &paramError{Name: name, Value: value, Reason: reason}
+}
+
+func badParamf(name, value, reason string, args ...any) error {
+	return &paramError{Name: name, Value: value, Reason: reason, Args: args}
 }
 
 // Paging.
@@ -53,7 +61,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	word := func(name string) (string, error) {
 		s := strings.TrimSpace(v.Get(name))
 		if len(s) > maxWordLen || !utf8.ValidString(s) {
-			return "", badParam(name, clip(s), "too long or not text")
+			return "", badParam(name, clip(s), views.N("too long or not text"))
 		}
 		return s, nil
 	}
@@ -68,7 +76,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	}
 	if q.form.Vendor != "" {
 		if !slices.Contains(views.Vendors, app.Vendor(q.form.Vendor)) {
-			return q, badParam("vendor", q.form.Vendor, "not a known vendor")
+			return q, badParam("vendor", q.form.Vendor, views.N("not a known vendor"))
 		}
 		q.filter.Vendor = app.Vendor(q.form.Vendor)
 	}
@@ -78,7 +86,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	}
 	if q.form.Kind != "" {
 		if !slices.Contains(app.Kinds, app.Kind(q.form.Kind)) {
-			return q, badParam("kind", q.form.Kind, "not a contract kind")
+			return q, badParam("kind", q.form.Kind, views.N("not a contract kind"))
 		}
 		q.filter.Kind = app.Kind(q.form.Kind)
 	}
@@ -88,7 +96,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	}
 	if q.form.Commodity != "" {
 		if !slices.Contains(app.Commodities, app.Commodity(q.form.Commodity)) {
-			return q, badParam("commodity", q.form.Commodity, "not a commodity")
+			return q, badParam("commodity", q.form.Commodity, views.N("not a commodity"))
 		}
 		q.filter.Commodity = app.Commodity(q.form.Commodity)
 	}
@@ -104,13 +112,13 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		q.form.Upstream = s
 		q.filter.Upstream = app.Upstream(s)
 	default:
-		return q, badParam("upstream", clip(s), "not removed or all (empty: current contracts)")
+		return q, badParam("upstream", clip(s), views.N("not removed or all (empty: current contracts)"))
 	}
 
 	if s := strings.TrimSpace(v.Get("account")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
-			return q, badParam("account", clip(s), "not a customer id")
+			return q, badParam("account", clip(s), views.N("not a customer id"))
 		}
 		q.form.Account = n
 		q.filter.Account = n
@@ -119,7 +127,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	if s := strings.TrimSpace(v.Get("active_on")); s != "" {
 		day, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
-			return q, badParam("active_on", clip(s), "not a date like 2026-11-23")
+			return q, badParam("active_on", clip(s), views.N("not a date like 2026-11-23"))
 		}
 		q.form.ActiveOn = s
 		q.filter.ActiveOn = day.UTC()
@@ -127,13 +135,13 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 
 	q.form.Q = strings.TrimSpace(v.Get("q"))
 	if utf8.RuneCountInString(q.form.Q) > maxQueryLen || !utf8.ValidString(q.form.Q) {
-		return q, badParam("q", clip(q.form.Q), fmt.Sprintf("longer than %d characters", maxQueryLen))
+		return q, badParamf("q", clip(q.form.Q), views.N("longer than %d characters"), maxQueryLen)
 	}
 	q.filter.Query = q.form.Q
 
 	if s := strings.TrimSpace(v.Get("sort")); s != "" {
 		if !slices.Contains(app.ContractSorts, app.ContractSort(s)) {
-			return q, badParam("sort", clip(s), "not a sortable column")
+			return q, badParam("sort", clip(s), views.N("not a sortable column"))
 		}
 		q.form.Sort = s
 		q.filter.Sort = app.ContractSort(s)
@@ -145,14 +153,14 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		q.form.Desc = true
 		q.filter.Desc = true
 	default:
-		return q, badParam("desc", clip(s), "not 1 or 0")
+		return q, badParam("desc", clip(s), views.N("not 1 or 0"))
 	}
 
 	q.page = 1
 	if s := strings.TrimSpace(v.Get("page")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxPage {
-			return q, badParam("page", clip(s), "not a page number")
+			return q, badParam("page", clip(s), views.N("not a page number"))
 		}
 		q.page = n
 	}
@@ -161,7 +169,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	if s := strings.TrimSpace(v.Get("per")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || !slices.Contains(perChoices, n) {
-			return q, badParam("per", clip(s), "not 25, 50, 100 or 200")
+			return q, badParam("per", clip(s), views.N("not 25, 50, 100 or 200"))
 		}
 		q.form.Per = n
 	}
@@ -187,7 +195,7 @@ const langCookie = "wattfolio_lang"
 func (h *handler) language(w http.ResponseWriter, r *http.Request) (string, error) {
 	if s := r.URL.Query().Get("lang"); s != "" {
 		if s != views.LangDE && s != views.LangEN {
-			return h.o.Lang, badParam("lang", clip(s), "not de or en")
+			return h.o.Lang, badParam("lang", clip(s), views.N("not de or en"))
 		}
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: s, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		return s, nil
@@ -214,7 +222,13 @@ func pathID(r *http.Request, what string) (int64, error) {
 	raw := r.PathValue("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
-		return 0, badParam("id", clip(raw), "not a "+what+" id")
+		reasons := map[string]string{"contract": views.N("not a contract id"), "customer": views.N("not a customer id"),
+			"meter": views.N("not a meter id"), "offer": views.N("not an offer id")}
+		reason, ok := reasons[what]
+		if !ok {
+			reason = "not an id"
+		}
+		return 0, badParam("id", clip(raw), reason)
 	}
 	return id, nil
 }

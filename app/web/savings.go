@@ -157,7 +157,7 @@ func (h *handler) recomputeSavingsNow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) renderSavings(w http.ResponseWriter, r *http.Request, notice string) {
-	c, err := h.chrome(w, r, "Savings", "savings")
+	c, err := h.chrome(w, r, views.T(r.Context(), "Savings"), "savings")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -195,7 +195,7 @@ func parseSavingsQuery(v url.Values) (views.SavingsFilter, error) {
 	f := views.SavingsFilter{Sort: views.SortSaving, Desc: true}
 	if s := strings.TrimSpace(v.Get("sort")); s != "" {
 		if !slices.Contains(views.SavingsSorts, s) {
-			return f, badParam("sort", clip(s), "not a sortable column (saving, pct, deadline, name)")
+			return f, badParam("sort", clip(s), views.N("not a sortable column (saving, pct, deadline, name)"))
 		}
 		f.Sort, f.Desc = s, false
 	}
@@ -206,20 +206,20 @@ func parseSavingsQuery(v url.Values) (views.SavingsFilter, error) {
 	case "1", "true":
 		f.Desc = true
 	default:
-		return f, badParam("desc", clip(s), "not 1 or 0")
+		return f, badParam("desc", clip(s), views.N("not 1 or 0"))
 	}
 	switch s := strings.TrimSpace(v.Get("positive")); s {
 	case "", "0", "false":
 	case "1", "true", "on":
 		f.Positive = true
 	default:
-		return f, badParam("positive", clip(s), "not 1 or 0")
+		return f, badParam("positive", clip(s), views.N("not 1 or 0"))
 	}
 	f.Segment = strings.TrimSpace(v.Get("segment"))
 	f.Q = strings.TrimSpace(v.Get("q"))
 	for _, p := range []struct{ name, s string }{{"segment", f.Segment}, {"q", f.Q}} {
 		if utf8.RuneCountInString(p.s) > maxQueryLen || !utf8.ValidString(p.s) {
-			return f, badParam(p.name, clip(p.s), fmt.Sprintf("longer than %d characters", maxQueryLen))
+			return f, badParamf(p.name, clip(p.s), views.N("longer than %d characters"), maxQueryLen)
 		}
 	}
 	return f, nil

@@ -229,7 +229,7 @@ func (h *handler) chain() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
-		h.renderError(w, r, http.StatusForbidden, "Request refused", "This request came from another site and was not carried out.")
+		h.renderError(w, r, http.StatusForbidden, views.T(r.Context(), "Request refused"), views.T(r.Context(), "This request came from another site and was not carried out."))
 	}))
 	routes := h.twins(h.mux)
 	protected := cop.Handler(routes)

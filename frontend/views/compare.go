@@ -170,76 +170,91 @@ func (m Compare) TermRows() []Row {
 		}
 	}
 	return m.rows([]rowSpec{
-		{"Source", "", func(o *compare.Option) string { return o.Source }},
-		{"Model", "", func(o *compare.Option) string { return ModelLabel(o.Tariff.Model) }},
-		{"Prices quoted", "", func(o *compare.Option) string {
+		{f.T("Source"), "", func(o *compare.Option) string { return o.Source }},
+		{f.T("Model"), "", func(o *compare.Option) string { return f.ModelLabel(o.Tariff.Model) }},
+		{f.T("Prices quoted"), "", func(o *compare.Option) string {
 			if o.Tariff.Model == "" {
 				return ""
 			}
 			if o.Tariff.Gross {
-				return "gross (incl. VAT)"
+				return f.T("gross (incl. VAT)")
 			}
-			return "net"
+			return f.T("net")
 		}},
-		{"VAT", "", func(o *compare.Option) string {
+		{f.T("VAT"), "", func(o *compare.Option) string {
 			if o.Tariff.Model == "" {
 				return ""
 			}
 			return f.Percent(&o.Tariff.VATRate)
 		}},
-		{"Working price / markup on spot", "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.WorkingPerKWh })},
-		{"Base price", "", perYear(func(t *tariff.Tariff) app.Decimal { return t.BasePerYear })},
-		{"Time-of-use zones", "", func(o *compare.Option) string { return f.zones(o.Tariff.Zones, o.Tariff.Currency) }},
-		{"Grid fee", "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.GridPerKWh })},
-		{"Grid base and metering", "", perYear(func(t *tariff.Tariff) app.Decimal { return t.Charges.GridBasePerYear })},
-		{"§14a grid zones", "", func(o *compare.Option) string { return f.zones(o.Tariff.GridZones, o.Tariff.Currency) }},
-		{"Levies", "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.LeviesPerKWh })},
-		{"Electricity tax", "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.ElectricityTaxPerKWh })},
-		{"Concession fee", "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.ConcessionPerKWh })},
-		{"Bonuses", "", func(o *compare.Option) string {
+		{f.T("Working price / markup on spot"), "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.WorkingPerKWh })},
+		{f.T("Base price"), "", perYear(func(t *tariff.Tariff) app.Decimal { return t.BasePerYear })},
+		{f.T("Time-of-use zones"), "", func(o *compare.Option) string { return f.zones(o.Tariff.Zones, o.Tariff.Currency) }},
+		{f.T("Grid fee"), "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.GridPerKWh })},
+		{f.T("Grid base and metering"), "", perYear(func(t *tariff.Tariff) app.Decimal { return t.Charges.GridBasePerYear })},
+		{f.T("§14a grid zones"), "", func(o *compare.Option) string { return f.zones(o.Tariff.GridZones, o.Tariff.Currency) }},
+		{f.T("Levies"), "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.LeviesPerKWh })},
+		{f.T("Electricity tax"), "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.ElectricityTaxPerKWh })},
+		{f.T("Concession fee"), "", perKWh(func(t *tariff.Tariff) app.Decimal { return t.Charges.ConcessionPerKWh })},
+		{f.T("Bonuses"), "", func(o *compare.Option) string {
 			var parts []string
 			for _, b := range o.Tariff.Bonuses {
-				parts = append(parts, f.Money(&b.Amount, o.Tariff.Currency)+" "+strings.ReplaceAll(string(b.Kind), "_", " "))
+				parts = append(parts, f.Money(&b.Amount, o.Tariff.Currency)+" "+f.BonusLabel(string(b.Kind)))
 			}
 			return strings.Join(parts, ", ")
 		}},
-		{"Price guarantee", "", func(o *compare.Option) string {
+		{f.T("Price guarantee"), "", func(o *compare.Option) string {
 			g := o.Tariff.Guarantee
 			if g.Months == 0 {
 				return ""
 			}
-			s := months(g.Months)
+			s := f.months(g.Months)
 			if g.Scope != "" {
-				s += ", " + string(g.Scope)
+				s += ", " + f.GuaranteeLabel(string(g.Scope))
 			}
 			return s
 		}},
-		{"Minimum term", "", func(o *compare.Option) string {
+		{f.T("Minimum term"), "", func(o *compare.Option) string {
 			if o.Tariff.MinTermMonths == 0 {
 				return ""
 			}
-			return months(o.Tariff.MinTermMonths)
+			return f.months(o.Tariff.MinTermMonths)
 		}},
-		{"Notice", "", func(o *compare.Option) string {
+		{f.T("Notice"), "", func(o *compare.Option) string {
 			n := o.Tariff.Notice
 			if n.N == 0 {
 				return ""
 			}
-			u := n.Unit
-			if n.N != 1 {
-				u += "s"
-			}
-			return strconv.Itoa(n.N) + " " + u
+			return f.noticeLabel(n.N, n.Unit)
 		}},
-		{"Missing from the bill", "", func(o *compare.Option) string { return o.Tariff.Incomplete }},
+		{f.T("Missing from the bill"), "", func(o *compare.Option) string { return o.Tariff.Incomplete }},
 	})
 }
 
-func months(n int) string {
+func (f Fmt) months(n int) string {
 	if n == 1 {
-		return "1 month"
+		return f.T("1 month")
 	}
-	return strconv.Itoa(n) + " months"
+	return f.Tf("%s months", f.Int(n))
+}
+
+// noticeLabel is a notice period: "1 month", "6 weeks".
+func (f Fmt) noticeLabel(n int, unit string) string {
+	switch {
+	case unit == "month" && n == 1:
+		return f.T("1 month")
+	case unit == "month":
+		return f.Tf("%s months", f.Int(n))
+	case unit == "week" && n == 1:
+		return f.T("1 week")
+	case unit == "week":
+		return f.Tf("%s weeks", f.Int(n))
+	case unit == "day" && n == 1:
+		return f.T("1 day")
+	case unit == "day":
+		return f.Tf("%s days", f.Int(n))
+	}
+	return strconv.Itoa(n) + " " + unit
 }
 
 // zones lists time windows with their prices: "NT 22:00–06:00 24 ct/kWh".
@@ -248,7 +263,7 @@ func (f Fmt) zones(zs []tariff.Zone, currency string) string {
 	for _, z := range zs {
 		s := clock(z.From) + "–" + clock(z.To)
 		if z.From == 0 && z.To == 0 {
-			s = "all day"
+			s = f.T("all day")
 		}
 		if z.Name != "" {
 			s = z.Name + " " + s
@@ -279,32 +294,32 @@ func (m Compare) CostRows(year int) []Row {
 		}
 	}
 	specs := []rowSpec{
-		{"Consumption", "kWh", func(o *compare.Option) string {
+		{f.T("Consumption"), "kWh", func(o *compare.Option) string {
 			if o.Result == nil {
 				return ""
 			}
 			return f.CellKWh(&o.Result.Year1.KWh)
 		}},
-		{"Energy", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Energy })},
-		{"Base price", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Base })},
-		{"Grid fees", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Grid })},
-		{"Levies", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Levies })},
-		{"Electricity tax", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Tax })},
-		{"Concession fee", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Concession })},
+		{f.T("Energy"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Energy })},
+		{f.T("Base price"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Base })},
+		{f.T("Grid fees"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Grid })},
+		{f.T("Levies"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Levies })},
+		{f.T("Electricity tax"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Tax })},
+		{f.T("Concession fee"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Concession })},
 	}
 	if year == 1 {
 		specs = append(specs, rowSpec{"Bonuses", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Bonus })})
 	}
 	specs = append(specs,
-		rowSpec{"Net", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Net })},
-		rowSpec{"VAT", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.VAT })},
-		rowSpec{"Total gross", "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Gross })},
-		rowSpec{"Effective price", "ct/kWh", fig(func(b *tariff.Breakdown) app.Decimal {
+		rowSpec{f.T("Net"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Net })},
+		rowSpec{f.T("VAT"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.VAT })},
+		rowSpec{f.T("Total gross"), "€", fig(func(b *tariff.Breakdown) app.Decimal { return b.Gross })},
+		rowSpec{f.T("Effective price"), "ct/kWh", fig(func(b *tariff.Breakdown) app.Decimal {
 			// Already in cent; shown with the other figures' two places.
 			return b.EffectiveCtPerKWh
 		})},
-		rowSpec{"Saving against the current contract", "€", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.Saving1, o.Saving2} })},
-		rowSpec{"Saving", "%", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.SavingPct1, o.SavingPct2} })},
+		rowSpec{f.T("Saving against the current contract"), "€", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.Saving1, o.Saving2} })},
+		rowSpec{f.T("Saving"), "%", saving(f, year, func(o *compare.Option) [2]*app.Decimal { return [2]*app.Decimal{o.SavingPct1, o.SavingPct2} })},
 	)
 	rows := slices.DeleteFunc(m.rows(specs), func(r Row) bool { return r.Unit == "€" && zeroRow(f, r) })
 	for i := range rows {
@@ -312,7 +327,7 @@ func (m Compare) CostRows(year int) []Row {
 		for j := range rows[i].Cells {
 			rows[i].Cells[j].Diff = false
 		}
-		if rows[i].Label == "Total gross" {
+		if rows[i].Label == f.T("Total gross") {
 			rows[i].Total = true
 			if c := m.Cmp.Cheapest; c >= 0 && year == 1 {
 				rows[i].Cells[c].Best = true
@@ -342,6 +357,19 @@ func saving(f Fmt, year int, both func(*compare.Option) [2]*app.Decimal) func(*c
 		}
 		return ""
 	}
+}
+
+// OptionKindLabel names an option's kind.
+func (f Fmt) OptionKindLabel(k compare.Kind) string {
+	switch k {
+	case compare.Current:
+		return f.T("current")
+	case compare.Offer:
+		return f.T("offer")
+	case compare.Template:
+		return f.T("template")
+	}
+	return string(k)
 }
 
 // OptionTone is an option's kind as a badge tone.
@@ -431,7 +459,7 @@ func (m Compare) Chart() CostChart {
 	barW := groupW * 0.8 / float64(len(series))
 	for mi, mo := range months {
 		x0 := ch.Left + float64(mi)*groupW + groupW*0.1
-		ch.XTicks = append(ch.XTicks, ChartTick{Pos: x0 + groupW*0.4, Label: monthShort(mo.Start, len(months))})
+		ch.XTicks = append(ch.XTicks, ChartTick{Pos: x0 + groupW*0.4, Label: m.Fmt.monthShort(mo.Start, len(months))})
 		for si, oi := range series {
 			o := m.Cmp.Options[oi]
 			if mi >= len(o.Result.Months) {
@@ -443,7 +471,7 @@ func (m Compare) Chart() CostChart {
 				top, bot = bot, top
 			}
 			ch.Bars = append(ch.Bars, ChartBar{X: x0 + float64(si)*barW, Y: top, W: barW * 0.92, H: math.Max(bot-top, 0.5), Series: oi,
-				Title: o.Name + " · " + mo.Start.Format("01/2006") + ": " + m.Fmt.Money(&g, o.Tariff.Currency)})
+				Title: o.Name + " · " + m.Fmt.Month(mo.Start) + ": " + m.Fmt.Money(&g, o.Tariff.Currency)})
 		}
 	}
 	return ch
@@ -451,18 +479,45 @@ func (m Compare) Chart() CostChart {
 
 // monthShort labels a month on the axis; with many months only the year's
 // first shows its year.
-func monthShort(t time.Time, n int) string {
+func (f Fmt) monthShort(t time.Time, n int) string {
 	if n <= 13 || t.Month() == time.January {
-		return t.Format("01/06")
+		return f.MonthName(t.Month()) + " " + t.Format("06")
 	}
-	return t.Format("01")
+	return f.MonthName(t.Month())
 }
 
 // px writes a coordinate for an SVG attribute.
 func px(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 // curveLabel says in a few words where the curve came from, as the CSV does.
-func curveLabel(c tariff.Curve) string { return export.CurveLabel(c) }
+// The CSV keeps its English words (scripts read it); the page speaks the
+// user's language.
+func (f Fmt) curveLabel(c tariff.Curve) string {
+	if f.en() {
+		return export.CurveLabel(c)
+	}
+	o := c.Origin
+	var s string
+	switch {
+	case o.Metered && o.Filled > 0:
+		s = f.Tf("metered; %s gaps filled from %s", f.Int(o.Filled), o.Profile)
+	case o.Metered:
+		s = f.T("metered")
+	default:
+		s = f.Tf("profile %s", o.Profile)
+	}
+	if o.ScalePercent != 0 {
+		sign := "+"
+		if o.ScalePercent < 0 {
+			sign = ""
+		}
+		s += " " + f.Tf("scaled %s %%", sign+f.Int(o.ScalePercent))
+	}
+	for _, c := range o.Conversions {
+		s += "; " + c
+	}
+	return s
+}
 
 // Period is a span given with an exclusive end as its first and last day:
 // "01.06.2025 – 31.05.2026".
@@ -484,15 +539,16 @@ func (m Compare) AnyUnpriced() bool {
 // what it decided: a customer without readings is on a profile, and the
 // choice must not read "Metered" then.
 func (m Compare) AutoCurveLabel() string {
+	f := m.Fmt
 	if m.Cmp == nil || m.Form.Profile != "" {
-		return "Automatic: the meters, else the customer's profile"
+		return f.T("Automatic: the meters, else the customer's profile")
 	}
 	o := m.Cmp.Curve.Origin
 	switch {
 	case o.Metered && o.Filled > 0:
-		return "Automatic: metered, gaps from " + o.Profile
+		return f.Tf("Automatic: metered, gaps from %s", o.Profile)
 	case o.Metered:
-		return "Automatic: metered"
+		return f.T("Automatic: metered")
 	}
-	return "Automatic: profile " + o.Profile + " (no meter data)"
+	return f.Tf("Automatic: profile %s (no meter data)", o.Profile)
 }

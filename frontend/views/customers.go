@@ -64,16 +64,16 @@ type VendorSection struct {
 }
 
 // Title names the section: "enneo · retail".
-func (s VendorSection) Title() string {
+func (s VendorSection) Title(f Fmt) string {
 	switch s.Vendor {
 	case app.VendorEnneo, app.VendorEpilot:
-		return VendorLabel(s.Vendor) + " · retail supply"
+		return VendorLabel(s.Vendor) + " · " + f.T("retail supply")
 	case app.VendorProsumer:
-		return "Prosumer · energy, service and flexibility"
+		return "Prosumer · " + f.T("energy, service and flexibility")
 	case app.VendorOtark:
-		return "otark · PPA and trades"
+		return "otark · " + f.T("PPA and trades")
 	case app.VendorPodero:
-		return "Podero · partner energy"
+		return "Podero · " + f.T("partner energy")
 	}
 	return VendorLabel(s.Vendor)
 }
@@ -133,9 +133,9 @@ func (f Fmt) Validity(c app.Contract) string {
 	case c.ValidFrom.IsZero() && c.ValidTo.IsZero():
 		return dash
 	case c.ValidTo.IsZero():
-		return "from " + f.Date(c.ValidFrom)
+		return f.Tf("from %s", f.Date(c.ValidFrom))
 	case c.ValidFrom.IsZero():
-		return "until " + f.Date(c.ValidTo)
+		return f.Tf("until %s", f.Date(c.ValidTo))
 	}
 	return f.Date(c.ValidFrom) + " – " + f.Date(c.ValidTo)
 }
@@ -186,10 +186,11 @@ func groupKey(c app.Customer) string {
 // AccountChoices are the customers the Customer filter offers, with the
 // current one added when the address names an unknown id.
 func (m Portfolio) AccountChoices() []app.Account {
+	name := m.Fmt.Tf("Customer #%s", strconv.FormatInt(m.Filter.Account, 10))
 	if m.Filter.Account == 0 || slices.ContainsFunc(m.Accounts, func(a app.Account) bool { return a.ID == m.Filter.Account }) {
 		return m.Accounts
 	}
-	return append(slices.Clip(m.Accounts), app.Account{ID: m.Filter.Account, Name: "Customer #" + strconv.FormatInt(m.Filter.Account, 10)})
+	return append(slices.Clip(m.Accounts), app.Account{ID: m.Filter.Account, Name: name})
 }
 
 // ID is an id as a form value.
@@ -200,9 +201,9 @@ func (m Portfolio) HasAccountFilter() bool { return len(m.Accounts) > 0 || m.Fil
 
 // customerTitle is the tooltip of a portfolio customer cell: the vendor's
 // name for a linked customer, so both names can be seen.
-func customerTitle(c app.Customer) string {
+func (f Fmt) customerTitle(c app.Customer) string {
 	if c.AccountName != "" && c.Name != "" && c.Name != c.AccountName {
-		return c.AccountName + " (at the vendor: " + c.Name + ")"
+		return f.Tf("%s (at the vendor: %s)", c.AccountName, c.Name)
 	}
 	return c.DisplayName()
 }

@@ -103,3 +103,8 @@ func translate(lang, msg string) string {
 	}
 	return msg
 }
+
+// N marks msg, an English text or format, as a message shown translated
+// elsewhere (an error's reason is made where no request is at hand and
+// translated by T or Tf where it is shown); it returns msg unchanged.
+func N(msg string) string { return msg }

@@ -64,9 +64,9 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		places             int
 		val                func(series.Bucket) (app.Decimal, bool)
 	}{
-		{"Consumption", "kWh", "c-use", true, 3, func(b series.Bucket) (app.Decimal, bool) { return b.Consumption, b.HasConsumption }},
-		{"Price (mean)", currency + "/kWh", "c-price", false, 4, func(b series.Bucket) (app.Decimal, bool) { return b.PriceMean() }},
-		{"Cost", currency, "c-cost", true, 2, func(b series.Bucket) (app.Decimal, bool) { return b.Cost, b.HasCost }},
+		{f.T("Consumption"), "kWh", "c-use", true, 3, func(b series.Bucket) (app.Decimal, bool) { return b.Consumption, b.HasConsumption }},
+		{f.T("Price (mean)"), currency + "/kWh", "c-price", false, 4, func(b series.Bucket) (app.Decimal, bool) { return b.PriceMean() }},
+		{f.T("Cost"), currency, "c-cost", true, 2, func(b series.Bucket) (app.Decimal, bool) { return b.Cost, b.HasCost }},
 	}
 	partial, note := partialBuckets(f, bs)
 	var out []Panel
@@ -133,11 +133,11 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		if part.Len() > 0 {
 			panel.Partial = note
 		}
-		panel.XTicks = timeTicks(bs, panel.Left, w)
+		panel.XTicks = timeTicks(f, bs, panel.Left, w)
 		panel.Hover = hoverColumns(f, bs, panel, w, func(b series.Bucket) string {
 			v, ok := p.val(b)
 			if !ok {
-				return "no data"
+				return f.T("no data")
 			}
 			return f.Decimal(v, p.places, p.places) + " " + p.unit
 		})
@@ -170,32 +170,43 @@ func partialBuckets(f Fmt, bs []series.Bucket) ([]bool, string) {
 	}
 	b := bs[last]
 	want := int64(math.Round(rate * b.End.Sub(b.Start).Hours()))
-	what := fmt.Sprintf("%s holds %s of %s readings", f.DateTime(b.Start), f.Int(int(b.Readings)), f.Int(int(want)))
+	what := f.Tf("%s holds %s of %s readings", f.DateTime(b.Start), f.Int(int(b.Readings)), f.Int(int(want)))
 	if n == 1 {
-		return out, "Drawn lighter: incomplete data. " + what + "."
+		return out, f.Tf("Drawn lighter: incomplete data. %s.", what)
 	}
-	return out, fmt.Sprintf("Drawn lighter: %s periods with incomplete data; the last, %s.", f.Int(n), what)
+	return out, f.Tf("Drawn lighter: %s periods with incomplete data; the last, %s.", f.Int(n), what)
 }
 
 // timeTicks labels the time axis at round boundaries (hours, days or
-// months, whichever gives at most about a dozen labels).
-func timeTicks(bs []series.Bucket, left, w float64) []ChartTick {
+// months, whichever gives at most about a dozen labels), in f's language:
+// "02.11." and "Nov." or "2 Nov" and "Nov"; a month label carries its year
+// on the first tick and in January.
+func timeTicks(f Fmt, bs []series.Bucket, left, w float64) []ChartTick {
 	if len(bs) == 0 {
 		return nil
 	}
 	span := bs[len(bs)-1].End.Sub(bs[0].Start)
 	type level struct {
 		every  func(t time.Time) bool
-		label  string
+		label  func(t time.Time, first bool) string
 		approx time.Duration
 	}
+	clock := func(t time.Time, _ bool) string { return t.Format("15:04") }
+	day := func(t time.Time, _ bool) string { return f.DayMonth(t) }
+	month := func(t time.Time, first bool) string {
+		if first || t.Month() == time.January {
+			return f.Month(t)
+		}
+		return f.MonthName(t.Month())
+	}
+	year := func(t time.Time, _ bool) string { return t.Format("2006") }
 	levels := []level{
-		{func(t time.Time) bool { return t.Minute() == 0 }, "15:04", time.Hour},
-		{func(t time.Time) bool { return t.Minute() == 0 && t.Hour()%6 == 0 }, "15:04", 6 * time.Hour},
-		{func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 }, "02.01.", 24 * time.Hour},
-		{func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Weekday() == time.Monday }, "02.01.", 7 * 24 * time.Hour},
-		{func(t time.Time) bool { return t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 }, "01/06", 30 * 24 * time.Hour},
-		{func(t time.Time) bool { return t.YearDay() == 1 && t.Hour() == 0 && t.Minute() == 0 }, "2006", 365 * 24 * time.Hour},
+		{func(t time.Time) bool { return t.Minute() == 0 }, clock, time.Hour},
+		{func(t time.Time) bool { return t.Minute() == 0 && t.Hour()%6 == 0 }, clock, 6 * time.Hour},
+		{func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 }, day, 24 * time.Hour},
+		{func(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Weekday() == time.Monday }, day, 7 * 24 * time.Hour},
+		{func(t time.Time) bool { return t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 }, month, 30 * 24 * time.Hour},
+		{func(t time.Time) bool { return t.YearDay() == 1 && t.Hour() == 0 && t.Minute() == 0 }, year, 365 * 24 * time.Hour},
 	}
 	step := bs[0].End.Sub(bs[0].Start) // a bucket's length: no finer labels
 	for _, l := range levels {
@@ -206,11 +217,11 @@ func timeTicks(bs []series.Bucket, left, w float64) []ChartTick {
 		var out []ChartTick
 		for i, b := range bs {
 			if l.every(b.Start) {
-				out = append(out, ChartTick{Pos: left + float64(i)*w, Label: b.Start.Format(l.label)})
+				out = append(out, ChartTick{Pos: left + float64(i)*w, Label: l.label(b.Start, len(out) == 0)})
 			}
 		}
 		if len(out) == 0 { // too short a range for this level's boundaries
-			out = append(out, ChartTick{Pos: left, Label: bs[0].Start.Format(l.label)})
+			out = append(out, ChartTick{Pos: left, Label: l.label(bs[0].Start, true)})
 		}
 		return out
 	}
@@ -232,8 +243,31 @@ func hoverColumns(f Fmt, bs []series.Bucket, p Panel, w float64, value func(seri
 	return out
 }
 
-// MonthLabel is "2026-03" style in the bucket's own zone.
-func MonthLabel(t time.Time) string { return t.Format("2006-01") }
+// Span is the range the page shows, its first and last day ("To" is
+// exclusive) in f's format; the raw values when they do not parse.
+func (m Meter) Span() string {
+	from, err1 := time.Parse(time.DateOnly, m.From)
+	to, err2 := time.Parse(time.DateOnly, m.To)
+	if err1 != nil || err2 != nil {
+		return m.From + " – " + m.To
+	}
+	return m.Fmt.Day(from) + " – " + m.Fmt.Day(to.AddDate(0, 0, -1))
+}
+
+// ResolutionLabel names a resolution of the meter form.
+func (f Fmt) ResolutionLabel(res string) string {
+	switch res {
+	case "native":
+		return f.T("as metered")
+	case "hour":
+		return f.T("hour")
+	case "day":
+		return f.T("day")
+	case "month":
+		return f.T("month")
+	}
+	return res
+}
 
 // Dec formats an optional exact value, or a dash.
 func (f Fmt) Dec(d app.Decimal, ok bool, places int) string {

@@ -338,16 +338,16 @@ type Error struct {
 var Vendors = []app.Vendor{app.VendorEnneo, app.VendorEpilot, app.VendorOtark, app.VendorPodero, app.VendorProsumer}
 
 // ContractTitle is a contract's display name, falling back to its ids.
-func ContractTitle(c app.Contract) string {
+func (f Fmt) ContractTitle(c app.Contract) string {
 	switch {
 	case c.Name != "":
 		return c.Name
 	case c.Product.Name != "":
 		return c.Product.Name
 	case c.ExternalID != "":
-		return "Contract " + c.ExternalID
+		return f.Tf("Contract %s", c.ExternalID)
 	}
-	return "Contract #" + strconv.FormatInt(c.ID, 10)
+	return f.Tf("Contract #%s", strconv.FormatInt(c.ID, 10))
 }
 
 func plural(n int, one, many string) string {

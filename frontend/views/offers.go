@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"wattfolio/app"
 	"wattfolio/app/offer"
 	"wattfolio/app/offerfile"
 	"wattfolio/app/tariff"
@@ -40,7 +39,7 @@ func (m Offers) OfferState(o offer.Offer) string {
 // Validity is the days an offer can be signed, "01.11.2026 – 30.06.2027".
 func (f Fmt) OfferValidity(o offer.Offer) string {
 	if o.ValidFrom.IsZero() && o.ValidTo.IsZero() {
-		return "any time"
+		return f.T("any time")
 	}
 	from, to := "", ""
 	if !o.ValidFrom.IsZero() {
@@ -51,27 +50,55 @@ func (f Fmt) OfferValidity(o offer.Offer) string {
 	}
 	switch {
 	case from == "":
-		return "until " + to
+		return f.Tf("until %s", to)
 	case to == "":
-		return "from " + from
+		return f.Tf("from %s", from)
 	}
 	return from + " – " + to
 }
 
 // Guarantee is "12 months, full" or a dash.
-func Guarantee(g tariff.Guarantee) string {
+func (f Fmt) Guarantee(g tariff.Guarantee) string {
 	if g.Months == 0 {
 		return dash
 	}
-	return strconv.Itoa(g.Months) + " " + plural(g.Months, "month", "months") + ", " + string(g.Scope)
+	s := f.months(g.Months)
+	if g.Scope != "" {
+		s += ", " + f.GuaranteeLabel(string(g.Scope))
+	}
+	return s
+}
+
+// GuaranteeLabel names what a price guarantee fixes.
+func (f Fmt) GuaranteeLabel(scope string) string {
+	switch tariff.GuaranteeScope(scope) {
+	case tariff.GuaranteeFull:
+		return f.T("full")
+	case tariff.GuaranteeLimited:
+		return f.T("limited")
+	case tariff.GuaranteeEnergy:
+		return f.T("energy only")
+	}
+	return scope
+}
+
+// BonusLabel names a one-off bonus.
+func (f Fmt) BonusLabel(kind string) string {
+	switch tariff.BonusKind(kind) {
+	case tariff.InstantBonus:
+		return f.T("instant bonus")
+	case tariff.NewCustomerBonus:
+		return f.T("new-customer bonus")
+	}
+	return strings.ReplaceAll(kind, "_", " ")
 }
 
 // GrossNet says whether an offer's prices include VAT.
-func GrossNet(t tariff.Tariff) string {
+func (f Fmt) GrossNet(t tariff.Tariff) string {
 	if t.Gross {
-		return "gross"
+		return f.T("gross")
 	}
-	return "net"
+	return f.T("net")
 }
 
 // Bonus is the sum of an offer's one-off bonuses, or a dash.
@@ -131,28 +158,25 @@ var (
 )
 
 // ModelLabel names a tariff model.
-func ModelLabel(m tariff.Model) string {
+func (f Fmt) ModelLabel(m tariff.Model) string {
 	switch m {
 	case tariff.Fixed:
-		return "Fixed"
+		return f.T("Fixed")
 	case tariff.TimeOfUse:
-		return "Time of use (HT/NT)"
+		return f.T("Time of use (HT/NT)")
 	case tariff.Dynamic:
-		return "Dynamic (spot)"
+		return f.T("Dynamic (spot)")
 	case tariff.IndexedMonthly:
-		return "Indexed, monthly"
+		return f.T("Indexed, monthly")
 	case tariff.IndexedYearly:
-		return "Indexed, yearly"
+		return f.T("Indexed, yearly")
 	case tariff.PPA:
 		return "PPA"
 	case tariff.Flexibility:
-		return "Flexibility"
+		return f.T("Flexibility")
 	}
 	return string(m)
 }
-
-// CommodityLabel names a commodity.
-func CommodityLabel(c app.Commodity) string { return Label(string(c)) }
 
 // TermsExample shows what the terms box takes.
 const TermsExample = `[[offer.zone]]
@@ -164,26 +188,26 @@ ct_per_kwh = 24.5`
 // selectOption is one option of a select.
 type selectOption struct{ Value, Label string }
 
-func commodityChoices() []selectOption {
+func commodityChoices(f Fmt) []selectOption {
 	var out []selectOption
 	for _, c := range OfferCommodities {
-		out = append(out, selectOption{string(c), CommodityLabel(c)})
+		out = append(out, selectOption{string(c), f.CommodityLabel(c)})
 	}
 	return out
 }
 
-func modelChoices() []selectOption {
+func modelChoices(f Fmt) []selectOption {
 	var out []selectOption
 	for _, m := range OfferModels {
-		out = append(out, selectOption{string(m), ModelLabel(m)})
+		out = append(out, selectOption{string(m), f.ModelLabel(m)})
 	}
 	return out
 }
 
-func guaranteeChoices() []selectOption {
-	out := []selectOption{{"", "no guarantee"}}
+func guaranteeChoices(f Fmt) []selectOption {
+	out := []selectOption{{"", f.T("no guarantee")}}
 	for _, s := range GuaranteeScopes {
-		out = append(out, selectOption{string(s), Label(string(s))})
+		out = append(out, selectOption{string(s), f.GuaranteeLabel(string(s))})
 	}
 	return out
 }
@@ -206,5 +230,5 @@ func decimalWord(f Fmt) string {
 	if f.en() {
 		return "point (27.9)"
 	}
-	return "comma (27,9)"
+	return f.T("comma (27,9)")
 }

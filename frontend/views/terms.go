@@ -34,28 +34,28 @@ func (f Fmt) Count(n *int64, unit string) string {
 }
 
 // Code shows a vendor enumeration value that the vendor does not explain.
-func Code(n *int64) string {
+func (f Fmt) Code(n *int64) string {
 	if n == nil {
 		return dash
 	}
-	return strconv.FormatInt(*n, 10) + " (vendor code)"
+	return f.Tf("%s (vendor code)", strconv.FormatInt(*n, 10))
 }
 
 // YesNo says yes, no or unknown for an optional flag.
-func YesNo(b *bool) string {
+func (f Fmt) YesNo(b *bool) string {
 	switch {
 	case b == nil:
-		return "unknown"
+		return f.T("unknown")
 	case *b:
-		return "yes"
+		return f.T("yes")
 	}
-	return "no"
+	return f.T("no")
 }
 
 // Building names the building a partner contract covers.
-func Building(p *app.PartnerTerms) string {
+func (f Fmt) Building(p *app.PartnerTerms) string {
 	if p == nil || p.BuildingID == "" {
-		return "all buildings"
+		return f.T("all buildings")
 	}
 	return p.BuildingID
 }
@@ -102,10 +102,10 @@ func (f Fmt) KeyTerms(c app.Contract) string {
 	case c.Flexibility != nil:
 		t := c.Flexibility
 		if t.ReservationFee != nil {
-			add("Reservation " + f.Money(t.ReservationFee, c.Prices.Currency))
+			add(f.T("Reservation") + " " + f.Money(t.ReservationFee, c.Prices.Currency))
 		}
 		if t.ActivationFeeWorkdays != nil || t.ActivationFeeNonWorkdays != nil {
-			add("Activation " + f.feePair(t.ActivationFeeWorkdays, t.ActivationFeeNonWorkdays, c.Prices.Currency))
+			add(f.T("Activation") + " " + f.feePair(t.ActivationFeeWorkdays, t.ActivationFeeNonWorkdays, c.Prices.Currency))
 		}
 	case c.PPA != nil:
 		t := c.PPA
@@ -120,9 +120,9 @@ func (f Fmt) KeyTerms(c app.Contract) string {
 		t := c.Partner
 		add(t.ContractType)
 		if i := PriceNow(t.Prices, f.Now); i >= 0 {
-			add(f.WorkingPrice(&t.Prices[i].PerKWh, c.Prices.Currency) + " " + f.PriceAge(t, i, "now"))
+			add(f.WorkingPrice(&t.Prices[i].PerKWh, c.Prices.Currency) + " " + f.PriceAge(t, i, f.T("now")))
 		} else if len(t.Prices) > 0 {
-			add(f.WorkingPrice(&t.Prices[0].PerKWh, c.Prices.Currency) + " from " + f.Date(t.Prices[0].From))
+			add(f.WorkingPrice(&t.Prices[0].PerKWh, c.Prices.Currency) + " " + f.Tf("from %s", f.Date(t.Prices[0].From)))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -148,25 +148,25 @@ func (f Fmt) feePair(a, b *app.Decimal, currency string) string {
 }
 
 // CustomerIDLabel names what a vendor's customer id is.
-func CustomerIDLabel(v app.Vendor) string {
+func (f Fmt) CustomerIDLabel(v app.Vendor) string {
 	switch v {
 	case app.VendorOtark:
 		return "EIC"
 	case app.VendorPodero:
-		return "User ID"
+		return f.T("User ID")
 	}
-	return "Customer ID"
+	return f.T("Customer ID")
 }
 
 // includedLabel says whether grid fees, levies and taxes are in a price.
-func includedLabel(b *bool) string {
+func (f Fmt) includedLabel(b *bool) string {
 	switch {
 	case b == nil:
-		return "unknown"
+		return f.T("unknown")
 	case *b:
-		return "included"
+		return f.T("included")
 	}
-	return "on top"
+	return f.T("on top")
 }
 
 // joinNonEmpty joins the parts that are set with " · ".
@@ -237,7 +237,7 @@ func StalePrice(contractType string) time.Duration {
 func (f Fmt) PriceAge(p *app.PartnerTerms, i int, fresh string) string {
 	from := p.Prices[i].From
 	if age := f.Now.Sub(from); age > StalePrice(p.ContractType) {
-		return "(stale: last price, from " + f.Date(from) + ", " + f.Age(age) + ")"
+		return f.Tf("(stale: last price, from %s, %s)", f.Date(from), f.Age(age))
 	}
 	return fresh
 }

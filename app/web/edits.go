@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -78,7 +77,7 @@ func (h *handler) contractEdits(ctx context.Context, ct app.Contract) (*views.Co
 				values[f], pending[f] = v, c.State == outbox.Pending
 			}
 		}
-		e.Fields = views.PoderoEditFields(vendor, values, pending, nil)
+		e.Fields = views.PoderoEditFields(views.LangFmt(ctx), vendor, values, pending, nil)
 	}
 	return e, nil
 }
@@ -156,7 +155,7 @@ func (h *handler) editContract(w http.ResponseWriter, r *http.Request) {
 		for _, f := range e.Fields {
 			pending[f.Name] = f.Pending
 		}
-		e.Fields = views.PoderoEditFields(vendor, typed, pending, errs)
+		e.Fields = views.PoderoEditFields(m.Fmt, vendor, typed, pending, errs)
 		status = http.StatusUnprocessableEntity
 	case len(fields) == 0:
 		e.Notice = views.T(r.Context(), "Nothing to save: the form holds the values already shown.")
@@ -269,7 +268,7 @@ func (h *handler) renderChanges(w http.ResponseWriter, r *http.Request, status i
 // sendChanges sends the pending edits now and says what became of each.
 func (h *handler) sendChanges(w http.ResponseWriter, r *http.Request) {
 	if h.o.Sender == nil {
-		h.renderChanges(w, r, http.StatusConflict, "This window was opened without a sources file, so it cannot send.", true)
+		h.renderChanges(w, r, http.StatusConflict, views.T(r.Context(), "This window was opened without a sources file, so it cannot send."), true)
 		return
 	}
 	before, err := h.o.Edits.Outbox(r.Context())
@@ -285,21 +284,21 @@ func (h *handler) sendChanges(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	notice, bad := sendSummary(before, after)
+	notice, bad := sendSummary(r.Context(), before, after)
 	switch {
 	case errors.Is(sendErr, context.DeadlineExceeded) && r.Context().Err() == nil:
-		notice = fmt.Sprintf("The vendor did not answer within %d seconds, so sending stopped: %s The rest stays pending and goes out at the next sync.", int(sendTimeout.Seconds()), notice)
+		notice = views.Tf(r.Context(), "The vendor did not answer within %d seconds, so sending stopped: %s The rest stays pending and goes out at the next sync.", int(sendTimeout.Seconds()), notice)
 		bad = true
 	case sendErr != nil:
 		h.log.Error("send changes", "err", sendErr)
-		notice, bad = notice+" Sending stopped early: "+firstLine(sendErr.Error()), true
+		notice, bad = notice+" "+views.Tf(r.Context(), "Sending stopped early: %s", firstLine(sendErr.Error())), true
 	}
 	h.recomputeSavings()
 	h.renderChanges(w, r, http.StatusOK, notice, bad)
 }
 
 // sendSummary counts what became of the changes pending before a send.
-func sendSummary(before, after []outbox.Change) (string, bool) {
+func sendSummary(ctx context.Context, before, after []outbox.Change) (string, bool) {
 	now := make(map[string]outbox.Change, len(after))
 	for _, c := range after {
 		now[c.ID] = c
@@ -312,20 +311,20 @@ func sendSummary(before, after []outbox.Change) (string, bool) {
 	}
 	var parts []string
 	for _, s := range []struct{ state, one, many string }{
-		{outbox.Sent, "1 change sent", "%d changes sent"},
-		{outbox.Conflict, "1 in conflict", "%d in conflict"},
-		{outbox.Rejected, "1 refused by the vendor", "%d refused by the vendor"},
-		{outbox.Pending, "1 not sent yet (the vendor could not be reached; it is tried again at the next sync)", "%d not sent yet (the vendor could not be reached; they are tried again at the next sync)"},
+		{outbox.Sent, views.N("1 change sent"), views.N("%d changes sent")},
+		{outbox.Conflict, views.N("1 in conflict"), views.N("%d in conflict")},
+		{outbox.Rejected, views.N("1 refused by the vendor"), views.N("%d refused by the vendor")},
+		{outbox.Pending, views.N("1 not sent yet (the vendor could not be reached; it is tried again at the next sync)"), views.N("%d not sent yet (the vendor could not be reached; they are tried again at the next sync)")},
 	} {
 		switch k := n[s.state]; {
 		case k == 1:
-			parts = append(parts, s.one)
+			parts = append(parts, views.T(ctx, s.one))
 		case k > 1:
-			parts = append(parts, fmt.Sprintf(s.many, k))
+			parts = append(parts, views.Tf(ctx, s.many, k))
 		}
 	}
 	if len(parts) == 0 {
-		return "There was nothing to send.", false
+		return views.T(ctx, "There was nothing to send."), false
 	}
 	return strings.Join(parts, "; ") + ".", n[outbox.Conflict]+n[outbox.Rejected]+n[outbox.Pending] > 0
 }
@@ -334,13 +333,13 @@ func (h *handler) undoChange(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("cid")
 	if err := h.o.Edits.Undo(r.Context(), id); err != nil {
 		if errors.Is(err, app.ErrNotFound) {
-			h.renderChanges(w, r, http.StatusNotFound, "That change is gone already.", true)
+			h.renderChanges(w, r, http.StatusNotFound, views.T(r.Context(), "That change is gone already."), true)
 			return
 		}
 		h.fail(w, r, &requestError{Msg: "%s", Args: []any{err.Error()}})
 		return
 	}
-	h.renderChanges(w, r, http.StatusOK, "Change "+id+" dropped: nothing of it will be sent.", false)
+	h.renderChanges(w, r, http.StatusOK, views.Tf(r.Context(), "Change %s dropped: nothing of it will be sent.", id), false)
 }
 
 // resolveChange settles a conflict with the choice made per field: mine,
@@ -362,7 +361,7 @@ func (h *handler) resolveChange(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if ch == nil || ch.State != outbox.Conflict {
-		h.renderChanges(w, r, http.StatusConflict, "That change is no longer in conflict; see its state below.", true)
+		h.renderChanges(w, r, http.StatusConflict, views.T(r.Context(), "That change is no longer in conflict; see its state below."), true)
 		return
 	}
 	keep := map[string]string{}
@@ -374,7 +373,7 @@ func (h *handler) resolveChange(w http.ResponseWriter, r *http.Request) {
 		case "value":
 			v := strings.TrimSpace(r.PostForm.Get("value." + f))
 			if err := outbox.Validate(f, v); err != nil {
-				h.renderChanges(w, r, http.StatusUnprocessableEntity, "Not resolved: "+views.EditLabel(f)+": "+strings.TrimPrefix(err.Error(), f+": "), true)
+				h.renderChanges(w, r, http.StatusUnprocessableEntity, views.Tf(r.Context(), "Not resolved: %s: %s", views.LangFmt(r.Context()).EditLabel(f), strings.TrimPrefix(err.Error(), f+": ")), true)
 				return
 			}
 			keep[f] = outbox.Canonical(f, v)

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"wattfolio/frontend/views"
 )
 
 // windowKey marks a request's context as coming from the desktop window.
@@ -65,7 +67,7 @@ func (h *handler) authorised(w http.ResponseWriter, r *http.Request) bool {
 	if q := r.URL.Query(); want != "" && q.Has(tokenParam) {
 		if !sameToken(q.Get(tokenParam), want) {
 			h.log.Warn("request with a wrong token refused", "path", r.URL.Path)
-			h.unauthorised(w, r, "This address carries a key from another start of Wattfolio.")
+			h.unauthorised(w, r, views.T(r.Context(), "This address carries a key from another start of Wattfolio."))
 			return false
 		}
 		http.SetCookie(w, &http.Cookie{
@@ -96,13 +98,11 @@ func (h *handler) authorised(w http.ResponseWriter, r *http.Request) bool {
 
 func (h *handler) unauthorised(w http.ResponseWriter, r *http.Request, why string) {
 	w.Header().Set("Cache-Control", "no-store")
-	msg := "Wattfolio opens only from the address it printed when it started, http://" + r.Host +
-		"/?token=…, which carries a key for this start. Open that link from the terminal where " +
-		"`wattfolio serve` (or `wattfolio demo`) runs. Each start makes a new key: if the terminal is gone, stop Wattfolio and start it again."
+	msg := views.Tf(r.Context(), "Wattfolio opens only from the address it printed when it started, http://%s/?token=…, which carries a key for this start. Open that link from the terminal where `wattfolio serve` (or `wattfolio demo`) runs. Each start makes a new key: if the terminal is gone, stop Wattfolio and start it again.", r.Host)
 	if why != "" {
 		msg = why + " " + msg
 	}
-	h.renderError(w, r, http.StatusUnauthorized, "Open Wattfolio from its address", msg)
+	h.renderError(w, r, http.StatusUnauthorized, views.T(r.Context(), "Open Wattfolio from its address"), msg)
 }
 
 // sameToken compares in constant time, so that the answer's timing does not

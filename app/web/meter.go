@@ -115,7 +115,7 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("meter %d: %w", q.id, err))
 		return
 	}
-	c.Title = "Meter " + q.m.Number
+	c.Title = views.Tf(r.Context(), "Meter %s", q.m.Number)
 	vals := url.Values{"from": {q.from.Format("2006-01-02")}, "to": {q.to.Format("2006-01-02")}, "res": {string(q.res)}}
 	m := views.Meter{
 		Chrome: c, M: q.m, From: vals.Get("from"), To: vals.Get("to"), Res: string(q.res),

@@ -82,7 +82,7 @@ func (h *handler) editOffer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c.Title = "Edit " + o.Name
+	c.Title = views.Tf(r.Context(), "Edit “%s”", o.Name)
 	h.respond(w, r, http.StatusOK, views.OfferFormPage(views.OfferForm{Chrome: c, ID: o.ID, Stored: o.Name, Values: formValues(o, c.Fmt.Lang)}),
 		func() any { return offerDocOf(c, o) })
 }
@@ -141,14 +141,14 @@ func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, old offer.Of
 		switch {
 		case err == nil:
 			h.offersChanged()
-			verb := "Added"
+			notice := views.Tf(r.Context(), "Added the offer “%s”.", saved.Name)
 			if id != 0 {
-				verb = "Saved"
+				notice = views.Tf(r.Context(), "Saved the offer “%s”.", saved.Name)
 			}
-			h.renderOffers(w, r, http.StatusOK, fmt.Sprintf("%s the offer “%s”.", verb, saved.Name), saved.ID)
+			h.renderOffers(w, r, http.StatusOK, notice, saved.ID)
 			return
 		case errors.Is(err, offer.ErrNameTaken):
-			form.Errors["name"] = append(form.Errors["name"], "another offer is called this; names must be unique")
+			form.Errors["name"] = append(form.Errors["name"], views.T(r.Context(), "another offer is called this; names must be unique"))
 		default:
 			h.fail(w, r, fmt.Errorf("save offer: %w", err))
 			return
@@ -193,7 +193,7 @@ func (h *handler) duplicateOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.offersChanged()
-	h.renderOffers(w, r, http.StatusOK, fmt.Sprintf("Duplicated “%s” as “%s”.", orig, saved.Name), saved.ID)
+	h.renderOffers(w, r, http.StatusOK, views.Tf(r.Context(), "Duplicated “%s” as “%s”.", orig, saved.Name), saved.ID)
 }
 
 func (h *handler) deleteOffer(w http.ResponseWriter, r *http.Request) {
@@ -206,7 +206,7 @@ func (h *handler) deleteOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.offersChanged()
-	h.renderOffers(w, r, http.StatusOK, fmt.Sprintf("Deleted the offer “%s”.", o.Name), 0)
+	h.renderOffers(w, r, http.StatusOK, views.Tf(r.Context(), "Deleted the offer “%s”.", o.Name), 0)
 }
 
 // Form inputs are named by the offers file's keys, so that a FieldError's
@@ -274,12 +274,12 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		f.Values[name] = v.Get(name)
 	}
 	bad := func(input, format string, a ...any) {
-		f.add(input, offer.FieldError{Field: input, Msg: fmt.Sprintf(format, a...)})
+		f.add(input, offer.FieldError{Field: input, Msg: views.Fmt{Lang: lang}.Tf(format, a...)})
 	}
 	text := func(name string) string {
 		s := f.Values[name]
 		if !utf8.ValidString(s) {
-			bad(name, "is not text")
+			bad(name, views.N("is not text"))
 			return ""
 		}
 		return s
@@ -298,7 +298,7 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		t.Gross = true
 	case "false":
 	default:
-		bad("gross", "say whether the prices include VAT")
+		bad("gross", views.N("say whether the prices include VAT"))
 	}
 	for _, in := range decimalInputs {
 		s := strings.TrimSpace(f.Values[in.name])
@@ -342,7 +342,7 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n < -1e6 || n > 1e6 {
-			bad(name, "must be a whole number of months")
+			bad(name, views.N("must be a whole number of months"))
 		}
 		return n
 	}
@@ -355,8 +355,8 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		}
 		t.Notice = n
 	}
-	o.ValidFrom = formDay(f, "valid_from", 0)
-	o.ValidTo = formDay(f, "valid_to", 1)
+	o.ValidFrom = formDay(f, lang, "valid_from", 0)
+	o.ValidTo = formDay(f, lang, "valid_to", 1)
 	terms, errs := offerfile.ParseTerms(f.Values[inTerms], t.Model, o.Commodity)
 	for _, fe := range errs {
 		f.add(inTerms, fe)
@@ -367,14 +367,14 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 
 // formDay reads a date input (YYYY-MM-DD) as the Berlin midnight starting
 // it, shifted by days: valid_to is held as the midnight after its last day.
-func formDay(f *offerForm, name string, days int) time.Time {
+func formDay(f *offerForm, lang, name string, days int) time.Time {
 	s := strings.TrimSpace(f.Values[name])
 	if s == "" {
 		return time.Time{}
 	}
 	d, err := time.ParseInLocation(time.DateOnly, s, app.DefaultZone())
 	if err != nil {
-		f.add(name, offer.FieldError{Field: name, Msg: "must be a date like 2026-03-31"})
+		f.add(name, offer.FieldError{Field: name, Msg: views.Fmt{Lang: lang}.T("must be a date like 2026-03-31")})
 		return time.Time{}
 	}
 	return d.AddDate(0, 0, days).UTC()

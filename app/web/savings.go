@@ -147,10 +147,10 @@ func (h *handler) recomputeSavingsNow(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
-	notice := "Recomputed."
+	notice := views.T(r.Context(), "Recomputed.")
 	h.savings.mu.Lock()
 	if h.savings.failed {
-		notice = "The recompute failed; the details are in the log. The figures below are the last ones computed."
+		notice = views.T(r.Context(), "The recompute failed; the details are in the log. The figures below are the last ones computed.")
 	}
 	h.savings.mu.Unlock()
 	h.renderSavings(w, r, notice)

@@ -11,9 +11,9 @@ import (
 )
 
 // messageCall finds T, Tf and N calls with a literal message: T(ctx, "…"),
-// f.T("…"), m.Fmt.Tf(`…`, …). A message built at run time cannot be
+// f.T("…"), views.T(r.Context(), "…"), m.Fmt.Tf(`…`, …). A message built at run time cannot be
 // checked here, which is why every label is written out literally.
-var messageCall = regexp.MustCompile("\\b(?:Tf?|N)\\(\\s*(?:[A-Za-z_][A-Za-z0-9_.]*\\s*,\\s*)?(\"(?:[^\"\\\\\\n]|\\\\.)*\"|`[^`]*`)")
+var messageCall = regexp.MustCompile("\\b(?:Tf?|N)\\(\\s*(?:[A-Za-z_][A-Za-z0-9_.]*(?:\\(\\))?\\s*,\\s*)?(\"(?:[^\"\\\\\\n]|\\\\.)*\"|`[^`]*`)")
 
 // TestEveryMessageHasGerman fails naming the file and line of every
 // message the UI shows with no German entry, and of every German entry no

@@ -1125,7 +1125,7 @@ func statusCell(c app.Contract) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if c.Status != "" {
-			templ_7745c5c3_Err = Badge(StatusTone(c.Status), Fmt{Lang: LangOf(ctx)}.StatusLabel(c.Status)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Badge(StatusTone(c.Status), LangFmt(ctx).StatusLabel(c.Status)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -16,7 +16,7 @@ func init() {
 		"CSV with personal data": "CSV mit personenbezogenen Daten",
 		"No contracts yet":       "Noch keine Verträge",
 		"The local cache is empty. Contracts appear here once your sources have been synced.": "Der lokale Cache ist leer. Verträge erscheinen hier, sobald Ihre Quellen synchronisiert wurden.",
-		"Open":      "Öffnen Sie",
+		"Go to":     "Gehen Sie zu",
 		"and press": "und klicken Sie auf",
 		"Sync now":  "Jetzt synchronisieren",
 		"to fetch contracts from every configured source.": ", um die Verträge aller eingerichteten Quellen abzurufen.",

@@ -77,68 +77,70 @@ func (e *ContractEdits) State() string {
 	return e.Change.State
 }
 
-// EditLabels name the editable Podero fields for people.
-var EditLabels = map[string]string{
-	outbox.FieldContractType: "Contract type",
-	outbox.FieldMeterID:      "Meter id",
-	outbox.FieldSupplier:     "Supplier",
-	outbox.FieldCurrency:     "Currency of the energy prices",
-	outbox.FieldIncludes:     "Prices include taxes, levies and grid fees",
-	outbox.FieldBuilding:     "Building",
-	outbox.FieldPrices:       "Energy prices",
-}
-
-// EditLabel is a field's label, or its name when it has none.
-func EditLabel(field string) string {
-	if l, ok := EditLabels[field]; ok {
-		return l
+// EditLabel is an editable Podero field's label, or its name when it has none.
+func (f Fmt) EditLabel(field string) string {
+	switch field {
+	case outbox.FieldContractType:
+		return f.T("Contract type")
+	case outbox.FieldMeterID:
+		return f.T("Meter id")
+	case outbox.FieldSupplier:
+		return f.T("Supplier")
+	case outbox.FieldCurrency:
+		return f.T("Currency of the energy prices")
+	case outbox.FieldIncludes:
+		return f.T("Prices include taxes, levies and grid fees")
+	case outbox.FieldBuilding:
+		return f.T("Building")
+	case outbox.FieldPrices:
+		return f.T("Energy prices")
 	}
 	return field
 }
 
 // EditValue shows a field's value: "" is none, booleans in words.
-func EditValue(field, v string) string {
+func (f Fmt) EditValue(field, v string) string {
 	switch {
 	case v == "" && field == outbox.FieldPrices:
-		return "no prices"
+		return f.T("no prices")
 	case v == "":
-		return "none"
+		return f.T("none")
 	case field == outbox.FieldIncludes && v == "true":
-		return "yes"
+		return f.T("yes")
 	case field == outbox.FieldIncludes && v == "false":
-		return "no"
+		return f.T("no")
 	}
 	return v
 }
 
 // PoderoEditFields are the form's fields for a Podero contract whose
 // vendor values are vendor; values overrides what the form shows.
-func PoderoEditFields(vendor, values map[string]string, pending map[string]bool, errs map[string]string) []EditField {
+func PoderoEditFields(fm Fmt, vendor, values map[string]string, pending map[string]bool, errs map[string]string) []EditField {
 	out := make([]EditField, 0, len(outbox.PoderoFields))
 	for _, name := range outbox.PoderoFields {
-		f := EditField{Name: name, Label: EditLabel(name), Vendor: vendor[name], Value: vendor[name], Pending: pending[name], Err: errs[name]}
+		f := EditField{Name: name, Label: fm.EditLabel(name), Vendor: vendor[name], Value: vendor[name], Pending: pending[name], Err: errs[name]}
 		if v, ok := values[name]; ok {
 			f.Value = v
 		}
 		switch name {
 		case outbox.FieldContractType:
-			f.Choices = []selectOption{{"", "none"}, {"spot_hourly", "spot, hourly"}, {"monthly", "monthly"}, {"yearly", "yearly"}}
+			f.Choices = []selectOption{{"", fm.T("none")}, {"spot_hourly", fm.T("spot, hourly")}, {"monthly", fm.T("monthly")}, {"yearly", fm.T("yearly")}}
 		case outbox.FieldIncludes:
-			f.Choices = []selectOption{{"true", "yes"}, {"false", "no"}}
+			f.Choices = []selectOption{{"true", fm.T("yes")}, {"false", fm.T("no")}}
 			if f.Value == "" {
-				f.Choices = append([]selectOption{{"", "not stated"}}, f.Choices...)
+				f.Choices = append([]selectOption{{"", fm.T("not stated")}}, f.Choices...)
 			}
 		case outbox.FieldMeterID:
-			f.MaxLen, f.Hint = 19, "at most 19 characters"
+			f.MaxLen, f.Hint = 19, fm.T("at most 19 characters")
 		case outbox.FieldSupplier:
 			f.MaxLen = 100
 		case outbox.FieldCurrency:
-			f.MaxLen, f.Hint = 3, "ISO 4217, e.g. EUR"
+			f.MaxLen, f.Hint = 3, fm.T("ISO 4217, e.g. EUR")
 		case outbox.FieldBuilding:
-			f.MaxLen, f.Hint = 36, "the building's UUID at Podero; empty for all buildings"
+			f.MaxLen, f.Hint = 36, fm.T("the building's UUID at Podero; empty for all buildings")
 		case outbox.FieldPrices:
 			f.Textarea = true
-			f.Hint = `a JSON list, e.g. [{"price": 0.2841, "timestamp": "2026-01-01T00:00:00+01:00"}]; empty for none`
+			f.Hint = fm.T(`a JSON list, e.g. [{"price": 0.2841, "timestamp": "2026-01-01T00:00:00+01:00"}]; empty for none`)
 		}
 		out = append(out, f)
 	}
@@ -168,10 +170,10 @@ func ConflictFields(c outbox.Change) []string {
 }
 
 // joinLabels names fields for a sentence: "Supplier and Meter id".
-func joinLabels(fields []string) string {
+func (f Fmt) joinLabels(fields []string) string {
 	labels := make([]string, len(fields))
-	for i, f := range fields {
-		labels[i] = EditLabel(f)
+	for i, name := range fields {
+		labels[i] = f.EditLabel(name)
 	}
 	switch len(labels) {
 	case 0:
@@ -179,5 +181,5 @@ func joinLabels(fields []string) string {
 	case 1:
 		return labels[0]
 	}
-	return strings.Join(labels[:len(labels)-1], ", ") + " and " + labels[len(labels)-1]
+	return strings.Join(labels[:len(labels)-1], ", ") + " " + f.T("and") + " " + labels[len(labels)-1]
 }

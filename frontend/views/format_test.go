@@ -75,26 +75,70 @@ func TestFmtTimes(t *testing.T) {
 	if got := f.Date(time.Time{}); got != "—" {
 		t.Errorf("Date(zero) = %q", got)
 	}
-	for d, want := range map[time.Duration]string{
-		10 * time.Second: "just now",
-		time.Minute:      "1 minute ago",
-		3 * time.Hour:    "3 hours ago",
-		30 * time.Hour:   "30 hours ago",
-		50 * time.Hour:   "2 days ago",
+	en := Fmt{Lang: LangEN, Loc: loc, Now: now}
+	for _, tt := range []struct {
+		f    Fmt
+		got  time.Time
+		want string
+	}{
+		{en, time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC), "1 Jan 2026"},
+		{f, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), "02.11.2026"},
+		{en, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), "2 Nov 2026"},
 	} {
-		if got := f.Ago(now.Add(-d)); got != want {
-			t.Errorf("Ago(-%v) = %q, want %q", d, got, want)
+		if got := tt.f.Date(tt.got); got != tt.want {
+			t.Errorf("%s Date(%v) = %q, want %q", tt.f.Lang, tt.got, got, tt.want)
 		}
 	}
-	for d, want := range map[time.Duration]string{
-		0:                           "under 1 s",
-		850 * time.Millisecond:      "under 1 s",
-		12 * time.Second:            "12 s",
-		125 * time.Second:           "2 min 5 s",
-		2*time.Hour + 3*time.Minute: "2 h 3 min",
+	for _, tt := range []struct {
+		f    Fmt
+		t    time.Time
+		want string
+	}{
+		{f, time.Date(2026, 1, 15, 0, 0, 0, 0, loc), "Jan. 2026"},
+		{f, time.Date(2026, 3, 15, 0, 0, 0, 0, loc), "März 2026"},
+		{en, time.Date(2026, 3, 15, 0, 0, 0, 0, loc), "Mar 2026"},
 	} {
-		if got := f.Duration(d); got != want {
-			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		if got := tt.f.Month(tt.t); got != tt.want {
+			t.Errorf("%s Month = %q, want %q", tt.f.Lang, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		f    Fmt
+		d    time.Duration
+		want string
+	}{
+		{en, 10 * time.Second, "just now"},
+		{en, time.Minute, "1 minute ago"},
+		{en, 3 * time.Hour, "3 hours ago"},
+		{en, 30 * time.Hour, "30 hours ago"},
+		{en, 50 * time.Hour, "2 days ago"},
+		{f, 10 * time.Second, "gerade eben"},
+		{f, time.Minute, "vor 1 Minute"},
+		{f, 3 * time.Hour, "vor 3 Stunden"},
+		{f, 50 * time.Hour, "vor 2 Tagen"},
+		{f, -50 * time.Hour, "in 2 Tagen"},
+	} {
+		if got := tt.f.Ago(now.Add(-tt.d)); got != tt.want {
+			t.Errorf("%s Ago(-%v) = %q, want %q", tt.f.Lang, tt.d, got, tt.want)
+		}
+	}
+	if got := f.Age(50 * time.Hour); got != "2 Tage alt" {
+		t.Errorf("Age = %q", got)
+	}
+	for _, tt := range []struct {
+		f    Fmt
+		d    time.Duration
+		want string
+	}{
+		{en, 0, "under 1 s"},
+		{en, 850 * time.Millisecond, "under 1 s"},
+		{f, 850 * time.Millisecond, "unter 1 s"},
+		{en, 12 * time.Second, "12 s"},
+		{en, 125 * time.Second, "2 min 5 s"},
+		{en, 2*time.Hour + 3*time.Minute, "2 h 3 min"},
+	} {
+		if got := tt.f.Duration(tt.d); got != tt.want {
+			t.Errorf("%s Duration(%v) = %q, want %q", tt.f.Lang, tt.d, got, tt.want)
 		}
 	}
 }

@@ -108,3 +108,7 @@ func translate(lang, msg string) string {
 // elsewhere (an error's reason is made where no request is at hand and
 // translated by T or Tf where it is shown); it returns msg unchanged.
 func N(msg string) string { return msg }
+
+// LangFmt is a Fmt carrying only ctx's language: for the helpers that put
+// words, not numbers or times, where no page model is at hand.
+func LangFmt(ctx context.Context) Fmt { return Fmt{Lang: LangOf(ctx)} }

@@ -52,8 +52,11 @@ func TestBuildPanelsAxes(t *testing.T) {
 		t.Errorf("negative cost: zero line at %.1f", cost.ZeroY)
 	}
 	// Days are labelled on the time axis; each bucket's value is on hover.
-	if got := strings.Join(labels(use.XTicks), " "); got != "01.03. 02.03. 03.03." {
+	if got := strings.Join(labels(use.XTicks), " "); got != "1 Mar 2 Mar 3 Mar" {
 		t.Errorf("time ticks %q", got)
+	}
+	if got := strings.Join(labels(BuildPanels(Fmt{Lang: LangDE}, bs, "EUR")[0].XTicks), " "); got != "01.03. 02.03. 03.03." {
+		t.Errorf("German time ticks %q", got)
 	}
 	if len(use.Hover) != 3 || !strings.HasSuffix(use.Hover[1].Title, ": 30.000 kWh") {
 		t.Errorf("hover %+v", use.Hover)
@@ -72,7 +75,7 @@ func TestBuildPanelsMarksAPartialLastDay(t *testing.T) {
 		bs = append(bs, series.Bucket{Start: start, End: start.AddDate(0, 0, 1), Consumption: app.MustDecimal("1"), HasConsumption: true, Readings: n})
 	}
 	use := BuildPanels(Fmt{Lang: LangDE, Loc: loc}, bs, "EUR")[0]
-	if use.PartialPath == "" || !strings.Contains(use.Partial, "31.03.2026 00:00 CEST holds 37 of 96 readings") {
+	if use.PartialPath == "" || !strings.Contains(use.Partial, "31.03.2026 00:00 CEST enthält 37 von 96 Messwerten") {
 		t.Errorf("partial: %q (path %q)", use.Partial, use.PartialPath)
 	}
 	// The DST day is short, not partial: one period only.
@@ -95,7 +98,12 @@ func TestBuildPanelsHourlyQuarterYearStaysLight(t *testing.T) {
 	if n := len(use.XTicks); n < 3 || n > 14 {
 		t.Errorf("%d time labels: %v", n, labels(use.XTicks))
 	}
-	if got := use.XTicks[0].Label; got != "01/26" {
-		t.Errorf("first label %q, want the month", got)
+	// Months by name; the year on the first label (and on each January).
+	if got := strings.Join(labels(use.XTicks), " "); got != "Jan 2026 Feb Mar Apr" && got != "Jan 2026 Feb Mar" {
+		t.Errorf("labels %q, want the months", got)
+	}
+	de := BuildPanels(Fmt{Lang: LangDE}, bs, "EUR")[0]
+	if got := strings.Join(labels(de.XTicks), " "); !strings.HasPrefix(got, "Jan. 2026 Feb. März") {
+		t.Errorf("German labels %q, want the months", got)
 	}
 }

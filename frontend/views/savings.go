@@ -116,16 +116,16 @@ func Saving1(r compare.SavingsRow) *app.Decimal { return r.Saving1 }
 func AtStake(r compare.SavingsRow) *app.Decimal { return r.AtStake }
 
 // DeadlineLabel says what a deadline is.
-func DeadlineLabel(k compare.DeadlineKind) string {
+func (f Fmt) DeadlineLabel(k compare.DeadlineKind) string {
 	switch k {
 	case compare.DeadlineNotice:
-		return "notice"
+		return f.T("notice")
 	case compare.DeadlineGuarantee:
-		return "price guarantee ends"
+		return f.T("price guarantee ends")
 	case compare.DeadlineMinTerm:
-		return "minimum term ends"
+		return f.T("minimum term ends")
 	case compare.DeadlineBonus:
-		return "bonus lapses"
+		return f.T("bonus lapses")
 	}
 	return string(k)
 }

@@ -1,0 +1,33 @@
+package views
+
+// German for the sync page (sync.templ, app/web/pages.go).
+func init() {
+	addGerman(map[string]string{
+		"Each source's last run and how fresh its contracts are.": "Der letzte Lauf jeder Quelle und wie aktuell ihre Verträge sind.",
+		"Syncing…": "Synchronisiert…",
+		"A sync is running. This page updates every two seconds.":                       "Eine Synchronisierung läuft. Diese Seite aktualisiert sich alle zwei Sekunden.",
+		"The last sync did not finish cleanly. The sources below show what went wrong.": "Die letzte Synchronisierung wurde nicht sauber beendet. Die Quellen unten zeigen, was schiefging.",
+		"No sources configured": "Keine Quellen eingerichtet",
+		"Add a source to the configuration file, then sync to fill the cache.": "Fügen Sie der Konfigurationsdatei eine Quelle hinzu und synchronisieren Sie, um den Cache zu füllen.",
+		"Never synced": "Nie synchronisiert",
+		"Data is %s":   "Daten sind %s",
+		"Contracts":    "Verträge",
+		"Last run":     "Letzter Lauf",
+		"Started":      "Gestartet",
+		"Finished":     "Beendet",
+		"Duration":     "Dauer",
+		"%s so far":    "%s bisher",
+		"Not fetched":  "Nicht abgerufen",
+		"The vendor did not answer after retries; the next sync asks again": "Der Anbieter hat trotz Wiederholungen nicht geantwortet; die nächste Synchronisierung fragt erneut",
+		"No run yet":           "Noch kein Lauf",
+		"Last successful sync": "Letzte erfolgreiche Synchronisierung",
+		"Error:":               "Fehler:",
+		"1 record rejected;":   "1 Datensatz abgelehnt;",
+		"%s records rejected;": "%s Datensätze abgelehnt;",
+		"%s not fetched (the vendor did not answer);": "%s nicht abgerufen (der Anbieter hat nicht geantwortet);",
+		"first %s shown": "die ersten %s angezeigt",
+		"Sync started. Sources update below as they finish.":                            "Synchronisierung gestartet. Die Quellen unten aktualisieren sich, sobald sie fertig sind.",
+		"A sync is already running.":                                                    "Eine Synchronisierung läuft bereits.",
+		"Another Wattfolio is syncing this cache (%s). Try again when it has finished.": "Ein anderes Wattfolio synchronisiert diesen Cache (%s). Versuchen Sie es erneut, wenn es fertig ist.",
+	})
+}

@@ -1,0 +1,46 @@
+package views
+
+// German for the server's error pages and the reasons it gives for an
+// address it cannot use (app/web: pages.go, params.go, guard.go, export.go).
+func init() {
+	addGerman(map[string]string{
+		"Contract #%s":         "Vertrag #%s",
+		"Contract %s":          "Vertrag %s",
+		"Not found":            "Nicht gefunden",
+		"Something went wrong": "Etwas ist schiefgegangen",
+		"Request refused":      "Anfrage abgelehnt",
+		"This request came from another site and was not carried out.":                      "Diese Anfrage kam von einer anderen Website und wurde nicht ausgeführt.",
+		"The form could not be read":                                                        "Das Formular konnte nicht gelesen werden",
+		"The form sent was too large or garbled; nothing was saved.":                        "Das gesendete Formular war zu groß oder beschädigt; nichts wurde gespeichert.",
+		"This address has a value Wattfolio cannot use":                                     "Diese Adresse enthält einen Wert, mit dem Wattfolio nichts anfangen kann",
+		"The parameter %q has the value %q, which is %s.":                                   "Der Parameter %q hat den Wert %q; er ist %s.",
+		"This request cannot be carried out":                                                "Diese Anfrage kann nicht ausgeführt werden",
+		"Wattfolio could not show this page. The details are in the log; please try again.": "Wattfolio konnte diese Seite nicht anzeigen. Die Einzelheiten stehen im Protokoll; bitte versuchen Sie es erneut.",
+		"There is no contract at this address. It may not be in this cache, or its source may have been removed from the sources file.":                          "Unter dieser Adresse gibt es keinen Vertrag. Er ist vielleicht nicht in diesem Cache, oder seine Quelle wurde aus der Quellendatei entfernt.",
+		"There is no customer at this address. Your customers are the [[customer]] blocks of the sources file; this one may have been renamed or removed there.": "Unter dieser Adresse gibt es keinen Kunden. Ihre Kunden sind die [[customer]]-Blöcke der Quellendatei; dieser wurde dort vielleicht umbenannt oder entfernt.",
+		"There is no meter at this address. Meters come with their contracts at a sync; the link may be from another cache.":                                     "Unter dieser Adresse gibt es keinen Zähler. Zähler kommen mit ihren Verträgen bei einer Synchronisierung; der Link stammt vielleicht aus einem anderen Cache.",
+		"There is no offer at this address. It may have been deleted.":                                                                                           "Unter dieser Adresse gibt es kein Angebot. Es wurde vielleicht gelöscht.",
+		"There is nothing at this address.":                           "Unter dieser Adresse gibt es nichts.",
+		"Open Wattfolio from its address":                             "Öffnen Sie Wattfolio über seine Adresse",
+		"This address carries a key from another start of Wattfolio.": "Diese Adresse trägt einen Schlüssel eines anderen Starts von Wattfolio.",
+		"Wattfolio opens only from the address it printed when it started, http://%s/?token=…, which carries a key for this start. Open that link from the terminal where `wattfolio serve` (or `wattfolio demo`) runs. Each start makes a new key: if the terminal is gone, stop Wattfolio and start it again.": "Wattfolio öffnet sich nur über die Adresse, die es beim Start ausgegeben hat, http://%s/?token=…, die einen Schlüssel für diesen Start trägt. Öffnen Sie diesen Link aus dem Terminal, in dem `wattfolio serve` (oder `wattfolio demo`) läuft. Jeder Start erzeugt einen neuen Schlüssel: Ist das Terminal geschlossen, beenden Sie Wattfolio und starten Sie es neu.",
+		"too long or not text": "zu lang oder kein Text",
+		"not a known vendor":   "kein bekannter Anbieter",
+		"not a contract kind":  "keine Vertragsart",
+		"not a commodity":      "keine Sparte",
+		"must be removed or all (empty: current contracts)": "muss removed oder all sein (leer: laufende Verträge)",
+		"not a customer id":                        "keine Kunden-ID",
+		"not a contract id":                        "keine Vertrags-ID",
+		"not a meter id":                           "keine Zähler-ID",
+		"not an offer id":                          "keine Angebots-ID",
+		"not a date like 2026-11-23":               "kein Datum wie 2026-11-23",
+		"longer than %d characters":                "länger als %d Zeichen",
+		"not a sortable column":                    "keine sortierbare Spalte",
+		"must be 1 or 0":                           "muss 1 oder 0 sein",
+		"not a page number":                        "keine Seitenzahl",
+		"must be 25, 50, 100 or 200":               "muss 25, 50, 100 oder 200 sein",
+		"must be de or en":                         "muss de oder en sein",
+		`not "include"`:                            `nicht "include"`,
+		"not a CSV dialect (standard or excel-de)": "kein CSV-Dialekt (standard oder excel-de)",
+	})
+}

@@ -120,6 +120,7 @@ func bakeryShop(t testing.TB, from time.Time, days int) (*db.Store, map[string]i
 
 func compareHandler(s *db.Store) http.Handler {
 	o := testOptions(s)
+	german(&o) // the figures are asserted in German, with ?lang=en beside
 	o.Accounts, o.Meters, o.Compare, o.Offers = s, s, s, testOffers
 	return New(o)
 }
@@ -145,20 +146,20 @@ func TestComparePageFigures(t *testing.T) {
 	body := mustGet(t, h, base)
 	txt := text(body)
 	for _, want := range []string{"366,19", "308,45", "320,18", "57,74", "15,77", "46,01", "12,56", "307,73", "58,47",
-		"1.440", "100,80", "43,20", "01.06.2026 – 30.06.2026", "metered", "spot prices from portal's auction price component",
-		"stadtwerk", "23.11.2026 10:00 CET", "Automatic: metered"} {
+		"1.440", "100,80", "43,20", "01.06.2026 – 30.06.2026", "gemessen", "spot prices from portal's auction price component",
+		"stadtwerk", "23.11.2026 10:00 CET", "Automatisch: gemessen"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	if !strings.Contains(body, `<td class="num best">308,45`) || strings.Count(body, "★ cheapest") != 2 {
+	if !strings.Contains(body, `<td class="num best">308,45`) || strings.Count(body, "★ günstigste") != 2 {
 		t.Errorf("the cheapest is not marked on the dynamic contract's total")
 	}
 	if strings.Contains(body, "Dynamisch <b>") || !strings.Contains(body, "Strom Dynamisch &lt;b&gt;") {
 		t.Errorf("vendor name not escaped")
 	}
 	// The chart has a bar per option and month, its value on hover.
-	if !strings.Contains(body, "Strom Dynamisch &lt;b&gt; · 06/2026: 308,45") {
+	if !strings.Contains(body, "Strom Dynamisch &lt;b&gt; · Juni 2026: 308,45") {
 		t.Errorf("the monthly chart lacks the dynamic contract's June bar")
 	}
 	// The offer's base price differs from the baseline's: highlighted.
@@ -183,10 +184,10 @@ func TestComparePageProfileYear(t *testing.T) {
 	if !strings.Contains(de, "1.392,30") || !strings.Contains(en, "1,392.30") {
 		t.Errorf("household offer's year not 1.392,30 / 1,392.30:\n%s", de)
 	}
-	if !strings.Contains(de, "Not priced") || !strings.Contains(de, "has no prices for the period") {
+	if !strings.Contains(de, "Nicht berechnet") || !strings.Contains(de, "has no prices for the period") {
 		t.Errorf("unpriced option without its reason")
 	}
-	if !strings.Contains(de, "profile H25") || !strings.Contains(de, "12 months, full") {
+	if !strings.Contains(de, "Profil H25") || !strings.Contains(de, "12 Monate, vollständig") || !strings.Contains(en, "12 months, full") {
 		t.Errorf("curve label or guarantee missing")
 	}
 }
@@ -218,7 +219,13 @@ func TestCompareErrors(t *testing.T) {
 		{"?o=" + fix, 400, "needs 2 to 6 options; this address chooses 1"},
 		{"?o=c1&o=c2&o=c3&o=c4&o=c5&o=c6&o=c7", 400, "needs 2 to 6 options; this address chooses 7"},
 		{"?scale=500", 400, `"scale"`},
+		// German by default, English when asked for.
+		{"?o=" + fix + "&lang=de", 400, "Ein Vergleich braucht 2 bis 6 Optionen; diese Adresse wählt 1."},
+		{"?o=" + fix + "&o=o99&lang=de", 400, `Der Parameter "o" hat den Wert "o99"; er ist kein gespeichertes Angebot.`},
 	} {
+		if !strings.Contains(tc.q, "lang=") {
+			tc.q += "&lang=en"
+		}
 		res, body := get(t, h, p+tc.q)
 		if res.StatusCode != tc.status || !strings.Contains(text(body), tc.want) {
 			t.Errorf("%s: %d, want %d with %q\n%s", tc.q, res.StatusCode, tc.status, tc.want, text(body))
@@ -333,7 +340,7 @@ func TestCustomerPageAnnualCost(t *testing.T) {
 	id := views.ID(accts["Bäckerei Schmidt GmbH"].ID)
 	body := mustGet(t, h, "/customers/"+id)
 	txt := text(body)
-	for _, want := range []string{"Annual cost of the current contracts", "Gewerbe Fix 4.455,36 25,43 main supply", "01.06.2025 – 31.05.2026"} {
+	for _, want := range []string{"Annual cost of the current contracts", "Gewerbe Fix 4,455.36 25.43 main supply", "1 Jun 2025 – 31 May 2026"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("customer page lacks %q:\n%s", want, txt)
 		}
@@ -363,11 +370,11 @@ func TestUnlinkedIDAndStalePrice(t *testing.T) {
 	if en := mustGet(t, h, "/contracts?q=POD-9&lang=en"); !strings.Contains(en, `title="No [[customer]] block of the sources file links this id">not linked to a customer</span>`) {
 		t.Errorf("unlinked id-only customer in English:\n%s", text(en))
 	}
-	if !strings.Contains(text(body), "9,99 ct/kWh (stale: last price, from 01.02.2026, 295 days old)") {
+	if !strings.Contains(text(body), "9.99 ct/kWh (stale: last price, from 1 Feb 2026, 295 days old)") {
 		t.Errorf("stale price not aged:\n%s", text(body))
 	}
 	// A linked Podero user shows the account's name and a fresh price.
-	if txt := text(mustGet(t, h, "/contracts?q=POD-5")); !strings.Contains(txt, "Hof Sonnenschein u-4711") || !strings.Contains(txt, "12,35 ct/kWh now") {
+	if txt := text(mustGet(t, h, "/contracts?q=POD-5")); !strings.Contains(txt, "Hof Sonnenschein u-4711") || !strings.Contains(txt, "12.35 ct/kWh now") {
 		t.Errorf("linked Podero row:\n%s", txt)
 	}
 }

@@ -166,22 +166,22 @@ func TestContractPageFlexibilityTerms(t *testing.T) {
 	body := mustGet(t, h, fmt.Sprintf("/contracts/%d", contractID(t, s, "F-77")))
 	wantAll(t, "flexibility page", text(body),
 		"Flexibility terms",
-		"Reservation fee 5,10 €",
-		"Activation fee, workdays 6,10 €",
-		"Activation fee, non-workdays 7,10 €",
-		"Max power per activation 11,5 kW",
+		"Reservation fee €5.10",
+		"Activation fee, workdays €6.10",
+		"Activation fee, non-workdays €7.10",
+		"Max power per activation 11.5 kW",
 		"Max activations per interval 3",
 		"Max activation time 60 min",
 		"Min time between activations 15 min",
 		"Days allowed 2 (vendor code)",
 		"Permitted intervals 08:00-12:00",
-		"Tolerance 0,05",
+		"Tolerance 0.05",
 		"Renewal 1 (vendor code)",
 		"Non-conformance clause Penalty <50%>",
 		"Normal temperature, min 19 °C",
-		"Normal temperature, max 21,5 °C",
+		"Normal temperature, max 21.5 °C",
 		"Ramp-up temperature, max 23 °C",
-		"Ramp-down temperature, min 17,5 °C",
+		"Ramp-down temperature, min 17.5 °C",
 		"Asset Wärmepumpe Stall A-9",
 		"Participant PART-3",
 		// The customer block: the account, and the vendor's own name and id.
@@ -211,7 +211,7 @@ func TestContractPagePPATerms(t *testing.T) {
 		"Seller Solarpark Hof GmbH EIC 11XSOLARHOF---2 · TSO 50Hertz",
 		"Buyer Hof Sonnenschein Energie EIC "+hofEIC+" · TSO TenneT",
 		"Asset Solarpark Hof SEE901", "Technology Solar", "Nominal power 25 MW", "Asset TSO Amprion",
-		"Created 01.10.2025 10:30 CEST", "Updated 02.10.2025 11:00 CEST",
+		"Created 1 Oct 2025 10:30 CEST", "Updated 2 Oct 2025 11:00 CEST",
 		"EIC "+hofEIC, // the vendor customer id is labelled as an EIC for otark
 	)
 }
@@ -226,17 +226,17 @@ func TestContractPagePartnerTerms(t *testing.T) {
 		"Building all buildings",
 		"Price includes grid fees, levies and taxes no",
 		"User u-4711",
-		"Price now 12,35 ct/kWh",
+		"Price now 12.35 ct/kWh",
 		"Price series",
 		"From Europe/Berlin", "Price ct/kWh",
-		"23.11.2026 11:00 CET 11,00",
-		"23.11.2026 12:00 CET 12,35 now",
-		"23.11.2026 14:00 CET 15,00",
+		"23 Nov 2026 11:00 CET 11.00",
+		"23 Nov 2026 12:00 CET 12.35 now",
+		"23 Nov 2026 14:00 CET 15.00",
 	)
 	// Exactly the price in force now is highlighted.
 	rows := regexp.MustCompile(`<tr class="price-now" aria-current="true">.*?</tr>`).FindAllString(strings.ReplaceAll(body, "\n", ""), -1)
-	if len(rows) != 1 || !strings.Contains(text(rows[0]), "12,35") {
-		t.Errorf("highlighted rows %q, want the 12,35 one", rows)
+	if len(rows) != 1 || !strings.Contains(text(rows[0]), "12.35") {
+		t.Errorf("highlighted rows %q, want the 12.35 one", rows)
 	}
 }
 
@@ -264,9 +264,9 @@ func TestPortfolioKeyTermsAndDisplayName(t *testing.T) {
 	txt := text(body)
 	wantAll(t, "portfolio", txt,
 		"Key terms",
-		"Reservation 5,10 € · Activation 6,10/7,10 €",
+		"Reservation €5.10 · Activation €6.10/7.10",
 		"indexed · 25 MW solar · Q1-2026",
-		"spot_hourly · 12,35 ct/kWh now",
+		"spot_hourly · 12.35 ct/kWh now",
 	)
 	// The linked customer's name, with the vendor's id under it.
 	if !strings.Contains(body, `<span class="primary" title="Hof Sonnenschein (at the vendor: Sonnenschein (prosumer))">Hof Sonnenschein</span> <span class="secondary" title="C-77">C-77</span>`) {
@@ -437,10 +437,10 @@ func TestCustomerPage(t *testing.T) {
 		t.Fatalf("sections %q, want %q", vendorsSeen, want)
 	}
 	wantSec := map[string][]string{
-		"enneo":    {"Working price ct/kWh", "Strom Agrar – Hof Sonnenschein", "27,10", "240,00", "01.01.2025 – 31.12.2026"},
-		"prosumer": {"Reservation fee", "<b>Flex</b> Wärmepumpe & Co", "Flexibility", "5,10 €", "6,10/7,10 €", "11,5 kW"},
-		"otark":    {"Type / period", "PPA Solarpark Hof", "indexed", "Q1-2026", "Solarpark Hof", "solar · 25 MW", "Solarpark Hof GmbH", "6,55"},
-		"podero":   {"Price now ct/kWh", "Podero Dynamisch", "all buildings", "spot_hourly", "12,35", "on top", "3"},
+		"enneo":    {"Working price ct/kWh", "Strom Agrar – Hof Sonnenschein", "27.10", "240.00", "1 Jan 2025 – 31 Dec 2026"},
+		"prosumer": {"Reservation fee", "<b>Flex</b> Wärmepumpe & Co", "Flexibility", "€5.10", "€6.10/7.10", "11.5 kW"},
+		"otark":    {"Type / period", "PPA Solarpark Hof", "indexed", "Q1-2026", "Solarpark Hof", "solar · 25 MW", "Solarpark Hof GmbH", "6.55"},
+		"podero":   {"Price now ct/kWh", "Podero Dynamisch", "all buildings", "spot_hourly", "12.35", "on top", "3"},
 	}
 	for _, sec := range sections {
 		for _, w := range wantSec[sec[1]] {

@@ -16,6 +16,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/db"
+	"wattfolio/frontend/views"
 )
 
 // The tests run against a real store in a temporary SQLite file.
@@ -171,6 +172,8 @@ func testOptions(s *db.Store) Options {
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       func() time.Time { return now },
 		Token:     testToken,
+		// The assertions quote the English labels; German has its own tests.
+		Lang: views.LangEN,
 	}
 }
 
@@ -240,3 +243,7 @@ func text(body string) string {
 	s = strings.ReplaceAll(s, "\u00a0", " ")
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// german makes a handler's default language German, as on a German
+// system: labels, numbers and dates in German.
+func german(o *Options) { o.Lang = views.LangDE }

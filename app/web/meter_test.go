@@ -61,7 +61,10 @@ func TestMeterPageAndCSV(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day", 200, []string{"<svg", "By month", "2026-03", "Export CSV", "readings.csv"}},
+		// German by default (web.Options.Lang unset): labels, months and
+		// the chart's day axis; English when asked for.
+		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day", 200, []string{`<html lang="de">`, "<svg", "Nach Monat", "März 2026", "CSV exportieren", "readings.csv", ">28.03.<", "Summen 28.03.2026 – 30.03.2026"}},
+		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day&lang=en", 200, []string{`<html lang="en">`, "By month", "Mar 2026", "Export CSV", ">28 Mar<", "Totals 28 Mar 2026 – 30 Mar 2026"}},
 		{"/meters/1?res=hour", 200, []string{"<svg"}},
 		{"/contracts/1", 200, []string{"/meters/1"}},
 		{"/meters/99", 404, nil},

@@ -127,8 +127,8 @@ func fieldMessage(body, name string) string {
 
 func TestOfferCreate(t *testing.T) {
 	s := seeded(t)
-	b := newBrowser(t, s)
-	if body := b.get("/offers"); !strings.Contains(text(body), "No offers yet") || !strings.Contains(body, `href="/offers" aria-current="page">Offers</a>`) {
+	b := newBrowser(t, s, german)
+	if body := b.get("/offers"); !strings.Contains(text(body), "Noch keine Angebote") || !strings.Contains(body, `href="/offers" aria-current="page">Angebote</a>`) {
 		t.Fatalf("empty offers page:\n%s", text(body))
 	}
 	if body := b.get("/offers/new"); inputValue(t, body, "vat_percent") != "19" || !strings.Contains(body, `<form class="card offer-form" method="post" action="/offers"`) {
@@ -142,7 +142,7 @@ func TestOfferCreate(t *testing.T) {
 		t.Fatalf("offers listed %q", got)
 	}
 	txt := text(body)
-	for _, want := range []string{"Added the offer “Öko Fix 12”.", "27,90", "1.119,40", "125,50 €", "12 months, full", "01.11.2026 – 30.06.2027", "gross"} {
+	for _, want := range []string{"Angebot „Öko Fix 12“ angelegt.", "27,90", "1.119,40", "125,50 €", "12 Monate, vollständig", "01.11.2026 – 30.06.2027", "brutto"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("offers page lacks %q:\n%s", want, txt)
 		}
@@ -163,7 +163,7 @@ func TestOfferCreate(t *testing.T) {
 
 func TestOfferFormErrors(t *testing.T) {
 	s := seeded(t)
-	b := newBrowser(t, s)
+	b := newBrowser(t, s, german)
 	f := householdForm()
 	f.Set("working_price_ct_per_kwh", "27,9x")
 	f.Set("supplier", "")
@@ -184,7 +184,7 @@ func TestOfferFormErrors(t *testing.T) {
 	if v := inputValue(t, body, "name"); v != "Öko Fix 12" {
 		t.Errorf("name not kept: %q", v)
 	}
-	if !strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(text(body), "Nothing was saved") {
+	if !strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(text(body), "Nichts wurde gespeichert: 2 Felder brauchen Ihre Aufmerksamkeit.") {
 		t.Error("the form does not say what is wrong")
 	}
 	// Parsing problems come first; once the numbers read, Validate's
@@ -218,14 +218,14 @@ func TestOfferFormErrors(t *testing.T) {
 		t.Fatal(code)
 	}
 	code, body = b.post("/offers", householdForm())
-	if code != http.StatusUnprocessableEntity || !strings.Contains(fieldMessage(body, "name"), "another offer is called this") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(fieldMessage(body, "name"), "ein anderes Angebot heißt so") {
 		t.Errorf("duplicate name: %d %q", code, fieldMessage(body, "name"))
 	}
 }
 
 func TestOfferTermsText(t *testing.T) {
 	s := seeded(t)
-	b := newBrowser(t, s)
+	b := newBrowser(t, s, german)
 	f := householdForm()
 	f.Set("model", "tou")
 	f.Set("terms", "[[offer.zone]]\nname = \"NT\"\nfrom = \"22:00\"\nto = \"6:00\"\nct_per_kwh = 24.5\n")
@@ -255,7 +255,7 @@ func TestOfferTermsText(t *testing.T) {
 
 func TestOfferEditDuplicateDelete(t *testing.T) {
 	s := seeded(t)
-	b := newBrowser(t, s)
+	b := newBrowser(t, s, german)
 	if code, _ := b.post("/offers", householdForm()); code != http.StatusOK {
 		t.Fatal(code)
 	}
@@ -276,7 +276,7 @@ func TestOfferEditDuplicateDelete(t *testing.T) {
 	f.Set("name", "Öko Fix 24")
 	f.Set("working_price_ct_per_kwh", "26,5")
 	code, body := b.post("/offers/"+id, f)
-	if code != http.StatusOK || !strings.Contains(text(body), "Saved the offer “Öko Fix 24”.") {
+	if code != http.StatusOK || !strings.Contains(text(body), "Angebot „Öko Fix 24“ gespeichert.") {
 		t.Fatalf("edit: %d\n%s", code, text(body))
 	}
 	if got, err := s.Offer(context.Background(), o.ID); err != nil || got.Name != "Öko Fix 24" || got.Tariff.WorkingPerKWh != app.MustDecimal("0.265") {
@@ -285,7 +285,7 @@ func TestOfferEditDuplicateDelete(t *testing.T) {
 
 	for _, want := range []string{"Copy of Öko Fix 24", "Copy of Öko Fix 24 (2)"} {
 		code, body = b.post("/offers/"+id+"/duplicate", url.Values{})
-		if code != http.StatusOK || !strings.Contains(text(body), "as “"+want+"”") {
+		if code != http.StatusOK || !strings.Contains(text(body), "als „"+want+"“ dupliziert") {
 			t.Fatalf("duplicate: %d\n%s", code, text(body))
 		}
 	}
@@ -298,7 +298,7 @@ func TestOfferEditDuplicateDelete(t *testing.T) {
 	}
 
 	code, body = b.post("/offers/"+id+"/delete", url.Values{})
-	if code != http.StatusOK || !strings.Contains(text(body), "Deleted the offer “Öko Fix 24”.") {
+	if code != http.StatusOK || !strings.Contains(text(body), "Angebot „Öko Fix 24“ gelöscht.") {
 		t.Fatalf("delete: %d\n%s", code, text(body))
 	}
 	if _, err := s.Offer(context.Background(), o.ID); !errors.Is(err, app.ErrNotFound) {
@@ -316,7 +316,7 @@ func TestOfferEditDuplicateDelete(t *testing.T) {
 // desktop window's own POSTs pass.
 func TestOfferPostCrossOrigin(t *testing.T) {
 	s := seeded(t)
-	b := newBrowser(t, s)
+	b := newBrowser(t, s, german)
 	for _, hdr := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}} {
 		req, _ := http.NewRequest(http.MethodPost, b.srv.URL+"/offers", strings.NewReader(householdForm().Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

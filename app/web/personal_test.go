@@ -76,15 +76,15 @@ func TestContractPageMasksPersonalData(t *testing.T) {
 	}
 
 	// The explicit action shows it, not to be cached, with the way back.
-	res, body = get(t, h, page+"?personal=show&lang=en")
+	res, body = get(t, h, page+"?personal=show&lang=de")
 	if got := shows(body); len(got) != len(seedPersonal) {
 		t.Errorf("?personal=show shows %q, want all of %q", got, seedPersonal)
 	}
 	if res.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("Cache-Control %q on a page with personal data, want no-store", res.Header.Get("Cache-Control"))
 	}
-	if !strings.Contains(body, `href="`+page+`?lang=en"`) || !strings.Contains(body, "Hide personal data") {
-		t.Errorf("no link to hide the personal data again (keeping the number format)")
+	if !strings.Contains(body, `href="`+page+`?lang=de"`) || !strings.Contains(body, "Personenbezogene Daten verbergen") {
+		t.Errorf("no link to hide the personal data again (keeping the language)")
 	}
 
 	// A record without personal data offers nothing to show.

@@ -90,11 +90,11 @@ func savingsRows(body string) []string {
 func TestSavingsView(t *testing.T) {
 	s := savingsCache(t)
 	clk := &clock{t: now}
-	b := newBrowser(t, s, func(o *Options) { o.Now = clk.now })
+	b := newBrowser(t, s, german, func(o *Options) { o.Now = clk.now })
 
 	// Never computed: the first view starts the computation.
 	first := b.get("/savings")
-	if !strings.Contains(text(first), "Computing every customer's savings") || !strings.Contains(first, `http-equiv="refresh"`) {
+	if !strings.Contains(text(first), "Die Ersparnis jedes Kunden wird berechnet") || !strings.Contains(first, `http-equiv="refresh"`) {
 		t.Errorf("first view:\n%s", text(first))
 	}
 	b.hd.waitSavings()
@@ -112,17 +112,17 @@ func TestSavingsView(t *testing.T) {
 	}
 	txt := text(body)
 	for _, want := range []string{
-		"Computed 5 minutes ago",
-		"Gewerbe Strom Schmidt 6.188,00 € Öko Fix 5.450,00 € in year 1 738,00 € 688,00 € 11,93 % none known",
-		"Strom Fix Weber 1.170,00 € Öko Fix 995,00 € in year 1 175,00 € 125,00 € 14,96 % 30.05.2027 notice 175,00 €",
+		"Berechnet vor 5 Minuten",
+		"Gewerbe Strom Schmidt 6.188,00 € Öko Fix 5.450,00 € im Jahr 1 738,00 € 688,00 € 11,93 % keine bekannt",
+		"Strom Fix Weber 1.170,00 € Öko Fix 995,00 € im Jahr 1 175,00 € 125,00 € 14,96 % 30.05.2027 Kündigungstermin 175,00 €",
 		"=SUM(A1) L25 cannot be compared",
-		"year-1 savings together 913,00 €", "at stake before the next deadlines 175,00 €",
+		"Ersparnis im Jahr 1 zusammen 913,00 €", "vor den nächsten Fristen auf dem Spiel 175,00 €",
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("savings view lacks %q:\n%s", want, txt)
 		}
 	}
-	if !strings.Contains(body, `href="/savings" aria-current="page">Savings</a>`) {
+	if !strings.Contains(body, `href="/savings" aria-current="page">Ersparnis</a>`) {
 		t.Error("no Savings nav item")
 	}
 
@@ -149,13 +149,13 @@ func TestSavingsView(t *testing.T) {
 
 func TestSavingsExports(t *testing.T) {
 	s := savingsCache(t)
-	b := newBrowser(t, s)
+	b := newBrowser(t, s, german)
 	if code, body := b.post("/offers", savingsOffer()); code != http.StatusOK {
 		t.Fatalf("POST /offers: %d\n%s", code, text(body))
 	}
 	// Recompute answers once the figures are in.
 	code, body := b.post("/savings/recompute", url.Values{})
-	if code != http.StatusOK || !strings.Contains(text(body), "Recomputed.") || len(savingsRows(body)) != 3 {
+	if code != http.StatusOK || !strings.Contains(text(body), "Neu berechnet.") || len(savingsRows(body)) != 3 {
 		t.Fatalf("POST /savings/recompute: %d\n%s", code, text(body))
 	}
 
@@ -210,7 +210,7 @@ func TestSavingsAfterSync(t *testing.T) {
 	s := savingsCache(t)
 	fs := &fakeSyncer{started: make(chan struct{}, 1), release: make(chan struct{})}
 	close(fs.release)
-	b := newBrowser(t, s, func(o *Options) { o.Syncer = fs })
+	b := newBrowser(t, s, german, func(o *Options) { o.Syncer = fs })
 	if code, _ := b.post("/sync", url.Values{}); code != http.StatusOK {
 		t.Fatal(code)
 	}
@@ -226,7 +226,7 @@ func TestSavingsAfterSync(t *testing.T) {
 // savings, however cheap.
 func TestSavingsIgnoreExpiredOffers(t *testing.T) {
 	s := savingsCache(t)
-	b := newBrowser(t, s)
+	b := newBrowser(t, s, german)
 	if code, _ := b.post("/offers", savingsOffer()); code != http.StatusOK {
 		t.Fatal(code)
 	}
@@ -239,7 +239,7 @@ func TestSavingsIgnoreExpiredOffers(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("%d\n%s", code, text(body))
 	}
-	if !strings.Contains(text(body), "01.01.2026 – 31.10.2026 expired") || !regexp.MustCompile(`class="[^"]*row-expired`).MatchString(body) {
+	if !strings.Contains(text(body), "01.01.2026 – 31.10.2026 abgelaufen") || !regexp.MustCompile(`class="[^"]*row-expired`).MatchString(body) {
 		t.Errorf("expired offer not marked:\n%s", text(body))
 	}
 	_, body = b.post("/savings/recompute", url.Values{})

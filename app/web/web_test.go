@@ -17,8 +17,12 @@ import (
 	"wattfolio/sync/engine"
 )
 
+// TestPortfolioShowsContracts reads the portfolio as a German account
+// manager sees it by default: German labels, numbers and dates.
 func TestPortfolioShowsContracts(t *testing.T) {
-	h := New(testOptions(seeded(t)))
+	o := testOptions(seeded(t))
+	german(&o)
+	h := New(o)
 	for _, path := range []string{"/", "/contracts"} {
 		body := mustGet(t, h, path)
 		got := rowNames(body)
@@ -27,28 +31,28 @@ func TestPortfolioShowsContracts(t *testing.T) {
 		}
 		txt := text(body)
 		for _, want := range []string{
-			"6 contracts in the cache",
+			"6 Verträge im Cache",
 			"Bäckerei Müller GmbH",
-			"Strom Business 24",                                           // product under the name
-			"Working price ct/kWh", "Base price €/year", "Annual use kWh", // units in the headers
-			" 28,50 ",                              // 0.285 EUR/kWh in ct, German format
-			" 119,88 ",                             // base price
-			" 1.234,56 ",                           // thousands separator
-			" 35.000 ",                             // consumption
-			"01.01.2025",                           // valid from, Berlin day
-			"31.12.2026",                           // valid to
-			"open-ended",                           // no end date
-			"Active", "Ended", "Pending", "Failed", // status badges
-			"Retail", "PPA", "Electricity", "Gas", "Heat",
+			"Strom Business 24",                                               // product under the name
+			"Arbeitspreis ct/kWh", "Grundpreis €/Jahr", "Jahresverbrauch kWh", // units in the headers
+			" 28,50 ",                                          // 0.285 EUR/kWh in ct, German format
+			" 119,88 ",                                         // base price
+			" 1.234,56 ",                                       // thousands separator
+			" 35.000 ",                                         // consumption
+			"01.01.2025",                                       // valid from, Berlin day
+			"31.12.2026",                                       // valid to
+			"unbefristet",                                      // no end date
+			"Aktiv", "Beendet", "Ausstehend", "Fehlgeschlagen", // status badges
+			"Endkunde", "PPA", "Strom", "Gas", "Wärme",
 			"DE0001234567890000000000000000001",
-			"Export CSV",
-			"Showing 1–6 of 6",
+			"CSV exportieren",
+			"1–6 von 6",
 		} {
 			if !strings.Contains(txt, want) {
 				t.Errorf("GET %s: page lacks %q", path, want)
 			}
 		}
-		for _, want := range []string{`class="badge badge-ok" title="Active">Active`, `class="badge badge-muted" title="Ended">Ended`, `class="badge badge-warn" title="Pending">Pending`, `class="badge badge-bad" title="Failed">Failed`} {
+		for _, want := range []string{`class="badge badge-ok" title="Aktiv">Aktiv`, `class="badge badge-muted" title="Beendet">Beendet`, `class="badge badge-warn" title="Ausstehend">Ausstehend`, `class="badge badge-bad" title="Fehlgeschlagen">Fehlgeschlagen`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("GET %s: lacks badge %s", path, want)
 			}
@@ -254,14 +258,19 @@ func TestEmptyCache(t *testing.T) {
 	}
 }
 
+// TestEnglishNumberFormat switches a German system's app to English: words,
+// numbers and dates change together, and the choice is carried in links
+// and remembered in a cookie.
 func TestEnglishNumberFormat(t *testing.T) {
-	h := New(testOptions(seeded(t)))
+	o := testOptions(seeded(t))
+	german(&o)
+	h := New(o)
 	res, body := get(t, h, "/contracts?lang=en&sort=name")
 	if res.StatusCode != http.StatusOK {
 		t.Fatal(res.Status)
 	}
 	txt := text(body)
-	for _, want := range []string{" 28.50 ", " 119.88 ", " 1,234.56 ", " 35,000 "} {
+	for _, want := range []string{" 28.50 ", " 119.88 ", " 1,234.56 ", " 35,000 ", "1 Jan 2025", "Working price", "6 contracts in the cache"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("English page lacks %q", want)
 		}
@@ -271,7 +280,7 @@ func TestEnglishNumberFormat(t *testing.T) {
 		t.Fatal("row links drop lang=en")
 	}
 	txt = text(mustGet(t, h, "/contracts/"+id[1]+"?lang=en"))
-	for _, want := range []string{"28.50 ct/kWh", "€119.88/year", "35,000 kWh", "19%"} {
+	for _, want := range []string{"28.50 ct/kWh", "€119.88/year", "35,000 kWh", "19%", "Valid from 1 Jan 2025"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("English contract page lacks %q", want)
 		}
@@ -290,14 +299,23 @@ func TestEnglishNumberFormat(t *testing.T) {
 		t.Fatalf("no lang cookie: %v", res.Cookies())
 	}
 	_, body = do(t, h, http.MethodGet, "/contracts", func(r *http.Request) { r.AddCookie(cookie) })
-	if !strings.Contains(text(body), " 28.50 ") {
+	if !strings.Contains(text(body), " 28.50 ") || !strings.Contains(body, `<html lang="en">`) {
 		t.Error("the cookie does not keep the English format")
+	}
+	// Back to German with the switch: the cookie follows.
+	res, body = get(t, h, "/contracts?lang=de")
+	if !strings.Contains(text(body), " 28,50 ") || !strings.Contains(body, `<html lang="de">`) || !strings.Contains(text(body), "Arbeitspreis") {
+		t.Error("the switch does not bring German back")
+	}
+	if c := res.Cookies(); len(c) == 0 || c[0].Value != "de" {
+		t.Errorf("German not remembered: %v", c)
 	}
 }
 
 func TestContractPage(t *testing.T) {
 	s := seeded(t)
 	opts := testOptions(s)
+	german(&opts)
 	opts.Now = func() time.Time { return fetched.Add(3 * time.Hour) }
 	h := New(opts)
 	id := contractID(t, s, "746839")
@@ -309,11 +327,11 @@ func TestContractPage(t *testing.T) {
 		"Strom Business 24", "SB24",
 		"Stadtwerke Musterstadt", "9900000000001", "Netze Musterstadt",
 		"01.01.2025", "31.12.2026",
-		"28,50 ct/kWh", "119,88 €/year", "19 %",
+		"Arbeitspreis 28,50 ct/kWh", "Grundpreis 119,88 €/Jahr", "MwSt.-Satz 19 %",
 		"35.000 kWh", "DE0001234567890000000000000000001",
 		srcEnneo, "enneo", "746839",
 		"23.11.2026 10:00 CET", // fetched, in Berlin
-		"3 hours ago",
+		"vor 3 Stunden",
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("contract page lacks %q", want)

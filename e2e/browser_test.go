@@ -145,7 +145,10 @@ func TestBrowser(t *testing.T) {
 		assert(sum > 0, "sync summary without stored counts:\n%s", summary)
 		// serve prints the address to open with this launch's token; opening
 		// it sets the cookie every later request carries.
-		serveOut := startCommand(t, bin, env, regexp.MustCompile(`serving on ((http://127\.0\.0\.1:\d+/)\?token=\S+)\s`),
+		// An English system: the app opens in English; the German UI is
+		// checked after the switch (and under a German locale below).
+		serveEnv := append(append([]string(nil), env...), "LC_ALL=", "LC_MESSAGES=", "LANG=C")
+		serveOut := startCommand(t, bin, serveEnv, regexp.MustCompile(`serving on ((http://127\.0\.0\.1:\d+/)\?token=\S+)\s`),
 			"serve", "--db", cache, "--config", config, "--addr", "127.0.0.1:0")
 		opened, base = serveOut[1], serveOut[2]
 		p = openBrowser(t, base, out, work)
@@ -166,8 +169,8 @@ func TestBrowser(t *testing.T) {
 		assert(p.url() == base, "the printed address left the token in %s", p.url())
 		assert(p.text(`q("h1")`) == "Portfolio", "no Portfolio heading")
 		lede := p.text(`q(".lede")`)
-		m := regexp.MustCompile(`^([\d.]+) contracts in the cache`).FindStringSubmatch(lede)
-		assert(m != nil && germanInt(m[1]) == sum, "lede: %s, synced %d", lede, sum)
+		m := regexp.MustCompile(`^([\d,]+) contracts in the cache`).FindStringSubmatch(lede)
+		assert(m != nil && wholeNumber(m[1]) == sum, "lede: %s, synced %d", lede, sum)
 		assert(p.count(`all("table.grid tbody tr")`) == 50, "not 50 rows on the first page")
 		p.shot("browser-1-portfolio.png")
 	})
@@ -183,22 +186,29 @@ func TestBrowser(t *testing.T) {
 		}
 		return prices
 	}
-	r.check("numbers are right-aligned in German format by default", func() {
+	r.check("numbers are right-aligned, in English under an English locale", func() {
 		align := p.wait(`(all("table.grid tbody tr td.num")[2] || null) && getComputedStyle(all("table.grid tbody tr td.num")[2]).textAlign`)
 		assert(align == "right", "working price not right-aligned")
 		prices := basePrices()
-		assert(len(prices) > 0 && allMatch(prices, germanPrice), "base prices %v are not German (1.234,56)", first3(prices))
+		assert(len(prices) > 0 && allMatch(prices, englishPrice), "base prices %v are not English (1,234.56)", first3(prices))
+		assert(p.js(`document.documentElement.lang`) == "en", "<html lang> is not en")
 	})
 
-	r.check("the English number format switches and sticks", func() {
-		p.clickNav(`role("link", "1,234.56")`, `lang=en`)
+	r.check("Deutsch switches words, numbers and dates together, and English brings them back", func() {
+		p.clickNav(`role("link", "Deutsch")`, `lang=de`)
 		prices := basePrices()
-		assert(len(prices) > 0 && allMatch(prices, englishPrice), "base prices %v are not English (1,234.56)", first3(prices))
+		assert(len(prices) > 0 && allMatch(prices, germanPrice), "base prices %v are not German (1.234,56)", first3(prices))
+		assert(p.js(`document.documentElement.lang`) == "de", "<html lang> is not de")
+		lede := p.text(`q(".lede")`)
+		assert(strings.Contains(lede, "Verträge im Cache"), "German lede: %s", lede)
 		p.open(base + "contracts?sort=base_price&desc=1")
+		assert(strings.Contains(p.text(`q("thead")`), "Grundpreis"), "the cookie did not keep German")
 		p.clickNav(`all("table.grid tbody .row-link")[0]`, ``)
-		price := strings.TrimSpace(p.text(`dd("Base price")`))
+		price := strings.TrimSpace(p.text(`dd("Grundpreis")`))
+		assert(regexp.MustCompile(`^\d{1,3}(\.\d{3})*,\d{2}[\s\p{Zs}]€/Jahr$`).MatchString(price), "contract page base price %s", price)
+		p.clickNav(`role("link", "English")`, `lang=en`)
+		price = strings.TrimSpace(p.text(`dd("Base price")`))
 		assert(regexp.MustCompile(`^€\d{1,3}(,\d{3})*\.\d{2}/year$`).MatchString(price), "contract page base price %s", price)
-		p.clickNav(`role("link", "1.234,56")`, `lang=de`)
 	})
 
 	activeTotal := 0
@@ -207,9 +217,9 @@ func TestBrowser(t *testing.T) {
 		p.selectOption("#f-status", "active")
 		p.clickNav(`role("button", "Apply")`, `status=active`)
 		lede := p.text(`q(".lede")`)
-		m := regexp.MustCompile(`([\d.]+) (?:contract matches|contracts match) the filters`).FindStringSubmatch(lede)
+		m := regexp.MustCompile(`([\d,]+) (?:contract matches|contracts match) the filters`).FindStringSubmatch(lede)
 		assert(m != nil, "lede: %s", lede)
-		activeTotal = germanInt(m[1])
+		activeTotal = wholeNumber(m[1])
 		assert(activeTotal > 0 && activeTotal < sum, "%d active of %d", activeTotal, sum)
 		badges := p.texts(`all("table.grid tbody .badge")`)
 		assert(len(badges) > 0 && allEqual(badges, "Active"), "badges: %v", distinct(badges))
@@ -286,7 +296,7 @@ func TestBrowser(t *testing.T) {
 		assert(after != "" && after != before, "last run started %s, still %s", before, after)
 		fetched := 0
 		for _, s := range p.texts(`dds("Fetched")`) {
-			fetched += germanInt(s)
+			fetched += wholeNumber(s)
 		}
 		assert(fetched == sum, "fetched %d in all, synced %d", fetched, sum)
 		p.shot("browser-4-synced.png")
@@ -331,8 +341,8 @@ func TestBrowser(t *testing.T) {
 		n := p.count(offerRows)
 		assert(n == 1, "%d rows for %s", n, offer)
 		cells := p.texts(fmt.Sprintf(`all("td", %s[0])`, offerRows))
-		assert(len(cells) > 4 && strings.HasPrefix(strings.TrimSpace(cells[3]), "30,00") && strings.TrimSpace(cells[4]) == "120,00",
-			"working and base price %v, want 30,00 and 120,00", cells)
+		assert(len(cells) > 4 && strings.HasPrefix(strings.TrimSpace(cells[3]), "30.00") && strings.TrimSpace(cells[4]) == "120.00",
+			"working and base price %v, want 30.00 and 120.00", cells)
 		p.open(base + "offers")
 		assert(p.count(offerRows) == 1, "the offer is gone after a reload")
 	})
@@ -361,9 +371,9 @@ func TestBrowser(t *testing.T) {
 		assert(len(heads) == 2 && indexOf(heads, contract) >= 0 && indexOf(heads, offer) >= 0, "options %v", heads)
 		lede := p.text(`q(".lede")`)
 		assert(strings.Contains(lede, "profile H25"), "lede %s", lede)
-		kwh = germanInt(costCell("Consumption", offer))
+		kwh = wholeNumber(costCell("Consumption", offer))
 		assert(kwh > 1000, "consumption %d", kwh)
-		assert(germanInt(costCell("Consumption", contract)) == kwh, "the options are not on the same curve")
+		assert(wholeNumber(costCell("Consumption", contract)) == kwh, "the options are not on the same curve")
 		gross := euroCents(costCell("Total gross", offer))
 		want := kwh*30 + 12000
 		assert(gross == want, "offer year 1 gross %s €, want %d kWh × 0,30 € + 120 € = %s €", euros(gross), kwh, euros(want))
@@ -378,7 +388,7 @@ func TestBrowser(t *testing.T) {
 		assert(compareURL != "" && kwh != 0, "no comparison open")
 		p.fill("#c-scale", "10")
 		p.clickNav(`role("button", "Compare", true)`, `scale=10`)
-		scaled, err := strconv.ParseFloat(strings.Replace(strings.ReplaceAll(costCell("Consumption", offer), ".", ""), ",", ".", 1), 64)
+		scaled, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(costCell("Consumption", offer)), ",", ""), 64)
 		noErr(err)
 		assert(math.Round(scaled) == math.Round(float64(kwh)*1.1), "consumption %v, want %v", scaled, math.Round(float64(kwh)*1.1))
 		gross := euroCents(costCell("Total gross", offer))
@@ -445,7 +455,7 @@ func TestBrowser(t *testing.T) {
 		cells := p.texts(fmt.Sprintf(`all("th, td", %s[0])`, rows))
 		assert(len(cells) > max(scol, dcol, 3), "cells %v", cells)
 		saving := strings.TrimSpace(cells[scol])
-		assert(regexp.MustCompile(`^\d{1,3}(\.\d{3})*,\d{2}[\s\p{Zs}\x{FEFF}]€`).MatchString(saving) && euroCents(saving) > 0, "saving %s", saving)
+		assert(regexp.MustCompile(`^€\d{1,3}(,\d{3})*\.\d{2}`).MatchString(saving) && euroCents(saving) > 0, "saving %s", saving)
 		assert(strings.Contains(cells[3], offer), "best offer %s", cells[3])
 		deadline := strings.TrimSpace(cells[dcol])
 		assert(deadline == "none known" || regexp.MustCompile(`\d{2}\.\d{2}\.\d{4}`).MatchString(deadline), "deadline %s", deadline)
@@ -549,6 +559,83 @@ func TestBrowser(t *testing.T) {
 		assert(over <= 0, "%dpx wider than the window", over)
 		p.viewport(1366, 768)
 		p.shot("browser-5-laptop-1366.png")
+	})
+
+	// The German UI, as a German account manager sees it, and every screen
+	// in both languages (out/e2e/screen-*-de.png and -en.png).
+	p.viewport(1280, 800)
+	meterURL := ""
+	r.check("the German UI: portfolio, contract, meter and compare labels in German", func() {
+		p.open(base + "contracts?lang=de")
+		assert(p.js(`document.documentElement.lang`) == "de", "<html lang> is not de")
+		heads := p.text(`q("thead")`)
+		for _, w := range []string{"Kunde", "Vertrag / Produkt", "Gültig ab", "Arbeitspreis", "Grundpreis", "Jahresverbrauch", "Zähler"} {
+			assert(strings.Contains(heads, w), "portfolio header lacks %q: %s", w, heads)
+		}
+		assert(strings.Contains(p.text(`q("form.filters")`), "Anwenden"), "filter button not German")
+		p.open(base + "contracts?vendor=epilot")
+		p.clickNav(`all("table.grid tbody .row-link")[0]`, `/contracts/\d+`)
+		for _, w := range []string{"Produkt", "Laufzeit", "Preise", "Anbieterdaten", "Gültig ab"} {
+			assert(strings.Contains(p.text(`q("main")`), w), "contract page lacks %q", w)
+		}
+		meterURL = p.js(`(q("ul.meters a") || {}).href || ""`)
+		assert(meterURL != "", "the epilot contract lists no meter")
+		if compareURL != "" {
+			p.open(compareURL + "&lang=de")
+			txt := p.text(`q("main")`)
+			for _, w := range []string{"Vergleich", "Kosten auf demselben Lastgang", "Gesamt brutto", "Effektiver Preis", "Monatliche Kosten, brutto"} {
+				assert(strings.Contains(txt, w), "compare page lacks %q", w)
+			}
+		}
+	})
+
+	germanTick := regexp.MustCompile(`^(\d{2}\.\d{2}\.|\d{2}:\d{2}|Jan\.|Feb\.|März|Apr\.|Mai|Juni|Juli|Aug\.|Sep\.|Okt\.|Nov\.|Dez\.)( \d{4})?$|^\d{4}$`)
+	englishTick := regexp.MustCompile(`^(\d{1,2} [A-Z][a-z]{2}|\d{2}:\d{2}|[A-Z][a-z]{2})( \d{4})?$|^\d{4}$`)
+	r.check("a meter chart's axes are labelled in German, and in English after the switch", func() {
+		assert(meterURL != "", "no meter page")
+		for _, tc := range []struct {
+			lang, caption, month string
+			tick                 *regexp.Regexp
+		}{
+			{"de", "Verbrauch (kWh)", "Monat", germanTick},
+			{"en", "Consumption (kWh)", "Month", englishTick},
+		} {
+			p.open(meterURL + "?lang=" + tc.lang)
+			assert(strings.Contains(p.text(`q("figure.chart figcaption")`), tc.caption), "%s caption %q", tc.lang, p.text(`q("figure.chart figcaption")`))
+			x := trimAll(p.texts(`all("svg.meter-chart")[0] ? [...all("svg.meter-chart")[0].querySelectorAll("text.tick[text-anchor=middle]")] : []`))
+			y := trimAll(p.texts(`all("svg.meter-chart")[0] ? [...all("svg.meter-chart")[0].querySelectorAll("text.tick[text-anchor=end]")] : []`))
+			assert(len(x) > 1 && allMatch(x, tc.tick), "%s time axis %v", tc.lang, x)
+			assert(len(y) > 2, "%s value axis %v", tc.lang, y)
+			assert(strings.Contains(p.text(`q("#months thead")`), tc.month), "%s month table header", tc.lang)
+			p.fullShot("screen-meter-" + tc.lang + ".png")
+		}
+	})
+
+	r.check("every screen in both languages is kept as a screenshot", func() {
+		screens := []struct{ name, path string }{
+			{"portfolio", "contracts"}, {"customers", "customers"}, {"offers", "offers"}, {"new-offer", "offers/new"},
+			{"savings", "savings"}, {"sync", "sync"}, {"changes", "changes"},
+		}
+		for _, lang := range []string{"de", "en"} {
+			for _, sc := range screens {
+				p.open(base + sc.path + "?lang=" + lang)
+				assert(p.js(`document.documentElement.lang`) == lang, "%s: <html lang> is not %s", sc.path, lang)
+				p.shot("screen-" + sc.name + "-" + lang + ".png")
+			}
+			if compareURL != "" {
+				p.open(compareURL + "&lang=" + lang)
+				p.fullShot("screen-compare-" + lang + ".png")
+			}
+			p.open(base + "contracts?vendor=epilot&lang=" + lang)
+			p.clickNav(`all("table.grid tbody .row-link")[0]`, `/contracts/\d+`)
+			p.fullShot("screen-contract-" + lang + ".png")
+			res := p.openStatus(base + "customers/999999?lang=" + lang)
+			assert(res == 404, "missing customer: %d", res)
+			p.shot("screen-not-found-" + lang + ".png")
+		}
+		// German text never reaches the English pages.
+		txt := p.text(`q("body")`)
+		assert(!strings.Contains(txt, "Nicht gefunden") && strings.Contains(txt, "Not found"), "English 404: %s", txt)
 	})
 }
 
@@ -1016,18 +1103,25 @@ func jsq(s string) string {
 // jsSpaces is JavaScript's \s+: Unicode spaces, not only ASCII ones.
 var jsSpaces = regexp.MustCompile(`[\s\p{Zs}\x{FEFF}]+`)
 
-// germanInt reads "1.234" as 1234; anything else is a failure.
-func germanInt(s string) int {
-	n, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(s), ".", ""))
-	assert(err == nil, "not a German whole number: %q", s)
+// wholeNumber reads "1,234" (English) or "1.234" (German) as 1234;
+// anything else is a failure.
+func wholeNumber(s string) int {
+	n, err := strconv.Atoi(strings.NewReplacer(".", "", ",", "").Replace(strings.TrimSpace(s)))
+	assert(err == nil, "not a whole number: %q", s)
 	return n
 }
 
-// euroCents reads a German amount ("1.140,00", maybe followed by " €") in cents.
+// euroCents reads an amount in cents: English ("1,140.00", "€1,140.00") or
+// German ("1.140,00", maybe followed by " €").
 func euroCents(s string) int {
-	m := regexp.MustCompile(`^(-?[\d.]+),(\d{2})`).FindStringSubmatch(strings.TrimSpace(s))
-	assert(m != nil, "not a German amount: %s", s)
-	whole, err := strconv.Atoi(strings.ReplaceAll(m[1], ".", ""))
+	s = strings.Replace(strings.TrimSpace(s), "€", "", 1)
+	m := regexp.MustCompile(`^(-?[\d,]+)\.(\d{2})\b`).FindStringSubmatch(s)
+	sep := ","
+	if m == nil {
+		m, sep = regexp.MustCompile(`^(-?[\d.]+),(\d{2})`).FindStringSubmatch(s), "."
+	}
+	assert(m != nil, "not an amount: %s", s)
+	whole, err := strconv.Atoi(strings.ReplaceAll(m[1], sep, ""))
 	noErr(err)
 	cents, _ := strconv.Atoi(m[2])
 	if strings.HasPrefix(m[1], "-") {

@@ -491,6 +491,8 @@ func (r *run) startDisplay() {
 		"HOME="+r.dir,
 		"WATTFOLIO_DESKTOP_PROBE="+filepath.Join(r.dir, "probe.json"),
 		"WATTFOLIO_LOG=info",
+		// The assertions read the English UI: an English locale.
+		"LC_ALL=", "LC_MESSAGES=", "LANG=C",
 	)
 }
 

@@ -578,8 +578,10 @@ func TestBrowser(t *testing.T) {
 		for _, w := range []string{"Produkt", "Laufzeit", "Preise", "Anbieterdaten", "Gültig ab"} {
 			assert(strings.Contains(p.text(`q("main")`), w), "contract page lacks %q", w)
 		}
-		meterURL = p.js(`(q("ul.meters a") || {}).href || ""`)
-		assert(meterURL != "", "the epilot contract lists no meter")
+		// The link carries ?lang=de (not this locale's default): keep its path only.
+		path := p.js(`all("ul.meters a")[0] ? new URL(all("ul.meters a")[0].href).pathname : ""`)
+		assert(path != "", "the epilot contract lists no meter")
+		meterURL = strings.TrimSuffix(base, "/") + path
 		if compareURL != "" {
 			p.open(compareURL + "&lang=de")
 			txt := p.text(`q("main")`)
@@ -601,9 +603,12 @@ func TestBrowser(t *testing.T) {
 			{"en", "Consumption (kWh)", "Month", englishTick},
 		} {
 			p.open(meterURL + "?lang=" + tc.lang)
-			assert(strings.Contains(p.text(`q("figure.chart figcaption")`), tc.caption), "%s caption %q", tc.lang, p.text(`q("figure.chart figcaption")`))
-			x := trimAll(p.texts(`all("svg.meter-chart")[0] ? [...all("svg.meter-chart")[0].querySelectorAll("text.tick[text-anchor=middle]")] : []`))
-			y := trimAll(p.texts(`all("svg.meter-chart")[0] ? [...all("svg.meter-chart")[0].querySelectorAll("text.tick[text-anchor=end]")] : []`))
+			assert(strings.Contains(p.text(`all("figure.chart figcaption")[0]`), tc.caption), "%s caption %q", tc.lang, p.text(`all("figure.chart figcaption")[0]`))
+			// SVG text has no innerText: read textContent.
+			ticks := func(anchor string) []string {
+				return trimAll(p.strings(`all("svg.meter-chart")[0] ? [...all("svg.meter-chart")[0].querySelectorAll("text.tick[text-anchor=` + anchor + `]")].map((e) => e.textContent) : []`))
+			}
+			x, y := ticks("middle"), ticks("end")
 			assert(len(x) > 1 && allMatch(x, tc.tick), "%s time axis %v", tc.lang, x)
 			assert(len(y) > 2, "%s value axis %v", tc.lang, y)
 			assert(strings.Contains(p.text(`q("#months thead")`), tc.month), "%s month table header", tc.lang)

@@ -459,13 +459,15 @@ func RunTone(s app.RunStatus) string {
 // and the table fits: the plain number for EUR, the currency spelled out
 // otherwise.
 
-// CellWorking is a working price in ct/kWh for the table: "28,50".
+// CellWorking is a working price in ct/kWh for the table: "28,50". A
+// column has one precision, two places, so that 24,63 stands above 31,68
+// rather than 24,626; the contract page shows the price exactly.
 func (f Fmt) CellWorking(d *app.Decimal, currency string) string {
 	if d == nil {
 		return dash
 	}
 	if currency == "" || currency == "EUR" {
-		return f.hundredfold(*d, 2, 4)
+		return f.hundredfold(*d, 2, 2)
 	}
 	return f.WorkingPrice(d, currency)
 }
@@ -481,12 +483,12 @@ func (f Fmt) CellMoney(d *app.Decimal, currency string) string {
 	return f.Money(d, currency)
 }
 
-// CellKWh is an energy quantity for the table: "35.000".
+// CellKWh is an energy quantity for the table in whole kWh: "35.000".
 func (f Fmt) CellKWh(d *app.Decimal) string {
 	if d == nil {
 		return dash
 	}
-	return f.Decimal(*d, 0, 3)
+	return f.Decimal(*d, 0, 0)
 }
 
 // RunLabel names a sync run's status for people.

@@ -31,7 +31,12 @@ func TestFmtNumbers(t *testing.T) {
 		{de.Int(999), "999"},
 		// beyond the Decimal range in cents or percent, still exact
 		{en.WorkingPrice(d("9223372036854.775807"), "EUR"), "922,337,203,685,477.5807\u00a0ct/kWh"},
-		{de.CellWorking(d("-9223372036854.775808"), "EUR"), "-922.337.203.685.477,5808"},
+		{de.CellWorking(d("-9223372036854.775808"), "EUR"), "-922.337.203.685.477,58"},
+		// One precision per table column: 24,63 above 31,68 and 36,90.
+		{de.CellWorking(d("0.24626"), "EUR"), "24,63"},
+		{de.CellWorking(d("0.3168"), "EUR"), "31,68"},
+		{de.CellWorking(d("0.369"), "EUR"), "36,90"},
+		{en.CellKWh(d("1234.5")), "1,235"},
 		{en.Percent(d("-92233720368.547758")), "-9,223,372,036,854.78%"},
 		{de.WorkingPrice(d("-0.0000004"), "EUR"), "0,00\u00a0ct/kWh"},
 	}

@@ -923,7 +923,8 @@ func (p *tab) waitVisible(elem string, limit time.Duration) {
 
 // text waits for the element and returns its innerText.
 func (p *tab) text(elem string) string {
-	return p.wait("((e) => e ? e.innerText : null)(" + elem + ")")
+	// Without soft hyphens: a reader sees them only where a word breaks.
+	return strings.ReplaceAll(p.wait("((e) => e ? e.innerText : null)("+elem+")"), "\u00ad", "")
 }
 
 // texts returns the innerText of every element the list expression finds

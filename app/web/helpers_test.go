@@ -241,6 +241,7 @@ func text(body string) string {
 	s := regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(body, " ")
 	s = html.UnescapeString(s)
 	s = strings.ReplaceAll(s, "\u00a0", " ")
+	s = strings.ReplaceAll(s, "\u00ad", "") // a soft hyphen shows only where a word breaks
 	return strings.Join(strings.Fields(s), " ")
 }
 

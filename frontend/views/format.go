@@ -507,3 +507,14 @@ func (f Fmt) RunLabel(s app.RunStatus) string {
 	}
 	return Label(string(s))
 }
+
+// breakable lets the German compounds of narrow table headers break at
+// their seam, with a hyphen, where the column is too narrow for the whole
+// word (browsers hyphenate German only with a dictionary most lack).
+func breakable(s string) string { return compoundSeams.Replace(s) }
+
+var compoundSeams = strings.NewReplacer(
+	"Arbeitspreis", "Arbeits\u00adpreis",
+	"Grundpreis", "Grund\u00adpreis",
+	"Jahresverbrauch", "Jahres\u00adver\u00adbrauch",
+)

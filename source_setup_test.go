@@ -35,6 +35,11 @@ type setupApp struct {
 }
 
 func newSetupApp(t *testing.T) *setupApp {
+	// A German system (the app's language comes from the locale): English
+	// is chosen with ?lang=en and carried in every link.
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "de_DE.UTF-8")
 	keyring.MockInit() // unit tests only; the desktop E2E uses a real Secret Service
 	f := newFixture(t, simulate.Options{Seed: 3, EnneoContracts: 40})
 	// The simulators' credentials come from the form, not the environment.

@@ -361,7 +361,9 @@ func TestUnlinkedIDAndStalePrice(t *testing.T) {
 		Partner: &app.PartnerTerms{UserID: "3f6c1d2e-0000-4000-8000-000000000009", ContractType: "spot_hourly",
 			Prices: []app.PricePoint{{From: time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC), PerKWh: decv("0.0999")}}},
 	}})
-	h := New(hofOptions(s))
+	o := hofOptions(s)
+	german(&o) // German by default; English with ?lang=en
+	h := New(o)
 	body := mustGet(t, h, "/contracts?q=POD-9")
 	if !strings.Contains(body, `title="Kein [[customer]]-Block der Quellendatei verknüpft diese ID">keinem Kunden zugeordnet</span>`) ||
 		!strings.Contains(body, `<span class="secondary mono muted" title="3f6c1d2e-0000-4000-8000-000000000009">3f6c1d2e…</span>`) {
@@ -370,11 +372,11 @@ func TestUnlinkedIDAndStalePrice(t *testing.T) {
 	if en := mustGet(t, h, "/contracts?q=POD-9&lang=en"); !strings.Contains(en, `title="No [[customer]] block of the sources file links this id">not linked to a customer</span>`) {
 		t.Errorf("unlinked id-only customer in English:\n%s", text(en))
 	}
-	if !strings.Contains(text(body), "9.99 ct/kWh (stale: last price, from 1 Feb 2026, 295 days old)") {
+	if !strings.Contains(text(body), "9,99 ct/kWh (veraltet: letzter Preis, ab 01.02.2026, 295 Tage alt)") {
 		t.Errorf("stale price not aged:\n%s", text(body))
 	}
 	// A linked Podero user shows the account's name and a fresh price.
-	if txt := text(mustGet(t, h, "/contracts?q=POD-5")); !strings.Contains(txt, "Hof Sonnenschein u-4711") || !strings.Contains(txt, "12.35 ct/kWh now") {
+	if txt := text(mustGet(t, h, "/contracts?q=POD-5")); !strings.Contains(txt, "Hof Sonnenschein u-4711") || !strings.Contains(txt, "12,35 ct/kWh jetzt") {
 		t.Errorf("linked Podero row:\n%s", txt)
 	}
 }

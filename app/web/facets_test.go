@@ -15,7 +15,9 @@ import (
 // commodity under the other filters, in the page and in its twin, through
 // both the index-only count and the one for customer, day and search.
 func TestPortfolioFacets(t *testing.T) {
-	h := New(testOptions(seeded(t)))
+	o := testOptions(seeded(t))
+	german(&o) // German by default; the page is also read with ?lang=en
+	h := New(o)
 	for _, tc := range []struct {
 		query                     string
 		status, vendor, commodity string // value=count, most first

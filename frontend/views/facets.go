@@ -48,9 +48,9 @@ func (m Portfolio) FacetLists() []FacetList {
 			out = append(out, l)
 		}
 	}
-	add("status", "By status", m.Filter.Status, m.Facets.Status, Label)
-	add("vendor", "By vendor", m.Filter.Vendor, m.Facets.Vendor, func(s string) string { return VendorLabel(app.Vendor(s)) })
-	add("commodity", "By commodity", m.Filter.Commodity, m.Facets.Commodity, Label)
+	add("status", N("By status"), m.Filter.Status, m.Facets.Status, m.Fmt.StatusLabel)
+	add("vendor", N("By vendor"), m.Filter.Vendor, m.Facets.Vendor, func(s string) string { return VendorLabel(app.Vendor(s)) })
+	add("commodity", N("By commodity"), m.Filter.Commodity, m.Facets.Commodity, func(s string) string { return m.Fmt.CommodityLabel(app.Commodity(s)) })
 	return out
 }
 

@@ -244,7 +244,7 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 func inputsOf(cmp *compare.Comparison) []views.Input {
 	var inputs []views.Input
 	for _, o := range cmp.Options {
-		in := views.Input{Key: o.Key(), Name: o.Name, Source: "offer stored in Wattfolio"}
+		in := views.Input{Key: o.Key(), Name: o.Name, Source: views.N("offer stored in Wattfolio")}
 		if o.ContractID != 0 {
 			in.Source, in.Vendor, in.FetchedAt = o.Source, o.Vendor, o.FetchedAt
 		}

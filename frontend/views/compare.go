@@ -170,7 +170,12 @@ func (m Compare) TermRows() []Row {
 		}
 	}
 	return m.rows([]rowSpec{
-		{f.T("Source"), "", func(o *compare.Option) string { return o.Source }},
+		{f.T("Source"), "", func(o *compare.Option) string {
+			if o.Kind == compare.Offer {
+				return f.T("offer") // no source: the user's own offer
+			}
+			return o.Source
+		}},
 		{f.T("Model"), "", func(o *compare.Option) string { return f.ModelLabel(o.Tariff.Model) }},
 		{f.T("Prices quoted"), "", func(o *compare.Option) string {
 			if o.Tariff.Model == "" {

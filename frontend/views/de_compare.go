@@ -99,6 +99,7 @@ func init() {
 		"not a contract in the cache":                                   "kein Vertrag im Cache",
 		"not one of this customer's current electricity contracts":      "keiner der laufenden Stromverträge dieses Kunden",
 		"an offer for another commodity":                                "ein Angebot für eine andere Sparte",
+		"offer stored in Wattfolio":                                     "in Wattfolio gespeichertes Angebot",
 		"No comparison can be made: %s":                                 "Es kann kein Vergleich erstellt werden: %s",
 	})
 }

@@ -357,51 +357,38 @@ func (f Fmt) CommodityLabel(c app.Commodity) string {
 // vendors' own, but a handful recur at every vendor and read better in the
 // user's language; any other is shown as sent.
 func (f Fmt) StatusLabel(status string) string {
-	switch strings.ToLower(strings.TrimSpace(status)) {
-	case "active":
-		return f.T("Active")
-	case "running":
-		return f.T("Running")
-	case "delivering", "in_delivery":
-		return f.T("In delivery")
-	case "confirmed":
-		return f.T("Confirmed")
-	case "signed":
-		return f.T("Signed")
-	case "approved":
-		return f.T("Approved")
-	case "open":
-		return f.T("Open")
-	case "valid":
-		return f.T("Valid")
-	case "ended":
-		return f.T("Ended")
-	case "terminated":
-		return f.T("Terminated")
-	case "cancelled", "canceled":
-		return f.T("Cancelled")
-	case "expired":
-		return f.T("Expired")
-	case "closed":
-		return f.T("Closed")
-	case "inactive":
-		return f.T("Inactive")
-	case "pending":
-		return f.T("Pending")
-	case "draft":
-		return f.T("Draft")
-	case "new":
-		return f.T("New")
-	case "waiting":
-		return f.T("Waiting")
-	case "planned", "scheduled":
-		return f.T("Planned")
-	case "failed":
-		return f.T("Failed")
-	case "rejected":
-		return f.T("Rejected")
+	if label, ok := statusLabels[strings.ToLower(strings.TrimSpace(status))]; ok {
+		return f.T(label)
 	}
 	return Label(status)
+}
+
+// statusLabels are the status words most vendors share, in English.
+var statusLabels = map[string]string{
+	"active":      N("Active"),
+	"running":     N("Running"),
+	"delivering":  N("In delivery"),
+	"in_delivery": N("In delivery"),
+	"confirmed":   N("Confirmed"),
+	"signed":      N("Signed"),
+	"approved":    N("Approved"),
+	"open":        N("Open"),
+	"valid":       N("Valid"),
+	"ended":       N("Ended"),
+	"terminated":  N("Terminated"),
+	"cancelled":   N("Cancelled"),
+	"canceled":    N("Cancelled"),
+	"expired":     N("Expired"),
+	"closed":      N("Closed"),
+	"inactive":    N("Inactive"),
+	"pending":     N("Pending"),
+	"draft":       N("Draft"),
+	"new":         N("New"),
+	"waiting":     N("Waiting"),
+	"planned":     N("Planned"),
+	"scheduled":   N("Planned"),
+	"failed":      N("Failed"),
+	"rejected":    N("Rejected"),
 }
 
 // VendorLabel names a vendor platform for people.

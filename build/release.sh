@@ -3,7 +3,9 @@
 # the Windows GUI and console executables in a .zip, and SHA256SUMS, all in
 # build/release/. Runs on Linux; the Linux binary needs cgo with GTK 3 and
 # WebKitGTK 4.1 (libgtk-3-dev, libwebkit2gtk-4.1-dev), the Windows ones
-# need nothing (Wails drives WebView2 from plain Go).
+# need nothing (Wails drives WebView2 from plain Go). With a certificate in
+# WATTFOLIO_SIGN_* (see build/sign-windows.sh) and osslsigncode installed,
+# the Windows executables are signed.
 #
 # The version is, in this order: $VERSION, the tag on HEAD (v1.2.3 gives
 # 1.2.3), the VERSION file. It reaches the binaries through -ldflags only.
@@ -74,6 +76,11 @@ echo "== windows/amd64 GUI executable"
 winbuild gui "$wdir/wattfolio.exe" "-H=windowsgui -X main.defaultCommand=desktop"
 echo "== windows/amd64 console executable"
 winbuild cli "$wdir/wattfolio-cli.exe" ""
+# Signed (when WATTFOLIO_SIGN_* name a certificate) before they are zipped,
+# so SHA256SUMS covers the signed files.
+echo "== signing the Windows executables"
+signed=$(build/sign-windows.sh "$wdir/wattfolio.exe" "$wdir/wattfolio-cli.exe")
+echo "$signed"
 cp README.md "$wdir/"
 (cd "$stage" && find "wattfolio-$version-windows-amd64" -exec touch -d "@$SOURCE_DATE_EPOCH" {} + &&
   zip -qrX "../wattfolio-$version-windows-amd64.zip" "wattfolio-$version-windows-amd64")
@@ -81,3 +88,4 @@ cp README.md "$wdir/"
 echo "== SHA256SUMS"
 (cd "$out" && sha256sum -- *.deb *.tar.gz *.zip > SHA256SUMS && cat SHA256SUMS)
 ls -l "$out"
+echo "Windows executables: $(grep -q '^sign: NOT signed' <<<"$signed" && echo 'NOT signed (no certificate given)' || echo signed)"

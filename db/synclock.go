@@ -20,6 +20,9 @@ var ErrSyncRunning = errors.New("a sync of this cache is already running")
 // for a crashed one, mark it interrupted and resume from its checkpoint.
 // The lock is an OS file lock on PATH.sync-lock, which the OS releases
 // however the holder ends (kill, crash, power cut), so it never goes stale.
+// Who holds it is written beside it, in PATH.sync-holder: on Windows the
+// lock (LockFileEx) is mandatory, so the locked file cannot be written
+// through a second handle, even by the holder, nor read by the others.
 // With wait, LockSync calls waiting once with who holds the lock and waits
 // until it is free or ctx ends; without, it fails with ErrSyncRunning.
 // unlock releases the lock.
@@ -34,7 +37,7 @@ func (s *Store) LockSync(ctx context.Context, wait bool, waiting func(holder str
 		return nil, fmt.Errorf("sync lock %s: %w", path, err)
 	}
 	if !ok {
-		holder := lockHolder(path)
+		holder := s.lockHolder()
 		if !wait {
 			return nil, fmt.Errorf("%w (%s): try again when it has finished", ErrSyncRunning, holder)
 		}
@@ -45,19 +48,19 @@ func (s *Store) LockSync(ctx context.Context, wait bool, waiting func(holder str
 			return nil, fmt.Errorf("waiting for the sync of %s that is running (%s): %w", s.path, holder, errors.Join(err, ctx.Err()))
 		}
 	}
-	// Who holds it, for the message of the one that has to wait; a lock
-	// is advisory, so the holder may write the file it locks.
+	// Who holds it, for the message of the one that has to wait.
 	who := fmt.Sprintf("pid %d, started %s", os.Getpid(), s.now().UTC().Format("2006-01-02 15:04:05 UTC"))
-	if err := os.WriteFile(path, []byte(who+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(s.path+".sync-holder", []byte(who+"\n"), 0o600); err != nil {
 		fl.Unlock()
 		return nil, fmt.Errorf("sync lock %s: %w", path, err)
 	}
 	return func() { fl.Unlock() }, nil
 }
 
-// lockHolder says who holds the lock, as far as its file tells.
-func lockHolder(path string) string {
-	b, err := os.ReadFile(path)
+// lockHolder says who holds the sync lock, as far as the holder's file
+// tells.
+func (s *Store) lockHolder() string {
+	b, err := os.ReadFile(s.path + ".sync-holder")
 	if who := strings.TrimSpace(string(b)); err == nil && who != "" {
 		return who
 	}
@@ -77,5 +80,5 @@ func (s *Store) SyncRunning() (holder string, running bool) {
 		fl.Unlock()
 		return "", false
 	}
-	return lockHolder(path), true
+	return s.lockHolder(), true
 }

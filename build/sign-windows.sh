@@ -47,6 +47,7 @@ for exe in "$@"; do
     osslsigncode sign "${creds[@]}" "${pass[@]}" "${ts[@]}" -h sha256 \
       -n Wattfolio -in "$exe" -out "$exe.signed" >/dev/null ||
     { rm -f "$exe.signed"; fail "osslsigncode could not sign $exe (see above)"; }
+  chmod --reference="$exe" "$exe.signed" # osslsigncode writes 0644
   mv "$exe.signed" "$exe"
   echo "sign: signed $exe"
 done

@@ -49,13 +49,14 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 			ids[i] = strconv.FormatInt(id, 10)
 		}
 		return enneo.New(enneo.Config{
-			Source:           s.Name,
-			BaseURL:          s.BaseURL,
-			Token:            token,
-			ContractIDs:      ids,
-			HTTPClient:       client,
-			WorkingPriceUnit: string(s.Enneo.WorkingPriceUnit),
-			BasePriceUnit:    string(s.Enneo.BasePriceUnit),
+			Source:            s.Name,
+			BaseURL:           s.BaseURL,
+			Token:             token,
+			ContractIDs:       ids,
+			HTTPClient:        client,
+			RequestsPerMinute: s.MaxRequestsPerMinute,
+			WorkingPriceUnit:  string(s.Enneo.WorkingPriceUnit),
+			BasePriceUnit:     string(s.Enneo.BasePriceUnit),
 		})
 	case app.VendorEpilot:
 		token, err := s.Secret(look)
@@ -64,7 +65,7 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 		}
 		e := s.Epilot
 		return epilot.New(epilot.Config{
-			Source: s.Name, BaseURL: s.BaseURL, Token: token, HTTPClient: client,
+			Source: s.Name, BaseURL: s.BaseURL, Token: token, HTTPClient: client, RequestsPerMinute: s.MaxRequestsPerMinute,
 			ContractIDs: e.ContractIDs, ExtensionID: e.ExtensionID, AppID: e.AppID, CustomerID: e.CustomerID,
 		})
 	case app.VendorProsumer:
@@ -79,6 +80,7 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 		}
 		return prosumer.New(prosumer.Config{
 			Source: s.Name, BaseURL: s.BaseURL, Token: token, CustomerIDs: s.Prosumer.CustomerIDs, HTTPClient: client,
+			RequestsPerMinute: s.MaxRequestsPerMinute,
 		})
 	case app.VendorOtark:
 		key, err := s.Secret(look)
@@ -87,7 +89,7 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 		}
 		o := s.Otark
 		return otark.New(otark.Config{
-			Source: s.Name, BaseURL: s.BaseURL, APIKey: key, HTTPClient: client,
+			Source: s.Name, BaseURL: s.BaseURL, APIKey: key, HTTPClient: client, RequestsPerMinute: s.MaxRequestsPerMinute,
 			Status: o.Status, Type: o.Type, EIC: o.EIC,
 			DeliveryStart: o.DeliveryStart, DeliveryEnd: o.DeliveryEnd, ActiveOn: o.ActiveOn,
 		})
@@ -99,7 +101,7 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 		p := s.Podero
 		return podero.New(podero.Config{
 			Source: s.Name, BaseURL: s.BaseURL, TokenURL: p.TokenURL, ClientID: id, ClientSecret: secret,
-			OrgID: p.OrgID, UserIDs: p.UserIDs, HTTPClient: client,
+			OrgID: p.OrgID, UserIDs: p.UserIDs, HTTPClient: client, RequestsPerMinute: s.MaxRequestsPerMinute,
 		})
 	default:
 		return nil, fmt.Errorf("source %q: kind %s has no connector in this version of Wattfolio yet", s.Name, s.Vendor)

@@ -42,7 +42,7 @@ client_secret_keyring = "pod/client_secret"
 		{"podero both", strings.Replace(podero, "client_id_env", "client_id_keyring = \"pod/id\"\nclient_id_env", 1),
 			`sources.toml:8: source "pod": client_id_keyring: set client_id_env or client_id_keyring, not both`},
 		{"unknown keys stay errors", strings.Replace(keyed, "token_keyring", "token_keyring_x = \"a\"\ntoken_keyring", 1),
-			`sources.toml:5: source "stadtwerke-enneo": token_keyring_x: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`},
+			`sources.toml:5: source "stadtwerke-enneo": token_keyring_x: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout, max_requests_per_minute and its kind's keys`},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -331,7 +331,7 @@ var kinds = []kindSpec{
 	{app.VendorPodero, tokenUnused, []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env", "client_id_keyring", "client_secret_keyring"}, readPodero},
 }
 
-var commonKeys = []string{"name", "kind", "base_url", "token_env", "token_keyring", "timeout"}
+var commonKeys = []string{"name", "kind", "base_url", "token_env", "token_keyring", "timeout", "max_requests_per_minute"}
 
 func kindNames() string {
 	names := make([]string, len(kinds))
@@ -415,11 +415,50 @@ func (r *reader) source() Source {
 		}
 	}
 
+	s.MaxRequestsPerMinute = r.perMinute(s.Vendor)
+
 	if spec != nil {
 		spec.read(r, &s)
 	}
 	r.leftovers(spec)
 	return s
+}
+
+// MaxRequestsPerMinute bounds max_requests_per_minute: 100 a second is more
+// than any vendor here allows, and a larger number is more likely a typo.
+const MaxRequestsPerMinute = 6000
+
+// OtarkRequestsPerMinute is otark's published budget per API key; a source
+// may ask for less, never more.
+const OtarkRequestsPerMinute = 300
+
+// perMinute reads max_requests_per_minute; 0 when it is absent.
+func (r *reader) perMinute(vendor app.Vendor) int {
+	const key = "max_requests_per_minute"
+	v, ok := r.get(key)
+	if !ok {
+		return 0
+	}
+	n, ok := v.(int64)
+	if !ok {
+		r.errorf(key, "must be a whole number of requests, like 60, not %s", tomlmap.TypeName(v))
+		return 0
+	}
+	upper := MaxRequestsPerMinute
+	if vendor == app.VendorOtark {
+		upper = OtarkRequestsPerMinute
+	}
+	switch {
+	case n < 1:
+		r.errorf(key, "%d is out of range; it must be at least 1 (leave it out for no limit of your own)", n)
+	case n > int64(upper) && vendor == app.VendorOtark:
+		r.errorf(key, "%d is out of range; otark allows at most %d requests a minute per API key", n, upper)
+	case n > int64(upper):
+		r.errorf(key, "%d is out of range; it must be at most %d", n, upper)
+	default:
+		return int(n)
+	}
+	return 0
 }
 
 // envName reads a key that names an environment variable. A value that is no

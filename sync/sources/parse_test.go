@@ -47,9 +47,10 @@ func TestParseValid(t *testing.T) {
 			Enneo: &EnneoScope{ContractIDs: []int64{746839, 746840}, WorkingPriceUnit: EURPerKWh, BasePriceUnit: EURPerYear},
 		}}},
 		{"enneo everything", "\ufeff# comment\r\n[[ source ]] # first\r\nname = 'a_1'\r\nkind = \"enneo\"\r\nbase_url = \"http://localhost:8080/api/\"\r\n" +
-			"token_env = \"T\"\r\ntimeout = \"1m30s\"\r\ncontract_ids = [\r\n  1, # one\r\n  \"0002\",\r\n]\r\nworking_price_unit = \"ct_per_kwh\"\r\nbase_price_unit = \"eur_per_month\"\r\n",
+			"token_env = \"T\"\r\ntimeout = \"1m30s\"\r\nmax_requests_per_minute = 90\r\ncontract_ids = [\r\n  1, # one\r\n  \"0002\",\r\n]\r\nworking_price_unit = \"ct_per_kwh\"\r\nbase_price_unit = \"eur_per_month\"\r\n",
 			[]Source{{
 				Name: "a_1", Vendor: app.VendorEnneo, BaseURL: "http://localhost:8080/api", TokenEnv: "T", Timeout: 90 * time.Second,
+				MaxRequestsPerMinute: 90,
 				Enneo: &EnneoScope{ContractIDs: []int64{1, 2}, WorkingPriceUnit: CtPerKWh, BasePriceUnit: EURPerMonth},
 			}}},
 		{"other kinds", `
@@ -64,6 +65,7 @@ name = "o"
 kind = "otark"
 base_url = "https://o.example/"
 token_env = "O"
+max_requests_per_minute = 300
 status = "in_progress"
 type = "ppa"
 eic = "11XEXAMPLE-----1"
@@ -99,7 +101,7 @@ user_ids = ["u1", "u2"]
 `, []Source{
 			{Name: "p", Vendor: app.VendorProsumer, BaseURL: "https://p.example", Timeout: DefaultTimeout,
 				Prosumer: &ProsumerScope{CustomerIDs: []string{"c1", "2"}}},
-			{Name: "o", Vendor: app.VendorOtark, BaseURL: "https://o.example", TokenEnv: "O", Timeout: DefaultTimeout,
+			{Name: "o", Vendor: app.VendorOtark, BaseURL: "https://o.example", TokenEnv: "O", Timeout: DefaultTimeout, MaxRequestsPerMinute: 300,
 				Otark: &OtarkScope{Status: "in_progress", Type: "ppa", EIC: "11XEXAMPLE-----1",
 					DeliveryStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 					DeliveryEnd:   time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC),
@@ -289,8 +291,8 @@ func TestParseErrors(t *testing.T) {
 		{"unknown keys", "colour = \"red\"\n\n" + enneo + "customer_ids = [\"c\"]\nfoo = 1\n[source.extra]\nk = 1\n", []string{
 			`sources.toml:1: colour: unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table`,
 			`sources.toml:9: source "stadtwerke-enneo": customer_ids: not a key of kind enneo (it belongs to kind prosumer)`,
-			`sources.toml:10: source "stadtwerke-enneo": foo: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`,
-			`sources.toml:11: source "stadtwerke-enneo": extra: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`,
+			`sources.toml:10: source "stadtwerke-enneo": foo: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout, max_requests_per_minute and its kind's keys`,
+			`sources.toml:11: source "stadtwerke-enneo": extra: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout, max_requests_per_minute and its kind's keys`,
 		}},
 		{"store_personal_data", "store_personal_data = \"no\"\n" + enneo + "store_personal_data = false\n", []string{
 			`sources.toml:1: store_personal_data: must be true or false, not a string`,
@@ -303,6 +305,17 @@ func TestParseErrors(t *testing.T) {
 			`sources.toml:14: source "b": timeout: must be a string, not an integer`,
 			`sources.toml:21: source "c": timeout: -1s is out of range; it must be more than 0s and at most 10m`,
 			`sources.toml:28: source "d": timeout: must not be empty; leave it out for the default 30s`,
+		}},
+		{"bad max_requests_per_minute", enneo + "max_requests_per_minute = 0\n" +
+			strings.Replace(enneo, `"stadtwerke-enneo"`, `"b"`, 1) + "max_requests_per_minute = \"60\"\n" +
+			strings.Replace(enneo, `"stadtwerke-enneo"`, `"c"`, 1) + "max_requests_per_minute = 1.5\n" +
+			strings.Replace(enneo, `"stadtwerke-enneo"`, `"d"`, 1) + "max_requests_per_minute = 6001\n" +
+			"[[source]]\nname = \"o\"\nkind = \"otark\"\nbase_url = \"https://o.example\"\ntoken_env = \"O\"\nmax_requests_per_minute = 301\n", []string{
+			`sources.toml:7: source "stadtwerke-enneo": max_requests_per_minute: 0 is out of range; it must be at least 1 (leave it out for no limit of your own)`,
+			`sources.toml:14: source "b": max_requests_per_minute: must be a whole number of requests, like 60, not a string`,
+			`sources.toml:21: source "c": max_requests_per_minute: must be a whole number of requests, like 60, not a float`,
+			`sources.toml:28: source "d": max_requests_per_minute: 6001 is out of range; it must be at most 6000`,
+			`sources.toml:34: source "o": max_requests_per_minute: 301 is out of range; otark allows at most 300 requests a minute per API key`,
 		}},
 		{"enneo without contract_ids", strings.Replace(enneo, `contract_ids = [746839, "746840"]`, "", 1), []string{
 			`sources.toml:1: source "stadtwerke-enneo": contract_ids: is required: list the ids to sync, e.g. contract_ids = [746839, 746840]`,
@@ -360,7 +373,7 @@ func TestParseErrors(t *testing.T) {
 		// shift the line numbers of the sources after it.
 		{"lines after a multi-line string", "[[source]]\nname = \"a\"\nkind = \"epilot\"\ntoken_env = \"T\"\nbase_url = \"https://x.example\"\nnote = '''\n[[source]]\nname = 1\n'''\n" +
 			"[[source]]\nname = \"b\"\nkind = \"epilot\"\ntoken_env = \"T\"\nbase_url = \"x\"\n", []string{
-			`sources.toml:6: source "a": note: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout and its kind's keys`,
+			`sources.toml:6: source "a": note: unknown key; a source has name, kind, base_url, token_env, token_keyring, timeout, max_requests_per_minute and its kind's keys`,
 			`sources.toml:14: source "b": base_url: must be an absolute http(s) URL`,
 		}},
 

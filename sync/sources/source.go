@@ -45,6 +45,10 @@ type Source struct {
 	TokenKeyring string
 	// Timeout bounds each request; DefaultTimeout when not set.
 	Timeout time.Duration
+	// MaxRequestsPerMinute is the most requests the source sends in any
+	// minute, counting retries, fan-out and token requests; 0 is no limit of
+	// the user's (otark keeps its published budget regardless).
+	MaxRequestsPerMinute int
 
 	Enneo    *EnneoScope
 	Prosumer *ProsumerScope

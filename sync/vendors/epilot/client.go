@@ -60,6 +60,9 @@ type Config struct {
 	// Clock times the waits between tries; nil is the wall clock (tests
 	// pass a rest.FakeClock, so that backoff takes no time).
 	Clock rest.Clock
+	// RequestsPerMinute is the source's max_requests_per_minute: requests
+	// are spaced so that no minute holds more; 0 is no limit.
+	RequestsPerMinute int
 }
 
 // Client is the connector for one epilot source.
@@ -130,7 +133,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second})
+	api := rest.New(u, cfg.HTTPClient, rest.Bearer(cfg.Token), rest.Policy{Retries: cfg.Retries, MaxRetryAfter: 5 * time.Second, RequestsPerMinute: cfg.RequestsPerMinute})
 	api.Clock = cfg.Clock
 	return &Client{cfg: cfg, api: api}, nil
 }

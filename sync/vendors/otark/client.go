@@ -55,6 +55,10 @@ type Config struct {
 	// Clock times the waits between tries; nil is the wall clock (tests
 	// pass a rest.FakeClock, so that backoff takes no time).
 	Clock rest.Clock
+	// RequestsPerMinute is the source's max_requests_per_minute: requests
+	// are spaced so that no minute holds more; 0 or more than
+	// PublishedBudget is PublishedBudget.
+	RequestsPerMinute int
 }
 
 // Client is an engine.Connector for one otark source.
@@ -71,6 +75,10 @@ type Budget = rest.BudgetStore
 
 // vendor names otark's budgets in the shared store.
 const vendor = "otark"
+
+// PublishedBudget is the requests a minute otark allows an API key: the
+// client keeps to it even before the rate-limit headers of an answer say so.
+const PublishedBudget = 300
 
 // ShareBudget makes the client keep its request budget in b as well.
 func (c *Client) ShareBudget(b Budget) { c.api.Budget.Share(b) }
@@ -147,8 +155,15 @@ func New(cfg Config) (*Client, error) {
 	case cfg.MaxWait < 0:
 		return fail("max wait %v: want a positive duration", cfg.MaxWait)
 	}
+	// otark's published budget holds whatever the sources file says: a
+	// higher max_requests_per_minute would only earn 429s.
+	perMinute := PublishedBudget
+	if cfg.RequestsPerMinute > 0 {
+		perMinute = min(cfg.RequestsPerMinute, PublishedBudget)
+	}
 	api := rest.New(u, cfg.HTTPClient, rest.APIKey{Header: "X-Api-Key", Key: cfg.APIKey}, rest.Policy{
 		Retries: cfg.Retries, Backoff: 500 * time.Millisecond, MaxWait: cfg.MaxWait, WaitOutRateLimits: true,
+		RequestsPerMinute: perMinute,
 	})
 	api.Budget = rest.NewBudget(vendor, cfg.APIKey)
 	api.Clock = cfg.Clock

@@ -58,6 +58,9 @@ type Config struct {
 	// Clock times the waits between tries; nil is the wall clock (tests
 	// pass a rest.FakeClock, so that backoff takes no time).
 	Clock rest.Clock
+	// RequestsPerMinute is the source's max_requests_per_minute: requests
+	// are spaced so that no minute holds more; 0 is no limit.
+	RequestsPerMinute int
 }
 
 // Client is an engine.Connector for one Podero source. Safe for concurrent use.
@@ -129,7 +132,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, users: users, mapper: mapper{source: cfg.Source}}
 	// The token endpoint is asked under the same policy, without the token.
-	tokenAPI := rest.New(base, cfg.HTTPClient, nil, rest.Policy{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxRetryAfter: 5 * time.Second})
+	tokenAPI := rest.New(base, cfg.HTTPClient, nil, rest.Policy{Retries: cfg.Retries, Backoff: cfg.Backoff, MaxRetryAfter: 5 * time.Second, RequestsPerMinute: cfg.RequestsPerMinute})
 	if cfg.Backoff < 0 {
 		tokenAPI.Policy.Backoff = 0
 	}
@@ -140,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 		ErrInvalidClient: ErrInvalidClient, ErrEndpoint: ErrTokenEndpoint, ErrUnavailable: ErrUnavailable,
 		Wrap: c.sourceErr,
 	}
-	c.api = &rest.Client{Base: base, HTTP: tokenAPI.HTTP, Auth: c.tokens, Policy: tokenAPI.Policy, Clock: cfg.Clock}
+	c.api = &rest.Client{Base: base, HTTP: tokenAPI.HTTP, Auth: c.tokens, Policy: tokenAPI.Policy, Clock: cfg.Clock, Limiter: tokenAPI.Limiter}
 	return c, nil
 }
 

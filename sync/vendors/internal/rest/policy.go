@@ -34,6 +34,9 @@ type Policy struct {
 	// however often, as long as each wait fits MaxWait (otark's published
 	// rate limit). Without it a 429 counts as a failed try.
 	WaitOutRateLimits bool
+	// RequestsPerMinute is the source's request budget (New gives the
+	// client a Limiter of it); 0 is none.
+	RequestsPerMinute int
 }
 
 // DefaultRetries is how many extra tries a request gets when the policy

@@ -33,17 +33,20 @@ type Client struct {
 	Clock  Clock // nil: RealClock
 	// Budget follows the vendor's rate-limit headers; nil ignores them.
 	Budget *Budget
+	// Limiter spaces the requests of a source; nil does not. Clients of
+	// one source share it.
+	Limiter *Limiter
 	// Rand gives the jitter in [0, 1); nil: math/rand.
 	Rand func() float64
 }
 
 // New returns a client of base with hc (nil: a client with a 30 s timeout)
-// and p with its defaults filled in.
+// and p with its defaults filled in, limited to p.RequestsPerMinute.
 func New(base *url.URL, hc *http.Client, auth Auth, p Policy) *Client {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Client{Base: base, HTTP: hc, Auth: auth, Policy: p.withDefaults()}
+	return &Client{Base: base, HTTP: hc, Auth: auth, Policy: p.withDefaults(), Limiter: NewLimiter(p.RequestsPerMinute)}
 }
 
 // Request is one API request.
@@ -86,6 +89,9 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 	var last string
 	for {
 		if err := c.waitBudget(ctx); err != nil {
+			return nil, err
+		}
+		if err := c.waitLimit(ctx); err != nil {
 			return nil, err
 		}
 		hreq, err := c.build(ctx, req)

@@ -51,7 +51,7 @@ func TestParseValid(t *testing.T) {
 			[]Source{{
 				Name: "a_1", Vendor: app.VendorEnneo, BaseURL: "http://localhost:8080/api", TokenEnv: "T", Timeout: 90 * time.Second,
 				MaxRequestsPerMinute: 90,
-				Enneo: &EnneoScope{ContractIDs: []int64{1, 2}, WorkingPriceUnit: CtPerKWh, BasePriceUnit: EURPerMonth},
+				Enneo:                &EnneoScope{ContractIDs: []int64{1, 2}, WorkingPriceUnit: CtPerKWh, BasePriceUnit: EURPerMonth},
 			}}},
 		{"other kinds", `
 [[source]]

@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -21,6 +22,11 @@ import (
 type Limiter struct {
 	perMinute int
 	lim       *rate.Limiter
+	// turn lets one request at a time wait for its slot, so requests leave
+	// in the order they reserved and each waits only the gap since the one
+	// before; on a FakeClock, whose Sleep moves time on, parallel sleepers
+	// would otherwise add up their waits.
+	turn sync.Mutex
 }
 
 // headroom widens the spacing by 1 %, so that requests that leave on time
@@ -59,6 +65,8 @@ func (c *Client) waitLimit(ctx context.Context) error {
 	if c.Limiter == nil {
 		return nil
 	}
+	c.Limiter.turn.Lock()
+	defer c.Limiter.turn.Unlock()
 	now := c.now()
 	r := c.Limiter.lim.ReserveN(now, 1)
 	d := r.DelayFrom(now)

@@ -88,8 +88,12 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 			return nil, err
 		}
 		o := s.Otark
+		perMinute := s.MaxRequestsPerMinute
+		if perMinute == 0 {
+			perMinute = otark.PublishedBudget
+		}
 		return otark.New(otark.Config{
-			Source: s.Name, BaseURL: s.BaseURL, APIKey: key, HTTPClient: client, RequestsPerMinute: s.MaxRequestsPerMinute,
+			Source: s.Name, BaseURL: s.BaseURL, APIKey: key, HTTPClient: client, RequestsPerMinute: perMinute,
 			Status: o.Status, Type: o.Type, EIC: o.EIC,
 			DeliveryStart: o.DeliveryStart, DeliveryEnd: o.DeliveryEnd, ActiveOn: o.ActiveOn,
 		})

@@ -27,7 +27,8 @@ func TestSyncKeepsTheRequestBudgetAtTheServer(t *testing.T) {
 		faults    simfault.Faults
 		budget    int // the most requests any 60 s window may hold
 	}{
-		{name: "otark's 300 a minute", contracts: 700, budget: 300},
+		{name: "otark's 300 a minute, kept by its headers", contracts: 700, budget: 300},
+		{name: "otark's 300 a minute, as a sync passes it", contracts: 700, perMinute: otark.PublishedBudget, budget: 300},
 		{name: "an account allowing 5 a minute", contracts: 40, simBudget: 5, budget: 5},
 		{name: "max_requests_per_minute = 20", contracts: 90, perMinute: 20, budget: 20},
 		// Retries are requests too: they wait their turn like any other.

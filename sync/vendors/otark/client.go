@@ -56,8 +56,8 @@ type Config struct {
 	// pass a rest.FakeClock, so that backoff takes no time).
 	Clock rest.Clock
 	// RequestsPerMinute is the source's max_requests_per_minute: requests
-	// are spaced so that no minute holds more; 0 or more than
-	// PublishedBudget is PublishedBudget.
+	// are spaced so that no minute holds more; 0 is none (the rate-limit
+	// headers still hold), more than PublishedBudget is PublishedBudget.
 	RequestsPerMinute int
 }
 
@@ -76,8 +76,10 @@ type Budget = rest.BudgetStore
 // vendor names otark's budgets in the shared store.
 const vendor = "otark"
 
-// PublishedBudget is the requests a minute otark allows an API key: the
-// client keeps to it even before the rate-limit headers of an answer say so.
+// PublishedBudget is the requests a minute otark allows an API key. A sync
+// passes it as RequestsPerMinute when the source sets none, so that the
+// budget holds in every 60 s, not only in otark's own windows, which its
+// rate-limit headers describe.
 const PublishedBudget = 300
 
 // ShareBudget makes the client keep its request budget in b as well.
@@ -157,10 +159,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	// otark's published budget holds whatever the sources file says: a
 	// higher max_requests_per_minute would only earn 429s.
-	perMinute := PublishedBudget
-	if cfg.RequestsPerMinute > 0 {
-		perMinute = min(cfg.RequestsPerMinute, PublishedBudget)
-	}
+	perMinute := min(cfg.RequestsPerMinute, PublishedBudget)
 	api := rest.New(u, cfg.HTTPClient, rest.APIKey{Header: "X-Api-Key", Key: cfg.APIKey}, rest.Policy{
 		Retries: cfg.Retries, Backoff: 500 * time.Millisecond, MaxWait: cfg.MaxWait, WaitOutRateLimits: true,
 		RequestsPerMinute: perMinute,

@@ -3,7 +3,6 @@ package rest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -25,8 +24,9 @@ type Limiter struct {
 	// turn lets one request at a time wait for its slot, so requests leave
 	// in the order they reserved and each waits only the gap since the one
 	// before; on a FakeClock, whose Sleep moves time on, parallel sleepers
-	// would otherwise add up their waits.
-	turn sync.Mutex
+	// would otherwise add up their waits. A channel, not a mutex, so that a
+	// request whose source is cancelled stops queueing at once.
+	turn chan struct{}
 }
 
 // headroom widens the spacing by 1 %, so that requests that leave on time
@@ -41,7 +41,7 @@ func NewLimiter(perMinute int) *Limiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	return &Limiter{perMinute: perMinute, lim: rate.NewLimiter(rate.Every(Spacing(perMinute)), 1)}
+	return &Limiter{perMinute: perMinute, lim: rate.NewLimiter(rate.Every(Spacing(perMinute)), 1), turn: make(chan struct{}, 1)}
 }
 
 // Spacing is the least time between two requests under a budget of
@@ -65,8 +65,12 @@ func (c *Client) waitLimit(ctx context.Context) error {
 	if c.Limiter == nil {
 		return nil
 	}
-	c.Limiter.turn.Lock()
-	defer c.Limiter.turn.Unlock()
+	select {
+	case c.Limiter.turn <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the request budget: %w", ctx.Err())
+	}
+	defer func() { <-c.Limiter.turn }()
 	now := c.now()
 	r := c.Limiter.lim.ReserveN(now, 1)
 	d := r.DelayFrom(now)

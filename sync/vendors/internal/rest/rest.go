@@ -91,9 +91,6 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 		if err := c.waitBudget(ctx); err != nil {
 			return nil, err
 		}
-		if err := c.waitLimit(ctx); err != nil {
-			return nil, err
-		}
 		hreq, err := c.build(ctx, req)
 		if err != nil {
 			return nil, err
@@ -107,6 +104,13 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 			if renew, err = auth.Authorize(ctx, hreq); err != nil {
 				return nil, err
 			}
+		}
+		// The request's turn in the source's budget comes last, right before
+		// it leaves: taken before Authorize, the turn would go by while a
+		// token is fetched (under a turn of its own), and the request would
+		// leave later, together with others whose turns had come too.
+		if err := c.waitLimit(ctx); err != nil {
+			return nil, err
 		}
 		resp, err := c.send(hreq, req.MaxBody)
 		sent++

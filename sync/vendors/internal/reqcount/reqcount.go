@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -119,3 +120,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (simulated
 // resets and stalls hijack or flush it).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Keeps fails t when more than budget requests arrived within any minute,
+// or when fewer than budget+1 arrived at all (a sync that never reached the
+// budget proves nothing), and returns the most that arrived in a minute.
+func (c *Counter) Keeps(t testing.TB, budget int) int {
+	t.Helper()
+	most, from := c.MaxIn(time.Minute)
+	if most > budget {
+		t.Errorf("%d requests arrived in the 60 s from %s, budget %d", most, from.Format(time.TimeOnly), budget)
+	}
+	if n := c.Total(); n <= budget {
+		t.Errorf("only %d requests arrived: the sync never reached the budget of %d, so it shows nothing", n, budget)
+	}
+	return most
+}

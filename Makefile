@@ -16,7 +16,7 @@ demo:
 
 # The README's test command: vet, then every test with the race detector.
 test: vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
 
 # A short run of every fuzz test, FUZZTIME each (see .ci/fuzz). The
 # committed corpora under testdata/fuzz also run in `make test`.

@@ -12,6 +12,7 @@ func init() {
 		"Add one with":                    "Legen Sie eines an mit",
 		", or import an offers file with": " oder importieren Sie eine Angebotsdatei mit",
 		"Offer":                           "Angebot",
+		"Offer: please check the form":    "Angebot: Bitte prüfen Sie das Formular",
 		"Model":                           "Modell",
 		"Bonus":                           "Bonus",
 		"€, year 1":                       "€, Jahr 1",

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -171,6 +172,28 @@ func TestEditOfflineThenSend(t *testing.T) {
 	}
 	if page := p.get(path); strings.Contains(text(page), "pending") || !strings.Contains(text(page), "Your last change was sent") {
 		t.Errorf("after sending, the page says: %s", text(page))
+	}
+}
+
+// TestEditFormGerman: a rejected edit form (422) says beside each field,
+// in German, what is wrong, with the value typed quoted as typed.
+func TestEditFormGerman(t *testing.T) {
+	p := newPodShop(t)
+	path, _, _ := p.contract(t, 0)
+	for _, tc := range []struct{ field, value, want string }{
+		{"meter_id", "12345678901234567890", "20 Zeichen, höchstens 19 erlaubt"},
+		{"currency_energy_price", "EURO", `"EURO" ist kein ISO-4217-Code wie EUR (drei Buchstaben)`},
+		{"building_id", "building-7", `"building-7" ist keine UUID (oder leer für alle Gebäude)`},
+		{"energy_prices", `[{"price":"x","timestamp":"2026-01-01T00:00:00Z"}]`, "Preis Nr. 1: erwartet wird eine Zahl"},
+		{"energy_prices", `[{"price":0.2,"timestamp":"2026-01-01"}]`, `Preis Nr. 1: Zeitstempel "2026-01-01" ist kein ISO-8601-Zeitpunkt mit Zeitzonenversatz`},
+	} {
+		code, body := p.post(path+"/edit?lang=de", url.Values{tc.field: {tc.value}})
+		if code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s = %q: %d, want 422", tc.field, tc.value, code)
+		}
+		if msg := html.UnescapeString(editFieldMessage(body, tc.field)); msg != tc.want {
+			t.Errorf("%s = %q: message %q, want %q", tc.field, tc.value, msg, tc.want)
+		}
 	}
 }
 

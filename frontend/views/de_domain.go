@@ -79,5 +79,18 @@ func init() {
 		// app/web: a number typed into the offer form.
 		"must be a number like %s": "muss eine Zahl wie %s sein",
 		"is too large":             "ist zu groß",
+		// app/outbox: a value typed into a contract's edit form.
+		"not valid UTF-8 text (is the terminal set to UTF-8?)":                      "kein gültiger UTF-8-Text (ist das Terminal auf UTF-8 eingestellt?)",
+		"%q is not one of spot_hourly, monthly, yearly (or empty for none)":         "%q ist keiner von spot_hourly, monthly, yearly (oder leer für keinen)",
+		"%d characters, at most 19 allowed":                                         "%d Zeichen, höchstens 19 erlaubt",
+		"%d characters, at most 100 allowed":                                        "%d Zeichen, höchstens 100 erlaubt",
+		"%q is not an ISO 4217 code such as EUR (three letters)":                    "%q ist kein ISO-4217-Code wie EUR (drei Buchstaben)",
+		"%q: want true or false":                                                    "%q: erwartet wird true oder false",
+		"%q is not a UUID (or empty for all buildings)":                             "%q ist keine UUID (oder leer für alle Gebäude)",
+		`want a JSON array of {"price": number, "timestamp": "ISO 8601 date-time"}`: `erwartet wird eine JSON-Liste von {"price": Zahl, "timestamp": "ISO-8601-Zeitpunkt"}`,
+		"price #%d: want a number":                                                  "Preis Nr. %d: erwartet wird eine Zahl",
+		"price #%d: want a timestamp":                                               "Preis Nr. %d: erwartet wird ein Zeitstempel",
+		"price #%d: want a decimal number such as 0.285, got %s":                    "Preis Nr. %d: erwartet wird eine Dezimalzahl wie 0.285, erhalten %s",
+		"price #%d: timestamp %q is not an ISO 8601 date-time with an offset":       "Preis Nr. %d: Zeitstempel %q ist kein ISO-8601-Zeitpunkt mit Zeitzonenversatz",
 	})
 }

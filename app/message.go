@@ -1,6 +1,9 @@
 package app
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Msg is a message for a person, made where no request is at hand (a
 // domain package checking a value) and shown where one is. It keeps the
@@ -32,3 +35,34 @@ func (m Msg) Error() string { return m.String() }
 
 // IsZero reports whether m holds no message.
 func (m Msg) IsZero() bool { return m.Format == "" }
+
+// Day is a calendar day in a message, in the zone it is given in: the
+// English text writes it 2006-01-02, a page as it writes its dates.
+type Day time.Time
+
+func (d Day) String() string { return time.Time(d).Format(time.DateOnly) }
+
+// Month is a calendar month in a message: 2006-01 in the English text.
+type Month time.Time
+
+func (m Month) String() string { return time.Time(m).Format("2006-01") }
+
+// Amount is a decimal in a message written with Places decimals.
+type Amount struct {
+	D      Decimal
+	Places int
+}
+
+func (a Amount) String() string { return a.D.Fixed(a.Places) }
+
+// Strings is the English text of each message.
+func Strings(ms []Msg) []string {
+	if ms == nil {
+		return nil
+	}
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.String()
+	}
+	return out
+}

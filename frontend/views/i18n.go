@@ -127,6 +127,12 @@ func (f Fmt) Msg(m app.Msg) string {
 			args[i] = f.Msg(a)
 		case app.Decimal:
 			args[i] = f.Decimal(a, 0, 6)
+		case app.Amount:
+			args[i] = f.Decimal(a.D, a.Places, a.Places)
+		case app.Day:
+			args[i] = f.Day(time.Time(a))
+		case app.Month:
+			args[i] = f.Month(time.Time(a))
 		case time.Time:
 			args[i] = f.Date(a)
 		default:

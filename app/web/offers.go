@@ -181,9 +181,10 @@ func (h *handler) duplicateOffer(w http.ResponseWriter, r *http.Request) {
 	for _, x := range all {
 		taken[strings.ToLower(x.Name)] = true
 	}
-	name := "Copy of " + o.Name
+	// The copy is named in the UI's language: it is the user's to rename.
+	name := views.Tf(ctx, "Copy of %s", o.Name)
 	for n := 2; taken[strings.ToLower(name)]; n++ {
-		name = fmt.Sprintf("Copy of %s (%d)", o.Name, n)
+		name = views.Tf(ctx, "Copy of %s (%s)", o.Name, strconv.Itoa(n))
 	}
 	orig, id := o.Name, o.ID
 	o.ID, o.Name, o.Tariff.Name = 0, name, name

@@ -283,18 +283,22 @@ func TestOfferEditDuplicateDelete(t *testing.T) {
 		t.Errorf("after edit: %+v %v", got, err)
 	}
 
-	for _, want := range []string{"Copy of Öko Fix 24", "Copy of Öko Fix 24 (2)"} {
+	for _, want := range []string{"Kopie von Öko Fix 24", "Kopie von Öko Fix 24 (2)"} {
 		code, body = b.post("/offers/"+id+"/duplicate", url.Values{})
 		if code != http.StatusOK || !strings.Contains(text(body), "als „"+want+"“ dupliziert") {
 			t.Fatalf("duplicate: %d\n%s", code, text(body))
 		}
 	}
-	if got := offerRows(body); strings.Join(got, "|") != "Copy of Öko Fix 24|Copy of Öko Fix 24 (2)|Öko Fix 24" {
+	if got := offerRows(body); strings.Join(got, "|") != "Kopie von Öko Fix 24|Kopie von Öko Fix 24 (2)|Öko Fix 24" {
 		t.Errorf("after duplicating: %q", got)
 	}
-	cp, err := s.OfferByName(context.Background(), "Copy of Öko Fix 24")
+	cp, err := s.OfferByName(context.Background(), "Kopie von Öko Fix 24")
 	if err != nil || cp.Tariff.WorkingPerKWh != app.MustDecimal("0.265") || len(cp.Tariff.Bonuses) != 2 || cp.ID == o.ID {
 		t.Errorf("copy %+v %v", cp, err)
+	}
+	// In the English UI the copy is named in English.
+	if code, body = b.post("/offers/"+id+"/duplicate?lang=en", url.Values{}); code != http.StatusOK || !strings.Contains(text(body), "as “Copy of Öko Fix 24”") {
+		t.Errorf("English duplicate: %d\n%s", code, text(body))
 	}
 
 	code, body = b.post("/offers/"+id+"/delete", url.Values{})

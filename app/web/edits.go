@@ -216,7 +216,7 @@ func (h *handler) saveNotes(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		e.NotesForm, e.NotesErr = typed, map[string]string{}
 		for _, err := range errs {
-			e.NotesErr[string(err.Field)] = err.Msg
+			e.NotesErr[string(err.Field)] = views.Msg(r.Context(), err.Msg)
 		}
 		e.Notice, e.Bad = views.T(r.Context(), "Your notes were not saved: see the messages beside the fields."), true
 		h.render(w, r, http.StatusUnprocessableEntity, views.ContractPage(m))

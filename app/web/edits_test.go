@@ -318,6 +318,11 @@ func TestNotesOnAnyContract(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" is not a date`) || !strings.Contains(body, "VIP, Wärmepumpe, VIP") {
 		t.Fatalf("bad date: %d %s", code, text(body))
 	}
+	code, body = b.post(path+"/notes?lang=de", url.Values{"tags": {strings.Repeat("x", 41)}, "next_contact": {"31.02.2027"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" ist kein Datum (schreiben Sie 2026-12-31 oder 31.12.2026)`) ||
+		!strings.Contains(text(body), "ist länger als 40 Zeichen") {
+		t.Errorf("German notes form: %d %s", code, text(body))
+	}
 	code, body = b.post(path+"/notes", url.Values{"notes": {"Call <Frau> Müller"}, "tags": {"VIP, Wärmepumpe, VIP"}, "next_contact": {"15.01.2027"}})
 	if code != http.StatusOK || !strings.Contains(text(body), "Notes saved") {
 		t.Fatalf("notes: %d %s", code, text(body))

@@ -4,7 +4,7 @@ package views
 // pages show: the offer form's checks (app/offer, app/offerfile, the
 // typed numbers in app/web), the contract edit form's (app/outbox), the
 // compare page's notes and reasons (app/compare, app/tariff) and the
-// sources form's (sync/sources). The keys, file keys and values in quotes
+// contract notes form's (app). The keys, file keys and values in quotes
 // stay as they are typed.
 func init() {
 	addGerman(map[string]string{
@@ -129,5 +129,10 @@ func init() {
 		"the meter's prices have no auction component":                           "die Preise des Zählers haben keinen Auktionsanteil",
 		"the contract has no meter with prices":                                  "der Vertrag hat keinen Zähler mit Preisen",
 		"meter %s has no prices for the period":                                  "Zähler %s hat keine Preise für den Zeitraum",
+		// app: the notes form on a contract's page.
+		"%d characters, at most %d allowed":                 "%d Zeichen, höchstens %d erlaubt",
+		"tag %q is longer than %d characters":               "Schlagwort %q ist länger als %d Zeichen",
+		"%d tags, at most %d allowed":                       "%d Schlagwörter, höchstens %d erlaubt",
+		"%q is not a date (write 2026-12-31 or 31.12.2026)": "%q ist kein Datum (schreiben Sie 2026-12-31 oder 31.12.2026)",
 	})
 }

@@ -1,7 +1,7 @@
 package app
 
 import (
-	"fmt"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -45,10 +45,11 @@ const (
 // NoteError is an invalid notes value; Field says which.
 type NoteError struct {
 	Field NoteField
-	Msg   string
+	// Msg is in English; the contract page shows it in the user's language.
+	Msg Msg
 }
 
-func (e *NoteError) Error() string { return string(e.Field) + ": " + e.Msg }
+func (e *NoteError) Error() string { return string(e.Field) + ": " + e.Msg.String() }
 
 // ParseContractNotes reads notes as typed: tags separated by commas,
 // next contact as YYYY-MM-DD or DD.MM.YYYY (empty for none). Every invalid
@@ -57,37 +58,42 @@ func ParseContractNotes(text, tags, nextContact string) (ContractNotes, []*NoteE
 	var errs []*NoteError
 	n := ContractNotes{Text: strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))}
 	if l := utf8.RuneCountInString(n.Text); l > MaxNoteLen {
-		errs = append(errs, &NoteError{NoteText, fmt.Sprintf("%d characters, at most %d allowed", l, MaxNoteLen)})
+		errs = append(errs, &NoteError{NoteText, Msgf("%d characters, at most %d allowed", l, MaxNoteLen)})
 	}
 	for _, t := range strings.Split(tags, ",") {
 		t = strings.Join(strings.Fields(t), " ")
 		switch {
 		case t == "" || slices.Contains(n.Tags, t):
 		case utf8.RuneCountInString(t) > MaxTagLen:
-			errs = append(errs, &NoteError{NoteTags, fmt.Sprintf("tag %q is longer than %d characters", t, MaxTagLen)})
+			errs = append(errs, &NoteError{NoteTags, Msgf("tag %q is longer than %d characters", t, MaxTagLen)})
 		default:
 			n.Tags = append(n.Tags, t)
 		}
 	}
 	if len(n.Tags) > MaxTags {
-		errs = append(errs, &NoteError{NoteTags, fmt.Sprintf("%d tags, at most %d allowed", len(n.Tags), MaxTags)})
+		errs = append(errs, &NoteError{NoteTags, Msgf("%d tags, at most %d allowed", len(n.Tags), MaxTags)})
 	}
 	if s := strings.TrimSpace(nextContact); s != "" {
 		d, err := ParseDay(s)
 		if err != nil {
-			errs = append(errs, &NoteError{NoteNextContact, err.Error()})
+			var m Msg
+			if !errors.As(err, &m) {
+				m = Text(err.Error())
+			}
+			errs = append(errs, &NoteError{NoteNextContact, m})
 		}
 		n.NextContact = d
 	}
 	return n, errs
 }
 
-// ParseDay reads a calendar day written YYYY-MM-DD or DD.MM.YYYY.
+// ParseDay reads a calendar day written YYYY-MM-DD or DD.MM.YYYY; its
+// error is a Msg.
 func ParseDay(s string) (time.Time, error) {
 	for _, layout := range []string{time.DateOnly, "02.01.2006", "2.1.2006"} {
 		if d, err := time.Parse(layout, s); err == nil {
 			return d, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (write 2026-12-31 or 31.12.2026)", s)
+	return time.Time{}, Msgf("%q is not a date (write 2026-12-31 or 31.12.2026)", s)
 }

@@ -111,7 +111,7 @@ func Alternatives(offers []offer.Offer, now time.Time) []Alternative {
 	for i, o := range offers {
 		t := o.Tariff
 		if !o.ValidOn(now) {
-			t.Assumptions = append(append([]string(nil), t.Assumptions...), "the offer cannot be signed today: "+o.Validity())
+			t.Assumptions = append(append([]app.Msg(nil), t.Assumptions...), app.Msgf("the offer cannot be signed today: %s", o.Validity()))
 		}
 		out[i] = Alternative{ID: o.ID, Name: o.Name, Tariff: t}
 	}
@@ -216,7 +216,7 @@ func Run(ctx context.Context, st Store, req Request) (*Comparison, error) {
 			// enneo does not say whether its prices include VAT; retail
 			// prices for households are quoted with it in Germany.
 			t.Gross = true
-			t.Assumptions = append(t.Assumptions, "enneo does not say whether its prices include VAT: a household's are read as gross")
+			t.Assumptions = append(t.Assumptions, app.Msgf("enneo does not say whether its prices include VAT: a household's are read as gross"))
 		}
 		if err == nil && t.Model == tariff.Flexibility {
 			t.Flex.PlanWorkdays, t.Flex.PlanNonWorkdays = req.FlexPlan[0], req.FlexPlan[1]
@@ -358,14 +358,14 @@ func epilotTariff(ctx context.Context, st Store, c app.Contract, curve tariff.Cu
 		return tariff.Tariff{}, tariff.Market{}, err
 	}
 	if len(meters) == 0 {
-		return tariff.Tariff{}, tariff.Market{}, fmt.Errorf("%w: the contract has no meter with prices", tariff.ErrNotPriceable)
+		return tariff.Tariff{}, tariff.Market{}, tariff.NotPriceable(app.Msgf("the contract has no meter with prices"))
 	}
 	m, latest, err := SpotOfMeter(ctx, st, meters[0], curve.Start, curve.End())
 	if err != nil {
 		return tariff.Tariff{}, tariff.Market{}, err
 	}
 	if latest == nil {
-		return tariff.Tariff{}, tariff.Market{}, fmt.Errorf("%w: meter %s has no prices for the period", tariff.ErrNotPriceable, meters[0].Number)
+		return tariff.Tariff{}, tariff.Market{}, tariff.NotPriceable(app.Msgf("meter %s has no prices for the period", meters[0].Number))
 	}
 	t, err := tariff.FromEpilotPrices(c, *latest)
 	return t, m, err
@@ -376,7 +376,7 @@ func epilotTariff(ctx context.Context, st Store, c app.Contract, curve tariff.Cu
 // the last reading with its components (the current price sheet), nil when
 // there is none.
 func SpotOfMeter(ctx context.Context, st Readings, meter series.Meter, from, to time.Time) (tariff.Market, *series.Reading, error) {
-	m := tariff.Market{SpotSource: meter.Source + "'s auction price component",
+	m := tariff.Market{SpotSource: app.Msgf("%s's auction price component", meter.Source),
 		Spot: make([]tariff.Rate, 0, slotsBetween(from, to))}
 	var lastTS int64
 	var lastValue app.Decimal
@@ -559,12 +559,20 @@ func saving(base, other app.Decimal) (*app.Decimal, *app.Decimal) {
 func (o Option) Priced() bool { return o.Result != nil }
 
 // Why is the reason an option has no figure, in words.
-func (o Option) Why() string {
+func (o Option) Why() string { return o.WhyMsg().String() }
+
+// WhyMsg is Why as a message, for a page to show in its language; zero
+// when the option has a figure.
+func (o Option) WhyMsg() app.Msg {
 	if o.Err == nil {
-		return ""
+		return app.Msg{}
 	}
-	if errors.Is(o.Err, tariff.ErrNotPriceable) {
-		return o.Err.Error()
+	var u *tariff.Unpriceable
+	switch {
+	case errors.As(o.Err, &u) && u == o.Err:
+		return app.Msgf("cannot be priced: %s", u.Reason)
+	case errors.Is(o.Err, tariff.ErrNotPriceable):
+		return app.Text(o.Err.Error())
 	}
-	return "cannot be priced: " + o.Err.Error()
+	return app.Msgf("cannot be priced: %s", app.Text(o.Err.Error()))
 }

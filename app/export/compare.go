@@ -82,7 +82,7 @@ var CompareColumns = []Column[CompareRow]{
 		if o.Result == nil {
 			return Text(o.Why())
 		}
-		return Text(strings.Join(o.Result.Notes, "; "))
+		return Text(strings.Join(app.Strings(o.Result.Notes), "; "))
 	}},
 }
 

@@ -47,10 +47,11 @@ var ErrNameTaken = errors.New("another offer has this name")
 // the file parser can point at the line.
 type FieldError struct {
 	Field string
-	Msg   string
+	// Msg is in English; a page shows it in the user's language.
+	Msg app.Msg
 }
 
-func (e FieldError) Error() string { return e.Field + ": " + e.Msg }
+func (e FieldError) Error() string { return e.Field + ": " + e.Msg.String() }
 
 // Commodities are the commodities an offer can be for: the ones priced per kWh.
 var Commodities = []app.Commodity{app.CommodityElectricity, app.CommodityGas, app.CommodityHeat}
@@ -65,21 +66,21 @@ func (o Offer) Validate() []FieldError {
 	v.text("name", o.Name, true)
 	v.text("supplier", o.Supplier, true)
 	if !slices.Contains(Commodities, o.Commodity) {
-		v.add("commodity", "must be one of %s", list(Commodities))
+		v.add("commodity", app.Msgf("must be one of %s", list(Commodities)))
 	}
 	if !slices.Contains(tariff.Models, t.Model) {
-		v.add("model", "must be one of %s", list(tariff.Models))
+		v.add("model", app.Msgf("must be one of %s", list(tariff.Models)))
 	}
 	if len(t.Currency) != 3 || strings.ContainsFunc(t.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		v.add("currency", "must be an ISO 4217 code such as EUR")
+		v.add("currency", app.Msgf("must be an ISO 4217 code such as EUR"))
 	}
 	if t.VATRate < 0 || t.VATRate > app.DecimalFromInt(1) {
-		v.add("vat_percent", "must be between 0 and 100")
+		v.add("vat_percent", app.Msgf("must be between 0 and 100"))
 	}
 	v.notNegative("base_price_eur_per_year", t.BasePerYear)
 	v.notNegative("working_price_ct_per_kwh", t.WorkingPerKWh)
 	if t.Model == tariff.Fixed && t.WorkingPerKWh == 0 {
-		v.add("working_price_ct_per_kwh", "a fixed tariff needs a working price")
+		v.add("working_price_ct_per_kwh", app.Msgf("a fixed tariff needs a working price"))
 	}
 	v.notNegative("charges.grid_ct_per_kwh", t.Charges.GridPerKWh)
 	v.notNegative("charges.grid_base_eur_per_year", t.Charges.GridBasePerYear)
@@ -89,97 +90,97 @@ func (o Offer) Validate() []FieldError {
 
 	switch {
 	case t.Model == tariff.TimeOfUse && len(t.Zones) == 0:
-		v.add("zone", "a time-of-use tariff needs at least one zone")
+		v.add("zone", app.Msgf("a time-of-use tariff needs at least one zone"))
 	case t.Model != tariff.TimeOfUse && len(t.Zones) > 0:
-		v.add("zone", "only a time-of-use tariff (model tou) has zones; grid fee windows go in grid_zone")
+		v.add("zone", app.Msgf("only a time-of-use tariff (model tou) has zones; grid fee windows go in grid_zone"))
 	}
 	v.zones("zone", t.Zones)
 	v.zones("grid_zone", t.GridZones)
 
 	switch {
 	case t.Model == tariff.Dynamic && t.Negative == "":
-		v.add("negative", "a dynamic tariff must say what a negative price costs: credit or clamp")
+		v.add("negative", app.Msgf("a dynamic tariff must say what a negative price costs: credit or clamp"))
 	case t.Negative != "" && !slices.Contains([]tariff.NegativeRule{tariff.NegativeCredit, tariff.NegativeClamp}, t.Negative):
-		v.add("negative", "must be credit or clamp")
+		v.add("negative", app.Msgf("must be credit or clamp"))
 	case t.Negative != "" && t.Model != tariff.Dynamic && t.Model != tariff.PPA:
-		v.add("negative", "applies to dynamic tariffs and PPAs only")
+		v.add("negative", app.Msgf("applies to dynamic tariffs and PPAs only"))
 	}
 	indexed := t.Model == tariff.IndexedMonthly || t.Model == tariff.IndexedYearly
 	switch {
 	case indexed && t.Average == "":
-		v.add("average", "an indexed tariff must say how it averages the spot price: plain or load_weighted")
+		v.add("average", app.Msgf("an indexed tariff must say how it averages the spot price: plain or load_weighted"))
 	case t.Average != "" && !slices.Contains([]tariff.AverageRule{tariff.AveragePlain, tariff.AverageLoadWeighted}, t.Average):
-		v.add("average", "must be plain or load_weighted")
+		v.add("average", app.Msgf("must be plain or load_weighted"))
 	case t.Average != "" && !indexed:
-		v.add("average", "applies to indexed tariffs only")
+		v.add("average", app.Msgf("applies to indexed tariffs only"))
 	}
 
-	if v.modelTerms("ppa", t.Model, tariff.PPA, t.PPA != nil, "a PPA") {
+	if v.modelTerms("ppa", t.Model, tariff.PPA, t.PPA != nil, app.Msgf("a PPA")) {
 		v.ppa(t.PPA)
 	}
-	if v.modelTerms("flex", t.Model, tariff.Flexibility, t.Flex != nil, "a flexibility contract") {
+	if v.modelTerms("flex", t.Model, tariff.Flexibility, t.Flex != nil, app.Msgf("a flexibility contract")) {
 		v.flex(t.Flex)
 	}
 	if (t.Model == tariff.PPA || t.Model == tariff.Flexibility) && o.Commodity != app.CommodityElectricity && o.Commodity != "" {
-		v.add("model", "%s is for electricity only", t.Model)
+		v.add("model", app.Msgf("%s is for electricity only", t.Model))
 	}
 
 	for i, b := range t.Bonuses {
 		f := fmt.Sprintf("bonus[%d].", i)
 		if !slices.Contains([]tariff.BonusKind{tariff.InstantBonus, tariff.NewCustomerBonus}, b.Kind) {
-			v.add(f+"kind", "must be instant or new_customer")
+			v.add(f+"kind", app.Msgf("must be instant or new_customer"))
 		}
 		if b.Amount <= 0 {
-			v.add(f+"amount_eur", "must be more than 0")
+			v.add(f+"amount_eur", app.Msgf("must be more than 0"))
 		}
 	}
 	g := t.Guarantee
 	switch {
 	case g.Months < 0:
-		v.add("guarantee.months", "must not be negative")
+		v.add("guarantee.months", app.Msgf("must not be negative"))
 	case g.Months > 0 && g.Scope == tariff.GuaranteeNone:
-		v.add("guarantee.scope", "must say what the guarantee fixes: full, limited or energy")
+		v.add("guarantee.scope", app.Msgf("must say what the guarantee fixes: full, limited or energy"))
 	case g.Months == 0 && g.Scope != tariff.GuaranteeNone:
-		v.add("guarantee.months", "must be more than 0 for a %s guarantee", g.Scope)
+		v.add("guarantee.months", app.Msgf("must be more than 0 for a %s guarantee", g.Scope))
 	}
 	if g.Scope != tariff.GuaranteeNone && !slices.Contains([]tariff.GuaranteeScope{tariff.GuaranteeFull, tariff.GuaranteeLimited, tariff.GuaranteeEnergy}, g.Scope) {
-		v.add("guarantee.scope", "must be full, limited or energy")
+		v.add("guarantee.scope", app.Msgf("must be full, limited or energy"))
 	}
 	if t.MinTermMonths < 0 {
-		v.add("min_term_months", "must not be negative")
+		v.add("min_term_months", app.Msgf("must not be negative"))
 	}
 	switch n := t.Notice; {
 	case n.N < 0:
-		v.add("notice", "must not be negative")
+		v.add("notice", app.Msgf("must not be negative"))
 	case n.N > 0 && !slices.Contains(NoticeUnits, n.Unit):
-		v.add("notice", "unit must be day, week or month")
+		v.add("notice", app.Msgf("unit must be day, week or month"))
 	case n.N == 0 && n.Unit != "":
-		v.add("notice", "a notice period of 0 has no unit; leave it out")
+		v.add("notice", app.Msgf("a notice period of 0 has no unit; leave it out"))
 	}
 	if !o.ValidFrom.IsZero() && !o.ValidTo.IsZero() && !o.ValidTo.After(o.ValidFrom) {
-		v.add("valid_to", "is before valid_from")
+		v.add("valid_to", app.Msgf("is before valid_from"))
 	}
 	return v.errs
 }
 
 type validator struct{ errs []FieldError }
 
-func (v *validator) add(field, format string, args ...any) {
-	v.errs = append(v.errs, FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+func (v *validator) add(field string, m app.Msg) {
+	v.errs = append(v.errs, FieldError{Field: field, Msg: m})
 }
 
 func (v *validator) text(field, s string, required bool) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
-		v.add(field, "is required")
+		v.add(field, app.Msgf("is required"))
 	case strings.TrimSpace(s) != s:
-		v.add(field, "has leading or trailing spaces")
+		v.add(field, app.Msgf("has leading or trailing spaces"))
 	}
 }
 
 func (v *validator) notNegative(field string, d app.Decimal) {
 	if d < 0 {
-		v.add(field, "must not be negative")
+		v.add(field, app.Msgf("must not be negative"))
 	}
 }
 
@@ -189,62 +190,62 @@ func (v *validator) zones(field string, zs []tariff.Zone) {
 		v.text(f+"name", z.Name, false)
 		for _, m := range z.Months {
 			if m < time.January || m > time.December {
-				v.add(f+"months", "must be months 1 to 12")
+				v.add(f+"months", app.Msgf("must be months 1 to 12"))
 				break
 			}
 		}
 		for _, d := range z.Weekdays {
 			if d < time.Sunday || d > time.Saturday {
-				v.add(f+"weekdays", "must be weekdays mon to sun")
+				v.add(f+"weekdays", app.Msgf("must be weekdays mon to sun"))
 				break
 			}
 		}
 		if z.From < 0 || z.From >= 24*60 {
-			v.add(f+"from", "must be HH:MM between 00:00 and 23:59")
+			v.add(f+"from", app.Msgf("must be HH:MM between 00:00 and 23:59"))
 		}
 		if z.To < 0 || z.To >= 24*60 {
-			v.add(f+"to", "must be HH:MM between 00:00 and 23:59")
+			v.add(f+"to", app.Msgf("must be HH:MM between 00:00 and 23:59"))
 		}
 		if z.From == z.To && z.From != 0 {
-			v.add(f+"to", "equals from; write from = \"00:00\" and to = \"00:00\" for the whole day")
+			v.add(f+"to", app.Msgf("equals from; write from = \"00:00\" and to = \"00:00\" for the whole day"))
 		}
 		v.notNegative(f+"ct_per_kwh", z.PerKWh)
 		if !z.ValidFrom.IsZero() && !z.ValidTo.IsZero() && !z.ValidTo.After(z.ValidFrom) {
-			v.add(f+"valid_to", "is before valid_from")
+			v.add(f+"valid_to", app.Msgf("is before valid_from"))
 		}
 	}
 }
 
 // modelTerms checks that the terms of field are there if and only if the
 // model is theirs, and says whether they are there to be checked.
-func (v *validator) modelTerms(field string, model, theirs tariff.Model, present bool, what string) bool {
+func (v *validator) modelTerms(field string, model, theirs tariff.Model, present bool, what app.Msg) bool {
 	switch {
 	case model == theirs && !present:
-		v.add(field, "%s needs its %s terms", what, field)
+		v.add(field, app.Msgf("%s needs its %s terms", what, field))
 	case model != theirs && present:
-		v.add(field, "only %s (model %s) has %s terms", what, theirs, field)
+		v.add(field, app.Msgf("only %s (model %s) has %s terms", what, theirs, field))
 	}
 	return model == theirs && present
 }
 
 func (v *validator) ppa(p *tariff.PPATerms) {
 	if !slices.Contains([]tariff.PPAKind{tariff.PayAsProduced, tariff.Baseload, tariff.IndexedPPA}, p.Kind) {
-		v.add("ppa.kind", "must be pay_as_produced, baseload or indexed")
+		v.add("ppa.kind", app.Msgf("must be pay_as_produced, baseload or indexed"))
 	}
 	if p.Kind != tariff.IndexedPPA {
 		v.notNegative("ppa.price_ct_per_kwh", p.PricePerKWh)
 	}
 	switch {
 	case p.Kind == tariff.Baseload && p.BaseloadKW <= 0:
-		v.add("ppa.baseload_kw", "a baseload PPA needs its constant power, more than 0")
+		v.add("ppa.baseload_kw", app.Msgf("a baseload PPA needs its constant power, more than 0"))
 	case p.Kind != tariff.Baseload && p.BaseloadKW != 0:
-		v.add("ppa.baseload_kw", "applies to baseload PPAs only")
+		v.add("ppa.baseload_kw", app.Msgf("applies to baseload PPAs only"))
 	}
 	if (p.Floor != nil || p.Cap != nil) && p.Kind != tariff.IndexedPPA {
-		v.add("ppa.floor_ct_per_kwh", "floor and cap apply to indexed PPAs only")
+		v.add("ppa.floor_ct_per_kwh", app.Msgf("floor and cap apply to indexed PPAs only"))
 	}
 	if p.Floor != nil && p.Cap != nil && *p.Cap < *p.Floor {
-		v.add("ppa.cap_ct_per_kwh", "is below the floor")
+		v.add("ppa.cap_ct_per_kwh", app.Msgf("is below the floor"))
 	}
 	v.notNegative("ppa.residual_markup_ct_per_kwh", p.ResidualMarkup)
 }
@@ -259,11 +260,11 @@ func (v *validator) flex(f *tariff.FlexTerms) {
 		n     int
 	}{{"flex.max_activations", f.MaxActivations}, {"flex.plan_workdays", f.PlanWorkdays}, {"flex.plan_non_workdays", f.PlanNonWorkdays}} {
 		if c.n < 0 {
-			v.add(c.field, "must not be negative")
+			v.add(c.field, app.Msgf("must not be negative"))
 		}
 	}
 	if f.MaxActivations > 0 && f.PlanWorkdays+f.PlanNonWorkdays > f.MaxActivations {
-		v.add("flex.plan_workdays", "the plan's %d activations a month exceed max_activations (%d)", f.PlanWorkdays+f.PlanNonWorkdays, f.MaxActivations)
+		v.add("flex.plan_workdays", app.Msgf("the plan's %d activations a month exceed max_activations (%d)", f.PlanWorkdays+f.PlanNonWorkdays, f.MaxActivations))
 	}
 }
 

@@ -26,10 +26,13 @@ type Error struct {
 	Line  int    // 1-based; 0 when no single line is to blame
 	Offer string // `offer "name"`, or `offer #2` when it has no usable name
 	Key   string // the offending key's path, "zone[1].from", when there is one
-	Msg   string
+	// Msg is in English; a page shows it in the user's language.
+	Msg app.Msg
 }
 
-func (e *Error) Error() string { return tomlmap.Message(e.File, e.Line, e.Offer, e.Key, e.Msg) }
+func (e *Error) Error() string {
+	return tomlmap.Message(e.File, e.Line, e.Offer, e.Key, e.Msg.String())
+}
 
 // Parse reads the offers file data; filename is only used in messages. It
 // returns the offers in file order, each valid (offer.Validate finds
@@ -41,7 +44,7 @@ func Parse(filename string, data []byte) ([]offer.Offer, error) {
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	doc, _, line, err := tomlmap.Decode(text)
 	if err != nil {
-		return nil, &Error{File: filename, Line: line, Msg: err.Error()}
+		return nil, &Error{File: filename, Line: line, Msg: app.Text(err.Error())}
 	}
 	p := &parser{file: filename, ix: scan(text)}
 	offers := p.document(doc)
@@ -57,8 +60,8 @@ type parser struct {
 	errs []*Error
 }
 
-func (p *parser) add(line int, label, key, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Offer: label, Key: key, Msg: fmt.Sprintf(format, args...)})
+func (p *parser) add(line int, label, key string, m app.Msg) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Offer: label, Key: key, Msg: m})
 }
 
 type firstName struct {
@@ -69,7 +72,7 @@ type firstName struct {
 func (p *parser) document(doc map[string]any) []offer.Offer {
 	for _, k := range tomlmap.SortedKeys(doc, func(k string) int { return p.ix.line(k) }) {
 		if k != "offer" {
-			p.add(p.ix.line(k), "", k, "unknown key; each offer is an [[offer]] table")
+			p.add(p.ix.line(k), "", k, app.Msgf("unknown key; each offer is an [[offer]] table"))
 		}
 	}
 	raw, ok := doc["offer"]
@@ -78,7 +81,7 @@ func (p *parser) document(doc map[string]any) []offer.Offer {
 	}
 	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.ix.line("offer"), "", "offer", "must be a list of [[offer]] tables, not %s", tomlmap.TypeName(raw))
+		p.add(p.ix.line("offer"), "", "offer", app.Msgf("must be a list of [[offer]] tables, not %s", tomlmap.TypeName(raw)))
 		return nil
 	}
 	names := map[string]firstName{}
@@ -99,7 +102,7 @@ func (p *parser) document(doc map[string]any) []offer.Offer {
 				if first.name != o.Name {
 					as = fmt.Sprintf(" (as %q)", first.name)
 				}
-				p.add(line, label, "name", "duplicate name: the offer on line %d already uses it%s; names must be unique, ignoring case", first.line, as)
+				p.add(line, label, "name", app.Msgf("duplicate name: the offer on line %d already uses it%s; names must be unique, ignoring case", first.line, as))
 			} else {
 				names[folded] = firstName{o.Name, line}
 			}
@@ -108,7 +111,7 @@ func (p *parser) document(doc map[string]any) []offer.Offer {
 		// would only repeat the reading error.
 		for _, fe := range o.Validate() {
 			if !r.bad[fieldRoot(fe.Field)] && !r.bad[fe.Field] {
-				p.add(p.ix.line(fieldPath(path, fe.Field)), label, fe.Field, "%s", fe.Msg)
+				p.add(p.ix.line(fieldPath(path, fe.Field)), label, fe.Field, fe.Msg)
 			}
 		}
 		offers = append(offers, o)
@@ -149,9 +152,9 @@ type table struct {
 	used   map[string]bool
 }
 
-func (t *table) errorf(key, format string, args ...any) {
+func (t *table) errorf(key string, m app.Msg) {
 	t.r.bad[t.prefix+key] = true
-	t.r.p.add(t.r.p.ix.line(join(t.path, key)), t.r.label, t.prefix+key, format, args...)
+	t.r.p.add(t.r.p.ix.line(join(t.path, key)), t.r.label, t.prefix+key, m)
 }
 
 func (t *table) get(key string) (any, bool) {
@@ -167,7 +170,7 @@ func (t *table) str(key string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		t.errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 	}
 	return s
 }
@@ -176,7 +179,7 @@ func (t *table) str(key string) string {
 func (t *table) required(key string) string {
 	if _, ok := t.raw[key]; !ok {
 		t.used[key] = true
-		t.errorf(key, "is required")
+		t.errorf(key, app.Msgf("is required"))
 		return ""
 	}
 	return t.str(key)
@@ -189,7 +192,7 @@ func (t *table) boolean(key string) (bool, bool) {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		t.errorf(key, "must be true or false, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be true or false, not %s", tomlmap.TypeName(v)))
 	}
 	return b, ok
 }
@@ -202,9 +205,9 @@ func (t *table) integer(key string) int {
 	n, ok := v.(int64)
 	switch {
 	case !ok:
-		t.errorf(key, "must be a whole number, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a whole number, not %s", tomlmap.TypeName(v)))
 	case n < -1e6 || n > 1e6:
-		t.errorf(key, "%d is out of range", n)
+		t.errorf(key, app.Msgf("%d is out of range", n))
 	default:
 		return int(n)
 	}
@@ -236,22 +239,22 @@ func (t *table) decimal(key string, places int) (app.Decimal, bool) {
 	case float64:
 		raw, found := t.r.p.ix.raw[join(t.path, key)]
 		if !found {
-			t.errorf(key, "write this number in quotes, like %s = \"27.9\"", key)
+			t.errorf(key, app.Msgf("write this number in quotes, like %s = \"27.9\"", key))
 			return 0, false
 		}
 		s = strings.ReplaceAll(raw, "_", "")
 	default:
-		t.errorf(key, "must be a decimal number, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a decimal number, not %s", tomlmap.TypeName(v)))
 		return 0, false
 	}
 	d, err := app.ParseDecimal(s)
 	switch {
 	case strings.Contains(s, ","):
-		t.errorf(key, "must be a decimal number with a point, like 27.9, not %q", s)
+		t.errorf(key, app.Msgf("must be a decimal number with a point, like 27.9, not %q", s))
 	case err != nil:
-		t.errorf(key, "must be a decimal number")
+		t.errorf(key, app.Msgf("must be a decimal number"))
 	case fractionDigits(s) > places:
-		t.errorf(key, "has more than %d decimal places", places)
+		t.errorf(key, app.Msgf("has more than %d decimal places", places))
 	default:
 		return d, true
 	}
@@ -306,19 +309,19 @@ func (t *table) date(key string, end bool) time.Time {
 	switch v := v.(type) {
 	case time.Time:
 		if v.Location().String() != "date-local" {
-			t.errorf(key, "must be a date like 2026-03-31, without a time")
+			t.errorf(key, app.Msgf("must be a date like 2026-03-31, without a time"))
 			return time.Time{}
 		}
 		y, m, d = v.Date()
 	case string:
 		p, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			t.errorf(key, "%q is not a date like 2026-03-31", v)
+			t.errorf(key, app.Msgf("%q is not a date like 2026-03-31", v))
 			return time.Time{}
 		}
 		y, m, d = p.Date()
 	default:
-		t.errorf(key, "must be a date like 2026-03-31, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a date like 2026-03-31, not %s", tomlmap.TypeName(v)))
 		return time.Time{}
 	}
 	if end {
@@ -335,7 +338,7 @@ func (t *table) sub(key string) *table {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		t.errorf(key, "must be a table, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a table, not %s", tomlmap.TypeName(v)))
 		return nil
 	}
 	return &table{r: t.r, path: join(t.path, key), prefix: t.prefix + key + ".", raw: m, used: map[string]bool{}}
@@ -349,7 +352,7 @@ func (t *table) list(key, example string) []*table {
 	}
 	tables, ok := tomlmap.Tables(v)
 	if !ok {
-		t.errorf(key, "must be a list of [[%s]] tables, not %s", example, tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a list of [[%s]] tables, not %s", example, tomlmap.TypeName(v)))
 		return nil
 	}
 	out := make([]*table, len(tables))
@@ -369,7 +372,7 @@ func (t *table) unknown(what string, keys []string) {
 	}
 	for _, k := range tomlmap.SortedKeys(t.raw, func(k string) int { return t.r.p.ix.line(join(t.path, k)) }) {
 		if slices.Contains(rest, k) {
-			t.errorf(k, "unknown key; %s has %s", what, strings.Join(keys, ", "))
+			t.errorf(k, app.Msgf("unknown key; %s has %s", what, strings.Join(keys, ", ")))
 		}
 	}
 }
@@ -394,7 +397,7 @@ func (r *reader) offer(t *table) offer.Offer {
 	tf.Model = tariff.Model(t.required("model"))
 	tf.Currency = cmp.Or(t.str("currency"), "EUR")
 	if _, ok := t.raw["gross"]; !ok {
-		t.errorf("gross", "is required: true when the prices include VAT (households), false when they are net (businesses)")
+		t.errorf("gross", app.Msgf("is required: true when the prices include VAT (households), false when they are net (businesses)"))
 	}
 	tf.Gross, _ = t.boolean("gross")
 	tf.VATRate = germanVAT
@@ -448,7 +451,7 @@ func (r *reader) offer(t *table) offer.Offer {
 	}
 	for _, b := range t.list("bonus", "offer.bonus") {
 		if _, ok := b.raw["amount_eur"]; !ok {
-			b.errorf("amount_eur", "is required")
+			b.errorf("amount_eur", app.Msgf("is required"))
 		}
 		tf.Bonuses = append(tf.Bonuses, tariff.Bonus{Kind: tariff.BonusKind(b.required("kind")), Amount: b.exact("amount_eur")})
 		b.unknown("a bonus", []string{"kind", "amount_eur"})
@@ -459,9 +462,9 @@ func (r *reader) offer(t *table) offer.Offer {
 	}
 	tf.MinTermMonths = t.integer("min_term_months")
 	if s := t.str("notice"); s != "" {
-		n, err := parseNotice(s)
-		if err != nil {
-			t.errorf("notice", "%v", err)
+		n, msg := parseNotice(s)
+		if !msg.IsZero() {
+			t.errorf("notice", msg)
 		}
 		tf.Notice = n
 	}
@@ -478,7 +481,7 @@ func zones(tables []*table) []tariff.Zone {
 	var out []tariff.Zone
 	for _, z := range tables {
 		if _, ok := z.raw["ct_per_kwh"]; !ok {
-			z.errorf("ct_per_kwh", "is required")
+			z.errorf("ct_per_kwh", app.Msgf("is required"))
 		}
 		out = append(out, tariff.Zone{
 			Name:      z.str("name"),
@@ -500,7 +503,7 @@ func (t *table) months() []time.Month {
 	for i, e := range t.array("months") {
 		n, ok := e.(int64)
 		if !ok || n < 1 || n > 12 {
-			t.errorf("months", "entry %d: must be a month number 1 to 12", i+1)
+			t.errorf("months", app.Msgf("entry %d: must be a month number 1 to 12", i+1))
 			return nil
 		}
 		out = append(out, time.Month(n))
@@ -516,7 +519,7 @@ func (t *table) weekdays() []time.Weekday {
 		s, _ := e.(string)
 		d := slices.Index(weekdayNames, strings.ToLower(s))
 		if d < 0 {
-			t.errorf("weekdays", "entry %d: must be one of mon, tue, wed, thu, fri, sat, sun", i+1)
+			t.errorf("weekdays", app.Msgf("entry %d: must be one of mon, tue, wed, thu, fri, sat, sun", i+1))
 			return nil
 		}
 		out = append(out, time.Weekday(d))
@@ -531,7 +534,7 @@ func (t *table) array(key string) []any {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		t.errorf(key, "must be a list, not %s", tomlmap.TypeName(v))
+		t.errorf(key, app.Msgf("must be a list, not %s", tomlmap.TypeName(v)))
 	}
 	return list
 }
@@ -547,7 +550,7 @@ func (t *table) clock(key string) int {
 	}
 	m := clockRE.FindStringSubmatch(s)
 	if m == nil {
-		t.errorf(key, "must be HH:MM, like \"22:00\", not %q", s)
+		t.errorf(key, app.Msgf("must be HH:MM, like \"22:00\", not %q", s))
 		return 0
 	}
 	h, _ := strconv.Atoi(m[1])
@@ -557,14 +560,15 @@ func (t *table) clock(key string) int {
 
 var noticeRE = regexp.MustCompile(`^([0-9]{1,3}) *(day|week|month)s?$`)
 
-func parseNotice(s string) (tariff.Notice, error) {
+// parseNotice's message is zero when s reads.
+func parseNotice(s string) (tariff.Notice, app.Msg) {
 	m := noticeRE.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
-		return tariff.Notice{}, fmt.Errorf("%q is not a notice period like \"1 month\", \"6 weeks\" or \"14 days\"", s)
+		return tariff.Notice{}, app.Msgf("%q is not a notice period like \"1 month\", \"6 weeks\" or \"14 days\"", s)
 	}
 	n, _ := strconv.Atoi(m[1])
 	if n == 0 {
-		return tariff.Notice{}, nil
+		return tariff.Notice{}, app.Msg{}
 	}
-	return tariff.Notice{N: n, Unit: m[2]}, nil
+	return tariff.Notice{N: n, Unit: m[2]}, app.Msg{}
 }

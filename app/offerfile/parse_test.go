@@ -270,7 +270,7 @@ func FuzzParseOffers(f *testing.F) {
 			// Every problem is an *Error with its line.
 			for _, e := range unjoin(err) {
 				var oe *Error
-				if !errors.As(e, &oe) || oe.Line < 0 || oe.Msg == "" {
+				if !errors.As(e, &oe) || oe.Line < 0 || oe.Msg.IsZero() {
 					t.Fatalf("problem %v (%T) is not an *Error with a line", e, e)
 				}
 			}

@@ -68,7 +68,7 @@ func ParseTerms(text string, model tariff.Model, commodity app.Commodity) (Terms
 		for _, e := range unjoin(err) {
 			var pe *Error
 			if !errors.As(e, &pe) {
-				errs = append(errs, offer.FieldError{Field: "terms", Msg: e.Error()})
+				errs = append(errs, offer.FieldError{Field: "terms", Msg: app.Text(e.Error())})
 				continue
 			}
 			field, msg := pe.Key, pe.Msg
@@ -76,7 +76,7 @@ func ParseTerms(text string, model tariff.Model, commodity app.Commodity) (Terms
 				field = "terms"
 			}
 			if pe.Line > lines {
-				msg = fmt.Sprintf("line %d: %s", pe.Line-lines, msg)
+				msg = app.Msgf("line %d: %s", pe.Line-lines, msg)
 			}
 			errs = append(errs, offer.FieldError{Field: field, Msg: msg})
 		}
@@ -91,7 +91,7 @@ func ParseTerms(text string, model tariff.Model, commodity app.Commodity) (Terms
 	standIn := tariff.Tariff{Name: "terms", Supplier: "terms", Commodity: commodity, Model: model, Currency: "EUR", Gross: true,
 		VATRate: germanVAT, WorkingPerKWh: app.MustDecimal("0.01")}
 	if !reflect.DeepEqual(rest, standIn) || !o.ValidFrom.IsZero() || !o.ValidTo.IsZero() || o.Notes != "" {
-		return Terms{}, []offer.FieldError{{Field: "terms", Msg: "only " + strings.Join(TermsKeys, ", ") + " go here; the other terms have fields of their own"}}
+		return Terms{}, []offer.FieldError{{Field: "terms", Msg: app.Msgf("only %s go here; the other terms have fields of their own", strings.Join(TermsKeys, ", "))}}
 	}
 	return tm, nil
 }
@@ -192,4 +192,11 @@ func day(t time.Time, days int) string {
 
 // ParseNotice reads a notice period as the offers file writes it: "1 month",
 // "6 weeks", "14 days"; "0 days" is none.
-func ParseNotice(s string) (tariff.Notice, error) { return parseNotice(s) }
+// Its error is an app.Msg.
+func ParseNotice(s string) (tariff.Notice, error) {
+	n, msg := parseNotice(s)
+	if !msg.IsZero() {
+		return n, msg
+	}
+	return n, nil
+}

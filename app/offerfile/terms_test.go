@@ -57,7 +57,7 @@ func TestParseTermsErrors(t *testing.T) {
 		_, errs := ParseTerms(tc.text, tc.model, app.CommodityElectricity)
 		found := false
 		for _, e := range errs {
-			if e.Field == tc.field && strings.Contains(e.Msg, tc.msg) {
+			if e.Field == tc.field && strings.Contains(e.Msg.String(), tc.msg) {
 				found = true
 			}
 		}

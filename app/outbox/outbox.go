@@ -85,15 +85,23 @@ var (
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
-// Validate checks one value of an editable Podero field; the message names the field.
+// FieldError is a value an editable field cannot take; Msg, in English,
+// says why, and a form shows it beside the field in the user's language.
+type FieldError struct {
+	Field string
+	Msg   app.Msg
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg.String() }
+
+// Validate checks one value of an editable Podero field; the message names
+// the field. Its error is a *FieldError for a field that is editable.
 func Validate(field, value string) error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: "+format, append([]any{field}, args...)...)
-	}
+	bad := func(m app.Msg) error { return &FieldError{Field: field, Msg: m} }
 	if !utf8.ValidString(value) {
 		// JSON would send U+FFFD in place of the bad bytes, and the value
 		// read back would differ from the one edited.
-		return bad("not valid UTF-8 text (is the terminal set to UTF-8?)")
+		return bad(app.Msgf("not valid UTF-8 text (is the terminal set to UTF-8?)"))
 	}
 	switch field {
 	case FieldContractType:
@@ -101,30 +109,30 @@ func Validate(field, value string) error {
 		case "", "spot_hourly", "monthly", "yearly":
 			return nil
 		}
-		return bad("%q is not one of spot_hourly, monthly, yearly (or empty for none)", value)
+		return bad(app.Msgf("%q is not one of spot_hourly, monthly, yearly (or empty for none)", value))
 	case FieldMeterID:
 		if n := utf8.RuneCountInString(value); n > 19 {
-			return bad("%d characters, at most 19 allowed", n)
+			return bad(app.Msgf("%d characters, at most 19 allowed", n))
 		}
 	case FieldSupplier:
 		if n := utf8.RuneCountInString(value); n > 100 {
-			return bad("%d characters, at most 100 allowed", n)
+			return bad(app.Msgf("%d characters, at most 100 allowed", n))
 		}
 	case FieldCurrency:
 		if value != "" && !currencyRE.MatchString(strings.ToUpper(value)) {
-			return bad("%q is not an ISO 4217 code such as EUR (three letters)", value)
+			return bad(app.Msgf("%q is not an ISO 4217 code such as EUR (three letters)", value))
 		}
 	case FieldIncludes:
 		if value != "true" && value != "false" {
-			return bad("%q: want true or false", value)
+			return bad(app.Msgf("%q: want true or false", value))
 		}
 	case FieldBuilding:
 		if value != "" && !uuidRE.MatchString(value) {
-			return bad("%q is not a UUID (or empty for all buildings)", value)
+			return bad(app.Msgf("%q is not a UUID (or empty for all buildings)", value))
 		}
 	case FieldPrices:
-		if _, err := parsePrices(value, false); err != nil {
-			return bad("%v", err)
+		if _, msg := parsePrices(value, false); !msg.IsZero() {
+			return bad(msg)
 		}
 	default:
 		return fmt.Errorf("%q is not an editable field (editable: %s)", field, strings.Join(PoderoFields, ", "))
@@ -147,16 +155,17 @@ var PoderoTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.99999999
 // An edit (vendor false) gives each price an RFC 3339 timestamp; Podero's
 // own answer (vendor true) is read as the connector reads it, so that any
 // contract the cache holds can be edited: a single price may have no
-// timestamp, and the other layouts are accepted.
-func parsePrices(s string, vendor bool) ([]price, error) {
+// timestamp, and the other layouts are accepted. The message is zero when
+// s reads.
+func parsePrices(s string, vendor bool) ([]price, app.Msg) {
 	if strings.TrimSpace(s) == "" {
-		return nil, nil
+		return nil, app.Msg{}
 	}
 	var items []map[string]json.RawMessage
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	if err := dec.Decode(&items); err != nil || dec.InputOffset() != int64(len(strings.TrimRight(s, " \t\r\n"))) {
-		return nil, errors.New(`want a JSON array of {"price": number, "timestamp": "ISO 8601 date-time"}`)
+		return nil, app.Msgf(`want a JSON array of {"price": number, "timestamp": "ISO 8601 date-time"}`)
 	}
 	layouts := PoderoTimeLayouts[:1]
 	if vendor {
@@ -168,14 +177,14 @@ func parsePrices(s string, vendor bool) ([]price, error) {
 		// The cache reads prices as app.Decimal: a number it cannot hold
 		// would make the contract unreadable after the write.
 		if err := json.Unmarshal(it["price"], &p.Price); err != nil || p.Price == "" {
-			return nil, fmt.Errorf("price #%d: want a number", i+1)
+			return nil, app.Msgf("price #%d: want a number", i+1)
 		}
 		if _, err := app.ParseDecimal(p.Price.String()); err != nil {
-			return nil, fmt.Errorf("price #%d: want a decimal number such as 0.285, got %s", i+1, app.Clip(p.Price.String(), 40))
+			return nil, app.Msgf("price #%d: want a decimal number such as 0.285, got %s", i+1, app.Clip(p.Price.String(), 40))
 		}
 		var stamp string
 		if ts := it["timestamp"]; json.Unmarshal(ts, &stamp) != nil && !(vendor && (len(ts) == 0 || string(ts) == "null")) {
-			return nil, fmt.Errorf("price #%d: want a timestamp", i+1)
+			return nil, app.Msgf("price #%d: want a timestamp", i+1)
 		}
 		stamp = strings.TrimSpace(stamp)
 		read := false
@@ -189,11 +198,11 @@ func parsePrices(s string, vendor bool) ([]price, error) {
 		case !read && vendor && stamp == "" && len(items) == 1:
 			// A constant price, in force since always.
 		case !read:
-			return nil, fmt.Errorf("price #%d: timestamp %q is not an ISO 8601 date-time with an offset", i+1, app.Clip(stamp, 40))
+			return nil, app.Msgf("price #%d: timestamp %q is not an ISO 8601 date-time with an offset", i+1, app.Clip(stamp, 40))
 		}
 		out[i] = p
 	}
-	return out, nil
+	return out, app.Msg{}
 }
 
 // canonicalPrices writes prices compactly with keys in a fixed order,
@@ -226,7 +235,7 @@ func canonicalPrices(ps []price) string {
 // rewritten compactly; other values as given. Call after Validate.
 func Canonical(field, value string) string {
 	if field == FieldPrices {
-		if ps, err := parsePrices(value, false); err == nil {
+		if ps, msg := parsePrices(value, false); msg.IsZero() {
 			return canonicalPrices(ps)
 		}
 	}
@@ -271,9 +280,9 @@ func PoderoValues(raw []byte) (map[string]string, error) {
 		out[FieldIncludes] = ""
 	}
 	if p := w[FieldPrices]; len(p) > 0 && string(p) != "null" {
-		ps, err := parsePrices(string(p), true)
-		if err != nil {
-			return nil, fmt.Errorf("contract JSON: %s: %v", FieldPrices, err)
+		ps, msg := parsePrices(string(p), true)
+		if !msg.IsZero() {
+			return nil, fmt.Errorf("contract JSON: %s: %v", FieldPrices, msg)
 		}
 		out[FieldPrices] = canonicalPrices(ps)
 	} else {

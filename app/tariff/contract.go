@@ -13,9 +13,16 @@ import (
 // ErrNotPriceable wraps the reason a synced contract cannot be priced.
 var ErrNotPriceable = errors.New("cannot be priced")
 
-func notPriceable(f string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrNotPriceable, fmt.Sprintf(f, a...))
-}
+// Unpriceable says why a contract cannot be priced; it is an
+// ErrNotPriceable. Reason is in English; a page shows it in the user's
+// language.
+type Unpriceable struct{ Reason app.Msg }
+
+func (e *Unpriceable) Error() string { return ErrNotPriceable.Error() + ": " + e.Reason.String() }
+func (e *Unpriceable) Unwrap() error { return ErrNotPriceable }
+
+// NotPriceable is an ErrNotPriceable for reason.
+func NotPriceable(reason app.Msg) error { return &Unpriceable{Reason: reason} }
 
 // defaultVAT is Germany's VAT rate on electricity and gas (gas back at
 // 19 % since 1 April 2024), for vendors that state none.
@@ -43,7 +50,7 @@ func FromContract(c app.Contract) (Tariff, error) {
 		// contract, net, with the contract's VAT rate; the source's
 		// configured units were applied when it was synced.
 		if c.Prices.WorkingPerKWh == nil {
-			return Tariff{}, notPriceable("no working price at the vendor")
+			return Tariff{}, NotPriceable(app.Msgf("no working price at the vendor"))
 		}
 		t.Model = Fixed
 		t.WorkingPerKWh = *c.Prices.WorkingPerKWh
@@ -54,16 +61,16 @@ func FromContract(c app.Contract) (Tariff, error) {
 	case app.VendorPodero:
 		return fromPartner(t, c)
 	case app.VendorEpilot:
-		return Tariff{}, notPriceable("epilot's prices are in its meters' price series (see FromEpilotPrices)")
+		return Tariff{}, NotPriceable(app.Msgf("epilot's prices are in its meters' price series (see FromEpilotPrices)"))
 	case app.VendorProsumer:
 		if c.Kind == app.KindFlexibility && c.Flexibility != nil {
 			return fromFlex(t, c.Flexibility)
 		}
-		return Tariff{}, notPriceable("a prosumer %s contract carries no prices", c.Kind)
+		return Tariff{}, NotPriceable(app.Msgf("a prosumer %s contract carries no prices", c.Kind))
 	case app.VendorOtark:
 		return fromOtark(t, c)
 	}
-	return Tariff{}, notPriceable("vendor %q has no price mapping", c.Vendor)
+	return Tariff{}, NotPriceable(app.Msgf("vendor %q has no price mapping", c.Vendor))
 }
 
 // fromOtark maps an indexed PPA: its price follows the spot price, and
@@ -72,14 +79,14 @@ func FromContract(c app.Contract) (Tariff, error) {
 // all, and trades are not supply contracts.
 func fromOtark(t Tariff, c app.Contract) (Tariff, error) {
 	if c.Kind != app.KindPPA || c.PPA == nil {
-		return Tariff{}, notPriceable("otark sends no price for its %s contracts", c.Kind)
+		return Tariff{}, NotPriceable(app.Msgf("otark sends no price for its %s contracts", c.Kind))
 	}
 	if !strings.EqualFold(c.PPA.PPAType, "indexed") {
 		what := c.PPA.PPAType
 		if what == "" {
 			what = "untyped"
 		}
-		return Tariff{}, notPriceable("otark sends no price for a %s PPA", what)
+		return Tariff{}, NotPriceable(app.Msgf("otark sends no price for a %s PPA", what))
 	}
 	t.Model = PPA
 	t.PPA = &PPATerms{Kind: IndexedPPA}
@@ -93,7 +100,7 @@ func fromOtark(t Tariff, c app.Contract) (Tariff, error) {
 func fromPartner(t Tariff, c app.Contract) (Tariff, error) {
 	p := c.Partner
 	if p == nil || len(p.Prices) == 0 {
-		return Tariff{}, notPriceable("no energy price at the vendor")
+		return Tariff{}, NotPriceable(app.Msgf("no energy price at the vendor"))
 	}
 	t.Model = Dynamic
 	if len(p.Prices) == 1 {
@@ -119,7 +126,7 @@ func SpotOfContract(c app.Contract, until time.Time) Market {
 	if p == nil || len(p.Prices) < 2 {
 		return Market{}
 	}
-	m := Market{SpotSource: fmt.Sprintf("%s's price series (%s)", c.Source, p.ContractType)}
+	m := Market{SpotSource: app.Msgf("%s's price series (%s)", c.Source, p.ContractType)}
 	for i, pp := range p.Prices {
 		end := until
 		if i+1 < len(p.Prices) {
@@ -136,7 +143,7 @@ func SpotOfContract(c app.Contract, until time.Time) Market {
 // (activations a month) is the caller's assumption; see FlexTerms.
 func fromFlex(t Tariff, f *app.FlexibilityTerms) (Tariff, error) {
 	if f.ReservationFee == nil && f.ActivationFeeWorkdays == nil && f.ActivationFeeNonWorkdays == nil {
-		return Tariff{}, notPriceable("no fees at the vendor")
+		return Tariff{}, NotPriceable(app.Msgf("no fees at the vendor"))
 	}
 	t.Model = Flexibility
 	ft := &FlexTerms{}
@@ -164,7 +171,7 @@ func fromFlex(t Tariff, f *app.FlexibilityTerms) (Tariff, error) {
 func FromEpilotPrices(c app.Contract, latest series.Reading) (Tariff, error) {
 	p := latest.Parts
 	if p == nil || p.Auction == nil {
-		return Tariff{}, notPriceable("the meter's prices have no auction component")
+		return Tariff{}, NotPriceable(app.Msgf("the meter's prices have no auction component"))
 	}
 	t := Tariff{Name: c.Name, Supplier: c.Parties.Supplier, Commodity: c.Commodity, Currency: c.Prices.Currency,
 		Model: Dynamic, VATRate: defaultVAT, Start: c.ValidFrom, Negative: NegativeCredit}

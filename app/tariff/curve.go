@@ -56,7 +56,7 @@ type Market struct {
 	// rates may be mixed. Net prices per kWh.
 	Spot []Rate
 	// SpotSource names where the spot prices came from, for the report.
-	SpotSource string
+	SpotSource app.Msg
 	// Production is a PPA asset's production in kWh on the curve's
 	// slots; nil when unknown (pay-as-produced then follows consumption).
 	Production []app.Decimal

@@ -88,7 +88,7 @@ func sameMarket(a, b Market) bool {
 		return len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
 	}
 	sameP := len(a.Production) == len(b.Production) && (len(a.Production) == 0 || &a.Production[0] == &b.Production[0])
-	return same(a.Spot, b.Spot) && sameP && a.SpotSource == b.SpotSource
+	return same(a.Spot, b.Spot) && sameP && a.SpotSource.String() == b.SpotSource.String()
 }
 
 type pricer struct {
@@ -135,8 +135,8 @@ func (p *pricer) spotPrices() ([]app.Decimal, error) {
 	}
 	if missing > len(out)/maxSpotGap {
 		src := p.m.SpotSource
-		if src == "" {
-			src = "the cache"
+		if src.IsZero() {
+			src = app.Msgf("the cache")
 		}
 		p.spotErr = fmt.Errorf("%w from %s for %d of %d slots, the first at %s", ErrNoSpot, src, missing, len(out),
 			time.Unix(firstMissing, 0).In(p.c.Zone).Format("2006-01-02 15:04 MST"))

@@ -45,7 +45,7 @@ func hourly(start time.Time, kwh ...string) Curve {
 }
 
 func spotHourly(start time.Time, prices ...string) Market {
-	m := Market{SpotSource: "test"}
+	m := Market{SpotSource: app.Text("test")}
 	for i, p := range prices {
 		s := start.Add(time.Duration(i) * time.Hour)
 		m.Spot = append(m.Spot, Rate{Start: s.Unix(), End: s.Add(time.Hour).Unix(), PerKWh: d(p)})
@@ -319,7 +319,7 @@ func TestCurveErrors(t *testing.T) {
 
 func hasNote(r Result, s string) bool {
 	for _, n := range r.Notes {
-		if strings.Contains(n, s) {
+		if strings.Contains(n.String(), s) {
 			return true
 		}
 	}

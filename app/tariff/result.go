@@ -47,5 +47,5 @@ type Result struct {
 	// Incomplete is the tariff's Incomplete: the figure misses parts of the bill.
 	Incomplete string
 	// Notes are the assumptions behind the figure, in plain words.
-	Notes []string
+	Notes []app.Msg
 }

@@ -97,7 +97,7 @@ type Tariff struct {
 	Notice Notice
 	// Assumptions are what was assumed to build the tariff (e.g. how a
 	// vendor's undocumented prices were read), listed first in the notes.
-	Assumptions []string
+	Assumptions []app.Msg
 	// Incomplete says which parts of the bill the tariff does not know
 	// (e.g. a wholesale price without grid fees); "": the whole bill.
 	// Such a figure is shown but never used for a saving.

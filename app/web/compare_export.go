@@ -165,7 +165,7 @@ func comparisonDoc(res *compared, now time.Time) compareDoc {
 			Baseline: i == cmp.Baseline, Cheapest: i == cmp.Cheapest, Why: o.Why(),
 			Saving1: decString(o.Saving1), Saving2: decString(o.Saving2), SavingPct1: decString(o.SavingPct1), SavingPct2: decString(o.SavingPct2)}
 		if r := o.Result; r != nil {
-			od.Year1, od.Year2, od.Incomplete, od.Notes = breakdownOf(r.Year1), breakdownOf(r.Year2), r.Incomplete, r.Notes
+			od.Year1, od.Year2, od.Incomplete, od.Notes = breakdownOf(r.Year1), breakdownOf(r.Year2), r.Incomplete, app.Strings(r.Notes)
 			if !r.GuaranteedUntil.IsZero() {
 				u := r.GuaranteedUntil.UTC()
 				od.GuaranteedUntil = &u

@@ -146,7 +146,7 @@ func TestComparePageFigures(t *testing.T) {
 	body := mustGet(t, h, base)
 	txt := text(body)
 	for _, want := range []string{"366,19", "308,45", "320,18", "57,74", "15,77", "46,01", "12,56", "307,73", "58,47",
-		"1.440", "100,80", "43,20", "01.06.2026 – 30.06.2026", "gemessen", "spot prices from portal's auction price component",
+		"1.440", "100,80", "43,20", "01.06.2026 – 30.06.2026", "gemessen", "Spotpreise aus dem Auktionspreisanteil von portal, 01.06.2026 bis 30.06.2026",
 		"stadtwerk", "23.11.2026 10:00 CET", "Automatisch: gemessen"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("page lacks %q", want)
@@ -184,11 +184,53 @@ func TestComparePageProfileYear(t *testing.T) {
 	if !strings.Contains(de, "1.392,30") || !strings.Contains(en, "1,392.30") {
 		t.Errorf("household offer's year not 1.392,30 / 1,392.30:\n%s", de)
 	}
-	if !strings.Contains(de, "Nicht berechnet") || !strings.Contains(de, "has no prices for the period") {
+	if !strings.Contains(de, "Nicht berechnet") || !strings.Contains(de, "nicht bewertbar: Zähler ") || !strings.Contains(de, " hat keine Preise für den Zeitraum") || !strings.Contains(en, "cannot be priced: meter ") {
 		t.Errorf("unpriced option without its reason")
 	}
 	if !strings.Contains(de, "Profil H25") || !strings.Contains(de, "12 Monate, vollständig") || !strings.Contains(en, "12 months, full") {
 		t.Errorf("curve label or guarantee missing")
+	}
+}
+
+// TestCompareAssumptionsGerman: the assumptions behind each figure are in
+// the page's language, with dates and amounts written as the page writes
+// them (the English page too; the command line keeps ISO dates).
+func TestCompareAssumptionsGerman(t *testing.T) {
+	h, ids, accts := june(t)
+	base := "/customers/" + views.ID(accts["Bäckerei Schmidt GmbH"].ID) + "/compare?o=" + key("c", ids["Gewerbe Fix"]) +
+		"&o=" + key("c", ids["Strom Dynamisch <b>"]) + "&o=o8&from=2026-06&to=2026-06"
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"de", []string{
+			"Preise netto angegeben; 19 % MwSt. aufgeschlagen",
+			"Jahresentgelte tageweise anteilig",
+			"Spotpreise aus dem Auktionspreisanteil von portal, 01.06.2026 bis 30.06.2026",
+			"Preisgarantie (full) bis ",
+			"Jahr 2: dieselbe Lastkurve und dieselben Preise, ohne einmalige Boni",
+		}},
+		{"en", []string{
+			"prices quoted net; 19 % VAT added",
+			"yearly charges pro rata per day",
+			"spot prices from portal's auction price component, 1 Jun 2026 to 30 Jun 2026",
+			"price guarantee (full) until ",
+			"year 2: the same curve and prices, without one-off bonuses",
+		}},
+	} {
+		body := text(mustGet(t, h, base+"&lang="+tc.lang))
+		_, notes, ok := strings.Cut(body, map[string]string{"de": "Annahmen", "en": "Assumptions"}[tc.lang])
+		if !ok {
+			t.Fatalf("%s: no assumptions on the page:\n%s", tc.lang, body)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(notes, want) {
+				t.Errorf("%s: assumptions lack %q:\n%s", tc.lang, want, notes)
+			}
+		}
+		if tc.lang == "de" && strings.Contains(notes, "prices quoted") {
+			t.Errorf("German page with English assumptions:\n%s", notes)
+		}
 	}
 }
 

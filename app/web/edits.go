@@ -138,8 +138,7 @@ func (h *handler) editContract(w http.ResponseWriter, r *http.Request) {
 		}
 		typed[f.Name] = val
 		if err := outbox.Validate(f.Name, val); err != nil {
-			_, msg, _ := strings.Cut(err.Error(), ": ")
-			errs[f.Name] = msg
+			errs[f.Name] = editMessage(r.Context(), err)
 			continue
 		}
 		// Only what differs from what the form showed is an edit: the
@@ -217,7 +216,7 @@ func (h *handler) saveNotes(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		e.NotesForm, e.NotesErr = typed, map[string]string{}
 		for _, err := range errs {
-			e.NotesErr[string(err.Field)] = err.Msg
+			e.NotesErr[string(err.Field)] = views.Msg(r.Context(), err.Msg)
 		}
 		e.Notice, e.Bad = views.T(r.Context(), "Your notes were not saved: see the messages beside the fields."), true
 		h.render(w, r, http.StatusUnprocessableEntity, views.ContractPage(m))
@@ -373,7 +372,7 @@ func (h *handler) resolveChange(w http.ResponseWriter, r *http.Request) {
 		case "value":
 			v := strings.TrimSpace(r.PostForm.Get("value." + f))
 			if err := outbox.Validate(f, v); err != nil {
-				h.renderChanges(w, r, http.StatusUnprocessableEntity, views.Tf(r.Context(), "Not resolved: %s: %s", views.LangFmt(r.Context()).EditLabel(f), strings.TrimPrefix(err.Error(), f+": ")), true)
+				h.renderChanges(w, r, http.StatusUnprocessableEntity, views.Tf(r.Context(), "Not resolved: %s: %s", views.LangFmt(r.Context()).EditLabel(f), editMessage(r.Context(), err)), true)
 				return
 			}
 			keep[f] = outbox.Canonical(f, v)
@@ -409,4 +408,14 @@ func (h *handler) refreshCounts(ctx context.Context, c *views.Chrome) {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// editMessage is what outbox.Validate's err says about its field, in the
+// page's language, without the field's name the form shows beside it.
+func editMessage(ctx context.Context, err error) string {
+	var fe *outbox.FieldError
+	if errors.As(err, &fe) {
+		return views.Msg(ctx, fe.Msg)
+	}
+	return err.Error()
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -174,6 +175,28 @@ func TestEditOfflineThenSend(t *testing.T) {
 	}
 }
 
+// TestEditFormGerman: a rejected edit form (422) says beside each field,
+// in German, what is wrong, with the value typed quoted as typed.
+func TestEditFormGerman(t *testing.T) {
+	p := newPodShop(t)
+	path, _, _ := p.contract(t, 0)
+	for _, tc := range []struct{ field, value, want string }{
+		{"meter_id", "12345678901234567890", "20 Zeichen, höchstens 19 erlaubt"},
+		{"currency_energy_price", "EURO", `"EURO" ist kein ISO-4217-Code wie EUR (drei Buchstaben)`},
+		{"building_id", "building-7", `"building-7" ist keine UUID (oder leer für alle Gebäude)`},
+		{"energy_prices", `[{"price":"x","timestamp":"2026-01-01T00:00:00Z"}]`, "Preis Nr. 1: erwartet wird eine Zahl"},
+		{"energy_prices", `[{"price":0.2,"timestamp":"2026-01-01"}]`, `Preis Nr. 1: Zeitstempel "2026-01-01" ist kein ISO-8601-Zeitpunkt mit Zeitzonenversatz`},
+	} {
+		code, body := p.post(path+"/edit?lang=de", url.Values{tc.field: {tc.value}})
+		if code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s = %q: %d, want 422", tc.field, tc.value, code)
+		}
+		if msg := html.UnescapeString(editFieldMessage(body, tc.field)); msg != tc.want {
+			t.Errorf("%s = %q: message %q, want %q", tc.field, tc.value, msg, tc.want)
+		}
+	}
+}
+
 func TestEditConflictResolvedOnTheChangesPage(t *testing.T) {
 	for _, tt := range []struct {
 		choice, value string
@@ -294,6 +317,11 @@ func TestNotesOnAnyContract(t *testing.T) {
 	code, body := b.post(path+"/notes", url.Values{"notes": {"Call <Frau> Müller"}, "tags": {"VIP, Wärmepumpe, VIP"}, "next_contact": {"31.02.2027"}})
 	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" is not a date`) || !strings.Contains(body, "VIP, Wärmepumpe, VIP") {
 		t.Fatalf("bad date: %d %s", code, text(body))
+	}
+	code, body = b.post(path+"/notes?lang=de", url.Values{"tags": {strings.Repeat("x", 41)}, "next_contact": {"31.02.2027"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" ist kein Datum (schreiben Sie 2026-12-31 oder 31.12.2026)`) ||
+		!strings.Contains(text(body), "ist länger als 40 Zeichen") {
+		t.Errorf("German notes form: %d %s", code, text(body))
 	}
 	code, body = b.post(path+"/notes", url.Values{"notes": {"Call <Frau> Müller"}, "tags": {"VIP, Wärmepumpe, VIP"}, "next_contact": {"15.01.2027"}})
 	if code != http.StatusOK || !strings.Contains(text(body), "Notes saved") {

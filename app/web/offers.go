@@ -154,7 +154,7 @@ func (h *handler) saveOffer(w http.ResponseWriter, r *http.Request, old offer.Of
 			return
 		}
 	}
-	c.Title = "Offer: please check the form"
+	c.Title = views.T(r.Context(), "Offer: please check the form")
 	// The number-format switch leads to the form as a GET can show it.
 	c.Path, c.Query = "/offers/new", nil
 	if id != 0 {
@@ -181,9 +181,10 @@ func (h *handler) duplicateOffer(w http.ResponseWriter, r *http.Request) {
 	for _, x := range all {
 		taken[strings.ToLower(x.Name)] = true
 	}
-	name := "Copy of " + o.Name
+	// The copy is named in the UI's language: it is the user's to rename.
+	name := views.Tf(ctx, "Copy of %s", o.Name)
 	for n := 2; taken[strings.ToLower(name)]; n++ {
-		name = fmt.Sprintf("Copy of %s (%d)", o.Name, n)
+		name = views.Tf(ctx, "Copy of %s (%s)", o.Name, strconv.Itoa(n))
 	}
 	orig, id := o.Name, o.ID
 	o.ID, o.Name, o.Tariff.Name = 0, name, name
@@ -246,14 +247,16 @@ type offerForm struct {
 	Values  map[string]string
 	Errors  map[string][]string
 	General []string
+	// fmt is the UI's language, which the messages are shown in.
+	fmt views.Fmt
 }
 
 func (f *offerForm) add(input string, fe offer.FieldError) {
+	msg := f.fmt.Msg(fe.Msg)
 	if input == "" {
-		f.General = append(f.General, fe.Error())
+		f.General = append(f.General, fe.Field+": "+msg)
 		return
 	}
-	msg := fe.Msg
 	if input == inTerms && fe.Field != inTerms {
 		msg = fe.Field + ": " + msg
 	}
@@ -266,20 +269,18 @@ func (f *offerForm) add(input string, fe offer.FieldError) {
 // UI's format (lang), exactly. What cannot be read is in the form's
 // Errors, by input; the offer is then incomplete and not to be saved.
 func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
-	f := &offerForm{Values: map[string]string{}, Errors: map[string][]string{}}
+	f := &offerForm{Values: map[string]string{}, Errors: map[string][]string{}, fmt: views.Fmt{Lang: lang}}
 	for _, in := range decimalInputs {
 		f.Values[in.name] = v.Get(in.name)
 	}
 	for _, name := range textInputs {
 		f.Values[name] = v.Get(name)
 	}
-	bad := func(input, format string, a ...any) {
-		f.add(input, offer.FieldError{Field: input, Msg: views.Fmt{Lang: lang}.Tf(format, a...)})
-	}
+	bad := func(input string, m app.Msg) { f.add(input, offer.FieldError{Field: input, Msg: m}) }
 	text := func(name string) string {
 		s := f.Values[name]
 		if !utf8.ValidString(s) {
-			bad(name, views.N("is not text"))
+			bad(name, app.Msgf("is not text"))
 			return ""
 		}
 		return s
@@ -298,7 +299,7 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		t.Gross = true
 	case "false":
 	default:
-		bad("gross", views.N("say whether the prices include VAT"))
+		bad("gross", app.Msgf("say whether the prices include VAT"))
 	}
 	for _, in := range decimalInputs {
 		s := strings.TrimSpace(f.Values[in.name])
@@ -308,9 +309,9 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 			}
 			continue
 		}
-		d, err := parseNumber(s, lang, in.places)
-		if err != nil {
-			bad(in.name, "%s", err)
+		d, msg := parseNumber(s, lang, in.places)
+		if !msg.IsZero() {
+			bad(in.name, msg)
 			continue
 		}
 		if in.hundred {
@@ -326,9 +327,9 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		if s == "" {
 			continue
 		}
-		d, err := parseNumber(s, lang, 6)
-		if err != nil {
-			bad(b.input, "%s", err)
+		d, msg := parseNumber(s, lang, 6)
+		if !msg.IsZero() {
+			bad(b.input, msg)
 			continue
 		}
 		if d != 0 {
@@ -342,7 +343,7 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n < -1e6 || n > 1e6 {
-			bad(name, views.N("must be a whole number of months"))
+			bad(name, app.Msgf("must be a whole number of months"))
 		}
 		return n
 	}
@@ -350,13 +351,14 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 	t.MinTermMonths = integer("min_term_months")
 	if s := strings.TrimSpace(text("notice")); s != "" {
 		n, err := offerfile.ParseNotice(s)
-		if err != nil {
-			bad("notice", "%s", err)
+		var msg app.Msg
+		if errors.As(err, &msg) {
+			bad("notice", msg)
 		}
 		t.Notice = n
 	}
-	o.ValidFrom = formDay(f, lang, "valid_from", 0)
-	o.ValidTo = formDay(f, lang, "valid_to", 1)
+	o.ValidFrom = formDay(f, "valid_from", 0)
+	o.ValidTo = formDay(f, "valid_to", 1)
 	terms, errs := offerfile.ParseTerms(f.Values[inTerms], t.Model, o.Commodity)
 	for _, fe := range errs {
 		f.add(inTerms, fe)
@@ -367,14 +369,14 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 
 // formDay reads a date input (YYYY-MM-DD) as the Berlin midnight starting
 // it, shifted by days: valid_to is held as the midnight after its last day.
-func formDay(f *offerForm, lang, name string, days int) time.Time {
+func formDay(f *offerForm, name string, days int) time.Time {
 	s := strings.TrimSpace(f.Values[name])
 	if s == "" {
 		return time.Time{}
 	}
 	d, err := time.ParseInLocation(time.DateOnly, s, app.DefaultZone())
 	if err != nil {
-		f.add(name, offer.FieldError{Field: name, Msg: views.Fmt{Lang: lang}.T("must be a date like 2026-03-31")})
+		f.add(name, offer.FieldError{Field: name, Msg: app.Msgf("must be a date like 2026-03-31")})
 		return time.Time{}
 	}
 	return d.AddDate(0, 0, days).UTC()
@@ -390,8 +392,9 @@ var (
 // most places decimals. German: a decimal comma, dots grouping thousands
 // (1.234,5), and a lone point read as a decimal point as well (27.9), since
 // that is how many type prices; "1.234" is then one thousand two hundred
-// thirty-four. English: a decimal point, commas grouping thousands.
-func parseNumber(s, lang string, places int) (app.Decimal, error) {
+// thirty-four. English: a decimal point, commas grouping thousands. The
+// message is zero when s reads.
+func parseNumber(s, lang string, places int) (app.Decimal, app.Msg) {
 	example := "27,9"
 	if lang == views.LangEN {
 		example = "27.9"
@@ -407,16 +410,16 @@ func parseNumber(s, lang string, places int) (app.Decimal, error) {
 	}
 	plain = strings.TrimSuffix(plain, ".")
 	if !plainNumber.MatchString(plain) {
-		return 0, fmt.Errorf("must be a number like %s", example)
+		return 0, app.Msgf("must be a number like %s", example)
 	}
 	if _, frac, _ := strings.Cut(plain, "."); len(strings.TrimRight(frac, "0")) > places {
-		return 0, fmt.Errorf("has more than %d decimal places", places)
+		return 0, app.Msgf("has more than %d decimal places", places)
 	}
 	d, err := app.ParseDecimal(plain)
 	if err != nil {
-		return 0, fmt.Errorf("is too large")
+		return 0, app.Msgf("is too large")
 	}
-	return d, nil
+	return d, app.Msg{}
 }
 
 // formNumber writes d for an input in the UI's format, without grouping so

@@ -172,10 +172,10 @@ func TestOfferFormErrors(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("POST /offers with a bad field: %d, want 422", code)
 	}
-	if msg := fieldMessage(body, "working_price_ct_per_kwh"); !strings.Contains(msg, "must be a number like 27,9") {
+	if msg := fieldMessage(body, "working_price_ct_per_kwh"); msg != "muss eine Zahl wie 27,9 sein" {
 		t.Errorf("working price message %q", msg)
 	}
-	if msg := fieldMessage(body, "base_price_eur_per_year"); !strings.Contains(msg, "more than 6 decimal places") {
+	if msg := fieldMessage(body, "base_price_eur_per_year"); msg != "hat mehr als 6 Nachkommastellen" {
 		t.Errorf("base price message %q", msg)
 	}
 	if v := inputValue(t, body, "working_price_ct_per_kwh"); v != "27,9x" {
@@ -197,7 +197,7 @@ func TestOfferFormErrors(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("POST /offers without a supplier: %d", code)
 	}
-	for input, want := range map[string]string{"supplier": "is required", "guarantee.scope": "must say what the guarantee fixes", "bonus.new_customer_eur": "must be more than 0"} {
+	for input, want := range map[string]string{"supplier": "ist erforderlich", "guarantee.scope": "muss angeben, was die Garantie festschreibt", "bonus.new_customer_eur": "muss größer als 0 sein"} {
 		if msg := fieldMessage(body, input); !strings.Contains(msg, want) {
 			t.Errorf("%s: message %q, want %q", input, msg, want)
 		}
@@ -233,7 +233,7 @@ func TestOfferTermsText(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("bad zone: %d", code)
 	}
-	if msg := fieldMessage(body, "terms"); !strings.Contains(msg, "zone[0].to: line 4: must be HH:MM") {
+	if msg := fieldMessage(body, "terms"); msg != `zone[0].to: Zeile 4: muss HH:MM sein, etwa "22:00", nicht "6:00"` {
 		t.Errorf("terms message %q", msg)
 	}
 	f.Set("terms", "[[offer.zone]]\nname = \"NT\"\nfrom = \"22:00\"\nto = \"06:00\"\nct_per_kwh = 24.5\n")
@@ -283,18 +283,22 @@ func TestOfferEditDuplicateDelete(t *testing.T) {
 		t.Errorf("after edit: %+v %v", got, err)
 	}
 
-	for _, want := range []string{"Copy of Öko Fix 24", "Copy of Öko Fix 24 (2)"} {
+	for _, want := range []string{"Kopie von Öko Fix 24", "Kopie von Öko Fix 24 (2)"} {
 		code, body = b.post("/offers/"+id+"/duplicate", url.Values{})
 		if code != http.StatusOK || !strings.Contains(text(body), "als „"+want+"“ dupliziert") {
 			t.Fatalf("duplicate: %d\n%s", code, text(body))
 		}
 	}
-	if got := offerRows(body); strings.Join(got, "|") != "Copy of Öko Fix 24|Copy of Öko Fix 24 (2)|Öko Fix 24" {
+	if got := offerRows(body); strings.Join(got, "|") != "Kopie von Öko Fix 24|Kopie von Öko Fix 24 (2)|Öko Fix 24" {
 		t.Errorf("after duplicating: %q", got)
 	}
-	cp, err := s.OfferByName(context.Background(), "Copy of Öko Fix 24")
+	cp, err := s.OfferByName(context.Background(), "Kopie von Öko Fix 24")
 	if err != nil || cp.Tariff.WorkingPerKWh != app.MustDecimal("0.265") || len(cp.Tariff.Bonuses) != 2 || cp.ID == o.ID {
 		t.Errorf("copy %+v %v", cp, err)
+	}
+	// In the English UI the copy is named in English.
+	if code, body = b.post("/offers/"+id+"/duplicate?lang=en", url.Values{}); code != http.StatusOK || !strings.Contains(text(body), "as “Copy of Öko Fix 24”") {
+		t.Errorf("English duplicate: %d\n%s", code, text(body))
 	}
 
 	code, body = b.post("/offers/"+id+"/delete", url.Values{})

@@ -10,10 +10,11 @@ import (
 	"testing"
 )
 
-// messageCall finds T, Tf and N calls with a literal message: T(ctx, "…"),
-// f.T("…"), views.T(r.Context(), "…"), m.Fmt.Tf(`…`, …). A message built at run time cannot be
-// checked here, which is why every label is written out literally.
-var messageCall = regexp.MustCompile("\\b(?:Tf?|N)\\(\\s*(?:[A-Za-z_][A-Za-z0-9_.]*(?:\\(\\))?\\s*,\\s*)?(\"(?:[^\"\\\\\\n]|\\\\.)*\"|`[^`]*`)")
+// messageCall finds T, Tf, N and app.Msgf calls with a literal message:
+// T(ctx, "…"), f.T("…"), views.T(r.Context(), "…"), m.Fmt.Tf(`…`, …),
+// app.Msgf("…", …) in the domain packages. A message built at run time
+// cannot be checked here, which is why every label is written out literally.
+var messageCall = regexp.MustCompile("\\b(?:Tf?|N|Msgf)\\(\\s*(?:[A-Za-z_][A-Za-z0-9_.]*(?:\\(\\))?\\s*,\\s*)?(\"(?:[^\"\\\\\\n]|\\\\.)*\"|`[^`]*`)")
 
 // TestEveryMessageHasGerman fails naming the file and line of every
 // message the UI shows with no German entry, and of every German entry no
@@ -21,7 +22,8 @@ var messageCall = regexp.MustCompile("\\b(?:Tf?|N)\\(\\s*(?:[A-Za-z_][A-Za-z0-9_
 func TestEveryMessageHasGerman(t *testing.T) {
 	catOnce.Do(build)
 	var files []string
-	for _, glob := range []string{"*.templ", "*.go", "../../app/web/*.go"} {
+	// The domain packages make messages the pages show (app.Msgf).
+	for _, glob := range []string{"*.templ", "*.go", "../../app/*.go", "../../app/*/*.go", "../../sync/*/*.go"} {
 		m, err := filepath.Glob(glob)
 		if err != nil {
 			t.Fatal(err)

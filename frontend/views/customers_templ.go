@@ -2670,9 +2670,9 @@ func customerCosts(m Customer) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var164 string
-						templ_7745c5c3_Var164, templ_7745c5c3_Err = templ.JoinStringErrs(o.Why())
+						templ_7745c5c3_Var164, templ_7745c5c3_Err = templ.JoinStringErrs(Msg(ctx, o.WhyMsg()))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `frontend/views/customers.templ`, Line: 365, Col: 36}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `frontend/views/customers.templ`, Line: 365, Col: 49}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var164))
 						if templ_7745c5c3_Err != nil {

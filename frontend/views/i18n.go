@@ -3,6 +3,9 @@ package views
 import (
 	"context"
 	"sync"
+	"time"
+
+	"wattfolio/app"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -112,3 +115,32 @@ func N(msg string) string { return msg }
 // LangFmt is a Fmt carrying only ctx's language: for the helpers that put
 // words, not numbers or times, where no page model is at hand.
 func LangFmt(ctx context.Context) Fmt { return Fmt{Lang: LangOf(ctx)} }
+
+// Msg shows m, a domain package's English message, in f's language: its
+// format is looked up in the catalogue, and the numbers and dates among
+// its arguments are written as the rest of the page writes them.
+func (f Fmt) Msg(m app.Msg) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		switch a := a.(type) {
+		case app.Msg:
+			args[i] = f.Msg(a)
+		case app.Decimal:
+			args[i] = f.Decimal(a, 0, 6)
+		case app.Amount:
+			args[i] = f.Decimal(a.D, a.Places, a.Places)
+		case app.Day:
+			args[i] = f.Day(time.Time(a))
+		case app.Month:
+			args[i] = f.Month(time.Time(a))
+		case time.Time:
+			args[i] = f.Date(a)
+		default:
+			args[i] = a
+		}
+	}
+	return f.Tf(m.Format, args...)
+}
+
+// Msg is m in ctx's language.
+func Msg(ctx context.Context, m app.Msg) string { return LangFmt(ctx).Msg(m) }

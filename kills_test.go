@@ -41,8 +41,9 @@ type window struct {
 // vendors answered in the run, to tell afterwards which answers were
 // fetched but not yet under a committed checkpoint.
 type killSwitch struct {
-	next http.Handler
-	shm  string // the cache's WAL index, whose write lock tells an open write transaction
+	binary string // the wattfolio command, built once
+	next   http.Handler
+	shm    string // the cache's WAL index, whose write lock tells an open write transaction
 
 	mu       sync.Mutex
 	child    *os.Process
@@ -54,6 +55,29 @@ type killSwitch struct {
 	killed   bool
 	inTx     bool // the child held SQLite's write lock when it was killed
 	answered []window
+}
+
+// wrap puts k in front of the simulated vendors (for newFixtureWith).
+func (k *killSwitch) wrap(next http.Handler) http.Handler {
+	k.next = next
+	return k
+}
+
+// buildWattfolio builds the command once, without the race detector: the
+// children are the program as shipped, and start in milliseconds.
+func buildWattfolio(t *testing.T) string {
+	t.Helper()
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the kill test builds wattfolio with the go command: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "wattfolio")
+	start := time.Now()
+	if out, err := exec.Command(gotool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Logf("built %s in %s", bin, time.Since(start).Round(time.Millisecond))
+	return bin
 }
 
 func (k *killSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -142,13 +166,21 @@ func writeLockHeld(shm string) bool {
 	return lk.Type != syscall.F_UNLCK
 }
 
+// runResult is what one child's run came to.
+type runResult struct {
+	killed, inTx      bool
+	took              time.Duration
+	requests, windows int
+	answered          []window
+	out               string
+}
+
 // run starts `wattfolio sync` in a child process and kills it at the
-// arrival of request killAt or after delay (0: neither); it reports
-// whether a kill ended it, and how long the child ran.
-func (k *killSwitch) run(t *testing.T, config, cache string, killAt int, windows bool, delay time.Duration) (killed bool, took time.Duration, out string) {
+// arrival of request killAt (of series window killAt, with windows) or
+// after delay (0: neither).
+func (k *killSwitch) run(t *testing.T, config, cache string, killAt int, windows bool, delay time.Duration) runResult {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "WATTFOLIO_TEST_ARGS="+strings.Join([]string{"sync", "--config", config, "--db", cache}, "\x1f"))
+	cmd := exec.Command(k.binary, "sync", "--config", config, "--db", cache)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	exited := make(chan struct{})
@@ -166,18 +198,21 @@ func (k *killSwitch) run(t *testing.T, config, cache string, killAt int, windows
 		timer = time.AfterFunc(delay, k.kill)
 	}
 	err := cmd.Wait()
-	took = time.Since(start)
+	took := time.Since(start)
 	close(exited)
 	if timer != nil {
 		timer.Stop()
 	}
 	k.mu.Lock()
-	killed, k.child = k.killed, nil
+	// Requests a killed child sent may still be answered: the counts are
+	// those of its life.
+	res := runResult{killed: k.killed, inTx: k.inTx, took: took, requests: k.requests, windows: k.served, answered: slices.Clone(k.answered), out: buf.String()}
+	k.child = nil
 	k.mu.Unlock()
-	if !killed && cmd.ProcessState.ExitCode() != 0 {
-		t.Fatalf("sync: %v\n%s", err, buf.String())
+	if !res.killed && cmd.ProcessState.ExitCode() != 0 {
+		t.Fatalf("sync: %v\n%s", err, res.out)
 	}
-	return killed, took, buf.String()
+	return res
 }
 
 // killRound is what one round of kills measured.
@@ -223,15 +258,15 @@ func syncThroughKills(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 14))
 
 	// The reference: an uninterrupted sync, in a child like the others.
-	ref := newFixture(t, opts)
-	refSwitch := &killSwitch{next: ref.srv.Config.Handler}
-	ref.srv.Config.Handler = refSwitch
-	_, refTook, _ := refSwitch.run(t, ref.config, ref.db, 0, false, 0)
-	refRequests, refWindows := refSwitch.requests, refSwitch.served
+	bin := buildWattfolio(t)
+	refSwitch := &killSwitch{binary: bin}
+	ref := newFixtureWith(t, opts, refSwitch.wrap)
+	first := refSwitch.run(t, ref.config, ref.db, 0, false, 0)
+	refTook, refRequests, refWindows := first.took, first.requests, first.windows
 	// What every run costs however far the cache is: starting, the
 	// listings that do not resume, the look-back of each stream.
-	_, againTook, _ := refSwitch.run(t, ref.config, ref.db, 0, false, 0)
-	againRequests, againWindows := refSwitch.requests, refSwitch.served
+	again := refSwitch.run(t, ref.config, ref.db, 0, false, 0)
+	againTook, againRequests, againWindows := again.took, again.requests, again.windows
 	refStore, err := db.Open(context.Background(), ref.db)
 	if err != nil {
 		t.Fatal(err)
@@ -246,9 +281,8 @@ func syncThroughKills(t *testing.T, seed uint64) {
 	t.Logf("uninterrupted sync: %d requests (%d series windows), %d contracts, %d reading rows, %s; a sync of the complete cache: %d requests (%d windows), %s",
 		refRequests, refWindows, len(want.contracts), len(wantRows[1])-1, refTook.Round(time.Millisecond), againRequests, againWindows, againTook.Round(time.Millisecond))
 
-	f := newFixture(t, opts)
-	k := &killSwitch{next: f.srv.Config.Handler}
-	f.srv.Config.Handler = k
+	k := &killSwitch{binary: bin}
+	f := newFixtureWith(t, opts, k.wrap)
 	enneoIDs := f.up.Enneo.IDs()
 	total := killRound{}
 	for r := 0; total.kills < minKills; r++ {
@@ -283,46 +317,50 @@ func syncThroughKills(t *testing.T, seed uint64) {
 			default:
 				delay = time.Duration(rng.Int64N(int64(againTook + 2*(refTook-againTook)/killsPerRound)))
 			}
-			killed, took, out := k.run(t, f.config, cache, killAt, windows, delay)
-			kr.runs += took
-			if !killed {
+			res := k.run(t, f.config, cache, killAt, windows, delay)
+			kr.runs += res.took
+			if !res.killed {
 				// The rest of the sync took less than the kill's moment: it
 				// is the round's sync after its last kill.
-				kr.recover, recovered = took, true
+				kr.recover, recovered = res.took, true
 				break
 			}
 			kr.kills++
 			if killAt > 0 {
 				kr.onArrival++
 			}
-			if k.inTx {
+			if res.inTx {
 				kr.inTx++
 			}
-			if k.requests == 0 {
+			if res.requests == 0 {
 				kr.starting++
 			}
-			when := fmt.Sprintf("round %d, kill %d (request %d, after %s)", r+1, kr.kills, killAt, delay.Round(time.Millisecond))
+			moment := fmt.Sprintf("after %s", delay.Round(time.Millisecond))
+			switch {
+			case windows:
+				moment = fmt.Sprintf("on series window %d", killAt)
+			case killAt > 0:
+				moment = fmt.Sprintf("on request %d", killAt)
+			}
+			when := fmt.Sprintf("round %d, kill %d (%s)", r+1, kr.kills, moment)
 			if check := integrityCheck(t, cache); check != "ok" {
-				t.Fatalf("%s: integrity_check = %q\n%s", when, check, out)
+				t.Fatalf("%s: integrity_check = %q\n%s", when, check, res.out)
 			}
 			if n := foreignKeyViolations(t, cache); n != 0 {
-				t.Fatalf("%s: foreign_key_check finds %d rows\n%s", when, n, out)
+				t.Fatalf("%s: foreign_key_check finds %d rows\n%s", when, n, res.out)
 			}
 			got := cacheContent(t, store)
 			if checkCovered(t, when, got, want, enneoIDs) {
 				t.FailNow()
 			}
-			if got.fetchedUncovered(k.answered, enneoIDs) {
+			if got.fetchedUncovered(res.answered, enneoIDs) {
 				kr.between++
 			}
 		}
 		store.Close()
 		if !recovered {
-			killed, took, out := k.run(t, f.config, cache, 0, false, 0)
-			if killed {
-				t.Fatalf("round %d: the sync after the kills was killed\n%s", r+1, out)
-			}
-			kr.recover = took
+			res := k.run(t, f.config, cache, 0, false, 0)
+			kr.recover = res.took
 		}
 		for i, export := range exports {
 			if d := rowDiff(exportRows(t, cache, "fetched_at", export...), wantRows[i]); d != "" {

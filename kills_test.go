@@ -244,7 +244,10 @@ func TestSyncSurvivesKills(t *testing.T) {
 }
 
 func syncThroughKills(t *testing.T, seed uint64) {
-	const minKills, killsPerRound, maxRounds = 50, 17, 6
+	const minKills, killsPerRound, maxRounds = 50, 17, 8
+	// A run's progress is drawn as a spread-th of the sync: more than
+	// killsPerRound, so that few runs outrun their kill.
+	const spread = 25
 	// Enough epilot quarter hours that a sync takes seconds, not the
 	// demo's year; fewer under the race detector, where each child is
 	// slower.
@@ -303,19 +306,18 @@ func syncThroughKills(t *testing.T, seed uint64) {
 			// series window), or after a delay, which may fall while the
 			// child opens the cache. Each run dies, on average, after what
 			// every run costs (starting, the listings that do not resume,
-			// each stream's look-back) plus a killsPerRound-th of the rest
-			// of the uninterrupted sync, so a round's kills spread over the
-			// whole of it. A sync of the complete cache reads every enneo
+			// each stream's look-back) plus a spread-th of the rest of the
+			// uninterrupted sync, so a round's kills spread over most of it. A sync of the complete cache reads every enneo
 			// contract again; a resumed one only those after the cursor.
 			killAt, windows, delay := 0, false, time.Duration(0)
 			switch rng.IntN(3) {
 			case 0:
 				perRun := againRequests - len(enneoIDs)
-				killAt = 1 + rng.IntN(2*(perRun+(refRequests-perRun)/killsPerRound))
+				killAt = 1 + rng.IntN(2*(perRun+(refRequests-perRun)/spread))
 			case 1:
-				killAt, windows = 1+rng.IntN(2*(againWindows+(refWindows-againWindows)/killsPerRound)), true
+				killAt, windows = 1+rng.IntN(2*(againWindows+(refWindows-againWindows)/spread)), true
 			default:
-				delay = time.Duration(rng.Int64N(int64(againTook + 2*(refTook-againTook)/killsPerRound)))
+				delay = time.Duration(rng.Int64N(int64(againTook + 2*(refTook-againTook)/spread)))
 			}
 			res := k.run(t, f.config, cache, killAt, windows, delay)
 			kr.runs += res.took

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"wattfolio/app"
 )
@@ -73,6 +74,13 @@ func walk(m map[string]string, prefix string, v reflect.Value) {
 			continue
 		}
 		if s := text(fv); s != "" {
+			if !utf8.ValidString(s) {
+				// JSON would turn every invalid byte into U+FFFD, so two
+				// different values would read the same and a re-sync
+				// that changed one would look unchanged; quoted, each
+				// invalid byte stays itself.
+				s = strconv.Quote(s)
+			}
 			m[name] = s
 		}
 	}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +63,20 @@ func TestDiff(t *testing.T) {
 				t.Errorf("Diff =\n%+v\nwant\n%+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// Two vendor names that differ only in invalid UTF-8 bytes are different
+// fields: JSON alone would make both "B\ufffdckerei", and the second sync
+// would keep the first name (found by FuzzContractsCSV).
+func TestFieldsKeepInvalidUTF8Apart(t *testing.T) {
+	a := &app.Contract{ExternalID: "F-1", Name: "B\xc3ckerei M\xbcller GmbH"}
+	b := &app.Contract{ExternalID: "F-1", Name: "B\xc3ckerei M\xc3ller GmbH"}
+	if Fields(a) == Fields(b) {
+		t.Fatalf("both read %s", Fields(a))
+	}
+	valid := &app.Contract{ExternalID: "F-1", Name: "Bäckerei Müller GmbH"}
+	if !strings.Contains(Fields(valid), `"Bäckerei Müller GmbH"`) {
+		t.Errorf("a valid name is stored as is: %s", Fields(valid))
 	}
 }

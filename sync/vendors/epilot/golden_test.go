@@ -151,8 +151,8 @@ func TestGoldenContractPayload(t *testing.T) {
 		t.Fatalf("%d meters, want 2", len(ms))
 	}
 	for i, w := range []series.Meter{
-		{ExternalID: "m3e7e400-0b5e-4c1a-8e00-000000000000", Number: "1EMH0004711000", Label: "1EMH0004711000"},
-		{ExternalID: "m3e7e410-0b5e-4c1a-8e00-000000000016", Number: "Zähler Keller", Label: "Zähler Keller"},
+		{ExternalID: "3e7e4000-0b5e-4c1a-8e00-000000000000", Number: "1EMH0004711000", Label: "1EMH0004711000"},
+		{ExternalID: "3e7e4010-0b5e-4c1a-8e00-000000000016", Number: "Zähler Keller", Label: "Zähler Keller"},
 	} {
 		g := ms[i]
 		if g.ExternalID != w.ExternalID || g.Number != w.Number || g.Label != w.Label || g.ContractExternalID != want.ExternalID ||
@@ -271,7 +271,7 @@ func TestScanMatchesEncodingJSON(t *testing.T) {
 }
 
 func epilotsimMeterID(i int) string {
-	return "m3e7e4" + string("0123456789abcdef"[i/16%16]) + string("0123456789abcdef"[i%16]) + "-0b5e-4c1a-8e00-" + pad12(i)
+	return "3e7e40" + string("0123456789abcdef"[i/16%16]) + string("0123456789abcdef"[i%16]) + "-0b5e-4c1a-8e00-" + pad12(i)
 }
 
 func pad12(i int) string {

@@ -196,7 +196,7 @@ func (s *Server) contractOf(meter int) int {
 }
 
 func contractID(i int) string { return fmt.Sprintf("c0a1e5%02x-7e57-4d1c-9a00-%012d", i%256, i) }
-func meterID(i int) string    { return fmt.Sprintf("m3e7e4%02x-0b5e-4c1a-8e00-%012d", i%256, i) }
+func meterID(i int) string    { return fmt.Sprintf("3e7e40%02x-0b5e-4c1a-8e00-%012d", i%256, i) }
 
 func indexOf(id, prefix string) (int, bool) {
 	if len(id) != 36 || !strings.HasPrefix(id, prefix) {
@@ -233,14 +233,14 @@ func (s *Server) contracts(w http.ResponseWriter, r *http.Request) {
 		from, err1 = 0, nil
 	}
 	if q.Get("size") == "" {
-		size, err2 = 10, nil
+		size, err2 = 100, nil // the spec's default; it names no maximum
 	}
-	if err1 != nil || err2 != nil || from < 0 || size < 1 || size > 100 {
-		writeErr(w, http.StatusBadRequest, "BadRequest", "from must be >= 0 and size 1..100")
+	if err1 != nil || err2 != nil || from < 0 || size < 1 {
+		writeErr(w, http.StatusBadRequest, "BadRequest", "from must be >= 0 and size >= 1")
 		return
 	}
 	data := []map[string]any{}
-	for i := from; i < min(from+size, s.contractCount()); i++ {
+	for i := from; i < min(from+min(size, s.contractCount()), s.contractCount()); i++ {
 		data = append(data, s.contractJSON(i))
 	}
 	b, _ := json.Marshal(map[string]any{"data": data, "hits": s.contractCount()})
@@ -250,6 +250,7 @@ func (s *Server) contracts(w http.ResponseWriter, r *http.Request) {
 func (s *Server) meterJSON(m int) map[string]any {
 	return map[string]any{
 		"_id": meterID(m), "_schema": "meter", "_title": fmt.Sprintf("1EMH00%08d", 4711000+m),
+		"_org": "739224", "_created_at": s.o.From.Format(time.RFC3339), "_updated_at": s.o.From.Format(time.RFC3339),
 		"meter_number": fmt.Sprintf("1EMH00%08d", 4711000+m), "ma_lo_id": fmt.Sprintf("5%010d", 1234500000+m),
 		"meter_type": "three-phase-meter", "sector": "power", "tariff_type": map[bool]string{true: "ht_nt", false: "single"}[s.profile(m).ntht],
 	}
@@ -298,7 +299,7 @@ func meterParam(q url.Values) string {
 
 func (s *Server) meterOf(w http.ResponseWriter, q url.Values) (int, bool) {
 	id := meterParam(q)
-	m, ok := indexOf(id, "m3e7e4")
+	m, ok := indexOf(id, "3e7e40")
 	if !ok || m >= s.o.Meters {
 		writeErr(w, http.StatusNotFound, "NotFound", "meter not found")
 		return 0, false

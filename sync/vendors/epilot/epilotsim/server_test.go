@@ -373,3 +373,32 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("after revoke: HTTP %d, want 401", status)
 	}
 }
+
+// The contract list pages as the spec says: size defaults to 100 and has
+// no maximum, so a client asking for everything at once gets everything.
+func TestContractListSize(t *testing.T) {
+	s := New(Options{Seed: 1, Meters: 150, Token: "tok", From: simFrom, To: simFrom.AddDate(0, 0, 1)})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	all := len(s.ContractIDs()) // 120: four contracts in five have one meter, the rest two
+	for _, tc := range []struct {
+		q      url.Values
+		status int
+		n      int
+	}{
+		{url.Values{}, 200, 100},
+		{url.Values{"from": {"100"}}, 200, all - 100},
+		{url.Values{"size": {"250"}}, 200, all},
+		{url.Values{"size": {"9223372036854775807"}}, 200, all},
+		{url.Values{"from": {"3"}, "size": {"2"}}, 200, 2},
+		{url.Values{"size": {"0"}}, 400, 0},
+		{url.Values{"from": {"-1"}}, 400, 0},
+	} {
+		status, body := get(t, srv, "tok", "/v2/portal/contract", tc.q)
+		var list struct{ Data []map[string]any }
+		json.Unmarshal(body, &list)
+		if status != tc.status || len(list.Data) != tc.n {
+			t.Errorf("%v: HTTP %d with %d contracts, want %d with %d", tc.q, status, len(list.Data), tc.status, tc.n)
+		}
+	}
+}

@@ -46,7 +46,7 @@ type Config struct {
 	// serves one customer's contracts). Default: the source's name.
 	CustomerID  string
 	HTTPClient  *http.Client
-	PageSize    int           // contracts per list request; default 100 (the API's maximum)
+	PageSize    int           // contracts per list request; default 100 (the API's default; it names no maximum)
 	Concurrency int           // parallel requests; default 8
 	Retries     int           // extra tries after 5xx, 429, timeouts; 0 means 2, negative none
 	Lookback    time.Duration // re-read before the watermark for late corrections; default 48h
@@ -107,7 +107,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.CustomerID == "" {
 		cfg.CustomerID = cfg.Source
 	}
-	if cfg.PageSize <= 0 || cfg.PageSize > 100 {
+	if cfg.PageSize <= 0 {
 		cfg.PageSize = 100
 	}
 	if cfg.Concurrency <= 0 {
@@ -335,7 +335,8 @@ func (c *Client) contract(ctx context.Context, id string) (app.Contract, []serie
 // Meters implements engine.SeriesConnector: the meters of every contract
 // (collected by the last complete Contracts run, else read again), each
 // with the intervals and data range /v2/portal/visualization/metadata
-// reports. A meter whose metadata cannot be read is a record failure.
+// reports. A deployment without that endpoint (404) has the intervals
+// probed instead. A meter whose metadata cannot be read is a record failure.
 func (c *Client) Meters(ctx context.Context) ([]series.Meter, []*app.RecordError, error) {
 	c.mu.Lock()
 	meters, have := c.meters, c.have
@@ -386,6 +387,11 @@ func (c *Client) metadata(ctx context.Context, m series.Meter) (series.Meter, *a
 		}
 		return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Err: fmt.Errorf("visualization metadata: %w", err)}, nil
 	}
+	if r.status == http.StatusNotFound {
+		// An older deployment (the API of the 0.23.1 client) has no
+		// metadata endpoint; a meter it does not know fails the probe.
+		return c.probe(ctx, m)
+	}
 	if r.status != http.StatusOK {
 		return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Err: fmt.Errorf("visualization metadata: HTTP %d%s", r.status, vendorMsg(r.body))}, nil
 	}
@@ -416,7 +422,7 @@ func (c *Client) metadata(ctx context.Context, m series.Meter) (series.Meter, *a
 			if f.s == "" {
 				continue
 			}
-			t, err := time.Parse(time.RFC3339Nano, f.s)
+			t, err := parseInstant(f.s)
 			if err != nil {
 				return m, &app.RecordError{Source: c.cfg.Source, Record: rec, Field: f.name, Err: fmt.Errorf("not an ISO 8601 date-time: %q", clip(f.s))}, nil
 			}
@@ -427,6 +433,29 @@ func (c *Client) metadata(ctx context.Context, m series.Meter) (series.Meter, *a
 }
 
 func clip(s string) string { return app.Clip(s, 40) }
+
+// probe finds a meter's intervals where the vendor has no metadata to
+// name them: from the finest, one day of consumption at each until one is
+// served. That one and the coarser ones are the meter's (Readings still
+// falls back from one refused later); the data range stays unknown.
+func (c *Client) probe(ctx context.Context, m series.Meter) (series.Meter, *app.RecordError, error) {
+	to := c.cfg.Now().UTC().Truncate(24 * time.Hour)
+	for i, iv := range series.Fallback {
+		_, err := c.window(ctx, m, series.Consumption, iv, to.Add(-24*time.Hour), to)
+		switch {
+		case err == nil:
+			m.Intervals = slices.Clone(series.Fallback[i:])
+			return m, nil, nil
+		case errors.Is(err, errRefused):
+		case errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) || ctx.Err() != nil:
+			return m, nil, err
+		default:
+			return m, &app.RecordError{Source: c.cfg.Source, Record: "meter " + m.ExternalID, Err: fmt.Errorf("no visualization metadata; probing intervals: %w", err)}, nil
+		}
+	}
+	return m, &app.RecordError{Source: c.cfg.Source, Record: "meter " + m.ExternalID, Field: "interval",
+		Err: fmt.Errorf("no visualization metadata, and every interval was refused (%v)", series.Fallback)}, nil
+}
 
 var endpoints = map[series.Measure]string{
 	series.Consumption: "/v2/portal/consumption",
@@ -494,6 +523,11 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 		span *= 12
 	}
 	first := true
+	// held: a window inside the range the vendor says it has data for
+	// came back empty. The batches after it are stored but move no
+	// watermark, so that the next sync asks for that window again rather
+	// than start past it.
+	held := false
 	for w := from; w.Before(end); w = w.Add(span) {
 		to := w.Add(span)
 		if to.After(end) {
@@ -507,6 +541,16 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 			return err
 		}
 		first = false
+		if !held && len(b.Readings) == 0 && len(b.Failures) == 0 && vendorHasData(m, iv, w, to) {
+			held = true
+			b.Failures = append(b.Failures, &app.RecordError{Source: c.cfg.Source,
+				Record: fmt.Sprintf("meter %s %s %s..%s", m.ExternalID, measure, w.Format(time.RFC3339), to.Format(time.RFC3339)),
+				Err: fmt.Errorf("no records, though the vendor names data from %s to %s; the next sync asks again",
+					m.DataFrom.Format(time.RFC3339), m.DataTo.Format(time.RFC3339))})
+		}
+		if held {
+			b.Watermark = time.Time{}
+		}
 		if err := batch(b); err != nil {
 			return err
 		}
@@ -514,11 +558,30 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 	return nil
 }
 
+// vendorHasData is whether the meter's data range, as the vendor's
+// metadata states it, covers at least one whole interval of [from, to)
+// (a day of 23 hours counts at P1D).
+func vendorHasData(m series.Meter, iv series.Interval, from, to time.Time) bool {
+	if m.DataFrom.IsZero() && m.DataTo.IsZero() {
+		return false // the vendor says nothing
+	}
+	if !m.DataFrom.IsZero() && m.DataFrom.After(from) {
+		from = m.DataFrom
+	}
+	if !m.DataTo.IsZero() && m.DataTo.Before(to) {
+		to = m.DataTo
+	}
+	return to.Sub(from) >= min(time.Duration(iv.Seconds())*time.Second, 23*time.Hour)
+}
+
 func (c *Client) window(ctx context.Context, m series.Meter, measure series.Measure, iv series.Interval, from, to time.Time) (series.Batch, error) {
 	q := url.Values{
 		"extensionId": {c.cfg.ExtensionID}, "app_id": {c.cfg.AppID},
 		"context_entities": {c.contextEntities(m.ExternalID)},
-		"from":             {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)},
+		// Deprecated in favour of context_entities, but what an older
+		// deployment (the 0.23.1 client's API) knows the meter by.
+		"meter_id": {m.ExternalID},
+		"from":     {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)},
 		"interval": {string(iv)},
 	}
 	r, err := c.call(ctx, http.MethodGet, endpoints[measure], q)

@@ -31,6 +31,9 @@ func seedSeries(f *testing.F) {
 		`{"costs":[]} x`, `{"costs":[{"tax_rate":-0.5e+3}]}`, `{"costs":[{"type":"\u00e4"}]}`,
 		`{"consumptions":[{"value":1,"unit":"m3"},{"value":2,"unit":"m³"}]}`, `{"consumptions":[{"unit":"kWh","Unit":"Wh"}]}`,
 		`{"consumptions":[{"unit":"Wh","unit":"kWh"}]}`, `{"consumptions":[{"value":01}]}`, `[]`, `null`, ``,
+		// RFC 3339 lets "T" and "Z" be lowercase.
+		`{"consumptions":[{"timestamp":"2026-03-29t01:00:00z","value":1},{"timestamp":"2026-03-29t03:00:00.5+02:00","value":2}]}`,
+		`{"costs":[{"timestamp":"2026-01-01t00:00:00z","unit_amount":1,"unit_amount_decimal":"0.01","unit_amount_currency":"EUR","tax_behavior":"inclusive","tax_rate":19}]}`,
 	} {
 		f.Add([]byte(s), uint8(0))
 		f.Add([]byte(s), uint8(1))
@@ -127,6 +130,37 @@ func FuzzMapContract(f *testing.F) {
 			if m.ExternalID == "" || m.ContractExternalID != id {
 				t.Fatalf("meter %+v", m)
 			}
+		}
+	})
+}
+
+// parseInstant takes what RFC 3339 allows and Go's layout does not, a
+// lowercase "t" between date and time and a lowercase "z" for UTC, and
+// nothing else beyond what time.Parse takes: a text is read iff the same
+// text with those two letters raised is, to the same instant.
+func FuzzParseInstant(f *testing.F) {
+	for _, s := range []string{
+		"2026-01-01T00:00:00Z", "2026-01-01t00:00:00z", "2026-01-01t00:00:00Z", "2026-01-01T00:00:00z",
+		"2026-03-29t03:00:00.123456789+02:00", "2026-10-25t02:30:00-00:00", "2026-01-01t00:00:00",
+		"2026-01-01 00:00:00Z", "2026-01-01tt0:00:00z", "t", "", "2026-01-01x00:00:00z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseInstant(s)
+		up := []byte(s)
+		if len(up) > 10 && up[10] == 't' {
+			up[10] = 'T'
+		}
+		if n := len(up); n > 0 && up[n-1] == 'z' {
+			up[n-1] = 'Z'
+		}
+		want, werr := time.Parse(time.RFC3339Nano, string(up))
+		if (err == nil) != (werr == nil) || (err == nil && !got.Equal(want)) {
+			t.Fatalf("%q: %v %v; raised %q: %v %v", s, got, err, up, want, werr)
+		}
+		if err == nil && s != string(up) && s[len(s)-1] == 'z' && got.Location() != time.UTC {
+			t.Fatalf("%q: a lowercase z read as %v, not UTC", s, got.Location())
 		}
 	})
 }

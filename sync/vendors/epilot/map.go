@@ -115,11 +115,39 @@ var commodities = map[string]app.Commodity{
 	"waste_water": app.CommodityWater, "district_heating": app.CommodityHeat,
 }
 
+// branchUnits is the unit a meter of a contract's branch counts in, where
+// the branch settles it.
+var branchUnits = map[string]string{
+	"power": series.KWh, "district_heating": series.KWh, "water": series.M3, "waste_water": series.M3,
+}
+
 func parseDay(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+	if t, err := parseInstant(s); err == nil {
 		return t.UTC(), nil
 	}
 	return time.Parse("2006-01-02", s)
+}
+
+// parseInstant reads an RFC 3339 date-time. RFC 3339 (section 5.6) lets
+// the "T" between date and time and the "Z" of UTC be lowercase; Go's
+// layout takes them uppercase only, so a lowercase one is raised and the
+// text read again (the common uppercase form costs nothing extra).
+func parseInstant(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil || len(s) <= 10 || (s[10] != 't' && s[len(s)-1] != 'z') {
+		return t, err
+	}
+	b := []byte(s)
+	if b[10] == 't' {
+		b[10] = 'T'
+	}
+	if b[len(b)-1] == 'z' {
+		b[len(b)-1] = 'Z'
+	}
+	if t2, err2 := time.Parse(time.RFC3339Nano, string(b)); err2 == nil {
+		return t2, nil
+	}
+	return t, err
 }
 
 // mapContract maps GET /v2/portal/contract/{id} to a contract and its meters.
@@ -164,13 +192,13 @@ func (c *Client) mapContract(id string, body []byte) (app.Contract, []series.Met
 			ct.ValidTo = t
 		}
 	}
-	// A power meter counts kWh. Any other branch's unit is only known from
-	// the consumption records (a gas meter may count m³ or kWh): "" leaves
-	// the unit the cache has, which the records set.
-	unit := ""
-	if e.Branch == "power" {
-		unit = series.KWh
-	}
+	// A power meter counts kWh, a heat meter kWh (or MWh, which the
+	// records' unit turns into kWh) and a water meter m³. A gas meter may
+	// count m³ or kWh: only its consumption records tell (the schema
+	// defaults a record without a unit to its meter counter's, which the
+	// portal does not send with the contract), so "" leaves the unit the
+	// cache has, which the records set.
+	unit := branchUnits[e.Branch]
 	var meters []series.Meter
 	for i, raw := range d.Meters {
 		var w wireMeter
@@ -355,9 +383,21 @@ func unitOf(p *wirePoint, b *series.Batch, v app.Decimal) (app.Decimal, error) {
 	if !ok {
 		return v, fmt.Errorf("want a string, got %s", clip(string(p.Unit)))
 	}
+	var mul int64 = 1
+	if strings.EqualFold(s, "MWh") {
+		// Heat meters count MWh; the cache keeps energy in kWh.
+		s, mul = series.KWh, 1000
+	}
 	unit, div, err := series.ParseUnit(s)
 	if err != nil {
 		return v, err
+	}
+	if mul != 1 {
+		kwh, err := v.MulInt(mul)
+		if err != nil {
+			return v, fmt.Errorf("%s MWh: %w", v, err)
+		}
+		v = kwh
 	}
 	switch {
 	case b.Unit == "":
@@ -377,7 +417,7 @@ func unitOf(p *wirePoint, b *series.Batch, v app.Decimal) (app.Decimal, error) {
 }
 
 func (c *Client) point(m series.Measure, p *wirePoint, b *series.Batch, partSlab *slab[series.Parts], decSlab *slab[app.Decimal]) (series.Reading, string, error) {
-	t, err := time.Parse(time.RFC3339Nano, p.Timestamp)
+	t, err := parseInstant(p.Timestamp)
 	if err != nil {
 		return series.Reading{}, "timestamp", fmt.Errorf("not an ISO 8601 date-time: %q", clip(p.Timestamp))
 	}

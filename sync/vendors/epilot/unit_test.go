@@ -3,13 +3,14 @@ package epilot
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
 )
 
 // The unit of consumption records: read when sent, m³ kept as volume, Wh
-// turned into kWh exactly, anything else a failure of the record naming
+// and a heat meter's MWh turned into kWh exactly, anything else a failure of the record naming
 // the meter, the instant and the field.
 func TestConsumptionUnit(t *testing.T) {
 	c := testClient(t)
@@ -29,10 +30,14 @@ func TestConsumptionUnit(t *testing.T) {
 			{"timestamp":"2026-01-01T00:30:00Z","value":0.5,"unit":"kWh"},
 			{"timestamp":"2026-01-01T00:45:00Z","value":0.0005,"unit":"Wh"}]}`, "kWh", []string{"1.25", "0.0005", "0.5"},
 			`meter m1 consumption at 2026-01-01T00:45:00Z: field unit: 0.0005 Wh is finer than a thousandth of a Wh`},
+		{"heat in MWh", `{"consumptions":[
+			{"timestamp":"2026-01-01T00:00:00Z","value":1.25,"unit":"MWh"},
+			{"timestamp":"2026-01-01T01:00:00Z","value":0.000001,"unit":"mwh"},
+			{"timestamp":"2026-01-01T02:00:00Z","value":3,"unit":"kWh"}]}`, "kWh", []string{"1250", "0.001", "3"}, ""},
 		{"bad unit", `{"consumptions":[
 			{"timestamp":"2026-01-01T00:00:00Z","value":1,"unit":"kWh"},
-			{"timestamp":"2026-01-01T00:15:00Z","value":1,"unit":"MWh"}]}`, "kWh", []string{"1"},
-			`meter m1 consumption at 2026-01-01T00:15:00Z: field unit: "MWh": want kWh, Wh or m3`},
+			{"timestamp":"2026-01-01T00:15:00Z","value":1,"unit":"GJ"}]}`, "kWh", []string{"1"},
+			`meter m1 consumption at 2026-01-01T00:15:00Z: field unit: "GJ": want kWh, Wh or m3`},
 		{"not a string", `{"consumptions":[{"timestamp":"2026-01-01T00:00:00Z","value":1,"unit":3}]}`, "", nil, `unit: want a string, got 3`},
 		{"mixed", `{"consumptions":[
 			{"timestamp":"2026-01-01T00:00:00Z","value":1,"unit":"m3"},
@@ -74,5 +79,43 @@ func TestUnitAllocationFree(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("%v allocations per record", n)
+	}
+}
+
+// The unit a meter is listed with before its records say: the branch's
+// where it settles it (a water meter counts m³, a heat meter kWh), none
+// for gas, whose meters count m³ or kWh, so that the records decide and a
+// gas meter is not labelled kWh by default.
+func TestMeterUnitByBranch(t *testing.T) {
+	c := testClient(t)
+	for _, tc := range []struct{ branch, unit string }{
+		{"power", "kWh"}, {"gas", ""}, {"water", "m³"}, {"waste_water", "m³"}, {"district_heating", "kWh"}, {"", ""},
+	} {
+		body := `{"entity":{"_id":"c1","status":"active","branch":"` + tc.branch + `"},"meters":[{"_id":"m1","meter_number":"1"}]}`
+		_, ms, rerr := c.mapContract("c1", []byte(body))
+		if rerr != nil || len(ms) != 1 {
+			t.Fatalf("%s: %v %v", tc.branch, ms, rerr)
+		}
+		if ms[0].Unit != tc.unit {
+			t.Errorf("%s meter listed in %q, want %q", tc.branch, ms[0].Unit, tc.unit)
+		}
+	}
+}
+
+// Timestamps valid under RFC 3339 with a lowercase "t" or "z" are read as
+// their uppercase forms are, in the records and in a contract's dates.
+func TestLowercaseTimestamps(t *testing.T) {
+	c := testClient(t)
+	var b series.Batch
+	body := `{"consumptions":[{"timestamp":"2026-03-29t00:45:00z","value":1},{"timestamp":"2026-03-29t03:00:00+02:00","value":2}]}`
+	if err := c.parse("m1", series.Consumption, []byte(body), &b); err != nil || len(b.Failures) > 0 {
+		t.Fatalf("%v %v", err, b.Failures)
+	}
+	if len(b.Readings) != 2 || b.Readings[0].TS != 1774745100 || b.Readings[1].TS != 1774746000 {
+		t.Errorf("readings %+v, want 2026-03-29 00:45 and 01:00 UTC", b.Readings)
+	}
+	ct, _, rerr := c.mapContract("c1", []byte(`{"entity":{"_id":"c1","start_date":"2026-01-01t00:00:00z"}}`))
+	if rerr != nil || ct.ValidFrom.Format(time.RFC3339) != "2026-01-01T00:00:00Z" {
+		t.Errorf("start %v, %v", ct.ValidFrom, rerr)
 	}
 }

@@ -38,6 +38,10 @@ type Options struct {
 	// Business makes every meter a site of one business (the portal user
 	// is a company with shops or branches); otherwise one in five is.
 	Business bool
+	// Legacy is an older deployment, the API of the 0.23.1 client: no
+	// /v2/portal/visualization/metadata (404), and the time series know
+	// the meter by meter_id only, not by context_entities.
+	Legacy bool
 }
 
 // Server is the simulated portal. Safe for concurrent use.
@@ -48,9 +52,12 @@ type Server struct {
 	Faults   simfault.Injector
 	revision atomic.Int64
 
-	mu      sync.Mutex
-	revoked bool
-	counts  map[string]int
+	mu           sync.Mutex
+	revoked      bool
+	counts       map[string]int
+	blankFrom    time.Time
+	blankTo      time.Time
+	blankAnswers int
 }
 
 // New builds a simulator.
@@ -72,7 +79,9 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("POST /v2/portal/token/revoke", s.auth(s.revoke))
 	s.mux.HandleFunc("GET /v2/portal/contract", s.auth(s.contracts))
 	s.mux.HandleFunc("GET /v2/portal/contract/{id}", s.auth(s.contract))
-	s.mux.HandleFunc("GET /v2/portal/visualization/metadata", s.auth(s.metadata))
+	if !o.Legacy {
+		s.mux.HandleFunc("GET /v2/portal/visualization/metadata", s.auth(s.metadata))
+	}
 	s.mux.HandleFunc("GET /v2/portal/consumption", s.auth(s.series("consumption")))
 	s.mux.HandleFunc("GET /v2/portal/prices", s.auth(s.series("prices")))
 	s.mux.HandleFunc("GET /v2/portal/costs", s.auth(s.series("costs")))
@@ -105,6 +114,28 @@ func (s *Server) Requests() map[string]int {
 // Revise makes the meter operator revise the last two days of every meter
 // (values grow by n %), as a late correction does. 0 undoes it.
 func (s *Server) Revise(n int) { s.revision.Store(int64(n)) }
+
+// Blank makes every time-series window that overlaps [from, to) answer
+// 200 with no records, though the metadata still names the whole range:
+// a portal whose hook lost data for a while. It returns how many such
+// answers were given since the last call; zero times end it.
+func (s *Server) Blank(from, to time.Time) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.blankAnswers
+	s.blankFrom, s.blankTo, s.blankAnswers = from, to, 0
+	return n
+}
+
+func (s *Server) blank(from, to time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.blankTo.IsZero() || !from.Before(s.blankTo) || !to.After(s.blankFrom) {
+		return false
+	}
+	s.blankAnswers++
+	return true
+}
 
 // Revoke invalidates the token, as the portal's revoke endpoint does.
 func (s *Server) Revoke() { s.mu.Lock(); s.revoked = true; s.mu.Unlock() }
@@ -279,9 +310,10 @@ func (s *Server) contract(w http.ResponseWriter, r *http.Request) {
 }
 
 // meterParam finds the meter of a time-series request: context_entities
-// (a JSON array of {entity_id, entity_schema}) or the deprecated meter_id.
-func meterParam(q url.Values) string {
-	if ce := q.Get("context_entities"); ce != "" {
+// (a JSON array of {entity_id, entity_schema}) or the deprecated meter_id,
+// the only one an older deployment knows.
+func meterParam(q url.Values, legacy bool) string {
+	if ce := q.Get("context_entities"); ce != "" && !legacy {
 		var es []struct {
 			ID     string `json:"entity_id"`
 			Schema string `json:"entity_schema"`
@@ -298,7 +330,7 @@ func meterParam(q url.Values) string {
 }
 
 func (s *Server) meterOf(w http.ResponseWriter, q url.Values) (int, bool) {
-	id := meterParam(q)
+	id := meterParam(q, s.o.Legacy)
 	m, ok := indexOf(id, "3e7e40")
 	if !ok || m >= s.o.Meters {
 		writeErr(w, http.StatusNotFound, "NotFound", "meter not found")
@@ -378,6 +410,14 @@ func (s *Server) series(kind string) http.HandlerFunc {
 		}
 		if to.Sub(from) > time.Duration(maxDays)*24*time.Hour {
 			writeErr(w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("the window may span at most %d days at %s", maxDays, iv))
+			return
+		}
+		if s.blank(from, to) {
+			key := kind
+			if kind == "consumption" {
+				key = "consumptions"
+			}
+			simfault.Write(w, http.StatusOK, "application/json", []byte(`{"`+key+`":[]}`), false)
 			return
 		}
 		bp := bodies.Get().(*[]byte)

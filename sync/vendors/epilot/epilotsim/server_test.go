@@ -402,3 +402,38 @@ func TestContractListSize(t *testing.T) {
 		}
 	}
 }
+
+// An older deployment has no visualization metadata and reads the meter
+// of a time series from meter_id alone.
+func TestLegacyDeployment(t *testing.T) {
+	s := New(Options{Seed: 1, Meters: 2, Token: "tok", From: simFrom, To: simFrom.AddDate(0, 0, 1), Legacy: true})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	q := seriesQuery(0, simFrom, simFrom.Add(2*time.Hour), "PT1H")
+	if status, body := get(t, srv, "tok", "/v2/portal/visualization/metadata", q); status != 404 {
+		t.Errorf("metadata: HTTP %d %s, want 404", status, body)
+	}
+	if status, _ := get(t, srv, "tok", "/v2/portal/consumption", q); status != 404 {
+		t.Errorf("context_entities alone: HTTP %d, want 404 (meter not found)", status)
+	}
+	q.Set("meter_id", s.MeterIDs()[0])
+	if status, body := get(t, srv, "tok", "/v2/portal/consumption", q); status != 200 || !strings.Contains(string(body), `"timestamp"`) {
+		t.Errorf("with meter_id: HTTP %d %s", status, body)
+	}
+}
+
+// Blank answers windows overlapping its span with no records and counts them.
+func TestBlank(t *testing.T) {
+	s, srv := newSim(t)
+	d := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	s.Blank(d.Add(time.Hour), d.Add(2*time.Hour))
+	if rs := records(t, srv, "prices", 0, d, d.Add(3*time.Hour), "PT1H"); len(rs) != 0 {
+		t.Errorf("%d records in a blank window", len(rs))
+	}
+	if rs := records(t, srv, "prices", 0, d, d.Add(time.Hour), "PT1H"); len(rs) != 1 {
+		t.Errorf("%d records beside the blank span, want 1", len(rs))
+	}
+	if n := s.Blank(time.Time{}, time.Time{}); n != 1 {
+		t.Errorf("%d blank answers counted, want 1", n)
+	}
+}

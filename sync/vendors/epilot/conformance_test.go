@@ -170,10 +170,20 @@ func newConformer(t *testing.T, o epilotsim.Options) (*conformer, *epilotsim.Ser
 // Every endpoint the connector uses, and the simulator's error answers,
 // hold to the vendor's published schema: requests as the connector sends
 // them, answers as the simulator gives them.
+//
+// In both deployments the simulator offers: the current one and an older
+// one without visualization metadata (whose 404 is in the spec, and whose
+// intervals the connector probes).
 func TestSimulatorConformsToVendorSchema(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		t.Run(map[bool]string{false: "current", true: "older"}[legacy], func(t *testing.T) { conforms(t, legacy) })
+	}
+}
+
+func conforms(t *testing.T, legacy bool) {
 	loc := berlin(t)
 	from, to := day(loc, "2026-03-27"), day(loc, "2026-03-31") // across the spring DST change
-	c, sim, srv := newConformer(t, epilotsim.Options{Seed: 7, Meters: 10, From: from, To: to})
+	c, sim, srv := newConformer(t, epilotsim.Options{Seed: 7, Meters: 10, From: from, To: to, Legacy: legacy})
 	ctx := context.Background()
 	client, err := epilot.New(epilot.Config{Source: "ep", BaseURL: srv.URL, Token: token, Retries: -1, PageSize: 3,
 		Now: func() time.Time { return to.Add(time.Hour) }})
@@ -207,7 +217,8 @@ func TestSimulatorConformsToVendorSchema(t *testing.T) {
 	unknown := `[{"entity_id":"00000000-0000-4000-8000-000000000000","entity_schema":"meter"}]`
 	series := func(ent, iv string) string {
 		return "extensionId=x&app_id=y&interval=" + iv + "&from=" + url.QueryEscape(from.UTC().Format(time.RFC3339)) +
-			"&to=" + url.QueryEscape(from.UTC().Add(24*time.Hour).Format(time.RFC3339)) + "&context_entities=" + url.QueryEscape(ent)
+			"&to=" + url.QueryEscape(from.UTC().Add(24*time.Hour).Format(time.RFC3339)) + "&context_entities=" + url.QueryEscape(ent) +
+			"&meter_id=" + strings.Split(ent, `"`)[3]
 	}
 	get := func(method, path, query string, bad bool) {
 		t.Helper()
@@ -246,15 +257,21 @@ func TestSimulatorConformsToVendorSchema(t *testing.T) {
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, want := range []string{
+	metadata := []string{"getVisualizationMetadata 200", "getVisualizationMetadata 401", "getVisualizationMetadata 404"}
+	if legacy {
+		metadata = []string{"getVisualizationMetadata 404"}
+		if n := c.seen["getVisualizationMetadata 200"] + c.seen["getVisualizationMetadata 401"]; n != 0 {
+			t.Errorf("an older deployment answered metadata %d times", n)
+		}
+	}
+	for _, want := range append(metadata,
 		"validateToken 204", "validateToken 401", "validateToken 500",
 		"getAllContracts 200", "getAllContracts 401", "getAllContracts 500",
 		"getContract 200", "getContract 404",
-		"getVisualizationMetadata 200", "getVisualizationMetadata 401", "getVisualizationMetadata 404",
 		"getConsumption 200", "getConsumption 400", "getConsumption 401", "getConsumption 404", "getConsumption 500",
 		"getPrices 200", "getPrices 400", "getPrices 401", "getPrices 404", "getPrices 429",
 		"getCosts 200", "getCosts 400", "getCosts 401", "getCosts 404",
-	} {
+	) {
 		if c.seen[want] == 0 {
 			t.Errorf("never checked: %s", want)
 		}

@@ -523,11 +523,13 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 		span *= 12
 	}
 	first := true
-	// held: a window inside the range the vendor says it has data for
-	// came back empty. The batches after it are stored but move no
-	// watermark, so that the next sync asks for that window again rather
-	// than start past it.
-	held := false
+	// gap: the first window inside the range the vendor says it has data
+	// for that came back empty. The batches after it are stored but move
+	// no watermark, so that the next sync asks for it again rather than
+	// start past it. It is named in the run once records come after it: an
+	// empty end of the range is more likely data not published yet.
+	var gap *app.RecordError
+	named := false
 	for w := from; w.Before(end); w = w.Add(span) {
 		to := w.Add(span)
 		if to.After(end) {
@@ -541,15 +543,17 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 			return err
 		}
 		first = false
-		if !held && len(b.Readings) == 0 && len(b.Failures) == 0 && vendorHasData(m, iv, w, to) {
-			held = true
-			b.Failures = append(b.Failures, &app.RecordError{Source: c.cfg.Source,
+		if gap == nil && len(b.Readings) == 0 && len(b.Failures) == 0 && vendorHasData(m, iv, w, to) {
+			gap = &app.RecordError{Source: c.cfg.Source,
 				Record: fmt.Sprintf("meter %s %s %s..%s", m.ExternalID, measure, w.Format(time.RFC3339), to.Format(time.RFC3339)),
-				Err: fmt.Errorf("no records, though the vendor names data from %s to %s; the next sync asks again",
-					m.DataFrom.Format(time.RFC3339), m.DataTo.Format(time.RFC3339))})
+				Err: fmt.Errorf("no records, though the vendor names data from %s to %s and has records after; the next sync asks again",
+					m.DataFrom.Format(time.RFC3339), m.DataTo.Format(time.RFC3339))}
 		}
-		if held {
+		if gap != nil {
 			b.Watermark = time.Time{}
+			if !named && len(b.Readings) > 0 {
+				b.Failures, named = append(b.Failures, gap), true
+			}
 		}
 		if err := batch(b); err != nil {
 			return err

@@ -150,3 +150,22 @@ func TestEmptyAnswerInsideDataRangeKeepsWatermark(t *testing.T) {
 		}
 	}
 }
+
+// An empty last window is more likely data the vendor has not published
+// yet than data lost: the run stays ok and names nothing, but the
+// watermark stays before it all the same, so the next sync reads it.
+func TestEmptyEndOfRangeHoldsWatermarkQuietly(t *testing.T) {
+	loc := berlin(t)
+	from, to := day(loc, "2026-01-01"), day(loc, "2026-03-15") // windows from 1 January, 1 February, 4 March
+	e := setup(t, epilotsim.Options{Seed: 2, Meters: 1, From: from, To: to}, to.Add(3*time.Hour))
+	e.sim.Blank(day(loc, "2026-03-10"), to)
+	if r := e.sync(t); r.Err != nil || r.Status != app.RunOK || r.Failed != 0 {
+		t.Fatalf("%v %v, %d failed; want an ok run", r.Status, r.Err, r.Failed)
+	}
+	streams, _ := cacheView(t, e, from, to)
+	for k, st := range streams {
+		if !st.watermark.Equal(day(loc, "2026-03-04")) {
+			t.Errorf("%s: watermark %s, want the start of the empty window, 2026-03-04 local", k, st.watermark)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/frontend/views"
 	"wattfolio/sync/sources"
 )
@@ -77,13 +78,13 @@ func (h *handler) renderSources(w http.ResponseWriter, r *http.Request, notice s
 
 func (h *handler) newSource(w http.ResponseWriter, r *http.Request) {
 	kind := app.Vendor(r.URL.Query().Get("kind"))
-	if !slices.Contains(app.Vendors, kind) {
+	if !slices.Contains(vendor.Names(), kind) {
 		c, err := h.chrome(w, r, views.T(r.Context(), "Add a source"), "sources")
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		h.respond(w, r, http.StatusOK, views.SourceKinds(views.SourcesList{Chrome: c}), func() any { return sourceKindsDoc{Vendors: app.Vendors} })
+		h.respond(w, r, http.StatusOK, views.SourceKinds(views.SourcesList{Chrome: c}), func() any { return sourceKindsDoc{Vendors: vendor.Names()} })
 		return
 	}
 	setup, err := h.o.Setup.SourceConfig(r.Context())
@@ -134,7 +135,7 @@ func (h *handler) readSourceForm(w http.ResponseWriter, r *http.Request) (views.
 		return views.SourceForm{}, sources.Entry{}, sources.Credential{}, false
 	}
 	kind := app.Vendor(r.PostForm.Get("kind"))
-	if !slices.Contains(app.Vendors, kind) {
+	if !slices.Contains(vendor.Names(), kind) {
 		h.fail(w, r, &requestError{Msg: "The form names no vendor Wattfolio knows."})
 		return views.SourceForm{}, sources.Entry{}, sources.Credential{}, false
 	}

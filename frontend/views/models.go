@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/app/series"
 )
 
@@ -334,8 +335,9 @@ type Error struct {
 	Message string
 }
 
-// Vendors lists the vendor platforms in the order the filter offers them.
-var Vendors = []app.Vendor{app.VendorEnneo, app.VendorEpilot, app.VendorOtark, app.VendorPodero, app.VendorProsumer}
+// Vendors lists the vendor platforms in the order the filter offers them:
+// by name.
+func Vendors() []app.Vendor { return slices.Sorted(slices.Values(vendor.Names())) }
 
 // ContractTitle is a contract's display name, falling back to its ids.
 func (f Fmt) ContractTitle(c app.Contract) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/internal/tomlmap"
 )
 
@@ -41,36 +42,18 @@ type Entry struct {
 	ClientSecretEnv, ClientSecretKeyring string
 }
 
-// IDsKey is the key of the kind's ids in scope; "" for otark.
-func IDsKey(kind app.Vendor) string {
-	switch kind {
-	case app.VendorEnneo, app.VendorEpilot:
-		return "contract_ids"
-	case app.VendorProsumer:
-		return "customer_ids"
-	case app.VendorPodero:
-		return "user_ids"
-	}
-	return ""
-}
+// IDsKey is the key of the kind's ids in scope; "" for a kind without
+// (otark).
+func IDsKey(kind app.Vendor) string { return vendor.Of(kind).IDsKey }
 
 // EntryOf is the form's view of a parsed source.
 func EntryOf(s Source) Entry {
 	e := Entry{Name: s.Name, Kind: s.Vendor, BaseURL: s.BaseURL, TokenEnv: s.TokenEnv, TokenKeyring: s.TokenKeyring}
-	switch {
-	case s.Enneo != nil:
-		for _, id := range s.Enneo.ContractIDs {
-			e.IDs = append(e.IDs, fmt.Sprint(id))
-		}
-	case s.Prosumer != nil:
-		e.IDs = s.Prosumer.CustomerIDs
-	case s.Epilot != nil:
-		e.IDs, e.CustomerID = s.Epilot.ContractIDs, s.Epilot.CustomerID
-	case s.Podero != nil:
-		p := s.Podero
-		e.IDs, e.OrgID, e.TokenURL = p.UserIDs, p.OrgID, p.TokenURL
-		e.ClientIDEnv, e.ClientIDKeyring = p.ClientIDEnv, p.ClientIDKeyring
-		e.ClientSecretEnv, e.ClientSecretKeyring = p.ClientSecretEnv, p.ClientSecretKeyring
+	if s.Section != nil {
+		f := s.Section.FormFields()
+		e.IDs, e.CustomerID, e.OrgID, e.TokenURL = f.IDs, f.CustomerID, f.OrgID, f.TokenURL
+		e.ClientIDEnv, e.ClientIDKeyring = f.ClientIDEnv, f.ClientIDKeyring
+		e.ClientSecretEnv, e.ClientSecretKeyring = f.ClientSecretEnv, f.ClientSecretKeyring
 	}
 	return e
 }

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"wattfolio/app"
-	appvendor "wattfolio/app/vendor"
 	"wattfolio/app/export"
+	appvendor "wattfolio/app/vendor"
 	"wattfolio/db"
 )
 

@@ -124,3 +124,10 @@ func Of(v app.Vendor) Info {
 // N marks msg as a message of the UI catalogue, so that the catalogue's
 // test finds it and asks for its German; the views translate it.
 func N(msg string) string { return msg }
+
+// Unregister removes vendor v; for tests that register a vendor of their own.
+func Unregister(v app.Vendor) {
+	mu.Lock()
+	defer mu.Unlock()
+	infos = slices.DeleteFunc(infos, func(o Info) bool { return o.Name == v })
+}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/app/vendor"
 	"wattfolio/app/series"
+	"wattfolio/app/vendor"
 )
 
 // Chrome is what every page shares: its title, the active nav item, the

@@ -137,6 +137,15 @@ func Register(ds ...Descriptor) {
 	}
 }
 
+// Unregister removes vendor v; for tests that register a vendor of their
+// own and must leave the list as they found it.
+func Unregister(v app.Vendor) {
+	mu.Lock()
+	defer mu.Unlock()
+	list = slices.DeleteFunc(list, func(o Descriptor) bool { return o.Name == v })
+	vendor.Unregister(v)
+}
+
 // Lookup returns the descriptor of vendor v.
 func Lookup(v app.Vendor) (Descriptor, bool) {
 	mu.RLock()

@@ -84,7 +84,13 @@ func (a *setupApp) form(kind app.Vendor, name string) url.Values {
 
 func (a *setupApp) post(path string, v url.Values) (int, string) {
 	a.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, a.srv.URL+path+"?lang=en", strings.NewReader(v.Encode()))
+	return a.postLang(path, "en", v)
+}
+
+// postLang posts v to path with the page language lang.
+func (a *setupApp) postLang(path, lang string, v url.Values) (int, string) {
+	a.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+path+"?lang="+lang, strings.NewReader(v.Encode()))
 	if err != nil {
 		a.t.Fatal(err)
 	}

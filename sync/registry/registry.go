@@ -67,8 +67,9 @@ type Reader interface {
 	// Credential reads the pair key_env / key_keyring, exactly one of
 	// which must be set.
 	Credential(key string) (env, entry string)
-	// Errorf reports a problem with key on the key's line.
-	Errorf(key, format string, args ...any)
+	// Errorf reports a problem with key on the key's line; m is an
+	// English message (app.Msgf) the app's forms translate.
+	Errorf(key string, m app.Msg)
 }
 
 // Section is a vendor's own part of a [[source]] table, as its Decode
@@ -166,14 +167,15 @@ func All() []Descriptor {
 }
 
 // PositiveID is an IDs check for positive integer ids; it returns the id
-// without leading zeros.
+// without leading zeros. Its errors are app.Msg values, so that the forms
+// translate them.
 func PositiveID(s string) (string, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || strings.HasPrefix(s, "+") {
-		return "", fmt.Errorf("%q is not an integer id", s)
+		return "", app.Msgf("%q is not an integer id", s)
 	}
 	if n <= 0 {
-		return "", fmt.Errorf("%d is not a positive id", n)
+		return "", app.Msgf("%d is not a positive id", n)
 	}
 	return strconv.FormatInt(n, 10), nil
 }
@@ -181,7 +183,7 @@ func PositiveID(s string) (string, error) {
 // AnyID is an IDs check for opaque string ids.
 func AnyID(s string) (string, error) {
 	if strings.TrimSpace(s) != s {
-		return "", fmt.Errorf("%q has leading or trailing spaces", s)
+		return "", app.Msgf("%q has leading or trailing spaces", s)
 	}
 	return s, nil
 }

@@ -99,15 +99,15 @@ func SaveSource(filename string, data []byte, old string, e Entry) ([]byte, erro
 	d := split(string(data))
 	i := d.find("source", old)
 	if j := d.find("source", e.Name); j >= 0 && (old == "" || j != i) {
-		return nil, fmt.Errorf("%s: a source named %q exists already; choose another name", filename, e.Name)
+		return nil, &Error{File: filename, Msg: app.Msgf("a source named %q exists already; choose another name", e.Name)}
 	}
 	switch {
 	case old == "":
 		d.add(block{table: "source", lines: append([]string{"[[source]]"}, e.lines()...)})
 	case i < 0:
-		return nil, fmt.Errorf("%s: no source named %q (was the file changed meanwhile?)", filename, old)
+		return nil, &Error{File: filename, Msg: app.Msgf("no source named %q (was the file changed meanwhile?)", old)}
 	case old != e.Name:
-		return nil, fmt.Errorf("%s: source %q: a source keeps its name (the cache keys on it); remove it and add a new one instead", filename, old)
+		return nil, &Error{File: filename, Source: fmt.Sprintf("source %q", old), Msg: app.Msgf("a source keeps its name (the cache keys on it); remove it and add a new one instead")}
 	default:
 		d.blocks[i].lines = merge(d.blocks[i].lines, e.lines())
 	}
@@ -124,7 +124,7 @@ func RemoveSource(filename string, data []byte, name string) ([]byte, error) {
 	d := split(string(data))
 	i := d.find("source", name)
 	if i < 0 {
-		return nil, fmt.Errorf("%s: no source named %q", filename, name)
+		return nil, &Error{File: filename, Msg: app.Msgf("no source named %q", name)}
 	}
 	if len(f.Sources) == 1 {
 		return nil, ErrNoSourceLeft
@@ -148,13 +148,13 @@ func SaveCustomer(filename string, data []byte, old string, c Customer) ([]byte,
 	d := split(string(data))
 	i := d.find("customer", old)
 	if j := d.find("customer", c.Name); j >= 0 && (old == "" || j != i) {
-		return nil, fmt.Errorf("%s: a customer named %q exists already", filename, c.Name)
+		return nil, &Error{File: filename, Msg: app.Msgf("a customer named %q exists already", c.Name)}
 	}
 	switch {
 	case old == "":
 		d.add(block{table: "customer", lines: customerLines(c)})
 	case i < 0:
-		return nil, fmt.Errorf("%s: no customer named %q (was the file changed meanwhile?)", filename, old)
+		return nil, &Error{File: filename, Msg: app.Msgf("no customer named %q (was the file changed meanwhile?)", old)}
 	default:
 		d.blocks[i].lines = customerLines(c)
 	}

@@ -35,7 +35,7 @@ func FuzzParseFile(f *testing.F) {
 		if err != nil {
 			for _, e := range unjoinAll(err) {
 				var se *Error
-				if !errors.As(e, &se) || se.Line < 0 || se.Msg == "" {
+				if !errors.As(e, &se) || se.Line < 0 || se.Msg.IsZero() {
 					t.Fatalf("problem %v (%T) is not an *Error with a line", e, e)
 				}
 			}

@@ -28,10 +28,13 @@ type Error struct {
 	Line   int    // 1-based; 0 when no single line is to blame
 	Source string // the table at fault: `source "name"` or `customer "name"`, or `source #2` or `customer #2` when it has no usable name
 	Key    string // the offending key, when there is one
-	Msg    string
+	// Msg is in English; the app's forms show it in the user's language.
+	Msg app.Msg
 }
 
-func (e *Error) Error() string { return tomlmap.Message(e.File, e.Line, e.Source, e.Key, e.Msg) }
+func (e *Error) Error() string {
+	return tomlmap.Message(e.File, e.Line, e.Source, e.Key, e.Msg.String())
+}
 
 // File is a validated sources file.
 type File struct {
@@ -86,7 +89,7 @@ func LoadFile(path string) (*File, error) {
 func ParseFile(filename string, data []byte) (*File, error) {
 	doc, md, line, err := tomlmap.Decode(string(data))
 	if err != nil {
-		return nil, &Error{File: filename, Line: line, Msg: err.Error()}
+		return nil, &Error{File: filename, Line: line, Msg: app.Text(err.Error())}
 	}
 	p := &parser{file: filename, lines: indexLines(string(data))}
 	f := p.document(doc, md)
@@ -102,8 +105,8 @@ type parser struct {
 	errs  []*Error
 }
 
-func (p *parser) add(line int, source, key, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Source: source, Key: key, Msg: fmt.Sprintf(format, args...)})
+func (p *parser) add(line int, source, key string, m app.Msg) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Source: source, Key: key, Msg: m})
 }
 
 func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
@@ -116,16 +119,16 @@ func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
 		if key == storePersonalKey {
 			store, ok := doc[key].(bool)
 			if !ok {
-				p.add(line, "", key, "must be true or false, not %s", tomlmap.TypeName(doc[key]))
+				p.add(line, "", key, app.Msgf("must be true or false, not %s", tomlmap.TypeName(doc[key])))
 			}
 			leaveOut = ok && !store
 			continue
 		}
 		if hint, ok := secretHint(key, ""); ok {
-			p.add(line, "", key, "%s", hint)
+			p.add(line, "", key, hint)
 			continue
 		}
-		p.add(line, "", key, "unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table")
+		p.add(line, "", key, app.Msgf("unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table"))
 	}
 	srcs, names := p.sources(doc)
 	return &File{LeaveOutPersonalData: leaveOut, Sources: srcs, Customers: p.customers(doc, md, names)}
@@ -142,16 +145,16 @@ const storePersonalKey = "store_personal_data"
 func (p *parser) sources(doc map[string]any) (srcs []Source, names []string) {
 	raw, ok := doc["source"]
 	if !ok {
-		p.add(0, "", "", "no sources: add at least one [[source]] table (see sources.example.toml)")
+		p.add(0, "", "", app.Msgf("no sources: add at least one [[source]] table (see sources.example.toml)"))
 		return nil, nil
 	}
 	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.lines.root["source"], "", "source", "must be a list of [[source]] tables, not %s", tomlmap.TypeName(raw))
+		p.add(p.lines.root["source"], "", "source", app.Msgf("must be a list of [[source]] tables, not %s", tomlmap.TypeName(raw)))
 		return nil, nil
 	}
 	if len(tables) == 0 {
-		p.add(p.lines.root["source"], "", "source", "no sources: add at least one [[source]] table")
+		p.add(p.lines.root["source"], "", "source", app.Msgf("no sources: add at least one [[source]] table"))
 		return nil, nil
 	}
 	srcs = make([]Source, 0, len(tables))
@@ -165,7 +168,7 @@ func (p *parser) sources(doc map[string]any) (srcs []Source, names []string) {
 		s := r.source()
 		if s.Name != "" {
 			if line, dup := firstLine[s.Name]; dup {
-				r.Errorf("name", "duplicate name %q: the source on line %d already uses it; names must be unique", s.Name, line)
+				r.Errorf("name", app.Msgf("duplicate name %q: the source on line %d already uses it; names must be unique", s.Name, line))
 			} else {
 				firstLine[s.Name] = p.lines.source.header(i)
 			}
@@ -185,13 +188,13 @@ type reader struct {
 }
 
 // errorf reports a problem with key on the line the key is written.
-func (r *reader) Errorf(key, format string, args ...any) {
-	r.p.add(r.p.lines.source.key(r.index, key), r.label, key, format, args...)
+func (r *reader) Errorf(key string, m app.Msg) {
+	r.p.add(r.p.lines.source.key(r.index, key), r.label, key, m)
 }
 
 // missing reports a required key that is absent, on the source's header line.
-func (r *reader) missing(key, hint string) {
-	r.p.add(r.p.lines.source.header(r.index), r.label, key, "is required%s", hint)
+func (r *reader) missing(key string, m app.Msg) {
+	r.p.add(r.p.lines.source.header(r.index), r.label, key, m)
 }
 
 func (r *reader) get(key string) (any, bool) {
@@ -205,17 +208,17 @@ func (r *reader) Str(key string, required bool) string {
 	v, ok := r.get(key)
 	if !ok {
 		if required {
-			r.missing(key, "")
+			r.missing(key, app.Msgf("is required"))
 		}
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.Errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 		return ""
 	}
 	if required && strings.TrimSpace(s) == "" {
-		r.Errorf(key, "must not be empty")
+		r.Errorf(key, app.Msgf("must not be empty"))
 		return ""
 	}
 	return s
@@ -228,18 +231,18 @@ func (r *reader) IDs(key, example string, required bool, check func(s string) (s
 	v, ok := r.get(key)
 	if !ok {
 		if required {
-			r.missing(key, fmt.Sprintf(": list the ids to sync, e.g. %s = %s", key, example))
+			r.missing(key, app.Msgf("is required: list the ids to sync, e.g. %s = %s", key, example))
 		}
 		return nil
 	}
 	list, ok := v.([]any)
 	if !ok {
-		r.Errorf(key, "must be a list, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a list, not %s", tomlmap.TypeName(v)))
 		return nil
 	}
 	if len(list) == 0 {
 		if required {
-			r.Errorf(key, "must list at least one id")
+			r.Errorf(key, app.Msgf("must list at least one id"))
 		}
 		return nil
 	}
@@ -254,23 +257,23 @@ func (r *reader) IDs(key, example string, required bool, check func(s string) (s
 		case int64:
 			s = strconv.FormatInt(e, 10)
 		default:
-			r.Errorf(key, "entry %d: must be an integer or a string, not %s", i+1, tomlmap.TypeName(e))
+			r.Errorf(key, app.Msgf("entry %d: must be an integer or a string, not %s", i+1, tomlmap.TypeName(e)))
 			bad = true
 			continue
 		}
 		if strings.TrimSpace(s) == "" {
-			r.Errorf(key, "entry %d: empty id", i+1)
+			r.Errorf(key, app.Msgf("entry %d: empty id", i+1))
 			bad = true
 			continue
 		}
 		c, err := check(s)
 		if err != nil {
-			r.Errorf(key, "entry %d: %v", i+1, err)
+			r.Errorf(key, app.Msgf("entry %d: %v", i+1, msgOf(err)))
 			bad = true
 			continue
 		}
 		if first, dup := seen[c]; dup {
-			r.Errorf(key, "entry %d: duplicate id %s (also entry %d)", i+1, c, first)
+			r.Errorf(key, app.Msgf("entry %d: duplicate id %s (also entry %d)", i+1, c, first))
 			bad = true
 			continue
 		}
@@ -292,11 +295,11 @@ func (r *reader) OneOf(key, def string, allowed ...string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.Errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 		return def
 	}
 	if !slices.Contains(allowed, s) {
-		r.Errorf(key, "%q is not one of %s", s, strings.Join(allowed, ", "))
+		r.Errorf(key, app.Msgf("%q is not one of %s", s, strings.Join(allowed, ", ")))
 		return def
 	}
 	return s
@@ -328,7 +331,7 @@ func (r *reader) source() Source {
 		if nameRE.MatchString(name) {
 			s.Name = name
 		} else {
-			r.Errorf("name", "%q must start with a lower-case letter or digit and use only a-z, 0-9, '-' and '_'", name)
+			r.Errorf("name", app.Msgf("%q must start with a lower-case letter or digit and use only a-z, 0-9, '-' and '_'", name))
 		}
 	}
 
@@ -338,13 +341,13 @@ func (r *reader) source() Source {
 			spec = &d
 			s.Vendor = d.Name
 		} else {
-			r.Errorf("kind", "unknown kind %q; want one of %s", kind, kindNames())
+			r.Errorf("kind", app.Msgf("unknown kind %q; want one of %s", kind, kindNames()))
 		}
 	}
 
 	if raw := r.Str("base_url", true); raw != "" {
 		if u, err := httpURL(raw); err != nil {
-			r.Errorf("base_url", "%v", err)
+			r.Errorf("base_url", msgOf(err))
 		} else {
 			s.BaseURL = strings.TrimRight(u, "/")
 		}
@@ -359,11 +362,11 @@ func (r *reader) source() Source {
 			key = "token_keyring"
 		}
 		r.used["token_env"], r.used["token_keyring"] = true, true
-		r.Errorf(key, "kind %s does not use a token; it authenticates with client_id_env and client_secret_env (or client_id_keyring and client_secret_keyring)", spec.Name)
+		r.Errorf(key, app.Msgf("kind %s does not use a token; it authenticates with client_id_env and client_secret_env (or client_id_keyring and client_secret_keyring)", spec.Name))
 	case spec != nil && spec.Auth == vendor.ClientCredentials:
 	case hasToken && hasEntry:
 		r.used["token_env"], r.used["token_keyring"] = true, true
-		r.Errorf("token_keyring", "set token_env or token_keyring, not both")
+		r.Errorf("token_keyring", app.Msgf("set token_env or token_keyring, not both"))
 	case hasEntry:
 		s.TokenKeyring = r.keyringEntry("token_keyring", true)
 	default:
@@ -376,15 +379,15 @@ func (r *reader) source() Source {
 		d, err := time.ParseDuration(raw)
 		switch {
 		case err != nil:
-			r.Errorf("timeout", "%q is not a duration; write it like \"30s\" or \"2m\"", raw)
+			r.Errorf("timeout", app.Msgf("%q is not a duration; write it like \"30s\" or \"2m\"", raw))
 		case d <= 0 || d > 10*time.Minute:
-			r.Errorf("timeout", "%s is out of range; it must be more than 0s and at most 10m", raw)
+			r.Errorf("timeout", app.Msgf("%s is out of range; it must be more than 0s and at most 10m", raw))
 		default:
 			s.Timeout = d
 		}
 	} else if v, ok := r.raw["timeout"]; ok {
 		if _, isStr := v.(string); isStr {
-			r.Errorf("timeout", "must not be empty; leave it out for the default %s", DefaultTimeout)
+			r.Errorf("timeout", app.Msgf("must not be empty; leave it out for the default %s", DefaultTimeout))
 		}
 	}
 
@@ -412,7 +415,7 @@ func (r *reader) perMinute(spec *registry.Descriptor) int {
 	}
 	n, ok := v.(int64)
 	if !ok {
-		r.Errorf(key, "must be a whole number of requests, like 60, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a whole number of requests, like 60, not %s", tomlmap.TypeName(v)))
 		return 0
 	}
 	upper, budget := MaxRequestsPerMinute, spec != nil && spec.Budget > 0
@@ -421,11 +424,11 @@ func (r *reader) perMinute(spec *registry.Descriptor) int {
 	}
 	switch {
 	case n < 1:
-		r.Errorf(key, "%d is out of range; it must be at least 1 (leave it out for no limit of your own)", n)
+		r.Errorf(key, app.Msgf("%d is out of range; it must be at least 1 (leave it out for no limit of your own)", n))
 	case n > int64(upper) && budget:
-		r.Errorf(key, "%d is out of range; %s allows at most %d requests a minute per API key", n, spec.Name, upper)
+		r.Errorf(key, app.Msgf("%d is out of range; %s allows at most %d requests a minute per API key", n, spec.Name, upper))
 	case n > int64(upper):
-		r.Errorf(key, "%d is out of range; it must be at most %d", n, upper)
+		r.Errorf(key, app.Msgf("%d is out of range; it must be at most %d", n, upper))
 	default:
 		return int(n)
 	}
@@ -438,7 +441,7 @@ func (r *reader) perMinute(spec *registry.Descriptor) int {
 func (r *reader) envName(key string, required bool) string {
 	v := r.Str(key, required)
 	if v != "" && !envRE.MatchString(v) {
-		r.Errorf(key, "must be the NAME of an environment variable (letters, digits and '_'), not the secret itself")
+		r.Errorf(key, app.Msgf("must be the NAME of an environment variable (letters, digits and '_'), not the secret itself"))
 		return ""
 	}
 	return v
@@ -451,7 +454,7 @@ var entryRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@/-]{0,199}$`)
 func (r *reader) keyringEntry(key string, required bool) string {
 	v := r.Str(key, required)
 	if v != "" && !entryRE.MatchString(v) {
-		r.Errorf(key, "must name a keyring entry (letters, digits and . _ @ / -), not the secret itself")
+		r.Errorf(key, app.Msgf("must name a keyring entry (letters, digits and . _ @ / -), not the secret itself"))
 		return ""
 	}
 	return v
@@ -464,7 +467,7 @@ func (r *reader) Credential(key string) (env, entry string) {
 	switch {
 	case hasEnv && hasEntry:
 		r.used[key+"_env"], r.used[key+"_keyring"] = true, true
-		r.Errorf(key+"_keyring", "set %s_env or %s_keyring, not both", key, key)
+		r.Errorf(key+"_keyring", app.Msgf("set %s_env or %s_keyring, not both", key, key))
 	case hasEntry:
 		entry = r.keyringEntry(key+"_keyring", true)
 	default:
@@ -487,7 +490,7 @@ func (r *reader) leftovers(spec *registry.Descriptor) {
 	})
 	for _, k := range rest {
 		if hint, ok := secretHint(k, r.raw["name"]); ok {
-			r.Errorf(k, "%s", hint)
+			r.Errorf(k, hint)
 			continue
 		}
 		var owners []string
@@ -498,25 +501,25 @@ func (r *reader) leftovers(spec *registry.Descriptor) {
 		}
 		switch {
 		case k == storePersonalKey:
-			r.Errorf(k, "belongs at the top of the file, before the first [[source]]: it applies to every source")
+			r.Errorf(k, app.Msgf("belongs at the top of the file, before the first [[source]]: it applies to every source"))
 		case spec == nil && len(owners) > 0:
 			// The kind is missing or wrong, which is already reported;
 			// a key of some kind is then no news.
 		case len(owners) > 0:
-			r.Errorf(k, "not a key of kind %s (it belongs to kind %s)", spec.Name, strings.Join(owners, ", "))
+			r.Errorf(k, app.Msgf("not a key of kind %s (it belongs to kind %s)", spec.Name, strings.Join(owners, ", ")))
 		default:
-			r.Errorf(k, "unknown key; a source has %s and its kind's keys", strings.Join(commonKeys, ", "))
+			r.Errorf(k, app.Msgf("unknown key; a source has %s and its kind's keys", strings.Join(commonKeys, ", ")))
 		}
 	}
 }
 
 // secretHint recognises keys that would hold a secret in the file itself.
-func secretHint(key string, name any) (string, bool) {
+func secretHint(key string, name any) (app.Msg, bool) {
 	k := strings.ReplaceAll(strings.ToLower(key), "-", "_")
 	switch k {
 	case "token", "api_key", "apikey", "api_token", "access_token", "bearer", "password", "secret", "client_secret":
 	default:
-		return "", false
+		return app.Msg{}, false
 	}
 	envKey, suffix := "token_env", "TOKEN"
 	if k == "client_secret" {
@@ -526,7 +529,7 @@ func secretHint(key string, name any) (string, bool) {
 	if n, ok := name.(string); ok && nameRE.MatchString(n) {
 		example = "WATTFOLIO_" + strings.ToUpper(strings.ReplaceAll(n, "-", "_")) + "_" + suffix
 	}
-	return fmt.Sprintf("secrets must not be written in this file: put the secret in an environment variable and name that variable with %s (e.g. %s = %q)", envKey, envKey, example), true
+	return app.Msgf("secrets must not be written in this file: put the secret in an environment variable and name that variable with %s (e.g. %s = %q)", envKey, envKey, example), true
 }
 
 // httpURL checks that raw is an absolute http(s) URL a connector can append
@@ -534,13 +537,13 @@ func secretHint(key string, name any) (string, bool) {
 func httpURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		return "", errors.New("must be an absolute http(s) URL")
+		return "", app.Msgf("must be an absolute http(s) URL")
 	}
 	if u.User != nil {
-		return "", errors.New("must not contain a user name or password; put the secret in an environment variable and name it with token_env")
+		return "", app.Msgf("must not contain a user name or password; put the secret in an environment variable and name it with token_env")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
-		return "", errors.New("must not have a query or fragment; connectors add their own paths and parameters")
+		return "", app.Msgf("must not have a query or fragment; connectors add their own paths and parameters")
 	}
 	return u.String(), nil
 }
@@ -562,7 +565,7 @@ func (r *reader) Instant(key string) time.Time {
 			h, mi, sec := v.Clock()
 			return time.Date(y, mo, d, h, mi, sec, v.Nanosecond(), time.UTC)
 		case "time-local":
-			r.Errorf(key, "must be a date or a date-time, not a time of day")
+			r.Errorf(key, app.Msgf("must be a date or a date-time, not a time of day"))
 			return time.Time{}
 		}
 		t = v
@@ -570,15 +573,24 @@ func (r *reader) Instant(key string) time.Time {
 		var err error
 		if t, err = time.Parse(time.RFC3339, v); err != nil {
 			if t, err = time.Parse(time.DateOnly, v); err != nil {
-				r.Errorf(key, "%q is not a date (2026-01-31) or an RFC 3339 date-time", v)
+				r.Errorf(key, app.Msgf("%q is not a date (2026-01-31) or an RFC 3339 date-time", v))
 				return time.Time{}
 			}
 		}
 	default:
-		r.Errorf(key, "must be a date like 2026-01-31, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a date like 2026-01-31, not %s", tomlmap.TypeName(v)))
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// msgOf is err's message: an app.Msg as it is, any other error as text.
+func msgOf(err error) app.Msg {
+	var m app.Msg
+	if errors.As(err, &m) {
+		return m
+	}
+	return app.Text(err.Error())
 }
 
 // URL reads a key holding an absolute http(s) URL (see httpURL).
@@ -589,7 +601,7 @@ func (r *reader) URL(key string, required bool) string {
 	}
 	u, err := httpURL(raw)
 	if err != nil {
-		r.Errorf(key, "%v", err)
+		r.Errorf(key, msgOf(err))
 	}
 	return u
 }

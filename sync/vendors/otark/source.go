@@ -44,13 +44,13 @@ func decode(r registry.Reader) registry.Section {
 		EIC:    r.Str("eic", false),
 	}
 	if sc.EIC != "" && !eicRE.MatchString(sc.EIC) {
-		r.Errorf("eic", "%q is not an EIC: 16 characters, upper-case letters, digits and '-'", sc.EIC)
+		r.Errorf("eic", app.Msgf("%q is not an EIC: 16 characters, upper-case letters, digits and '-'", sc.EIC))
 	}
 	sc.DeliveryStart = r.Instant("delivery_start")
 	sc.DeliveryEnd = r.Instant("delivery_end")
 	sc.ActiveOn = r.Instant("active_on")
 	if !sc.DeliveryStart.IsZero() && !sc.DeliveryEnd.IsZero() && sc.DeliveryEnd.Before(sc.DeliveryStart) {
-		r.Errorf("delivery_end", "is before delivery_start")
+		r.Errorf("delivery_end", app.Msgf("is before delivery_start"))
 	}
 	return sc
 }

@@ -59,8 +59,6 @@ type Info struct {
 	// Fields are the source form's fields beyond the common ones and the
 	// ids ("customer_id"; podero's "org_id", "token_url", ...).
 	Fields []string
-	// Writable is true when contracts can be edited and sent back.
-	Writable bool
 }
 
 var (

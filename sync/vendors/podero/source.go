@@ -9,13 +9,12 @@ import (
 
 // Descriptor registers Podero with the sources file, the sync and the
 // views. Podero authenticates with OAuth 2.0 client credentials, not a
-// token, and takes contract edits back.
+// token.
 var Descriptor = registry.Descriptor{
 	Info: vendor.Info{
 		Name: app.VendorPodero, Label: "Podero", Area: vendor.N("partner energy"), Layout: vendor.Partner, CustomerID: vendor.N("User ID"),
 		Auth: vendor.ClientCredentials, IDsKey: "user_ids", IDsLabel: vendor.N("User ids"),
-		Fields:   []string{"org_id", "token_url", "client_id", "client_secret", "client_id_env", "client_secret_env"},
-		Writable: true,
+		Fields: []string{"org_id", "token_url", "client_id", "client_secret", "client_id_env", "client_secret_env"},
 	},
 	Keys:   []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env", "client_id_keyring", "client_secret_keyring"},
 	Decode: decode,

@@ -12,6 +12,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/export"
+	appvendor "wattfolio/app/vendor"
 	"wattfolio/db"
 )
 
@@ -61,7 +62,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageErr(stderr, err)
 	}
 	var bad error
-	if f.Vendor, bad = oneOf("--vendor", *vendor, app.Vendors); bad != nil {
+	if f.Vendor, bad = oneOf("--vendor", *vendor, appvendor.Names()); bad != nil {
 		return usageErr(stderr, bad)
 	}
 	if f.Kind, bad = oneOf("--kind", *kind, app.Kinds); bad != nil {

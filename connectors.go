@@ -4,16 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"strconv"
 
-	"wattfolio/app"
 	"wattfolio/sync/engine"
+	"wattfolio/sync/registry"
 	"wattfolio/sync/sources"
-	"wattfolio/sync/vendors/enneo"
-	"wattfolio/sync/vendors/epilot"
-	"wattfolio/sync/vendors/otark"
-	"wattfolio/sync/vendors/podero"
-	"wattfolio/sync/vendors/prosumer"
+	_ "wattfolio/sync/vendors" // registers the vendors this build syncs
 )
 
 // connect builds the engine's view of each configured source: its connector,
@@ -38,78 +33,14 @@ func connector(s sources.Source, look sources.Lookup) (engine.Connector, error) 
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 16
 	client := &http.Client{Timeout: s.Timeout, Transport: transport}
-	switch s.Vendor {
-	case app.VendorEnneo:
-		token, err := s.Secret(look)
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]string, len(s.Enneo.ContractIDs))
-		for i, id := range s.Enneo.ContractIDs {
-			ids[i] = strconv.FormatInt(id, 10)
-		}
-		return enneo.New(enneo.Config{
-			Source:            s.Name,
-			BaseURL:           s.BaseURL,
-			Token:             token,
-			ContractIDs:       ids,
-			HTTPClient:        client,
-			RequestsPerMinute: s.MaxRequestsPerMinute,
-			WorkingPriceUnit:  string(s.Enneo.WorkingPriceUnit),
-			BasePriceUnit:     string(s.Enneo.BasePriceUnit),
-		})
-	case app.VendorEpilot:
-		token, err := s.Secret(look)
-		if err != nil {
-			return nil, err
-		}
-		e := s.Epilot
-		return epilot.New(epilot.Config{
-			Source: s.Name, BaseURL: s.BaseURL, Token: token, HTTPClient: client, RequestsPerMinute: s.MaxRequestsPerMinute,
-			ContractIDs: e.ContractIDs, ExtensionID: e.ExtensionID, AppID: e.AppID, CustomerID: e.CustomerID,
-		})
-	case app.VendorProsumer:
-		// The prosumer API documents no authentication: a token is optional.
-		var token string
-		if s.HasToken() {
-			t, err := s.Secret(look)
-			if err != nil {
-				return nil, err
-			}
-			token = t
-		}
-		return prosumer.New(prosumer.Config{
-			Source: s.Name, BaseURL: s.BaseURL, Token: token, CustomerIDs: s.Prosumer.CustomerIDs, HTTPClient: client,
-			RequestsPerMinute: s.MaxRequestsPerMinute,
-		})
-	case app.VendorOtark:
-		key, err := s.Secret(look)
-		if err != nil {
-			return nil, err
-		}
-		o := s.Otark
-		perMinute := s.MaxRequestsPerMinute
-		if perMinute == 0 {
-			perMinute = otark.PublishedBudget
-		}
-		return otark.New(otark.Config{
-			Source: s.Name, BaseURL: s.BaseURL, APIKey: key, HTTPClient: client, RequestsPerMinute: perMinute,
-			Status: o.Status, Type: o.Type, EIC: o.EIC,
-			DeliveryStart: o.DeliveryStart, DeliveryEnd: o.DeliveryEnd, ActiveOn: o.ActiveOn,
-		})
-	case app.VendorPodero:
-		id, secret, err := s.ClientCredentials(look)
-		if err != nil {
-			return nil, err
-		}
-		p := s.Podero
-		return podero.New(podero.Config{
-			Source: s.Name, BaseURL: s.BaseURL, TokenURL: p.TokenURL, ClientID: id, ClientSecret: secret,
-			OrgID: p.OrgID, UserIDs: p.UserIDs, HTTPClient: client, RequestsPerMinute: s.MaxRequestsPerMinute,
-		})
-	default:
+	d, ok := registry.Lookup(s.Vendor)
+	if !ok {
 		return nil, fmt.Errorf("source %q: kind %s has no connector in this version of Wattfolio yet", s.Name, s.Vendor)
 	}
+	return d.New(registry.Config{
+		Source: s.Name, BaseURL: s.BaseURL, RequestsPerMinute: s.MaxRequestsPerMinute,
+		Section: s.Section, HTTPClient: client, Secrets: s.Secrets(look),
+	})
 }
 
 // secretLookup reads secrets from this process's environment and the OS

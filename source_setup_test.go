@@ -20,6 +20,10 @@ import (
 	"wattfolio/db"
 	"wattfolio/sync/simulate"
 	"wattfolio/sync/sources"
+
+	"wattfolio/sync/vendors/enneo"
+
+	"wattfolio/sync/vendors/podero"
 )
 
 // setupApp is the app a first launch opens: an empty cache, no sources
@@ -80,7 +84,13 @@ func (a *setupApp) form(kind app.Vendor, name string) url.Values {
 
 func (a *setupApp) post(path string, v url.Values) (int, string) {
 	a.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, a.srv.URL+path+"?lang=en", strings.NewReader(v.Encode()))
+	return a.postLang(path, "en", v)
+}
+
+// postLang posts v to path with the page language lang.
+func (a *setupApp) postLang(path, lang string, v url.Values) (int, string) {
+	a.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+path+"?lang="+lang, strings.NewReader(v.Encode()))
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -185,7 +195,7 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the written file does not parse: %v\n%s", err, data)
 	}
-	if f.Sources[0].TokenKeyring != "stadtwerke/token" || f.Sources[1].Podero.ClientSecretKeyring != "partner/client_secret" {
+	if f.Sources[0].TokenKeyring != "stadtwerke/token" || f.Sources[1].Section.(*podero.Section).ClientSecretKeyring != "partner/client_secret" {
 		t.Errorf("the file does not name the keyring entries:\n%s", data)
 	}
 	if got, err := keyring.Get(sources.KeyringService, "stadtwerke/token"); got != a.f.up.Token() || err != nil {
@@ -208,7 +218,7 @@ func TestFirstLaunchAddsTestsAndSyncsASource(t *testing.T) {
 	if code, page := a.post("/sources", edit); code != http.StatusOK {
 		t.Fatalf("editing stadtwerke: %d\n%s", code, resultOf(page))
 	}
-	if f, err := sources.LoadFile(a.config); err != nil || f.Sources[0].TokenKeyring != "stadtwerke/token" || len(f.Sources[0].Enneo.ContractIDs) != len(ids)-1 {
+	if f, err := sources.LoadFile(a.config); err != nil || f.Sources[0].TokenKeyring != "stadtwerke/token" || len(f.Sources[0].Section.(*enneo.Section).ContractIDs) != len(ids)-1 {
 		t.Fatalf("after the edit: %+v, %v", f.Sources[0], err)
 	}
 

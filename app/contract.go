@@ -5,7 +5,9 @@ import (
 	"time"
 )
 
-// Vendor names the platform a source speaks to.
+// Vendor names the platform a source speaks to. The vendors a build syncs
+// are the ones registered (see app/vendor and sync/registry); the constants
+// name those the domain itself treats apart.
 type Vendor string
 
 const (
@@ -15,9 +17,6 @@ const (
 	VendorEpilot   Vendor = "epilot"
 	VendorPodero   Vendor = "podero"
 )
-
-// Vendors lists every vendor Wattfolio syncs.
-var Vendors = []Vendor{VendorEnneo, VendorProsumer, VendorOtark, VendorEpilot, VendorPodero}
 
 // Kind is what sort of agreement a contract is, across vendors.
 type Kind string

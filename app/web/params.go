@@ -75,7 +75,7 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		return q, err
 	}
 	if q.form.Vendor != "" {
-		if !slices.Contains(views.Vendors, app.Vendor(q.form.Vendor)) {
+		if !slices.Contains(views.Vendors(), app.Vendor(q.form.Vendor)) {
 			return q, badParam("vendor", q.form.Vendor, views.N("not a known vendor"))
 		}
 		q.filter.Vendor = app.Vendor(q.form.Vendor)

@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/frontend/views"
+	"wattfolio/internal/tomlmap"
 	"wattfolio/sync/sources"
 )
 
@@ -77,13 +79,13 @@ func (h *handler) renderSources(w http.ResponseWriter, r *http.Request, notice s
 
 func (h *handler) newSource(w http.ResponseWriter, r *http.Request) {
 	kind := app.Vendor(r.URL.Query().Get("kind"))
-	if !slices.Contains(app.Vendors, kind) {
+	if !slices.Contains(vendor.Names(), kind) {
 		c, err := h.chrome(w, r, views.T(r.Context(), "Add a source"), "sources")
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		h.respond(w, r, http.StatusOK, views.SourceKinds(views.SourcesList{Chrome: c}), func() any { return sourceKindsDoc{Vendors: app.Vendors} })
+		h.respond(w, r, http.StatusOK, views.SourceKinds(views.SourcesList{Chrome: c}), func() any { return sourceKindsDoc{Vendors: vendor.Names()} })
 		return
 	}
 	setup, err := h.o.Setup.SourceConfig(r.Context())
@@ -134,7 +136,7 @@ func (h *handler) readSourceForm(w http.ResponseWriter, r *http.Request) (views.
 		return views.SourceForm{}, sources.Entry{}, sources.Credential{}, false
 	}
 	kind := app.Vendor(r.PostForm.Get("kind"))
-	if !slices.Contains(app.Vendors, kind) {
+	if !slices.Contains(vendor.Names(), kind) {
 		h.fail(w, r, &requestError{Msg: "The form names no vendor Wattfolio knows."})
 		return views.SourceForm{}, sources.Entry{}, sources.Credential{}, false
 	}
@@ -176,12 +178,15 @@ func (h *handler) saveSource(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.log.Info("source not saved", "source", e.Name, "err", err)
+		// A form whose values the file refuses is 422, like the offer and
+		// edit forms; a computer without a keyring is the request's problem.
+		status := http.StatusUnprocessableEntity
 		if errors.Is(err, sources.ErrNoKeyring) {
-			m.NoKeyring = true
+			m.NoKeyring, status = true, http.StatusBadRequest
 		} else {
-			m.Errors = errorLines(err)
+			m.Errors = errorLines(r.Context(), err)
 		}
-		h.renderSourceForm(w, r, http.StatusBadRequest, m)
+		h.renderSourceForm(w, r, status, m)
 		return
 	}
 	h.renderSources(w, r, views.Tf(r.Context(), "Saved source %s. Sync now fetches its contracts.", e.Name))
@@ -267,8 +272,8 @@ func (h *handler) saveCustomer(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := h.o.Setup.SaveCustomer(r.Context(), m.Old, c); err != nil {
-		m.Errors = errorLines(err)
-		h.renderCustomerForm(w, r, http.StatusBadRequest, m)
+		m.Errors = errorLines(r.Context(), err)
+		h.renderCustomerForm(w, r, http.StatusUnprocessableEntity, m)
 		return
 	}
 	h.renderSources(w, r, views.Tf(r.Context(), "Saved the links of %s. They apply from the next sync.", c.Name))
@@ -316,7 +321,36 @@ func splitIDs(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 }
 
-// errorLines are the parser's messages, one per problem.
-func errorLines(err error) []string {
-	return strings.Split(err.Error(), "\n")
+// errorLines are the sources file's problems, one a line, in the page's
+// language: the file, line, table and key as the file writes them, the
+// message translated. In English they read as the command line prints them.
+func errorLines(ctx context.Context, err error) []string {
+	if views.LangOf(ctx) != views.LangDE {
+		return strings.Split(err.Error(), "\n")
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var out []string
+	for _, e := range errs {
+		var se *sources.Error
+		if !errors.As(e, &se) {
+			out = append(out, strings.Split(e.Error(), "\n")...)
+			continue
+		}
+		out = append(out, tomlmap.Message(se.File, se.Line, tableLabel(ctx, se.Source), se.Key, views.Msg(ctx, se.Msg)))
+	}
+	return out
+}
+
+// tableLabel translates a problem's table: `source "name"`, `customer #2`.
+func tableLabel(ctx context.Context, label string) string {
+	switch kind, name, _ := strings.Cut(label, " "); kind {
+	case "source":
+		return views.Tf(ctx, "source %s", name)
+	case "customer":
+		return views.Tf(ctx, "customer %s", name)
+	}
+	return label
 }

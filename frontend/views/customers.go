@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
 	"strconv"
@@ -9,11 +10,23 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/compare"
 	"wattfolio/app/series"
+	"wattfolio/app/vendor"
 )
 
 // CustomerVendors are the vendors in the order the customer pages show them:
-// retail supply first, then prosumer, otark and Podero.
-var CustomerVendors = []app.Vendor{app.VendorEnneo, app.VendorEpilot, app.VendorProsumer, app.VendorOtark, app.VendorPodero}
+// retail supply first, then the others (prosumer, otark, Podero), each group
+// in the registry's order.
+func CustomerVendors() []app.Vendor {
+	all := vendor.All()
+	slices.SortStableFunc(all, func(a, b vendor.Info) int {
+		return cmp.Compare(rank(a), rank(b))
+	})
+	out := make([]app.Vendor, len(all))
+	for i, in := range all {
+		out[i] = in.Name
+	}
+	return out
+}
 
 // CustomerExample is the sources-file block the customer pages' empty state
 // shows.
@@ -25,6 +38,14 @@ ids = { stadtwerke-enneo = ["K-1001"], prosumer-main = ["C-9"], otark-trading = 
 // CustomerLink is one of the user's customers' page.
 func (c Chrome) CustomerLink(id int64) string {
 	return c.Link("/customers/"+strconv.FormatInt(id, 10), nil)
+}
+
+// rank puts retail supply first.
+func rank(in vendor.Info) int {
+	if in.Layout == vendor.Retail {
+		return 0
+	}
+	return 1
 }
 
 // Customers is the list of the user's customers.
@@ -65,18 +86,15 @@ type VendorSection struct {
 
 // Title names the section: "enneo · retail".
 func (s VendorSection) Title(f Fmt) string {
-	switch s.Vendor {
-	case app.VendorEnneo, app.VendorEpilot:
-		return VendorLabel(s.Vendor) + " · " + f.T("retail supply")
-	case app.VendorProsumer:
-		return "Prosumer · " + f.T("energy, service and flexibility")
-	case app.VendorOtark:
-		return "otark · " + f.T("PPA and trades")
-	case app.VendorPodero:
-		return "Podero · " + f.T("partner energy")
+	in := vendor.Of(s.Vendor)
+	if in.Area == "" {
+		return in.Label
 	}
-	return VendorLabel(s.Vendor)
+	return in.Label + " · " + f.T(in.Area)
 }
+
+// Layout is the table the section's contracts are shown in.
+func (s VendorSection) Layout() vendor.Layout { return vendor.Of(s.Vendor).Layout }
 
 // Customer is one of the user's customers with all its contracts.
 type Customer struct {
@@ -111,15 +129,16 @@ func (m Customer) PortfolioLink() string {
 // without contracts have no section, unknown vendors come last.
 func Sections(cs []app.Contract) []VendorSection {
 	by := map[app.Vendor][]app.Contract{}
+	order := CustomerVendors()
 	var extra []app.Vendor
 	for _, c := range cs {
-		if _, ok := by[c.Vendor]; !ok && !slices.Contains(CustomerVendors, c.Vendor) {
+		if _, ok := by[c.Vendor]; !ok && !slices.Contains(order, c.Vendor) {
 			extra = append(extra, c.Vendor)
 		}
 		by[c.Vendor] = append(by[c.Vendor], c)
 	}
 	var out []VendorSection
-	for _, v := range append(slices.Clone(CustomerVendors), extra...) {
+	for _, v := range append(order, extra...) {
 		if len(by[v]) > 0 {
 			out = append(out, VendorSection{Vendor: v, Contracts: by[v]})
 		}

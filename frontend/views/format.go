@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 )
 
 // Number formats for display. German is the default: 1.234,56 €; English
@@ -392,21 +393,7 @@ var statusLabels = map[string]string{
 }
 
 // VendorLabel names a vendor platform for people.
-func VendorLabel(v app.Vendor) string {
-	switch v {
-	case app.VendorEnneo:
-		return "enneo"
-	case app.VendorEpilot:
-		return "epilot"
-	case app.VendorOtark:
-		return "otark"
-	case app.VendorPodero:
-		return "Podero"
-	case app.VendorProsumer:
-		return "Prosumer"
-	}
-	return string(v)
-}
+func VendorLabel(v app.Vendor) string { return vendor.Of(v).Label }
 
 // StatusTone maps a vendor's status word to a badge colour: "ok" (active,
 // green), "muted" (ended, grey), "warn" (pending, amber), "bad" (failed, red)

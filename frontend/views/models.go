@@ -10,6 +10,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/app/vendor"
 )
 
 // Chrome is what every page shares: its title, the active nav item, the
@@ -334,8 +335,9 @@ type Error struct {
 	Message string
 }
 
-// Vendors lists the vendor platforms in the order the filter offers them.
-var Vendors = []app.Vendor{app.VendorEnneo, app.VendorEpilot, app.VendorOtark, app.VendorPodero, app.VendorProsumer}
+// Vendors lists the vendor platforms in the order the filter offers them:
+// by name.
+func Vendors() []app.Vendor { return slices.Sorted(slices.Values(vendor.Names())) }
 
 // ContractTitle is a contract's display name, falling back to its ids.
 func (f Fmt) ContractTitle(c app.Contract) string {

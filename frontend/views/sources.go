@@ -3,9 +3,11 @@ package views
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/sync/sources"
 )
 
@@ -59,30 +61,22 @@ func SourceFieldID(name string) string { return "s-" + strings.ReplaceAll(name, 
 
 // Uses reports whether the form's kind has field name.
 func (m SourceForm) Uses(name string) bool {
+	in := vendor.Of(m.Kind)
 	switch name {
 	case "ids":
-		return sources.IDsKey(m.Kind) != ""
+		return in.IDsKey != ""
 	case "token", "token_env":
-		return m.Kind != app.VendorPodero
-	case "customer_id":
-		return m.Kind == app.VendorEpilot
-	case "org_id", "token_url", "client_id", "client_secret", "client_id_env", "client_secret_env":
-		return m.Kind == app.VendorPodero
+		return in.Auth != vendor.ClientCredentials
+	case "customer_id", "org_id", "token_url", "client_id", "client_secret", "client_id_env", "client_secret_env":
+		return slices.Contains(in.Fields, name)
 	}
 	return true
 }
 
 // IDsLabel names the kind's ids in scope.
 func (m SourceForm) IDsLabel(ctx context.Context) string {
-	switch m.Kind {
-	case app.VendorEnneo:
-		return T(ctx, "Contract ids (required; enneo cannot list contracts)")
-	case app.VendorEpilot:
-		return T(ctx, "Contract ids (optional; empty syncs every contract the portal user sees)")
-	case app.VendorProsumer:
-		return T(ctx, "Customer ids")
-	case app.VendorPodero:
-		return T(ctx, "User ids")
+	if l := vendor.Of(m.Kind).IDsLabel; l != "" {
+		return T(ctx, l)
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 )
 
 // View helpers for the kind-specific terms (flexibility, PPA, partner).
@@ -149,11 +150,8 @@ func (f Fmt) feePair(a, b *app.Decimal, currency string) string {
 
 // CustomerIDLabel names what a vendor's customer id is.
 func (f Fmt) CustomerIDLabel(v app.Vendor) string {
-	switch v {
-	case app.VendorOtark:
-		return "EIC"
-	case app.VendorPodero:
-		return f.T("User ID")
+	if l := vendor.Of(v).CustomerID; l != "" {
+		return f.T(l)
 	}
 	return f.T("Customer ID")
 }

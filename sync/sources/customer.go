@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"wattfolio/app"
 	"wattfolio/app/tariff/slp"
 	"wattfolio/internal/tomlmap"
 )
@@ -59,7 +60,7 @@ func (p *parser) customers(doc map[string]any, md toml.MetaData, sourceNames []s
 	}
 	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.lines.root["customer"], "", "customer", "must be a list of [[customer]] tables, not %s", tomlmap.TypeName(raw))
+		p.add(p.lines.root["customer"], "", "customer", app.Msgf("must be a list of [[customer]] tables, not %s", tomlmap.TypeName(raw)))
 		return nil
 	}
 	if len(tables) == 0 {
@@ -140,29 +141,27 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 	if n, ok := raw["name"].(string); ok && strings.TrimSpace(n) != "" {
 		label = fmt.Sprintf("customer %q", n)
 	}
-	errorf := func(line int, key, format string, args ...any) {
-		c.p.add(line, label, key, format, args...)
-	}
+	errorf := func(line int, key string, m app.Msg) { c.p.add(line, label, key, m) }
 
 	v, ok := raw["name"]
 	name, isString := v.(string)
 	switch line := c.lines.key(i, "name"); {
 	case !ok:
-		errorf(cust.Line, "name", "is required")
+		errorf(cust.Line, "name", app.Msgf("is required"))
 	case !isString:
-		errorf(line, "name", "must be a string, not %s", tomlmap.TypeName(v))
+		errorf(line, "name", app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 	default:
 		folded := strings.ToLower(name)
 		first, dup := c.names[folded]
 		switch {
 		case strings.TrimSpace(name) == "":
-			errorf(line, "name", "must not be empty")
+			errorf(line, "name", app.Msgf("must not be empty"))
 		case strings.TrimSpace(name) != name:
-			errorf(line, "name", "%q has leading or trailing spaces", name)
+			errorf(line, "name", app.Msgf("%q has leading or trailing spaces", name))
 		case dup && first.name == name:
-			errorf(line, "name", "duplicate name %q: the customer on line %d already uses it; names must be unique, ignoring case", name, first.line)
+			errorf(line, "name", app.Msgf("duplicate name %q: the customer on line %d already uses it; names must be unique, ignoring case", name, first.line))
 		case dup:
-			errorf(line, "name", "duplicate name %q: the customer on line %d already uses it (as %q); names must be unique, ignoring case", name, first.line, first.name)
+			errorf(line, "name", app.Msgf("duplicate name %q: the customer on line %d already uses it (as %q); names must be unique, ignoring case", name, first.line, first.name))
 		default:
 			c.names[folded] = customerName{name, cust.Line}
 			cust.Name = name
@@ -178,9 +177,9 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 		p, perr := slp.Parse(s)
 		switch {
 		case !isString:
-			errorf(line, "profile", "must be a string, not %s", tomlmap.TypeName(v))
+			errorf(line, "profile", app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 		case perr != nil:
-			errorf(line, "profile", "%q is not a standard load profile (H25, G25, L25, P25, S25, H0, G0…G6, L0…L2)", s)
+			errorf(line, "profile", app.Msgf("%q is not a standard load profile (H25, G25, L25, P25, S25, H0, G0…G6, L0…L2)", s))
 		default:
 			cust.Profile = string(p)
 		}
@@ -197,10 +196,10 @@ func (c *customerReader) customer(i int, raw map[string]any) Customer {
 	})
 	for _, k := range rest {
 		if slices.Contains(c.sources, k) {
-			errorf(c.lines.key(i, k), k, "unknown key; a customer's ids at source %q go in its ids table: ids = { %s = [\"...\"] }", k, tomlKey(k))
+			errorf(c.lines.key(i, k), k, app.Msgf("unknown key; a customer's ids at source %q go in its ids table: ids = { %s = [\"...\"] }", k, tomlKey(k)))
 			continue
 		}
-		errorf(c.lines.key(i, k), k, "unknown key; a customer has %s and %s", strings.Join(customerKeys[:len(customerKeys)-1], ", "), customerKeys[len(customerKeys)-1])
+		errorf(c.lines.key(i, k), k, app.Msgf("unknown key; a customer has %s and %s", strings.Join(customerKeys[:len(customerKeys)-1], ", "), customerKeys[len(customerKeys)-1]))
 	}
 	return cust
 }
@@ -213,7 +212,7 @@ func (c *customerReader) ids(i int, label string, v any) []CustomerID {
 		if len(c.sources) > 0 {
 			example = tomlKey(c.sources[0])
 		}
-		c.p.add(c.lines.key(i, "ids"), label, "ids", "must be a table of source names and ids, like ids = { %s = [\"C-1001\"] }, not %s", example, tomlmap.TypeName(v))
+		c.p.add(c.lines.key(i, "ids"), label, "ids", app.Msgf("must be a table of source names and ids, like ids = { %s = [\"C-1001\"] }, not %s", example, tomlmap.TypeName(v)))
 		return nil
 	}
 	rank := c.order[i]
@@ -235,21 +234,22 @@ func (c *customerReader) ids(i int, label string, v any) []CustomerID {
 	for _, src := range srcs {
 		line := c.lines.subKey(i, "ids", src)
 		if c.sources != nil && !slices.Contains(c.sources, src) {
-			c.p.add(line, label, "ids", "no source named %q", src)
+			c.p.add(line, label, "ids", app.Msgf("no source named %q", src))
 			continue
 		}
 		key := "ids." + tomlKey(src)
-		errorf := func(format string, args ...any) { c.p.add(line, label, key, format, args...) }
+		errorf := func(m app.Msg) { c.p.add(line, label, key, m) }
 
 		var list []any
-		entry := func(n int) string { return fmt.Sprintf("entry %d: ", n) }
+		// entry names the list's entry n in m; a single id needs no number.
+		entry := func(n int, m app.Msg) app.Msg { return app.Msgf("entry %d: %v", n, m) }
 		switch v := table[src].(type) {
 		case string:
-			list, entry = []any{v}, func(int) string { return "" }
+			list, entry = []any{v}, func(_ int, m app.Msg) app.Msg { return m }
 		case []any:
 			list = v
 		default:
-			errorf("must be an id or a list of ids (strings), not %s", tomlmap.TypeName(v))
+			errorf(app.Msgf("must be an id or a list of ids (strings), not %s", tomlmap.TypeName(v)))
 			continue
 		}
 		seen := map[string]int{}
@@ -258,27 +258,27 @@ func (c *customerReader) ids(i int, label string, v any) []CustomerID {
 			id, ok := e.(string)
 			switch {
 			case !ok:
-				hint := ""
+				m := app.Msgf("must be a string, not %s", tomlmap.TypeName(e))
 				if i, isInt := e.(int64); isInt {
-					hint = fmt.Sprintf(" (write it in quotes: %q)", strconv.FormatInt(i, 10))
+					m = app.Msgf("must be a string, not %s (write it in quotes: %q)", tomlmap.TypeName(e), strconv.FormatInt(i, 10))
 				}
-				errorf("%smust be a string, not %s%s", entry(n), tomlmap.TypeName(e), hint)
+				errorf(entry(n, m))
 				continue
 			case strings.TrimSpace(id) == "":
-				errorf("%sempty id", entry(n))
+				errorf(entry(n, app.Msgf("empty id")))
 				continue
 			case strings.TrimSpace(id) != id:
-				errorf("%s%q has leading or trailing spaces", entry(n), id)
+				errorf(entry(n, app.Msgf("%q has leading or trailing spaces", id)))
 				continue
 			}
 			if first, dup := seen[id]; dup {
-				errorf("%sduplicate id %s (also entry %d)", entry(n), id, first)
+				errorf(entry(n, app.Msgf("duplicate id %s (also entry %d)", id, first)))
 				continue
 			}
 			seen[id] = n
 			cid := CustomerID{Source: src, ExternalID: id}
 			if o, taken := c.owners[cid]; taken {
-				errorf("%sid %q also belongs to %s (line %d); an id belongs to one customer only", entry(n), id, o.label, o.line)
+				errorf(entry(n, app.Msgf("id %q also belongs to %s (line %d); an id belongs to one customer only", id, o.label, o.line)))
 				continue
 			}
 			c.owners[cid] = owner{label: label, line: line}

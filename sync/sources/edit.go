@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/internal/tomlmap"
 )
 
@@ -41,36 +42,18 @@ type Entry struct {
 	ClientSecretEnv, ClientSecretKeyring string
 }
 
-// IDsKey is the key of the kind's ids in scope; "" for otark.
-func IDsKey(kind app.Vendor) string {
-	switch kind {
-	case app.VendorEnneo, app.VendorEpilot:
-		return "contract_ids"
-	case app.VendorProsumer:
-		return "customer_ids"
-	case app.VendorPodero:
-		return "user_ids"
-	}
-	return ""
-}
+// IDsKey is the key of the kind's ids in scope; "" for a kind without
+// (otark).
+func IDsKey(kind app.Vendor) string { return vendor.Of(kind).IDsKey }
 
 // EntryOf is the form's view of a parsed source.
 func EntryOf(s Source) Entry {
 	e := Entry{Name: s.Name, Kind: s.Vendor, BaseURL: s.BaseURL, TokenEnv: s.TokenEnv, TokenKeyring: s.TokenKeyring}
-	switch {
-	case s.Enneo != nil:
-		for _, id := range s.Enneo.ContractIDs {
-			e.IDs = append(e.IDs, fmt.Sprint(id))
-		}
-	case s.Prosumer != nil:
-		e.IDs = s.Prosumer.CustomerIDs
-	case s.Epilot != nil:
-		e.IDs, e.CustomerID = s.Epilot.ContractIDs, s.Epilot.CustomerID
-	case s.Podero != nil:
-		p := s.Podero
-		e.IDs, e.OrgID, e.TokenURL = p.UserIDs, p.OrgID, p.TokenURL
-		e.ClientIDEnv, e.ClientIDKeyring = p.ClientIDEnv, p.ClientIDKeyring
-		e.ClientSecretEnv, e.ClientSecretKeyring = p.ClientSecretEnv, p.ClientSecretKeyring
+	if s.Section != nil {
+		f := s.Section.FormFields()
+		e.IDs, e.CustomerID, e.OrgID, e.TokenURL = f.IDs, f.CustomerID, f.OrgID, f.TokenURL
+		e.ClientIDEnv, e.ClientIDKeyring = f.ClientIDEnv, f.ClientIDKeyring
+		e.ClientSecretEnv, e.ClientSecretKeyring = f.ClientSecretEnv, f.ClientSecretKeyring
 	}
 	return e
 }
@@ -116,15 +99,15 @@ func SaveSource(filename string, data []byte, old string, e Entry) ([]byte, erro
 	d := split(string(data))
 	i := d.find("source", old)
 	if j := d.find("source", e.Name); j >= 0 && (old == "" || j != i) {
-		return nil, fmt.Errorf("%s: a source named %q exists already; choose another name", filename, e.Name)
+		return nil, &Error{File: filename, Msg: app.Msgf("a source named %q exists already; choose another name", e.Name)}
 	}
 	switch {
 	case old == "":
 		d.add(block{table: "source", lines: append([]string{"[[source]]"}, e.lines()...)})
 	case i < 0:
-		return nil, fmt.Errorf("%s: no source named %q (was the file changed meanwhile?)", filename, old)
+		return nil, &Error{File: filename, Msg: app.Msgf("no source named %q (was the file changed meanwhile?)", old)}
 	case old != e.Name:
-		return nil, fmt.Errorf("%s: source %q: a source keeps its name (the cache keys on it); remove it and add a new one instead", filename, old)
+		return nil, &Error{File: filename, Source: fmt.Sprintf("source %q", old), Msg: app.Msgf("a source keeps its name (the cache keys on it); remove it and add a new one instead")}
 	default:
 		d.blocks[i].lines = merge(d.blocks[i].lines, e.lines())
 	}
@@ -141,7 +124,7 @@ func RemoveSource(filename string, data []byte, name string) ([]byte, error) {
 	d := split(string(data))
 	i := d.find("source", name)
 	if i < 0 {
-		return nil, fmt.Errorf("%s: no source named %q", filename, name)
+		return nil, &Error{File: filename, Msg: app.Msgf("no source named %q", name)}
 	}
 	if len(f.Sources) == 1 {
 		return nil, ErrNoSourceLeft
@@ -165,13 +148,13 @@ func SaveCustomer(filename string, data []byte, old string, c Customer) ([]byte,
 	d := split(string(data))
 	i := d.find("customer", old)
 	if j := d.find("customer", c.Name); j >= 0 && (old == "" || j != i) {
-		return nil, fmt.Errorf("%s: a customer named %q exists already", filename, c.Name)
+		return nil, &Error{File: filename, Msg: app.Msgf("a customer named %q exists already", c.Name)}
 	}
 	switch {
 	case old == "":
 		d.add(block{table: "customer", lines: customerLines(c)})
 	case i < 0:
-		return nil, fmt.Errorf("%s: no customer named %q (was the file changed meanwhile?)", filename, old)
+		return nil, &Error{File: filename, Msg: app.Msgf("no customer named %q (was the file changed meanwhile?)", old)}
 	default:
 		d.blocks[i].lines = customerLines(c)
 	}

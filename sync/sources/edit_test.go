@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"wattfolio/app"
+
+	enneovendor "wattfolio/sync/vendors/enneo"
 )
 
 // The file the app writes is read back by the parser, and keeps what the
@@ -91,8 +93,8 @@ ids = { stadtwerke-enneo = "C-1", trading-otark = "11YSCHMIDT-----Z" }
 	}
 	s := f.Sources[0]
 	if s.BaseURL != "https://enneo.example" || s.TokenKeyring != "stadtwerke-enneo/token" || s.TokenEnv != "" ||
-		!reflect.DeepEqual(s.Enneo.ContractIDs, []int64{1}) || s.Enneo.WorkingPriceUnit != CtPerKWh {
-		t.Errorf("edited source %+v %+v", s, s.Enneo)
+		!reflect.DeepEqual(s.Section, &enneovendor.Section{ContractIDs: []int64{1}, WorkingPriceUnit: enneovendor.UnitCtPerKWh, BasePriceUnit: enneovendor.UnitEURPerYear}) {
+		t.Errorf("edited source %+v %+v", s, s.Section)
 	}
 	for _, keep := range []string{"# my sources", "store_personal_data = false", `working_price_unit = "ct_per_kwh"  # our tenant sends cents`, "# trading desk", `status = "completed"`} {
 		if !strings.Contains(string(edited), keep) {

@@ -1,6 +1,10 @@
 package sources
 
-import "testing"
+import (
+	"testing"
+
+	"wattfolio/sync/vendors/epilot"
+)
 
 func TestEpilotExtensionAndApp(t *testing.T) {
 	srcs, err := Parse("s.toml", []byte(`[[source]]
@@ -14,7 +18,7 @@ app_id = "energy-app"
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := srcs[0].Epilot; e == nil || e.ExtensionID != "consumption-ext" || e.AppID != "energy-app" || len(e.ContractIDs) != 0 {
+	if e, _ := srcs[0].Section.(*epilot.Section); e == nil || e.ExtensionID != "consumption-ext" || e.AppID != "energy-app" || len(e.ContractIDs) != 0 {
 		t.Errorf("epilot scope = %+v", e)
 	}
 	_, err = Parse("s.toml", []byte(`[[source]]

@@ -35,7 +35,7 @@ func FuzzParseFile(f *testing.F) {
 		if err != nil {
 			for _, e := range unjoinAll(err) {
 				var se *Error
-				if !errors.As(e, &se) || se.Line < 0 || se.Msg == "" {
+				if !errors.As(e, &se) || se.Line < 0 || se.Msg.IsZero() {
 					t.Fatalf("problem %v (%T) is not an *Error with a line", e, e)
 				}
 			}
@@ -48,10 +48,8 @@ func FuzzParseFile(f *testing.F) {
 			}
 			names[s.Name] = true
 			scopes := 0
-			for _, set := range []bool{s.Enneo != nil, s.Prosumer != nil, s.Otark != nil, s.Epilot != nil, s.Podero != nil} {
-				if set {
-					scopes++
-				}
+			if s.Section != nil {
+				scopes++
 			}
 			u, err := url.Parse(s.BaseURL)
 			if scopes != 1 || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.HasSuffix(s.BaseURL, "/") || s.Timeout <= 0 {

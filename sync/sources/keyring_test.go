@@ -3,6 +3,8 @@ package sources
 import (
 	"strings"
 	"testing"
+
+	poderovendor "wattfolio/sync/vendors/podero"
 )
 
 // A credential typed into the app lives in the OS keyring; the file names
@@ -26,7 +28,7 @@ client_secret_keyring = "pod/client_secret"
 	if got := srcs[0]; got.TokenKeyring != "stadtwerke-enneo/token" || got.TokenEnv != "" {
 		t.Errorf("enneo: TokenKeyring %q, TokenEnv %q", got.TokenKeyring, got.TokenEnv)
 	}
-	if p := srcs[1].Podero; p.ClientIDEnv != "PODERO_ID" || p.ClientSecretKeyring != "pod/client_secret" || p.ClientSecretEnv != "" {
+	if p := srcs[1].Section.(*poderovendor.Section); p.ClientIDEnv != "PODERO_ID" || p.ClientSecretKeyring != "pod/client_secret" || p.ClientSecretEnv != "" {
 		t.Errorf("podero scope %+v", p)
 	}
 

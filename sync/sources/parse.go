@@ -15,7 +15,9 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"wattfolio/app"
+	"wattfolio/app/vendor"
 	"wattfolio/internal/tomlmap"
+	"wattfolio/sync/registry"
 )
 
 // Error is one problem in a sources file. ParseFile and LoadFile join all of a
@@ -26,10 +28,13 @@ type Error struct {
 	Line   int    // 1-based; 0 when no single line is to blame
 	Source string // the table at fault: `source "name"` or `customer "name"`, or `source #2` or `customer #2` when it has no usable name
 	Key    string // the offending key, when there is one
-	Msg    string
+	// Msg is in English; the app's forms show it in the user's language.
+	Msg app.Msg
 }
 
-func (e *Error) Error() string { return tomlmap.Message(e.File, e.Line, e.Source, e.Key, e.Msg) }
+func (e *Error) Error() string {
+	return tomlmap.Message(e.File, e.Line, e.Source, e.Key, e.Msg.String())
+}
 
 // File is a validated sources file.
 type File struct {
@@ -84,7 +89,7 @@ func LoadFile(path string) (*File, error) {
 func ParseFile(filename string, data []byte) (*File, error) {
 	doc, md, line, err := tomlmap.Decode(string(data))
 	if err != nil {
-		return nil, &Error{File: filename, Line: line, Msg: err.Error()}
+		return nil, &Error{File: filename, Line: line, Msg: app.Text(err.Error())}
 	}
 	p := &parser{file: filename, lines: indexLines(string(data))}
 	f := p.document(doc, md)
@@ -100,8 +105,8 @@ type parser struct {
 	errs  []*Error
 }
 
-func (p *parser) add(line int, source, key, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Source: source, Key: key, Msg: fmt.Sprintf(format, args...)})
+func (p *parser) add(line int, source, key string, m app.Msg) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Source: source, Key: key, Msg: m})
 }
 
 func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
@@ -114,16 +119,16 @@ func (p *parser) document(doc map[string]any, md toml.MetaData) *File {
 		if key == storePersonalKey {
 			store, ok := doc[key].(bool)
 			if !ok {
-				p.add(line, "", key, "must be true or false, not %s", tomlmap.TypeName(doc[key]))
+				p.add(line, "", key, app.Msgf("must be true or false, not %s", tomlmap.TypeName(doc[key])))
 			}
 			leaveOut = ok && !store
 			continue
 		}
 		if hint, ok := secretHint(key, ""); ok {
-			p.add(line, "", key, "%s", hint)
+			p.add(line, "", key, hint)
 			continue
 		}
-		p.add(line, "", key, "unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table")
+		p.add(line, "", key, app.Msgf("unknown key; the top of the file may set store_personal_data, each source is a [[source]] table and each customer a [[customer]] table"))
 	}
 	srcs, names := p.sources(doc)
 	return &File{LeaveOutPersonalData: leaveOut, Sources: srcs, Customers: p.customers(doc, md, names)}
@@ -140,16 +145,16 @@ const storePersonalKey = "store_personal_data"
 func (p *parser) sources(doc map[string]any) (srcs []Source, names []string) {
 	raw, ok := doc["source"]
 	if !ok {
-		p.add(0, "", "", "no sources: add at least one [[source]] table (see sources.example.toml)")
+		p.add(0, "", "", app.Msgf("no sources: add at least one [[source]] table (see sources.example.toml)"))
 		return nil, nil
 	}
 	tables, ok := tomlmap.Tables(raw)
 	if !ok {
-		p.add(p.lines.root["source"], "", "source", "must be a list of [[source]] tables, not %s", tomlmap.TypeName(raw))
+		p.add(p.lines.root["source"], "", "source", app.Msgf("must be a list of [[source]] tables, not %s", tomlmap.TypeName(raw)))
 		return nil, nil
 	}
 	if len(tables) == 0 {
-		p.add(p.lines.root["source"], "", "source", "no sources: add at least one [[source]] table")
+		p.add(p.lines.root["source"], "", "source", app.Msgf("no sources: add at least one [[source]] table"))
 		return nil, nil
 	}
 	srcs = make([]Source, 0, len(tables))
@@ -163,7 +168,7 @@ func (p *parser) sources(doc map[string]any) (srcs []Source, names []string) {
 		s := r.source()
 		if s.Name != "" {
 			if line, dup := firstLine[s.Name]; dup {
-				r.errorf("name", "duplicate name %q: the source on line %d already uses it; names must be unique", s.Name, line)
+				r.Errorf("name", app.Msgf("duplicate name %q: the source on line %d already uses it; names must be unique", s.Name, line))
 			} else {
 				firstLine[s.Name] = p.lines.source.header(i)
 			}
@@ -183,13 +188,13 @@ type reader struct {
 }
 
 // errorf reports a problem with key on the line the key is written.
-func (r *reader) errorf(key, format string, args ...any) {
-	r.p.add(r.p.lines.source.key(r.index, key), r.label, key, format, args...)
+func (r *reader) Errorf(key string, m app.Msg) {
+	r.p.add(r.p.lines.source.key(r.index, key), r.label, key, m)
 }
 
 // missing reports a required key that is absent, on the source's header line.
-func (r *reader) missing(key, hint string) {
-	r.p.add(r.p.lines.source.header(r.index), r.label, key, "is required%s", hint)
+func (r *reader) missing(key string, m app.Msg) {
+	r.p.add(r.p.lines.source.header(r.index), r.label, key, m)
 }
 
 func (r *reader) get(key string) (any, bool) {
@@ -199,21 +204,21 @@ func (r *reader) get(key string) (any, bool) {
 }
 
 // str returns a string value; "" with an error reported when it is not one.
-func (r *reader) str(key string, required bool) string {
+func (r *reader) Str(key string, required bool) string {
 	v, ok := r.get(key)
 	if !ok {
 		if required {
-			r.missing(key, "")
+			r.missing(key, app.Msgf("is required"))
 		}
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 		return ""
 	}
 	if required && strings.TrimSpace(s) == "" {
-		r.errorf(key, "must not be empty")
+		r.Errorf(key, app.Msgf("must not be empty"))
 		return ""
 	}
 	return s
@@ -222,22 +227,22 @@ func (r *reader) str(key string, required bool) string {
 // ids reads a list of ids that the file may write as integers or strings.
 // Each entry is passed to check, which returns its canonical form or an
 // error; duplicates of that form are reported once each.
-func (r *reader) ids(key, example string, required bool, check func(s string) (string, error)) []string {
+func (r *reader) IDs(key, example string, required bool, check func(s string) (string, error)) []string {
 	v, ok := r.get(key)
 	if !ok {
 		if required {
-			r.missing(key, fmt.Sprintf(": list the ids to sync, e.g. %s = %s", key, example))
+			r.missing(key, app.Msgf("is required: list the ids to sync, e.g. %s = %s", key, example))
 		}
 		return nil
 	}
 	list, ok := v.([]any)
 	if !ok {
-		r.errorf(key, "must be a list, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a list, not %s", tomlmap.TypeName(v)))
 		return nil
 	}
 	if len(list) == 0 {
 		if required {
-			r.errorf(key, "must list at least one id")
+			r.Errorf(key, app.Msgf("must list at least one id"))
 		}
 		return nil
 	}
@@ -252,23 +257,23 @@ func (r *reader) ids(key, example string, required bool, check func(s string) (s
 		case int64:
 			s = strconv.FormatInt(e, 10)
 		default:
-			r.errorf(key, "entry %d: must be an integer or a string, not %s", i+1, tomlmap.TypeName(e))
+			r.Errorf(key, app.Msgf("entry %d: must be an integer or a string, not %s", i+1, tomlmap.TypeName(e)))
 			bad = true
 			continue
 		}
 		if strings.TrimSpace(s) == "" {
-			r.errorf(key, "entry %d: empty id", i+1)
+			r.Errorf(key, app.Msgf("entry %d: empty id", i+1))
 			bad = true
 			continue
 		}
 		c, err := check(s)
 		if err != nil {
-			r.errorf(key, "entry %d: %v", i+1, err)
+			r.Errorf(key, app.Msgf("entry %d: %v", i+1, msgOf(err)))
 			bad = true
 			continue
 		}
 		if first, dup := seen[c]; dup {
-			r.errorf(key, "entry %d: duplicate id %s (also entry %d)", i+1, c, first)
+			r.Errorf(key, app.Msgf("entry %d: duplicate id %s (also entry %d)", i+1, c, first))
 			bad = true
 			continue
 		}
@@ -283,18 +288,18 @@ func (r *reader) ids(key, example string, required bool, check func(s string) (s
 
 // oneOf reads an optional string that must be one of allowed; def when
 // absent or wrong (the error is reported).
-func (r *reader) oneOf(key, def string, allowed ...string) string {
+func (r *reader) OneOf(key, def string, allowed ...string) string {
 	v, ok := r.get(key)
 	if !ok {
 		return def
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.errorf(key, "must be a string, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a string, not %s", tomlmap.TypeName(v)))
 		return def
 	}
 	if !slices.Contains(allowed, s) {
-		r.errorf(key, "%q is not one of %s", s, strings.Join(allowed, ", "))
+		r.Errorf(key, app.Msgf("%q is not one of %s", s, strings.Join(allowed, ", ")))
 		return def
 	}
 	return s
@@ -305,38 +310,13 @@ var (
 	envRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// tokenNeed says whether a kind authenticates with the token in token_env.
-type tokenNeed int
-
-const (
-	tokenRequired tokenNeed = iota
-	tokenOptional
-	tokenUnused
-)
-
-// kindSpec is what a kind adds to the common keys. Adding a vendor is a
-// scope type in source.go, a read function and one entry in kinds.
-type kindSpec struct {
-	vendor app.Vendor
-	token  tokenNeed
-	keys   []string // the kind's own keys, for "belongs to kind X" hints
-	read   func(r *reader, s *Source)
-}
-
-var kinds = []kindSpec{
-	{app.VendorEnneo, tokenRequired, []string{"contract_ids", "working_price_unit", "base_price_unit"}, readEnneo},
-	{app.VendorProsumer, tokenOptional, []string{"customer_ids"}, readProsumer},
-	{app.VendorOtark, tokenRequired, []string{"status", "type", "eic", "delivery_start", "delivery_end", "active_on"}, readOtark},
-	{app.VendorEpilot, tokenRequired, []string{"contract_ids", "extension_id", "app_id", "customer_id"}, readEpilot},
-	{app.VendorPodero, tokenUnused, []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env", "client_id_keyring", "client_secret_keyring"}, readPodero},
-}
-
 var commonKeys = []string{"name", "kind", "base_url", "token_env", "token_keyring", "timeout", "max_requests_per_minute"}
 
+// kindNames lists the registered kinds for a message.
 func kindNames() string {
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = string(k.vendor)
+	var names []string
+	for _, d := range registry.All() {
+		names = append(names, string(d.Name))
 	}
 	return strings.Join(names, ", ")
 }
@@ -347,31 +327,27 @@ func (r *reader) source() Source {
 	if n, ok := r.raw["name"].(string); ok && n != "" {
 		r.label = fmt.Sprintf("source %q", n)
 	}
-	if name := r.str("name", true); name != "" {
+	if name := r.Str("name", true); name != "" {
 		if nameRE.MatchString(name) {
 			s.Name = name
 		} else {
-			r.errorf("name", "%q must start with a lower-case letter or digit and use only a-z, 0-9, '-' and '_'", name)
+			r.Errorf("name", app.Msgf("%q must start with a lower-case letter or digit and use only a-z, 0-9, '-' and '_'", name))
 		}
 	}
 
-	var spec *kindSpec
-	if kind := r.str("kind", true); kind != "" {
-		for i := range kinds {
-			if string(kinds[i].vendor) == kind {
-				spec = &kinds[i]
-			}
-		}
-		if spec == nil {
-			r.errorf("kind", "unknown kind %q; want one of %s", kind, kindNames())
+	var spec *registry.Descriptor
+	if kind := r.Str("kind", true); kind != "" {
+		if d, ok := registry.Lookup(app.Vendor(kind)); ok {
+			spec = &d
+			s.Vendor = d.Name
 		} else {
-			s.Vendor = spec.vendor
+			r.Errorf("kind", app.Msgf("unknown kind %q; want one of %s", kind, kindNames()))
 		}
 	}
 
-	if raw := r.str("base_url", true); raw != "" {
+	if raw := r.Str("base_url", true); raw != "" {
 		if u, err := httpURL(raw); err != nil {
-			r.errorf("base_url", "%v", err)
+			r.Errorf("base_url", msgOf(err))
 		} else {
 			s.BaseURL = strings.TrimRight(u, "/")
 		}
@@ -380,45 +356,45 @@ func (r *reader) source() Source {
 	_, hasToken := r.raw["token_env"]
 	_, hasEntry := r.raw["token_keyring"]
 	switch {
-	case spec != nil && spec.token == tokenUnused && (hasToken || hasEntry):
+	case spec != nil && spec.Auth == vendor.ClientCredentials && (hasToken || hasEntry):
 		key := "token_env"
 		if !hasToken {
 			key = "token_keyring"
 		}
 		r.used["token_env"], r.used["token_keyring"] = true, true
-		r.errorf(key, "kind %s does not use a token; it authenticates with client_id_env and client_secret_env (or client_id_keyring and client_secret_keyring)", spec.vendor)
-	case spec != nil && spec.token == tokenUnused:
+		r.Errorf(key, app.Msgf("kind %s does not use a token; it authenticates with client_id_env and client_secret_env (or client_id_keyring and client_secret_keyring)", spec.Name))
+	case spec != nil && spec.Auth == vendor.ClientCredentials:
 	case hasToken && hasEntry:
 		r.used["token_env"], r.used["token_keyring"] = true, true
-		r.errorf("token_keyring", "set token_env or token_keyring, not both")
+		r.Errorf("token_keyring", app.Msgf("set token_env or token_keyring, not both"))
 	case hasEntry:
 		s.TokenKeyring = r.keyringEntry("token_keyring", true)
 	default:
-		required := spec == nil || spec.token == tokenRequired
+		required := spec == nil || spec.Auth == vendor.TokenRequired
 		s.TokenEnv = r.envName("token_env", required)
 	}
 
 	s.Timeout = DefaultTimeout
-	if raw := r.str("timeout", false); raw != "" {
+	if raw := r.Str("timeout", false); raw != "" {
 		d, err := time.ParseDuration(raw)
 		switch {
 		case err != nil:
-			r.errorf("timeout", "%q is not a duration; write it like \"30s\" or \"2m\"", raw)
+			r.Errorf("timeout", app.Msgf("%q is not a duration; write it like \"30s\" or \"2m\"", raw))
 		case d <= 0 || d > 10*time.Minute:
-			r.errorf("timeout", "%s is out of range; it must be more than 0s and at most 10m", raw)
+			r.Errorf("timeout", app.Msgf("%s is out of range; it must be more than 0s and at most 10m", raw))
 		default:
 			s.Timeout = d
 		}
 	} else if v, ok := r.raw["timeout"]; ok {
 		if _, isStr := v.(string); isStr {
-			r.errorf("timeout", "must not be empty; leave it out for the default %s", DefaultTimeout)
+			r.Errorf("timeout", app.Msgf("must not be empty; leave it out for the default %s", DefaultTimeout))
 		}
 	}
 
-	s.MaxRequestsPerMinute = r.perMinute(s.Vendor)
+	s.MaxRequestsPerMinute = r.perMinute(spec)
 
 	if spec != nil {
-		spec.read(r, &s)
+		s.Section = spec.Decode(r)
 	}
 	r.leftovers(spec)
 	return s
@@ -428,12 +404,10 @@ func (r *reader) source() Source {
 // than any vendor here allows, and a larger number is more likely a typo.
 const MaxRequestsPerMinute = 6000
 
-// OtarkRequestsPerMinute is otark's published budget per API key; a source
-// may ask for less, never more.
-const OtarkRequestsPerMinute = 300
-
 // perMinute reads max_requests_per_minute; 0 when it is absent.
-func (r *reader) perMinute(vendor app.Vendor) int {
+// A kind with a published budget (registry.Descriptor.Budget) allows at most
+// that.
+func (r *reader) perMinute(spec *registry.Descriptor) int {
 	const key = "max_requests_per_minute"
 	v, ok := r.get(key)
 	if !ok {
@@ -441,20 +415,20 @@ func (r *reader) perMinute(vendor app.Vendor) int {
 	}
 	n, ok := v.(int64)
 	if !ok {
-		r.errorf(key, "must be a whole number of requests, like 60, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a whole number of requests, like 60, not %s", tomlmap.TypeName(v)))
 		return 0
 	}
-	upper := MaxRequestsPerMinute
-	if vendor == app.VendorOtark {
-		upper = OtarkRequestsPerMinute
+	upper, budget := MaxRequestsPerMinute, spec != nil && spec.Budget > 0
+	if budget {
+		upper = spec.Budget
 	}
 	switch {
 	case n < 1:
-		r.errorf(key, "%d is out of range; it must be at least 1 (leave it out for no limit of your own)", n)
-	case n > int64(upper) && vendor == app.VendorOtark:
-		r.errorf(key, "%d is out of range; otark allows at most %d requests a minute per API key", n, upper)
+		r.Errorf(key, app.Msgf("%d is out of range; it must be at least 1 (leave it out for no limit of your own)", n))
+	case n > int64(upper) && budget:
+		r.Errorf(key, app.Msgf("%d is out of range; %s allows at most %d requests a minute per API key", n, spec.Name, upper))
 	case n > int64(upper):
-		r.errorf(key, "%d is out of range; it must be at most %d", n, upper)
+		r.Errorf(key, app.Msgf("%d is out of range; it must be at most %d", n, upper))
 	default:
 		return int(n)
 	}
@@ -465,9 +439,9 @@ func (r *reader) perMinute(vendor app.Vendor) int {
 // variable name is most likely the secret itself pasted in by mistake, so the
 // message says so and does not repeat it.
 func (r *reader) envName(key string, required bool) string {
-	v := r.str(key, required)
+	v := r.Str(key, required)
 	if v != "" && !envRE.MatchString(v) {
-		r.errorf(key, "must be the NAME of an environment variable (letters, digits and '_'), not the secret itself")
+		r.Errorf(key, app.Msgf("must be the NAME of an environment variable (letters, digits and '_'), not the secret itself"))
 		return ""
 	}
 	return v
@@ -478,22 +452,22 @@ var entryRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@/-]{0,199}$`)
 // keyringEntry reads a key that names an entry of the OS keyring (the
 // entry's user under KeyringService), as the app writes it.
 func (r *reader) keyringEntry(key string, required bool) string {
-	v := r.str(key, required)
+	v := r.Str(key, required)
 	if v != "" && !entryRE.MatchString(v) {
-		r.errorf(key, "must name a keyring entry (letters, digits and . _ @ / -), not the secret itself")
+		r.Errorf(key, app.Msgf("must name a keyring entry (letters, digits and . _ @ / -), not the secret itself"))
 		return ""
 	}
 	return v
 }
 
 // credential reads the pair key_env / key_keyring, one of which is required.
-func (r *reader) credential(key string) (env, entry string) {
+func (r *reader) Credential(key string) (env, entry string) {
 	_, hasEnv := r.raw[key+"_env"]
 	_, hasEntry := r.raw[key+"_keyring"]
 	switch {
 	case hasEnv && hasEntry:
 		r.used[key+"_env"], r.used[key+"_keyring"] = true, true
-		r.errorf(key+"_keyring", "set %s_env or %s_keyring, not both", key, key)
+		r.Errorf(key+"_keyring", app.Msgf("set %s_env or %s_keyring, not both", key, key))
 	case hasEntry:
 		entry = r.keyringEntry(key+"_keyring", true)
 	default:
@@ -504,7 +478,7 @@ func (r *reader) credential(key string) (env, entry string) {
 
 // leftovers reports the keys nothing read: unknown ones, another kind's and
 // inline secrets.
-func (r *reader) leftovers(spec *kindSpec) {
+func (r *reader) leftovers(spec *registry.Descriptor) {
 	var rest []string
 	for k := range r.raw {
 		if !r.used[k] {
@@ -516,36 +490,36 @@ func (r *reader) leftovers(spec *kindSpec) {
 	})
 	for _, k := range rest {
 		if hint, ok := secretHint(k, r.raw["name"]); ok {
-			r.errorf(k, "%s", hint)
+			r.Errorf(k, hint)
 			continue
 		}
 		var owners []string
-		for _, o := range kinds {
-			if slices.Contains(o.keys, k) {
-				owners = append(owners, string(o.vendor))
+		for _, o := range registry.All() {
+			if slices.Contains(o.Keys, k) {
+				owners = append(owners, string(o.Name))
 			}
 		}
 		switch {
 		case k == storePersonalKey:
-			r.errorf(k, "belongs at the top of the file, before the first [[source]]: it applies to every source")
+			r.Errorf(k, app.Msgf("belongs at the top of the file, before the first [[source]]: it applies to every source"))
 		case spec == nil && len(owners) > 0:
 			// The kind is missing or wrong, which is already reported;
 			// a key of some kind is then no news.
 		case len(owners) > 0:
-			r.errorf(k, "not a key of kind %s (it belongs to kind %s)", spec.vendor, strings.Join(owners, ", "))
+			r.Errorf(k, app.Msgf("not a key of kind %s (it belongs to kind %s)", spec.Name, strings.Join(owners, ", ")))
 		default:
-			r.errorf(k, "unknown key; a source has %s and its kind's keys", strings.Join(commonKeys, ", "))
+			r.Errorf(k, app.Msgf("unknown key; a source has %s and its kind's keys", strings.Join(commonKeys, ", ")))
 		}
 	}
 }
 
 // secretHint recognises keys that would hold a secret in the file itself.
-func secretHint(key string, name any) (string, bool) {
+func secretHint(key string, name any) (app.Msg, bool) {
 	k := strings.ReplaceAll(strings.ToLower(key), "-", "_")
 	switch k {
 	case "token", "api_key", "apikey", "api_token", "access_token", "bearer", "password", "secret", "client_secret":
 	default:
-		return "", false
+		return app.Msg{}, false
 	}
 	envKey, suffix := "token_env", "TOKEN"
 	if k == "client_secret" {
@@ -555,7 +529,7 @@ func secretHint(key string, name any) (string, bool) {
 	if n, ok := name.(string); ok && nameRE.MatchString(n) {
 		example = "WATTFOLIO_" + strings.ToUpper(strings.ReplaceAll(n, "-", "_")) + "_" + suffix
 	}
-	return fmt.Sprintf("secrets must not be written in this file: put the secret in an environment variable and name that variable with %s (e.g. %s = %q)", envKey, envKey, example), true
+	return app.Msgf("secrets must not be written in this file: put the secret in an environment variable and name that variable with %s (e.g. %s = %q)", envKey, envKey, example), true
 }
 
 // httpURL checks that raw is an absolute http(s) URL a connector can append
@@ -563,84 +537,21 @@ func secretHint(key string, name any) (string, bool) {
 func httpURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		return "", errors.New("must be an absolute http(s) URL")
+		return "", app.Msgf("must be an absolute http(s) URL")
 	}
 	if u.User != nil {
-		return "", errors.New("must not contain a user name or password; put the secret in an environment variable and name it with token_env")
+		return "", app.Msgf("must not contain a user name or password; put the secret in an environment variable and name it with token_env")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
-		return "", errors.New("must not have a query or fragment; connectors add their own paths and parameters")
+		return "", app.Msgf("must not have a query or fragment; connectors add their own paths and parameters")
 	}
 	return u.String(), nil
-}
-
-func positiveInt(s string) (string, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || strings.HasPrefix(s, "+") {
-		return "", fmt.Errorf("%q is not an integer id", s)
-	}
-	if n <= 0 {
-		return "", fmt.Errorf("%d is not a positive id", n)
-	}
-	return strconv.FormatInt(n, 10), nil
-}
-
-func anyID(s string) (string, error) {
-	if strings.TrimSpace(s) != s {
-		return "", fmt.Errorf("%q has leading or trailing spaces", s)
-	}
-	return s, nil
-}
-
-func readEnneo(r *reader, s *Source) {
-	sc := &EnneoScope{
-		WorkingPriceUnit: WorkingPriceUnit(r.oneOf("working_price_unit", string(EURPerKWh), string(EURPerKWh), string(CtPerKWh))),
-		BasePriceUnit:    BasePriceUnit(r.oneOf("base_price_unit", string(EURPerYear), string(EURPerYear), string(EURPerMonth))),
-	}
-	for _, id := range r.ids("contract_ids", "[746839, 746840]", true, positiveInt) {
-		n, _ := strconv.ParseInt(id, 10, 64)
-		sc.ContractIDs = append(sc.ContractIDs, n)
-	}
-	s.Enneo = sc
-}
-
-func readProsumer(r *reader, s *Source) {
-	s.Prosumer = &ProsumerScope{CustomerIDs: r.ids("customer_ids", `["c1"]`, true, anyID)}
-}
-
-func readEpilot(r *reader, s *Source) {
-	s.Epilot = &EpilotScope{
-		ContractIDs: r.ids("contract_ids", "", false, anyID),
-		ExtensionID: r.str("extension_id", false),
-		AppID:       r.str("app_id", false),
-		CustomerID:  r.str("customer_id", false),
-	}
-}
-
-var eicRE = regexp.MustCompile(`^[0-9A-Z][0-9A-Z-]{14}[0-9A-Z]$`)
-
-func readOtark(r *reader, s *Source) {
-	sc := &OtarkScope{
-		Status: r.oneOf("status", "", "pending", "in_progress", "completed"),
-		Type:   r.oneOf("type", "", "ppa", "day_ahead", "intraday"),
-		EIC:    r.str("eic", false),
-	}
-	if sc.EIC != "" && !eicRE.MatchString(sc.EIC) {
-		r.errorf("eic", "%q is not an EIC: 16 characters, upper-case letters, digits and '-'", sc.EIC)
-	}
-	sc.DeliveryStart = r.instant("delivery_start")
-	sc.DeliveryEnd = r.instant("delivery_end")
-	sc.ActiveOn = r.instant("active_on")
-	if !sc.DeliveryStart.IsZero() && !sc.DeliveryEnd.IsZero() && sc.DeliveryEnd.Before(sc.DeliveryStart) {
-		r.errorf("delivery_end", "is before delivery_start")
-	}
-	s.Otark = sc
 }
 
 // instant reads a TOML date or date-time, or a string holding one. otark
 // works in UTC, so a date or date-time without an offset is taken as UTC
 // rather than in the machine's zone, as BurntSushi/toml would.
-func (r *reader) instant(key string) time.Time {
+func (r *reader) Instant(key string) time.Time {
 	v, ok := r.get(key)
 	if !ok {
 		return time.Time{}
@@ -654,7 +565,7 @@ func (r *reader) instant(key string) time.Time {
 			h, mi, sec := v.Clock()
 			return time.Date(y, mo, d, h, mi, sec, v.Nanosecond(), time.UTC)
 		case "time-local":
-			r.errorf(key, "must be a date or a date-time, not a time of day")
+			r.Errorf(key, app.Msgf("must be a date or a date-time, not a time of day"))
 			return time.Time{}
 		}
 		t = v
@@ -662,30 +573,37 @@ func (r *reader) instant(key string) time.Time {
 		var err error
 		if t, err = time.Parse(time.RFC3339, v); err != nil {
 			if t, err = time.Parse(time.DateOnly, v); err != nil {
-				r.errorf(key, "%q is not a date (2026-01-31) or an RFC 3339 date-time", v)
+				r.Errorf(key, app.Msgf("%q is not a date (2026-01-31) or an RFC 3339 date-time", v))
 				return time.Time{}
 			}
 		}
 	default:
-		r.errorf(key, "must be a date like 2026-01-31, not %s", tomlmap.TypeName(v))
+		r.Errorf(key, app.Msgf("must be a date like 2026-01-31, not %s", tomlmap.TypeName(v)))
 		return time.Time{}
 	}
 	return t.UTC()
 }
 
-func readPodero(r *reader, s *Source) {
-	sc := &PoderoScope{
-		OrgID:   r.str("org_id", true),
-		UserIDs: r.ids("user_ids", `["u1"]`, true, anyID),
+// msgOf is err's message: an app.Msg as it is, any other error as text.
+func msgOf(err error) app.Msg {
+	var m app.Msg
+	if errors.As(err, &m) {
+		return m
 	}
-	sc.ClientIDEnv, sc.ClientIDKeyring = r.credential("client_id")
-	sc.ClientSecretEnv, sc.ClientSecretKeyring = r.credential("client_secret")
-	if raw := r.str("token_url", true); raw != "" {
-		u, err := httpURL(raw)
-		if err != nil {
-			r.errorf("token_url", "%v", err)
-		}
-		sc.TokenURL = u
-	}
-	s.Podero = sc
+	return app.Text(err.Error())
 }
+
+// URL reads a key holding an absolute http(s) URL (see httpURL).
+func (r *reader) URL(key string, required bool) string {
+	raw := r.Str(key, required)
+	if raw == "" {
+		return ""
+	}
+	u, err := httpURL(raw)
+	if err != nil {
+		r.Errorf(key, msgOf(err))
+	}
+	return u
+}
+
+var _ registry.Reader = (*reader)(nil)

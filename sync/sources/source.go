@@ -17,15 +17,15 @@ import (
 	"time"
 
 	"wattfolio/app"
+	"wattfolio/sync/registry"
 )
 
 // DefaultTimeout is the per-request timeout when a source sets none.
 const DefaultTimeout = 30 * time.Second
 
-// Source is one configured vendor source. Exactly one of the scope pointers
-// is set: the one matching Vendor. Scopes are typed per vendor, rather than a
-// shared bag of options, so that a connector reads only keys that were
-// validated for its own kind.
+// Source is one configured vendor source. Its Section is typed per vendor,
+// rather than a shared bag of options, so that a connector reads only keys
+// that were validated for its own kind.
 type Source struct {
 	// Name is unique within the file; the UI and the cache key on it.
 	Name string
@@ -36,8 +36,8 @@ type Source struct {
 	// append "/contract/1" without caring how the user typed it.
 	BaseURL string
 	// TokenEnv names the environment variable holding the secret. It is empty
-	// for podero (client credentials, see PoderoScope) and may be empty for
-	// prosumer, whose API documents no authentication.
+	// for kinds authenticating with client credentials (podero) and may be
+	// empty for prosumer, whose API documents no authentication.
 	TokenEnv string
 	// TokenKeyring names the OS keyring entry (service KeyringService)
 	// holding the secret, as the app stores a credential typed into it.
@@ -50,11 +50,9 @@ type Source struct {
 	// the user's (otark keeps its published budget regardless).
 	MaxRequestsPerMinute int
 
-	Enneo    *EnneoScope
-	Prosumer *ProsumerScope
-	Otark    *OtarkScope
-	Epilot   *EpilotScope
-	Podero   *PoderoScope
+	// Section is the kind's own keys, decoded by its registry.Descriptor
+	// (*enneo.Section for enneo, ...); nil when the kind is unknown.
+	Section registry.Section
 }
 
 // KeyringService is the OS keyring service under which Wattfolio keeps the
@@ -113,94 +111,18 @@ func fromEnv(source, key, name string, getenv func(string) string) (string, erro
 	return v, nil
 }
 
-// WorkingPriceUnit is the unit enneo's workingPrice arrives in. enneo does
-// not document it and tenants differ, so the user says which.
-type WorkingPriceUnit string
+// Secrets is the source's credentials as its connector reads them.
+func (s Source) Secrets(l Lookup) registry.Secrets { return secrets{s, l} }
 
-const (
-	EURPerKWh WorkingPriceUnit = "eur_per_kwh"
-	CtPerKWh  WorkingPriceUnit = "ct_per_kwh"
-)
-
-// BasePriceUnit is the unit enneo's basePrice arrives in.
-type BasePriceUnit string
-
-const (
-	EURPerYear  BasePriceUnit = "eur_per_year"
-	EURPerMonth BasePriceUnit = "eur_per_month"
-)
-
-// EnneoScope says which enneo contracts to sync. enneo has no listing
-// endpoint, so the contracts are named one by one.
-type EnneoScope struct {
-	// ContractIDs are positive, distinct and in file order; the file may
-	// spell them as integers or strings.
-	ContractIDs []int64
-	// WorkingPriceUnit defaults to EURPerKWh, what the enneo demo tenant sends.
-	WorkingPriceUnit WorkingPriceUnit
-	// BasePriceUnit defaults to EURPerYear.
-	BasePriceUnit BasePriceUnit
+type secrets struct {
+	s Source
+	l Lookup
 }
 
-// ProsumerScope names the customers whose contracts are synced.
-type ProsumerScope struct {
-	CustomerIDs []string
-}
-
-// OtarkScope holds the optional list filters of otark's /v1/contracts; zero
-// values do not filter.
-type OtarkScope struct {
-	Status        string // pending | in_progress | completed
-	Type          string // ppa | day_ahead | intraday
-	EIC           string // 16-character Energy Identification Code
-	DeliveryStart time.Time
-	DeliveryEnd   time.Time
-	ActiveOn      time.Time
-}
-
-// EpilotScope limits an epilot portal source to some contracts; empty means
-// every contract the portal user sees.
-type EpilotScope struct {
-	ContractIDs []string
-	// ExtensionID and AppID name the portal extension (and its app) that
-	// serves consumption, prices and costs; epilot requires both on every
-	// time-series request. Empty means the connector's defaults.
-	ExtensionID string
-	AppID       string
-	// CustomerID is the portal user's customer id for [[customer]] links
-	// (the portal serves one customer); empty means the source's name.
-	CustomerID string
-}
-
-// PoderoScope holds the partner organisation, its users and the OAuth 2.0
-// client credentials setup. The credentials are read from the environment,
-// like every secret.
-type PoderoScope struct {
-	OrgID           string
-	UserIDs         []string
-	TokenURL        string
-	ClientIDEnv     string
-	ClientSecretEnv string
-	// ClientIDKeyring and ClientSecretKeyring name keyring entries instead
-	// of the variables (see Source.TokenKeyring); one of each pair is set.
-	ClientIDKeyring     string
-	ClientSecretKeyring string
-}
-
-// ClientCredentials returns a podero source's OAuth client id and secret
-// from the environment variables or keyring entries its scope names.
-func (s Source) ClientCredentials(l Lookup) (id, secret string, err error) {
-	if s.Podero == nil {
-		return "", "", fmt.Errorf("source %q: kind %s has no client credentials", s.Name, s.Vendor)
-	}
-	p := s.Podero
-	if id, err = l.either(s.Name, "client_id", p.ClientIDEnv, p.ClientIDKeyring); err != nil {
-		return "", "", err
-	}
-	if secret, err = l.either(s.Name, "client_secret", p.ClientSecretEnv, p.ClientSecretKeyring); err != nil {
-		return "", "", err
-	}
-	return id, secret, nil
+func (c secrets) HasToken() bool         { return c.s.HasToken() }
+func (c secrets) Token() (string, error) { return c.s.Secret(c.l) }
+func (c secrets) Credential(key, env, entry string) (string, error) {
+	return c.l.either(c.s.Name, key, env, entry)
 }
 
 // either reads key_keyring's entry when set, else key_env's variable.

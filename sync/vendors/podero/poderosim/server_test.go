@@ -17,6 +17,12 @@ import (
 	"wattfolio/internal/loopback"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/sources"
+
+	"reflect"
+
+	"wattfolio/sync/vendors/podero"
+
+	_ "wattfolio/sync/vendors"
 )
 
 const prefix = "/podero/base"
@@ -497,14 +503,12 @@ func TestSourceTOML(t *testing.T) {
 	}
 	want := sources.Source{
 		Name: "demo-podero", Vendor: app.VendorPodero, BaseURL: "http://127.0.0.1:8091/podero", Timeout: sources.DefaultTimeout,
-		Podero: &sources.PoderoScope{
+		Section: &podero.Section{
 			OrgID: "org-1", UserIDs: s.UserIDs(), TokenURL: "http://127.0.0.1:8091/podero/oauth2/token/",
 			ClientIDEnv: "PODERO_ID", ClientSecretEnv: "PODERO_SECRET",
 		},
 	}
-	if len(got) != 1 || got[0].Name != want.Name || got[0].Vendor != want.Vendor || got[0].BaseURL != want.BaseURL ||
-		got[0].Podero == nil || got[0].Podero.OrgID != want.Podero.OrgID || !slices.Equal(got[0].Podero.UserIDs, want.Podero.UserIDs) ||
-		got[0].Podero.TokenURL != want.Podero.TokenURL || got[0].Podero.ClientIDEnv != "PODERO_ID" || got[0].Podero.ClientSecretEnv != "PODERO_SECRET" {
-		t.Errorf("parsed %+v %+v\nfrom\n%s", got, got[0].Podero, text)
+	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Errorf("parsed %+v\nfrom\n%s", got, text)
 	}
 }

@@ -16,6 +16,12 @@ import (
 	"wattfolio/app"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/sources"
+
+	"reflect"
+
+	"wattfolio/sync/vendors/prosumer"
+
+	_ "wattfolio/sync/vendors"
 )
 
 func get(t *testing.T, h http.Handler, path, token string) *http.Response {
@@ -362,7 +368,7 @@ func TestSourceTOML(t *testing.T) {
 		}
 		src := srcs[0]
 		if src.Name != "demo-prosumer" || src.Vendor != app.VendorProsumer || src.BaseURL != "http://127.0.0.1:8091/prosumer" ||
-			src.TokenEnv != env || src.Prosumer == nil || !slices.Equal(src.Prosumer.CustomerIDs, s.CustomerIDs()) {
+			src.TokenEnv != env || !reflect.DeepEqual(src.Section, &prosumer.Section{CustomerIDs: s.CustomerIDs()}) {
 			t.Errorf("token_env %q: parsed %+v\n%s", env, src, toml)
 		}
 	}

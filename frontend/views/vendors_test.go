@@ -1,0 +1,4 @@
+package views
+
+// The pages show the vendors this build registers (labels, sections).
+import _ "wattfolio/sync/vendors"

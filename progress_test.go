@@ -244,4 +244,3 @@ func startServeWith(t *testing.T, args ...string) (string, *http.Client) {
 	res.Body.Close()
 	return m[2], c
 }
-

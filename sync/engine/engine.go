@@ -122,7 +122,7 @@ func (e *Engine) SyncAll(ctx context.Context, sources []Source) ([]Result, error
 func (e *Engine) Sync(ctx context.Context, src Source) Result {
 	tr := e.newTracker(ctx, src.Name)
 	ctx = context.WithValue(e.withWaits(ctx, src.Name, tr), trackerKey{}, tr)
-	ctx = context.WithValue(ctx, reachKey{}, new(Reach))
+	ctx = WithReach(ctx)
 	tr.update(func(s *Status) { s.Phase = PhaseContracts })
 	log := e.logger().With("source", src.Name, "vendor", string(src.Vendor))
 	start := e.now()

@@ -21,6 +21,12 @@ type Reach struct {
 
 type reachKey struct{}
 
+// WithReach returns ctx carrying a new Reach, as Sync gives each source's
+// run.
+func WithReach(ctx context.Context) context.Context {
+	return context.WithValue(ctx, reachKey{}, new(Reach))
+}
+
 // ReachOf returns the Reach of the source being synced under ctx, nil
 // outside a sync.
 func ReachOf(ctx context.Context) *Reach {

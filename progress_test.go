@@ -141,7 +141,7 @@ func TestServeShowsSyncProgress(t *testing.T) {
 	if o := doc.source("demo-otark"); o.Contracts != 0 {
 		t.Errorf("otark stored %d contracts while held", o.Contracts)
 	}
-	for path, want := range map[string]string{"/contracts": "demo-enneo", "/sync": `id="sync-progress"`, "/sync/progress": "demo-enneo"} {
+	for path, want := range map[string]string{"/contracts": "demo-enneo", "/sync": `id="sync-progress"`, "/sync/progress": "demo-enneo", "/sync/progress.json": `"running": true`} {
 		res, err := client.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

@@ -6,9 +6,7 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/creack/pty"
@@ -21,21 +19,7 @@ import (
 // last frame shows every source done, and the summary goes to stdout as
 // without a terminal.
 func TestSyncDrawsBarsOnATerminal(t *testing.T) {
-	var once sync.Once
-	f := newFixtureWith(t, simulate.Options{Seed: 8, EnneoContracts: 60}, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			limited := false
-			if strings.HasPrefix(r.URL.Path, simulate.OtarkPrefix+"/") {
-				once.Do(func() { limited = true })
-			}
-			if limited {
-				w.Header().Set("Retry-After", "1")
-				w.WriteHeader(http.StatusTooManyRequests)
-				return
-			}
-			h.ServeHTTP(w, r)
-		})
-	})
+	f := newFixtureWith(t, simulate.Options{Seed: 8, EnneoContracts: 60}, otarkLimitedOnce)
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pty here: %v", err)

@@ -93,7 +93,7 @@ func (l *lineView) Report(s engine.Status) {
 	switch {
 	case s.Final():
 		return
-	case !seen && s.Pages == 0 && s.Phase == engine.PhaseContracts:
+	case !seen && s.Pages == 0 && (s.Phase == engine.PhaseQueued || s.Phase == engine.PhaseContracts):
 		return // nothing to say yet
 	case seen && m.phase == s.Phase && now.Sub(m.at) < l.every:
 		return

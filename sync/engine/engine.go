@@ -96,6 +96,10 @@ func (e *Engine) SyncAll(ctx context.Context, sources []Source) ([]Result, error
 		par = 3
 	}
 	results := make([]Result, len(sources))
+	// Every source is shown from the start, those beyond par as queued.
+	for _, src := range sources {
+		e.newTracker(ctx, src.Name).update(func(*Status) {})
+	}
 	sem := make(chan struct{}, par)
 	var wg sync.WaitGroup
 	for i, src := range sources {

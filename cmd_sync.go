@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -130,34 +129,16 @@ func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, 
 	}
 	srcs := f.sources
 	shareBudgets(srcs, store)
-	var mu sync.Mutex
-	last, lastWait := map[string]time.Time{}, map[string]time.Time{}
-	e := &engine.Engine{Store: store, LeaveOutPersonalData: f.leaveOutPersonal, Progress: func(p engine.Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		// One line a second per source is enough for a person to see it move.
-		if time.Since(last[p.Source]) < time.Second {
-			return
-		}
-		last[p.Source] = time.Now()
-		line := fmt.Sprintf("%s: %s stored, %d rejected", p.Source, plural(p.Fetched, "contract", "contracts"), p.Failed)
-		if p.Missing > 0 {
-			line += fmt.Sprintf(", %d not fetched", p.Missing)
-		}
-		fmt.Fprintln(stderr, line)
-	}, Waits: func(w engine.Wait) {
-		mu.Lock()
-		defer mu.Unlock()
-		// A wait a person notices is always told; short backoffs, which
-		// come in bursts from parallel requests, once a second per source.
-		if w.For < time.Second && time.Since(lastWait[w.Source]) < time.Second {
-			return
-		}
-		lastWait[w.Source] = time.Now()
-		fmt.Fprintln(stderr, w)
-	}}
 	fmt.Fprintf(stderr, "syncing %s into %s\n", plural(len(srcs), "source", "sources"), store.Path())
+	view := newProgressView(stderr, srcs)
+	restoreLog := func() {}
+	if w := view.log(); w != stderr {
+		restoreLog = withLogTo(w)
+	}
+	e := &engine.Engine{Store: store, LeaveOutPersonalData: f.leaveOutPersonal, Reporter: view}
 	results, err := e.SyncAll(ctx, srcs)
+	view.close()
+	restoreLog()
 	printSummary(stdout, results)
 	return results, syncOutcome(results, err)
 }

@@ -22,21 +22,7 @@ import (
 // of silence: the simulated otark answers its first request 429 with
 // Retry-After, and the sync waits it out and completes.
 func TestSyncTellsWaits(t *testing.T) {
-	var once sync.Once
-	f := newFixtureWith(t, simulate.Options{Seed: 8, EnneoContracts: 5}, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			limited := false
-			if strings.HasPrefix(r.URL.Path, simulate.OtarkPrefix+"/") {
-				once.Do(func() { limited = true })
-			}
-			if limited {
-				w.Header().Set("Retry-After", "1")
-				w.WriteHeader(http.StatusTooManyRequests)
-				return
-			}
-			h.ServeHTTP(w, r)
-		})
-	})
+	f := newFixtureWith(t, simulate.Options{Seed: 8, EnneoContracts: 5}, otarkLimitedOnce)
 	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db)
 	if code != 0 {
 		t.Fatalf("exit %d, want 0\n%s\n%s", code, stdout, stderr)
@@ -45,6 +31,23 @@ func TestSyncTellsWaits(t *testing.T) {
 	if !strings.Contains(stderr, line) {
 		t.Errorf("stderr lacks %q:\n%s", line, stderr)
 	}
+}
+
+// otarkLimitedOnce answers the first otark request 429 with Retry-After: 1.
+func otarkLimitedOnce(h http.Handler) http.Handler {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limited := false
+		if strings.HasPrefix(r.URL.Path, simulate.OtarkPrefix+"/") {
+			once.Do(func() { limited = true })
+		}
+		if limited {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Each way a sync can end has its exit code and says so in the summary.

@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
 	// No log line carries a customer's IBAN, e-mail, phone or address,
 	// whatever a vendor's error message quotes.
-	slog.SetDefault(slog.New(personal.LogHandler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))))
+	slog.SetDefault(newLogger(stderr))
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -194,6 +194,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// newLogger returns the logger of a command, writing to w at logLevel.
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(personal.LogHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: logLevel()})))
 }
 
 // logLevel reads WATTFOLIO_LOG (debug, info, warn, error); default warn, so

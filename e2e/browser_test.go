@@ -292,6 +292,9 @@ func TestBrowser(t *testing.T) {
 		before := p.wait(`all("time")[0] && all("time")[0].getAttribute("datetime")`)
 		syncNow()
 		p.waitFor(`all(".badge-ok").some(shown)`, 10*time.Second)
+		// The progress panel, followed in place while the sync ran, ends
+		// with every source done.
+		p.waitFor(`all("#sync-progress .progress-item").length > 0 && all("#sync-progress .progress-item").every(li => li.classList.contains("progress-done"))`, 10*time.Second)
 		after := p.wait(`all("time")[0] && all("time")[0].getAttribute("datetime")`)
 		assert(after != "" && after != before, "last run started %s, still %s", before, after)
 		fetched := 0

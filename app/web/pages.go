@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -195,18 +197,69 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 		notice = wait
 	}
 	m := views.Sync{
-		Chrome:     c,
-		Sources:    sources,
-		CanSync:    h.o.Syncer != nil,
-		Running:    running,
-		Notice:     notice,
-		LastFailed: failed,
-		StaleAfter: StaleAfter,
+		Chrome:      c,
+		Sources:     sources,
+		CanSync:     h.o.Syncer != nil,
+		Running:     running,
+		Notice:      notice,
+		LastFailed:  failed,
+		StaleAfter:  StaleAfter,
+		Progress:    progressOf(h.sync.board.Statuses(), time.Now()),
+		ProgressURL: c.Link("/sync/progress", nil),
 	}
 	if m.AnyRunning() {
 		m.Refresh = c.Link("/sync", nil)
+		// This process's sync is followed in place by the page's script;
+		// one in another process only by reloading.
+		m.RefreshNoScript = running
 	}
 	h.respond(w, r, http.StatusOK, views.SyncPage(m), func() any { return syncDocOf(m) })
+}
+
+// syncProgress serves the progress panel of the sync page alone (or its
+// JSON), which the page's script fetches every second while a sync runs.
+func (h *handler) syncProgress(w http.ResponseWriter, r *http.Request) {
+	lang, err := h.language(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.sync.mu.Lock()
+	running := h.sync.running
+	h.sync.mu.Unlock()
+	c := views.Chrome{Fmt: views.Fmt{Lang: lang, Loc: h.o.Location, Now: h.o.Now()}, DefaultLang: h.o.Lang, Path: "/sync", Query: r.URL.Query()}
+	m := views.Sync{Chrome: c, Running: running, Progress: progressOf(h.sync.board.Statuses(), time.Now()), ProgressURL: c.Link("/sync/progress", nil)}
+	h.respond(w, r, http.StatusOK, views.SyncProgressPanel(m), func() any {
+		return progressDoc{Running: running, Sources: m.Progress}
+	})
+}
+
+// progressDoc is /sync/progress as JSON.
+type progressDoc struct {
+	Running bool                 `json:"running"`
+	Sources []views.SyncProgress `json:"sources"`
+}
+
+// progressOf turns the engine's statuses into the page's, with a wait shown
+// only while it lasts (now is the wall clock the engine's waits end by).
+func progressOf(sts []engine.Status, now time.Time) []views.SyncProgress {
+	out := make([]views.SyncProgress, 0, len(sts))
+	for _, s := range sts {
+		p := views.SyncProgress{
+			Source: s.Source, Phase: string(s.Phase), Pages: s.Pages, Contracts: s.Contracts,
+			Rejected: s.Rejected, Missing: s.Missing, Meters: s.Meters, MetersOf: s.MetersOf,
+			Readings: s.Readings, Err: s.Err,
+		}
+		if w, ok := s.Waiting(now); ok {
+			cause := w.Cause
+			if w.Status != 0 {
+				cause = strconv.Itoa(w.Status)
+			}
+			p.Wait = &views.SyncWait{Cause: cause, For: w.For, Seconds: w.For.Seconds(), Attempt: w.Attempt, Of: w.Of}
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // startSync starts SyncAll in the background, unless one is running, and
@@ -274,6 +327,8 @@ func (h *handler) runSync(done chan struct{}) {
 		close(done)
 	}()
 	h.log.Info("sync started")
+	h.sync.board.Reset()
+	ctx = engine.WithReporter(ctx, &h.sync.board)
 	ctx = engine.WithWaits(ctx, func(w engine.Wait) {
 		h.sync.mu.Lock()
 		h.sync.wait = w.String()

@@ -17,6 +17,7 @@ import (
 	"wattfolio/app/compare"
 	"wattfolio/frontend"
 	"wattfolio/frontend/views"
+	"wattfolio/sync/engine"
 )
 
 // ContractReader reads contracts from the cache.
@@ -145,6 +146,8 @@ type syncState struct {
 	// "otark: 429, waiting 12 s (attempt 2 of 5)": the page shows it, so
 	// that a stalled vendor does not look like a hung sync.
 	wait string
+	// board keeps each source's progress in the running (or last) sync.
+	board engine.Board
 }
 
 // New returns the handler. Options.Contracts and Options.Sources are required.
@@ -180,6 +183,7 @@ func newHandler(o Options) *handler {
 	h.handle("GET /contracts.csv", h.exportCSV)
 	h.handle("GET /contracts/{id}", h.contract)
 	h.handle("GET /sync", h.syncPage)
+	h.handle("GET /sync/progress", h.syncProgress)
 	h.routeEdits()
 	h.routeSources()
 	if o.Meters != nil {

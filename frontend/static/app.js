@@ -101,7 +101,34 @@
   document.addEventListener("DOMContentLoaded", function () {
     var table = document.querySelector("table.grid");
     if (table) table.setAttribute("aria-keyshortcuts", "ArrowDown ArrowUp Home End /");
+    followSync();
   });
+
+  // Sync progress: while a sync runs, the Sync page's progress panel is
+  // fetched again every second and swapped in, so the page stays where the
+  // reader is; when the sync has ended the page loads once more to show
+  // each source's final state. A failed fetch is tried again a little later.
+  function followSync() {
+    var el = document.getElementById("sync-progress");
+    if (!el || el.getAttribute("data-running") !== "true") return;
+    setTimeout(function () {
+      fetch(el.getAttribute("data-poll"), { headers: { Accept: "text/html" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (html) {
+          var box = document.createElement("div");
+          box.innerHTML = html;
+          var next = box.querySelector("#sync-progress");
+          if (!next) throw new Error("no panel");
+          if (next.getAttribute("data-running") !== "true") {
+            window.location.href = el.getAttribute("data-page");
+            return;
+          }
+          el.replaceWith(next);
+          followSync();
+        })
+        .catch(function () { setTimeout(followSync, 2000); });
+    }, 1000);
+  }
 
   // Desktop exports.
 

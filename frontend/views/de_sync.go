@@ -31,3 +31,23 @@ func init() {
 		"Another Wattfolio is syncing this cache (%s). Try again when it has finished.": "Ein anderes Wattfolio synchronisiert diesen Cache (%s). Versuchen Sie es erneut, wenn es fertig ist.",
 	})
 }
+
+// German for the sync progress panel (SyncProgressPanel, ProgressText).
+func init() {
+	addGerman(map[string]string{
+		"Progress":                            "Fortschritt",
+		"Starting…":                           "Startet…",
+		"waiting for its turn":                "wartet, bis sie an der Reihe ist",
+		"contracts: %s stored (%s pages)":     "Verträge: %s gespeichert (%s Seiten)",
+		"listing meters; %s contracts stored": "Zähler werden gelistet; %s Verträge gespeichert",
+		"readings: %s of %s meters, %s readings, %s contracts": "Messwerte: %s von %s Zählern, %s Messwerte, %s Verträge",
+		"done: %s contracts, %s readings of %s meters":         "fertig: %s Verträge, %s Messwerte von %s Zählern",
+		"done: %s contracts":                                   "fertig: %s Verträge",
+		"failed: %s":                                           "fehlgeschlagen: %s",
+		", %s rejected":                                        ", %s abgelehnt",
+		", %s not fetched":                                     ", %s nicht abgerufen",
+		"%s, waiting %s (attempt %d of %d)":                    "%s, wartet %s (Versuch %d von %d)",
+		"%s, waiting %s (attempt %d)":                          "%s, wartet %s (Versuch %d)",
+		"%s, waiting %s":                                       "%s, wartet %s",
+	})
+}

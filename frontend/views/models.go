@@ -24,6 +24,9 @@ type Chrome struct {
 	Query url.Values
 	// Refresh, when set, reloads this URL every two seconds.
 	Refresh string
+	// RefreshNoScript limits Refresh to a browser without JavaScript: the
+	// page's script updates it in place instead.
+	RefreshNoScript bool
 	// Customers is true when the customer pages exist (nav item and links).
 	Customers bool
 	// Offers and Savings are true when those pages exist (nav items).
@@ -301,6 +304,37 @@ type Sync struct {
 	LastFailed bool
 	// StaleAfter is the age from which data is highlighted as stale.
 	StaleAfter time.Duration
+	// Progress is each source's progress in this process's running (or
+	// last) sync; ProgressURL serves it as a fragment, polled while
+	// Running.
+	Progress    []SyncProgress
+	ProgressURL string
+}
+
+// SyncProgress is one source's progress in a sync, as the page shows it.
+type SyncProgress struct {
+	Source string `json:"source"`
+	// Phase is queued, contracts, meters, readings, done or failed.
+	Phase     string `json:"phase"`
+	Pages     int    `json:"pages"`
+	Contracts int    `json:"contracts"`
+	Rejected  int    `json:"rejected"`
+	Missing   int    `json:"missing"`
+	Meters    int    `json:"meters"`
+	MetersOf  int    `json:"meters_of"` // 0 until the meters are listed
+	Readings  int    `json:"readings"`
+	// Wait is the wait under way, nil when none.
+	Wait *SyncWait `json:"wait,omitempty"`
+	Err  string    `json:"error,omitempty"`
+}
+
+// SyncWait is a source waiting before it asks its vendor again.
+type SyncWait struct {
+	Cause   string        `json:"cause"` // the status ("429") or what failed ("request timed out")
+	For     time.Duration `json:"-"`
+	Seconds float64       `json:"seconds"`
+	Attempt int           `json:"attempt,omitempty"`
+	Of      int           `json:"of,omitempty"`
 }
 
 // AnyRunning reports whether a sync runs here or a source's last run is still running.

@@ -72,7 +72,10 @@ type Engine struct {
 	// Waits is told of every wait between tries (a 429, an outage), with
 	// the source named, besides any hook already in the context (WithWaits);
 	// nil: none. Called from several goroutines.
-	Waits    func(Wait)
+	Waits func(Wait)
+	// Reporter is told of every change in a source's progress (phase,
+	// counts, waits), besides any in the context (WithReporter); nil: none.
+	Reporter Reporter
 	Parallel int // sources synced at once; 0 means 3
 	// LeaveOutPersonalData takes customers' IBANs, e-mail addresses, phone
 	// numbers and postal addresses out of the vendors' records before they
@@ -93,6 +96,10 @@ func (e *Engine) SyncAll(ctx context.Context, sources []Source) ([]Result, error
 		par = 3
 	}
 	results := make([]Result, len(sources))
+	// Every source is shown from the start, those beyond par as queued.
+	for _, src := range sources {
+		e.newTracker(ctx, src.Name).update(func(*Status) {})
+	}
 	sem := make(chan struct{}, par)
 	var wg sync.WaitGroup
 	for i, src := range sources {
@@ -117,12 +124,16 @@ func (e *Engine) SyncAll(ctx context.Context, sources []Source) ([]Result, error
 // Sync runs one source: it resumes after the stream's checkpoint if the last
 // run was cut off, stores page by page, and records the outcome.
 func (e *Engine) Sync(ctx context.Context, src Source) Result {
-	ctx = e.withWaits(ctx, src.Name)
+	tr := e.newTracker(ctx, src.Name)
+	ctx = context.WithValue(e.withWaits(ctx, src.Name, tr), trackerKey{}, tr)
+	ctx = WithReach(ctx)
+	tr.update(func(s *Status) { s.Phase = PhaseContracts })
 	log := e.logger().With("source", src.Name, "vendor", string(src.Vendor))
 	start := e.now()
 	res := Result{Source: src.Name}
 	fail := func(err error) Result {
 		res.Status, res.Err, res.Duration = app.RunFailed, err, e.now().Sub(start)
+		tr.finish(res)
 		return res
 	}
 	if err := e.Store.EnsureSource(ctx, src.Name, src.Vendor, src.BaseURL); err != nil {
@@ -163,14 +174,21 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		}
 		res.Fetched += len(p.Contracts)
 		res.count(log, p.Failures)
+		tr.update(func(s *Status) {
+			s.Pages++
+			s.Contracts, s.Rejected, s.Missing = res.Fetched, res.Failed, res.Missing
+		})
 		if e.Progress != nil {
 			e.Progress(Progress{Source: src.Name, Fetched: res.Fetched, Failed: res.Failed, Missing: res.Missing})
 		}
 		return nil
 	})
 	// Connectors that also serve meter time series sync them in the same run.
-	if err == nil {
+	if err == nil && !offline(ctx) {
 		err = e.syncSeries(ctx, log, src, run, &res)
+	}
+	if cause, down := ReachOf(ctx).Down(); down && ctx.Err() == nil {
+		err = &UnreachableError{URL: src.BaseURL, Cause: cause, Err: err}
 	}
 	// The run's bookkeeping must be written even when ctx was cancelled.
 	bg := context.WithoutCancel(ctx)
@@ -217,6 +235,7 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		res.Err = errors.Join(res.Err, err)
 	}
 	res.Duration = e.now().Sub(start)
+	tr.finish(res)
 	log.Info("sync finished", "run", run, "status", string(res.Status), "fetched", res.Fetched, "failed", res.Failed, "missing", res.Missing, "removed", res.Removed, "duration", res.Duration.Round(time.Millisecond))
 	return res
 }

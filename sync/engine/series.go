@@ -58,6 +58,8 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	if !ok {
 		return nil
 	}
+	tr := trackerOf(ctx)
+	tr.update(func(s *Status) { s.Phase = PhaseMeters })
 	meters, fails, err := sc.Meters(ctx)
 	if err != nil {
 		return err
@@ -70,6 +72,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	if err := ss.SaveMeters(ctx, src.Name, meters); err != nil {
 		return err
 	}
+	tr.update(func(s *Status) { s.Phase, s.MetersOf = PhaseReadings, len(meters) })
 	par := 4
 	if p, ok := src.Connector.(interface{ Concurrency() int }); ok && p.Concurrency() > 0 {
 		par = p.Concurrency()
@@ -108,6 +111,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 						break
 					}
 				}
+				tr.update(func(s *Status) { s.Meters++ })
 			}
 		})
 	}
@@ -239,6 +243,7 @@ func (w *seriesWriter) loop(ctx context.Context) {
 			return
 		}
 		w.readings += int64(n)
+		trackerOf(ctx).update(func(s *Status) { s.Readings += n })
 	}
 }
 

@@ -63,15 +63,18 @@ func ReportWait(ctx context.Context, w Wait) {
 	}
 }
 
-// withWaits returns ctx whose wait hook names source and tells e.Waits as
-// well as the hook ctx had.
-func (e *Engine) withWaits(ctx context.Context, source string) context.Context {
+// withWaits returns ctx whose wait hook names source and tells e.Waits and
+// the source's progress tracker (nil: none) as well as the hook ctx had.
+func (e *Engine) withWaits(ctx context.Context, source string, tr *tracker) context.Context {
 	outer, _ := ctx.Value(waitKey{}).(func(Wait))
-	if outer == nil && e.Waits == nil {
+	if outer == nil && e.Waits == nil && tr == nil {
 		return ctx
 	}
 	return WithWaits(ctx, func(w Wait) {
 		w.Source = source
+		if tr != nil {
+			tr.wait(w)
+		}
 		if e.Waits != nil {
 			e.Waits(w)
 		}

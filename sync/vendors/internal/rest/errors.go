@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"syscall"
 	"time"
 
 	"wattfolio/app"
@@ -137,6 +138,28 @@ func Describe(err error) string {
 		return ue.Err.Error()
 	}
 	return err.Error()
+}
+
+// unreachable reports whether err is a failure to connect at all (the
+// address refused, the host name unknown, no route or network), not a
+// timeout, and says it the way a person reads it: "connection refused",
+// "no such host".
+func unreachable(err error) (string, bool) {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "dial" || op.Timeout() {
+		return "", false
+	}
+	var dns *net.DNSError
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "no such host", true
+	case errors.As(err, &dns):
+		return "host name lookup failed (" + dns.Err + ")", true
+	case errors.As(err, &errno):
+		return errno.Error(), true
+	}
+	return op.Err.Error(), true
 }
 
 // StatusKind is the kind of a final answer with status; nil for one the

@@ -87,7 +87,13 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 	failures, renewed, sent := 0, false, 0
 	backoff429 := p.Backoff
 	var last string
+	reach := engine.ReachOf(ctx)
 	for {
+		// A source found offline asks nothing more in this run: the sync
+		// fails at once with one line, not after every request's retries.
+		if cause, down := reach.Down(); down {
+			return nil, &Error{Kind: ErrUnavailable, Last: cause + ", not tried: the vendor could not be reached", Tries: failures}
+		}
 		if err := c.waitBudget(ctx); err != nil {
 			return nil, err
 		}
@@ -119,12 +125,16 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 		}
 		status, hint := 0, time.Duration(-1)
 		if resp != nil {
+			reach.Answered()
 			status = resp.Status
 			hint = retryAfter(resp.Header.Get("Retry-After"), c.now())
 		}
 		switch {
 		case err != nil && (resp == nil || !errors.Is(err, errTooLarge)):
 			last = Describe(err)
+			if cause, ok := unreachable(err); ok && reach.Unreachable(cause) {
+				return nil, &Error{Kind: ErrUnavailable, Last: last, Tries: failures + 1}
+			}
 		case err != nil:
 			return nil, &Error{Kind: ErrBadData, Status: status, Last: err.Error(), Tries: failures + 1}
 		case status >= 200 && status < 300:

@@ -413,3 +413,65 @@ func TestOrdered(t *testing.T) {
 		})
 	}
 }
+
+// A vendor that cannot be reached at all before any answer (offline, a
+// wrong host) ends the request at once and marks the source down, so that
+// the requests beside it are not even tried; outside a sync, or after the
+// vendor has answered in this run (an outage mid-sync), the same failure is
+// retried as any other.
+func TestUnreachable(t *testing.T) {
+	live, _, _ := newTest(t, Policy{}, answer{body: "{}"})
+	srv := httptest.NewServer(http.NotFoundHandler())
+	refusedURL := srv.URL
+	srv.Close() // its port now refuses connections
+	for _, tc := range []struct {
+		name      string
+		inSync    bool
+		answered  bool
+		waits     int
+		down      bool
+		wantCause string
+	}{
+		{name: "in a sync, before any answer", inSync: true, waits: 0, down: true, wantCause: "connection refused"},
+		{name: "outside a sync", waits: 2},
+		{name: "in a sync, after an answer", inSync: true, answered: true, waits: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			if tc.inSync {
+				ctx = engine.WithReach(ctx)
+			}
+			if tc.answered {
+				if _, err := live.Do(ctx, Request{Path: "/x"}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			base, err := ParseURL("base URL", refusedURL+"/api", "https://x.example", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := New(base, nil, nil, Policy{})
+			clock := NewFakeClock(t0)
+			c.Clock = clock
+			_, err = c.Do(ctx, Request{Path: "/x"}, nil)
+			if !errors.Is(err, ErrUnavailable) {
+				t.Fatalf("err %v, want ErrUnavailable", err)
+			}
+			if n := len(clock.Waits()); n != tc.waits {
+				t.Errorf("%d waits, want %d", n, tc.waits)
+			}
+			cause, down := engine.ReachOf(ctx).Down()
+			if down != tc.down || cause != tc.wantCause {
+				t.Errorf("down %v (%q), want %v (%q)", down, cause, tc.down, tc.wantCause)
+			}
+			if !tc.down {
+				return
+			}
+			// The next request of the source is not sent at all.
+			_, err = live.Do(ctx, Request{Path: "/x"}, nil)
+			if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "not tried") {
+				t.Errorf("a request after the source went down: %v, want it not tried", err)
+			}
+		})
+	}
+}

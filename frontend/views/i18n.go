@@ -133,6 +133,8 @@ func (f Fmt) Msg(m app.Msg) string {
 			args[i] = f.Day(time.Time(a))
 		case app.Month:
 			args[i] = f.Month(time.Time(a))
+		case app.DayFormats:
+			args[i] = f.dayFormats()
 		case time.Time:
 			args[i] = f.Date(a)
 		default:

@@ -112,3 +112,50 @@ func ParseDayIn(s string, loc *time.Location) (time.Time, error) {
 	}
 	return time.Date(year, month, day, 0, 0, 0, 0, loc), nil
 }
+
+var (
+	isoMonth     = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
+	numericMonth = regexp.MustCompile(`^(\d{1,2})[./](\d{4})$`)  // 11.2026, 11/2026
+	namedMonth   = regexp.MustCompile(`^([\p{L}]+)\.? (\d{4})$`) // Nov 2026, Nov. 2026, November 2026
+)
+
+// MonthFormats stands in a message for the ways to write a month: the
+// English text writes 2026-11, a page its own format and ISO.
+type MonthFormats struct{}
+
+func (MonthFormats) String() string { return "2026-11" }
+
+// ParseMonthIn reads a calendar month typed in either language (11.2026,
+// Nov. 2026, November 2026, Nov 2026) or as ISO (2026-11), and returns the
+// midnight starting it in loc; the error is a *DayError.
+func ParseMonthIn(s string, loc *time.Location) (time.Time, error) {
+	in := strings.Join(strings.Fields(s), " ")
+	norm := strings.ToLower(in)
+	var ys string
+	var month time.Month
+	if m := isoMonth.FindStringSubmatch(norm); m != nil {
+		ys, month = m[1], monthNumber(m[2])
+	} else if m := numericMonth.FindStringSubmatch(norm); m != nil {
+		ys, month = m[2], monthNumber(m[1])
+	} else if m := namedMonth.FindStringSubmatch(norm); m != nil && monthNames[m[1]] != 0 {
+		ys, month = m[2], monthNames[m[1]]
+	} else {
+		return time.Time{}, &DayError{in, Msgf("not a month; write it like %s", MonthFormats{})}
+	}
+	if month == 0 {
+		return time.Time{}, &DayError{in, Msgf("not a month; write it like %s", MonthFormats{})}
+	}
+	year, _ := strconv.Atoi(ys)
+	if year < MinDayYear || year > MaxDayYear {
+		return time.Time{}, &DayError{in, Msgf("not a date Wattfolio can use: the year must be from 1900 to 2199")}
+	}
+	return time.Date(year, month, 1, 0, 0, 0, 0, loc), nil
+}
+
+// monthNumber is the month numbered s, 0 when there is none.
+func monthNumber(s string) time.Month {
+	if n, _ := strconv.Atoi(s); n >= 1 && n <= 12 {
+		return time.Month(n)
+	}
+	return 0
+}

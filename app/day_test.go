@@ -84,3 +84,38 @@ func TestNotesNextContact(t *testing.T) {
 		t.Fatalf("%v", errs)
 	}
 }
+
+// The compare page's months, typed in either language or as ISO.
+func TestParseMonthIn(t *testing.T) {
+	berlin := DefaultZone()
+	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, berlin)
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		msg  string
+	}{
+		{"2026-11", nov, ""},
+		{"11.2026", nov, ""},
+		{"11/2026", nov, ""},
+		{"Nov. 2026", nov, ""},
+		{"Nov 2026", nov, ""},
+		{"november 2026", nov, ""},
+		{"März 2026", time.Date(2026, 3, 1, 0, 0, 0, 0, berlin), ""},
+		{"13.2026", time.Time{}, `"13.2026" is not a month; write it like 2026-11`},
+		{"2026-11-02", time.Time{}, `"2026-11-02" is not a month; write it like 2026-11`},
+		{"Nov 26", time.Time{}, `"Nov 26" is not a month; write it like 2026-11`},
+		{"11.0226", time.Time{}, `"11.0226" is not a date Wattfolio can use: the year must be from 1900 to 2199`},
+	} {
+		got, err := ParseMonthIn(tc.in, berlin)
+		if tc.want.IsZero() {
+			var de *DayError
+			if !errors.As(err, &de) || de.Msg().String() != tc.msg {
+				t.Errorf("%q: error %v, want %s", tc.in, err, tc.msg)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("%q: %v %v, want %v", tc.in, got, err, tc.want)
+		}
+	}
+}

@@ -39,6 +39,7 @@ import (
 // probe is what the window reports about its page (desktop_shell.go).
 type probe struct {
 	URL       string                    `json:"url"`
+	Lang      string                    `json:"lang"`
 	Title     string                    `json:"title"`
 	H1        string                    `json:"h1"`
 	Lede      string                    `json:"lede"`

@@ -146,3 +146,35 @@ func TestDayFormFields(t *testing.T) {
 		}
 	}
 }
+
+// The compare page's curve months show as the page writes months and read
+// either language or ISO; the links keep ISO.
+func TestCompareMonthFields(t *testing.T) {
+	h, _, accts := june(t)
+	p := "/customers/" + strconv.FormatInt(accts["Bäckerei Schmidt GmbH"].ID, 10) + "/compare"
+	for _, tc := range []struct{ query, from, to string }{
+		{"?lang=de&from=2026-06&to=2026-06", "Juni 2026", "Juni 2026"},
+		{"?lang=de&from=06.2026&to=Juni+2026", "Juni 2026", "Juni 2026"},
+		{"?lang=en&from=Jun+2026&to=6/2026", "Jun 2026", "Jun 2026"},
+	} {
+		body := mustGet(t, h, p+tc.query)
+		for _, want := range []string{`id="c-from" type="text" name="from" value="` + tc.from + `"`, `id="c-to" type="text" name="to" value="` + tc.to + `"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: page lacks %s", tc.query, want)
+			}
+		}
+		if strings.Contains(body, `type="month"`) {
+			t.Errorf("%s: a browser month input is left", tc.query)
+		}
+	}
+	for _, tc := range []struct{ query, want string }{
+		{"?lang=de&from=13.2026", "kein Monat; schreiben Sie ihn wie Nov. 2026 oder 2026-11"},
+		{"?lang=en&from=Jum+2026", "not a month; write it like Nov 2026 or 2026-11"},
+		{"?lang=en&from=1999-12", "not a month from 2000 to 2100"},
+	} {
+		res, body := get(t, h, p+tc.query)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(text(body), tc.want) {
+			t.Errorf("%s: %d, want 400 saying %s:\n%s", tc.query, res.StatusCode, tc.want, text(body))
+		}
+	}
+}

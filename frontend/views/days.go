@@ -52,3 +52,21 @@ func (f Fmt) dayInputMode() string {
 func (f Fmt) dayFormats() string {
 	return f.Day(dayExample) + " " + f.T("or") + " " + dayExample.Format(time.DateOnly)
 }
+
+// MonthValue is a month field's value as the page shows it: "Nov. 2026" or
+// "Nov 2026" for a month the server reads, anything else as typed.
+func (f Fmt) MonthValue(s string) string {
+	if s == "" {
+		return ""
+	}
+	m, err := app.ParseMonthIn(s, time.UTC)
+	if err != nil {
+		return s
+	}
+	return f.Month(m)
+}
+
+// monthFormats writes app.MonthFormats in a message: the page's format and ISO.
+func (f Fmt) monthFormats() string {
+	return f.Month(dayExample) + " " + f.T("or") + " " + dayExample.Format("2006-01")
+}

@@ -5,6 +5,9 @@ func init() {
 	addGerman(map[string]string{
 		"D MMM YYYY":                       "TT.MM.JJJJ",
 		"for example %s or %s":             "zum Beispiel %s oder %s",
+		"MMM YYYY":                         "MM.JJJJ",
+		"not a month; write it like %s":    "kein Monat; schreiben Sie ihn wie %s",
+		"not a month from 2000 to 2100":    "kein Monat von 2000 bis 2100",
 		"or":                               "oder",
 		"%q is %s":                         "%q ist %s",
 		"not a date; write it like %s":     "kein Datum; schreiben Sie es wie %s",

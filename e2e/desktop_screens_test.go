@@ -142,7 +142,17 @@ func (r *run) screens(lang, ext, name string) {
 	if _, err := r.waitProbe(10*time.Second, func(p probe) bool { return strings.Contains(p.URL, "q="+ext) && p.Targets["row:"+name] != nil }); !r.check(lang+": the search finds the epilot contract", err) {
 		return
 	}
-	if visit(desktopScreen{"contract", "row:" + name, "/contracts/", nil}) {
+	if !visit(desktopScreen{"contract", "row:" + name, "/contracts/", nil}) {
+		return
+	}
+	// The meter's link is below the fold: the End key scrolls to it.
+	r.key("End")
+	_, err := r.waitProbe(5*time.Second, func(p probe) bool {
+		m := p.Targets["meter"]
+		return m != nil && m["y"] >= 0 && m["y"]+m["h"] <= p.InnerH
+	})
+	if r.check(lang+": End scrolls the contract's meter link into view", err) {
+		time.Sleep(time.Second) // a report from after the scroll, not during it
 		visit(desktopScreen{"meter", "meter", "/meters/", nil})
 	}
 }

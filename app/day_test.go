@@ -11,11 +11,7 @@ import (
 func TestParseDayIn(t *testing.T) {
 	berlin := DefaultZone()
 	nov2 := time.Date(2026, 11, 2, 0, 0, 0, 0, berlin)
-	for _, tc := range []struct {
-		in   string
-		want time.Time // zero: refused
-		msg  string    // the refusal's English sentence
-	}{
+	checkParse(t, ParseDayIn, []parseCase{
 		// ISO, as links, scripts and the JSON twins send it.
 		{"2026-11-02", nov2, ""},
 		{"2026-11-2", nov2, ""},
@@ -57,8 +53,21 @@ func TestParseDayIn(t *testing.T) {
 		{"2 Noe 2026", time.Time{}, `"2 Noe 2026" is not a date; write it like 2026-11-02`},
 		{"2026-11-02T10:00:00Z", time.Time{}, `"2026-11-02T10:00:00Z" is not a date; write it like 2026-11-02`},
 		{"tomorrow", time.Time{}, `"tomorrow" is not a date; write it like 2026-11-02`},
-	} {
-		got, err := ParseDayIn(tc.in, berlin)
+	})
+}
+
+// parseCase is a typed day or month and what it reads as.
+type parseCase struct {
+	in   string
+	want time.Time // zero: refused
+	msg  string    // the refusal's English sentence
+}
+
+func checkParse(t *testing.T, parse func(string, *time.Location) (time.Time, error), cases []parseCase) {
+	t.Helper()
+	berlin := DefaultZone()
+	for _, tc := range cases {
+		got, err := parse(tc.in, berlin)
 		if tc.want.IsZero() {
 			var de *DayError
 			if !errors.As(err, &de) || de.Msg().String() != tc.msg {
@@ -89,11 +98,7 @@ func TestNotesNextContact(t *testing.T) {
 func TestParseMonthIn(t *testing.T) {
 	berlin := DefaultZone()
 	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, berlin)
-	for _, tc := range []struct {
-		in   string
-		want time.Time
-		msg  string
-	}{
+	checkParse(t, ParseMonthIn, []parseCase{
 		{"2026-11", nov, ""},
 		{"11.2026", nov, ""},
 		{"11/2026", nov, ""},
@@ -105,17 +110,5 @@ func TestParseMonthIn(t *testing.T) {
 		{"2026-11-02", time.Time{}, `"2026-11-02" is not a month; write it like 2026-11`},
 		{"Nov 26", time.Time{}, `"Nov 26" is not a month; write it like 2026-11`},
 		{"11.0226", time.Time{}, `"11.0226" is not a date Wattfolio can use: the year must be from 1900 to 2199`},
-	} {
-		got, err := ParseMonthIn(tc.in, berlin)
-		if tc.want.IsZero() {
-			var de *DayError
-			if !errors.As(err, &de) || de.Msg().String() != tc.msg {
-				t.Errorf("%q: error %v, want %s", tc.in, err, tc.msg)
-			}
-			continue
-		}
-		if err != nil || !got.Equal(tc.want) {
-			t.Errorf("%q: %v %v, want %v", tc.in, got, err, tc.want)
-		}
-	}
+	})
 }

@@ -14,9 +14,6 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,20 +30,10 @@ func TestDesktopScreens(t *testing.T) {
 	up := simulate.New(simulate.Options{Seed: 7, EnneoContracts: 60, EpilotMeters: 1, ProsumerCustomers: 4, OtarkContracts: 6, PoderoUsers: 4})
 	sim := httptest.NewServer(up)
 	defer sim.Close()
-	config := filepath.Join(r.dir, "sources.toml")
-	cache := filepath.Join(r.dir, "cache.db")
-	must(t, os.WriteFile(config, []byte(up.SourcesTOML(sim.URL)), 0o600))
 	r.startDisplay()
 	// A German system: the last LANG wins over startDisplay's LANG=C.
 	r.env = append(r.env, "LANG=de_DE.UTF-8")
-	for k, v := range up.Env() {
-		r.env = append(r.env, k+"="+v)
-	}
-	sync := exec.Command(r.bin, "sync", "--config", config, "--db", cache)
-	sync.Env = r.env
-	if b, err := sync.CombinedOutput(); err != nil {
-		t.Fatalf("sync: %v\n%s", err, b)
-	}
+	config, cache := r.syncedCache(up, sim.URL)
 	// The epilot contract has a meter: its page and its meter's page.
 	store, err := db.Open(context.Background(), cache)
 	must(t, err)

@@ -84,6 +84,8 @@ func (r *run) screens(lang, ext, name string) {
 		if !r.check(fmt.Sprintf("%s: the %s screen is in %s", lang, s.name, lang), err) {
 			return false
 		}
+		// The pointer to the empty menu bar, so that no tooltip covers the page.
+		r.xdo("mousemove", "--sync", "900", "12")
 		time.Sleep(700 * time.Millisecond) // the report can come before the paint
 		return r.check(fmt.Sprintf("%s: the %s screen is on the screenshot", lang, s.name),
 			r.screenshot("desktop-screen-"+s.name+"-"+lang+".png", true))

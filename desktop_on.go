@@ -27,6 +27,7 @@ import (
 
 	"wattfolio/app/web"
 	"wattfolio/db"
+	"wattfolio/frontend/views"
 )
 
 // appIcon is the window's icon (also build/wattfolio.desktop's).
@@ -113,13 +114,14 @@ func runDesktop(ctx context.Context, h http.Handler, cachePath string) error {
 		}
 	}
 
+	labels := views.DesktopMenuIn(systemLang())
 	appMenu := menu.NewMenu()
-	file := appMenu.AddSubmenu("File")
-	file.AddText("Sync now", keys.CmdOrCtrl("r"), syncNow)
-	file.AddText("Export current view…", keys.CmdOrCtrl("e"), exportView)
-	file.AddText("Open cache folder", nil, openCache)
+	file := appMenu.AddSubmenu(labels.File)
+	file.AddText(labels.SyncNow, keys.CmdOrCtrl("r"), syncNow)
+	file.AddText(labels.ExportView, keys.CmdOrCtrl("e"), exportView)
+	file.AddText(labels.OpenCache, nil, openCache)
 	file.AddSeparator()
-	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { runtime.Quit(wctx) })
+	file.AddText(labels.Quit, keys.CmdOrCtrl("q"), func(*menu.CallbackData) { runtime.Quit(wctx) })
 	if goruntime.GOOS == "darwin" {
 		appMenu.Append(menu.EditMenu()) // copy and paste need it on macOS
 	}

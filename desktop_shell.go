@@ -262,6 +262,7 @@ func pageMessage(html string) string {
 // desktop end-to-end test reads it (see e2e/desktop_test.go).
 type probeReport struct {
 	URL       string                    `json:"url"`
+	Lang      string                    `json:"lang"` // <html lang>
 	Title     string                    `json:"title"`
 	H1        string                    `json:"h1"`
 	Lede      string                    `json:"lede"`
@@ -319,6 +320,10 @@ const probeJS = `(function () {
     mark("nav-offers", 'nav a[href^="/offers"]');
     mark("nav-savings", 'nav a[href^="/savings"]');
     mark("nav-changes", 'nav a[href^="/changes"]');
+    mark("lang-de", 'a[hreflang="de"]');
+    mark("lang-en", 'a[hreflang="en"]');
+    mark("new-offer", 'a[href^="/offers/new"]');
+    mark("meter", 'a[href^="/meters/"]');
     // Generic targets: table rows by title, buttons by text, form fields by
     // id, option checkboxes by label ("checked" 1 when ticked).
     Array.prototype.slice.call(document.querySelectorAll("a.row-link[title]"), 0, 60).forEach(function (a) { markEl("row:" + a.getAttribute("title"), a); });
@@ -335,7 +340,7 @@ const probeJS = `(function () {
     var links = Array.prototype.slice.call(document.querySelectorAll("table.grid tbody .row-link"));
     var titles = links.slice(0, 3).map(function (a) { return a.textContent.replace(/\s+/g, " ").trim(); });
     fetch("/desktop/probe", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({
-      url: location.pathname + location.search, title: document.title, h1: text("h1"), lede: text(".lede"),
+      url: location.pathname + location.search, lang: document.documentElement.lang, title: document.title, h1: text("h1"), lede: text(".lede"),
       rows: document.querySelectorAll("table.grid tbody tr").length, notices: notices,
       focused: f && f !== document.body ? (f.textContent || f.id || f.tagName).replace(/\s+/g, " ").trim().slice(0, 80) : "",
       focusRow: links.indexOf(f), rowTitles: titles,

@@ -135,7 +135,7 @@ func TestOfflineEditsFromTheCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "notes of demo-enneo "+enneoID+" saved") {
 		t.Fatalf("notes: exit %d %s%s", code, stdout, stderr)
 	}
-	if code, _, stderr := runCLI(t, "edit", "--db", f.db, "--source", "demo-enneo", "--contract", enneoID, "--set", "next_contact=31.02.2027"); code != 2 || !strings.Contains(stderr, "not a date") {
+	if code, _, stderr := runCLI(t, "edit", "--db", f.db, "--source", "demo-enneo", "--contract", enneoID, "--set", "next_contact=31.02.2027"); code != 2 || !strings.Contains(stderr, "is not a day of the calendar: 2027-02 has 28 days") {
 		t.Errorf("bad date: exit %d %s", code, stderr)
 	}
 	store, err = db.Open(context.Background(), f.db)

@@ -52,7 +52,7 @@ type NoteError struct {
 func (e *NoteError) Error() string { return string(e.Field) + ": " + e.Msg.String() }
 
 // ParseContractNotes reads notes as typed: tags separated by commas,
-// next contact as YYYY-MM-DD or DD.MM.YYYY (empty for none). Every invalid
+// next contact as ParseDay reads it (empty for none). Every invalid
 // field is reported.
 func ParseContractNotes(text, tags, nextContact string) (ContractNotes, []*NoteError) {
 	var errs []*NoteError
@@ -75,25 +75,10 @@ func ParseContractNotes(text, tags, nextContact string) (ContractNotes, []*NoteE
 	}
 	if s := strings.TrimSpace(nextContact); s != "" {
 		d, err := ParseDay(s)
-		if err != nil {
-			var m Msg
-			if !errors.As(err, &m) {
-				m = Text(err.Error())
-			}
-			errs = append(errs, &NoteError{NoteNextContact, m})
+		if de := (*DayError)(nil); errors.As(err, &de) {
+			errs = append(errs, &NoteError{NoteNextContact, de.Msg()})
 		}
 		n.NextContact = d
 	}
 	return n, errs
-}
-
-// ParseDay reads a calendar day written YYYY-MM-DD or DD.MM.YYYY; its
-// error is a Msg.
-func ParseDay(s string) (time.Time, error) {
-	for _, layout := range []string{time.DateOnly, "02.01.2006", "2.1.2006"} {
-		if d, err := time.Parse(layout, s); err == nil {
-			return d, nil
-		}
-	}
-	return time.Time{}, Msgf("%q is not a date (write 2026-12-31 or 31.12.2026)", s)
 }

@@ -540,12 +540,12 @@ func TestBrowser(t *testing.T) {
 		p.open(podURL)
 		p.fill("#n-notes", "Anrufen nach dem Audit <b>")
 		p.fill("#n-tags", "VIP, Wärmepumpe")
-		p.fill("#n-next", "2027-01-15")
+		p.fill("#n-next", "15.01.2027") // a German day on the English page
 		p.clickNav(`q("#notes-save")`, ``)
 		p.open(podURL)
 		assert(p.value("#n-notes") == "Anrufen nach dem Audit <b>", "notes lost")
 		assert(p.value("#n-tags") == "VIP, Wärmepumpe", "tags lost")
-		assert(p.value("#n-next") == "2027-01-15", "next contact lost")
+		assert(p.value("#n-next") == "15 Jan 2027", "next contact %q, want it as the English page writes days", p.value("#n-next"))
 	})
 
 	r.check("no request leaves the machine (no fonts, no CDNs)", func() {
@@ -592,6 +592,65 @@ func TestBrowser(t *testing.T) {
 				assert(strings.Contains(txt, w), "compare page lacks %q", w)
 			}
 		}
+	})
+
+	// Date fields are text fields in the page's language, not the browser's
+	// date input, which Chromium draws as mm/dd/yyyy under this LANG=C.
+	r.check("in German, a day typed as 02.11.2026 filters the portfolio to the contracts in force that day", func() {
+		matching := func(lede string) int {
+			m := regexp.MustCompile(`([\d.,]+) (?:Vertrag entspricht|Verträge entsprechen|contract matches|contracts match)`).FindStringSubmatch(lede)
+			assert(m != nil && m[1] != "", "lede: %s", lede)
+			return wholeNumber(m[1])
+		}
+		p.open(base + "contracts?lang=de")
+		kind := p.js(`q("#f-active").type + " " + q("#f-active").placeholder`)
+		assert(kind == "text TT.MM.JJJJ", "the active-on field is %q, want a text field with TT.MM.JJJJ", kind)
+		p.click(`q("#f-active")`)
+		p.press("02.11.2026")
+		p.markPage()
+		p.press(kb.Enter)
+		p.waitNewPage(urlMatches(`active_on=02\.11\.2026`), waitLimit)
+		assert(p.value("#f-active") == "02.11.2026", "the field shows %q after filtering", p.value("#f-active"))
+		typed := matching(p.text(`q(".lede")`))
+		assert(typed > 0 && typed < sum, "%d of %d contracts in force on 02.11.2026", typed, sum)
+		// Every row is in force that day: from on or before it, to on or after it.
+		day := regexp.MustCompile(`(\d{2})\.(\d{2})\.(\d{4})`)
+		iso := func(cell string) string {
+			if m := day.FindStringSubmatch(cell); m != nil {
+				return m[3] + "-" + m[2] + "-" + m[1]
+			}
+			return ""
+		}
+		from := p.texts(`all("table.grid tbody tr:not(.group-head) td:nth-child(6)")`)
+		to := p.texts(`all("table.grid tbody tr:not(.group-head) td:nth-child(7)")`)
+		assert(len(from) > 0 && len(from) == len(to), "%d from and %d to cells", len(from), len(to))
+		for i := range from {
+			f, t := iso(from[i]), iso(to[i])
+			assert(f != "" && f <= "2026-11-02" && (t == "" || t >= "2026-11-02"), "row %d: %q – %q is not in force on 02.11.2026", i, from[i], to[i])
+		}
+		p.shot("browser-date-filter-de.png")
+		// The same day as a link's ISO and as English typing: the same contracts.
+		p.open(base + "contracts?lang=de&active_on=2026-11-02")
+		assert(matching(p.text(`q(".lede")`)) == typed && p.value("#f-active") == "02.11.2026", "ISO: %s, field %q", p.text(`q(".lede")`), p.value("#f-active"))
+		p.open(base + "contracts?lang=en")
+		assert(p.js(`q("#f-active").placeholder`) == "D MMM YYYY", "English placeholder %q", p.js(`q("#f-active").placeholder`))
+		p.click(`q("#f-active")`)
+		p.press("2 Nov 2026")
+		p.markPage()
+		p.press(kb.Enter)
+		p.waitNewPage(urlMatches(`active_on=2\+Nov\+2026`), waitLimit)
+		assert(matching(p.text(`q(".lede")`)) == typed && p.value("#f-active") == "2 Nov 2026", "English: %s, field %q", p.text(`q(".lede")`), p.value("#f-active"))
+		p.shot("browser-date-filter-en.png")
+		// A day the calendar lacks is refused in the user's language.
+		p.open(base + "contracts?lang=de")
+		p.click(`q("#f-active")`)
+		p.press("31.02.2026")
+		p.markPage()
+		p.press(kb.Enter)
+		p.waitNewPage(urlMatches(`active_on=31\.02\.2026`), waitLimit)
+		txt := p.text(`q("main")`)
+		assert(strings.Contains(txt, "kein Tag des Kalenders: Feb. 2026 hat 28 Tage"), "refusal: %s", txt)
+		p.shot("browser-date-refused-de.png")
 	})
 
 	germanTick := regexp.MustCompile(`^(\d{2}\.\d{2}\.|\d{2}:\d{2}|Jan\.|Feb\.|März|Apr\.|Mai|Juni|Juli|Aug\.|Sep\.|Okt\.|Nov\.|Dez\.)( \d{4})?$|^\d{4}$`)

@@ -39,6 +39,7 @@ import (
 // probe is what the window reports about its page (desktop_shell.go).
 type probe struct {
 	URL       string                    `json:"url"`
+	Lang      string                    `json:"lang"`
 	Title     string                    `json:"title"`
 	H1        string                    `json:"h1"`
 	Lede      string                    `json:"lede"`
@@ -89,18 +90,8 @@ func TestDesktop(t *testing.T) {
 	up := simulate.New(simulate.Options{Seed: 11, EnneoContracts: 300, EpilotMeters: 1, ProsumerCustomers: 12, OtarkContracts: 30, PoderoUsers: 12})
 	sim := httptest.NewServer(up)
 	defer sim.Close()
-	config := filepath.Join(r.dir, "sources.toml")
-	cache := filepath.Join(r.dir, "cache.db")
-	must(t, os.WriteFile(config, []byte(up.SourcesTOML(sim.URL)), 0o600))
 	r.startDisplay()
-	for k, v := range up.Env() {
-		r.env = append(r.env, k+"="+v)
-	}
-	sync := exec.Command(r.bin, "sync", "--config", config, "--db", cache)
-	sync.Env = r.env
-	if b, err := sync.CombinedOutput(); err != nil {
-		t.Fatalf("sync: %v\n%s", err, b)
-	}
+	config, cache := r.syncedCache(up, sim.URL)
 	// Every vendor's contracts, as the cache counts them.
 	contracts := cachedContracts(t, cache)
 
@@ -477,6 +468,24 @@ func newRun(t *testing.T) *run {
 		t.Fatalf("no desktop binary at %s: run make desktop first", r.bin)
 	}
 	return r
+}
+
+// syncedCache writes the sources file of the simulated vendors at url,
+// gives the app their credentials (after startDisplay) and syncs a cache.
+func (r *run) syncedCache(up *simulate.Upstream, url string) (config, cache string) {
+	r.t.Helper()
+	config = filepath.Join(r.dir, "sources.toml")
+	cache = filepath.Join(r.dir, "cache.db")
+	must(r.t, os.WriteFile(config, []byte(up.SourcesTOML(url)), 0o600))
+	for k, v := range up.Env() {
+		r.env = append(r.env, k+"="+v)
+	}
+	sync := exec.Command(r.bin, "sync", "--config", config, "--db", cache)
+	sync.Env = r.env
+	if b, err := sync.CombinedOutput(); err != nil {
+		r.t.Fatalf("sync: %v\n%s", err, b)
+	}
+	return config, cache
 }
 
 // startDisplay starts Xvfb and gives the app a home of its own in the

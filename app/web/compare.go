@@ -80,10 +80,14 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 		if s == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.ParseInLocation("2006-01", s, loc)
-		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-			return time.Time{}, badParam(name, clip(s), views.N("not a month (YYYY-MM)"))
+		t, err := app.ParseMonthIn(s, loc)
+		if de := (*app.DayError)(nil); errors.As(err, &de) {
+			return t, &paramError{Name: name, Value: clip(s), Msg: de.Reason}
 		}
+		if t.Year() < 2000 || t.Year() > 2100 {
+			return time.Time{}, badParam(name, clip(s), views.N("not a month from 2000 to 2100"))
+		}
+		*q.form.Month(name) = t.Format("2006-01") // links carry ISO
 		return t, nil
 	}
 	from, err := month("from")

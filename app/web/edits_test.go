@@ -315,11 +315,11 @@ func TestNotesOnAnyContract(t *testing.T) {
 		t.Errorf("editing an enneo contract: %d", code)
 	}
 	code, body := b.post(path+"/notes", url.Values{"notes": {"Call <Frau> Müller"}, "tags": {"VIP, Wärmepumpe, VIP"}, "next_contact": {"31.02.2027"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" is not a date`) || !strings.Contains(body, "VIP, Wärmepumpe, VIP") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" is not a day of the calendar: Feb 2027 has 28 days`) || !strings.Contains(body, "VIP, Wärmepumpe, VIP") {
 		t.Fatalf("bad date: %d %s", code, text(body))
 	}
 	code, body = b.post(path+"/notes?lang=de", url.Values{"tags": {strings.Repeat("x", 41)}, "next_contact": {"31.02.2027"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" ist kein Datum (schreiben Sie 2026-12-31 oder 31.12.2026)`) ||
+	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" ist kein Tag des Kalenders: Feb. 2027 hat 28 Tage`) ||
 		!strings.Contains(text(body), "ist länger als 40 Zeichen") {
 		t.Errorf("German notes form: %d %s", code, text(body))
 	}
@@ -328,7 +328,7 @@ func TestNotesOnAnyContract(t *testing.T) {
 		t.Fatalf("notes: %d %s", code, text(body))
 	}
 	page = b.get(path)
-	if !strings.Contains(page, "Call &lt;Frau&gt; Müller") || !strings.Contains(page, `value="VIP, Wärmepumpe"`) || !strings.Contains(page, `value="2027-01-15"`) {
+	if !strings.Contains(page, "Call &lt;Frau&gt; Müller") || !strings.Contains(page, `value="VIP, Wärmepumpe"`) || !strings.Contains(page, `value="15 Jan 2027"`) {
 		t.Errorf("notes not shown after reload")
 	}
 }

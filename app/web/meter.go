@@ -75,9 +75,9 @@ func (h *handler) meterQuery(r *http.Request) (meterQuery, error) {
 		if s == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02", s, q.loc)
+		t, err := dayParam(p.name, s, q.loc)
 		if err != nil {
-			return q, badParam(p.name, clip(s), views.N("not a day as YYYY-MM-DD"))
+			return q, err
 		}
 		*p.dst = t
 	}

@@ -65,6 +65,11 @@ func TestMeterPageAndCSV(t *testing.T) {
 		// the chart's day axis; English when asked for.
 		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day", 200, []string{`<html lang="de">`, "<svg", "Nach Monat", "März 2026", "CSV exportieren", "readings.csv", ">28.03.<", "Summen 28.03.2026 – 30.03.2026"}},
 		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day&lang=en", 200, []string{`<html lang="en">`, "By month", "Mar 2026", "Export CSV", ">28 Mar<", "Totals 28 Mar 2026 – 30 Mar 2026"}},
+		// The range fields show days as the page writes them and read
+		// either language; the CSV link carries ISO days.
+		{"/meters/1?from=28.03.2026&to=31.3.2026&res=day", 200, []string{`name="from" value="28.03.2026"`, `name="to" value="31.03.2026"`, "Summen 28.03.2026 – 30.03.2026", "readings.csv?from=2026-03-28&amp;res=day&amp;to=2026-03-31"}},
+		{"/meters/1?from=28+Mar+2026&to=2026-03-31&res=day&lang=en", 200, []string{`name="from" value="28 Mar 2026"`, `name="to" value="31 Mar 2026"`, "Totals 28 Mar 2026 – 30 Mar 2026"}},
+		{"/meters/1?from=30.02.2026&res=day", 400, []string{"kein Tag des Kalenders: Feb. 2026 hat 28 Tage"}},
 		{"/meters/1?res=hour", 200, []string{"<svg"}},
 		{"/contracts/1", 200, []string{"/meters/1"}},
 		{"/meters/99", 404, nil},

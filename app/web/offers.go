@@ -367,16 +367,17 @@ func parseOfferForm(v url.Values, lang string) (offer.Offer, *offerForm) {
 	return o, f
 }
 
-// formDay reads a date input (YYYY-MM-DD) as the Berlin midnight starting
-// it, shifted by days: valid_to is held as the midnight after its last day.
+// formDay reads a date field (app.ParseDayIn) as the Berlin midnight
+// starting it, shifted by days: valid_to is held as the midnight after its
+// last day.
 func formDay(f *offerForm, name string, days int) time.Time {
 	s := strings.TrimSpace(f.Values[name])
 	if s == "" {
 		return time.Time{}
 	}
-	d, err := time.ParseInLocation(time.DateOnly, s, app.DefaultZone())
-	if err != nil {
-		f.add(name, offer.FieldError{Field: name, Msg: app.Msgf("must be a date like 2026-03-31")})
+	d, err := app.ParseDayIn(s, app.DefaultZone())
+	if de := (*app.DayError)(nil); errors.As(err, &de) {
+		f.add(name, offer.FieldError{Field: name, Msg: de.Msg()})
 		return time.Time{}
 	}
 	return d.AddDate(0, 0, days).UTC()

@@ -392,8 +392,12 @@ func (h *handler) classify(r *http.Request, err error) (status int, heading, msg
 	var re *requestError
 	switch {
 	case errors.As(err, &pe):
+		reason := views.Tf(ctx, pe.Reason, pe.Args...)
+		if !pe.Msg.IsZero() {
+			reason = views.Msg(ctx, pe.Msg)
+		}
 		return http.StatusBadRequest, views.T(ctx, "This address has a value Wattfolio cannot use"),
-			views.Tf(ctx, "The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, views.Tf(ctx, pe.Reason, pe.Args...))
+			views.Tf(ctx, "The parameter %q has the value %q, which is %s.", pe.Name, pe.Value, reason)
 	case errors.As(err, &re):
 		return http.StatusBadRequest, views.T(ctx, "This request cannot be carried out"), views.Tf(ctx, re.Msg, re.Args...)
 	case errors.Is(err, app.ErrNotFound):

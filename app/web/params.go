@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,14 +16,29 @@ import (
 )
 
 // paramError is a query parameter the handler cannot use; it answers 400.
-// Reason is an English format of Args, translated when shown.
+// Reason is an English format of Args, translated when shown; or Msg, a
+// domain package's reason, when it is set.
 type paramError struct {
 	Name, Value, Reason string
 	Args                []any
+	Msg                 app.Msg
 }
 
 func (e *paramError) Error() string {
+	if !e.Msg.IsZero() {
+		return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, e.Msg)
+	}
 	return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, fmt.Sprintf(e.Reason, e.Args...))
+}
+
+// dayParam reads a day parameter as a date field sends it (in either
+// language, or ISO: app.ParseDayIn) as the midnight starting it in loc.
+func dayParam(name, s string, loc *time.Location) (time.Time, error) {
+	d, err := app.ParseDayIn(s, loc)
+	if de := (*app.DayError)(nil); errors.As(err, &de) {
+		return d, &paramError{Name: name, Value: clip(s), Msg: de.Reason}
+	}
+	return d, err
 }
 
 // badParam reports a parameter; reason is marked with views.N so that the
@@ -125,11 +141,11 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	}
 
 	if s := strings.TrimSpace(v.Get("active_on")); s != "" {
-		day, err := time.ParseInLocation(time.DateOnly, s, loc)
+		day, err := dayParam("active_on", s, loc)
 		if err != nil {
-			return q, badParam("active_on", clip(s), views.N("not a date like 2026-11-23"))
+			return q, err
 		}
-		q.form.ActiveOn = s
+		q.form.ActiveOn = day.Format(time.DateOnly)
 		q.filter.ActiveOn = day.UTC()
 	}
 

@@ -89,7 +89,6 @@ func init() {
 		"Automatic: profile %s (no meter data)":                         "Automatisch: Profil %s (keine Zählerdaten)",
 		"not an option key (c, t or o followed by an id, as c12 or o3)": "kein Optionsschlüssel (c, t oder o gefolgt von einer ID, etwa c12 oder o3)",
 		"A comparison needs %d to %d options; this address chooses %d.": "Ein Vergleich braucht %d bis %d Optionen; diese Adresse wählt %d.",
-		"not a month (YYYY-MM)":                                         "kein Monat (JJJJ-MM)",
 		"before the first month":                                        "vor dem ersten Monat",
 		"more than three years after the first month":                   "mehr als drei Jahre nach dem ersten Monat",
 		"not a standard load profile":                                   "kein Standardlastprofil",

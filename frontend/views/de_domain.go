@@ -130,9 +130,8 @@ func init() {
 		"the contract has no meter with prices":                                  "der Vertrag hat keinen Zähler mit Preisen",
 		"meter %s has no prices for the period":                                  "Zähler %s hat keine Preise für den Zeitraum",
 		// app: the notes form on a contract's page.
-		"%d characters, at most %d allowed":                 "%d Zeichen, höchstens %d erlaubt",
-		"tag %q is longer than %d characters":               "Schlagwort %q ist länger als %d Zeichen",
-		"%d tags, at most %d allowed":                       "%d Schlagwörter, höchstens %d erlaubt",
-		"%q is not a date (write 2026-12-31 or 31.12.2026)": "%q ist kein Datum (schreiben Sie 2026-12-31 oder 31.12.2026)",
+		"%d characters, at most %d allowed":   "%d Zeichen, höchstens %d erlaubt",
+		"tag %q is longer than %d characters": "Schlagwort %q ist länger als %d Zeichen",
+		"%d tags, at most %d allowed":         "%d Schlagwörter, höchstens %d erlaubt",
 	})
 }

@@ -38,9 +38,8 @@ func init() {
 		"day":                                                           "Tag",
 		"month":                                                         "Monat",
 		"no data":                                                       "keine Daten",
-		"not a resolution (native, hour, day, month)":     "keine Auflösung (native, hour, day, month)",
-		"not a day as YYYY-MM-DD":                         "kein Tag im Format JJJJ-MM-TT",
-		"not after from":                                  "nicht nach from",
+		"not a resolution (native, hour, day, month)": "keine Auflösung (native, hour, day, month)",
+		"not after from": "nicht nach from",
 		"more than %d days after from at this resolution": "mehr als %d Tage nach from bei dieser Auflösung",
 	})
 }

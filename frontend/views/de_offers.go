@@ -82,6 +82,5 @@ func init() {
 		"is not text":                        "ist kein Text",
 		"say whether the prices include VAT": "geben Sie an, ob die Preise die MwSt. enthalten",
 		"must be a whole number of months":   "muss eine ganze Zahl von Monaten sein",
-		"must be a date like 2026-03-31":     "muss ein Datum wie 2026-03-31 sein",
 	})
 }

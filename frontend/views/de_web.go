@@ -33,7 +33,6 @@ func init() {
 		"not a contract id":                             "keine Vertrags-ID",
 		"not a meter id":                                "keine Zähler-ID",
 		"not an offer id":                               "keine Angebots-ID",
-		"not a date like 2026-11-23":                    "kein Datum wie 2026-11-23",
 		"longer than %d characters":                     "länger als %d Zeichen",
 		"not a sortable column":                         "keine sortierbare Spalte",
 		"not 1 or 0":                                    "nicht 1 oder 0",

@@ -133,6 +133,10 @@ func (f Fmt) Msg(m app.Msg) string {
 			args[i] = f.Day(time.Time(a))
 		case app.Month:
 			args[i] = f.Month(time.Time(a))
+		case app.DayFormats:
+			args[i] = f.dayFormats()
+		case app.MonthFormats:
+			args[i] = f.monthFormats()
 		case time.Time:
 			args[i] = f.Date(a)
 		default:

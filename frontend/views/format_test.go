@@ -147,3 +147,21 @@ func TestFmtTimes(t *testing.T) {
 		}
 	}
 }
+
+// The status words vendors share read in the user's language, in the
+// portfolio's badges and its status facet alike; others are shown as sent.
+func TestStatusLabelInBothLanguages(t *testing.T) {
+	for _, tc := range []struct{ status, en, de string }{
+		{"in_progress", "In progress", "In Bearbeitung"},
+		{"COMPLETED", "Completed", "Abgeschlossen"},
+		{"terminated", "Terminated", "Gekündigt"},
+		{"pending", "Pending", "Ausstehend"},
+	} {
+		if got := (Fmt{Lang: "en"}).StatusLabel(tc.status); got != tc.en {
+			t.Errorf("en %q: got %q, want %q", tc.status, got, tc.en)
+		}
+		if got := (Fmt{Lang: "de"}).StatusLabel(tc.status); got != tc.de {
+			t.Errorf("de %q: got %q, want %q", tc.status, got, tc.de)
+		}
+	}
+}

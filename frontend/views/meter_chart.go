@@ -24,6 +24,7 @@ type Meter struct {
 	Months      []series.Bucket
 	Total       series.Bucket
 	CSVURL      string
+	YearCSVURL  string // the year up to To in quarter hours
 	FormAction  string
 }
 

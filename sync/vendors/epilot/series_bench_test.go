@@ -45,7 +45,9 @@ import (
 // nothing either) to CSV, and, on a separate meter synced for a whole year
 // whatever WATTFOLIO_BENCH_DAYS says, a year's monthly aggregate and a
 // meter-year of consumption into memory. Every figure is a metric (make
-// bench's table reads them); the block codec's table is printed. It runs
+// bench's table reads them), wall times and, steadier on a shared machine,
+// CPU times (the sync's includes the simulator's, in the same process);
+// the block codec's table is printed. It runs
 // once whatever b.N. WATTFOLIO_BENCH_RESYNC_PROFILE names a file for a CPU
 // profile of the re-sync.
 func BenchmarkSeries(b *testing.B) {
@@ -78,9 +80,9 @@ func BenchmarkSeries(b *testing.B) {
 	eng := &engine.Engine{Store: store, Logger: slog.New(slog.DiscardHandler)}
 
 	b.ResetTimer()
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), cpuTime()
 	res := eng.Sync(ctx, src)
-	syncDur := time.Since(t0)
+	syncDur, syncCPU := time.Since(t0), cpuTime()-cpu0
 	if res.Err != nil {
 		b.Fatal(res.Err)
 	}
@@ -96,11 +98,11 @@ func BenchmarkSeries(b *testing.B) {
 		prof, _ = os.Create(p)
 		_ = pprof.StartCPUProfile(prof)
 	}
-	t0 = time.Now()
+	t0, cpu0 = time.Now(), cpuTime()
 	if r := eng.Sync(ctx, src); r.Err != nil {
 		b.Fatal(r.Err)
 	}
-	resyncDur := time.Since(t0)
+	resyncDur, resyncCPU := time.Since(t0), cpuTime()-cpu0
 	if prof != nil {
 		pprof.StopCPUProfile()
 		prof.Close()
@@ -145,17 +147,21 @@ func BenchmarkSeries(b *testing.B) {
 	b.ReportMetric(float64(meters), "meters")
 	b.ReportMetric(float64(total), "readings")
 	b.ReportMetric(syncDur.Seconds(), "sync-s")
+	b.ReportMetric(syncCPU.Seconds(), "sync-cpu-s")
 	b.ReportMetric(floorDur.Seconds(), "floor-s")
 	b.ReportMetric(syncDur.Seconds()/floorDur.Seconds(), "sync/floor")
 	b.ReportMetric(float64(rss)/1024, "sync-peak-RSS-MB")
 	b.ReportMetric(float64(size)/float64(total), "B/reading")
 	b.ReportMetric(resyncDur.Seconds(), "resync-s")
+	b.ReportMetric(resyncCPU.Seconds(), "resync-cpu-s")
 	b.ReportMetric(float64(reqs)/float64(meters), "resync-requests/meter")
 	b.ReportMetric(exportDur.Seconds(), "export-s")
 	b.ReportMetric(float64(exportBytes)/float64(max(rows, 1)), "export-B/row")
 	if shell.ok {
 		b.ReportMetric(shell.importDur.Seconds(), "shell-import-s")
 		b.ReportMetric(syncDur.Seconds()/shell.importDur.Seconds(), "sync/shell-import")
+		b.ReportMetric(shell.importCPU.Seconds(), "shell-import-cpu-s")
+		b.ReportMetric(syncCPU.Seconds()/shell.importCPU.Seconds(), "sync-cpu/shell-import-cpu")
 		b.ReportMetric(shell.exportDur.Seconds(), "shell-export-s")
 		b.ReportMetric(float64(shell.exportBytes)/float64(max(rows, 1)), "shell-export-B/row")
 		b.ReportMetric(exportDur.Seconds()/shell.exportDur.Seconds(), "export/shell-export")
@@ -246,6 +252,7 @@ func floorInsert(ctx context.Context, b *testing.B, from, to string) time.Durati
 type shellFigures struct {
 	ok                   bool
 	importDur, exportDur time.Duration
+	importCPU            time.Duration // the shell's CPU time, user and system
 	exportBytes          int64
 }
 
@@ -326,6 +333,7 @@ func shellBaselines(ctx context.Context, b *testing.B, dir, syncPath string, row
 		b.Fatalf("rows CSV: %d rows, %v", n, err)
 	}
 	shellDB := filepath.Join(dir, "shell.db")
+	var cpu time.Duration
 	sh := func(script string) time.Duration {
 		cmd := exec.CommandContext(ctx, "sqlite3", "-bail", shellDB)
 		cmd.Stdin = strings.NewReader(script)
@@ -333,11 +341,13 @@ func shellBaselines(ctx context.Context, b *testing.B, dir, syncPath string, row
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("sqlite3: %v\n%s", err, out)
 		}
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		return time.Since(t0)
 	}
 	sh("PRAGMA journal_mode=WAL;\nCREATE TABLE readings (series_id INTEGER, ts INTEGER, value INTEGER, tax INTEGER, auction_e6 INTEGER, levies_e6 INTEGER, source_fee_e6 INTEGER, grid_fee_e6 INTEGER, margin_e6 INTEGER);\n")
 	var fig shellFigures
 	fig.importDur = sh("PRAGMA synchronous=NORMAL;\n.mode csv\n.import " + csvPath + " readings\n")
+	fig.importCPU = cpu
 	os.Remove(csvPath)
 	out := filepath.Join(dir, "shell.csv")
 	// The names of each series in one table keyed by its id, so that the

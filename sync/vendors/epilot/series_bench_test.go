@@ -23,6 +23,7 @@ import (
 	"wattfolio/app/series"
 	"wattfolio/db"
 	"wattfolio/db/block"
+	"wattfolio/internal/cputime"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
@@ -90,9 +91,9 @@ func BenchmarkSeries(b *testing.B) {
 	eng := &engine.Engine{Store: store, Logger: slog.New(slog.DiscardHandler)}
 
 	b.ResetTimer()
-	t0, cpu0 := time.Now(), cpuTime()
+	t0, cpu0 := time.Now(), cputime.Process()
 	res := eng.Sync(ctx, src)
-	syncDur, syncCPU := time.Since(t0), cpuTime()-cpu0
+	syncDur, syncCPU := time.Since(t0), cputime.Process()-cpu0
 	if res.Err != nil {
 		b.Fatal(res.Err)
 	}
@@ -108,11 +109,11 @@ func BenchmarkSeries(b *testing.B) {
 		prof, _ = os.Create(p)
 		_ = pprof.StartCPUProfile(prof)
 	}
-	t0, cpu0 = time.Now(), cpuTime()
+	t0, cpu0 = time.Now(), cputime.Process()
 	if r := eng.Sync(ctx, src); r.Err != nil {
 		b.Fatal(r.Err)
 	}
-	resyncDur, resyncCPU := time.Since(t0), cpuTime()-cpu0
+	resyncDur, resyncCPU := time.Since(t0), cputime.Process()-cpu0
 	if prof != nil {
 		pprof.StopCPUProfile()
 		prof.Close()

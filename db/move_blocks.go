@@ -8,7 +8,7 @@ import (
 
 	"wattfolio/app/series"
 	"wattfolio/db/block"
-	"wattfolio/db/internal/dbq"
+	"wattfolio/db/internal/legacyq"
 )
 
 // movedSeries, when set (by tests), is called after each series moved into
@@ -23,7 +23,7 @@ var movedSeries func(done, total int) error
 // cannot do this: it runs every migration in one transaction with no Go in
 // between, and a large cache would hold the write lock for the whole move.
 func (s *Store) moveToBlocks(ctx context.Context) error {
-	pending, err := s.wq.UnmovedSeries(ctx)
+	pending, err := legacyq.New(s.w).UnmovedSeries(ctx)
 	if err != nil || len(pending) == 0 {
 		return err
 	}
@@ -35,19 +35,7 @@ func (s *Store) moveToBlocks(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.inTx(ctx, func(q *dbq.Queries) error {
-			rs, err := unmovedReadings(ctx, q, u.SeriesID)
-			if err != nil {
-				return err
-			}
-			if err := newBlockWriter(q).write(ctx, u.SeriesID, loc, rs); err != nil {
-				return err
-			}
-			if err := q.DeleteUnmovedReadings(ctx, u.SeriesID); err != nil {
-				return err
-			}
-			return q.DeleteUnmovedChunks(ctx, u.SeriesID)
-		})
+		err = s.moveSeries(ctx, u.SeriesID, loc)
 		if err != nil {
 			return fmt.Errorf("move series %d into blocks: %w", u.SeriesID, err)
 		}
@@ -65,13 +53,38 @@ func (s *Store) moveToBlocks(ctx context.Context) error {
 	return nil
 }
 
+// moveSeries writes one series' rows as blocks and deletes them, in one
+// transaction.
+func (s *Store) moveSeries(ctx context.Context, sid int64, loc *time.Location) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	lq := legacyq.New(tx)
+	rs, err := unmovedReadings(ctx, lq, sid)
+	if err != nil {
+		return err
+	}
+	if err := newBlockWriter(s.wq.WithTx(tx)).write(ctx, sid, loc, rs); err != nil {
+		return err
+	}
+	if err := lq.DeleteUnmovedReadings(ctx, sid); err != nil {
+		return err
+	}
+	if err := lq.DeleteUnmovedChunks(ctx, sid); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // unmovedReadings reads a series' rows, a page at a time.
-func unmovedReadings(ctx context.Context, q *dbq.Queries, sid int64) ([]block.Reading, error) {
+func unmovedReadings(ctx context.Context, q *legacyq.Queries, sid int64) ([]block.Reading, error) {
 	const page = 8192
 	var rs []block.Reading
 	var from int64 = -1 << 62
 	for {
-		rows, err := q.UnmovedReadings(ctx, dbq.UnmovedReadingsParams{SeriesID: sid, FromTs: from, Lim: page})
+		rows, err := q.UnmovedReadings(ctx, legacyq.UnmovedReadingsParams{SeriesID: sid, FromTs: from, Lim: page})
 		if err != nil {
 			return nil, err
 		}

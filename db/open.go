@@ -193,19 +193,32 @@ func (s *Store) openWrite(ctx context.Context, v Verification) error {
 		w.Close()
 		return err
 	}
-	if err := s.migrate(ctx); err != nil {
+	// The migrations before the one that drops the row-per-reading tables,
+	// then the move of their rows into blocks, then the rest: the rows
+	// are never dropped unmoved, and a move killed halfway goes on at the
+	// next Open.
+	moved, err := s.migrate(ctx, dropReadingRows)
+	if err != nil {
 		w.Close()
 		return fmt.Errorf("open cache %s: %w", s.path, err)
 	}
 	// The writer has one connection, so every statement is prepared once
 	// here and reused by every transaction (Tx.StmtContext on the same
 	// connection), instead of being parsed again in each: the wide
-	// multi-row inserts of the time series cost most to prepare.
+	// multi-row inserts of the time series cost most to prepare. None
+	// names the tables 0019 drops, and the move writes through them too.
 	if s.wq, err = dbq.Prepare(ctx, w); err != nil {
 		w.Close()
 		return fmt.Errorf("open cache %s: prepare statements: %w", s.path, err)
 	}
-	if err := s.moveToBlocks(ctx); err != nil {
+	if !moved {
+		if err := s.moveToBlocks(ctx); err != nil {
+			s.wq.Close()
+			w.Close()
+			return fmt.Errorf("open cache %s: %w", s.path, err)
+		}
+	}
+	if _, err := s.migrate(ctx, 0); err != nil {
 		s.wq.Close()
 		w.Close()
 		return fmt.Errorf("open cache %s: %w", s.path, err)
@@ -251,11 +264,8 @@ func (s *Store) openRead(ctx context.Context, v Verification) error {
 		w.Close()
 		return fmt.Errorf("open cache %s: prepare statements: %w", s.path, err)
 	}
-	if pending, err := s.wq.UnmovedSeries(ctx); err != nil || len(pending) > 0 {
-		s.wq.Close()
-		w.Close()
-		return errors.Join(err, fmt.Errorf("%s: %w: its readings still have to be moved into day blocks, which a read-only cache cannot do: open it once with the file writable", s.path, ErrOlderSchema))
-	}
+	// Every migration applied includes 0019, which follows the move of the
+	// old rows into blocks: nothing is left to move.
 	return s.openReaders(ctx, conn)
 }
 
@@ -326,37 +336,44 @@ func SchemaVersion() int64 {
 	return ms[len(ms)-1].version
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+// dropReadingRows is the migration that drops the row-per-reading tables
+// once their rows are in blocks.
+const dropReadingRows = 19
+
+// migrate applies the migrations the cache lacks, in one transaction: those
+// numbered below before when before > 0, else all. It reports whether
+// migration before was applied already (false when before is 0).
+func (s *Store) migrate(ctx context.Context, before int64) (done bool, err error) {
 	ms, err := migrations()
 	if err != nil {
-		return err
+		return false, err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	// Version 0 only creates the version table and is safe to run every
 	// time; Open has made sure by then that the file is a Wattfolio cache
 	// (or a new one), which from now on carries its application_id.
 	if _, err := tx.ExecContext(ctx, ms[0].sql); err != nil {
-		return err
+		return false, err
 	}
 	// Set only when missing: the same value written again would still
 	// rewrite the header.
 	var id int64
 	if err := tx.QueryRowContext(ctx, pragma("ApplicationID")).Scan(&id); err != nil {
-		return err
+		return false, err
 	}
 	if id != ApplicationID {
 		if _, err := tx.ExecContext(ctx, pragma("SetApplicationID")); err != nil {
-			return err
+			return false, err
 		}
 	}
 	q := s.wq.WithTx(tx)
 	applied, err := q.AppliedMigrations(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var have int64
 	if len(applied) > 0 {
@@ -364,23 +381,24 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	latest := ms[len(ms)-1].version
 	if have > latest {
-		return fmt.Errorf("%w (schema version %d; this build knows up to %d): update Wattfolio or choose another cache file", ErrNewerSchema, have, latest)
+		return false, fmt.Errorf("%w (schema version %d; this build knows up to %d): update Wattfolio or choose another cache file", ErrNewerSchema, have, latest)
 	}
 	// By the versions recorded, not the highest: branches merged in any
 	// order may bring a migration numbered below one a cache already has
 	// (0008 after 0009), and it must still run.
+	done = before > 0 && slices.Contains(applied, before)
 	for _, m := range ms[1:] {
-		if slices.Contains(applied, m.version) {
+		if slices.Contains(applied, m.version) || (before > 0 && m.version >= before) {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return false, fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		if err := q.RecordMigration(ctx, dbq.RecordMigrationParams{Version: m.version, AppliedAt: s.now().Unix()}); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			return false, fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
-	return tx.Commit()
+	return done, tx.Commit()
 }
 
 // inTx runs fn in one write transaction.

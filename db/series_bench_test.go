@@ -9,6 +9,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/internal/cputime"
 )
 
 // BenchmarkEachMeasureMeterYear reads one meter-year of quarter-hour
@@ -46,7 +47,7 @@ func benchMeterYear(b *testing.B) {
 	}
 	ms, _ := s.ListMeters(ctx)
 	curve := make([]app.Decimal, 0, 35_040)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		curve = curve[:0]
 		err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, from, to, series.Native, func(r *series.Row) error {
@@ -57,5 +58,5 @@ func benchMeterYear(b *testing.B) {
 			b.Fatalf("%d readings: %v", len(curve), err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N), "cpu-ns/op")
 }

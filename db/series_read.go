@@ -81,10 +81,25 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 		if err != nil {
 			return nil, err
 		}
+		// A series' readings come in time order and the buckets lie end to
+		// end, so a cursor finds each reading's bucket: no zone arithmetic
+		// or map look-up per reading (a 93-day hourly view reads 27,000
+		// readings a measure).
+		bounds := make([]int64, len(buckets)+1)
+		for i, b := range buckets {
+			bounds[i] = b.Start.Unix()
+		}
+		bounds[len(buckets)] = buckets[len(buckets)-1].End.Unix()
 		var br blockReader
 		for _, sr := range sers {
+			m, i := series.Measure(sr.Measure), 0
 			err := br.scan(ctx, s.rq, sr.ID, start, end, func(r *block.Reading) error {
-				add(r.TS, series.Measure(sr.Measure), sr.Channel, 1, r.Value, r.Value, r.Value)
+				for i < len(buckets) && bounds[i+1] <= r.TS {
+					i++
+				}
+				if i < len(buckets) && bounds[i] <= r.TS {
+					buckets[i].Add(m, sr.Channel, 1, app.Decimal(r.Value), app.Decimal(r.Value), app.Decimal(r.Value))
+				}
 				return nil
 			})
 			if err != nil {

@@ -28,6 +28,10 @@ type MeterReader interface {
 // for more buckets than a chart can show.
 var maxSpan = map[series.Resolution]int{series.Native: 31, series.Hour: 93, series.Day: 800, series.Month: 3660}
 
+// maxCSVSpan bounds a CSV download's range: it is streamed in constant
+// memory, so a year of quarter hours (the meter page's link) and more go.
+var maxCSVSpan = map[series.Resolution]int{series.Native: 366, series.Hour: 800, series.Day: 800, series.Month: 3660}
+
 type meterQuery struct {
 	id       int64
 	m        series.Meter
@@ -36,7 +40,7 @@ type meterQuery struct {
 	res      series.Resolution
 }
 
-func (h *handler) meterQuery(r *http.Request) (meterQuery, error) {
+func (h *handler) meterQuery(r *http.Request, spans map[series.Resolution]int) (meterQuery, error) {
 	var q meterQuery
 	id, err := pathID(r, "meter")
 	if err != nil {
@@ -84,8 +88,8 @@ func (h *handler) meterQuery(r *http.Request) (meterQuery, error) {
 	if !q.to.After(q.from) {
 		return q, badParam("to", clip(v.Get("to")), views.N("not after from"))
 	}
-	if days := q.to.Sub(q.from).Hours() / 24; days > float64(maxSpan[q.res]) {
-		return q, badParamf("to", clip(v.Get("to")), views.N("more than %d days after from at this resolution"), maxSpan[q.res])
+	if days := q.to.Sub(q.from).Hours() / 24; days > float64(spans[q.res]) {
+		return q, badParamf("to", clip(v.Get("to")), views.N("more than %d days after from at this resolution"), spans[q.res])
 	}
 	return q, nil
 }
@@ -96,7 +100,7 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	q, err := h.meterQuery(r)
+	q, err := h.meterQuery(r, maxSpan)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -121,7 +125,11 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 		Chrome: c, M: q.m, From: vals.Get("from"), To: vals.Get("to"), Res: string(q.res),
 		Resolutions: []string{"native", "hour", "day", "month"}, Currency: "EUR",
 		Months: months, Total: series.Total(buckets),
-		CSVURL:     c.Link(fmt.Sprintf("/meters/%d/readings.csv", q.id), vals),
+		CSVURL: c.Link(fmt.Sprintf("/meters/%d/readings.csv", q.id), vals),
+		// The twelve months up to the range's end in quarter hours, whatever
+		// the chart shows.
+		YearCSVURL: c.Link(fmt.Sprintf("/meters/%d/readings.csv", q.id), url.Values{
+			"from": {q.to.AddDate(-1, 0, 0).Format("2006-01-02")}, "to": {vals.Get("to")}, "res": {"native"}}),
 		FormAction: fmt.Sprintf("/meters/%d", q.id),
 	}
 	if q.res == series.Native {
@@ -139,7 +147,7 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 
 // meterCSV streams the meter's readings in the page's range and resolution.
 func (h *handler) meterCSV(w http.ResponseWriter, r *http.Request) {
-	q, err := h.meterQuery(r)
+	q, err := h.meterQuery(r, maxCSVSpan)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -63,7 +63,9 @@ func TestMeterPageAndCSV(t *testing.T) {
 	}{
 		// German by default (web.Options.Lang unset): labels, months and
 		// the chart's day axis; English when asked for.
-		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day", 200, []string{`<html lang="de">`, "<svg", "Nach Monat", "März 2026", "CSV exportieren", "readings.csv", ">28.03.<", "Summen 28.03.2026 – 30.03.2026"}},
+		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day", 200, []string{`<html lang="de">`, "<svg", "Nach Monat", "März 2026", "CSV exportieren", "readings.csv", ">28.03.<", "Summen 28.03.2026 – 30.03.2026",
+			// The twelve months up to the range's end in quarter hours.
+			"12 Monate in Viertelstunden (CSV)", "readings.csv?from=2025-03-31&amp;res=native&amp;to=2026-03-31"}},
 		{"/meters/1?from=2026-03-28&to=2026-03-31&res=day&lang=en", 200, []string{`<html lang="en">`, "By month", "Mar 2026", "Export CSV", ">28 Mar<", "Totals 28 Mar 2026 – 30 Mar 2026"}},
 		// The range fields show days as the page writes them and read
 		// either language; the CSV link carries ISO days.
@@ -93,5 +95,24 @@ func TestMeterPageAndCSV(t *testing.T) {
 	}
 	if n := strings.Count(body, ",price,"); n != 92 {
 		t.Errorf("CSV of 2026-03-29 has %d price rows, want 92", n)
+	}
+	// A year of quarter hours downloads (the chart stops at 31 days); the
+	// meter has six days of them: 4 × 96 on normal days, 92 on 29 March,
+	// each a price row.
+	for _, tc := range []struct {
+		path   string
+		status int
+		prices int
+	}{
+		{"/meters/1/readings.csv?from=2025-04-02&to=2026-04-02&res=native", 200, 5*96 + 92},
+		{"/meters/1/readings.csv?from=2025-03-31&to=2026-04-02&res=native", 400, 0},
+	} {
+		status, body, _ := get(tc.path)
+		if status != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.path, status, tc.status)
+		}
+		if n := strings.Count(body, ",price,"); status == 200 && n != tc.prices {
+			t.Errorf("%s: %d price rows, want %d", tc.path, n, tc.prices)
+		}
 	}
 }

@@ -1,8 +1,8 @@
 package views
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +24,7 @@ type Meter struct {
 	Months      []series.Bucket
 	Total       series.Bucket
 	CSVURL      string
+	YearCSVURL  string // the year up to To in quarter hours
 	FormAction  string
 }
 
@@ -69,6 +70,12 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		{f.T("Cost"), currency, "c-cost", true, 2, func(b series.Bucket) (app.Decimal, bool) { return b.Cost, b.HasCost }},
 	}
 	partial, note := partialBuckets(f, bs)
+	// Each bucket's time as the hover text names it, once for the three
+	// panels (2,232 of them in a 93-day hourly view).
+	at := make([]string, len(bs))
+	for i, b := range bs {
+		at[i] = f.DateTime(b.Start)
+	}
 	var out []Panel
 	for _, p := range pick {
 		panel := Panel{Title: p.title, Unit: p.unit, Bars: p.bars, CSSClass: p.class,
@@ -101,7 +108,7 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		panel.YTicks = ax.Ticks(f)
 		panel.ZeroY = math.Min(math.Max(ax.Y(0), panel.Top), panel.Bottom)
 		w := (panel.Right - panel.Left) / float64(len(bs))
-		var full, part strings.Builder
+		var full, part, bar []byte
 		pen := false
 		for i, b := range bs {
 			v, ok := p.val(b)
@@ -115,33 +122,37 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 				if top > bot {
 					top, bot = bot, top
 				}
-				sb := &full
+				// "M%.1f %.1fh%.2fv%.1fh%.2fz"
+				bw := math.Max(w*0.85, 0.3)
+				p := num(num(num(num(num(bar[:0], "M", x, 1), " ", bot, 1), "h", bw, 2), "v", math.Min(top-bot, -0.5), 1), "h", -bw, 2)
+				bar = p
 				if partial[i] {
-					sb = &part
+					part = append(append(part, p...), 'z')
+				} else {
+					full = append(append(full, p...), 'z')
 				}
-				fmt.Fprintf(sb, "M%.1f %.1fh%.2fv%.1fh%.2fz", x, bot, math.Max(w*0.85, 0.3), math.Min(top-bot, -0.5), -math.Max(w*0.85, 0.3))
 				continue
 			}
-			cmd := 'L'
+			cmd := "L"
 			if !pen {
-				cmd = 'M'
+				cmd = "M"
 			}
-			fmt.Fprintf(&full, "%c%.1f %.1f", cmd, x+w/2, y(v))
+			full = num(num(full, cmd, x+w/2, 1), " ", y(v), 1)
 			pen = true
 		}
-		panel.Path, panel.PartialPath = full.String(), part.String()
-		if part.Len() > 0 {
+		panel.Path, panel.PartialPath = string(full), string(part)
+		if len(part) > 0 {
 			panel.Partial = note
 		}
 		panel.XTicks = timeTicks(f, bs, panel.Left, w)
-		panel.Hover = hoverColumns(f, bs, panel, w, func(b series.Bucket) string {
+		panel.Hover = hoverColumns(at, bs, panel, w, func(b series.Bucket) string {
 			v, ok := p.val(b)
 			if !ok {
 				return f.T("no data")
 			}
 			return f.Decimal(v, p.places, p.places) + " " + p.unit
 		})
-		panel.FirstAt, panel.LastAt = f.DateTime(bs[0].Start), f.DateTime(bs[len(bs)-1].Start)
+		panel.FirstAt, panel.LastAt = at[0], at[len(at)-1]
 		out = append(out, panel)
 	}
 	return out
@@ -228,15 +239,22 @@ func timeTicks(f Fmt, bs []series.Bucket, left, w float64) []ChartTick {
 	return nil
 }
 
+// num appends sep and v with prec decimals, as fmt's "%.<prec>f" writes
+// it, to SVG path text: fmt's cost per call was a tenth of a 93-day hourly
+// page.
+func num(p []byte, sep string, v float64, prec int) []byte {
+	return strconv.AppendFloat(append(p, sep...), v, 'f', prec, 64)
+}
+
 // hoverColumns are transparent columns over the plot, each titled with
-// the values of the buckets under it.
-func hoverColumns(f Fmt, bs []series.Bucket, p Panel, w float64, value func(series.Bucket) string) []ChartBar {
+// the values of the buckets under it; at holds each bucket's time as text.
+func hoverColumns(at []string, bs []series.Bucket, p Panel, w float64, value func(series.Bucket) string) []ChartBar {
 	per := (len(bs) + maxHover - 1) / maxHover
 	var out []ChartBar
 	for i := 0; i < len(bs); i += per {
 		var lines []string
-		for _, b := range bs[i:min(i+per, len(bs))] {
-			lines = append(lines, f.DateTime(b.Start)+": "+value(b))
+		for k, b := range bs[i:min(i+per, len(bs))] {
+			lines = append(lines, at[i+k]+": "+value(b))
 		}
 		out = append(out, ChartBar{X: p.Left + float64(i)*w, Y: p.Top, W: w * float64(min(per, len(bs)-i)), H: p.Bottom - p.Top, Title: strings.Join(lines, "\n")})
 	}

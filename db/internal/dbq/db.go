@@ -126,12 +126,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteStreamDailyStmt, err = db.PrepareContext(ctx, deleteStreamDaily); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamDaily: %w", err)
 	}
-	if q.deleteUnmovedChunksStmt, err = db.PrepareContext(ctx, deleteUnmovedChunks); err != nil {
-		return nil, fmt.Errorf("error preparing query DeleteUnmovedChunks: %w", err)
-	}
-	if q.deleteUnmovedReadingsStmt, err = db.PrepareContext(ctx, deleteUnmovedReadings); err != nil {
-		return nil, fmt.Errorf("error preparing query DeleteUnmovedReadings: %w", err)
-	}
 	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
 	}
@@ -360,12 +354,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchContractStmt, err = db.PrepareContext(ctx, touchContract); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchContract: %w", err)
 	}
-	if q.unmovedReadingsStmt, err = db.PrepareContext(ctx, unmovedReadings); err != nil {
-		return nil, fmt.Errorf("error preparing query UnmovedReadings: %w", err)
-	}
-	if q.unmovedSeriesStmt, err = db.PrepareContext(ctx, unmovedSeries); err != nil {
-		return nil, fmt.Errorf("error preparing query UnmovedSeries: %w", err)
-	}
 	if q.unseenContractsStmt, err = db.PrepareContext(ctx, unseenContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query UnseenContracts: %w", err)
 	}
@@ -566,16 +554,6 @@ func (q *Queries) Close() error {
 	if q.deleteStreamDailyStmt != nil {
 		if cerr := q.deleteStreamDailyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteStreamDailyStmt: %w", cerr)
-		}
-	}
-	if q.deleteUnmovedChunksStmt != nil {
-		if cerr := q.deleteUnmovedChunksStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing deleteUnmovedChunksStmt: %w", cerr)
-		}
-	}
-	if q.deleteUnmovedReadingsStmt != nil {
-		if cerr := q.deleteUnmovedReadingsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing deleteUnmovedReadingsStmt: %w", cerr)
 		}
 	}
 	if q.ensureSeriesStmt != nil {
@@ -958,16 +936,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchContractStmt: %w", cerr)
 		}
 	}
-	if q.unmovedReadingsStmt != nil {
-		if cerr := q.unmovedReadingsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing unmovedReadingsStmt: %w", cerr)
-		}
-	}
-	if q.unmovedSeriesStmt != nil {
-		if cerr := q.unmovedSeriesStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing unmovedSeriesStmt: %w", cerr)
-		}
-	}
 	if q.unseenContractsStmt != nil {
 		if cerr := q.unseenContractsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing unseenContractsStmt: %w", cerr)
@@ -1086,8 +1054,6 @@ type Queries struct {
 	deleteSavingsStmt                 *sql.Stmt
 	deleteStreamBlocksStmt            *sql.Stmt
 	deleteStreamDailyStmt             *sql.Stmt
-	deleteUnmovedChunksStmt           *sql.Stmt
-	deleteUnmovedReadingsStmt         *sql.Stmt
 	ensureSeriesStmt                  *sql.Stmt
 	finishRunStmt                     *sql.Stmt
 	flexibilityOfStmt                 *sql.Stmt
@@ -1164,8 +1130,6 @@ type Queries struct {
 	sourceVendorStmt                  *sql.Stmt
 	streamsOfMeterStmt                *sql.Stmt
 	touchContractStmt                 *sql.Stmt
-	unmovedReadingsStmt               *sql.Stmt
-	unmovedSeriesStmt                 *sql.Stmt
 	unseenContractsStmt               *sql.Stmt
 	upsertBlockStmt                   *sql.Stmt
 	upsertContractStmt                *sql.Stmt
@@ -1215,8 +1179,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSavingsStmt:                 q.deleteSavingsStmt,
 		deleteStreamBlocksStmt:            q.deleteStreamBlocksStmt,
 		deleteStreamDailyStmt:             q.deleteStreamDailyStmt,
-		deleteUnmovedChunksStmt:           q.deleteUnmovedChunksStmt,
-		deleteUnmovedReadingsStmt:         q.deleteUnmovedReadingsStmt,
 		ensureSeriesStmt:                  q.ensureSeriesStmt,
 		finishRunStmt:                     q.finishRunStmt,
 		flexibilityOfStmt:                 q.flexibilityOfStmt,
@@ -1293,8 +1255,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sourceVendorStmt:                  q.sourceVendorStmt,
 		streamsOfMeterStmt:                q.streamsOfMeterStmt,
 		touchContractStmt:                 q.touchContractStmt,
-		unmovedReadingsStmt:               q.unmovedReadingsStmt,
-		unmovedSeriesStmt:                 q.unmovedSeriesStmt,
 		unseenContractsStmt:               q.unseenContractsStmt,
 		upsertBlockStmt:                   q.upsertBlockStmt,
 		upsertContractStmt:                q.upsertContractStmt,

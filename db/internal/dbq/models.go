@@ -227,30 +227,11 @@ type RateBudget struct {
 	UpdatedAt    int64
 }
 
-type Reading struct {
-	ChunkID     int64
-	Ts          int64
-	Value       int64
-	Tax         int64
-	AuctionE6   *int64
-	LeviesE6    *int64
-	SourceFeeE6 *int64
-	GridFeeE6   *int64
-	MarginE6    *int64
-}
-
 type ReadingBlock struct {
 	SeriesID  int64
 	SpanStart int64
 	N         int64
 	Data      []byte
-}
-
-type ReadingChunk struct {
-	ID       int64
-	SeriesID int64
-	FirstTs  int64
-	LastTs   int64
 }
 
 type ReadingsDaily struct {

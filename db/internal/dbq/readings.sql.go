@@ -175,24 +175,6 @@ func (q *Queries) DeleteStreamDaily(ctx context.Context, arg DeleteStreamDailyPa
 	return err
 }
 
-const deleteUnmovedChunks = `-- name: DeleteUnmovedChunks :exec
-DELETE FROM reading_chunks WHERE series_id = ?1
-`
-
-func (q *Queries) DeleteUnmovedChunks(ctx context.Context, seriesID int64) error {
-	_, err := q.exec(ctx, q.deleteUnmovedChunksStmt, deleteUnmovedChunks, seriesID)
-	return err
-}
-
-const deleteUnmovedReadings = `-- name: DeleteUnmovedReadings :exec
-DELETE FROM readings WHERE chunk_id IN (SELECT id FROM reading_chunks WHERE series_id = ?1)
-`
-
-func (q *Queries) DeleteUnmovedReadings(ctx context.Context, seriesID int64) error {
-	_, err := q.exec(ctx, q.deleteUnmovedReadingsStmt, deleteUnmovedReadings, seriesID)
-	return err
-}
-
 const setDay = `-- name: SetDay :exec
 INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -221,111 +203,6 @@ func (q *Queries) SetDay(ctx context.Context, arg SetDayParams) error {
 		arg.Hi,
 	)
 	return err
-}
-
-const unmovedReadings = `-- name: UnmovedReadings :many
-SELECT ts, value, tax,
-       CAST((auction_e6 IS NOT NULL) + 2 * (levies_e6 IS NOT NULL) + 4 * (source_fee_e6 IS NOT NULL)
-            + 8 * (grid_fee_e6 IS NOT NULL) + 16 * (margin_e6 IS NOT NULL) AS INTEGER) AS parts,
-       CAST(COALESCE(auction_e6, 0) AS INTEGER) AS auction_e6, CAST(COALESCE(levies_e6, 0) AS INTEGER) AS levies_e6,
-       CAST(COALESCE(source_fee_e6, 0) AS INTEGER) AS source_fee_e6, CAST(COALESCE(grid_fee_e6, 0) AS INTEGER) AS grid_fee_e6,
-       CAST(COALESCE(margin_e6, 0) AS INTEGER) AS margin_e6
-FROM reading_chunks c JOIN readings r ON r.chunk_id = c.id
-WHERE c.series_id = ?1 AND r.ts >= ?2
-ORDER BY c.first_ts, r.ts
-LIMIT ?3
-`
-
-type UnmovedReadingsParams struct {
-	SeriesID int64
-	FromTs   int64
-	Lim      int64
-}
-
-type UnmovedReadingsRow struct {
-	Ts          int64
-	Value       int64
-	Tax         int64
-	Parts       int64
-	AuctionE6   int64
-	LeviesE6    int64
-	SourceFeeE6 int64
-	GridFeeE6   int64
-	MarginE6    int64
-}
-
-// Keyset paging through one series' rows. The price components come as
-// integers with a bit mask of those present (1 auction, 2 levies, 4 source
-// fee, 8 grid fee, 16 margin).
-func (q *Queries) UnmovedReadings(ctx context.Context, arg UnmovedReadingsParams) ([]UnmovedReadingsRow, error) {
-	rows, err := q.query(ctx, q.unmovedReadingsStmt, unmovedReadings, arg.SeriesID, arg.FromTs, arg.Lim)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []UnmovedReadingsRow
-	for rows.Next() {
-		var i UnmovedReadingsRow
-		if err := rows.Scan(
-			&i.Ts,
-			&i.Value,
-			&i.Tax,
-			&i.Parts,
-			&i.AuctionE6,
-			&i.LeviesE6,
-			&i.SourceFeeE6,
-			&i.GridFeeE6,
-			&i.MarginE6,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const unmovedSeries = `-- name: UnmovedSeries :many
-
-SELECT DISTINCT c.series_id, m.zone
-FROM reading_chunks c JOIN series s ON s.id = c.series_id JOIN meters m ON m.id = s.meter_id
-ORDER BY c.series_id
-`
-
-type UnmovedSeriesRow struct {
-	SeriesID int64
-	Zone     string
-}
-
-// The statements below read and empty the row-per-reading tables of
-// schema versions 4 to 6 while db.Open moves their rows into blocks.
-// The series that still have readings in rows, with their meter's zone.
-func (q *Queries) UnmovedSeries(ctx context.Context) ([]UnmovedSeriesRow, error) {
-	rows, err := q.query(ctx, q.unmovedSeriesStmt, unmovedSeries)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []UnmovedSeriesRow
-	for rows.Next() {
-		var i UnmovedSeriesRow
-		if err := rows.Scan(&i.SeriesID, &i.Zone); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
 }
 
 const upsertBlock = `-- name: UpsertBlock :exec

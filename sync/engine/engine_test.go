@@ -23,6 +23,8 @@ type pages struct {
 	calls           []string     // the cursors it was asked to start from
 }
 
+func (p *pages) Streams() engine.Streams { return engine.Streams{Contracts: p} }
+
 func (p *pages) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	p.calls = append(p.calls, cursor)
 	start := 0

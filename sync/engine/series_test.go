@@ -26,11 +26,16 @@ type meterFeed struct {
 
 var day0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
+func (f *meterFeed) Streams() engine.Streams {
+	return engine.Streams{Contracts: f, Series: f}
+}
+
 func (f *meterFeed) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	return nil
 }
 
-func (f *meterFeed) Meters(ctx context.Context) ([]series.Meter, []*app.RecordError, error) {
+// Meters lists the feed's own meters: it has no contracts to name them.
+func (f *meterFeed) Meters(ctx context.Context, _ []series.Meter) ([]series.Meter, []*app.RecordError, error) {
 	var ms []series.Meter
 	for i := range f.n {
 		ms = append(ms, series.Meter{ExternalID: fmt.Sprintf("m%d", i), Zone: "Europe/Berlin", Intervals: []series.Interval{series.PT15M}})

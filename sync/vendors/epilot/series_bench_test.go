@@ -20,6 +20,7 @@ import (
 	"wattfolio/app/series"
 	"wattfolio/db"
 	"wattfolio/db/block"
+	"wattfolio/db/dbtest"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"
@@ -77,7 +78,7 @@ func BenchmarkSeries(b *testing.B) {
 	if res.Err != nil {
 		b.Fatal(res.Err)
 	}
-	total, _ := store.CountReadings(ctx)
+	total, _ := dbtest.CountReadings(ctx, store)
 
 	// The same readings, straight into a fresh cache as blocks through the
 	// same driver and codec, with no HTTP, no JSON, no look-up of existing
@@ -100,7 +101,7 @@ func BenchmarkSeries(b *testing.B) {
 		})
 		for _, meas := range series.Measures {
 			t := time.Now()
-			if err := direct.BulkLoad(ctx, "ep", m.ExternalID, meas, byMeasure[meas]); err != nil {
+			if err := dbtest.BulkLoad(ctx, direct, "ep", m.ExternalID, meas, byMeasure[meas]); err != nil {
 				b.Fatal(err)
 			}
 			directDur += time.Since(t)
@@ -176,7 +177,7 @@ func BenchmarkSeries(b *testing.B) {
 	fmt.Fprintf(&sb, "\nepilot time series: %d meters x %d days of quarter hours, %d readings (consumption channels, prices, costs)\n", len(ms), int(to.Sub(from).Hours()/24), total)
 	fmt.Fprintf(&sb, "| step | time | throughput | note |\n|---|---|---|---|\n")
 	fmt.Fprintf(&sb, "| full sync (loopback HTTP + JSON + SQLite) | %s | %s | %d meters |\n", syncDur.Round(time.Millisecond), rate(total, syncDur), res.Meters)
-	fmt.Fprintf(&sb, "| direct insert: the same day blocks written straight (BulkLoad: no look-up, no rollup) | %s | %s | sync/direct = %.2fx (target <= 1.5x) |\n", directDur.Round(time.Millisecond), rate(total, directDur), syncDur.Seconds()/directDur.Seconds())
+	fmt.Fprintf(&sb, "| direct insert: the same day blocks written straight (dbtest.BulkLoad: no look-up, no rollup) | %s | %s | sync/direct = %.2fx (target <= 1.5x) |\n", directDur.Round(time.Millisecond), rate(total, directDur), syncDur.Seconds()/directDur.Seconds())
 	fmt.Fprintf(&sb, "| no-change re-sync | %s | %d requests | %.1f requests/meter (target < 2 s at 500 meters) |\n", resyncDur.Round(time.Millisecond), reqs, float64(reqs)/float64(len(ms)))
 	fmt.Fprintf(&sb, "| monthly aggregate, one meter-year | %s | | target < 20 ms |\n", aggDur.Round(time.Microsecond))
 	fmt.Fprintf(&sb, "| one meter-year of consumption into memory (EachMeasure) | %s | %d readings | target <= 2 ms |\n", curveDur.Round(time.Microsecond), len(curve))
@@ -195,9 +196,8 @@ var benchOnce sync.Once
 // meter-year per measure: the figures behind the cache's block format.
 func codecTable(ctx context.Context, b *testing.B, store *db.Store, ms []series.Meter, from, to time.Time) string {
 	type key struct {
-		m     series.Measure
-		zstd  bool
-		first bool
+		m    series.Measure
+		zstd bool
 	}
 	size := map[key]int{}
 	count := map[series.Measure]int{}

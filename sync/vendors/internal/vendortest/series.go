@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/series"
 	"wattfolio/db"
+	"wattfolio/db/dbtest"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
@@ -115,17 +115,6 @@ func read(st engine.Streams, m series.Meter, measure series.Measure) readings {
 	return r
 }
 
-// cache opens a fresh cache file.
-func cache(t *testing.T) *db.Store {
-	t.Helper()
-	s, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // syncAt runs the engine over store with the connector's clock at now.
 func (e *seriesEnv) syncAt(t *testing.T, store *db.Store, now time.Time) engine.Result {
 	t.Helper()
@@ -222,7 +211,7 @@ func runSeries(t *testing.T, h Harness, run func(string, func(*testing.T))) {
 	run("series: the watermark advances and the next sync resumes from it", func(t *testing.T) {
 		e := h.startSeries(t)
 		mid := e.to.AddDate(0, 0, -3)
-		a := cache(t)
+		a := dbtest.Open(t)
 		if r := e.syncAt(t, a, mid); r.Err != nil || r.Status != app.RunOK {
 			t.Fatalf("sync until %v: %s, %v", mid, r.Status, r.Err)
 		}
@@ -243,7 +232,7 @@ func runSeries(t *testing.T, h Harness, run func(string, func(*testing.T))) {
 			t.Fatalf("sync until %v: %s, %v", e.to, resumed.Status, resumed.Err)
 		}
 		watermarks(e.to)
-		b := cache(t)
+		b := dbtest.Open(t)
 		full := e.syncAt(t, b, e.to)
 		if full.Err != nil {
 			t.Fatal(full.Err)
@@ -256,7 +245,7 @@ func runSeries(t *testing.T, h Harness, run func(string, func(*testing.T))) {
 
 	run("series: a late correction inside the look-back is stored", func(t *testing.T) {
 		e := h.startSeries(t)
-		a := cache(t)
+		a := dbtest.Open(t)
 		if r := e.syncAt(t, a, e.to); r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -269,7 +258,7 @@ func runSeries(t *testing.T, h Harness, run func(string, func(*testing.T))) {
 		if slices.Equal(before, after) {
 			t.Fatal("the correction was not stored")
 		}
-		b := cache(t)
+		b := dbtest.Open(t)
 		if r := e.syncAt(t, b, e.to); r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -352,7 +341,7 @@ func runSeries(t *testing.T, h Harness, run func(string, func(*testing.T))) {
 		e := h.startSeries(t)
 		down := e.meters[0]
 		e.sim.SetFaults(simfault.Faults{Status: http.StatusServiceUnavailable, IDs: []string{down}})
-		a := cache(t)
+		a := dbtest.Open(t)
 		r := e.syncAt(t, a, e.to)
 		if r.Err != nil || r.Status != app.RunPartial || r.Missing == 0 {
 			t.Fatalf("run %s, %d missing, err %v; want partial with meter %s missing", r.Status, r.Missing, r.Err, down)
@@ -361,7 +350,7 @@ func runSeries(t *testing.T, h Harness, run func(string, func(*testing.T))) {
 			t.Errorf("not fetched %v, want meter %s named", r.NotFetched, down)
 		}
 		e.sim.SetFaults(simfault.Faults{})
-		b := cache(t)
+		b := dbtest.Open(t)
 		if r := e.syncAt(t, b, e.to); r.Err != nil {
 			t.Fatal(r.Err)
 		}

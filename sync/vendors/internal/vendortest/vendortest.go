@@ -16,13 +16,12 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/db"
+	"wattfolio/db/dbtest"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
@@ -256,11 +255,7 @@ func Run(t *testing.T, h Harness) {
 
 	run("a failing page leaves nothing half-written", func(t *testing.T) {
 		sim, want, base := h.start(t)
-		store, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		store := dbtest.Open(t)
 		// Every request after the first few fails for good, so the source
 		// fails part-way through, after some pages were stored.
 		sim.SetFaults(simfault.Faults{})

@@ -43,7 +43,7 @@ func TestSharedSuite(t *testing.T) {
 		Series: &vendortest.SeriesHarness{
 			NewSim: func(t testing.TB) (vendortest.SeriesSim, []string, time.Time, time.Time) {
 				from := to.AddDate(0, 0, -7)
-				sim := epilotsim.New(epilotsim.Options{Seed: 5, Meters: 5, Token: token, From: from, To: to})
+				sim := epilotsim.New(epilotsim.Options{Seed: 5, Meters: 3, Token: token, From: from, To: to})
 				return sim, sim.MeterIDs(), from, to
 			},
 		},

@@ -14,6 +14,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/export"
 	"wattfolio/db"
+	"wattfolio/db/dbtest"
 	"wattfolio/sync/simulate"
 )
 
@@ -34,7 +35,7 @@ func TestExportReadingsCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	meters, err := store.ListMeters(ctx)
-	total, _ := store.CountReadings(ctx)
+	total, _ := dbtest.CountReadings(ctx, store)
 	store.Close()
 	if err != nil || len(meters) != 1 || total == 0 {
 		t.Fatalf("meters %v readings %d: %v", meters, total, err)

@@ -459,16 +459,16 @@ func cacheContent(t *testing.T, store *db.Store) content {
 		t.Fatal(err)
 	}
 	for _, m := range meters {
-		streams, err := store.Streams(ctx, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range streams {
-			c.watermarks[streamKey{m.ExternalID, s.Measure}] = s.Watermark
-		}
 		for _, measure := range series.Measures {
 			key := streamKey{m.ExternalID, measure}
-			err := store.EachMeasure(ctx, m.ID, measure, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
+			st, err := store.SeriesState(ctx, m.Source, m.ExternalID, measure)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.Watermark.IsZero() {
+				c.watermarks[key] = st.Watermark
+			}
+			err = store.EachMeasure(ctx, m.ID, measure, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
 				row := readingRow{channel: r.Channel, end: r.End.Unix(), value: r.Value, n: r.N, currency: r.Currency, tax: r.Tax}
 				if p := r.Parts; p != nil {
 					for i, d := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {

@@ -230,7 +230,7 @@ func (s *sourceSetup) TestSource(ctx context.Context, e sources.Entry, c sources
 	ctx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	var first *engine.Page
-	err = conn.Contracts(ctx, "", func(p engine.Page) error {
+	err = conn.Streams().Contracts.Contracts(ctx, "", func(p engine.Page) error {
 		first = &p
 		return errFirstPage
 	})

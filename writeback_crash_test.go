@@ -46,10 +46,10 @@ type killPlan struct {
 // fieldWrite is one effective change of an editable field at the simulator,
 // by a PUT or by the test's upstream knob.
 type fieldWrite struct {
-	round             int
-	contract, field   string
-	from, to          string
-	byPut, afterKills bool
+	round           int
+	contract, field string
+	from, to        string
+	byPut           bool
 }
 
 // crashVendor serves the Podero simulator and watches the write-back: it

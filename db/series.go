@@ -17,6 +17,7 @@ import (
 	"wattfolio/app/series"
 	"wattfolio/db/block"
 	"wattfolio/db/internal/dbq"
+	"wattfolio/db/internal/testhooks"
 )
 
 // SaveMeters records the meters of a source (inserted or updated by the
@@ -401,11 +402,18 @@ func writeReadings(ctx context.Context, w *blockWriter, ref meterRef, m series.M
 	return nil
 }
 
-// BulkLoad writes readings of one meter's measure straight into day blocks
+// The helpers tests and benchmarks reach through package dbtest.
+func init() {
+	testhooks.CountReadings = func(ctx context.Context, s any) (int64, error) { return s.(*Store).countReadings(ctx) }
+	testhooks.BulkLoad = func(ctx context.Context, s any, source, meter string, m series.Measure, rs []series.Reading) error {
+		return s.(*Store).bulkLoad(ctx, source, meter, m, rs)
+	}
+}
+
+// bulkLoad writes readings of one meter's measure straight into day blocks
 // in one transaction, with no look-up of existing blocks and no daily
-// rollup: the benchmarks' direct-insert baseline, the least this storage
-// does to put readings in the cache. The readings must be new.
-func (s *Store) BulkLoad(ctx context.Context, source, meter string, m series.Measure, rs []series.Reading) error {
+// rollup (dbtest.BulkLoad). The readings must be new.
+func (s *Store) bulkLoad(ctx context.Context, source, meter string, m series.Measure, rs []series.Reading) error {
 	return s.inTx(ctx, func(q *dbq.Queries) error {
 		ref, err := s.meterRef(ctx, q, source, meter)
 		if err != nil {
@@ -494,8 +502,9 @@ func metersOf[R any](rows []R, err error, split func(R) (dbq.Meter, string)) ([]
 	return out, nil
 }
 
-// StreamInfo is a stream's state for the meter page.
-type StreamInfo struct {
+// streamInfo is a stream's state: its native interval and currency tell
+// the readers how to bucket and label its readings.
+type streamInfo struct {
 	Measure   series.Measure
 	Interval  series.Interval
 	Currency  string
@@ -503,18 +512,18 @@ type StreamInfo struct {
 	UpdatedAt time.Time
 }
 
-// Streams lists a meter's streams.
-func (s *Store) Streams(ctx context.Context, meterID int64) ([]StreamInfo, error) {
+// streams lists a meter's streams.
+func (s *Store) streams(ctx context.Context, meterID int64) ([]streamInfo, error) {
 	rows, err := s.rq.StreamsOfMeter(ctx, meterID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]StreamInfo, len(rows))
+	out := make([]streamInfo, len(rows))
 	for i, r := range rows {
-		out[i] = StreamInfo{series.Measure(r.Measure), series.IntervalOfSeconds(r.IntervalS), r.Currency, timeOrZero(r.Watermark), time.Unix(r.UpdatedAt, 0).UTC()}
+		out[i] = streamInfo{series.Measure(r.Measure), series.IntervalOfSeconds(r.IntervalS), r.Currency, timeOrZero(r.Watermark), time.Unix(r.UpdatedAt, 0).UTC()}
 	}
 	return out, nil
 }
 
-// CountReadings counts every stored reading (for the benchmarks).
-func (s *Store) CountReadings(ctx context.Context) (int64, error) { return s.rq.CountReadings(ctx) }
+// countReadings counts every stored reading (dbtest.CountReadings).
+func (s *Store) countReadings(ctx context.Context) (int64, error) { return s.rq.CountReadings(ctx) }

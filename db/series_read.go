@@ -31,7 +31,7 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 		return nil, err
 	}
 	native := int64(900)
-	if sts, err := s.Streams(ctx, meterID); err == nil {
+	if sts, err := s.streams(ctx, meterID); err == nil {
 		for _, st := range sts {
 			if st.Measure == series.Consumption && st.Interval.Seconds() > 0 {
 				native = st.Interval.Seconds()
@@ -193,7 +193,7 @@ func (s *Store) eachReading(ctx context.Context, meterID int64, only series.Meas
 		if err != nil {
 			return err
 		}
-		sts, err := s.Streams(ctx, m.ID)
+		sts, err := s.streams(ctx, m.ID)
 		if err != nil {
 			return err
 		}

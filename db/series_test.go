@@ -89,7 +89,7 @@ func TestReadingsRoundTripAndUpsert(t *testing.T) {
 		}
 	}
 	check()
-	if c, _ := s.CountReadings(ctx); c != n {
+	if c, _ := s.countReadings(ctx); c != n {
 		t.Fatalf("%d readings stored", c)
 	}
 	daily := func() app.Decimal {
@@ -118,7 +118,7 @@ func TestReadingsRoundTripAndUpsert(t *testing.T) {
 	if got := daily(); got != sum() {
 		t.Errorf("rollup after a correction %s, readings sum to %s", got, sum())
 	}
-	if c, _ := s.CountReadings(ctx); c != n {
+	if c, _ := s.countReadings(ctx); c != n {
 		t.Fatalf("%d readings after the upsert", c)
 	}
 }
@@ -146,7 +146,7 @@ func TestCoarserIntervalReplacesTheStream(t *testing.T) {
 			t.Fatal(err)
 		}
 		tot := series.Total(bs)
-		n, _ := s.CountReadings(ctx)
+		n, _ := s.countReadings(ctx)
 		return tot.Consumption, n
 	}
 	if err := s.SaveReadings(ctx, 0, "ep", batch(series.PT15M, 900, "0.25")); err != nil {
@@ -293,7 +293,7 @@ func TestBlockPlacement(t *testing.T) {
 	if !maps.Equal(before, blocks()) {
 		t.Errorf("an unchanged window rewrote blocks")
 	}
-	if n, _ := s.CountReadings(ctx); n != 35*96 {
+	if n, _ := s.countReadings(ctx); n != 35*96 {
 		t.Fatalf("%d readings stored, want %d", n, 35*96)
 	}
 }
@@ -359,7 +359,7 @@ func TestMigrationToChunksKeepsReadings(t *testing.T) {
 	if err := s.SaveReadings(ctx, 0, "ep", next); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := s.CountReadings(ctx); n != 8 {
+	if n, _ := s.countReadings(ctx); n != 8 {
 		t.Errorf("%d readings, want 8", n)
 	}
 }
@@ -459,7 +459,7 @@ func TestMoveToBlocksResumesAfterAKill(t *testing.T) {
 	if got := dump(s); !slices.Equal(got, want) {
 		t.Errorf("resumed move:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if n, _ := s.CountReadings(ctx); n != 7 {
+	if n, _ := s.countReadings(ctx); n != 7 {
 		t.Errorf("%d readings after the resumed move, want 7", n)
 	}
 	// Moved in full, the row tables are dropped (migration 0019) and a

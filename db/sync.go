@@ -89,21 +89,7 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 				return fmt.Errorf("contract %s: %w", contracts[i].ExternalID, err)
 			}
 		}
-		var rejected, missing int64
-		for _, f := range failures {
-			// A record the vendor never sent is missing, not bad.
-			if errors.Is(f, app.ErrNotFetched) {
-				missing++
-			} else {
-				rejected++
-			}
-			// A vendor's message may quote what it was sent.
-			msg := personal.MaskText(f.Err.Error())
-			if err := q.InsertProblem(ctx, dbq.InsertProblemParams{RunID: runID, Record: f.Record, Field: f.Field, Message: msg}); err != nil {
-				return err
-			}
-		}
-		if err := q.AddRunCounts(ctx, dbq.AddRunCountsParams{ID: runID, Fetched: int64(len(contracts)), Failed: rejected, Missing: missing}); err != nil {
+		if err := saveProblems(ctx, q, runID, int64(len(contracts)), failures); err != nil {
 			return err
 		}
 		return q.SetCheckpoint(ctx, dbq.SetCheckpointParams{
@@ -114,6 +100,41 @@ func (s *Store) SavePage(ctx context.Context, runID int64, source, stream string
 		return fmt.Errorf("cache: save page of %q: %w", source, err)
 	}
 	return nil
+}
+
+// RecordFailures records a run's record problems found outside any page
+// (a meter that could not be described, a stream that could not be read)
+// and counts them in the run, in one transaction; no checkpoint moves.
+func (s *Store) RecordFailures(ctx context.Context, runID int64, failures []*app.RecordError) error {
+	if len(failures) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(q *dbq.Queries) error { return saveProblems(ctx, q, runID, 0, failures) })
+	if err != nil {
+		return fmt.Errorf("cache: record problems of run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// saveProblems stores record problems and adds them, with the contracts
+// fetched, to the run's counters: failures wrapping app.ErrNotFetched count
+// as missing, the others as rejected.
+func saveProblems(ctx context.Context, q *dbq.Queries, runID, fetched int64, failures []*app.RecordError) error {
+	var rejected, missing int64
+	for _, f := range failures {
+		// A record the vendor never sent is missing, not bad.
+		if errors.Is(f, app.ErrNotFetched) {
+			missing++
+		} else {
+			rejected++
+		}
+		// A vendor's message may quote what it was sent.
+		msg := personal.MaskText(f.Err.Error())
+		if err := q.InsertProblem(ctx, dbq.InsertProblemParams{RunID: runID, Record: f.Record, Field: f.Field, Message: msg}); err != nil {
+			return err
+		}
+	}
+	return q.AddRunCounts(ctx, dbq.AddRunCountsParams{ID: runID, Fetched: fetched, Failed: rejected, Missing: missing})
 }
 
 // upsertContract stores c under its source and external id; runID is the

@@ -10,7 +10,6 @@ package series
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"wattfolio/app"
@@ -67,15 +66,6 @@ func IntervalOfSeconds(s int64) Interval {
 		}
 	}
 	return ""
-}
-
-// ParseInterval accepts the intervals Wattfolio stores.
-func ParseInterval(s string) (Interval, error) {
-	switch i := Interval(s); i {
-	case PT15M, PT1H, P1D, P1M:
-		return i, nil
-	}
-	return "", fmt.Errorf("interval %q: want PT15M, PT1H, P1D or P1M", s)
 }
 
 // Meter is a meter of a contract at a vendor, with what the vendor says it

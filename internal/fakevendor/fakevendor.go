@@ -77,6 +77,9 @@ type Wire struct {
 	Region   string `json:"region"`
 }
 
+// Streams implements engine.Connector: contracts only, no time series.
+func (c *Client) Streams() engine.Streams { return engine.Streams{Contracts: c} }
+
 // Contracts lists the region's contracts in one page.
 func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/contracts?region="+url.QueryEscape(c.section.Region), nil)

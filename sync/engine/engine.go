@@ -11,9 +11,11 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/personal"
+	"wattfolio/app/series"
 )
 
-// Store is what the engine needs of the cache.
+// Store is what the engine needs of the cache: the contracts' side and the
+// time series' side.
 type Store interface {
 	EnsureSource(ctx context.Context, name string, vendor app.Vendor, baseURL string) error
 	BeginRun(ctx context.Context, source string) (int64, error)
@@ -26,9 +28,15 @@ type Store interface {
 	// fetch; MarkRemoved marks some of them removed.
 	UnseenContracts(ctx context.Context, runID int64, source string) ([]app.ContractRef, error)
 	MarkRemoved(ctx context.Context, runID int64, source string, ids []int64) (int, error)
+	// RecordFailures records a run's record problems found outside any
+	// page (a meter that could not be described or read) and counts them
+	// in the run, as SavePage does a page's; no checkpoint moves.
+	RecordFailures(ctx context.Context, runID int64, failures []*app.RecordError) error
+	SeriesStore
 }
 
-// Source is a configured source with the connector that reads it.
+// Source is a configured source with the connector that reads it, which
+// declares what the source serves (Connector.Streams).
 type Source struct {
 	Name      string
 	Vendor    app.Vendor
@@ -136,6 +144,10 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		tr.finish(res)
 		return res
 	}
+	streams := src.Connector.Streams()
+	if streams.Contracts == nil {
+		return fail(fmt.Errorf("%s: the connector declares no contract stream", src.Name))
+	}
 	if err := e.Store.EnsureSource(ctx, src.Name, src.Vendor, src.BaseURL); err != nil {
 		return fail(err)
 	}
@@ -151,7 +163,9 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 	res.RunID = run
 	log.Info("sync started", "run", run, "resumed", res.Resumed)
 
-	err = src.Connector.Contracts(ctx, cursor, func(p Page) error {
+	var meters []series.Meter // named by this run's pages, for the series
+	err = streams.Contracts.Contracts(ctx, cursor, func(p Page) error {
+		meters = append(meters, p.Meters...)
 		if e.LeaveOutPersonalData {
 			for i := range p.Contracts {
 				p.Contracts[i].Raw, _ = personal.Strip(p.Contracts[i].Raw)
@@ -183,9 +197,9 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		}
 		return nil
 	})
-	// Connectors that also serve meter time series sync them in the same run.
-	if err == nil && !offline(ctx) {
-		err = e.syncSeries(ctx, log, src, run, &res)
+	// Sources that also serve meter time series sync them in the same run.
+	if err == nil && streams.Series != nil && !offline(ctx) {
+		err = e.syncSeries(ctx, log, src.Name, streams, run, res.Resumed, meters, &res)
 	}
 	if cause, down := ReachOf(ctx).Down(); down && ctx.Err() == nil {
 		err = &UnreachableError{URL: src.BaseURL, Cause: cause, Err: err}
@@ -204,7 +218,7 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 		// and every record of it was readable: a record that failed may
 		// well be a contract the vendor still has.
 		if !res.Resumed && res.Failed == 0 && res.Missing == 0 {
-			n, err := e.markUnseen(bg, run, src)
+			n, err := e.markUnseen(bg, run, src.Name, streams.Scope)
 			if err != nil {
 				res.Status, res.Err = app.RunFailed, err
 				break
@@ -241,23 +255,22 @@ func (e *Engine) Sync(ctx context.Context, src Source) Result {
 }
 
 // markUnseen marks removed the source's contracts a complete listing did
-// not return, of those its connector's listing covers.
-func (e *Engine) markUnseen(ctx context.Context, run int64, src Source) (int, error) {
-	unseen, err := e.Store.UnseenContracts(ctx, run, src.Name)
+// not return, of those within its declared scope (nil: all).
+func (e *Engine) markUnseen(ctx context.Context, run int64, source string, scope func(app.ContractRef) bool) (int, error) {
+	unseen, err := e.Store.UnseenContracts(ctx, run, source)
 	if err != nil || len(unseen) == 0 {
 		return 0, err
 	}
-	scope, scoped := src.Connector.(Scoped)
 	var ids []int64
 	for _, ref := range unseen {
-		if !scoped || scope.Covers(ref) {
+		if scope == nil || scope(ref) {
 			ids = append(ids, ref.ID)
 		}
 	}
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	return e.Store.MarkRemoved(ctx, run, src.Name, ids)
+	return e.Store.MarkRemoved(ctx, run, source, ids)
 }
 
 // count adds a page's failures to the result: those the vendor never

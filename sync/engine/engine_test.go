@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"wattfolio/app"
 	"wattfolio/db"
+	"wattfolio/db/dbtest"
 	"wattfolio/sync/engine"
 )
 
@@ -22,6 +22,8 @@ type pages struct {
 	bad             map[int]bool // contracts reported as record failures
 	calls           []string     // the cursors it was asked to start from
 }
+
+func (p *pages) Streams() engine.Streams { return engine.Streams{Contracts: p} }
 
 func (p *pages) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	p.calls = append(p.calls, cursor)
@@ -55,15 +57,7 @@ func (p *pages) Contracts(ctx context.Context, cursor string, page func(engine.P
 	return nil
 }
 
-func newStore(t *testing.T) *db.Store {
-	t.Helper()
-	s, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func newStore(t *testing.T) *db.Store { return dbtest.Open(t) }
 
 func count(t *testing.T, s *db.Store) int {
 	t.Helper()

@@ -77,6 +77,8 @@ func TestProgressIsReported(t *testing.T) {
 // waitFirst tells a 429 wait before the connector's first page.
 type waitFirst struct{ *pages }
 
+func (w waitFirst) Streams() engine.Streams { return engine.Streams{Contracts: w} }
+
 func (w waitFirst) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	engine.ReportWait(ctx, engine.Wait{Cause: "429 Too Many Requests", Status: 429, For: 12 * time.Second, Attempt: 2})
 	return w.pages.Contracts(ctx, cursor, page)

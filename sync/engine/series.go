@@ -13,54 +13,39 @@ import (
 	"wattfolio/app/series"
 )
 
-// SeriesConnector is implemented by connectors whose source also serves
-// meter time series. The engine syncs them in the same run, after the
-// contracts.
-type SeriesConnector interface {
-	// Meters lists the source's meters with what the vendor can serve for
-	// each; a meter that cannot be described is a failure, not an error.
-	Meters(ctx context.Context) ([]series.Meter, []*app.RecordError, error)
-	// Readings fetches one measure of one meter from where st says the
-	// cache stands (with a look-back for late corrections) and calls batch
-	// once per window, in time order. If batch returns an error Readings
-	// stops and returns it.
-	Readings(ctx context.Context, m series.Meter, measure series.Measure, st series.State, batch func(series.Batch) error) error
-}
-
-// SeriesStore is what the engine needs of the cache for time series. The
-// store's SaveReadings commits batches, each with its readings and its
-// watermark, in one transaction.
+// SeriesStore is the cache's side for time series. SaveReadings commits
+// batches, each with its readings and its watermark, in one transaction;
+// SetMeterUnit records the unit a meter's consumption records state, where
+// the vendor's meter list knows none.
 type SeriesStore interface {
 	SaveMeters(ctx context.Context, source string, meters []series.Meter) error
 	SeriesState(ctx context.Context, source, meter string, m series.Measure) (series.State, error)
 	SaveReadings(ctx context.Context, runID int64, source string, batches ...series.Batch) error
-}
-
-// UnitStore is implemented by caches that record the unit a meter's
-// consumption records state, where a vendor's meter list knows none.
-type UnitStore interface {
 	SetMeterUnit(ctx context.Context, source, meterExternalID, unit string) error
 }
 
-// metersStream is the checkpoint stream record problems of meters go to.
-const metersStream = "meters"
-
-// syncSeries syncs the time series of every meter of a source whose
-// connector serves them, a few meters at a time. A meter that fails is
-// recorded as a failed record and the others carry on; the run fails only
-// when every meter failed, the store failed or the context ended.
-func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, run int64, res *Result) error {
-	sc, ok := src.Connector.(SeriesConnector)
-	if !ok {
-		return nil
-	}
-	ss, ok := e.Store.(SeriesStore)
-	if !ok {
-		return nil
+// syncSeries syncs the time series of every meter of a source that serves
+// them, a few meters at a time. listed are the meters this run's contract
+// pages named; a run that resumed part-way read only part of the listing,
+// so it is read again from the start for them, storing nothing. A meter
+// that fails is recorded as a failed record and the others carry on; the
+// run fails only when every meter failed, the store failed or the context
+// ended.
+func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, source string, streams Streams, run int64, resumed bool, listed []series.Meter, res *Result) error {
+	sc, ss := streams.Series, SeriesStore(e.Store)
+	if resumed {
+		listed = nil
+		err := streams.Contracts.Contracts(ctx, "", func(p Page) error {
+			listed = append(listed, p.Meters...)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	tr := trackerOf(ctx)
 	tr.update(func(s *Status) { s.Phase = PhaseMeters })
-	meters, fails, err := sc.Meters(ctx)
+	meters, fails, err := sc.Meters(ctx, listed)
 	if err != nil {
 		return err
 	}
@@ -69,13 +54,13 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 			meters[i].Raw, _ = personal.Strip(meters[i].Raw)
 		}
 	}
-	if err := ss.SaveMeters(ctx, src.Name, meters); err != nil {
+	if err := ss.SaveMeters(ctx, source, meters); err != nil {
 		return err
 	}
 	tr.update(func(s *Status) { s.Phase, s.MetersOf = PhaseReadings, len(meters) })
-	par := 4
-	if p, ok := src.Connector.(interface{ Concurrency() int }); ok && p.Concurrency() > 0 {
-		par = p.Concurrency()
+	par := streams.Concurrency
+	if par <= 0 {
+		par = 4
 	}
 	var (
 		mu       sync.Mutex
@@ -85,13 +70,13 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w := newSeriesWriter(ctx, cancel, ss, src.Name, run, 2*par)
+	w := newSeriesWriter(ctx, cancel, ss, source, run, 2*par)
 	jobs := make(chan series.Meter)
 	for range min(par, max(len(meters), 1)) {
 		wg.Go(func() {
 			for m := range jobs {
 				for _, measure := range series.Measures {
-					err := e.syncStream(ctx, sc, ss, src.Name, m, measure, w, &failed)
+					err := e.syncStream(ctx, sc, ss, source, m, measure, w, &failed)
 					if err == nil {
 						continue
 					}
@@ -104,7 +89,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 						}
 						cancel()
 					case ctx.Err() == nil:
-						fails = append(fails, &app.RecordError{Source: src.Name, Record: "meter " + m.ExternalID, Field: string(measure), Err: err})
+						fails = append(fails, &app.RecordError{Source: source, Record: "meter " + m.ExternalID, Field: string(measure), Err: err})
 					}
 					mu.Unlock()
 					if ctx.Err() != nil {
@@ -139,7 +124,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, src Source, r
 	if len(fails) > 0 {
 		res.count(log, fails)
 		bg := context.WithoutCancel(ctx)
-		if err := e.Store.SavePage(bg, run, src.Name, metersStream, nil, fails, ""); err != nil {
+		if err := e.Store.RecordFailures(bg, run, fails); err != nil {
 			return err
 		}
 		if len(meters) > 0 && len(fails) >= len(meters)*len(series.Measures) {
@@ -156,19 +141,18 @@ type storeError struct{ err error }
 func (s *storeError) Error() string { return s.err.Error() }
 func (s *storeError) Unwrap() error { return s.err }
 
-func (e *Engine) syncStream(ctx context.Context, sc SeriesConnector, ss SeriesStore, source string, m series.Meter, measure series.Measure, w *seriesWriter, failed *atomic.Int64) error {
+func (e *Engine) syncStream(ctx context.Context, sc SeriesStream, ss SeriesStore, source string, m series.Meter, measure series.Measure, w *seriesWriter, failed *atomic.Int64) error {
 	st, err := ss.SeriesState(ctx, source, m.ExternalID, measure)
 	if err != nil {
 		return &storeError{err}
 	}
 	unit := m.Unit
-	us, _ := ss.(UnitStore)
 	return sc.Readings(ctx, m, measure, st, func(b series.Batch) error {
 		failed.Add(int64(len(b.Failures)))
 		// Recorded before the batch is queued, so that no reader sees
 		// readings in one unit under a meter labelled with another.
-		if us != nil && b.Unit != "" && b.Unit != unit {
-			if err := us.SetMeterUnit(ctx, source, m.ExternalID, b.Unit); err != nil {
+		if b.Unit != "" && b.Unit != unit {
+			if err := ss.SetMeterUnit(ctx, source, m.ExternalID, b.Unit); err != nil {
 				return &storeError{err}
 			}
 			unit = b.Unit

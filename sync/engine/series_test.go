@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/db/dbtest"
 	"wattfolio/sync/engine"
 )
 
@@ -26,11 +28,16 @@ type meterFeed struct {
 
 var day0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
+func (f *meterFeed) Streams() engine.Streams {
+	return engine.Streams{Contracts: f, Series: f}
+}
+
 func (f *meterFeed) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	return nil
 }
 
-func (f *meterFeed) Meters(ctx context.Context) ([]series.Meter, []*app.RecordError, error) {
+// Meters lists the feed's own meters: it has no contracts to name them.
+func (f *meterFeed) Meters(ctx context.Context, _ []series.Meter) ([]series.Meter, []*app.RecordError, error) {
 	var ms []series.Meter
 	for i := range f.n {
 		ms = append(ms, series.Meter{ExternalID: fmt.Sprintf("m%d", i), Zone: "Europe/Berlin", Intervals: []series.Interval{series.PT15M}})
@@ -78,7 +85,7 @@ func TestSeriesWriterStoresEveryStreamInOrder(t *testing.T) {
 		t.Fatal(res.Err)
 	}
 	want := 12 * len(series.Measures) * 9 * 96
-	if n, _ := s.CountReadings(ctx); n != int64(want) || res.Readings != want {
+	if n, _ := dbtest.CountReadings(ctx, s); n != int64(want) || res.Readings != want {
 		t.Fatalf("%d readings stored, %d reported; want %d", n, res.Readings, want)
 	}
 	for i := range 12 {
@@ -112,7 +119,7 @@ func TestSeriesWriterFailureStopsTheRun(t *testing.T) {
 	if got := feed.windows.Load(); got >= all {
 		t.Errorf("%d windows fetched after the cache failed; the run should stop well before all %d", got, all)
 	}
-	if n, _ := s.CountReadings(ctx); n%96 != 0 {
+	if n, _ := dbtest.CountReadings(ctx, s); n%96 != 0 {
 		t.Errorf("%d readings: a window was stored in part", n)
 	}
 }
@@ -139,5 +146,68 @@ func TestSeriesRecordsTheUnit(t *testing.T) {
 				t.Errorf("run %d: meter %s unit %q, want %q", run+1, m.ExternalID, m.Unit, want)
 			}
 		}
+	}
+}
+
+// contractMeters is a source whose contracts name its meters, one per
+// contract, as epilot's do; its listing fails at page failAt until the
+// test clears it. Meters describes exactly the meters it is handed.
+type contractMeters struct {
+	pages  *pages
+	listed []string // the meters the last Meters call was handed
+}
+
+func (c *contractMeters) Streams() engine.Streams {
+	return engine.Streams{Contracts: c, Series: c}
+}
+
+func (c *contractMeters) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	return c.pages.Contracts(ctx, cursor, func(p engine.Page) error {
+		for _, ct := range p.Contracts {
+			p.Meters = append(p.Meters, series.Meter{ExternalID: "m" + ct.ExternalID, ContractExternalID: ct.ExternalID, Zone: "Europe/Berlin", Intervals: []series.Interval{series.PT15M}})
+		}
+		return page(p)
+	})
+}
+
+func (c *contractMeters) Meters(ctx context.Context, listed []series.Meter) ([]series.Meter, []*app.RecordError, error) {
+	c.listed = c.listed[:0]
+	for _, m := range listed {
+		c.listed = append(c.listed, m.ExternalID)
+	}
+	return listed, nil, nil
+}
+
+func (c *contractMeters) Readings(ctx context.Context, m series.Meter, measure series.Measure, st series.State, batch func(series.Batch) error) error {
+	return batch(series.Batch{Meter: m.ExternalID, Measure: measure, Interval: series.PT15M, Watermark: day0,
+		Readings: []series.Reading{{TS: day0.Add(-15 * time.Minute).Unix(), Value: 1000}}})
+}
+
+// A run that resumes part-way through the listing still syncs the series
+// of every meter: the meters of the pages stored by the interrupted run
+// are found by reading the listing again, since the connector keeps
+// nothing between runs.
+func TestResumedRunListsEveryMeter(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	src := &contractMeters{pages: &pages{n: 30, size: 10, failAt: 2, err: errors.New("vendor down")}}
+	eng := &engine.Engine{Store: s}
+	if res := eng.Sync(ctx, engine.Source{Name: "cm", Vendor: app.VendorEpilot, Connector: src}); res.Err == nil {
+		t.Fatal("the first run did not fail")
+	}
+	if src.listed != nil {
+		t.Fatalf("a failed listing went on to the series with %v", src.listed)
+	}
+	src.pages.failAt = -1
+	res := eng.Sync(ctx, engine.Source{Name: "cm", Vendor: app.VendorEpilot, Connector: src})
+	if res.Err != nil || !res.Resumed {
+		t.Fatalf("second run: resumed %v, %v", res.Resumed, res.Err)
+	}
+	if len(src.listed) != 30 || res.Meters != 30 {
+		t.Fatalf("the resumed run described %d meters and synced %d, want all 30: %v", len(src.listed), res.Meters, src.listed)
+	}
+	ms, err := s.ListMeters(ctx)
+	if err != nil || len(ms) != 30 {
+		t.Fatalf("%d meters stored, %v; want 30", len(ms), err)
 	}
 }

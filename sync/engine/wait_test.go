@@ -31,18 +31,18 @@ func TestSyncReportsWaits(t *testing.T) {
 	var fromEngine, fromContext []string
 	e := &engine.Engine{Store: newStore(t), Waits: func(w engine.Wait) { fromEngine = append(fromEngine, w.String()) }}
 	ctx := engine.WithWaits(context.Background(), func(w engine.Wait) { fromContext = append(fromContext, w.String()) })
-	e.Sync(ctx, engine.Source{Name: "acme", Connector: connectorFunc(func(ctx context.Context, cursor string, page func(engine.Page) error) error {
+	e.Sync(ctx, engine.Source{Name: "acme", Connector: engine.Streams{Contracts: contractsFunc(func(ctx context.Context, cursor string, page func(engine.Page) error) error {
 		engine.ReportWait(ctx, engine.Wait{Cause: "503 Service Unavailable", Status: 503, For: time.Second, Attempt: 2, Of: 3})
 		return nil
-	})})
+	})}})
 	want := "acme: 503, waiting 1.0 s (attempt 2 of 3)"
 	if len(fromEngine) != 1 || fromEngine[0] != want || len(fromContext) != 1 || fromContext[0] != want {
 		t.Errorf("engine hook %q, context hook %q, want %q each", fromEngine, fromContext, want)
 	}
 }
 
-type connectorFunc func(ctx context.Context, cursor string, page func(engine.Page) error) error
+type contractsFunc func(ctx context.Context, cursor string, page func(engine.Page) error) error
 
-func (f connectorFunc) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
+func (f contractsFunc) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	return f(ctx, cursor, page)
 }

@@ -45,6 +45,8 @@ type idle struct{}
 
 func (idle) Contracts(context.Context, string, func(engine.Page) error) error { return nil }
 
+func (i idle) Streams() engine.Streams { return engine.Streams{Contracts: i} }
+
 // Registering a name again replaces its descriptor in place (the order of
 // the kinds in messages stays), for the views too; Unregister leaves no
 // trace.

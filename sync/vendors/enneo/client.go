@@ -59,8 +59,8 @@ type Client struct {
 }
 
 var (
-	_ engine.Connector = (*Client)(nil)
-	_ engine.Scoped    = (*Client)(nil)
+	_ engine.Connector      = (*Client)(nil)
+	_ engine.ContractStream = (*Client)(nil)
 )
 
 // New checks cfg and fills in defaults.
@@ -119,7 +119,10 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, api: api, ids: ids, mapper: m}, nil
 }
 
-// Contracts implements engine.Connector. The cursor is the index into
+// Streams declares what an enneo source serves: the configured contracts.
+func (c *Client) Streams() engine.Streams { return engine.Streams{Contracts: c, Scope: c.Covers} }
+
+// Contracts implements engine.ContractStream. The cursor is the index into
 // ContractIDs of the next contract to fetch.
 func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	start := 0
@@ -208,5 +211,5 @@ func (c *Client) fetchPage(parent context.Context, ids []string) (engine.Page, e
 	return p, nil
 }
 
-// Covers implements engine.Scoped: the listing is the configured ids.
+// Covers is the source's scope (engine.Streams.Scope): the listing is the configured ids.
 func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.ids, ref.ExternalID) }

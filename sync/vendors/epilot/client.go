@@ -1,7 +1,7 @@
 // Package epilot reads a portal user's contracts, meters and meter time
 // series (consumption, prices, costs) from the epilot customer portal API
-// with a portal bearer token. It implements engine.Connector for the
-// contracts and engine.SeriesConnector for the time series.
+// with a portal bearer token. Its connector declares a contract stream and
+// a series stream (engine.Streams).
 package epilot
 
 import (
@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -69,15 +68,12 @@ type Config struct {
 type Client struct {
 	cfg Config
 	api *rest.Client
-
-	mu     sync.Mutex
-	meters []series.Meter // collected by a complete Contracts run
-	have   bool
 }
 
 var (
-	_ engine.Connector       = (*Client)(nil)
-	_ engine.SeriesConnector = (*Client)(nil)
+	_ engine.Connector      = (*Client)(nil)
+	_ engine.ContractStream = (*Client)(nil)
+	_ engine.SeriesStream   = (*Client)(nil)
 )
 
 // New checks cfg and fills in defaults.
@@ -138,8 +134,12 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, api: api}, nil
 }
 
-// Concurrency is how many meters the engine may sync at once.
-func (c *Client) Concurrency() int { return c.cfg.Concurrency }
+// Streams declares what an epilot source serves: contracts (within the
+// configured contract ids, if any) and their meters' time series, as many
+// meters at once as requests may run in parallel.
+func (c *Client) Streams() engine.Streams {
+	return engine.Streams{Contracts: c, Series: c, Scope: c.Covers, Concurrency: c.cfg.Concurrency}
+}
 
 func (c *Client) sourceErr(err error) error {
 	return fmt.Errorf("epilot source %q: %w", c.cfg.Source, err)
@@ -215,9 +215,9 @@ func (c *Client) Validate(ctx context.Context) error {
 	return nil
 }
 
-// Contracts implements engine.Connector: it validates the token, then
+// Contracts implements engine.ContractStream: it validates the token, then
 // pages through GET /v2/portal/contract (cursor: the offset) and reads each
-// contract's meters from GET /v2/portal/contract/{id}.
+// contract with its meters (Page.Meters) from GET /v2/portal/contract/{id}.
 func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	if err := c.Validate(ctx); err != nil {
 		return err
@@ -230,8 +230,6 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 		}
 		from = n
 	}
-	complete := from == 0
-	var meters []series.Meter
 	want := map[string]bool{}
 	for _, id := range c.cfg.ContractIDs {
 		want[id] = true
@@ -251,11 +249,10 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 		if err := json.Unmarshal(r.body, &list); err != nil {
 			return c.sourceErr(fmt.Errorf("list contracts: %v", err))
 		}
-		p, ms, err := c.details(ctx, list.Data, want)
+		p, err := c.details(ctx, list.Data, want)
 		if err != nil {
 			return err
 		}
-		meters = append(meters, ms...)
 		from += len(list.Data)
 		p.Cursor = strconv.Itoa(from)
 		if err := page(p); err != nil {
@@ -265,16 +262,11 @@ func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.
 			break
 		}
 	}
-	if complete {
-		c.mu.Lock()
-		c.meters, c.have = meters, true
-		c.mu.Unlock()
-	}
 	return nil
 }
 
 // details fetches the contracts of one list page in parallel.
-func (c *Client) details(ctx context.Context, items []json.RawMessage, want map[string]bool) (engine.Page, []series.Meter, error) {
+func (c *Client) details(ctx context.Context, items []json.RawMessage, want map[string]bool) (engine.Page, error) {
 	type out struct {
 		contract app.Contract
 		meters   []series.Meter
@@ -299,10 +291,9 @@ func (c *Client) details(ctx context.Context, items []json.RawMessage, want map[
 		return fatal
 	})
 	if err != nil {
-		return engine.Page{}, nil, c.sourceErr(err)
+		return engine.Page{}, c.sourceErr(err)
 	}
 	var p engine.Page
-	var meters []series.Meter
 	for _, o := range res {
 		switch {
 		case o.skip:
@@ -310,10 +301,10 @@ func (c *Client) details(ctx context.Context, items []json.RawMessage, want map[
 			p.Failures = append(p.Failures, o.failure)
 		default:
 			p.Contracts = append(p.Contracts, o.contract)
-			meters = append(meters, o.meters...)
+			p.Meters = append(p.Meters, o.meters...)
 		}
 	}
-	return p, meters, nil
+	return p, nil
 }
 
 func (c *Client) contract(ctx context.Context, id string) (app.Contract, []series.Meter, *app.RecordError, error) {
@@ -332,24 +323,12 @@ func (c *Client) contract(ctx context.Context, id string) (app.Contract, []serie
 	return ct, ms, rerr, nil
 }
 
-// Meters implements engine.SeriesConnector: the meters of every contract
-// (collected by the last complete Contracts run, else read again), each
-// with the intervals and data range /v2/portal/visualization/metadata
-// reports. A deployment without that endpoint (404) has the intervals
-// probed instead. A meter whose metadata cannot be read is a record failure.
-func (c *Client) Meters(ctx context.Context) ([]series.Meter, []*app.RecordError, error) {
-	c.mu.Lock()
-	meters, have := c.meters, c.have
-	c.mu.Unlock()
-	if !have {
-		err := c.Contracts(ctx, "", func(engine.Page) error { return nil })
-		if err != nil {
-			return nil, nil, err
-		}
-		c.mu.Lock()
-		meters = c.meters
-		c.mu.Unlock()
-	}
+// Meters implements engine.SeriesStream: the meters the contracts name
+// (listed, from this run's pages), each with the intervals and data range
+// /v2/portal/visualization/metadata reports. A deployment without that
+// endpoint (404) has the intervals probed instead. A meter whose metadata
+// cannot be read is a record failure.
+func (c *Client) Meters(ctx context.Context, meters []series.Meter) ([]series.Meter, []*app.RecordError, error) {
 	out := make([]series.Meter, len(meters))
 	fails := make([]*app.RecordError, len(meters))
 	err := rest.Each(ctx, len(meters), c.cfg.Concurrency, func(ctx context.Context, i int) error {
@@ -463,7 +442,7 @@ var endpoints = map[series.Measure]string{
 	series.Cost:        "/v2/portal/costs",
 }
 
-// Readings implements engine.SeriesConnector. It reads one measure of one
+// Readings implements engine.SeriesStream. It reads one measure of one
 // meter from just before the watermark (Lookback, for late corrections) or
 // the start of the meter's data, up to now or the end of its data, in
 // windows the vendor serves, at the finest interval the meter offers,
@@ -598,7 +577,7 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 		bytes.Contains(bytes.ToLower(r.body), []byte("interval")):
 		return series.Batch{}, errRefused
 	default:
-		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s: HTTP %d%s", m.ExternalID, measure, r.status, vendorMsg(r.body)))
+		return series.Batch{}, c.sourceErr(statusErr(fmt.Sprintf("meter %s: %s:", m.ExternalID, measure), r))
 	}
 	b := series.Batch{Meter: m.ExternalID, Measure: measure, Interval: iv, Watermark: to}
 	if err := c.parse(m.ExternalID, measure, r.body, &b); err != nil {
@@ -607,7 +586,7 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 	return b, nil
 }
 
-// Covers implements engine.Scoped: the listing is the configured contract
+// Covers is the source's scope (engine.Streams.Scope): the listing is the configured contract
 // ids, or all of the portal user's contracts when none are configured.
 func (c *Client) Covers(ref app.ContractRef) bool {
 	return len(c.cfg.ContractIDs) == 0 || slices.Contains(c.cfg.ContractIDs, ref.ExternalID)

@@ -194,10 +194,11 @@ func conforms(t *testing.T, legacy bool) {
 	// The connector's own path: token, contract pages, contract details,
 	// metadata, then every measure of every meter at the finest interval
 	// and again from a stored P1D series.
-	if err := client.Contracts(ctx, "", func(engine.Page) error { return nil }); err != nil {
+	var listed []series.Meter
+	if err := client.Contracts(ctx, "", func(p engine.Page) error { listed = append(listed, p.Meters...); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	meters, fails, err := client.Meters(ctx)
+	meters, fails, err := client.Meters(ctx, listed)
 	if err != nil || len(fails) > 0 || len(meters) != 10 {
 		t.Fatalf("meters: %d, failures %v, err %v", len(meters), fails, err)
 	}

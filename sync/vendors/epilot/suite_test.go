@@ -26,7 +26,7 @@ func TestSharedSuite(t *testing.T) {
 		Connector: func(t testing.TB, baseURL string, timeout time.Duration, clock rest.Clock) engine.Connector {
 			c, err := epilot.New(epilot.Config{
 				Source: "suite", BaseURL: baseURL, Token: token, PageSize: 5,
-				HTTPClient: &http.Client{Timeout: timeout}, Retries: 2, Clock: clock,
+				HTTPClient: &http.Client{Timeout: timeout}, Retries: 2, Clock: clock, Now: clock.Now,
 				// One request at a time, as for enneo: on the fake clock
 				// parallel retries could all land on the n-th request.
 				Concurrency: 1,
@@ -38,5 +38,14 @@ func TestSharedSuite(t *testing.T) {
 		},
 		NotFound:   vendortest.SourceError,
 		WrongTypes: vendortest.RecordErrors,
+		// A few meters over a week: long enough for a sync to stop
+		// three days short and resume, beyond the 48 h look-back.
+		Series: &vendortest.SeriesHarness{
+			NewSim: func(t testing.TB) (vendortest.SeriesSim, []string, time.Time, time.Time) {
+				from := to.AddDate(0, 0, -7)
+				sim := epilotsim.New(epilotsim.Options{Seed: 5, Meters: 3, Token: token, From: from, To: to})
+				return sim, sim.MeterIDs(), from, to
+			},
+		},
 	})
 }

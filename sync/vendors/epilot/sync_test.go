@@ -13,6 +13,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/series"
 	"wattfolio/db"
+	"wattfolio/db/dbtest"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
@@ -173,7 +174,7 @@ func TestSyncTimeSeriesAcrossDST(t *testing.T) {
 
 	// A re-sync with nothing new asks for a few windows per meter, and a
 	// correction within the look-back overwrites without duplicating.
-	before, _ := e.store.CountReadings(ctx)
+	before, _ := dbtest.CountReadings(ctx, e.store)
 	lastBefore, _ := e.store.Aggregate(ctx, m.ID, to.AddDate(0, 0, -1), to, series.Day)
 	e.sim.Requests()
 	e.sim.Revise(10)
@@ -188,7 +189,7 @@ func TestSyncTimeSeriesAcrossDST(t *testing.T) {
 	if reqs > 10 {
 		t.Errorf("no-change re-sync of one meter took %d requests", reqs)
 	}
-	after, _ := e.store.CountReadings(ctx)
+	after, _ := dbtest.CountReadings(ctx, e.store)
 	if after != before {
 		t.Errorf("re-sync changed the reading count %d -> %d: duplicates", before, after)
 	}
@@ -211,7 +212,7 @@ func TestRevokedToken(t *testing.T) {
 	if r := e.sync(t); r.Err != nil {
 		t.Fatal(r.Err)
 	}
-	n, _ := e.store.CountReadings(context.Background())
+	n, _ := dbtest.CountReadings(context.Background(), e.store)
 	e.sim.Revoke()
 	r := e.sync(t)
 	if !errors.Is(r.Err, epilot.ErrUnauthorized) || !strings.Contains(r.Err.Error(), `"ep"`) {
@@ -220,7 +221,7 @@ func TestRevokedToken(t *testing.T) {
 	if strings.Contains(r.Err.Error(), token) {
 		t.Fatal("the error leaks the token")
 	}
-	if m, _ := e.store.CountReadings(context.Background()); m != n {
+	if m, _ := dbtest.CountReadings(context.Background(), e.store); m != n {
 		t.Errorf("readings %d -> %d after a failed sync", n, m)
 	}
 }
@@ -249,14 +250,14 @@ func TestIntervalFallbackAndBadRecords(t *testing.T) {
 			t.Errorf("meter %s: interval %q, want %q", id, intervals[id], want)
 		}
 	}
-	n, _ := e.store.CountReadings(ctx)
+	n, _ := dbtest.CountReadings(ctx, e.store)
 
 	e.sim.Faults.Set(simfault.Faults{WrongTypes: true})
 	r := e.sync(t)
 	if r.Err != nil || r.Status != app.RunPartial || r.Failed == 0 {
 		t.Fatalf("want a partial run with failures, got %v %v %d", r.Status, r.Err, r.Failed)
 	}
-	if m, _ := e.store.CountReadings(ctx); m != n {
+	if m, _ := dbtest.CountReadings(ctx, e.store); m != n {
 		t.Errorf("bad records cost data: %d -> %d", n, m)
 	}
 }

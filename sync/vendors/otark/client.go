@@ -85,7 +85,10 @@ const PublishedBudget = 300
 // ShareBudget makes the client keep its request budget in b as well.
 func (c *Client) ShareBudget(b Budget) { c.api.Budget.Share(b) }
 
-var _ engine.Connector = (*Client)(nil)
+var (
+	_ engine.Connector      = (*Client)(nil)
+	_ engine.ContractStream = (*Client)(nil)
+)
 
 var eicRE = regexp.MustCompile(`^[0-9A-Z][0-9A-Z-]{14}[0-9A-Z]$`)
 
@@ -169,7 +172,12 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, api: api, query: q}, nil
 }
 
-// Contracts implements engine.Connector. The cursor is otark's: the
+// Streams declares what an otark source serves: every contract its
+// filters select (no scope: a contract missing from a complete listing is
+// gone).
+func (c *Client) Streams() engine.Streams { return engine.Streams{Contracts: c} }
+
+// Contracts implements engine.ContractStream. The cursor is otark's: the
 // pagination.next_cursor of the last stored page, or its last contract id;
 // it is sent as after.
 func (c *Client) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {

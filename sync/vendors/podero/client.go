@@ -73,8 +73,8 @@ type Client struct {
 }
 
 var (
-	_ engine.Connector = (*Client)(nil)
-	_ engine.Scoped    = (*Client)(nil)
+	_ engine.Connector      = (*Client)(nil)
+	_ engine.ContractStream = (*Client)(nil)
 )
 
 // New checks cfg and fills in defaults.
@@ -147,7 +147,11 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Contracts implements engine.Connector: one page per configured user, in
+// Streams declares what a Podero source serves: the configured users'
+// contracts.
+func (c *Client) Streams() engine.Streams { return engine.Streams{Contracts: c, Scope: c.Covers} }
+
+// Contracts implements engine.ContractStream: one page per configured user, in
 // order. The cursor is the index of the next user. Users are fetched a few
 // ahead in parallel. A user the vendor is too unwell to answer for becomes
 // a record error, unless every user of the run fails that way: then the
@@ -213,5 +217,5 @@ func (c *Client) sourceErr(err error) error {
 	return fmt.Errorf("podero source %q: %w", c.cfg.Source, err)
 }
 
-// Covers implements engine.Scoped: the listing is the configured users'.
+// Covers is the source's scope (engine.Streams.Scope): the listing is the configured users'.
 func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.users, ref.CustomerID) }

@@ -40,7 +40,6 @@ type answer struct {
 	delay      time.Duration
 	cut        bool
 	retryAfter string
-	next       string // for paged answers: the next link, relative to the server
 }
 
 // fakeVendor is a real HTTP server over loopback: a token endpoint that

@@ -57,8 +57,8 @@ type Client struct {
 }
 
 var (
-	_ engine.Connector = (*Client)(nil)
-	_ engine.Scoped    = (*Client)(nil)
+	_ engine.Connector      = (*Client)(nil)
+	_ engine.ContractStream = (*Client)(nil)
 )
 
 // New checks cfg and fills in defaults.
@@ -100,7 +100,11 @@ func New(cfg Config) (*Client, error) {
 // for before the source is taken to be down.
 const downStreak = 3
 
-// Contracts implements engine.Connector: one page per customer, in the
+// Streams declares what a prosumer source serves: the configured
+// customers' contracts.
+func (c *Client) Streams() engine.Streams { return engine.Streams{Contracts: c, Scope: c.Covers} }
+
+// Contracts implements engine.ContractStream: one page per customer, in the
 // configured order. The cursor is the index of the next customer.
 //
 // A customer the API cannot answer for (still failing after the retries, or
@@ -226,5 +230,5 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// Covers implements engine.Scoped: the listing is the configured customers'.
+// Covers is the source's scope (engine.Streams.Scope): the listing is the configured customers'.
 func (c *Client) Covers(ref app.ContractRef) bool { return slices.Contains(c.ids, ref.CustomerID) }

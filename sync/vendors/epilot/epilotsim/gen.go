@@ -164,12 +164,11 @@ func (s *Server) price(p profile, l local, ts int64) priceParts {
 
 // point is one simulated quarter hour of one meter.
 type point struct {
-	ts         int64
-	use, feed  app.Decimal
-	channel    string // consumption type
-	price      priceParts
-	cost       app.Decimal // price × use, exact to six places
-	nightTarif bool
+	ts        int64
+	use, feed app.Decimal
+	channel   string // consumption type
+	price     priceParts
+	cost      app.Decimal // price × use, exact to six places
 }
 
 // point is the quarter hour at ts; a response computes only what it shows

@@ -219,13 +219,6 @@ func (s *Server) metersOf(c int) []int {
 	return ms
 }
 
-func (s *Server) contractOf(meter int) int {
-	if meter < s.contractCount() {
-		return meter
-	}
-	return (meter - s.contractCount()) * 4
-}
-
 func contractID(i int) string { return fmt.Sprintf("c0a1e5%02x-7e57-4d1c-9a00-%012d", i%256, i) }
 func meterID(i int) string    { return fmt.Sprintf("3e7e40%02x-0b5e-4c1a-8e00-%012d", i%256, i) }
 
@@ -439,13 +432,12 @@ var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 1<<16); return &b 
 
 // bucket accumulates quarter hours into one record of the response.
 type bucket struct {
-	ts                  int64
-	use, feed, cost     app.Decimal
-	nt, ht              app.Decimal
-	hasNT, hasHT        bool
-	price               priceParts
-	n                   int64
-	hasUse, hasFeed, ok bool
+	ts              int64
+	use, feed, cost app.Decimal
+	nt, ht          app.Decimal
+	hasNT, hasHT    bool
+	price           priceParts
+	n               int64
 }
 
 // render appends the response body to buf.

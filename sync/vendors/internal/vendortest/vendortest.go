@@ -16,13 +16,12 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"wattfolio/app"
-	"wattfolio/db"
+	"wattfolio/db/dbtest"
 	"wattfolio/internal/simfault"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/internal/rest"
@@ -69,6 +68,9 @@ type Harness struct {
 	// on every request and of a wrong JSON type in every payload.
 	NotFound   Outcome
 	WrongTypes Outcome
+	// Series is the time-series side of a vendor that serves one (its
+	// connector declares a series stream); nil for the others.
+	Series *SeriesHarness
 }
 
 // clock is a fake clock for one subtest's connector.
@@ -85,16 +87,25 @@ type result struct {
 func (h Harness) start(t *testing.T) (Sim, []string, string) {
 	t.Helper()
 	sim, want := h.NewSim(t)
+	return sim, want, h.mount(t, sim)
+}
+
+// mount serves sim under h.Prefix on loopback and returns the base URL.
+func (h Harness) mount(t *testing.T, sim Sim) string {
+	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle(h.Prefix+"/", http.StripPrefix(h.Prefix, sim))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return sim, want, srv.URL + h.Prefix
+	return srv.URL + h.Prefix
 }
+
+// suiteTimeout is the connectors' per-request timeout in the suite.
+const suiteTimeout = 300 * time.Millisecond
 
 func collect(ctx context.Context, c engine.Connector) result {
 	var r result
-	r.err = c.Contracts(ctx, "", func(p engine.Page) error {
+	r.err = c.Streams().Contracts.Contracts(ctx, "", func(p engine.Page) error {
 		r.pages++
 		for _, c := range p.Contracts {
 			r.ids = append(r.ids, c.ExternalID)
@@ -105,9 +116,10 @@ func collect(ctx context.Context, c engine.Connector) result {
 	return r
 }
 
-// Run runs the suite against h.
+// Run runs the suite against h: the contract path, and the series path
+// when h has a Series side.
 func Run(t *testing.T, h Harness) {
-	const timeout = 300 * time.Millisecond
+	const timeout = suiteTimeout
 	sync := func(t *testing.T, f simfault.Faults) (result, []string) {
 		t.Helper()
 		sim, want, base := h.start(t)
@@ -137,7 +149,7 @@ func Run(t *testing.T, h Harness) {
 	run("contracts are well-formed", func(t *testing.T) {
 		sim, _, base := h.start(t)
 		sim.SetFaults(simfault.Faults{})
-		err := h.Connector(t, base, timeout, clock()).Contracts(context.Background(), "", func(p engine.Page) error {
+		err := h.Connector(t, base, timeout, clock()).Streams().Contracts.Contracts(context.Background(), "", func(p engine.Page) error {
 			for _, c := range p.Contracts {
 				switch {
 				case c.Vendor != h.Vendor:
@@ -243,16 +255,14 @@ func Run(t *testing.T, h Harness) {
 
 	run("a failing page leaves nothing half-written", func(t *testing.T) {
 		sim, want, base := h.start(t)
-		store, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "cache.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		store := dbtest.Open(t)
 		// Every request after the first few fails for good, so the source
 		// fails part-way through, after some pages were stored.
 		sim.SetFaults(simfault.Faults{})
-		conn := &failAfter{Connector: h.Connector(t, base, timeout, clock()), pages: 1, sim: sim}
-		res := (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: conn})
+		streams := h.Connector(t, base, timeout, clock()).Streams()
+		conn := &failAfter{ContractStream: streams.Contracts, pages: 1, sim: sim}
+		streams.Contracts = conn
+		res := (&engine.Engine{Store: store}).Sync(context.Background(), engine.Source{Name: "suite", Vendor: h.Vendor, BaseURL: base, Connector: streams})
 		if res.Status != app.RunFailed {
 			t.Fatalf("run status %s, want failed", res.Status)
 		}
@@ -278,13 +288,17 @@ func Run(t *testing.T, h Harness) {
 			t.Fatalf("sync after recovery: %v", res.Err)
 		}
 	})
+
+	if h.Series != nil {
+		runSeries(t, h, run)
+	}
 }
 
 // failAfter lets the first pages through, then turns every later request
 // into a 401 by setting the simulator's faults, so the source fails
 // part-way. It records what it delivered before that.
 type failAfter struct {
-	engine.Connector
+	engine.ContractStream
 	pages     int
 	sim       Sim
 	delivered []string
@@ -292,7 +306,7 @@ type failAfter struct {
 
 func (f *failAfter) Contracts(ctx context.Context, cursor string, page func(engine.Page) error) error {
 	n := 0
-	return f.Connector.Contracts(ctx, cursor, func(p engine.Page) error {
+	return f.ContractStream.Contracts(ctx, cursor, func(p engine.Page) error {
 		if err := page(p); err != nil {
 			return err
 		}

@@ -110,7 +110,7 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		t.Logf("%s:\n%s", c.name, plan)
 	}
 	// The export's keyset batches seek to where the last one stopped.
-	plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "contractsAfterName"), "flex", 7, "", "", "", "", "", "", 500)
+	plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "contractsAfterName"), 0, "flex", 7, "", "", "", "", "", "", 500)
 	if strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "SEARCH c USING INDEX contracts_by_name (<expr>>?)") {
 		t.Errorf("the export's batches scan or sort:\n%s", plan)
 	}
@@ -197,6 +197,28 @@ func TestEachContractMatchesPages(t *testing.T) {
 		}
 		if !slices.Equal(got, want) || len(got) == 0 {
 			t.Errorf("%+v: export lists %d contracts, pages %d, or in another order", f, len(got), len(want))
+		}
+		// Without the vendor's record: the same contracts, Raw left out.
+		lean := f
+		lean.WithoutRaw = true
+		var leanIDs []int64
+		err = s.EachContract(ctx, lean, func(c app.Contract) error {
+			w := whole[c.ID]
+			if len(w.Raw) == 0 {
+				t.Fatalf("%+v: contract %d listed without its record", f, c.ID)
+			}
+			w.Raw = c.Raw
+			if len(c.Raw) != 0 || !reflect.DeepEqual(c, w) {
+				t.Errorf("%+v without raw: contract %d exported as\n%+v", f, c.ID, c)
+			}
+			leanIDs = append(leanIDs, c.ID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(leanIDs, want) {
+			t.Errorf("%+v: export without raw lists other contracts", f)
 		}
 		// Against the general query, which sorts every match.
 		var general []int64

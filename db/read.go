@@ -184,10 +184,14 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	defer tx.Rollback()
 	q := s.rq.WithTx(tx)
 	p := listParams(f)
+	withRaw := int64(1)
+	if f.WithoutRaw {
+		withRaw = 0
+	}
 	if byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc {
-		err = eachByName(ctx, q, p, fn)
+		err = eachByName(ctx, q, p, withRaw, fn)
 	} else {
-		err = eachInOrder(ctx, q, p, fn)
+		err = eachInOrder(ctx, q, p, withRaw, fn)
 	}
 	var ferr fnError
 	if errors.As(err, &ferr) {
@@ -204,27 +208,21 @@ type fnError struct{ err error }
 
 func (e fnError) Error() string { return e.err.Error() }
 
-// emit attaches the terms of batch (of those with has[i], when has is not
-// nil) and passes its contracts to fn.
+// emit attaches the terms of the contracts of batch with has[i] and passes
+// its contracts to fn.
 func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool, fn func(app.Contract) error) error {
-	if has == nil {
-		if err := attachTerms(ctx, q, batch); err != nil {
-			return err
+	var sub []app.Contract
+	var at []int
+	for i, h := range has {
+		if h {
+			sub, at = append(sub, batch[i]), append(at, i)
 		}
-	} else {
-		var sub []app.Contract
-		var at []int
-		for i, h := range has {
-			if h {
-				sub, at = append(sub, batch[i]), append(at, i)
-			}
-		}
-		if err := attachTerms(ctx, q, sub); err != nil {
-			return err
-		}
-		for k, i := range at {
-			batch[i] = sub[k]
-		}
+	}
+	if err := attachTerms(ctx, q, sub); err != nil {
+		return err
+	}
+	for k, i := range at {
+		batch[i] = sub[k]
 	}
 	for _, c := range batch {
 		if err := fn(c); err != nil {
@@ -235,18 +233,18 @@ func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool,
 }
 
 // eachByName pages through the default order by keyset on (lower(name), id).
-func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
-	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
+func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
+	kp := dbq.ContractsAfterNameParams{WithRaw: withRaw, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
+	batch := make([]app.Contract, 0, exportBatch)
+	has := make([]bool, 0, exportBatch)
 	for {
 		rows, err := q.ContractsAfterName(ctx, kp)
 		if err != nil {
 			return err
 		}
-		batch := make([]app.Contract, len(rows))
-		has := make([]bool, len(rows))
+		batch, has = batch[:len(rows)], has[:len(rows)]
 		for i, r := range rows {
-			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
-			has[i] = r.HasTerms != 0
+			batch[i], has[i] = contractFromExportRow(r), r.HasTerms != 0
 		}
 		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err
@@ -255,12 +253,12 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 			return nil
 		}
 		last := rows[len(rows)-1]
-		kp.AfterName, kp.AfterID = last.SortName, last.Contract.ID
+		kp.AfterName, kp.AfterID = last.SortName, last.ID
 	}
 }
 
 // eachInOrder reads the ids of every match in order, then the rows by id.
-func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
+func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
 	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
 		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
 		Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Account: p.Account,
@@ -270,10 +268,12 @@ func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams,
 		return err
 	}
 	at := make(map[int64]int, exportBatch)
+	batch := make([]app.Contract, 0, exportBatch)
+	has := make([]bool, 0, exportBatch)
 	for len(ids) > 0 {
 		chunk := ids[:min(exportBatch, len(ids))]
 		ids = ids[len(chunk):]
-		rows, err := q.ContractsByID(ctx, chunk)
+		rows, err := q.ContractsByID(ctx, dbq.ContractsByIDParams{WithRaw: withRaw, Ids: chunk})
 		if err != nil {
 			return err
 		}
@@ -284,15 +284,30 @@ func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams,
 		for i, id := range chunk {
 			at[id] = i
 		}
-		batch := make([]app.Contract, len(chunk))
+		batch, has = batch[:len(chunk)], has[:len(chunk)]
 		for _, r := range rows {
-			batch[at[r.Contract.ID]] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
+			i := at[r.ID]
+			batch[i], has[i] = contractFromExportRow(dbq.ContractsAfterNameRow(r)), r.HasTerms != 0
 		}
-		if err := emit(ctx, q, batch, nil, fn); err != nil {
+		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// contractFromExportRow is a contract of the export's queries, which read
+// every column a contract carries and none it does not.
+func contractFromExportRow(r dbq.ContractsAfterNameRow) app.Contract {
+	return contractFromRow(dbq.Contract{
+		ID: r.ID, SourceID: r.SourceID, ExternalID: r.ExternalID, CustomerID: r.CustomerID, Kind: r.Kind,
+		Commodity: r.Commodity, Status: r.Status, Name: r.Name, ProductName: r.ProductName, ProductCode: r.ProductCode,
+		Supplier: r.Supplier, SupplierCode: r.SupplierCode, Buyer: r.Buyer, BuyerCode: r.BuyerCode,
+		GridOperator: r.GridOperator, GridOperatorCode: r.GridOperatorCode, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo,
+		SignedAt: r.SignedAt, CancelledAt: r.CancelledAt, Currency: r.Currency, BasePerYearE6: r.BasePerYearE6,
+		WorkingPerKwhE6: r.WorkingPerKwhE6, VatRateE6: r.VatRateE6, AnnualKwhE6: r.AnnualKwhE6, MeterID: r.MeterID,
+		RawJson: r.RawJson, FetchedAt: r.FetchedAt, RemovedAt: r.RemovedAt,
+	}, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
 }
 
 // GetContract returns one contract by its cache id, or app.ErrNotFound.

@@ -299,9 +299,18 @@ SELECT COUNT(*) AS total FROM contracts;
 -- The export in the default order, a batch at a time by keyset: the
 -- contracts after (@after_name, @after_id) in (lower(name), id) order, read
 -- off contracts_by_name from where the last batch stopped, so every batch
--- costs the same however far into the portfolio it is. has_terms spares
--- the term queries for the contracts that have none.
-SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+-- costs the same however far into the portfolio it is. Only the columns a
+-- contract carries are read: not the search text or the flattened fields
+-- (hundreds of bytes a row that the export would copy and drop), and the
+-- vendor's record only with @with_raw. has_terms spares the term queries
+-- for the contracts that have none.
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(@with_raw AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        lower(c.name) AS sort_name,
@@ -377,10 +386,21 @@ ORDER BY
     c.id;
 
 -- name: ContractsByID :many
--- The contracts of ids, in no particular order.
-SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+-- The contracts of ids, in no particular order, with the columns of
+-- ContractsAfterName.
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(@with_raw AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
-       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
+       lower(c.name) AS sort_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id

@@ -285,7 +285,13 @@ func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 }
 
 const contractsAfterName = `-- name: ContractsAfterName :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(?1 AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        lower(c.name) AS sort_name,
@@ -297,19 +303,20 @@ JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-WHERE lower(c.name) >= ?1
-  AND (lower(c.name) > ?1 OR c.id > CAST(?2 AS INTEGER))
-  AND (CAST(?3 AS TEXT) = '' OR s.name = ?3)
-  AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
-  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
-  AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
-  AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
-  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
+WHERE lower(c.name) >= ?2
+  AND (lower(c.name) > ?2 OR c.id > CAST(?3 AS INTEGER))
+  AND (CAST(?4 AS TEXT) = '' OR s.name = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR s.vendor = ?5)
+  AND (CAST(?6 AS TEXT) = '' OR c.kind = ?6)
+  AND (CAST(?7 AS TEXT) = '' OR c.commodity = ?7)
+  AND (CAST(?8 AS TEXT) = '' OR c.status = ?8)
+  AND (CAST(?9 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?9 AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
-LIMIT ?9
+LIMIT ?10
 `
 
 type ContractsAfterNameParams struct {
+	WithRaw   int64
 	AfterName string
 	AfterID   int64
 	Source    string
@@ -322,24 +329,56 @@ type ContractsAfterNameParams struct {
 }
 
 type ContractsAfterNameRow struct {
-	Contract     Contract
-	SourceName   string
-	Vendor       string
-	CustomerRef  string
-	CustomerName string
-	AccountID    int64
-	AccountName  string
-	SortName     string
-	HasTerms     int64
+	ID               int64
+	SourceID         int64
+	ExternalID       string
+	CustomerID       *int64
+	Kind             string
+	Commodity        string
+	Status           string
+	Name             string
+	ProductName      string
+	ProductCode      string
+	Supplier         string
+	SupplierCode     string
+	Buyer            string
+	BuyerCode        string
+	GridOperator     string
+	GridOperatorCode string
+	ValidFrom        *int64
+	ValidTo          *int64
+	SignedAt         *int64
+	CancelledAt      *int64
+	Currency         string
+	BasePerYearE6    *int64
+	WorkingPerKwhE6  *int64
+	VatRateE6        *int64
+	AnnualKwhE6      *int64
+	MeterID          string
+	RawJson          string
+	FetchedAt        int64
+	RemovedAt        *int64
+	SourceName       string
+	Vendor           string
+	CustomerRef      string
+	CustomerName     string
+	AccountID        int64
+	AccountName      string
+	SortName         string
+	HasTerms         int64
 }
 
 // The export in the default order, a batch at a time by keyset: the
 // contracts after (@after_name, @after_id) in (lower(name), id) order, read
 // off contracts_by_name from where the last batch stopped, so every batch
-// costs the same however far into the portfolio it is. has_terms spares
-// the term queries for the contracts that have none.
+// costs the same however far into the portfolio it is. Only the columns a
+// contract carries are read: not the search text or the flattened fields
+// (hundreds of bytes a row that the export would copy and drop), and the
+// vendor's record only with @with_raw. has_terms spares the term queries
+// for the contracts that have none.
 func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterNameParams) ([]ContractsAfterNameRow, error) {
 	rows, err := q.query(ctx, q.contractsAfterNameStmt, contractsAfterName,
+		arg.WithRaw,
 		arg.AfterName,
 		arg.AfterID,
 		arg.Source,
@@ -358,38 +397,35 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 	for rows.Next() {
 		var i ContractsAfterNameRow
 		if err := rows.Scan(
-			&i.Contract.ID,
-			&i.Contract.SourceID,
-			&i.Contract.ExternalID,
-			&i.Contract.CustomerID,
-			&i.Contract.Kind,
-			&i.Contract.Commodity,
-			&i.Contract.Status,
-			&i.Contract.Name,
-			&i.Contract.ProductName,
-			&i.Contract.ProductCode,
-			&i.Contract.Supplier,
-			&i.Contract.SupplierCode,
-			&i.Contract.Buyer,
-			&i.Contract.BuyerCode,
-			&i.Contract.GridOperator,
-			&i.Contract.GridOperatorCode,
-			&i.Contract.ValidFrom,
-			&i.Contract.ValidTo,
-			&i.Contract.SignedAt,
-			&i.Contract.CancelledAt,
-			&i.Contract.Currency,
-			&i.Contract.BasePerYearE6,
-			&i.Contract.WorkingPerKwhE6,
-			&i.Contract.VatRateE6,
-			&i.Contract.AnnualKwhE6,
-			&i.Contract.MeterID,
-			&i.Contract.SearchText,
-			&i.Contract.RawJson,
-			&i.Contract.FetchedAt,
-			&i.Contract.RunID,
-			&i.Contract.FieldsJson,
-			&i.Contract.RemovedAt,
+			&i.ID,
+			&i.SourceID,
+			&i.ExternalID,
+			&i.CustomerID,
+			&i.Kind,
+			&i.Commodity,
+			&i.Status,
+			&i.Name,
+			&i.ProductName,
+			&i.ProductCode,
+			&i.Supplier,
+			&i.SupplierCode,
+			&i.Buyer,
+			&i.BuyerCode,
+			&i.GridOperator,
+			&i.GridOperatorCode,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.SignedAt,
+			&i.CancelledAt,
+			&i.Currency,
+			&i.BasePerYearE6,
+			&i.WorkingPerKwhE6,
+			&i.VatRateE6,
+			&i.AnnualKwhE6,
+			&i.MeterID,
+			&i.RawJson,
+			&i.FetchedAt,
+			&i.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -413,9 +449,19 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 }
 
 const contractsByID = `-- name: ContractsByID :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(?1 AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
-       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
+       lower(c.name) AS sort_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -424,25 +470,62 @@ LEFT JOIN accounts a ON a.id = al.account_id
 WHERE c.id IN (/*SLICE:ids*/?)
 `
 
-type ContractsByIDRow struct {
-	Contract     Contract
-	SourceName   string
-	Vendor       string
-	CustomerRef  string
-	CustomerName string
-	AccountID    int64
-	AccountName  string
+type ContractsByIDParams struct {
+	WithRaw int64
+	Ids     []int64
 }
 
-// The contracts of ids, in no particular order.
-func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsByIDRow, error) {
+type ContractsByIDRow struct {
+	ID               int64
+	SourceID         int64
+	ExternalID       string
+	CustomerID       *int64
+	Kind             string
+	Commodity        string
+	Status           string
+	Name             string
+	ProductName      string
+	ProductCode      string
+	Supplier         string
+	SupplierCode     string
+	Buyer            string
+	BuyerCode        string
+	GridOperator     string
+	GridOperatorCode string
+	ValidFrom        *int64
+	ValidTo          *int64
+	SignedAt         *int64
+	CancelledAt      *int64
+	Currency         string
+	BasePerYearE6    *int64
+	WorkingPerKwhE6  *int64
+	VatRateE6        *int64
+	AnnualKwhE6      *int64
+	MeterID          string
+	RawJson          string
+	FetchedAt        int64
+	RemovedAt        *int64
+	SourceName       string
+	Vendor           string
+	CustomerRef      string
+	CustomerName     string
+	AccountID        int64
+	AccountName      string
+	SortName         string
+	HasTerms         int64
+}
+
+// The contracts of ids, in no particular order, with the columns of
+// ContractsAfterName.
+func (q *Queries) ContractsByID(ctx context.Context, arg ContractsByIDParams) ([]ContractsByIDRow, error) {
 	query := contractsByID
 	var queryParams []interface{}
-	if len(ids) > 0 {
-		for _, v := range ids {
+	queryParams = append(queryParams, arg.WithRaw)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
 			queryParams = append(queryParams, v)
 		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(ids))[1:], 1)
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
@@ -455,44 +538,43 @@ func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsBy
 	for rows.Next() {
 		var i ContractsByIDRow
 		if err := rows.Scan(
-			&i.Contract.ID,
-			&i.Contract.SourceID,
-			&i.Contract.ExternalID,
-			&i.Contract.CustomerID,
-			&i.Contract.Kind,
-			&i.Contract.Commodity,
-			&i.Contract.Status,
-			&i.Contract.Name,
-			&i.Contract.ProductName,
-			&i.Contract.ProductCode,
-			&i.Contract.Supplier,
-			&i.Contract.SupplierCode,
-			&i.Contract.Buyer,
-			&i.Contract.BuyerCode,
-			&i.Contract.GridOperator,
-			&i.Contract.GridOperatorCode,
-			&i.Contract.ValidFrom,
-			&i.Contract.ValidTo,
-			&i.Contract.SignedAt,
-			&i.Contract.CancelledAt,
-			&i.Contract.Currency,
-			&i.Contract.BasePerYearE6,
-			&i.Contract.WorkingPerKwhE6,
-			&i.Contract.VatRateE6,
-			&i.Contract.AnnualKwhE6,
-			&i.Contract.MeterID,
-			&i.Contract.SearchText,
-			&i.Contract.RawJson,
-			&i.Contract.FetchedAt,
-			&i.Contract.RunID,
-			&i.Contract.FieldsJson,
-			&i.Contract.RemovedAt,
+			&i.ID,
+			&i.SourceID,
+			&i.ExternalID,
+			&i.CustomerID,
+			&i.Kind,
+			&i.Commodity,
+			&i.Status,
+			&i.Name,
+			&i.ProductName,
+			&i.ProductCode,
+			&i.Supplier,
+			&i.SupplierCode,
+			&i.Buyer,
+			&i.BuyerCode,
+			&i.GridOperator,
+			&i.GridOperatorCode,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.SignedAt,
+			&i.CancelledAt,
+			&i.Currency,
+			&i.BasePerYearE6,
+			&i.WorkingPerKwhE6,
+			&i.VatRateE6,
+			&i.AnnualKwhE6,
+			&i.MeterID,
+			&i.RawJson,
+			&i.FetchedAt,
+			&i.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
 			&i.CustomerName,
 			&i.AccountID,
 			&i.AccountName,
+			&i.SortName,
+			&i.HasTerms,
 		); err != nil {
 			return nil, err
 		}

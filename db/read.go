@@ -326,10 +326,18 @@ func (s *Store) GetContract(ctx context.Context, id int64) (app.Contract, error)
 	return cs[0], nil
 }
 
-// FilterOptions lists the sources and statuses in the cache.
+// FilterOptions lists the sources and statuses in the cache and counts the
+// removed contracts. They are kept until the next sync or offline edit:
+// every portfolio page shows them.
 func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return app.FilterOptions{}, fmt.Errorf("cache: filter options: %w", err)
+	}
+	if o, ok := s.cache.filterOptions(gen); ok {
+		return o, nil
+	}
 	var o app.FilterOptions
-	var err error
 	if o.Sources, err = s.rq.SourceNames(ctx); err != nil {
 		return o, fmt.Errorf("cache: filter options: %w", err)
 	}
@@ -341,6 +349,7 @@ func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
 		return o, fmt.Errorf("cache: filter options: %w", err)
 	}
 	o.Removed = int(n)
+	s.cache.putFilterOptions(gen, o)
 	return o, nil
 }
 

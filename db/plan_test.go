@@ -247,3 +247,52 @@ func TestFacetCountsUseTheFilterIndex(t *testing.T) {
 	}
 	t.Logf("facets:\n%s", plan)
 }
+
+// A search's page counts its facets in the same pass (and keeps them for
+// the page's ContractFacets): the same counts as the facet query's own.
+func TestSearchPageCountsItsFacets(t *testing.T) {
+	s, _ := openTest(t)
+	var cs []app.Contract
+	for i := range 60 {
+		c := sample(fmt.Sprintf("S%03d", i))
+		c.Name = []string{"Flex Nord", "Strom Süd", "Gas West"}[i%3]
+		c.Status = []string{"active", "ended", "pending", "active"}[i%4]
+		c.Commodity = []app.Commodity{app.CommodityElectricity, app.CommodityGas}[i%2]
+		c.ValidFrom, c.ValidTo = day("2024-01-01").AddDate(0, i, 0), day("2026-01-01").AddDate(0, i, 0)
+		cs = append(cs, c)
+	}
+	seed(t, s, "acme", cs...)
+	ctx := context.Background()
+	for _, f := range []app.ContractFilter{
+		{Query: "nord"}, {Query: "sud", Status: "active"}, {Query: "s", Commodity: app.CommodityGas, Sort: app.SortStatus},
+		{ActiveOn: day("2026-03-01")}, {ActiveOn: day("2026-03-01"), Status: "ended", Offset: 5, Limit: 5},
+		{Query: "keiner"},
+	} {
+		page, err := s.ListContracts(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ContractFacets(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := listParams(f)
+		k := dbq.ContractFacetGroupsFilteredParams{Source: p.Source, Kind: p.Kind, Upstream: p.Upstream,
+			Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
+		groups, err := s.facetGroups(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := app.SumFacets(groups, f); !reflect.DeepEqual(got, want) {
+			t.Errorf("%+v: facets %+v, the facet query counts %+v", f, got, want)
+		}
+		// The page's total is the selected status's count under the others.
+		if f.Status != "" && f.Offset == 0 {
+			for _, fc := range got.Status {
+				if fc.Value == f.Status && fc.Count != page.Total {
+					t.Errorf("%+v: %d matches, the facet says %d", f, page.Total, fc.Count)
+				}
+			}
+		}
+	}
+}

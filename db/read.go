@@ -73,19 +73,94 @@ func byIndex(f app.ContractFilter) bool {
 		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo)
 }
 
-// listAny is a page of any filter and sort: every match is sorted.
+// listAny is a page of any filter and sort, from every match of the
+// filters that are not facets (one pass, sorted): the facet filters are
+// applied here, and the facet counts of the same pass are kept for the
+// page's ContractFacets, which would otherwise scan every contract again.
 func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.Contract, int, error) {
-	rows, err := s.rq.ListContracts(ctx, p)
+	gen, err := s.generation(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	cs := make([]app.Contract, 0, len(rows))
-	total := 0
-	for _, r := range rows {
-		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
-		total = int(r.Total)
+	mp := matchParams(p)
+	rows, err := s.rq.ContractMatches(ctx, mp)
+	if err != nil {
+		return nil, 0, err
 	}
-	return cs, total, nil
+	s.cache.putFacets(gen, facetKey(mp), facetGroupsOf(rows))
+	ids := facetFiltered(rows, p)
+	page := ids[min(int(p.Off), len(ids)):min(int(p.Off+p.Lim), len(ids))]
+	if len(page) == 0 {
+		// Past the last page ListContracts reports no total, as the
+		// indexed pages do.
+		return nil, 0, nil
+	}
+	cs, _, err := contractsByID(ctx, s.rq, page, 1)
+	return cs, len(ids), err
+}
+
+func matchParams(p dbq.ListContractsParams) dbq.ContractMatchesParams {
+	return dbq.ContractMatchesParams{Sort: p.Sort, Descending: p.Descending, Source: p.Source, Kind: p.Kind,
+		Upstream: p.Upstream, Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
+}
+
+// facetKey is the facet cache's key of the matches of p.
+func facetKey(p dbq.ContractMatchesParams) dbq.ContractFacetGroupsFilteredParams {
+	return dbq.ContractFacetGroupsFilteredParams{Source: p.Source, Kind: p.Kind, Upstream: p.Upstream,
+		Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
+}
+
+// facetGroupsOf counts rows per status, commodity and vendor, as
+// ContractFacetGroupsFiltered does.
+func facetGroupsOf(rows []dbq.ContractMatchesRow) []app.FacetGroup {
+	at := map[app.FacetGroup]int{}
+	var groups []app.FacetGroup
+	for _, r := range rows {
+		k := app.FacetGroup{Status: r.Status, Commodity: app.Commodity(r.Commodity), Vendor: app.Vendor(r.Vendor)}
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, k)
+		}
+		groups[i].Count++
+	}
+	return groups
+}
+
+// facetFiltered is the ids of rows that pass p's facet filters (status,
+// vendor, commodity), in order.
+func facetFiltered(rows []dbq.ContractMatchesRow, p dbq.ListContractsParams) []int64 {
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		if (p.Status == "" || r.Status == p.Status) && (p.Vendor == "" || r.Vendor == p.Vendor) &&
+			(p.Commodity == "" || r.Commodity == p.Commodity) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// contractsByID reads the contracts of ids in the order of ids (the
+// vendor's record only with withRaw 1), and which have terms, without them.
+func contractsByID(ctx context.Context, q *dbq.Queries, ids []int64, withRaw int64) ([]app.Contract, []bool, error) {
+	rows, err := q.ContractsByID(ctx, dbq.ContractsByIDParams{WithRaw: withRaw, Ids: ids})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) != len(ids) {
+		return nil, nil, fmt.Errorf("%d of %d rows read", len(rows), len(ids))
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	cs, has := make([]app.Contract, len(ids)), make([]bool, len(ids))
+	for _, r := range rows {
+		i := at[r.ID]
+		cs[i], has[i] = contractFromExportRow(dbq.ContractsAfterNameRow(r)), r.HasTerms != 0
+	}
+	return cs, has, nil
 }
 
 // listByIndex is a page of a byIndex filter read off the index of its
@@ -259,35 +334,17 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 
 // eachInOrder reads the ids of every match in order, then the rows by id.
 func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
-	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
-		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
-		Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Account: p.Account,
-		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
-	})
+	rows, err := q.ContractMatches(ctx, matchParams(p))
 	if err != nil {
 		return err
 	}
-	at := make(map[int64]int, exportBatch)
-	batch := make([]app.Contract, 0, exportBatch)
-	has := make([]bool, 0, exportBatch)
+	ids := facetFiltered(rows, p)
 	for len(ids) > 0 {
 		chunk := ids[:min(exportBatch, len(ids))]
 		ids = ids[len(chunk):]
-		rows, err := q.ContractsByID(ctx, dbq.ContractsByIDParams{WithRaw: withRaw, Ids: chunk})
+		batch, has, err := contractsByID(ctx, q, chunk, withRaw)
 		if err != nil {
 			return err
-		}
-		if len(rows) != len(chunk) {
-			return fmt.Errorf("%d of %d rows read", len(rows), len(chunk))
-		}
-		clear(at)
-		for i, id := range chunk {
-			at[id] = i
-		}
-		batch, has = batch[:len(chunk)], has[:len(chunk)]
-		for _, r := range rows {
-			i := at[r.ID]
-			batch[i], has[i] = contractFromExportRow(dbq.ContractsAfterNameRow(r)), r.HasTerms != 0
 		}
 		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err

@@ -64,8 +64,10 @@ var scaleSizes = []int{5_000, 50_000}
 
 // BenchmarkPortfolioScale times portfolio pages through the whole handler
 // at 5,000 and 50,000 contracts: the default first page, a status-filtered
-// page and a page sorted by start date, descending; and the facet counts
-// each page includes, alone. Run with
+// page and a page sorted by start date, descending, a search (the same one
+// and a new one each time), sorts by customer, price and id, and a
+// customer's contracts; and the facet counts each page includes, alone. Run
+// with
 // -benchtime=200x or more for a meaningful p95.
 func BenchmarkPortfolioScale(b *testing.B) {
 	targets := []struct{ name, url string }{
@@ -73,6 +75,13 @@ func BenchmarkPortfolioScale(b *testing.B) {
 		{"status", "/contracts?status=pending&page=3"},
 		{"valid_from_desc", "/contracts?sort=valid_from&desc=1"},
 		{"search", "/contracts?q=kunde+00042"},
+		// A new search each time (%d: the sample's number), whose facets
+		// no earlier page has counted.
+		{"search_new", "/contracts?q=kunde+%05d"},
+		{"customer", "/contracts?sort=customer"},
+		{"working_price_desc", "/contracts?sort=working_price&desc=1"},
+		{"external_id", "/contracts?sort=external_id"},
+		{"account", "/contracts?account=7"},
 	}
 	for _, n := range scaleSizes {
 		s, _ := scaleStore(b, n)
@@ -110,8 +119,12 @@ func BenchmarkPortfolioScale(b *testing.B) {
 			b.Run(fmt.Sprintf("n=%d/%s", n, t.name), func(b *testing.B) {
 				durations := make([]time.Duration, 0, b.N)
 				b.ReportAllocs()
-				for range b.N {
-					r := httptest.NewRequest(http.MethodGet, t.url, nil)
+				for i := range b.N {
+					url := t.url
+					if strings.Contains(url, "%") {
+						url = fmt.Sprintf(url, (i*7919)%(n/24))
+					}
+					r := httptest.NewRequest(http.MethodGet, url, nil)
 					r.Host = "127.0.0.1:34115"
 					withToken(r)
 					w := httptest.NewRecorder()

@@ -333,11 +333,16 @@ WHERE lower(c.name) >= @after_name
 ORDER BY lower(c.name), c.id
 LIMIT @lim;
 
--- name: ContractOrder :many
--- The ids of every contract ListContracts would list for the same
--- arguments, in its order: the export reads them once, then the rows by id
--- in batches, so its cost grows with the contracts, not their square.
-SELECT c.id
+-- name: ContractMatches :many
+-- Every contract matching the portfolio's filters that are not facets
+-- (source, kind, upstream, customer, active on a day, text), in the order
+-- ListContracts lists them, with the facets' status, commodity and vendor:
+-- one pass gives a page of any sort (the facet filters applied to these
+-- rows), the number of matches and the facet counts, where a search or a
+-- customer's page otherwise scanned every contract twice. The export reads
+-- the ids once, then the rows by id in batches, so its cost grows with the
+-- contracts, not their square.
+SELECT c.id, c.status, c.commodity, s.vendor
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -345,10 +350,7 @@ LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.ex
 LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending) arg
 WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
-  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
-  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
-  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
   AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
   AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
   AND (CAST(@active_from AS INTEGER) = 0

@@ -146,8 +146,8 @@ func (q *Queries) ContractFacetGroupsFiltered(ctx context.Context, arg ContractF
 	return items, nil
 }
 
-const contractOrder = `-- name: ContractOrder :many
-SELECT c.id
+const contractMatches = `-- name: ContractMatches :many
+SELECT c.id, c.status, c.commodity, s.vendor
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -155,17 +155,14 @@ LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.ex
 LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
 WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
-  AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
-  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
-  AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
-  AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
-  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
-  AND (CAST(?9 AS INTEGER) = 0 OR al.account_id = ?9)
-  AND (CAST(?10 AS INTEGER) = 0
-       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?11 AS INTEGER))
-           AND (c.valid_to IS NULL OR c.valid_to >= ?10)))
-  AND (CAST(?12 AS TEXT) = '' OR instr(c.search_text, ?12) > 0
-       OR instr(COALESCE(a.search_name, ''), ?12) > 0)
+  AND (CAST(?4 AS TEXT) = '' OR c.kind = ?4)
+  AND (CAST(?5 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?5 AS TEXT) = 'removed'))
+  AND (CAST(?6 AS INTEGER) = 0 OR al.account_id = ?6)
+  AND (CAST(?7 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?8 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?7)))
+  AND (CAST(?9 AS TEXT) = '' OR instr(c.search_text, ?9) > 0
+       OR instr(COALESCE(a.search_name, ''), ?9) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
@@ -196,14 +193,11 @@ ORDER BY
     c.id
 `
 
-type ContractOrderParams struct {
+type ContractMatchesParams struct {
 	Sort        string
 	Descending  int64
 	Source      string
-	Vendor      string
 	Kind        string
-	Commodity   string
-	Status      string
 	Upstream    string
 	Account     int64
 	ActiveFrom  int64
@@ -211,18 +205,27 @@ type ContractOrderParams struct {
 	Query       string
 }
 
-// The ids of every contract ListContracts would list for the same
-// arguments, in its order: the export reads them once, then the rows by id
-// in batches, so its cost grows with the contracts, not their square.
-func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([]int64, error) {
-	rows, err := q.query(ctx, q.contractOrderStmt, contractOrder,
+type ContractMatchesRow struct {
+	ID        int64
+	Status    string
+	Commodity string
+	Vendor    string
+}
+
+// Every contract matching the portfolio's filters that are not facets
+// (source, kind, upstream, customer, active on a day, text), in the order
+// ListContracts lists them, with the facets' status, commodity and vendor:
+// one pass gives a page of any sort (the facet filters applied to these
+// rows), the number of matches and the facet counts, where a search or a
+// customer's page otherwise scanned every contract twice. The export reads
+// the ids once, then the rows by id in batches, so its cost grows with the
+// contracts, not their square.
+func (q *Queries) ContractMatches(ctx context.Context, arg ContractMatchesParams) ([]ContractMatchesRow, error) {
+	rows, err := q.query(ctx, q.contractMatchesStmt, contractMatches,
 		arg.Sort,
 		arg.Descending,
 		arg.Source,
-		arg.Vendor,
 		arg.Kind,
-		arg.Commodity,
-		arg.Status,
 		arg.Upstream,
 		arg.Account,
 		arg.ActiveFrom,
@@ -233,13 +236,18 @@ func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var items []int64
+	var items []ContractMatchesRow
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var i ContractMatchesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Commodity,
+			&i.Vendor,
+		); err != nil {
 			return nil, err
 		}
-		items = append(items, id)
+		items = append(items, i)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

@@ -42,14 +42,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractFacetGroupsFilteredStmt, err = db.PrepareContext(ctx, contractFacetGroupsFiltered); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractFacetGroupsFiltered: %w", err)
 	}
+	if q.contractMatchesStmt, err = db.PrepareContext(ctx, contractMatches); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractMatches: %w", err)
+	}
 	if q.contractNowStmt, err = db.PrepareContext(ctx, contractNow); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractNow: %w", err)
 	}
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
-	}
-	if q.contractOrderStmt, err = db.PrepareContext(ctx, contractOrder); err != nil {
-		return nil, fmt.Errorf("error preparing query ContractOrder: %w", err)
 	}
 	if q.contractStateStmt, err = db.PrepareContext(ctx, contractState); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractState: %w", err)
@@ -428,6 +428,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing contractFacetGroupsFilteredStmt: %w", cerr)
 		}
 	}
+	if q.contractMatchesStmt != nil {
+		if cerr := q.contractMatchesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractMatchesStmt: %w", cerr)
+		}
+	}
 	if q.contractNowStmt != nil {
 		if cerr := q.contractNowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractNowStmt: %w", cerr)
@@ -436,11 +441,6 @@ func (q *Queries) Close() error {
 	if q.contractOfMeterStmt != nil {
 		if cerr := q.contractOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractOfMeterStmt: %w", cerr)
-		}
-	}
-	if q.contractOrderStmt != nil {
-		if cerr := q.contractOrderStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing contractOrderStmt: %w", cerr)
 		}
 	}
 	if q.contractStateStmt != nil {
@@ -1058,9 +1058,9 @@ type Queries struct {
 	blocksOfSeriesStmt                *sql.Stmt
 	contractFacetGroupsStmt           *sql.Stmt
 	contractFacetGroupsFilteredStmt   *sql.Stmt
+	contractMatchesStmt               *sql.Stmt
 	contractNowStmt                   *sql.Stmt
 	contractOfMeterStmt               *sql.Stmt
-	contractOrderStmt                 *sql.Stmt
 	contractStateStmt                 *sql.Stmt
 	contractStatusesStmt              *sql.Stmt
 	contractVersionsStmt              *sql.Stmt
@@ -1187,9 +1187,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		blocksOfSeriesStmt:                q.blocksOfSeriesStmt,
 		contractFacetGroupsStmt:           q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:   q.contractFacetGroupsFilteredStmt,
+		contractMatchesStmt:               q.contractMatchesStmt,
 		contractNowStmt:                   q.contractNowStmt,
 		contractOfMeterStmt:               q.contractOfMeterStmt,
-		contractOrderStmt:                 q.contractOrderStmt,
 		contractStateStmt:                 q.contractStateStmt,
 		contractStatusesStmt:              q.contractStatusesStmt,
 		contractVersionsStmt:              q.contractVersionsStmt,

@@ -78,7 +78,7 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 			t.Errorf("%+v does not take the indexed path", f)
 		}
 	}
-	for _, f := range []app.ContractFilter{{Query: "x"}, {Account: 1}, {Sort: app.SortCustomer}, {ActiveOn: time.Now()}} {
+	for _, f := range []app.ContractFilter{{Query: "x"}, {Account: 1}, {Sort: app.SortCustomer}, {Sort: app.SortSource}, {ActiveOn: time.Now()}} {
 		if byIndex(f) {
 			t.Errorf("%+v takes the indexed path it cannot serve", f)
 		}
@@ -95,6 +95,16 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		{"start, descending, status", "listContractsByValidFromDesc", "active", "contracts_by_valid_from_desc"},
 		{"end", "listContractsByValidTo", "", "contracts_by_valid_to"},
 		{"end, descending", "listContractsByValidToDesc", "", "contracts_by_valid_to_desc"},
+		{"external id", "listContractsByExternalID", "", "contracts_by_external_id"},
+		{"external id, descending", "listContractsByExternalIDDesc", "", "contracts_by_external_id"},
+		{"working price", "listContractsByWorkingPrice", "", "contracts_by_working_price"},
+		{"working price, descending", "listContractsByWorkingPriceDesc", "", "contracts_by_working_price_desc"},
+		{"base price", "listContractsByBasePrice", "", "contracts_by_base_price"},
+		{"base price, descending, status", "listContractsByBasePriceDesc", "active", "contracts_by_base_price_desc"},
+		{"status", "listContractsByStatus", "", "contracts_by_status_id"},
+		{"status, descending", "listContractsByStatusDesc", "", "contracts_by_status_id_desc"},
+		// One status sorted by status: the walk skips the others in the index.
+		{"status, descending, one status", "listContractsByStatusDesc", "ended", "contracts_by_status_id_desc"},
 	}
 	for _, c := range cases {
 		kind := ""
@@ -102,8 +112,11 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 			kind = "ppa"
 		}
 		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", kind, "", c.status, "", 0, 50)
+		// Names and external ids may sort their few ties by id; dates,
+		// prices and statuses, shared by many, have indexes that need none.
+		strict := strings.Contains(c.index, "valid") || strings.Contains(c.index, "price") || strings.Contains(c.index, "status_id")
 		sorts := strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") ||
-			strings.Contains(c.index, "valid") && strings.Contains(plan, "TEMP B-TREE")
+			strict && strings.Contains(plan, "TEMP B-TREE")
 		if sorts || !strings.Contains(plan, c.index) {
 			t.Errorf("%s: the page sorts instead of walking %s:\n%s", c.name, c.index, plan)
 		}
@@ -163,6 +176,9 @@ func TestEachContractMatchesPages(t *testing.T) {
 		{}, {Desc: true}, {Status: "ended"}, {Status: "pending", Desc: true}, {Kind: app.KindRetail},
 		{Sort: app.SortValidFrom}, {Sort: app.SortValidFrom, Desc: true, Status: "active"}, {Query: "flex"},
 		{Sort: app.SortValidTo}, {Sort: app.SortValidTo, Desc: true}, {Sort: app.SortExternalID, Desc: true},
+		{Sort: app.SortExternalID}, {Sort: app.SortStatus}, {Sort: app.SortStatus, Desc: true, Kind: app.KindRetail},
+		{Sort: app.SortWorking}, {Sort: app.SortWorking, Desc: true}, {Sort: app.SortBase, Desc: true, Status: "ended"},
+		{Sort: app.SortCustomer}, {Sort: app.SortSource, Desc: true},
 	} {
 		var want []int64
 		whole := map[int64]app.Contract{}

@@ -67,10 +67,12 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 }
 
 // byIndex reports whether f is a shape the fast queries serve: equality
-// filters only, in the default order (by name) or by start or end date.
+// filters only, in the default order (by name), by start or end date,
+// external id, a price or status.
 func byIndex(f app.ContractFilter) bool {
 	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
-		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo)
+		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo ||
+			f.Sort == app.SortExternalID || f.Sort == app.SortWorking || f.Sort == app.SortBase || f.Sort == app.SortStatus)
 }
 
 // listAny is a page of any filter and sort, from every match of the
@@ -179,6 +181,22 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 		rows, err = convertRows(s.rq.ListContractsByValidTo(ctx, dbq.ListContractsByValidToParams(np)))
 	case sort == app.SortValidTo:
 		rows, err = convertRows(s.rq.ListContractsByValidToDesc(ctx, dbq.ListContractsByValidToDescParams(np)))
+	case sort == app.SortExternalID && !desc:
+		rows, err = convertRows(s.rq.ListContractsByExternalID(ctx, dbq.ListContractsByExternalIDParams(np)))
+	case sort == app.SortExternalID:
+		rows, err = convertRows(s.rq.ListContractsByExternalIDDesc(ctx, dbq.ListContractsByExternalIDDescParams(np)))
+	case sort == app.SortWorking && !desc:
+		rows, err = convertRows(s.rq.ListContractsByWorkingPrice(ctx, dbq.ListContractsByWorkingPriceParams(np)))
+	case sort == app.SortWorking:
+		rows, err = convertRows(s.rq.ListContractsByWorkingPriceDesc(ctx, dbq.ListContractsByWorkingPriceDescParams(np)))
+	case sort == app.SortBase && !desc:
+		rows, err = convertRows(s.rq.ListContractsByBasePrice(ctx, dbq.ListContractsByBasePriceParams(np)))
+	case sort == app.SortBase:
+		rows, err = convertRows(s.rq.ListContractsByBasePriceDesc(ctx, dbq.ListContractsByBasePriceDescParams(np)))
+	case sort == app.SortStatus && !desc:
+		rows, err = convertRows(s.rq.ListContractsByStatus(ctx, dbq.ListContractsByStatusParams(np)))
+	case sort == app.SortStatus:
+		rows, err = convertRows(s.rq.ListContractsByStatusDesc(ctx, dbq.ListContractsByStatusDescParams(np)))
 	case p.Status == "" && !desc:
 		rows, err = s.rq.ListContractsByName(ctx, np)
 	case p.Status == "" && desc:
@@ -235,7 +253,11 @@ func (s *Store) countAll(ctx context.Context, u app.Upstream) (int64, error) {
 type nameRow interface {
 	dbq.ListContractsByNameDescRow | dbq.ListContractsByStatusNameRow | dbq.ListContractsByStatusNameDescRow |
 		dbq.ListContractsByValidFromRow | dbq.ListContractsByValidFromDescRow |
-		dbq.ListContractsByValidToRow | dbq.ListContractsByValidToDescRow
+		dbq.ListContractsByValidToRow | dbq.ListContractsByValidToDescRow |
+		dbq.ListContractsByExternalIDRow | dbq.ListContractsByExternalIDDescRow |
+		dbq.ListContractsByWorkingPriceRow | dbq.ListContractsByWorkingPriceDescRow |
+		dbq.ListContractsByBasePriceRow | dbq.ListContractsByBasePriceDescRow |
+		dbq.ListContractsByStatusRow | dbq.ListContractsByStatusDescRow
 }
 
 func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {

@@ -234,6 +234,153 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
 ORDER BY c.valid_to DESC, c.id
 LIMIT @lim OFFSET @off;
 
+-- The portfolio sorted by external id, a price or status: each walks its
+-- index of 0018 (the descending orders their DESC one, ties by ascending id
+-- as the general query has them) and stops after the page.
+-- name: ListContractsByExternalID :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.external_id, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByExternalIDDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.external_id DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByWorkingPrice :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByWorkingPriceDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6 DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByBasePrice :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByBasePriceDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6 DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByStatus :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.status, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByStatusDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.status DESC, c.id
+LIMIT @lim OFFSET @off;
+
 -- name: CountContracts :one
 SELECT COUNT(*) AS total
 FROM contracts c

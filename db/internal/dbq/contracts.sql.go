@@ -924,6 +924,453 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 	return items, nil
 }
 
+const listContractsByBasePrice = `-- name: ListContractsByBasePrice :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByBasePriceParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByBasePriceRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByBasePrice(ctx context.Context, arg ListContractsByBasePriceParams) ([]ListContractsByBasePriceRow, error) {
+	rows, err := q.query(ctx, q.listContractsByBasePriceStmt, listContractsByBasePrice,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByBasePriceRow
+	for rows.Next() {
+		var i ListContractsByBasePriceRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByBasePriceDesc = `-- name: ListContractsByBasePriceDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6 DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByBasePriceDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByBasePriceDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByBasePriceDesc(ctx context.Context, arg ListContractsByBasePriceDescParams) ([]ListContractsByBasePriceDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByBasePriceDescStmt, listContractsByBasePriceDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByBasePriceDescRow
+	for rows.Next() {
+		var i ListContractsByBasePriceDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByExternalID = `-- name: ListContractsByExternalID :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.external_id, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByExternalIDParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByExternalIDRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+// The portfolio sorted by external id, a price or status: each walks its
+// index of 0018 (the descending orders their DESC one, ties by ascending id
+// as the general query has them) and stops after the page.
+func (q *Queries) ListContractsByExternalID(ctx context.Context, arg ListContractsByExternalIDParams) ([]ListContractsByExternalIDRow, error) {
+	rows, err := q.query(ctx, q.listContractsByExternalIDStmt, listContractsByExternalID,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByExternalIDRow
+	for rows.Next() {
+		var i ListContractsByExternalIDRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByExternalIDDesc = `-- name: ListContractsByExternalIDDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.external_id DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByExternalIDDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByExternalIDDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByExternalIDDesc(ctx context.Context, arg ListContractsByExternalIDDescParams) ([]ListContractsByExternalIDDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByExternalIDDescStmt, listContractsByExternalIDDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByExternalIDDescRow
+	for rows.Next() {
+		var i ListContractsByExternalIDDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listContractsByName = `-- name: ListContractsByName :many
 
 SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
@@ -1100,6 +1547,228 @@ func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContracts
 	var items []ListContractsByNameDescRow
 	for rows.Next() {
 		var i ListContractsByNameDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByStatus = `-- name: ListContractsByStatus :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.status, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByStatusParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByStatusRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByStatus(ctx context.Context, arg ListContractsByStatusParams) ([]ListContractsByStatusRow, error) {
+	rows, err := q.query(ctx, q.listContractsByStatusStmt, listContractsByStatus,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByStatusRow
+	for rows.Next() {
+		var i ListContractsByStatusRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByStatusDesc = `-- name: ListContractsByStatusDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.status DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByStatusDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByStatusDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByStatusDesc(ctx context.Context, arg ListContractsByStatusDescParams) ([]ListContractsByStatusDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByStatusDescStmt, listContractsByStatusDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByStatusDescRow
+	for rows.Next() {
+		var i ListContractsByStatusDescRow
 		if err := rows.Scan(
 			&i.Contract.ID,
 			&i.Contract.SourceID,
@@ -1766,6 +2435,228 @@ func (q *Queries) ListContractsByValidToDesc(ctx context.Context, arg ListContra
 	var items []ListContractsByValidToDescRow
 	for rows.Next() {
 		var i ListContractsByValidToDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByWorkingPrice = `-- name: ListContractsByWorkingPrice :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByWorkingPriceParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByWorkingPriceRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByWorkingPrice(ctx context.Context, arg ListContractsByWorkingPriceParams) ([]ListContractsByWorkingPriceRow, error) {
+	rows, err := q.query(ctx, q.listContractsByWorkingPriceStmt, listContractsByWorkingPrice,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByWorkingPriceRow
+	for rows.Next() {
+		var i ListContractsByWorkingPriceRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByWorkingPriceDesc = `-- name: ListContractsByWorkingPriceDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6 DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByWorkingPriceDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByWorkingPriceDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByWorkingPriceDesc(ctx context.Context, arg ListContractsByWorkingPriceDescParams) ([]ListContractsByWorkingPriceDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByWorkingPriceDescStmt, listContractsByWorkingPriceDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByWorkingPriceDescRow
+	for rows.Next() {
+		var i ListContractsByWorkingPriceDescRow
 		if err := rows.Scan(
 			&i.Contract.ID,
 			&i.Contract.SourceID,

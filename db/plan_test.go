@@ -312,3 +312,62 @@ func TestSearchPageCountsItsFacets(t *testing.T) {
 		}
 	}
 }
+
+// A customer's contracts are read from its links, not by testing every
+// contract, and list as the general query lists them, in every order.
+func TestAccountPagesReadTheLinks(t *testing.T) {
+	s, _ := openTest(t)
+	var cs []app.Contract
+	for i := range 90 {
+		c := sample(fmt.Sprintf("A%03d", i))
+		c.Customer = app.Customer{ExternalID: fmt.Sprintf("C%02d", i%9), Name: fmt.Sprintf("Kunde %d", i%9)}
+		c.Name = []string{"Flex Nord", "Strom Süd", "Gas West"}[i%3]
+		c.Status = []string{"active", "ended", "pending", "active"}[i%4]
+		c.Prices.WorkingPerKWh = app.Ptr(app.Decimal(200_000 + int64(i%5)*1000))
+		cs = append(cs, c)
+	}
+	seed(t, s, "acme", cs...)
+	ctx := context.Background()
+	err := s.ReplaceAccounts(ctx, []app.Account{
+		{Name: "Zeta", Links: []app.AccountLink{{Source: "acme", ExternalID: "C01"}, {Source: "acme", ExternalID: "C04"}}},
+		{Name: "Alpha", Links: []app.AccountLink{{Source: "acme", ExternalID: "C02"}, {Source: "other", ExternalID: "C02"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := s.Accounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		for _, f := range []app.ContractFilter{
+			{Account: a.ID}, {Account: a.ID, Sort: app.SortWorking, Desc: true}, {Account: a.ID, Sort: app.SortCustomer},
+			{Account: a.ID, Status: "active", Query: "a0"}, {Account: a.ID, Query: a.Name}, {Account: a.ID, Limit: 4, Offset: 4},
+		} {
+			page, err := s.ListContracts(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, c := range page.Contracts {
+				got = append(got, c.ID)
+			}
+			rows, err := s.rq.ListContracts(ctx, listParams(f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []int64
+			for _, r := range rows {
+				want = append(want, r.Contract.ID)
+			}
+			if !slices.Equal(got, want) || len(rows) > 0 && page.Total != int(rows[0].Total) || len(got) == 0 {
+				t.Errorf("%s %+v: %v of %d, the general query %v", a.Name, f, got, page.Total, want)
+			}
+		}
+	}
+	plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", "contractMatchesOfAccount"), "", 0, 1, "", "", "", 0, 0, "")
+	if strings.Contains(plan, "SCAN c") || !strings.Contains(plan, "account_links_by_account") || !strings.Contains(plan, "contracts_by_customer") {
+		t.Errorf("a customer's contracts are not read from its links:\n%s", plan)
+	}
+	t.Logf("account:\n%s", plan)
+}

@@ -85,7 +85,7 @@ func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.C
 		return nil, 0, err
 	}
 	mp := matchParams(p)
-	rows, err := s.rq.ContractMatches(ctx, mp)
+	rows, err := matches(ctx, s.rq, mp)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -104,6 +104,21 @@ func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.C
 func matchParams(p dbq.ListContractsParams) dbq.ContractMatchesParams {
 	return dbq.ContractMatchesParams{Sort: p.Sort, Descending: p.Descending, Source: p.Source, Kind: p.Kind,
 		Upstream: p.Upstream, Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
+}
+
+// matches is every match of p in order: a customer's from its links.
+func matches(ctx context.Context, q *dbq.Queries, p dbq.ContractMatchesParams) ([]dbq.ContractMatchesRow, error) {
+	if p.Account == 0 {
+		return q.ContractMatches(ctx, p)
+	}
+	rows, err := q.ContractMatchesOfAccount(ctx, dbq.ContractMatchesOfAccountParams{Sort: p.Sort, Descending: p.Descending,
+		Account: p.Account, Source: p.Source, Kind: p.Kind, Upstream: p.Upstream, ActiveFrom: p.ActiveFrom,
+		ActiveUntil: p.ActiveUntil, Query: p.Query})
+	out := make([]dbq.ContractMatchesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbq.ContractMatchesRow(r)
+	}
+	return out, err
 }
 
 // facetKey is the facet cache's key of the matches of p.
@@ -356,7 +371,7 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 
 // eachInOrder reads the ids of every match in order, then the rows by id.
 func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
-	rows, err := q.ContractMatches(ctx, matchParams(p))
+	rows, err := matches(ctx, q, matchParams(p))
 	if err != nil {
 		return err
 	}

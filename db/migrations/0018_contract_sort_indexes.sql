@@ -11,3 +11,6 @@ CREATE INDEX contracts_by_base_price ON contracts (base_per_year_e6, id);
 CREATE INDEX contracts_by_base_price_desc ON contracts (base_per_year_e6 DESC, id);
 CREATE INDEX contracts_by_status_id ON contracts (status, id);
 CREATE INDEX contracts_by_status_id_desc ON contracts (status DESC, id);
+-- By source: each source's contracts in id order, walked source by source
+-- in name order.
+CREATE INDEX contracts_by_source ON contracts (source_id, id);

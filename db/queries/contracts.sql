@@ -381,6 +381,45 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
 ORDER BY c.status DESC, c.id
 LIMIT @lim OFFSET @off;
 
+-- The portfolio sorted by source: the sources in name order, each one's
+-- contracts off contracts_by_source in id order, stopping after the page
+-- (descending, the sources backwards and the ids still ascending).
+-- name: ListContractsBySource :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM sources s
+JOIN contracts c ON c.source_id = s.id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY s.name, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsBySourceDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM sources s
+JOIN contracts c ON c.source_id = s.id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY s.name DESC, c.id
+LIMIT @lim OFFSET @off;
+
 -- name: CountContracts :one
 SELECT COUNT(*) AS total
 FROM contracts c
@@ -500,6 +539,55 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
   AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
   AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
+  AND (CAST(@active_from AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
+  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
+       OR instr(COALESCE(a.search_name, ''), @query) > 0)
+ORDER BY
+    CASE WHEN arg.descending = 0 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END ASC,
+    CASE WHEN arg.descending = 1 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END DESC,
+    c.id;
+
+-- name: ContractMatchesOfAccount :many
+-- ContractMatches for one of the user's customers, read from its links
+-- (account_links_by_account, then each linked customer's contracts off
+-- contracts_by_customer) instead of testing every contract.
+SELECT c.id, c.status, c.commodity, s.vendor
+FROM account_links al
+JOIN accounts a ON a.id = al.account_id
+JOIN sources s ON s.name = al.source_name
+JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+JOIN contracts c ON c.customer_id = cu.id
+CROSS JOIN (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending) arg
+WHERE al.account_id = @account
+  AND (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
   AND (CAST(@active_from AS INTEGER) = 0
        OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
            AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))

@@ -258,6 +258,113 @@ func (q *Queries) ContractMatches(ctx context.Context, arg ContractMatchesParams
 	return items, nil
 }
 
+const contractMatchesOfAccount = `-- name: ContractMatchesOfAccount :many
+SELECT c.id, c.status, c.commodity, s.vendor
+FROM account_links al
+JOIN accounts a ON a.id = al.account_id
+JOIN sources s ON s.name = al.source_name
+JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+JOIN contracts c ON c.customer_id = cu.id
+CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
+WHERE al.account_id = ?3
+  AND (CAST(?4 AS TEXT) = '' OR s.name = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+  AND (CAST(?7 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?8 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?7)))
+  AND (CAST(?9 AS TEXT) = '' OR instr(c.search_text, ?9) > 0
+       OR instr(COALESCE(a.search_name, ''), ?9) > 0)
+ORDER BY
+    CASE WHEN arg.descending = 0 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END ASC,
+    CASE WHEN arg.descending = 1 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END DESC,
+    c.id
+`
+
+type ContractMatchesOfAccountParams struct {
+	Sort        string
+	Descending  int64
+	Account     int64
+	Source      string
+	Kind        string
+	Upstream    string
+	ActiveFrom  int64
+	ActiveUntil int64
+	Query       string
+}
+
+type ContractMatchesOfAccountRow struct {
+	ID        int64
+	Status    string
+	Commodity string
+	Vendor    string
+}
+
+// ContractMatches for one of the user's customers, read from its links
+// (account_links_by_account, then each linked customer's contracts off
+// contracts_by_customer) instead of testing every contract.
+func (q *Queries) ContractMatchesOfAccount(ctx context.Context, arg ContractMatchesOfAccountParams) ([]ContractMatchesOfAccountRow, error) {
+	rows, err := q.query(ctx, q.contractMatchesOfAccountStmt, contractMatchesOfAccount,
+		arg.Sort,
+		arg.Descending,
+		arg.Account,
+		arg.Source,
+		arg.Kind,
+		arg.Upstream,
+		arg.ActiveFrom,
+		arg.ActiveUntil,
+		arg.Query,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContractMatchesOfAccountRow
+	for rows.Next() {
+		var i ContractMatchesOfAccountRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Commodity,
+			&i.Vendor,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const contractStatuses = `-- name: ContractStatuses :many
 WITH RECURSIVE st(status) AS (
     SELECT (SELECT MIN(status) FROM contracts WHERE status > '')

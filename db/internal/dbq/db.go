@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractMatchesStmt, err = db.PrepareContext(ctx, contractMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractMatches: %w", err)
 	}
+	if q.contractMatchesOfAccountStmt, err = db.PrepareContext(ctx, contractMatchesOfAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractMatchesOfAccount: %w", err)
+	}
 	if q.contractNowStmt, err = db.PrepareContext(ctx, contractNow); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractNow: %w", err)
 	}
@@ -455,6 +458,11 @@ func (q *Queries) Close() error {
 	if q.contractMatchesStmt != nil {
 		if cerr := q.contractMatchesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractMatchesStmt: %w", cerr)
+		}
+	}
+	if q.contractMatchesOfAccountStmt != nil {
+		if cerr := q.contractMatchesOfAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractMatchesOfAccountStmt: %w", cerr)
 		}
 	}
 	if q.contractNowStmt != nil {
@@ -1123,6 +1131,7 @@ type Queries struct {
 	contractFacetGroupsStmt             *sql.Stmt
 	contractFacetGroupsFilteredStmt     *sql.Stmt
 	contractMatchesStmt                 *sql.Stmt
+	contractMatchesOfAccountStmt        *sql.Stmt
 	contractNowStmt                     *sql.Stmt
 	contractOfMeterStmt                 *sql.Stmt
 	contractStateStmt                   *sql.Stmt
@@ -1260,6 +1269,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
 		contractMatchesStmt:                 q.contractMatchesStmt,
+		contractMatchesOfAccountStmt:        q.contractMatchesOfAccountStmt,
 		contractNowStmt:                     q.contractNowStmt,
 		contractOfMeterStmt:                 q.contractOfMeterStmt,
 		contractStateStmt:                   q.contractStateStmt,

@@ -68,11 +68,12 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 
 // byIndex reports whether f is a shape the fast queries serve: equality
 // filters only, in the default order (by name), by start or end date,
-// external id, a price or status.
+// external id, a price, status or source.
 func byIndex(f app.ContractFilter) bool {
 	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
 		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo ||
-			f.Sort == app.SortExternalID || f.Sort == app.SortWorking || f.Sort == app.SortBase || f.Sort == app.SortStatus)
+			f.Sort == app.SortExternalID || f.Sort == app.SortWorking || f.Sort == app.SortBase || f.Sort == app.SortStatus ||
+			f.Sort == app.SortSource)
 }
 
 // listAny is a page of any filter and sort, from every match of the
@@ -208,6 +209,10 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 		rows, err = convertRows(s.rq.ListContractsByBasePrice(ctx, dbq.ListContractsByBasePriceParams(np)))
 	case sort == app.SortBase:
 		rows, err = convertRows(s.rq.ListContractsByBasePriceDesc(ctx, dbq.ListContractsByBasePriceDescParams(np)))
+	case sort == app.SortSource && !desc:
+		rows, err = convertRows(s.rq.ListContractsBySource(ctx, dbq.ListContractsBySourceParams(np)))
+	case sort == app.SortSource:
+		rows, err = convertRows(s.rq.ListContractsBySourceDesc(ctx, dbq.ListContractsBySourceDescParams(np)))
 	case sort == app.SortStatus && !desc:
 		rows, err = convertRows(s.rq.ListContractsByStatus(ctx, dbq.ListContractsByStatusParams(np)))
 	case sort == app.SortStatus:
@@ -272,7 +277,8 @@ type nameRow interface {
 		dbq.ListContractsByExternalIDRow | dbq.ListContractsByExternalIDDescRow |
 		dbq.ListContractsByWorkingPriceRow | dbq.ListContractsByWorkingPriceDescRow |
 		dbq.ListContractsByBasePriceRow | dbq.ListContractsByBasePriceDescRow |
-		dbq.ListContractsByStatusRow | dbq.ListContractsByStatusDescRow
+		dbq.ListContractsByStatusRow | dbq.ListContractsByStatusDescRow |
+		dbq.ListContractsBySourceRow | dbq.ListContractsBySourceDescRow
 }
 
 func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {

@@ -383,13 +383,15 @@ LIMIT @lim OFFSET @off;
 
 -- The portfolio sorted by source: the sources in name order, each one's
 -- contracts off contracts_by_source in id order, stopping after the page
--- (descending, the sources backwards and the ids still ascending).
+-- (descending, the sources backwards and the ids still ascending). CROSS
+-- JOIN keeps the sources the outer loop, which SQLite would otherwise not
+-- always choose.
 -- name: ListContractsBySource :many
 SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM sources s
-JOIN contracts c ON c.source_id = s.id
+CROSS JOIN contracts c ON c.source_id = s.id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
@@ -407,7 +409,7 @@ SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
 FROM sources s
-JOIN contracts c ON c.source_id = s.id
+CROSS JOIN contracts c ON c.source_id = s.id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id

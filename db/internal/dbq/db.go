@@ -228,6 +228,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listContractsByNameDescStmt, err = db.PrepareContext(ctx, listContractsByNameDesc); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByNameDesc: %w", err)
 	}
+	if q.listContractsBySourceStmt, err = db.PrepareContext(ctx, listContractsBySource); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsBySource: %w", err)
+	}
+	if q.listContractsBySourceDescStmt, err = db.PrepareContext(ctx, listContractsBySourceDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsBySourceDesc: %w", err)
+	}
 	if q.listContractsByStatusStmt, err = db.PrepareContext(ctx, listContractsByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByStatus: %w", err)
 	}
@@ -765,6 +771,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listContractsByNameDescStmt: %w", cerr)
 		}
 	}
+	if q.listContractsBySourceStmt != nil {
+		if cerr := q.listContractsBySourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsBySourceStmt: %w", cerr)
+		}
+	}
+	if q.listContractsBySourceDescStmt != nil {
+		if cerr := q.listContractsBySourceDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsBySourceDescStmt: %w", cerr)
+		}
+	}
 	if q.listContractsByStatusStmt != nil {
 		if cerr := q.listContractsByStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsByStatusStmt: %w", cerr)
@@ -1192,6 +1208,8 @@ type Queries struct {
 	listContractsByExternalIDDescStmt   *sql.Stmt
 	listContractsByNameStmt             *sql.Stmt
 	listContractsByNameDescStmt         *sql.Stmt
+	listContractsBySourceStmt           *sql.Stmt
+	listContractsBySourceDescStmt       *sql.Stmt
 	listContractsByStatusStmt           *sql.Stmt
 	listContractsByStatusDescStmt       *sql.Stmt
 	listContractsByStatusNameStmt       *sql.Stmt
@@ -1330,6 +1348,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listContractsByExternalIDDescStmt:   q.listContractsByExternalIDDescStmt,
 		listContractsByNameStmt:             q.listContractsByNameStmt,
 		listContractsByNameDescStmt:         q.listContractsByNameDescStmt,
+		listContractsBySourceStmt:           q.listContractsBySourceStmt,
+		listContractsBySourceDescStmt:       q.listContractsBySourceDescStmt,
 		listContractsByStatusStmt:           q.listContractsByStatusStmt,
 		listContractsByStatusDescStmt:       q.listContractsByStatusDescStmt,
 		listContractsByStatusNameStmt:       q.listContractsByStatusNameStmt,

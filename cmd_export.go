@@ -102,6 +102,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.Status, bad = oneOf("--status", f.Status, opts.Statuses); bad != nil {
 		return usageErr(stderr, bad)
 	}
+	// Only the personal data columns read the vendor's record.
+	f.WithoutRaw = !*withPersonal
 	write := func(w io.Writer) error {
 		cw := export.NewContractWriter(w, d, *withPersonal)
 		if err := store.EachContract(ctx, f, cw.Write); err != nil {

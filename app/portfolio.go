@@ -27,6 +27,10 @@ type ContractFilter struct {
 	// Limit and Offset page the result; Limit 0 means the store's default.
 	Limit  int
 	Offset int
+	// WithoutRaw leaves each contract's Raw (the vendor's record) out of
+	// an export that writes none of it: the largest column, read and
+	// dropped otherwise.
+	WithoutRaw bool
 }
 
 // Upstream selects contracts by whether their vendor still has them.

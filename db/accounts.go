@@ -34,11 +34,30 @@ func (s *Store) ReplaceAccounts(ctx context.Context, accounts []app.Account) err
 	if err != nil {
 		return fmt.Errorf("cache: replace accounts: %w", err)
 	}
+	s.cache.accountsReplaced()
 	return nil
 }
 
-// Accounts lists the user's customers with their contract counts per vendor.
+// Accounts lists the user's customers with their contract counts per
+// vendor. The list is kept until the next sync, offline edit or
+// ReplaceAccounts: every portfolio page shows it.
 func (s *Store) Accounts(ctx context.Context) ([]app.Account, error) {
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cache: accounts: %w", err)
+	}
+	if as, ok := s.cache.accountList(gen); ok {
+		return as, nil
+	}
+	as, err := s.accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.putAccounts(gen, as)
+	return as, nil
+}
+
+func (s *Store) accounts(ctx context.Context) ([]app.Account, error) {
 	rows, err := s.rq.ListAccounts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cache: accounts: %w", err)

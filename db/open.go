@@ -75,8 +75,9 @@ type Store struct {
 	wq       *dbq.Queries
 	rq       *dbq.Queries
 	now      func() time.Time
-	// facets are the portfolio's recent facet counts (facets.go).
-	facets facetCache
+	// cache holds the portfolio's facet counts, filter options and
+	// accounts until the contracts or accounts change (facets.go).
+	cache pageCache
 }
 
 func dsn(path string, txlock string) string {

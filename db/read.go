@@ -67,25 +67,118 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 }
 
 // byIndex reports whether f is a shape the fast queries serve: equality
-// filters only, in the default order (by name) or by start or end date.
+// filters only, in the default order (by name), by start or end date,
+// external id, a price, status or source.
 func byIndex(f app.ContractFilter) bool {
 	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
-		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo)
+		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo ||
+			f.Sort == app.SortExternalID || f.Sort == app.SortWorking || f.Sort == app.SortBase || f.Sort == app.SortStatus ||
+			f.Sort == app.SortSource)
 }
 
-// listAny is a page of any filter and sort: every match is sorted.
+// listAny is a page of any filter and sort, from every match of the
+// filters that are not facets (one pass, sorted): the facet filters are
+// applied here, and the facet counts of the same pass are kept for the
+// page's ContractFacets, which would otherwise scan every contract again.
 func (s *Store) listAny(ctx context.Context, p dbq.ListContractsParams) ([]app.Contract, int, error) {
-	rows, err := s.rq.ListContracts(ctx, p)
+	gen, err := s.generation(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	cs := make([]app.Contract, 0, len(rows))
-	total := 0
-	for _, r := range rows {
-		cs = append(cs, contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName))
-		total = int(r.Total)
+	mp := matchParams(p)
+	rows, err := matches(ctx, s.rq, mp)
+	if err != nil {
+		return nil, 0, err
 	}
-	return cs, total, nil
+	s.cache.putFacets(gen, facetKey(mp), facetGroupsOf(rows))
+	ids := facetFiltered(rows, p)
+	page := ids[min(int(p.Off), len(ids)):min(int(p.Off+p.Lim), len(ids))]
+	if len(page) == 0 {
+		// Past the last page ListContracts reports no total, as the
+		// indexed pages do.
+		return nil, 0, nil
+	}
+	cs, _, err := contractsByID(ctx, s.rq, page, 1)
+	return cs, len(ids), err
+}
+
+func matchParams(p dbq.ListContractsParams) dbq.ContractMatchesParams {
+	return dbq.ContractMatchesParams{Sort: p.Sort, Descending: p.Descending, Source: p.Source, Kind: p.Kind,
+		Upstream: p.Upstream, Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
+}
+
+// matches is every match of p in order: a customer's from its links.
+func matches(ctx context.Context, q *dbq.Queries, p dbq.ContractMatchesParams) ([]dbq.ContractMatchesRow, error) {
+	if p.Account == 0 {
+		return q.ContractMatches(ctx, p)
+	}
+	rows, err := q.ContractMatchesOfAccount(ctx, dbq.ContractMatchesOfAccountParams{Sort: p.Sort, Descending: p.Descending,
+		Account: p.Account, Source: p.Source, Kind: p.Kind, Upstream: p.Upstream, ActiveFrom: p.ActiveFrom,
+		ActiveUntil: p.ActiveUntil, Query: p.Query})
+	out := make([]dbq.ContractMatchesRow, len(rows))
+	for i, r := range rows {
+		out[i] = dbq.ContractMatchesRow(r)
+	}
+	return out, err
+}
+
+// facetKey is the facet cache's key of the matches of p.
+func facetKey(p dbq.ContractMatchesParams) dbq.ContractFacetGroupsFilteredParams {
+	return dbq.ContractFacetGroupsFilteredParams{Source: p.Source, Kind: p.Kind, Upstream: p.Upstream,
+		Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
+}
+
+// facetGroupsOf counts rows per status, commodity and vendor, as
+// ContractFacetGroupsFiltered does.
+func facetGroupsOf(rows []dbq.ContractMatchesRow) []app.FacetGroup {
+	at := map[app.FacetGroup]int{}
+	var groups []app.FacetGroup
+	for _, r := range rows {
+		k := app.FacetGroup{Status: r.Status, Commodity: app.Commodity(r.Commodity), Vendor: app.Vendor(r.Vendor)}
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, k)
+		}
+		groups[i].Count++
+	}
+	return groups
+}
+
+// facetFiltered is the ids of rows that pass p's facet filters (status,
+// vendor, commodity), in order.
+func facetFiltered(rows []dbq.ContractMatchesRow, p dbq.ListContractsParams) []int64 {
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		if (p.Status == "" || r.Status == p.Status) && (p.Vendor == "" || r.Vendor == p.Vendor) &&
+			(p.Commodity == "" || r.Commodity == p.Commodity) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// contractsByID reads the contracts of ids in the order of ids (the
+// vendor's record only with withRaw 1), and which have terms, without them.
+func contractsByID(ctx context.Context, q *dbq.Queries, ids []int64, withRaw int64) ([]app.Contract, []bool, error) {
+	rows, err := q.ContractsByID(ctx, dbq.ContractsByIDParams{WithRaw: withRaw, Ids: ids})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) != len(ids) {
+		return nil, nil, fmt.Errorf("%d of %d rows read", len(rows), len(ids))
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	cs, has := make([]app.Contract, len(ids)), make([]bool, len(ids))
+	for _, r := range rows {
+		i := at[r.ID]
+		cs[i], has[i] = contractFromExportRow(dbq.ContractsAfterNameRow(r)), r.HasTerms != 0
+	}
+	return cs, has, nil
 }
 
 // listByIndex is a page of a byIndex filter read off the index of its
@@ -104,6 +197,26 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 		rows, err = convertRows(s.rq.ListContractsByValidTo(ctx, dbq.ListContractsByValidToParams(np)))
 	case sort == app.SortValidTo:
 		rows, err = convertRows(s.rq.ListContractsByValidToDesc(ctx, dbq.ListContractsByValidToDescParams(np)))
+	case sort == app.SortExternalID && !desc:
+		rows, err = convertRows(s.rq.ListContractsByExternalID(ctx, dbq.ListContractsByExternalIDParams(np)))
+	case sort == app.SortExternalID:
+		rows, err = convertRows(s.rq.ListContractsByExternalIDDesc(ctx, dbq.ListContractsByExternalIDDescParams(np)))
+	case sort == app.SortWorking && !desc:
+		rows, err = convertRows(s.rq.ListContractsByWorkingPrice(ctx, dbq.ListContractsByWorkingPriceParams(np)))
+	case sort == app.SortWorking:
+		rows, err = convertRows(s.rq.ListContractsByWorkingPriceDesc(ctx, dbq.ListContractsByWorkingPriceDescParams(np)))
+	case sort == app.SortBase && !desc:
+		rows, err = convertRows(s.rq.ListContractsByBasePrice(ctx, dbq.ListContractsByBasePriceParams(np)))
+	case sort == app.SortBase:
+		rows, err = convertRows(s.rq.ListContractsByBasePriceDesc(ctx, dbq.ListContractsByBasePriceDescParams(np)))
+	case sort == app.SortSource && !desc:
+		rows, err = convertRows(s.rq.ListContractsBySource(ctx, dbq.ListContractsBySourceParams(np)))
+	case sort == app.SortSource:
+		rows, err = convertRows(s.rq.ListContractsBySourceDesc(ctx, dbq.ListContractsBySourceDescParams(np)))
+	case sort == app.SortStatus && !desc:
+		rows, err = convertRows(s.rq.ListContractsByStatus(ctx, dbq.ListContractsByStatusParams(np)))
+	case sort == app.SortStatus:
+		rows, err = convertRows(s.rq.ListContractsByStatusDesc(ctx, dbq.ListContractsByStatusDescParams(np)))
 	case p.Status == "" && !desc:
 		rows, err = s.rq.ListContractsByName(ctx, np)
 	case p.Status == "" && desc:
@@ -160,7 +273,12 @@ func (s *Store) countAll(ctx context.Context, u app.Upstream) (int64, error) {
 type nameRow interface {
 	dbq.ListContractsByNameDescRow | dbq.ListContractsByStatusNameRow | dbq.ListContractsByStatusNameDescRow |
 		dbq.ListContractsByValidFromRow | dbq.ListContractsByValidFromDescRow |
-		dbq.ListContractsByValidToRow | dbq.ListContractsByValidToDescRow
+		dbq.ListContractsByValidToRow | dbq.ListContractsByValidToDescRow |
+		dbq.ListContractsByExternalIDRow | dbq.ListContractsByExternalIDDescRow |
+		dbq.ListContractsByWorkingPriceRow | dbq.ListContractsByWorkingPriceDescRow |
+		dbq.ListContractsByBasePriceRow | dbq.ListContractsByBasePriceDescRow |
+		dbq.ListContractsByStatusRow | dbq.ListContractsByStatusDescRow |
+		dbq.ListContractsBySourceRow | dbq.ListContractsBySourceDescRow
 }
 
 func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {
@@ -184,10 +302,14 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	defer tx.Rollback()
 	q := s.rq.WithTx(tx)
 	p := listParams(f)
+	withRaw := int64(1)
+	if f.WithoutRaw {
+		withRaw = 0
+	}
 	if byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc {
-		err = eachByName(ctx, q, p, fn)
+		err = eachByName(ctx, q, p, withRaw, fn)
 	} else {
-		err = eachInOrder(ctx, q, p, fn)
+		err = eachInOrder(ctx, q, p, withRaw, fn)
 	}
 	var ferr fnError
 	if errors.As(err, &ferr) {
@@ -204,27 +326,21 @@ type fnError struct{ err error }
 
 func (e fnError) Error() string { return e.err.Error() }
 
-// emit attaches the terms of batch (of those with has[i], when has is not
-// nil) and passes its contracts to fn.
+// emit attaches the terms of the contracts of batch with has[i] and passes
+// its contracts to fn.
 func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool, fn func(app.Contract) error) error {
-	if has == nil {
-		if err := attachTerms(ctx, q, batch); err != nil {
-			return err
+	var sub []app.Contract
+	var at []int
+	for i, h := range has {
+		if h {
+			sub, at = append(sub, batch[i]), append(at, i)
 		}
-	} else {
-		var sub []app.Contract
-		var at []int
-		for i, h := range has {
-			if h {
-				sub, at = append(sub, batch[i]), append(at, i)
-			}
-		}
-		if err := attachTerms(ctx, q, sub); err != nil {
-			return err
-		}
-		for k, i := range at {
-			batch[i] = sub[k]
-		}
+	}
+	if err := attachTerms(ctx, q, sub); err != nil {
+		return err
+	}
+	for k, i := range at {
+		batch[i] = sub[k]
 	}
 	for _, c := range batch {
 		if err := fn(c); err != nil {
@@ -235,18 +351,18 @@ func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool,
 }
 
 // eachByName pages through the default order by keyset on (lower(name), id).
-func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
-	kp := dbq.ContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
+func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
+	kp := dbq.ContractsAfterNameParams{WithRaw: withRaw, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
+	batch := make([]app.Contract, 0, exportBatch)
+	has := make([]bool, 0, exportBatch)
 	for {
 		rows, err := q.ContractsAfterName(ctx, kp)
 		if err != nil {
 			return err
 		}
-		batch := make([]app.Contract, len(rows))
-		has := make([]bool, len(rows))
+		batch, has = batch[:len(rows)], has[:len(rows)]
 		for i, r := range rows {
-			batch[i] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
-			has[i] = r.HasTerms != 0
+			batch[i], has[i] = contractFromExportRow(r), r.HasTerms != 0
 		}
 		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err
@@ -255,44 +371,43 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 			return nil
 		}
 		last := rows[len(rows)-1]
-		kp.AfterName, kp.AfterID = last.SortName, last.Contract.ID
+		kp.AfterName, kp.AfterID = last.SortName, last.ID
 	}
 }
 
 // eachInOrder reads the ids of every match in order, then the rows by id.
-func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
-	ids, err := q.ContractOrder(ctx, dbq.ContractOrderParams{
-		Sort: p.Sort, Descending: p.Descending, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind,
-		Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Account: p.Account,
-		ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query,
-	})
+func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
+	rows, err := matches(ctx, q, matchParams(p))
 	if err != nil {
 		return err
 	}
-	at := make(map[int64]int, exportBatch)
+	ids := facetFiltered(rows, p)
 	for len(ids) > 0 {
 		chunk := ids[:min(exportBatch, len(ids))]
 		ids = ids[len(chunk):]
-		rows, err := q.ContractsByID(ctx, chunk)
+		batch, has, err := contractsByID(ctx, q, chunk, withRaw)
 		if err != nil {
 			return err
 		}
-		if len(rows) != len(chunk) {
-			return fmt.Errorf("%d of %d rows read", len(rows), len(chunk))
-		}
-		clear(at)
-		for i, id := range chunk {
-			at[id] = i
-		}
-		batch := make([]app.Contract, len(chunk))
-		for _, r := range rows {
-			batch[at[r.Contract.ID]] = contractFromRow(r.Contract, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
-		}
-		if err := emit(ctx, q, batch, nil, fn); err != nil {
+		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// contractFromExportRow is a contract of the export's queries, which read
+// every column a contract carries and none it does not.
+func contractFromExportRow(r dbq.ContractsAfterNameRow) app.Contract {
+	return contractFromRow(dbq.Contract{
+		ID: r.ID, SourceID: r.SourceID, ExternalID: r.ExternalID, CustomerID: r.CustomerID, Kind: r.Kind,
+		Commodity: r.Commodity, Status: r.Status, Name: r.Name, ProductName: r.ProductName, ProductCode: r.ProductCode,
+		Supplier: r.Supplier, SupplierCode: r.SupplierCode, Buyer: r.Buyer, BuyerCode: r.BuyerCode,
+		GridOperator: r.GridOperator, GridOperatorCode: r.GridOperatorCode, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo,
+		SignedAt: r.SignedAt, CancelledAt: r.CancelledAt, Currency: r.Currency, BasePerYearE6: r.BasePerYearE6,
+		WorkingPerKwhE6: r.WorkingPerKwhE6, VatRateE6: r.VatRateE6, AnnualKwhE6: r.AnnualKwhE6, MeterID: r.MeterID,
+		RawJson: r.RawJson, FetchedAt: r.FetchedAt, RemovedAt: r.RemovedAt,
+	}, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, r.AccountID, r.AccountName)
 }
 
 // GetContract returns one contract by its cache id, or app.ErrNotFound.
@@ -311,10 +426,18 @@ func (s *Store) GetContract(ctx context.Context, id int64) (app.Contract, error)
 	return cs[0], nil
 }
 
-// FilterOptions lists the sources and statuses in the cache.
+// FilterOptions lists the sources and statuses in the cache and counts the
+// removed contracts. They are kept until the next sync or offline edit:
+// every portfolio page shows them.
 func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return app.FilterOptions{}, fmt.Errorf("cache: filter options: %w", err)
+	}
+	if o, ok := s.cache.filterOptions(gen); ok {
+		return o, nil
+	}
 	var o app.FilterOptions
-	var err error
 	if o.Sources, err = s.rq.SourceNames(ctx); err != nil {
 		return o, fmt.Errorf("cache: filter options: %w", err)
 	}
@@ -326,6 +449,7 @@ func (s *Store) FilterOptions(ctx context.Context) (app.FilterOptions, error) {
 		return o, fmt.Errorf("cache: filter options: %w", err)
 	}
 	o.Removed = int(n)
+	s.cache.putFilterOptions(gen, o)
 	return o, nil
 }
 

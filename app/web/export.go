@@ -45,6 +45,8 @@ func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request) {
 	if include {
 		h.log.Info("contracts exported with personal data")
 	}
+	// Only the personal data columns read the vendor's record.
+	q.filter.WithoutRaw = !include
 	tw := &trackingWriter{ResponseWriter: w}
 	cw := export.NewContractWriter(tw, dialect, include)
 	err = h.o.Contracts.EachContract(r.Context(), q.filter, cw.Write)

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,5 +138,56 @@ func TestFacetsFollowASync(t *testing.T) {
 	syncSource(t, s, srcOtark, []app.Contract{ppa, ppa2}, nil, app.RunOK, "")
 	if got := count(); got != "[{active 1} {pending 1}]" {
 		t.Errorf("after the sync: %s", got)
+	}
+}
+
+// The status list and the customers with their contract counts are kept
+// between pages too, and follow a sync that brings a new status or
+// contract and a sources file that renames a customer.
+func TestListsFollowSyncsAndAccounts(t *testing.T) {
+	s := seeded(t)
+	o := testOptions(s)
+	o.Accounts = s
+	h := New(o)
+	ctx := context.Background()
+	link := []app.AccountLink{{Source: srcEnneo, ExternalID: "K-1001"}}
+	if err := s.ReplaceAccounts(ctx, []app.Account{{Name: "Mueller Gruppe", Links: link}}); err != nil {
+		t.Fatal(err)
+	}
+	total := regexp.MustCompile(`>([A-Za-z ]+)</a>\s*</td>(?s:.*?)<td class="num"><strong>(\d+)</strong>`)
+	customers := func() string {
+		_, body := get(t, h, "/customers")
+		var rows []string
+		for _, m := range total.FindAllStringSubmatch(body, -1) {
+			rows = append(rows, m[1]+": "+m[2])
+		}
+		return strings.Join(rows, ", ")
+	}
+	statuses := func() bool {
+		_, body := get(t, h, "/contracts")
+		return strings.Contains(body, `<option value="suspended"`)
+	}
+	// The enneo fixtures hold one contract of K-1001.
+	if got := customers(); got != "Mueller Gruppe: 1" || customers() != got {
+		t.Fatalf("customers %q", got)
+	}
+	if statuses() || statuses() {
+		t.Fatal("a status no contract has is listed")
+	}
+	cs := fixtures()[srcEnneo]
+	extra := cs[0]
+	extra.ExternalID, extra.Status = "V-NEW", "suspended"
+	syncSource(t, s, srcEnneo, append(cs, extra), nil, app.RunOK, "")
+	if got := customers(); got != "Mueller Gruppe: 2" {
+		t.Errorf("after a sync that adds a contract: %q", got)
+	}
+	if !statuses() {
+		t.Error("after a sync that brings a new status it is not listed")
+	}
+	if err := s.ReplaceAccounts(ctx, []app.Account{{Name: "Mueller Holding", Links: link}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := customers(); got != "Mueller Holding: 2" {
+		t.Errorf("after the customer's renaming: %q", got)
 	}
 }

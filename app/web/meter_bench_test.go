@@ -24,11 +24,18 @@ const minSamples = 200
 // mean as the time per op; check sees the first response.
 func pageLatencies(b *testing.B, h http.Handler, target string, check func(b *testing.B, w *httptest.ResponseRecorder)) {
 	b.Helper()
+	pageLatenciesOf(b, h, func(int) string { return target }, check)
+}
+
+// pageLatenciesOf is pageLatencies with the i-th request's URL from urlOf.
+func pageLatenciesOf(b *testing.B, h http.Handler, urlOf func(i int) string, check func(b *testing.B, w *httptest.ResponseRecorder)) {
+	b.Helper()
 	n := max(b.N, minSamples)
 	durations := make([]time.Duration, 0, n)
 	var total time.Duration
 	b.ResetTimer()
 	for i := range n {
+		target := urlOf(i)
 		r := httptest.NewRequest(http.MethodGet, target, nil)
 		r.Host = "127.0.0.1:34115"
 		withToken(r)

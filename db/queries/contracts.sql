@@ -234,6 +234,194 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
 ORDER BY c.valid_to DESC, c.id
 LIMIT @lim OFFSET @off;
 
+-- The portfolio sorted by external id, a price or status: each walks its
+-- index of 0018 (the descending orders their DESC one, ties by ascending id
+-- as the general query has them) and stops after the page.
+-- name: ListContractsByExternalID :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.external_id, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByExternalIDDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.external_id DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByWorkingPrice :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByWorkingPriceDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6 DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByBasePrice :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByBasePriceDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6 DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByStatus :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.status, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsByStatusDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY c.status DESC, c.id
+LIMIT @lim OFFSET @off;
+
+-- The portfolio sorted by source: the sources in name order, each one's
+-- contracts off contracts_by_source in id order, stopping after the page
+-- (descending, the sources backwards and the ids still ascending). CROSS
+-- JOIN keeps the sources the outer loop, which SQLite would otherwise not
+-- always choose.
+-- name: ListContractsBySource :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM sources s
+CROSS JOIN contracts c ON c.source_id = s.id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY s.name, c.id
+LIMIT @lim OFFSET @off;
+
+-- name: ListContractsBySourceDesc :many
+SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM sources s
+CROSS JOIN contracts c ON c.source_id = s.id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY s.name DESC, c.id
+LIMIT @lim OFFSET @off;
+
 -- name: CountContracts :one
 SELECT COUNT(*) AS total
 FROM contracts c
@@ -299,9 +487,18 @@ SELECT COUNT(*) AS total FROM contracts;
 -- The export in the default order, a batch at a time by keyset: the
 -- contracts after (@after_name, @after_id) in (lower(name), id) order, read
 -- off contracts_by_name from where the last batch stopped, so every batch
--- costs the same however far into the portfolio it is. has_terms spares
--- the term queries for the contracts that have none.
-SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+-- costs the same however far into the portfolio it is. Only the columns a
+-- contract carries are read: not the search text or the flattened fields
+-- (hundreds of bytes a row that the export would copy and drop), and the
+-- vendor's record only with @with_raw. has_terms spares the term queries
+-- for the contracts that have none.
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(@with_raw AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        lower(c.name) AS sort_name,
@@ -324,11 +521,16 @@ WHERE lower(c.name) >= @after_name
 ORDER BY lower(c.name), c.id
 LIMIT @lim;
 
--- name: ContractOrder :many
--- The ids of every contract ListContracts would list for the same
--- arguments, in its order: the export reads them once, then the rows by id
--- in batches, so its cost grows with the contracts, not their square.
-SELECT c.id
+-- name: ContractMatches :many
+-- Every contract matching the portfolio's filters that are not facets
+-- (source, kind, upstream, customer, active on a day, text), in the order
+-- ListContracts lists them, with the facets' status, commodity and vendor:
+-- one pass gives a page of any sort (the facet filters applied to these
+-- rows), the number of matches and the facet counts, where a search or a
+-- customer's page otherwise scanned every contract twice. The export reads
+-- the ids once, then the rows by id in batches, so its cost grows with the
+-- contracts, not their square.
+SELECT c.id, c.status, c.commodity, s.vendor
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -336,10 +538,7 @@ LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.ex
 LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending) arg
 WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
-  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
-  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
-  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
   AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
   AND (CAST(@account AS INTEGER) = 0 OR al.account_id = @account)
   AND (CAST(@active_from AS INTEGER) = 0
@@ -376,11 +575,71 @@ ORDER BY
     END DESC,
     c.id;
 
+-- name: ContractMatchesOfAccount :many
+-- ContractMatches for one of the user's customers, read from its links
+-- (account_links_by_account, then each linked customer's contracts off
+-- contracts_by_customer) instead of testing every contract.
+SELECT c.id, c.status, c.commodity, s.vendor
+FROM account_links al
+JOIN accounts a ON a.id = al.account_id
+JOIN sources s ON s.name = al.source_name
+JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+JOIN contracts c ON c.customer_id = cu.id
+CROSS JOIN (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending) arg
+WHERE al.account_id = @account
+  AND (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+  AND (CAST(@active_from AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(@active_until AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= @active_from)))
+  AND (CAST(@query AS TEXT) = '' OR instr(c.search_text, @query) > 0
+       OR instr(COALESCE(a.search_name, ''), @query) > 0)
+ORDER BY
+    CASE WHEN arg.descending = 0 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END ASC,
+    CASE WHEN arg.descending = 1 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END DESC,
+    c.id;
+
 -- name: ContractsByID :many
--- The contracts of ids, in no particular order.
-SELECT sqlc.embed(c), s.name AS source_name, s.vendor AS vendor,
+-- The contracts of ids, in no particular order, with the columns of
+-- ContractsAfterName.
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(@with_raw AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
-       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
+       lower(c.name) AS sort_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id

@@ -146,8 +146,8 @@ func (q *Queries) ContractFacetGroupsFiltered(ctx context.Context, arg ContractF
 	return items, nil
 }
 
-const contractOrder = `-- name: ContractOrder :many
-SELECT c.id
+const contractMatches = `-- name: ContractMatches :many
+SELECT c.id, c.status, c.commodity, s.vendor
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -155,17 +155,14 @@ LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.ex
 LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
 WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
-  AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
-  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
-  AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
-  AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
-  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
-  AND (CAST(?9 AS INTEGER) = 0 OR al.account_id = ?9)
-  AND (CAST(?10 AS INTEGER) = 0
-       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?11 AS INTEGER))
-           AND (c.valid_to IS NULL OR c.valid_to >= ?10)))
-  AND (CAST(?12 AS TEXT) = '' OR instr(c.search_text, ?12) > 0
-       OR instr(COALESCE(a.search_name, ''), ?12) > 0)
+  AND (CAST(?4 AS TEXT) = '' OR c.kind = ?4)
+  AND (CAST(?5 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?5 AS TEXT) = 'removed'))
+  AND (CAST(?6 AS INTEGER) = 0 OR al.account_id = ?6)
+  AND (CAST(?7 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?8 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?7)))
+  AND (CAST(?9 AS TEXT) = '' OR instr(c.search_text, ?9) > 0
+       OR instr(COALESCE(a.search_name, ''), ?9) > 0)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
@@ -196,14 +193,11 @@ ORDER BY
     c.id
 `
 
-type ContractOrderParams struct {
+type ContractMatchesParams struct {
 	Sort        string
 	Descending  int64
 	Source      string
-	Vendor      string
 	Kind        string
-	Commodity   string
-	Status      string
 	Upstream    string
 	Account     int64
 	ActiveFrom  int64
@@ -211,18 +205,27 @@ type ContractOrderParams struct {
 	Query       string
 }
 
-// The ids of every contract ListContracts would list for the same
-// arguments, in its order: the export reads them once, then the rows by id
-// in batches, so its cost grows with the contracts, not their square.
-func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([]int64, error) {
-	rows, err := q.query(ctx, q.contractOrderStmt, contractOrder,
+type ContractMatchesRow struct {
+	ID        int64
+	Status    string
+	Commodity string
+	Vendor    string
+}
+
+// Every contract matching the portfolio's filters that are not facets
+// (source, kind, upstream, customer, active on a day, text), in the order
+// ListContracts lists them, with the facets' status, commodity and vendor:
+// one pass gives a page of any sort (the facet filters applied to these
+// rows), the number of matches and the facet counts, where a search or a
+// customer's page otherwise scanned every contract twice. The export reads
+// the ids once, then the rows by id in batches, so its cost grows with the
+// contracts, not their square.
+func (q *Queries) ContractMatches(ctx context.Context, arg ContractMatchesParams) ([]ContractMatchesRow, error) {
+	rows, err := q.query(ctx, q.contractMatchesStmt, contractMatches,
 		arg.Sort,
 		arg.Descending,
 		arg.Source,
-		arg.Vendor,
 		arg.Kind,
-		arg.Commodity,
-		arg.Status,
 		arg.Upstream,
 		arg.Account,
 		arg.ActiveFrom,
@@ -233,13 +236,125 @@ func (q *Queries) ContractOrder(ctx context.Context, arg ContractOrderParams) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var items []int64
+	var items []ContractMatchesRow
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var i ContractMatchesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Commodity,
+			&i.Vendor,
+		); err != nil {
 			return nil, err
 		}
-		items = append(items, id)
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const contractMatchesOfAccount = `-- name: ContractMatchesOfAccount :many
+SELECT c.id, c.status, c.commodity, s.vendor
+FROM account_links al
+JOIN accounts a ON a.id = al.account_id
+JOIN sources s ON s.name = al.source_name
+JOIN customers cu ON cu.source_id = s.id AND cu.external_id = al.external_id
+JOIN contracts c ON c.customer_id = cu.id
+CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
+WHERE al.account_id = ?3
+  AND (CAST(?4 AS TEXT) = '' OR s.name = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+  AND (CAST(?7 AS INTEGER) = 0
+       OR ((c.valid_from IS NULL OR c.valid_from < CAST(?8 AS INTEGER))
+           AND (c.valid_to IS NULL OR c.valid_to >= ?7)))
+  AND (CAST(?9 AS TEXT) = '' OR instr(c.search_text, ?9) > 0
+       OR instr(COALESCE(a.search_name, ''), ?9) > 0)
+ORDER BY
+    CASE WHEN arg.descending = 0 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END ASC,
+    CASE WHEN arg.descending = 1 THEN
+        CASE arg.sort
+            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'valid_from' THEN c.valid_from
+            WHEN 'valid_to' THEN c.valid_to
+            WHEN 'working_price' THEN c.working_per_kwh_e6
+            WHEN 'base_price' THEN c.base_per_year_e6
+            WHEN 'source' THEN s.name
+            WHEN 'status' THEN c.status
+            WHEN 'external_id' THEN c.external_id
+            ELSE lower(c.name)
+        END
+    END DESC,
+    c.id
+`
+
+type ContractMatchesOfAccountParams struct {
+	Sort        string
+	Descending  int64
+	Account     int64
+	Source      string
+	Kind        string
+	Upstream    string
+	ActiveFrom  int64
+	ActiveUntil int64
+	Query       string
+}
+
+type ContractMatchesOfAccountRow struct {
+	ID        int64
+	Status    string
+	Commodity string
+	Vendor    string
+}
+
+// ContractMatches for one of the user's customers, read from its links
+// (account_links_by_account, then each linked customer's contracts off
+// contracts_by_customer) instead of testing every contract.
+func (q *Queries) ContractMatchesOfAccount(ctx context.Context, arg ContractMatchesOfAccountParams) ([]ContractMatchesOfAccountRow, error) {
+	rows, err := q.query(ctx, q.contractMatchesOfAccountStmt, contractMatchesOfAccount,
+		arg.Sort,
+		arg.Descending,
+		arg.Account,
+		arg.Source,
+		arg.Kind,
+		arg.Upstream,
+		arg.ActiveFrom,
+		arg.ActiveUntil,
+		arg.Query,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContractMatchesOfAccountRow
+	for rows.Next() {
+		var i ContractMatchesOfAccountRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Commodity,
+			&i.Vendor,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
@@ -285,7 +400,13 @@ func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 }
 
 const contractsAfterName = `-- name: ContractsAfterName :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(?1 AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
        lower(c.name) AS sort_name,
@@ -297,19 +418,20 @@ JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-WHERE lower(c.name) >= ?1
-  AND (lower(c.name) > ?1 OR c.id > CAST(?2 AS INTEGER))
-  AND (CAST(?3 AS TEXT) = '' OR s.name = ?3)
-  AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
-  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
-  AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
-  AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
-  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
+WHERE lower(c.name) >= ?2
+  AND (lower(c.name) > ?2 OR c.id > CAST(?3 AS INTEGER))
+  AND (CAST(?4 AS TEXT) = '' OR s.name = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR s.vendor = ?5)
+  AND (CAST(?6 AS TEXT) = '' OR c.kind = ?6)
+  AND (CAST(?7 AS TEXT) = '' OR c.commodity = ?7)
+  AND (CAST(?8 AS TEXT) = '' OR c.status = ?8)
+  AND (CAST(?9 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?9 AS TEXT) = 'removed'))
 ORDER BY lower(c.name), c.id
-LIMIT ?9
+LIMIT ?10
 `
 
 type ContractsAfterNameParams struct {
+	WithRaw   int64
 	AfterName string
 	AfterID   int64
 	Source    string
@@ -322,24 +444,56 @@ type ContractsAfterNameParams struct {
 }
 
 type ContractsAfterNameRow struct {
-	Contract     Contract
-	SourceName   string
-	Vendor       string
-	CustomerRef  string
-	CustomerName string
-	AccountID    int64
-	AccountName  string
-	SortName     string
-	HasTerms     int64
+	ID               int64
+	SourceID         int64
+	ExternalID       string
+	CustomerID       *int64
+	Kind             string
+	Commodity        string
+	Status           string
+	Name             string
+	ProductName      string
+	ProductCode      string
+	Supplier         string
+	SupplierCode     string
+	Buyer            string
+	BuyerCode        string
+	GridOperator     string
+	GridOperatorCode string
+	ValidFrom        *int64
+	ValidTo          *int64
+	SignedAt         *int64
+	CancelledAt      *int64
+	Currency         string
+	BasePerYearE6    *int64
+	WorkingPerKwhE6  *int64
+	VatRateE6        *int64
+	AnnualKwhE6      *int64
+	MeterID          string
+	RawJson          string
+	FetchedAt        int64
+	RemovedAt        *int64
+	SourceName       string
+	Vendor           string
+	CustomerRef      string
+	CustomerName     string
+	AccountID        int64
+	AccountName      string
+	SortName         string
+	HasTerms         int64
 }
 
 // The export in the default order, a batch at a time by keyset: the
 // contracts after (@after_name, @after_id) in (lower(name), id) order, read
 // off contracts_by_name from where the last batch stopped, so every batch
-// costs the same however far into the portfolio it is. has_terms spares
-// the term queries for the contracts that have none.
+// costs the same however far into the portfolio it is. Only the columns a
+// contract carries are read: not the search text or the flattened fields
+// (hundreds of bytes a row that the export would copy and drop), and the
+// vendor's record only with @with_raw. has_terms spares the term queries
+// for the contracts that have none.
 func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterNameParams) ([]ContractsAfterNameRow, error) {
 	rows, err := q.query(ctx, q.contractsAfterNameStmt, contractsAfterName,
+		arg.WithRaw,
 		arg.AfterName,
 		arg.AfterID,
 		arg.Source,
@@ -358,38 +512,35 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 	for rows.Next() {
 		var i ContractsAfterNameRow
 		if err := rows.Scan(
-			&i.Contract.ID,
-			&i.Contract.SourceID,
-			&i.Contract.ExternalID,
-			&i.Contract.CustomerID,
-			&i.Contract.Kind,
-			&i.Contract.Commodity,
-			&i.Contract.Status,
-			&i.Contract.Name,
-			&i.Contract.ProductName,
-			&i.Contract.ProductCode,
-			&i.Contract.Supplier,
-			&i.Contract.SupplierCode,
-			&i.Contract.Buyer,
-			&i.Contract.BuyerCode,
-			&i.Contract.GridOperator,
-			&i.Contract.GridOperatorCode,
-			&i.Contract.ValidFrom,
-			&i.Contract.ValidTo,
-			&i.Contract.SignedAt,
-			&i.Contract.CancelledAt,
-			&i.Contract.Currency,
-			&i.Contract.BasePerYearE6,
-			&i.Contract.WorkingPerKwhE6,
-			&i.Contract.VatRateE6,
-			&i.Contract.AnnualKwhE6,
-			&i.Contract.MeterID,
-			&i.Contract.SearchText,
-			&i.Contract.RawJson,
-			&i.Contract.FetchedAt,
-			&i.Contract.RunID,
-			&i.Contract.FieldsJson,
-			&i.Contract.RemovedAt,
+			&i.ID,
+			&i.SourceID,
+			&i.ExternalID,
+			&i.CustomerID,
+			&i.Kind,
+			&i.Commodity,
+			&i.Status,
+			&i.Name,
+			&i.ProductName,
+			&i.ProductCode,
+			&i.Supplier,
+			&i.SupplierCode,
+			&i.Buyer,
+			&i.BuyerCode,
+			&i.GridOperator,
+			&i.GridOperatorCode,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.SignedAt,
+			&i.CancelledAt,
+			&i.Currency,
+			&i.BasePerYearE6,
+			&i.WorkingPerKwhE6,
+			&i.VatRateE6,
+			&i.AnnualKwhE6,
+			&i.MeterID,
+			&i.RawJson,
+			&i.FetchedAt,
+			&i.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
@@ -413,9 +564,19 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 }
 
 const contractsByID = `-- name: ContractsByID :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       CAST(CASE WHEN CAST(?1 AS INTEGER) = 1 THEN c.raw_json ELSE '' END AS TEXT) AS raw_json,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
-       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
+       lower(c.name) AS sort_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
 FROM contracts c
 JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
@@ -424,25 +585,62 @@ LEFT JOIN accounts a ON a.id = al.account_id
 WHERE c.id IN (/*SLICE:ids*/?)
 `
 
-type ContractsByIDRow struct {
-	Contract     Contract
-	SourceName   string
-	Vendor       string
-	CustomerRef  string
-	CustomerName string
-	AccountID    int64
-	AccountName  string
+type ContractsByIDParams struct {
+	WithRaw int64
+	Ids     []int64
 }
 
-// The contracts of ids, in no particular order.
-func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsByIDRow, error) {
+type ContractsByIDRow struct {
+	ID               int64
+	SourceID         int64
+	ExternalID       string
+	CustomerID       *int64
+	Kind             string
+	Commodity        string
+	Status           string
+	Name             string
+	ProductName      string
+	ProductCode      string
+	Supplier         string
+	SupplierCode     string
+	Buyer            string
+	BuyerCode        string
+	GridOperator     string
+	GridOperatorCode string
+	ValidFrom        *int64
+	ValidTo          *int64
+	SignedAt         *int64
+	CancelledAt      *int64
+	Currency         string
+	BasePerYearE6    *int64
+	WorkingPerKwhE6  *int64
+	VatRateE6        *int64
+	AnnualKwhE6      *int64
+	MeterID          string
+	RawJson          string
+	FetchedAt        int64
+	RemovedAt        *int64
+	SourceName       string
+	Vendor           string
+	CustomerRef      string
+	CustomerName     string
+	AccountID        int64
+	AccountName      string
+	SortName         string
+	HasTerms         int64
+}
+
+// The contracts of ids, in no particular order, with the columns of
+// ContractsAfterName.
+func (q *Queries) ContractsByID(ctx context.Context, arg ContractsByIDParams) ([]ContractsByIDRow, error) {
 	query := contractsByID
 	var queryParams []interface{}
-	if len(ids) > 0 {
-		for _, v := range ids {
+	queryParams = append(queryParams, arg.WithRaw)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
 			queryParams = append(queryParams, v)
 		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(ids))[1:], 1)
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
@@ -455,44 +653,43 @@ func (q *Queries) ContractsByID(ctx context.Context, ids []int64) ([]ContractsBy
 	for rows.Next() {
 		var i ContractsByIDRow
 		if err := rows.Scan(
-			&i.Contract.ID,
-			&i.Contract.SourceID,
-			&i.Contract.ExternalID,
-			&i.Contract.CustomerID,
-			&i.Contract.Kind,
-			&i.Contract.Commodity,
-			&i.Contract.Status,
-			&i.Contract.Name,
-			&i.Contract.ProductName,
-			&i.Contract.ProductCode,
-			&i.Contract.Supplier,
-			&i.Contract.SupplierCode,
-			&i.Contract.Buyer,
-			&i.Contract.BuyerCode,
-			&i.Contract.GridOperator,
-			&i.Contract.GridOperatorCode,
-			&i.Contract.ValidFrom,
-			&i.Contract.ValidTo,
-			&i.Contract.SignedAt,
-			&i.Contract.CancelledAt,
-			&i.Contract.Currency,
-			&i.Contract.BasePerYearE6,
-			&i.Contract.WorkingPerKwhE6,
-			&i.Contract.VatRateE6,
-			&i.Contract.AnnualKwhE6,
-			&i.Contract.MeterID,
-			&i.Contract.SearchText,
-			&i.Contract.RawJson,
-			&i.Contract.FetchedAt,
-			&i.Contract.RunID,
-			&i.Contract.FieldsJson,
-			&i.Contract.RemovedAt,
+			&i.ID,
+			&i.SourceID,
+			&i.ExternalID,
+			&i.CustomerID,
+			&i.Kind,
+			&i.Commodity,
+			&i.Status,
+			&i.Name,
+			&i.ProductName,
+			&i.ProductCode,
+			&i.Supplier,
+			&i.SupplierCode,
+			&i.Buyer,
+			&i.BuyerCode,
+			&i.GridOperator,
+			&i.GridOperatorCode,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.SignedAt,
+			&i.CancelledAt,
+			&i.Currency,
+			&i.BasePerYearE6,
+			&i.WorkingPerKwhE6,
+			&i.VatRateE6,
+			&i.AnnualKwhE6,
+			&i.MeterID,
+			&i.RawJson,
+			&i.FetchedAt,
+			&i.RemovedAt,
 			&i.SourceName,
 			&i.Vendor,
 			&i.CustomerRef,
 			&i.CustomerName,
 			&i.AccountID,
 			&i.AccountName,
+			&i.SortName,
+			&i.HasTerms,
 		); err != nil {
 			return nil, err
 		}
@@ -834,6 +1031,453 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 	return items, nil
 }
 
+const listContractsByBasePrice = `-- name: ListContractsByBasePrice :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByBasePriceParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByBasePriceRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByBasePrice(ctx context.Context, arg ListContractsByBasePriceParams) ([]ListContractsByBasePriceRow, error) {
+	rows, err := q.query(ctx, q.listContractsByBasePriceStmt, listContractsByBasePrice,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByBasePriceRow
+	for rows.Next() {
+		var i ListContractsByBasePriceRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByBasePriceDesc = `-- name: ListContractsByBasePriceDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.base_per_year_e6 DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByBasePriceDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByBasePriceDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByBasePriceDesc(ctx context.Context, arg ListContractsByBasePriceDescParams) ([]ListContractsByBasePriceDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByBasePriceDescStmt, listContractsByBasePriceDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByBasePriceDescRow
+	for rows.Next() {
+		var i ListContractsByBasePriceDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByExternalID = `-- name: ListContractsByExternalID :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.external_id, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByExternalIDParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByExternalIDRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+// The portfolio sorted by external id, a price or status: each walks its
+// index of 0018 (the descending orders their DESC one, ties by ascending id
+// as the general query has them) and stops after the page.
+func (q *Queries) ListContractsByExternalID(ctx context.Context, arg ListContractsByExternalIDParams) ([]ListContractsByExternalIDRow, error) {
+	rows, err := q.query(ctx, q.listContractsByExternalIDStmt, listContractsByExternalID,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByExternalIDRow
+	for rows.Next() {
+		var i ListContractsByExternalIDRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByExternalIDDesc = `-- name: ListContractsByExternalIDDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.external_id DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByExternalIDDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByExternalIDDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByExternalIDDesc(ctx context.Context, arg ListContractsByExternalIDDescParams) ([]ListContractsByExternalIDDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByExternalIDDescStmt, listContractsByExternalIDDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByExternalIDDescRow
+	for rows.Next() {
+		var i ListContractsByExternalIDDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listContractsByName = `-- name: ListContractsByName :many
 
 SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
@@ -1010,6 +1654,455 @@ func (q *Queries) ListContractsByNameDesc(ctx context.Context, arg ListContracts
 	var items []ListContractsByNameDescRow
 	for rows.Next() {
 		var i ListContractsByNameDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsBySource = `-- name: ListContractsBySource :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM sources s
+CROSS JOIN contracts c ON c.source_id = s.id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY s.name, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsBySourceParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsBySourceRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+// The portfolio sorted by source: the sources in name order, each one's
+// contracts off contracts_by_source in id order, stopping after the page
+// (descending, the sources backwards and the ids still ascending). CROSS
+// JOIN keeps the sources the outer loop, which SQLite would otherwise not
+// always choose.
+func (q *Queries) ListContractsBySource(ctx context.Context, arg ListContractsBySourceParams) ([]ListContractsBySourceRow, error) {
+	rows, err := q.query(ctx, q.listContractsBySourceStmt, listContractsBySource,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsBySourceRow
+	for rows.Next() {
+		var i ListContractsBySourceRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsBySourceDesc = `-- name: ListContractsBySourceDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM sources s
+CROSS JOIN contracts c ON c.source_id = s.id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY s.name DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsBySourceDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsBySourceDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsBySourceDesc(ctx context.Context, arg ListContractsBySourceDescParams) ([]ListContractsBySourceDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsBySourceDescStmt, listContractsBySourceDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsBySourceDescRow
+	for rows.Next() {
+		var i ListContractsBySourceDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByStatus = `-- name: ListContractsByStatus :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.status, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByStatusParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByStatusRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByStatus(ctx context.Context, arg ListContractsByStatusParams) ([]ListContractsByStatusRow, error) {
+	rows, err := q.query(ctx, q.listContractsByStatusStmt, listContractsByStatus,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByStatusRow
+	for rows.Next() {
+		var i ListContractsByStatusRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByStatusDesc = `-- name: ListContractsByStatusDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.status DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByStatusDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByStatusDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByStatusDesc(ctx context.Context, arg ListContractsByStatusDescParams) ([]ListContractsByStatusDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByStatusDescStmt, listContractsByStatusDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByStatusDescRow
+	for rows.Next() {
+		var i ListContractsByStatusDescRow
 		if err := rows.Scan(
 			&i.Contract.ID,
 			&i.Contract.SourceID,
@@ -1676,6 +2769,228 @@ func (q *Queries) ListContractsByValidToDesc(ctx context.Context, arg ListContra
 	var items []ListContractsByValidToDescRow
 	for rows.Next() {
 		var i ListContractsByValidToDescRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByWorkingPrice = `-- name: ListContractsByWorkingPrice :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByWorkingPriceParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByWorkingPriceRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByWorkingPrice(ctx context.Context, arg ListContractsByWorkingPriceParams) ([]ListContractsByWorkingPriceRow, error) {
+	rows, err := q.query(ctx, q.listContractsByWorkingPriceStmt, listContractsByWorkingPrice,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByWorkingPriceRow
+	for rows.Next() {
+		var i ListContractsByWorkingPriceRow
+		if err := rows.Scan(
+			&i.Contract.ID,
+			&i.Contract.SourceID,
+			&i.Contract.ExternalID,
+			&i.Contract.CustomerID,
+			&i.Contract.Kind,
+			&i.Contract.Commodity,
+			&i.Contract.Status,
+			&i.Contract.Name,
+			&i.Contract.ProductName,
+			&i.Contract.ProductCode,
+			&i.Contract.Supplier,
+			&i.Contract.SupplierCode,
+			&i.Contract.Buyer,
+			&i.Contract.BuyerCode,
+			&i.Contract.GridOperator,
+			&i.Contract.GridOperatorCode,
+			&i.Contract.ValidFrom,
+			&i.Contract.ValidTo,
+			&i.Contract.SignedAt,
+			&i.Contract.CancelledAt,
+			&i.Contract.Currency,
+			&i.Contract.BasePerYearE6,
+			&i.Contract.WorkingPerKwhE6,
+			&i.Contract.VatRateE6,
+			&i.Contract.AnnualKwhE6,
+			&i.Contract.MeterID,
+			&i.Contract.SearchText,
+			&i.Contract.RawJson,
+			&i.Contract.FetchedAt,
+			&i.Contract.RunID,
+			&i.Contract.FieldsJson,
+			&i.Contract.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountID,
+			&i.AccountName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listContractsByWorkingPriceDesc = `-- name: ListContractsByWorkingPriceDesc :many
+SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name, c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code, c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at, c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.search_text, c.raw_json, c.fetched_at, c.run_id, c.fields_json, c.removed_at, s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
+  AND (CAST(?2 AS TEXT) = '' OR s.vendor = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR c.kind = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR c.commodity = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.status = ?5)
+  AND (CAST(?6 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?6 AS TEXT) = 'removed'))
+ORDER BY c.working_per_kwh_e6 DESC, c.id
+LIMIT ?8 OFFSET ?7
+`
+
+type ListContractsByWorkingPriceDescParams struct {
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Off       int64
+	Lim       int64
+}
+
+type ListContractsByWorkingPriceDescRow struct {
+	Contract     Contract
+	SourceName   string
+	Vendor       string
+	CustomerRef  string
+	CustomerName string
+	AccountID    int64
+	AccountName  string
+}
+
+func (q *Queries) ListContractsByWorkingPriceDesc(ctx context.Context, arg ListContractsByWorkingPriceDescParams) ([]ListContractsByWorkingPriceDescRow, error) {
+	rows, err := q.query(ctx, q.listContractsByWorkingPriceDescStmt, listContractsByWorkingPriceDesc,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListContractsByWorkingPriceDescRow
+	for rows.Next() {
+		var i ListContractsByWorkingPriceDescRow
 		if err := rows.Scan(
 			&i.Contract.ID,
 			&i.Contract.SourceID,

@@ -42,14 +42,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractFacetGroupsFilteredStmt, err = db.PrepareContext(ctx, contractFacetGroupsFiltered); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractFacetGroupsFiltered: %w", err)
 	}
+	if q.contractMatchesStmt, err = db.PrepareContext(ctx, contractMatches); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractMatches: %w", err)
+	}
+	if q.contractMatchesOfAccountStmt, err = db.PrepareContext(ctx, contractMatchesOfAccount); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractMatchesOfAccount: %w", err)
+	}
 	if q.contractNowStmt, err = db.PrepareContext(ctx, contractNow); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractNow: %w", err)
 	}
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
-	}
-	if q.contractOrderStmt, err = db.PrepareContext(ctx, contractOrder); err != nil {
-		return nil, fmt.Errorf("error preparing query ContractOrder: %w", err)
 	}
 	if q.contractStateStmt, err = db.PrepareContext(ctx, contractState); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractState: %w", err)
@@ -201,11 +204,35 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listContractsStmt, err = db.PrepareContext(ctx, listContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContracts: %w", err)
 	}
+	if q.listContractsByBasePriceStmt, err = db.PrepareContext(ctx, listContractsByBasePrice); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByBasePrice: %w", err)
+	}
+	if q.listContractsByBasePriceDescStmt, err = db.PrepareContext(ctx, listContractsByBasePriceDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByBasePriceDesc: %w", err)
+	}
+	if q.listContractsByExternalIDStmt, err = db.PrepareContext(ctx, listContractsByExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByExternalID: %w", err)
+	}
+	if q.listContractsByExternalIDDescStmt, err = db.PrepareContext(ctx, listContractsByExternalIDDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByExternalIDDesc: %w", err)
+	}
 	if q.listContractsByNameStmt, err = db.PrepareContext(ctx, listContractsByName); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByName: %w", err)
 	}
 	if q.listContractsByNameDescStmt, err = db.PrepareContext(ctx, listContractsByNameDesc); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByNameDesc: %w", err)
+	}
+	if q.listContractsBySourceStmt, err = db.PrepareContext(ctx, listContractsBySource); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsBySource: %w", err)
+	}
+	if q.listContractsBySourceDescStmt, err = db.PrepareContext(ctx, listContractsBySourceDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsBySourceDesc: %w", err)
+	}
+	if q.listContractsByStatusStmt, err = db.PrepareContext(ctx, listContractsByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByStatus: %w", err)
+	}
+	if q.listContractsByStatusDescStmt, err = db.PrepareContext(ctx, listContractsByStatusDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByStatusDesc: %w", err)
 	}
 	if q.listContractsByStatusNameStmt, err = db.PrepareContext(ctx, listContractsByStatusName); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByStatusName: %w", err)
@@ -224,6 +251,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listContractsByValidToDescStmt, err = db.PrepareContext(ctx, listContractsByValidToDesc); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByValidToDesc: %w", err)
+	}
+	if q.listContractsByWorkingPriceStmt, err = db.PrepareContext(ctx, listContractsByWorkingPrice); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByWorkingPrice: %w", err)
+	}
+	if q.listContractsByWorkingPriceDescStmt, err = db.PrepareContext(ctx, listContractsByWorkingPriceDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByWorkingPriceDesc: %w", err)
 	}
 	if q.listMeterGasStmt, err = db.PrepareContext(ctx, listMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMeterGas: %w", err)
@@ -416,6 +449,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing contractFacetGroupsFilteredStmt: %w", cerr)
 		}
 	}
+	if q.contractMatchesStmt != nil {
+		if cerr := q.contractMatchesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractMatchesStmt: %w", cerr)
+		}
+	}
+	if q.contractMatchesOfAccountStmt != nil {
+		if cerr := q.contractMatchesOfAccountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractMatchesOfAccountStmt: %w", cerr)
+		}
+	}
 	if q.contractNowStmt != nil {
 		if cerr := q.contractNowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractNowStmt: %w", cerr)
@@ -424,11 +467,6 @@ func (q *Queries) Close() error {
 	if q.contractOfMeterStmt != nil {
 		if cerr := q.contractOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractOfMeterStmt: %w", cerr)
-		}
-	}
-	if q.contractOrderStmt != nil {
-		if cerr := q.contractOrderStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing contractOrderStmt: %w", cerr)
 		}
 	}
 	if q.contractStateStmt != nil {
@@ -681,6 +719,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listContractsStmt: %w", cerr)
 		}
 	}
+	if q.listContractsByBasePriceStmt != nil {
+		if cerr := q.listContractsByBasePriceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByBasePriceStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByBasePriceDescStmt != nil {
+		if cerr := q.listContractsByBasePriceDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByBasePriceDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByExternalIDStmt != nil {
+		if cerr := q.listContractsByExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByExternalIDStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByExternalIDDescStmt != nil {
+		if cerr := q.listContractsByExternalIDDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByExternalIDDescStmt: %w", cerr)
+		}
+	}
 	if q.listContractsByNameStmt != nil {
 		if cerr := q.listContractsByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsByNameStmt: %w", cerr)
@@ -689,6 +747,26 @@ func (q *Queries) Close() error {
 	if q.listContractsByNameDescStmt != nil {
 		if cerr := q.listContractsByNameDescStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsByNameDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsBySourceStmt != nil {
+		if cerr := q.listContractsBySourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsBySourceStmt: %w", cerr)
+		}
+	}
+	if q.listContractsBySourceDescStmt != nil {
+		if cerr := q.listContractsBySourceDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsBySourceDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByStatusStmt != nil {
+		if cerr := q.listContractsByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByStatusStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByStatusDescStmt != nil {
+		if cerr := q.listContractsByStatusDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByStatusDescStmt: %w", cerr)
 		}
 	}
 	if q.listContractsByStatusNameStmt != nil {
@@ -719,6 +797,16 @@ func (q *Queries) Close() error {
 	if q.listContractsByValidToDescStmt != nil {
 		if cerr := q.listContractsByValidToDescStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsByValidToDescStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByWorkingPriceStmt != nil {
+		if cerr := q.listContractsByWorkingPriceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByWorkingPriceStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByWorkingPriceDescStmt != nil {
+		if cerr := q.listContractsByWorkingPriceDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByWorkingPriceDescStmt: %w", cerr)
 		}
 	}
 	if q.listMeterGasStmt != nil {
@@ -1018,251 +1106,273 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                                DBTX
-	tx                                *sql.Tx
-	accountLinksStmt                  *sql.Stmt
-	addRunCountsStmt                  *sql.Stmt
-	appliedMigrationsStmt             *sql.Stmt
-	blocksOfSeriesStmt                *sql.Stmt
-	contractFacetGroupsStmt           *sql.Stmt
-	contractFacetGroupsFilteredStmt   *sql.Stmt
-	contractNowStmt                   *sql.Stmt
-	contractOfMeterStmt               *sql.Stmt
-	contractOrderStmt                 *sql.Stmt
-	contractStateStmt                 *sql.Stmt
-	contractStatusesStmt              *sql.Stmt
-	contractVersionsStmt              *sql.Stmt
-	contractsAfterNameStmt            *sql.Stmt
-	contractsByIDStmt                 *sql.Stmt
-	countAllContractsStmt             *sql.Stmt
-	countContractsStmt                *sql.Stmt
-	countContractsByStatusStmt        *sql.Stmt
-	countOutboxStmt                   *sql.Stmt
-	countReadingsStmt                 *sql.Stmt
-	countRemovedContractsStmt         *sql.Stmt
-	currentContractIDStmt             *sql.Stmt
-	dailyOfMeterStmt                  *sql.Stmt
-	dataGenerationStmt                *sql.Stmt
-	deleteAccountsStmt                *sql.Stmt
-	deleteContractNotesStmt           *sql.Stmt
-	deleteFlexibilityStmt             *sql.Stmt
-	deleteOfferStmt                   *sql.Stmt
-	deleteOutboxStmt                  *sql.Stmt
-	deletePPAStmt                     *sql.Stmt
-	deletePartnerStmt                 *sql.Stmt
-	deletePricePointsStmt             *sql.Stmt
-	deleteSavingsStmt                 *sql.Stmt
-	deleteStreamBlocksStmt            *sql.Stmt
-	deleteStreamDailyStmt             *sql.Stmt
-	ensureSeriesStmt                  *sql.Stmt
-	finishRunStmt                     *sql.Stmt
-	flexibilityOfStmt                 *sql.Stmt
-	foldOutboxStmt                    *sql.Stmt
-	getAccountStmt                    *sql.Stmt
-	getCheckpointStmt                 *sql.Stmt
-	getContractStmt                   *sql.Stmt
-	getContractNotesStmt              *sql.Stmt
-	getMeterStmt                      *sql.Stmt
-	getMeterGasStmt                   *sql.Stmt
-	getOfferStmt                      *sql.Stmt
-	getOfferByNameStmt                *sql.Stmt
-	getStreamStmt                     *sql.Stmt
-	insertAccountStmt                 *sql.Stmt
-	insertAccountLinkStmt             *sql.Stmt
-	insertPricePointStmt              *sql.Stmt
-	insertProblemStmt                 *sql.Stmt
-	insertRunStmt                     *sql.Stmt
-	insertSavingsStmt                 *sql.Stmt
-	interruptRunsStmt                 *sql.Stmt
-	isUnseenStmt                      *sql.Stmt
-	keepVersionStmt                   *sql.Stmt
-	lastRunStmt                       *sql.Stmt
-	listAccountsStmt                  *sql.Stmt
-	listContractsStmt                 *sql.Stmt
-	listContractsByNameStmt           *sql.Stmt
-	listContractsByNameDescStmt       *sql.Stmt
-	listContractsByStatusNameStmt     *sql.Stmt
-	listContractsByStatusNameDescStmt *sql.Stmt
-	listContractsByValidFromStmt      *sql.Stmt
-	listContractsByValidFromDescStmt  *sql.Stmt
-	listContractsByValidToStmt        *sql.Stmt
-	listContractsByValidToDescStmt    *sql.Stmt
-	listMeterGasStmt                  *sql.Stmt
-	listMetersStmt                    *sql.Stmt
-	listOffersStmt                    *sql.Stmt
-	listOutboxStmt                    *sql.Stmt
-	listSavingsStmt                   *sql.Stmt
-	listSourcesStmt                   *sql.Stmt
-	markRemovedStmt                   *sql.Stmt
-	meterIDByExternalStmt             *sql.Stmt
-	metersOfAccountStmt               *sql.Stmt
-	metersOfContractStmt              *sql.Stmt
-	offerIDByNameStmt                 *sql.Stmt
-	outboxByContractStmt              *sql.Stmt
-	outboxByIDStmt                    *sql.Stmt
-	outboxContractStmt                *sql.Stmt
-	pPAOfStmt                         *sql.Stmt
-	partnerOfStmt                     *sql.Stmt
-	pricePointsOfStmt                 *sql.Stmt
-	putContractNotesStmt              *sql.Stmt
-	putOutboxStmt                     *sql.Stmt
-	rateBudgetStmt                    *sql.Stmt
-	rebaseOutboxStmt                  *sql.Stmt
-	recordMigrationStmt               *sql.Stmt
-	resolveOutboxStmt                 *sql.Stmt
-	restoreOutboxStmt                 *sql.Stmt
-	runProblemsStmt                   *sql.Stmt
-	salvageNotesStmt                  *sql.Stmt
-	salvageOfferIDsStmt               *sql.Stmt
-	salvageOutboxStmt                 *sql.Stmt
-	saveOfferStmt                     *sql.Stmt
-	seriesOfMeterStmt                 *sql.Stmt
-	setCheckpointStmt                 *sql.Stmt
-	setDayStmt                        *sql.Stmt
-	setInFlightStmt                   *sql.Stmt
-	setMeterGasStmt                   *sql.Stmt
-	setMeterUnitStmt                  *sql.Stmt
-	setRateBudgetStmt                 *sql.Stmt
-	setStreamStmt                     *sql.Stmt
-	settleOutboxStmt                  *sql.Stmt
-	sourceIDByNameStmt                *sql.Stmt
-	sourceNamesStmt                   *sql.Stmt
-	sourceVendorStmt                  *sql.Stmt
-	streamsOfMeterStmt                *sql.Stmt
-	touchContractStmt                 *sql.Stmt
-	unseenContractsStmt               *sql.Stmt
-	upsertBlockStmt                   *sql.Stmt
-	upsertContractStmt                *sql.Stmt
-	upsertCustomerStmt                *sql.Stmt
-	upsertFlexibilityStmt             *sql.Stmt
-	upsertMeterStmt                   *sql.Stmt
-	upsertPPAStmt                     *sql.Stmt
-	upsertPartnerStmt                 *sql.Stmt
-	upsertSourceStmt                  *sql.Stmt
+	db                                  DBTX
+	tx                                  *sql.Tx
+	accountLinksStmt                    *sql.Stmt
+	addRunCountsStmt                    *sql.Stmt
+	appliedMigrationsStmt               *sql.Stmt
+	blocksOfSeriesStmt                  *sql.Stmt
+	contractFacetGroupsStmt             *sql.Stmt
+	contractFacetGroupsFilteredStmt     *sql.Stmt
+	contractMatchesStmt                 *sql.Stmt
+	contractMatchesOfAccountStmt        *sql.Stmt
+	contractNowStmt                     *sql.Stmt
+	contractOfMeterStmt                 *sql.Stmt
+	contractStateStmt                   *sql.Stmt
+	contractStatusesStmt                *sql.Stmt
+	contractVersionsStmt                *sql.Stmt
+	contractsAfterNameStmt              *sql.Stmt
+	contractsByIDStmt                   *sql.Stmt
+	countAllContractsStmt               *sql.Stmt
+	countContractsStmt                  *sql.Stmt
+	countContractsByStatusStmt          *sql.Stmt
+	countOutboxStmt                     *sql.Stmt
+	countReadingsStmt                   *sql.Stmt
+	countRemovedContractsStmt           *sql.Stmt
+	currentContractIDStmt               *sql.Stmt
+	dailyOfMeterStmt                    *sql.Stmt
+	dataGenerationStmt                  *sql.Stmt
+	deleteAccountsStmt                  *sql.Stmt
+	deleteContractNotesStmt             *sql.Stmt
+	deleteFlexibilityStmt               *sql.Stmt
+	deleteOfferStmt                     *sql.Stmt
+	deleteOutboxStmt                    *sql.Stmt
+	deletePPAStmt                       *sql.Stmt
+	deletePartnerStmt                   *sql.Stmt
+	deletePricePointsStmt               *sql.Stmt
+	deleteSavingsStmt                   *sql.Stmt
+	deleteStreamBlocksStmt              *sql.Stmt
+	deleteStreamDailyStmt               *sql.Stmt
+	ensureSeriesStmt                    *sql.Stmt
+	finishRunStmt                       *sql.Stmt
+	flexibilityOfStmt                   *sql.Stmt
+	foldOutboxStmt                      *sql.Stmt
+	getAccountStmt                      *sql.Stmt
+	getCheckpointStmt                   *sql.Stmt
+	getContractStmt                     *sql.Stmt
+	getContractNotesStmt                *sql.Stmt
+	getMeterStmt                        *sql.Stmt
+	getMeterGasStmt                     *sql.Stmt
+	getOfferStmt                        *sql.Stmt
+	getOfferByNameStmt                  *sql.Stmt
+	getStreamStmt                       *sql.Stmt
+	insertAccountStmt                   *sql.Stmt
+	insertAccountLinkStmt               *sql.Stmt
+	insertPricePointStmt                *sql.Stmt
+	insertProblemStmt                   *sql.Stmt
+	insertRunStmt                       *sql.Stmt
+	insertSavingsStmt                   *sql.Stmt
+	interruptRunsStmt                   *sql.Stmt
+	isUnseenStmt                        *sql.Stmt
+	keepVersionStmt                     *sql.Stmt
+	lastRunStmt                         *sql.Stmt
+	listAccountsStmt                    *sql.Stmt
+	listContractsStmt                   *sql.Stmt
+	listContractsByBasePriceStmt        *sql.Stmt
+	listContractsByBasePriceDescStmt    *sql.Stmt
+	listContractsByExternalIDStmt       *sql.Stmt
+	listContractsByExternalIDDescStmt   *sql.Stmt
+	listContractsByNameStmt             *sql.Stmt
+	listContractsByNameDescStmt         *sql.Stmt
+	listContractsBySourceStmt           *sql.Stmt
+	listContractsBySourceDescStmt       *sql.Stmt
+	listContractsByStatusStmt           *sql.Stmt
+	listContractsByStatusDescStmt       *sql.Stmt
+	listContractsByStatusNameStmt       *sql.Stmt
+	listContractsByStatusNameDescStmt   *sql.Stmt
+	listContractsByValidFromStmt        *sql.Stmt
+	listContractsByValidFromDescStmt    *sql.Stmt
+	listContractsByValidToStmt          *sql.Stmt
+	listContractsByValidToDescStmt      *sql.Stmt
+	listContractsByWorkingPriceStmt     *sql.Stmt
+	listContractsByWorkingPriceDescStmt *sql.Stmt
+	listMeterGasStmt                    *sql.Stmt
+	listMetersStmt                      *sql.Stmt
+	listOffersStmt                      *sql.Stmt
+	listOutboxStmt                      *sql.Stmt
+	listSavingsStmt                     *sql.Stmt
+	listSourcesStmt                     *sql.Stmt
+	markRemovedStmt                     *sql.Stmt
+	meterIDByExternalStmt               *sql.Stmt
+	metersOfAccountStmt                 *sql.Stmt
+	metersOfContractStmt                *sql.Stmt
+	offerIDByNameStmt                   *sql.Stmt
+	outboxByContractStmt                *sql.Stmt
+	outboxByIDStmt                      *sql.Stmt
+	outboxContractStmt                  *sql.Stmt
+	pPAOfStmt                           *sql.Stmt
+	partnerOfStmt                       *sql.Stmt
+	pricePointsOfStmt                   *sql.Stmt
+	putContractNotesStmt                *sql.Stmt
+	putOutboxStmt                       *sql.Stmt
+	rateBudgetStmt                      *sql.Stmt
+	rebaseOutboxStmt                    *sql.Stmt
+	recordMigrationStmt                 *sql.Stmt
+	resolveOutboxStmt                   *sql.Stmt
+	restoreOutboxStmt                   *sql.Stmt
+	runProblemsStmt                     *sql.Stmt
+	salvageNotesStmt                    *sql.Stmt
+	salvageOfferIDsStmt                 *sql.Stmt
+	salvageOutboxStmt                   *sql.Stmt
+	saveOfferStmt                       *sql.Stmt
+	seriesOfMeterStmt                   *sql.Stmt
+	setCheckpointStmt                   *sql.Stmt
+	setDayStmt                          *sql.Stmt
+	setInFlightStmt                     *sql.Stmt
+	setMeterGasStmt                     *sql.Stmt
+	setMeterUnitStmt                    *sql.Stmt
+	setRateBudgetStmt                   *sql.Stmt
+	setStreamStmt                       *sql.Stmt
+	settleOutboxStmt                    *sql.Stmt
+	sourceIDByNameStmt                  *sql.Stmt
+	sourceNamesStmt                     *sql.Stmt
+	sourceVendorStmt                    *sql.Stmt
+	streamsOfMeterStmt                  *sql.Stmt
+	touchContractStmt                   *sql.Stmt
+	unseenContractsStmt                 *sql.Stmt
+	upsertBlockStmt                     *sql.Stmt
+	upsertContractStmt                  *sql.Stmt
+	upsertCustomerStmt                  *sql.Stmt
+	upsertFlexibilityStmt               *sql.Stmt
+	upsertMeterStmt                     *sql.Stmt
+	upsertPPAStmt                       *sql.Stmt
+	upsertPartnerStmt                   *sql.Stmt
+	upsertSourceStmt                    *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                                tx,
-		tx:                                tx,
-		accountLinksStmt:                  q.accountLinksStmt,
-		addRunCountsStmt:                  q.addRunCountsStmt,
-		appliedMigrationsStmt:             q.appliedMigrationsStmt,
-		blocksOfSeriesStmt:                q.blocksOfSeriesStmt,
-		contractFacetGroupsStmt:           q.contractFacetGroupsStmt,
-		contractFacetGroupsFilteredStmt:   q.contractFacetGroupsFilteredStmt,
-		contractNowStmt:                   q.contractNowStmt,
-		contractOfMeterStmt:               q.contractOfMeterStmt,
-		contractOrderStmt:                 q.contractOrderStmt,
-		contractStateStmt:                 q.contractStateStmt,
-		contractStatusesStmt:              q.contractStatusesStmt,
-		contractVersionsStmt:              q.contractVersionsStmt,
-		contractsAfterNameStmt:            q.contractsAfterNameStmt,
-		contractsByIDStmt:                 q.contractsByIDStmt,
-		countAllContractsStmt:             q.countAllContractsStmt,
-		countContractsStmt:                q.countContractsStmt,
-		countContractsByStatusStmt:        q.countContractsByStatusStmt,
-		countOutboxStmt:                   q.countOutboxStmt,
-		countReadingsStmt:                 q.countReadingsStmt,
-		countRemovedContractsStmt:         q.countRemovedContractsStmt,
-		currentContractIDStmt:             q.currentContractIDStmt,
-		dailyOfMeterStmt:                  q.dailyOfMeterStmt,
-		dataGenerationStmt:                q.dataGenerationStmt,
-		deleteAccountsStmt:                q.deleteAccountsStmt,
-		deleteContractNotesStmt:           q.deleteContractNotesStmt,
-		deleteFlexibilityStmt:             q.deleteFlexibilityStmt,
-		deleteOfferStmt:                   q.deleteOfferStmt,
-		deleteOutboxStmt:                  q.deleteOutboxStmt,
-		deletePPAStmt:                     q.deletePPAStmt,
-		deletePartnerStmt:                 q.deletePartnerStmt,
-		deletePricePointsStmt:             q.deletePricePointsStmt,
-		deleteSavingsStmt:                 q.deleteSavingsStmt,
-		deleteStreamBlocksStmt:            q.deleteStreamBlocksStmt,
-		deleteStreamDailyStmt:             q.deleteStreamDailyStmt,
-		ensureSeriesStmt:                  q.ensureSeriesStmt,
-		finishRunStmt:                     q.finishRunStmt,
-		flexibilityOfStmt:                 q.flexibilityOfStmt,
-		foldOutboxStmt:                    q.foldOutboxStmt,
-		getAccountStmt:                    q.getAccountStmt,
-		getCheckpointStmt:                 q.getCheckpointStmt,
-		getContractStmt:                   q.getContractStmt,
-		getContractNotesStmt:              q.getContractNotesStmt,
-		getMeterStmt:                      q.getMeterStmt,
-		getMeterGasStmt:                   q.getMeterGasStmt,
-		getOfferStmt:                      q.getOfferStmt,
-		getOfferByNameStmt:                q.getOfferByNameStmt,
-		getStreamStmt:                     q.getStreamStmt,
-		insertAccountStmt:                 q.insertAccountStmt,
-		insertAccountLinkStmt:             q.insertAccountLinkStmt,
-		insertPricePointStmt:              q.insertPricePointStmt,
-		insertProblemStmt:                 q.insertProblemStmt,
-		insertRunStmt:                     q.insertRunStmt,
-		insertSavingsStmt:                 q.insertSavingsStmt,
-		interruptRunsStmt:                 q.interruptRunsStmt,
-		isUnseenStmt:                      q.isUnseenStmt,
-		keepVersionStmt:                   q.keepVersionStmt,
-		lastRunStmt:                       q.lastRunStmt,
-		listAccountsStmt:                  q.listAccountsStmt,
-		listContractsStmt:                 q.listContractsStmt,
-		listContractsByNameStmt:           q.listContractsByNameStmt,
-		listContractsByNameDescStmt:       q.listContractsByNameDescStmt,
-		listContractsByStatusNameStmt:     q.listContractsByStatusNameStmt,
-		listContractsByStatusNameDescStmt: q.listContractsByStatusNameDescStmt,
-		listContractsByValidFromStmt:      q.listContractsByValidFromStmt,
-		listContractsByValidFromDescStmt:  q.listContractsByValidFromDescStmt,
-		listContractsByValidToStmt:        q.listContractsByValidToStmt,
-		listContractsByValidToDescStmt:    q.listContractsByValidToDescStmt,
-		listMeterGasStmt:                  q.listMeterGasStmt,
-		listMetersStmt:                    q.listMetersStmt,
-		listOffersStmt:                    q.listOffersStmt,
-		listOutboxStmt:                    q.listOutboxStmt,
-		listSavingsStmt:                   q.listSavingsStmt,
-		listSourcesStmt:                   q.listSourcesStmt,
-		markRemovedStmt:                   q.markRemovedStmt,
-		meterIDByExternalStmt:             q.meterIDByExternalStmt,
-		metersOfAccountStmt:               q.metersOfAccountStmt,
-		metersOfContractStmt:              q.metersOfContractStmt,
-		offerIDByNameStmt:                 q.offerIDByNameStmt,
-		outboxByContractStmt:              q.outboxByContractStmt,
-		outboxByIDStmt:                    q.outboxByIDStmt,
-		outboxContractStmt:                q.outboxContractStmt,
-		pPAOfStmt:                         q.pPAOfStmt,
-		partnerOfStmt:                     q.partnerOfStmt,
-		pricePointsOfStmt:                 q.pricePointsOfStmt,
-		putContractNotesStmt:              q.putContractNotesStmt,
-		putOutboxStmt:                     q.putOutboxStmt,
-		rateBudgetStmt:                    q.rateBudgetStmt,
-		rebaseOutboxStmt:                  q.rebaseOutboxStmt,
-		recordMigrationStmt:               q.recordMigrationStmt,
-		resolveOutboxStmt:                 q.resolveOutboxStmt,
-		restoreOutboxStmt:                 q.restoreOutboxStmt,
-		runProblemsStmt:                   q.runProblemsStmt,
-		salvageNotesStmt:                  q.salvageNotesStmt,
-		salvageOfferIDsStmt:               q.salvageOfferIDsStmt,
-		salvageOutboxStmt:                 q.salvageOutboxStmt,
-		saveOfferStmt:                     q.saveOfferStmt,
-		seriesOfMeterStmt:                 q.seriesOfMeterStmt,
-		setCheckpointStmt:                 q.setCheckpointStmt,
-		setDayStmt:                        q.setDayStmt,
-		setInFlightStmt:                   q.setInFlightStmt,
-		setMeterGasStmt:                   q.setMeterGasStmt,
-		setMeterUnitStmt:                  q.setMeterUnitStmt,
-		setRateBudgetStmt:                 q.setRateBudgetStmt,
-		setStreamStmt:                     q.setStreamStmt,
-		settleOutboxStmt:                  q.settleOutboxStmt,
-		sourceIDByNameStmt:                q.sourceIDByNameStmt,
-		sourceNamesStmt:                   q.sourceNamesStmt,
-		sourceVendorStmt:                  q.sourceVendorStmt,
-		streamsOfMeterStmt:                q.streamsOfMeterStmt,
-		touchContractStmt:                 q.touchContractStmt,
-		unseenContractsStmt:               q.unseenContractsStmt,
-		upsertBlockStmt:                   q.upsertBlockStmt,
-		upsertContractStmt:                q.upsertContractStmt,
-		upsertCustomerStmt:                q.upsertCustomerStmt,
-		upsertFlexibilityStmt:             q.upsertFlexibilityStmt,
-		upsertMeterStmt:                   q.upsertMeterStmt,
-		upsertPPAStmt:                     q.upsertPPAStmt,
-		upsertPartnerStmt:                 q.upsertPartnerStmt,
-		upsertSourceStmt:                  q.upsertSourceStmt,
+		db:                                  tx,
+		tx:                                  tx,
+		accountLinksStmt:                    q.accountLinksStmt,
+		addRunCountsStmt:                    q.addRunCountsStmt,
+		appliedMigrationsStmt:               q.appliedMigrationsStmt,
+		blocksOfSeriesStmt:                  q.blocksOfSeriesStmt,
+		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
+		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
+		contractMatchesStmt:                 q.contractMatchesStmt,
+		contractMatchesOfAccountStmt:        q.contractMatchesOfAccountStmt,
+		contractNowStmt:                     q.contractNowStmt,
+		contractOfMeterStmt:                 q.contractOfMeterStmt,
+		contractStateStmt:                   q.contractStateStmt,
+		contractStatusesStmt:                q.contractStatusesStmt,
+		contractVersionsStmt:                q.contractVersionsStmt,
+		contractsAfterNameStmt:              q.contractsAfterNameStmt,
+		contractsByIDStmt:                   q.contractsByIDStmt,
+		countAllContractsStmt:               q.countAllContractsStmt,
+		countContractsStmt:                  q.countContractsStmt,
+		countContractsByStatusStmt:          q.countContractsByStatusStmt,
+		countOutboxStmt:                     q.countOutboxStmt,
+		countReadingsStmt:                   q.countReadingsStmt,
+		countRemovedContractsStmt:           q.countRemovedContractsStmt,
+		currentContractIDStmt:               q.currentContractIDStmt,
+		dailyOfMeterStmt:                    q.dailyOfMeterStmt,
+		dataGenerationStmt:                  q.dataGenerationStmt,
+		deleteAccountsStmt:                  q.deleteAccountsStmt,
+		deleteContractNotesStmt:             q.deleteContractNotesStmt,
+		deleteFlexibilityStmt:               q.deleteFlexibilityStmt,
+		deleteOfferStmt:                     q.deleteOfferStmt,
+		deleteOutboxStmt:                    q.deleteOutboxStmt,
+		deletePPAStmt:                       q.deletePPAStmt,
+		deletePartnerStmt:                   q.deletePartnerStmt,
+		deletePricePointsStmt:               q.deletePricePointsStmt,
+		deleteSavingsStmt:                   q.deleteSavingsStmt,
+		deleteStreamBlocksStmt:              q.deleteStreamBlocksStmt,
+		deleteStreamDailyStmt:               q.deleteStreamDailyStmt,
+		ensureSeriesStmt:                    q.ensureSeriesStmt,
+		finishRunStmt:                       q.finishRunStmt,
+		flexibilityOfStmt:                   q.flexibilityOfStmt,
+		foldOutboxStmt:                      q.foldOutboxStmt,
+		getAccountStmt:                      q.getAccountStmt,
+		getCheckpointStmt:                   q.getCheckpointStmt,
+		getContractStmt:                     q.getContractStmt,
+		getContractNotesStmt:                q.getContractNotesStmt,
+		getMeterStmt:                        q.getMeterStmt,
+		getMeterGasStmt:                     q.getMeterGasStmt,
+		getOfferStmt:                        q.getOfferStmt,
+		getOfferByNameStmt:                  q.getOfferByNameStmt,
+		getStreamStmt:                       q.getStreamStmt,
+		insertAccountStmt:                   q.insertAccountStmt,
+		insertAccountLinkStmt:               q.insertAccountLinkStmt,
+		insertPricePointStmt:                q.insertPricePointStmt,
+		insertProblemStmt:                   q.insertProblemStmt,
+		insertRunStmt:                       q.insertRunStmt,
+		insertSavingsStmt:                   q.insertSavingsStmt,
+		interruptRunsStmt:                   q.interruptRunsStmt,
+		isUnseenStmt:                        q.isUnseenStmt,
+		keepVersionStmt:                     q.keepVersionStmt,
+		lastRunStmt:                         q.lastRunStmt,
+		listAccountsStmt:                    q.listAccountsStmt,
+		listContractsStmt:                   q.listContractsStmt,
+		listContractsByBasePriceStmt:        q.listContractsByBasePriceStmt,
+		listContractsByBasePriceDescStmt:    q.listContractsByBasePriceDescStmt,
+		listContractsByExternalIDStmt:       q.listContractsByExternalIDStmt,
+		listContractsByExternalIDDescStmt:   q.listContractsByExternalIDDescStmt,
+		listContractsByNameStmt:             q.listContractsByNameStmt,
+		listContractsByNameDescStmt:         q.listContractsByNameDescStmt,
+		listContractsBySourceStmt:           q.listContractsBySourceStmt,
+		listContractsBySourceDescStmt:       q.listContractsBySourceDescStmt,
+		listContractsByStatusStmt:           q.listContractsByStatusStmt,
+		listContractsByStatusDescStmt:       q.listContractsByStatusDescStmt,
+		listContractsByStatusNameStmt:       q.listContractsByStatusNameStmt,
+		listContractsByStatusNameDescStmt:   q.listContractsByStatusNameDescStmt,
+		listContractsByValidFromStmt:        q.listContractsByValidFromStmt,
+		listContractsByValidFromDescStmt:    q.listContractsByValidFromDescStmt,
+		listContractsByValidToStmt:          q.listContractsByValidToStmt,
+		listContractsByValidToDescStmt:      q.listContractsByValidToDescStmt,
+		listContractsByWorkingPriceStmt:     q.listContractsByWorkingPriceStmt,
+		listContractsByWorkingPriceDescStmt: q.listContractsByWorkingPriceDescStmt,
+		listMeterGasStmt:                    q.listMeterGasStmt,
+		listMetersStmt:                      q.listMetersStmt,
+		listOffersStmt:                      q.listOffersStmt,
+		listOutboxStmt:                      q.listOutboxStmt,
+		listSavingsStmt:                     q.listSavingsStmt,
+		listSourcesStmt:                     q.listSourcesStmt,
+		markRemovedStmt:                     q.markRemovedStmt,
+		meterIDByExternalStmt:               q.meterIDByExternalStmt,
+		metersOfAccountStmt:                 q.metersOfAccountStmt,
+		metersOfContractStmt:                q.metersOfContractStmt,
+		offerIDByNameStmt:                   q.offerIDByNameStmt,
+		outboxByContractStmt:                q.outboxByContractStmt,
+		outboxByIDStmt:                      q.outboxByIDStmt,
+		outboxContractStmt:                  q.outboxContractStmt,
+		pPAOfStmt:                           q.pPAOfStmt,
+		partnerOfStmt:                       q.partnerOfStmt,
+		pricePointsOfStmt:                   q.pricePointsOfStmt,
+		putContractNotesStmt:                q.putContractNotesStmt,
+		putOutboxStmt:                       q.putOutboxStmt,
+		rateBudgetStmt:                      q.rateBudgetStmt,
+		rebaseOutboxStmt:                    q.rebaseOutboxStmt,
+		recordMigrationStmt:                 q.recordMigrationStmt,
+		resolveOutboxStmt:                   q.resolveOutboxStmt,
+		restoreOutboxStmt:                   q.restoreOutboxStmt,
+		runProblemsStmt:                     q.runProblemsStmt,
+		salvageNotesStmt:                    q.salvageNotesStmt,
+		salvageOfferIDsStmt:                 q.salvageOfferIDsStmt,
+		salvageOutboxStmt:                   q.salvageOutboxStmt,
+		saveOfferStmt:                       q.saveOfferStmt,
+		seriesOfMeterStmt:                   q.seriesOfMeterStmt,
+		setCheckpointStmt:                   q.setCheckpointStmt,
+		setDayStmt:                          q.setDayStmt,
+		setInFlightStmt:                     q.setInFlightStmt,
+		setMeterGasStmt:                     q.setMeterGasStmt,
+		setMeterUnitStmt:                    q.setMeterUnitStmt,
+		setRateBudgetStmt:                   q.setRateBudgetStmt,
+		setStreamStmt:                       q.setStreamStmt,
+		settleOutboxStmt:                    q.settleOutboxStmt,
+		sourceIDByNameStmt:                  q.sourceIDByNameStmt,
+		sourceNamesStmt:                     q.sourceNamesStmt,
+		sourceVendorStmt:                    q.sourceVendorStmt,
+		streamsOfMeterStmt:                  q.streamsOfMeterStmt,
+		touchContractStmt:                   q.touchContractStmt,
+		unseenContractsStmt:                 q.unseenContractsStmt,
+		upsertBlockStmt:                     q.upsertBlockStmt,
+		upsertContractStmt:                  q.upsertContractStmt,
+		upsertCustomerStmt:                  q.upsertCustomerStmt,
+		upsertFlexibilityStmt:               q.upsertFlexibilityStmt,
+		upsertMeterStmt:                     q.upsertMeterStmt,
+		upsertPPAStmt:                       q.upsertPPAStmt,
+		upsertPartnerStmt:                   q.upsertPartnerStmt,
+		upsertSourceStmt:                    q.upsertSourceStmt,
 	}
 }

@@ -28,7 +28,7 @@ func startSim(in registry.SimInput) registry.Simulator {
 	wires = append(wires, Wire{ID: fmt.Sprintf("v-%d", len(wires)+1), Customer: "Südhof", Name: "Südstrom", Status: "active", Region: "sued"})
 	h := Upstream(in.Token, wires...)
 	return registry.Simulator{
-		Handler: h, Server: wires,
+		Handler: h,
 		Source: func(name, baseURL string) string {
 			return fmt.Sprintf("[[source]]\nname = %s\nkind = %q\nbase_url = %s\ntoken_env = %s\nregion = \"nord\"\n",
 				simtoml.String(name), Name, simtoml.String(baseURL), simtoml.String(in.TokenEnv))

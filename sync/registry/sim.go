@@ -41,11 +41,10 @@ type SimInput struct {
 
 // Simulator is a started simulator.
 type Simulator struct {
-	// Handler serves the vendor's API, mounted under Sim.Prefix.
+	// Handler serves the vendor's API, mounted under Sim.Prefix. It is
+	// the simulator's own value (*enneosim.Server), which tests and
+	// commands steer (faults, deletions upstream).
 	Handler http.Handler
-	// Server is the simulator's own value (*enneosim.Server), for tests
-	// and commands that steer it (faults, deletions upstream).
-	Server any
 	// Source writes the vendor's [[source]] table that syncs the simulator
 	// served at baseURL (its Prefix included) as source name.
 	Source func(name, baseURL string) string

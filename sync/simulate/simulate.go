@@ -164,7 +164,7 @@ func btoi(b bool) int {
 func (u *Upstream) Server(v app.Vendor) any {
 	for _, s := range u.sims {
 		if s.vendor == v {
-			return s.Server
+			return s.Handler
 		}
 	}
 	return nil

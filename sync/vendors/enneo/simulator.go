@@ -23,7 +23,7 @@ func startSim(in registry.SimInput) registry.Simulator {
 	o.Seed, o.Token, o.Customers = in.Seed, in.Token, in.Customers
 	s := enneosim.New(o)
 	return registry.Simulator{
-		Handler: s, Server: s,
+		Handler:     s,
 		Source:      func(name, baseURL string) string { return simSource(s, name, baseURL, in.TokenEnv) },
 		Env:         map[string]string{in.TokenEnv: in.Token},
 		CustomerIDs: simCustomerIDs(s, in.Customers),

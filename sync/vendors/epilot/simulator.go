@@ -32,7 +32,7 @@ func startSim(in registry.SimInput) registry.Simulator {
 	}
 	s := epilotsim.New(o)
 	return registry.Simulator{
-		Handler: s, Server: s,
+		Handler: s,
 		Source: func(name, baseURL string) string {
 			return fmt.Sprintf("[[source]]\nname = %s\nkind = %q\ncustomer_id = %s\nbase_url = %s\ntoken_env = %s\ntimeout = \"60s\"\n",
 				simtoml.String(name), app.VendorEpilot, simtoml.String(SimCustomer), simtoml.String(baseURL), simtoml.String(in.TokenEnv))

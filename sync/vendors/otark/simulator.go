@@ -24,7 +24,7 @@ func startSim(in registry.SimInput) registry.Simulator {
 		ids[k] = buyers[c.Name]
 	}
 	return registry.Simulator{
-		Handler: s, Server: s,
+		Handler:     s,
 		Source:      func(name, baseURL string) string { return s.SourceTOML(name, baseURL, in.TokenEnv) },
 		Env:         map[string]string{in.TokenEnv: in.Token},
 		CustomerIDs: ids,

@@ -25,7 +25,7 @@ func startSim(in registry.SimInput) registry.Simulator {
 	ids := make([]string, len(in.Customers))
 	copy(ids, users)
 	return registry.Simulator{
-		Handler: s, Server: s,
+		Handler:     s,
 		Source:      func(name, baseURL string) string { return s.SourceTOML(name, baseURL, SimClientIDEnv, in.TokenEnv) },
 		Env:         map[string]string{in.TokenEnv: in.Token, SimClientIDEnv: simClientID},
 		CustomerIDs: ids,

@@ -18,7 +18,7 @@ func startSim(in registry.SimInput) registry.Simulator {
 	o.Seed, o.Token = in.Seed, in.Token
 	s := prosumersim.New(o)
 	return registry.Simulator{
-		Handler: s, Server: s,
+		Handler:     s,
 		Source:      func(name, baseURL string) string { return s.SourceTOML(name, baseURL, in.TokenEnv) },
 		Env:         map[string]string{in.TokenEnv: in.Token},
 		CustomerIDs: simCustomerIDs(s, in.Customers),

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"wattfolio/sync/simulate"
@@ -37,8 +39,9 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "wrote %s\n", *writeConfig)
 	}
 	fmt.Fprintf(stdout, "simulated enneo: %s%s (%d contracts, seed %d)\n", base, simulate.EnneoPrefix, *n, *seed)
-	for k, v := range up.Env() {
-		fmt.Fprintf(stdout, "credentials: export %s=%s\n", k, v)
+	env := up.Env()
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		fmt.Fprintf(stdout, "credentials: export %s=%s\n", k, env[k])
 	}
 	fmt.Fprintf(stdout, "faults: POST %s%s/_sim/faults {\"Status\":503,\"Delay\":\"2s\",\"CutBody\":true,\"EveryNth\":3}\n", base, simulate.EnneoPrefix)
 	if ids := up.Podero.ContractIDs(); len(ids) > 0 {

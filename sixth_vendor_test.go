@@ -1,17 +1,22 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"wattfolio/db"
 	"wattfolio/internal/fakevendor"
 	"wattfolio/sync/registry"
+	"wattfolio/sync/simulate"
 	"wattfolio/sync/sources"
 )
 
@@ -19,7 +24,9 @@ import (
 // package (internal/fakevendor) and one registration line, nothing else.
 // The sources file then accepts its kind and reports its keys by line, the
 // sync command stores its contracts in a real cache, and the portfolio
-// page shows them under its label.
+// page shows them under its label. wattfolio sim and demo start its
+// simulator from its descriptor: its table is in the generated sources
+// file, its contracts in the demo cache, linked to the demo customers.
 func TestSixthVendor(t *testing.T) {
 	registry.Register(fakevendor.Descriptor) // the one registration line
 	t.Cleanup(func() { registry.Unregister(fakevendor.Name) })
@@ -73,6 +80,107 @@ func TestSixthVendor(t *testing.T) {
 	}
 	if _, err := store.SourceVendor(context.Background(), "volt"); err != nil {
 		t.Errorf("the cache does not know source volt: %v", err)
+	}
+
+	t.Run("sim", func(t *testing.T) { simulatedSixthVendor(t) })
+	t.Run("demo", func(t *testing.T) { demoSixthVendor(t) })
+}
+
+// simulatedSixthVendor runs wattfolio sim: its sources file has fakevolt's
+// table beside the five vendors', its households carry their fakevolt ids,
+// and the address it names serves fakevolt's contracts.
+func simulatedSixthVendor(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "sim.toml")
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"sim", "--addr", "127.0.0.1:0", "--contracts", "5", "--write-config", config}, pw, io.Discard)
+		pw.Close()
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("sim exit %d", code)
+		}
+	}()
+	lines := bufio.NewScanner(pr)
+	if !lines.Scan() || lines.Text() != "wrote "+config {
+		t.Fatalf("sim says %q first", lines.Text())
+	}
+	go io.Copy(io.Discard, pr)
+	data, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := sources.ParseFile(config, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	var volt sources.Source
+	for _, s := range f.Sources {
+		kinds = append(kinds, string(s.Vendor))
+		if s.Vendor == fakevendor.Name {
+			volt = s
+		}
+	}
+	if want := "enneo epilot prosumer otark podero fakevolt"; strings.Join(kinds, " ") != want {
+		t.Errorf("the sources file lists %v, want %s", kinds, want)
+	}
+	if volt.Name != "demo-fakevolt" || !strings.HasSuffix(volt.BaseURL, fakevendor.SimPrefix) || volt.Section.(*fakevendor.Section).Region != "nord" {
+		t.Errorf("fakevolt's table: %+v", volt)
+	}
+	linked := map[string]string{}
+	for _, c := range f.Customers {
+		for _, id := range c.IDs {
+			if id.Source == "demo-fakevolt" {
+				linked[c.Name] = id.ExternalID
+			}
+		}
+	}
+	if len(linked) != 5 || linked["Anna Schneider"] != "Anna Schneider" {
+		t.Errorf("customers linked at fakevolt: %v; want the five households", linked)
+	}
+	req, _ := http.NewRequest(http.MethodGet, volt.BaseURL+"/contracts?region=nord", nil)
+	req.Header.Set("Authorization", "Bearer "+simulate.DefaultToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var wires []fakevendor.Wire
+	if err := json.NewDecoder(resp.Body).Decode(&wires); err != nil || len(wires) != 5 || wires[0].Customer != "Anna Schneider" {
+		t.Errorf("the simulator at %s serves %+v, %v", volt.BaseURL, wires, err)
+	}
+}
+
+// demoSixthVendor prepares the demo: fakevolt's source syncs with the
+// others, and the demo cache shows its households' contracts.
+func demoSixthVendor(t *testing.T) {
+	for k := range simulate.New(simulate.Options{}).Env() {
+		t.Setenv(k, "") // the demo sets them for its own sources
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr strings.Builder
+	store, srcs, _, stop, err := prepareDemo(ctx, t.TempDir(), simulate.Options{Seed: 1, EnneoContracts: 30, EpilotMeters: 1, ProsumerCustomers: 4, OtarkContracts: 5, PoderoUsers: 4,
+		EpilotTo: time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), EpilotFrom: time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC)}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	defer stop()
+	defer store.Close()
+	if !summaryHas(stdout.String(), "demo-fakevolt", "ok", "5") {
+		t.Errorf("the demo's sync does not report fakevolt's 5 contracts:\n%s", stdout.String())
+	}
+	srv := httptest.NewServer(handler(ctx, store, srcs, testToken))
+	defer srv.Close()
+	page := get(t, srv.URL+"/contracts?lang=en&source=demo-fakevolt")
+	for _, want := range []string{"5</strong> contracts", "Nordstrom Haushalt", "Anna Schneider"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the demo's fakevolt contracts do not show %q", want)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package fakevendor is a sixth vendor, "fakevolt", that exists only to
 // show what adding a vendor takes: this package (its descriptor, sources
-// section, connector and a small upstream to sync from) plus one
+// section, connector, a small upstream to sync from and the simulator
+// wattfolio sim and demo start from the descriptor) plus one
 // registration line. The registry test in the root package registers it,
 // syncs it into a real cache and looks for it on the portfolio page.
 package fakevendor
@@ -31,6 +32,7 @@ var Descriptor = registry.Descriptor{
 	Keys:   []string{"region", "contract_ids"},
 	Decode: decode,
 	New:    connect,
+	Sim:    simulator,
 }
 
 // Section is fakevolt's part of a [[source]] table.

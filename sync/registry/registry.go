@@ -43,6 +43,8 @@ type Descriptor struct {
 	Decode func(r Reader) Section
 	// New builds the connector of a validated source.
 	New func(c Config) (engine.Connector, error)
+	// Sim is the vendor's simulator; nil when it has none.
+	Sim *Sim
 }
 
 // Reader reads one [[source]] table's keys for a Descriptor's Decode. Each

@@ -18,6 +18,7 @@ var Descriptor = registry.Descriptor{
 	Keys:   []string{"contract_ids", "working_price_unit", "base_price_unit"},
 	Decode: decode,
 	New:    connect,
+	Sim:    simulator,
 }
 
 // Section says which enneo contracts to sync. enneo has no listing

@@ -17,6 +17,7 @@ var Descriptor = registry.Descriptor{
 	Keys:   []string{"contract_ids", "extension_id", "app_id", "customer_id"},
 	Decode: decode,
 	New:    connect,
+	Sim:    simulator,
 }
 
 // Section limits an epilot portal source to some contracts; empty means

@@ -18,6 +18,7 @@ var Descriptor = registry.Descriptor{
 	Budget: PublishedBudget,
 	Decode: decode,
 	New:    connect,
+	Sim:    simulator,
 }
 
 // Section holds the optional list filters of otark's /v1/contracts; zero

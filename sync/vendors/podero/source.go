@@ -19,6 +19,7 @@ var Descriptor = registry.Descriptor{
 	Keys:   []string{"org_id", "user_ids", "token_url", "client_id_env", "client_secret_env", "client_id_keyring", "client_secret_keyring"},
 	Decode: decode,
 	New:    connect,
+	Sim:    simulator,
 }
 
 // Section holds the partner organisation, its users and the OAuth 2.0

@@ -17,6 +17,7 @@ var Descriptor = registry.Descriptor{
 	Keys:   []string{"customer_ids"},
 	Decode: decode,
 	New:    connect,
+	Sim:    simulator,
 }
 
 // Section names the customers whose contracts are synced.

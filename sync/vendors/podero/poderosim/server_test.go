@@ -13,16 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"wattfolio/app"
 	"wattfolio/internal/loopback"
 	"wattfolio/internal/simfault"
-	"wattfolio/sync/sources"
-
-	"reflect"
-
-	"wattfolio/sync/vendors/podero"
-
-	_ "wattfolio/sync/vendors"
 )
 
 const prefix = "/podero/base"
@@ -491,24 +483,5 @@ func TestFaultsByRecord(t *testing.T) {
 	do(t, "GET", base+"/_sim/faults", "", "", nil)
 	if s.Requests() != before+1 {
 		t.Errorf("Requests does not count")
-	}
-}
-
-func TestSourceTOML(t *testing.T) {
-	s := New(Options{Seed: 1, Users: 4, OrgID: "org-1"})
-	text := s.SourceTOML("demo-podero", "http://127.0.0.1:8091/podero", "PODERO_ID", "PODERO_SECRET")
-	got, err := sources.Parse("sources.toml", []byte(text))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, text)
-	}
-	want := sources.Source{
-		Name: "demo-podero", Vendor: app.VendorPodero, BaseURL: "http://127.0.0.1:8091/podero", Timeout: sources.DefaultTimeout,
-		Section: &podero.Section{
-			OrgID: "org-1", UserIDs: s.UserIDs(), TokenURL: "http://127.0.0.1:8091/podero/oauth2/token/",
-			ClientIDEnv: "PODERO_ID", ClientSecretEnv: "PODERO_SECRET",
-		},
-	}
-	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
-		t.Errorf("parsed %+v\nfrom\n%s", got, text)
 	}
 }

@@ -15,13 +15,6 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/internal/simfault"
-	"wattfolio/sync/sources"
-
-	"reflect"
-
-	"wattfolio/sync/vendors/prosumer"
-
-	_ "wattfolio/sync/vendors"
 )
 
 func get(t *testing.T, h http.Handler, path, token string) *http.Response {
@@ -352,24 +345,5 @@ func TestFaults(t *testing.T) {
 	codes := []int{get(t, s, path, "").StatusCode, get(t, s, path, "").StatusCode}
 	if !slices.Equal(codes, []int{200, 500}) {
 		t.Errorf("every 2nd request: %v", codes)
-	}
-}
-
-func TestSourceTOML(t *testing.T) {
-	s := New(Options{Seed: 2, Customers: 5})
-	for _, env := range []string{"WATTFOLIO_SIM_TOKEN", ""} {
-		toml := s.SourceTOML("demo-prosumer", "http://127.0.0.1:8091/prosumer/", env)
-		srcs, err := sources.Parse("sources.toml", []byte(toml))
-		if err != nil {
-			t.Fatalf("token_env %q: %v\n%s", env, err, toml)
-		}
-		if len(srcs) != 1 {
-			t.Fatalf("%d sources", len(srcs))
-		}
-		src := srcs[0]
-		if src.Name != "demo-prosumer" || src.Vendor != app.VendorProsumer || src.BaseURL != "http://127.0.0.1:8091/prosumer" ||
-			src.TokenEnv != env || !reflect.DeepEqual(src.Section, &prosumer.Section{CustomerIDs: s.CustomerIDs()}) {
-			t.Errorf("token_env %q: parsed %+v\n%s", env, src, toml)
-		}
 	}
 }

@@ -88,7 +88,7 @@ func TestPortfolioRefusedFilterOnThePage(t *testing.T) {
 	}
 	refusedField(t, page, body, "f-vendor", "", `"acme" is not a known vendor`)
 	refusedField(t, page, body, "f-q", strings.Repeat("x", 60)+"…", `"`+strings.Repeat("x", 60)+`…" is longer than 200 characters`)
-	summary := regexp.MustCompile(`(?s)<div class="card refused" role="alert" id="refused">(.*?)</div>`).FindStringSubmatch(body)
+	summary := regexp.MustCompile(`(?s)<div class="notice notice-bad" role="alert" id="refused">(.*?)</div>`).FindStringSubmatch(body)
 	if summary == nil || !strings.Contains(text(summary[1]), `"colour" is not a sortable column`) || !strings.Contains(text(summary[1]), `"two" is not a page number`) {
 		t.Errorf("%s: the summary lacks the sort and page refusals: %v", page, summary)
 	}

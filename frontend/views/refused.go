@@ -63,8 +63,10 @@ func (c Chrome) RefusedElsewhere(fields []string) []Refusal {
 // portfolioFields are the portfolio's parameters with a field in its form.
 var portfolioFields = []string{"q", "account", "source", "vendor", "kind", "commodity", "status", "upstream", "active_on"}
 
-// meterFields and compareFields: the same for the meter and compare pages.
+// meterFields, compareFields and savingsFields: the same for the meter,
+// compare and savings pages.
 var (
 	meterFields   = []string{"from", "to", "res"}
 	compareFields = []string{"from", "to", "profile", "kwh", "scale"}
+	savingsFields = []string{"q", "segment"}
 )

@@ -92,7 +92,7 @@ func RefusedSummary(c Chrome, fields []string) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if len(c.Refused) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"card refused\" role=\"alert\" id=\"refused\"><p><strong>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"notice notice-bad\" role=\"alert\" id=\"refused\"><p><strong>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

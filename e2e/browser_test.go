@@ -641,15 +641,20 @@ func TestBrowser(t *testing.T) {
 		p.waitNewPage(urlMatches(`active_on=2\+Nov\+2026`), waitLimit)
 		assert(matching(p.text(`q(".lede")`)) == typed && p.value("#f-active") == "2 Nov 2026", "English: %s, field %q", p.text(`q(".lede")`), p.value("#f-active"))
 		p.shot("browser-date-filter-en.png")
-		// A day the calendar lacks is refused in the user's language.
-		p.open(base + "contracts?lang=de")
+		// A day the calendar lacks is refused in the user's language, on the
+		// portfolio itself: the other filter still applied, the typed day
+		// kept in its field, which is marked and described by the reason.
+		p.open(base + "contracts?lang=de&commodity=electricity")
 		p.click(`q("#f-active")`)
 		p.press("31.02.2026")
 		p.markPage()
 		p.press(kb.Enter)
 		p.waitNewPage(urlMatches(`active_on=31\.02\.2026`), waitLimit)
-		txt := p.text(`q("main")`)
-		assert(strings.Contains(txt, "kein Tag des Kalenders: Feb. 2026 hat 28 Tage"), "refusal: %s", txt)
+		msg := p.js(`document.getElementById(q("#f-active").getAttribute("aria-describedby")).textContent`)
+		assert(msg == `"31.02.2026" ist kein Tag des Kalenders: Feb. 2026 hat 28 Tage`, "refusal beside the field: %q", msg)
+		assert(p.value("#f-active") == "31.02.2026" && p.js(`q("#f-active").getAttribute("aria-invalid")`) == "true", "the refused field: %q", p.value("#f-active"))
+		assert(p.value("#f-commodity") == "electricity" && matching(p.text(`q(".lede")`)) > 0 && p.js(`String(all("table.grid tbody tr").length > 0)`) == "true",
+			"the other filters are lost: %s", p.text(`q(".lede")`))
 		p.shot("browser-date-refused-de.png")
 	})
 

@@ -57,6 +57,8 @@ type compareQuery struct {
 
 // parseCompareQuery reads the options (o) and the curve (from, to as
 // YYYY-MM, to inclusive; profile; scale in percent; kwh a year) from v.
+// Unusable curve values are refusals and are left out of q; a bad option
+// is an error alone.
 func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 	var q compareQuery
 	seen := map[string]bool{}
@@ -74,6 +76,7 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 	if n := len(q.keys); n > 0 && (n < minOptions || n > maxOptions) {
 		return q, &requestError{Msg: views.N("A comparison needs %d to %d options; this address chooses %d."), Args: []any{minOptions, maxOptions, n}}
 	}
+	var bad refusals
 	month := func(name string) (time.Time, error) {
 		s := strings.TrimSpace(v.Get(name))
 		*q.form.Month(name) = s
@@ -82,22 +85,21 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 		}
 		t, err := app.ParseMonthIn(s, loc)
 		if de := (*app.DayError)(nil); errors.As(err, &de) {
-			return t, &paramError{Name: name, Value: clip(s), Msg: de.Reason}
+			*q.form.Month(name) = ""
+			return time.Time{}, &paramError{Name: name, Value: clip(s), Msg: de.Reason}
 		}
 		if t.Year() < 2000 || t.Year() > 2100 {
+			*q.form.Month(name) = ""
 			return time.Time{}, badParam(name, clip(s), views.N("not a month from 2000 to 2100"))
 		}
 		*q.form.Month(name) = t.Format("2006-01") // links carry ISO
 		return t, nil
 	}
+	// A refused month is left out: the curve spans a year from the other.
 	from, err := month("from")
-	if err != nil {
-		return q, err
-	}
+	bad.add(err)
 	to, err := month("to")
-	if err != nil {
-		return q, err
-	}
+	bad.add(err)
 	switch {
 	case !from.IsZero() && !to.IsZero():
 		to = to.AddDate(0, 1, 0) // the form's "to" month is included
@@ -109,35 +111,40 @@ func parseCompareQuery(v url.Values, loc *time.Location) (compareQuery, error) {
 	}
 	if !from.IsZero() {
 		if !to.After(from) {
-			return q, badParam("to", q.form.To, views.N("before the first month"))
+			bad.add(badParam("to", clip(v.Get("to")), views.N("before the first month")))
+			q.form.To, to = "", from.AddDate(1, 0, 0)
 		}
 		if to.After(from.AddDate(3, 0, 0)) {
-			return q, badParam("to", q.form.To, views.N("more than three years after the first month"))
+			bad.add(badParam("to", clip(v.Get("to")), views.N("more than three years after the first month")))
+			q.form.To, to = "", from.AddDate(1, 0, 0)
 		}
 		q.curve.From, q.curve.To = from.UTC(), to.UTC()
 	}
 	if s := strings.TrimSpace(v.Get("profile")); s != "" {
 		p, err := slp.Parse(s)
 		if err != nil {
-			return q, badParam("profile", clip(s), views.N("not a standard load profile"))
+			bad.add(badParam("profile", clip(s), views.N("not a standard load profile")))
+		} else {
+			q.curve.Profile, q.form.Profile = p, string(p)
 		}
-		q.curve.Profile, q.form.Profile = p, string(p)
 	}
 	if s := strings.TrimSpace(v.Get("scale")); s != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
 		if err != nil || n < minScale || n > maxScale {
-			return q, badParamf("scale", clip(s), views.N("not a whole percentage from %d to +%d"), minScale, maxScale)
+			bad.add(badParamf("scale", clip(s), views.N("not a whole percentage from %d to +%d"), minScale, maxScale))
+		} else {
+			q.curve.ScalePercent, q.form.Scale = n, strconv.Itoa(n)
 		}
-		q.curve.ScalePercent, q.form.Scale = n, strconv.Itoa(n)
 	}
 	if s := strings.TrimSpace(v.Get("kwh")); s != "" {
 		d, err := app.ParseDecimal(strings.ReplaceAll(s, ",", "."))
 		if err != nil || d <= 0 || d > app.DecimalFromInt(1_000_000_000) {
-			return q, badParam("kwh", clip(s), views.N("not an annual consumption in kWh"))
+			bad.add(badParam("kwh", clip(s), views.N("not an annual consumption in kWh")))
+		} else {
+			q.curve.AnnualKWh, q.form.KWh = d, s
 		}
-		q.curve.AnnualKWh, q.form.KWh = d, s
 	}
-	return q, nil
+	return q, bad.err()
 }
 
 // compared is a comparison with what the page shows around it.
@@ -156,7 +163,8 @@ type compared struct {
 
 // runCompare resolves the customer and the chosen options of r and prices
 // them. A key that names nothing this customer can compare is a 400 naming
-// it; an unknown customer is app.ErrNotFound.
+// it; an unknown customer is app.ErrNotFound. Refused curve values come as
+// refusals beside a comparison made without them.
 func (h *handler) runCompare(r *http.Request) (*compared, error) {
 	id, err := pathID(r, "customer")
 	if err != nil {
@@ -167,9 +175,10 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account %d: %w", id, err)
 	}
-	q, err := parseCompareQuery(r.URL.Query(), h.o.Location)
-	if err != nil {
-		return nil, err
+	q, refused := parseCompareQuery(r.URL.Query(), h.o.Location)
+	var rs refusals
+	if refused != nil && !errors.As(refused, &rs) {
+		return nil, refused
 	}
 	out := &compared{acct: acct, q: q}
 	if h.o.Offers != nil {
@@ -220,7 +229,7 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 		// page says so and keeps the form to choose another.
 		h.log.Info("comparison not made", "account", id, "err", err)
 		out.problem = err.Error()
-		return out, nil
+		return out, refused
 	}
 	keys := q.keys
 	if len(keys) == 0 {
@@ -241,7 +250,7 @@ func (h *handler) runCompare(r *http.Request) (*compared, error) {
 	}
 	out.cmp = cmp
 	out.inputs = inputsOf(cmp)
-	return out, nil
+	return out, refused
 }
 
 // inputsOf says where each option of cmp came from and when.
@@ -269,8 +278,8 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := h.runCompare(r)
-	if err != nil {
-		h.fail(w, r, err)
+	status, ok := h.refuse(w, r, &c, err)
+	if !ok {
 		return
 	}
 	m := views.Compare{Chrome: c, A: res.acct, Cmp: res.cmp, Problem: res.problem, Form: res.q.form}
@@ -300,7 +309,7 @@ func (h *handler) comparePage(w http.ResponseWriter, r *http.Request) {
 	v.Del("dialect")
 	m.JSONURL = c.Link(r.URL.Path+".json", v)
 	m.Print = r.URL.Query().Get("print") == "1"
-	h.render(w, r, http.StatusOK, views.ComparePage(m))
+	h.render(w, r, status, views.ComparePage(m))
 }
 
 // compareChoices are the checkboxes of the customer's current contracts and

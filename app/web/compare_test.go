@@ -260,7 +260,7 @@ func TestCompareErrors(t *testing.T) {
 		{"?o=" + fix + "&o=t99999", 400, `"t99999", which is not a contract in the cache`},
 		{"?o=" + fix, 400, "needs 2 to 6 options; this address chooses 1"},
 		{"?o=c1&o=c2&o=c3&o=c4&o=c5&o=c6&o=c7", 400, "needs 2 to 6 options; this address chooses 7"},
-		{"?scale=500", 400, `"scale"`},
+		{"?scale=500", 400, `"500" is not a whole percentage from -50 to +100`}, // beside the field, with the comparison
 		// German by default, English when asked for.
 		{"?o=" + fix + "&lang=de", 400, "Ein Vergleich braucht 2 bis 6 Optionen; diese Adresse wählt 1."},
 		{"?o=" + fix + "&o=o99&lang=de", 400, `Der Parameter "o" hat den Wert "o99"; er ist kein gespeichertes Angebot.`},

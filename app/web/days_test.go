@@ -63,18 +63,18 @@ func TestDayFieldsFollowThePageLanguage(t *testing.T) {
 }
 
 // A day the server cannot read answers 400 saying why, in the page's
-// language, and in the JSON twin's message.
+// language: beside the field on the page, in the JSON twin's message.
 func TestDayRefusedInTheUsersLanguage(t *testing.T) {
 	h := New(testOptions(seeded(t)))
 	for _, tc := range []struct{ path, want string }{
-		{"/contracts?lang=de&active_on=31.02.2026", `Der Parameter "active_on" hat den Wert "31.02.2026"; er ist kein Tag des Kalenders: Feb. 2026 hat 28 Tage.`},
-		{"/contracts?lang=en&active_on=31.02.2026", `The parameter "active_on" has the value "31.02.2026", which is not a day of the calendar: Feb 2026 has 28 days.`},
+		{"/contracts?lang=de&active_on=31.02.2026", `Gültig am "31.02.2026" ist kein Tag des Kalenders: Feb. 2026 hat 28 Tage`},
+		{"/contracts?lang=en&active_on=31.02.2026", `Active on "31.02.2026" is not a day of the calendar: Feb 2026 has 28 days`},
 		{"/contracts?lang=de&active_on=11/02/2026", `kein Datum; schreiben Sie es wie 02.11.2026 oder 2026-11-02`},
 		{"/contracts?lang=en&active_on=11/02/2026", `not a date; write it like 2 Nov 2026 or 2026-11-02`},
 		{"/contracts?lang=de&active_on=02.13.2026", `kein Datum: es gibt keinen Monat 13`},
 		{"/contracts?lang=en&active_on=02.11.0226", `not a date Wattfolio can use: the year must be from 1900 to 2199`},
-		{"/contracts.json?lang=de&active_on=31.02.2026", `kein Tag des Kalenders: Feb. 2026 hat 28 Tage`},
-		{"/contracts.json?lang=en&active_on=31.02.2026", `not a day of the calendar: Feb 2026 has 28 days`},
+		{"/contracts.json?lang=de&active_on=31.02.2026", `Der Parameter "active_on" hat den Wert "31.02.2026"; er ist kein Tag des Kalenders: Feb. 2026 hat 28 Tage.`},
+		{"/contracts.json?lang=en&active_on=31.02.2026", `The parameter "active_on" has the value "31.02.2026", which is not a day of the calendar: Feb 2026 has 28 days.`},
 	} {
 		res, body := get(t, h, tc.path)
 		if res.StatusCode != http.StatusBadRequest {

@@ -318,11 +318,15 @@ func TestNotesOnAnyContract(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" is not a day of the calendar: Feb 2027 has 28 days`) || !strings.Contains(body, "VIP, Wärmepumpe, VIP") {
 		t.Fatalf("bad date: %d %s", code, text(body))
 	}
+	// The refusal is the field's description, for a screen reader.
+	refusedField(t, "notes", body, "n-next", "31.02.2027", `"31.02.2027" is not a day of the calendar: Feb 2027 has 28 days`)
 	code, body = b.post(path+"/notes?lang=de", url.Values{"tags": {strings.Repeat("x", 41)}, "next_contact": {"31.02.2027"}})
 	if code != http.StatusUnprocessableEntity || !strings.Contains(text(body), `"31.02.2027" ist kein Tag des Kalenders: Feb. 2027 hat 28 Tage`) ||
 		!strings.Contains(text(body), "ist länger als 40 Zeichen") {
 		t.Errorf("German notes form: %d %s", code, text(body))
 	}
+	refusedField(t, "German notes", body, "n-next", "31.02.2027", `"31.02.2027" ist kein Tag des Kalenders: Feb. 2027 hat 28 Tage`)
+	refusedField(t, "German notes", body, "n-tags", "", `Schlagwort "`+strings.Repeat("x", 41)+`" ist länger als 40 Zeichen`)
 	code, body = b.post(path+"/notes", url.Values{"notes": {"Call <Frau> Müller"}, "tags": {"VIP, Wärmepumpe, VIP"}, "next_contact": {"15.01.2027"}})
 	if code != http.StatusOK || !strings.Contains(text(body), "Notes saved") {
 		t.Fatalf("notes: %d %s", code, text(body))

@@ -54,9 +54,10 @@ func (h *handler) meterQuery(r *http.Request, spans map[series.Resolution]int) (
 		return q, err
 	}
 	v := r.URL.Query()
+	var bad refusals
 	if q.res, err = series.ParseResolution(v.Get("res")); err != nil || v.Get("res") == "" {
 		if v.Get("res") != "" {
-			return q, badParam("res", clip(v.Get("res")), views.N("not a resolution (native, hour, day, month)"))
+			bad.add(badParam("res", clip(v.Get("res")), views.N("not a resolution (native, hour, day, month)")))
 		}
 		q.res = series.Day
 	}
@@ -71,6 +72,7 @@ func (h *handler) meterQuery(r *http.Request, spans map[series.Resolution]int) (
 		q.to = q.to.AddDate(0, 0, 1)
 	}
 	q.from = q.to.AddDate(0, 0, -31)
+	given := map[string]bool{}
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
@@ -79,19 +81,26 @@ func (h *handler) meterQuery(r *http.Request, spans map[series.Resolution]int) (
 		if s == "" {
 			continue
 		}
-		t, err := dayParam(p.name, s, q.loc)
-		if err != nil {
-			return q, err
+		if t, err := dayParam(p.name, s, q.loc); !bad.add(err) {
+			*p.dst, given[p.name] = t, true
 		}
-		*p.dst = t
+	}
+	// A refused day falls back to 31 days beside the other one.
+	switch {
+	case given["from"] && !given["to"]:
+		q.to = q.from.AddDate(0, 0, 31)
+	case given["to"] && !given["from"]:
+		q.from = q.to.AddDate(0, 0, -31)
 	}
 	if !q.to.After(q.from) {
-		return q, badParam("to", clip(v.Get("to")), views.N("not after from"))
+		bad.add(badParam("to", clip(v.Get("to")), views.N("not after from")))
+		q.to = q.from.AddDate(0, 0, 31)
 	}
 	if days := q.to.Sub(q.from).Hours() / 24; days > float64(spans[q.res]) {
-		return q, badParamf("to", clip(v.Get("to")), views.N("more than %d days after from at this resolution"), spans[q.res])
+		bad.add(badParamf("to", clip(v.Get("to")), views.N("more than %d days after from at this resolution"), spans[q.res]))
+		q.to = q.from.AddDate(0, 0, min(31, spans[q.res]))
 	}
-	return q, nil
+	return q, bad.err()
 }
 
 func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
@@ -101,8 +110,8 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, err := h.meterQuery(r, maxSpan)
-	if err != nil {
-		h.fail(w, r, err)
+	status, ok := h.refuse(w, r, &c, err)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -142,7 +151,7 @@ func (h *handler) meter(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.respond(w, r, http.StatusOK, views.MeterPage(m), func() any { return meterDocOf(m, q.id, buckets) })
+	h.respond(w, r, status, views.MeterPage(m), func() any { return meterDocOf(m, q.id, buckets) })
 }
 
 // meterCSV streams the meter's readings in the page's range and resolution.

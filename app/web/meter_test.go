@@ -72,6 +72,15 @@ func TestMeterPageAndCSV(t *testing.T) {
 		{"/meters/1?from=28.03.2026&to=31.3.2026&res=day", 200, []string{`name="from" value="28.03.2026"`, `name="to" value="31.03.2026"`, "Summen 28.03.2026 – 30.03.2026", "readings.csv?from=2026-03-28&amp;res=day&amp;to=2026-03-31"}},
 		{"/meters/1?from=28+Mar+2026&to=2026-03-31&res=day&lang=en", 200, []string{`name="from" value="28 Mar 2026"`, `name="to" value="31 Mar 2026"`, "Totals 28 Mar 2026 – 30 Mar 2026"}},
 		{"/meters/1?from=30.02.2026&res=day", 400, []string{"kein Tag des Kalenders: Feb. 2026 hat 28 Tage"}},
+		// A refused day answers 400 with the meter page itself: the field
+		// marked, the typed value kept, the reason beside it; the range 31
+		// days before the valid "to", the resolution as chosen.
+		{"/meters/1?from=30.02.2026&to=31.03.2026&res=hour", 400, []string{`name="from" value="30.02.2026"`, `aria-invalid="true" aria-describedby="m-from-msg"`,
+			`<p class="field-msg" id="m-from-msg">&#34;30.02.2026&#34; ist kein Tag des Kalenders: Feb. 2026 hat 28 Tage</p>`,
+			`name="to" value="31.03.2026"`, `<option value="hour" selected>`, "Summen 28.02.2026 – 30.03.2026", `id="refused"`}},
+		{"/meters/1?from=2026-03-28&to=20+Mar+2026&res=day&lang=en", 400, []string{`name="to" value="20 Mar 2026"`, `aria-describedby="m-to-msg"`,
+			`<p class="field-msg" id="m-to-msg">&#34;20 Mar 2026&#34; is not after from</p>`, `name="from" value="28 Mar 2026"`, "Totals 28 Mar 2026 – 27 Apr 2026"}},
+		{"/meters/1.json?from=30.02.2026&lang=en", 400, []string{`"status": 400`, `The parameter \"from\" has the value \"30.02.2026\"`}},
 		{"/meters/1?res=hour", 200, []string{"<svg"}},
 		{"/contracts/1", 200, []string{"/meters/1"}},
 		{"/meters/99", 404, nil},

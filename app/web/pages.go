@@ -49,8 +49,8 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, err := parseQuery(r.URL.Query(), h.o.Location)
-	if err != nil {
-		h.fail(w, r, err)
+	status, ok := h.refuse(w, r, &c, err)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -108,7 +108,7 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 	// The store pages by our Limit/Offset; keep the page's own view of them
 	// consistent with what was asked even if the store leaves them unset.
 	m.Page.Offset, m.Page.Limit = q.filter.Offset, q.filter.Limit
-	h.respond(w, r, http.StatusOK, views.PortfolioPage(m), func() any { return portfolioDocOf(m) })
+	h.respond(w, r, status, views.PortfolioPage(m), func() any { return portfolioDocOf(m) })
 }
 
 func (h *handler) contract(w http.ResponseWriter, r *http.Request) {

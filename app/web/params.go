@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -29,6 +30,73 @@ func (e *paramError) Error() string {
 		return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, e.Msg)
 	}
 	return fmt.Sprintf("parameter %s=%q: %s", e.Name, e.Value, fmt.Sprintf(e.Reason, e.Args...))
+}
+
+// refusals is every filter value of an address a page refused. The page
+// shows itself with its other filters (status 400), each refused value kept
+// in its field and marked (refuse); the JSON twin, a CSV and every other
+// caller answer the first as a *paramError does.
+type refusals []*paramError
+
+func (rs refusals) Error() string {
+	parts := make([]string, len(rs))
+	for i, pe := range rs {
+		parts[i] = pe.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (rs refusals) Unwrap() []error {
+	out := make([]error, len(rs))
+	for i, pe := range rs {
+		out[i] = pe
+	}
+	return out
+}
+
+// add keeps err when it is a *paramError and reports whether it was one.
+func (rs *refusals) add(err error) bool {
+	pe, ok := err.(*paramError)
+	if ok {
+		*rs = append(*rs, pe)
+	}
+	return ok
+}
+
+// err is rs as an error: nil when nothing was refused.
+func (rs refusals) err() error {
+	if len(rs) == 0 {
+		return nil
+	}
+	return rs
+}
+
+// refuse decides how a page answers the error of reading its parameters:
+// nothing refused is a 200; refusals on an HTML page put into c, and the
+// page answers 400 with them beside their fields; anything else (or a JSON
+// twin) answers through fail, and ok is false.
+func (h *handler) refuse(w http.ResponseWriter, r *http.Request, c *views.Chrome, err error) (status int, ok bool) {
+	var rs refusals
+	switch {
+	case err == nil:
+		return http.StatusOK, true
+	case errors.As(err, &rs) && !wantsJSON(r):
+		for _, pe := range rs {
+			c.Refused = append(c.Refused, views.Refusal{Name: pe.Name, Value: pe.Value, Msg: pe.fieldMsg(r.Context())})
+		}
+		return http.StatusBadRequest, true
+	}
+	h.fail(w, r, err)
+	return 0, false
+}
+
+// fieldMsg is the sentence beside a refused field: "31.02.2026" is not a
+// day of the calendar: ….
+func (e *paramError) fieldMsg(ctx context.Context) string {
+	if !e.Msg.IsZero() {
+		return views.Msg(ctx, app.Msgf("%q is %s", e.Value, e.Msg))
+	}
+	return views.Tf(ctx, "%q is %s", e.Value, views.Tf(ctx, e.Reason, e.Args...))
 }
 
 // dayParam reads a day parameter as a date field sends it (in either
@@ -70,10 +138,12 @@ type query struct {
 }
 
 // parseQuery reads the portfolio's filters, sort and paging from v; loc
-// interprets active_on. Empty values do not filter. An unusable value is a
-// *paramError naming the parameter.
+// interprets active_on. Empty values do not filter. Unusable values are
+// refusals, one *paramError for each, and do not filter either: q holds
+// the others.
 func parseQuery(v url.Values, loc *time.Location) (query, error) {
 	var q query
+	var bad refusals
 	word := func(name string) (string, error) {
 		s := strings.TrimSpace(v.Get(name))
 		if len(s) > maxWordLen || !utf8.ValidString(s) {
@@ -82,43 +152,46 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		return s, nil
 	}
 	var err error
-	if q.form.Source, err = word("source"); err != nil {
-		return q, err
+	if q.form.Source, err = word("source"); bad.add(err) {
+		q.form.Source = ""
 	}
 	q.filter.Source = q.form.Source
 
-	if q.form.Vendor, err = word("vendor"); err != nil {
-		return q, err
+	if q.form.Vendor, err = word("vendor"); bad.add(err) {
+		q.form.Vendor = ""
 	}
 	if q.form.Vendor != "" {
 		if !slices.Contains(views.Vendors(), app.Vendor(q.form.Vendor)) {
-			return q, badParam("vendor", q.form.Vendor, views.N("not a known vendor"))
+			bad.add(badParam("vendor", clip(q.form.Vendor), views.N("not a known vendor")))
+			q.form.Vendor = ""
 		}
 		q.filter.Vendor = app.Vendor(q.form.Vendor)
 	}
 
-	if q.form.Kind, err = word("kind"); err != nil {
-		return q, err
+	if q.form.Kind, err = word("kind"); bad.add(err) {
+		q.form.Kind = ""
 	}
 	if q.form.Kind != "" {
 		if !slices.Contains(app.Kinds, app.Kind(q.form.Kind)) {
-			return q, badParam("kind", q.form.Kind, views.N("not a contract kind"))
+			bad.add(badParam("kind", clip(q.form.Kind), views.N("not a contract kind")))
+			q.form.Kind = ""
 		}
 		q.filter.Kind = app.Kind(q.form.Kind)
 	}
 
-	if q.form.Commodity, err = word("commodity"); err != nil {
-		return q, err
+	if q.form.Commodity, err = word("commodity"); bad.add(err) {
+		q.form.Commodity = ""
 	}
 	if q.form.Commodity != "" {
 		if !slices.Contains(app.Commodities, app.Commodity(q.form.Commodity)) {
-			return q, badParam("commodity", q.form.Commodity, views.N("not a commodity"))
+			bad.add(badParam("commodity", clip(q.form.Commodity), views.N("not a commodity")))
+			q.form.Commodity = ""
 		}
 		q.filter.Commodity = app.Commodity(q.form.Commodity)
 	}
 
-	if q.form.Status, err = word("status"); err != nil {
-		return q, err
+	if q.form.Status, err = word("status"); bad.add(err) {
+		q.form.Status = ""
 	}
 	q.form.Status = strings.ToLower(q.form.Status)
 	q.filter.Status = q.form.Status
@@ -128,39 +201,40 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		q.form.Upstream = s
 		q.filter.Upstream = app.Upstream(s)
 	default:
-		return q, badParam("upstream", clip(s), views.N("not removed or all (empty: current contracts)"))
+		bad.add(badParam("upstream", clip(s), views.N("not removed or all (empty: current contracts)")))
 	}
 
 	if s := strings.TrimSpace(v.Get("account")); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
-			return q, badParam("account", clip(s), views.N("not a customer id"))
+			bad.add(badParam("account", clip(s), views.N("not a customer id")))
+		} else {
+			q.form.Account = n
+			q.filter.Account = n
 		}
-		q.form.Account = n
-		q.filter.Account = n
 	}
 
 	if s := strings.TrimSpace(v.Get("active_on")); s != "" {
-		day, err := dayParam("active_on", s, loc)
-		if err != nil {
-			return q, err
+		if day, err := dayParam("active_on", s, loc); !bad.add(err) {
+			q.form.ActiveOn = day.Format(time.DateOnly)
+			q.filter.ActiveOn = day.UTC()
 		}
-		q.form.ActiveOn = day.Format(time.DateOnly)
-		q.filter.ActiveOn = day.UTC()
 	}
 
 	q.form.Q = strings.TrimSpace(v.Get("q"))
 	if utf8.RuneCountInString(q.form.Q) > maxQueryLen || !utf8.ValidString(q.form.Q) {
-		return q, badParamf("q", clip(q.form.Q), views.N("longer than %d characters"), maxQueryLen)
+		bad.add(badParamf("q", clip(q.form.Q), views.N("longer than %d characters"), maxQueryLen))
+		q.form.Q = ""
 	}
 	q.filter.Query = q.form.Q
 
 	if s := strings.TrimSpace(v.Get("sort")); s != "" {
 		if !slices.Contains(app.ContractSorts, app.ContractSort(s)) {
-			return q, badParam("sort", clip(s), views.N("not a sortable column"))
+			bad.add(badParam("sort", clip(s), views.N("not a sortable column")))
+		} else {
+			q.form.Sort = s
+			q.filter.Sort = app.ContractSort(s)
 		}
-		q.form.Sort = s
-		q.filter.Sort = app.ContractSort(s)
 	}
 
 	switch s := strings.TrimSpace(v.Get("desc")); s {
@@ -169,29 +243,31 @@ func parseQuery(v url.Values, loc *time.Location) (query, error) {
 		q.form.Desc = true
 		q.filter.Desc = true
 	default:
-		return q, badParam("desc", clip(s), views.N("not 1 or 0"))
+		bad.add(badParam("desc", clip(s), views.N("not 1 or 0")))
 	}
 
 	q.page = 1
 	if s := strings.TrimSpace(v.Get("page")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxPage {
-			return q, badParam("page", clip(s), views.N("not a page number"))
+			bad.add(badParam("page", clip(s), views.N("not a page number")))
+		} else {
+			q.page = n
 		}
-		q.page = n
 	}
 
 	q.form.Per = defaultPer
 	if s := strings.TrimSpace(v.Get("per")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || !slices.Contains(perChoices, n) {
-			return q, badParam("per", clip(s), views.N("not 25, 50, 100 or 200"))
+			bad.add(badParam("per", clip(s), views.N("not 25, 50, 100 or 200")))
+		} else {
+			q.form.Per = n
 		}
-		q.form.Per = n
 	}
 	q.filter.Limit = q.form.Per
 	q.filter.Offset = (q.page - 1) * q.form.Per
-	return q, nil
+	return q, bad.err()
 }
 
 // clip shortens a value quoted back in an error page.

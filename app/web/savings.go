@@ -164,8 +164,8 @@ func (h *handler) renderSavings(w http.ResponseWriter, r *http.Request, notice s
 	}
 	c.Path = "/savings"
 	f, err := parseSavingsQuery(r.URL.Query())
-	if err != nil {
-		h.fail(w, r, err)
+	status, ok := h.refuse(w, r, &c, err)
+	if !ok {
 		return
 	}
 	rows, at, err := h.o.Savings.Savings(r.Context())
@@ -187,17 +187,20 @@ func (h *handler) renderSavings(w http.ResponseWriter, r *http.Request, notice s
 	if running {
 		m.Refresh = c.Link("/savings", f.Values())
 	}
-	h.render(w, r, http.StatusOK, views.SavingsPage(m))
+	h.render(w, r, status, views.SavingsPage(m))
 }
 
-// parseSavingsQuery reads the view's sort and filters.
+// parseSavingsQuery reads the view's sort and filters; unusable values are
+// refusals, left out of f.
 func parseSavingsQuery(v url.Values) (views.SavingsFilter, error) {
 	f := views.SavingsFilter{Sort: views.SortSaving, Desc: true}
+	var bad refusals
 	if s := strings.TrimSpace(v.Get("sort")); s != "" {
 		if !slices.Contains(views.SavingsSorts, s) {
-			return f, badParam("sort", clip(s), views.N("not a sortable column (saving, pct, deadline, name)"))
+			bad.add(badParam("sort", clip(s), views.N("not a sortable column (saving, pct, deadline, name)")))
+		} else {
+			f.Sort, f.Desc = s, false
 		}
-		f.Sort, f.Desc = s, false
 	}
 	switch s := strings.TrimSpace(v.Get("desc")); s {
 	case "":
@@ -206,23 +209,27 @@ func parseSavingsQuery(v url.Values) (views.SavingsFilter, error) {
 	case "1", "true":
 		f.Desc = true
 	default:
-		return f, badParam("desc", clip(s), views.N("not 1 or 0"))
+		bad.add(badParam("desc", clip(s), views.N("not 1 or 0")))
 	}
 	switch s := strings.TrimSpace(v.Get("positive")); s {
 	case "", "0", "false":
 	case "1", "true", "on":
 		f.Positive = true
 	default:
-		return f, badParam("positive", clip(s), views.N("not 1 or 0"))
+		bad.add(badParam("positive", clip(s), views.N("not 1 or 0")))
 	}
 	f.Segment = strings.TrimSpace(v.Get("segment"))
 	f.Q = strings.TrimSpace(v.Get("q"))
-	for _, p := range []struct{ name, s string }{{"segment", f.Segment}, {"q", f.Q}} {
-		if utf8.RuneCountInString(p.s) > maxQueryLen || !utf8.ValidString(p.s) {
-			return f, badParamf(p.name, clip(p.s), views.N("longer than %d characters"), maxQueryLen)
+	for _, p := range []struct {
+		name string
+		s    *string
+	}{{"segment", &f.Segment}, {"q", &f.Q}} {
+		if utf8.RuneCountInString(*p.s) > maxQueryLen || !utf8.ValidString(*p.s) {
+			bad.add(badParamf(p.name, clip(*p.s), views.N("longer than %d characters"), maxQueryLen))
+			*p.s = ""
 		}
 	}
-	return f, nil
+	return f, bad.err()
 }
 
 // filterSavings returns the rows f keeps, in f's order. Rows without the

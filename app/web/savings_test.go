@@ -145,6 +145,22 @@ func TestSavingsView(t *testing.T) {
 	if code, _ := b.send(http.MethodGet, "/savings?sort=price", nil, nil); code != http.StatusBadRequest {
 		t.Errorf("unknown sort: %d", code)
 	}
+	// Refused values answer 400 with the savings view itself: the valid
+	// filter applied, the search kept and marked with the reason beside it,
+	// the sort (a column header, no field) said above the form.
+	for lang, want := range map[string][2]string{
+		"de": {`"` + strings.Repeat("x", 60) + `…" ist länger als 200 Zeichen`, `"price" ist keine sortierbare Spalte (saving, pct, deadline, name)`},
+		"en": {`"` + strings.Repeat("x", 60) + `…" is longer than 200 characters`, `"price" is not a sortable column (saving, pct, deadline, name)`},
+	} {
+		code, body := b.send(http.MethodGet, "/savings?lang="+lang+"&positive=1&sort=price&q="+strings.Repeat("x", 201), nil, nil)
+		if code != http.StatusBadRequest {
+			t.Errorf("%s: refused values: %d, want 400", lang, code)
+		}
+		refusedField(t, "savings "+lang, body, "s-q", strings.Repeat("x", 60)+"…", want[0])
+		if got := strings.Join(savingsRows(body), "|"); got != "Bäckerei Schmidt|Familie Weber" || !strings.Contains(text(body), want[1]) {
+			t.Errorf("%s: rows %s, or the sort's refusal is not said:\n%s", lang, got, text(body))
+		}
+	}
 }
 
 func TestSavingsExports(t *testing.T) {

@@ -381,6 +381,9 @@ func TestNotFound(t *testing.T) {
 
 func TestBadParameters(t *testing.T) {
 	h := New(testOptions(seeded(t)))
+	// The portfolio itself answers its filters' refusals beside the fields
+	// (refused_test.go); the others, a CSV and a path's id, answer with the
+	// error page naming the parameter.
 	tests := []struct{ path, name, value string }{
 		{"/contracts?kind=banana", "kind", "banana"},
 		{"/contracts?commodity=plutonium", "commodity", "plutonium"},
@@ -406,7 +409,14 @@ func TestBadParameters(t *testing.T) {
 			t.Errorf("GET %s: %d, want 400", tt.path, res.StatusCode)
 			continue
 		}
-		if want := fmt.Sprintf("parameter %q has the value %q", tt.name, tt.value); !strings.Contains(text(body), want) {
+		want := fmt.Sprintf("parameter %q has the value %q", tt.name, tt.value)
+		if onPage := (strings.HasPrefix(tt.path, "/contracts?") || strings.HasPrefix(tt.path, "/?")) && tt.name != "lang"; onPage {
+			want = fmt.Sprintf("%q is", tt.value)
+			if !strings.Contains(body, `id="refused"`) {
+				t.Errorf("GET %s: not the portfolio with its refusal", tt.path)
+			}
+		}
+		if !strings.Contains(text(body), want) {
 			t.Errorf("GET %s: page does not say %s:\n%s", tt.path, want, text(body))
 		}
 		if strings.Contains(body, "<b>") {

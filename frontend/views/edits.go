@@ -3,6 +3,8 @@ package views
 import (
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"wattfolio/app"
 	"wattfolio/app/outbox"
 )
@@ -182,4 +184,21 @@ func (f Fmt) joinLabels(fields []string) string {
 		return labels[0]
 	}
 	return strings.Join(labels[:len(labels)-1], ", ") + " " + f.T("and") + " " + labels[len(labels)-1]
+}
+
+// NotesMsgID is the id of the message beside the notes field inputID when
+// its value was refused, for aria-describedby; "" when it was not.
+func (e *ContractEdits) NotesMsgID(name, inputID string) string {
+	if e.NotesErr[name] == "" {
+		return ""
+	}
+	return inputID + "-msg"
+}
+
+// NotesInvalid marks a refused notes field for screen readers.
+func (e *ContractEdits) NotesInvalid(name, inputID string) templ.Attributes {
+	if id := e.NotesMsgID(name, inputID); id != "" {
+		return templ.Attributes{"aria-invalid": "true", "aria-describedby": id}
+	}
+	return nil
 }

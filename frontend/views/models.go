@@ -41,6 +41,10 @@ type Chrome struct {
 	// DefaultLang is the language shown when the address names none (the
 	// system locale's); "" is German.
 	DefaultLang string
+	// Refused is the filter values of the address the page could not use
+	// (it answers 400 and shows itself with the rest): each field keeps its
+	// typed value, marked, with the message beside it.
+	Refused []Refusal
 }
 
 // CarryLang reports whether links and forms must name the display language:

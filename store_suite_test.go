@@ -165,14 +165,14 @@ func (c cutStream) Contracts(ctx context.Context, cursor string, page func(engin
 	})
 }
 
-// contractsOnly declares each source's contracts only (the book on
-// PostgreSQL holds no series yet, and the suite is about contracts), its
-// stream wrapped as cutStream says.
+// contractsOnly declares each source's contracts only, as 'sync --db
+// postgres://…' does (contractStreams), its stream wrapped as cutStream says.
 func contractsOnly(srcs []engine.Source, failAt int, drop string) []engine.Source {
-	out := slices.Clone(srcs)
+	out, _ := contractStreams(srcs)
 	for i, s := range out {
 		st := s.Connector.Streams()
-		out[i].Connector = engine.Streams{Contracts: cutStream{inner: st.Contracts, failAt: failAt, drop: drop}, Scope: st.Scope}
+		st.Contracts = cutStream{inner: st.Contracts, failAt: failAt, drop: drop}
+		out[i].Connector = st
 	}
 	return out
 }

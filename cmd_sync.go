@@ -11,15 +11,16 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/db"
+	"wattfolio/db/pgstore"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/sources"
 	"wattfolio/sync/vendors/otark"
 )
 
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sync", "sync --config FILE --db FILE [--source NAME]\n\n"+exitCodes, stderr)
+	fs := newFlags("sync", "sync --config FILE --db FILE|postgres://… [--source NAME]\n\n"+exitCodes, stderr)
 	config := fs.String("config", "", "the sources file (TOML; see sources.example.toml)")
-	dbPath := fs.String("db", "", "the cache file; created if missing")
+	dbPath := fs.String("db", "", "the cache file, created if missing; or a team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE (contracts only, for now)")
 	only := fs.String("source", "", "sync only the source of this name")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -32,6 +33,9 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f, err := loadSourcesFile(*config, *only)
 	if err != nil {
 		return err
+	}
+	if pgstore.IsURL(*dbPath) {
+		return syncPostgres(ctx, *dbPath, f, stdout, stderr)
 	}
 	// Nothing is written into a damaged cache, not even a migration: the
 	// full check costs a fraction of a sync, and writing on could spread
@@ -127,20 +131,26 @@ func syncAndReport(ctx context.Context, store *db.Store, f sourcesFile, stdout, 
 	if err := store.ReplaceAccounts(ctx, f.accounts); err != nil {
 		return nil, err
 	}
-	srcs := f.sources
-	shareBudgets(srcs, store)
-	fmt.Fprintf(stderr, "syncing %s into %s\n", plural(len(srcs), "source", "sources"), store.Path())
+	shareBudgets(f.sources, store)
+	fmt.Fprintf(stderr, "syncing %s into %s\n", plural(len(f.sources), "source", "sources"), store.Path())
+	results, err := runSync(ctx, store, f.sources, f.leaveOutPersonal, stdout, stderr)
+	return results, syncOutcome(results, err)
+}
+
+// runSync syncs srcs into store with progress lines on stderr and prints
+// the summary table on stdout.
+func runSync(ctx context.Context, store engine.Store, srcs []engine.Source, leaveOutPersonal bool, stdout, stderr io.Writer) ([]engine.Result, error) {
 	view := newProgressView(stderr, srcs)
 	restoreLog := func() {}
 	if w := view.log(); w != stderr {
 		restoreLog = withLogTo(w)
 	}
-	e := &engine.Engine{Store: store, LeaveOutPersonalData: f.leaveOutPersonal, Reporter: view}
+	e := &engine.Engine{Store: store, LeaveOutPersonalData: leaveOutPersonal, Reporter: view}
 	results, err := e.SyncAll(ctx, srcs)
 	view.close()
 	restoreLog()
 	printSummary(stdout, results)
-	return results, syncOutcome(results, err)
+	return results, err
 }
 
 // syncOutcome sums a sync up in an exit code and a message.

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"wattfolio/db/pgstore"
+	"wattfolio/db/pgstore/pgtest"
+	"wattfolio/sync/simulate"
+	"wattfolio/sync/vendors/enneo/enneosim"
+)
+
+// 'wattfolio sync --db postgres://…' syncs every source's contracts into
+// the team's book and says, with exit code 5, that the time series stayed
+// behind; a second sync finds the book current and removes nothing.
+func TestSyncIntoPostgresThroughTheCLI(t *testing.T) {
+	f := newFixture(t, simulate.Options{})
+	url := pgtest.URL(t)
+	for round := 1; round <= 2; round++ {
+		code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", url)
+		if code != exitMissing {
+			t.Fatalf("round %d: exit code %d, want %d (series not synced)\nstdout:\n%s\nstderr:\n%s", round, code, exitMissing, stdout, stderr)
+		}
+		if !summaryHas(stdout, "demo-enneo", "ok", "300") || !summaryHas(stdout, "demo-otark", "ok", "30") {
+			t.Errorf("round %d: summary lacks the contracts synced:\n%s", round, stdout)
+		}
+		if !strings.Contains(stdout, "Not synced: the time series of demo-epilot") ||
+			!strings.Contains(stderr, "cannot go to PostgreSQL yet") && !strings.Contains(stderr, "PostgreSQL holds contracts only") {
+			t.Errorf("round %d: no word of the time series left behind:\nstdout:\n%s\nstderr:\n%s", round, stdout, stderr)
+		}
+	}
+	s, err := pgstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cs, err := s.Contracts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySource := map[string]int{}
+	for _, c := range cs {
+		if c.Removed {
+			t.Errorf("contract %s/%s marked removed after two identical syncs", c.Source, c.ExternalID)
+		}
+		bySource[c.Source]++
+	}
+	if bySource["demo-enneo"] != 300 || bySource["demo-otark"] != 30 {
+		t.Errorf("contracts in the book by source = %v, want 300 of enneo and 30 of otark among them", bySource)
+	}
+}
+
+// A book that cannot be reached fails the command (exit 1), naming where
+// without the password.
+func TestSyncIntoUnreachablePostgres(t *testing.T) {
+	f := newFixture(t, simulate.Options{})
+	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", "postgres://team:s3cret@127.0.0.1:1/book?connect_timeout=5")
+	if code != exitFailed || !strings.Contains(stderr, "team@127.0.0.1:1/book") || strings.Contains(stdout+stderr, "s3cret") {
+		t.Fatalf("exit code %d, want %d with where but not the password:\nstdout:\n%s\nstderr:\n%s", code, exitFailed, stdout, stderr)
+	}
+}
+
+// A sync into the book killed mid-way (SIGKILL: no deferred code runs)
+// leaves the book as it was plus whole pages, its advisory lock released
+// with its connection; the next sync marks the cut-off run interrupted,
+// resumes after its last page and completes.
+func TestKilledSyncIntoPostgresResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	ctx := context.Background()
+	f := newFixture(t, simulate.Options{Seed: 11, EnneoContracts: 300})
+	url := pgtest.URL(t)
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url); code != exitMissing {
+		t.Fatalf("first sync: exit %d\n%s", code, stderr)
+	}
+	book, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	before, err := book.Contracts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f.up.Enneo.SetFaults(enneosim.Faults{Delay: 40 * time.Millisecond})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "WATTFOLIO_TEST_ARGS="+strings.Join([]string{"sync", "--config", f.config, "--db", url}, "\x1f"))
+	var childErr bytes.Buffer
+	cmd.Stderr = &childErr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once its enneo run has committed at least one page.
+	killed := int64(0)
+	for deadline := time.Now().Add(60 * time.Second); killed == 0; time.Sleep(20 * time.Millisecond) {
+		runs, err := book.Runs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			if r.SourceName == "demo-enneo" && r.Status == "running" && r.Fetched >= 50 {
+				killed = r.ID
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("child never got going:\n%s", childErr.String())
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	after, err := book.Contracts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d contracts after the kill, want the %d of the last complete sync", len(after), len(before))
+	}
+
+	f.up.Enneo.SetFaults(enneosim.Faults{})
+	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", url)
+	if code != exitMissing || !summaryHas(stdout, "demo-enneo", "ok") || !strings.Contains(stdout, "resumed") {
+		t.Fatalf("sync after the kill: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	runs, err := book.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.ID == killed && r.Status != "interrupted" {
+			t.Errorf("the killed run %d is %q, want interrupted", r.ID, r.Status)
+		}
+	}
+}

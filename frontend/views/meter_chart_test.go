@@ -107,3 +107,49 @@ func TestBuildPanelsHourlyQuarterYearStaysLight(t *testing.T) {
 		t.Errorf("German labels %q, want the months", got)
 	}
 }
+
+// The hover text formats values with appendFixed; it must read exactly as
+// Decimal writes the same value everywhere else on the page.
+func TestAppendFixedReadsAsDecimal(t *testing.T) {
+	for _, s := range []string{"0", "0.0004", "-0.0004", "-0.0005", "0.00005", "1234567.891", "-1234567.8915", "999.9995", "12", "-1000", "0.123456"} {
+		d := app.MustDecimal(s)
+		for _, lang := range []string{LangDE, LangEN} {
+			f := Fmt{Lang: lang}
+			for places := 0; places <= 6; places++ {
+				if got, want := string(f.appendFixed([]byte("x"), d, places)), "x"+f.Decimal(d, places, places); got != want {
+					t.Errorf("%s, %s, %d places: %q, want %q", s, lang, places, got, want)
+				}
+			}
+		}
+	}
+}
+
+// A hover column over several hours names each of them with its value, one
+// line an hour, in the page's language.
+func TestHoverColumnsCarryEveryBucket(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var bs []series.Bucket
+	for h := 0; h < 93*24; h++ {
+		s := start.Add(time.Duration(h) * time.Hour)
+		b := series.Bucket{Start: s, End: s.Add(time.Hour)}
+		if h != 1 { // one hour without data
+			b.Consumption, b.HasConsumption, b.Readings = app.MustDecimal("1234.5"), true, 4
+		}
+		bs = append(bs, b)
+	}
+	de := BuildPanels(Fmt{Lang: LangDE}, bs, "EUR")[0]
+	lines := strings.Split(de.Hover[0].Title, "\n")
+	if len(lines) != (len(bs)+maxHover-1)/maxHover {
+		t.Fatalf("%d lines in the first column: %q", len(lines), de.Hover[0].Title)
+	}
+	if !strings.HasSuffix(lines[0], ": 1.234,500 kWh") || !strings.HasSuffix(lines[1], ": keine Daten") {
+		t.Errorf("first column %q", de.Hover[0].Title)
+	}
+	n := 0
+	for _, h := range de.Hover {
+		n += strings.Count(h.Title, "\n") + 1
+	}
+	if n != len(bs) {
+		t.Errorf("%d buckets on hover, want %d", n, len(bs))
+	}
+}

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +153,53 @@ func TestHoverColumnsCarryEveryBucket(t *testing.T) {
 	}
 	if n != len(bs) {
 		t.Errorf("%d buckets on hover, want %d", n, len(bs))
+	}
+}
+
+// The chart's path numbers read exactly as fmt writes them, halves and
+// values next to a half included.
+func TestNumReadsAsFmt(t *testing.T) {
+	for _, v := range []float64{-116.15, -85.85, 0.25, 0.125, -0.05, 2.675, 0, 0.04, -0.04, 0.449, 1.96, 212, 211.95001, -0.5001, 78.40860215053763, 989.59, 1e13, -3.14159, 0.005001} {
+		for _, prec := range []int{1, 2} {
+			if got, want := string(num([]byte("h"), "M", v, prec)), "hM"+strconv.FormatFloat(v, 'f', prec, 64); got != want {
+				t.Errorf("%v, %d places: %q, want %q", v, prec, got, want)
+			}
+		}
+	}
+	// And any value a chart draws: coordinates in the SVG box, steps of a
+	// hundredth and a thousandth near halves included.
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		v := (r.Float64() - 0.2) * 1200
+		if r.IntN(2) == 0 {
+			v = float64(r.IntN(2_000_000)-400_000) / 1000
+		}
+		for _, prec := range []int{1, 2} {
+			if got, want := string(num(nil, "", v, prec)), strconv.FormatFloat(v, 'f', prec, 64); got != want {
+				t.Fatalf("%v, %d places: %q, want %q", v, prec, got, want)
+			}
+		}
+	}
+}
+
+// Hover times read as DateTime writes them, across the night the clocks go
+// back (two 02:00 hours, CEST then CET) and in both languages.
+func TestBucketTimesReadAsDateTime(t *testing.T) {
+	loc, err := series.LoadZone("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC)
+	var bs []series.Bucket
+	for h := range 30 {
+		s := start.Add(time.Duration(h) * time.Hour)
+		bs = append(bs, series.Bucket{Start: s.In(loc), End: s.Add(time.Hour).In(loc)})
+	}
+	for _, f := range []Fmt{{Lang: LangDE, Loc: loc}, {Lang: LangEN, Loc: loc}, {Lang: LangEN}} {
+		for i, got := range bucketTimes(f, bs) {
+			if want := f.DateTime(bs[i].Start); got != want {
+				t.Errorf("%s %v: %q, want %q", f.Lang, bs[i].Start, got, want)
+			}
+		}
 	}
 }

@@ -212,7 +212,7 @@ SELECT s.measure, s.channel,
     CAST(MIN(d.lo) AS INTEGER) AS lo, CAST(MAX(d.hi) AS INTEGER) AS hi
 FROM series s JOIN readings_daily d ON d.series_id = s.id
 WHERE s.meter_id = ?1 AND d.day >= ?2 AND d.day < ?3
-GROUP BY s.id
+GROUP BY s.measure, s.channel
 `
 
 type SpanOfMeterParams struct {
@@ -233,6 +233,7 @@ type SpanOfMeterRow struct {
 // Each series' rollup summed over the days in [from_day, to_day): a month
 // of the meter page's table is a row a series, summed by SQLite, where
 // handing out its thirty daily rows one by one costs several times more.
+// Grouped in the order of series' unique index, so SQLite needs no sort.
 func (q *Queries) SpanOfMeter(ctx context.Context, arg SpanOfMeterParams) ([]SpanOfMeterRow, error) {
 	rows, err := q.query(ctx, q.spanOfMeterStmt, spanOfMeter, arg.MeterID, arg.FromDay, arg.ToDay)
 	if err != nil {

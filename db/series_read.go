@@ -44,7 +44,9 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 	}
 	end := to.Unix()
 	const maxBuckets = 400_000
-	var buckets []series.Bucket
+	// Room for the buckets at once: a 93-day hourly view is 2,232 of them.
+	per := map[series.Resolution]int64{series.Native: native, series.Hour: 3600, series.Day: 86400, series.Month: 28 * 86400}[res]
+	buckets := make([]series.Bucket, 0, min(max((end-start)/max(per, 1)+2, 0), maxBuckets+1))
 	// Days find their bucket by its start; months and hours by position.
 	var index map[int64]int
 	if res == series.Day {

@@ -114,7 +114,8 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		panel.YTicks = ax.Ticks(f)
 		panel.ZeroY = math.Min(math.Max(ax.Y(0), panel.Top), panel.Bottom)
 		w := (panel.Right - panel.Left) / float64(len(bs))
-		var full, part, bar []byte
+		var part, bar []byte
+		full := make([]byte, 0, 32*len(bs)) // a bar is about 30 bytes
 		pen := false
 		for i := range bs {
 			v, ok := vals[i], oks[i]
@@ -335,16 +336,18 @@ func hoverColumns(at []string, n int, p Panel, w float64, value func(b []byte, i
 // formatting call per attribute.
 func hoverRects(p Panel) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		b := make([]byte, 0, 128*len(p.Hover))
+		var b []byte
 		for _, h := range p.Hover {
-			b = num(b, `<rect class="hover" x="`, h.X, 1)
+			b = num(b[:0], `<rect class="hover" x="`, h.X, 1)
 			b = num(b, `" y="`, h.Y, 1)
 			b = num(b, `" width="`, h.W, 1)
 			b = num(b, `" height="`, h.H, 1)
 			b = append(append(append(b, `"><title>`...), html.EscapeString(h.Title)...), "</title></rect>"...)
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
 		}
-		_, err := w.Write(b)
-		return err
+		return nil
 	})
 }
 

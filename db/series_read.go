@@ -44,11 +44,19 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 	}
 	end := to.Unix()
 	const maxBuckets = 400_000
-	var buckets []series.Bucket
-	index := map[int64]int{}
+	// Room for the buckets at once: a 93-day hourly view is 2,232 of them.
+	per := map[series.Resolution]int64{series.Native: native, series.Hour: 3600, series.Day: 86400, series.Month: 28 * 86400}[res]
+	buckets := make([]series.Bucket, 0, min(max((end-start)/max(per, 1)+2, 0), maxBuckets+1))
+	// Days find their bucket by its start; months and hours by position.
+	var index map[int64]int
+	if res == series.Day {
+		index = map[int64]int{}
+	}
 	for b := start; b < end; {
 		next := series.NextBucket(b, res, loc, native)
-		index[b] = len(buckets)
+		if index != nil {
+			index[b] = len(buckets)
+		}
 		buckets = append(buckets, series.Bucket{Start: time.Unix(b, 0).In(loc), End: time.Unix(next, 0).In(loc)})
 		if len(buckets) > maxBuckets {
 			return nil, fmt.Errorf("meter %d: %d buckets are too many for one read; choose a coarser resolution", meterID, len(buckets))
@@ -58,23 +66,28 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 	if len(buckets) == 0 {
 		return nil, nil
 	}
-	add := func(ts int64, m series.Measure, ch string, n int64, sum, lo, hi int64) {
-		i, ok := index[series.BucketStart(ts, res, loc)]
-		if res == series.Native {
-			i, ok = index[ts-(((ts-start)%native)+native)%native]
-		}
-		if ok {
-			buckets[i].Add(m, ch, n, app.Decimal(sum), app.Decimal(lo), app.Decimal(hi))
-		}
-	}
 	switch res {
-	case series.Day, series.Month:
+	case series.Day:
 		rows, err := s.rq.DailyOfMeter(ctx, dbq.DailyOfMeterParams{MeterID: meterID, FromDay: start, ToDay: end})
 		if err != nil {
 			return nil, fmt.Errorf("meter %d: daily rollup: %w", meterID, err)
 		}
 		for _, r := range rows {
-			add(r.Day, series.Measure(r.Measure), r.Channel, r.N, r.Total, r.Lo, r.Hi)
+			if i, ok := index[r.Day]; ok {
+				buckets[i].Add(series.Measure(r.Measure), r.Channel, r.N, app.Decimal(r.Total), app.Decimal(r.Lo), app.Decimal(r.Hi))
+			}
+		}
+	case series.Month:
+		// SQLite sums each month's days: a row a series and month.
+		for i := range buckets {
+			b := &buckets[i]
+			rows, err := s.rq.SpanOfMeter(ctx, dbq.SpanOfMeterParams{MeterID: meterID, FromDay: b.Start.Unix(), ToDay: min(b.End.Unix(), end)})
+			if err != nil {
+				return nil, fmt.Errorf("meter %d: daily rollup: %w", meterID, err)
+			}
+			for _, r := range rows {
+				b.Add(series.Measure(r.Measure), r.Channel, r.N, app.Decimal(r.Total), app.Decimal(r.Lo), app.Decimal(r.Hi))
+			}
 		}
 	default:
 		sers, err := s.rq.SeriesOfMeter(ctx, meterID)

@@ -154,7 +154,24 @@ func (b Bucket) PriceMean() (app.Decimal, bool) {
 	if b.PriceN == 0 {
 		return 0, false
 	}
-	return app.Decimal(divRound(big.NewInt(int64(b.PriceSum)), big.NewInt(b.PriceN))), true
+	return app.Decimal(divRound64(int64(b.PriceSum), b.PriceN)), true
+}
+
+// divRound64 is divRound for a positive int64 divisor, without math/big:
+// a chart asks for thousands of mean prices a page.
+func divRound64(a, n int64) int64 {
+	q, r := a/n, a%n
+	if r < 0 {
+		r = -r
+	}
+	if r >= n-r { // 2|r| >= n, without overflowing
+		if a < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q
 }
 
 // EffectivePrice is cost per kWh consumed: what the energy really cost.

@@ -1,6 +1,8 @@
 package series
 
 import (
+	"math"
+	"math/big"
 	"testing"
 	"time"
 )
@@ -79,5 +81,18 @@ func TestBucketMeansAreExact(t *testing.T) {
 	}
 	if e, _ := b.EffectivePrice(); e != 350_000 {
 		t.Errorf("effective price %d", e)
+	}
+}
+
+// The mean price divides in int64; it must round half away from zero
+// exactly as the math/big division it replaced (prices can be negative).
+func TestDivRound64MatchesBig(t *testing.T) {
+	for _, c := range []struct{ a, n int64 }{
+		{1, 3}, {2, 3}, {-2, 3}, {5, 2}, {-5, 2}, {7, 2}, {-7, 2}, {0, 5}, {-1, 2}, {1, 2},
+		{1_000_000, 3}, {-1_000_001, 4}, {math.MaxInt64, 2}, {math.MinInt64, 3}, {math.MaxInt64, math.MaxInt64 - 1},
+	} {
+		if got, want := divRound64(c.a, c.n), divRound(big.NewInt(c.a), big.NewInt(c.n)); got != want {
+			t.Errorf("%d/%d: %d, want %d", c.a, c.n, got, want)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wattfolio/internal/cputime"
 
 	"wattfolio/app"
 	"wattfolio/db"
@@ -172,10 +173,10 @@ func BenchmarkExportScale(b *testing.B) {
 				r.Host = "127.0.0.1:34115"
 				withToken(r)
 				w := &countingWriter{header: http.Header{}}
-				start, cpu := time.Now(), cpuTime()
+				start, cpu := time.Now(), cputime.Process()
 				h.ServeHTTP(w, r)
 				ours += time.Since(start)
-				oursCPU += cpuTime() - cpu
+				oursCPU += cputime.Process() - cpu
 				if w.code != 0 && w.code != http.StatusOK {
 					b.Fatalf("status %d", w.code)
 				}

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,6 +65,46 @@ func (f Fmt) hundredfold(d app.Decimal, minPlaces, maxPlaces int) string {
 		intPart += "." + frac
 	}
 	return f.group(sign+intPart, minPlaces)
+}
+
+// appendFixed appends d with exactly places decimals, as Decimal(d,
+// places, places) formats it, without its allocations: a chart's hover
+// text formats thousands of values a page.
+func (f Fmt) appendFixed(b []byte, d app.Decimal, places int) []byte {
+	places = max(0, min(places, 6))
+	v := int64(d)
+	u := uint64(v)
+	if v < 0 {
+		u = uint64(-v)
+	}
+	drop := uint64(1)
+	for range 6 - places {
+		drop *= 10
+	}
+	u = (u + drop/2) / drop
+	var digits [24]byte
+	s := strconv.AppendUint(digits[:0], u, 10)
+	for len(s) <= places { // at least one digit before the point
+		s = append([]byte{'0'}, s...)
+	}
+	if v < 0 && u != 0 {
+		b = append(b, '-')
+	}
+	thousands, point := byte('.'), byte(',')
+	if f.en() {
+		thousands, point = ',', '.'
+	}
+	intPart := s[:len(s)-places]
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b = append(b, thousands)
+		}
+		b = append(b, c)
+	}
+	if places > 0 {
+		b = append(append(b, point), s[len(s)-places:]...)
+	}
+	return b
 }
 
 // group writes s, a number as Fixed writes it, in Lang's convention with

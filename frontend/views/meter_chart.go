@@ -1,10 +1,14 @@
 package views
 
 import (
+	"context"
+	"html"
+	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"wattfolio/app"
 	"wattfolio/app/series"
@@ -72,18 +76,20 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 	partial, note := partialBuckets(f, bs)
 	// Each bucket's time as the hover text names it, once for the three
 	// panels (2,232 of them in a 93-day hourly view).
-	at := make([]string, len(bs))
-	for i, b := range bs {
-		at[i] = f.DateTime(b.Start)
-	}
+	at := bucketTimes(f, bs)
 	var out []Panel
+	vals := make([]app.Decimal, len(bs))
+	oks := make([]bool, len(bs))
 	for _, p := range pick {
 		panel := Panel{Title: p.title, Unit: p.unit, Bars: p.bars, CSSClass: p.class,
 			W: 1000, H: 240, Left: 78, Right: 990, Top: 10, Bottom: 212}
+		// Each bucket's value once: the extremes, the path and the hover
+		// text read it (a mean price is a division).
 		var lo, hi app.Decimal
 		have := false
-		for _, b := range bs {
+		for i, b := range bs {
 			v, ok := p.val(b)
+			vals[i], oks[i] = v, ok
 			if !ok {
 				continue
 			}
@@ -108,10 +114,11 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		panel.YTicks = ax.Ticks(f)
 		panel.ZeroY = math.Min(math.Max(ax.Y(0), panel.Top), panel.Bottom)
 		w := (panel.Right - panel.Left) / float64(len(bs))
-		var full, part, bar []byte
+		var part, bar []byte
+		full := make([]byte, 0, 32*len(bs)) // a bar is about 30 bytes
 		pen := false
-		for i, b := range bs {
-			v, ok := p.val(b)
+		for i := range bs {
+			v, ok := vals[i], oks[i]
 			if !ok {
 				pen = false
 				continue
@@ -145,12 +152,12 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 			panel.Partial = note
 		}
 		panel.XTicks = timeTicks(f, bs, panel.Left, w)
-		panel.Hover = hoverColumns(at, bs, panel, w, func(b series.Bucket) string {
-			v, ok := p.val(b)
-			if !ok {
-				return f.T("no data")
+		noData := f.T("no data")
+		panel.Hover = hoverColumns(at, len(bs), panel, w, func(b []byte, i int) []byte {
+			if !oks[i] {
+				return append(b, noData...)
 			}
-			return f.Decimal(v, p.places, p.places) + " " + p.unit
+			return append(append(f.appendFixed(b, vals[i], p.places), ' '), p.unit...)
 		})
 		panel.FirstAt, panel.LastAt = at[0], at[len(at)-1]
 		out = append(out, panel)
@@ -240,25 +247,108 @@ func timeTicks(f Fmt, bs []series.Bucket, left, w float64) []ChartTick {
 }
 
 // num appends sep and v with prec decimals, as fmt's "%.<prec>f" writes
-// it, to SVG path text: fmt's cost per call was a tenth of a 93-day hourly
-// page.
+// it, to SVG path text. The bars of a 93-day hourly view are 22,000
+// numbers, and strconv's exact float formatting was a tenth of the page:
+// with 1 or 2 places it is done in integers. v×scale lands exactly on a
+// half only when v lies at or next to a half (the half is representable,
+// so rounding cannot carry a product across it); only those go to
+// strconv, which looks at v's exact digits.
 func num(p []byte, sep string, v float64, prec int) []byte {
-	return strconv.AppendFloat(append(p, sep...), v, 'f', prec, 64)
+	p = append(p, sep...)
+	scale := 10.0
+	if prec == 2 {
+		scale = 100
+	}
+	sv := v * scale
+	if prec < 1 || prec > 2 || math.IsNaN(v) || math.Abs(v) >= 1e12 || sv-math.Floor(sv) == 0.5 {
+		return strconv.AppendFloat(p, v, 'f', prec, 64)
+	}
+	n := int64(math.Round(sv))
+	if math.Signbit(v) { // "-0.0" for a small negative, as strconv writes it
+		p, n = append(p, '-'), -n
+	}
+	div := int64(scale)
+	p = strconv.AppendInt(append(strconv.AppendInt(p, n/div, 10), '.'), n%div+div, 10)
+	// n%div+div wrote a leading 1 to keep the fraction's zeros: drop it.
+	i := len(p) - prec - 1
+	copy(p[i:], p[i+1:])
+	return p[:len(p)-1]
+}
+
+// bucketTimes formats each bucket's start as DateTime does, formatting the
+// day once a day: the hover text names 2,232 hours in a 93-day view.
+func bucketTimes(f Fmt, bs []series.Bucket) []string {
+	at := make([]string, len(bs))
+	loc := f.loc()
+	var day string
+	var y, yd int
+	for i, b := range bs {
+		t := b.Start.In(loc)
+		if b.Start.IsZero() {
+			at[i] = f.DateTime(b.Start)
+			continue
+		}
+		if t.Year() != y || t.YearDay() != yd || day == "" {
+			y, yd, day = t.Year(), t.YearDay(), f.Day(t)+" "
+		}
+		zone, _ := t.Zone()
+		if zone == "" || zone[0] == '+' || zone[0] == '-' {
+			at[i] = f.DateTime(b.Start)
+			continue
+		}
+		h, m := t.Hour(), t.Minute()
+		at[i] = day + string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10), ' '}) + zone
+	}
+	return at
 }
 
 // hoverColumns are transparent columns over the plot, each titled with
-// the values of the buckets under it; at holds each bucket's time as text.
-func hoverColumns(at []string, bs []series.Bucket, p Panel, w float64, value func(series.Bucket) string) []ChartBar {
-	per := (len(bs) + maxHover - 1) / maxHover
-	var out []ChartBar
-	for i := 0; i < len(bs); i += per {
-		var lines []string
-		for k, b := range bs[i:min(i+per, len(bs))] {
-			lines = append(lines, at[i+k]+": "+value(b))
+// the values of the n buckets under it; at holds each bucket's time as
+// text, value appends bucket i's value. The titles are cut from one
+// buffer: 2,232 buckets a panel in a 93-day hourly view.
+func hoverColumns(at []string, n int, p Panel, w float64, value func(b []byte, i int) []byte) []ChartBar {
+	per := (n + maxHover - 1) / maxHover
+	buf := make([]byte, 0, n*(len(at[0])+24))
+	ends := make([]int, 0, (n+per-1)/per)
+	for i := 0; i < n; i += per {
+		for k := i; k < min(i+per, n); k++ {
+			if k > i {
+				buf = append(buf, '\n')
+			}
+			buf = value(append(append(buf, at[k]...), ": "...), k)
 		}
-		out = append(out, ChartBar{X: p.Left + float64(i)*w, Y: p.Top, W: w * float64(min(per, len(bs)-i)), H: p.Bottom - p.Top, Title: strings.Join(lines, "\n")})
+		ends = append(ends, len(buf))
+	}
+	all := string(buf)
+	out := make([]ChartBar, 0, len(ends))
+	from := 0
+	for c, end := range ends {
+		i := c * per
+		out = append(out, ChartBar{X: p.Left + float64(i)*w, Y: p.Top, W: w * float64(min(per, n-i)), H: p.Bottom - p.Top, Title: all[from:end]})
+		from = end
 	}
 	return out
+}
+
+// hoverRects writes p's hover columns as SVG rects titled with their
+// values, as the panel template would write them attribute by attribute:
+// through templ, the 1,200 columns of a 93-day hourly page cost a
+// formatting call per attribute.
+func hoverRects(p Panel) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		var b []byte
+		for _, h := range p.Hover {
+			b = num(b[:0], `<rect class="hover" x="`, h.X, 1)
+			b = num(b, `" y="`, h.Y, 1)
+			b = num(b, `" width="`, h.W, 1)
+			b = num(b, `" height="`, h.H, 1)
+			b = append(append(append(b, `"><title>`...), html.EscapeString(h.Title)...), "</title></rect>"...)
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Span is the range the page shows, its first and last day ("To" is

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +107,99 @@ func TestBuildPanelsHourlyQuarterYearStaysLight(t *testing.T) {
 	de := BuildPanels(Fmt{Lang: LangDE}, bs, "EUR")[0]
 	if got := strings.Join(labels(de.XTicks), " "); !strings.HasPrefix(got, "Jan. 2026 Feb. März") {
 		t.Errorf("German labels %q, want the months", got)
+	}
+}
+
+// The hover text formats values with appendFixed; it must read exactly as
+// Decimal writes the same value everywhere else on the page.
+func TestAppendFixedReadsAsDecimal(t *testing.T) {
+	for _, s := range []string{"0", "0.0004", "-0.0004", "-0.0005", "0.00005", "1234567.891", "-1234567.8915", "999.9995", "12", "-1000", "0.123456"} {
+		d := app.MustDecimal(s)
+		for _, lang := range []string{LangDE, LangEN} {
+			f := Fmt{Lang: lang}
+			for places := 0; places <= 6; places++ {
+				if got, want := string(f.appendFixed([]byte("x"), d, places)), "x"+f.Decimal(d, places, places); got != want {
+					t.Errorf("%s, %s, %d places: %q, want %q", s, lang, places, got, want)
+				}
+			}
+		}
+	}
+}
+
+// A hover column over several hours names each of them with its value, one
+// line an hour, in the page's language.
+func TestHoverColumnsCarryEveryBucket(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var bs []series.Bucket
+	for h := 0; h < 93*24; h++ {
+		s := start.Add(time.Duration(h) * time.Hour)
+		b := series.Bucket{Start: s, End: s.Add(time.Hour)}
+		if h != 1 { // one hour without data
+			b.Consumption, b.HasConsumption, b.Readings = app.MustDecimal("1234.5"), true, 4
+		}
+		bs = append(bs, b)
+	}
+	de := BuildPanels(Fmt{Lang: LangDE}, bs, "EUR")[0]
+	lines := strings.Split(de.Hover[0].Title, "\n")
+	if len(lines) != (len(bs)+maxHover-1)/maxHover {
+		t.Fatalf("%d lines in the first column: %q", len(lines), de.Hover[0].Title)
+	}
+	if !strings.HasSuffix(lines[0], ": 1.234,500 kWh") || !strings.HasSuffix(lines[1], ": keine Daten") {
+		t.Errorf("first column %q", de.Hover[0].Title)
+	}
+	n := 0
+	for _, h := range de.Hover {
+		n += strings.Count(h.Title, "\n") + 1
+	}
+	if n != len(bs) {
+		t.Errorf("%d buckets on hover, want %d", n, len(bs))
+	}
+}
+
+// The chart's path numbers read exactly as fmt writes them, halves and
+// values next to a half included.
+func TestNumReadsAsFmt(t *testing.T) {
+	for _, v := range []float64{-116.15, -85.85, 0.25, 0.125, -0.05, 2.675, 0, 0.04, -0.04, 0.449, 1.96, 212, 211.95001, -0.5001, 78.40860215053763, 989.59, 1e13, -3.14159, 0.005001} {
+		for _, prec := range []int{1, 2} {
+			if got, want := string(num([]byte("h"), "M", v, prec)), "hM"+strconv.FormatFloat(v, 'f', prec, 64); got != want {
+				t.Errorf("%v, %d places: %q, want %q", v, prec, got, want)
+			}
+		}
+	}
+	// And any value a chart draws: coordinates in the SVG box, steps of a
+	// hundredth and a thousandth near halves included.
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		v := (r.Float64() - 0.2) * 1200
+		if r.IntN(2) == 0 {
+			v = float64(r.IntN(2_000_000)-400_000) / 1000
+		}
+		for _, prec := range []int{1, 2} {
+			if got, want := string(num(nil, "", v, prec)), strconv.FormatFloat(v, 'f', prec, 64); got != want {
+				t.Fatalf("%v, %d places: %q, want %q", v, prec, got, want)
+			}
+		}
+	}
+}
+
+// Hover times read as DateTime writes them, across the night the clocks go
+// back (two 02:00 hours, CEST then CET) and in both languages.
+func TestBucketTimesReadAsDateTime(t *testing.T) {
+	loc, err := series.LoadZone("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC)
+	var bs []series.Bucket
+	for h := range 30 {
+		s := start.Add(time.Duration(h) * time.Hour)
+		bs = append(bs, series.Bucket{Start: s.In(loc), End: s.Add(time.Hour).In(loc)})
+	}
+	for _, f := range []Fmt{{Lang: LangDE, Loc: loc}, {Lang: LangEN, Loc: loc}, {Lang: LangEN}} {
+		for i, got := range bucketTimes(f, bs) {
+			if want := f.DateTime(bs[i].Start); got != want {
+				t.Errorf("%s %v: %q, want %q", f.Lang, bs[i].Start, got, want)
+			}
+		}
 	}
 }

@@ -381,6 +381,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sourceVendorStmt, err = db.PrepareContext(ctx, sourceVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query SourceVendor: %w", err)
 	}
+	if q.spanOfMeterStmt, err = db.PrepareContext(ctx, spanOfMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query SpanOfMeter: %w", err)
+	}
 	if q.streamsOfMeterStmt, err = db.PrepareContext(ctx, streamsOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query StreamsOfMeter: %w", err)
 	}
@@ -1014,6 +1017,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sourceVendorStmt: %w", cerr)
 		}
 	}
+	if q.spanOfMeterStmt != nil {
+		if cerr := q.spanOfMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing spanOfMeterStmt: %w", cerr)
+		}
+	}
 	if q.streamsOfMeterStmt != nil {
 		if cerr := q.streamsOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing streamsOfMeterStmt: %w", cerr)
@@ -1227,6 +1235,7 @@ type Queries struct {
 	sourceIDByNameStmt                  *sql.Stmt
 	sourceNamesStmt                     *sql.Stmt
 	sourceVendorStmt                    *sql.Stmt
+	spanOfMeterStmt                     *sql.Stmt
 	streamsOfMeterStmt                  *sql.Stmt
 	touchContractStmt                   *sql.Stmt
 	unseenContractsStmt                 *sql.Stmt
@@ -1363,6 +1372,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sourceIDByNameStmt:                  q.sourceIDByNameStmt,
 		sourceNamesStmt:                     q.sourceNamesStmt,
 		sourceVendorStmt:                    q.sourceVendorStmt,
+		spanOfMeterStmt:                     q.spanOfMeterStmt,
 		streamsOfMeterStmt:                  q.streamsOfMeterStmt,
 		touchContractStmt:                   q.touchContractStmt,
 		unseenContractsStmt:                 q.unseenContractsStmt,

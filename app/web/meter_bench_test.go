@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"wattfolio/internal/cputime"
 
 	"wattfolio/app"
+	"wattfolio/internal/cputime"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/vendors/epilot"
 	"wattfolio/sync/vendors/epilot/epilotsim"

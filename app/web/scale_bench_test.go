@@ -12,10 +12,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"wattfolio/internal/cputime"
 
 	"wattfolio/app"
 	"wattfolio/db"
+	"wattfolio/internal/cputime"
 )
 
 // scaleContracts are n generated contracts shaped like the portfolio

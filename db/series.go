@@ -405,33 +405,6 @@ func writeReadings(ctx context.Context, w *blockWriter, ref meterRef, m series.M
 // The helpers tests and benchmarks reach through package dbtest.
 func init() {
 	testhooks.CountReadings = func(ctx context.Context, s any) (int64, error) { return s.(*Store).countReadings(ctx) }
-	testhooks.BulkLoad = func(ctx context.Context, s any, source, meter string, m series.Measure, rs []series.Reading) error {
-		return s.(*Store).bulkLoad(ctx, source, meter, m, rs)
-	}
-}
-
-// bulkLoad writes readings of one meter's measure straight into day blocks
-// in one transaction, with no look-up of existing blocks and no daily
-// rollup (dbtest.BulkLoad). The readings must be new.
-func (s *Store) bulkLoad(ctx context.Context, source, meter string, m series.Measure, rs []series.Reading) error {
-	return s.inTx(ctx, func(q *dbq.Queries) error {
-		ref, err := s.meterRef(ctx, q, source, meter)
-		if err != nil {
-			return err
-		}
-		groups, err := toBlocks(ctx, q, ref, m, rs)
-		if err != nil {
-			return err
-		}
-		w := newBlockWriter(q)
-		for _, g := range groups {
-			err := eachBucket(g.rs, blockSpan, ref.loc, func(start int64, rs []block.Reading) error { return w.put(ctx, g.id, start, rs) })
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 func meterFromRow(m dbq.Meter, source string) series.Meter {

@@ -18,8 +18,7 @@ import (
 
 // BenchmarkContractSyncBackends is the contract sync of the demo sources
 // (the simulated vendors at their default sizes: 300 enneo, 250 otark
-// contracts and the rest), contracts only as 'sync --db postgres://…'
-// does, into an empty store: the SQLite cache file against a book on
+// contracts and the rest), contracts only, into an empty store: the SQLite cache file against a book on
 // PostgreSQL over loopback (WATTFOLIO_TEST_POSTGRES; skipped without).
 func BenchmarkContractSyncBackends(b *testing.B) {
 	up := simulate.New(simulate.Options{Seed: 1})
@@ -37,7 +36,7 @@ func BenchmarkContractSyncBackends(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srcs, _ := contractStreams(all)
+	srcs := contractStreams(all)
 	syncInto := func(b *testing.B, store engine.Store) {
 		results, err := (&engine.Engine{Store: store, Logger: slog.New(slog.DiscardHandler)}).SyncAll(context.Background(), srcs)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,30 +17,40 @@ import (
 	"wattfolio/sync/vendors/enneo/enneosim"
 )
 
-// 'wattfolio sync --db postgres://…' syncs every source's contracts into
-// the team's book and says, with exit code 5, that the time series stayed
-// behind; a second sync finds the book current and removes nothing.
+// 'wattfolio sync --db postgres://…' syncs every source's contracts and
+// epilot's time series into the team's book (exit 0); a second sync finds
+// the book current: it removes nothing and rewrites no block.
 func TestSyncIntoPostgresThroughTheCLI(t *testing.T) {
 	f := newFixture(t, simulate.Options{})
 	url := pgtest.URL(t)
-	for round := 1; round <= 2; round++ {
-		code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", url)
-		if code != exitMissing {
-			t.Fatalf("round %d: exit code %d, want %d (series not synced)\nstdout:\n%s\nstderr:\n%s", round, code, exitMissing, stdout, stderr)
-		}
-		if !summaryHas(stdout, "demo-enneo", "ok", "300") || !summaryHas(stdout, "demo-otark", "ok", "30") {
-			t.Errorf("round %d: summary lacks the contracts synced:\n%s", round, stdout)
-		}
-		if !strings.Contains(stdout, "Not synced: the time series of demo-epilot") ||
-			!strings.Contains(stderr, "cannot go to PostgreSQL yet") && !strings.Contains(stderr, "PostgreSQL holds contracts only") {
-			t.Errorf("round %d: no word of the time series left behind:\nstdout:\n%s\nstderr:\n%s", round, stdout, stderr)
-		}
-	}
 	s, err := pgstore.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	var first []pgstore.Block
+	for round := 1; round <= 2; round++ {
+		code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", url)
+		if code != 0 {
+			t.Fatalf("round %d: exit code %d, want 0\nstdout:\n%s\nstderr:\n%s", round, code, stdout, stderr)
+		}
+		if !summaryHas(stdout, "demo-enneo", "ok", "300") || !summaryHas(stdout, "demo-otark", "ok", "30") || !summaryHas(stdout, "demo-epilot", "ok") {
+			t.Errorf("round %d: summary lacks the sources synced:\n%s", round, stdout)
+		}
+		blocks, err := s.Blocks(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if round == 1 {
+			first = blocks
+			continue
+		}
+		if len(blocks) == 0 || !slices.EqualFunc(blocks, first, func(a, b pgstore.Block) bool {
+			return a.Meter == b.Meter && a.SpanStart == b.SpanStart && a.Rev == b.Rev && bytes.Equal(a.Data, b.Data)
+		}) {
+			t.Errorf("the second, unchanged sync rewrote blocks (%d blocks, %d before)", len(blocks), len(first))
+		}
+	}
 	cs, err := s.Contracts(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +64,18 @@ func TestSyncIntoPostgresThroughTheCLI(t *testing.T) {
 	}
 	if bySource["demo-enneo"] != 300 || bySource["demo-otark"] != 30 {
 		t.Errorf("contracts in the book by source = %v, want 300 of enneo and 30 of otark among them", bySource)
+	}
+	streams, err := s.Streams(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range streams {
+		if !st.Watermark.Valid {
+			t.Errorf("stream %s/%s has no watermark after a complete sync", st.Meter, st.Measure)
+		}
+	}
+	if n, err := s.CountReadings(context.Background()); err != nil || n == 0 || len(streams) == 0 {
+		t.Errorf("%d readings in %d streams, %v; want epilot's series", n, len(streams), err)
 	}
 }
 
@@ -77,7 +100,7 @@ func TestKilledSyncIntoPostgresResumes(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, simulate.Options{Seed: 11, EnneoContracts: 300})
 	url := pgtest.URL(t)
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url); code != exitMissing {
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url); code != 0 {
 		t.Fatalf("first sync: exit %d\n%s", code, stderr)
 	}
 	book, err := pgstore.Open(ctx, url)
@@ -129,7 +152,7 @@ func TestKilledSyncIntoPostgresResumes(t *testing.T) {
 
 	f.up.Enneo.SetFaults(enneosim.Faults{})
 	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", url)
-	if code != exitMissing || !summaryHas(stdout, "demo-enneo", "ok") || !strings.Contains(stdout, "resumed") {
+	if code != 0 || !summaryHas(stdout, "demo-enneo", "ok") || !strings.Contains(stdout, "resumed") {
 		t.Fatalf("sync after the kill: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	runs, err := book.Runs(ctx)

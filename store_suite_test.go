@@ -165,10 +165,21 @@ func (c cutStream) Contracts(ctx context.Context, cursor string, page func(engin
 	})
 }
 
-// contractsOnly declares each source's contracts only, as 'sync --db
-// postgres://…' does (contractStreams), its stream wrapped as cutStream says.
+// contractStreams declares each source's contracts only.
+func contractStreams(srcs []engine.Source) []engine.Source {
+	out := make([]engine.Source, len(srcs))
+	for i, s := range srcs {
+		st := s.Connector.Streams()
+		s.Connector = engine.Streams{Contracts: st.Contracts, Scope: st.Scope}
+		out[i] = s
+	}
+	return out
+}
+
+// contractsOnly declares each source's contracts only (contractStreams),
+// its stream wrapped as cutStream says.
 func contractsOnly(srcs []engine.Source, failAt int, drop string) []engine.Source {
-	out, _ := contractStreams(srcs)
+	out := contractStreams(srcs)
 	for i, s := range out {
 		st := s.Connector.Streams()
 		st.Contracts = cutStream{inner: st.Contracts, failAt: failAt, drop: drop}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"wattfolio/db/block"
 	"wattfolio/db/pgstore"
 	"wattfolio/db/pgstore/pgtest"
 	"wattfolio/sync/simulate"
@@ -162,6 +164,133 @@ func TestKilledSyncIntoPostgresResumes(t *testing.T) {
 	for _, r := range runs {
 		if r.ID == killed && r.Status != "interrupted" {
 			t.Errorf("the killed run %d is %q, want interrupted", r.ID, r.Status)
+		}
+	}
+}
+
+// A sync of time series into the book SIGKILLed mid-series, again and
+// again, on the arrival of an epilot series window (the child may hold a
+// write transaction, or have fetched answers no watermark covers yet):
+// after each kill every reading the book holds is one an uninterrupted sync
+// stores, and every reading before a stream's watermark is there; the sync
+// after the last kill ends with the blocks, rollups and watermarks of one
+// uninterrupted sync, and the killed runs are marked interrupted.
+func TestKilledSeriesSyncIntoPostgresResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	ctx := context.Background()
+	opts := simulate.Options{Seed: 5, EnneoContracts: 60, EpilotMeters: 4}
+	opts.EpilotTo = time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	opts.EpilotFrom = opts.EpilotTo.AddDate(0, 0, -90) // over the autumn DST change
+	bin := buildWattfolio(t)
+
+	// The reference: one uninterrupted sync, in a child like the others.
+	refSwitch := &killSwitch{binary: bin}
+	ref := newFixtureWith(t, opts, refSwitch.wrap)
+	refURL := pgtest.URL(t)
+	first := refSwitch.run(t, ref.config, refURL, 0, false, 0)
+	refBook, err := pgstore.Open(ctx, refURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer refBook.Close()
+	want, _ := postgresSuite{refBook}.seriesSnapshot(t)
+	wantReadings := readingsBySeries(want)
+	t.Logf("uninterrupted sync: %d series windows, %d blocks, %s", first.windows, len(want.Blocks), first.took.Round(time.Millisecond))
+
+	k := &killSwitch{binary: bin}
+	f := newFixtureWith(t, opts, k.wrap)
+	url := pgtest.URL(t)
+	book, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	kills := 0
+	for i, at := range []int{first.windows / 5, first.windows / 4, first.windows / 3, 3} {
+		res := k.run(t, f.config, url, max(at, 1), true, 0)
+		if !res.killed {
+			t.Logf("run %d finished before series window %d", i+1, at)
+			break
+		}
+		kills++
+		got, _ := postgresSuite{book}.seriesSnapshot(t)
+		checkSeriesCovered(t, fmt.Sprintf("kill %d (series window %d)", kills, at), got, wantReadings)
+	}
+	if kills == 0 {
+		t.Fatal("no run was killed mid-series")
+	}
+	if res := k.run(t, f.config, url, 0, false, 0); !strings.Contains(res.out, "resumed") && kills > 0 {
+		t.Logf("the sync after the kills:\n%s", res.out)
+	}
+	got, _ := postgresSuite{book}.seriesSnapshot(t)
+	if d := firstSeriesDiff(seriesStep{Series: got}, seriesStep{Series: want}); d != "" {
+		t.Errorf("after %d kills the next sync ends with other series than an uninterrupted one: %s", kills, d)
+	}
+	runs, err := book.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	interrupted := 0
+	for _, r := range runs {
+		if r.SourceName == "demo-epilot" && r.Status == "interrupted" {
+			interrupted++
+		}
+	}
+	if interrupted != kills {
+		t.Errorf("%d epilot runs marked interrupted after %d kills", interrupted, kills)
+	}
+	t.Logf("%d kills mid-series; the book then equals the uninterrupted sync's", kills)
+}
+
+// readingsBySeries is each series' readings by instant ("source/meter/
+// measure/channel" → TS → reading).
+func readingsBySeries(st seriesState) map[string]map[int64]block.Reading {
+	out := map[string]map[int64]block.Reading{}
+	for k, rs := range st.Blocks {
+		s := k[:strings.LastIndex(k, "@")]
+		if out[s] == nil {
+			out[s] = map[int64]block.Reading{}
+		}
+		for _, r := range rs {
+			out[s][r.TS] = r
+		}
+	}
+	return out
+}
+
+// checkSeriesCovered holds a killed book to the reference: every reading
+// it holds is the reference's, and it holds every reading of the
+// reference before its stream's watermark.
+func checkSeriesCovered(t *testing.T, when string, got seriesState, want map[string]map[int64]block.Reading) {
+	t.Helper()
+	have := readingsBySeries(got)
+	for s, rs := range have {
+		for ts, r := range rs {
+			if w, ok := want[s][ts]; !ok || w != r {
+				t.Fatalf("%s: series %s holds a reading at %d (%+v) an uninterrupted sync does not (%+v)", when, s, ts, r, w)
+			}
+		}
+	}
+	for s, rs := range want {
+		stream := s[:strings.LastIndex(s, "/")]
+		line, ok := got.Streams[stream]
+		if !ok {
+			continue // not reached before the kill
+		}
+		f := strings.Fields(line)
+		if f[len(f)-1] == "-" {
+			continue
+		}
+		mark, err := time.Parse(time.RFC3339, f[len(f)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ts := range rs {
+			if _, ok := have[s][ts]; !ok && ts < mark.Unix() {
+				t.Fatalf("%s: series %s lacks the reading at %s, before its watermark %s", when, s, time.Unix(ts, 0).UTC(), mark)
+			}
 		}
 	}
 }

@@ -152,13 +152,15 @@ func (t cacheTx) Blocks(ctx context.Context, sid, from, to int64) ([]blockwrite.
 	return out, err
 }
 
-func (t cacheTx) PutBlock(ctx context.Context, sid, start, n int64, data []byte) error {
-	return t.q.UpsertBlock(ctx, dbq.UpsertBlockParams{SeriesID: sid, SpanStart: start, N: n, Data: data})
+// PutBlock writes at once: a statement on the cache costs microseconds.
+func (t cacheTx) PutBlock(ctx context.Context, sid, start int64, data []byte, d blockwrite.Day) error {
+	if err := t.q.UpsertBlock(ctx, dbq.UpsertBlockParams{SeriesID: sid, SpanStart: start, N: d.N, Data: data}); err != nil {
+		return err
+	}
+	return t.q.SetDay(ctx, dbq.SetDayParams{SeriesID: sid, Day: start, N: d.N, Total: d.Total, Lo: d.Lo, Hi: d.Hi})
 }
 
-func (t cacheTx) SetDay(ctx context.Context, sid, day int64, d blockwrite.Day) error {
-	return t.q.SetDay(ctx, dbq.SetDayParams{SeriesID: sid, Day: day, N: d.N, Total: d.Total, Lo: d.Lo, Hi: d.Hi})
-}
+func (cacheTx) Flush(context.Context) error { return nil }
 
 func (t cacheTx) InsertProblem(ctx context.Context, runID int64, f *app.RecordError) error {
 	return t.q.InsertProblem(ctx, dbq.InsertProblemParams{RunID: runID, Record: f.Record, Field: f.Field, Message: f.Err.Error()})

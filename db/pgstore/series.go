@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,7 +80,7 @@ func (s *Store) SeriesState(ctx context.Context, source, meter string, m series.
 func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, batches ...series.Batch) error {
 	var cur *series.Batch
 	err := s.inTx(ctx, func(q *pgq.Queries) error {
-		failed, b, err := blockwrite.New(bookTx{q: q, now: s.now}, compressBlocks).Save(ctx, runID, source, batches)
+		failed, b, err := blockwrite.New(&bookTx{q: q, now: s.now}, compressBlocks).Save(ctx, runID, source, batches)
 		if cur = b; err != nil {
 			return err
 		}
@@ -129,6 +130,7 @@ func timeOrZero(t pgtype.Timestamptz) time.Time {
 type bookTx struct {
 	q   *pgq.Queries
 	now func() time.Time
+	put []pgq.PutBlocksParams // held by PutBlock until Flush
 }
 
 func (t bookTx) Meter(ctx context.Context, source, meter string) (int64, string, error) {
@@ -168,12 +170,26 @@ func (t bookTx) Blocks(ctx context.Context, sid, from, to int64) ([]blockwrite.S
 	return out, err
 }
 
-func (t bookTx) PutBlock(ctx context.Context, sid, start, n int64, data []byte) error {
-	return t.q.UpsertBlock(ctx, pgq.UpsertBlockParams{SeriesID: sid, SpanStart: start, N: int32(n), Data: data})
+// PutBlock holds the block and its rollup until Flush: a statement on the
+// book is a round trip to the server, so a series' changed days go in one.
+func (t *bookTx) PutBlock(_ context.Context, sid, start int64, data []byte, d blockwrite.Day) error {
+	t.put = append(t.put, pgq.PutBlocksParams{SeriesID: sid, SpanStart: start, N: int32(d.N), Total: d.Total, Lo: d.Lo, Hi: d.Hi, Data: slices.Clone(data)})
+	return nil
 }
 
-func (t bookTx) SetDay(ctx context.Context, sid, day int64, d blockwrite.Day) error {
-	return t.q.SetDay(ctx, pgq.SetDayParams{SeriesID: sid, Day: day, N: int32(d.N), Total: d.Total, Lo: d.Lo, Hi: d.Hi})
+// Flush sends the held blocks in one pgx batch.
+func (t *bookTx) Flush(ctx context.Context) error {
+	if len(t.put) == 0 {
+		return nil
+	}
+	var first error
+	t.q.PutBlocks(ctx, t.put).Exec(func(_ int, err error) {
+		if first == nil {
+			first = err
+		}
+	})
+	t.put = t.put[:0]
+	return first
 }
 
 func (t bookTx) InsertProblem(ctx context.Context, runID int64, f *app.RecordError) error {

@@ -56,8 +56,11 @@ type Tx interface {
 	// Blocks are the blocks of a series whose span starts in [from, to),
 	// in time order.
 	Blocks(ctx context.Context, seriesID, from, to int64) ([]Stored, error)
-	PutBlock(ctx context.Context, seriesID, start, n int64, data []byte) error
-	SetDay(ctx context.Context, seriesID, day int64, d Day) error
+	// PutBlock stores a block of d.N readings and its day's rollup d. A
+	// backend may hold them until Flush; data is reused after the call.
+	PutBlock(ctx context.Context, seriesID, start int64, data []byte, d Day) error
+	// Flush stores what PutBlock holds.
+	Flush(ctx context.Context) error
 	InsertProblem(ctx context.Context, runID int64, f *app.RecordError) error
 	// SetStream records a stream's interval, currency and run, and its
 	// watermark unless b's is zero.
@@ -265,7 +268,7 @@ func (w *Writer) Write(ctx context.Context, sid int64, loc *time.Location, rs []
 	if err != nil {
 		return err
 	}
-	return eachBucket(rs, Span, loc, func(start int64, rs []block.Reading) error {
+	err = eachBucket(rs, Span, loc, func(start int64, rs []block.Reading) error {
 		for len(old) > 0 && old[0].Start < start {
 			old = old[1:]
 		}
@@ -279,14 +282,15 @@ func (w *Writer) Write(ctx context.Context, sid int64, loc *time.Location, rs []
 			}
 			rs = w.merged
 		}
-		w.blob = w.enc.Append(w.blob[:0], rs)
-		if err := w.tx.PutBlock(ctx, sid, start, int64(len(rs)), w.blob); err != nil {
-			return err
-		}
 		// A block is one local day (Span), so a changed block is a
 		// changed day: roll it up again.
-		return w.tx.SetDay(ctx, sid, start, Rollup(rs))
+		w.blob = w.enc.Append(w.blob[:0], rs)
+		return w.tx.PutBlock(ctx, sid, start, w.blob, Rollup(rs))
 	})
+	if err != nil {
+		return err
+	}
+	return w.tx.Flush(ctx)
 }
 
 // Rollup is the count, sum, least and greatest value of rs (not empty).

@@ -331,36 +331,6 @@ func (q *Queries) SeriesBytes(ctx context.Context) (int64, error) {
 	return bytes, err
 }
 
-const setDay = `-- name: SetDay :exec
-INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
-VALUES ($1, to_timestamp($2::bigint), $3, $4, $5, $6)
-ON CONFLICT (series_id, day) DO UPDATE SET
-    n = excluded.n, total = excluded.total, lo = excluded.lo, hi = excluded.hi
-`
-
-type SetDayParams struct {
-	SeriesID int64
-	Day      int64
-	N        int32
-	Total    int64
-	Lo       int64
-	Hi       int64
-}
-
-// A day's rollup, computed from its readings in the transaction that
-// writes their block.
-func (q *Queries) SetDay(ctx context.Context, arg SetDayParams) error {
-	_, err := q.db.Exec(ctx, setDay,
-		arg.SeriesID,
-		arg.Day,
-		arg.N,
-		arg.Total,
-		arg.Lo,
-		arg.Hi,
-	)
-	return err
-}
-
 const setMeterUnit = `-- name: SetMeterUnit :execrows
 UPDATE meters SET unit = $1, unit_reported_at = $2
 WHERE source_id = (SELECT id FROM sources WHERE name = $3)
@@ -418,29 +388,6 @@ func (q *Queries) SetStream(ctx context.Context, arg SetStreamParams) error {
 		arg.Watermark,
 		arg.RunID,
 		arg.UpdatedAt,
-	)
-	return err
-}
-
-const upsertBlock = `-- name: UpsertBlock :exec
-INSERT INTO reading_blocks (series_id, span_start, n, data)
-VALUES ($1, to_timestamp($2::bigint), $3, $4)
-ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data
-`
-
-type UpsertBlockParams struct {
-	SeriesID  int64
-	SpanStart int64
-	N         int32
-	Data      []byte
-}
-
-func (q *Queries) UpsertBlock(ctx context.Context, arg UpsertBlockParams) error {
-	_, err := q.db.Exec(ctx, upsertBlock,
-		arg.SeriesID,
-		arg.SpanStart,
-		arg.N,
-		arg.Data,
 	)
 	return err
 }

@@ -63,16 +63,17 @@ WHERE series_id = @series_id
   AND span_start >= to_timestamp(@from_start::bigint) AND span_start < to_timestamp(@to_start::bigint)
 ORDER BY reading_blocks.span_start;
 
--- name: UpsertBlock :exec
-INSERT INTO reading_blocks (series_id, span_start, n, data)
-VALUES (@series_id, to_timestamp(@span_start::bigint), @n, @data)
-ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data;
-
--- name: SetDay :exec
--- A day's rollup, computed from its readings in the transaction that
--- writes their block.
+-- name: PutBlocks :batchexec
+-- A changed block and its day's rollup (computed from its readings), in
+-- one statement; sent a series' changed days at a time in one round trip
+-- (a pgx batch).
+WITH blk AS (
+    INSERT INTO reading_blocks (series_id, span_start, n, data)
+    VALUES (@series_id, to_timestamp(@span_start::bigint), @n, @data)
+    ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data
+)
 INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
-VALUES (@series_id, to_timestamp(@day::bigint), @n, @total, @lo, @hi)
+VALUES (@series_id, to_timestamp(@span_start::bigint), @n, @total, @lo, @hi)
 ON CONFLICT (series_id, day) DO UPDATE SET
     n = excluded.n, total = excluded.total, lo = excluded.lo, hi = excluded.hi;
 

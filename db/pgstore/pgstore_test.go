@@ -126,3 +126,43 @@ func TestSaveReadingsIsAllOrNothing(t *testing.T) {
 		t.Errorf("rollup = %+v, %v; want the spring DST day: 23 readings, 23 kWh", days, err)
 	}
 }
+
+// The unit a meter's consumption records stated outranks the meter list's,
+// as on the cache: a later SaveMeters keeps it; the meter list's unit
+// applies to a meter whose records never stated one.
+func TestStatedUnitOutranksTheMeterList(t *testing.T) {
+	ctx := context.Background()
+	s, err := pgstore.Open(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
+		t.Fatal(err)
+	}
+	meters := []series.Meter{{ExternalID: "g1", Unit: "kWh"}, {ExternalID: "p1", Unit: "kWh"}}
+	if err := s.SaveMeters(ctx, "ep", meters); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMeterUnit(ctx, "ep", "g1", series.M3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMeterUnit(ctx, "ep", "nope", series.M3); err != nil {
+		t.Fatalf("unit of a meter the book does not hold: %v, want a no-op", err)
+	}
+	meters[1].Unit = "MWh"
+	if err := s.SaveMeters(ctx, "ep", meters); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := s.Meters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range ms {
+		got[m.ExternalID] = m.Unit
+	}
+	if got["g1"] != series.M3 || got["p1"] != "MWh" {
+		t.Errorf("units = %v, want g1 in m³ (stated by its records) and p1 in MWh (the meter list's)", got)
+	}
+}

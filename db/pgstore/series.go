@@ -214,7 +214,13 @@ type (
 	Day = pgq.BookDaysRow
 	// Stream is a meter's stream: interval, currency, watermark.
 	Stream = pgq.BookStreamsRow
+	// Meter is a meter of the book: its source, ids, unit, zone and
+	// intervals.
+	Meter = pgq.BookMetersRow
 )
+
+// Meters lists the book's meters by source and external id.
+func (s *Store) Meters(ctx context.Context) ([]Meter, error) { return s.q.BookMeters(ctx) }
 
 // Blocks lists every block of the book by source, meter, measure, channel
 // and span.

@@ -151,8 +151,50 @@ func (q *Queries) BookDays(ctx context.Context) ([]BookDaysRow, error) {
 	return items, nil
 }
 
-const bookStreams = `-- name: BookStreams :many
+const bookMeters = `-- name: BookMeters :many
 
+SELECT s.name AS source_name, m.external_id, m.contract_external_id, m.unit, m.zone, m.intervals
+FROM meters m JOIN sources s ON s.id = m.source_id ORDER BY s.name, m.external_id
+`
+
+type BookMetersRow struct {
+	SourceName         string
+	ExternalID         string
+	ContractExternalID string
+	Unit               string
+	Zone               string
+	Intervals          string
+}
+
+// The book's series as the shared store suite and the benchmarks read it.
+func (q *Queries) BookMeters(ctx context.Context) ([]BookMetersRow, error) {
+	rows, err := q.db.Query(ctx, bookMeters)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BookMetersRow
+	for rows.Next() {
+		var i BookMetersRow
+		if err := rows.Scan(
+			&i.SourceName,
+			&i.ExternalID,
+			&i.ContractExternalID,
+			&i.Unit,
+			&i.Zone,
+			&i.Intervals,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bookStreams = `-- name: BookStreams :many
 SELECT s.name AS source_name, m.external_id AS meter, ms.measure, ms.interval_s, ms.currency, ms.watermark
 FROM meter_streams ms JOIN meters m ON m.id = ms.meter_id JOIN sources s ON s.id = m.source_id
 ORDER BY s.name, m.external_id, ms.measure
@@ -167,7 +209,6 @@ type BookStreamsRow struct {
 	Watermark  pgtype.Timestamptz
 }
 
-// The book's series as the shared store suite and the benchmarks read it.
 func (q *Queries) BookStreams(ctx context.Context) ([]BookStreamsRow, error) {
 	rows, err := q.db.Query(ctx, bookStreams)
 	if err != nil {

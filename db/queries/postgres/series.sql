@@ -94,6 +94,10 @@ WHERE series_id IN (SELECT id FROM series WHERE meter_id = @meter_id AND measure
 
 -- The book's series as the shared store suite and the benchmarks read it.
 
+-- name: BookMeters :many
+SELECT s.name AS source_name, m.external_id, m.contract_external_id, m.unit, m.zone, m.intervals
+FROM meters m JOIN sources s ON s.id = m.source_id ORDER BY s.name, m.external_id;
+
 -- name: BookStreams :many
 SELECT s.name AS source_name, m.external_id AS meter, ms.measure, ms.interval_s, ms.currency, ms.watermark
 FROM meter_streams ms JOIN meters m ON m.id = ms.meter_id JOIN sources s ON s.id = m.source_id

@@ -200,7 +200,7 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 		VatRateE6:        decimalOrNil(c.Prices.VATRate),
 		AnnualKwhE6:      decimalOrNil(c.AnnualConsumptionKWh),
 		MeterID:          c.MeterID,
-		SearchText:       searchText(c),
+		SearchText:       SearchText(c),
 		RawJson:          raw,
 		FieldsJson:       fields,
 		FetchedAt:        c.FetchedAt.Unix(),
@@ -209,11 +209,12 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 	if err != nil {
 		return err
 	}
-	return saveTerms(ctx, q, id, c)
+	return SaveTerms(ctx, cacheTerms{q}, id, c)
 }
 
-// searchText is what the portfolio's free-text search looks in.
-func searchText(c *app.Contract) string {
+// SearchText is what the portfolio's free-text search looks in, on the
+// cache and the team's book alike (contracts.search_text).
+func SearchText(c *app.Contract) string {
 	return app.SearchText(strings.Join([]string{
 		c.ExternalID, c.Name, c.Customer.ExternalID, c.Customer.Name, c.Product.Name, c.Product.Code,
 		c.MeterID, c.Source, c.Parties.Supplier, c.Parties.Buyer, c.Parties.GridOperator, c.Status,

@@ -29,6 +29,7 @@ func syncPostgres(ctx context.Context, url string, f sourcesFile, stdout, stderr
 		return err
 	}
 	defer unlock()
+	shareBudgets(f.sources, store)
 	srcs, withSeries := contractStreams(f.sources)
 	fmt.Fprintf(stderr, "syncing the contracts of %s into PostgreSQL\n", plural(len(srcs), "source", "sources"))
 	results, err := runSync(ctx, store, srcs, f.leaveOutPersonal, stdout, stderr)

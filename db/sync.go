@@ -241,10 +241,26 @@ func (s *Store) RateBudget(ctx context.Context, vendor, keyHash string) (time.Ti
 		return time.Time{}, nil
 	case err != nil:
 		return time.Time{}, fmt.Errorf("cache: rate budget of %s: %w", vendor, err)
-	case until == 0:
-		return time.Time{}, nil
 	}
-	return time.Unix(until, 0).UTC(), nil
+	return BudgetTime(until), nil
+}
+
+// BudgetSeconds is until as a rate budget's blocked_until, on the cache and
+// the team's book alike: Unix seconds rounded up, never down (a budget
+// freed early is spent again); the zero time, which clears it, is 0.
+func BudgetSeconds(until time.Time) int64 {
+	if until.IsZero() {
+		return 0
+	}
+	return until.Add(time.Second - time.Nanosecond).Unix()
+}
+
+// BudgetTime is a blocked_until read back; 0 is the zero time.
+func BudgetTime(secs int64) time.Time {
+	if secs == 0 {
+		return time.Time{}
+	}
+	return time.Unix(secs, 0).UTC()
 }
 
 // SetRateBudget records until when a vendor's request budget for a key is
@@ -253,11 +269,7 @@ func (s *Store) SetRateBudget(ctx context.Context, vendor, keyHash string, until
 	if err := s.writable(); err != nil {
 		return err
 	}
-	var secs int64
-	if !until.IsZero() {
-		secs = until.Add(time.Second - time.Nanosecond).Unix()
-	}
-	err := s.wq.SetRateBudget(ctx, dbq.SetRateBudgetParams{Vendor: vendor, KeyHash: keyHash, BlockedUntil: secs, UpdatedAt: s.now().Unix()})
+	err := s.wq.SetRateBudget(ctx, dbq.SetRateBudgetParams{Vendor: vendor, KeyHash: keyHash, BlockedUntil: BudgetSeconds(until), UpdatedAt: s.now().Unix()})
 	if err != nil {
 		return fmt.Errorf("cache: rate budget of %s: %w", vendor, err)
 	}

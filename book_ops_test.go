@@ -4,10 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"wattfolio/app/offer"
+	"wattfolio/db"
 	"wattfolio/db/pgstore"
 	"wattfolio/db/pgstore/pgtest"
 	"wattfolio/sync/simulate"
@@ -40,4 +45,86 @@ func TestSyncIntoPostgresSharesTheBudgetInTheBook(t *testing.T) {
 	if !summaryHas(stdout, "demo-enneo", "ok", "300") {
 		t.Errorf("the other sources did not sync:\n%s", stdout)
 	}
+}
+
+// 'offers import --db postgres://…' brings the team's offers into the
+// book, as into a cache: the same counts on the first import and the next
+// (by name), the same offers read back, to the cent and the day; a file
+// with mistakes is refused with the same messages and changes nothing.
+func TestOffersImportIntoTheBook(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	for _, want := range []string{"imported 10 offers (10 new, 0 updated)\n", "imported 10 offers (0 new, 10 updated)\n"} {
+		code, stdout, stderr := runCLI(t, "offers", "import", "--db", url, "offers.example.toml")
+		if code != 0 || stdout != want {
+			t.Fatalf("import into the book: exit %d\nstdout: %s (want %s)\nstderr: %s", code, stdout, want, stderr)
+		}
+	}
+	cache := filepath.Join(t.TempDir(), "cache.db")
+	if code, _, stderr := runCLI(t, "offers", "import", "--db", cache, "offers.example.toml"); code != 0 {
+		t.Fatalf("import into a cache: %s", stderr)
+	}
+	book, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	store, err := db.Open(ctx, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	readBook := func() []offer.Offer {
+		got, err := book.Offers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return comparable(got)
+	}
+	fromCache, err := store.Offers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inBook := readBook()
+	if len(inBook) != 10 || !reflect.DeepEqual(inBook, comparable(fromCache)) {
+		t.Fatalf("the book's offers differ from the cache's:\nbook  %+v\ncache %+v", inBook, comparable(fromCache))
+	}
+
+	bad := filepath.Join(t.TempDir(), "offers.toml")
+	text := `[[offer]]
+name = "Stadtwerk Fix 12"
+supplier = "Stadtwerke Musterstadt GmbH"
+model = "fixed"
+gross = true
+working_price_ct_per_kwh = 25.9
+
+[[offer]]
+name = "Neu"
+supplier = "X"
+model = "fixed"
+gross = true
+working_price_ct_per_kwh = 20
+notice = "soon"
+`
+	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "offers", "import", "--db", url, bad)
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, bad+`:14: offer "Neu": notice: "soon" is not a notice period`) || !strings.Contains(stderr, "nothing imported") {
+		t.Fatalf("a file with a mistake: exit %d, want %d naming the line\nstdout: %s\nstderr: %s", code, exitUsage, stdout, stderr)
+	}
+	if after := readBook(); !reflect.DeepEqual(after, inBook) {
+		t.Errorf("a refused import changed the book's offers:\nbefore %+v\nafter  %+v", inBook, after)
+	}
+}
+
+// comparable is offers without what each store sets itself: ids and the
+// instant of the import.
+func comparable(offers []offer.Offer) []offer.Offer {
+	out := make([]offer.Offer, len(offers))
+	for i, o := range offers {
+		o.ID, o.UpdatedAt = 0, time.Time{}
+		out[i] = o
+	}
+	return out
 }

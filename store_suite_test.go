@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -542,15 +543,9 @@ func TestStoreSuiteTermsSQLiteAndPostgres(t *testing.T) {
 
 // termsLine prints terms with their pointers followed.
 func termsLine(c contractTerms) string {
-	s := fmt.Sprintf("search %q", c.SearchText)
-	if c.Flexibility != nil {
-		s += fmt.Sprintf(" flexibility %+v", *c.Flexibility)
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // plain structs of strings, numbers and times
 	}
-	if c.PPA != nil {
-		s += fmt.Sprintf(" ppa %+v", *c.PPA)
-	}
-	if c.Partner != nil {
-		s += fmt.Sprintf(" partner %+v", *c.Partner)
-	}
-	return s
+	return string(b)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -90,29 +89,7 @@ func TestOffersImportIntoTheBook(t *testing.T) {
 		t.Fatalf("the book's offers differ from the cache's:\nbook  %+v\ncache %+v", inBook, comparable(fromCache))
 	}
 
-	bad := filepath.Join(t.TempDir(), "offers.toml")
-	text := `[[offer]]
-name = "Stadtwerk Fix 12"
-supplier = "Stadtwerke Musterstadt GmbH"
-model = "fixed"
-gross = true
-working_price_ct_per_kwh = 25.9
-
-[[offer]]
-name = "Neu"
-supplier = "X"
-model = "fixed"
-gross = true
-working_price_ct_per_kwh = 20
-notice = "soon"
-`
-	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := runCLI(t, "offers", "import", "--db", url, bad)
-	if code != exitUsage || stdout != "" || !strings.Contains(stderr, bad+`:14: offer "Neu": notice: "soon" is not a notice period`) || !strings.Contains(stderr, "nothing imported") {
-		t.Fatalf("a file with a mistake: exit %d, want %d naming the line\nstdout: %s\nstderr: %s", code, exitUsage, stdout, stderr)
-	}
+	importBadOffers(t, url)
 	if after := readBook(); !reflect.DeepEqual(after, inBook) {
 		t.Errorf("a refused import changed the book's offers:\nbefore %+v\nafter  %+v", inBook, after)
 	}

@@ -139,17 +139,9 @@ func SaveTerms(ctx context.Context, w TermsWriter, id int64, c *app.Contract) er
 	if p == nil {
 		return w.DeletePartner(ctx, id)
 	}
-	var incl *int64
-	if p.IncludesExternalComponents != nil {
-		v := int64(0)
-		if *p.IncludesExternalComponents {
-			v = 1
-		}
-		incl = &v
-	}
 	err := w.UpsertPartner(ctx, PartnerRow{
 		ContractID: id, UserID: p.UserID, ContractType: p.ContractType, BuildingID: p.BuildingID,
-		IncludesExternalComponents: incl,
+		IncludesExternalComponents: FlagOrNil(p.IncludesExternalComponents),
 	})
 	if err != nil {
 		return err
@@ -162,22 +154,33 @@ func SaveTerms(ctx context.Context, w TermsWriter, id int64, c *app.Contract) er
 	return nil
 }
 
-// TermRows are the terms rows of some contracts, as a backend read them.
-type TermRows struct {
-	Flexibility []FlexibilityRow
-	PPA         []PPARow
-	Partner     []PartnerRow
-	PricePoints []PricePointRow // by contract, then valid_from
+// TermsReader reads one backend's terms tables: the rows of the
+// contracts ids, price points by contract, then valid_from.
+type TermsReader interface {
+	FlexibilityOf(ctx context.Context, ids []int64) ([]FlexibilityRow, error)
+	PPAOf(ctx context.Context, ids []int64) ([]PPARow, error)
+	PartnerOf(ctx context.Context, ids []int64) ([]PartnerRow, error)
+	PricePointsOf(ctx context.Context, ids []int64) ([]PricePointRow, error)
 }
 
-// AttachTerms sets the kind-specific terms of cs from rows, each by the
-// contract's ID.
-func AttachTerms(cs []app.Contract, rows TermRows) {
+// LoadTerms sets the kind-specific terms of cs, each by the contract's
+// ID, from r in four queries, however many contracts there are, so a page
+// or an export batch costs the same.
+func LoadTerms(ctx context.Context, r TermsReader, cs []app.Contract) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(cs))
 	at := make(map[int64]*app.Contract, len(cs))
 	for i := range cs {
+		ids[i] = cs[i].ID
 		at[cs[i].ID] = &cs[i]
 	}
-	for _, f := range rows.Flexibility {
+	flex, err := r.FlexibilityOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, f := range flex {
 		at[f.ContractID].Flexibility = &app.FlexibilityTerms{
 			AssetID: f.AssetID, AssetName: f.AssetName, ParticipantID: f.ParticipantID,
 			ReservationFee:            decimalOrNilPtr(f.ReservationFeeE6),
@@ -198,7 +201,11 @@ func AttachTerms(cs []app.Contract, rows TermRows) {
 			MinRampDownTemperature:    decimalOrNilPtr(f.MinRampDownTempE6),
 		}
 	}
-	for _, p := range rows.PPA {
+	ppas, err := r.PPAOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range ppas {
 		at[p.ContractID].PPA = &app.PPATerms{
 			PPAType: p.PpaType, Period: p.Period, DeliveryProfile: p.DeliveryProfile,
 			SellerTSO: p.SellerTso, BuyerTSO: p.BuyerTso, AssetID: p.AssetID, AssetName: p.AssetName,
@@ -206,27 +213,40 @@ func AttachTerms(cs []app.Contract, rows TermRows) {
 			CreatedAt: timeOrZero(p.CreatedAt), UpdatedAt: timeOrZero(p.UpdatedAt),
 		}
 	}
-	for _, p := range rows.Partner {
+	partners, err := r.PartnerOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range partners {
 		t := &app.PartnerTerms{UserID: p.UserID, ContractType: p.ContractType, BuildingID: p.BuildingID}
 		if p.IncludesExternalComponents != nil {
 			t.IncludesExternalComponents = app.Ptr(*p.IncludesExternalComponents == 1)
 		}
 		at[p.ContractID].Partner = t
 	}
-	for _, pp := range rows.PricePoints {
+	points, err := r.PricePointsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, pp := range points {
 		if t := at[pp.ContractID].Partner; t != nil {
 			t.Prices = append(t.Prices, app.PricePoint{From: time.Unix(pp.ValidFrom, 0).UTC(), PerKWh: app.Decimal(pp.PerKwhE6)})
 		}
 	}
+	return nil
 }
 
-// ContractIDs are the IDs of cs, for reading their terms.
-func ContractIDs(cs []app.Contract) []int64 {
-	ids := make([]int64, len(cs))
-	for i := range cs {
-		ids[i] = cs[i].ID
+// FlagOrNil is a flag as the cache keeps it, 0 or 1; nil stays nil (not
+// said).
+func FlagOrNil(b *bool) *int64 {
+	if b == nil {
+		return nil
 	}
-	return ids
+	v := int64(0)
+	if *b {
+		v = 1
+	}
+	return &v
 }
 
 // Rows converts each of a generated statement's rows to a terms row.
@@ -238,8 +258,8 @@ func Rows[From, To any](rows []From, conv func(From) To) []To {
 	return out
 }
 
-// cacheTerms writes the cache's terms tables; the deletes are the
-// statements' own.
+// cacheTerms reads and writes the cache's terms tables; the deletes are
+// the statements' own.
 type cacheTerms struct{ *dbq.Queries }
 
 func (q cacheTerms) UpsertFlexibility(ctx context.Context, r FlexibilityRow) error {
@@ -258,34 +278,27 @@ func (q cacheTerms) InsertPricePoint(ctx context.Context, r PricePointRow) error
 	return q.Queries.InsertPricePoint(ctx, dbq.InsertPricePointParams(r))
 }
 
-// attachTerms loads the kind-specific terms of cs in four queries, however
-// many contracts there are, so a page or an export batch costs the same.
+func (q cacheTerms) FlexibilityOf(ctx context.Context, ids []int64) ([]FlexibilityRow, error) {
+	rows, err := q.Queries.FlexibilityOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractFlexibility) FlexibilityRow { return FlexibilityRow(r) }), err
+}
+
+func (q cacheTerms) PPAOf(ctx context.Context, ids []int64) ([]PPARow, error) {
+	rows, err := q.Queries.PPAOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractPpa) PPARow { return PPARow(r) }), err
+}
+
+func (q cacheTerms) PartnerOf(ctx context.Context, ids []int64) ([]PartnerRow, error) {
+	rows, err := q.Queries.PartnerOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractPartner) PartnerRow { return PartnerRow(r) }), err
+}
+
+func (q cacheTerms) PricePointsOf(ctx context.Context, ids []int64) ([]PricePointRow, error) {
+	rows, err := q.Queries.PricePointsOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractPricePoint) PricePointRow { return PricePointRow(r) }), err
+}
+
+// attachTerms loads the kind-specific terms of cs from the cache.
 func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	ids := ContractIDs(cs)
-	flex, err := q.FlexibilityOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	ppas, err := q.PPAOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	partners, err := q.PartnerOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	points, err := q.PricePointsOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	AttachTerms(cs, TermRows{
-		Flexibility: Rows(flex, func(r dbq.ContractFlexibility) FlexibilityRow { return FlexibilityRow(r) }),
-		PPA:         Rows(ppas, func(r dbq.ContractPpa) PPARow { return PPARow(r) }),
-		Partner:     Rows(partners, func(r dbq.ContractPartner) PartnerRow { return PartnerRow(r) }),
-		PricePoints: Rows(points, func(r dbq.ContractPricePoint) PricePointRow { return PricePointRow(r) }),
-	})
-	return nil
+	return LoadTerms(ctx, cacheTerms{q}, cs)
 }

@@ -13,11 +13,11 @@ import (
 
 // The contract terms the vendors publish beside a contract (flexibility,
 // PPA, partner and its price points), written and read through package
-// db's one mapping (db.SaveTerms, db.AttachTerms), so that the book holds
+// db's one mapping (db.SaveTerms, db.LoadTerms), so that the book holds
 // what the cache holds.
 
-// bookTerms writes the book's terms tables; the deletes are the
-// statements' own.
+// bookTerms reads and writes the book's terms tables; the deletes are
+// the statements' own.
 type bookTerms struct{ *pgq.Queries }
 
 func (q bookTerms) UpsertFlexibility(ctx context.Context, r db.FlexibilityRow) error {
@@ -56,7 +56,7 @@ func (s *Store) Terms(ctx context.Context) ([]BookTerms, error) {
 	for i, r := range rows {
 		cs[i] = app.Contract{ID: r.ID}
 	}
-	if err := attachTerms(ctx, s.q, cs); err != nil {
+	if err := db.LoadTerms(ctx, bookTerms{s.q}, cs); err != nil {
 		return nil, fmt.Errorf("book: contract terms: %w", err)
 	}
 	out := make([]BookTerms, len(rows))
@@ -67,54 +67,38 @@ func (s *Store) Terms(ctx context.Context) ([]BookTerms, error) {
 	return out, nil
 }
 
-// attachTerms loads the terms of cs in four statements, as the cache does.
-func attachTerms(ctx context.Context, q *pgq.Queries, cs []app.Contract) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	ids := db.ContractIDs(cs)
-	flex, err := q.FlexibilityOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	ppas, err := q.PPAOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	partners, err := q.PartnerOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	points, err := q.PricePointsOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	db.AttachTerms(cs, db.TermRows{
-		Flexibility: db.Rows(flex, func(r pgq.FlexibilityOfRow) db.FlexibilityRow { return db.FlexibilityRow(r) }),
-		PPA: db.Rows(ppas, func(r pgq.PPAOfRow) db.PPARow {
-			// The instants the cache keeps as Unix seconds.
-			return db.PPARow{
-				ContractID: r.ContractID, PpaType: r.PpaType, Period: r.Period, DeliveryProfile: r.DeliveryProfile,
-				SellerTso: r.SellerTso, BuyerTso: r.BuyerTso, AssetID: r.AssetID, AssetName: r.AssetName,
-				Technology: r.Technology, AssetTso: r.AssetTso, NominalPowerMwE6: r.NominalPowerMwE6,
-				CreatedAt: unixOrNil(r.CreatedAt), UpdatedAt: unixOrNil(r.UpdatedAt),
-			}
-		}),
-		Partner: db.Rows(partners, func(r pgq.PartnerOfRow) db.PartnerRow {
-			// The flag the cache keeps as 0 or 1.
-			var incl *int64
-			if r.IncludesExternalComponents != nil {
-				v := int64(0)
-				if *r.IncludesExternalComponents {
-					v = 1
-				}
-				incl = &v
-			}
-			return db.PartnerRow{ContractID: r.ContractID, UserID: r.UserID, ContractType: r.ContractType, BuildingID: r.BuildingID, IncludesExternalComponents: incl}
-		}),
-		PricePoints: db.Rows(points, func(r pgq.PricePointsOfRow) db.PricePointRow { return db.PricePointRow(r) }),
-	})
-	return nil
+func (q bookTerms) FlexibilityOf(ctx context.Context, ids []int64) ([]db.FlexibilityRow, error) {
+	rows, err := q.Queries.FlexibilityOf(ctx, ids)
+	return db.Rows(rows, func(r pgq.FlexibilityOfRow) db.FlexibilityRow { return db.FlexibilityRow(r) }), err
+}
+
+// PPAOf gives the instants as the cache keeps them, in Unix seconds.
+func (q bookTerms) PPAOf(ctx context.Context, ids []int64) ([]db.PPARow, error) {
+	rows, err := q.Queries.PPAOf(ctx, ids)
+	return db.Rows(rows, func(r pgq.PPAOfRow) db.PPARow {
+		return db.PPARow{
+			ContractID: r.ContractID, PpaType: r.PpaType, Period: r.Period, DeliveryProfile: r.DeliveryProfile,
+			SellerTso: r.SellerTso, BuyerTso: r.BuyerTso, AssetID: r.AssetID, AssetName: r.AssetName,
+			Technology: r.Technology, AssetTso: r.AssetTso, NominalPowerMwE6: r.NominalPowerMwE6,
+			CreatedAt: unixOrNil(r.CreatedAt), UpdatedAt: unixOrNil(r.UpdatedAt),
+		}
+	}), err
+}
+
+// PartnerOf gives the flag as the cache keeps it, 0 or 1.
+func (q bookTerms) PartnerOf(ctx context.Context, ids []int64) ([]db.PartnerRow, error) {
+	rows, err := q.Queries.PartnerOf(ctx, ids)
+	return db.Rows(rows, func(r pgq.PartnerOfRow) db.PartnerRow {
+		return db.PartnerRow{
+			ContractID: r.ContractID, UserID: r.UserID, ContractType: r.ContractType, BuildingID: r.BuildingID,
+			IncludesExternalComponents: db.FlagOrNil(r.IncludesExternalComponents),
+		}
+	}), err
+}
+
+func (q bookTerms) PricePointsOf(ctx context.Context, ids []int64) ([]db.PricePointRow, error) {
+	rows, err := q.Queries.PricePointsOf(ctx, ids)
+	return db.Rows(rows, func(r pgq.PricePointsOfRow) db.PricePointRow { return db.PricePointRow(r) }), err
 }
 
 // unixOrNil is a timestamptz as Unix seconds; NULL is nil.

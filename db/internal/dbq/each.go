@@ -5,7 +5,7 @@ package dbq
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
 )
 
 // ContractsAfterNameEach is ContractsAfterName calling fn with each row as it
@@ -13,7 +13,8 @@ import (
 // way, and a slice of rows (each allocated, scanned through a new argument
 // list and copied on growth) cost more memory traffic than the rows' own
 // values. The row and the integers its pointers point to are reused for every
-// row: fn copies what it keeps (the strings are its own). Its columns are
+// row: fn copies what it keeps (the strings are its own). An integer column
+// holding anything but an integer or NULL is an error. Its columns are
 // ContractsAfterName's, in order; each_test.go holds the two to the same rows.
 func (q *Queries) ContractsAfterNameEach(ctx context.Context, arg ContractsAfterNameParams, fn func(*ContractsAfterNameRow) error) error {
 	rows, err := q.query(ctx, q.contractsAfterNameStmt, contractsAfterName,
@@ -33,14 +34,17 @@ func (q *Queries) ContractsAfterNameEach(ctx context.Context, arg ContractsAfter
 	}
 	defer rows.Close()
 	var i ContractsAfterNameRow
-	// The nullable columns scan into NullInt64 (no allocation), then i's
-	// pointers point at their values.
-	var customerID, validFrom, validTo, signedAt, cancelledAt, basePerYear, workingPerKwh, vatRate, annualKwh, removedAt sql.NullInt64
+	// The integer columns scan into interfaces, which database/sql fills
+	// with the driver's value as it is (an int64 or nil) where an *int64
+	// goes through reflection and a **int64 allocates for every value; the
+	// row's pointers then point at the integers of n.
+	var v [15]any
+	var n [10]int64
 	dest := []any{
-		&i.ID,
-		&i.SourceID,
+		&v[0], // id
+		&v[1], // source_id
 		&i.ExternalID,
-		&customerID,
+		&v[2], // customer_id
 		&i.Kind,
 		&i.Commodity,
 		&i.Status,
@@ -53,42 +57,51 @@ func (q *Queries) ContractsAfterNameEach(ctx context.Context, arg ContractsAfter
 		&i.BuyerCode,
 		&i.GridOperator,
 		&i.GridOperatorCode,
-		&validFrom,
-		&validTo,
-		&signedAt,
-		&cancelledAt,
+		&v[3], // valid_from
+		&v[4], // valid_to
+		&v[5], // signed_at
+		&v[6], // cancelled_at
 		&i.Currency,
-		&basePerYear,
-		&workingPerKwh,
-		&vatRate,
-		&annualKwh,
+		&v[7],  // base_per_year_e6
+		&v[8],  // working_per_kwh_e6
+		&v[9],  // vat_rate_e6
+		&v[10], // annual_kwh_e6
 		&i.MeterID,
 		&i.RawJson,
-		&i.FetchedAt,
-		&removedAt,
+		&v[11], // fetched_at
+		&v[12], // removed_at
 		&i.SourceName,
 		&i.Vendor,
 		&i.CustomerRef,
 		&i.CustomerName,
-		&i.AccountID,
+		&v[13], // account_id
 		&i.AccountName,
 		&i.SortName,
-		&i.HasTerms,
+		&v[14], // has_terms
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		i.CustomerID = nullable(&customerID)
-		i.ValidFrom = nullable(&validFrom)
-		i.ValidTo = nullable(&validTo)
-		i.SignedAt = nullable(&signedAt)
-		i.CancelledAt = nullable(&cancelledAt)
-		i.BasePerYearE6 = nullable(&basePerYear)
-		i.WorkingPerKwhE6 = nullable(&workingPerKwh)
-		i.VatRateE6 = nullable(&vatRate)
-		i.AnnualKwhE6 = nullable(&annualKwh)
-		i.RemovedAt = nullable(&removedAt)
+		var bad bool
+		integer := func(k int) int64 {
+			x, ok := v[k].(int64)
+			bad = bad || !ok
+			return x
+		}
+		nullable := func(k, at int) *int64 {
+			if v[k] == nil {
+				return nil
+			}
+			n[at] = integer(k)
+			return &n[at]
+		}
+		i.ID, i.SourceID, i.FetchedAt, i.AccountID, i.HasTerms = integer(0), integer(1), integer(11), integer(13), integer(14)
+		i.CustomerID, i.ValidFrom, i.ValidTo, i.SignedAt, i.CancelledAt = nullable(2, 0), nullable(3, 1), nullable(4, 2), nullable(5, 3), nullable(6, 4)
+		i.BasePerYearE6, i.WorkingPerKwhE6, i.VatRateE6, i.AnnualKwhE6, i.RemovedAt = nullable(7, 5), nullable(8, 6), nullable(9, 7), nullable(10, 8), nullable(12, 9)
+		if bad {
+			return fmt.Errorf("contracts after name: an integer column holds %v", v)
+		}
 		if err := fn(&i); err != nil {
 			return err
 		}
@@ -97,12 +110,4 @@ func (q *Queries) ContractsAfterNameEach(ctx context.Context, arg ContractsAfter
 		return err
 	}
 	return rows.Err()
-}
-
-// nullable is a pointer to n's value, or nil for NULL.
-func nullable(n *sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	return &n.Int64
 }

@@ -68,12 +68,12 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 
 // byIndex reports whether f is a shape the fast queries serve: equality
 // filters only, in the default order (by name), by start or end date,
-// external id, a price, status or source.
+// external id, a price, status, source or customer.
 func byIndex(f app.ContractFilter) bool {
 	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
 		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo ||
 			f.Sort == app.SortExternalID || f.Sort == app.SortWorking || f.Sort == app.SortBase || f.Sort == app.SortStatus ||
-			f.Sort == app.SortSource)
+			f.Sort == app.SortSource || f.Sort == app.SortCustomer)
 }
 
 // listAny is a page of any filter and sort, from every match of the
@@ -107,8 +107,19 @@ func matchParams(p dbq.ListContractsParams) dbq.ContractMatchesParams {
 		Upstream: p.Upstream, Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
 }
 
-// matches is every match of p in order: a customer's from its links.
+// matches is every match of p in order: a customer's from its links, a
+// search's from the contracts it finds.
 func matches(ctx context.Context, q *dbq.Queries, p dbq.ContractMatchesParams) ([]dbq.ContractMatchesRow, error) {
+	if p.Account == 0 && p.Query != "" {
+		rows, err := q.ContractSearchMatches(ctx, dbq.ContractSearchMatchesParams{Sort: p.Sort, Descending: p.Descending,
+			Source: p.Source, Kind: p.Kind, Upstream: p.Upstream, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil,
+			Pattern: globPattern(p.Query), Query: p.Query})
+		out := make([]dbq.ContractMatchesRow, len(rows))
+		for i, r := range rows {
+			out[i] = dbq.ContractMatchesRow(r)
+		}
+		return out, err
+	}
 	if p.Account == 0 {
 		return q.ContractMatches(ctx, p)
 	}
@@ -213,6 +224,10 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 		rows, err = convertRows(s.rq.ListContractsBySource(ctx, dbq.ListContractsBySourceParams(np)))
 	case sort == app.SortSource:
 		rows, err = convertRows(s.rq.ListContractsBySourceDesc(ctx, dbq.ListContractsBySourceDescParams(np)))
+	case sort == app.SortCustomer && !desc:
+		rows, err = convertRows(s.rq.ListContractsByCustomer(ctx, dbq.ListContractsByCustomerParams(np)))
+	case sort == app.SortCustomer:
+		rows, err = convertRows(s.rq.ListContractsByCustomerDesc(ctx, dbq.ListContractsByCustomerDescParams(np)))
 	case sort == app.SortStatus && !desc:
 		rows, err = convertRows(s.rq.ListContractsByStatus(ctx, dbq.ListContractsByStatusParams(np)))
 	case sort == app.SortStatus:
@@ -278,7 +293,8 @@ type nameRow interface {
 		dbq.ListContractsByWorkingPriceRow | dbq.ListContractsByWorkingPriceDescRow |
 		dbq.ListContractsByBasePriceRow | dbq.ListContractsByBasePriceDescRow |
 		dbq.ListContractsByStatusRow | dbq.ListContractsByStatusDescRow |
-		dbq.ListContractsBySourceRow | dbq.ListContractsBySourceDescRow
+		dbq.ListContractsBySourceRow | dbq.ListContractsBySourceDescRow |
+		dbq.ListContractsByCustomerRow | dbq.ListContractsByCustomerDescRow
 }
 
 func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {

@@ -60,6 +60,11 @@ type Contract struct {
 	RemovedAt        *int64
 }
 
+type ContractCustomer struct {
+	ContractID  int64
+	CustomerKey string
+}
+
 type ContractFlexibility struct {
 	ContractID                 int64
 	AssetID                    string
@@ -120,6 +125,11 @@ type ContractPricePoint struct {
 	ContractID int64
 	ValidFrom  int64
 	PerKwhE6   int64
+}
+
+type ContractSearch struct {
+	SearchText string
+	ContractID string
 }
 
 type ContractVersion struct {

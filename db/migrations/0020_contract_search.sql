@@ -7,13 +7,20 @@
 -- (FTS5's trigram tokenizer matches any substring), a shorter one scans
 -- this narrow table instead of the wide contracts. case_sensitive 1: the
 -- text and the query are folded already, so the index compares exactly what
--- instr() compares.
-CREATE VIRTUAL TABLE contract_search USING fts5(search_text, contract_id UNINDEXED, tokenize = 'trigram case_sensitive 1');
+-- instr() compares. detail=none: the index only says which texts hold all
+-- of a query's trigrams (a third of the size and half the time to build of
+-- one with their positions), and instr() on those few decides.
+-- contract_id repeats the rowid for sqlc, which knows no rowid of a
+-- virtual table.
+CREATE VIRTUAL TABLE contract_search USING fts5(
+    search_text, contract_id UNINDEXED, tokenize = 'trigram case_sensitive 1', detail = none);
 
 -- contract_customers is each contract's sort key by customer: the name of
 -- the user's account linked to its customer, else the customer's name,
--- lower-cased, char(1114111) (after every name) for none. The portfolio's
--- sort by customer walks its indexes instead of sorting every contract.
+-- lower-cased, char(1114111) (after every name) for none, as the
+-- portfolio's sort by customer orders them. A customer is its contracts'
+-- source's, so the link is looked up under the customer's source. The
+-- sort walks these indexes instead of sorting every contract.
 CREATE TABLE contract_customers (
     contract_id  INTEGER PRIMARY KEY REFERENCES contracts (id) ON DELETE CASCADE,
     customer_key TEXT NOT NULL
@@ -31,7 +38,7 @@ CREATE TRIGGER contract_search_insert AFTER INSERT ON contracts BEGIN
     SELECT new.id, COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
     FROM (SELECT 1)
     LEFT JOIN customers cu ON cu.id = new.customer_id
-    LEFT JOIN sources s ON s.id = new.source_id
+    LEFT JOIN sources s ON s.id = cu.source_id
     LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
     LEFT JOIN accounts a ON a.id = al.account_id;
 END;
@@ -41,13 +48,13 @@ WHEN old.search_text IS NOT new.search_text BEGIN
     UPDATE contract_search SET search_text = new.search_text WHERE rowid = new.id;
 END;
 
-CREATE TRIGGER contract_customers_update AFTER UPDATE OF customer_id, source_id ON contracts
-WHEN old.customer_id IS NOT new.customer_id OR old.source_id IS NOT new.source_id BEGIN
+CREATE TRIGGER contract_customers_update AFTER UPDATE OF customer_id ON contracts
+WHEN old.customer_id IS NOT new.customer_id BEGIN
     UPDATE contract_customers SET customer_key = (
         SELECT COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
         FROM (SELECT 1)
         LEFT JOIN customers cu ON cu.id = new.customer_id
-        LEFT JOIN sources s ON s.id = new.source_id
+        LEFT JOIN sources s ON s.id = cu.source_id
         LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
         LEFT JOIN accounts a ON a.id = al.account_id)
     WHERE contract_id = new.id;
@@ -63,11 +70,10 @@ CREATE TRIGGER customer_name_update AFTER UPDATE OF name ON customers
 WHEN old.name IS NOT new.name BEGIN
     UPDATE contract_customers SET customer_key = (
         SELECT COALESCE(NULLIF(lower(COALESCE(a.name, new.name, '')), ''), char(1114111))
-        FROM contracts c
-        JOIN sources s ON s.id = c.source_id
+        FROM (SELECT 1)
+        LEFT JOIN sources s ON s.id = new.source_id
         LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = new.external_id
-        LEFT JOIN accounts a ON a.id = al.account_id
-        WHERE c.id = contract_customers.contract_id)
+        LEFT JOIN accounts a ON a.id = al.account_id)
     WHERE contract_id IN (SELECT id FROM contracts WHERE customer_id = new.id);
 END;
 
@@ -76,7 +82,7 @@ INSERT INTO contract_search (rowid, search_text, contract_id) SELECT id, search_
 INSERT INTO contract_customers (contract_id, customer_key)
 SELECT c.id, COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
 FROM contracts c
-JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN sources s ON s.id = cu.source_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id;

@@ -368,23 +368,26 @@ UPDATE contract_customers SET customer_key = (
     SELECT COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
     FROM contracts c
     LEFT JOIN customers cu ON cu.id = c.customer_id
-    LEFT JOIN sources s ON s.id = c.source_id
+    LEFT JOIN sources s ON s.id = cu.source_id
     LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
     LEFT JOIN accounts a ON a.id = al.account_id
     WHERE c.id = contract_customers.contract_id)
-WHERE customer_key IS NOT (
-    SELECT COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
-    FROM contracts c
-    LEFT JOIN customers cu ON cu.id = c.customer_id
-    LEFT JOIN sources s ON s.id = c.source_id
-    LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
-    LEFT JOIN accounts a ON a.id = al.account_id
-    WHERE c.id = contract_customers.contract_id)
+WHERE contract_id IN (
+    SELECT kc.id
+    FROM customers kcu
+    JOIN sources ks ON ks.id = kcu.source_id
+    LEFT JOIN account_links kal ON kal.source_name = ks.name AND kal.external_id = kcu.external_id
+    LEFT JOIN accounts ka ON ka.id = kal.account_id
+    CROSS JOIN contracts kc ON kc.customer_id = kcu.id
+    JOIN contract_customers kk ON kk.contract_id = kc.id
+    WHERE kk.customer_key IS NOT COALESCE(NULLIF(lower(COALESCE(ka.name, kcu.name, '')), ''), char(1114111)))
 `
 
 // Brings contract_customers (0020) in step with the user's accounts after
-// ReplaceAccounts, writing only the keys that changed: replacing the
-// accounts deletes and inserts every one, most often as they were.
+// ReplaceAccounts: each customer's key, compared with its contracts' (off
+// contracts_by_customer), and only those that differ written. Replacing
+// the accounts deletes and inserts every one, most often as they were, so
+// this mostly reads.
 func (q *Queries) RefreshCustomerKeys(ctx context.Context) error {
 	_, err := q.exec(ctx, q.refreshCustomerKeysStmt, refreshCustomerKeys)
 	return err

@@ -160,6 +160,13 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		t.Errorf("the search reads every contract:\n%s", plan)
 	}
 	t.Logf("search:\n%s", plan)
+	// Re-keying the contracts after new accounts reads the customers and
+	// their contracts' index entries, not every contract's row.
+	plan = queryPlan(t, s, generatedQuery(t, "search.sql.go", "refreshCustomerKeys"))
+	if strings.Contains(plan, "SCAN c\n") || strings.Contains(plan, "SCAN kc") || !strings.Contains(plan, "contracts_by_customer") {
+		t.Errorf("re-keying reads every contract:\n%s", plan)
+	}
+	t.Logf("re-keying:\n%s", plan)
 }
 
 // The export in every path lists the same contracts in the same order as

@@ -80,7 +80,7 @@ func undoSearch(b *testing.B, path string) {
 		"DROP TABLE contract_search", "DROP TABLE contract_customers", "DROP TRIGGER contract_search_insert",
 		"DROP TRIGGER contract_search_update", "DROP TRIGGER contract_customers_update",
 		"DROP TRIGGER contract_search_delete", "DROP TRIGGER customer_name_update",
-		"DELETE FROM schema_migrations WHERE version = 20",
+		"DROP VIEW customer_keys", "DELETE FROM schema_migrations WHERE version = 20",
 	} {
 		if _, err := raw.Exec(q); err != nil {
 			b.Fatalf("%s: %v", q, err)

@@ -150,6 +150,11 @@ type Customer struct {
 	Name       string
 }
 
+type CustomerKey struct {
+	CustomerID  int64
+	CustomerKey interface{}
+}
+
 type Meter struct {
 	ID                 int64
 	SourceID           int64

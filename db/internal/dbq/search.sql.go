@@ -365,22 +365,14 @@ func (q *Queries) ListContractsByCustomerDesc(ctx context.Context, arg ListContr
 
 const refreshCustomerKeys = `-- name: RefreshCustomerKeys :exec
 UPDATE contract_customers SET customer_key = (
-    SELECT COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
-    FROM contracts c
-    LEFT JOIN customers cu ON cu.id = c.customer_id
-    LEFT JOIN sources s ON s.id = cu.source_id
-    LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
-    LEFT JOIN accounts a ON a.id = al.account_id
+    SELECT k.customer_key FROM contracts c JOIN customer_keys k ON k.customer_id = c.customer_id
     WHERE c.id = contract_customers.contract_id)
 WHERE contract_id IN (
     SELECT kc.id
-    FROM customers kcu
-    JOIN sources ks ON ks.id = kcu.source_id
-    LEFT JOIN account_links kal ON kal.source_name = ks.name AND kal.external_id = kcu.external_id
-    LEFT JOIN accounts ka ON ka.id = kal.account_id
-    CROSS JOIN contracts kc ON kc.customer_id = kcu.id
+    FROM customer_keys k
+    CROSS JOIN contracts kc ON kc.customer_id = k.customer_id
     JOIN contract_customers kk ON kk.contract_id = kc.id
-    WHERE kk.customer_key IS NOT COALESCE(NULLIF(lower(COALESCE(ka.name, kcu.name, '')), ''), char(1114111)))
+    WHERE kk.customer_key IS NOT k.customer_key)
 `
 
 // Brings contract_customers (0020) in step with the user's accounts after

@@ -34,6 +34,7 @@ var targets = map[string]string{
 	"BenchmarkPortfolioScale/n=50000/search p95-ms":          "<= 30",
 	"BenchmarkPortfolioScale/n=50000/search_new p95-ms":      "<= 30",
 	"BenchmarkPortfolioScale/n=50000/customer p95-ms":        "<= 30",
+	"BenchmarkPortfolioScale/n=50000/search_short p95-ms":    "<= 30",
 	"BenchmarkExportScale/n=50000 ratio":                     "<= 1.5",
 }
 

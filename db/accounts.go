@@ -29,7 +29,7 @@ func (s *Store) ReplaceAccounts(ctx context.Context, accounts []app.Account) err
 				}
 			}
 		}
-		return nil
+		return q.RefreshCustomerKeys(ctx)
 	})
 	if err != nil {
 		return fmt.Errorf("cache: replace accounts: %w", err)

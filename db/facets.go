@@ -177,9 +177,16 @@ func (s *Store) ContractFacets(ctx context.Context, f app.ContractFilter) (app.F
 func (s *Store) facetGroups(ctx context.Context, k dbq.ContractFacetGroupsFilteredParams) ([]app.FacetGroup, error) {
 	var rows []dbq.ContractFacetGroupsRow
 	var err error
-	if k.Account == 0 && k.ActiveFrom == 0 && k.Query == "" {
+	switch {
+	case k.Account == 0 && k.ActiveFrom == 0 && k.Query == "":
 		rows, err = s.rq.ContractFacetGroups(ctx, dbq.ContractFacetGroupsParams{Source: k.Source, Kind: k.Kind, Upstream: k.Upstream})
-	} else {
+	case k.Account == 0:
+		// A search: counted over the contracts it finds, not every one.
+		var mrows []dbq.ContractMatchesRow
+		mrows, err = matches(ctx, s.rq, dbq.ContractMatchesParams{Source: k.Source, Kind: k.Kind, Upstream: k.Upstream,
+			ActiveFrom: k.ActiveFrom, ActiveUntil: k.ActiveUntil, Query: k.Query})
+		return facetGroupsOf(mrows), err
+	default:
 		var frows []dbq.ContractFacetGroupsFilteredRow
 		frows, err = s.rq.ContractFacetGroupsFiltered(ctx, k)
 		for _, r := range frows {

@@ -73,12 +73,12 @@ func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 // index and stop after the page instead of sorting every contract.
 func TestPortfolioPagesUseIndex(t *testing.T) {
 	s, _ := openTest(t)
-	for _, f := range []app.ContractFilter{{}, {Status: "active"}, {Sort: app.SortName, Desc: true, Status: "ended", Offset: 100}, {Sort: app.SortValidTo, Desc: true}} {
+	for _, f := range []app.ContractFilter{{}, {Status: "active"}, {Sort: app.SortName, Desc: true, Status: "ended", Offset: 100}, {Sort: app.SortValidTo, Desc: true}, {Sort: app.SortCustomer}} {
 		if !byIndex(f) {
 			t.Errorf("%+v does not take the indexed path", f)
 		}
 	}
-	for _, f := range []app.ContractFilter{{Query: "x"}, {Account: 1}, {Sort: app.SortCustomer}, {ActiveOn: time.Now()}} {
+	for _, f := range []app.ContractFilter{{Query: "x"}, {Account: 1}, {Sort: app.SortCustomer, Account: 1}, {ActiveOn: time.Now()}} {
 		if byIndex(f) {
 			t.Errorf("%+v takes the indexed path it cannot serve", f)
 		}
@@ -107,16 +107,23 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		{"source, descending, status", "listContractsBySourceDesc", "active", "contracts_by_source"},
 		// One status sorted by status: the walk skips the others in the index.
 		{"status, descending, one status", "listContractsByStatusDesc", "ended", "contracts_by_status_id_desc"},
+		{"customer", "search.sql.go:listContractsByCustomer", "", "contract_customers_by_key"},
+		{"customer, descending, status", "search.sql.go:listContractsByCustomerDesc", "active", "contract_customers_by_key_desc"},
 	}
 	for _, c := range cases {
+		file, query, ok := strings.Cut(c.query, ":")
+		if !ok {
+			file, query = "contracts.sql.go", c.query
+		}
 		kind := ""
 		if c.name == "kind" {
 			kind = "ppa"
 		}
-		plan := queryPlan(t, s, generatedQuery(t, "contracts.sql.go", c.query), "", "", kind, "", c.status, "", 0, 50)
+		plan := queryPlan(t, s, generatedQuery(t, file, query), "", "", kind, "", c.status, "", 0, 50)
 		// Names and external ids may sort their few ties by id; dates,
 		// prices and statuses, shared by many, have indexes that need none.
-		strict := strings.Contains(c.index, "valid") || strings.Contains(c.index, "price") || strings.Contains(c.index, "status_id") || strings.Contains(c.index, "source")
+		strict := strings.Contains(c.index, "valid") || strings.Contains(c.index, "price") || strings.Contains(c.index, "status_id") ||
+			strings.Contains(c.index, "source") || strings.Contains(c.index, "customers")
 		sorts := strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") ||
 			strict && strings.Contains(plan, "TEMP B-TREE")
 		if sorts || !strings.Contains(plan, c.index) {
@@ -147,6 +154,19 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 		t.Errorf("the statuses scan the contracts:\n%s", plan)
 	}
 	t.Logf("statuses:\n%s", plan)
+	// A search reads the contracts its trigram index finds, not every one.
+	plan = queryPlan(t, s, generatedQuery(t, "search.sql.go", "contractSearchMatches"), "", 0, "", "", "active", 0, 0, "*kunde*", "kunde")
+	if !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, "SCAN c\n") || strings.Contains(plan, "SCAN hc") {
+		t.Errorf("the search reads every contract:\n%s", plan)
+	}
+	t.Logf("search:\n%s", plan)
+	// Re-keying the contracts after new accounts reads the customers and
+	// their contracts' index entries, not every contract's row.
+	plan = queryPlan(t, s, generatedQuery(t, "search.sql.go", "refreshCustomerKeys"))
+	if strings.Contains(plan, "SCAN c\n") || strings.Contains(plan, "SCAN kc") || !strings.Contains(plan, "contracts_by_customer") {
+		t.Errorf("re-keying reads every contract:\n%s", plan)
+	}
+	t.Logf("re-keying:\n%s", plan)
 }
 
 // The export in every path lists the same contracts in the same order as

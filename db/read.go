@@ -68,12 +68,12 @@ func (s *Store) ListContracts(ctx context.Context, f app.ContractFilter) (app.Co
 
 // byIndex reports whether f is a shape the fast queries serve: equality
 // filters only, in the default order (by name), by start or end date,
-// external id, a price, status or source.
+// external id, a price, status, source or customer.
 func byIndex(f app.ContractFilter) bool {
 	return f.Account == 0 && f.ActiveOn.IsZero() && strings.TrimSpace(f.Query) == "" &&
 		(f.Sort == "" || f.Sort == app.SortName || f.Sort == app.SortValidFrom || f.Sort == app.SortValidTo ||
 			f.Sort == app.SortExternalID || f.Sort == app.SortWorking || f.Sort == app.SortBase || f.Sort == app.SortStatus ||
-			f.Sort == app.SortSource)
+			f.Sort == app.SortSource || f.Sort == app.SortCustomer)
 }
 
 // listAny is a page of any filter and sort, from every match of the
@@ -107,8 +107,19 @@ func matchParams(p dbq.ListContractsParams) dbq.ContractMatchesParams {
 		Upstream: p.Upstream, Account: p.Account, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil, Query: p.Query}
 }
 
-// matches is every match of p in order: a customer's from its links.
+// matches is every match of p in order: a customer's from its links, a
+// search's from the contracts it finds.
 func matches(ctx context.Context, q *dbq.Queries, p dbq.ContractMatchesParams) ([]dbq.ContractMatchesRow, error) {
+	if p.Account == 0 && p.Query != "" {
+		rows, err := q.ContractSearchMatches(ctx, dbq.ContractSearchMatchesParams{Sort: p.Sort, Descending: p.Descending,
+			Source: p.Source, Kind: p.Kind, Upstream: p.Upstream, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil,
+			Pattern: globPattern(p.Query), Query: p.Query})
+		out := make([]dbq.ContractMatchesRow, len(rows))
+		for i, r := range rows {
+			out[i] = dbq.ContractMatchesRow(r)
+		}
+		return out, err
+	}
 	if p.Account == 0 {
 		return q.ContractMatches(ctx, p)
 	}
@@ -213,6 +224,10 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 		rows, err = convertRows(s.rq.ListContractsBySource(ctx, dbq.ListContractsBySourceParams(np)))
 	case sort == app.SortSource:
 		rows, err = convertRows(s.rq.ListContractsBySourceDesc(ctx, dbq.ListContractsBySourceDescParams(np)))
+	case sort == app.SortCustomer && !desc:
+		rows, err = convertRows(s.rq.ListContractsByCustomer(ctx, dbq.ListContractsByCustomerParams(np)))
+	case sort == app.SortCustomer:
+		rows, err = convertRows(s.rq.ListContractsByCustomerDesc(ctx, dbq.ListContractsByCustomerDescParams(np)))
 	case sort == app.SortStatus && !desc:
 		rows, err = convertRows(s.rq.ListContractsByStatus(ctx, dbq.ListContractsByStatusParams(np)))
 	case sort == app.SortStatus:
@@ -240,6 +255,9 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 	case int64(len(rows)) < p.Lim:
 		return cs, int(p.Off) + len(rows), nil
 	}
+	if n, ok, err := s.cachedTotal(ctx, p); err != nil || ok {
+		return cs, n, err
+	}
 	cp := dbq.CountContractsParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream}
 	var n int64
 	switch {
@@ -251,6 +269,30 @@ func (s *Store) listByIndex(ctx context.Context, p dbq.ListContractsParams, sort
 		n, err = s.rq.CountContracts(ctx, cp)
 	}
 	return cs, int(n), err
+}
+
+// cachedTotal is the number of matches of p's equality filters summed
+// from the facet groups the page cache holds for them, if it does: the
+// portfolio page counts them for its facets anyway, and counting one
+// status in the filter index again on every page costs milliseconds at
+// 50,000 contracts.
+func (s *Store) cachedTotal(ctx context.Context, p dbq.ListContractsParams) (int, bool, error) {
+	gen, err := s.generation(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	groups, ok := s.cache.facets(gen, dbq.ContractFacetGroupsFilteredParams{Source: p.Source, Kind: p.Kind, Upstream: p.Upstream})
+	if !ok {
+		return 0, false, nil
+	}
+	n := 0
+	for _, g := range groups {
+		if (p.Status == "" || g.Status == p.Status) && (p.Vendor == "" || string(g.Vendor) == p.Vendor) &&
+			(p.Commodity == "" || string(g.Commodity) == p.Commodity) {
+			n += g.Count
+		}
+	}
+	return n, true, nil
 }
 
 // countAll counts the contracts of one upstream state from the two counts
@@ -278,7 +320,8 @@ type nameRow interface {
 		dbq.ListContractsByWorkingPriceRow | dbq.ListContractsByWorkingPriceDescRow |
 		dbq.ListContractsByBasePriceRow | dbq.ListContractsByBasePriceDescRow |
 		dbq.ListContractsByStatusRow | dbq.ListContractsByStatusDescRow |
-		dbq.ListContractsBySourceRow | dbq.ListContractsBySourceDescRow
+		dbq.ListContractsBySourceRow | dbq.ListContractsBySourceDescRow |
+		dbq.ListContractsByCustomerRow | dbq.ListContractsByCustomerDescRow
 }
 
 func convertRows[R nameRow](rows []R, err error) ([]dbq.ListContractsByNameRow, error) {

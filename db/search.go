@@ -3,6 +3,7 @@ package db
 import (
 	"database/sql/driver"
 	"fmt"
+	"strings"
 
 	"modernc.org/sqlite"
 
@@ -28,4 +29,14 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
+}
+
+// globMeta escapes GLOB's wildcards: each stands for itself in brackets.
+var globMeta = strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]")
+
+// globPattern is the GLOB pattern of the text that contains query (folded
+// already): FTS5's trigram index serves it when query has three
+// characters or more, and scans contract_search otherwise.
+func globPattern(query string) string {
+	return "*" + globMeta.Replace(query) + "*"
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"wattfolio/app"
+	"wattfolio/db/internal/dbq"
 )
 
 // A cache made before the search folded umlauts finds "Müller" for
@@ -61,6 +63,196 @@ func TestSearchFoldMigration(t *testing.T) {
 		}
 		if len(page.Contracts) != 1 || page.Contracts[0].ExternalID != want {
 			t.Errorf("search %q: %d contracts, want %s", q, len(page.Contracts), want)
+		}
+	}
+}
+
+// searchBefore is the contracts a search found before migration 0020: the
+// portfolio's match query testing every contract's search text with
+// instr(), in the portfolio's default order.
+func searchBefore(t *testing.T, s *Store, query string) []string {
+	t.Helper()
+	rows, err := s.rq.ContractMatches(context.Background(), dbq.ContractMatchesParams{Upstream: string(app.UpstreamCurrent), Query: app.FoldSearch(query)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		c, err := s.GetContract(context.Background(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c.ExternalID)
+	}
+	return out
+}
+
+// The search through the trigram index finds exactly the contracts the
+// scan found: queries of one and two characters (too short for trigrams,
+// so the narrow table is scanned), umlauts and accents in either spelling,
+// ids, text across the fields' separator, GLOB's and FTS5's special
+// characters taken literally, and the user's customer names.
+func TestSearchFindsWhatTheScanFound(t *testing.T) {
+	s, _ := openTest(t)
+	mk := func(id, name, customer string) app.Contract {
+		c := sample(id)
+		c.Name, c.Customer = name, app.Customer{ExternalID: "K-" + id, Name: customer}
+		c.Product, c.Parties, c.MeterID = app.Product{}, app.Parties{}, ""
+		return c
+	}
+	seed(t, s, "acme",
+		mk("c1", "Strom Bäckerei", "Bäckerei Müller"),
+		mk("c2", "Gas Weber", "Weber & Söhne"),
+		mk("c3", "Strom [Sonder]*tarif?", "Café Noël"),
+		mk("c4", `Wärme "NEAR" AND NOT -x`, "Straße 5 GmbH"),
+		mk("c5", "Ökostrom 100%_plus", "Zoë Öztürk"),
+		mk("x42", "Strom", "Kunde 00042 GmbH"),
+	)
+	if err := s.ReplaceAccounts(context.Background(), []app.Account{{Name: "Übersee Handel", Links: []app.AccountLink{{Source: "acme", ExternalID: "K-c2"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		query string
+		want  []string // in the default order, by contract name
+	}{
+		// Every search text holds the source, acme. lower() leaves "Ö",
+		// which sorts after ASCII, and "[" sorts before letters.
+		{"m", []string{"c2", "x42", "c3", "c1", "c4", "c5"}},
+		// Folded to "ue" on both sides: Müller, Öztürk and the user's
+		// customer Übersee Handel, linked to c2's customer.
+		{"ü", []string{"c2", "c1", "c5"}},
+		{"ä", []string{"c1", "c4"}},
+		{"ö", []string{"c2", "c3", "c5"}}, // Söhne, Noël, Öko
+		{"oe", []string{"c2", "c3", "c5"}},
+		{"ß", []string{"c4"}},
+		{"42", []string{"x42"}},
+		{"c2", []string{"c2"}},
+		{"X42", []string{"x42"}},
+		{"k-c1", []string{"c1"}},
+		{"Müller", []string{"c1"}},
+		{"MUELLER", []string{"c1"}},
+		{"muller", []string{"c1"}},
+		{"backerei", []string{"c1"}},
+		{"Söhne", []string{"c2"}},
+		{"sohne", []string{"c2"}},
+		{"cafe noel", []string{"c3"}},
+		{"Café  Noël", []string{"c3"}},
+		{"strasse", []string{"c4"}},
+		{"Straße 5", []string{"c4"}},
+		{"zoe ozturk", []string{"c5"}},
+		{"oekostrom", []string{"c5"}},
+		{"kunde 00042", []string{"x42"}},
+		{"00042 gmbh", []string{"x42"}},
+		{"[sonder]*", []string{"c3"}},
+		{"*tarif?", []string{"c3"}},
+		{"?", []string{"c3"}},
+		{"[", []string{"c3"}},
+		{"*", []string{"c3"}},
+		{"100%_", []string{"c5"}},
+		{"%_", []string{"c5"}},
+		{`"near" and`, []string{"c4"}},
+		{"not -x", []string{"c4"}},
+		{`"`, []string{"c4"}},
+		{"übersee", []string{"c2"}}, // the user's customer name, through the link
+		{"uebersee handel", []string{"c2"}},
+		{"zz", nil},
+		{"nothing like it", nil},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			page, err := s.ListContracts(context.Background(), app.ContractFilter{Query: tt.query, Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(page.Contracts)
+			if !reflect.DeepEqual(got, tt.want) || page.Total != len(tt.want) {
+				t.Errorf("search %q: %v (total %d), want %v", tt.query, got, page.Total, tt.want)
+			}
+			if before := searchBefore(t, s, tt.query); !reflect.DeepEqual(got, before) {
+				t.Errorf("search %q: %v, the scan found %v", tt.query, got, before)
+			}
+			facets, err := s.ContractFacets(context.Background(), app.ContractFilter{Query: tt.query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, f := range facets.Status {
+				n += f.Count
+			}
+			if n != len(tt.want) {
+				t.Errorf("search %q: facets count %d, want %d", tt.query, n, len(tt.want))
+			}
+		})
+	}
+}
+
+// The sort by customer follows what changes a contract's customer name:
+// the user's accounts (a linked customer sorts under the account's name),
+// a customer renamed upstream and a contract moved to another customer,
+// and agrees with the order the portfolio's match query computes.
+func TestSortByCustomerFollowsAccountsAndRenames(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	mk := func(id, custID, custName string) app.Contract {
+		c := sample(id)
+		c.Customer = app.Customer{ExternalID: custID, Name: custName}
+		return c
+	}
+	a, b, c, none := mk("a", "K1", "Zander"), mk("b", "K2", "adler"), mk("c", "K3", "Meyer"), mk("none", "", "")
+	seed(t, s, "acme", a, b, c, none)
+	link := func(accounts ...app.Account) {
+		t.Helper()
+		if err := s.ReplaceAccounts(ctx, accounts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Descending, contracts of one key keep ids ascending (a, b, c, none
+	// were stored in that order).
+	for _, step := range []struct {
+		name      string
+		change    func()
+		asc, desc []string
+	}{
+		{"as synced", func() {}, []string{"b", "c", "a", "none"}, []string{"none", "a", "c", "b"}},
+		{"K1 linked to Aaron AG", func() {
+			link(app.Account{Name: "Aaron AG", Links: []app.AccountLink{{Source: "acme", ExternalID: "K1"}}})
+		}, []string{"a", "b", "c", "none"}, []string{"none", "c", "b", "a"}},
+		{"the same accounts again", func() {
+			link(app.Account{Name: "Aaron AG", Links: []app.AccountLink{{Source: "acme", ExternalID: "K1"}}})
+		}, []string{"a", "b", "c", "none"}, []string{"none", "c", "b", "a"}},
+		{"K2 renamed upstream", func() { b.Customer.Name = "Zeppelin"; seed(t, s, "acme", b) },
+			[]string{"a", "c", "b", "none"}, []string{"none", "b", "c", "a"}},
+		{"the account renamed and K3 linked too", func() {
+			link(app.Account{Name: "Nord GmbH", Links: []app.AccountLink{{Source: "acme", ExternalID: "K1"}, {Source: "acme", ExternalID: "K3"}}})
+		}, []string{"a", "c", "b", "none"}, []string{"none", "b", "a", "c"}},
+		{"c moved to K2", func() { c.Customer = b.Customer; seed(t, s, "acme", c) },
+			[]string{"a", "b", "c", "none"}, []string{"none", "b", "c", "a"}},
+		{"no accounts", func() { link() }, []string{"a", "b", "c", "none"}, []string{"none", "b", "c", "a"}},
+		{"a without a customer", func() { a.Customer = app.Customer{}; seed(t, s, "acme", a) },
+			[]string{"b", "c", "a", "none"}, []string{"a", "none", "b", "c"}},
+	} {
+		step.change()
+		for _, desc := range []bool{false, true} {
+			page, err := s.ListContracts(ctx, app.ContractFilter{Sort: app.SortCustomer, Desc: desc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := ids(page.Contracts), step.asc
+			if desc {
+				want = step.desc
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, desc=%v: %v, want %v", step.name, desc, got, want)
+			}
+			rows, err := s.rq.ContractMatches(ctx, dbq.ContractMatchesParams{Sort: string(app.SortCustomer), Descending: map[bool]int64{false: 0, true: 1}[desc], Upstream: string(app.UpstreamCurrent)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range rows {
+				if i >= len(page.Contracts) || page.Contracts[i].ID != r.ID {
+					t.Errorf("%s, desc=%v: the page's order %v differs from the match query's at %d", step.name, desc, got, i)
+					break
+				}
+			}
 		}
 	}
 }

@@ -52,7 +52,7 @@ func sample(id string) app.Contract {
 	}
 }
 
-func seed(t *testing.T, s *Store, source string, cs ...app.Contract) int64 {
+func seed(t testing.TB, s *Store, source string, cs ...app.Contract) int64 {
 	t.Helper()
 	ctx := context.Background()
 	if err := s.EnsureSource(ctx, source, app.VendorEnneo, "http://127.0.0.1/api/mind"); err != nil {

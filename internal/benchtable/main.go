@@ -31,6 +31,10 @@ var targets = map[string]string{
 	"BenchmarkPortfolioScale/n=50000/default p95-ms":         "<= 30",
 	"BenchmarkPortfolioScale/n=50000/status p95-ms":          "<= 30",
 	"BenchmarkPortfolioScale/n=50000/valid_from_desc p95-ms": "<= 30",
+	"BenchmarkPortfolioScale/n=50000/search p95-ms":          "<= 30",
+	"BenchmarkPortfolioScale/n=50000/search_new p95-ms":      "<= 30",
+	"BenchmarkPortfolioScale/n=50000/customer p95-ms":        "<= 30",
+	"BenchmarkPortfolioScale/n=50000/search_short p95-ms":    "<= 30",
 	"BenchmarkExportScale/n=50000 ratio":                     "<= 1.5",
 	"BenchmarkExportScale/n=50000 cpu-ratio":                 "<= 1.5",
 }

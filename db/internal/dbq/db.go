@@ -54,6 +54,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractOfMeterStmt, err = db.PrepareContext(ctx, contractOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractOfMeter: %w", err)
 	}
+	if q.contractSearchMatchesStmt, err = db.PrepareContext(ctx, contractSearchMatches); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractSearchMatches: %w", err)
+	}
 	if q.contractStateStmt, err = db.PrepareContext(ctx, contractState); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractState: %w", err)
 	}
@@ -210,6 +213,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listContractsByBasePriceDescStmt, err = db.PrepareContext(ctx, listContractsByBasePriceDesc); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByBasePriceDesc: %w", err)
 	}
+	if q.listContractsByCustomerStmt, err = db.PrepareContext(ctx, listContractsByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByCustomer: %w", err)
+	}
+	if q.listContractsByCustomerDescStmt, err = db.PrepareContext(ctx, listContractsByCustomerDesc); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContractsByCustomerDesc: %w", err)
+	}
 	if q.listContractsByExternalIDStmt, err = db.PrepareContext(ctx, listContractsByExternalID); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContractsByExternalID: %w", err)
 	}
@@ -323,6 +332,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.recordMigrationStmt, err = db.PrepareContext(ctx, recordMigration); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordMigration: %w", err)
+	}
+	if q.refreshCustomerKeysStmt, err = db.PrepareContext(ctx, refreshCustomerKeys); err != nil {
+		return nil, fmt.Errorf("error preparing query RefreshCustomerKeys: %w", err)
 	}
 	if q.resolveOutboxStmt, err = db.PrepareContext(ctx, resolveOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query ResolveOutbox: %w", err)
@@ -470,6 +482,11 @@ func (q *Queries) Close() error {
 	if q.contractOfMeterStmt != nil {
 		if cerr := q.contractOfMeterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractOfMeterStmt: %w", cerr)
+		}
+	}
+	if q.contractSearchMatchesStmt != nil {
+		if cerr := q.contractSearchMatchesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractSearchMatchesStmt: %w", cerr)
 		}
 	}
 	if q.contractStateStmt != nil {
@@ -732,6 +749,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listContractsByBasePriceDescStmt: %w", cerr)
 		}
 	}
+	if q.listContractsByCustomerStmt != nil {
+		if cerr := q.listContractsByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.listContractsByCustomerDescStmt != nil {
+		if cerr := q.listContractsByCustomerDescStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContractsByCustomerDescStmt: %w", cerr)
+		}
+	}
 	if q.listContractsByExternalIDStmt != nil {
 		if cerr := q.listContractsByExternalIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContractsByExternalIDStmt: %w", cerr)
@@ -920,6 +947,11 @@ func (q *Queries) Close() error {
 	if q.recordMigrationStmt != nil {
 		if cerr := q.recordMigrationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recordMigrationStmt: %w", cerr)
+		}
+	}
+	if q.refreshCustomerKeysStmt != nil {
+		if cerr := q.refreshCustomerKeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing refreshCustomerKeysStmt: %w", cerr)
 		}
 	}
 	if q.resolveOutboxStmt != nil {
@@ -1126,6 +1158,7 @@ type Queries struct {
 	contractMatchesOfAccountStmt        *sql.Stmt
 	contractNowStmt                     *sql.Stmt
 	contractOfMeterStmt                 *sql.Stmt
+	contractSearchMatchesStmt           *sql.Stmt
 	contractStateStmt                   *sql.Stmt
 	contractStatusesStmt                *sql.Stmt
 	contractVersionsStmt                *sql.Stmt
@@ -1178,6 +1211,8 @@ type Queries struct {
 	listContractsStmt                   *sql.Stmt
 	listContractsByBasePriceStmt        *sql.Stmt
 	listContractsByBasePriceDescStmt    *sql.Stmt
+	listContractsByCustomerStmt         *sql.Stmt
+	listContractsByCustomerDescStmt     *sql.Stmt
 	listContractsByExternalIDStmt       *sql.Stmt
 	listContractsByExternalIDDescStmt   *sql.Stmt
 	listContractsByNameStmt             *sql.Stmt
@@ -1216,6 +1251,7 @@ type Queries struct {
 	rateBudgetStmt                      *sql.Stmt
 	rebaseOutboxStmt                    *sql.Stmt
 	recordMigrationStmt                 *sql.Stmt
+	refreshCustomerKeysStmt             *sql.Stmt
 	resolveOutboxStmt                   *sql.Stmt
 	restoreOutboxStmt                   *sql.Stmt
 	runProblemsStmt                     *sql.Stmt
@@ -1263,6 +1299,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		contractMatchesOfAccountStmt:        q.contractMatchesOfAccountStmt,
 		contractNowStmt:                     q.contractNowStmt,
 		contractOfMeterStmt:                 q.contractOfMeterStmt,
+		contractSearchMatchesStmt:           q.contractSearchMatchesStmt,
 		contractStateStmt:                   q.contractStateStmt,
 		contractStatusesStmt:                q.contractStatusesStmt,
 		contractVersionsStmt:                q.contractVersionsStmt,
@@ -1315,6 +1352,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listContractsStmt:                   q.listContractsStmt,
 		listContractsByBasePriceStmt:        q.listContractsByBasePriceStmt,
 		listContractsByBasePriceDescStmt:    q.listContractsByBasePriceDescStmt,
+		listContractsByCustomerStmt:         q.listContractsByCustomerStmt,
+		listContractsByCustomerDescStmt:     q.listContractsByCustomerDescStmt,
 		listContractsByExternalIDStmt:       q.listContractsByExternalIDStmt,
 		listContractsByExternalIDDescStmt:   q.listContractsByExternalIDDescStmt,
 		listContractsByNameStmt:             q.listContractsByNameStmt,
@@ -1353,6 +1392,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		rateBudgetStmt:                      q.rateBudgetStmt,
 		rebaseOutboxStmt:                    q.rebaseOutboxStmt,
 		recordMigrationStmt:                 q.recordMigrationStmt,
+		refreshCustomerKeysStmt:             q.refreshCustomerKeysStmt,
 		resolveOutboxStmt:                   q.resolveOutboxStmt,
 		restoreOutboxStmt:                   q.restoreOutboxStmt,
 		runProblemsStmt:                     q.runProblemsStmt,

@@ -60,6 +60,11 @@ type Contract struct {
 	RemovedAt        *int64
 }
 
+type ContractCustomer struct {
+	ContractID  int64
+	CustomerKey string
+}
+
 type ContractFlexibility struct {
 	ContractID                 int64
 	AssetID                    string
@@ -122,6 +127,11 @@ type ContractPricePoint struct {
 	PerKwhE6   int64
 }
 
+type ContractSearch struct {
+	SearchText string
+	ContractID string
+}
+
 type ContractVersion struct {
 	ID         int64
 	ContractID int64
@@ -138,6 +148,11 @@ type Customer struct {
 	SourceID   int64
 	ExternalID string
 	Name       string
+}
+
+type CustomerKey struct {
+	CustomerID  int64
+	CustomerKey interface{}
 }
 
 type Meter struct {

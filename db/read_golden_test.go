@@ -59,7 +59,7 @@ func TestReadsStayTheSame(t *testing.T) {
 			price += *p.GridFee
 		}
 		add(series.Price, "", series.Reading{TS: ts, Value: price, Parts: p, Tax: series.Tax{Set: true, Rate: 19, Inclusive: i%2000 < 1000}})
-		add(series.Cost, "", series.Reading{TS: ts, Value: app.Decimal(wh)*price/1_000_000})
+		add(series.Cost, "", series.Reading{TS: ts, Value: app.Decimal(wh) * price / 1_000_000})
 	}
 	for _, k := range []series.Measure{series.Consumption, series.Price, series.Cost} {
 		b := batches[string(k)]

@@ -147,3 +147,53 @@ func readGolden(t *testing.T, s *Store, id int64, loc *time.Location, pr func(st
 		}
 	}
 }
+
+// Months come from the daily rollup twelve at a time: over 26 months begun
+// and ended mid-month, each month holds what its days hold (the first
+// from its first day, the last up to the range's end).
+func TestMonthsAreTheirDays(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	loc := app.DefaultZone()
+	from := time.Date(2024, 11, 17, 0, 0, 0, 0, loc)
+	to := time.Date(2027, 1, 9, 0, 0, 0, 0, loc)
+	var use, price []series.Reading
+	for d, i := from, int64(0); d.Before(to); d, i = d.AddDate(0, 0, 1), i+1 {
+		use = append(use, series.Reading{TS: d.Unix(), Value: app.Decimal(1000 * (3 + i%11))})
+		price = append(price, series.Reading{TS: d.Unix(), Value: app.Decimal(200_000 + (i*7919)%50_000)})
+	}
+	for _, b := range []series.Batch{
+		{Meter: "m1", Measure: series.Consumption, Interval: series.P1D, Readings: use},
+		{Meter: "m1", Measure: series.Price, Interval: series.P1D, Currency: "EUR", Readings: price},
+	} {
+		if err := s.SaveReadings(ctx, 0, "ep", b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, _ := s.ListMeters(ctx)
+	lo, hi := from.AddDate(0, 0, 3), to.AddDate(0, 0, -2)
+	months, err := s.Aggregate(ctx, ms[0].ID, lo, hi, series.Month)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(months) != 27 {
+		t.Fatalf("%d months, want 27 (November 2024 to January 2027)", len(months))
+	}
+	for i, m := range months {
+		// A month counts from its first day, as the table shows it, and
+		// up to the range's end.
+		a, b := m.Start, m.End
+		if b.After(hi) {
+			b = hi
+		}
+		days, err := s.Aggregate(ctx, ms[0].ID, a, b, series.Day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := series.Total(days)
+		want.Start, want.End = m.Start, m.End
+		if m != want {
+			t.Errorf("month %d (%s): %+v\nits days: %+v", i, m.Start.Format("2006-01"), m, want)
+		}
+	}
+}

@@ -81,7 +81,9 @@ func (s *Store) Aggregate(ctx context.Context, meterID int64, from, to time.Time
 			}
 		}
 	case series.Month:
-		// SQLite sums each month's days: a row a series and month.
+		// SQLite sums each month's days: a row a series and month. (One
+		// statement for twelve months, grouping by a month worked out from
+		// eleven comparisons, cost three times as much: SQLite sorted.)
 		for i := range buckets {
 			b := &buckets[i]
 			rows, err := s.rq.SpanOfMeter(ctx, dbq.SpanOfMeterParams{MeterID: meterID, FromDay: b.Start.Unix(), ToDay: min(b.End.Unix(), end)})

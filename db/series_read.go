@@ -293,17 +293,24 @@ func (s *Store) eachOfMeter(ctx context.Context, br *blockReader, m *series.Mete
 			return fn(row)
 		}
 		err := br.scan(ctx, s.rq, sr.ID, from.Unix(), to.Unix(), func(rs []block.Reading) error {
-			for i := range rs {
-				r := &rs[i]
-				if res == series.Native {
+			if res == series.Native {
+				for i := range rs {
+					r := &rs[i]
 					row.Start, row.End = time.Unix(r.TS, 0).UTC(), time.Unix(r.TS+native, 0).UTC()
 					row.Value, row.N, row.Tax = app.Decimal(r.Value), 1, series.TaxOfCode(r.Tax)
-					row.Parts = partsOf(r, pb)
+					// A pointer written is a write barrier while the GC
+					// runs: consumption keeps its nil.
+					if r.Mask != 0 || row.Parts != nil {
+						row.Parts = partsOf(r, pb)
+					}
 					if err := fn(row); err != nil {
 						return err
 					}
-					continue
 				}
+				return nil
+			}
+			for i := range rs {
+				r := &rs[i]
 				b := series.BucketStart(r.TS, res, loc)
 				if agg.n > 0 && b != agg.start {
 					if err := flush(); err != nil {

@@ -1,19 +1,12 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
-
-	"wattfolio/app"
-	"wattfolio/sync/engine"
-	"wattfolio/sync/vendors/epilot"
-	"wattfolio/sync/vendors/epilot/epilotsim"
 )
 
 // TestMeterPageStaysTheSame renders the meter page's views and CSV download
@@ -22,19 +15,8 @@ import (
 // path was made faster: the speed-ups must not change a byte.
 // WATTFOLIO_GOLDEN_OUT=dir writes the bodies, to diff a change against.
 func TestMeterPageStaysTheSame(t *testing.T) {
-	ctx := context.Background()
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	sim := epilotsim.New(epilotsim.Options{Seed: 42, Meters: 1, Token: "t", From: to.AddDate(0, -4, 0), To: to})
-	up := httptest.NewServer(http.StripPrefix("/ep", sim))
-	defer up.Close()
-	s := openStore(t)
-	c, _ := epilot.New(epilot.Config{Source: "ep", BaseURL: up.URL + "/ep", Token: "t", Now: func() time.Time { return to }})
-	if r := (&engine.Engine{Store: s}).Sync(ctx, engine.Source{Name: "ep", Vendor: app.VendorEpilot, Connector: c}); r.Err != nil {
-		t.Fatal(r.Err)
-	}
-	o := testOptions(s)
-	o.Meters = s
-	h := New(o)
+	h := syncedMeter(t, to.AddDate(0, -4, 0), to)
 	for _, c := range []struct{ name, url string }{
 		{"hour-93-days", "/meters/1?from=2026-07-01&to=2026-10-02&res=hour"},
 		{"native-31-days", "/meters/1?from=2026-10-02&to=2026-11-01&res=native"},

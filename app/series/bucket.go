@@ -3,6 +3,7 @@ package series
 import (
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -207,14 +208,24 @@ func Total(bs []Bucket) Bucket {
 	return t
 }
 
+// zones keeps the zones LoadZone loaded: time.LoadLocation reads and
+// parses the zone's file on every call, and every meter page and read of
+// readings asks for its meter's zone (a Location is immutable, so one serves
+// every caller).
+var zones sync.Map // name → *time.Location
+
 // LoadZone loads an IANA zone; "" is Europe/Berlin, the default customer zone.
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		name = app.DefaultZoneName
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", name, err)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }

@@ -73,19 +73,8 @@ func pageLatenciesOf(b *testing.B, h http.Handler, urlOf func(i int) string, che
 // issue's target: 10 ms), the daily view over a year, and the year's
 // quarter hours as CSV, the download the page offers.
 func BenchmarkMeterPage(b *testing.B) {
-	ctx := context.Background()
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	sim := epilotsim.New(epilotsim.Options{Seed: 42, Meters: 1, Token: "t", From: to.AddDate(-1, 0, 0), To: to})
-	up := httptest.NewServer(http.StripPrefix("/ep", sim))
-	defer up.Close()
-	s := openStore(b)
-	c, _ := epilot.New(epilot.Config{Source: "ep", BaseURL: up.URL + "/ep", Token: "t", Now: func() time.Time { return to }})
-	if r := (&engine.Engine{Store: s}).Sync(ctx, engine.Source{Name: "ep", Vendor: app.VendorEpilot, Connector: c}); r.Err != nil {
-		b.Fatal(r.Err)
-	}
-	o := testOptions(s)
-	o.Meters = s
-	h := New(o)
+	h := syncedMeter(b, to.AddDate(-1, 0, 0), to)
 	for _, t := range []struct{ name, url, want string }{
 		{"hour-93-days", "/meters/1?from=2026-07-01&to=2026-10-02&res=hour", "<svg"},
 		{"day-365-days", "/meters/1?from=2025-11-01&to=2026-11-01&res=day", "<svg"},
@@ -119,4 +108,22 @@ func BenchmarkMeterPage(b *testing.B) {
 		b.ReportMetric(float64(lines-1), "rows")
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/download")
 	})
+}
+
+// syncedMeter is the handler over a cache holding one meter synced from the
+// simulated epilot over [from, to) (consumption, prices and costs in
+// quarter hours, as a sync stores them).
+func syncedMeter(tb testing.TB, from, to time.Time) http.Handler {
+	tb.Helper()
+	sim := epilotsim.New(epilotsim.Options{Seed: 42, Meters: 1, Token: "t", From: from, To: to})
+	up := httptest.NewServer(http.StripPrefix("/ep", sim))
+	tb.Cleanup(up.Close)
+	s := openStore(tb)
+	c, _ := epilot.New(epilot.Config{Source: "ep", BaseURL: up.URL + "/ep", Token: "t", Now: func() time.Time { return to }})
+	if r := (&engine.Engine{Store: s}).Sync(context.Background(), engine.Source{Name: "ep", Vendor: app.VendorEpilot, Connector: c}); r.Err != nil {
+		tb.Fatal(r.Err)
+	}
+	o := testOptions(s)
+	o.Meters = s
+	return New(o)
 }

@@ -355,7 +355,9 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
-		if buf.Cap() < 1<<20 {
+		// A 93-day hourly meter page is half a megabyte, and its buffer
+		// grows past a megabyte: kept, it is not grown again on every load.
+		if buf.Cap() < 4<<20 {
 			bufPool.Put(buf)
 		}
 	}()

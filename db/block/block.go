@@ -385,10 +385,17 @@ func (d *Decoder) decodeBody(dst []Reading, b []byte) ([]Reading, error) {
 		return dst, fmt.Errorf("%w: values", ErrCorrupt)
 	}
 	var v int64
-	for i, x := range col {
-		v += x
-		r := &rs[i]
-		r.Value = v*scale + r.Parts[0] + r.Parts[1] + r.Parts[2] + r.Parts[3] + r.Parts[4]
+	if any == 0 { // consumption: no components to add back
+		for i, x := range col {
+			v += x
+			rs[i].Value = v * scale
+		}
+	} else {
+		for i, x := range col {
+			v += x
+			r := &rs[i]
+			r.Value = v*scale + r.Parts[0] + r.Parts[1] + r.Parts[2] + r.Parts[3] + r.Parts[4]
+		}
 	}
 	if p != len(b) {
 		return dst, fmt.Errorf("%w: %d bytes left over", ErrCorrupt, len(b)-p)

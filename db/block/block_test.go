@@ -175,18 +175,21 @@ func FuzzDecode(f *testing.F) {
 }
 
 // BenchmarkDecodeDay is one quarter-hour day of a price with all parts,
-// the widest block the cache holds.
+// the widest block the cache holds, and one of a household's consumption in
+// Wh, the block a meter-year is read from 365 times.
 func BenchmarkDecodeDay(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	rs := day(2026, 6, 1, 900, func(i int) Reading {
+	price := day(2026, 6, 1, 900, func(i int) Reading {
 		return Reading{Value: int64(250_000 + rng.IntN(50_000)), Tax: 39, Mask: 31, Parts: [Parts]int64{int64(80_000 + rng.IntN(40_000)), 20_500, 5_000, 90_000, 18_000}}
 	})
-	for _, compress := range []bool{false, true} {
-		name := "raw"
-		if compress {
-			name = "zstd"
-		}
-		b.Run(name, func(b *testing.B) {
+	use := day(2026, 6, 1, 900, func(i int) Reading { return Reading{Value: int64(60+rng.IntN(90)) * 1_000} })
+	for _, c := range []struct {
+		name     string
+		rs       []Reading
+		compress bool
+	}{{"price/raw", price, false}, {"price/zstd", price, true}, {"consumption/raw", use, false}} {
+		rs, compress := c.rs, c.compress
+		b.Run(c.name, func(b *testing.B) {
 			e := Encoder{Compress: compress}
 			data := e.Append(nil, rs)
 			var d Decoder

@@ -82,10 +82,16 @@ func (f Fmt) appendFixed(b []byte, d app.Decimal, places int) []byte {
 		drop *= 10
 	}
 	u = (u + drop/2) / drop
-	var digits [24]byte
-	s := strconv.AppendUint(digits[:0], u, 10)
-	for len(s) <= places { // at least one digit before the point
-		s = append([]byte{'0'}, s...)
+	// At least one digit before the point: the zeros go in front of u's
+	// digits in the same array (prepending to a slice allocated a value).
+	const room = 8 // more than places can ask for
+	var digits [32]byte
+	s := strconv.AppendUint(digits[:room], u, 10)[room:]
+	if z := places + 1 - len(s); z > 0 {
+		for i := room - z; i < room; i++ {
+			digits[i] = '0'
+		}
+		s = digits[room-z : room+len(s)]
 	}
 	if v < 0 && u != 0 {
 		b = append(b, '-')

@@ -2,10 +2,10 @@ package views
 
 import (
 	"context"
-	"html"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -78,6 +78,7 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 	// panels (2,232 of them in a 93-day hourly view).
 	at := bucketTimes(f, bs)
 	var out []Panel
+	var ticks []ChartTick
 	vals := make([]app.Decimal, len(bs))
 	oks := make([]bool, len(bs))
 	for _, p := range pick {
@@ -117,6 +118,11 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		var part, bar []byte
 		full := make([]byte, 0, 32*len(bs)) // a bar is about 30 bytes
 		pen := false
+		// Every bar has the same width and most stand on the zero line:
+		// those numbers are written once.
+		bw := math.Max(w*0.85, 0.3)
+		width, back := num(nil, "h", bw, 2), num(nil, "h", -bw, 2)
+		zero := num(nil, " ", panel.ZeroY, 1)
 		for i := range bs {
 			v, ok := vals[i], oks[i]
 			if !ok {
@@ -130,8 +136,13 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 					top, bot = bot, top
 				}
 				// "M%.1f %.1fh%.2fv%.1fh%.2fz"
-				bw := math.Max(w*0.85, 0.3)
-				p := num(num(num(num(num(bar[:0], "M", x, 1), " ", bot, 1), "h", bw, 2), "v", math.Min(top-bot, -0.5), 1), "h", -bw, 2)
+				p := num(bar[:0], "M", x, 1)
+				if bot == panel.ZeroY {
+					p = append(p, zero...)
+				} else {
+					p = num(p, " ", bot, 1)
+				}
+				p = append(num(append(p, width...), "v", math.Min(top-bot, -0.5), 1), back...)
 				bar = p
 				if partial[i] {
 					part = append(append(part, p...), 'z')
@@ -151,7 +162,11 @@ func BuildPanels(f Fmt, bs []series.Bucket, currency string) []Panel {
 		if len(part) > 0 {
 			panel.Partial = note
 		}
-		panel.XTicks = timeTicks(f, bs, panel.Left, w)
+		// The panels share their plot's box, so their time axes are one.
+		if ticks == nil {
+			ticks = timeTicks(f, bs, panel.Left, w)
+		}
+		panel.XTicks = ticks
 		noData := f.T("no data")
 		panel.Hover = hoverColumns(at, len(bs), panel, w, func(b []byte, i int) []byte {
 			if !oks[i] {
@@ -268,36 +283,47 @@ func num(p []byte, sep string, v float64, prec int) []byte {
 		p, n = append(p, '-'), -n
 	}
 	div := int64(scale)
-	p = strconv.AppendInt(append(strconv.AppendInt(p, n/div, 10), '.'), n%div+div, 10)
-	// n%div+div wrote a leading 1 to keep the fraction's zeros: drop it.
-	i := len(p) - prec - 1
-	copy(p[i:], p[i+1:])
-	return p[:len(p)-1]
+	p = append(strconv.AppendInt(p, n/div, 10), '.')
+	frac := n % div
+	if prec == 2 {
+		return append(p, byte('0'+frac/10), byte('0'+frac%10))
+	}
+	return append(p, byte('0'+frac))
 }
 
 // bucketTimes formats each bucket's start as DateTime does, formatting the
-// day once a day: the hover text names 2,232 hours in a 93-day view.
+// day once a day, into one string cut into the buckets' times: the hover
+// text names 2,232 hours in a 93-day view.
 func bucketTimes(f Fmt, bs []series.Bucket) []string {
-	at := make([]string, len(bs))
 	loc := f.loc()
+	buf := make([]byte, 0, len(bs)*24)
+	ends := make([]int, len(bs))
 	var day string
 	var y, yd int
 	for i, b := range bs {
 		t := b.Start.In(loc)
-		if b.Start.IsZero() {
-			at[i] = f.DateTime(b.Start)
+		zone := ""
+		if !b.Start.IsZero() {
+			zone, _ = t.Zone()
+		}
+		if zone == "" || zone[0] == '+' || zone[0] == '-' {
+			buf = append(buf, f.DateTime(b.Start)...)
+			ends[i] = len(buf)
 			continue
 		}
 		if t.Year() != y || t.YearDay() != yd || day == "" {
 			y, yd, day = t.Year(), t.YearDay(), f.Day(t)+" "
 		}
-		zone, _ := t.Zone()
-		if zone == "" || zone[0] == '+' || zone[0] == '-' {
-			at[i] = f.DateTime(b.Start)
-			continue
-		}
 		h, m := t.Hour(), t.Minute()
-		at[i] = day + string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10), ' '}) + zone
+		buf = append(append(buf, day...), byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ' ')
+		buf = append(buf, zone...)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	at := make([]string, len(bs))
+	from := 0
+	for i, end := range ends {
+		at[i], from = all[from:end], end
 	}
 	return at
 }
@@ -342,13 +368,61 @@ func hoverRects(p Panel) templ.Component {
 			b = num(b, `" y="`, h.Y, 1)
 			b = num(b, `" width="`, h.W, 1)
 			b = num(b, `" height="`, h.H, 1)
-			b = append(append(append(b, `"><title>`...), html.EscapeString(h.Title)...), "</title></rect>"...)
+			b = append(appendEscaped(append(b, `"><title>`...), h.Title), "</title></rect>"...)
 			if _, err := w.Write(b); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// seriesPaths writes p's paths as the panel template wrote them (with the
+// space templ wrote between the elements), bars (and
+// the partial ones) or the price line: through templ, each path of tens of
+// kilobytes was copied by fmt.Sprint before it was written.
+func seriesPaths(p Panel) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		b := []byte(" ")
+		path := func(class, d string) {
+			b = append(appendEscaped(append(append(append(b, `<path class="`...), class...), `" d="`...), d), `"></path> `...)
+		}
+		if p.Bars {
+			path("series", p.Path)
+			if p.PartialPath != "" {
+				path("series partial", p.PartialPath)
+			}
+		} else {
+			path("series-line", p.Path)
+		}
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// appendEscaped appends s escaped as html.EscapeString escapes it, without
+// its copy of every title.
+func appendEscaped(b []byte, s string) []byte {
+	for {
+		i := strings.IndexAny(s, `<>&'"`)
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i]...)
+		switch s[i] {
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		case '\'':
+			b = append(b, "&#39;"...)
+		case '"':
+			b = append(b, "&#34;"...)
+		}
+		s = s[i+1:]
+	}
 }
 
 // Span is the range the page shows, its first and last day ("To" is

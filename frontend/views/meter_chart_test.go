@@ -1,6 +1,7 @@
 package views
 
 import (
+	"html"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -200,6 +201,16 @@ func TestBucketTimesReadAsDateTime(t *testing.T) {
 			if want := f.DateTime(bs[i].Start); got != want {
 				t.Errorf("%s %v: %q, want %q", f.Lang, bs[i].Start, got, want)
 			}
+		}
+	}
+}
+
+// The hover titles are escaped by appendEscaped; it must write what
+// html.EscapeString writes.
+func TestAppendEscapedReadsAsEscapeString(t *testing.T) {
+	for _, s := range []string{"", "plain 01.07. 13:00 CEST: 0,123 kWh", `<&>'"`, "a<b&&c>d\"e'f", "ü & ö"} {
+		if got, want := string(appendEscaped([]byte("x"), s)), "x"+html.EscapeString(s); got != want {
+			t.Errorf("%q: %q, want %q", s, got, want)
 		}
 	}
 }

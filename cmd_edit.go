@@ -238,13 +238,28 @@ func describeFields(c outbox.Change) string {
 
 func changeNote(c outbox.Change) string {
 	if c.State == outbox.Conflict {
+		// A message names another analyst's change pushed to the team's
+		// book first; without one, the vendor changed the field.
+		theirs := "vendor now"
+		if c.Message != "" {
+			theirs = "theirs"
+		}
 		var parts []string
 		for _, f := range c.Fields() {
 			if v, ok := c.Theirs[f]; ok {
-				parts = append(parts, fmt.Sprintf("%s: yours %s, was %s, vendor now %s", f, short(c.New[f]), short(c.Base[f]), short(v)))
+				parts = append(parts, fmt.Sprintf("%s: yours %s, was %s, %s %s", f, short(c.New[f]), short(c.Base[f]), theirs, short(v)))
 			}
 		}
+		if c.Message != "" {
+			parts = append(parts, firstLine(c.Message))
+		}
 		return strings.Join(parts, "; ")
+	}
+	if c.State == outbox.Pending && c.BookKey != "" && c.Message == "" {
+		if c.InBook {
+			return "in the book, waiting for the team's sync"
+		}
+		return "edited since the last push: push again"
 	}
 	return firstLine(c.Message)
 }
@@ -259,7 +274,7 @@ func short(s string) string {
 // sendEdits writes back the pending offline edits of the Podero sources
 // being synced, before they are synced, and reports each outcome. It
 // reports whether any edit was rejected or is in conflict.
-func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdout, stderr io.Writer) (attention bool, err error) {
+func sendEdits(ctx context.Context, store writeback.Store, srcs []engine.Source, stdout, stderr io.Writer) (attention bool, err error) {
 	out, err := writeBack(ctx, store, srcs, func(source string, n int) {
 		fmt.Fprintf(stderr, "%s: sending %d offline edit(s)\n", source, n)
 	})
@@ -298,7 +313,7 @@ func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdou
 // edits (Podero), source by source; starting is told of each source with
 // pending edits before they go. It stops at the first source whose
 // outbox cannot be read or written.
-func writeBack(ctx context.Context, store *db.Store, srcs []engine.Source, starting func(source string, n int)) ([]writeback.Outcome, error) {
+func writeBack(ctx context.Context, store writeback.Store, srcs []engine.Source, starting func(source string, n int)) ([]writeback.Outcome, error) {
 	var all []writeback.Outcome
 	for _, src := range srcs {
 		v, ok := src.Connector.(writeback.Vendor)

@@ -29,10 +29,12 @@ func syncPostgres(ctx context.Context, url string, f sourcesFile, stdout, stderr
 		return err
 	}
 	defer unlock()
+	// The edits the laptops pushed go out first, as a cache's do.
+	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	srcs, withSeries := contractStreams(f.sources)
 	fmt.Fprintf(stderr, "syncing the contracts of %s into PostgreSQL\n", plural(len(srcs), "source", "sources"))
 	results, err := runSync(ctx, store, srcs, f.leaveOutPersonal, stdout, stderr)
-	err = syncOutcome(results, err)
+	err = withEdits(syncOutcome(results, err), editErr, attention, "the book's outbox; each analyst's 'wattfolio push' brings them back")
 	if len(withSeries) == 0 {
 		return err
 	}

@@ -194,10 +194,11 @@ func (s *Store) openWrite(ctx context.Context, v Verification) error {
 		w.Close()
 		return err
 	}
-	// The migrations before the one that drops the row-per-reading tables,
-	// then the move of their rows into blocks, then the rest: the rows
-	// are never dropped unmoved, and a move killed halfway goes on at the
-	// next Open.
+	// Every migration but the one that drops the row-per-reading tables,
+	// then the move of their rows into blocks, then that one: the rows
+	// are never dropped unmoved, a move killed halfway goes on at the next
+	// Open, and the statements prepared for the move find the tables and
+	// columns of the migrations after 0019.
 	moved, err := s.migrate(ctx, dropReadingRows)
 	if err != nil {
 		w.Close()
@@ -341,8 +342,8 @@ func SchemaVersion() int64 {
 // once their rows are in blocks.
 const dropReadingRows = 19
 
-// migrate applies the migrations the cache lacks, in one transaction: those
-// numbered below before when before > 0, else all. It reports whether
+// migrate applies the migrations the cache lacks, in one transaction: all
+// but migration before when before > 0, else all. It reports whether
 // migration before was applied already (false when before is 0).
 func (s *Store) migrate(ctx context.Context, before int64) (done bool, err error) {
 	ms, err := migrations()
@@ -389,7 +390,7 @@ func (s *Store) migrate(ctx context.Context, before int64) (done bool, err error
 	// (0008 after 0009), and it must still run.
 	done = before > 0 && slices.Contains(applied, before)
 	for _, m := range ms[1:] {
-		if slices.Contains(applied, m.version) || (before > 0 && m.version >= before) {
+		if slices.Contains(applied, m.version) || m.version == before {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {

@@ -45,7 +45,7 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 			for f, v := range fields {
 				next[f] = v
 			}
-			if dropUnchanged(next, decodeFields(cur.BaseJson), decodeFields(cur.InflightJson)) {
+			if dropUnchanged(next, decodeFields(cur.BaseJson), keptValues(cur.InflightJson, cur.PushedJson)) {
 				// Edited back to the values the edit began from.
 				_, err := q.DeleteOutbox(ctx, cur.ID)
 				return err
@@ -97,6 +97,9 @@ func (s *Store) Undo(ctx context.Context, id string) error {
 		}
 		if cur.State == outbox.Sent {
 			return fmt.Errorf("change %s was already sent to the vendor; edit the contract again instead", id)
+		}
+		if cur.State == outbox.Pending && cur.BookKey != "" {
+			return fmt.Errorf("change %s was pushed to the team's book; edit its fields back to their old values and push again instead", id)
 		}
 		_, err = q.DeleteOutbox(ctx, n)
 		return err
@@ -152,6 +155,7 @@ func (s *Store) listOutbox(ctx context.Context, p dbq.ListOutboxParams) ([]outbo
 			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson),
 			Attempts:  int(r.Attempts),
 			CreatedAt: time.Unix(r.CreatedAt, 0).UTC(), UpdatedAt: time.Unix(r.UpdatedAt, 0).UTC(),
+			BookKey: r.BookKey, InBook: r.BookKey != "" && r.PushedJson == r.NewJson,
 		}
 		if len(out[i].Theirs) == 0 {
 			out[i].Theirs = nil

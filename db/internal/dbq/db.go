@@ -195,6 +195,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.keepVersionStmt, err = db.PrepareContext(ctx, keepVersion); err != nil {
 		return nil, fmt.Errorf("error preparing query KeepVersion: %w", err)
 	}
+	if q.laptopIDStmt, err = db.PrepareContext(ctx, laptopID); err != nil {
+		return nil, fmt.Errorf("error preparing query LaptopID: %w", err)
+	}
 	if q.lastRunStmt, err = db.PrepareContext(ctx, lastRun); err != nil {
 		return nil, fmt.Errorf("error preparing query LastRun: %w", err)
 	}
@@ -276,6 +279,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
 	}
+	if q.markPushedStmt, err = db.PrepareContext(ctx, markPushed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkPushed: %w", err)
+	}
 	if q.markRemovedStmt, err = db.PrepareContext(ctx, markRemoved); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkRemoved: %w", err)
 	}
@@ -290,6 +296,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.offerIDByNameStmt, err = db.PrepareContext(ctx, offerIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query OfferIDByName: %w", err)
+	}
+	if q.outboxByBookKeyStmt, err = db.PrepareContext(ctx, outboxByBookKey); err != nil {
+		return nil, fmt.Errorf("error preparing query OutboxByBookKey: %w", err)
 	}
 	if q.outboxByContractStmt, err = db.PrepareContext(ctx, outboxByContract); err != nil {
 		return nil, fmt.Errorf("error preparing query OutboxByContract: %w", err)
@@ -317,6 +326,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.rateBudgetStmt, err = db.PrepareContext(ctx, rateBudget); err != nil {
 		return nil, fmt.Errorf("error preparing query RateBudget: %w", err)
+	}
+	if q.rebaseFromBookStmt, err = db.PrepareContext(ctx, rebaseFromBook); err != nil {
+		return nil, fmt.Errorf("error preparing query RebaseFromBook: %w", err)
 	}
 	if q.rebaseOutboxStmt, err = db.PrepareContext(ctx, rebaseOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query RebaseOutbox: %w", err)
@@ -348,6 +360,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.seriesOfMeterStmt, err = db.PrepareContext(ctx, seriesOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query SeriesOfMeter: %w", err)
 	}
+	if q.setBookKeyStmt, err = db.PrepareContext(ctx, setBookKey); err != nil {
+		return nil, fmt.Errorf("error preparing query SetBookKey: %w", err)
+	}
 	if q.setCheckpointStmt, err = db.PrepareContext(ctx, setCheckpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCheckpoint: %w", err)
 	}
@@ -356,6 +371,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setInFlightStmt, err = db.PrepareContext(ctx, setInFlight); err != nil {
 		return nil, fmt.Errorf("error preparing query SetInFlight: %w", err)
+	}
+	if q.setLaptopIDStmt, err = db.PrepareContext(ctx, setLaptopID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetLaptopID: %w", err)
 	}
 	if q.setMeterGasStmt, err = db.PrepareContext(ctx, setMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMeterGas: %w", err)
@@ -707,6 +725,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing keepVersionStmt: %w", cerr)
 		}
 	}
+	if q.laptopIDStmt != nil {
+		if cerr := q.laptopIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing laptopIDStmt: %w", cerr)
+		}
+	}
 	if q.lastRunStmt != nil {
 		if cerr := q.lastRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing lastRunStmt: %w", cerr)
@@ -842,6 +865,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listSourcesStmt: %w", cerr)
 		}
 	}
+	if q.markPushedStmt != nil {
+		if cerr := q.markPushedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markPushedStmt: %w", cerr)
+		}
+	}
 	if q.markRemovedStmt != nil {
 		if cerr := q.markRemovedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markRemovedStmt: %w", cerr)
@@ -865,6 +893,11 @@ func (q *Queries) Close() error {
 	if q.offerIDByNameStmt != nil {
 		if cerr := q.offerIDByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing offerIDByNameStmt: %w", cerr)
+		}
+	}
+	if q.outboxByBookKeyStmt != nil {
+		if cerr := q.outboxByBookKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing outboxByBookKeyStmt: %w", cerr)
 		}
 	}
 	if q.outboxByContractStmt != nil {
@@ -910,6 +943,11 @@ func (q *Queries) Close() error {
 	if q.rateBudgetStmt != nil {
 		if cerr := q.rateBudgetStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rateBudgetStmt: %w", cerr)
+		}
+	}
+	if q.rebaseFromBookStmt != nil {
+		if cerr := q.rebaseFromBookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rebaseFromBookStmt: %w", cerr)
 		}
 	}
 	if q.rebaseOutboxStmt != nil {
@@ -962,6 +1000,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing seriesOfMeterStmt: %w", cerr)
 		}
 	}
+	if q.setBookKeyStmt != nil {
+		if cerr := q.setBookKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setBookKeyStmt: %w", cerr)
+		}
+	}
 	if q.setCheckpointStmt != nil {
 		if cerr := q.setCheckpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setCheckpointStmt: %w", cerr)
@@ -975,6 +1018,11 @@ func (q *Queries) Close() error {
 	if q.setInFlightStmt != nil {
 		if cerr := q.setInFlightStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setInFlightStmt: %w", cerr)
+		}
+	}
+	if q.setLaptopIDStmt != nil {
+		if cerr := q.setLaptopIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setLaptopIDStmt: %w", cerr)
 		}
 	}
 	if q.setMeterGasStmt != nil {
@@ -1173,6 +1221,7 @@ type Queries struct {
 	interruptRunsStmt                   *sql.Stmt
 	isUnseenStmt                        *sql.Stmt
 	keepVersionStmt                     *sql.Stmt
+	laptopIDStmt                        *sql.Stmt
 	lastRunStmt                         *sql.Stmt
 	listAccountsStmt                    *sql.Stmt
 	listContractsStmt                   *sql.Stmt
@@ -1200,11 +1249,13 @@ type Queries struct {
 	listOutboxStmt                      *sql.Stmt
 	listSavingsStmt                     *sql.Stmt
 	listSourcesStmt                     *sql.Stmt
+	markPushedStmt                      *sql.Stmt
 	markRemovedStmt                     *sql.Stmt
 	meterIDByExternalStmt               *sql.Stmt
 	metersOfAccountStmt                 *sql.Stmt
 	metersOfContractStmt                *sql.Stmt
 	offerIDByNameStmt                   *sql.Stmt
+	outboxByBookKeyStmt                 *sql.Stmt
 	outboxByContractStmt                *sql.Stmt
 	outboxByIDStmt                      *sql.Stmt
 	outboxContractStmt                  *sql.Stmt
@@ -1214,6 +1265,7 @@ type Queries struct {
 	putContractNotesStmt                *sql.Stmt
 	putOutboxStmt                       *sql.Stmt
 	rateBudgetStmt                      *sql.Stmt
+	rebaseFromBookStmt                  *sql.Stmt
 	rebaseOutboxStmt                    *sql.Stmt
 	recordMigrationStmt                 *sql.Stmt
 	resolveOutboxStmt                   *sql.Stmt
@@ -1224,9 +1276,11 @@ type Queries struct {
 	salvageOutboxStmt                   *sql.Stmt
 	saveOfferStmt                       *sql.Stmt
 	seriesOfMeterStmt                   *sql.Stmt
+	setBookKeyStmt                      *sql.Stmt
 	setCheckpointStmt                   *sql.Stmt
 	setDayStmt                          *sql.Stmt
 	setInFlightStmt                     *sql.Stmt
+	setLaptopIDStmt                     *sql.Stmt
 	setMeterGasStmt                     *sql.Stmt
 	setMeterUnitStmt                    *sql.Stmt
 	setRateBudgetStmt                   *sql.Stmt
@@ -1310,6 +1364,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		interruptRunsStmt:                   q.interruptRunsStmt,
 		isUnseenStmt:                        q.isUnseenStmt,
 		keepVersionStmt:                     q.keepVersionStmt,
+		laptopIDStmt:                        q.laptopIDStmt,
 		lastRunStmt:                         q.lastRunStmt,
 		listAccountsStmt:                    q.listAccountsStmt,
 		listContractsStmt:                   q.listContractsStmt,
@@ -1337,11 +1392,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listOutboxStmt:                      q.listOutboxStmt,
 		listSavingsStmt:                     q.listSavingsStmt,
 		listSourcesStmt:                     q.listSourcesStmt,
+		markPushedStmt:                      q.markPushedStmt,
 		markRemovedStmt:                     q.markRemovedStmt,
 		meterIDByExternalStmt:               q.meterIDByExternalStmt,
 		metersOfAccountStmt:                 q.metersOfAccountStmt,
 		metersOfContractStmt:                q.metersOfContractStmt,
 		offerIDByNameStmt:                   q.offerIDByNameStmt,
+		outboxByBookKeyStmt:                 q.outboxByBookKeyStmt,
 		outboxByContractStmt:                q.outboxByContractStmt,
 		outboxByIDStmt:                      q.outboxByIDStmt,
 		outboxContractStmt:                  q.outboxContractStmt,
@@ -1351,6 +1408,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		putContractNotesStmt:                q.putContractNotesStmt,
 		putOutboxStmt:                       q.putOutboxStmt,
 		rateBudgetStmt:                      q.rateBudgetStmt,
+		rebaseFromBookStmt:                  q.rebaseFromBookStmt,
 		rebaseOutboxStmt:                    q.rebaseOutboxStmt,
 		recordMigrationStmt:                 q.recordMigrationStmt,
 		resolveOutboxStmt:                   q.resolveOutboxStmt,
@@ -1361,9 +1419,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		salvageOutboxStmt:                   q.salvageOutboxStmt,
 		saveOfferStmt:                       q.saveOfferStmt,
 		seriesOfMeterStmt:                   q.seriesOfMeterStmt,
+		setBookKeyStmt:                      q.setBookKeyStmt,
 		setCheckpointStmt:                   q.setCheckpointStmt,
 		setDayStmt:                          q.setDayStmt,
 		setInFlightStmt:                     q.setInFlightStmt,
+		setLaptopIDStmt:                     q.setLaptopIDStmt,
 		setMeterGasStmt:                     q.setMeterGasStmt,
 		setMeterUnitStmt:                    q.setMeterUnitStmt,
 		setRateBudgetStmt:                   q.setRateBudgetStmt,

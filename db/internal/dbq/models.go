@@ -140,6 +140,11 @@ type Customer struct {
 	Name       string
 }
 
+type Laptop struct {
+	ID       int64
+	LaptopID string
+}
+
 type Meter struct {
 	ID                 int64
 	SourceID           int64
@@ -218,6 +223,8 @@ type Outbox struct {
 	CreatedAt          int64
 	UpdatedAt          int64
 	InflightJson       string
+	BookKey            string
+	PushedJson         string
 }
 
 type RateBudget struct {

@@ -135,7 +135,7 @@ func firstInQueue(ctx context.Context, q *pgq.Queries, sourceID, id int64, ch ou
 }
 
 func queueMessage(first *pgq.PendingOfContractRow, theirs map[string]string) string {
-	return fmt.Sprintf("%s's change #%d of %s, pushed to the book first (%s UTC), waits to be sent: resolve against their values",
+	return fmt.Sprintf("%s's change #%d of %s was pushed to the book first (%s UTC): resolve against their values",
 		first.Author, first.ID, strings.Join(slices.Sorted(maps.Keys(theirs)), ", "), first.PushedAt.Time.UTC().Format("2006-01-02 15:04"))
 }
 

@@ -281,6 +281,15 @@ func TestPushCutOffIsTakenOnce(t *testing.T) {
 	if text := l.outboxText(t); strings.Count(text, "in the book, waiting for the team's sync") != 2 {
 		t.Errorf("laptop's outbox:\n%s", text)
 	}
+	// The laptop's own sync leaves them to the team's: sent from both,
+	// an edit would go out twice.
+	writes := f.up.Podero.Writes()
+	if code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 || f.up.Podero.Writes() != writes {
+		t.Errorf("laptop's own sync: exit %d, %d writes\n%s%s", code, f.up.Podero.Writes()-writes, stdout, stderr)
+	}
+	if text := l.outboxText(t); strings.Count(text, "in the book, waiting for the team's sync") != 2 {
+		t.Errorf("laptop's outbox after its own sync:\n%s", text)
+	}
 }
 
 // The team's sync killed at each moment of a write-back request (the
@@ -352,5 +361,76 @@ func TestBookWritebackSurvivesKills(t *testing.T) {
 	}
 	if len(seen) != 6 {
 		t.Errorf("%d fields written, want 6: %v", len(seen), seen)
+	}
+}
+
+// An analyst who edits a change again after pushing it loses nothing,
+// whatever the team's sync did meanwhile: still waiting in the book, the
+// change takes the new values; sent already, what is left goes to the book
+// as a new change with the sent values as its base; set back to the
+// vendor's value, the book is told so and writes nothing.
+func TestEditAfterPush(t *testing.T) {
+	f := newFixture(t, simulate.Options{PoderoUsers: 4})
+	sim := f.up.Podero
+	url := pgtest.URL(t)
+	for _, to := range []string{url, f.db} {
+		if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", to, "--source", "demo-podero"); code != 0 {
+			t.Fatalf("sync into %s: exit %d %s", to, code, stderr)
+		}
+	}
+	l := laptop{name: "erin", db: f.db}
+	ids := sim.ContractIDs()
+	waiting, sentMeanwhile, setBack := ids[0], ids[1], ids[2]
+	before := atVendor(t, sim, setBack, "supplier")
+
+	l.edit(t, waiting, "supplier=First Try")
+	l.edit(t, sentMeanwhile, "supplier=Sent Meanwhile")
+	l.edit(t, setBack, "supplier=Second Thoughts")
+	l.push(t, url)
+	l.edit(t, waiting, "supplier=Second Try")
+	if text := l.outboxText(t); !strings.Contains(text, "edited since the last push") {
+		t.Errorf("outbox after an edit of a pushed change:\n%s", text)
+	}
+	// An undo would leave the change in the book: refused, saying what to do.
+	if code, _, stderr := runCLI(t, "edit", "--db", l.db, "--undo", l.outbox(t)[setBack].ID); code != exitFailed || !strings.Contains(stderr, "pushed to the team's book") {
+		t.Errorf("undo of a pushed change: exit %d %s", code, stderr)
+	}
+	l.edit(t, setBack, "supplier="+before)
+	if c := l.outbox(t)[setBack]; c.State != outbox.Pending || c.New["supplier"] != before {
+		t.Errorf("a pushed change set back to the vendor's value: %+v, want it kept to tell the book", c)
+	}
+	if code, stdout := l.push(t, url); code != 0 || !strings.Contains(stdout, "2 changes pushed") {
+		t.Fatalf("second push: exit %d\n%s", code, stdout)
+	}
+
+	teamSync(t, f, url)
+	l.edit(t, sentMeanwhile, "meter_id=DE-AFTER-1") // the laptop does not know it was sent
+	code, stdout := l.push(t, url)
+	if code != 0 || !strings.Contains(stdout, "1 change pushed") {
+		t.Fatalf("push after the team's sync: exit %d\n%s", code, stdout)
+	}
+	if c := l.outbox(t)[sentMeanwhile]; c.State != outbox.Pending || !c.InBook || c.Base["supplier"] != "Sent Meanwhile" || c.Message != "" || c.New["meter_id"] != "DE-AFTER-1" || len(c.New) != 1 {
+		t.Errorf("the change edited after its values were sent: %+v, want meter_id alone in the book", c)
+	}
+	writes := sim.Writes()
+	teamSync(t, f, url)
+	if sim.Writes() != writes+1 {
+		t.Errorf("%d writes by the second team sync, want 1 (meter_id)", sim.Writes()-writes)
+	}
+	l.push(t, url)
+	for _, want := range []struct{ contract, field, value string }{
+		{waiting, "supplier", "Second Try"},
+		{sentMeanwhile, "supplier", "Sent Meanwhile"},
+		{sentMeanwhile, "meter_id", "DE-AFTER-1"},
+		{setBack, "supplier", before},
+	} {
+		if got := atVendor(t, sim, want.contract, want.field); got != want.value {
+			t.Errorf("Podero's %s of %s = %q, want %q", want.field, want.contract, got, want.value)
+		}
+	}
+	for id, c := range l.outbox(t) {
+		if c.State != outbox.Sent {
+			t.Errorf("change of %s is %s (%s), want sent", id, c.State, c.Message)
+		}
 	}
 }

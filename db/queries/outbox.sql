@@ -78,8 +78,9 @@ SELECT vendor FROM sources WHERE name = ?;
 UPDATE outbox SET book_key = @book_key WHERE id = @id AND book_key = '' AND state = 'pending';
 
 -- name: MarkPushed :execrows
--- The book took the change with these values.
-UPDATE outbox SET pushed_json = @pushed_json WHERE book_key = @book_key AND state = 'pending';
+-- The book took the change with these values; the message of an earlier
+-- round is done with.
+UPDATE outbox SET pushed_json = @pushed_json, message = '' WHERE book_key = @book_key AND state = 'pending';
 
 -- name: OutboxByBookKey :one
 SELECT * FROM outbox WHERE book_key = ?;

@@ -162,7 +162,7 @@ func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListO
 }
 
 const markPushed = `-- name: MarkPushed :execrows
-UPDATE outbox SET pushed_json = ?1 WHERE book_key = ?2 AND state = 'pending'
+UPDATE outbox SET pushed_json = ?1, message = '' WHERE book_key = ?2 AND state = 'pending'
 `
 
 type MarkPushedParams struct {
@@ -170,7 +170,8 @@ type MarkPushedParams struct {
 	BookKey    string
 }
 
-// The book took the change with these values.
+// The book took the change with these values; the message of an earlier
+// round is done with.
 func (q *Queries) MarkPushed(ctx context.Context, arg MarkPushedParams) (int64, error) {
 	result, err := q.exec(ctx, q.markPushedStmt, markPushed, arg.PushedJson, arg.BookKey)
 	if err != nil {

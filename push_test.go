@@ -123,7 +123,7 @@ func teamSync(t *testing.T, f *fixture, url string) string {
 // with the vendor, as in a cache's own sync. The laptops are filled by a
 // direct sync of the simulated Podero (not a pull from the book).
 func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
-	f := newFixture(t, simulate.Options{PoderoUsers: 4})
+	f := newFixture(t, simulate.Options{PoderoUsers: 6})
 	sim := f.up.Podero
 	url := pgtest.URL(t)
 	teamSync(t, f, url)
@@ -136,21 +136,22 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 		}
 	}
 	ids := sim.ContractIDs()
-	shared, onlyAlice, onlyBob, changedUpstream := ids[0], ids[1], ids[2], ids[3]
+	shared, onlyAlice, onlyBob, changedUpstream, sharedLater := ids[0], ids[1], ids[2], ids[3], ids[4]
 	base := atVendor(t, sim, shared, "supplier")
 
 	alice.edit(t, shared, "supplier=Alpha Energie")
 	alice.edit(t, onlyAlice, "meter_id=DE-ALICE-1")
 	alice.edit(t, changedUpstream, "supplier=Alice Strom")
+	alice.edit(t, sharedLater, "meter_id=DE-ALICE-2")
 	bob.edit(t, shared, "supplier=Beta Energie") // the same field, from the same base
 	bob.edit(t, onlyBob, "supplier=Bob Strom", "meter_id=DE-BOB-1")
 
 	// Alice pushes first: her three changes wait in the book.
 	code, stdout := alice.push(t, url)
-	if code != 0 || strings.Count(stdout, "(in the book, waiting for the team's sync)") != 3 {
+	if code != 0 || strings.Count(stdout, "(in the book, waiting for the team's sync)") != 4 {
 		t.Fatalf("alice's push: exit %d\n%s", code, stdout)
 	}
-	if text := alice.outboxText(t); strings.Count(text, "in the book, waiting for the team's sync") != 3 {
+	if text := alice.outboxText(t); strings.Count(text, "in the book, waiting for the team's sync") != 4 {
 		t.Errorf("alice's outbox after her push:\n%s", text)
 	}
 	// Pushed again, nothing is taken twice.
@@ -166,8 +167,8 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 	if c := bob.outbox(t)[shared]; c.State != outbox.Conflict || c.Theirs["supplier"] != "Alpha Energie" || !strings.Contains(c.Message, "alice") {
 		t.Errorf("bob's change of the shared contract: %+v", c)
 	}
-	if n := len(bookOutbox(t, url)); n != 5 {
-		t.Errorf("%d changes in the book, want 5 (3 of alice, 2 of bob), each once", n)
+	if n := len(bookOutbox(t, url)); n != 6 {
+		t.Errorf("%d changes in the book, want 6 (4 of alice, 2 of bob), each once", n)
 	}
 
 	// Someone changes a field at Podero that Alice edited; the team syncs.
@@ -185,12 +186,17 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 		}
 	}
 
+	// Bob, who has not seen Alice's change go out, edits the same field
+	// from the value it had: a conflict naming her change, as if it
+	// still waited.
+	bob.edit(t, sharedLater, "meter_id=DE-BOB-2")
+
 	// The outcomes come back with the next push.
 	code, stdout = alice.push(t, url)
-	if code != exitEdits || strings.Count(stdout, "sent      change") != 2 || !strings.Contains(stdout, "vendor now \"Upstream GmbH\"") {
+	if code != exitEdits || strings.Count(stdout, "sent      change") != 3 || !strings.Contains(stdout, "vendor now \"Upstream GmbH\"") {
 		t.Errorf("alice's push after the team's sync: exit %d\n%s", code, stdout)
 	}
-	if code, stdout = bob.push(t, url); code != 0 || strings.Count(stdout, "sent      change") != 1 {
+	if code, stdout = bob.push(t, url); code != exitEdits || strings.Count(stdout, "sent      change") != 1 || !strings.Contains(stdout, "alice's change") {
 		t.Errorf("bob's push after the team's sync: exit %d\n%s", code, stdout)
 	}
 	// Every edit is sent, or a conflict in its analyst's outbox.
@@ -199,7 +205,8 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 		contract, state string
 	}{
 		{alice, shared, outbox.Sent}, {alice, onlyAlice, outbox.Sent}, {alice, changedUpstream, outbox.Conflict},
-		{bob, shared, outbox.Conflict}, {bob, onlyBob, outbox.Sent},
+		{alice, sharedLater, outbox.Sent},
+		{bob, shared, outbox.Conflict}, {bob, onlyBob, outbox.Sent}, {bob, sharedLater, outbox.Conflict},
 	} {
 		if got := want.l.outbox(t)[want.contract]; got.State != want.state {
 			t.Errorf("%s's change of %s is %s, want %s (%+v)", want.l.name, want.contract, got.State, want.state, got)

@@ -28,8 +28,8 @@ import (
 // BookKey: pushed again (a push cut off, or the change edited since), it
 // is the same change, folded while it waits and left as it is once
 // settled. A change of a field that another change of the same contract,
-// pushed first, waits to send is kept as a conflict naming that change's
-// author: the first pushed wins the queue. A change the book cannot take
+// pushed first, waits to send (or sent from the same base) is kept as a
+// conflict naming that change's author: the first pushed wins the queue. A change the book cannot take
 // (its source is not in the book) is passed over, and the error names it.
 func (s *Store) Push(ctx context.Context, laptopID, author string, changes []outbox.Change) ([]outbox.BookOutcome, error) {
 	var out []outbox.BookOutcome
@@ -110,10 +110,13 @@ func (s *Store) push(ctx context.Context, q *pgq.Queries, laptopID, author strin
 }
 
 // firstInQueue finds the change of ch's contract pushed before it (before
-// id, or any when id is 0) and waiting to be sent that edits a field ch
-// edits too, and that change's values of those fields; nil when none.
-func firstInQueue(ctx context.Context, q *pgq.Queries, sourceID, id int64, ch outbox.Change) (*pgq.PendingOfContractRow, map[string]string, error) {
-	rows, err := q.PendingOfContract(ctx, pgq.PendingOfContractParams{SourceID: sourceID, ContractExternalID: ch.ContractID})
+// id, or any when id is 0) that stands in its way, and that change's
+// values of the fields in the way; nil when none. In the way are a change
+// waiting to be sent that edits a field ch edits too, and a change sent
+// that edited such a field from the value ch's edit began from (the same
+// base: ch's analyst did not have its value).
+func firstInQueue(ctx context.Context, q *pgq.Queries, sourceID, id int64, ch outbox.Change) (*pgq.QueuedOfContractRow, map[string]string, error) {
+	rows, err := q.QueuedOfContract(ctx, pgq.QueuedOfContractParams{SourceID: sourceID, ContractExternalID: ch.ContractID})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,9 +124,12 @@ func firstInQueue(ctx context.Context, q *pgq.Queries, sourceID, id int64, ch ou
 		if id != 0 && r.ID >= id {
 			break
 		}
-		theirs := map[string]string{}
+		base, theirs := decodeFields(r.BaseJson), map[string]string{}
 		for f, v := range decodeFields(r.NewJson) {
-			if _, ok := ch.New[f]; ok {
+			if _, ok := ch.New[f]; !ok {
+				continue
+			}
+			if r.State == outbox.Pending || base[f] == ch.Base[f] && v != ch.Base[f] {
 				theirs[f] = v
 			}
 		}
@@ -134,7 +140,7 @@ func firstInQueue(ctx context.Context, q *pgq.Queries, sourceID, id int64, ch ou
 	return nil, nil, nil
 }
 
-func queueMessage(first *pgq.PendingOfContractRow, theirs map[string]string) string {
+func queueMessage(first *pgq.QueuedOfContractRow, theirs map[string]string) string {
 	return fmt.Sprintf("%s's change #%d of %s was pushed to the book first (%s UTC): resolve against their values",
 		first.Author, first.ID, strings.Join(slices.Sorted(maps.Keys(theirs)), ", "), first.PushedAt.Time.UTC().Format("2006-01-02 15:04"))
 }

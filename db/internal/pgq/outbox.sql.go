@@ -338,37 +338,41 @@ func (q *Queries) OutcomesOfLaptop(ctx context.Context, arg OutcomesOfLaptopPara
 	return items, nil
 }
 
-const pendingOfContract = `-- name: PendingOfContract :many
-SELECT id, author, new_json, pushed_at FROM outbox
-WHERE source_id = $1 AND contract_external_id = $2 AND state = 'pending'
+const queuedOfContract = `-- name: QueuedOfContract :many
+SELECT id, author, state, base_json, new_json, pushed_at FROM outbox
+WHERE source_id = $1 AND contract_external_id = $2 AND state IN ('pending', 'sent')
 ORDER BY id
 `
 
-type PendingOfContractParams struct {
+type QueuedOfContractParams struct {
 	SourceID           int64
 	ContractExternalID string
 }
 
-type PendingOfContractRow struct {
+type QueuedOfContractRow struct {
 	ID       int64
 	Author   string
+	State    string
+	BaseJson string
 	NewJson  string
 	PushedAt pgtype.Timestamptz
 }
 
-// The changes of a contract waiting to be sent, first pushed first.
-func (q *Queries) PendingOfContract(ctx context.Context, arg PendingOfContractParams) ([]PendingOfContractRow, error) {
-	rows, err := q.db.Query(ctx, pendingOfContract, arg.SourceID, arg.ContractExternalID)
+// The changes of a contract waiting to be sent or sent, first pushed first.
+func (q *Queries) QueuedOfContract(ctx context.Context, arg QueuedOfContractParams) ([]QueuedOfContractRow, error) {
+	rows, err := q.db.Query(ctx, queuedOfContract, arg.SourceID, arg.ContractExternalID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PendingOfContractRow
+	var items []QueuedOfContractRow
 	for rows.Next() {
-		var i PendingOfContractRow
+		var i QueuedOfContractRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Author,
+			&i.State,
+			&i.BaseJson,
 			&i.NewJson,
 			&i.PushedAt,
 		); err != nil {

@@ -10,10 +10,10 @@ SELECT pg_advisory_xact_lock(hashtextextended(@source::text || E'\n' || @contrac
 SELECT o.*, s.name AS source_name FROM outbox o JOIN sources s ON s.id = o.source_id
 WHERE o.laptop_id = @laptop_id AND o.change_key = @change_key;
 
--- name: PendingOfContract :many
--- The changes of a contract waiting to be sent, first pushed first.
-SELECT id, author, new_json, pushed_at FROM outbox
-WHERE source_id = @source_id AND contract_external_id = @contract_external_id AND state = 'pending'
+-- name: QueuedOfContract :many
+-- The changes of a contract waiting to be sent or sent, first pushed first.
+SELECT id, author, state, base_json, new_json, pushed_at FROM outbox
+WHERE source_id = @source_id AND contract_external_id = @contract_external_id AND state IN ('pending', 'sent')
 ORDER BY id;
 
 -- name: InsertBookChange :one

@@ -155,7 +155,7 @@ func (s *Store) listOutbox(ctx context.Context, p dbq.ListOutboxParams) ([]outbo
 			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson),
 			Attempts:  int(r.Attempts),
 			CreatedAt: time.Unix(r.CreatedAt, 0).UTC(), UpdatedAt: time.Unix(r.UpdatedAt, 0).UTC(),
-			BookKey: r.BookKey, InBook: r.BookKey != "" && r.PushedJson == r.NewJson,
+			BookKey: r.BookKey, InBook: r.State == outbox.Pending && r.BookKey != "" && r.PushedJson == r.NewJson,
 		}
 		if len(out[i].Theirs) == 0 {
 			out[i].Theirs = nil

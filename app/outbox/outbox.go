@@ -61,11 +61,11 @@ type Change struct {
 	Attempts  int
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	// BookKey names the change in a team's book once it was pushed there
-	// ('wattfolio push'); InBook says the book holds its values as they
-	// are: the team's sync sends it, this cache's own sync leaves it. A
-	// change edited after its push has a BookKey but is not InBook until
-	// pushed again.
+	// BookKey names the change in a team's book once it is pushed there
+	// ('wattfolio push'): the team's sync sends it, this cache's own sync
+	// leaves it. InBook says it is pending and the book holds its values
+	// as they are; edited after its push, it is not InBook until pushed
+	// again.
 	BookKey string
 	InBook  bool
 	// Author is who pushed the change, in a team's book.

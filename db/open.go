@@ -203,26 +203,25 @@ func (s *Store) openWrite(ctx context.Context, v Verification) error {
 		w.Close()
 		return fmt.Errorf("open cache %s: %w", s.path, err)
 	}
-	// The writer has one connection, so every statement is prepared once
-	// here and reused by every transaction (Tx.StmtContext on the same
-	// connection), instead of being parsed again in each: the wide
-	// multi-row inserts of the time series cost most to prepare. None
-	// names the tables 0019 drops, and the move writes through them too.
-	if s.wq, err = dbq.Prepare(ctx, w); err != nil {
-		w.Close()
-		return fmt.Errorf("open cache %s: prepare statements: %w", s.path, err)
-	}
+	// The move writes blocks through statements not prepared yet: some
+	// name tables of migrations after 0019, which do not exist before it.
 	if !moved {
 		if err := s.moveToBlocks(ctx); err != nil {
-			s.wq.Close()
 			w.Close()
 			return fmt.Errorf("open cache %s: %w", s.path, err)
 		}
 	}
 	if _, err := s.migrate(ctx, 0); err != nil {
-		s.wq.Close()
 		w.Close()
 		return fmt.Errorf("open cache %s: %w", s.path, err)
+	}
+	// The writer has one connection, so every statement is prepared once
+	// here and reused by every transaction (Tx.StmtContext on the same
+	// connection), instead of being parsed again in each: the wide
+	// multi-row inserts of the time series cost most to prepare.
+	if s.wq, err = dbq.Prepare(ctx, w); err != nil {
+		w.Close()
+		return fmt.Errorf("open cache %s: prepare statements: %w", s.path, err)
 	}
 	return s.openReaders(ctx, dsn(s.path, "deferred"))
 }

@@ -69,7 +69,8 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errUsage
 	}
-	drops, err := sliceDrops(slice.Customers, drop)
+	dropRefs, dropLinked := expandAccounts(drop, accounts)
+	drops, err := sliceDrops(slice.Customers, dropRefs, dropLinked)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -79,8 +80,8 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		if unsent > 0 || notes > 0 {
-			return fmt.Errorf("%s (%s) stays in the slice: it has %s, which exist only in this cache; send the edits ('wattfolio push') or undo them, and remove the notes, then drop it",
-				d.Name, d.Key(), keptCounts(unsent, notes))
+			return fmt.Errorf("%s stays in the slice: it has %s, which exist only in this cache; send the edits ('wattfolio push') or undo them, and remove the notes, then drop it",
+				who(d), keptCounts(unsent, notes))
 		}
 	}
 	// Offline edits go to the book first, so that what comes back reflects them.
@@ -92,7 +93,8 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
-	added, err := resolveCustomers(ctx, store, add)
+	refs, linked := expandAccounts(add, accounts)
+	added, err := resolveCustomers(ctx, store, refs, linked, stderr)
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	for _, g := range res.Gone {
-		fmt.Fprintf(stderr, "%s (%s) is no longer in the book: its rows here stay as they were\n", g.Name, g.Key())
+		fmt.Fprintf(stderr, "%s is no longer in the book: its rows here stay as they were\n", who(g))
 	}
 	if *config != "" {
 		if err := laptop.ReplaceAccounts(ctx, accounts); err != nil {
@@ -117,7 +119,7 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		plural(res.Meters, "changed meter", "changed meters"), plural(res.Blocks, "day of readings", "days of readings"),
 		plural(res.Offers, "changed offer", "changed offers"))
 	for _, d := range drops {
-		fmt.Fprintf(stdout, "dropped %s (%s)\n", d.Name, d.Key())
+		fmt.Fprintf(stdout, "dropped %s\n", who(d))
 	}
 	fmt.Fprintf(stdout, "%s is a slice of %s for %s, pulled %s\n", *dbPath, slice.Book,
 		plural(len(slice.Customers), "customer", "customers"), slice.PulledAt.In(app.DefaultZone()).Format("2006-01-02 15:04 MST"))
@@ -145,14 +147,36 @@ func fileAccounts(f *sources.File) []app.Account {
 	return out
 }
 
+// expandAccounts replaces each ref that names a customer of the sources
+// file (a [[customer]] block, as the app shows it) by the ids it links at
+// each source, as SOURCE/ID: the vendors that send no name (Podero,
+// prosumer, epilot) are found only so. linked marks the ids that came from
+// the file.
+func expandAccounts(refs []string, accounts []app.Account) (out []string, linked map[string]bool) {
+	linked = map[string]bool{}
+	for _, ref := range refs {
+		i := slices.IndexFunc(accounts, func(a app.Account) bool { return strings.EqualFold(a.Name, ref) })
+		if i < 0 || len(accounts[i].Links) == 0 {
+			out = append(out, ref)
+			continue
+		}
+		for _, l := range accounts[i].Links {
+			k := l.Source + "/" + l.ExternalID
+			out, linked[k] = append(out, k), true
+		}
+	}
+	return out, linked
+}
+
 // matches reports whether ref names the slice's customer c: its name
 // (ignoring case), its id at the vendor, or SOURCE/ID.
 func matches(c db.SliceCustomer, ref string) bool {
 	return strings.EqualFold(c.Name, ref) || c.ExternalID == ref || c.Key() == ref
 }
 
-// sliceDrops finds each --drop value among the slice's customers.
-func sliceDrops(slice []db.SliceCustomer, refs []string) ([]db.SliceCustomer, error) {
+// sliceDrops finds each --drop value among the slice's customers; an id
+// the sources file links that the slice does not hold is passed over.
+func sliceDrops(slice []db.SliceCustomer, refs []string, linked map[string]bool) ([]db.SliceCustomer, error) {
 	var out []db.SliceCustomer
 	for _, ref := range refs {
 		n := 0
@@ -162,7 +186,7 @@ func sliceDrops(slice []db.SliceCustomer, refs []string) ([]db.SliceCustomer, er
 				n++
 			}
 		}
-		if n == 0 {
+		if n == 0 && !linked[ref] {
 			return nil, fmt.Errorf("--drop %q: no customer of the slice has that name or id (the slice holds %s)", ref, sliceNames(slice))
 		}
 	}
@@ -172,14 +196,19 @@ func sliceDrops(slice []db.SliceCustomer, refs []string) ([]db.SliceCustomer, er
 // resolveCustomers finds each --customer value in the book: a name may
 // match one customer's records at several sources, which come together; a
 // value matching nothing, or two customers at one source, is refused,
-// naming the candidates.
-func resolveCustomers(ctx context.Context, store *pgstore.Store, refs []string) ([]pgstore.Customer, error) {
+// naming the candidates; an id the sources file links that the book does
+// not hold is only reported.
+func resolveCustomers(ctx context.Context, store *pgstore.Store, refs []string, linked map[string]bool, stderr io.Writer) ([]pgstore.Customer, error) {
 	var out []pgstore.Customer
 	var problems []string
 	for _, ref := range refs {
 		found, err := store.FindCustomers(ctx, ref)
 		if err != nil {
 			return nil, err
+		}
+		if len(found) == 0 && linked[ref] {
+			fmt.Fprintf(stderr, "%s, linked in the sources file, is not in the book: left out\n", ref)
+			continue
 		}
 		if len(found) == 0 {
 			problems = append(problems, fmt.Sprintf("%q matches no customer of the book (by name, vendor id or SOURCE/ID)", ref))
@@ -223,9 +252,18 @@ func sliceNames(slice []db.SliceCustomer) string {
 	}
 	names := make([]string, len(slice))
 	for i, c := range slice {
-		names[i] = fmt.Sprintf("%s (%s)", c.Name, c.Key())
+		names[i] = who(c)
 	}
 	return strings.Join(names, ", ")
+}
+
+// who names a customer of the slice: "Anna Schneider (demo-enneo/300057)",
+// or the key alone for a vendor that sends no name.
+func who(c db.SliceCustomer) string {
+	if c.Name == "" {
+		return c.Key()
+	}
+	return fmt.Sprintf("%s (%s)", c.Name, c.Key())
 }
 
 // keptCounts says what keeps a customer in the slice.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"wattfolio/app"
 	"wattfolio/db/internal/dbq"
 )
 
@@ -284,4 +285,14 @@ func (c *SliceCopy) drop(cu SliceCustomer) error {
 		return err
 	}
 	return c.q.DeleteIdleSource(c.ctx, cu.Source)
+}
+
+// PulledSlice is the cache's slice as the app shows it; nil for a cache
+// never pulled into.
+func (s *Store) PulledSlice(ctx context.Context) (*app.Slice, error) {
+	sl, ok, err := s.Slice(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &app.Slice{Book: sl.Book, Customers: len(sl.Customers), PulledAt: sl.PulledAt}, nil
 }

@@ -112,15 +112,7 @@ func loadSourcesFile(path, only string) (sourcesFile, error) {
 	if err != nil {
 		return sourcesFile{}, err
 	}
-	out := sourcesFile{sources: srcs, leaveOutPersonal: f.LeaveOutPersonalData}
-	for _, c := range f.Customers {
-		a := app.Account{Name: c.Name, Profile: c.Profile}
-		for _, id := range c.IDs {
-			a.Links = append(a.Links, app.AccountLink{Source: id.Source, ExternalID: id.ExternalID})
-		}
-		out.accounts = append(out.accounts, a)
-	}
-	return out, nil
+	return sourcesFile{sources: srcs, accounts: fileAccounts(f), leaveOutPersonal: f.LeaveOutPersonalData}, nil
 }
 
 // loadSources is loadSourcesFile's connectors only.

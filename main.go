@@ -29,6 +29,7 @@ Usage:
 Commands:
   demo      start the simulated vendors, sync them into a demo cache and open the app
   sync      sync the sources of a sources file into a cache
+  pull      copy some customers' slice of a team's book on PostgreSQL into a cache
   edit      queue an offline edit of a Podero contract, or undo one (sent on the next sync)
   outbox    list the offline edits and what became of them
   push      send the offline edits to a team's book on PostgreSQL, bring back what became of them
@@ -106,6 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"demo":    cmdDemo,
 		"sync":    cmdSync,
+		"pull":    cmdPull,
 		"edit":    cmdEdit,
 		"outbox":  cmdOutbox,
 		"push":    cmdPush,

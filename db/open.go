@@ -194,36 +194,34 @@ func (s *Store) openWrite(ctx context.Context, v Verification) error {
 		w.Close()
 		return err
 	}
-	// Every migration but the one that drops the row-per-reading tables,
-	// then the move of their rows into blocks, then that one: the rows
-	// are never dropped unmoved, a move killed halfway goes on at the next
-	// Open, and the statements prepared for the move find the tables and
-	// columns of the migrations after 0019.
+	// The migrations before the one that drops the row-per-reading tables,
+	// then the move of their rows into blocks, then the rest: the rows
+	// are never dropped unmoved, and a move killed halfway goes on at the
+	// next Open.
 	moved, err := s.migrate(ctx, dropReadingRows)
 	if err != nil {
+		w.Close()
+		return fmt.Errorf("open cache %s: %w", s.path, err)
+	}
+	// The move writes blocks through statements not prepared yet: some
+	// name tables of migrations after 0019, which do not exist before it.
+	if !moved {
+		if err := s.moveToBlocks(ctx); err != nil {
+			w.Close()
+			return fmt.Errorf("open cache %s: %w", s.path, err)
+		}
+	}
+	if _, err := s.migrate(ctx, 0); err != nil {
 		w.Close()
 		return fmt.Errorf("open cache %s: %w", s.path, err)
 	}
 	// The writer has one connection, so every statement is prepared once
 	// here and reused by every transaction (Tx.StmtContext on the same
 	// connection), instead of being parsed again in each: the wide
-	// multi-row inserts of the time series cost most to prepare. None
-	// names the tables 0019 drops, and the move writes through them too.
+	// multi-row inserts of the time series cost most to prepare.
 	if s.wq, err = dbq.Prepare(ctx, w); err != nil {
 		w.Close()
 		return fmt.Errorf("open cache %s: prepare statements: %w", s.path, err)
-	}
-	if !moved {
-		if err := s.moveToBlocks(ctx); err != nil {
-			s.wq.Close()
-			w.Close()
-			return fmt.Errorf("open cache %s: %w", s.path, err)
-		}
-	}
-	if _, err := s.migrate(ctx, 0); err != nil {
-		s.wq.Close()
-		w.Close()
-		return fmt.Errorf("open cache %s: %w", s.path, err)
 	}
 	return s.openReaders(ctx, dsn(s.path, "deferred"))
 }
@@ -342,8 +340,8 @@ func SchemaVersion() int64 {
 // once their rows are in blocks.
 const dropReadingRows = 19
 
-// migrate applies the migrations the cache lacks, in one transaction: all
-// but migration before when before > 0, else all. It reports whether
+// migrate applies the migrations the cache lacks, in one transaction: those
+// numbered below before when before > 0, else all. It reports whether
 // migration before was applied already (false when before is 0).
 func (s *Store) migrate(ctx context.Context, before int64) (done bool, err error) {
 	ms, err := migrations()
@@ -390,7 +388,7 @@ func (s *Store) migrate(ctx context.Context, before int64) (done bool, err error
 	// (0008 after 0009), and it must still run.
 	done = before > 0 && slices.Contains(applied, before)
 	for _, m := range ms[1:] {
-		if slices.Contains(applied, m.version) || m.version == before {
+		if slices.Contains(applied, m.version) || (before > 0 && m.version >= before) {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {

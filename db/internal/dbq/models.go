@@ -282,6 +282,20 @@ type Series struct {
 	Channel string
 }
 
+type Slice struct {
+	ID       int64
+	Book     string
+	PulledAt int64
+	Xmin     int64
+	Pulls    int64
+}
+
+type SliceCustomer struct {
+	SourceName string
+	ExternalID string
+	Name       string
+}
+
 type Source struct {
 	ID        int64
 	Name      string

@@ -85,7 +85,8 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	// Offline edits go to the book first, so that what comes back reflects them.
-	if err := pushBeforePull(ctx, *from, laptop, stdout, stderr); err != nil {
+	attention, err := pushBeforePull(ctx, *from, laptop, stdout, stderr)
+	if err != nil {
 		return err
 	}
 	store, err := pgstore.Open(ctx, *from)
@@ -123,15 +124,24 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%s is a slice of %s for %s, pulled %s\n", *dbPath, slice.Book,
 		plural(len(slice.Customers), "customer", "customers"), slice.PulledAt.In(app.DefaultZone()).Format("2006-01-02 15:04 MST"))
+	if attention {
+		return fmt.Errorf("%w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath)
+	}
 	return nil
 }
 
 // pushBeforePull runs at the start of every pull, before the book is read:
-// the place where the laptop's offline edits go to the book's outbox
-// ('wattfolio push' on every pull), so that the slice pulled reflects
-// them. It does nothing yet.
-func pushBeforePull(ctx context.Context, book string, laptop *db.Store, stdout, stderr io.Writer) error {
-	return nil
+// the laptop's offline edits go to the book's outbox and the outcomes of
+// those pushed before come back ('wattfolio push' on every pull), so that
+// the slice pulled reflects them. It reports whether an edit needs
+// attention (rejected, or in conflict).
+func pushBeforePull(ctx context.Context, url string, laptop *db.Store, stdout, stderr io.Writer) (attention bool, err error) {
+	book, err := pgstore.Open(ctx, url)
+	if err != nil {
+		return false, err
+	}
+	defer book.Close()
+	return pushToBook(ctx, laptop, book, stdout)
 }
 
 // fileAccounts is the sources file's customers as the cache's accounts.

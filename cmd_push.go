@@ -23,7 +23,7 @@ func cmdPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"to the vendors, and brings back what became of those pushed before.\n\n"+exitCodes, stderr)
 	to := fs.String("to", "", "the team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE")
 	dbPath := fs.String("db", "", "the laptop's cache file; must exist")
-	as := fs.String("as", "", "the analyst the book names as the edits' author (default: the system user)")
+	as := fs.String("as", "", "the analyst the book names as the edits' author, kept for later pushes and pulls (default: the last one given, else the system user)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -42,7 +42,12 @@ func cmdPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer book.Close()
-	attention, err := pushToBook(ctx, store, book, analyst(*as), stdout)
+	if *as = strings.TrimSpace(*as); *as != "" {
+		if err := store.SetAuthor(ctx, *as); err != nil {
+			return err
+		}
+	}
+	attention, err := pushToBook(ctx, store, book, stdout)
 	if err != nil {
 		return err
 	}
@@ -52,11 +57,11 @@ func cmdPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// analyst is the author of a laptop's edits in the book: as, else the
-// system user.
-func analyst(as string) string {
-	if as = strings.TrimSpace(as); as != "" {
-		return as
+// analyst is the author of a laptop's edits in the book: the name kept in
+// its cache, else the system user.
+func analyst(kept string) string {
+	if kept != "" {
+		return kept
 	}
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username
@@ -71,11 +76,12 @@ func analyst(as string) string {
 // earlier, then pushes the pending changes the book does not hold as they
 // are, and reports each on stdout. attention is true when a change came
 // back rejected or in conflict. 'wattfolio pull' calls it first too.
-func pushToBook(ctx context.Context, store *db.Store, book *pgstore.Store, author string, stdout io.Writer) (attention bool, err error) {
-	laptop, err := store.LaptopID(ctx)
+func pushToBook(ctx context.Context, store *db.Store, book *pgstore.Store, stdout io.Writer) (attention bool, err error) {
+	laptop, kept, err := store.LaptopID(ctx)
 	if err != nil {
 		return false, err
 	}
+	author := analyst(kept)
 	all, err := store.Outbox(ctx)
 	if err != nil {
 		return false, err

@@ -261,7 +261,7 @@ func TestPushCutOffIsTakenOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	laptopID, err := store.LaptopID(ctx)
+	laptopID, _, err := store.LaptopID(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

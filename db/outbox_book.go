@@ -17,26 +17,38 @@ import (
 // the book's outbox, the team's sync writes them back to the vendors, and
 // what became of them comes back here on the next push.
 
-// LaptopID is this cache's id in the books it pushes to, made on first use.
-func (s *Store) LaptopID(ctx context.Context) (string, error) {
-	id, err := s.rq.LaptopID(ctx)
+// LaptopID is this cache's id in the books it pushes to, made on first
+// use, and the analyst its pushes name ("" until one is set).
+func (s *Store) LaptopID(ctx context.Context) (id, author string, err error) {
+	row, err := s.rq.LaptopID(ctx)
 	if err == nil {
-		return id, nil
+		return row.LaptopID, row.Author, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("outbox: laptop id: %w", err)
+		return "", "", fmt.Errorf("outbox: laptop id: %w", err)
 	}
 	err = s.inTx(ctx, func(q *dbq.Queries) error {
 		if err := q.SetLaptopID(ctx, randomKey()); err != nil {
 			return err
 		}
-		id, err = q.LaptopID(ctx)
+		row, err = q.LaptopID(ctx)
 		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("outbox: laptop id: %w", err)
+		return "", "", fmt.Errorf("outbox: laptop id: %w", err)
 	}
-	return id, nil
+	return row.LaptopID, row.Author, nil
+}
+
+// SetAuthor names the analyst of this cache's later pushes.
+func (s *Store) SetAuthor(ctx context.Context, author string) error {
+	if _, _, err := s.LaptopID(ctx); err != nil {
+		return err
+	}
+	if err := s.inTx(ctx, func(q *dbq.Queries) error { return q.SetLaptopAuthor(ctx, author) }); err != nil {
+		return fmt.Errorf("outbox: set author: %w", err)
+	}
+	return nil
 }
 
 // randomKey is 16 random bytes in hex.

@@ -123,13 +123,16 @@ func TestApplyBookOutcome(t *testing.T) {
 	}
 }
 
-// A cache keeps its id in the books; each change its own key.
+// A cache keeps its id in the books, and the analyst its pushes name.
 func TestLaptopIDIsKept(t *testing.T) {
 	s, path := openTest(t)
 	ctx := context.Background()
-	id, err := s.LaptopID(ctx)
-	if err != nil || len(id) != 32 {
-		t.Fatalf("laptop id %q, %v", id, err)
+	id, author, err := s.LaptopID(ctx)
+	if err != nil || len(id) != 32 || author != "" {
+		t.Fatalf("laptop id %q, author %q, %v", id, author, err)
+	}
+	if err := s.SetAuthor(ctx, "alice"); err != nil {
+		t.Fatal(err)
 	}
 	s.Close()
 	s2, err := Open(ctx, path)
@@ -137,7 +140,7 @@ func TestLaptopIDIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if again, err := s2.LaptopID(ctx); err != nil || again != id {
-		t.Errorf("laptop id after reopening %q, %v; want %q", again, err, id)
+	if again, author, err := s2.LaptopID(ctx); err != nil || again != id || author != "alice" {
+		t.Errorf("laptop id after reopening %q (%q), %v; want %q (alice)", again, author, err, id)
 	}
 }

@@ -11,8 +11,11 @@ ALTER TABLE outbox ADD COLUMN book_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN pushed_json TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX outbox_by_book_key ON outbox (book_key) WHERE book_key <> '';
 
--- This cache's id in the books it pushes to, made on its first push.
+-- This cache's id in the books it pushes to, made on its first push, and
+-- the analyst its pushes name ('wattfolio push --as NAME', kept for the
+-- pushes after, those of 'wattfolio pull' too; '' for the system user).
 CREATE TABLE laptop (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
-    laptop_id TEXT NOT NULL
+    laptop_id TEXT NOT NULL,
+    author    TEXT NOT NULL DEFAULT ''
 );

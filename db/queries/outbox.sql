@@ -94,7 +94,10 @@ UPDATE outbox SET base_json = @base_json, new_json = @new_json, message = @messa
 WHERE id = @id;
 
 -- name: LaptopID :one
-SELECT laptop_id FROM laptop WHERE id = 1;
+SELECT laptop_id, author FROM laptop WHERE id = 1;
+
+-- name: SetLaptopAuthor :exec
+UPDATE laptop SET author = @author WHERE id = 1;
 
 -- name: SetLaptopID :exec
 INSERT INTO laptop (id, laptop_id) VALUES (1, @laptop_id) ON CONFLICT (id) DO NOTHING;

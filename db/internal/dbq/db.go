@@ -429,6 +429,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setInFlightStmt, err = db.PrepareContext(ctx, setInFlight); err != nil {
 		return nil, fmt.Errorf("error preparing query SetInFlight: %w", err)
 	}
+	if q.setLaptopAuthorStmt, err = db.PrepareContext(ctx, setLaptopAuthor); err != nil {
+		return nil, fmt.Errorf("error preparing query SetLaptopAuthor: %w", err)
+	}
 	if q.setLaptopIDStmt, err = db.PrepareContext(ctx, setLaptopID); err != nil {
 		return nil, fmt.Errorf("error preparing query SetLaptopID: %w", err)
 	}
@@ -1178,6 +1181,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setInFlightStmt: %w", cerr)
 		}
 	}
+	if q.setLaptopAuthorStmt != nil {
+		if cerr := q.setLaptopAuthorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setLaptopAuthorStmt: %w", cerr)
+		}
+	}
 	if q.setLaptopIDStmt != nil {
 		if cerr := q.setLaptopIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setLaptopIDStmt: %w", cerr)
@@ -1467,6 +1475,7 @@ type Queries struct {
 	setCheckpointStmt                   *sql.Stmt
 	setDayStmt                          *sql.Stmt
 	setInFlightStmt                     *sql.Stmt
+	setLaptopAuthorStmt                 *sql.Stmt
 	setLaptopIDStmt                     *sql.Stmt
 	setMeterGasStmt                     *sql.Stmt
 	setMeterUnitStmt                    *sql.Stmt
@@ -1631,6 +1640,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setCheckpointStmt:                   q.setCheckpointStmt,
 		setDayStmt:                          q.setDayStmt,
 		setInFlightStmt:                     q.setInFlightStmt,
+		setLaptopAuthorStmt:                 q.setLaptopAuthorStmt,
 		setLaptopIDStmt:                     q.setLaptopIDStmt,
 		setMeterGasStmt:                     q.setMeterGasStmt,
 		setMeterUnitStmt:                    q.setMeterUnitStmt,

@@ -143,6 +143,7 @@ type Customer struct {
 type Laptop struct {
 	ID       int64
 	LaptopID string
+	Author   string
 }
 
 type Meter struct {

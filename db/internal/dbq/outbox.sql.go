@@ -70,14 +70,19 @@ func (q *Queries) FoldOutbox(ctx context.Context, arg FoldOutboxParams) error {
 }
 
 const laptopID = `-- name: LaptopID :one
-SELECT laptop_id FROM laptop WHERE id = 1
+SELECT laptop_id, author FROM laptop WHERE id = 1
 `
 
-func (q *Queries) LaptopID(ctx context.Context) (string, error) {
+type LaptopIDRow struct {
+	LaptopID string
+	Author   string
+}
+
+func (q *Queries) LaptopID(ctx context.Context) (LaptopIDRow, error) {
 	row := q.queryRow(ctx, q.laptopIDStmt, laptopID)
-	var laptop_id string
-	err := row.Scan(&laptop_id)
-	return laptop_id, err
+	var i LaptopIDRow
+	err := row.Scan(&i.LaptopID, &i.Author)
+	return i, err
 }
 
 const listOutbox = `-- name: ListOutbox :many
@@ -468,6 +473,15 @@ func (q *Queries) SetInFlight(ctx context.Context, arg SetInFlightParams) (int64
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const setLaptopAuthor = `-- name: SetLaptopAuthor :exec
+UPDATE laptop SET author = ?1 WHERE id = 1
+`
+
+func (q *Queries) SetLaptopAuthor(ctx context.Context, author string) error {
+	_, err := q.exec(ctx, q.setLaptopAuthorStmt, setLaptopAuthor, author)
+	return err
 }
 
 const setLaptopID = `-- name: SetLaptopID :exec

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"wattfolio/app"
 	"wattfolio/app/outbox"
 	"wattfolio/db"
 	"wattfolio/db/pgstore"
@@ -114,39 +115,92 @@ func teamSync(t *testing.T, f *fixture, url string) string {
 	return stdout
 }
 
-// Two analysts edit offline and push through the team's book; the team's
-// sync writes the edits back to Podero. Every edit ends either sent (the
-// vendor holds it) or kept as a conflict the analyst sees in the laptop's
-// outbox: of two edits of the same field of the same contract, the first
-// pushed wins the queue and the second is a conflict naming the first's
-// analyst; an edit of a field changed at Podero meanwhile is a conflict
-// with the vendor, as in a cache's own sync. The laptops are filled by a
-// direct sync of the simulated Podero (not a pull from the book).
+func (l laptop) pull(t *testing.T, book string, customers ...string) (int, string) {
+	t.Helper()
+	args := []string{"pull", "--from", book, "--db", l.db}
+	for _, c := range customers {
+		args = append(args, "--customer", c)
+	}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 && code != exitEdits {
+		t.Fatalf("%s: pull: exit %d\n%s%s", l.name, code, stdout, stderr)
+	}
+	return code, stdout
+}
+
+// The end-to-end test of the team's book: the simulated vendors synced
+// into PostgreSQL, two analysts' laptops each pulling a slice of its
+// customers (one Podero customer in both), editing offline, pushing, the
+// team's sync writing the book's outbox back to Podero, and the outcomes
+// coming back with the next pull. Every edit ends either sent (Podero
+// holds it) or kept as a conflict the analyst sees in the laptop's outbox:
+// of two edits of the same field of the same contract from the same value,
+// the first pushed wins the queue and the second is a conflict naming the
+// first's analyst (also when the first was sent before the second was
+// pushed); an edit of a field changed at Podero meanwhile is a conflict
+// with the vendor, as in a cache's own sync; a conflict resolved on the
+// laptop goes out with the next team sync.
 func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
-	f := newFixture(t, simulate.Options{PoderoUsers: 6})
+	f := newFixture(t, simulate.Options{PoderoUsers: 30})
 	sim := f.up.Podero
 	url := pgtest.URL(t)
 	teamSync(t, f, url)
 
-	dir := t.TempDir()
-	alice, bob := laptop{name: "alice", db: filepath.Join(dir, "alice.db")}, laptop{name: "bob", db: filepath.Join(dir, "bob.db")}
-	for _, l := range []laptop{alice, bob} {
-		if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", l.db, "--source", "demo-podero"); code != 0 {
-			t.Fatalf("%s: sync: exit %d %s", l.name, code, stderr)
+	// The Podero customers (users) and their contracts: one with two
+	// contracts is in both slices.
+	byUser := map[string][]string{}
+	var users []string
+	for _, id := range sim.ContractIDs() {
+		u := sim.UserOf(id)
+		if byUser[u] == nil {
+			users = append(users, u)
+		}
+		byUser[u] = append(byUser[u], id)
+	}
+	sharedUser := ""
+	for _, u := range users {
+		if len(byUser[u]) >= 2 {
+			sharedUser = u
+			break
 		}
 	}
-	ids := sim.ContractIDs()
-	shared, onlyAlice, onlyBob, changedUpstream, sharedLater := ids[0], ids[1], ids[2], ids[3], ids[4]
+	if sharedUser == "" {
+		t.Fatal("no simulated Podero user has two contracts")
+	}
+	var others []string
+	for _, u := range users {
+		if u != sharedUser {
+			others = append(others, u)
+		}
+	}
+	aliceUsers, bobUsers := []string{sharedUser, others[0], others[1]}, []string{sharedUser, others[2]}
+	shared, sharedLater := byUser[sharedUser][0], byUser[sharedUser][1]
+	onlyAlice, changedUpstream, onlyBob := byUser[others[0]][0], byUser[others[1]][0], byUser[others[2]][0]
+
+	dir := t.TempDir()
+	alice, bob := laptop{name: "alice", db: filepath.Join(dir, "alice.db")}, laptop{name: "bob", db: filepath.Join(dir, "bob.db")}
+	slice := func(users []string) (out []string) {
+		for _, u := range users {
+			out = append(out, "demo-podero/"+u)
+		}
+		return out
+	}
+	alice.pull(t, url, slice(aliceUsers)...)
+	bob.pull(t, url, slice(bobUsers)...)
+	// Two different slices: Bob's laptop does not hold Alice's customers.
+	if code, _, stderr := runCLI(t, "edit", "--db", bob.db, "--source", "demo-podero", "--contract", onlyAlice, "--set", "supplier=x"); code != exitFailed || !strings.Contains(stderr, "not in the cache") {
+		t.Errorf("bob's edit of a contract outside his slice: exit %d %s", code, stderr)
+	}
 	base := atVendor(t, sim, shared, "supplier")
 
 	alice.edit(t, shared, "supplier=Alpha Energie")
 	alice.edit(t, onlyAlice, "meter_id=DE-ALICE-1")
 	alice.edit(t, changedUpstream, "supplier=Alice Strom")
 	alice.edit(t, sharedLater, "meter_id=DE-ALICE-2")
-	bob.edit(t, shared, "supplier=Beta Energie") // the same field, from the same base
+	bob.edit(t, shared, "supplier=Beta Energie") // the same field, from the same value
 	bob.edit(t, onlyBob, "supplier=Bob Strom", "meter_id=DE-BOB-1")
 
-	// Alice pushes first: her three changes wait in the book.
+	// Alice pushes first: her four changes wait in the book.
 	code, stdout := alice.push(t, url)
 	if code != 0 || strings.Count(stdout, "(in the book, waiting for the team's sync)") != 4 {
 		t.Fatalf("alice's push: exit %d\n%s", code, stdout)
@@ -176,6 +230,7 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 	teamSync(t, f, url)
 	for _, want := range []struct{ contract, field, value string }{
 		{shared, "supplier", "Alpha Energie"},
+		{sharedLater, "meter_id", "DE-ALICE-2"},
 		{onlyAlice, "meter_id", "DE-ALICE-1"},
 		{onlyBob, "supplier", "Bob Strom"},
 		{onlyBob, "meter_id", "DE-BOB-1"},
@@ -186,18 +241,18 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 		}
 	}
 
-	// Bob, who has not seen Alice's change go out, edits the same field
-	// from the value it had: a conflict naming her change, as if it
-	// still waited.
+	// Bob, whose laptop has not seen Alice's change go out, edits the
+	// same field from the value it had.
 	bob.edit(t, sharedLater, "meter_id=DE-BOB-2")
 
-	// The outcomes come back with the next push.
-	code, stdout = alice.push(t, url)
+	// The outcomes come back with the next pull, which pushes first.
+	code, stdout = alice.pull(t, url)
 	if code != exitEdits || strings.Count(stdout, "sent      change") != 3 || !strings.Contains(stdout, "vendor now \"Upstream GmbH\"") {
-		t.Errorf("alice's push after the team's sync: exit %d\n%s", code, stdout)
+		t.Errorf("alice's pull after the team's sync: exit %d\n%s", code, stdout)
 	}
-	if code, stdout = bob.push(t, url); code != exitEdits || strings.Count(stdout, "sent      change") != 1 || !strings.Contains(stdout, "alice's change") {
-		t.Errorf("bob's push after the team's sync: exit %d\n%s", code, stdout)
+	code, stdout = bob.pull(t, url)
+	if code != exitEdits || strings.Count(stdout, "sent      change") != 1 || !strings.Contains(stdout, "alice's change") {
+		t.Errorf("bob's pull after the team's sync: exit %d\n%s", code, stdout)
 	}
 	// Every edit is sent, or a conflict in its analyst's outbox.
 	for _, want := range []struct {
@@ -215,8 +270,12 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 	if text := bob.outboxText(t); !strings.Contains(text, `supplier: yours "Beta Energie", was "`+base+`", theirs "Alpha Energie"`) {
 		t.Errorf("bob's outbox does not show the conflict with alice's change:\n%s", text)
 	}
+	// The pull brought the values Podero holds now into the slices.
+	if got := cachedSupplier(t, alice.db, shared); got != "Alpha Energie" {
+		t.Errorf("alice's cache holds supplier %q of %s after her pull, want Alpha Energie", got, shared)
+	}
 
-	// Bob keeps his value: pushed again as a new change from Alice's, it
+	// Bob keeps his value: pushed as a new change, now from Alice's, it
 	// goes out with the next team sync.
 	if code, stdout, stderr := runCLI(t, "edit", "--db", bob.db, "--resolve", bob.outbox(t)[shared].ID, "--keep-mine"); code != 0 {
 		t.Fatalf("bob's resolve: exit %d %s%s", code, stdout, stderr)
@@ -228,10 +287,34 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 	if got := atVendor(t, sim, shared, "supplier"); got != "Beta Energie" {
 		t.Errorf("Podero's supplier of %s = %q after bob's resolved change, want Beta Energie", shared, got)
 	}
-	bob.push(t, url)
+	bob.pull(t, url)
 	if c := bob.outbox(t)[shared]; c.State != outbox.Sent {
 		t.Errorf("bob's resolved change is %s, want sent", c.State)
 	}
+	if got := cachedSupplier(t, bob.db, shared); got != "Beta Energie" {
+		t.Errorf("bob's cache holds supplier %q of %s after his pull, want Beta Energie", got, shared)
+	}
+}
+
+// cachedSupplier is a Podero contract's supplier in a laptop's cache.
+func cachedSupplier(t *testing.T, path, contract string) string {
+	t.Helper()
+	s, err := db.OpenMode(context.Background(), path, db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	page, err := s.ListContracts(context.Background(), app.ContractFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range page.Contracts {
+		if c.ExternalID == contract {
+			return c.Parties.Supplier
+		}
+	}
+	t.Fatalf("%s: contract %s not in the cache (%d contracts)", path, contract, len(page.Contracts))
+	return ""
 }
 
 // A push cut off after the book took the changes but before the laptop

@@ -97,7 +97,7 @@ func (s *Store) ToPush(ctx context.Context) ([]outbox.Change, error) {
 // values pushed; edited since, it is pushed again next time.
 func (s *Store) MarkPushed(ctx context.Context, key string, pushed map[string]string) error {
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
-		_, err := q.MarkPushed(ctx, dbq.MarkPushedParams{PushedJson: encodeFields(pushed), BookKey: key})
+		_, err := q.MarkPushed(ctx, dbq.MarkPushedParams{PushedJson: outbox.EncodeFields(pushed), BookKey: key})
 		return err
 	})
 	if err != nil {
@@ -127,24 +127,18 @@ func (s *Store) ApplyBookOutcome(ctx context.Context, o outbox.BookOutcome) (set
 		if err != nil || cur.State != outbox.Pending {
 			return err
 		}
-		next := decodeFields(cur.NewJson)
+		next := outbox.DecodeFields(cur.NewJson)
 		if o.State != outbox.Sent || maps.Equal(next, o.New) {
 			settled = true
 			return s.settle(ctx, q, cur.ID, o.State, o.Message, o.Theirs)
 		}
-		base := decodeFields(cur.BaseJson)
-		for f, v := range o.New {
-			if _, kept := next[f]; !kept {
-				next[f] = base[f]
-			}
-			base[f] = v
-		}
-		if dropUnchanged(next, base, nil) {
+		base := outbox.DecodeFields(cur.BaseJson)
+		if outbox.AfterSend(base, next, o.New, o.New) {
 			settled = true
 			return s.settle(ctx, q, cur.ID, outbox.Sent, "", nil)
 		}
 		return q.RebaseFromBook(ctx, dbq.RebaseFromBookParams{
-			BaseJson: encodeFields(base), NewJson: encodeFields(next), Message: outbox.EditedWhileSending,
+			BaseJson: outbox.EncodeFields(base), NewJson: outbox.EncodeFields(next), Message: outbox.EditedWhileSending,
 			Now: s.now().Unix(), ID: cur.ID,
 		})
 	})
@@ -158,8 +152,8 @@ func (s *Store) ApplyBookOutcome(ctx context.Context, o outbox.BookOutcome) (set
 // those in flight to the vendor, and those pushed to a team's book, which
 // sends them unless told otherwise.
 func keptValues(inflightJSON, pushedJSON string) map[string]string {
-	kept := decodeFields(inflightJSON)
-	for f, v := range decodeFields(pushedJSON) {
+	kept := outbox.DecodeFields(inflightJSON)
+	for f, v := range outbox.DecodeFields(pushedJSON) {
 		if _, ok := kept[f]; !ok {
 			kept[f] = v
 		}

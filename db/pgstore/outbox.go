@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -77,12 +76,12 @@ func (s *Store) push(ctx context.Context, q *pgq.Queries, laptopID, author strin
 		}
 		p := pgq.InsertBookChangeParams{
 			SourceID: sid, ContractExternalID: ch.ContractID, LaptopID: laptopID, ChangeKey: ch.BookKey,
-			Author: author, BaseJson: encodeFields(ch.Base), NewJson: encodeFields(ch.New),
+			Author: author, BaseJson: outbox.EncodeFields(ch.Base), NewJson: outbox.EncodeFields(ch.New),
 			State: outbox.Pending, TheirsJson: "{}", Now: now,
 		}
 		o := outbox.BookOutcome{Key: ch.BookKey, State: outbox.Pending, New: ch.New}
 		if first != nil {
-			p.State, p.Message, p.TheirsJson, p.ConflictWith = outbox.Conflict, queueMessage(first, theirs), encodeFields(theirs), &first.ID
+			p.State, p.Message, p.TheirsJson, p.ConflictWith = outbox.Conflict, queueMessage(first, theirs), outbox.EncodeFields(theirs), &first.ID
 			o.State, o.Message, o.Theirs = p.State, p.Message, theirs
 		}
 		_, err = q.InsertBookChange(ctx, p)
@@ -90,13 +89,13 @@ func (s *Store) push(ctx context.Context, q *pgq.Queries, laptopID, author strin
 	case err != nil:
 		return outbox.BookOutcome{}, err
 	}
-	o := outbox.BookOutcome{Key: ch.BookKey, State: cur.State, Message: cur.Message, New: decodeFields(cur.NewJson), Theirs: decodeFields(cur.TheirsJson)}
+	o := outbox.BookOutcome{Key: ch.BookKey, State: cur.State, Message: cur.Message, New: outbox.DecodeFields(cur.NewJson), Theirs: outbox.DecodeFields(cur.TheirsJson)}
 	if cur.State != outbox.Pending || maps.Equal(o.New, ch.New) {
 		return o, nil
 	}
 	// Edited on the laptop after its push, still waiting here: the new
 	// values wait instead, behind any change pushed before it.
-	if err := q.FoldBookChange(ctx, pgq.FoldBookChangeParams{NewJson: encodeFields(ch.New), Author: author, Now: now, ID: cur.ID}); err != nil {
+	if err := q.FoldBookChange(ctx, pgq.FoldBookChangeParams{NewJson: outbox.EncodeFields(ch.New), Author: author, Now: now, ID: cur.ID}); err != nil {
 		return o, err
 	}
 	o.New = ch.New
@@ -105,7 +104,7 @@ func (s *Store) push(ctx context.Context, q *pgq.Queries, laptopID, author strin
 		return o, err
 	}
 	o.State, o.Message, o.Theirs = outbox.Conflict, queueMessage(first, theirs), theirs
-	_, err = q.SettleBookChange(ctx, pgq.SettleBookChangeParams{State: o.State, Message: o.Message, TheirsJson: encodeFields(theirs), Now: now, ID: cur.ID})
+	_, err = q.SettleBookChange(ctx, pgq.SettleBookChangeParams{State: o.State, Message: o.Message, TheirsJson: outbox.EncodeFields(theirs), Now: now, ID: cur.ID})
 	return o, err
 }
 
@@ -124,8 +123,8 @@ func firstInQueue(ctx context.Context, q *pgq.Queries, sourceID, id int64, ch ou
 		if id != 0 && r.ID >= id {
 			break
 		}
-		base, theirs := decodeFields(r.BaseJson), map[string]string{}
-		for f, v := range decodeFields(r.NewJson) {
+		base, theirs := outbox.DecodeFields(r.BaseJson), map[string]string{}
+		for f, v := range outbox.DecodeFields(r.NewJson) {
 			if _, ok := ch.New[f]; !ok {
 				continue
 			}
@@ -157,7 +156,7 @@ func (s *Store) Outcomes(ctx context.Context, laptopID string, keys []string) ([
 	}
 	out := make([]outbox.BookOutcome, len(rows))
 	for i, r := range rows {
-		out[i] = outbox.BookOutcome{Key: r.ChangeKey, State: r.State, Message: r.Message, New: decodeFields(r.NewJson), Theirs: decodeFields(r.TheirsJson)}
+		out[i] = outbox.BookOutcome{Key: r.ChangeKey, State: r.State, Message: r.Message, New: outbox.DecodeFields(r.NewJson), Theirs: outbox.DecodeFields(r.TheirsJson)}
 	}
 	return out, nil
 }
@@ -173,8 +172,8 @@ func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
 		out[i] = outbox.Change{
 			ID: strconv.FormatInt(r.ID, 10), Source: r.SourceName, ContractID: r.ContractExternalID,
 			CustomerID: r.CustomerRef, ContractRef: r.ContractID, ContractName: r.ContractName,
-			Base: decodeFields(r.BaseJson), New: decodeFields(r.NewJson), InFlight: decodeFields(r.InflightJson),
-			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson), Attempts: int(r.Attempts),
+			Base: outbox.DecodeFields(r.BaseJson), New: outbox.DecodeFields(r.NewJson), InFlight: outbox.DecodeFields(r.InflightJson),
+			State: r.State, Message: r.Message, Theirs: outbox.DecodeFields(r.TheirsJson), Attempts: int(r.Attempts),
 			CreatedAt: r.PushedAt.Time.UTC(), UpdatedAt: r.UpdatedAt.Time.UTC(), Author: r.Author,
 		}
 		if len(out[i].Theirs) == 0 {
@@ -200,10 +199,10 @@ func (s *Store) MarkInFlight(ctx context.Context, id string, new, fields map[str
 		if err != nil {
 			return err
 		}
-		if cur.State != outbox.Pending || !maps.Equal(decodeFields(cur.NewJson), new) {
+		if cur.State != outbox.Pending || !maps.Equal(outbox.DecodeFields(cur.NewJson), new) {
 			return outbox.ErrChangedMeanwhile
 		}
-		return q.SetBookInFlight(ctx, pgq.SetBookInFlightParams{InflightJson: encodeFields(fields), ID: n})
+		return q.SetBookInFlight(ctx, pgq.SetBookInFlightParams{InflightJson: outbox.EncodeFields(fields), ID: n})
 	})
 	if err != nil && !errors.Is(err, outbox.ErrChangedMeanwhile) {
 		return fmt.Errorf("book: change %s in flight: %w", id, err)
@@ -240,7 +239,7 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 			return err
 		}
 		now := ts(s.now())
-		if maps.Equal(decodeFields(cur.NewJson), sent) {
+		if maps.Equal(outbox.DecodeFields(cur.NewJson), sent) {
 			settled = true
 			return settleBook(ctx, q, n, outbox.Sent, "", nil, now)
 		}
@@ -248,36 +247,19 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 		if err != nil {
 			return fmt.Errorf("contract %s: %w", cur.ContractExternalID, err)
 		}
-		base, next := decodeFields(cur.BaseJson), decodeFields(cur.NewJson)
-		for f := range sent {
-			if _, kept := next[f]; !kept {
-				next[f] = base[f]
-			}
-			base[f] = held[f]
-		}
-		if unchanged(next, base) {
+		base, next := outbox.DecodeFields(cur.BaseJson), outbox.DecodeFields(cur.NewJson)
+		if outbox.AfterSend(base, next, sent, held) {
 			settled = true
 			return settleBook(ctx, q, n, outbox.Sent, "", nil, now)
 		}
 		return q.RebaseBookChange(ctx, pgq.RebaseBookChangeParams{
-			BaseJson: encodeFields(base), NewJson: encodeFields(next), Message: outbox.EditedWhileSending, Now: now, ID: n,
+			BaseJson: outbox.EncodeFields(base), NewJson: outbox.EncodeFields(next), Message: outbox.EditedWhileSending, Now: now, ID: n,
 		})
 	})
 	if err != nil {
 		return false, fmt.Errorf("book: mark change %s sent: %w", id, err)
 	}
 	return settled, nil
-}
-
-// unchanged removes from next the fields equal to base and reports whether
-// none is left.
-func unchanged(next, base map[string]string) bool {
-	for f, v := range next {
-		if b, ok := base[f]; ok && b == v {
-			delete(next, f)
-		}
-	}
-	return len(next) == 0
 }
 
 // MarkRejected settles a change the vendor refused, keeping its message.
@@ -313,7 +295,7 @@ func settleBook(ctx context.Context, q *pgq.Queries, id int64, state, msg string
 	if theirs == nil {
 		theirs = map[string]string{}
 	}
-	n, err := q.SettleBookChange(ctx, pgq.SettleBookChangeParams{State: state, Message: msg, TheirsJson: encodeFields(theirs), Now: now, ID: id})
+	n, err := q.SettleBookChange(ctx, pgq.SettleBookChangeParams{State: state, Message: msg, TheirsJson: outbox.EncodeFields(theirs), Now: now, ID: id})
 	if err == nil && n == 0 {
 		err = fmt.Errorf("no change %d: %w", id, app.ErrNotFound)
 	}
@@ -326,18 +308,4 @@ func parseChangeID(id string) (int64, error) {
 		return 0, fmt.Errorf("book: %q is not a change id", id)
 	}
 	return n, nil
-}
-
-func encodeFields(m map[string]string) string {
-	if m == nil {
-		return "{}"
-	}
-	b, _ := json.Marshal(m) // a map of strings always marshals; keys sorted
-	return string(b)
-}
-
-func decodeFields(s string) map[string]string {
-	m := map[string]string{}
-	_ = json.Unmarshal([]byte(s), &m)
-	return m
 }

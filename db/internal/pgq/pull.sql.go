@@ -1046,6 +1046,16 @@ func (q *Queries) TestDeletePricePoint(ctx context.Context, arg TestDeletePriceP
 	return err
 }
 
+const testLockOffers = `-- name: TestLockOffers :exec
+LOCK TABLE offers IN ACCESS EXCLUSIVE MODE
+`
+
+// Holds a pull at its last read (the offers) until the transaction ends.
+func (q *Queries) TestLockOffers(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, testLockOffers)
+	return err
+}
+
 const testPutBlock = `-- name: TestPutBlock :exec
 INSERT INTO reading_blocks (series_id, span_start, n, data) VALUES ($1, $2, $3, $4)
 ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data
@@ -1327,4 +1337,16 @@ UPDATE contracts SET status = status WHERE id = $1
 func (q *Queries) TestTouchContract(ctx context.Context, id int64) error {
 	_, err := q.db.Exec(ctx, testTouchContract, id)
 	return err
+}
+
+const testWaitingOnLocks = `-- name: TestWaitingOnLocks :one
+SELECT COUNT(*) FROM pg_catalog.pg_locks WHERE NOT granted AND relation = to_regclass('offers')
+`
+
+// How many wait for a lock on this book's offers.
+func (q *Queries) TestWaitingOnLocks(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, testWaitingOnLocks)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }

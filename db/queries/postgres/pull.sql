@@ -262,3 +262,11 @@ FROM series s CROSS JOIN generate_series(@start_day::timestamptz, @end_day::time
 INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
 SELECT s.id, d.span, 96, 9600000, 0, 250000
 FROM series s CROSS JOIN generate_series(@start_day::timestamptz, @end_day::timestamptz, interval '1 day') AS d(span);
+
+-- name: TestLockOffers :exec
+-- Holds a pull at its last read (the offers) until the transaction ends.
+LOCK TABLE offers IN ACCESS EXCLUSIVE MODE;
+
+-- name: TestWaitingOnLocks :one
+-- How many wait for a lock on this book's offers.
+SELECT COUNT(*) FROM pg_catalog.pg_locks WHERE NOT granted AND relation = to_regclass('offers');

@@ -239,7 +239,7 @@ func (p *puller) contracts(customers []int64, since int64) error {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		customer := p.customers[[2]string{r.SourceName, r.CustomerRef}]
-		id, err := p.c.Contract(dbq.CopyContractParams{
+		id, err := p.c.Contract(dbq.UpsertContractParams{
 			SourceID: p.sources[r.SourceName], ExternalID: r.ExternalID, CustomerID: &customer,
 			Kind: r.Kind, Commodity: r.Commodity, Status: r.Status, Name: r.Name,
 			ProductName: r.ProductName, ProductCode: r.ProductCode, Supplier: r.Supplier, SupplierCode: r.SupplierCode,
@@ -248,8 +248,8 @@ func (p *puller) contracts(customers []int64, since int64) error {
 			CancelledAt: unixOrNil(r.CancelledAt), Currency: r.Currency,
 			BasePerYearE6: r.BasePerYearE6, WorkingPerKwhE6: r.WorkingPerKwhE6, VatRateE6: r.VatRateE6, AnnualKwhE6: r.AnnualKwhE6,
 			MeterID: r.MeterID, SearchText: r.SearchText, RawJson: r.RawJson, FieldsJson: r.FieldsJson,
-			FetchedAt: r.FetchedAt.Time.Unix(), RemovedAt: unixOrNil(r.RemovedAt),
-		})
+			FetchedAt: r.FetchedAt.Time.Unix(),
+		}, unixOrNil(r.RemovedAt))
 		if err != nil {
 			return err
 		}

@@ -153,6 +153,18 @@ func (b *book) fill() {
 	}
 }
 
+// annaPulled is a filled book and a laptop that pulled Anna Schneider.
+func annaPulled(t *testing.T) (*book, *db.Store, string) {
+	t.Helper()
+	b := newBook(t)
+	b.fill()
+	lap, path := laptop(t)
+	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
+		t.Fatal(err)
+	}
+	return b, lap, path
+}
+
 // laptop is a fresh laptop cache.
 func laptop(t *testing.T) (*db.Store, string) {
 	t.Helper()
@@ -354,12 +366,7 @@ func TestPullCopiesEveryTableOfTheSlice(t *testing.T) {
 // what the book took away from a contract it rewrote (a price point) goes
 // on the laptop too; a pull with nothing new copies nothing.
 func TestPullAgainCopiesOnlyWhatChanged(t *testing.T) {
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	res, err := b.pull(lap, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -443,12 +450,7 @@ func TestPullDoesNotMissAWriterThatWasStillRunning(t *testing.T) {
 // pull is refused and changes nothing.
 func TestPullAddsAndDropsCustomers(t *testing.T) {
 	ctx := context.Background()
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	res, err := b.pull(lap, []string{"Bäckerei Sonnenkorn GmbH"})
 	if err != nil {
 		t.Fatal(err)
@@ -501,12 +503,7 @@ func TestPullAddsAndDropsCustomers(t *testing.T) {
 // some rows) leaves the laptop as it was: one transaction.
 func TestPullCutOffLeavesTheLaptopAsItWas(t *testing.T) {
 	ctx := context.Background()
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	before := dump(t, path, anna, bakery)
 	sl, _, err := lap.Slice(ctx)
 	b.must(err)
@@ -579,12 +576,7 @@ func TestKilledPullLeavesTheLaptopAsItWas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	before := dump(t, path, anna, bakery, podero)
 	b.sync("src-a", app.VendorEnneo, contract("K1", "C1", "Anna Schneider", 345000))
 

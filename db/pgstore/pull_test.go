@@ -622,3 +622,17 @@ func TestKilledPullLeavesTheLaptopAsItWas(t *testing.T) {
 		}
 	}
 }
+
+// A slice names its book by the URL without the password, which the
+// laptop's cache and the app's pages must never show.
+func TestBookNameLeavesThePasswordOut(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://anna:s3cret@db.example:5432/book?sslmode=verify-full", "postgres://anna@db.example:5432/book?sslmode=verify-full"},
+		{"postgresql://db.example/book", "postgresql://db.example/book"},
+		{"postgres://anna@db.example/book?search_path=team_a", "postgres://anna@db.example/book?search_path=team_a"},
+	} {
+		if got := pgstore.BookName(tc.url); got != tc.want {
+			t.Errorf("BookName(%q) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}

@@ -478,5 +478,9 @@ func BookName(raw string) string {
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
 	}
+	if q := u.Query(); q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
 }

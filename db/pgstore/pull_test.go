@@ -629,6 +629,7 @@ func TestBookNameLeavesThePasswordOut(t *testing.T) {
 	for _, tc := range []struct{ url, want string }{
 		{"postgres://anna:s3cret@db.example:5432/book?sslmode=verify-full", "postgres://anna@db.example:5432/book?sslmode=verify-full"},
 		{"postgresql://db.example/book", "postgresql://db.example/book"},
+		{"postgres://db.example/book?user=anna&password=s3cret", "postgres://db.example/book?user=anna"},
 		{"postgres://anna@db.example/book?search_path=team_a", "postgres://anna@db.example/book?search_path=team_a"},
 	} {
 		if got := pgstore.BookName(tc.url); got != tc.want {

@@ -1,10 +1,10 @@
-// Package pgstore is the team's book on PostgreSQL: the contract side of
-// the sync engine's store (engine.Store), beside the SQLite cache of
+// Package pgstore is the team's book on PostgreSQL: the sync engine's
+// store (engine.Store), beside the SQLite cache of
 // package db. Its schema is db/migrations/postgres, its statements
 // db/queries/postgres compiled by sqlc for pgx (db/internal/pgq). The time
-// series cannot go there yet: its SeriesStore methods fail with
-// ErrSeriesNotYet, and 'wattfolio sync --db postgres://…' syncs only the
-// contracts.
+// series' side (engine.SeriesStore, series.go) writes the cache's day
+// blocks through the cache's own write path, so 'wattfolio sync --db
+// postgres://…' syncs contracts and readings alike.
 package pgstore
 
 import (
@@ -25,14 +25,9 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/history"
 	"wattfolio/app/personal"
-	"wattfolio/app/series"
 	"wattfolio/db"
 	"wattfolio/db/internal/pgq"
 )
-
-// ErrSeriesNotYet is what the time series' side of the store answers: the
-// book on PostgreSQL holds contracts only so far.
-var ErrSeriesNotYet = errors.New("time series cannot be stored on PostgreSQL yet (contracts only)")
 
 // IsURL reports whether a --db value names a PostgreSQL database rather
 // than a cache file.
@@ -424,21 +419,3 @@ func (s *Store) markEach(ctx context.Context, runID int64, source string, n int,
 	}
 	return marked, nil
 }
-
-// The time series' side: not on PostgreSQL yet.
-
-// SaveMeters fails with ErrSeriesNotYet.
-func (s *Store) SaveMeters(context.Context, string, []series.Meter) error { return ErrSeriesNotYet }
-
-// SeriesState fails with ErrSeriesNotYet.
-func (s *Store) SeriesState(context.Context, string, string, series.Measure) (series.State, error) {
-	return series.State{}, ErrSeriesNotYet
-}
-
-// SaveReadings fails with ErrSeriesNotYet.
-func (s *Store) SaveReadings(context.Context, int64, string, ...series.Batch) error {
-	return ErrSeriesNotYet
-}
-
-// SetMeterUnit fails with ErrSeriesNotYet.
-func (s *Store) SetMeterUnit(context.Context, string, string, string) error { return ErrSeriesNotYet }

@@ -266,8 +266,8 @@ func plural(n int, one, many string) string {
 }
 
 // shareBudgets lets the connectors that keep a request budget keep it in
-// the cache, for every process syncing with the same key.
-func shareBudgets(srcs []engine.Source, store *db.Store) {
+// the cache or the team's book, for every process syncing with the same key.
+func shareBudgets(srcs []engine.Source, store otark.Budget) {
 	for _, s := range srcs {
 		if c, ok := s.Connector.(*otark.Client); ok {
 			c.ShareBudget(store)

@@ -18,13 +18,14 @@ func syncPostgres(ctx context.Context, url string, f sourcesFile, stdout, stderr
 		return err
 	}
 	defer store.Close()
-	unlock, err := store.LockSync(ctx, true, func() {
-		fmt.Fprintln(stderr, "waiting for the sync of this book that is running to finish (Ctrl-C stops waiting)")
+	unlock, err := store.LockSync(ctx, true, func(holder string) {
+		fmt.Fprintf(stderr, "waiting for the sync of this book that is running (%s) to finish (Ctrl-C stops waiting)\n", holder)
 	})
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	shareBudgets(f.sources, store)
 	fmt.Fprintf(stderr, "syncing %s into PostgreSQL\n", plural(len(f.sources), "source", "sources"))
 	results, err := runSync(ctx, store, f.sources, f.leaveOutPersonal, stdout, stderr)
 	return syncOutcome(results, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -764,4 +765,235 @@ func firstSeriesDiff(a, b seriesStep) string {
 		}
 	}
 	return ""
+}
+
+// contractTerms is what a user sees of a contract's kind-specific terms
+// (the Contract page's terms, the exports' columns) and what the
+// portfolio's free-text search looks in.
+type contractTerms struct {
+	SearchText  string
+	Flexibility *app.FlexibilityTerms
+	PPA         *app.PPATerms
+	Partner     *app.PartnerTerms
+}
+
+// termsOf reads every contract's terms back from one backend, by
+// "source/external id".
+type termsOf func(t *testing.T) map[string]contractTerms
+
+func sqliteTerms(s *db.Store, path string) termsOf {
+	return func(t *testing.T) map[string]contractTerms {
+		t.Helper()
+		ctx := context.Background()
+		// The search text is no field of app.Contract: read it as it lies.
+		raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		search := map[string]string{}
+		rows, err := raw.QueryContext(ctx, `SELECT s.name || '/' || c.external_id, c.search_text FROM contracts c JOIN sources s ON s.id = c.source_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			search[k] = v
+		}
+		out := map[string]contractTerms{}
+		err = s.EachContract(ctx, app.ContractFilter{Upstream: app.UpstreamAll}, func(c app.Contract) error {
+			k := c.Source + "/" + c.ExternalID
+			out[k] = contractTerms{SearchText: search[k], Flexibility: c.Flexibility, PPA: c.PPA, Partner: c.Partner}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+}
+
+func postgresTerms(s *pgstore.Store) termsOf {
+	return func(t *testing.T) map[string]contractTerms {
+		t.Helper()
+		cs, err := s.Terms(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]contractTerms{}
+		for _, c := range cs {
+			out[c.Source+"/"+c.ExternalID] = contractTerms{SearchText: c.SearchText, Flexibility: c.Flexibility, PPA: c.PPA, Partner: c.Partner}
+		}
+		return out
+	}
+}
+
+// changedTerms are contracts the vendors changed after the first sync:
+// the flexibility tolerance raised, the PPA terms dropped, the partner's
+// price changing a month on, its flag false (not "not said").
+func changedTerms(t *testing.T, s *db.Store) []app.Contract {
+	t.Helper()
+	var flex, ppa, partner *app.Contract
+	err := s.EachContract(context.Background(), app.ContractFilter{Upstream: app.UpstreamAll}, func(c app.Contract) error {
+		switch {
+		case flex == nil && c.Flexibility != nil && c.Flexibility.Tolerance != nil:
+			flex = &c
+		case ppa == nil && c.PPA != nil && !c.PPA.CreatedAt.IsZero():
+			ppa = &c
+		case partner == nil && c.Partner != nil && len(c.Partner.Prices) > 0:
+			partner = &c
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flex == nil || ppa == nil || partner == nil {
+		t.Fatalf("the simulated vendors serve no contract with flexibility (%v), PPA (%v) or partner terms with price points (%v)", flex != nil, ppa != nil, partner != nil)
+	}
+	tol := *flex.Flexibility.Tolerance + app.Decimal(125_000)
+	flex.Flexibility.Tolerance = &tol
+	ppa.PPA = nil
+	first := partner.Partner.Prices[0]
+	partner.Partner.Prices = []app.PricePoint{first, {From: first.From.AddDate(0, 1, 0), PerKWh: first.PerKWh - app.Decimal(12_345)}}
+	partner.Partner.IncludesExternalComponents = app.Ptr(false)
+	out := []app.Contract{*flex, *ppa, *partner}
+	for i := range out {
+		// A changed record: an unchanged one is only marked fetched again.
+		out[i].Raw = []byte(fmt.Sprintf(`{"changed": %q}`, out[i].ExternalID))
+	}
+	return out
+}
+
+// saveChanged stores the changed contracts as one page of a run of each
+// contract's source.
+func saveChanged(t *testing.T, s engine.Store, cs []app.Contract) {
+	t.Helper()
+	ctx := context.Background()
+	for _, c := range cs {
+		run, err := s.BeginRun(ctx, c.Source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SavePage(ctx, run, c.Source, "contracts", []app.Contract{c}, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishRun(ctx, run, app.RunOK, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The terms the vendors publish beside a contract (prosumer's flexibility,
+// otark's PPA, Podero's partner terms and price points) and the search
+// text read back the same from a cache file and a book, after a full sync
+// and after the vendors changed or dropped some: a contract pulled from
+// the book shows what the cache would have shown.
+func TestStoreSuiteTermsSQLiteAndPostgres(t *testing.T) {
+	f := newFixture(t, simulate.Options{})
+	ctx := context.Background()
+	srcs, err := loadSources(f.config, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed []app.Contract
+	read := map[string][2]map[string]contractTerms{} // by backend: after the sync, after the changes
+	steps := func(t *testing.T, s engine.Store, terms termsOf) [2]map[string]contractTerms {
+		t.Helper()
+		results, err := (&engine.Engine{Store: s}).SyncAll(ctx, contractsOnly(srcs, 0, ""))
+		if err != nil {
+			t.Fatalf("sync: %v (%+v)", err, results)
+		}
+		synced := terms(t)
+		saveChanged(t, s, changed)
+		return [2]map[string]contractTerms{synced, terms(t)}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "cache.db")
+		s, err := db.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		// The changes are taken from what the cache holds after the sync.
+		if _, err := (&engine.Engine{Store: s}).SyncAll(ctx, contractsOnly(srcs, 0, "")); err != nil {
+			t.Fatal(err)
+		}
+		changed = changedTerms(t, s)
+		read["sqlite"] = steps(t, s, sqliteTerms(s, path))
+		after := read["sqlite"][1]
+		for _, c := range changed {
+			k := c.Source + "/" + c.ExternalID
+			if got := after[k]; !reflect.DeepEqual(got.Flexibility, c.Flexibility) || !reflect.DeepEqual(got.PPA, c.PPA) || !reflect.DeepEqual(got.Partner, c.Partner) {
+				t.Errorf("%s after the change: %s, want the changed terms %s", k, termsLine(got), termsLine(contractTerms{Flexibility: c.Flexibility, PPA: c.PPA, Partner: c.Partner}))
+			}
+		}
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if changed == nil {
+			t.Skip("the SQLite half did not get as far as the changes")
+		}
+		s, err := pgstore.Open(ctx, pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		read["postgres"] = steps(t, s, postgresTerms(s))
+	})
+	lite, pg := read["sqlite"], read["postgres"]
+	if lite[0] == nil || pg[0] == nil {
+		return // one half skipped or failed: said above
+	}
+	for i, step := range []string{"after the sync", "after the vendors' changes"} {
+		if len(lite[i]) != len(pg[i]) {
+			t.Errorf("%s: the cache holds %d contracts, the book %d", step, len(lite[i]), len(pg[i]))
+		}
+		kinds, differ := map[string]int{}, 0
+		for k, want := range lite[i] {
+			got, ok := pg[i][k]
+			switch {
+			case !ok:
+				t.Errorf("%s: %s is in the cache, not in the book", step, k)
+			case !reflect.DeepEqual(got, want):
+				if differ++; differ <= 3 { // the first few say enough
+					t.Errorf("%s: %s differs:\nsqlite   %s\npostgres %s", step, k, termsLine(want), termsLine(got))
+				}
+			}
+			if want.SearchText == "" {
+				t.Errorf("%s: %s has no search text", step, k)
+			}
+			if want.Flexibility != nil {
+				kinds["flexibility"]++
+			}
+			if want.PPA != nil {
+				kinds["ppa"]++
+			}
+			if want.Partner != nil {
+				kinds["partner"]++
+				kinds["price points"] += len(want.Partner.Prices)
+			}
+		}
+		if differ > 3 {
+			t.Errorf("%s: %d contracts differ in all", step, differ)
+		}
+		// Each kind of terms was compared, not only contracts without any.
+		for _, kind := range []string{"flexibility", "ppa", "partner", "price points"} {
+			if kinds[kind] == 0 {
+				t.Errorf("%s: no contract with %s terms compared", step, kind)
+			}
+		}
+	}
+}
+
+// termsLine prints terms with their pointers followed.
+func termsLine(c contractTerms) string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // plain structs of strings, numbers and times
+	}
+	return string(b)
 }

@@ -245,11 +245,11 @@ func (c *SliceCopy) Offer(p dbq.SaveOfferParams) error {
 	id, err := c.q.OfferIDByName(c.ctx, p.Name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		p.ID = nil
+		p.ID = 0 // a new offer
 	case err != nil:
 		return err
 	default:
-		p.ID = &id
+		p.ID = id
 	}
 	_, err = c.q.SaveOffer(c.ctx, p)
 	return err

@@ -266,10 +266,10 @@ func saveProblems(ctx context.Context, q *pgq.Queries, runID, fetched int64, fai
 	return q.AddRunCounts(ctx, pgq.AddRunCountsParams{ID: runID, Fetched: fetched, Failed: rejected, Missing: missing})
 }
 
-// upsertContract stores c under its source and external id, as the SQLite
-// cache does: an unchanged contract is only marked fetched again, a
-// changed one (or one marked removed that is back) first keeps the version
-// it replaces.
+// upsertContract stores c under its source and external id, with its
+// terms and search text, as the SQLite cache does: an unchanged contract
+// is only marked fetched again, a changed one (or one marked removed that
+// is back) first keeps the version it replaces.
 func upsertContract(ctx context.Context, q *pgq.Queries, sourceID, runID int64, c *app.Contract) error {
 	raw := c.Raw
 	if len(raw) == 0 {
@@ -300,7 +300,7 @@ func upsertContract(ctx context.Context, q *pgq.Queries, sourceID, runID int64, 
 	if currency == "" {
 		currency = "EUR"
 	}
-	return q.UpsertContract(ctx, pgq.UpsertContractParams{
+	id, err := q.UpsertContract(ctx, pgq.UpsertContractParams{
 		SourceID:         sourceID,
 		ExternalID:       c.ExternalID,
 		CustomerID:       customerID,
@@ -326,11 +326,16 @@ func upsertContract(ctx context.Context, q *pgq.Queries, sourceID, runID int64, 
 		VatRateE6:        decimalOrNil(c.Prices.VATRate),
 		AnnualKwhE6:      decimalOrNil(c.AnnualConsumptionKWh),
 		MeterID:          c.MeterID,
+		SearchText:       db.SearchText(c),
 		RawJson:          raw,
 		FieldsJson:       fields,
 		FetchedAt:        ts(c.FetchedAt),
 		RunID:            &runID,
 	})
+	if err != nil {
+		return err
+	}
+	return db.SaveTerms(ctx, bookTerms{q}, id, c)
 }
 
 // FinishRun closes a run with its outcome.

@@ -67,7 +67,7 @@ func TestSyncLockKeepsTwoSyncsApart(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		un, err := b.LockSync(ctx, true, func() { waited = true })
+		un, err := b.LockSync(ctx, true, func(string) { waited = true })
 		if got = err; err == nil {
 			un()
 		}

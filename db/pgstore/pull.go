@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"wattfolio/db"
 	"wattfolio/db/internal/dbq"
@@ -457,15 +456,6 @@ func (p *puller) offers(since int64) error {
 	}
 	p.st.Offers += len(rows)
 	return nil
-}
-
-// unixOrNil is t in Unix seconds, nil for NULL.
-func unixOrNil(t pgtype.Timestamptz) *int64 {
-	if !t.Valid {
-		return nil
-	}
-	v := t.Time.Unix()
-	return &v
 }
 
 // BookName is how a laptop's slice names the book of url: the URL without

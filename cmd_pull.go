@@ -84,15 +84,15 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				who(d), keptCounts(unsent, notes))
 		}
 	}
-	// Offline edits go to the book first, so that what comes back reflects them.
-	if err := pushBeforePull(ctx, *from, laptop, stdout, stderr); err != nil {
-		return err
-	}
 	store, err := pgstore.Open(ctx, *from)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	// Offline edits go to the book first, so that what comes back reflects them.
+	if err := pushBeforePull(ctx, *from, store, laptop, stdout, stderr); err != nil {
+		return err
+	}
 	refs, linked := expandAccounts(add, accounts)
 	added, err := resolveCustomers(ctx, store, refs, linked, stderr)
 	if err != nil {
@@ -126,11 +126,13 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// pushBeforePull runs at the start of every pull, before the book is read:
-// the place where the laptop's offline edits go to the book's outbox
-// ('wattfolio push' on every pull), so that the slice pulled reflects
-// them. It does nothing yet.
-func pushBeforePull(ctx context.Context, book string, laptop *db.Store, stdout, stderr io.Writer) error {
+// pushBeforePull runs at the start of every pull, once the book (url,
+// open as book) and the laptop's cache are open and before anything is
+// read from the book or written to the laptop: the place where the
+// laptop's offline edits go to the book's outbox ('wattfolio push' on
+// every pull), so that the slice pulled reflects them. An error stops the
+// pull before it copies anything. It does nothing yet.
+func pushBeforePull(ctx context.Context, url string, book *pgstore.Store, laptop *db.Store, stdout, stderr io.Writer) error {
 	return nil
 }
 

@@ -84,16 +84,16 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				who(d), keptCounts(unsent, notes))
 		}
 	}
-	// Offline edits go to the book first, so that what comes back reflects them.
-	attention, err := pushBeforePull(ctx, *from, laptop, stdout, stderr)
-	if err != nil {
-		return err
-	}
 	store, err := pgstore.Open(ctx, *from)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	// Offline edits go to the book first, so that what comes back reflects them.
+	attention, err := pushBeforePull(ctx, *from, store, laptop, stdout, stderr)
+	if err != nil {
+		return err
+	}
 	refs, linked := expandAccounts(add, accounts)
 	added, err := resolveCustomers(ctx, store, refs, linked, stderr)
 	if err != nil {
@@ -130,17 +130,14 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// pushBeforePull runs at the start of every pull, before the book is read:
-// the laptop's offline edits go to the book's outbox and the outcomes of
-// those pushed before come back ('wattfolio push' on every pull), so that
-// the slice pulled reflects them. It reports whether an edit needs
-// attention (rejected, or in conflict).
-func pushBeforePull(ctx context.Context, url string, laptop *db.Store, stdout, stderr io.Writer) (attention bool, err error) {
-	book, err := pgstore.Open(ctx, url)
-	if err != nil {
-		return false, err
-	}
-	defer book.Close()
+// pushBeforePull runs at the start of every pull, once the book (url,
+// open as book) and the laptop's cache are open and before anything is
+// read from the book or written to the laptop: the laptop's offline edits
+// go to the book's outbox and the outcomes of those pushed before come
+// back ('wattfolio push' on every pull), so that the slice pulled reflects
+// them. It reports whether an edit needs attention (rejected, or in
+// conflict). An error stops the pull before it copies anything.
+func pushBeforePull(ctx context.Context, url string, book *pgstore.Store, laptop *db.Store, stdout, stderr io.Writer) (attention bool, err error) {
 	return pushToBook(ctx, laptop, book, stdout)
 }
 

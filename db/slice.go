@@ -146,12 +146,18 @@ func (c *SliceCopy) Customer(p dbq.UpsertCustomerParams) (int64, error) {
 	return c.q.UpsertCustomer(c.ctx, p)
 }
 
-// Contract stores the book's contract as it is there and clears its
-// earlier versions and terms, which follow in full.
-func (c *SliceCopy) Contract(p dbq.CopyContractParams) (int64, error) {
-	id, err := c.q.CopyContract(c.ctx, p)
+// Contract stores the book's contract as it is there (removed at
+// removedAt, nil: current) and clears its earlier versions and terms,
+// which follow in full.
+func (c *SliceCopy) Contract(p dbq.UpsertContractParams, removedAt *int64) (int64, error) {
+	id, err := c.q.UpsertContract(c.ctx, p)
 	if err != nil {
 		return 0, fmt.Errorf("contract %s: %w", p.ExternalID, err)
+	}
+	if removedAt != nil {
+		if err := c.q.MarkRemoved(c.ctx, dbq.MarkRemovedParams{Now: removedAt, ID: id}); err != nil {
+			return 0, fmt.Errorf("contract %s: %w", p.ExternalID, err)
+		}
 	}
 	for _, del := range []func(context.Context, int64) error{
 		c.q.DeleteVersionsOf, c.q.DeletePricePoints, c.q.DeleteFlexibility, c.q.DeletePPA, c.q.DeletePartner,
@@ -239,11 +245,11 @@ func (c *SliceCopy) Offer(p dbq.SaveOfferParams) error {
 	id, err := c.q.OfferIDByName(c.ctx, p.Name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		p.ID = nil
+		p.ID = 0 // a new offer
 	case err != nil:
 		return err
 	default:
-		p.ID = &id
+		p.ID = id
 	}
 	_, err = c.q.SaveOffer(c.ctx, p)
 	return err

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"wattfolio/db"
 	"wattfolio/db/internal/dbq"
@@ -239,7 +238,7 @@ func (p *puller) contracts(customers []int64, since int64) error {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		customer := p.customers[[2]string{r.SourceName, r.CustomerRef}]
-		id, err := p.c.Contract(dbq.CopyContractParams{
+		id, err := p.c.Contract(dbq.UpsertContractParams{
 			SourceID: p.sources[r.SourceName], ExternalID: r.ExternalID, CustomerID: &customer,
 			Kind: r.Kind, Commodity: r.Commodity, Status: r.Status, Name: r.Name,
 			ProductName: r.ProductName, ProductCode: r.ProductCode, Supplier: r.Supplier, SupplierCode: r.SupplierCode,
@@ -248,8 +247,8 @@ func (p *puller) contracts(customers []int64, since int64) error {
 			CancelledAt: unixOrNil(r.CancelledAt), Currency: r.Currency,
 			BasePerYearE6: r.BasePerYearE6, WorkingPerKwhE6: r.WorkingPerKwhE6, VatRateE6: r.VatRateE6, AnnualKwhE6: r.AnnualKwhE6,
 			MeterID: r.MeterID, SearchText: r.SearchText, RawJson: r.RawJson, FieldsJson: r.FieldsJson,
-			FetchedAt: r.FetchedAt.Time.Unix(), RemovedAt: unixOrNil(r.RemovedAt),
-		})
+			FetchedAt: r.FetchedAt.Time.Unix(),
+		}, unixOrNil(r.RemovedAt))
 		if err != nil {
 			return err
 		}
@@ -459,15 +458,6 @@ func (p *puller) offers(since int64) error {
 	return nil
 }
 
-// unixOrNil is t in Unix seconds, nil for NULL.
-func unixOrNil(t pgtype.Timestamptz) *int64 {
-	if !t.Valid {
-		return nil
-	}
-	v := t.Time.Unix()
-	return &v
-}
-
 // BookName is how a laptop's slice names the book of url: the URL without
 // its password.
 func BookName(raw string) string {
@@ -477,6 +467,10 @@ func BookName(raw string) string {
 	}
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Del("password")
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
 }

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -148,6 +151,18 @@ func (b *book) fill() {
 		b.must(b.q.TestPutOffer(b.ctx, pgq.TestPutOfferParams{Name: o, Supplier: "Stadtwerke", BasePerYearE6: 120_000000, WorkingPerKwhE6: 289000,
 			ValidFrom: at(dstDay), TermsJson: []byte(`{"zones": []}`), UpdatedAt: at(b.clock)}))
 	}
+}
+
+// annaPulled is a filled book and a laptop that pulled Anna Schneider.
+func annaPulled(t *testing.T) (*book, *db.Store, string) {
+	t.Helper()
+	b := newBook(t)
+	b.fill()
+	lap, path := laptop(t)
+	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
+		t.Fatal(err)
+	}
+	return b, lap, path
 }
 
 // laptop is a fresh laptop cache.
@@ -351,12 +366,7 @@ func TestPullCopiesEveryTableOfTheSlice(t *testing.T) {
 // what the book took away from a contract it rewrote (a price point) goes
 // on the laptop too; a pull with nothing new copies nothing.
 func TestPullAgainCopiesOnlyWhatChanged(t *testing.T) {
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	res, err := b.pull(lap, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -440,12 +450,7 @@ func TestPullDoesNotMissAWriterThatWasStillRunning(t *testing.T) {
 // pull is refused and changes nothing.
 func TestPullAddsAndDropsCustomers(t *testing.T) {
 	ctx := context.Background()
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	res, err := b.pull(lap, []string{"Bäckerei Sonnenkorn GmbH"})
 	if err != nil {
 		t.Fatal(err)
@@ -498,12 +503,7 @@ func TestPullAddsAndDropsCustomers(t *testing.T) {
 // some rows) leaves the laptop as it was: one transaction.
 func TestPullCutOffLeavesTheLaptopAsItWas(t *testing.T) {
 	ctx := context.Background()
-	b := newBook(t)
-	b.fill()
-	lap, path := laptop(t)
-	if _, err := b.pull(lap, []string{"Anna Schneider"}); err != nil {
-		t.Fatal(err)
-	}
+	b, lap, path := annaPulled(t)
 	before := dump(t, path, anna, bakery)
 	sl, _, err := lap.Slice(ctx)
 	b.must(err)
@@ -529,5 +529,111 @@ func TestPullCutOffLeavesTheLaptopAsItWas(t *testing.T) {
 	b.must(err)
 	if again.Xmin != sl.Xmin || !again.PulledAt.Equal(sl.PulledAt) || len(again.Customers) != 1 {
 		t.Errorf("slice after a cut-off pull = %+v, want %+v", again, sl)
+	}
+}
+
+// childEnv runs a pull in a child process of the test binary: the book's
+// URL, the laptop's path and a customer, separated by \x1f.
+const childEnv = "WATTFOLIO_TEST_PULL"
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childEnv); args != "" {
+		os.Exit(childPull(strings.Split(args, "\x1f")))
+	}
+	os.Exit(m.Run())
+}
+
+// childPull is the child's pull; its exit code says how it went.
+func childPull(args []string) int {
+	ctx := context.Background()
+	s, err := pgstore.Open(ctx, args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer s.Close()
+	lap, err := db.Open(ctx, args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer lap.Close()
+	add, err := s.FindCustomers(ctx, args[2])
+	if err == nil {
+		_, err = s.PullSlice(ctx, lap, pgstore.BookName(args[0]), add, nil)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// A pull killed (SIGKILL: no deferred code runs) after it copied the
+// contracts and meters and while it waits for the offers leaves the
+// laptop as it was; the next pull copies everything.
+func TestKilledPullLeavesTheLaptopAsItWas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	b, lap, path := annaPulled(t)
+	before := dump(t, path, anna, bakery, podero)
+	b.sync("src-a", app.VendorEnneo, contract("K1", "C1", "Anna Schneider", 345000))
+
+	// The offers, read last, are locked: the child waits there, its
+	// laptop transaction open with the rows it copied.
+	tx, err := b.conn.Begin(b.ctx)
+	b.must(err)
+	defer tx.Rollback(b.ctx)
+	b.must(b.q.WithTx(tx).TestLockOffers(b.ctx))
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+strings.Join([]string{b.url, path, "Bäckerei Sonnenkorn GmbH"}, "\x1f"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	b.must(cmd.Start())
+	waitFor := time.Now().Add(60 * time.Second)
+	for {
+		n, err := b.q.TestWaitingOnLocks(b.ctx)
+		b.must(err)
+		if n > 0 {
+			break
+		}
+		if time.Now().After(waitFor) {
+			cmd.Process.Kill()
+			t.Fatalf("the child never reached the offers:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.must(cmd.Process.Signal(syscall.SIGKILL))
+	cmd.Wait()
+	b.must(tx.Rollback(b.ctx))
+
+	diff(t, "the laptop after a killed pull", dump(t, path, anna, bakery, podero), before)
+	if _, err := b.pull(lap, []string{"Bäckerei Sonnenkorn GmbH"}); err != nil {
+		t.Fatal(err)
+	}
+	got := dump(t, path, anna, bakery, podero)
+	for _, w := range []string{
+		`contract src-a/K1 of C1 (Anna Schneider) working 345000 removed false raw {"id": "K1", "status": "active"}`,
+		`contract src-b/P9 of U9 (Bäckerei Sonnenkorn GmbH) working 270000 removed false raw {"id": "P9", "status": "active"}`,
+	} {
+		if !slices.Contains(got, w) {
+			t.Errorf("the pull after the kill did not finish the job: no %q in\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+}
+
+// A slice names its book by the URL without the password, which the
+// laptop's cache and the app's pages must never show.
+func TestBookNameLeavesThePasswordOut(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://anna:s3cret@db.example:5432/book?sslmode=verify-full", "postgres://anna@db.example:5432/book?sslmode=verify-full"},
+		{"postgresql://db.example/book", "postgresql://db.example/book"},
+		{"postgres://db.example/book?user=anna&password=s3cret", "postgres://db.example/book?user=anna"},
+		{"postgres://anna@db.example/book?search_path=team_a", "postgres://anna@db.example/book?search_path=team_a"},
+	} {
+		if got := pgstore.BookName(tc.url); got != tc.want {
+			t.Errorf("BookName(%q) = %q, want %q", tc.url, got, tc.want)
+		}
 	}
 }

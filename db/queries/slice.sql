@@ -24,36 +24,6 @@ DELETE FROM slice_customers WHERE source_name = @source_name AND external_id = @
 -- name: CountSources :one
 SELECT COUNT(*) FROM sources;
 
--- name: CopyContract :one
--- The book's contract as it is there, removed or not.
-INSERT INTO contracts (
-    source_id, external_id, customer_id, kind, commodity, status, name,
-    product_name, product_code, supplier, supplier_code, buyer, buyer_code,
-    grid_operator, grid_operator_code, valid_from, valid_to, signed_at, cancelled_at,
-    currency, base_per_year_e6, working_per_kwh_e6, vat_rate_e6, annual_kwh_e6,
-    meter_id, search_text, raw_json, fields_json, fetched_at, run_id, removed_at
-) VALUES (
-    @source_id, @external_id, @customer_id, @kind, @commodity, @status, @name,
-    @product_name, @product_code, @supplier, @supplier_code, @buyer, @buyer_code,
-    @grid_operator, @grid_operator_code, @valid_from, @valid_to, @signed_at, @cancelled_at,
-    @currency, @base_per_year_e6, @working_per_kwh_e6, @vat_rate_e6, @annual_kwh_e6,
-    @meter_id, @search_text, @raw_json, @fields_json, @fetched_at, NULL, @removed_at
-)
-ON CONFLICT (source_id, external_id) DO UPDATE SET
-    customer_id = excluded.customer_id, kind = excluded.kind, commodity = excluded.commodity,
-    status = excluded.status, name = excluded.name, product_name = excluded.product_name,
-    product_code = excluded.product_code, supplier = excluded.supplier,
-    supplier_code = excluded.supplier_code, buyer = excluded.buyer, buyer_code = excluded.buyer_code,
-    grid_operator = excluded.grid_operator, grid_operator_code = excluded.grid_operator_code,
-    valid_from = excluded.valid_from, valid_to = excluded.valid_to, signed_at = excluded.signed_at,
-    cancelled_at = excluded.cancelled_at, currency = excluded.currency,
-    base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
-    vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
-    meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
-    fields_json = excluded.fields_json, fetched_at = excluded.fetched_at, run_id = NULL,
-    removed_at = excluded.removed_at
-RETURNING id;
-
 -- name: DeleteVersionsOf :exec
 DELETE FROM contract_versions WHERE contract_id = ?;
 

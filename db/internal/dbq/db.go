@@ -72,9 +72,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.copiedRunStmt, err = db.PrepareContext(ctx, copiedRun); err != nil {
 		return nil, fmt.Errorf("error preparing query CopiedRun: %w", err)
 	}
-	if q.copyContractStmt, err = db.PrepareContext(ctx, copyContract); err != nil {
-		return nil, fmt.Errorf("error preparing query CopyContract: %w", err)
-	}
 	if q.copyMeterStmt, err = db.PrepareContext(ctx, copyMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query CopyMeter: %w", err)
 	}
@@ -584,11 +581,6 @@ func (q *Queries) Close() error {
 	if q.copiedRunStmt != nil {
 		if cerr := q.copiedRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing copiedRunStmt: %w", cerr)
-		}
-	}
-	if q.copyContractStmt != nil {
-		if cerr := q.copyContractStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing copyContractStmt: %w", cerr)
 		}
 	}
 	if q.copyMeterStmt != nil {
@@ -1356,7 +1348,6 @@ type Queries struct {
 	contractsAfterNameStmt              *sql.Stmt
 	contractsByIDStmt                   *sql.Stmt
 	copiedRunStmt                       *sql.Stmt
-	copyContractStmt                    *sql.Stmt
 	copyMeterStmt                       *sql.Stmt
 	copyRunStmt                         *sql.Stmt
 	copyStreamStmt                      *sql.Stmt
@@ -1521,7 +1512,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		contractsAfterNameStmt:              q.contractsAfterNameStmt,
 		contractsByIDStmt:                   q.contractsByIDStmt,
 		copiedRunStmt:                       q.copiedRunStmt,
-		copyContractStmt:                    q.copyContractStmt,
 		copyMeterStmt:                       q.copyMeterStmt,
 		copyRunStmt:                         q.copyRunStmt,
 		copyStreamStmt:                      q.copyStreamStmt,

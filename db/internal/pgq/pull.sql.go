@@ -11,6 +11,122 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const benchBlocks = `-- name: BenchBlocks :exec
+INSERT INTO reading_blocks (series_id, span_start, n, data)
+SELECT s.id, d.span, 96, $1::bytea
+FROM series s CROSS JOIN generate_series($2::timestamptz, $3::timestamptz, interval '1 day') AS d(span)
+`
+
+type BenchBlocksParams struct {
+	Block    []byte
+	StartDay pgtype.Timestamptz
+	EndDay   pgtype.Timestamptz
+}
+
+// A day block (@block) of every series for each day from @start_day to
+// @end_day.
+func (q *Queries) BenchBlocks(ctx context.Context, arg BenchBlocksParams) error {
+	_, err := q.db.Exec(ctx, benchBlocks, arg.Block, arg.StartDay, arg.EndDay)
+	return err
+}
+
+const benchContracts = `-- name: BenchContracts :exec
+INSERT INTO contracts (source_id, external_id, customer_id, kind, commodity, status, name, valid_from,
+                       working_per_kwh_e6, base_per_year_e6, raw_json, fields_json, fetched_at, search_text)
+SELECT cu.source_id, cu.external_id || '-' || k, cu.id, 'retail', 'electricity', 'active', cu.name || ' Strom',
+       $1::timestamptz, 300000 + k, 120000000,
+       jsonb_build_object('id', cu.external_id || '-' || k, 'customer', cu.name), '{}', $1::timestamptz, lower(cu.name)
+FROM customers cu CROSS JOIN generate_series(1, $2::integer) AS k
+`
+
+type BenchContractsParams struct {
+	ValidFrom   pgtype.Timestamptz
+	PerCustomer int32
+}
+
+func (q *Queries) BenchContracts(ctx context.Context, arg BenchContractsParams) error {
+	_, err := q.db.Exec(ctx, benchContracts, arg.ValidFrom, arg.PerCustomer)
+	return err
+}
+
+const benchCustomers = `-- name: BenchCustomers :exec
+
+INSERT INTO customers (source_id, external_id, name)
+SELECT (SELECT src.id FROM sources src WHERE src.name = $1), 'C' || g, 'Customer ' || g
+FROM generate_series(1, $2::integer) g
+`
+
+type BenchCustomersParams struct {
+	SourceName string
+	N          int32
+}
+
+// Benchmarks only: a book of many customers, filled in a few statements.
+func (q *Queries) BenchCustomers(ctx context.Context, arg BenchCustomersParams) error {
+	_, err := q.db.Exec(ctx, benchCustomers, arg.SourceName, arg.N)
+	return err
+}
+
+const benchDaily = `-- name: BenchDaily :exec
+INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
+SELECT s.id, d.span, 96, 9600000, 0, 250000
+FROM series s CROSS JOIN generate_series($1::timestamptz, $2::timestamptz, interval '1 day') AS d(span)
+`
+
+type BenchDailyParams struct {
+	StartDay pgtype.Timestamptz
+	EndDay   pgtype.Timestamptz
+}
+
+func (q *Queries) BenchDaily(ctx context.Context, arg BenchDailyParams) error {
+	_, err := q.db.Exec(ctx, benchDaily, arg.StartDay, arg.EndDay)
+	return err
+}
+
+const benchMeters = `-- name: BenchMeters :exec
+INSERT INTO meters (source_id, external_id, contract_external_id, number, unit, updated_at)
+SELECT c.source_id, 'M-' || c.external_id, c.external_id, 'Z' || c.external_id, 'kWh', now()
+FROM contracts c
+WHERE c.external_id LIKE '%-1' AND mod(c.customer_id, $1::bigint) = 0
+`
+
+// A meter on the first contract of every customer whose id is a multiple
+// of @every_nth, with one consumption series.
+func (q *Queries) BenchMeters(ctx context.Context, everyNth int64) error {
+	_, err := q.db.Exec(ctx, benchMeters, everyNth)
+	return err
+}
+
+const benchSeries = `-- name: BenchSeries :exec
+INSERT INTO series (meter_id, measure, channel) SELECT m.id, 'consumption', '' FROM meters m
+`
+
+func (q *Queries) BenchSeries(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, benchSeries)
+	return err
+}
+
+const benchStreams = `-- name: BenchStreams :exec
+INSERT INTO meter_streams (meter_id, measure, interval_s, watermark, updated_at)
+SELECT m.id, 'consumption', 900, $1::timestamptz, now() FROM meters m
+`
+
+func (q *Queries) BenchStreams(ctx context.Context, watermark pgtype.Timestamptz) error {
+	_, err := q.db.Exec(ctx, benchStreams, watermark)
+	return err
+}
+
+const benchVersions = `-- name: BenchVersions :exec
+INSERT INTO contract_versions (contract_id, raw_json, fields_json, fetched_at, replaced_at)
+SELECT c.id, c.raw_json, '{}', c.fetched_at, c.fetched_at FROM contracts c
+`
+
+// One earlier version of every contract.
+func (q *Queries) BenchVersions(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, benchVersions)
+	return err
+}
+
 const customerByKey = `-- name: CustomerByKey :one
 SELECT cu.id, cu.name FROM customers cu JOIN sources s ON s.id = cu.source_id
 WHERE s.name = $1 AND cu.external_id = $2
@@ -930,6 +1046,16 @@ func (q *Queries) TestDeletePricePoint(ctx context.Context, arg TestDeletePriceP
 	return err
 }
 
+const testLockOffers = `-- name: TestLockOffers :exec
+LOCK TABLE offers IN ACCESS EXCLUSIVE MODE
+`
+
+// Holds a pull at its last read (the offers) until the transaction ends.
+func (q *Queries) TestLockOffers(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, testLockOffers)
+	return err
+}
+
 const testPutBlock = `-- name: TestPutBlock :exec
 INSERT INTO reading_blocks (series_id, span_start, n, data) VALUES ($1, $2, $3, $4)
 ON CONFLICT (series_id, span_start) DO UPDATE SET n = excluded.n, data = excluded.data
@@ -1211,4 +1337,16 @@ UPDATE contracts SET status = status WHERE id = $1
 func (q *Queries) TestTouchContract(ctx context.Context, id int64) error {
 	_, err := q.db.Exec(ctx, testTouchContract, id)
 	return err
+}
+
+const testWaitingOnLocks = `-- name: TestWaitingOnLocks :one
+SELECT COUNT(*) FROM pg_catalog.pg_locks WHERE NOT granted AND relation = to_regclass('offers')
+`
+
+// How many wait for a lock on this book's offers.
+func (q *Queries) TestWaitingOnLocks(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, testWaitingOnLocks)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }

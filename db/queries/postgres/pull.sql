@@ -215,3 +215,58 @@ VALUES (@name, @supplier, 'electricity', 'fixed', 'EUR', false, 190000, @base_pe
 ON CONFLICT (name) DO UPDATE SET supplier = excluded.supplier, base_per_year_e6 = excluded.base_per_year_e6,
     working_per_kwh_e6 = excluded.working_per_kwh_e6, valid_from = excluded.valid_from,
     terms_json = excluded.terms_json, updated_at = excluded.updated_at;
+
+-- Benchmarks only: a book of many customers, filled in a few statements.
+
+-- name: BenchCustomers :exec
+INSERT INTO customers (source_id, external_id, name)
+SELECT (SELECT src.id FROM sources src WHERE src.name = @source_name), 'C' || g, 'Customer ' || g
+FROM generate_series(1, @n::integer) g;
+
+-- name: BenchContracts :exec
+INSERT INTO contracts (source_id, external_id, customer_id, kind, commodity, status, name, valid_from,
+                       working_per_kwh_e6, base_per_year_e6, raw_json, fields_json, fetched_at, search_text)
+SELECT cu.source_id, cu.external_id || '-' || k, cu.id, 'retail', 'electricity', 'active', cu.name || ' Strom',
+       @valid_from::timestamptz, 300000 + k, 120000000,
+       jsonb_build_object('id', cu.external_id || '-' || k, 'customer', cu.name), '{}', @valid_from::timestamptz, lower(cu.name)
+FROM customers cu CROSS JOIN generate_series(1, @per_customer::integer) AS k;
+
+-- name: BenchVersions :exec
+-- One earlier version of every contract.
+INSERT INTO contract_versions (contract_id, raw_json, fields_json, fetched_at, replaced_at)
+SELECT c.id, c.raw_json, '{}', c.fetched_at, c.fetched_at FROM contracts c;
+
+-- name: BenchMeters :exec
+-- A meter on the first contract of every customer whose id is a multiple
+-- of @every_nth, with one consumption series.
+INSERT INTO meters (source_id, external_id, contract_external_id, number, unit, updated_at)
+SELECT c.source_id, 'M-' || c.external_id, c.external_id, 'Z' || c.external_id, 'kWh', now()
+FROM contracts c
+WHERE c.external_id LIKE '%-1' AND mod(c.customer_id, @every_nth::bigint) = 0;
+
+-- name: BenchStreams :exec
+INSERT INTO meter_streams (meter_id, measure, interval_s, watermark, updated_at)
+SELECT m.id, 'consumption', 900, @watermark::timestamptz, now() FROM meters m;
+
+-- name: BenchSeries :exec
+INSERT INTO series (meter_id, measure, channel) SELECT m.id, 'consumption', '' FROM meters m;
+
+-- name: BenchBlocks :exec
+-- A day block (@block) of every series for each day from @start_day to
+-- @end_day.
+INSERT INTO reading_blocks (series_id, span_start, n, data)
+SELECT s.id, d.span, 96, @block::bytea
+FROM series s CROSS JOIN generate_series(@start_day::timestamptz, @end_day::timestamptz, interval '1 day') AS d(span);
+
+-- name: BenchDaily :exec
+INSERT INTO readings_daily (series_id, day, n, total, lo, hi)
+SELECT s.id, d.span, 96, 9600000, 0, 250000
+FROM series s CROSS JOIN generate_series(@start_day::timestamptz, @end_day::timestamptz, interval '1 day') AS d(span);
+
+-- name: TestLockOffers :exec
+-- Holds a pull at its last read (the offers) until the transaction ends.
+LOCK TABLE offers IN ACCESS EXCLUSIVE MODE;
+
+-- name: TestWaitingOnLocks :one
+-- How many wait for a lock on this book's offers.
+SELECT COUNT(*) FROM pg_catalog.pg_locks WHERE NOT granted AND relation = to_regclass('offers');

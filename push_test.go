@@ -104,8 +104,8 @@ func bookOutbox(t *testing.T, url string) []outbox.Change {
 }
 
 // teamSync is the server's 'wattfolio sync' of the book: it writes the
-// book's outbox back, then syncs. The series of epilot cannot go to the
-// book yet (exit 5), and edits in conflict make it at least 3.
+// book's outbox back, then syncs; edits in conflict make it exit 3 (5
+// would be data missing, which these simulators do not cause unless told).
 func teamSync(t *testing.T, f *fixture, url string) string {
 	t.Helper()
 	code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", url)

@@ -13,6 +13,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/outbox"
 	"wattfolio/db"
+	"wattfolio/db/pgstore"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/writeback"
 )
@@ -200,8 +201,8 @@ func resolveChange(ctx context.Context, store *db.Store, id string, keepMine boo
 }
 
 func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("outbox", "outbox --db FILE", stderr)
-	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
+	fs := newFlags("outbox", "outbox --db FILE|postgres://…", stderr)
+	dbPath := fs.String("db", "", "the cache file, opened read-only; or a team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE (its changes with who pushed them)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -210,19 +211,41 @@ func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
-	store, err := db.OpenMode(ctx, *dbPath, db.Read)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	changes, err := store.Outbox(ctx)
-	if err != nil {
-		return err
+	var changes []outbox.Change
+	book := pgstore.IsURL(*dbPath)
+	if book {
+		store, err := pgstore.Open(ctx, *dbPath)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if changes, err = store.Outbox(ctx); err != nil {
+			return err
+		}
+	} else {
+		store, err := db.OpenMode(ctx, *dbPath, db.Read)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if changes, err = store.Outbox(ctx); err != nil {
+			return err
+		}
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE")
+	author := func(c outbox.Change) string {
+		if book {
+			return c.Author + "\t"
+		}
+		return ""
+	}
+	if book {
+		fmt.Fprint(tw, "ID\tAUTHOR\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE\n")
+	} else {
+		fmt.Fprint(tw, "ID\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE\n")
+	}
 	for _, c := range changes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Source, c.ContractID, describeFields(c), c.State, changeNote(c))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\n", c.ID, author(c), c.Source, c.ContractID, describeFields(c), c.State, changeNote(c))
 	}
 	return tw.Flush()
 }

@@ -56,7 +56,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Offline edits go out first; the sync then reads the vendor's answer.
 	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	_, err = syncAndReport(ctx, store, f, stdout, stderr)
-	return withEdits(err, editErr, attention, "wattfolio outbox --db "+*dbPath)
+	return withEdits(err, editErr, attention, "'wattfolio outbox --db "+*dbPath+"'")
 }
 
 // withEdits is the outcome of a sync (err) that first wrote back offline
@@ -71,9 +71,9 @@ func withEdits(err, editErr error, attention bool, where string) error {
 	case editErr != nil:
 		return errors.Join(err, fmt.Errorf("sending offline edits: %w", editErr))
 	case attention && (outcome == nil || outcome.code < exitEdits):
-		return errors.Join(err, fmt.Errorf("%w: see '%s'", errEditsNeedAttention, where))
+		return errors.Join(err, fmt.Errorf("%w: see %s", errEditsNeedAttention, where))
 	case attention:
-		return errors.Join(err, fmt.Errorf("also, %w: see '%s'", errEditsNeedAttention, where))
+		return errors.Join(err, fmt.Errorf("also, %w: see %s", errEditsNeedAttention, where))
 	}
 	return err
 }

@@ -30,5 +30,5 @@ func syncPostgres(ctx context.Context, url string, f sourcesFile, stdout, stderr
 	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	fmt.Fprintf(stderr, "syncing %s into PostgreSQL\n", plural(len(f.sources), "source", "sources"))
 	results, err := runSync(ctx, store, f.sources, f.leaveOutPersonal, stdout, stderr)
-	return withEdits(syncOutcome(results, err), editErr, attention, "the book's outbox; each analyst's 'wattfolio push' or 'pull' brings them back")
+	return withEdits(syncOutcome(results, err), editErr, attention, "'wattfolio outbox' with this --db; each analyst's next 'wattfolio push' or 'pull' brings them to the laptop")
 }

@@ -224,6 +224,11 @@ func TestTwoLaptopsPushThroughTheBook(t *testing.T) {
 	if n := len(bookOutbox(t, url)); n != 6 {
 		t.Errorf("%d changes in the book, want 6 (4 of alice, 2 of bob), each once", n)
 	}
+	// The team sees the book's outbox, with who pushed what.
+	if code, stdout, stderr := runCLI(t, "outbox", "--db", url); code != 0 || strings.Count(stdout, " alice ") != 4 || strings.Count(stdout, " bob ") != 2 ||
+		!strings.Contains(stdout, "theirs \"Alpha Energie\"; alice's change") {
+		t.Errorf("the book's outbox: exit %d\n%s%s", code, stdout, stderr)
+	}
 
 	// Someone changes a field at Podero that Alice edited; the team syncs.
 	sim.SetSupplier(sim.UserOf(changedUpstream), changedUpstream, "Upstream GmbH")

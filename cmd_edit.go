@@ -13,6 +13,7 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/outbox"
 	"wattfolio/db"
+	"wattfolio/db/pgstore"
 	"wattfolio/sync/engine"
 	"wattfolio/sync/writeback"
 )
@@ -200,8 +201,8 @@ func resolveChange(ctx context.Context, store *db.Store, id string, keepMine boo
 }
 
 func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("outbox", "outbox --db FILE", stderr)
-	dbPath := fs.String("db", "", "the cache file; must exist, opened read-only")
+	fs := newFlags("outbox", "outbox --db FILE|postgres://…", stderr)
+	dbPath := fs.String("db", "", "the cache file, opened read-only; or a team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE (its changes with who pushed them)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -210,19 +211,41 @@ func cmdOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
-	store, err := db.OpenMode(ctx, *dbPath, db.Read)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	changes, err := store.Outbox(ctx)
-	if err != nil {
-		return err
+	var changes []outbox.Change
+	book := pgstore.IsURL(*dbPath)
+	if book {
+		store, err := pgstore.Open(ctx, *dbPath)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if changes, err = store.Outbox(ctx); err != nil {
+			return err
+		}
+	} else {
+		store, err := db.OpenMode(ctx, *dbPath, db.Read)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if changes, err = store.Outbox(ctx); err != nil {
+			return err
+		}
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE")
+	author := func(c outbox.Change) string {
+		if book {
+			return c.Author + "\t"
+		}
+		return ""
+	}
+	if book {
+		fmt.Fprint(tw, "ID\tAUTHOR\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE\n")
+	} else {
+		fmt.Fprint(tw, "ID\tSOURCE\tCONTRACT\tFIELDS\tSTATE\tMESSAGE\n")
+	}
 	for _, c := range changes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Source, c.ContractID, describeFields(c), c.State, changeNote(c))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\n", c.ID, author(c), c.Source, c.ContractID, describeFields(c), c.State, changeNote(c))
 	}
 	return tw.Flush()
 }
@@ -238,13 +261,28 @@ func describeFields(c outbox.Change) string {
 
 func changeNote(c outbox.Change) string {
 	if c.State == outbox.Conflict {
+		// A message names another analyst's change pushed to the team's
+		// book first; without one, the vendor changed the field.
+		theirs := "vendor now"
+		if c.Message != "" {
+			theirs = "theirs"
+		}
 		var parts []string
 		for _, f := range c.Fields() {
 			if v, ok := c.Theirs[f]; ok {
-				parts = append(parts, fmt.Sprintf("%s: yours %s, was %s, vendor now %s", f, short(c.New[f]), short(c.Base[f]), short(v)))
+				parts = append(parts, fmt.Sprintf("%s: yours %s, was %s, %s %s", f, short(c.New[f]), short(c.Base[f]), theirs, short(v)))
 			}
 		}
+		if c.Message != "" {
+			parts = append(parts, firstLine(c.Message))
+		}
 		return strings.Join(parts, "; ")
+	}
+	if c.State == outbox.Pending && c.BookKey != "" && c.Message == "" {
+		if c.InBook {
+			return "in the book, waiting for the team's sync"
+		}
+		return "edited since the last push: push again"
 	}
 	return firstLine(c.Message)
 }
@@ -259,7 +297,7 @@ func short(s string) string {
 // sendEdits writes back the pending offline edits of the Podero sources
 // being synced, before they are synced, and reports each outcome. It
 // reports whether any edit was rejected or is in conflict.
-func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdout, stderr io.Writer) (attention bool, err error) {
+func sendEdits(ctx context.Context, store writeback.Store, srcs []engine.Source, stdout, stderr io.Writer) (attention bool, err error) {
 	out, err := writeBack(ctx, store, srcs, func(source string, n int) {
 		fmt.Fprintf(stderr, "%s: sending %d offline edit(s)\n", source, n)
 	})
@@ -298,7 +336,7 @@ func sendEdits(ctx context.Context, store *db.Store, srcs []engine.Source, stdou
 // edits (Podero), source by source; starting is told of each source with
 // pending edits before they go. It stops at the first source whose
 // outbox cannot be read or written.
-func writeBack(ctx context.Context, store *db.Store, srcs []engine.Source, starting func(source string, n int)) ([]writeback.Outcome, error) {
+func writeBack(ctx context.Context, store writeback.Store, srcs []engine.Source, starting func(source string, n int)) ([]writeback.Outcome, error) {
 	var all []writeback.Outcome
 	for _, src := range srcs {
 		v, ok := src.Connector.(writeback.Vendor)

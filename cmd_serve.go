@@ -74,7 +74,7 @@ type appSetup struct {
 // appHandler is handler with the Sources page when a.config is set: then
 // "Sync now" reads that file at each sync, as the page may have changed it.
 func appHandler(ctx context.Context, store *db.Store, f sourcesFile, token string, a appSetup) http.Handler {
-	o := web.Options{Contracts: store, Sources: store, Meters: store, Accounts: store, Compare: store,
+	o := web.Options{Contracts: store, Sources: store, Slice: store, Meters: store, Accounts: store, Compare: store,
 		Offers: storeOffers{store}, OfferStore: store, Savings: store, Edits: store, SyncContext: ctx, Token: token,
 		Lang: systemLang()}
 	// A read-only cache can be browsed, not synced.

@@ -56,17 +56,24 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Offline edits go out first; the sync then reads the vendor's answer.
 	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	_, err = syncAndReport(ctx, store, f, stdout, stderr)
+	return withEdits(err, editErr, attention, "'wattfolio outbox --db "+*dbPath+"'")
+}
+
+// withEdits is the outcome of a sync (err) that first wrote back offline
+// edits: the write-back's failure, or exit 3 when an edit needs attention
+// (see where) and nothing worse happened.
+func withEdits(err, editErr error, attention bool, where string) error {
 	var outcome *exitError
 	if err != nil && !errors.As(err, &outcome) {
-		return errors.Join(err, editErr) // the cache failed: nothing to sum up
+		return errors.Join(err, editErr) // the store failed: nothing to sum up
 	}
 	switch {
 	case editErr != nil:
 		return errors.Join(err, fmt.Errorf("sending offline edits: %w", editErr))
 	case attention && (outcome == nil || outcome.code < exitEdits):
-		return errors.Join(err, fmt.Errorf("%w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath))
+		return errors.Join(err, fmt.Errorf("%w: see %s", errEditsNeedAttention, where))
 	case attention:
-		return errors.Join(err, fmt.Errorf("also, %w: see 'wattfolio outbox --db %s'", errEditsNeedAttention, *dbPath))
+		return errors.Join(err, fmt.Errorf("also, %w: see %s", errEditsNeedAttention, where))
 	}
 	return err
 }
@@ -105,15 +112,7 @@ func loadSourcesFile(path, only string) (sourcesFile, error) {
 	if err != nil {
 		return sourcesFile{}, err
 	}
-	out := sourcesFile{sources: srcs, leaveOutPersonal: f.LeaveOutPersonalData}
-	for _, c := range f.Customers {
-		a := app.Account{Name: c.Name, Profile: c.Profile}
-		for _, id := range c.IDs {
-			a.Links = append(a.Links, app.AccountLink{Source: id.Source, ExternalID: id.ExternalID})
-		}
-		out.accounts = append(out.accounts, a)
-	}
-	return out, nil
+	return sourcesFile{sources: srcs, accounts: fileAccounts(f), leaveOutPersonal: f.LeaveOutPersonalData}, nil
 }
 
 // loadSources is loadSourcesFile's connectors only.

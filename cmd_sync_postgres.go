@@ -26,7 +26,9 @@ func syncPostgres(ctx context.Context, url string, f sourcesFile, stdout, stderr
 	}
 	defer unlock()
 	shareBudgets(f.sources, store)
+	// The edits the laptops pushed go out first, as a cache's do.
+	attention, editErr := sendEdits(ctx, store, f.sources, stdout, stderr)
 	fmt.Fprintf(stderr, "syncing %s into PostgreSQL\n", plural(len(f.sources), "source", "sources"))
 	results, err := runSync(ctx, store, f.sources, f.leaveOutPersonal, stdout, stderr)
-	return syncOutcome(results, err)
+	return withEdits(syncOutcome(results, err), editErr, attention, "'wattfolio outbox' with this --db; each analyst's next 'wattfolio push' or 'pull' brings them to the laptop")
 }

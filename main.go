@@ -29,8 +29,10 @@ Usage:
 Commands:
   demo      start the simulated vendors, sync them into a demo cache and open the app
   sync      sync the sources of a sources file into a cache
+  pull      copy some customers' slice of a team's book on PostgreSQL into a cache
   edit      queue an offline edit of a Podero contract, or undo one (sent on the next sync)
   outbox    list the offline edits and what became of them
+  push      send the offline edits to a team's book on PostgreSQL, bring back what became of them
   serve     serve the app for a cache on loopback (open the printed URL in a browser)
   desktop   open the app in a desktop window (desktop builds only)
   export    write a CSV report from a cache (export contracts ...)
@@ -54,7 +56,8 @@ const exitCodes = `Exit codes:
   1  the command failed (e.g. no cache at --db, not a Wattfolio cache, a damaged or read-only cache)
   2  usage error: a wrong flag, value or input file; nothing was changed
 A sync that ran ends with the highest of these that applies:
-  3  offline edits need attention: the vendor rejected one, or it is in conflict ('wattfolio outbox')
+  3  offline edits need attention: the vendor rejected one, or it is in conflict ('wattfolio outbox');
+     for push: one came back so from the team's book
   4  records were rejected for bad data; everything else was stored
   5  data is missing: requests failed after retries (the summary says what; the next sync asks again)
   6  a source failed (bad credentials, configuration, an outage that stopped it); it keeps its last good sync
@@ -104,8 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"demo":    cmdDemo,
 		"sync":    cmdSync,
+		"pull":    cmdPull,
 		"edit":    cmdEdit,
 		"outbox":  cmdOutbox,
+		"push":    cmdPush,
 		"serve":   cmdServe,
 		"desktop": cmdDesktop,
 		"export":  cmdExport,

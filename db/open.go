@@ -203,8 +203,8 @@ func (s *Store) openWrite(ctx context.Context, v Verification) error {
 		w.Close()
 		return fmt.Errorf("open cache %s: %w", s.path, err)
 	}
-	// The move writes its blocks through unprepared statements: the
-	// prepared set names tables of later migrations (0020's search index).
+	// The move writes blocks through statements not prepared yet: some
+	// name tables of migrations after 0019, which do not exist before it.
 	if !moved {
 		if err := s.moveToBlocks(ctx); err != nil {
 			w.Close()

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -41,17 +40,17 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 		cur, err := q.OutboxByContract(ctx, dbq.OutboxByContractParams{SourceID: c.SourceID, ContractExternalID: contractExternalID})
 		switch {
 		case err == nil && cur.State == outbox.Pending:
-			next := decodeFields(cur.NewJson)
+			next := outbox.DecodeFields(cur.NewJson)
 			for f, v := range fields {
 				next[f] = v
 			}
-			if dropUnchanged(next, decodeFields(cur.BaseJson), decodeFields(cur.InflightJson)) {
+			if outbox.DropUnchanged(next, outbox.DecodeFields(cur.BaseJson), keptValues(cur.InflightJson, cur.PushedJson)) {
 				// Edited back to the values the edit began from.
 				_, err := q.DeleteOutbox(ctx, cur.ID)
 				return err
 			}
 			id = cur.ID
-			return q.FoldOutbox(ctx, dbq.FoldOutboxParams{NewJson: encodeFields(next), Now: now, ID: cur.ID})
+			return q.FoldOutbox(ctx, dbq.FoldOutboxParams{NewJson: outbox.EncodeFields(next), Now: now, ID: cur.ID})
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -63,12 +62,12 @@ func (s *Store) Edit(ctx context.Context, source, contractExternalID string, fie
 			return fmt.Errorf("contract %s: %w", contractExternalID, err)
 		}
 		fields = maps.Clone(fields)
-		if dropUnchanged(fields, base, nil) {
+		if outbox.DropUnchanged(fields, base, nil) {
 			return nil // the cache holds these values already
 		}
 		id, err = q.PutOutbox(ctx, dbq.PutOutboxParams{
 			SourceID: c.SourceID, ContractExternalID: contractExternalID,
-			BaseJson: encodeFields(base), NewJson: encodeFields(fields), Now: now,
+			BaseJson: outbox.EncodeFields(base), NewJson: outbox.EncodeFields(fields), Now: now,
 		})
 		return err
 	})
@@ -97,6 +96,9 @@ func (s *Store) Undo(ctx context.Context, id string) error {
 		}
 		if cur.State == outbox.Sent {
 			return fmt.Errorf("change %s was already sent to the vendor; edit the contract again instead", id)
+		}
+		if cur.State == outbox.Pending && cur.BookKey != "" {
+			return fmt.Errorf("change %s was pushed to the team's book; edit its fields back to their old values and push again instead", id)
 		}
 		_, err = q.DeleteOutbox(ctx, n)
 		return err
@@ -148,10 +150,11 @@ func (s *Store) listOutbox(ctx context.Context, p dbq.ListOutboxParams) ([]outbo
 		out[i] = outbox.Change{
 			ID: strconv.FormatInt(r.ID, 10), Source: r.SourceName, ContractID: r.ContractExternalID,
 			CustomerID: r.CustomerRef, ContractRef: r.ContractID, ContractName: r.ContractName,
-			Base: decodeFields(r.BaseJson), New: decodeFields(r.NewJson), InFlight: decodeFields(r.InflightJson),
-			State: r.State, Message: r.Message, Theirs: decodeFields(r.TheirsJson),
+			Base: outbox.DecodeFields(r.BaseJson), New: outbox.DecodeFields(r.NewJson), InFlight: outbox.DecodeFields(r.InflightJson),
+			State: r.State, Message: r.Message, Theirs: outbox.DecodeFields(r.TheirsJson),
 			Attempts:  int(r.Attempts),
 			CreatedAt: time.Unix(r.CreatedAt, 0).UTC(), UpdatedAt: time.Unix(r.UpdatedAt, 0).UTC(),
+			BookKey: r.BookKey, InBook: r.State == outbox.Pending && r.BookKey != "" && r.PushedJson == r.NewJson,
 		}
 		if len(out[i].Theirs) == 0 {
 			out[i].Theirs = nil
@@ -182,7 +185,7 @@ func (s *Store) Resolve(ctx context.Context, id string, keep map[string]string) 
 		if cur.State != outbox.Conflict {
 			return fmt.Errorf("change %s is %s, not in conflict", id, cur.State)
 		}
-		base, next, theirs := decodeFields(cur.BaseJson), decodeFields(cur.NewJson), decodeFields(cur.TheirsJson)
+		base, next, theirs := outbox.DecodeFields(cur.BaseJson), outbox.DecodeFields(cur.NewJson), outbox.DecodeFields(cur.TheirsJson)
 		for f := range keep {
 			if _, ok := theirs[f]; !ok {
 				return fmt.Errorf("change %s: %s is not in conflict", id, f)
@@ -196,12 +199,12 @@ func (s *Store) Resolve(ctx context.Context, id string, keep map[string]string) 
 				delete(next, f)
 			}
 		}
-		if dropUnchanged(next, base, nil) {
+		if outbox.DropUnchanged(next, base, nil) {
 			_, err := q.DeleteOutbox(ctx, n)
 			return err
 		}
 		_, err = q.ResolveOutbox(ctx, dbq.ResolveOutboxParams{
-			BaseJson: encodeFields(base), NewJson: encodeFields(next), Now: s.now().Unix(), ID: n,
+			BaseJson: outbox.EncodeFields(base), NewJson: outbox.EncodeFields(next), Now: s.now().Unix(), ID: n,
 		})
 		return err
 	})
@@ -209,22 +212,6 @@ func (s *Store) Resolve(ctx context.Context, id string, keep map[string]string) 
 		return fmt.Errorf("outbox: resolve: %w", err)
 	}
 	return nil
-}
-
-// dropUnchanged removes from fields those equal to base and reports
-// whether none is left. A field whose value may be at the vendor already
-// (inflight: sent, answer not recorded) is kept when set back to its base:
-// the vendor may hold the other value.
-func dropUnchanged(fields, base, inflight map[string]string) bool {
-	for f, v := range fields {
-		if b, ok := base[f]; ok && b == v {
-			if fl, sent := inflight[f]; sent && fl != v {
-				continue
-			}
-			delete(fields, f)
-		}
-	}
-	return len(fields) == 0
 }
 
 // MarkSent settles a change the vendor accepted and stores the vendor's
@@ -268,7 +255,7 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 		if err := upsertContract(ctx, q, cur.SourceID, runID, &newContract); err != nil {
 			return err
 		}
-		if maps.Equal(decodeFields(cur.NewJson), sent) {
+		if maps.Equal(outbox.DecodeFields(cur.NewJson), sent) {
 			settled = true
 			return s.settle(ctx, q, n, outbox.Sent, "", nil)
 		}
@@ -276,21 +263,13 @@ func (s *Store) MarkSent(ctx context.Context, id string, sent map[string]string,
 		if err != nil {
 			return fmt.Errorf("contract %s: %w", cur.ContractExternalID, err)
 		}
-		base, next := decodeFields(cur.BaseJson), decodeFields(cur.NewJson)
-		for f := range sent {
-			if _, kept := next[f]; !kept {
-				// Edit drops a field set back to its base: the user took
-				// the sent value back, so the base is what to send now.
-				next[f] = base[f]
-			}
-			base[f] = held[f]
-		}
-		if dropUnchanged(next, base, nil) {
+		base, next := outbox.DecodeFields(cur.BaseJson), outbox.DecodeFields(cur.NewJson)
+		if outbox.AfterSend(base, next, sent, held) {
 			settled = true
 			return s.settle(ctx, q, n, outbox.Sent, "", nil)
 		}
 		return q.RebaseOutbox(ctx, dbq.RebaseOutboxParams{
-			BaseJson: encodeFields(base), NewJson: encodeFields(next), Message: outbox.EditedWhileSending,
+			BaseJson: outbox.EncodeFields(base), NewJson: outbox.EncodeFields(next), Message: outbox.EditedWhileSending,
 			Now: s.now().Unix(), ID: n,
 		})
 	})
@@ -317,10 +296,10 @@ func (s *Store) MarkInFlight(ctx context.Context, id string, new, fields map[str
 		if err != nil {
 			return err
 		}
-		if cur.State != outbox.Pending || !maps.Equal(decodeFields(cur.NewJson), new) {
+		if cur.State != outbox.Pending || !maps.Equal(outbox.DecodeFields(cur.NewJson), new) {
 			return outbox.ErrChangedMeanwhile
 		}
-		_, err = q.SetInFlight(ctx, dbq.SetInFlightParams{InflightJson: encodeFields(fields), ID: n})
+		_, err = q.SetInFlight(ctx, dbq.SetInFlightParams{InflightJson: outbox.EncodeFields(fields), ID: n})
 		return err
 	})
 	if err != nil && !errors.Is(err, outbox.ErrChangedMeanwhile) {
@@ -362,7 +341,7 @@ func (s *Store) settle(ctx context.Context, q *dbq.Queries, id int64, state, msg
 		theirs = map[string]string{}
 	}
 	n, err := q.SettleOutbox(ctx, dbq.SettleOutboxParams{
-		State: state, Message: msg, TheirsJson: encodeFields(theirs), Now: s.now().Unix(), ID: id,
+		State: state, Message: msg, TheirsJson: outbox.EncodeFields(theirs), Now: s.now().Unix(), ID: id,
 	})
 	if err == nil && n == 0 {
 		err = fmt.Errorf("no change %d: %w", id, app.ErrNotFound)
@@ -385,15 +364,4 @@ func parseChangeID(id string) (int64, error) {
 		return 0, fmt.Errorf("outbox: %q is not a change id", id)
 	}
 	return n, nil
-}
-
-func encodeFields(m map[string]string) string {
-	b, _ := json.Marshal(m) // a map of strings always marshals; keys sorted
-	return string(b)
-}
-
-func decodeFields(s string) map[string]string {
-	m := map[string]string{}
-	_ = json.Unmarshal([]byte(s), &m)
-	return m
 }

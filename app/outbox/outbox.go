@@ -61,6 +61,28 @@ type Change struct {
 	Attempts  int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// BookKey names the change in a team's book once it is pushed there
+	// ('wattfolio push'): the team's sync sends it, this cache's own sync
+	// leaves it. InBook says it is pending and the book holds its values
+	// as they are; edited after its push, it is not InBook until pushed
+	// again.
+	BookKey string
+	InBook  bool
+	// Author is who pushed the change, in a team's book.
+	Author string
+}
+
+// BookOutcome is what a team's book says of a change a laptop pushed: its
+// state there (Pending until the team's sync wrote it back), the values
+// the book holds (New), and for a conflict the values in its way (Theirs:
+// the vendor's, or another analyst's change pushed first, which Message
+// names).
+type BookOutcome struct {
+	Key     string
+	State   string
+	Message string
+	New     map[string]string
+	Theirs  map[string]string
 }
 
 // Fields lists the edited fields in order.

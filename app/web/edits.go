@@ -304,7 +304,8 @@ func sendSummary(ctx context.Context, before, after []outbox.Change) (string, bo
 	}
 	n := map[string]int{}
 	for _, c := range before {
-		if c.State == outbox.Pending {
+		// A change pushed to a team's book is the team's sync's to send.
+		if c.State == outbox.Pending && c.BookKey == "" {
 			n[now[c.ID].State]++
 		}
 	}

@@ -370,3 +370,48 @@ func TestARemovedContractIsNotEditable(t *testing.T) {
 		t.Errorf("editing a removed contract: %d %s", code, text(body))
 	}
 }
+
+// A change pushed to the team's book says so on the Changes page, with no
+// undo (it would stay in the book) and nothing for Send changes to send;
+// a conflict with another analyst's change names it in place of the
+// vendor.
+func TestChangesPageShowsTheTeamsBook(t *testing.T) {
+	ctx := context.Background()
+	p := newPodShop(t)
+	path, _, _ := p.contract(t, 0)
+	path2, _, _ := p.contract(t, 1)
+	p.post(path+"/edit", url.Values{"supplier": {"In The Book"}})
+	p.post(path2+"/edit", url.Values{"supplier": {"Second Comer"}})
+	// What 'wattfolio push' records: both in the book, the second kept
+	// there as a conflict with Alice's change.
+	pushed, err := p.store.ToPush(ctx)
+	if err != nil || len(pushed) != 2 {
+		t.Fatalf("to push: %d, %v", len(pushed), err)
+	}
+	for _, c := range pushed {
+		if err := p.store.MarkPushed(ctx, c.BookKey, c.New); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.store.ApplyBookOutcome(ctx, outbox.BookOutcome{Key: pushed[1].BookKey, State: outbox.Conflict,
+		Message: "alice's change #4 of supplier was pushed to the book first", New: pushed[1].New,
+		Theirs: map[string]string{"supplier": "Alpha Energie"}}); err != nil {
+		t.Fatal(err)
+	}
+	page := text(p.get("/changes"))
+	for _, want := range []string{
+		"In the team's book, waiting for the team's sync to send it.",
+		"Another analyst's change of Supplier came first in the team's book: “alice's change #4 of supplier was pushed to the book first”.",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Changes page lacks %q:\n%s", want, page)
+		}
+	}
+	if body := p.get("/changes"); strings.Contains(body, `id="undo-`+pushed[0].ID+`"`) {
+		t.Error("a change in the team's book can be undone from the page")
+	}
+	writes := p.sim.Writes()
+	if _, body := p.post("/changes/send", url.Values{}); !strings.Contains(text(body), "There was nothing to send.") || p.sim.Writes() != writes {
+		t.Errorf("Send changes with a change in the team's book: %d writes, %s", p.sim.Writes()-writes, text(body))
+	}
+}

@@ -88,8 +88,14 @@ func (h *handler) portfolio(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	slice, err := h.slice(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	pages := max(1, (page.Total+q.form.Per-1)/q.form.Per)
 	m := views.Portfolio{
+		Slice:      slice,
 		Chrome:     c,
 		Filter:     q.form,
 		Options:    opts,
@@ -175,6 +181,18 @@ func prettyJSON(raw []byte) string {
 	return b.String()
 }
 
+// slice is the cache's slice of a team's book, nil when it is none.
+func (h *handler) slice(ctx context.Context) (*app.Slice, error) {
+	if h.o.Slice == nil {
+		return nil, nil
+	}
+	sl, err := h.o.Slice.PulledSlice(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("slice: %w", err)
+	}
+	return sl, nil
+}
+
 func (h *handler) syncPage(w http.ResponseWriter, r *http.Request) {
 	h.renderSync(w, r, "")
 }
@@ -190,6 +208,11 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 		h.fail(w, r, fmt.Errorf("source statuses: %w", err))
 		return
 	}
+	slice, err := h.slice(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.sync.mu.Lock()
 	running, failed, wait := h.sync.running, h.sync.failed, h.sync.wait
 	h.sync.mu.Unlock()
@@ -198,6 +221,7 @@ func (h *handler) renderSync(w http.ResponseWriter, r *http.Request, notice stri
 	}
 	m := views.Sync{
 		Chrome:      c,
+		Slice:       slice,
 		Sources:     sources,
 		CanSync:     h.o.Syncer != nil,
 		Running:     running,

@@ -17,6 +17,21 @@ import (
 // string, null when unknown) and instants *time.Time in UTC (null when
 // unknown), so that "not known" never reads as zero.
 
+// sliceDoc is the team's book a cache is a slice of: null for a cache
+// synced on its own.
+type sliceDoc struct {
+	Book      string    `json:"book"`
+	Customers int       `json:"customers"`
+	PulledAt  time.Time `json:"pulled_at"`
+}
+
+func sliceDocOf(s *app.Slice) *sliceDoc {
+	if s == nil {
+		return nil
+	}
+	return &sliceDoc{Book: s.Book, Customers: s.Customers, PulledAt: s.PulledAt.UTC()}
+}
+
 func utcPtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -152,6 +167,7 @@ func contractDocs(c views.Chrome, cs []app.Contract) []contractDoc {
 // portfolioDoc is the portfolio's twin: the filters as applied, the page
 // and its contracts.
 type portfolioDoc struct {
+	Slice     *sliceDoc     `json:"slice"`
 	Filters   filtersDoc    `json:"filters"`
 	Page      int           `json:"page"`
 	Pages     int           `json:"pages"`
@@ -194,6 +210,7 @@ type facetDoc struct {
 func portfolioDocOf(m views.Portfolio) portfolioDoc {
 	f := m.Filter
 	d := portfolioDoc{
+		Slice: sliceDocOf(m.Slice),
 		Filters: filtersDoc{Source: f.Source, Vendor: f.Vendor, Kind: f.Kind, Commodity: f.Commodity, Status: f.Status,
 			Upstream: f.Upstream, Account: f.Account, ActiveOn: f.ActiveOn, Q: f.Q, Sort: f.Sort, Desc: f.Desc},
 		Page: m.PageNo, Pages: m.Pages, Per: f.Per, Total: m.Page.Total, Removed: m.Options.Removed,
@@ -518,6 +535,7 @@ func changesDocOf(m views.Changes) changesDoc {
 // syncDoc is the sync page's twin: each source, its last run and how old
 // its data is.
 type syncDoc struct {
+	Slice      *sliceDoc   `json:"slice"`
 	Running    bool        `json:"running"`
 	LastFailed bool        `json:"last_failed"`
 	CanSync    bool        `json:"can_sync"`
@@ -547,7 +565,7 @@ type syncRunDoc struct {
 }
 
 func syncDocOf(m views.Sync) syncDoc {
-	d := syncDoc{Running: m.Running, LastFailed: m.LastFailed, CanSync: m.CanSync, Sources: make([]sourceDoc, len(m.Sources))}
+	d := syncDoc{Slice: sliceDocOf(m.Slice), Running: m.Running, LastFailed: m.LastFailed, CanSync: m.CanSync, Sources: make([]sourceDoc, len(m.Sources))}
 	for i, s := range m.Sources {
 		sd := sourceDoc{Name: s.Name, Vendor: s.Vendor, BaseURL: s.BaseURL, Contracts: s.Contracts, LastSuccess: utcPtr(s.LastSuccess)}
 		age, ok := s.Staleness(m.Fmt.Now)

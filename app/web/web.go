@@ -57,10 +57,20 @@ type Syncer interface {
 	SyncAll(ctx context.Context) error
 }
 
+// SliceReader says whether the cache is a slice of a team's book and how
+// fresh.
+type SliceReader interface {
+	// PulledSlice returns nil for a cache that is not a slice.
+	PulledSlice(ctx context.Context) (*app.Slice, error)
+}
+
 // Options configure New.
 type Options struct {
 	Contracts ContractReader
 	Sources   SourceReader
+	// Slice says how fresh a cache pulled from a team's book is, on the
+	// portfolio and the sync page; nil: never said.
+	Slice SliceReader
 	// Meters serves the meter pages and their CSV; nil: no meter pages.
 	Meters MeterReader
 	// Accounts serves the customer pages and the portfolio's Customer

@@ -19,7 +19,7 @@ INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state,
 VALUES (@source_id, @contract_external_id, @base_json, @new_json, 'pending', @now, @now)
 ON CONFLICT (source_id, contract_external_id) DO UPDATE SET
     base_json = excluded.base_json, new_json = excluded.new_json, state = 'pending',
-    message = '', theirs_json = '{}', attempts = 0, inflight_json = '{}',
+    message = '', theirs_json = '{}', attempts = 0, inflight_json = '{}', book_key = '', pushed_json = '',
     created_at = excluded.created_at, updated_at = excluded.updated_at
 RETURNING id;
 
@@ -62,9 +62,9 @@ ORDER BY o.id;
 
 -- name: ResolveOutbox :execrows
 -- A conflict the user settled: the base becomes the vendor's values, and
--- the change is pending again.
+-- the change is pending again (a new change for a team's book: new key).
 UPDATE outbox SET base_json = @base_json, new_json = @new_json, state = 'pending',
-    message = '', theirs_json = '{}', inflight_json = '{}', updated_at = @now
+    message = '', theirs_json = '{}', inflight_json = '{}', book_key = '', pushed_json = '', updated_at = @now
 WHERE id = @id AND state = 'conflict';
 
 -- name: CountOutbox :many
@@ -72,3 +72,32 @@ SELECT state, COUNT(*) AS n FROM outbox GROUP BY state;
 
 -- name: SourceVendor :one
 SELECT vendor FROM sources WHERE name = ?;
+
+-- name: SetBookKey :execrows
+-- The change's name in a team's book, set once before its first push.
+UPDATE outbox SET book_key = @book_key WHERE id = @id AND book_key = '' AND state = 'pending';
+
+-- name: MarkPushed :execrows
+-- The book took the change with these values; the message of an earlier
+-- round is done with.
+UPDATE outbox SET pushed_json = @pushed_json, message = '' WHERE book_key = @book_key AND state = 'pending';
+
+-- name: OutboxByBookKey :one
+SELECT * FROM outbox WHERE book_key = ?;
+
+-- name: RebaseFromBook :exec
+-- The book's sync sent the values pushed earlier, and the change was edited
+-- since: those values are the vendor's now, and what is left goes to the
+-- book as a new change.
+UPDATE outbox SET base_json = @base_json, new_json = @new_json, message = @message,
+    book_key = '', pushed_json = '', inflight_json = '{}', updated_at = @now
+WHERE id = @id;
+
+-- name: LaptopID :one
+SELECT laptop_id, author FROM laptop WHERE id = 1;
+
+-- name: SetLaptopAuthor :exec
+UPDATE laptop SET author = @author WHERE id = 1;
+
+-- name: SetLaptopID :exec
+INSERT INTO laptop (id, laptop_id) VALUES (1, @laptop_id) ON CONFLICT (id) DO NOTHING;

@@ -26,8 +26,10 @@ SELECT * FROM sync_problems WHERE run_id = ? ORDER BY id LIMIT ?;
 -- name: DataGeneration :one
 -- Names the state of the contracts for the caches of counts: every change
 -- to them comes with a sync run (a new id) or an offline edit written back
--- (the outbox's latest update); while a run is running they change.
+-- (the outbox's latest update) or a pull of the laptop's slice of a
+-- team's book; while a run is running they change.
 SELECT CAST(COALESCE(MAX(r.id), 0) AS INTEGER) AS last_run,
        CAST(COALESCE(SUM(r.status = 'running'), 0) AS INTEGER) AS running,
-       CAST(COALESCE((SELECT MAX(o.updated_at) FROM outbox o), 0) AS INTEGER) AS last_edit
+       CAST(COALESCE((SELECT MAX(o.updated_at) FROM outbox o), 0) AS INTEGER) AS last_edit,
+       CAST(COALESCE((SELECT sl.pulls FROM slice sl), 0) AS INTEGER) AS pulls
 FROM sync_runs r;

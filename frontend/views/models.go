@@ -138,6 +138,8 @@ func (f Filter) Narrowed() bool {
 // Portfolio is the contract list.
 type Portfolio struct {
 	Chrome
+	// Slice is the team's book the cache is a slice of; nil: none.
+	Slice   *app.Slice
 	Filter  Filter
 	Options app.FilterOptions
 	Page    app.ContractPage
@@ -298,6 +300,8 @@ type Contract struct {
 // Sync is the sync page.
 type Sync struct {
 	Chrome
+	// Slice is the team's book the cache is a slice of; nil: none.
+	Slice   *app.Slice
 	Sources []app.SourceStatus
 	CanSync bool
 	// Running is true while this process runs a sync.

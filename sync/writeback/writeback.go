@@ -92,7 +92,8 @@ type Outcome struct {
 	Theirs map[string]string
 }
 
-// Pending lists the pending changes of source.
+// Pending lists the pending changes of source, but those a laptop handed
+// to a team's book (BookKey set): the book's sync sends them.
 func Pending(ctx context.Context, st Store, source string) ([]outbox.Change, error) {
 	all, err := st.Outbox(ctx)
 	if err != nil {
@@ -100,7 +101,7 @@ func Pending(ctx context.Context, st Store, source string) ([]outbox.Change, err
 	}
 	var out []outbox.Change
 	for _, c := range all {
-		if c.Source == source && c.State == outbox.Pending {
+		if c.Source == source && c.State == outbox.Pending && c.BookKey == "" {
 			out = append(out, c)
 		}
 	}

@@ -72,6 +72,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractsByIDStmt, err = db.PrepareContext(ctx, contractsByID); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractsByID: %w", err)
 	}
+	if q.copiedRunStmt, err = db.PrepareContext(ctx, copiedRun); err != nil {
+		return nil, fmt.Errorf("error preparing query CopiedRun: %w", err)
+	}
+	if q.copyMeterStmt, err = db.PrepareContext(ctx, copyMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query CopyMeter: %w", err)
+	}
+	if q.copyRunStmt, err = db.PrepareContext(ctx, copyRun); err != nil {
+		return nil, fmt.Errorf("error preparing query CopyRun: %w", err)
+	}
+	if q.copyStreamStmt, err = db.PrepareContext(ctx, copyStream); err != nil {
+		return nil, fmt.Errorf("error preparing query CopyStream: %w", err)
+	}
+	if q.copyVersionStmt, err = db.PrepareContext(ctx, copyVersion); err != nil {
+		return nil, fmt.Errorf("error preparing query CopyVersion: %w", err)
+	}
 	if q.countAllContractsStmt, err = db.PrepareContext(ctx, countAllContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAllContracts: %w", err)
 	}
@@ -90,8 +105,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countRemovedContractsStmt, err = db.PrepareContext(ctx, countRemovedContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountRemovedContracts: %w", err)
 	}
+	if q.countSourcesStmt, err = db.PrepareContext(ctx, countSources); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSources: %w", err)
+	}
 	if q.currentContractIDStmt, err = db.PrepareContext(ctx, currentContractID); err != nil {
 		return nil, fmt.Errorf("error preparing query CurrentContractID: %w", err)
+	}
+	if q.customerContractsStmt, err = db.PrepareContext(ctx, customerContracts); err != nil {
+		return nil, fmt.Errorf("error preparing query CustomerContracts: %w", err)
 	}
 	if q.dailyOfMeterStmt, err = db.PrepareContext(ctx, dailyOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query DailyOfMeter: %w", err)
@@ -102,11 +123,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteAccountsStmt, err = db.PrepareContext(ctx, deleteAccounts); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAccounts: %w", err)
 	}
+	if q.deleteContractStmt, err = db.PrepareContext(ctx, deleteContract); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteContract: %w", err)
+	}
 	if q.deleteContractNotesStmt, err = db.PrepareContext(ctx, deleteContractNotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteContractNotes: %w", err)
 	}
+	if q.deleteCustomerStmt, err = db.PrepareContext(ctx, deleteCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteCustomer: %w", err)
+	}
 	if q.deleteFlexibilityStmt, err = db.PrepareContext(ctx, deleteFlexibility); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteFlexibility: %w", err)
+	}
+	if q.deleteIdleSourceStmt, err = db.PrepareContext(ctx, deleteIdleSource); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIdleSource: %w", err)
+	}
+	if q.deleteMetersOfContractStmt, err = db.PrepareContext(ctx, deleteMetersOfContract); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteMetersOfContract: %w", err)
 	}
 	if q.deleteOfferStmt, err = db.PrepareContext(ctx, deleteOffer); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOffer: %w", err)
@@ -126,11 +159,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteSavingsStmt, err = db.PrepareContext(ctx, deleteSavings); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSavings: %w", err)
 	}
+	if q.deleteSentOutboxOfStmt, err = db.PrepareContext(ctx, deleteSentOutboxOf); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSentOutboxOf: %w", err)
+	}
+	if q.deleteSliceCustomerStmt, err = db.PrepareContext(ctx, deleteSliceCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSliceCustomer: %w", err)
+	}
 	if q.deleteStreamBlocksStmt, err = db.PrepareContext(ctx, deleteStreamBlocks); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamBlocks: %w", err)
 	}
 	if q.deleteStreamDailyStmt, err = db.PrepareContext(ctx, deleteStreamDaily); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteStreamDaily: %w", err)
+	}
+	if q.deleteVersionsOfStmt, err = db.PrepareContext(ctx, deleteVersionsOf); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteVersionsOf: %w", err)
 	}
 	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
@@ -168,6 +210,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getOfferByNameStmt, err = db.PrepareContext(ctx, getOfferByName); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOfferByName: %w", err)
 	}
+	if q.getSliceStmt, err = db.PrepareContext(ctx, getSlice); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSlice: %w", err)
+	}
 	if q.getStreamStmt, err = db.PrepareContext(ctx, getStream); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStream: %w", err)
 	}
@@ -197,6 +242,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.keepVersionStmt, err = db.PrepareContext(ctx, keepVersion); err != nil {
 		return nil, fmt.Errorf("error preparing query KeepVersion: %w", err)
+	}
+	if q.keptOfCustomerStmt, err = db.PrepareContext(ctx, keptOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query KeptOfCustomer: %w", err)
+	}
+	if q.laptopIDStmt, err = db.PrepareContext(ctx, laptopID); err != nil {
+		return nil, fmt.Errorf("error preparing query LaptopID: %w", err)
 	}
 	if q.lastRunStmt, err = db.PrepareContext(ctx, lastRun); err != nil {
 		return nil, fmt.Errorf("error preparing query LastRun: %w", err)
@@ -285,6 +336,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listSourcesStmt, err = db.PrepareContext(ctx, listSources); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSources: %w", err)
 	}
+	if q.markPushedStmt, err = db.PrepareContext(ctx, markPushed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkPushed: %w", err)
+	}
 	if q.markRemovedStmt, err = db.PrepareContext(ctx, markRemoved); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkRemoved: %w", err)
 	}
@@ -299,6 +353,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.offerIDByNameStmt, err = db.PrepareContext(ctx, offerIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query OfferIDByName: %w", err)
+	}
+	if q.outboxByBookKeyStmt, err = db.PrepareContext(ctx, outboxByBookKey); err != nil {
+		return nil, fmt.Errorf("error preparing query OutboxByBookKey: %w", err)
 	}
 	if q.outboxByContractStmt, err = db.PrepareContext(ctx, outboxByContract); err != nil {
 		return nil, fmt.Errorf("error preparing query OutboxByContract: %w", err)
@@ -324,8 +381,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putOutboxStmt, err = db.PrepareContext(ctx, putOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query PutOutbox: %w", err)
 	}
+	if q.putSliceStmt, err = db.PrepareContext(ctx, putSlice); err != nil {
+		return nil, fmt.Errorf("error preparing query PutSlice: %w", err)
+	}
+	if q.putSliceCustomerStmt, err = db.PrepareContext(ctx, putSliceCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query PutSliceCustomer: %w", err)
+	}
 	if q.rateBudgetStmt, err = db.PrepareContext(ctx, rateBudget); err != nil {
 		return nil, fmt.Errorf("error preparing query RateBudget: %w", err)
+	}
+	if q.rebaseFromBookStmt, err = db.PrepareContext(ctx, rebaseFromBook); err != nil {
+		return nil, fmt.Errorf("error preparing query RebaseFromBook: %w", err)
 	}
 	if q.rebaseOutboxStmt, err = db.PrepareContext(ctx, rebaseOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query RebaseOutbox: %w", err)
@@ -360,6 +426,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.seriesOfMeterStmt, err = db.PrepareContext(ctx, seriesOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query SeriesOfMeter: %w", err)
 	}
+	if q.setBookKeyStmt, err = db.PrepareContext(ctx, setBookKey); err != nil {
+		return nil, fmt.Errorf("error preparing query SetBookKey: %w", err)
+	}
 	if q.setCheckpointStmt, err = db.PrepareContext(ctx, setCheckpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCheckpoint: %w", err)
 	}
@@ -368,6 +437,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setInFlightStmt, err = db.PrepareContext(ctx, setInFlight); err != nil {
 		return nil, fmt.Errorf("error preparing query SetInFlight: %w", err)
+	}
+	if q.setLaptopAuthorStmt, err = db.PrepareContext(ctx, setLaptopAuthor); err != nil {
+		return nil, fmt.Errorf("error preparing query SetLaptopAuthor: %w", err)
+	}
+	if q.setLaptopIDStmt, err = db.PrepareContext(ctx, setLaptopID); err != nil {
+		return nil, fmt.Errorf("error preparing query SetLaptopID: %w", err)
 	}
 	if q.setMeterGasStmt, err = db.PrepareContext(ctx, setMeterGas); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMeterGas: %w", err)
@@ -383,6 +458,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.settleOutboxStmt, err = db.PrepareContext(ctx, settleOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query SettleOutbox: %w", err)
+	}
+	if q.sliceCustomersStmt, err = db.PrepareContext(ctx, sliceCustomers); err != nil {
+		return nil, fmt.Errorf("error preparing query SliceCustomers: %w", err)
 	}
 	if q.sourceIDByNameStmt, err = db.PrepareContext(ctx, sourceIDByName); err != nil {
 		return nil, fmt.Errorf("error preparing query SourceIDByName: %w", err)
@@ -404,6 +482,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.unseenContractsStmt, err = db.PrepareContext(ctx, unseenContracts); err != nil {
 		return nil, fmt.Errorf("error preparing query UnseenContracts: %w", err)
+	}
+	if q.updateCopiedRunStmt, err = db.PrepareContext(ctx, updateCopiedRun); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCopiedRun: %w", err)
 	}
 	if q.upsertBlockStmt, err = db.PrepareContext(ctx, upsertBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBlock: %w", err)
@@ -514,6 +595,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing contractsByIDStmt: %w", cerr)
 		}
 	}
+	if q.copiedRunStmt != nil {
+		if cerr := q.copiedRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing copiedRunStmt: %w", cerr)
+		}
+	}
+	if q.copyMeterStmt != nil {
+		if cerr := q.copyMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing copyMeterStmt: %w", cerr)
+		}
+	}
+	if q.copyRunStmt != nil {
+		if cerr := q.copyRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing copyRunStmt: %w", cerr)
+		}
+	}
+	if q.copyStreamStmt != nil {
+		if cerr := q.copyStreamStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing copyStreamStmt: %w", cerr)
+		}
+	}
+	if q.copyVersionStmt != nil {
+		if cerr := q.copyVersionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing copyVersionStmt: %w", cerr)
+		}
+	}
 	if q.countAllContractsStmt != nil {
 		if cerr := q.countAllContractsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAllContractsStmt: %w", cerr)
@@ -544,9 +650,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countRemovedContractsStmt: %w", cerr)
 		}
 	}
+	if q.countSourcesStmt != nil {
+		if cerr := q.countSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSourcesStmt: %w", cerr)
+		}
+	}
 	if q.currentContractIDStmt != nil {
 		if cerr := q.currentContractIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing currentContractIDStmt: %w", cerr)
+		}
+	}
+	if q.customerContractsStmt != nil {
+		if cerr := q.customerContractsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing customerContractsStmt: %w", cerr)
 		}
 	}
 	if q.dailyOfMeterStmt != nil {
@@ -564,14 +680,34 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteAccountsStmt: %w", cerr)
 		}
 	}
+	if q.deleteContractStmt != nil {
+		if cerr := q.deleteContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteContractStmt: %w", cerr)
+		}
+	}
 	if q.deleteContractNotesStmt != nil {
 		if cerr := q.deleteContractNotesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteContractNotesStmt: %w", cerr)
 		}
 	}
+	if q.deleteCustomerStmt != nil {
+		if cerr := q.deleteCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteCustomerStmt: %w", cerr)
+		}
+	}
 	if q.deleteFlexibilityStmt != nil {
 		if cerr := q.deleteFlexibilityStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteFlexibilityStmt: %w", cerr)
+		}
+	}
+	if q.deleteIdleSourceStmt != nil {
+		if cerr := q.deleteIdleSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIdleSourceStmt: %w", cerr)
+		}
+	}
+	if q.deleteMetersOfContractStmt != nil {
+		if cerr := q.deleteMetersOfContractStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteMetersOfContractStmt: %w", cerr)
 		}
 	}
 	if q.deleteOfferStmt != nil {
@@ -604,6 +740,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteSavingsStmt: %w", cerr)
 		}
 	}
+	if q.deleteSentOutboxOfStmt != nil {
+		if cerr := q.deleteSentOutboxOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSentOutboxOfStmt: %w", cerr)
+		}
+	}
+	if q.deleteSliceCustomerStmt != nil {
+		if cerr := q.deleteSliceCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSliceCustomerStmt: %w", cerr)
+		}
+	}
 	if q.deleteStreamBlocksStmt != nil {
 		if cerr := q.deleteStreamBlocksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteStreamBlocksStmt: %w", cerr)
@@ -612,6 +758,11 @@ func (q *Queries) Close() error {
 	if q.deleteStreamDailyStmt != nil {
 		if cerr := q.deleteStreamDailyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteStreamDailyStmt: %w", cerr)
+		}
+	}
+	if q.deleteVersionsOfStmt != nil {
+		if cerr := q.deleteVersionsOfStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteVersionsOfStmt: %w", cerr)
 		}
 	}
 	if q.ensureSeriesStmt != nil {
@@ -674,6 +825,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getOfferByNameStmt: %w", cerr)
 		}
 	}
+	if q.getSliceStmt != nil {
+		if cerr := q.getSliceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSliceStmt: %w", cerr)
+		}
+	}
 	if q.getStreamStmt != nil {
 		if cerr := q.getStreamStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStreamStmt: %w", cerr)
@@ -722,6 +878,16 @@ func (q *Queries) Close() error {
 	if q.keepVersionStmt != nil {
 		if cerr := q.keepVersionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing keepVersionStmt: %w", cerr)
+		}
+	}
+	if q.keptOfCustomerStmt != nil {
+		if cerr := q.keptOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing keptOfCustomerStmt: %w", cerr)
+		}
+	}
+	if q.laptopIDStmt != nil {
+		if cerr := q.laptopIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing laptopIDStmt: %w", cerr)
 		}
 	}
 	if q.lastRunStmt != nil {
@@ -869,6 +1035,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listSourcesStmt: %w", cerr)
 		}
 	}
+	if q.markPushedStmt != nil {
+		if cerr := q.markPushedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markPushedStmt: %w", cerr)
+		}
+	}
 	if q.markRemovedStmt != nil {
 		if cerr := q.markRemovedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markRemovedStmt: %w", cerr)
@@ -892,6 +1063,11 @@ func (q *Queries) Close() error {
 	if q.offerIDByNameStmt != nil {
 		if cerr := q.offerIDByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing offerIDByNameStmt: %w", cerr)
+		}
+	}
+	if q.outboxByBookKeyStmt != nil {
+		if cerr := q.outboxByBookKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing outboxByBookKeyStmt: %w", cerr)
 		}
 	}
 	if q.outboxByContractStmt != nil {
@@ -934,9 +1110,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putOutboxStmt: %w", cerr)
 		}
 	}
+	if q.putSliceStmt != nil {
+		if cerr := q.putSliceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putSliceStmt: %w", cerr)
+		}
+	}
+	if q.putSliceCustomerStmt != nil {
+		if cerr := q.putSliceCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putSliceCustomerStmt: %w", cerr)
+		}
+	}
 	if q.rateBudgetStmt != nil {
 		if cerr := q.rateBudgetStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing rateBudgetStmt: %w", cerr)
+		}
+	}
+	if q.rebaseFromBookStmt != nil {
+		if cerr := q.rebaseFromBookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rebaseFromBookStmt: %w", cerr)
 		}
 	}
 	if q.rebaseOutboxStmt != nil {
@@ -994,6 +1185,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing seriesOfMeterStmt: %w", cerr)
 		}
 	}
+	if q.setBookKeyStmt != nil {
+		if cerr := q.setBookKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setBookKeyStmt: %w", cerr)
+		}
+	}
 	if q.setCheckpointStmt != nil {
 		if cerr := q.setCheckpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setCheckpointStmt: %w", cerr)
@@ -1007,6 +1203,16 @@ func (q *Queries) Close() error {
 	if q.setInFlightStmt != nil {
 		if cerr := q.setInFlightStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setInFlightStmt: %w", cerr)
+		}
+	}
+	if q.setLaptopAuthorStmt != nil {
+		if cerr := q.setLaptopAuthorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setLaptopAuthorStmt: %w", cerr)
+		}
+	}
+	if q.setLaptopIDStmt != nil {
+		if cerr := q.setLaptopIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setLaptopIDStmt: %w", cerr)
 		}
 	}
 	if q.setMeterGasStmt != nil {
@@ -1032,6 +1238,11 @@ func (q *Queries) Close() error {
 	if q.settleOutboxStmt != nil {
 		if cerr := q.settleOutboxStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing settleOutboxStmt: %w", cerr)
+		}
+	}
+	if q.sliceCustomersStmt != nil {
+		if cerr := q.sliceCustomersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sliceCustomersStmt: %w", cerr)
 		}
 	}
 	if q.sourceIDByNameStmt != nil {
@@ -1067,6 +1278,11 @@ func (q *Queries) Close() error {
 	if q.unseenContractsStmt != nil {
 		if cerr := q.unseenContractsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing unseenContractsStmt: %w", cerr)
+		}
+	}
+	if q.updateCopiedRunStmt != nil {
+		if cerr := q.updateCopiedRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCopiedRunStmt: %w", cerr)
 		}
 	}
 	if q.upsertBlockStmt != nil {
@@ -1164,26 +1380,40 @@ type Queries struct {
 	contractVersionsStmt                *sql.Stmt
 	contractsAfterNameStmt              *sql.Stmt
 	contractsByIDStmt                   *sql.Stmt
+	copiedRunStmt                       *sql.Stmt
+	copyMeterStmt                       *sql.Stmt
+	copyRunStmt                         *sql.Stmt
+	copyStreamStmt                      *sql.Stmt
+	copyVersionStmt                     *sql.Stmt
 	countAllContractsStmt               *sql.Stmt
 	countContractsStmt                  *sql.Stmt
 	countContractsByStatusStmt          *sql.Stmt
 	countOutboxStmt                     *sql.Stmt
 	countReadingsStmt                   *sql.Stmt
 	countRemovedContractsStmt           *sql.Stmt
+	countSourcesStmt                    *sql.Stmt
 	currentContractIDStmt               *sql.Stmt
+	customerContractsStmt               *sql.Stmt
 	dailyOfMeterStmt                    *sql.Stmt
 	dataGenerationStmt                  *sql.Stmt
 	deleteAccountsStmt                  *sql.Stmt
+	deleteContractStmt                  *sql.Stmt
 	deleteContractNotesStmt             *sql.Stmt
+	deleteCustomerStmt                  *sql.Stmt
 	deleteFlexibilityStmt               *sql.Stmt
+	deleteIdleSourceStmt                *sql.Stmt
+	deleteMetersOfContractStmt          *sql.Stmt
 	deleteOfferStmt                     *sql.Stmt
 	deleteOutboxStmt                    *sql.Stmt
 	deletePPAStmt                       *sql.Stmt
 	deletePartnerStmt                   *sql.Stmt
 	deletePricePointsStmt               *sql.Stmt
 	deleteSavingsStmt                   *sql.Stmt
+	deleteSentOutboxOfStmt              *sql.Stmt
+	deleteSliceCustomerStmt             *sql.Stmt
 	deleteStreamBlocksStmt              *sql.Stmt
 	deleteStreamDailyStmt               *sql.Stmt
+	deleteVersionsOfStmt                *sql.Stmt
 	ensureSeriesStmt                    *sql.Stmt
 	finishRunStmt                       *sql.Stmt
 	flexibilityOfStmt                   *sql.Stmt
@@ -1196,6 +1426,7 @@ type Queries struct {
 	getMeterGasStmt                     *sql.Stmt
 	getOfferStmt                        *sql.Stmt
 	getOfferByNameStmt                  *sql.Stmt
+	getSliceStmt                        *sql.Stmt
 	getStreamStmt                       *sql.Stmt
 	insertAccountStmt                   *sql.Stmt
 	insertAccountLinkStmt               *sql.Stmt
@@ -1206,6 +1437,8 @@ type Queries struct {
 	interruptRunsStmt                   *sql.Stmt
 	isUnseenStmt                        *sql.Stmt
 	keepVersionStmt                     *sql.Stmt
+	keptOfCustomerStmt                  *sql.Stmt
+	laptopIDStmt                        *sql.Stmt
 	lastRunStmt                         *sql.Stmt
 	listAccountsStmt                    *sql.Stmt
 	listContractsStmt                   *sql.Stmt
@@ -1235,11 +1468,13 @@ type Queries struct {
 	listOutboxStmt                      *sql.Stmt
 	listSavingsStmt                     *sql.Stmt
 	listSourcesStmt                     *sql.Stmt
+	markPushedStmt                      *sql.Stmt
 	markRemovedStmt                     *sql.Stmt
 	meterIDByExternalStmt               *sql.Stmt
 	metersOfAccountStmt                 *sql.Stmt
 	metersOfContractStmt                *sql.Stmt
 	offerIDByNameStmt                   *sql.Stmt
+	outboxByBookKeyStmt                 *sql.Stmt
 	outboxByContractStmt                *sql.Stmt
 	outboxByIDStmt                      *sql.Stmt
 	outboxContractStmt                  *sql.Stmt
@@ -1248,7 +1483,10 @@ type Queries struct {
 	pricePointsOfStmt                   *sql.Stmt
 	putContractNotesStmt                *sql.Stmt
 	putOutboxStmt                       *sql.Stmt
+	putSliceStmt                        *sql.Stmt
+	putSliceCustomerStmt                *sql.Stmt
 	rateBudgetStmt                      *sql.Stmt
+	rebaseFromBookStmt                  *sql.Stmt
 	rebaseOutboxStmt                    *sql.Stmt
 	recordMigrationStmt                 *sql.Stmt
 	refreshCustomerKeysStmt             *sql.Stmt
@@ -1260,14 +1498,18 @@ type Queries struct {
 	salvageOutboxStmt                   *sql.Stmt
 	saveOfferStmt                       *sql.Stmt
 	seriesOfMeterStmt                   *sql.Stmt
+	setBookKeyStmt                      *sql.Stmt
 	setCheckpointStmt                   *sql.Stmt
 	setDayStmt                          *sql.Stmt
 	setInFlightStmt                     *sql.Stmt
+	setLaptopAuthorStmt                 *sql.Stmt
+	setLaptopIDStmt                     *sql.Stmt
 	setMeterGasStmt                     *sql.Stmt
 	setMeterUnitStmt                    *sql.Stmt
 	setRateBudgetStmt                   *sql.Stmt
 	setStreamStmt                       *sql.Stmt
 	settleOutboxStmt                    *sql.Stmt
+	sliceCustomersStmt                  *sql.Stmt
 	sourceIDByNameStmt                  *sql.Stmt
 	sourceNamesStmt                     *sql.Stmt
 	sourceVendorStmt                    *sql.Stmt
@@ -1275,6 +1517,7 @@ type Queries struct {
 	streamsOfMeterStmt                  *sql.Stmt
 	touchContractStmt                   *sql.Stmt
 	unseenContractsStmt                 *sql.Stmt
+	updateCopiedRunStmt                 *sql.Stmt
 	upsertBlockStmt                     *sql.Stmt
 	upsertContractStmt                  *sql.Stmt
 	upsertCustomerStmt                  *sql.Stmt
@@ -1305,26 +1548,40 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		contractVersionsStmt:                q.contractVersionsStmt,
 		contractsAfterNameStmt:              q.contractsAfterNameStmt,
 		contractsByIDStmt:                   q.contractsByIDStmt,
+		copiedRunStmt:                       q.copiedRunStmt,
+		copyMeterStmt:                       q.copyMeterStmt,
+		copyRunStmt:                         q.copyRunStmt,
+		copyStreamStmt:                      q.copyStreamStmt,
+		copyVersionStmt:                     q.copyVersionStmt,
 		countAllContractsStmt:               q.countAllContractsStmt,
 		countContractsStmt:                  q.countContractsStmt,
 		countContractsByStatusStmt:          q.countContractsByStatusStmt,
 		countOutboxStmt:                     q.countOutboxStmt,
 		countReadingsStmt:                   q.countReadingsStmt,
 		countRemovedContractsStmt:           q.countRemovedContractsStmt,
+		countSourcesStmt:                    q.countSourcesStmt,
 		currentContractIDStmt:               q.currentContractIDStmt,
+		customerContractsStmt:               q.customerContractsStmt,
 		dailyOfMeterStmt:                    q.dailyOfMeterStmt,
 		dataGenerationStmt:                  q.dataGenerationStmt,
 		deleteAccountsStmt:                  q.deleteAccountsStmt,
+		deleteContractStmt:                  q.deleteContractStmt,
 		deleteContractNotesStmt:             q.deleteContractNotesStmt,
+		deleteCustomerStmt:                  q.deleteCustomerStmt,
 		deleteFlexibilityStmt:               q.deleteFlexibilityStmt,
+		deleteIdleSourceStmt:                q.deleteIdleSourceStmt,
+		deleteMetersOfContractStmt:          q.deleteMetersOfContractStmt,
 		deleteOfferStmt:                     q.deleteOfferStmt,
 		deleteOutboxStmt:                    q.deleteOutboxStmt,
 		deletePPAStmt:                       q.deletePPAStmt,
 		deletePartnerStmt:                   q.deletePartnerStmt,
 		deletePricePointsStmt:               q.deletePricePointsStmt,
 		deleteSavingsStmt:                   q.deleteSavingsStmt,
+		deleteSentOutboxOfStmt:              q.deleteSentOutboxOfStmt,
+		deleteSliceCustomerStmt:             q.deleteSliceCustomerStmt,
 		deleteStreamBlocksStmt:              q.deleteStreamBlocksStmt,
 		deleteStreamDailyStmt:               q.deleteStreamDailyStmt,
+		deleteVersionsOfStmt:                q.deleteVersionsOfStmt,
 		ensureSeriesStmt:                    q.ensureSeriesStmt,
 		finishRunStmt:                       q.finishRunStmt,
 		flexibilityOfStmt:                   q.flexibilityOfStmt,
@@ -1337,6 +1594,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getMeterGasStmt:                     q.getMeterGasStmt,
 		getOfferStmt:                        q.getOfferStmt,
 		getOfferByNameStmt:                  q.getOfferByNameStmt,
+		getSliceStmt:                        q.getSliceStmt,
 		getStreamStmt:                       q.getStreamStmt,
 		insertAccountStmt:                   q.insertAccountStmt,
 		insertAccountLinkStmt:               q.insertAccountLinkStmt,
@@ -1347,6 +1605,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		interruptRunsStmt:                   q.interruptRunsStmt,
 		isUnseenStmt:                        q.isUnseenStmt,
 		keepVersionStmt:                     q.keepVersionStmt,
+		keptOfCustomerStmt:                  q.keptOfCustomerStmt,
+		laptopIDStmt:                        q.laptopIDStmt,
 		lastRunStmt:                         q.lastRunStmt,
 		listAccountsStmt:                    q.listAccountsStmt,
 		listContractsStmt:                   q.listContractsStmt,
@@ -1376,11 +1636,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listOutboxStmt:                      q.listOutboxStmt,
 		listSavingsStmt:                     q.listSavingsStmt,
 		listSourcesStmt:                     q.listSourcesStmt,
+		markPushedStmt:                      q.markPushedStmt,
 		markRemovedStmt:                     q.markRemovedStmt,
 		meterIDByExternalStmt:               q.meterIDByExternalStmt,
 		metersOfAccountStmt:                 q.metersOfAccountStmt,
 		metersOfContractStmt:                q.metersOfContractStmt,
 		offerIDByNameStmt:                   q.offerIDByNameStmt,
+		outboxByBookKeyStmt:                 q.outboxByBookKeyStmt,
 		outboxByContractStmt:                q.outboxByContractStmt,
 		outboxByIDStmt:                      q.outboxByIDStmt,
 		outboxContractStmt:                  q.outboxContractStmt,
@@ -1389,7 +1651,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		pricePointsOfStmt:                   q.pricePointsOfStmt,
 		putContractNotesStmt:                q.putContractNotesStmt,
 		putOutboxStmt:                       q.putOutboxStmt,
+		putSliceStmt:                        q.putSliceStmt,
+		putSliceCustomerStmt:                q.putSliceCustomerStmt,
 		rateBudgetStmt:                      q.rateBudgetStmt,
+		rebaseFromBookStmt:                  q.rebaseFromBookStmt,
 		rebaseOutboxStmt:                    q.rebaseOutboxStmt,
 		recordMigrationStmt:                 q.recordMigrationStmt,
 		refreshCustomerKeysStmt:             q.refreshCustomerKeysStmt,
@@ -1401,14 +1666,18 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		salvageOutboxStmt:                   q.salvageOutboxStmt,
 		saveOfferStmt:                       q.saveOfferStmt,
 		seriesOfMeterStmt:                   q.seriesOfMeterStmt,
+		setBookKeyStmt:                      q.setBookKeyStmt,
 		setCheckpointStmt:                   q.setCheckpointStmt,
 		setDayStmt:                          q.setDayStmt,
 		setInFlightStmt:                     q.setInFlightStmt,
+		setLaptopAuthorStmt:                 q.setLaptopAuthorStmt,
+		setLaptopIDStmt:                     q.setLaptopIDStmt,
 		setMeterGasStmt:                     q.setMeterGasStmt,
 		setMeterUnitStmt:                    q.setMeterUnitStmt,
 		setRateBudgetStmt:                   q.setRateBudgetStmt,
 		setStreamStmt:                       q.setStreamStmt,
 		settleOutboxStmt:                    q.settleOutboxStmt,
+		sliceCustomersStmt:                  q.sliceCustomersStmt,
 		sourceIDByNameStmt:                  q.sourceIDByNameStmt,
 		sourceNamesStmt:                     q.sourceNamesStmt,
 		sourceVendorStmt:                    q.sourceVendorStmt,
@@ -1416,6 +1685,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		streamsOfMeterStmt:                  q.streamsOfMeterStmt,
 		touchContractStmt:                   q.touchContractStmt,
 		unseenContractsStmt:                 q.unseenContractsStmt,
+		updateCopiedRunStmt:                 q.updateCopiedRunStmt,
 		upsertBlockStmt:                     q.upsertBlockStmt,
 		upsertContractStmt:                  q.upsertContractStmt,
 		upsertCustomerStmt:                  q.upsertCustomerStmt,

@@ -155,6 +155,12 @@ type CustomerKey struct {
 	CustomerKey interface{}
 }
 
+type Laptop struct {
+	ID       int64
+	LaptopID string
+	Author   string
+}
+
 type Meter struct {
 	ID                 int64
 	SourceID           int64
@@ -233,6 +239,8 @@ type Outbox struct {
 	CreatedAt          int64
 	UpdatedAt          int64
 	InflightJson       string
+	BookKey            string
+	PushedJson         string
 }
 
 type RateBudget struct {
@@ -288,6 +296,20 @@ type Series struct {
 	MeterID int64
 	Measure string
 	Channel string
+}
+
+type Slice struct {
+	ID       int64
+	Book     string
+	PulledAt int64
+	Xmin     int64
+	Pulls    int64
+}
+
+type SliceCustomer struct {
+	SourceName string
+	ExternalID string
+	Name       string
 }
 
 type Source struct {

@@ -69,8 +69,24 @@ func (q *Queries) FoldOutbox(ctx context.Context, arg FoldOutboxParams) error {
 	return err
 }
 
+const laptopID = `-- name: LaptopID :one
+SELECT laptop_id, author FROM laptop WHERE id = 1
+`
+
+type LaptopIDRow struct {
+	LaptopID string
+	Author   string
+}
+
+func (q *Queries) LaptopID(ctx context.Context) (LaptopIDRow, error) {
+	row := q.queryRow(ctx, q.laptopIDStmt, laptopID)
+	var i LaptopIDRow
+	err := row.Scan(&i.LaptopID, &i.Author)
+	return i, err
+}
+
 const listOutbox = `-- name: ListOutbox :many
-SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, o.inflight_json, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
+SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, o.inflight_json, o.book_key, o.pushed_json, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
        COALESCE(c.id, 0) AS contract_id, COALESCE(c.name, '') AS contract_name
 FROM outbox o
 JOIN sources s ON s.id = o.source_id
@@ -99,6 +115,8 @@ type ListOutboxRow struct {
 	CreatedAt          int64
 	UpdatedAt          int64
 	InflightJson       string
+	BookKey            string
+	PushedJson         string
 	SourceName         string
 	CustomerRef        string
 	ContractID         int64
@@ -128,6 +146,8 @@ func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListO
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.InflightJson,
+			&i.BookKey,
+			&i.PushedJson,
 			&i.SourceName,
 			&i.CustomerRef,
 			&i.ContractID,
@@ -146,8 +166,53 @@ func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListO
 	return items, nil
 }
 
+const markPushed = `-- name: MarkPushed :execrows
+UPDATE outbox SET pushed_json = ?1, message = '' WHERE book_key = ?2 AND state = 'pending'
+`
+
+type MarkPushedParams struct {
+	PushedJson string
+	BookKey    string
+}
+
+// The book took the change with these values; the message of an earlier
+// round is done with.
+func (q *Queries) MarkPushed(ctx context.Context, arg MarkPushedParams) (int64, error) {
+	result, err := q.exec(ctx, q.markPushedStmt, markPushed, arg.PushedJson, arg.BookKey)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const outboxByBookKey = `-- name: OutboxByBookKey :one
+SELECT id, source_id, contract_external_id, base_json, new_json, state, message, theirs_json, attempts, created_at, updated_at, inflight_json, book_key, pushed_json FROM outbox WHERE book_key = ?
+`
+
+func (q *Queries) OutboxByBookKey(ctx context.Context, bookKey string) (Outbox, error) {
+	row := q.queryRow(ctx, q.outboxByBookKeyStmt, outboxByBookKey, bookKey)
+	var i Outbox
+	err := row.Scan(
+		&i.ID,
+		&i.SourceID,
+		&i.ContractExternalID,
+		&i.BaseJson,
+		&i.NewJson,
+		&i.State,
+		&i.Message,
+		&i.TheirsJson,
+		&i.Attempts,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.InflightJson,
+		&i.BookKey,
+		&i.PushedJson,
+	)
+	return i, err
+}
+
 const outboxByContract = `-- name: OutboxByContract :one
-SELECT id, source_id, contract_external_id, base_json, new_json, state, message, theirs_json, attempts, created_at, updated_at, inflight_json FROM outbox WHERE source_id = ? AND contract_external_id = ?
+SELECT id, source_id, contract_external_id, base_json, new_json, state, message, theirs_json, attempts, created_at, updated_at, inflight_json, book_key, pushed_json FROM outbox WHERE source_id = ? AND contract_external_id = ?
 `
 
 type OutboxByContractParams struct {
@@ -171,12 +236,14 @@ func (q *Queries) OutboxByContract(ctx context.Context, arg OutboxByContractPara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.InflightJson,
+		&i.BookKey,
+		&i.PushedJson,
 	)
 	return i, err
 }
 
 const outboxByID = `-- name: OutboxByID :one
-SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, o.inflight_json, s.name AS source_name FROM outbox o JOIN sources s ON s.id = o.source_id WHERE o.id = ?
+SELECT o.id, o.source_id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json, o.attempts, o.created_at, o.updated_at, o.inflight_json, o.book_key, o.pushed_json, s.name AS source_name FROM outbox o JOIN sources s ON s.id = o.source_id WHERE o.id = ?
 `
 
 type OutboxByIDRow struct {
@@ -192,6 +259,8 @@ type OutboxByIDRow struct {
 	CreatedAt          int64
 	UpdatedAt          int64
 	InflightJson       string
+	BookKey            string
+	PushedJson         string
 	SourceName         string
 }
 
@@ -211,6 +280,8 @@ func (q *Queries) OutboxByID(ctx context.Context, id int64) (OutboxByIDRow, erro
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.InflightJson,
+		&i.BookKey,
+		&i.PushedJson,
 		&i.SourceName,
 	)
 	return i, err
@@ -259,7 +330,7 @@ INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state,
 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)
 ON CONFLICT (source_id, contract_external_id) DO UPDATE SET
     base_json = excluded.base_json, new_json = excluded.new_json, state = 'pending',
-    message = '', theirs_json = '{}', attempts = 0, inflight_json = '{}',
+    message = '', theirs_json = '{}', attempts = 0, inflight_json = '{}', book_key = '', pushed_json = '',
     created_at = excluded.created_at, updated_at = excluded.updated_at
 RETURNING id
 `
@@ -284,6 +355,34 @@ func (q *Queries) PutOutbox(ctx context.Context, arg PutOutboxParams) (int64, er
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const rebaseFromBook = `-- name: RebaseFromBook :exec
+UPDATE outbox SET base_json = ?1, new_json = ?2, message = ?3,
+    book_key = '', pushed_json = '', inflight_json = '{}', updated_at = ?4
+WHERE id = ?5
+`
+
+type RebaseFromBookParams struct {
+	BaseJson string
+	NewJson  string
+	Message  string
+	Now      int64
+	ID       int64
+}
+
+// The book's sync sent the values pushed earlier, and the change was edited
+// since: those values are the vendor's now, and what is left goes to the
+// book as a new change.
+func (q *Queries) RebaseFromBook(ctx context.Context, arg RebaseFromBookParams) error {
+	_, err := q.exec(ctx, q.rebaseFromBookStmt, rebaseFromBook,
+		arg.BaseJson,
+		arg.NewJson,
+		arg.Message,
+		arg.Now,
+		arg.ID,
+	)
+	return err
 }
 
 const rebaseOutbox = `-- name: RebaseOutbox :exec
@@ -315,7 +414,7 @@ func (q *Queries) RebaseOutbox(ctx context.Context, arg RebaseOutboxParams) erro
 
 const resolveOutbox = `-- name: ResolveOutbox :execrows
 UPDATE outbox SET base_json = ?1, new_json = ?2, state = 'pending',
-    message = '', theirs_json = '{}', inflight_json = '{}', updated_at = ?3
+    message = '', theirs_json = '{}', inflight_json = '{}', book_key = '', pushed_json = '', updated_at = ?3
 WHERE id = ?4 AND state = 'conflict'
 `
 
@@ -327,7 +426,7 @@ type ResolveOutboxParams struct {
 }
 
 // A conflict the user settled: the base becomes the vendor's values, and
-// the change is pending again.
+// the change is pending again (a new change for a team's book: new key).
 func (q *Queries) ResolveOutbox(ctx context.Context, arg ResolveOutboxParams) (int64, error) {
 	result, err := q.exec(ctx, q.resolveOutboxStmt, resolveOutbox,
 		arg.BaseJson,
@@ -335,6 +434,24 @@ func (q *Queries) ResolveOutbox(ctx context.Context, arg ResolveOutboxParams) (i
 		arg.Now,
 		arg.ID,
 	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const setBookKey = `-- name: SetBookKey :execrows
+UPDATE outbox SET book_key = ?1 WHERE id = ?2 AND book_key = '' AND state = 'pending'
+`
+
+type SetBookKeyParams struct {
+	BookKey string
+	ID      int64
+}
+
+// The change's name in a team's book, set once before its first push.
+func (q *Queries) SetBookKey(ctx context.Context, arg SetBookKeyParams) (int64, error) {
+	result, err := q.exec(ctx, q.setBookKeyStmt, setBookKey, arg.BookKey, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -356,6 +473,24 @@ func (q *Queries) SetInFlight(ctx context.Context, arg SetInFlightParams) (int64
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const setLaptopAuthor = `-- name: SetLaptopAuthor :exec
+UPDATE laptop SET author = ?1 WHERE id = 1
+`
+
+func (q *Queries) SetLaptopAuthor(ctx context.Context, author string) error {
+	_, err := q.exec(ctx, q.setLaptopAuthorStmt, setLaptopAuthor, author)
+	return err
+}
+
+const setLaptopID = `-- name: SetLaptopID :exec
+INSERT INTO laptop (id, laptop_id) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING
+`
+
+func (q *Queries) SetLaptopID(ctx context.Context, laptopID string) error {
+	_, err := q.exec(ctx, q.setLaptopIDStmt, setLaptopID, laptopID)
+	return err
 }
 
 const settleOutbox = `-- name: SettleOutbox :execrows

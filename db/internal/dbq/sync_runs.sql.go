@@ -34,7 +34,8 @@ func (q *Queries) AddRunCounts(ctx context.Context, arg AddRunCountsParams) erro
 const dataGeneration = `-- name: DataGeneration :one
 SELECT CAST(COALESCE(MAX(r.id), 0) AS INTEGER) AS last_run,
        CAST(COALESCE(SUM(r.status = 'running'), 0) AS INTEGER) AS running,
-       CAST(COALESCE((SELECT MAX(o.updated_at) FROM outbox o), 0) AS INTEGER) AS last_edit
+       CAST(COALESCE((SELECT MAX(o.updated_at) FROM outbox o), 0) AS INTEGER) AS last_edit,
+       CAST(COALESCE((SELECT sl.pulls FROM slice sl), 0) AS INTEGER) AS pulls
 FROM sync_runs r
 `
 
@@ -42,15 +43,22 @@ type DataGenerationRow struct {
 	LastRun  int64
 	Running  int64
 	LastEdit int64
+	Pulls    int64
 }
 
 // Names the state of the contracts for the caches of counts: every change
 // to them comes with a sync run (a new id) or an offline edit written back
-// (the outbox's latest update); while a run is running they change.
+// (the outbox's latest update) or a pull of the laptop's slice of a
+// team's book; while a run is running they change.
 func (q *Queries) DataGeneration(ctx context.Context) (DataGenerationRow, error) {
 	row := q.queryRow(ctx, q.dataGenerationStmt, dataGeneration)
 	var i DataGenerationRow
-	err := row.Scan(&i.LastRun, &i.Running, &i.LastEdit)
+	err := row.Scan(
+		&i.LastRun,
+		&i.Running,
+		&i.LastEdit,
+		&i.Pulls,
+	)
 	return i, err
 }
 

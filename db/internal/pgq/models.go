@@ -198,6 +198,25 @@ type Offer struct {
 	Rev                    int64
 }
 
+type Outbox struct {
+	ID                 int64
+	SourceID           int64
+	ContractExternalID string
+	LaptopID           string
+	ChangeKey          string
+	Author             string
+	BaseJson           string
+	NewJson            string
+	InflightJson       string
+	State              string
+	Message            string
+	TheirsJson         string
+	ConflictWith       *int64
+	Attempts           int32
+	PushedAt           pgtype.Timestamptz
+	UpdatedAt          pgtype.Timestamptz
+}
+
 type RateBudget struct {
 	Vendor       string
 	KeyHash      string

@@ -80,23 +80,32 @@ func TestSyncLockKeepsTwoSyncsApart(t *testing.T) {
 	}
 }
 
+// bookWithMeters is a fresh book with source "ep" and its meters, closed
+// when the test ends.
+func bookWithMeters(t *testing.T, meters ...series.Meter) *pgstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := pgstore.Open(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveMeters(ctx, "ep", meters); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // A SaveReadings call is one transaction: when its second batch fails (a
 // meter the book does not know), the first batch's blocks, rollup and
 // watermark are not there either; alone, the first is stored whole, its
 // watermark with it.
 func TestSaveReadingsIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
-	s, err := pgstore.Open(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SaveMeters(ctx, "ep", []series.Meter{{ExternalID: "m1"}}); err != nil {
-		t.Fatal(err)
-	}
+	s := bookWithMeters(t, series.Meter{ExternalID: "m1"})
 	day := time.Date(2026, 3, 29, 0, 0, 0, 0, app.DefaultZone()) // 23 hours
 	mark := day.AddDate(0, 0, 1)
 	var rs []series.Reading
@@ -132,18 +141,8 @@ func TestSaveReadingsIsAllOrNothing(t *testing.T) {
 // applies to a meter whose records never stated one.
 func TestStatedUnitOutranksTheMeterList(t *testing.T) {
 	ctx := context.Background()
-	s, err := pgstore.Open(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.EnsureSource(ctx, "ep", app.VendorEpilot, "http://127.0.0.1/ep"); err != nil {
-		t.Fatal(err)
-	}
 	meters := []series.Meter{{ExternalID: "g1", Unit: "kWh"}, {ExternalID: "p1", Unit: "kWh"}}
-	if err := s.SaveMeters(ctx, "ep", meters); err != nil {
-		t.Fatal(err)
-	}
+	s := bookWithMeters(t, meters...)
 	if err := s.SetMeterUnit(ctx, "ep", "g1", series.M3); err != nil {
 		t.Fatal(err)
 	}

@@ -108,11 +108,13 @@ func BenchmarkPullSlice(b *testing.B) {
 		defer lap.Close()
 		pull(b, lap, slice)
 		b.ResetTimer()
+		var res pgstore.PullResult
 		for range b.N {
-			if res := pull(b, lap, nil); res.Contracts != 0 || res.Blocks != 0 {
-				b.Fatalf("a pull with nothing new copied %+v", res.PullStats)
-			}
+			res = pull(b, lap, nil)
 		}
+		// Rows written while a transaction older than the last pull still
+		// ran are copied again: none on a quiet server.
+		b.ReportMetric(float64(res.Blocks), "blocks/op")
 	})
 }
 

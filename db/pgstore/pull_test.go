@@ -363,23 +363,27 @@ func TestPullCopiesEveryTableOfTheSlice(t *testing.T) {
 }
 
 // A later pull copies only what the book wrote since the last one, and
-// what the book took away from a contract it rewrote (a price point) goes
-// on the laptop too; a pull with nothing new copies nothing.
+// what the book took away from a contract it rewrote (its terms but one
+// price point) goes on the laptop too; a pull with nothing new copies
+// nothing.
 func TestPullAgainCopiesOnlyWhatChanged(t *testing.T) {
 	b, lap, path := annaPulled(t)
-	res, err := b.pull(lap, nil)
-	if err != nil {
+	// Nothing new: the laptop stays as it is. (What it copies again is
+	// what any transaction of the server still running at the first pull
+	// may have written: other tests share the server, so not counted.)
+	before := dump(t, path, anna, other)
+	if _, err := b.pull(lap, nil); err != nil {
 		t.Fatal(err)
 	}
-	if res.Contracts != 0 || res.Versions != 0 || res.Meters != 0 || res.Blocks != 0 || res.Offers != 0 {
-		t.Errorf("a pull with nothing new copied %+v, want nothing", res.PullStats)
-	}
+	diff(t, "the laptop after a pull with nothing new", dump(t, path, anna, other), before)
 
-	// The book changes: K1's price and a price point gone, a second
-	// block, an offer's price; someone else's contract changes too.
+	// The book changes: K1's price, and its terms rewritten by the sync
+	// (this contract has none at the vendor) but for one price point put
+	// back; a second block, an offer's price; someone else's contract
+	// changes too.
 	b.sync("src-a", app.VendorEnneo, contract("K1", "C1", "Anna Schneider", 333000), contract("K3", "C3", "Someone Else", 260000))
 	k1 := b.contractID("src-a", "K1")
-	b.must(b.q.TestDeletePricePoint(b.ctx, pgq.TestDeletePricePointParams{ContractID: k1, ValidFrom: at(dstDay)}))
+	b.must(b.q.TestPutPricePoint(b.ctx, pgq.TestPutPricePointParams{ContractID: k1, ValidFrom: at(dstDay.AddDate(0, 1, 0)), PerKwhE6: 319000}))
 	m, err := b.q.TestPutMeter(b.ctx, pgq.TestPutMeterParams{SourceName: "src-a", ExternalID: "M1", ContractExternalID: "K1", Unit: "m3",
 		DataFrom: at(dstDay), UpdatedAt: at(b.clock), UnitReportedAt: at(b.clock)})
 	b.must(err)
@@ -390,11 +394,12 @@ func TestPullAgainCopiesOnlyWhatChanged(t *testing.T) {
 	b.must(b.q.TestPutOffer(b.ctx, pgq.TestPutOfferParams{Name: "Grünstrom 12", Supplier: "Stadtwerke", BasePerYearE6: 120_000000, WorkingPerKwhE6: 279000,
 		ValidFrom: at(dstDay), TermsJson: []byte(`{"zones": []}`), UpdatedAt: at(b.clock)}))
 
-	res, err = b.pull(lap, nil)
+	res, err := b.pull(lap, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Contracts != 1 || res.Versions != 2 || res.Meters != 1 || res.Blocks != 1 || res.Offers != 1 {
+	// At least these; more where a transaction still ran at the last pull.
+	if res.Contracts < 1 || res.Versions < 2 || res.Meters < 1 || res.Blocks < 1 || res.Offers < 1 {
 		t.Errorf("stats = %+v, want K1 with its 2 versions, M1, the new block and one offer", res.PullStats)
 	}
 	got := dump(t, path, anna, other)
@@ -410,8 +415,9 @@ func TestPullAgainCopiesOnlyWhatChanged(t *testing.T) {
 		}
 	}
 	for _, l := range got {
-		if strings.Contains(l, fmt.Sprintf("price from %d:", dstDay.Unix())) || strings.Contains(l, "K3") {
-			t.Errorf("the laptop holds %q: a price point the book dropped, or someone else's contract", l)
+		if strings.Contains(l, fmt.Sprintf("price from %d:", dstDay.Unix())) || strings.Contains(l, "flexibility") ||
+			strings.Contains(l, "ppa") || strings.Contains(l, "partner") || strings.Contains(l, "K3") {
+			t.Errorf("the laptop holds %q: a term the book dropped, or someone else's contract", l)
 		}
 	}
 }
@@ -451,16 +457,16 @@ func TestPullDoesNotMissAWriterThatWasStillRunning(t *testing.T) {
 func TestPullAddsAndDropsCustomers(t *testing.T) {
 	ctx := context.Background()
 	b, lap, path := annaPulled(t)
-	res, err := b.pull(lap, []string{"Bäckerei Sonnenkorn GmbH"})
-	if err != nil {
+	// The bakery's contracts were written before the last pull: copied all
+	// the same.
+	if _, err := b.pull(lap, []string{"Bäckerei Sonnenkorn GmbH"}); err != nil {
 		t.Fatal(err)
 	}
-	if res.Contracts != 2 {
-		t.Errorf("adding the bakery copied %d contracts, want its 2 (written before the last pull)", res.Contracts)
-	}
 	before := dump(t, path, anna, bakery, podero)
-	if len(before) == 0 || !slices.ContainsFunc(before, func(l string) bool { return strings.HasPrefix(l, "contract src-b/P9") }) {
-		t.Fatalf("the bakery's Podero contract is missing:\n%s", strings.Join(before, "\n"))
+	for _, k := range []string{"contract src-a/K2", "contract src-b/P9"} {
+		if !slices.ContainsFunc(before, func(l string) bool { return strings.HasPrefix(l, k) }) {
+			t.Fatalf("the bakery's %s is missing:\n%s", k, strings.Join(before, "\n"))
+		}
 	}
 
 	podero9 := db.SliceCustomer{Source: "src-b", ExternalID: "U9", Name: "Bäckerei Sonnenkorn GmbH"}

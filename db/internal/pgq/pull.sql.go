@@ -1032,20 +1032,6 @@ func (q *Queries) TestContractID(ctx context.Context, arg TestContractIDParams) 
 	return id, err
 }
 
-const testDeletePricePoint = `-- name: TestDeletePricePoint :exec
-DELETE FROM contract_price_points WHERE contract_id = $1 AND valid_from = $2
-`
-
-type TestDeletePricePointParams struct {
-	ContractID int64
-	ValidFrom  pgtype.Timestamptz
-}
-
-func (q *Queries) TestDeletePricePoint(ctx context.Context, arg TestDeletePricePointParams) error {
-	_, err := q.db.Exec(ctx, testDeletePricePoint, arg.ContractID, arg.ValidFrom)
-	return err
-}
-
 const testLockOffers = `-- name: TestLockOffers :exec
 LOCK TABLE offers IN ACCESS EXCLUSIVE MODE
 `
@@ -1327,15 +1313,6 @@ func (q *Queries) TestPutStream(ctx context.Context, arg TestPutStreamParams) er
 		arg.Watermark,
 		arg.UpdatedAt,
 	)
-	return err
-}
-
-const testTouchContract = `-- name: TestTouchContract :exec
-UPDATE contracts SET status = status WHERE id = $1
-`
-
-func (q *Queries) TestTouchContract(ctx context.Context, id int64) error {
-	_, err := q.db.Exec(ctx, testTouchContract, id)
 	return err
 }
 

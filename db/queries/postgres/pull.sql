@@ -164,12 +164,6 @@ ON CONFLICT (contract_id) DO UPDATE SET user_id = excluded.user_id,
 INSERT INTO contract_price_points (contract_id, valid_from, per_kwh_e6) VALUES (@contract_id, @valid_from, @per_kwh_e6)
 ON CONFLICT (contract_id, valid_from) DO UPDATE SET per_kwh_e6 = excluded.per_kwh_e6;
 
--- name: TestDeletePricePoint :exec
-DELETE FROM contract_price_points WHERE contract_id = @contract_id AND valid_from = @valid_from;
-
--- name: TestTouchContract :exec
-UPDATE contracts SET status = status WHERE id = @id;
-
 -- name: TestPutMeter :one
 INSERT INTO meters (source_id, external_id, contract_external_id, number, unit, zone, data_from, updated_at, unit_reported_at)
 VALUES ((SELECT id FROM sources WHERE name = @source_name), @external_id, @contract_external_id, @number, @unit,

@@ -78,6 +78,8 @@ type Store struct {
 	// cache holds the portfolio's facet counts, filter options and
 	// accounts until the contracts or accounts change (facets.go).
 	cache pageCache
+	// refs keeps the ids the series write path looks up (series.go).
+	refs refCache
 }
 
 func dsn(path string, txlock string) string {

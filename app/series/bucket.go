@@ -3,6 +3,7 @@ package series
 import (
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -208,13 +209,23 @@ func Total(bs []Bucket) Bucket {
 }
 
 // LoadZone loads an IANA zone; "" is Europe/Berlin, the default customer zone.
+// Zones are kept once loaded: time.LoadLocation reads and parses the zone
+// file on every call, and the write path asks for a meter's zone with
+// every batch (a Location is never changed once made, so sharing is safe).
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		name = app.DefaultZoneName
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", name, err)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones holds the zones LoadZone loaded, by name.
+var zones sync.Map

@@ -41,7 +41,14 @@ JOIN contracts c ON c.source_id = m.source_id AND c.external_id = m.contract_ext
 WHERE m.id = ?;
 
 -- name: GetStream :one
-SELECT interval_s, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?;
+SELECT interval_s, currency, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?;
+
+-- name: StreamsOfSource :many
+-- Where every stream of a source stands, read once at the start of a sync
+-- instead of once a stream.
+SELECT m.external_id, st.measure, st.interval_s, st.watermark
+FROM meter_streams st JOIN meters m ON m.id = st.meter_id JOIN sources s ON s.id = m.source_id
+WHERE s.name = @source;
 
 -- name: SetStream :exec
 INSERT INTO meter_streams (meter_id, measure, interval_s, currency, watermark, run_id, updated_at)

@@ -76,7 +76,7 @@ func (q *Queries) GetMeter(ctx context.Context, id int64) (GetMeterRow, error) {
 }
 
 const getStream = `-- name: GetStream :one
-SELECT interval_s, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?
+SELECT interval_s, currency, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?
 `
 
 type GetStreamParams struct {
@@ -86,13 +86,14 @@ type GetStreamParams struct {
 
 type GetStreamRow struct {
 	IntervalS int64
+	Currency  string
 	Watermark *int64
 }
 
 func (q *Queries) GetStream(ctx context.Context, arg GetStreamParams) (GetStreamRow, error) {
 	row := q.queryRow(ctx, q.getStreamStmt, getStream, arg.MeterID, arg.Measure)
 	var i GetStreamRow
-	err := row.Scan(&i.IntervalS, &i.Watermark)
+	err := row.Scan(&i.IntervalS, &i.Currency, &i.Watermark)
 	return i, err
 }
 
@@ -371,6 +372,49 @@ func (q *Queries) StreamsOfMeter(ctx context.Context, meterID int64) ([]StreamsO
 			&i.Currency,
 			&i.Watermark,
 			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const streamsOfSource = `-- name: StreamsOfSource :many
+SELECT m.external_id, st.measure, st.interval_s, st.watermark
+FROM meter_streams st JOIN meters m ON m.id = st.meter_id JOIN sources s ON s.id = m.source_id
+WHERE s.name = ?1
+`
+
+type StreamsOfSourceRow struct {
+	ExternalID string
+	Measure    string
+	IntervalS  int64
+	Watermark  *int64
+}
+
+// Where every stream of a source stands, read once at the start of a sync
+// instead of once a stream.
+func (q *Queries) StreamsOfSource(ctx context.Context, source string) ([]StreamsOfSourceRow, error) {
+	rows, err := q.query(ctx, q.streamsOfSourceStmt, streamsOfSource, source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StreamsOfSourceRow
+	for rows.Next() {
+		var i StreamsOfSourceRow
+		if err := rows.Scan(
+			&i.ExternalID,
+			&i.Measure,
+			&i.IntervalS,
+			&i.Watermark,
 		); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,169 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"wattfolio/app"
+	"wattfolio/app/series"
+)
+
+// A re-sync fetches each stream's look-back again. What it brings that the
+// cache already holds must commit nothing at all (no block, no rollup, no
+// stream row), while a correction, a moved watermark or a record problem
+// still lands: the cache file then only changes when the vendor's data did.
+// Whether a save changed the file is what SQLite's data_version tells a
+// reader's connection. Each step is a run of its own, as each re-sync is.
+func TestResyncCommitsOnlyWhatChanged(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	reader, err := s.r.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	version := func() int64 {
+		t.Helper()
+		var v int64
+		if err := reader.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Two local days of quarter hours from Berlin's midnight, in two
+	// channels, as a consumption look-back brings them.
+	t0 := time.Date(2026, 3, 28, 23, 0, 0, 0, time.UTC) // 29 March, the spring DST day, 00:00 in Berlin
+	readings := func(bump int64) []series.Reading {
+		var rs []series.Reading
+		for i := range int64(2 * 96) {
+			for _, ch := range []string{"ht", "nt"} {
+				rs = append(rs, series.Reading{TS: t0.Unix() + 900*i, Channel: ch, Value: app.Decimal(1000 + i + bump)})
+			}
+		}
+		return rs
+	}
+	w1, w2 := t0.Add(48*time.Hour), t0.Add(49*time.Hour)
+	fail := &app.RecordError{Source: "ep", Record: "meter m1 consumption at x", Field: "value", Err: errors.New("not a number")}
+	for _, step := range []struct {
+		name      string
+		batch     series.Batch
+		changes   bool
+		watermark time.Time // the stream's afterwards
+	}{
+		{"first sync", series.Batch{Readings: readings(0), Watermark: w1}, true, w1},
+		{"the same look-back again", series.Batch{Readings: readings(0), Watermark: w1}, false, w1},
+		{"the same readings, the watermark moved", series.Batch{Readings: readings(0), Watermark: w2}, true, w2},
+		{"the same readings after a gap (no watermark)", series.Batch{Readings: readings(0)}, false, w2},
+		{"a late correction", series.Batch{Readings: readings(5), Watermark: w2}, true, w2},
+		{"nothing new but a record problem", series.Batch{Readings: readings(5), Watermark: w2, Failures: []*app.RecordError{fail}}, true, w2},
+		{"an empty window", series.Batch{Watermark: w2}, false, w2},
+	} {
+		b := step.batch
+		b.Meter, b.Measure, b.Interval = "m1", series.Consumption, series.PT15M
+		run, err := s.BeginRun(ctx, "ep")
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := version()
+		if err := s.SaveReadings(ctx, run, "ep", b); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if changed := version() != before; changed != step.changes {
+			t.Errorf("%s: the cache changed: %v, want %v", step.name, changed, step.changes)
+		}
+		st, err := s.SeriesState(ctx, "ep", "m1", series.Consumption)
+		if err != nil || !st.Watermark.Equal(step.watermark) || st.Interval != series.PT15M {
+			t.Errorf("%s: stream %+v (%v), want watermark %v", step.name, st, err, step.watermark)
+		}
+	}
+	ms, _ := s.ListMeters(ctx)
+	var total app.Decimal
+	n := 0
+	err = s.EachMeasure(ctx, ms[0].ID, series.Consumption, t0, w2, series.Native, func(r *series.Row) error {
+		total += r.Value
+		n++
+		return nil
+	})
+	// Each channel: 1005 + 1006 + … + 1196 (192 readings, the correction).
+	if want := app.Decimal(2 * 192 * (1005 + 1196) / 2); err != nil || n != 2*192 || total != want {
+		t.Errorf("%d readings summing to %d (%v), want 384 summing to %d", n, total, err, want)
+	}
+}
+
+// SeriesStates is SeriesState for every stream of a source at once: a
+// stream never synced is missing from it, another source's are not in it.
+func TestSeriesStatesAreEachStreamsState(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	if err := s.EnsureSource(ctx, "other", app.VendorEpilot, "http://127.0.0.1/other"); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"ep", "other"} {
+		if err := s.SaveMeters(ctx, src, []series.Meter{{ExternalID: "m1"}, {ExternalID: "m2"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := time.Date(2026, 5, 1, 22, 0, 0, 0, time.UTC)
+	save := func(src, meter string, m series.Measure, iv series.Interval, wm time.Time) {
+		t.Helper()
+		r := series.Reading{TS: wm.Add(-time.Hour).Unix(), Value: 1}
+		if err := s.SaveReadings(ctx, 0, src, series.Batch{Meter: meter, Measure: m, Interval: iv, Readings: []series.Reading{r}, Watermark: wm}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("ep", "m1", series.Consumption, series.PT15M, w)
+	save("ep", "m1", series.Price, series.PT1H, w.Add(time.Hour))
+	save("ep", "m2", series.Cost, series.P1D, w.Add(24*time.Hour))
+	save("other", "m2", series.Consumption, series.PT15M, w.Add(-time.Hour))
+	all, err := s.SeriesStates(ctx, "ep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 {
+		t.Errorf("%d streams of ep, want 3: %v", len(all), all)
+	}
+	for _, meter := range []string{"m1", "m2"} {
+		for _, m := range series.Measures {
+			one, err := s.SeriesState(ctx, "ep", meter, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := all[series.StreamKey{Meter: meter, Measure: m}]
+			if got != one || ok != (one != series.State{}) {
+				t.Errorf("%s %s: %+v (listed %v), SeriesState says %+v", meter, m, got, ok, one)
+			}
+		}
+	}
+}
+
+// A save that fails rolls back the series it made; the ids the store keeps
+// between saves must not outlive that, or the next save of the same
+// channel would write its blocks under a series that does not exist.
+func TestFailedSaveLeavesNoSeriesBehind(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC)
+	good := series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M, Watermark: t0.Add(time.Hour),
+		Readings: []series.Reading{{TS: t0.Unix(), Channel: "feed-in", Value: 7}, {TS: t0.Unix() + 900, Channel: "feed-in", Value: 8}}}
+	unknown := good
+	unknown.Meter = "no such meter"
+	if err := s.SaveReadings(ctx, 0, "ep", good, unknown); !errors.Is(err, app.ErrNotFound) {
+		t.Fatalf("a batch of an unknown meter: %v, want app.ErrNotFound", err)
+	}
+	if err := s.SaveReadings(ctx, 0, "ep", good); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := s.ListMeters(ctx)
+	var got []app.Decimal
+	err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, t0, t0.Add(time.Hour), series.Native, func(r *series.Row) error {
+		if r.Channel == "feed-in" {
+			got = append(got, r.Value)
+		}
+		return nil
+	})
+	if err != nil || len(got) != 2 || got[0] != 7 || got[1] != 8 {
+		t.Errorf("feed-in readings %v (%v), want [7 8]", got, err)
+	}
+}

@@ -21,8 +21,9 @@ import (
 	"wattfolio/db/internal/testhooks"
 )
 
-// SaveMeters records the meters of a source (inserted or updated by the
-// vendor's meter id), in one transaction.
+// SaveMeters records the meters of a source (inserted, or updated by the
+// vendor's meter id where the vendor's description changed), in one
+// transaction.
 func (s *Store) SaveMeters(ctx context.Context, source string, meters []series.Meter) error {
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
 		sid, err := s.sourceID(ctx, q, source)
@@ -46,7 +47,7 @@ func (s *Store) SaveMeters(ctx context.Context, source string, meters []series.M
 			if raw == "" {
 				raw = "null"
 			}
-			if _, err := q.UpsertMeter(ctx, dbq.UpsertMeterParams{
+			if err := q.UpsertMeter(ctx, dbq.UpsertMeterParams{
 				SourceID: sid, ExternalID: m.ExternalID, ContractExternalID: m.ContractExternalID,
 				Number: m.Number, Label: m.Label, Unit: unit, Zone: zone, Intervals: strings.Join(ivs, ","),
 				DataFrom: unixOrNil(m.DataFrom), DataTo: unixOrNil(m.DataTo), RawJson: raw,

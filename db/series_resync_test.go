@@ -19,19 +19,7 @@ import (
 func TestResyncCommitsOnlyWhatChanged(t *testing.T) {
 	s := oneMeter(t)
 	ctx := context.Background()
-	reader, err := s.r.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
-	version := func() int64 {
-		t.Helper()
-		var v int64
-		if err := reader.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	version := dataVersion(t, s)
 	// Two local days of quarter hours from Berlin's midnight, in two
 	// channels, as a consumption look-back brings them.
 	t0 := time.Date(2026, 3, 28, 23, 0, 0, 0, time.UTC) // 29 March, the spring DST day, 00:00 in Berlin
@@ -81,7 +69,7 @@ func TestResyncCommitsOnlyWhatChanged(t *testing.T) {
 	ms, _ := s.ListMeters(ctx)
 	var total app.Decimal
 	n := 0
-	err = s.EachMeasure(ctx, ms[0].ID, series.Consumption, t0, w2, series.Native, func(r *series.Row) error {
+	err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, t0, w2, series.Native, func(r *series.Row) error {
 		total += r.Value
 		n++
 		return nil
@@ -165,5 +153,61 @@ func TestFailedSaveLeavesNoSeriesBehind(t *testing.T) {
 	})
 	if err != nil || len(got) != 2 || got[0] != 7 || got[1] != 8 {
 		t.Errorf("feed-in readings %v (%v), want [7 8]", got, err)
+	}
+}
+
+// dataVersion reads SQLite's data_version on a reader's connection of its
+// own: it changes when another connection commits a change to the file.
+func dataVersion(t *testing.T, s *Store) func() int64 {
+	t.Helper()
+	ctx := context.Background()
+	reader, err := s.r.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reader.Close() })
+	return func() int64 {
+		t.Helper()
+		var v int64
+		if err := reader.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// A re-sync saves every meter of the vendor's listing again; one the vendor
+// describes as before is not written, one it describes otherwise is.
+func TestSaveMetersWritesOnlyChangedMeters(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	version := dataVersion(t, s)
+	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	m := series.Meter{ExternalID: "m1", Zone: "Europe/Berlin", Label: "Bakery", Intervals: []series.Interval{series.PT15M}, DataTo: to, Raw: []byte(`{"id":"m1"}`)}
+	for i, step := range []struct {
+		name    string
+		edit    func(*series.Meter)
+		changes bool
+	}{
+		{"first description", func(*series.Meter) {}, true},
+		{"the same again", func(*series.Meter) {}, false},
+		{"its data range grew", func(m *series.Meter) { m.DataTo = to.Add(24 * time.Hour) }, true},
+		{"relabelled", func(m *series.Meter) { m.Label = "Bakery (new shop)" }, true},
+		{"the same again", func(*series.Meter) {}, false},
+	} {
+		step.edit(&m)
+		now := to.Add(time.Duration(i+1) * time.Hour) // each save a sync of its own, later
+		s.now = func() time.Time { return now }
+		before := version()
+		if err := s.SaveMeters(ctx, "ep", []series.Meter{m}); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if changed := version() != before; changed != step.changes {
+			t.Errorf("%s: the cache changed: %v, want %v", step.name, changed, step.changes)
+		}
+		ms, err := s.ListMeters(ctx)
+		if err != nil || len(ms) != 1 || ms[0].Label != m.Label || !ms[0].DataTo.Equal(m.DataTo) {
+			t.Fatalf("%s: meters %+v (%v), want label %q, data to %v", step.name, ms, err, m.Label, m.DataTo)
+		}
 	}
 }

@@ -429,7 +429,7 @@ func (q *Queries) StreamsOfSource(ctx context.Context, source string) ([]Streams
 	return items, nil
 }
 
-const upsertMeter = `-- name: UpsertMeter :one
+const upsertMeter = `-- name: UpsertMeter :exec
 INSERT INTO meters (source_id, external_id, contract_external_id, number, label, unit, zone,
                     intervals, data_from, data_to, raw_json, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
@@ -442,7 +442,12 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     intervals = excluded.intervals,
     data_from = excluded.data_from, data_to = excluded.data_to, raw_json = excluded.raw_json,
     updated_at = excluded.updated_at
-RETURNING id
+WHERE meters.contract_external_id IS NOT excluded.contract_external_id
+   OR meters.number IS NOT excluded.number OR meters.label IS NOT excluded.label
+   OR (meters.unit_reported_at IS NULL AND meters.unit IS NOT excluded.unit)
+   OR meters.intervals IS NOT excluded.intervals
+   OR meters.data_from IS NOT excluded.data_from OR meters.data_to IS NOT excluded.data_to
+   OR meters.raw_json IS NOT excluded.raw_json
 `
 
 type UpsertMeterParams struct {
@@ -460,8 +465,10 @@ type UpsertMeterParams struct {
 	UpdatedAt          int64
 }
 
-func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) (int64, error) {
-	row := q.queryRow(ctx, q.upsertMeterStmt, upsertMeter,
+// A meter the vendor describes as before is left as it is (updated_at is
+// when it last changed): a re-sync with nothing new writes no meter.
+func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) error {
+	_, err := q.exec(ctx, q.upsertMeterStmt, upsertMeter,
 		arg.SourceID,
 		arg.ExternalID,
 		arg.ContractExternalID,
@@ -475,7 +482,5 @@ func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) (int64
 		arg.RawJson,
 		arg.UpdatedAt,
 	)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	return err
 }

@@ -225,22 +225,6 @@ func BenchmarkResync(b *testing.B) {
 	b.ReportMetric(float64(written)/float64(b.N)/1024, "written-kB/op")
 }
 
-// storageWrites is the bytes this process caused to be written to storage
-// so far (/proc/self/io's write_bytes; 0 where there is none).
-func storageWrites() int64 {
-	b, err := os.ReadFile("/proc/self/io")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "write_bytes: "); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
 // simStore is a fresh cache at path and the epilot simulator of meters
 // meters over [from, to) on loopback, with the source to sync it from.
 func simStore(ctx context.Context, b *testing.B, path string, meters int, from, to time.Time) (*db.Store, *epilotsim.Server, engine.Source, func()) {
@@ -570,15 +554,23 @@ func fileSize(p string) int64 {
 
 // peakRSS is the process's high-water resident set in kB (Linux; 0
 // elsewhere).
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func peakRSS() int64 { return procFigure("/proc/self/status", "VmHWM") }
+
+// storageWrites is the bytes this process caused to be written to storage
+// so far (Linux's write_bytes; 0 elsewhere).
+func storageWrites() int64 { return procFigure("/proc/self/io", "write_bytes") }
+
+// procFigure is the number on the line "name: n" (a " kB" after it left
+// out) of a /proc file, 0 when there is none.
+func procFigure(file, name string) int64 {
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return 0
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb
+		if v, ok := strings.CutPrefix(l, name+":"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
 		}
 	}
 	return 0

@@ -9,12 +9,15 @@ import (
 	"os"
 
 	"wattfolio/app/export"
+	"wattfolio/app/offer"
 	"wattfolio/app/offerfile"
 	"wattfolio/db"
+	"wattfolio/db/pgstore"
 )
 
 const offersUsage = `Usage:
   wattfolio offers import --db FILE OFFERS.toml   add or update the offers of an offers file
+                                                  (--db postgres://…: in a team's book, for every laptop's pull)
   wattfolio offers list --db FILE [-o FILE] [--dialect standard|excel-de]
                                                   write the cache's offers as CSV
 
@@ -39,11 +42,12 @@ func cmdOffers(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return errUsage
 }
 
-// cmdOffersImport reads the whole file before it opens the cache, so that
-// a file with mistakes leaves the cache as it was (or not created at all).
+// cmdOffersImport reads the whole file before it opens the cache or the
+// book, so that a file with mistakes leaves it as it was (a cache not
+// created at all).
 func cmdOffersImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("offers import", "offers import --db FILE OFFERS.toml", stderr)
-	dbPath := fs.String("db", "", "the cache file; created if missing")
+	fs := newFlags("offers import", "offers import --db FILE|postgres://… OFFERS.toml", stderr)
+	dbPath := fs.String("db", "", "the cache file, created if missing; or a team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE")
 	// The file may come before or after the flags.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,17 +79,31 @@ func cmdOffersImport(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "%s: nothing imported; see offers.example.toml for the format\n", file)
 		return errUsage
 	}
-	store, err := db.OpenMode(ctx, *dbPath, db.Create)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	created, updated, err := store.SaveOffers(ctx, offers)
+	created, updated, err := saveOffers(ctx, *dbPath, offers)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %s (%d new, %d updated)\n", plural(len(offers), "offer", "offers"), created, updated)
 	return nil
+}
+
+// saveOffers stores offers in the cache file or the team's book dbPath
+// names, by name, all or nothing.
+func saveOffers(ctx context.Context, dbPath string, offers []offer.Offer) (created, updated int, err error) {
+	if pgstore.IsURL(dbPath) {
+		book, err := pgstore.Open(ctx, dbPath)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer book.Close()
+		return book.SaveOffers(ctx, offers)
+	}
+	store, err := db.OpenMode(ctx, dbPath, db.Create)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer store.Close()
+	return store.SaveOffers(ctx, offers)
 }
 
 func cmdOffersList(ctx context.Context, args []string, stdout, stderr io.Writer) error {

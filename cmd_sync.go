@@ -20,7 +20,7 @@ import (
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sync", "sync --config FILE --db FILE|postgres://… [--source NAME]\n\n"+exitCodes, stderr)
 	config := fs.String("config", "", "the sources file (TOML; see sources.example.toml)")
-	dbPath := fs.String("db", "", "the cache file, created if missing; or a team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE (contracts only, for now)")
+	dbPath := fs.String("db", "", "the cache file, created if missing; or a team's book on PostgreSQL, postgres://USER@HOST:PORT/DATABASE")
 	only := fs.String("source", "", "sync only the source of this name")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -274,8 +274,8 @@ func plural(n int, one, many string) string {
 }
 
 // shareBudgets lets the connectors that keep a request budget keep it in
-// the cache, for every process syncing with the same key.
-func shareBudgets(srcs []engine.Source, store *db.Store) {
+// the cache or the team's book, for every process syncing with the same key.
+func shareBudgets(srcs []engine.Source, store otark.Budget) {
 	for _, s := range srcs {
 		if c, ok := s.Connector.(*otark.Client); ok {
 			c.ShareBudget(store)

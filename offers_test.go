@@ -83,38 +83,7 @@ func TestOffersImportRejectsBadFileAndLeavesCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := filepath.Join(dir, "offers.toml")
-	text := `[[offer]]
-name = "Stadtwerk Fix 12"
-supplier = "Stadtwerke Musterstadt GmbH"
-model = "fixed"
-gross = true
-working_price_ct_per_kwh = "25,9"
-
-[[offer]]
-name = "Neu"
-supplier = "X"
-model = "fixed"
-gross = true
-working_price_ct_per_kwh = 20
-notice = "soon"
-`
-	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := runCLI(t, "offers", "import", "--db", cache, bad)
-	if code != 2 || stdout != "" {
-		t.Fatalf("bad file: exit %d, stdout %q", code, stdout)
-	}
-	for _, want := range []string{
-		bad + `:6: offer "Stadtwerk Fix 12": working_price_ct_per_kwh: must be a decimal number with a point`,
-		bad + `:14: offer "Neu": notice: "soon" is not a notice period`,
-		"nothing imported",
-	} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr)
-		}
-	}
+	bad := importBadOffers(t, cache)
 	after, err := os.ReadFile(cache)
 	if err != nil || !slices.Equal(before, after) {
 		t.Errorf("the cache file changed after a refused import (%v)", err)
@@ -136,6 +105,46 @@ notice = "soon"
 	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
 		t.Errorf("a refused import created %s", fresh)
 	}
+}
+
+// importBadOffers imports an offers file with two mistakes into the cache
+// or book db and checks it is refused, each mistake named by its line; it
+// returns the file.
+func importBadOffers(t *testing.T, db string) string {
+	t.Helper()
+	bad := filepath.Join(t.TempDir(), "offers.toml")
+	text := `[[offer]]
+name = "Stadtwerk Fix 12"
+supplier = "Stadtwerke Musterstadt GmbH"
+model = "fixed"
+gross = true
+working_price_ct_per_kwh = "25,9"
+
+[[offer]]
+name = "Neu"
+supplier = "X"
+model = "fixed"
+gross = true
+working_price_ct_per_kwh = 20
+notice = "soon"
+`
+	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "offers", "import", "--db", db, bad)
+	if code != exitUsage || stdout != "" {
+		t.Fatalf("bad file: exit %d, stdout %q", code, stdout)
+	}
+	for _, want := range []string{
+		bad + `:6: offer "Stadtwerk Fix 12": working_price_ct_per_kwh: must be a decimal number with a point`,
+		bad + `:14: offer "Neu": notice: "soon" is not a notice period`,
+		"nothing imported",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	return bad
 }
 
 func TestOffersUsage(t *testing.T) {

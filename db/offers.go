@@ -21,35 +21,76 @@ import (
 // is in the cache updates it, the others are added. All or nothing: one
 // invalid offer saves none.
 func (s *Store) SaveOffers(ctx context.Context, offers []offer.Offer) (created, updated int, err error) {
-	for _, o := range offers {
-		if err := invalid(o); err != nil {
-			return 0, 0, fmt.Errorf("cache: save offers: %w", err)
-		}
+	if err := ValidOffers(offers); err != nil {
+		return 0, 0, fmt.Errorf("cache: save offers: %w", err)
 	}
-	now := s.now()
-	err = s.inTx(ctx, func(q *dbq.Queries) error {
-		for _, o := range offers {
-			id, err := q.OfferIDByName(ctx, o.Name)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				o.ID = 0
-				created++
-			case err != nil:
-				return fmt.Errorf("offer %q: %w", o.Name, err)
-			default:
-				o.ID = id
-				updated++
-			}
-			if _, err := q.SaveOffer(ctx, offerParams(o, now)); err != nil {
-				return fmt.Errorf("offer %q: %w", o.Name, err)
-			}
-		}
-		return nil
+	err = s.inTx(ctx, func(q *dbq.Queries) (err error) {
+		created, updated, err = SaveOffersWith(ctx, cacheOffers{q}, offers, s.now())
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("cache: save offers: %w", err)
 	}
 	return created, updated, nil
+}
+
+// OfferWriter writes one backend's offers table, in its caller's
+// transaction.
+type OfferWriter interface {
+	// OfferIDByName returns the id of the offer called name, or an error
+	// wrapping app.ErrNotFound.
+	OfferIDByName(ctx context.Context, name string) (int64, error)
+	// SaveOffer adds the offer r (ID 0) or updates the offer r.ID; it
+	// returns the offer's id.
+	SaveOffer(ctx context.Context, r OfferRow) (int64, error)
+}
+
+// ValidOffers checks every offer, as an import does before it saves any.
+func ValidOffers(offers []offer.Offer) error {
+	for _, o := range offers {
+		if err := invalid(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveOffersWith stores valid offers through w by name, as an import does
+// on the cache and the team's book alike: an offer whose name w holds
+// updates it, the others are added.
+func SaveOffersWith(ctx context.Context, w OfferWriter, offers []offer.Offer, now time.Time) (created, updated int, err error) {
+	for _, o := range offers {
+		id, err := w.OfferIDByName(ctx, o.Name)
+		switch {
+		case errors.Is(err, app.ErrNotFound):
+			o.ID = 0
+			created++
+		case err != nil:
+			return 0, 0, fmt.Errorf("offer %q: %w", o.Name, err)
+		default:
+			o.ID = id
+			updated++
+		}
+		if _, err := w.SaveOffer(ctx, OfferToRow(o, now)); err != nil {
+			return 0, 0, fmt.Errorf("offer %q: %w", o.Name, err)
+		}
+	}
+	return created, updated, nil
+}
+
+// cacheOffers writes the cache's offers table.
+type cacheOffers struct{ q *dbq.Queries }
+
+func (c cacheOffers) OfferIDByName(ctx context.Context, name string) (int64, error) {
+	id, err := c.q.OfferIDByName(ctx, name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("offer %q: %w", name, app.ErrNotFound)
+	}
+	return id, err
+}
+
+func (c cacheOffers) SaveOffer(ctx context.Context, r OfferRow) (int64, error) {
+	return c.q.SaveOffer(ctx, dbq.SaveOfferParams(r))
 }
 
 // ErrOfferNameTaken is returned by SaveOffer for a name another offer has.
@@ -79,7 +120,7 @@ func (s *Store) SaveOffer(ctx context.Context, o offer.Offer) (offer.Offer, erro
 				return err
 			}
 		}
-		o.ID, err = q.SaveOffer(ctx, offerParams(o, now))
+		o.ID, err = q.SaveOffer(ctx, dbq.SaveOfferParams(OfferToRow(o, now)))
 		return err
 	})
 	if err != nil {
@@ -108,7 +149,7 @@ func (s *Store) Offers(ctx context.Context) ([]offer.Offer, error) {
 	}
 	out := make([]offer.Offer, len(rows))
 	for i, r := range rows {
-		if out[i], err = offerFromRow(r); err != nil {
+		if out[i], err = OfferFromRow(OfferRow(r)); err != nil {
 			return nil, fmt.Errorf("cache: offers: %w", err)
 		}
 	}
@@ -134,7 +175,7 @@ func oneOffer(r dbq.Offer, err error, what string) (offer.Offer, error) {
 	if err != nil {
 		return offer.Offer{}, fmt.Errorf("cache: %s: %w", what, err)
 	}
-	o, err := offerFromRow(r)
+	o, err := OfferFromRow(OfferRow(r))
 	if err != nil {
 		return offer.Offer{}, fmt.Errorf("cache: %s: %w", what, err)
 	}
@@ -215,12 +256,45 @@ type flexJSON struct {
 	PlanNonWorkdays          int     `json:"plan_non_workdays"`
 }
 
-func offerParams(o offer.Offer, now time.Time) dbq.SaveOfferParams {
+// OfferRow is a row of the offers table, on the cache and the team's book
+// alike: instants in Unix seconds and gross as 0 or 1, as the cache's
+// columns hold them (the book's statements convert them). Its fields are
+// those of both backends' statements, in their order, so that each
+// converts it to its parameters as it is.
+type OfferRow struct {
+	ID                     int64 // 0: a new offer
+	Name                   string
+	Supplier               string
+	Commodity              string
+	Model                  string
+	Currency               string
+	Gross                  int64
+	VatRateE6              int64
+	BasePerYearE6          int64
+	WorkingPerKwhE6        int64
+	GridPerKwhE6           int64
+	GridBasePerYearE6      int64
+	LeviesPerKwhE6         int64
+	ElectricityTaxPerKwhE6 int64
+	ConcessionPerKwhE6     int64
+	NegativeRule           string
+	AverageRule            string
+	GuaranteeMonths        int64
+	GuaranteeScope         string
+	MinTermMonths          int64
+	NoticeN                int64
+	NoticeUnit             string
+	SupplyStart            *int64
+	ValidFrom              *int64
+	ValidTo                *int64
+	Notes                  string
+	TermsJson              string
+	UpdatedAt              int64
+}
+
+// OfferToRow is o as a row of the offers table, updated at now.
+func OfferToRow(o offer.Offer, now time.Time) OfferRow {
 	t := o.Tariff
-	var id *int64
-	if o.ID != 0 {
-		id = &o.ID
-	}
 	terms := offerTerms{Zones: zonesJSON(t.Zones), GridZones: zonesJSON(t.GridZones)}
 	for _, b := range t.Bonuses {
 		terms.Bonuses = append(terms.Bonuses, bonusJSON{Kind: string(b.Kind), Amount: decimal(b.Amount)})
@@ -246,8 +320,8 @@ func offerParams(o offer.Offer, now time.Time) dbq.SaveOfferParams {
 	if t.Gross {
 		gross = 1
 	}
-	return dbq.SaveOfferParams{
-		ID: id, Name: o.Name, Supplier: o.Supplier, Commodity: string(o.Commodity),
+	return OfferRow{
+		ID: o.ID, Name: o.Name, Supplier: o.Supplier, Commodity: string(o.Commodity),
 		Model: string(t.Model), Currency: t.Currency, Gross: gross, VatRateE6: int64(t.VATRate),
 		BasePerYearE6: int64(t.BasePerYear), WorkingPerKwhE6: int64(t.WorkingPerKWh),
 		GridPerKwhE6: int64(t.Charges.GridPerKWh), GridBasePerYearE6: int64(t.Charges.GridBasePerYear),
@@ -291,7 +365,8 @@ func zonesFromJSON(js []zoneJSON) []tariff.Zone {
 	return out
 }
 
-func offerFromRow(r dbq.Offer) (offer.Offer, error) {
+// OfferFromRow is the offer a row of the offers table holds.
+func OfferFromRow(r OfferRow) (offer.Offer, error) {
 	var terms offerTerms
 	if err := json.Unmarshal([]byte(r.TermsJson), &terms); err != nil {
 		return offer.Offer{}, fmt.Errorf("offer %q: terms_json: %w", r.Name, err)

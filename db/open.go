@@ -21,6 +21,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"wattfolio/db/internal/blockwrite"
 	"wattfolio/db/internal/dbq"
 )
 
@@ -79,7 +80,7 @@ type Store struct {
 	// accounts until the contracts or accounts change (facets.go).
 	cache pageCache
 	// refs keeps the ids the series write path looks up (series.go).
-	refs refCache
+	refs blockwrite.Refs
 }
 
 func dsn(path string, txlock string) string {

@@ -175,8 +175,8 @@ func contractsByID(ctx context.Context, q *dbq.Queries, ids []int64, withRaw int
 	}
 	cs, has := make([]app.Contract, len(ids)), make([]bool, len(ids))
 	for _, r := range rows {
-		i := at[r.ID]
-		cs[i], has[i] = contractFromExportRow(dbq.ContractsAfterNameRow(r)), r.HasTerms != 0
+		i, er := at[r.ID], dbq.ContractsAfterNameRow(r)
+		cs[i], has[i] = contractFromExportRow(&er), r.HasTerms != 0
 	}
 	return cs, has, nil
 }
@@ -350,28 +350,28 @@ func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool,
 	return nil
 }
 
-// eachByName pages through the default order by keyset on (lower(name), id).
+// eachByName pages through the default order by keyset on (lower(name), id),
+// each batch's rows read into the slots of the last.
 func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
 	kp := dbq.ContractsAfterNameParams{WithRaw: withRaw, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
 	batch := make([]app.Contract, 0, exportBatch)
 	has := make([]bool, 0, exportBatch)
 	for {
-		rows, err := q.ContractsAfterName(ctx, kp)
+		batch, has = batch[:0], has[:0]
+		err := q.ContractsAfterNameEach(ctx, kp, func(r *dbq.ContractsAfterNameRow) error {
+			batch, has = append(batch, contractFromExportRow(r)), append(has, r.HasTerms != 0)
+			kp.AfterName, kp.AfterID = r.SortName, r.ID
+			return nil
+		})
 		if err != nil {
 			return err
-		}
-		batch, has = batch[:len(rows)], has[:len(rows)]
-		for i, r := range rows {
-			batch[i], has[i] = contractFromExportRow(r), r.HasTerms != 0
 		}
 		if err := emit(ctx, q, batch, has, fn); err != nil {
 			return err
 		}
-		if len(rows) < exportBatch {
+		if len(batch) < exportBatch {
 			return nil
 		}
-		last := rows[len(rows)-1]
-		kp.AfterName, kp.AfterID = last.SortName, last.ID
 	}
 }
 
@@ -398,7 +398,7 @@ func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams,
 
 // contractFromExportRow is a contract of the export's queries, which read
 // every column a contract carries and none it does not.
-func contractFromExportRow(r dbq.ContractsAfterNameRow) app.Contract {
+func contractFromExportRow(r *dbq.ContractsAfterNameRow) app.Contract {
 	return contractFromRow(dbq.Contract{
 		ID: r.ID, SourceID: r.SourceID, ExternalID: r.ExternalID, CustomerID: r.CustomerID, Kind: r.Kind,
 		Commodity: r.Commodity, Status: r.Status, Name: r.Name, ProductName: r.ProductName, ProductCode: r.ProductCode,

@@ -200,7 +200,7 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 		VatRateE6:        decimalOrNil(c.Prices.VATRate),
 		AnnualKwhE6:      decimalOrNil(c.AnnualConsumptionKWh),
 		MeterID:          c.MeterID,
-		SearchText:       searchText(c),
+		SearchText:       SearchText(c),
 		RawJson:          raw,
 		FieldsJson:       fields,
 		FetchedAt:        c.FetchedAt.Unix(),
@@ -209,11 +209,12 @@ func upsertContract(ctx context.Context, q *dbq.Queries, sourceID int64, runID *
 	if err != nil {
 		return err
 	}
-	return saveTerms(ctx, q, id, c)
+	return SaveTerms(ctx, cacheTerms{q}, id, c)
 }
 
-// searchText is what the portfolio's free-text search looks in.
-func searchText(c *app.Contract) string {
+// SearchText is what the portfolio's free-text search looks in, on the
+// cache and the team's book alike (contracts.search_text).
+func SearchText(c *app.Contract) string {
 	return app.SearchText(strings.Join([]string{
 		c.ExternalID, c.Name, c.Customer.ExternalID, c.Customer.Name, c.Product.Name, c.Product.Code,
 		c.MeterID, c.Source, c.Parties.Supplier, c.Parties.Buyer, c.Parties.GridOperator, c.Status,
@@ -240,10 +241,26 @@ func (s *Store) RateBudget(ctx context.Context, vendor, keyHash string) (time.Ti
 		return time.Time{}, nil
 	case err != nil:
 		return time.Time{}, fmt.Errorf("cache: rate budget of %s: %w", vendor, err)
-	case until == 0:
-		return time.Time{}, nil
 	}
-	return time.Unix(until, 0).UTC(), nil
+	return BudgetTime(until), nil
+}
+
+// BudgetSeconds is until as a rate budget's blocked_until, on the cache and
+// the team's book alike: Unix seconds rounded up, never down (a budget
+// freed early is spent again); the zero time, which clears it, is 0.
+func BudgetSeconds(until time.Time) int64 {
+	if until.IsZero() {
+		return 0
+	}
+	return until.Add(time.Second - time.Nanosecond).Unix()
+}
+
+// BudgetTime is a blocked_until read back; 0 is the zero time.
+func BudgetTime(secs int64) time.Time {
+	if secs == 0 {
+		return time.Time{}
+	}
+	return time.Unix(secs, 0).UTC()
 }
 
 // SetRateBudget records until when a vendor's request budget for a key is
@@ -252,11 +269,7 @@ func (s *Store) SetRateBudget(ctx context.Context, vendor, keyHash string, until
 	if err := s.writable(); err != nil {
 		return err
 	}
-	var secs int64
-	if !until.IsZero() {
-		secs = until.Add(time.Second - time.Nanosecond).Unix()
-	}
-	err := s.wq.SetRateBudget(ctx, dbq.SetRateBudgetParams{Vendor: vendor, KeyHash: keyHash, BlockedUntil: secs, UpdatedAt: s.now().Unix()})
+	err := s.wq.SetRateBudget(ctx, dbq.SetRateBudgetParams{Vendor: vendor, KeyHash: keyHash, BlockedUntil: BudgetSeconds(until), UpdatedAt: s.now().Unix()})
 	if err != nil {
 		return fmt.Errorf("cache: rate budget of %s: %w", vendor, err)
 	}

@@ -8,11 +8,91 @@ import (
 	"wattfolio/db/internal/dbq"
 )
 
-// saveTerms stores the kind-specific terms of contract id, replacing what
-// was there, and removes terms the contract no longer has.
-func saveTerms(ctx context.Context, q *dbq.Queries, id int64, c *app.Contract) error {
+// A contract's kind-specific terms as rows of the terms tables
+// (contract_flexibility, contract_ppa, contract_partner,
+// contract_price_points), one mapping of app.Contract to rows and back for
+// the cache and the team's book on PostgreSQL (db/pgstore) alike, so that
+// both hold the same terms. Instants are Unix seconds and the partner's
+// flag 0 or 1 (nil: the vendor did not say), as the cache's columns hold
+// them; the book's statements convert them to timestamptz and boolean.
+// Each row type has the fields of both backends' generated statements, in
+// their order, so that each converts it to its parameters as it is.
+
+// FlexibilityRow is a row of contract_flexibility.
+type FlexibilityRow struct {
+	ContractID                 int64
+	AssetID                    string
+	AssetName                  string
+	ParticipantID              string
+	ReservationFeeE6           *int64
+	ActivationFeeWorkdaysE6    *int64
+	ActivationFeeNonWorkdaysE6 *int64
+	MaxPowerKwE6               *int64
+	MaxActivationsPerInterval  *int64
+	MaxActivationMinutes       *int64
+	MinMinutesBetween          *int64
+	DaysAllowed                *int64
+	PermittedIntervals         string
+	ToleranceE6                *int64
+	Renewal                    *int64
+	NonConformanceClause       string
+	MinNormalTempE6            *int64
+	MaxNormalTempE6            *int64
+	MaxRampUpTempE6            *int64
+	MinRampDownTempE6          *int64
+}
+
+// PPARow is a row of contract_ppa.
+type PPARow struct {
+	ContractID       int64
+	PpaType          string
+	Period           string
+	DeliveryProfile  string
+	SellerTso        string
+	BuyerTso         string
+	AssetID          string
+	AssetName        string
+	Technology       string
+	AssetTso         string
+	NominalPowerMwE6 *int64
+	CreatedAt        *int64
+	UpdatedAt        *int64
+}
+
+// PartnerRow is a row of contract_partner.
+type PartnerRow struct {
+	ContractID                 int64
+	UserID                     string
+	ContractType               string
+	BuildingID                 string
+	IncludesExternalComponents *int64
+}
+
+// PricePointRow is a row of contract_price_points.
+type PricePointRow struct {
+	ContractID int64
+	ValidFrom  int64
+	PerKwhE6   int64
+}
+
+// TermsWriter writes one backend's terms tables, in its caller's
+// transaction.
+type TermsWriter interface {
+	UpsertFlexibility(context.Context, FlexibilityRow) error
+	DeleteFlexibility(ctx context.Context, contractID int64) error
+	UpsertPPA(context.Context, PPARow) error
+	DeletePPA(ctx context.Context, contractID int64) error
+	UpsertPartner(context.Context, PartnerRow) error
+	DeletePartner(ctx context.Context, contractID int64) error
+	InsertPricePoint(context.Context, PricePointRow) error
+	DeletePricePoints(ctx context.Context, contractID int64) error
+}
+
+// SaveTerms stores the kind-specific terms of contract id through w,
+// replacing what was there, and removes terms the contract no longer has.
+func SaveTerms(ctx context.Context, w TermsWriter, id int64, c *app.Contract) error {
 	if f := c.Flexibility; f != nil {
-		err := q.UpsertFlexibility(ctx, dbq.UpsertFlexibilityParams{
+		err := w.UpsertFlexibility(ctx, FlexibilityRow{
 			ContractID: id, AssetID: f.AssetID, AssetName: f.AssetName, ParticipantID: f.ParticipantID,
 			ReservationFeeE6:           decimalOrNil(f.ReservationFee),
 			ActivationFeeWorkdaysE6:    decimalOrNil(f.ActivationFeeWorkdays),
@@ -34,12 +114,12 @@ func saveTerms(ctx context.Context, q *dbq.Queries, id int64, c *app.Contract) e
 		if err != nil {
 			return err
 		}
-	} else if err := q.DeleteFlexibility(ctx, id); err != nil {
+	} else if err := w.DeleteFlexibility(ctx, id); err != nil {
 		return err
 	}
 
 	if p := c.PPA; p != nil {
-		err := q.UpsertPPA(ctx, dbq.UpsertPPAParams{
+		err := w.UpsertPPA(ctx, PPARow{
 			ContractID: id, PpaType: p.PPAType, Period: p.Period, DeliveryProfile: p.DeliveryProfile,
 			SellerTso: p.SellerTSO, BuyerTso: p.BuyerTSO, AssetID: p.AssetID, AssetName: p.AssetName,
 			Technology: p.Technology, AssetTso: p.AssetTSO, NominalPowerMwE6: decimalOrNil(p.NominalPowerMW),
@@ -48,43 +128,45 @@ func saveTerms(ctx context.Context, q *dbq.Queries, id int64, c *app.Contract) e
 		if err != nil {
 			return err
 		}
-	} else if err := q.DeletePPA(ctx, id); err != nil {
+	} else if err := w.DeletePPA(ctx, id); err != nil {
 		return err
 	}
 
-	if err := q.DeletePricePoints(ctx, id); err != nil {
+	if err := w.DeletePricePoints(ctx, id); err != nil {
 		return err
 	}
 	p := c.Partner
 	if p == nil {
-		return q.DeletePartner(ctx, id)
+		return w.DeletePartner(ctx, id)
 	}
-	var incl *int64
-	if p.IncludesExternalComponents != nil {
-		v := int64(0)
-		if *p.IncludesExternalComponents {
-			v = 1
-		}
-		incl = &v
-	}
-	err := q.UpsertPartner(ctx, dbq.UpsertPartnerParams{
+	err := w.UpsertPartner(ctx, PartnerRow{
 		ContractID: id, UserID: p.UserID, ContractType: p.ContractType, BuildingID: p.BuildingID,
-		IncludesExternalComponents: incl,
+		IncludesExternalComponents: FlagOrNil(p.IncludesExternalComponents),
 	})
 	if err != nil {
 		return err
 	}
 	for _, pp := range p.Prices {
-		if err := q.InsertPricePoint(ctx, dbq.InsertPricePointParams{ContractID: id, ValidFrom: pp.From.Unix(), PerKwhE6: int64(pp.PerKWh)}); err != nil {
+		if err := w.InsertPricePoint(ctx, PricePointRow{ContractID: id, ValidFrom: pp.From.Unix(), PerKwhE6: int64(pp.PerKWh)}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// attachTerms loads the kind-specific terms of cs in four queries, however
-// many contracts there are, so a page or an export batch costs the same.
-func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
+// TermsReader reads one backend's terms tables: the rows of the
+// contracts ids, price points by contract, then valid_from.
+type TermsReader interface {
+	FlexibilityOf(ctx context.Context, ids []int64) ([]FlexibilityRow, error)
+	PPAOf(ctx context.Context, ids []int64) ([]PPARow, error)
+	PartnerOf(ctx context.Context, ids []int64) ([]PartnerRow, error)
+	PricePointsOf(ctx context.Context, ids []int64) ([]PricePointRow, error)
+}
+
+// LoadTerms sets the kind-specific terms of cs, each by the contract's
+// ID, from r in four queries, however many contracts there are, so a page
+// or an export batch costs the same.
+func LoadTerms(ctx context.Context, r TermsReader, cs []app.Contract) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -94,7 +176,7 @@ func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
 		ids[i] = cs[i].ID
 		at[cs[i].ID] = &cs[i]
 	}
-	flex, err := q.FlexibilityOf(ctx, ids)
+	flex, err := r.FlexibilityOf(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -119,7 +201,7 @@ func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
 			MinRampDownTemperature:    decimalOrNilPtr(f.MinRampDownTempE6),
 		}
 	}
-	ppas, err := q.PPAOf(ctx, ids)
+	ppas, err := r.PPAOf(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -131,7 +213,7 @@ func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
 			CreatedAt: timeOrZero(p.CreatedAt), UpdatedAt: timeOrZero(p.UpdatedAt),
 		}
 	}
-	partners, err := q.PartnerOf(ctx, ids)
+	partners, err := r.PartnerOf(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -142,7 +224,7 @@ func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
 		}
 		at[p.ContractID].Partner = t
 	}
-	points, err := q.PricePointsOf(ctx, ids)
+	points, err := r.PricePointsOf(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -152,4 +234,71 @@ func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
 		}
 	}
 	return nil
+}
+
+// FlagOrNil is a flag as the cache keeps it, 0 or 1; nil stays nil (not
+// said).
+func FlagOrNil(b *bool) *int64 {
+	if b == nil {
+		return nil
+	}
+	v := int64(0)
+	if *b {
+		v = 1
+	}
+	return &v
+}
+
+// Rows converts each of a generated statement's rows to a terms row.
+func Rows[From, To any](rows []From, conv func(From) To) []To {
+	out := make([]To, len(rows))
+	for i, r := range rows {
+		out[i] = conv(r)
+	}
+	return out
+}
+
+// cacheTerms reads and writes the cache's terms tables; the deletes are
+// the statements' own.
+type cacheTerms struct{ *dbq.Queries }
+
+func (q cacheTerms) UpsertFlexibility(ctx context.Context, r FlexibilityRow) error {
+	return q.Queries.UpsertFlexibility(ctx, dbq.UpsertFlexibilityParams(r))
+}
+
+func (q cacheTerms) UpsertPPA(ctx context.Context, r PPARow) error {
+	return q.Queries.UpsertPPA(ctx, dbq.UpsertPPAParams(r))
+}
+
+func (q cacheTerms) UpsertPartner(ctx context.Context, r PartnerRow) error {
+	return q.Queries.UpsertPartner(ctx, dbq.UpsertPartnerParams(r))
+}
+
+func (q cacheTerms) InsertPricePoint(ctx context.Context, r PricePointRow) error {
+	return q.Queries.InsertPricePoint(ctx, dbq.InsertPricePointParams(r))
+}
+
+func (q cacheTerms) FlexibilityOf(ctx context.Context, ids []int64) ([]FlexibilityRow, error) {
+	rows, err := q.Queries.FlexibilityOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractFlexibility) FlexibilityRow { return FlexibilityRow(r) }), err
+}
+
+func (q cacheTerms) PPAOf(ctx context.Context, ids []int64) ([]PPARow, error) {
+	rows, err := q.Queries.PPAOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractPpa) PPARow { return PPARow(r) }), err
+}
+
+func (q cacheTerms) PartnerOf(ctx context.Context, ids []int64) ([]PartnerRow, error) {
+	rows, err := q.Queries.PartnerOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractPartner) PartnerRow { return PartnerRow(r) }), err
+}
+
+func (q cacheTerms) PricePointsOf(ctx context.Context, ids []int64) ([]PricePointRow, error) {
+	rows, err := q.Queries.PricePointsOf(ctx, ids)
+	return Rows(rows, func(r dbq.ContractPricePoint) PricePointRow { return PricePointRow(r) }), err
+}
+
+// attachTerms loads the kind-specific terms of cs from the cache.
+func attachTerms(ctx context.Context, q *dbq.Queries, cs []app.Contract) error {
+	return LoadTerms(ctx, cacheTerms{q}, cs)
 }

@@ -14,66 +14,66 @@ import (
 // text column is guarded against formula injection; even the ones we fill
 // ourselves (source, vendor, kind, commodity) cost nothing to guard and stay
 // safe if that ever changes.
-var ContractColumns = []Column[app.Contract]{
-	{"source", "name of the configured source the contract was synced from", func(c app.Contract) Cell { return Text(c.Source) }},
-	{"vendor", "platform of the source: enneo, prosumer, otark, epilot or podero", func(c app.Contract) Cell { return Text(string(c.Vendor)) }},
-	{"kind", "sort of agreement: retail, energy, service, flexibility, ppa, day_ahead, intraday or partner", func(c app.Contract) Cell { return Text(string(c.Kind)) }},
-	{"external_id", "the vendor's id of the contract", func(c app.Contract) Cell { return Text(c.ExternalID) }},
-	{"customer_id", "the vendor's id of the customer", func(c app.Contract) Cell { return Text(c.Customer.ExternalID) }},
-	{"customer_name", "customer name as the vendor sent it", func(c app.Contract) Cell { return Text(c.Customer.Name) }},
-	{"name", "display name of the contract", func(c app.Contract) Cell { return Text(c.Name) }},
-	{"status", "the vendor's status word, lower case", func(c app.Contract) Cell { return Text(c.Status) }},
-	{"commodity", "electricity, gas, water or heat; empty when unknown", func(c app.Contract) Cell { return Text(string(c.Commodity)) }},
-	{"product", "tariff or product name", func(c app.Contract) Cell { return Text(c.Product.Name) }},
-	{"product_code", "tariff or product code", func(c app.Contract) Cell { return Text(c.Product.Code) }},
-	{"valid_from", "start of the contract, ISO 8601 UTC; empty when unknown", func(c app.Contract) Cell { return Time(c.ValidFrom) }},
-	{"valid_to", "end of the contract, ISO 8601 UTC; empty when open-ended", func(c app.Contract) Cell { return Time(c.ValidTo) }},
-	{"signed_at", "when the contract was signed, ISO 8601 UTC; empty when unknown", func(c app.Contract) Cell { return Time(c.SignedAt) }},
-	{"base_price_eur_per_year", "fixed charge (Grundpreis) in EUR per year, net; empty when unknown or not in EUR", func(c app.Contract) Cell { return Number(eur(c, c.Prices.BasePerYear)) }},
-	{"working_price_ct_per_kwh", "energy charge (Arbeitspreis) in euro cents per kWh, net; empty when unknown or not in EUR", func(c app.Contract) Cell { return cents(eur(c, c.Prices.WorkingPerKWh)) }},
-	{"vat_rate", "VAT rate as a fraction: 0.19 for 19 %", func(c app.Contract) Cell { return Number(c.Prices.VATRate) }},
-	{"annual_consumption_kwh", "the vendor's estimate of yearly consumption in kWh", func(c app.Contract) Cell { return Number(c.AnnualConsumptionKWh) }},
-	{"meter_id", "meter number", func(c app.Contract) Cell { return Text(c.MeterID) }},
-	{"grid_operator", "network operator for retail supply", func(c app.Contract) Cell { return Text(c.Parties.GridOperator) }},
-	{"fetched_at", "when Wattfolio fetched the contract, ISO 8601 UTC", func(c app.Contract) Cell { return Time(c.FetchedAt) }},
+var ContractColumns = []Column[*app.Contract]{
+	{"source", "name of the configured source the contract was synced from", func(c *app.Contract) Cell { return Text(c.Source) }},
+	{"vendor", "platform of the source: enneo, prosumer, otark, epilot or podero", func(c *app.Contract) Cell { return Text(string(c.Vendor)) }},
+	{"kind", "sort of agreement: retail, energy, service, flexibility, ppa, day_ahead, intraday or partner", func(c *app.Contract) Cell { return Text(string(c.Kind)) }},
+	{"external_id", "the vendor's id of the contract", func(c *app.Contract) Cell { return Text(c.ExternalID) }},
+	{"customer_id", "the vendor's id of the customer", func(c *app.Contract) Cell { return Text(c.Customer.ExternalID) }},
+	{"customer_name", "customer name as the vendor sent it", func(c *app.Contract) Cell { return Text(c.Customer.Name) }},
+	{"name", "display name of the contract", func(c *app.Contract) Cell { return Text(c.Name) }},
+	{"status", "the vendor's status word, lower case", func(c *app.Contract) Cell { return Text(c.Status) }},
+	{"commodity", "electricity, gas, water or heat; empty when unknown", func(c *app.Contract) Cell { return Text(string(c.Commodity)) }},
+	{"product", "tariff or product name", func(c *app.Contract) Cell { return Text(c.Product.Name) }},
+	{"product_code", "tariff or product code", func(c *app.Contract) Cell { return Text(c.Product.Code) }},
+	{"valid_from", "start of the contract, ISO 8601 UTC; empty when unknown", func(c *app.Contract) Cell { return Time(c.ValidFrom) }},
+	{"valid_to", "end of the contract, ISO 8601 UTC; empty when open-ended", func(c *app.Contract) Cell { return Time(c.ValidTo) }},
+	{"signed_at", "when the contract was signed, ISO 8601 UTC; empty when unknown", func(c *app.Contract) Cell { return Time(c.SignedAt) }},
+	{"base_price_eur_per_year", "fixed charge (Grundpreis) in EUR per year, net; empty when unknown or not in EUR", func(c *app.Contract) Cell { return Number(eur(c, c.Prices.BasePerYear)) }},
+	{"working_price_ct_per_kwh", "energy charge (Arbeitspreis) in euro cents per kWh, net; empty when unknown or not in EUR", func(c *app.Contract) Cell { return cents(eur(c, c.Prices.WorkingPerKWh)) }},
+	{"vat_rate", "VAT rate as a fraction: 0.19 for 19 %", func(c *app.Contract) Cell { return Number(c.Prices.VATRate) }},
+	{"annual_consumption_kwh", "the vendor's estimate of yearly consumption in kWh", func(c *app.Contract) Cell { return Number(c.AnnualConsumptionKWh) }},
+	{"meter_id", "meter number", func(c *app.Contract) Cell { return Text(c.MeterID) }},
+	{"grid_operator", "network operator for retail supply", func(c *app.Contract) Cell { return Text(c.Parties.GridOperator) }},
+	{"fetched_at", "when Wattfolio fetched the contract, ISO 8601 UTC", func(c *app.Contract) Cell { return Time(c.FetchedAt) }},
 	// Added with the prosumer, otark and Podero kinds; appended so that the
 	// columns above keep their positions for existing spreadsheets.
-	{"account", "your customer (a [[customer]] of the sources file) the vendor's customer is linked to; empty when not linked", func(c app.Contract) Cell { return Text(c.Customer.AccountName) }},
-	{"currency", "ISO 4217 currency of the contract's prices and fees", func(c app.Contract) Cell { return Text(c.Prices.Currency) }},
-	{"seller", "seller or supplier", func(c app.Contract) Cell { return Text(c.Parties.Supplier) }},
-	{"seller_eic", "seller's EIC or market partner code", func(c app.Contract) Cell { return Text(c.Parties.SupplierCode) }},
-	{"buyer", "buyer", func(c app.Contract) Cell { return Text(c.Parties.Buyer) }},
-	{"buyer_eic", "buyer's EIC or market partner code", func(c app.Contract) Cell { return Text(c.Parties.BuyerCode) }},
-	{"flex_reservation_fee", "flexibility: fee for being available, in currency", func(c app.Contract) Cell {
+	{"account", "your customer (a [[customer]] of the sources file) the vendor's customer is linked to; empty when not linked", func(c *app.Contract) Cell { return Text(c.Customer.AccountName) }},
+	{"currency", "ISO 4217 currency of the contract's prices and fees", func(c *app.Contract) Cell { return Text(c.Prices.Currency) }},
+	{"seller", "seller or supplier", func(c *app.Contract) Cell { return Text(c.Parties.Supplier) }},
+	{"seller_eic", "seller's EIC or market partner code", func(c *app.Contract) Cell { return Text(c.Parties.SupplierCode) }},
+	{"buyer", "buyer", func(c *app.Contract) Cell { return Text(c.Parties.Buyer) }},
+	{"buyer_eic", "buyer's EIC or market partner code", func(c *app.Contract) Cell { return Text(c.Parties.BuyerCode) }},
+	{"flex_reservation_fee", "flexibility: fee for being available, in currency", func(c *app.Contract) Cell {
 		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.ReservationFee })
 	}},
-	{"flex_activation_fee_workdays", "flexibility: fee per activation on workdays, in currency", func(c app.Contract) Cell {
+	{"flex_activation_fee_workdays", "flexibility: fee per activation on workdays, in currency", func(c *app.Contract) Cell {
 		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.ActivationFeeWorkdays })
 	}},
-	{"flex_activation_fee_non_workdays", "flexibility: fee per activation on non-workdays, in currency", func(c app.Contract) Cell {
+	{"flex_activation_fee_non_workdays", "flexibility: fee per activation on non-workdays, in currency", func(c *app.Contract) Cell {
 		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.ActivationFeeNonWorkdays })
 	}},
-	{"flex_max_power_kw", "flexibility: maximum power per activation in kW", func(c app.Contract) Cell {
+	{"flex_max_power_kw", "flexibility: maximum power per activation in kW", func(c *app.Contract) Cell {
 		return flex(c, func(f *app.FlexibilityTerms) *app.Decimal { return f.MaxPowerPerActivation })
 	}},
-	{"ppa_type", "PPA and trades: PPA type, e.g. indexed or fixed", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.PPAType }) }},
-	{"ppa_period", "PPA and trades: delivery period, e.g. Q1-2026", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.Period }) }},
-	{"ppa_delivery_profile", "PPA and trades: delivery profile", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.DeliveryProfile }) }},
-	{"asset_name", "the asset the contract is for (PPA plant or flexibility asset)", func(c app.Contract) Cell { return Text(assetName(c)) }},
-	{"asset_technology", "PPA and trades: the asset's technology, e.g. solar or wind", func(c app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.Technology }) }},
-	{"asset_nominal_power_mw", "PPA and trades: the asset's nominal power in MW", func(c app.Contract) Cell {
+	{"ppa_type", "PPA and trades: PPA type, e.g. indexed or fixed", func(c *app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.PPAType }) }},
+	{"ppa_period", "PPA and trades: delivery period, e.g. Q1-2026", func(c *app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.Period }) }},
+	{"ppa_delivery_profile", "PPA and trades: delivery profile", func(c *app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.DeliveryProfile }) }},
+	{"asset_name", "the asset the contract is for (PPA plant or flexibility asset)", func(c *app.Contract) Cell { return Text(assetName(c)) }},
+	{"asset_technology", "PPA and trades: the asset's technology, e.g. solar or wind", func(c *app.Contract) Cell { return ppa(c, func(p *app.PPATerms) string { return p.Technology }) }},
+	{"asset_nominal_power_mw", "PPA and trades: the asset's nominal power in MW", func(c *app.Contract) Cell {
 		if c.PPA == nil {
 			return Cell{}
 		}
 		return Number(c.PPA.NominalPowerMW)
 	}},
-	{"partner_contract_type", "Podero: spot_hourly, monthly or yearly", func(c app.Contract) Cell {
+	{"partner_contract_type", "Podero: spot_hourly, monthly or yearly", func(c *app.Contract) Cell {
 		if c.Partner == nil {
 			return Cell{}
 		}
 		return Text(c.Partner.ContractType)
 	}},
-	{"partner_price_includes_external_components", "Podero: true when grid fees, levies and taxes are in the price, false when on top; empty when unknown", func(c app.Contract) Cell {
+	{"partner_price_includes_external_components", "Podero: true when grid fees, levies and taxes are in the price, false when on top; empty when unknown", func(c *app.Contract) Cell {
 		if c.Partner == nil || c.Partner.IncludesExternalComponents == nil {
 			return Cell{}
 		}
@@ -82,18 +82,18 @@ var ContractColumns = []Column[app.Contract]{
 		}
 		return Text("false")
 	}},
-	{"partner_price_points", "Podero: number of prices in the contract's price series (1: a constant price)", func(c app.Contract) Cell {
+	{"partner_price_points", "Podero: number of prices in the contract's price series (1: a constant price)", func(c *app.Contract) Cell {
 		if c.Partner == nil {
 			return Cell{}
 		}
 		n := app.DecimalFromInt(int64(len(c.Partner.Prices)))
 		return Number(&n)
 	}},
-	{"removed_at", "when Wattfolio found the vendor no longer has the contract, ISO 8601 UTC; empty while current (fetched_at is then when it was last seen)", func(c app.Contract) Cell { return Time(c.RemovedAt) }},
+	{"removed_at", "when Wattfolio found the vendor no longer has the contract, ISO 8601 UTC; empty while current (fetched_at is then when it was last seen)", func(c *app.Contract) Cell { return Time(c.RemovedAt) }},
 }
 
 // flex is a flexibility amount, empty for other kinds.
-func flex(c app.Contract, get func(*app.FlexibilityTerms) *app.Decimal) Cell {
+func flex(c *app.Contract, get func(*app.FlexibilityTerms) *app.Decimal) Cell {
 	if c.Flexibility == nil {
 		return Cell{}
 	}
@@ -101,14 +101,14 @@ func flex(c app.Contract, get func(*app.FlexibilityTerms) *app.Decimal) Cell {
 }
 
 // ppa is a PPA text field, empty for other kinds.
-func ppa(c app.Contract, get func(*app.PPATerms) string) Cell {
+func ppa(c *app.Contract, get func(*app.PPATerms) string) Cell {
 	if c.PPA == nil {
 		return Cell{}
 	}
 	return Text(get(c.PPA))
 }
 
-func assetName(c app.Contract) string {
+func assetName(c *app.Contract) string {
 	switch {
 	case c.PPA != nil && c.PPA.AssetName != "":
 		return c.PPA.AssetName
@@ -121,7 +121,7 @@ func assetName(c app.Contract) string {
 // eur returns d when the contract's prices are in euros. The column names
 // promise EUR, and an amount in another currency under them would be wrong
 // without anyone noticing, so such an amount is left out.
-func eur(c app.Contract, d *app.Decimal) *app.Decimal {
+func eur(c *app.Contract, d *app.Decimal) *app.Decimal {
 	if c.Prices.Currency != "" && c.Prices.Currency != "EUR" {
 		return nil
 	}
@@ -144,36 +144,53 @@ func cents(d *app.Decimal) Cell {
 	return Cell{kind: cellNumber, text: strings.TrimSuffix(s, ".")}
 }
 
-// ContractWriter writes the contracts report.
-type ContractWriter = Writer[app.Contract]
+// ContractWriter writes the contracts report. Its columns read the row in
+// place: a contract is some 560 bytes, which passing by value to each of
+// four dozen columns copied for every row.
+type ContractWriter struct {
+	w   *Writer[*app.Contract]
+	row app.Contract
+}
 
 // NewContractWriter returns a writer of ContractColumns to w in dialect d.
 // With includePersonal the personal data columns follow them; without, the
 // report holds no IBAN, e-mail address, phone number or postal address.
 func NewContractWriter(w io.Writer, d Dialect, includePersonal bool) *ContractWriter {
-	if !includePersonal {
-		return NewWriter(w, d, ContractColumns)
+	cols := ContractColumns
+	if includePersonal {
+		cols = append(slices.Clip(ContractColumns), PersonalColumns()...)
 	}
-	return NewWriter(w, d, append(slices.Clip(ContractColumns), PersonalColumns()...))
+	return &ContractWriter{w: NewWriter(w, d, cols)}
 }
+
+// Write writes one row. Output is buffered; call Flush at the end.
+func (w *ContractWriter) Write(c app.Contract) error {
+	w.row = c
+	return w.w.Write(&w.row)
+}
+
+// Flush writes out what is buffered, and the header if no row was written,
+// and returns the first error the writer met.
+func (w *ContractWriter) Flush() error { return w.w.Flush() }
 
 // PersonalColumns are the contracts report's personal data columns, added
 // only when the user asks for them: what the vendor's record holds, found as
 // the contract page finds it (personal.Extract), several values joined with
 // " | ". Each call returns columns that read a record once for all four.
-func PersonalColumns() []Column[app.Contract] {
-	var last app.Contract
+func PersonalColumns() []Column[*app.Contract] {
+	var id int64
+	var raw []byte
 	var found map[personal.Kind][]string
-	get := func(c app.Contract, k personal.Kind) Cell {
-		if found == nil || c.ID != last.ID || !sameBytes(last.Raw, c.Raw) {
-			last, found = c, personal.Extract(c.Raw)
+	get := func(c *app.Contract, k personal.Kind) Cell {
+		if found == nil || c.ID != id || !sameBytes(raw, c.Raw) {
+			id, raw, found = c.ID, c.Raw, personal.Extract(c.Raw)
 		}
 		return Text(strings.Join(found[k], " | "))
 	}
-	col := func(k personal.Kind, name, desc string) Column[app.Contract] {
-		return Column[app.Contract]{name, desc, func(c app.Contract) Cell { return get(c, k) }}
+	col := func(k personal.Kind, name, desc string) Column[*app.Contract] {
+		return Column[*app.Contract]{name, desc, func(c *app.Contract) Cell { return get(c, k) }}
 	}
-	return []Column[app.Contract]{
+	return []Column[*app.Contract]{
 		col(personal.Email, "personal_email", "e-mail addresses in the vendor's record (only when personal data is included)"),
 		col(personal.Phone, "personal_phone", "phone numbers in the vendor's record (only when personal data is included)"),
 		col(personal.IBAN, "personal_iban", "IBANs and account numbers in the vendor's record (only when personal data is included)"),

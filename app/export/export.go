@@ -8,12 +8,14 @@
 package export
 
 import (
-	"encoding/csv"
+	"bytes"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"wattfolio/app"
 )
@@ -100,25 +102,23 @@ type Column[T any] struct {
 	Value       func(T) Cell
 }
 
-// Writer writes rows of T as CSV. It writes the BOM and the header before
+// Writer writes rows of T as CSV: encoding/csv's bytes (UseCRLF), formatted
+// by appending into one buffer with no string per cell, since an export
+// is tens of thousands of rows. It writes the BOM and the header before
 // the first row, or on Flush when there are no rows, so an empty export is
 // still a valid file with its header. A Writer is not safe for concurrent use.
 type Writer[T any] struct {
+	format
 	w       io.Writer
-	csv     *csv.Writer
-	dialect Dialect
 	cols    []Column[T]
-	record  []string // reused for every row: memory stays constant
+	buf     []byte // reused for every row: memory stays constant
 	started bool
 	err     error
 }
 
 // NewWriter returns a Writer of cols to w in dialect d.
 func NewWriter[T any](w io.Writer, d Dialect, cols []Column[T]) *Writer[T] {
-	cw := csv.NewWriter(w)
-	cw.Comma = d.Comma
-	cw.UseCRLF = true
-	return &Writer[T]{w: w, csv: cw, dialect: d, cols: cols, record: make([]string, len(cols))}
+	return &Writer[T]{format: newFormat(d), w: w, cols: cols, buf: make([]byte, 0, flushAt+4<<10)}
 }
 
 func (w *Writer[T]) start() error {
@@ -126,18 +126,21 @@ func (w *Writer[T]) start() error {
 		return w.err
 	}
 	w.started = true
-	if w.dialect.BOM {
-		// Straight to w: nothing is buffered in the csv writer yet.
+	if w.d.BOM {
+		// Straight to w, so that a file that cannot be written fails at once.
 		if _, err := io.WriteString(w.w, "\ufeff"); err != nil {
 			w.err = err
 			return err
 		}
 	}
 	for i, c := range w.cols {
-		w.record[i] = c.Name
+		if i > 0 {
+			w.buf = w.sep(w.buf)
+		}
+		w.buf = w.field(w.buf, c.Name)
 	}
-	w.err = w.csv.Write(w.record)
-	return w.err
+	w.buf = append(w.buf, '\r', '\n')
+	return nil
 }
 
 // Write writes one row. Output is buffered; call Flush at the end.
@@ -145,10 +148,18 @@ func (w *Writer[T]) Write(row T) error {
 	if err := w.start(); err != nil {
 		return err
 	}
+	b := w.buf
 	for i, c := range w.cols {
-		w.record[i] = w.format(c.Value(row))
+		if i > 0 {
+			b = w.sep(b)
+		}
+		b = w.cell(b, c.Value(row))
 	}
-	return w.csv.Write(w.record)
+	w.buf = append(b, '\r', '\n')
+	if len(w.buf) >= flushAt {
+		return w.flush()
+	}
+	return nil
 }
 
 // Flush writes out what is buffered, and the header if no row was written,
@@ -157,31 +168,142 @@ func (w *Writer[T]) Flush() error {
 	if err := w.start(); err != nil {
 		return err
 	}
-	w.csv.Flush()
-	return w.csv.Error()
+	return w.flush()
 }
 
-func (w *Writer[T]) format(c Cell) string {
+func (w *Writer[T]) flush() error {
+	if w.err == nil && len(w.buf) > 0 {
+		_, w.err = w.w.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
+	return w.err
+}
+
+// flushAt is how much a writer buffers before it writes to its io.Writer.
+const flushAt = 60 << 10
+
+// cell appends c as one field.
+func (f format) cell(b []byte, c Cell) []byte {
 	switch c.kind {
 	case cellText:
-		return guard(c.text)
+		return f.field(b, guard(c.text))
 	case cellNumber:
 		// Not guarded: our own formatter wrote it, so it is a plain number
 		// literal such as "-0.05", which a spreadsheet reads as a number and
 		// never as a formula. A quote in front would turn it into text and
 		// break sums over the column.
-		s := c.text
-		if s == "" {
-			s = c.num.String()
+		if c.text == "" {
+			return f.number(b, int64(c.num))
 		}
-		if w.dialect.DecimalComma {
-			s = strings.Replace(s, ".", ",", 1)
+		at := len(b)
+		if b = append(b, c.text...); f.d.DecimalComma {
+			if i := bytes.IndexByte(b[at:], '.'); i >= 0 {
+				b[at+i] = ','
+			}
 		}
-		return s
+		return f.quoted(b, at)
 	case cellTime:
-		return c.time.UTC().Format(time.RFC3339)
+		return f.time(b, c.time)
 	}
-	return ""
+	return b
+}
+
+// format appends cells as encoding/csv's Writer with UseCRLF writes them in
+// a dialect: the Writer's and ReadingWriter's formatting.
+type format struct {
+	d Dialect
+	// plain: the comma is none of the characters of a number or a time,
+	// so they never need quotes.
+	plain bool
+}
+
+func newFormat(d Dialect) format {
+	return format{d: d, plain: !strings.ContainsRune("0123456789+-.,:TZ", d.Comma)}
+}
+
+func (f format) sep(b []byte) []byte {
+	if f.d.Comma < utf8.RuneSelf {
+		return append(b, byte(f.d.Comma))
+	}
+	return utf8.AppendRune(b, f.d.Comma)
+}
+
+// time is a Time cell: RFC 3339 UTC to the second, empty for the zero time.
+func (f format) time(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	return f.quoted(t.UTC().AppendFormat(b, time.RFC3339), len(b))
+}
+
+// number is app.Decimal(v).String(), with the dialect's decimal comma.
+func (f format) number(b []byte, v int64) []byte {
+	point := byte('.')
+	if f.d.DecimalComma {
+		point = ','
+	}
+	return f.quoted(app.Decimal(v).Append(b, point), len(b))
+}
+
+// field appends s as encoding/csv's Writer (UseCRLF) writes one field:
+// quoted when it holds the comma, a quote, CR or LF, starts with a space,
+// or is \. ; quotes doubled, LF written as CRLF and a bare CR dropped.
+func (f format) field(b []byte, s string) []byte {
+	if !needsQuotes(s, f.d.Comma) {
+		return append(b, s...)
+	}
+	return quote(b, s)
+}
+
+// quoted quotes the field appended to b from at, if it needs it: a number
+// or time holds no quote or line break, but a dialect's comma may be
+// anything.
+func (f format) quoted(b []byte, at int) []byte {
+	if f.plain || !needsQuotes(b[at:], f.d.Comma) {
+		return b
+	}
+	return quote(b[:at], string(b[at:]))
+}
+
+func quote(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			b = append(b, '"', '"')
+		case '\r':
+		case '\n':
+			b = append(b, '\r', '\n')
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// needsQuotes is encoding/csv's rule for quoting a field, for a field in a
+// string or appended to a buffer.
+func needsQuotes[S string | []byte](s S, comma rune) bool {
+	if len(s) == 0 {
+		return false
+	}
+	if string(s) == `\.` {
+		return true
+	}
+	if comma < utf8.RuneSelf {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == byte(comma) {
+				return true
+			}
+		}
+	} else if strings.ContainsRune(string(s), comma) || strings.ContainsAny(string(s), "\"\r\n") {
+		return true
+	}
+	if s[0] < utf8.RuneSelf {
+		return unicode.IsSpace(rune(s[0]))
+	}
+	r, _ := utf8.DecodeRuneInString(string(s))
+	return unicode.IsSpace(r)
 }
 
 // guard defuses text that a spreadsheet would run as a formula (OWASP's CSV

@@ -157,7 +157,7 @@ func TestFormulaInjection(t *testing.T) {
 		for _, d := range Dialects {
 			rec := roundTrip(t, d, c)
 			for i, col := range ContractColumns {
-				if col.Value(c).kind != cellText {
+				if col.Value(&c).kind != cellText {
 					continue
 				}
 				if rec[i] != tt.want {

@@ -3,9 +3,6 @@ package export
 import (
 	"io"
 	"strconv"
-	"strings"
-	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"wattfolio/app"
@@ -55,8 +52,8 @@ func part(r *series.Row, f func(*series.Parts) *app.Decimal) Cell {
 // cells of a meter and channel are formatted once per run of rows.
 // TestReadingWriterMatchesWriter holds it to Writer's output.
 type ReadingWriter struct {
+	format
 	w       io.Writer
-	d       Dialect
 	buf     []byte
 	started bool
 	err     error
@@ -73,7 +70,7 @@ type ReadingWriter struct {
 
 // NewReadingWriter returns a writer of ReadingColumns to w in dialect d.
 func NewReadingWriter(w io.Writer, d Dialect) *ReadingWriter {
-	return &ReadingWriter{w: w, d: d, buf: make([]byte, 0, 64<<10)}
+	return &ReadingWriter{format: newFormat(d), w: w, buf: make([]byte, 0, flushAt+4<<10)}
 }
 
 func (w *ReadingWriter) start() {
@@ -123,7 +120,7 @@ func (w *ReadingWriter) Write(r *series.Row) error {
 	b = w.field(b, guard(r.Tax.Behavior()))
 	b = w.sep(b)
 	if r.Tax.Set {
-		b = strconv.AppendInt(b, r.Tax.Rate, 10)
+		b = w.quoted(strconv.AppendInt(b, r.Tax.Rate, 10), len(b))
 	}
 	if p := r.Parts; p != nil {
 		for _, d := range []*app.Decimal{p.Auction, p.TaxesLevies, p.SourceFee, p.GridFee, p.Margin} {
@@ -138,7 +135,7 @@ func (w *ReadingWriter) Write(r *series.Row) error {
 		}
 	}
 	w.buf = append(b, '\r', '\n')
-	if len(w.buf) >= 60<<10 {
+	if len(w.buf) >= flushAt {
 		return w.flushBuf()
 	}
 	return nil
@@ -163,70 +160,4 @@ func (w *ReadingWriter) flushBuf() error {
 		w.buf = w.buf[:0]
 	}
 	return nil
-}
-
-func (w *ReadingWriter) sep(b []byte) []byte {
-	if w.d.Comma < utf8.RuneSelf {
-		return append(b, byte(w.d.Comma))
-	}
-	return utf8.AppendRune(b, w.d.Comma)
-}
-
-// time is Time(t) as Writer formats it: RFC 3339 UTC, empty for zero.
-func (w *ReadingWriter) time(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return b
-	}
-	return t.UTC().AppendFormat(b, time.RFC3339)
-}
-
-// number is app.Decimal(v).String(), with the dialect's decimal comma.
-func (w *ReadingWriter) number(b []byte, v int64) []byte {
-	point := byte('.')
-	if w.d.DecimalComma {
-		point = ','
-	}
-	return app.Decimal(v).Append(b, point)
-}
-
-// field appends s as encoding/csv's Writer (UseCRLF) writes one field:
-// quoted when it holds the comma, a quote, CR or LF, starts with a space,
-// or is \. ; quotes doubled, LF written as CRLF and a bare CR dropped.
-func (w *ReadingWriter) field(b []byte, s string) []byte {
-	if !w.needsQuotes(s) {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"':
-			b = append(b, '"', '"')
-		case '\r':
-		case '\n':
-			b = append(b, '\r', '\n')
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
-}
-
-func (w *ReadingWriter) needsQuotes(s string) bool {
-	if s == "" {
-		return false
-	}
-	if s == `\.` {
-		return true
-	}
-	if w.d.Comma < utf8.RuneSelf {
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == byte(w.d.Comma) {
-				return true
-			}
-		}
-	} else if strings.ContainsRune(s, w.d.Comma) || strings.ContainsAny(s, "\"\r\n") {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsSpace(r)
 }

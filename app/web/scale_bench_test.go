@@ -3,12 +3,14 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,7 +134,9 @@ func BenchmarkPortfolioScale(b *testing.B) {
 // same tables (the contract, its source, customer and account, and the
 // kind-specific terms), of the same contracts (those the vendor still has)
 // in the portfolio's default order, written as CSV. Both walk the name
-// index (contracts_by_name) for that order: neither sorts.
+// index (contracts_by_name) for that order: neither sorts. The shell writes
+// the integers as stored, sparing it the dates and decimals the export
+// spells out; sameRows holds it to the export's rows and columns.
 const shellExport = `SELECT s.name, s.vendor, c.kind, c.external_id, COALESCE(cu.external_id, ''), COALESCE(cu.name, ''),
  c.name, c.status, c.commodity, c.product_name, c.product_code, c.valid_from, c.valid_to, c.signed_at,
  c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id, c.grid_operator, c.fetched_at,
@@ -157,7 +161,7 @@ ORDER BY lower(c.name), c.id;`
 // contracts and, in the same run, the sqlite3 shell writing the same
 // columns to CSV; it reports the ratio of the wall times and, steadier on a
 // shared machine, of the CPU times (this process's during the export, the
-// shell's own). Skipped without sqlite3.
+// shell's own), and each CPU time per export. Skipped without sqlite3.
 func BenchmarkExportScale(b *testing.B) {
 	shell, err := exec.LookPath("sqlite3")
 	if err != nil {
@@ -166,6 +170,7 @@ func BenchmarkExportScale(b *testing.B) {
 	for _, n := range scaleSizes {
 		s, path := scaleStore(b, n)
 		h := New(testOptions(s))
+		sameRows(b, h, shell, path, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			var ours, theirs, oursCPU, theirsCPU time.Duration
 			for range b.N {
@@ -197,9 +202,39 @@ func BenchmarkExportScale(b *testing.B) {
 			per := func(d time.Duration) float64 { return float64(d) / float64(b.N) / float64(time.Millisecond) }
 			b.ReportMetric(per(ours), "export-ms")
 			b.ReportMetric(per(theirs), "shell-ms")
+			b.ReportMetric(per(oursCPU), "export-cpu-ms")
+			b.ReportMetric(per(theirsCPU), "shell-cpu-ms")
 			b.ReportMetric(float64(ours)/float64(theirs), "ratio")
 			b.ReportMetric(float64(oursCPU)/float64(theirsCPU), "cpu-ratio")
 		})
+	}
+}
+
+// sameRows fails b unless the shell's SELECT writes the export's rows: as
+// many records, each with as many columns, the same contracts in the same
+// order (by external id), so that the baseline does neither less nor more.
+func sameRows(b *testing.B, h http.Handler, shell, path string, n int) {
+	b.Helper()
+	ours, err := csv.NewReader(strings.NewReader(mustGet(b, h, "/contracts.csv"))).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := exec.Command(shell, "-readonly", "-csv", path, shellExport).Output()
+	if err != nil {
+		b.Fatalf("sqlite3: %v", err)
+	}
+	theirs, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ext := slices.Index(ours[0], "external_id")
+	if len(ours) != n+1 || len(theirs) != n {
+		b.Fatalf("export %d records (with the header), shell %d, want %d contracts", len(ours), len(theirs), n)
+	}
+	for i, r := range theirs {
+		if len(r) != len(ours[0]) || r[3] != ours[i+1][ext] {
+			b.Fatalf("record %d: the shell wrote %d columns, contract %s; the export %d, %s", i, len(r), r[3], len(ours[0]), ours[i+1][ext])
+		}
 	}
 }
 

@@ -1,10 +1,10 @@
-// Package pgstore is the team's book on PostgreSQL: the contract side of
-// the sync engine's store (engine.Store), beside the SQLite cache of
+// Package pgstore is the team's book on PostgreSQL: the sync engine's
+// store (engine.Store), beside the SQLite cache of
 // package db. Its schema is db/migrations/postgres, its statements
 // db/queries/postgres compiled by sqlc for pgx (db/internal/pgq). The time
-// series cannot go there yet: its SeriesStore methods fail with
-// ErrSeriesNotYet, and 'wattfolio sync --db postgres://…' syncs only the
-// contracts.
+// series' side (engine.SeriesStore, series.go) writes the cache's day
+// blocks through the cache's own write path, so 'wattfolio sync --db
+// postgres://…' syncs contracts and readings alike.
 package pgstore
 
 import (
@@ -25,14 +25,10 @@ import (
 	"wattfolio/app"
 	"wattfolio/app/history"
 	"wattfolio/app/personal"
-	"wattfolio/app/series"
 	"wattfolio/db"
+	"wattfolio/db/internal/blockwrite"
 	"wattfolio/db/internal/pgq"
 )
-
-// ErrSeriesNotYet is what the time series' side of the store answers: the
-// book on PostgreSQL holds contracts only so far.
-var ErrSeriesNotYet = errors.New("time series cannot be stored on PostgreSQL yet (contracts only)")
 
 // IsURL reports whether a --db value names a PostgreSQL database rather
 // than a cache file.
@@ -46,6 +42,8 @@ type Store struct {
 	q    *pgq.Queries
 	// Now is the clock of runs and checkpoints; nil: time.Now.
 	Now func() time.Time
+	// refs keeps the ids the series write path looks up (series.go).
+	refs blockwrite.Refs
 }
 
 // Open connects to the database url names (a postgres:// URL, as libpq
@@ -271,10 +269,10 @@ func saveProblems(ctx context.Context, q *pgq.Queries, runID, fetched int64, fai
 	return q.AddRunCounts(ctx, pgq.AddRunCountsParams{ID: runID, Fetched: fetched, Failed: rejected, Missing: missing})
 }
 
-// upsertContract stores c under its source and external id, as the SQLite
-// cache does: an unchanged contract is only marked fetched again, a
-// changed one (or one marked removed that is back) first keeps the version
-// it replaces.
+// upsertContract stores c under its source and external id, with its
+// terms and search text, as the SQLite cache does: an unchanged contract
+// is only marked fetched again, a changed one (or one marked removed that
+// is back) first keeps the version it replaces.
 func upsertContract(ctx context.Context, q *pgq.Queries, sourceID, runID int64, c *app.Contract) error {
 	raw := c.Raw
 	if len(raw) == 0 {
@@ -305,7 +303,7 @@ func upsertContract(ctx context.Context, q *pgq.Queries, sourceID, runID int64, 
 	if currency == "" {
 		currency = "EUR"
 	}
-	return q.UpsertContract(ctx, pgq.UpsertContractParams{
+	id, err := q.UpsertContract(ctx, pgq.UpsertContractParams{
 		SourceID:         sourceID,
 		ExternalID:       c.ExternalID,
 		CustomerID:       customerID,
@@ -331,11 +329,16 @@ func upsertContract(ctx context.Context, q *pgq.Queries, sourceID, runID int64, 
 		VatRateE6:        decimalOrNil(c.Prices.VATRate),
 		AnnualKwhE6:      decimalOrNil(c.AnnualConsumptionKWh),
 		MeterID:          c.MeterID,
+		SearchText:       db.SearchText(c),
 		RawJson:          raw,
 		FieldsJson:       fields,
 		FetchedAt:        ts(c.FetchedAt),
 		RunID:            &runID,
 	})
+	if err != nil {
+		return err
+	}
+	return db.SaveTerms(ctx, bookTerms{q}, id, c)
 }
 
 // FinishRun closes a run with its outcome.
@@ -424,21 +427,3 @@ func (s *Store) markEach(ctx context.Context, runID int64, source string, n int,
 	}
 	return marked, nil
 }
-
-// The time series' side: not on PostgreSQL yet.
-
-// SaveMeters fails with ErrSeriesNotYet.
-func (s *Store) SaveMeters(context.Context, string, []series.Meter) error { return ErrSeriesNotYet }
-
-// SeriesState fails with ErrSeriesNotYet.
-func (s *Store) SeriesState(context.Context, string, string, series.Measure) (series.State, error) {
-	return series.State{}, ErrSeriesNotYet
-}
-
-// SaveReadings fails with ErrSeriesNotYet.
-func (s *Store) SaveReadings(context.Context, int64, string, ...series.Batch) error {
-	return ErrSeriesNotYet
-}
-
-// SetMeterUnit fails with ErrSeriesNotYet.
-func (s *Store) SetMeterUnit(context.Context, string, string, string) error { return ErrSeriesNotYet }

@@ -1,5 +1,5 @@
 -- name: SaveOffer :one
--- A NULL id inserts a new offer; an id updates that offer, renaming it if
+-- An id of 0 inserts a new offer; another id updates that offer, renaming it if
 -- the name changed.
 INSERT INTO offers (
     id, name, supplier, commodity, model, currency, gross, vat_rate_e6, base_per_year_e6,
@@ -8,7 +8,7 @@ INSERT INTO offers (
     guarantee_months, guarantee_scope, min_term_months, notice_n, notice_unit, supply_start,
     valid_from, valid_to, notes, terms_json, updated_at
 ) VALUES (
-    sqlc.narg(id), @name, @supplier, @commodity, @model, @currency, @gross, @vat_rate_e6, @base_per_year_e6,
+    NULLIF(CAST(@id AS INTEGER), 0), @name, @supplier, @commodity, @model, @currency, @gross, @vat_rate_e6, @base_per_year_e6,
     @working_per_kwh_e6, @grid_per_kwh_e6, @grid_base_per_year_e6, @levies_per_kwh_e6,
     @electricity_tax_per_kwh_e6, @concession_per_kwh_e6, @negative_rule, @average_rule,
     @guarantee_months, @guarantee_scope, @min_term_months, @notice_n, @notice_unit, @supply_start,

@@ -176,7 +176,7 @@ INSERT INTO offers (
     guarantee_months, guarantee_scope, min_term_months, notice_n, notice_unit, supply_start,
     valid_from, valid_to, notes, terms_json, updated_at
 ) VALUES (
-    ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+    NULLIF(CAST(?1 AS INTEGER), 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
     ?10, ?11, ?12, ?13,
     ?14, ?15, ?16, ?17,
     ?18, ?19, ?20, ?21, ?22, ?23,
@@ -199,7 +199,7 @@ RETURNING id
 `
 
 type SaveOfferParams struct {
-	ID                     *int64
+	ID                     int64
 	Name                   string
 	Supplier               string
 	Commodity              string
@@ -229,7 +229,7 @@ type SaveOfferParams struct {
 	UpdatedAt              int64
 }
 
-// A NULL id inserts a new offer; an id updates that offer, renaming it if
+// An id of 0 inserts a new offer; another id updates that offer, renaming it if
 // the name changed.
 func (q *Queries) SaveOffer(ctx context.Context, arg SaveOfferParams) (int64, error) {
 	row := q.queryRow(ctx, q.saveOfferStmt, saveOffer,

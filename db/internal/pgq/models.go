@@ -48,6 +48,65 @@ type Contract struct {
 	FetchedAt        pgtype.Timestamptz
 	RunID            *int64
 	RemovedAt        pgtype.Timestamptz
+	SearchText       string
+	Rev              int64
+}
+
+type ContractFlexibility struct {
+	ContractID                 int64
+	AssetID                    string
+	AssetName                  string
+	ParticipantID              string
+	ReservationFeeE6           *int64
+	ActivationFeeWorkdaysE6    *int64
+	ActivationFeeNonWorkdaysE6 *int64
+	MaxPowerKwE6               *int64
+	MaxActivationsPerInterval  *int64
+	MaxActivationMinutes       *int64
+	MinMinutesBetween          *int64
+	DaysAllowed                *int64
+	PermittedIntervals         string
+	ToleranceE6                *int64
+	Renewal                    *int64
+	NonConformanceClause       string
+	MinNormalTempE6            *int64
+	MaxNormalTempE6            *int64
+	MaxRampUpTempE6            *int64
+	MinRampDownTempE6          *int64
+	Rev                        int64
+}
+
+type ContractPartner struct {
+	ContractID                 int64
+	UserID                     string
+	ContractType               string
+	BuildingID                 string
+	IncludesExternalComponents *bool
+	Rev                        int64
+}
+
+type ContractPpa struct {
+	ContractID       int64
+	PpaType          string
+	Period           string
+	DeliveryProfile  string
+	SellerTso        string
+	BuyerTso         string
+	AssetID          string
+	AssetName        string
+	Technology       string
+	AssetTso         string
+	NominalPowerMwE6 *int64
+	CreatedAt        pgtype.Timestamptz
+	UpdatedAt        pgtype.Timestamptz
+	Rev              int64
+}
+
+type ContractPricePoint struct {
+	ContractID int64
+	ValidFrom  pgtype.Timestamptz
+	PerKwhE6   int64
+	Rev        int64
 }
 
 type ContractVersion struct {
@@ -59,6 +118,7 @@ type ContractVersion struct {
 	FetchedAt  pgtype.Timestamptz
 	RunID      *int64
 	ReplacedAt pgtype.Timestamptz
+	Rev        int64
 }
 
 type Customer struct {
@@ -66,11 +126,114 @@ type Customer struct {
 	SourceID   int64
 	ExternalID string
 	Name       string
+	Rev        int64
+}
+
+type Meter struct {
+	ID                 int64
+	SourceID           int64
+	ExternalID         string
+	ContractExternalID string
+	Number             string
+	Label              string
+	Unit               string
+	Zone               string
+	Intervals          string
+	DataFrom           pgtype.Timestamptz
+	DataTo             pgtype.Timestamptz
+	RawJson            []byte
+	UpdatedAt          pgtype.Timestamptz
+	UnitReportedAt     pgtype.Timestamptz
+	Rev                int64
+}
+
+type MeterGasConversion struct {
+	MeterID          int64
+	CalorificValueE6 int64
+	StateNumberE6    int64
+	SetAt            pgtype.Timestamptz
+	Rev              int64
+}
+
+type MeterStream struct {
+	MeterID   int64
+	Measure   string
+	IntervalS int32
+	Currency  string
+	Watermark pgtype.Timestamptz
+	RunID     *int64
+	UpdatedAt pgtype.Timestamptz
+	Rev       int64
+}
+
+type Offer struct {
+	ID                     int64
+	Name                   string
+	Supplier               string
+	Commodity              string
+	Model                  string
+	Currency               string
+	Gross                  bool
+	VatRateE6              int64
+	BasePerYearE6          int64
+	WorkingPerKwhE6        int64
+	GridPerKwhE6           int64
+	GridBasePerYearE6      int64
+	LeviesPerKwhE6         int64
+	ElectricityTaxPerKwhE6 int64
+	ConcessionPerKwhE6     int64
+	NegativeRule           string
+	AverageRule            string
+	GuaranteeMonths        int32
+	GuaranteeScope         string
+	MinTermMonths          int32
+	NoticeN                int32
+	NoticeUnit             string
+	SupplyStart            pgtype.Timestamptz
+	ValidFrom              pgtype.Timestamptz
+	ValidTo                pgtype.Timestamptz
+	Notes                  string
+	TermsJson              []byte
+	UpdatedAt              pgtype.Timestamptz
+	Rev                    int64
+}
+
+type RateBudget struct {
+	Vendor       string
+	KeyHash      string
+	BlockedUntil pgtype.Timestamptz
+	UpdatedAt    pgtype.Timestamptz
+}
+
+type ReadingBlock struct {
+	SeriesID  int64
+	SpanStart pgtype.Timestamptz
+	N         int32
+	Data      []byte
+	Rev       int64
+}
+
+type ReadingsDaily struct {
+	SeriesID int64
+	Day      pgtype.Timestamptz
+	N        int32
+	Total    int64
+	Lo       int64
+	Hi       int64
+	Rev      int64
 }
 
 type SchemaMigration struct {
 	Version   int32
 	AppliedAt pgtype.Timestamptz
+}
+
+type Series struct {
+	ID      int64
+	MeterID int64
+	Measure string
+	Channel string
+	Rev     int64
 }
 
 type Source struct {

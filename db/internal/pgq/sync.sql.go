@@ -478,19 +478,19 @@ func (q *Queries) UnseenContracts(ctx context.Context, arg UnseenContractsParams
 	return items, nil
 }
 
-const upsertContract = `-- name: UpsertContract :exec
+const upsertContract = `-- name: UpsertContract :one
 INSERT INTO contracts (
     source_id, external_id, customer_id, kind, commodity, status, name,
     product_name, product_code, supplier, supplier_code, buyer, buyer_code,
     grid_operator, grid_operator_code, valid_from, valid_to, signed_at, cancelled_at,
     currency, base_per_year_e6, working_per_kwh_e6, vat_rate_e6, annual_kwh_e6,
-    meter_id, raw_json, fields_json, fetched_at, run_id
+    meter_id, search_text, raw_json, fields_json, fetched_at, run_id
 ) VALUES (
     $1, $2, $3, $4, $5, $6, $7,
     $8, $9, $10, $11, $12, $13,
     $14, $15, $16, $17, $18, $19,
     $20, $21, $22, $23, $24,
-    $25, $26::jsonb, $27, $28, $29
+    $25, $26, $27::jsonb, $28, $29, $30
 )
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     customer_id = excluded.customer_id, kind = excluded.kind, commodity = excluded.commodity,
@@ -502,9 +502,10 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     cancelled_at = excluded.cancelled_at, currency = excluded.currency,
     base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
     vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
-    meter_id = excluded.meter_id, raw_json = excluded.raw_json,
+    meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
     fields_json = excluded.fields_json, fetched_at = excluded.fetched_at, run_id = excluded.run_id,
     removed_at = NULL
+RETURNING id
 `
 
 type UpsertContractParams struct {
@@ -533,14 +534,15 @@ type UpsertContractParams struct {
 	VatRateE6        *int64
 	AnnualKwhE6      *int64
 	MeterID          string
+	SearchText       string
 	RawJson          []byte
 	FieldsJson       string
 	FetchedAt        pgtype.Timestamptz
 	RunID            *int64
 }
 
-func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) error {
-	_, err := q.db.Exec(ctx, upsertContract,
+func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) (int64, error) {
+	row := q.db.QueryRow(ctx, upsertContract,
 		arg.SourceID,
 		arg.ExternalID,
 		arg.CustomerID,
@@ -566,12 +568,15 @@ func (q *Queries) UpsertContract(ctx context.Context, arg UpsertContractParams) 
 		arg.VatRateE6,
 		arg.AnnualKwhE6,
 		arg.MeterID,
+		arg.SearchText,
 		arg.RawJson,
 		arg.FieldsJson,
 		arg.FetchedAt,
 		arg.RunID,
 	)
-	return err
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const upsertCustomer = `-- name: UpsertCustomer :one

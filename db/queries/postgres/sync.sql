@@ -60,19 +60,19 @@ UPDATE contracts SET fetched_at = @fetched_at, run_id = @run_id WHERE id = @id;
 INSERT INTO contract_versions (contract_id, raw_json, fields_json, removed_at, fetched_at, run_id, replaced_at)
 SELECT c.id, c.raw_json, c.fields_json, c.removed_at, c.fetched_at, @run_id, @now FROM contracts c WHERE c.id = @id;
 
--- name: UpsertContract :exec
+-- name: UpsertContract :one
 INSERT INTO contracts (
     source_id, external_id, customer_id, kind, commodity, status, name,
     product_name, product_code, supplier, supplier_code, buyer, buyer_code,
     grid_operator, grid_operator_code, valid_from, valid_to, signed_at, cancelled_at,
     currency, base_per_year_e6, working_per_kwh_e6, vat_rate_e6, annual_kwh_e6,
-    meter_id, raw_json, fields_json, fetched_at, run_id
+    meter_id, search_text, raw_json, fields_json, fetched_at, run_id
 ) VALUES (
     @source_id, @external_id, @customer_id, @kind, @commodity, @status, @name,
     @product_name, @product_code, @supplier, @supplier_code, @buyer, @buyer_code,
     @grid_operator, @grid_operator_code, @valid_from, @valid_to, @signed_at, @cancelled_at,
     @currency, @base_per_year_e6, @working_per_kwh_e6, @vat_rate_e6, @annual_kwh_e6,
-    @meter_id, sqlc.arg(raw_json)::jsonb, @fields_json, @fetched_at, @run_id
+    @meter_id, @search_text, sqlc.arg(raw_json)::jsonb, @fields_json, @fetched_at, @run_id
 )
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     customer_id = excluded.customer_id, kind = excluded.kind, commodity = excluded.commodity,
@@ -84,9 +84,10 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     cancelled_at = excluded.cancelled_at, currency = excluded.currency,
     base_per_year_e6 = excluded.base_per_year_e6, working_per_kwh_e6 = excluded.working_per_kwh_e6,
     vat_rate_e6 = excluded.vat_rate_e6, annual_kwh_e6 = excluded.annual_kwh_e6,
-    meter_id = excluded.meter_id, raw_json = excluded.raw_json,
+    meter_id = excluded.meter_id, search_text = excluded.search_text, raw_json = excluded.raw_json,
     fields_json = excluded.fields_json, fetched_at = excluded.fetched_at, run_id = excluded.run_id,
-    removed_at = NULL;
+    removed_at = NULL
+RETURNING id;
 
 -- name: MarkRemoved :exec
 UPDATE contracts SET removed_at = @now WHERE id = @id;

@@ -11,22 +11,52 @@ import (
 	"time"
 
 	"wattfolio/db"
+	"wattfolio/db/pgstore"
+	"wattfolio/db/pgstore/pgtest"
 	"wattfolio/sync/vendors/internal/rest"
 )
 
 // A spent budget learnt by one process holds back every process syncing
-// with the same key through the cache, and only those: two stores opened
-// on one file stand for two processes. The cache keeps a hash, never the key.
+// with the same key through the cache or the team's book, and only those:
+// two stores opened on one file or database stand for two processes. The
+// cache keeps a hash, never the key.
 func TestBudgetIsSharedPerKeyThroughTheCache(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cache.db")
-	open := func() *db.Store {
+	testBudgetShared(t, func() Budget {
 		s, err := db.Open(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
 		return s
+	})
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if bytes.Contains(b, []byte(testKey)) {
+			t.Errorf("%s holds the API key", f)
+		}
 	}
+}
+
+// The same through a book on PostgreSQL, where a team's server sync and an
+// analyst's sync share one key.
+func TestBudgetIsSharedPerKeyThroughTheBook(t *testing.T) {
+	url := pgtest.URL(t)
+	testBudgetShared(t, func() Budget {
+		s, err := pgstore.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	})
+}
+
+func testBudgetShared(t *testing.T, open func() Budget) {
+	t.Helper()
 	spent := func(n int, _ *http.Request) *answer {
 		if n == 1 {
 			return &answer{header: map[string]string{"RateLimit-Remaining": "0", "RateLimit-Reset": "30"}}
@@ -60,13 +90,4 @@ func TestBudgetIsSharedPerKeyThroughTheCache(t *testing.T) {
 		})
 	}
 	first.ShareBudget(nil)
-	for _, f := range []string{path, path + "-wal"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		if bytes.Contains(b, []byte(testKey)) {
-			t.Errorf("%s holds the API key", f)
-		}
-	}
 }

@@ -252,6 +252,10 @@ func (s *Store) Days(ctx context.Context) ([]Day, error) { return s.q.BookDays(c
 // Streams lists every meter's streams by source, meter and measure.
 func (s *Store) Streams(ctx context.Context) ([]Stream, error) { return s.q.BookStreams(ctx) }
 
+// SeriesRev is the newest rev of the series' rows (meters, streams,
+// series, blocks, rollup): it moves with every transaction that writes one.
+func (s *Store) SeriesRev(ctx context.Context) (int64, error) { return s.q.SeriesRev(ctx) }
+
 // CountReadings counts every reading of the book.
 func (s *Store) CountReadings(ctx context.Context) (int64, error) { return s.q.CountReadings(ctx) }
 

@@ -373,6 +373,22 @@ func (q *Queries) SeriesBytes(ctx context.Context) (int64, error) {
 	return bytes, err
 }
 
+const seriesRev = `-- name: SeriesRev :one
+SELECT CAST(GREATEST(
+    (SELECT COALESCE(MAX(rev), 0) FROM meters), (SELECT COALESCE(MAX(rev), 0) FROM meter_streams),
+    (SELECT COALESCE(MAX(rev), 0) FROM series), (SELECT COALESCE(MAX(rev), 0) FROM reading_blocks),
+    (SELECT COALESCE(MAX(rev), 0) FROM readings_daily)) AS BIGINT) AS rev
+`
+
+// The newest rev of the series' rows: what changes when a sync wrote any
+// of them, and what a pull of them starts from.
+func (q *Queries) SeriesRev(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, seriesRev)
+	var rev int64
+	err := row.Scan(&rev)
+	return rev, err
+}
+
 const setMeterUnit = `-- name: SetMeterUnit :execrows
 UPDATE meters SET unit = $1, unit_reported_at = $2
 WHERE source_id = (SELECT id FROM sources WHERE name = $3)

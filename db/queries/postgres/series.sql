@@ -134,6 +134,14 @@ FROM readings_daily d JOIN series se ON se.id = d.series_id
 JOIN meters m ON m.id = se.meter_id JOIN sources s ON s.id = m.source_id
 ORDER BY s.name, m.external_id, se.measure, se.channel, d.day;
 
+-- name: SeriesRev :one
+-- The newest rev of the series' rows: what changes when a sync wrote any
+-- of them, and what a pull of them starts from.
+SELECT CAST(GREATEST(
+    (SELECT COALESCE(MAX(rev), 0) FROM meters), (SELECT COALESCE(MAX(rev), 0) FROM meter_streams),
+    (SELECT COALESCE(MAX(rev), 0) FROM series), (SELECT COALESCE(MAX(rev), 0) FROM reading_blocks),
+    (SELECT COALESCE(MAX(rev), 0) FROM readings_daily)) AS BIGINT) AS rev;
+
 -- name: CountReadings :one
 SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM reading_blocks;
 

@@ -8,75 +8,51 @@ import (
 
 	"wattfolio/app"
 	"wattfolio/app/series"
+	"wattfolio/db/internal/resynctest"
 )
 
-// A re-sync fetches each stream's look-back again. What it brings that the
-// cache already holds must commit nothing at all (no block, no rollup, no
-// stream row), while a correction, a moved watermark or a record problem
-// still lands: the cache file then only changes when the vendor's data did.
-// Whether a save changed the file is what SQLite's data_version tells a
-// reader's connection. Each step is a run of its own, as each re-sync is.
+// A re-sync saves the meter list and fetches each stream's look-back
+// again. What it brings that the cache already holds must commit nothing
+// at all (no meter, block, rollup or stream row), while a changed meter, a
+// correction, a moved watermark or a record problem still lands: the cache
+// file then only changes when the vendor's data did. Whether a save
+// changed the file is what SQLite's data_version tells a reader's
+// connection. The book is held to the same steps (pgstore's
+// TestResyncGivesNoRowANewRev).
 func TestResyncCommitsOnlyWhatChanged(t *testing.T) {
 	s := oneMeter(t)
 	ctx := context.Background()
 	version := dataVersion(t, s)
-	// Two local days of quarter hours from Berlin's midnight, in two
-	// channels, as a consumption look-back brings them.
-	t0 := time.Date(2026, 3, 28, 23, 0, 0, 0, time.UTC) // 29 March, the spring DST day, 00:00 in Berlin
-	readings := func(bump int64) []series.Reading {
-		var rs []series.Reading
-		for i := range int64(2 * 96) {
-			for _, ch := range []string{"ht", "nt"} {
-				rs = append(rs, series.Reading{TS: t0.Unix() + 900*i, Channel: ch, Value: app.Decimal(1000 + i + bump)})
-			}
-		}
-		return rs
-	}
-	w1, w2 := t0.Add(48*time.Hour), t0.Add(49*time.Hour)
-	fail := &app.RecordError{Source: "ep", Record: "meter m1 consumption at x", Field: "value", Err: errors.New("not a number")}
-	for _, step := range []struct {
-		name      string
-		batch     series.Batch
-		changes   bool
-		watermark time.Time // the stream's afterwards
-	}{
-		{"first sync", series.Batch{Readings: readings(0), Watermark: w1}, true, w1},
-		{"the same look-back again", series.Batch{Readings: readings(0), Watermark: w1}, false, w1},
-		{"the same readings, the watermark moved", series.Batch{Readings: readings(0), Watermark: w2}, true, w2},
-		{"the same readings after a gap (no watermark)", series.Batch{Readings: readings(0)}, false, w2},
-		{"a late correction", series.Batch{Readings: readings(5), Watermark: w2}, true, w2},
-		{"nothing new but a record problem", series.Batch{Readings: readings(5), Watermark: w2, Failures: []*app.RecordError{fail}}, true, w2},
-		{"an empty window", series.Batch{Watermark: w2}, false, w2},
-	} {
-		b := step.batch
-		b.Meter, b.Measure, b.Interval = "m1", series.Consumption, series.PT15M
+	for _, step := range resynctest.Steps() {
 		run, err := s.BeginRun(ctx, "ep")
 		if err != nil {
 			t.Fatal(err)
 		}
 		before := version()
-		if err := s.SaveReadings(ctx, run, "ep", b); err != nil {
-			t.Fatalf("%s: %v", step.name, err)
+		if err := s.SaveMeters(ctx, "ep", []series.Meter{step.Meter}); err != nil {
+			t.Fatal(err)
 		}
-		if changed := version() != before; changed != step.changes {
-			t.Errorf("%s: the cache changed: %v, want %v", step.name, changed, step.changes)
+		if err := s.SaveReadings(ctx, run, "ep", step.Batch); err != nil {
+			t.Fatalf("%s: %v", step.Name, err)
+		}
+		if changed := version() != before; changed != step.Changes {
+			t.Errorf("%s: the cache changed: %v, want %v", step.Name, changed, step.Changes)
 		}
 		st, err := s.SeriesState(ctx, "ep", "m1", series.Consumption)
-		if err != nil || !st.Watermark.Equal(step.watermark) || st.Interval != series.PT15M {
-			t.Errorf("%s: stream %+v (%v), want watermark %v", step.name, st, err, step.watermark)
+		if err != nil || !st.Watermark.Equal(step.Watermark) || st.Interval != series.PT15M {
+			t.Errorf("%s: stream %+v (%v), want watermark %v", step.Name, st, err, step.Watermark)
 		}
 	}
 	ms, _ := s.ListMeters(ctx)
 	var total app.Decimal
 	n := 0
-	err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, t0, w2, series.Native, func(r *series.Row) error {
+	err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, resynctest.From, resynctest.From.Add(49*time.Hour), series.Native, func(r *series.Row) error {
 		total += r.Value
 		n++
 		return nil
 	})
-	// Each channel: 1005 + 1006 + … + 1196 (192 readings, the correction).
-	if want := app.Decimal(2 * 192 * (1005 + 1196) / 2); err != nil || n != 2*192 || total != want {
-		t.Errorf("%d readings summing to %d (%v), want 384 summing to %d", n, total, err, want)
+	if err != nil || n != resynctest.Readings || total != resynctest.Total {
+		t.Errorf("%d readings summing to %d (%v), want %d summing to %d", n, total, err, resynctest.Readings, resynctest.Total)
 	}
 }
 

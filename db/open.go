@@ -21,6 +21,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"wattfolio/db/internal/blockwrite"
 	"wattfolio/db/internal/dbq"
 )
 
@@ -78,6 +79,8 @@ type Store struct {
 	// cache holds the portfolio's facet counts, filter options and
 	// accounts until the contracts or accounts change (facets.go).
 	cache pageCache
+	// refs keeps the ids the series write path looks up (series.go).
+	refs blockwrite.Refs
 }
 
 func dsn(path string, txlock string) string {

@@ -17,8 +17,9 @@ import (
 	"wattfolio/db/internal/testhooks"
 )
 
-// SaveMeters records the meters of a source (inserted or updated by the
-// vendor's meter id), in one transaction.
+// SaveMeters records the meters of a source (inserted, or updated by the
+// vendor's meter id where the vendor's description changed), in one
+// transaction.
 func (s *Store) SaveMeters(ctx context.Context, source string, meters []series.Meter) error {
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
 		sid, err := s.sourceID(ctx, q, source)
@@ -28,7 +29,7 @@ func (s *Store) SaveMeters(ctx context.Context, source string, meters []series.M
 		for i := range meters {
 			m := &meters[i]
 			unit, zone, intervals, raw := blockwrite.MeterFields(m)
-			if _, err := q.UpsertMeter(ctx, dbq.UpsertMeterParams{
+			if err := q.UpsertMeter(ctx, dbq.UpsertMeterParams{
 				SourceID: sid, ExternalID: m.ExternalID, ContractExternalID: m.ContractExternalID,
 				Number: m.Number, Label: m.Label, Unit: unit, Zone: zone, Intervals: intervals,
 				DataFrom: unixOrNil(m.DataFrom), DataTo: unixOrNil(m.DataTo), RawJson: raw,
@@ -62,6 +63,21 @@ func (s *Store) SeriesState(ctx context.Context, source, meter string, m series.
 	return series.State{Interval: series.IntervalOfSeconds(r.IntervalS), Watermark: timeOrZero(r.Watermark)}, nil
 }
 
+// SeriesStates returns where every stream of a source stands, in one query
+// (engine.SeriesStates); a stream that is not in it was never synced.
+func (s *Store) SeriesStates(ctx context.Context, source string) (map[series.StreamKey]series.State, error) {
+	rows, err := s.rq.StreamsOfSource(ctx, source)
+	if err != nil {
+		return nil, fmt.Errorf("cache: streams of %q: %w", source, err)
+	}
+	out := make(map[series.StreamKey]series.State, len(rows))
+	for _, r := range rows {
+		out[series.StreamKey{Meter: r.ExternalID, Measure: series.Measure(r.Measure)}] = series.State{
+			Interval: series.IntervalOfSeconds(r.IntervalS), Watermark: timeOrZero(r.Watermark)}
+	}
+	return out, nil
+}
+
 // SaveReadings stores batches in a single transaction: for each, its
 // readings (a changed value overwrites, an equal one writes nothing; only
 // the day blocks it touches are rewritten), the daily rollup of every local
@@ -72,8 +88,10 @@ func (s *Store) SeriesState(ctx context.Context, source, meter string, m series.
 // rollup, the run) once instead of once each.
 func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, batches ...series.Batch) error {
 	var cur *series.Batch
+	var w *blockwrite.Writer
 	err := s.inTx(ctx, func(q *dbq.Queries) error {
-		failed, b, err := blockwrite.New(cacheTx{q: q, now: s.now}, compressBlocks).Save(ctx, runID, source, batches)
+		w = blockwrite.New(cacheTx{q: q, now: s.now}, compressBlocks, &s.refs)
+		failed, b, err := w.Save(ctx, runID, source, batches)
 		if cur = b; err != nil {
 			return err
 		}
@@ -88,6 +106,7 @@ func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, ba
 		}
 		return fmt.Errorf("cache: save readings of %q: %w", source, err)
 	}
+	w.Keep()
 	return nil
 }
 
@@ -116,12 +135,12 @@ func (t cacheTx) Meter(ctx context.Context, source, meter string) (int64, string
 	return r.ID, r.Zone, err
 }
 
-func (t cacheTx) StreamInterval(ctx context.Context, meterID int64, m series.Measure) (int64, bool, error) {
+func (t cacheTx) Stream(ctx context.Context, meterID int64, m series.Measure) (blockwrite.Stream, bool, error) {
 	st, err := t.q.GetStream(ctx, dbq.GetStreamParams{MeterID: meterID, Measure: string(m)})
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+		return blockwrite.Stream{}, false, nil
 	}
-	return st.IntervalS, err == nil, err
+	return blockwrite.Stream{Interval: st.IntervalS, Currency: st.Currency, Watermark: timeOrZero(st.Watermark)}, err == nil, err
 }
 
 func (t cacheTx) DropStream(ctx context.Context, meterID int64, m series.Measure) (int64, error) {

@@ -215,6 +215,9 @@ func Total(bs []Bucket) Bucket {
 var zones sync.Map // name → *time.Location
 
 // LoadZone loads an IANA zone; "" is Europe/Berlin, the default customer zone.
+// Zones are kept once loaded: time.LoadLocation reads and parses the zone
+// file on every call, and the write path asks for a meter's zone with
+// every batch (a Location is never changed once made, so sharing is safe).
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		name = app.DefaultZoneName
@@ -229,3 +232,6 @@ func LoadZone(name string) (*time.Location, error) {
 	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones holds the zones LoadZone loaded, by name.
+var zones sync.Map

@@ -164,6 +164,13 @@ type State struct {
 	Watermark time.Time // zero: never synced
 }
 
+// StreamKey names one stream of a source: a meter (the vendor's id) and a
+// measure.
+type StreamKey struct {
+	Meter   string
+	Measure Measure
+}
+
 // Row is one row of a readings export: one reading, or one bucket of
 // readings of one channel.
 type Row struct {

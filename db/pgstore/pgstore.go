@@ -26,6 +26,7 @@ import (
 	"wattfolio/app/history"
 	"wattfolio/app/personal"
 	"wattfolio/db"
+	"wattfolio/db/internal/blockwrite"
 	"wattfolio/db/internal/pgq"
 )
 
@@ -41,6 +42,8 @@ type Store struct {
 	q    *pgq.Queries
 	// Now is the clock of runs and checkpoints; nil: time.Now.
 	Now func() time.Time
+	// refs keeps the ids the series write path looks up (series.go).
+	refs blockwrite.Refs
 }
 
 // Open connects to the database url names (a postgres:// URL, as libpq

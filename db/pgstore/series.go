@@ -26,8 +26,9 @@ import (
 // cache does, so that a block copies between the two unchanged.
 const compressBlocks = true
 
-// SaveMeters records the meters of a source (inserted or updated by the
-// vendor's meter id), in one transaction.
+// SaveMeters records the meters of a source (inserted, or updated by the
+// vendor's meter id where the vendor's description changed), in one
+// transaction.
 func (s *Store) SaveMeters(ctx context.Context, source string, meters []series.Meter) error {
 	err := s.inTx(ctx, func(q *pgq.Queries) error {
 		sid, err := sourceID(ctx, q, source)
@@ -71,6 +72,21 @@ func (s *Store) SeriesState(ctx context.Context, source, meter string, m series.
 	return series.State{Interval: series.IntervalOfSeconds(int64(r.IntervalS)), Watermark: timeOrZero(r.Watermark)}, nil
 }
 
+// SeriesStates returns where every stream of a source stands, in one query
+// (engine.SeriesStates); a stream that is not in it was never synced.
+func (s *Store) SeriesStates(ctx context.Context, source string) (map[series.StreamKey]series.State, error) {
+	rows, err := s.q.StreamsOfSource(ctx, source)
+	if err != nil {
+		return nil, fmt.Errorf("book: streams of %q: %w", source, err)
+	}
+	out := make(map[series.StreamKey]series.State, len(rows))
+	for _, r := range rows {
+		out[series.StreamKey{Meter: r.ExternalID, Measure: series.Measure(r.Measure)}] = series.State{
+			Interval: series.IntervalOfSeconds(int64(r.IntervalS)), Watermark: timeOrZero(r.Watermark)}
+	}
+	return out, nil
+}
+
 // SaveReadings stores batches in a single transaction, as the SQLite
 // cache does (db.Store.SaveReadings, through the same write path): for
 // each, its readings (a changed value overwrites, an equal one writes
@@ -79,8 +95,10 @@ func (s *Store) SeriesState(ctx context.Context, source, meter string, m series.
 // watermark. A crash leaves either all of it or none.
 func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, batches ...series.Batch) error {
 	var cur *series.Batch
+	var w *blockwrite.Writer
 	err := s.inTx(ctx, func(q *pgq.Queries) error {
-		failed, b, err := blockwrite.New(&bookTx{q: q, now: s.now}, compressBlocks).Save(ctx, runID, source, batches)
+		w = blockwrite.New(&bookTx{q: q, now: s.now}, compressBlocks, &s.refs)
+		failed, b, err := w.Save(ctx, runID, source, batches)
 		if cur = b; err != nil {
 			return err
 		}
@@ -95,6 +113,7 @@ func (s *Store) SaveReadings(ctx context.Context, runID int64, source string, ba
 		}
 		return fmt.Errorf("book: save readings of %q: %w", source, err)
 	}
+	w.Keep()
 	return nil
 }
 
@@ -141,12 +160,12 @@ func (t bookTx) Meter(ctx context.Context, source, meter string) (int64, string,
 	return r.ID, r.Zone, err
 }
 
-func (t bookTx) StreamInterval(ctx context.Context, meterID int64, m series.Measure) (int64, bool, error) {
+func (t bookTx) Stream(ctx context.Context, meterID int64, m series.Measure) (blockwrite.Stream, bool, error) {
 	st, err := t.q.GetStream(ctx, pgq.GetStreamParams{MeterID: meterID, Measure: string(m)})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
+		return blockwrite.Stream{}, false, nil
 	}
-	return int64(st.IntervalS), err == nil, err
+	return blockwrite.Stream{Interval: int64(st.IntervalS), Currency: st.Currency, Watermark: timeOrZero(st.Watermark)}, err == nil, err
 }
 
 func (t bookTx) DropStream(ctx context.Context, meterID int64, m series.Measure) (int64, error) {
@@ -232,6 +251,10 @@ func (s *Store) Days(ctx context.Context) ([]Day, error) { return s.q.BookDays(c
 
 // Streams lists every meter's streams by source, meter and measure.
 func (s *Store) Streams(ctx context.Context) ([]Stream, error) { return s.q.BookStreams(ctx) }
+
+// SeriesRev is the newest rev of the series' rows (meters, streams,
+// series, blocks, rollup): it moves with every transaction that writes one.
+func (s *Store) SeriesRev(ctx context.Context) (int64, error) { return s.q.SeriesRev(ctx) }
 
 // CountReadings counts every reading of the book.
 func (s *Store) CountReadings(ctx context.Context) (int64, error) { return s.q.CountReadings(ctx) }

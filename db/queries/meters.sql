@@ -1,4 +1,6 @@
--- name: UpsertMeter :one
+-- name: UpsertMeter :exec
+-- A meter the vendor describes as before is left as it is (updated_at is
+-- when it last changed): a re-sync with nothing new writes no meter.
 INSERT INTO meters (source_id, external_id, contract_external_id, number, label, unit, zone,
                     intervals, data_from, data_to, raw_json, updated_at)
 VALUES (@source_id, @external_id, @contract_external_id, @number, @label, @unit, @zone,
@@ -11,7 +13,12 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     intervals = excluded.intervals,
     data_from = excluded.data_from, data_to = excluded.data_to, raw_json = excluded.raw_json,
     updated_at = excluded.updated_at
-RETURNING id;
+WHERE meters.contract_external_id IS NOT excluded.contract_external_id
+   OR meters.number IS NOT excluded.number OR meters.label IS NOT excluded.label
+   OR (meters.unit_reported_at IS NULL AND meters.unit IS NOT excluded.unit)
+   OR meters.intervals IS NOT excluded.intervals
+   OR meters.data_from IS NOT excluded.data_from OR meters.data_to IS NOT excluded.data_to
+   OR meters.raw_json IS NOT excluded.raw_json;
 
 -- name: GetMeter :one
 SELECT sqlc.embed(m), s.name AS source_name
@@ -41,7 +48,14 @@ JOIN contracts c ON c.source_id = m.source_id AND c.external_id = m.contract_ext
 WHERE m.id = ?;
 
 -- name: GetStream :one
-SELECT interval_s, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?;
+SELECT interval_s, currency, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?;
+
+-- name: StreamsOfSource :many
+-- Where every stream of a source stands, read once at the start of a sync
+-- instead of once a stream.
+SELECT m.external_id, st.measure, st.interval_s, st.watermark
+FROM meter_streams st JOIN meters m ON m.id = st.meter_id JOIN sources s ON s.id = m.source_id
+WHERE s.name = @source;
 
 -- name: SetStream :exec
 INSERT INTO meter_streams (meter_id, measure, interval_s, currency, watermark, run_id, updated_at)

@@ -24,6 +24,14 @@ type SeriesStore interface {
 	SetMeterUnit(ctx context.Context, source, meterExternalID, unit string) error
 }
 
+// SeriesStates is what a SeriesStore may offer besides SeriesState: the
+// state of every stream of a source at once (a stream missing from it was
+// never synced). A sync reads it once instead of once a stream, which a
+// re-sync of many meters otherwise spends a good part of its time on.
+type SeriesStates interface {
+	SeriesStates(ctx context.Context, source string) (map[series.StreamKey]series.State, error)
+}
+
 // syncSeries syncs the time series of every meter of a source that serves
 // them, a few meters at a time. listed are the meters this run's contract
 // pages named; a run that resumed part-way read only part of the listing,
@@ -57,6 +65,14 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, source string
 	if err := ss.SaveMeters(ctx, source, meters); err != nil {
 		return err
 	}
+	// Read before any batch is queued: a stream's state changes only with
+	// its own batches, which come after its state is read.
+	var states map[series.StreamKey]series.State
+	if all, ok := ss.(SeriesStates); ok {
+		if states, err = all.SeriesStates(ctx, source); err != nil {
+			return err
+		}
+	}
 	tr.update(func(s *Status) { s.Phase, s.MetersOf = PhaseReadings, len(meters) })
 	par := streams.Concurrency
 	if par <= 0 {
@@ -76,7 +92,7 @@ func (e *Engine) syncSeries(ctx context.Context, log *slog.Logger, source string
 		wg.Go(func() {
 			for m := range jobs {
 				for _, measure := range series.Measures {
-					err := e.syncStream(ctx, sc, ss, source, m, measure, w, &failed)
+					err := e.syncStream(ctx, sc, ss, states, source, m, measure, w, &failed)
 					if err == nil {
 						continue
 					}
@@ -141,10 +157,15 @@ type storeError struct{ err error }
 func (s *storeError) Error() string { return s.err.Error() }
 func (s *storeError) Unwrap() error { return s.err }
 
-func (e *Engine) syncStream(ctx context.Context, sc SeriesStream, ss SeriesStore, source string, m series.Meter, measure series.Measure, w *seriesWriter, failed *atomic.Int64) error {
-	st, err := ss.SeriesState(ctx, source, m.ExternalID, measure)
-	if err != nil {
-		return &storeError{err}
+// syncStream fetches and queues one stream; states, when the store gave
+// them, are the source's streams' states.
+func (e *Engine) syncStream(ctx context.Context, sc SeriesStream, ss SeriesStore, states map[series.StreamKey]series.State, source string, m series.Meter, measure series.Measure, w *seriesWriter, failed *atomic.Int64) error {
+	st, ok := states[series.StreamKey{Meter: m.ExternalID, Measure: measure}]
+	if !ok && states == nil {
+		var err error
+		if st, err = ss.SeriesState(ctx, source, m.ExternalID, measure); err != nil {
+			return &storeError{err}
+		}
 	}
 	unit := m.Unit
 	return sc.Readings(ctx, m, measure, st, func(b series.Batch) error {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -46,9 +47,9 @@ type Tx interface {
 	// Meter is a stored meter's id and zone, or an error wrapping
 	// app.ErrNotFound.
 	Meter(ctx context.Context, source, meter string) (id int64, zone string, err error)
-	// StreamInterval is the interval a meter's stream is stored at;
-	// found is false for a stream never stored.
-	StreamInterval(ctx context.Context, meterID int64, m series.Measure) (seconds int64, found bool, err error)
+	// Stream is where a meter's stream stands; found is false for a
+	// stream never stored.
+	Stream(ctx context.Context, meterID int64, m series.Measure) (st Stream, found bool, err error)
 	// DropStream deletes a stream's blocks and rollup and returns how
 	// many readings went.
 	DropStream(ctx context.Context, meterID int64, m series.Measure) (int64, error)
@@ -65,6 +66,40 @@ type Tx interface {
 	// SetStream records a stream's interval, currency and run, and its
 	// watermark unless b's is zero.
 	SetStream(ctx context.Context, meterID int64, b *series.Batch, runID *int64) error
+}
+
+// Stream is a stored stream's row as the write path compares a batch with
+// it.
+type Stream struct {
+	Interval  int64 // seconds
+	Currency  string
+	Watermark time.Time // zero: none yet
+}
+
+// Refs keeps what the write path looks up for every batch and what never
+// changes once stored: a meter's id and zone (neither backend deletes a
+// meter, and UpsertMeter keeps both) and a series' id (nor a series). A
+// store holds one for all its write transactions; only what a committed
+// transaction looked up or made goes in (Writer.Keep), so a rolled-back
+// one leaves no id behind. A no-change re-sync of 500 meters looked them
+// up 3,000 times, a statement each.
+type Refs struct {
+	meters sync.Map // meterKey → meterRef
+	series sync.Map // seriesKey → int64
+}
+
+type meterKey struct{ source, meter string }
+
+// meterRef is a stored meter as the write path needs it.
+type meterRef struct {
+	id  int64
+	loc *time.Location
+}
+
+type seriesKey struct {
+	meter   int64
+	measure series.Measure
+	channel string
 }
 
 // MeterFields are the columns a meter is stored with that the write path
@@ -84,17 +119,87 @@ func MeterFields(m *series.Meter) (unit, zone, intervals, raw string) {
 // from block to block.
 type Writer struct {
 	tx     Tx
+	refs   *Refs
 	enc    block.Encoder
 	dec    block.Decoder
 	blob   []byte
 	old    []block.Reading
 	merged []block.Reading
+	// changed: Write stored a block since it was last reset.
+	changed bool
+	// The ids this transaction looked up or made, for refs once it
+	// commits (Keep).
+	meters map[meterKey]meterRef
+	series map[seriesKey]int64
 }
 
 // New is a writer on tx; compress: zstd on blocks, kept per block where it
-// at least halves it (see block.Encoder).
-func New(tx Tx, compress bool) *Writer {
-	return &Writer{tx: tx, enc: block.Encoder{Compress: compress}}
+// at least halves it (see block.Encoder). refs, when not nil, are the
+// store's ids (see Keep).
+func New(tx Tx, compress bool, refs *Refs) *Writer {
+	return &Writer{tx: tx, refs: refs, enc: block.Encoder{Compress: compress}}
+}
+
+// Keep adds the ids the writer looked up or made to its refs; call it once
+// its transaction has committed.
+func (w *Writer) Keep() {
+	if w == nil || w.refs == nil {
+		return
+	}
+	for k, r := range w.meters {
+		w.refs.meters.Store(k, r)
+	}
+	for k, id := range w.series {
+		w.refs.series.Store(k, id)
+	}
+}
+
+// meter is a stored meter's id and zone.
+func (w *Writer) meter(ctx context.Context, source, meter string) (meterRef, error) {
+	k := meterKey{source, meter}
+	if w.refs != nil {
+		if r, ok := w.refs.meters.Load(k); ok {
+			return r.(meterRef), nil
+		}
+	}
+	if r, ok := w.meters[k]; ok {
+		return r, nil
+	}
+	id, zone, err := w.tx.Meter(ctx, source, meter)
+	if err != nil {
+		return meterRef{}, err
+	}
+	loc, err := series.LoadZone(zone)
+	if err != nil {
+		return meterRef{}, err
+	}
+	r := meterRef{id, loc}
+	if w.meters == nil {
+		w.meters = map[meterKey]meterRef{}
+	}
+	w.meters[k] = r
+	return r, nil
+}
+
+// seriesID is the id of a series, made if it is new.
+func (w *Writer) seriesID(ctx context.Context, k seriesKey) (int64, error) {
+	if w.refs != nil {
+		if id, ok := w.refs.series.Load(k); ok {
+			return id.(int64), nil
+		}
+	}
+	if id, ok := w.series[k]; ok {
+		return id, nil
+	}
+	id, err := w.tx.EnsureSeries(ctx, k.meter, k.measure, k.channel)
+	if err != nil {
+		return 0, err
+	}
+	if w.series == nil {
+		w.series = map[seriesKey]int64{}
+	}
+	w.series[k] = id
+	return id, nil
 }
 
 // Save stores batches: for each, its readings (a changed value
@@ -115,25 +220,33 @@ func (w *Writer) Save(ctx context.Context, runID int64, source string, batches [
 }
 
 func (w *Writer) saveBatch(ctx context.Context, runID int64, source string, b *series.Batch) error {
-	id, zone, err := w.tx.Meter(ctx, source, b.Meter)
+	ref, err := w.meter(ctx, source, b.Meter)
 	if err != nil {
 		return err
 	}
-	loc, err := series.LoadZone(zone)
+	id := ref.id
+	st, stored, err := w.dropOtherInterval(ctx, id, b)
 	if err != nil {
-		return err
-	}
-	if err := w.dropOtherInterval(ctx, id, b); err != nil {
 		return err
 	}
 	groups, err := w.toBlocks(ctx, id, b.Measure, b.Readings)
 	if err != nil {
 		return err
 	}
+	w.changed = false
 	for _, g := range groups {
-		if err := w.Write(ctx, g.id, loc, g.rs); err != nil {
+		if err := w.Write(ctx, g.id, ref.loc, g.rs); err != nil {
 			return err
 		}
+	}
+	// A batch that changes nothing (a re-sync's look-back over readings
+	// already stored) leaves the stream's row as it is, so that a
+	// no-change re-sync writes nothing at all (on the book: gives no row a
+	// new rev for pulls to copy); the row's run and time then name the
+	// last run that changed the stream.
+	if stored && !w.changed && len(b.Failures) == 0 && st.Currency == b.Currency &&
+		(b.Watermark.IsZero() || (!st.Watermark.IsZero() && st.Watermark.Unix() == b.Watermark.Unix())) {
+		return nil
 	}
 	var run *int64
 	if runID > 0 {
@@ -153,19 +266,20 @@ func (w *Writer) saveBatch(ctx context.Context, runID int64, source string, b *s
 // and quarter hours and hours of the same span must not be added up. The
 // stream is whole again once the run has fetched it to the end; a run cut
 // off before that leaves fewer readings, never doubled ones, and the next
-// run goes on from the watermark.
-func (w *Writer) dropOtherInterval(ctx context.Context, meterID int64, b *series.Batch) error {
-	was, found, err := w.tx.StreamInterval(ctx, meterID, b.Measure)
-	if err != nil || !found || was == b.Interval.Seconds() {
-		return err
+// run goes on from the watermark. It returns the stream's row and whether
+// there is one at the batch's interval.
+func (w *Writer) dropOtherInterval(ctx context.Context, meterID int64, b *series.Batch) (Stream, bool, error) {
+	st, found, err := w.tx.Stream(ctx, meterID, b.Measure)
+	if err != nil || !found || st.Interval == b.Interval.Seconds() {
+		return st, found && err == nil, err
 	}
 	n, err := w.tx.DropStream(ctx, meterID, b.Measure)
 	if err != nil {
-		return err
+		return st, false, err
 	}
 	slog.Info("stream changed interval: old readings dropped", "meter", b.Meter, "measure", b.Measure,
-		"from", series.IntervalOfSeconds(was), "to", b.Interval, "dropped", n)
-	return nil
+		"from", series.IntervalOfSeconds(st.Interval), "to", b.Interval, "dropped", n)
+	return st, false, nil
 }
 
 // seriesReadings are the readings of one series in a batch, in time order,
@@ -189,7 +303,7 @@ func (w *Writer) toBlocks(ctx context.Context, meterID int64, m series.Measure, 
 		if last < 0 || r.Channel != lastCh {
 			var ok bool
 			if g, ok = index[r.Channel]; !ok {
-				sid, err := w.tx.EnsureSeries(ctx, meterID, m, r.Channel)
+				sid, err := w.seriesID(ctx, seriesKey{meterID, m, r.Channel})
 				if err != nil {
 					return nil, err
 				}
@@ -285,6 +399,7 @@ func (w *Writer) Write(ctx context.Context, sid int64, loc *time.Location, rs []
 		// A block is one local day (Span), so a changed block is a
 		// changed day: roll it up again.
 		w.blob = w.enc.Append(w.blob[:0], rs)
+		w.changed = true
 		return w.tx.PutBlock(ctx, sid, start, w.blob, Rollup(rs))
 	})
 	if err != nil {

@@ -477,6 +477,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.streamsOfMeterStmt, err = db.PrepareContext(ctx, streamsOfMeter); err != nil {
 		return nil, fmt.Errorf("error preparing query StreamsOfMeter: %w", err)
 	}
+	if q.streamsOfSourceStmt, err = db.PrepareContext(ctx, streamsOfSource); err != nil {
+		return nil, fmt.Errorf("error preparing query StreamsOfSource: %w", err)
+	}
 	if q.touchContractStmt, err = db.PrepareContext(ctx, touchContract); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchContract: %w", err)
 	}
@@ -1270,6 +1273,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing streamsOfMeterStmt: %w", cerr)
 		}
 	}
+	if q.streamsOfSourceStmt != nil {
+		if cerr := q.streamsOfSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing streamsOfSourceStmt: %w", cerr)
+		}
+	}
 	if q.touchContractStmt != nil {
 		if cerr := q.touchContractStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchContractStmt: %w", cerr)
@@ -1515,6 +1523,7 @@ type Queries struct {
 	sourceVendorStmt                    *sql.Stmt
 	spanOfMeterStmt                     *sql.Stmt
 	streamsOfMeterStmt                  *sql.Stmt
+	streamsOfSourceStmt                 *sql.Stmt
 	touchContractStmt                   *sql.Stmt
 	unseenContractsStmt                 *sql.Stmt
 	updateCopiedRunStmt                 *sql.Stmt
@@ -1683,6 +1692,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sourceVendorStmt:                    q.sourceVendorStmt,
 		spanOfMeterStmt:                     q.spanOfMeterStmt,
 		streamsOfMeterStmt:                  q.streamsOfMeterStmt,
+		streamsOfSourceStmt:                 q.streamsOfSourceStmt,
 		touchContractStmt:                   q.touchContractStmt,
 		unseenContractsStmt:                 q.unseenContractsStmt,
 		updateCopiedRunStmt:                 q.updateCopiedRunStmt,

@@ -76,7 +76,7 @@ func (q *Queries) GetMeter(ctx context.Context, id int64) (GetMeterRow, error) {
 }
 
 const getStream = `-- name: GetStream :one
-SELECT interval_s, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?
+SELECT interval_s, currency, watermark FROM meter_streams WHERE meter_id = ? AND measure = ?
 `
 
 type GetStreamParams struct {
@@ -86,13 +86,14 @@ type GetStreamParams struct {
 
 type GetStreamRow struct {
 	IntervalS int64
+	Currency  string
 	Watermark *int64
 }
 
 func (q *Queries) GetStream(ctx context.Context, arg GetStreamParams) (GetStreamRow, error) {
 	row := q.queryRow(ctx, q.getStreamStmt, getStream, arg.MeterID, arg.Measure)
 	var i GetStreamRow
-	err := row.Scan(&i.IntervalS, &i.Watermark)
+	err := row.Scan(&i.IntervalS, &i.Currency, &i.Watermark)
 	return i, err
 }
 
@@ -385,7 +386,50 @@ func (q *Queries) StreamsOfMeter(ctx context.Context, meterID int64) ([]StreamsO
 	return items, nil
 }
 
-const upsertMeter = `-- name: UpsertMeter :one
+const streamsOfSource = `-- name: StreamsOfSource :many
+SELECT m.external_id, st.measure, st.interval_s, st.watermark
+FROM meter_streams st JOIN meters m ON m.id = st.meter_id JOIN sources s ON s.id = m.source_id
+WHERE s.name = ?1
+`
+
+type StreamsOfSourceRow struct {
+	ExternalID string
+	Measure    string
+	IntervalS  int64
+	Watermark  *int64
+}
+
+// Where every stream of a source stands, read once at the start of a sync
+// instead of once a stream.
+func (q *Queries) StreamsOfSource(ctx context.Context, source string) ([]StreamsOfSourceRow, error) {
+	rows, err := q.query(ctx, q.streamsOfSourceStmt, streamsOfSource, source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StreamsOfSourceRow
+	for rows.Next() {
+		var i StreamsOfSourceRow
+		if err := rows.Scan(
+			&i.ExternalID,
+			&i.Measure,
+			&i.IntervalS,
+			&i.Watermark,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const upsertMeter = `-- name: UpsertMeter :exec
 INSERT INTO meters (source_id, external_id, contract_external_id, number, label, unit, zone,
                     intervals, data_from, data_to, raw_json, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
@@ -398,7 +442,12 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     intervals = excluded.intervals,
     data_from = excluded.data_from, data_to = excluded.data_to, raw_json = excluded.raw_json,
     updated_at = excluded.updated_at
-RETURNING id
+WHERE meters.contract_external_id IS NOT excluded.contract_external_id
+   OR meters.number IS NOT excluded.number OR meters.label IS NOT excluded.label
+   OR (meters.unit_reported_at IS NULL AND meters.unit IS NOT excluded.unit)
+   OR meters.intervals IS NOT excluded.intervals
+   OR meters.data_from IS NOT excluded.data_from OR meters.data_to IS NOT excluded.data_to
+   OR meters.raw_json IS NOT excluded.raw_json
 `
 
 type UpsertMeterParams struct {
@@ -416,8 +465,10 @@ type UpsertMeterParams struct {
 	UpdatedAt          int64
 }
 
-func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) (int64, error) {
-	row := q.queryRow(ctx, q.upsertMeterStmt, upsertMeter,
+// A meter the vendor describes as before is left as it is (updated_at is
+// when it last changed): a re-sync with nothing new writes no meter.
+func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) error {
+	_, err := q.exec(ctx, q.upsertMeterStmt, upsertMeter,
 		arg.SourceID,
 		arg.ExternalID,
 		arg.ContractExternalID,
@@ -431,7 +482,5 @@ func (q *Queries) UpsertMeter(ctx context.Context, arg UpsertMeterParams) (int64
 		arg.RawJson,
 		arg.UpdatedAt,
 	)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+	return err
 }

@@ -4,6 +4,8 @@
 -- seconds; the book stores timestamptz, converted here.
 
 -- name: UpsertMeter :exec
+-- A meter the vendor describes as before is left as it is: no new rev for
+-- pulls to copy, and updated_at stays when it last changed.
 INSERT INTO meters (source_id, external_id, contract_external_id, number, label, unit, zone,
                     intervals, data_from, data_to, raw_json, updated_at)
 VALUES (@source_id, @external_id, @contract_external_id, @number, @label, @unit, @zone,
@@ -15,7 +17,13 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     unit = CASE WHEN meters.unit_reported_at IS NULL THEN excluded.unit ELSE meters.unit END,
     intervals = excluded.intervals,
     data_from = excluded.data_from, data_to = excluded.data_to, raw_json = excluded.raw_json,
-    updated_at = excluded.updated_at;
+    updated_at = excluded.updated_at
+WHERE meters.contract_external_id IS DISTINCT FROM excluded.contract_external_id
+   OR meters.number IS DISTINCT FROM excluded.number OR meters.label IS DISTINCT FROM excluded.label
+   OR (meters.unit_reported_at IS NULL AND meters.unit IS DISTINCT FROM excluded.unit)
+   OR meters.intervals IS DISTINCT FROM excluded.intervals
+   OR meters.data_from IS DISTINCT FROM excluded.data_from OR meters.data_to IS DISTINCT FROM excluded.data_to
+   OR meters.raw_json IS DISTINCT FROM excluded.raw_json;
 
 -- name: MeterIDByExternal :one
 SELECT m.id, m.zone FROM meters m JOIN sources s ON s.id = m.source_id
@@ -30,7 +38,14 @@ WHERE source_id = (SELECT id FROM sources WHERE name = @source)
   AND (unit <> @unit OR unit_reported_at IS NULL);
 
 -- name: GetStream :one
-SELECT interval_s, watermark FROM meter_streams WHERE meter_id = @meter_id AND measure = @measure;
+SELECT interval_s, currency, watermark FROM meter_streams WHERE meter_id = @meter_id AND measure = @measure;
+
+-- name: StreamsOfSource :many
+-- Where every stream of a source stands, read once at the start of a sync
+-- instead of once a stream.
+SELECT m.external_id, st.measure, st.interval_s, st.watermark
+FROM meter_streams st JOIN meters m ON m.id = st.meter_id JOIN sources s ON s.id = m.source_id
+WHERE s.name = @source;
 
 -- name: SetStream :exec
 INSERT INTO meter_streams (meter_id, measure, interval_s, currency, watermark, run_id, updated_at)
@@ -118,6 +133,14 @@ SELECT s.name AS source_name, m.external_id AS meter, se.measure, se.channel,
 FROM readings_daily d JOIN series se ON se.id = d.series_id
 JOIN meters m ON m.id = se.meter_id JOIN sources s ON s.id = m.source_id
 ORDER BY s.name, m.external_id, se.measure, se.channel, d.day;
+
+-- name: SeriesRev :one
+-- The newest rev of the series' rows: what changes when a sync wrote any
+-- of them, and what a pull of them starts from.
+SELECT CAST(GREATEST(
+    (SELECT COALESCE(MAX(rev), 0) FROM meters), (SELECT COALESCE(MAX(rev), 0) FROM meter_streams),
+    (SELECT COALESCE(MAX(rev), 0) FROM series), (SELECT COALESCE(MAX(rev), 0) FROM reading_blocks),
+    (SELECT COALESCE(MAX(rev), 0) FROM readings_daily)) AS BIGINT) AS rev;
 
 -- name: CountReadings :one
 SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM reading_blocks;

@@ -181,6 +181,50 @@ func BenchmarkSeries(b *testing.B) {
 	report(float64(curve)/1e6, "meter-year-curve-ms")
 }
 
+// BenchmarkResync is the no-change re-sync alone, the figure a sync every
+// few minutes lives on: N meters (WATTFOLIO_BENCH_METERS, default 20) ×
+// WATTFOLIO_BENCH_DAYS (default 30) of history synced once, untimed, then
+// re-synced b.N times with nothing changed at the vendor. Besides the wall
+// time per re-sync it reports the process's CPU time (the simulator's
+// included), the requests per meter and the bytes the process had written
+// to storage (Linux's write_bytes: the cache's pages and WAL; 0 elsewhere).
+// BenchmarkSeries measures the same re-sync once, beside the full sync.
+func BenchmarkResync(b *testing.B) {
+	meters, days := 20, 30
+	if n, err := strconv.Atoi(os.Getenv("WATTFOLIO_BENCH_METERS")); err == nil && n > 0 {
+		meters = n
+	}
+	if n, err := strconv.Atoi(os.Getenv("WATTFOLIO_BENCH_DAYS")); err == nil && n > 0 {
+		days = n
+	}
+	ctx := context.Background()
+	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	store, sim, src, stop := simStore(ctx, b, filepath.Join(b.TempDir(), "resync.db"), meters, to.AddDate(0, 0, -days), to)
+	defer stop()
+	eng := &engine.Engine{Store: store, Logger: slog.New(slog.DiscardHandler)}
+	if r := eng.Sync(ctx, src); r.Err != nil {
+		b.Fatal(r.Err)
+	}
+	sim.Requests()
+	w0, cpu0 := storageWrites(), cputime.Process()
+	b.ResetTimer()
+	for range b.N {
+		if r := eng.Sync(ctx, src); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+	b.StopTimer()
+	cpu, written := cputime.Process()-cpu0, storageWrites()-w0
+	reqs := 0
+	for _, n := range sim.Requests() {
+		reqs += n
+	}
+	b.ReportMetric(float64(meters), "meters")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(reqs)/float64(meters*b.N), "requests/meter")
+	b.ReportMetric(float64(written)/float64(b.N)/1024, "written-kB/op")
+}
+
 // simStore is a fresh cache at path and the epilot simulator of meters
 // meters over [from, to) on loopback, with the source to sync it from.
 func simStore(ctx context.Context, b *testing.B, path string, meters int, from, to time.Time) (*db.Store, *epilotsim.Server, engine.Source, func()) {
@@ -510,15 +554,23 @@ func fileSize(p string) int64 {
 
 // peakRSS is the process's high-water resident set in kB (Linux; 0
 // elsewhere).
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func peakRSS() int64 { return procFigure("/proc/self/status", "VmHWM") }
+
+// storageWrites is the bytes this process caused to be written to storage
+// so far (Linux's write_bytes; 0 elsewhere).
+func storageWrites() int64 { return procFigure("/proc/self/io", "write_bytes") }
+
+// procFigure is the number on the line "name: n" (a " kB" after it left
+// out) of a /proc file, 0 when there is none.
+func procFigure(file, name string) int64 {
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return 0
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb
+		if v, ok := strings.CutPrefix(l, name+":"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
 		}
 	}
 	return 0

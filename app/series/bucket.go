@@ -209,15 +209,13 @@ func Total(bs []Bucket) Bucket {
 }
 
 // zones keeps the zones LoadZone loaded: time.LoadLocation reads and
-// parses the zone's file on every call, and every meter page and read of
-// readings asks for its meter's zone (a Location is immutable, so one serves
-// every caller).
+// parses the zone's file on every call, and every meter page, read of
+// readings and batch of the write path asks for its meter's zone (a
+// Location is immutable, so one serves every caller).
 var zones sync.Map // name → *time.Location
 
-// LoadZone loads an IANA zone; "" is Europe/Berlin, the default customer zone.
-// Zones are kept once loaded: time.LoadLocation reads and parses the zone
-// file on every call, and the write path asks for a meter's zone with
-// every batch (a Location is never changed once made, so sharing is safe).
+// LoadZone loads an IANA zone; "" is Europe/Berlin, the default customer
+// zone. Zones are kept once loaded.
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" {
 		name = app.DefaultZoneName
@@ -232,6 +230,3 @@ func LoadZone(name string) (*time.Location, error) {
 	zones.Store(name, loc)
 	return loc, nil
 }
-
-// zones holds the zones LoadZone loaded, by name.
-var zones sync.Map

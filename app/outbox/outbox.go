@@ -221,6 +221,12 @@ func parsePrices(s string, vendor bool) ([]price, app.Msg) {
 			// A constant price, in force since always.
 		case !read:
 			return nil, app.Msgf("price #%d: timestamp %q is not an ISO 8601 date-time with an offset", i+1, app.Clip(stamp, 40))
+		case p.At.IsZero() || p.At.Year() < 1 || p.At.Year() > 9999:
+			// In UTC it would need a year of other than four digits, which
+			// neither ISO 8601's plain form nor the vendor reads back; the
+			// first instant of year 1 is Go's zero time, which means "no
+			// timestamp" to the canonical form.
+			return nil, app.Msgf("price #%d: timestamp %q is out of range (years 0001 to 9999 in UTC)", i+1, app.Clip(stamp, 40))
 		}
 		out[i] = p
 	}

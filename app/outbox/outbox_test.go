@@ -13,7 +13,7 @@ func TestValidate(t *testing.T) {
 		FieldCurrency:     {"", "EUR", "CHF", "eur"},
 		FieldIncludes:     {"true", "false"},
 		FieldBuilding:     {"", "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
-		FieldPrices:       {"", "[]", `[{"price":0.25,"timestamp":"2026-01-01T00:00:00+01:00"}]`},
+		FieldPrices:       {"", "[]", `[{"price":0.25,"timestamp":"2026-01-01T00:00:00+01:00"}]`, `[{"price":0.25,"timestamp":"0001-01-02T00:00:00Z"}]`},
 	}
 	for f, vs := range ok {
 		for _, v := range vs {
@@ -31,7 +31,11 @@ func TestValidate(t *testing.T) {
 		FieldBuilding:     {"building-7"},
 		FieldPrices: {"0.25", `[{"price":"x","timestamp":"2026-01-01T00:00:00Z"}]`, `[{"price":0.2,"timestamp":"2026-01-01"}]`,
 			`[{"price":1e300,"timestamp":"2026-01-01T00:00:00Z"}]`, // no Decimal: the contract would no longer read
-			`[{"price":0.2,"timestamp":"2026-01-01T00:00:00Z"}]]`},
+			`[{"price":0.2,"timestamp":"2026-01-01T00:00:00Z"}]]`,
+			// Year 0 at +01:00 is year -1 in UTC, which no one reads back.
+			`[{"price":0.2,"timestamp":"0000-01-01T00:30:00+01:00"}]`,
+			`[{"price":0.2,"timestamp":"0001-01-01T00:00:00Z"}]`, // Go's zero time: "no timestamp"
+			`[{"price":0.2,"timestamp":"9999-12-31T23:30:00-01:00"}]`},
 		"name": {"x"},
 	}
 	for f, vs := range bad {

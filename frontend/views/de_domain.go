@@ -92,6 +92,7 @@ func init() {
 		"price #%d: want a timestamp":                                               "Preis Nr. %d: erwartet wird ein Zeitstempel",
 		"price #%d: want a decimal number such as 0.285, got %s":                    "Preis Nr. %d: erwartet wird eine Dezimalzahl wie 0.285, erhalten %s",
 		"price #%d: timestamp %q is not an ISO 8601 date-time with an offset":       "Preis Nr. %d: Zeitstempel %q ist kein ISO-8601-Zeitpunkt mit Zeitzonenversatz",
+		"price #%d: timestamp %q is out of range (years 0001 to 9999 in UTC)":       "Preis Nr. %d: Zeitstempel %q liegt außerhalb des Bereichs (Jahre 0001 bis 9999 in UTC)",
 		// app/tariff and app/compare: the assumptions behind a figure and
 		// why an option has none, on the compare and customer pages.
 		"prices quoted gross (incl. %s %% VAT), brought to net exactly":   "Preise brutto angegeben (inkl. %s %% MwSt.), exakt auf netto umgerechnet",

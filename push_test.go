@@ -529,3 +529,55 @@ func TestEditAfterPush(t *testing.T) {
 		}
 	}
 }
+
+// A laptop's cache salvaged after a push keeps its identity in the book:
+// its id, its analyst and the keys and pushed values of its changes. Given
+// a new id, or its changes new keys, the salvaged cache would push them
+// again as new changes and the team's sync would find each twice.
+func TestSalvagedLaptopPushesOnce(t *testing.T) {
+	f := newFixture(t, simulate.Options{PoderoUsers: 4})
+	url := pgtest.URL(t)
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("team sync: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("laptop sync: exit %d %s", code, stderr)
+	}
+	l := laptop{name: "dora", db: f.db}
+	ids := f.up.Podero.ContractIDs()
+	l.edit(t, ids[0], "supplier=Salvage GmbH")
+	l.edit(t, ids[1], "meter_id=DE-SALV-1")
+	if code, stdout := l.push(t, url); code != 0 || !strings.Contains(stdout, "2 changes pushed") {
+		t.Fatalf("first push: exit %d\n%s", code, stdout)
+	}
+
+	fresh := filepath.Join(t.TempDir(), "salvaged.db")
+	if code, stdout, stderr := runCLI(t, "salvage", "--from", f.db, "--db", fresh); code != 0 {
+		t.Fatalf("salvage: exit %d\n%s%s", code, stdout, stderr)
+	}
+	s := laptop{name: "dora", db: fresh}
+	if text := s.outboxText(t); strings.Count(text, "in the book, waiting for the team's sync") != 2 {
+		t.Errorf("salvaged laptop's outbox:\n%s", text)
+	}
+	// A new edit in the salvaged cache, pushed without --as: the analyst's
+	// name carried over with the laptop's id.
+	if code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", fresh, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("salvaged laptop's sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	s.edit(t, ids[2], "supplier=After Salvage AG")
+	if code, stdout, stderr := runCLI(t, "push", "--to", url, "--db", fresh); code != 0 || !strings.Contains(stdout, "1 change") {
+		t.Fatalf("push from the salvaged cache: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	book := bookOutbox(t, url)
+	perContract := map[string]int{}
+	for _, c := range book {
+		perContract[c.ContractID]++
+		if c.Author != "dora" {
+			t.Errorf("change of %s in the book by %q, want dora", c.ContractID, c.Author)
+		}
+	}
+	if len(book) != 3 || perContract[ids[0]] != 1 || perContract[ids[1]] != 1 || perContract[ids[2]] != 1 {
+		t.Errorf("the book holds %d changes, by contract %v; want one each of %v", len(book), perContract, ids[:3])
+	}
+}

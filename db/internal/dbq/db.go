@@ -405,6 +405,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.resolveOutboxStmt, err = db.PrepareContext(ctx, resolveOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query ResolveOutbox: %w", err)
 	}
+	if q.restoreLaptopStmt, err = db.PrepareContext(ctx, restoreLaptop); err != nil {
+		return nil, fmt.Errorf("error preparing query RestoreLaptop: %w", err)
+	}
 	if q.restoreOutboxStmt, err = db.PrepareContext(ctx, restoreOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query RestoreOutbox: %w", err)
 	}
@@ -1153,6 +1156,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing resolveOutboxStmt: %w", cerr)
 		}
 	}
+	if q.restoreLaptopStmt != nil {
+		if cerr := q.restoreLaptopStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing restoreLaptopStmt: %w", cerr)
+		}
+	}
 	if q.restoreOutboxStmt != nil {
 		if cerr := q.restoreOutboxStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing restoreOutboxStmt: %w", cerr)
@@ -1499,6 +1507,7 @@ type Queries struct {
 	recordMigrationStmt                 *sql.Stmt
 	refreshCustomerKeysStmt             *sql.Stmt
 	resolveOutboxStmt                   *sql.Stmt
+	restoreLaptopStmt                   *sql.Stmt
 	restoreOutboxStmt                   *sql.Stmt
 	runProblemsStmt                     *sql.Stmt
 	salvageNotesStmt                    *sql.Stmt
@@ -1668,6 +1677,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordMigrationStmt:                 q.recordMigrationStmt,
 		refreshCustomerKeysStmt:             q.refreshCustomerKeysStmt,
 		resolveOutboxStmt:                   q.resolveOutboxStmt,
+		restoreLaptopStmt:                   q.restoreLaptopStmt,
 		restoreOutboxStmt:                   q.restoreOutboxStmt,
 		runProblemsStmt:                     q.runProblemsStmt,
 		salvageNotesStmt:                    q.salvageNotesStmt,

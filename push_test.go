@@ -581,3 +581,54 @@ func TestSalvagedLaptopPushesOnce(t *testing.T) {
 		t.Errorf("the book holds %d changes, by contract %v; want one each of %v", len(book), perContract, ids[:3])
 	}
 }
+
+// The team's write-back reads only the changes waiting in the book, not
+// every change ever pushed (which grows with every push), while
+// 'wattfolio outbox' of the book still lists them all, settled or not.
+func TestBookWritebackReadsPendingOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, simulate.Options{PoderoUsers: 4})
+	url := pgtest.URL(t)
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("team sync: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("laptop sync: exit %d %s", code, stderr)
+	}
+	l := laptop{name: "erin", db: f.db}
+	ids := f.up.Podero.ContractIDs()
+	l.edit(t, ids[0], "supplier=Sent First GmbH")
+	l.edit(t, ids[1], "meter_id=DE-SENT-1")
+	l.push(t, url)
+	teamSync(t, f, url)
+	l.edit(t, ids[2], "supplier=Still Waiting AG")
+	l.push(t, url)
+
+	book, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	all, err := book.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := book.PendingOutbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, c := range all {
+		states[c.ContractID] = c.State
+	}
+	if len(all) != 3 || states[ids[0]] != outbox.Sent || states[ids[1]] != outbox.Sent || states[ids[2]] != outbox.Pending {
+		t.Fatalf("the book's outbox: %v, want two sent and one pending", states)
+	}
+	if len(pending) != 1 || pending[0].ContractID != ids[2] || pending[0].New["supplier"] != "Still Waiting AG" || pending[0].Author != "erin" {
+		t.Errorf("pending changes of the book: %+v, want only erin's change of %s", pending, ids[2])
+	}
+	code, stdout, stderr := runCLI(t, "outbox", "--db", url)
+	if code != 0 || !strings.Contains(stdout, "Sent First GmbH") || !strings.Contains(stdout, "DE-SENT-1") || !strings.Contains(stdout, "Still Waiting AG") {
+		t.Errorf("outbox of the book: exit %d, want all three changes\n%s%s", code, stdout, stderr)
+	}
+}

@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
+	if q.clearCopiedRunProblemsStmt, err = db.PrepareContext(ctx, clearCopiedRunProblems); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearCopiedRunProblems: %w", err)
+	}
 	if q.contractFacetGroupsStmt, err = db.PrepareContext(ctx, contractFacetGroups); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractFacetGroups: %w", err)
 	}
@@ -539,6 +542,11 @@ func (q *Queries) Close() error {
 	if q.blocksOfSeriesStmt != nil {
 		if cerr := q.blocksOfSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
+		}
+	}
+	if q.clearCopiedRunProblemsStmt != nil {
+		if cerr := q.clearCopiedRunProblemsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearCopiedRunProblemsStmt: %w", cerr)
 		}
 	}
 	if q.contractFacetGroupsStmt != nil {
@@ -1384,6 +1392,7 @@ type Queries struct {
 	addRunCountsStmt                    *sql.Stmt
 	appliedMigrationsStmt               *sql.Stmt
 	blocksOfSeriesStmt                  *sql.Stmt
+	clearCopiedRunProblemsStmt          *sql.Stmt
 	contractFacetGroupsStmt             *sql.Stmt
 	contractFacetGroupsFilteredStmt     *sql.Stmt
 	contractMatchesStmt                 *sql.Stmt
@@ -1554,6 +1563,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addRunCountsStmt:                    q.addRunCountsStmt,
 		appliedMigrationsStmt:               q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:                  q.blocksOfSeriesStmt,
+		clearCopiedRunProblemsStmt:          q.clearCopiedRunProblemsStmt,
 		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
 		contractMatchesStmt:                 q.contractMatchesStmt,

@@ -115,6 +115,20 @@ func teamSync(t *testing.T, f *fixture, url string) string {
 	return stdout
 }
 
+// poderoBook is a new book with Podero synced into it, and into the
+// fixture's laptop cache (f.db) too, as the laptop would pull it.
+func poderoBook(t *testing.T, f *fixture) string {
+	t.Helper()
+	url := pgtest.URL(t)
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("team sync: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("laptop sync: exit %d %s", code, stderr)
+	}
+	return url
+}
+
 func (l laptop) pull(t *testing.T, book string, customers ...string) (int, string) {
 	t.Helper()
 	args := []string{"pull", "--from", book, "--db", l.db}
@@ -328,13 +342,7 @@ func cachedSupplier(t *testing.T, path, contract string) string {
 func TestPushCutOffIsTakenOnce(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, simulate.Options{PoderoUsers: 4})
-	url := pgtest.URL(t)
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("team sync: exit %d %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("laptop sync: exit %d %s", code, stderr)
-	}
+	url := poderoBook(t, f)
 	l := laptop{name: "carol", db: f.db}
 	ids := f.up.Podero.ContractIDs()
 	l.edit(t, ids[0], "supplier=Cut Off GmbH")
@@ -536,13 +544,7 @@ func TestEditAfterPush(t *testing.T) {
 // again as new changes and the team's sync would find each twice.
 func TestSalvagedLaptopPushesOnce(t *testing.T) {
 	f := newFixture(t, simulate.Options{PoderoUsers: 4})
-	url := pgtest.URL(t)
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("team sync: exit %d %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("laptop sync: exit %d %s", code, stderr)
-	}
+	url := poderoBook(t, f)
 	l := laptop{name: "dora", db: f.db}
 	ids := f.up.Podero.ContractIDs()
 	l.edit(t, ids[0], "supplier=Salvage GmbH")
@@ -588,13 +590,7 @@ func TestSalvagedLaptopPushesOnce(t *testing.T) {
 func TestBookWritebackReadsPendingOnly(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, simulate.Options{PoderoUsers: 4})
-	url := pgtest.URL(t)
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("team sync: exit %d %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("laptop sync: exit %d %s", code, stderr)
-	}
+	url := poderoBook(t, f)
 	l := laptop{name: "erin", db: f.db}
 	ids := f.up.Podero.ContractIDs()
 	l.edit(t, ids[0], "supplier=Sent First GmbH")

@@ -115,6 +115,20 @@ func teamSync(t *testing.T, f *fixture, url string) string {
 	return stdout
 }
 
+// poderoBook is a new book with Podero synced into it, and into the
+// fixture's laptop cache (f.db) too, as the laptop would pull it.
+func poderoBook(t *testing.T, f *fixture) string {
+	t.Helper()
+	url := pgtest.URL(t)
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("team sync: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("laptop sync: exit %d %s", code, stderr)
+	}
+	return url
+}
+
 func (l laptop) pull(t *testing.T, book string, customers ...string) (int, string) {
 	t.Helper()
 	args := []string{"pull", "--from", book, "--db", l.db}
@@ -328,13 +342,7 @@ func cachedSupplier(t *testing.T, path, contract string) string {
 func TestPushCutOffIsTakenOnce(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, simulate.Options{PoderoUsers: 4})
-	url := pgtest.URL(t)
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", url, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("team sync: exit %d %s", code, stderr)
-	}
-	if code, _, stderr := runCLI(t, "sync", "--config", f.config, "--db", f.db, "--source", "demo-podero"); code != 0 {
-		t.Fatalf("laptop sync: exit %d %s", code, stderr)
-	}
+	url := poderoBook(t, f)
 	l := laptop{name: "carol", db: f.db}
 	ids := f.up.Podero.ContractIDs()
 	l.edit(t, ids[0], "supplier=Cut Off GmbH")
@@ -527,5 +535,96 @@ func TestEditAfterPush(t *testing.T) {
 		if c.State != outbox.Sent {
 			t.Errorf("change of %s is %s (%s), want sent", id, c.State, c.Message)
 		}
+	}
+}
+
+// A laptop's cache salvaged after a push keeps its identity in the book:
+// its id, its analyst and the keys and pushed values of its changes. Given
+// a new id, or its changes new keys, the salvaged cache would push them
+// again as new changes and the team's sync would find each twice.
+func TestSalvagedLaptopPushesOnce(t *testing.T) {
+	f := newFixture(t, simulate.Options{PoderoUsers: 4})
+	url := poderoBook(t, f)
+	l := laptop{name: "dora", db: f.db}
+	ids := f.up.Podero.ContractIDs()
+	l.edit(t, ids[0], "supplier=Salvage GmbH")
+	l.edit(t, ids[1], "meter_id=DE-SALV-1")
+	if code, stdout := l.push(t, url); code != 0 || !strings.Contains(stdout, "2 changes pushed") {
+		t.Fatalf("first push: exit %d\n%s", code, stdout)
+	}
+
+	fresh := filepath.Join(t.TempDir(), "salvaged.db")
+	if code, stdout, stderr := runCLI(t, "salvage", "--from", f.db, "--db", fresh); code != 0 {
+		t.Fatalf("salvage: exit %d\n%s%s", code, stdout, stderr)
+	}
+	s := laptop{name: "dora", db: fresh}
+	if text := s.outboxText(t); strings.Count(text, "in the book, waiting for the team's sync") != 2 {
+		t.Errorf("salvaged laptop's outbox:\n%s", text)
+	}
+	// A new edit in the salvaged cache, pushed without --as: the analyst's
+	// name carried over with the laptop's id.
+	if code, stdout, stderr := runCLI(t, "sync", "--config", f.config, "--db", fresh, "--source", "demo-podero"); code != 0 {
+		t.Fatalf("salvaged laptop's sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	s.edit(t, ids[2], "supplier=After Salvage AG")
+	if code, stdout, stderr := runCLI(t, "push", "--to", url, "--db", fresh); code != 0 || !strings.Contains(stdout, "1 change") {
+		t.Fatalf("push from the salvaged cache: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	book := bookOutbox(t, url)
+	perContract := map[string]int{}
+	for _, c := range book {
+		perContract[c.ContractID]++
+		if c.Author != "dora" {
+			t.Errorf("change of %s in the book by %q, want dora", c.ContractID, c.Author)
+		}
+	}
+	if len(book) != 3 || perContract[ids[0]] != 1 || perContract[ids[1]] != 1 || perContract[ids[2]] != 1 {
+		t.Errorf("the book holds %d changes, by contract %v; want one each of %v", len(book), perContract, ids[:3])
+	}
+}
+
+// The team's write-back reads only the changes waiting in the book, not
+// every change ever pushed (which grows with every push), while
+// 'wattfolio outbox' of the book still lists them all, settled or not.
+func TestBookWritebackReadsPendingOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, simulate.Options{PoderoUsers: 4})
+	url := poderoBook(t, f)
+	l := laptop{name: "erin", db: f.db}
+	ids := f.up.Podero.ContractIDs()
+	l.edit(t, ids[0], "supplier=Sent First GmbH")
+	l.edit(t, ids[1], "meter_id=DE-SENT-1")
+	l.push(t, url)
+	teamSync(t, f, url)
+	l.edit(t, ids[2], "supplier=Still Waiting AG")
+	l.push(t, url)
+
+	book, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	all, err := book.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := book.PendingOutbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, c := range all {
+		states[c.ContractID] = c.State
+	}
+	if len(all) != 3 || states[ids[0]] != outbox.Sent || states[ids[1]] != outbox.Sent || states[ids[2]] != outbox.Pending {
+		t.Fatalf("the book's outbox: %v, want two sent and one pending", states)
+	}
+	if len(pending) != 1 || pending[0].ContractID != ids[2] || pending[0].New["supplier"] != "Still Waiting AG" || pending[0].Author != "erin" {
+		t.Errorf("pending changes of the book: %+v, want only erin's change of %s", pending, ids[2])
+	}
+	code, stdout, stderr := runCLI(t, "outbox", "--db", url)
+	if code != 0 || !strings.Contains(stdout, "Sent First GmbH") || !strings.Contains(stdout, "DE-SENT-1") || !strings.Contains(stdout, "Still Waiting AG") {
+		t.Errorf("outbox of the book: exit %d, want all three changes\n%s%s", code, stdout, stderr)
 	}
 }

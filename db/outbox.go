@@ -114,6 +114,12 @@ func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
 	return s.listOutbox(ctx, dbq.ListOutboxParams{})
 }
 
+// PendingOutbox lists the changes waiting to be sent, all the write-back
+// reads (writeback.Store).
+func (s *Store) PendingOutbox(ctx context.Context) ([]outbox.Change, error) {
+	return s.listOutbox(ctx, dbq.ListOutboxParams{State: outbox.Pending})
+}
+
 // ChangeOf returns the change of one contract (pending or settled), or
 // nil when it has none.
 func (s *Store) ChangeOf(ctx context.Context, source, contractExternalID string) (*outbox.Change, error) {

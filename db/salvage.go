@@ -2,7 +2,7 @@ package db
 
 import (
 	"context"
-
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,8 +23,10 @@ type Salvaged struct {
 
 // Salvage makes a new cache at to from what can still be read of a damaged
 // one at from: the offers, the offline edits the vendor has not accepted
-// yet and the notes on contracts, which live nowhere else. Everything else comes back with a
-// sync. from is opened read-only and never changed; to must not exist.
+// yet and the notes on contracts, which live nowhere else, and the
+// laptop's identity in a team's book (its id, its analyst and the keys of
+// the changes it pushed), so that the book takes none of its pushed changes
+// twice. Everything else comes back with a sync. from is opened read-only and never changed; to must not exist.
 func Salvage(ctx context.Context, from, to string) (Salvaged, error) {
 	var res Salvaged
 	if _, err := os.Stat(to); !errors.Is(err, fs.ErrNotExist) {
@@ -52,6 +54,11 @@ func Salvage(ctx context.Context, from, to string) (Salvaged, error) {
 	if err != nil {
 		res.Lost = append(res.Lost, fmt.Sprintf("the notes on contracts: %v", firstLine(err.Error())))
 	}
+	laptop, err := old.rq.LaptopID(ctx)
+	hasLaptop := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		res.Lost = append(res.Lost, fmt.Sprintf("the laptop's id in a team's book: %v", firstLine(err.Error())))
+	}
 
 	store, err := OpenMode(ctx, to, Create)
 	if err != nil {
@@ -76,6 +83,11 @@ func Salvage(ctx context.Context, from, to string) (Salvaged, error) {
 				return fmt.Errorf("notes on contract %s: %w", n.ContractExternalID, err)
 			}
 		}
+		if hasLaptop {
+			if err := q.RestoreLaptop(ctx, dbq.RestoreLaptopParams{LaptopID: laptop.LaptopID, Author: laptop.Author}); err != nil {
+				return fmt.Errorf("the laptop's id: %w", err)
+			}
+		}
 		for _, e := range edits {
 			sid, err := source(e.SourceName, e.Vendor, e.BaseUrl)
 			if err != nil {
@@ -84,7 +96,7 @@ func Salvage(ctx context.Context, from, to string) (Salvaged, error) {
 			err = q.RestoreOutbox(ctx, dbq.RestoreOutboxParams{
 				SourceID: sid, ContractExternalID: e.ContractExternalID, BaseJson: e.BaseJson, NewJson: e.NewJson,
 				State: e.State, Message: e.Message, TheirsJson: e.TheirsJson, InflightJson: e.InflightJson, Attempts: e.Attempts,
-				CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+				CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt, BookKey: e.BookKey, PushedJson: e.PushedJson,
 			})
 			if err != nil {
 				return fmt.Errorf("offline edit %d: %w", e.ID, err)

@@ -225,18 +225,32 @@ func (c *SliceCopy) Day(p dbq.SetDayParams) error { return c.q.SetDay(c.ctx, p) 
 // Gas stores a gas meter's conversion figures.
 func (c *SliceCopy) Gas(p dbq.SetMeterGasParams) error { return c.q.SetMeterGas(c.ctx, p) }
 
-// Run stores a sync run of the book's, known here by its source and start.
-func (c *SliceCopy) Run(p dbq.CopyRunParams) error {
+// Run stores a sync run of the book's, known here by its source and start,
+// with its record problems (run ids in them are set here), which replace
+// those of an earlier copy.
+func (c *SliceCopy) Run(p dbq.CopyRunParams, problems []dbq.InsertProblemParams) error {
 	id, err := c.q.CopiedRun(c.ctx, dbq.CopiedRunParams{SourceID: p.SourceID, StartedAt: p.StartedAt})
-	if errors.Is(err, sql.ErrNoRows) {
-		return c.q.CopyRun(c.ctx, p)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		id, err = c.q.CopyRun(c.ctx, p)
+	case err == nil:
+		err = c.q.UpdateCopiedRun(c.ctx, dbq.UpdateCopiedRunParams{
+			ID: id, FinishedAt: p.FinishedAt, Status: p.Status, Fetched: p.Fetched, Failed: p.Failed, Missing: p.Missing, Error: p.Error,
+		})
 	}
 	if err != nil {
 		return err
 	}
-	return c.q.UpdateCopiedRun(c.ctx, dbq.UpdateCopiedRunParams{
-		ID: id, FinishedAt: p.FinishedAt, Status: p.Status, Fetched: p.Fetched, Failed: p.Failed, Missing: p.Missing, Error: p.Error,
-	})
+	if err := c.q.ClearCopiedRunProblems(c.ctx, id); err != nil {
+		return err
+	}
+	for _, pr := range problems {
+		pr.RunID = id
+		if err := c.q.InsertProblem(c.ctx, pr); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Offer stores one of the team's offers under its name, replacing an

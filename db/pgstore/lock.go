@@ -10,6 +10,25 @@ import (
 	"wattfolio/db/internal/pgq"
 )
 
+// ErrSyncRunning is LockSync's error, without waiting, when another sync
+// of the book holds its lock. It is also db.ErrSyncRunning (errors.Is), so
+// what handles a busy cache (the exit code, the desktop's "Sync now")
+// handles a busy book alike, while the message names the book.
+var ErrSyncRunning error = bookBusy{}
+
+type bookBusy struct{}
+
+func (bookBusy) Error() string        { return "a sync of this book is already running" }
+func (bookBusy) Is(target error) bool { return target == db.ErrSyncRunning }
+
+// heldBy is "held by " and the holder, as SyncHolder says it.
+func heldBy(holder string) string {
+	if strings.HasPrefix(holder, "held by ") {
+		return holder
+	}
+	return "held by " + holder
+}
+
 // syncLockNS is the first key of the book's sync lock, the second the hash
 // of the book's schema: two books in one database do not block each other.
 const syncLockNS = 0x5746 // "WF"
@@ -20,8 +39,8 @@ const syncLockNS = 0x5746 // "WF"
 // connection of its own, which the server releases however the holder
 // ends: its connection closes with the process. With wait, LockSync calls
 // waiting once with who holds the lock (SyncHolder) and waits until the
-// lock is free or ctx ends; without, it fails with db.ErrSyncRunning,
-// naming the holder. unlock releases the lock.
+// lock is free or ctx ends; without, it fails with ErrSyncRunning (which
+// is db.ErrSyncRunning too), naming the holder. unlock releases the lock.
 func (s *Store) LockSync(ctx context.Context, wait bool, waiting func(holder string)) (unlock func(), err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -41,7 +60,7 @@ func (s *Store) LockSync(ctx context.Context, wait bool, waiting func(holder str
 			holder = s.SyncHolder(ctx)
 			if !wait {
 				conn.Release()
-				return nil, fmt.Errorf("%w (%s): try again when it has finished", db.ErrSyncRunning, holder)
+				return nil, fmt.Errorf("%w (%s): try again when it has finished", ErrSyncRunning, heldBy(holder))
 			}
 			if waiting != nil {
 				waiting(holder)

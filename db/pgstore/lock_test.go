@@ -54,8 +54,12 @@ func TestSecondSyncNamesTheLockHolder(t *testing.T) {
 	}()
 
 	_, err = second.LockSync(ctx, false, nil)
-	if !errors.Is(err, db.ErrSyncRunning) {
+	if !errors.Is(err, db.ErrSyncRunning) || !errors.Is(err, pgstore.ErrSyncRunning) {
 		t.Fatalf("second sync without waiting: %v, want ErrSyncRunning", err)
+	}
+	// The server's operator reads of the book, not of a laptop's cache.
+	if want := `a sync of this book is already running (held by "team-sync-on-book-1" from `; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("second sync without waiting: %q, want it to begin %q", err, want)
 	}
 	checkHolder(t, "refused", err.Error(), before)
 

@@ -161,12 +161,32 @@ func (s *Store) Outcomes(ctx context.Context, laptopID string, keys []string) ([
 	return out, nil
 }
 
-// Outbox lists every change in the book, first pushed first.
+// Outbox lists every change in the book, first pushed first, settled or
+// not: what 'wattfolio outbox --db postgres://…' prints.
 func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
 	rows, err := s.q.ListBookOutbox(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("book: outbox: %w", err)
 	}
+	return bookChanges(rows), nil
+}
+
+// PendingOutbox lists the changes waiting to be sent, first pushed first:
+// all the team's write-back reads (writeback.Store), not the settled ones
+// the book keeps for the laptops and 'wattfolio outbox'.
+func (s *Store) PendingOutbox(ctx context.Context) ([]outbox.Change, error) {
+	rows, err := s.q.ListBookPending(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("book: pending outbox: %w", err)
+	}
+	all := make([]pgq.ListBookOutboxRow, len(rows))
+	for i, r := range rows {
+		all[i] = pgq.ListBookOutboxRow(r)
+	}
+	return bookChanges(all), nil
+}
+
+func bookChanges(rows []pgq.ListBookOutboxRow) []outbox.Change {
 	out := make([]outbox.Change, len(rows))
 	for i, r := range rows {
 		out[i] = outbox.Change{
@@ -180,7 +200,7 @@ func (s *Store) Outbox(ctx context.Context) ([]outbox.Change, error) {
 			out[i].Theirs = nil
 		}
 	}
-	return out, nil
+	return out
 }
 
 // MarkInFlight records the values of a PUT about to be sent, unless the

@@ -203,11 +203,23 @@ func (p *puller) sourcesAndCustomers(cs []Customer) error {
 	if err != nil {
 		return err
 	}
+	runIDs := make([]int64, len(runs))
+	for i, r := range runs {
+		runIDs[i] = r.ID
+	}
+	probs, err := p.q.PullRunProblems(p.ctx, runIDs)
+	if err != nil {
+		return err
+	}
+	problems := map[int64][]dbq.InsertProblemParams{}
+	for _, pr := range probs {
+		problems[pr.RunID] = append(problems[pr.RunID], dbq.InsertProblemParams{Record: pr.Record, Field: pr.Field, Message: pr.Message})
+	}
 	for _, r := range runs {
 		err := p.c.Run(dbq.CopyRunParams{
 			SourceID: p.sources[r.SourceName], StartedAt: r.StartedAt.Time.Unix(), FinishedAt: unixOrNil(r.FinishedAt),
 			Status: r.Status, Fetched: r.Fetched, Failed: r.Failed, Missing: r.Missing, Error: r.Error,
-		})
+		}, problems[r.ID])
 		if err != nil {
 			return err
 		}

@@ -643,3 +643,51 @@ func TestBookNameLeavesThePasswordOut(t *testing.T) {
 		}
 	}
 }
+
+// A pull copies the record problems of the book's runs it copies, so the
+// laptop's Sync page lists which records the vendor got wrong, not just
+// how many; pulled again after a later run, the laptop lists that run's
+// problems, each once.
+func TestPullCopiesTheRunsProblems(t *testing.T) {
+	b := newBook(t)
+	syncWithProblems := func(problems ...*app.RecordError) {
+		b.t.Helper()
+		b.clock = b.clock.Add(time.Hour)
+		b.must(b.s.EnsureSource(b.ctx, "src-a", app.VendorEnneo, "http://127.0.0.1/src-a"))
+		run, err := b.s.BeginRun(b.ctx, "src-a")
+		b.must(err)
+		cs := []app.Contract{contract("K1", "C1", "Anna Schneider", 319000)}
+		cs[0].FetchedAt = b.clock
+		cs[0].Raw = []byte(`{"id": "K1"}`)
+		b.must(b.s.SavePage(b.ctx, run, "src-a", "contracts", cs, problems, "done"))
+		b.must(b.s.FinishRun(b.ctx, run, app.RunPartial, ""))
+	}
+	problem := func(record, field, msg string) *app.RecordError {
+		return &app.RecordError{Source: "src-a", Record: record, Field: field, Err: errors.New(msg)}
+	}
+	syncWithProblems(problem("contract K7", "price", "not a number: \"12,5\""), problem("contract K8", "", "no customer"))
+	lap, _ := laptop(t)
+	for _, tc := range []struct {
+		name  string
+		later []*app.RecordError // a later run's problems, none when nil
+		want  []string
+	}{
+		{"first pull", nil, []string{`contract K7: field price: not a number: "12,5"`, "contract K8: no customer"}},
+		{"pull again", nil, []string{`contract K7: field price: not a number: "12,5"`, "contract K8: no customer"}},
+		{"after a later run", []*app.RecordError{problem("contract K9", "valid_from", "not a date")}, []string{"contract K9: field valid_from: not a date"}},
+	} {
+		if tc.later != nil {
+			syncWithProblems(tc.later...)
+		}
+		if _, err := b.pull(lap, []string{"anna schneider"}); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		run, err := lap.LastRun(b.ctx, "src-a")
+		if err != nil || run == nil {
+			t.Fatalf("%s: last run %v, %v", tc.name, run, err)
+		}
+		if !slices.Equal(run.Problems, tc.want) {
+			t.Errorf("%s: the laptop's last run lists problems %q, want %q", tc.name, run.Problems, tc.want)
+		}
+	}
+}

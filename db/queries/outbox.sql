@@ -49,7 +49,8 @@ UPDATE outbox SET base_json = @base_json, new_json = @new_json, message = @messa
 WHERE id = @id;
 
 -- name: ListOutbox :many
--- Every change, or those of one contract when source and contract are set.
+-- Every change, or those of one contract when source and contract are set,
+-- or those in one state when state is set.
 SELECT o.*, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
        COALESCE(c.id, 0) AS contract_id, COALESCE(c.name, '') AS contract_name
 FROM outbox o
@@ -58,6 +59,7 @@ LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contrac
 LEFT JOIN customers cu ON cu.id = c.customer_id
 WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@contract AS TEXT) = '' OR o.contract_external_id = @contract)
+  AND (CAST(@state AS TEXT) = '' OR o.state = @state)
 ORDER BY o.id;
 
 -- name: ResolveOutbox :execrows

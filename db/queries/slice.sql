@@ -54,9 +54,14 @@ ON CONFLICT (meter_id, measure) DO UPDATE SET
 -- A run copied from the book, known by its source and start.
 SELECT id FROM sync_runs WHERE source_id = @source_id AND started_at = @started_at;
 
--- name: CopyRun :exec
+-- name: CopyRun :one
 INSERT INTO sync_runs (source_id, started_at, finished_at, status, fetched, failed, missing, error)
-VALUES (@source_id, @started_at, @finished_at, @status, @fetched, @failed, @missing, @error);
+VALUES (@source_id, @started_at, @finished_at, @status, @fetched, @failed, @missing, @error)
+RETURNING id;
+
+-- name: ClearCopiedRunProblems :exec
+-- A copied run's record problems, before those the book holds now.
+DELETE FROM sync_problems WHERE run_id = @run_id;
 
 -- name: UpdateCopiedRun :exec
 UPDATE sync_runs SET finished_at = @finished_at, status = @status, fetched = @fetched,

@@ -24,7 +24,10 @@ type Vendor interface {
 
 // Store is the outbox; *db.Store implements it.
 type Store interface {
-	Outbox(ctx context.Context) ([]outbox.Change, error)
+	// PendingOutbox lists the changes waiting to be sent (state pending),
+	// all the write-back reads: a book's outbox holds every change ever
+	// pushed, and reading the settled ones each sync would grow with it.
+	PendingOutbox(ctx context.Context) ([]outbox.Change, error)
 	// MarkSent reports false when the change was edited again while it
 	// was being sent: it stays pending for the new values.
 	MarkSent(ctx context.Context, id string, sent map[string]string, c app.Contract) (settled bool, err error)
@@ -64,7 +67,7 @@ func plan(ch outbox.Change, theirs map[string]string) (put, conflict map[string]
 
 // changeByID reads one change afresh; nil when it is gone.
 func changeByID(ctx context.Context, st Store, id string) (*outbox.Change, error) {
-	all, err := st.Outbox(ctx)
+	all, err := st.PendingOutbox(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +98,7 @@ type Outcome struct {
 // Pending lists the pending changes of source, but those a laptop handed
 // to a team's book (BookKey set): the book's sync sends them.
 func Pending(ctx context.Context, st Store, source string) ([]outbox.Change, error) {
-	all, err := st.Outbox(ctx)
+	all, err := st.PendingOutbox(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
+	if q.clearCopiedRunProblemsStmt, err = db.PrepareContext(ctx, clearCopiedRunProblems); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearCopiedRunProblems: %w", err)
+	}
 	if q.contractFacetGroupsStmt, err = db.PrepareContext(ctx, contractFacetGroups); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractFacetGroups: %w", err)
 	}
@@ -405,6 +408,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.resolveOutboxStmt, err = db.PrepareContext(ctx, resolveOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query ResolveOutbox: %w", err)
 	}
+	if q.restoreLaptopStmt, err = db.PrepareContext(ctx, restoreLaptop); err != nil {
+		return nil, fmt.Errorf("error preparing query RestoreLaptop: %w", err)
+	}
 	if q.restoreOutboxStmt, err = db.PrepareContext(ctx, restoreOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query RestoreOutbox: %w", err)
 	}
@@ -536,6 +542,11 @@ func (q *Queries) Close() error {
 	if q.blocksOfSeriesStmt != nil {
 		if cerr := q.blocksOfSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
+		}
+	}
+	if q.clearCopiedRunProblemsStmt != nil {
+		if cerr := q.clearCopiedRunProblemsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearCopiedRunProblemsStmt: %w", cerr)
 		}
 	}
 	if q.contractFacetGroupsStmt != nil {
@@ -1153,6 +1164,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing resolveOutboxStmt: %w", cerr)
 		}
 	}
+	if q.restoreLaptopStmt != nil {
+		if cerr := q.restoreLaptopStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing restoreLaptopStmt: %w", cerr)
+		}
+	}
 	if q.restoreOutboxStmt != nil {
 		if cerr := q.restoreOutboxStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing restoreOutboxStmt: %w", cerr)
@@ -1376,6 +1392,7 @@ type Queries struct {
 	addRunCountsStmt                    *sql.Stmt
 	appliedMigrationsStmt               *sql.Stmt
 	blocksOfSeriesStmt                  *sql.Stmt
+	clearCopiedRunProblemsStmt          *sql.Stmt
 	contractFacetGroupsStmt             *sql.Stmt
 	contractFacetGroupsFilteredStmt     *sql.Stmt
 	contractMatchesStmt                 *sql.Stmt
@@ -1499,6 +1516,7 @@ type Queries struct {
 	recordMigrationStmt                 *sql.Stmt
 	refreshCustomerKeysStmt             *sql.Stmt
 	resolveOutboxStmt                   *sql.Stmt
+	restoreLaptopStmt                   *sql.Stmt
 	restoreOutboxStmt                   *sql.Stmt
 	runProblemsStmt                     *sql.Stmt
 	salvageNotesStmt                    *sql.Stmt
@@ -1545,6 +1563,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addRunCountsStmt:                    q.addRunCountsStmt,
 		appliedMigrationsStmt:               q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:                  q.blocksOfSeriesStmt,
+		clearCopiedRunProblemsStmt:          q.clearCopiedRunProblemsStmt,
 		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
 		contractMatchesStmt:                 q.contractMatchesStmt,
@@ -1668,6 +1687,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordMigrationStmt:                 q.recordMigrationStmt,
 		refreshCustomerKeysStmt:             q.refreshCustomerKeysStmt,
 		resolveOutboxStmt:                   q.resolveOutboxStmt,
+		restoreLaptopStmt:                   q.restoreLaptopStmt,
 		restoreOutboxStmt:                   q.restoreOutboxStmt,
 		runProblemsStmt:                     q.runProblemsStmt,
 		salvageNotesStmt:                    q.salvageNotesStmt,

@@ -94,12 +94,14 @@ LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contrac
 LEFT JOIN customers cu ON cu.id = c.customer_id
 WHERE (CAST(?1 AS TEXT) = '' OR s.name = ?1)
   AND (CAST(?2 AS TEXT) = '' OR o.contract_external_id = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR o.state = ?3)
 ORDER BY o.id
 `
 
 type ListOutboxParams struct {
 	Source   string
 	Contract string
+	State    string
 }
 
 type ListOutboxRow struct {
@@ -123,9 +125,10 @@ type ListOutboxRow struct {
 	ContractName       string
 }
 
-// Every change, or those of one contract when source and contract are set.
+// Every change, or those of one contract when source and contract are set,
+// or those in one state when state is set.
 func (q *Queries) ListOutbox(ctx context.Context, arg ListOutboxParams) ([]ListOutboxRow, error) {
-	rows, err := q.query(ctx, q.listOutboxStmt, listOutbox, arg.Source, arg.Contract)
+	rows, err := q.query(ctx, q.listOutboxStmt, listOutbox, arg.Source, arg.Contract, arg.State)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,28 @@ import (
 	"context"
 )
 
+const restoreLaptop = `-- name: RestoreLaptop :exec
+INSERT INTO laptop (id, laptop_id, author) VALUES (1, ?1, ?2)
+`
+
+type RestoreLaptopParams struct {
+	LaptopID string
+	Author   string
+}
+
+// The laptop's id in the books it pushed to, and its analyst: with the
+// outbox's book keys, the salvaged cache's pushes name the changes the book
+// holds already as before, and the book takes none of them twice.
+func (q *Queries) RestoreLaptop(ctx context.Context, arg RestoreLaptopParams) error {
+	_, err := q.exec(ctx, q.restoreLaptopStmt, restoreLaptop, arg.LaptopID, arg.Author)
+	return err
+}
+
 const restoreOutbox = `-- name: RestoreOutbox :exec
 INSERT INTO outbox (source_id, contract_external_id, base_json, new_json, state, message, theirs_json,
-                    inflight_json, attempts, created_at, updated_at)
+                    inflight_json, attempts, created_at, updated_at, book_key, pushed_json)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
-        ?8, ?9, ?10, ?11)
+        ?8, ?9, ?10, ?11, ?12, ?13)
 `
 
 type RestoreOutboxParams struct {
@@ -28,6 +45,8 @@ type RestoreOutboxParams struct {
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
+	BookKey            string
+	PushedJson         string
 }
 
 func (q *Queries) RestoreOutbox(ctx context.Context, arg RestoreOutboxParams) error {
@@ -43,6 +62,8 @@ func (q *Queries) RestoreOutbox(ctx context.Context, arg RestoreOutboxParams) er
 		arg.Attempts,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.BookKey,
+		arg.PushedJson,
 	)
 	return err
 }
@@ -132,7 +153,8 @@ func (q *Queries) SalvageOfferIDs(ctx context.Context) ([]int64, error) {
 
 const salvageOutbox = `-- name: SalvageOutbox :many
 SELECT o.id, o.contract_external_id, o.base_json, o.new_json, o.state, o.message, o.theirs_json,
-       o.inflight_json, o.attempts, o.created_at, o.updated_at, s.name AS source_name, s.vendor, s.base_url
+       o.inflight_json, o.attempts, o.created_at, o.updated_at, o.book_key, o.pushed_json,
+       s.name AS source_name, s.vendor, s.base_url
 FROM outbox o JOIN sources s ON s.id = o.source_id
 WHERE o.state <> 'sent'
 ORDER BY o.id
@@ -150,6 +172,8 @@ type SalvageOutboxRow struct {
 	Attempts           int64
 	CreatedAt          int64
 	UpdatedAt          int64
+	BookKey            string
+	PushedJson         string
 	SourceName         string
 	Vendor             string
 	BaseUrl            string
@@ -178,6 +202,8 @@ func (q *Queries) SalvageOutbox(ctx context.Context) ([]SalvageOutboxRow, error)
 			&i.Attempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.BookKey,
+			&i.PushedJson,
 			&i.SourceName,
 			&i.Vendor,
 			&i.BaseUrl,

@@ -9,6 +9,16 @@ import (
 	"context"
 )
 
+const clearCopiedRunProblems = `-- name: ClearCopiedRunProblems :exec
+DELETE FROM sync_problems WHERE run_id = ?1
+`
+
+// A copied run's record problems, before those the book holds now.
+func (q *Queries) ClearCopiedRunProblems(ctx context.Context, runID int64) error {
+	_, err := q.exec(ctx, q.clearCopiedRunProblemsStmt, clearCopiedRunProblems, runID)
+	return err
+}
+
 const copiedRun = `-- name: CopiedRun :one
 SELECT id FROM sync_runs WHERE source_id = ?1 AND started_at = ?2
 `
@@ -76,9 +86,10 @@ func (q *Queries) CopyMeter(ctx context.Context, arg CopyMeterParams) (int64, er
 	return id, err
 }
 
-const copyRun = `-- name: CopyRun :exec
+const copyRun = `-- name: CopyRun :one
 INSERT INTO sync_runs (source_id, started_at, finished_at, status, fetched, failed, missing, error)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+RETURNING id
 `
 
 type CopyRunParams struct {
@@ -92,8 +103,8 @@ type CopyRunParams struct {
 	Error      string
 }
 
-func (q *Queries) CopyRun(ctx context.Context, arg CopyRunParams) error {
-	_, err := q.exec(ctx, q.copyRunStmt, copyRun,
+func (q *Queries) CopyRun(ctx context.Context, arg CopyRunParams) (int64, error) {
+	row := q.queryRow(ctx, q.copyRunStmt, copyRun,
 		arg.SourceID,
 		arg.StartedAt,
 		arg.FinishedAt,
@@ -103,7 +114,9 @@ func (q *Queries) CopyRun(ctx context.Context, arg CopyRunParams) error {
 		arg.Missing,
 		arg.Error,
 	)
-	return err
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const copyStream = `-- name: CopyStream :exec

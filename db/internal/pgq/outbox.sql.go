@@ -274,6 +274,84 @@ func (q *Queries) ListBookOutbox(ctx context.Context) ([]ListBookOutboxRow, erro
 	return items, nil
 }
 
+const listBookPending = `-- name: ListBookPending :many
+SELECT o.id, o.source_id, o.contract_external_id, o.laptop_id, o.change_key, o.author, o.base_json, o.new_json, o.inflight_json, o.state, o.message, o.theirs_json, o.conflict_with, o.attempts, o.pushed_at, o.updated_at, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
+       COALESCE(c.id, 0)::bigint AS contract_id, COALESCE(c.name, '') AS contract_name
+FROM outbox o
+JOIN sources s ON s.id = o.source_id
+LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contract_external_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE o.state = 'pending'
+ORDER BY o.id
+`
+
+type ListBookPendingRow struct {
+	ID                 int64
+	SourceID           int64
+	ContractExternalID string
+	LaptopID           string
+	ChangeKey          string
+	Author             string
+	BaseJson           string
+	NewJson            string
+	InflightJson       string
+	State              string
+	Message            string
+	TheirsJson         string
+	ConflictWith       *int64
+	Attempts           int32
+	PushedAt           pgtype.Timestamptz
+	UpdatedAt          pgtype.Timestamptz
+	SourceName         string
+	CustomerRef        string
+	ContractID         int64
+	ContractName       string
+}
+
+// The changes waiting to be sent, first pushed first, as ListBookOutbox
+// reads them: what the team's write-back reads (by the partial index
+// outbox_pending_by_contract), not every change ever pushed.
+func (q *Queries) ListBookPending(ctx context.Context) ([]ListBookPendingRow, error) {
+	rows, err := q.db.Query(ctx, listBookPending)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListBookPendingRow
+	for rows.Next() {
+		var i ListBookPendingRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SourceID,
+			&i.ContractExternalID,
+			&i.LaptopID,
+			&i.ChangeKey,
+			&i.Author,
+			&i.BaseJson,
+			&i.NewJson,
+			&i.InflightJson,
+			&i.State,
+			&i.Message,
+			&i.TheirsJson,
+			&i.ConflictWith,
+			&i.Attempts,
+			&i.PushedAt,
+			&i.UpdatedAt,
+			&i.SourceName,
+			&i.CustomerRef,
+			&i.ContractID,
+			&i.ContractName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockContractOutbox = `-- name: LockContractOutbox :exec
 
 SELECT pg_advisory_xact_lock(hashtextextended($1::text || E'\n' || $2::text, 17))

@@ -775,8 +775,48 @@ func (q *Queries) PullPricePoints(ctx context.Context, contracts []int64) ([]Con
 	return items, nil
 }
 
+const pullRunProblems = `-- name: PullRunProblems :many
+SELECT run_id, record, field, message FROM sync_problems
+WHERE run_id = ANY($1::bigint[])
+ORDER BY id
+`
+
+type PullRunProblemsRow struct {
+	RunID   int64
+	Record  string
+	Field   string
+	Message string
+}
+
+// The record problems of the runs PullRuns copies, for the laptop's Sync
+// page to list.
+func (q *Queries) PullRunProblems(ctx context.Context, runs []int64) ([]PullRunProblemsRow, error) {
+	rows, err := q.db.Query(ctx, pullRunProblems, runs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PullRunProblemsRow
+	for rows.Next() {
+		var i PullRunProblemsRow
+		if err := rows.Scan(
+			&i.RunID,
+			&i.Record,
+			&i.Field,
+			&i.Message,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const pullRuns = `-- name: PullRuns :many
-SELECT s.name AS source_name, r.started_at, r.finished_at, r.status, r.fetched, r.failed, r.missing, r.error
+SELECT r.id, s.name AS source_name, r.started_at, r.finished_at, r.status, r.fetched, r.failed, r.missing, r.error
 FROM sync_runs r JOIN sources s ON s.id = r.source_id
 WHERE r.id IN (SELECT MAX(x.id) FROM sync_runs x WHERE x.source_id = ANY($1::bigint[]) GROUP BY x.source_id
                UNION
@@ -786,6 +826,7 @@ ORDER BY r.id
 `
 
 type PullRunsRow struct {
+	ID         int64
 	SourceName string
 	StartedAt  pgtype.Timestamptz
 	FinishedAt pgtype.Timestamptz
@@ -808,6 +849,7 @@ func (q *Queries) PullRuns(ctx context.Context, sources []int64) ([]PullRunsRow,
 	for rows.Next() {
 		var i PullRunsRow
 		if err := rows.Scan(
+			&i.ID,
 			&i.SourceName,
 			&i.StartedAt,
 			&i.FinishedAt,

@@ -41,6 +41,19 @@ LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contrac
 LEFT JOIN customers cu ON cu.id = c.customer_id
 ORDER BY o.id;
 
+-- name: ListBookPending :many
+-- The changes waiting to be sent, first pushed first, as ListBookOutbox
+-- reads them: what the team's write-back reads (by the partial index
+-- outbox_pending_by_contract), not every change ever pushed.
+SELECT o.*, s.name AS source_name, COALESCE(cu.external_id, '') AS customer_ref,
+       COALESCE(c.id, 0)::bigint AS contract_id, COALESCE(c.name, '') AS contract_name
+FROM outbox o
+JOIN sources s ON s.id = o.source_id
+LEFT JOIN contracts c ON c.source_id = o.source_id AND c.external_id = o.contract_external_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+WHERE o.state = 'pending'
+ORDER BY o.id;
+
 -- name: SettleBookChange :execrows
 -- A try that failed for a passing reason (state stays pending) keeps the
 -- values in flight: the vendor may have applied them.

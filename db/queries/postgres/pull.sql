@@ -116,13 +116,20 @@ WHERE meter_id = ANY(@meters::bigint[]) AND rev >= @since;
 -- name: PullRuns :many
 -- Each source's last run and its last run that stored something, so the
 -- laptop's Sync page can say when the book last synced.
-SELECT s.name AS source_name, r.started_at, r.finished_at, r.status, r.fetched, r.failed, r.missing, r.error
+SELECT r.id, s.name AS source_name, r.started_at, r.finished_at, r.status, r.fetched, r.failed, r.missing, r.error
 FROM sync_runs r JOIN sources s ON s.id = r.source_id
 WHERE r.id IN (SELECT MAX(x.id) FROM sync_runs x WHERE x.source_id = ANY(@sources::bigint[]) GROUP BY x.source_id
                UNION
                SELECT MAX(x.id) FROM sync_runs x
                WHERE x.source_id = ANY(@sources::bigint[]) AND x.status IN ('ok', 'partial') GROUP BY x.source_id)
 ORDER BY r.id;
+
+-- name: PullRunProblems :many
+-- The record problems of the runs PullRuns copies, for the laptop's Sync
+-- page to list.
+SELECT run_id, record, field, message FROM sync_problems
+WHERE run_id = ANY(@runs::bigint[])
+ORDER BY id;
 
 -- name: PullOffers :many
 SELECT name, supplier, commodity, model, currency, gross, vat_rate_e6, base_per_year_e6,

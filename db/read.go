@@ -403,7 +403,7 @@ func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, 
 		batch, has = batch[:0], has[:0]
 		err := q.ContractsAfterNameEach(ctx, kp, func(r *dbq.ContractsAfterNameRow) error {
 			batch, has = append(batch, contractFromExportRow(r)), append(has, r.HasTerms != 0)
-			kp.AfterName, kp.AfterID = r.SortName, r.ID
+			kp.AfterName, kp.AfterID = r.Name, r.ID
 			return nil
 		})
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"wattfolio/app"
@@ -166,7 +167,66 @@ func NewContractWriter(w io.Writer, d Dialect, includePersonal bool) *ContractWr
 // Write writes one row. Output is buffered; call Flush at the end.
 func (w *ContractWriter) Write(c app.Contract) error {
 	w.row = c
-	return w.w.Write(&w.row)
+	b, err := w.w.begin()
+	if err != nil {
+		return err
+	}
+	b = w.w.appendContract(b, &w.row)
+	return w.w.end(w.w.cells(b, &w.row, len(ContractColumns)))
+}
+
+// appendContract appends the cells of ContractColumns for c, the same
+// bytes as their Values through the generic writer (the tests hold the
+// two together), without a Cell and a call through a function value for
+// each of the four dozen: writing the cells was a sixth of the export's
+// CPU at 50,000 contracts, and this takes a tenth off it
+// (BenchmarkExportScale in app/web).
+func (f format) appendContract(b []byte, c *app.Contract) []byte {
+	b = f.text(b, c.Source)
+	for _, s := range []string{string(c.Vendor), string(c.Kind), c.ExternalID, c.Customer.ExternalID, c.Customer.Name,
+		c.Name, c.Status, string(c.Commodity), c.Product.Name, c.Product.Code} {
+		b = f.text(f.sep(b), s)
+	}
+	b = f.time(f.sep(b), c.ValidFrom)
+	b = f.time(f.sep(b), c.ValidTo)
+	b = f.time(f.sep(b), c.SignedAt)
+	b = f.decimal(f.sep(b), eur(c, c.Prices.BasePerYear))
+	b = f.cell(f.sep(b), cents(eur(c, c.Prices.WorkingPerKWh)))
+	b = f.decimal(f.sep(b), c.Prices.VATRate)
+	b = f.decimal(f.sep(b), c.AnnualConsumptionKWh)
+	b = f.text(f.sep(b), c.MeterID)
+	b = f.text(f.sep(b), c.Parties.GridOperator)
+	b = f.time(f.sep(b), c.FetchedAt)
+	for _, s := range []string{c.Customer.AccountName, c.Prices.Currency, c.Parties.Supplier, c.Parties.SupplierCode,
+		c.Parties.Buyer, c.Parties.BuyerCode} {
+		b = f.text(f.sep(b), s)
+	}
+	if fl := c.Flexibility; fl != nil {
+		for _, d := range []*app.Decimal{fl.ReservationFee, fl.ActivationFeeWorkdays, fl.ActivationFeeNonWorkdays, fl.MaxPowerPerActivation} {
+			b = f.decimal(f.sep(b), d)
+		}
+	} else {
+		b = f.seps(b, 4)
+	}
+	if p := c.PPA; p != nil {
+		for _, s := range []string{p.PPAType, p.Period, p.DeliveryProfile, assetName(c), p.Technology} {
+			b = f.text(f.sep(b), s)
+		}
+		b = f.decimal(f.sep(b), p.NominalPowerMW)
+	} else {
+		b = f.seps(f.text(f.seps(b, 4), assetName(c)), 2)
+	}
+	if p := c.Partner; p != nil {
+		b = f.text(f.sep(b), p.ContractType)
+		b = f.sep(b)
+		if p.IncludesExternalComponents != nil {
+			b = strconv.AppendBool(b, *p.IncludesExternalComponents)
+		}
+		b = f.number(f.sep(b), int64(app.DecimalFromInt(int64(len(p.Prices)))))
+	} else {
+		b = f.seps(b, 3)
+	}
+	return f.time(f.sep(b), c.RemovedAt)
 }
 
 // Flush writes out what is buffered, and the header if no row was written,

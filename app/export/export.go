@@ -145,16 +145,37 @@ func (w *Writer[T]) start() error {
 
 // Write writes one row. Output is buffered; call Flush at the end.
 func (w *Writer[T]) Write(row T) error {
-	if err := w.start(); err != nil {
+	b, err := w.begin()
+	if err != nil {
 		return err
 	}
-	b := w.buf
-	for i, c := range w.cols {
-		if i > 0 {
+	return w.end(w.cells(b, row, 0))
+}
+
+// begin starts a row: it writes the header first if no row has been, and
+// returns the buffer to append the row's cells to.
+func (w *Writer[T]) begin() ([]byte, error) {
+	if err := w.start(); err != nil {
+		return nil, err
+	}
+	return w.buf, nil
+}
+
+// cells appends the cells of row's columns from the from-th on, each after
+// a separator but the first column's.
+func (w *Writer[T]) cells(b []byte, row T, from int) []byte {
+	for i, c := range w.cols[from:] {
+		if i+from > 0 {
 			b = w.sep(b)
 		}
 		b = w.cell(b, c.Value(row))
 	}
+	return b
+}
+
+// end ends the row appended to b and writes the buffer out once it holds
+// enough.
+func (w *Writer[T]) end(b []byte) error {
 	w.buf = append(b, '\r', '\n')
 	if len(w.buf) >= flushAt {
 		return w.flush()
@@ -186,7 +207,7 @@ const flushAt = 60 << 10
 func (f format) cell(b []byte, c Cell) []byte {
 	switch c.kind {
 	case cellText:
-		return f.field(b, guard(c.text))
+		return f.text(b, c.text)
 	case cellNumber:
 		// Not guarded: our own formatter wrote it, so it is a plain number
 		// literal such as "-0.05", which a spreadsheet reads as a number and
@@ -226,6 +247,25 @@ func (f format) sep(b []byte) []byte {
 		return append(b, byte(f.d.Comma))
 	}
 	return utf8.AppendRune(b, f.d.Comma)
+}
+
+// text is a Text cell: s, guarded against formula injection.
+func (f format) text(b []byte, s string) []byte { return f.field(b, guard(s)) }
+
+// seps appends n separators: n empty cells after the last.
+func (f format) seps(b []byte, n int) []byte {
+	for range n {
+		b = f.sep(b)
+	}
+	return b
+}
+
+// decimal is a Number cell: d, or empty for nil.
+func (f format) decimal(b []byte, d *app.Decimal) []byte {
+	if d == nil {
+		return b
+	}
+	return f.number(b, int64(*d))
 }
 
 // time is a Time cell: RFC 3339 UTC to the second, empty for the zero time.

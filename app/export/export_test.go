@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -385,5 +386,59 @@ func TestKindColumns(t *testing.T) {
 	yes.Partner = &app.PartnerTerms{IncludesExternalComponents: app.Ptr(true)}
 	if got := roundTrip(t, Standard, yes)[col("partner_price_includes_external_components")]; got != "true" {
 		t.Errorf("includes external components = %q, want true", got)
+	}
+}
+
+// ContractWriter appends the contract columns by hand: it writes what the
+// generic writer writes from ContractColumns, byte for byte, for contracts
+// of every kind, with terms and without, in every dialect, with and
+// without the personal columns. A column added to ContractColumns and not
+// to the hand-written row fails here.
+func TestContractWriterMatchesColumns(t *testing.T) {
+	full := fullContract()
+	huge := fullContract()
+	huge.Prices.WorkingPerKWh = app.Ptr(app.Decimal(1 << 62)) // ct beyond a Decimal: spelled out
+	usd := fullContract()
+	usd.Prices.Currency = "USD" // EUR columns left empty
+	removed := fullContract()
+	removed.RemovedAt, removed.ValidTo = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	removed.Raw = []byte(`{"email":"anna@example.org","phone":"+49 711 123456","iban":"DE89370400440532013000"}`)
+	flexOnly := app.Contract{Kind: app.KindFlexibility, Flexibility: &app.FlexibilityTerms{AssetName: "=Wärmepumpe", ReservationFee: dec("-5.1"),
+		MaxPowerPerActivation: dec("11.5")}}
+	both := app.Contract{Kind: app.KindPPA, Flexibility: &app.FlexibilityTerms{AssetName: "flex asset"},
+		PPA: &app.PPATerms{PPAType: "fixed", Period: "Q1-2026", DeliveryProfile: " =1+1", Technology: "wind", NominalPowerMW: dec("25.5")}}
+	ppaNoAsset := both
+	ppaNoAsset.Flexibility = nil
+	partner := func(inc *bool, n int) app.Contract {
+		return app.Contract{Kind: app.KindPartner, Partner: &app.PartnerTerms{ContractType: "spot_hourly", IncludesExternalComponents: inc,
+			Prices: make([]app.PricePoint, n)}}
+	}
+	quoting := app.Contract{Source: "a;b", Name: "say \"hi\"\r\nnext", Status: " lead", Customer: app.Customer{Name: `\.`, AccountName: "-12,5"},
+		Parties: app.Parties{Buyer: "@SUM(A1)", SupplierCode: "x\ty"}}
+	contracts := []app.Contract{{}, full, huge, usd, removed, flexOnly, both, ppaNoAsset,
+		partner(nil, 0), partner(app.Ptr(true), 1), partner(app.Ptr(false), 96), quoting}
+	for _, d := range fuzzDialects {
+		for _, personal := range []bool{false, true} {
+			var got, want bytes.Buffer
+			cols := ContractColumns
+			if personal {
+				cols = append(slices.Clip(ContractColumns), PersonalColumns()...)
+			}
+			cw, gw := NewContractWriter(&got, d, personal), NewWriter(&want, d, cols)
+			for _, c := range contracts {
+				if err := cw.Write(c); err != nil {
+					t.Fatal(err)
+				}
+				if err := gw.Write(&c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := errors.Join(cw.Flush(), gw.Flush()); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s, personal %t: ContractWriter wrote\n%q\nthe columns\n%q", d.Name, personal, got.Bytes(), want.Bytes())
+			}
+		}
 	}
 }

@@ -487,11 +487,13 @@ SELECT COUNT(*) AS total FROM contracts;
 -- The export in the default order, a batch at a time by keyset: the
 -- contracts after (@after_name, @after_id) in (lower(name), id) order, read
 -- off contracts_by_name from where the last batch stopped, so every batch
--- costs the same however far into the portfolio it is. Only the columns a
--- contract carries are read: not the search text or the flattened fields
--- (hundreds of bytes a row that the export would copy and drop), and the
--- vendor's record only with @with_raw. has_terms spares the term queries
--- for the contracts that have none.
+-- costs the same however far into the portfolio it is. @after_name is the
+-- last row's name as it is, lowered here, which spares every row a lowered
+-- copy of its name. Only the columns a contract carries are read: not the
+-- search text or the flattened fields (hundreds of bytes a row that the
+-- export would copy and drop), and the vendor's record only with
+-- @with_raw. has_terms spares the term queries for the contracts that
+-- have none.
 SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
        c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
        c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
@@ -501,7 +503,6 @@ SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.s
        s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
-       lower(c.name) AS sort_name,
        CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
             OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
             OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
@@ -510,8 +511,8 @@ JOIN sources s ON s.id = c.source_id
 LEFT JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
 LEFT JOIN accounts a ON a.id = al.account_id
-WHERE lower(c.name) >= @after_name
-  AND (lower(c.name) > @after_name OR c.id > CAST(@after_id AS INTEGER))
+WHERE lower(c.name) >= lower(@after_name)
+  AND (lower(c.name) > lower(@after_name) OR c.id > CAST(@after_id AS INTEGER))
   AND (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
@@ -636,7 +637,6 @@ SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.s
        s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
-       lower(c.name) AS sort_name,
        CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
             OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
             OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms

@@ -76,7 +76,6 @@ func (q *Queries) ContractsAfterNameEach(ctx context.Context, arg ContractsAfter
 		&i.CustomerName,
 		&v[13], // account_id
 		&i.AccountName,
-		&i.SortName,
 		&v[14], // has_terms
 	}
 	for rows.Next() {

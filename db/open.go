@@ -272,18 +272,18 @@ func (s *Store) openRead(ctx context.Context, v Verification) error {
 	return s.openReaders(ctx, conn)
 }
 
-// readerMmap is how much of the cache file each reader maps into memory
+// ReaderMmap is how much of the cache file each reader maps into memory
 // (PRAGMA mmap_size). A reader then reads pages straight from the
 // operating system's page cache instead of copying each into its own
 // 2 MB cache with a read(2): the contracts export visits the contracts
 // table in name order, so nearly every row was a system call, a fifth of
 // the export's CPU at 50,000 contracts. It is address space, not memory;
 // the writer keeps ordinary reads, and so do the readers beyond this size.
-const readerMmap = 1 << 30
+const ReaderMmap = 1 << 30
 
 // openReaders opens the pool of readers.
 func (s *Store) openReaders(ctx context.Context, conn string) error {
-	r, err := sql.Open("sqlite", conn+"&"+url.Values{"_pragma": {fmt.Sprintf("mmap_size(%d)", readerMmap)}}.Encode())
+	r, err := sql.Open("sqlite", conn+"&"+url.Values{"_pragma": {fmt.Sprintf("mmap_size(%d)", ReaderMmap)}}.Encode())
 	if err != nil {
 		s.wq.Close()
 		s.w.Close()

@@ -37,6 +37,7 @@ var targets = map[string]string{
 	"BenchmarkPortfolioScale/n=50000/search_short p95-ms":    "<= 30",
 	"BenchmarkExportScale/n=50000 ratio":                     "<= 1.5",
 	"BenchmarkExportScale/n=50000 cpu-ratio":                 "<= 1.5",
+	"BenchmarkExportScale/n=50000 cpu-ratio-mmap":            "<= 1.5",
 }
 
 // skipped are the standard figures that are not what any benchmark is for.

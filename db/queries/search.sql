@@ -1,14 +1,25 @@
 -- name: ContractSearchMatches :many
 -- ContractMatches of a text search (and no customer filter), from the
 -- contracts the search finds rather than from every contract: those whose
--- search text holds @query, found in contract_search (0020) by @pattern, a
--- GLOB pattern of it that FTS5's trigram index answers for three
--- characters or more and a scan of that narrow table for fewer; instr()
--- then decides, exactly as ContractMatches. And the contracts of the
--- user's customers whose folded name holds @query, from their links.
+-- search text holds @query. Of three characters or more, they are found in
+-- contract_search (0020) by @pattern, a GLOB pattern of it that FTS5's
+-- trigram index answers, and instr() then decides, exactly as
+-- ContractMatches. Of one or two, in contract_grams (0023) by @gram, the
+-- query's gram (gramQuery), which holds exactly those contracts, and the
+-- texts that are not UTF-8 (gram notutf8) by instr(). @gram is empty for
+-- a longer query; a branch whose @gram test fails is not run. And the
+-- contracts of the user's customers whose folded name holds @query,
+-- from their links.
 WITH hit(id) AS (
     SELECT CAST(cs.contract_id AS INTEGER) FROM contract_search cs
-    WHERE cs.search_text GLOB @pattern AND instr(cs.search_text, @query) > 0
+    WHERE CAST(@gram AS TEXT) = '' AND cs.search_text GLOB @pattern AND instr(cs.search_text, @query) > 0
+    UNION
+    SELECT g.rowid FROM contract_grams g
+    WHERE CAST(@gram AS TEXT) <> '' AND contract_grams MATCH @gram
+    UNION
+    SELECT gc.id FROM contract_grams gn
+    CROSS JOIN contracts gc ON gc.id = gn.rowid
+    WHERE CAST(@gram AS TEXT) <> '' AND gn.contract_grams MATCH '"notutf8"' AND instr(gc.search_text, @query) > 0
     UNION
     -- CROSS JOIN keeps this order: the few accounts first.
     SELECT hc.id

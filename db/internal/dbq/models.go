@@ -88,6 +88,10 @@ type ContractFlexibility struct {
 	MinRampDownTempE6          *int64
 }
 
+type ContractGram struct {
+	Grams string
+}
+
 type ContractNote struct {
 	SourceID           int64
 	ContractExternalID string

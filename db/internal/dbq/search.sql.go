@@ -12,7 +12,14 @@ import (
 const contractSearchMatches = `-- name: ContractSearchMatches :many
 WITH hit(id) AS (
     SELECT CAST(cs.contract_id AS INTEGER) FROM contract_search cs
-    WHERE cs.search_text GLOB ?8 AND instr(cs.search_text, ?9) > 0
+    WHERE CAST(?8 AS TEXT) = '' AND cs.search_text GLOB ?9 AND instr(cs.search_text, ?10) > 0
+    UNION
+    SELECT g.rowid FROM contract_grams g
+    WHERE CAST(?8 AS TEXT) <> '' AND contract_grams MATCH ?8
+    UNION
+    SELECT gc.id FROM contract_grams gn
+    CROSS JOIN contracts gc ON gc.id = gn.rowid
+    WHERE CAST(?8 AS TEXT) <> '' AND gn.contract_grams MATCH '"notutf8"' AND instr(gc.search_text, ?10) > 0
     UNION
     -- CROSS JOIN keeps this order: the few accounts first.
     SELECT hc.id
@@ -21,7 +28,7 @@ WITH hit(id) AS (
     CROSS JOIN sources hs ON hs.name = hal.source_name
     CROSS JOIN customers hcu ON hcu.source_id = hs.id AND hcu.external_id = hal.external_id
     CROSS JOIN contracts hc ON hc.customer_id = hcu.id
-    WHERE instr(ha.search_name, ?9) > 0
+    WHERE instr(ha.search_name, ?10) > 0
 )
 SELECT c.id, c.status, c.commodity, s.vendor
 FROM hit
@@ -75,6 +82,7 @@ type ContractSearchMatchesParams struct {
 	Upstream    string
 	ActiveFrom  int64
 	ActiveUntil int64
+	Gram        string
 	Pattern     string
 	Query       string
 }
@@ -88,11 +96,15 @@ type ContractSearchMatchesRow struct {
 
 // ContractMatches of a text search (and no customer filter), from the
 // contracts the search finds rather than from every contract: those whose
-// search text holds @query, found in contract_search (0020) by @pattern, a
-// GLOB pattern of it that FTS5's trigram index answers for three
-// characters or more and a scan of that narrow table for fewer; instr()
-// then decides, exactly as ContractMatches. And the contracts of the
-// user's customers whose folded name holds @query, from their links.
+// search text holds @query. Of three characters or more, they are found in
+// contract_search (0020) by @pattern, a GLOB pattern of it that FTS5's
+// trigram index answers, and instr() then decides, exactly as
+// ContractMatches. Of one or two, in contract_grams (0023) by @gram, the
+// query's gram (gramQuery), which holds exactly those contracts, and the
+// texts that are not UTF-8 (gram notutf8) by instr(). @gram is empty for
+// a longer query; a branch whose @gram test fails is not run. And the
+// contracts of the user's customers whose folded name holds @query,
+// from their links.
 func (q *Queries) ContractSearchMatches(ctx context.Context, arg ContractSearchMatchesParams) ([]ContractSearchMatchesRow, error) {
 	rows, err := q.query(ctx, q.contractSearchMatchesStmt, contractSearchMatches,
 		arg.Sort,
@@ -102,6 +114,7 @@ func (q *Queries) ContractSearchMatches(ctx context.Context, arg ContractSearchM
 		arg.Upstream,
 		arg.ActiveFrom,
 		arg.ActiveUntil,
+		arg.Gram,
 		arg.Pattern,
 		arg.Query,
 	)

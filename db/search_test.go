@@ -209,8 +209,10 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 	}
 }
 
-// The gram index follows the contracts whatever writes them: a re-sync that
-// renames a contract, a contract deleted (as a pull drops a customer's),
+// The gram index follows the contracts whatever writes them: a contract
+// written twice in one transaction, a re-sync that renames one, a contract
+// deleted (as a pull drops a customer's), a text changed outside the
+// store's transactions (read from contract_grams_pending until the next one)
 // and a search text that is not UTF-8, which every short search reads and
 // instr() decides on, as the scan did.
 func TestShortSearchFollowsTheContracts(t *testing.T) {
@@ -223,7 +225,7 @@ func TestShortSearchFollowsTheContracts(t *testing.T) {
 		return c
 	}
 	a, b := mk("a1", "Alpha"), mk("b1", "Beta")
-	seed(t, s, "acme", a, b)
+	seed(t, s, "acme", mk("a1", "Alphorn"), b, a)
 	// indexed is the contracts the gram index lists for query, and
 	// searched those the portfolio's search finds.
 	indexed := func(query string) []int64 {
@@ -266,6 +268,9 @@ func TestShortSearchFollowsTheContracts(t *testing.T) {
 	if got := indexed("ph"); !reflect.DeepEqual(got, []int64{aID}) {
 		t.Errorf("as synced, ph indexed for %v, want a1 (%d)", got, aID)
 	}
+	if got := indexed("rn"); got != nil {
+		t.Errorf("Alphorn renamed Alpha in the same page, rn still indexed for %v", got)
+	}
 	a.Name = "Gamma"
 	seed(t, s, "acme", a)
 	if got := indexed("ph"); got != nil {
@@ -283,10 +288,27 @@ func TestShortSearchFollowsTheContracts(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, "UPDATE contracts SET search_text = CAST(X'6131ff3432' AS TEXT) WHERE id = ?", aID); err != nil {
 		t.Fatal(err)
 	}
-	for q, want := range map[string][]string{"42": {"a1"}, "4": {"a1"}, "1": {"a1"}, "mm": nil, "k": nil} {
-		if got := searched(q); !reflect.DeepEqual(got, want) {
-			t.Errorf("a text not UTF-8: %q finds %v, want %v", q, got, want)
+	for _, step := range []string{"pending", "indexed"} {
+		var pending int
+		if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM contract_grams_pending").Scan(&pending); err != nil {
+			t.Fatal(err)
 		}
+		if want := map[string]int{"pending": 1, "indexed": 0}[step]; pending != want {
+			t.Errorf("%s: %d contracts pending, want %d", step, pending, want)
+		}
+		for q, want := range map[string][]string{"42": {"a1"}, "4": {"a1"}, "1": {"a1"}, "mm": nil, "k": nil} {
+			if got := searched(q); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, a text not UTF-8: %q finds %v, want %v", step, q, got, want)
+			}
+		}
+		// Any write of the store's indexes what is pending.
+		if err := s.ReplaceAccounts(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var notUTF8ID int64
+	if err := s.r.QueryRowContext(ctx, "SELECT rowid FROM contract_grams WHERE contract_grams MATCH ?", `"`+notUTF8+`"`).Scan(&notUTF8ID); err != nil || notUTF8ID != aID {
+		t.Errorf("the text not UTF-8 indexed for %d, want a1 (%d) (%v)", notUTF8ID, aID, err)
 	}
 }
 

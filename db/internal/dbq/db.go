@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
+	if q.clearContractGramsPendingStmt, err = db.PrepareContext(ctx, clearContractGramsPending); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearContractGramsPending: %w", err)
+	}
 	if q.clearCopiedRunProblemsStmt, err = db.PrepareContext(ctx, clearCopiedRunProblems); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearCopiedRunProblems: %w", err)
 	}
@@ -185,6 +188,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.flexibilityOfStmt, err = db.PrepareContext(ctx, flexibilityOf); err != nil {
 		return nil, fmt.Errorf("error preparing query FlexibilityOf: %w", err)
+	}
+	if q.flushContractGramsStmt, err = db.PrepareContext(ctx, flushContractGrams); err != nil {
+		return nil, fmt.Errorf("error preparing query FlushContractGrams: %w", err)
 	}
 	if q.foldOutboxStmt, err = db.PrepareContext(ctx, foldOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query FoldOutbox: %w", err)
@@ -544,6 +550,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
 		}
 	}
+	if q.clearContractGramsPendingStmt != nil {
+		if cerr := q.clearContractGramsPendingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearContractGramsPendingStmt: %w", cerr)
+		}
+	}
 	if q.clearCopiedRunProblemsStmt != nil {
 		if cerr := q.clearCopiedRunProblemsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearCopiedRunProblemsStmt: %w", cerr)
@@ -792,6 +803,11 @@ func (q *Queries) Close() error {
 	if q.flexibilityOfStmt != nil {
 		if cerr := q.flexibilityOfStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing flexibilityOfStmt: %w", cerr)
+		}
+	}
+	if q.flushContractGramsStmt != nil {
+		if cerr := q.flushContractGramsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing flushContractGramsStmt: %w", cerr)
 		}
 	}
 	if q.foldOutboxStmt != nil {
@@ -1392,6 +1408,7 @@ type Queries struct {
 	addRunCountsStmt                    *sql.Stmt
 	appliedMigrationsStmt               *sql.Stmt
 	blocksOfSeriesStmt                  *sql.Stmt
+	clearContractGramsPendingStmt       *sql.Stmt
 	clearCopiedRunProblemsStmt          *sql.Stmt
 	contractFacetGroupsStmt             *sql.Stmt
 	contractFacetGroupsFilteredStmt     *sql.Stmt
@@ -1442,6 +1459,7 @@ type Queries struct {
 	ensureSeriesStmt                    *sql.Stmt
 	finishRunStmt                       *sql.Stmt
 	flexibilityOfStmt                   *sql.Stmt
+	flushContractGramsStmt              *sql.Stmt
 	foldOutboxStmt                      *sql.Stmt
 	getAccountStmt                      *sql.Stmt
 	getCheckpointStmt                   *sql.Stmt
@@ -1563,6 +1581,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addRunCountsStmt:                    q.addRunCountsStmt,
 		appliedMigrationsStmt:               q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:                  q.blocksOfSeriesStmt,
+		clearContractGramsPendingStmt:       q.clearContractGramsPendingStmt,
 		clearCopiedRunProblemsStmt:          q.clearCopiedRunProblemsStmt,
 		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
@@ -1613,6 +1632,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ensureSeriesStmt:                    q.ensureSeriesStmt,
 		finishRunStmt:                       q.finishRunStmt,
 		flexibilityOfStmt:                   q.flexibilityOfStmt,
+		flushContractGramsStmt:              q.flushContractGramsStmt,
 		foldOutboxStmt:                      q.foldOutboxStmt,
 		getAccountStmt:                      q.getAccountStmt,
 		getCheckpointStmt:                   q.getCheckpointStmt,

@@ -92,6 +92,10 @@ type ContractGram struct {
 	Grams string
 }
 
+type ContractGramsPending struct {
+	ContractID int64
+}
+
 type ContractNote struct {
 	SourceID           int64
 	ContractExternalID string

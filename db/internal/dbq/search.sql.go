@@ -9,6 +9,15 @@ import (
 	"context"
 )
 
+const clearContractGramsPending = `-- name: ClearContractGramsPending :exec
+DELETE FROM contract_grams_pending
+`
+
+func (q *Queries) ClearContractGramsPending(ctx context.Context) error {
+	_, err := q.exec(ctx, q.clearContractGramsPendingStmt, clearContractGramsPending)
+	return err
+}
+
 const contractSearchMatches = `-- name: ContractSearchMatches :many
 WITH hit(id) AS (
     SELECT CAST(cs.contract_id AS INTEGER) FROM contract_search cs
@@ -20,6 +29,10 @@ WITH hit(id) AS (
     SELECT gc.id FROM contract_grams gn
     CROSS JOIN contracts gc ON gc.id = gn.rowid
     WHERE CAST(?8 AS TEXT) <> '' AND gn.contract_grams MATCH '"notutf8"' AND instr(gc.search_text, ?10) > 0
+    UNION
+    SELECT pc.id FROM contract_grams_pending gp
+    CROSS JOIN contracts pc ON pc.id = gp.contract_id
+    WHERE CAST(?8 AS TEXT) <> '' AND instr(pc.search_text, ?10) > 0
     UNION
     -- CROSS JOIN keeps this order: the few accounts first.
     SELECT hc.id
@@ -100,8 +113,10 @@ type ContractSearchMatchesRow struct {
 // contract_search (0020) by @pattern, a GLOB pattern of it that FTS5's
 // trigram index answers, and instr() then decides, exactly as
 // ContractMatches. Of one or two, in contract_grams (0023) by @gram, the
-// query's gram (gramQuery), which holds exactly those contracts, and the
-// texts that are not UTF-8 (gram notutf8) by instr(). @gram is empty for
+// query's gram (gramQuery), which holds exactly those contracts, and by
+// instr() the texts that are not UTF-8 (gram notutf8) and those not in
+// the index yet (contract_grams_pending, empty but for a writer outside the
+// store's transactions). @gram is empty for
 // a longer query; a branch whose @gram test fails is not run. And the
 // contracts of the user's customers whose folded name holds @query,
 // from their links.
@@ -142,6 +157,20 @@ func (q *Queries) ContractSearchMatches(ctx context.Context, arg ContractSearchM
 		return nil, err
 	}
 	return items, nil
+}
+
+const flushContractGrams = `-- name: FlushContractGrams :exec
+INSERT INTO contract_grams (rowid, grams)
+SELECT c.id, wattfolio_search_grams(c.search_text)
+FROM contract_grams_pending p
+CROSS JOIN contracts c ON c.id = p.contract_id
+`
+
+// Indexes the grams of the contracts written since theirs were (0023), in
+// one statement: the store's write transactions run it before they commit.
+func (q *Queries) FlushContractGrams(ctx context.Context) error {
+	_, err := q.exec(ctx, q.flushContractGramsStmt, flushContractGrams)
+	return err
 }
 
 const listContractsByCustomer = `-- name: ListContractsByCustomer :many

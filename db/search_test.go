@@ -74,7 +74,14 @@ func TestSearchFoldMigration(t *testing.T) {
 // instr(), in the portfolio's default order.
 func searchBefore(t *testing.T, s *Store, query string) []string {
 	t.Helper()
-	rows, err := s.rq.ContractMatches(context.Background(), dbq.ContractMatchesParams{Upstream: string(app.UpstreamCurrent), Query: app.FoldSearch(query)})
+	return searchBeforeSorted(t, s, query, "", false)
+}
+
+// searchBeforeSorted is searchBefore in another order.
+func searchBeforeSorted(t *testing.T, s *Store, query string, sort app.ContractSort, desc bool) []string {
+	t.Helper()
+	rows, err := s.rq.ContractMatches(context.Background(), dbq.ContractMatchesParams{Upstream: string(app.UpstreamCurrent), Query: app.FoldSearch(query),
+		Sort: string(sort), Descending: map[bool]int64{false: 0, true: 1}[desc]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +200,19 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 			}
 			if before := searchBefore(t, s, tt.query); !reflect.DeepEqual(got, before) {
 				t.Errorf("search %q: %v, the scan found %v", tt.query, got, before)
+			}
+			// In the orders that read more than the contract, as the scan
+			// sorted them.
+			for _, sort := range []app.ContractSort{app.SortCustomer, app.SortSource} {
+				for _, desc := range []bool{false, true} {
+					page, err := s.ListContracts(context.Background(), app.ContractFilter{Query: tt.query, Limit: 50, Sort: sort, Desc: desc})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if before := searchBeforeSorted(t, s, tt.query, sort, desc); !reflect.DeepEqual(ids(page.Contracts), before) {
+						t.Errorf("search %q by %s (desc %v): %v, the scan found %v", tt.query, sort, desc, ids(page.Contracts), before)
+					}
+				}
 			}
 			facets, err := s.ContractFacets(context.Background(), app.ContractFilter{Query: tt.query})
 			if err != nil {

@@ -47,9 +47,6 @@ SELECT c.id, c.status, c.commodity, s.vendor
 FROM hit
 CROSS JOIN contracts c ON c.id = hit.id
 JOIN sources s ON s.id = c.source_id
-LEFT JOIN customers cu ON cu.id = c.customer_id
-LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
-LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
 WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.kind = ?4)
@@ -60,7 +57,7 @@ WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
-            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'customer' THEN (SELECT k.customer_key FROM contract_customers k WHERE k.contract_id = c.id)
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -73,7 +70,7 @@ ORDER BY
     END ASC,
     CASE WHEN arg.descending = 1 THEN
         CASE arg.sort
-            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'customer' THEN (SELECT k.customer_key FROM contract_customers k WHERE k.contract_id = c.id)
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6

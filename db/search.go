@@ -13,34 +13,27 @@ import (
 )
 
 // The search text of contracts stored before the search folded umlauts
-// and accents is folded anew by migration 0016, in SQL; this function is
-// app.SearchText for it.
+// and accents is folded anew by migration 0016, in SQL;
+// wattfolio_search_text is app.SearchText for it. wattfolio_search_grams
+// is searchGrams for contract_grams (0023).
 func init() {
-	err := sqlite.RegisterDeterministicScalarFunction("wattfolio_search_text", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	registerText("wattfolio_search_text", app.SearchText)
+	registerText("wattfolio_search_grams", searchGrams)
+}
+
+// registerText registers f as the SQL function name of one text (NULL
+// taken as empty).
+func registerText(name string, f func(string) string) {
+	err := sqlite.RegisterDeterministicScalarFunction(name, 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		switch v := args[0].(type) {
 		case string:
-			return app.SearchText(v), nil
+			return f(v), nil
 		case []byte:
-			return app.SearchText(string(v)), nil
+			return f(string(v)), nil
 		case nil:
 			return "", nil
 		default:
-			return nil, fmt.Errorf("wattfolio_search_text: want text, got %T", v)
-		}
-	})
-	if err != nil {
-		panic(err)
-	}
-	err = sqlite.RegisterDeterministicScalarFunction("wattfolio_search_grams", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		switch v := args[0].(type) {
-		case string:
-			return searchGrams(v), nil
-		case []byte:
-			return searchGrams(string(v)), nil
-		case nil:
-			return "", nil
-		default:
-			return nil, fmt.Errorf("wattfolio_search_grams: want text, got %T", v)
+			return nil, fmt.Errorf("%s: want text, got %T", name, v)
 		}
 	})
 	if err != nil {

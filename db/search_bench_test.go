@@ -87,39 +87,28 @@ func benchMigration(b *testing.B, undo func(*testing.B, string)) {
 }
 
 // undoSearch takes the cache at path back to before migration 0020.
-func undoSearch(b *testing.B, path string) {
-	b.Helper()
-	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	for _, q := range []string{
-		"DROP TABLE contract_search", "DROP TABLE contract_customers", "DROP TRIGGER contract_search_insert",
-		"DROP TRIGGER contract_search_update", "DROP TRIGGER contract_customers_update",
-		"DROP TRIGGER contract_search_delete", "DROP TRIGGER customer_name_update",
-		"DROP VIEW customer_keys", "DELETE FROM schema_migrations WHERE version = 20",
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			b.Fatalf("%s: %v", q, err)
-		}
-	}
-}
+var undoSearch = undoing("DROP TABLE contract_search", "DROP TABLE contract_customers", "DROP TRIGGER contract_search_insert",
+	"DROP TRIGGER contract_search_update", "DROP TRIGGER contract_customers_update",
+	"DROP TRIGGER contract_search_delete", "DROP TRIGGER customer_name_update",
+	"DROP VIEW customer_keys", "DELETE FROM schema_migrations WHERE version = 20")
 
 // undoGrams takes the cache at path back to before migration 0023.
-func undoGrams(b *testing.B, path string) {
-	b.Helper()
-	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	for _, q := range []string{
-		"DROP TABLE contract_grams", "DROP TRIGGER contract_grams_insert", "DROP TRIGGER contract_grams_update",
-		"DROP TRIGGER contract_grams_delete", "DELETE FROM schema_migrations WHERE version = 23",
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			b.Fatalf("%s: %v", q, err)
+var undoGrams = undoing("DROP TABLE contract_grams", "DROP TABLE contract_grams_pending", "DROP TRIGGER contract_grams_insert",
+	"DROP TRIGGER contract_grams_update", "DROP TRIGGER contract_grams_delete", "DELETE FROM schema_migrations WHERE version = 23")
+
+// undoing is a function that runs stmts on the cache at path.
+func undoing(stmts ...string) func(b *testing.B, path string) {
+	return func(b *testing.B, path string) {
+		b.Helper()
+		raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer raw.Close()
+		for _, q := range stmts {
+			if _, err := raw.Exec(q); err != nil {
+				b.Fatalf("%s: %v", q, err)
+			}
 		}
 	}
 }

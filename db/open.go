@@ -419,11 +419,8 @@ func (s *Store) inTx(ctx context.Context, fn func(q *dbq.Queries) error) error {
 		return err
 	}
 	// The contracts fn wrote are indexed for the short searches in one
-	// statement (0023); nothing to do when it wrote none.
-	if err := q.FlushContractGrams(ctx); err != nil {
-		return err
-	}
-	if err := q.ClearContractGramsPending(ctx); err != nil {
+	// statement (0023).
+	if err := flushContractGrams(ctx, q); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"context"
 	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"modernc.org/sqlite"
 
 	"wattfolio/app"
+	"wattfolio/db/internal/dbq"
 )
 
 // The search text of contracts stored before the search folded umlauts
@@ -102,4 +104,18 @@ var globMeta = strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]")
 // characters or more; shorter ones are found by their gram (gramQuery).
 func globPattern(query string) string {
 	return "*" + globMeta.Replace(query) + "*"
+}
+
+// flushContractGrams indexes the grams of the contracts written since
+// theirs were (contract_grams_pending), unless none wait: a transaction
+// that wrote no contract writes nothing more.
+func flushContractGrams(ctx context.Context, q *dbq.Queries) error {
+	pending, err := q.ContractGramsPending(ctx)
+	if err != nil || !pending {
+		return err
+	}
+	if err := q.FlushContractGrams(ctx); err != nil {
+		return err
+	}
+	return q.ClearContractGramsPending(ctx)
 }

@@ -76,9 +76,14 @@ ORDER BY
     END DESC,
     c.id;
 
+-- name: ContractGramsPending :one
+-- Whether any contract's grams wait for FlushContractGrams.
+SELECT EXISTS (SELECT 1 FROM contract_grams_pending) AS pending;
+
 -- name: FlushContractGrams :exec
 -- Indexes the grams of the contracts written since theirs were (0023), in
--- one statement: the store's write transactions run it before they commit.
+-- one statement: the store's write transactions run it before they commit,
+-- when any wait (a transaction that wrote nothing else writes nothing).
 INSERT INTO contract_grams (rowid, grams)
 SELECT c.id, wattfolio_search_grams(c.search_text)
 FROM contract_grams_pending p

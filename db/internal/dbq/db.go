@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.contractFacetGroupsFilteredStmt, err = db.PrepareContext(ctx, contractFacetGroupsFiltered); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractFacetGroupsFiltered: %w", err)
 	}
+	if q.contractGramsPendingStmt, err = db.PrepareContext(ctx, contractGramsPending); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractGramsPending: %w", err)
+	}
 	if q.contractMatchesStmt, err = db.PrepareContext(ctx, contractMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractMatches: %w", err)
 	}
@@ -568,6 +571,11 @@ func (q *Queries) Close() error {
 	if q.contractFacetGroupsFilteredStmt != nil {
 		if cerr := q.contractFacetGroupsFilteredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractFacetGroupsFilteredStmt: %w", cerr)
+		}
+	}
+	if q.contractGramsPendingStmt != nil {
+		if cerr := q.contractGramsPendingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractGramsPendingStmt: %w", cerr)
 		}
 	}
 	if q.contractMatchesStmt != nil {
@@ -1412,6 +1420,7 @@ type Queries struct {
 	clearCopiedRunProblemsStmt          *sql.Stmt
 	contractFacetGroupsStmt             *sql.Stmt
 	contractFacetGroupsFilteredStmt     *sql.Stmt
+	contractGramsPendingStmt            *sql.Stmt
 	contractMatchesStmt                 *sql.Stmt
 	contractMatchesOfAccountStmt        *sql.Stmt
 	contractNowStmt                     *sql.Stmt
@@ -1585,6 +1594,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		clearCopiedRunProblemsStmt:          q.clearCopiedRunProblemsStmt,
 		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
+		contractGramsPendingStmt:            q.contractGramsPendingStmt,
 		contractMatchesStmt:                 q.contractMatchesStmt,
 		contractMatchesOfAccountStmt:        q.contractMatchesOfAccountStmt,
 		contractNowStmt:                     q.contractNowStmt,

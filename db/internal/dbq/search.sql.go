@@ -18,6 +18,18 @@ func (q *Queries) ClearContractGramsPending(ctx context.Context) error {
 	return err
 }
 
+const contractGramsPending = `-- name: ContractGramsPending :one
+SELECT EXISTS (SELECT 1 FROM contract_grams_pending) AS pending
+`
+
+// Whether any contract's grams wait for FlushContractGrams.
+func (q *Queries) ContractGramsPending(ctx context.Context) (bool, error) {
+	row := q.queryRow(ctx, q.contractGramsPendingStmt, contractGramsPending)
+	var pending bool
+	err := row.Scan(&pending)
+	return pending, err
+}
+
 const contractSearchMatches = `-- name: ContractSearchMatches :many
 WITH hit(id) AS (
     SELECT CAST(cs.contract_id AS INTEGER) FROM contract_search cs
@@ -164,7 +176,8 @@ CROSS JOIN contracts c ON c.id = p.contract_id
 `
 
 // Indexes the grams of the contracts written since theirs were (0023), in
-// one statement: the store's write transactions run it before they commit.
+// one statement: the store's write transactions run it before they commit,
+// when any wait (a transaction that wrote nothing else writes nothing).
 func (q *Queries) FlushContractGrams(ctx context.Context) error {
 	_, err := q.exec(ctx, q.flushContractGramsStmt, flushContractGrams)
 	return err

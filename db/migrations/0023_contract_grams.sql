@@ -21,7 +21,7 @@ CREATE VIRTUAL TABLE contract_grams USING fts5(
 -- transactions: each moves its contracts' grams into the index before it
 -- commits, FlushContractGrams). FTS5 writes its pending words to disk at
 -- every statement savepoint, and each contract's upsert is one: indexed by
--- the triggers themselves, a sync of 50,000 contracts took 6 s more CPU
+-- the triggers themselves, 50,000 contracts took about 5 s more CPU
 -- than one INSERT ... SELECT of them all at the end. A re-sync that leaves
 -- the search text as it was writes nothing here. (Not INSERT OR IGNORE:
 -- an upsert's conflict clause overrides a trigger's.)

@@ -423,7 +423,13 @@ func (s *Store) inTx(ctx context.Context, fn func(q *dbq.Queries) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(s.wq.WithTx(tx)); err != nil {
+	q := s.wq.WithTx(tx)
+	if err := fn(q); err != nil {
+		return err
+	}
+	// The contracts fn wrote are indexed for the short searches in one
+	// statement (0023).
+	if err := flushContractGrams(ctx, q); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -155,11 +155,22 @@ func TestPortfolioPagesUseIndex(t *testing.T) {
 	}
 	t.Logf("statuses:\n%s", plan)
 	// A search reads the contracts its trigram index finds, not every one.
-	plan = queryPlan(t, s, generatedQuery(t, "search.sql.go", "contractSearchMatches"), "", 0, "", "", "active", 0, 0, "*kunde*", "kunde")
+	search := generatedQuery(t, "search.sql.go", "contractSearchMatches")
+	plan = queryPlan(t, s, search, "", 0, "", "", "active", 0, 0, "", "*kunde*", "kunde")
 	if !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, "SCAN c\n") || strings.Contains(plan, "SCAN hc") {
 		t.Errorf("the search reads every contract:\n%s", plan)
 	}
 	t.Logf("search:\n%s", plan)
+	// A search of two characters reads the contracts of its gram, the
+	// texts that are not UTF-8 by their gram too, and each by id, and
+	// those not indexed yet from their (empty) list.
+	plan = queryPlan(t, s, search, "", 0, "", "", "active", 0, 0, gramQuery("42"), "*42*", "42")
+	if strings.Count(plan, "VIRTUAL TABLE INDEX") != 3 || strings.Contains(plan, "SCAN c\n") || strings.Contains(plan, "SCAN gc") ||
+		strings.Contains(plan, "SCAN hc") || !strings.Contains(plan, "SEARCH gc USING INTEGER PRIMARY KEY") ||
+		strings.Contains(plan, "SCAN pc") || !strings.Contains(plan, "SEARCH pc USING INTEGER PRIMARY KEY") {
+		t.Errorf("a short search reads every contract:\n%s", plan)
+	}
+	t.Logf("short search:\n%s", plan)
 	// Re-keying the contracts after new accounts reads the customers and
 	// their contracts' index entries, not every contract's row.
 	plan = queryPlan(t, s, generatedQuery(t, "search.sql.go", "refreshCustomerKeys"))

@@ -113,7 +113,7 @@ func matches(ctx context.Context, q *dbq.Queries, p dbq.ContractMatchesParams) (
 	if p.Account == 0 && p.Query != "" {
 		rows, err := q.ContractSearchMatches(ctx, dbq.ContractSearchMatchesParams{Sort: p.Sort, Descending: p.Descending,
 			Source: p.Source, Kind: p.Kind, Upstream: p.Upstream, ActiveFrom: p.ActiveFrom, ActiveUntil: p.ActiveUntil,
-			Pattern: globPattern(p.Query), Query: p.Query})
+			Gram: gramQuery(p.Query), Pattern: globPattern(p.Query), Query: p.Query})
 		out := make([]dbq.ContractMatchesRow, len(rows))
 		for i, r := range rows {
 			out[i] = dbq.ContractMatchesRow(r)

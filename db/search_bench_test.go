@@ -17,6 +17,20 @@ import (
 // customer sort keys, as an existing cache meets it at its first Open.
 // Each sample undoes 0020 untimed, then times Open.
 func BenchmarkMigrateSearch(b *testing.B) {
+	benchMigration(b, undoSearch)
+}
+
+// BenchmarkMigrateGrams times migration 0023 on the same cache: the
+// backfill of the gram index of one- and two-character searches. Each
+// sample undoes 0023 untimed, then times Open.
+func BenchmarkMigrateGrams(b *testing.B) {
+	benchMigration(b, undoGrams)
+}
+
+// benchMigration times Open of a cache of 50,000 contracts after undo has
+// taken it back before a migration of the search, and checks a search
+// afterwards.
+func benchMigration(b *testing.B, undo func(*testing.B, string)) {
 	ctx := context.Background()
 	const n = 50_000
 	s, path := openTest(b)
@@ -50,7 +64,7 @@ func BenchmarkMigrateSearch(b *testing.B) {
 	s.Close()
 	var total, cpu time.Duration
 	for range b.N {
-		undoSearch(b, path)
+		undo(b, path)
 		start, cpu0 := time.Now(), cputime.Process()
 		s, err := Open(ctx, path)
 		total, cpu = total+time.Since(start), cpu+cputime.Process()-cpu0
@@ -58,9 +72,13 @@ func BenchmarkMigrateSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		page, err := s.ListContracts(ctx, app.ContractFilter{Query: "kunde 00042", Sort: app.SortCustomer})
-		s.Close()
 		if err != nil || page.Total != 24 {
 			b.Fatalf("after the migration a search finds %d contracts, want 24 (%v)", page.Total, err)
+		}
+		page, err = s.ListContracts(ctx, app.ContractFilter{Query: "42"})
+		s.Close()
+		if err != nil || page.Total == 0 {
+			b.Fatalf("after the migration a search of two characters finds %d contracts (%v)", page.Total, err)
 		}
 	}
 	b.ReportMetric(total.Seconds()/float64(b.N), "migrate-s")
@@ -69,21 +87,28 @@ func BenchmarkMigrateSearch(b *testing.B) {
 }
 
 // undoSearch takes the cache at path back to before migration 0020.
-func undoSearch(b *testing.B, path string) {
-	b.Helper()
-	raw, err := sql.Open("sqlite", dsn(path, "immediate"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	for _, q := range []string{
-		"DROP TABLE contract_search", "DROP TABLE contract_customers", "DROP TRIGGER contract_search_insert",
-		"DROP TRIGGER contract_search_update", "DROP TRIGGER contract_customers_update",
-		"DROP TRIGGER contract_search_delete", "DROP TRIGGER customer_name_update",
-		"DROP VIEW customer_keys", "DELETE FROM schema_migrations WHERE version = 20",
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			b.Fatalf("%s: %v", q, err)
+var undoSearch = undoing("DROP TABLE contract_search", "DROP TABLE contract_customers", "DROP TRIGGER contract_search_insert",
+	"DROP TRIGGER contract_search_update", "DROP TRIGGER contract_customers_update",
+	"DROP TRIGGER contract_search_delete", "DROP TRIGGER customer_name_update",
+	"DROP VIEW customer_keys", "DELETE FROM schema_migrations WHERE version = 20")
+
+// undoGrams takes the cache at path back to before migration 0023.
+var undoGrams = undoing("DROP TABLE contract_grams", "DROP TABLE contract_grams_pending", "DROP TRIGGER contract_grams_insert",
+	"DROP TRIGGER contract_grams_update", "DROP TRIGGER contract_grams_delete", "DELETE FROM schema_migrations WHERE version = 23")
+
+// undoing is a function that runs stmts on the cache at path.
+func undoing(stmts ...string) func(b *testing.B, path string) {
+	return func(b *testing.B, path string) {
+		b.Helper()
+		raw, err := sql.Open("sqlite", dsn(path, "immediate"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer raw.Close()
+		for _, q := range stmts {
+			if _, err := raw.Exec(q); err != nil {
+				b.Fatalf("%s: %v", q, err)
+			}
 		}
 	}
 }

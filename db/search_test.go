@@ -56,7 +56,9 @@ func TestSearchFoldMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for q, want := range map[string]string{"Mueller": "c1", "muller": "c1", "BÄCKEREI": "c1", "zoe ozturk": "c2", "Zoë Öztürk": "c2", "oeztuerk": "c2"} {
+	// Of one and two characters too (0023 indexed the contracts it met).
+	for q, want := range map[string]string{"Mueller": "c1", "muller": "c1", "BÄCKEREI": "c1", "zoe ozturk": "c2", "Zoë Öztürk": "c2", "oeztuerk": "c2",
+		"ä": "c1", "ll": "c1", "1": "c1", "c2": "c2", "oe": "c2", "w": "c2"} {
 		page, err := s.ListContracts(ctx, app.ContractFilter{Query: q, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
@@ -72,7 +74,14 @@ func TestSearchFoldMigration(t *testing.T) {
 // instr(), in the portfolio's default order.
 func searchBefore(t *testing.T, s *Store, query string) []string {
 	t.Helper()
-	rows, err := s.rq.ContractMatches(context.Background(), dbq.ContractMatchesParams{Upstream: string(app.UpstreamCurrent), Query: app.FoldSearch(query)})
+	return searchBeforeSorted(t, s, query, "", false)
+}
+
+// searchBeforeSorted is searchBefore in another order.
+func searchBeforeSorted(t *testing.T, s *Store, query string, sort app.ContractSort, desc bool) []string {
+	t.Helper()
+	rows, err := s.rq.ContractMatches(context.Background(), dbq.ContractMatchesParams{Upstream: string(app.UpstreamCurrent), Query: app.FoldSearch(query),
+		Sort: string(sort), Descending: map[bool]int64{false: 0, true: 1}[desc]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +116,7 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 		mk("c4", `Wärme "NEAR" AND NOT -x`, "Straße 5 GmbH"),
 		mk("c5", "Ökostrom 100%_plus", "Zoë Öztürk"),
 		mk("x42", "Strom", "Kunde 00042 GmbH"),
+		mk("c6", "Fjord – Søren", "Łódź Sp."),
 	)
 	if err := s.ReplaceAccounts(context.Background(), []app.Account{{Name: "Übersee Handel", Links: []app.AccountLink{{Source: "acme", ExternalID: "K-c2"}}}}); err != nil {
 		t.Fatal(err)
@@ -117,7 +127,7 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 	}{
 		// Every search text holds the source, acme. lower() leaves "Ö",
 		// which sorts after ASCII, and "[" sorts before letters.
-		{"m", []string{"c2", "x42", "c3", "c1", "c4", "c5"}},
+		{"m", []string{"c6", "c2", "x42", "c3", "c1", "c4", "c5"}},
 		// Folded to "ue" on both sides: Müller, Öztürk and the user's
 		// customer Übersee Handel, linked to c2's customer.
 		{"ü", []string{"c2", "c1", "c5"}},
@@ -157,6 +167,27 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 		{"uebersee handel", []string{"c2"}},
 		{"zz", nil},
 		{"nothing like it", nil},
+		// One and two characters, read from the gram index: digits,
+		// characters folding leaves beyond ASCII (two and three bytes of
+		// UTF-8), pairs folded from a single letter, spaces trimmed.
+		{"5", []string{"c4", "c5"}},
+		{"0", []string{"x42", "c5"}},
+		{"00", []string{"x42", "c5"}},
+		{"4", []string{"x42", "c4"}},
+		{"gm", []string{"x42", "c4"}},
+		{" g ", []string{"c2", "x42", "c4"}},
+		{"–", []string{"c6"}},
+		{"ø", []string{"c6"}},
+		{"Sø", []string{"c6"}},
+		{"Ł", []string{"c6"}},
+		{"ŁÓ", []string{"c6"}},
+		{"dź", []string{"c6"}},
+		{"ss", []string{"c4"}},
+		{"é", []string{"c6", "c2", "x42", "c3", "c1", "c4", "c5"}},
+		{"%", []string{"c5"}},
+		{"ÿ", nil},
+		{"42", []string{"x42"}},
+		{"ae", []string{"c1", "c4"}},
 	} {
 		t.Run(tt.query, func(t *testing.T) {
 			page, err := s.ListContracts(context.Background(), app.ContractFilter{Query: tt.query, Limit: 50})
@@ -170,6 +201,19 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 			if before := searchBefore(t, s, tt.query); !reflect.DeepEqual(got, before) {
 				t.Errorf("search %q: %v, the scan found %v", tt.query, got, before)
 			}
+			// In the orders that read more than the contract, as the scan
+			// sorted them.
+			for _, sort := range []app.ContractSort{app.SortCustomer, app.SortSource} {
+				for _, desc := range []bool{false, true} {
+					page, err := s.ListContracts(context.Background(), app.ContractFilter{Query: tt.query, Limit: 50, Sort: sort, Desc: desc})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if before := searchBeforeSorted(t, s, tt.query, sort, desc); !reflect.DeepEqual(ids(page.Contracts), before) {
+						t.Errorf("search %q by %s (desc %v): %v, the scan found %v", tt.query, sort, desc, ids(page.Contracts), before)
+					}
+				}
+			}
 			facets, err := s.ContractFacets(context.Background(), app.ContractFilter{Query: tt.query})
 			if err != nil {
 				t.Fatal(err)
@@ -182,6 +226,109 @@ func TestSearchFindsWhatTheScanFound(t *testing.T) {
 				t.Errorf("search %q: facets count %d, want %d", tt.query, n, len(tt.want))
 			}
 		})
+	}
+}
+
+// The gram index follows the contracts whatever writes them: a contract
+// written twice in one transaction, a re-sync that renames one, a contract
+// deleted (as a pull drops a customer's), a text changed outside the
+// store's transactions (read from contract_grams_pending until the next one)
+// and a search text that is not UTF-8, which every short search reads and
+// instr() decides on, as the scan did.
+func TestShortSearchFollowsTheContracts(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	mk := func(id, name string) app.Contract {
+		c := sample(id)
+		c.Name, c.Customer = name, app.Customer{ExternalID: "K-" + id, Name: "Kunde"}
+		c.Product, c.Parties, c.MeterID = app.Product{}, app.Parties{}, ""
+		return c
+	}
+	a, b := mk("a1", "Alpha"), mk("b1", "Beta")
+	seed(t, s, "acme", mk("a1", "Alphorn"), b, a)
+	// indexed is the contracts the gram index lists for query, and
+	// searched those the portfolio's search finds.
+	indexed := func(query string) []int64 {
+		t.Helper()
+		rows, err := s.r.QueryContext(ctx, "SELECT rowid FROM contract_grams WHERE contract_grams MATCH ? ORDER BY rowid", gramQuery(query))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	searched := func(query string) []string {
+		t.Helper()
+		page, err := s.ListContracts(ctx, app.ContractFilter{Query: query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before := searchBefore(t, s, query); !reflect.DeepEqual(ids(page.Contracts), before) {
+			t.Errorf("search %q: %v, the scan found %v", query, ids(page.Contracts), before)
+		}
+		return ids(page.Contracts)
+	}
+	idOf := func(ext string) int64 {
+		t.Helper()
+		var id int64
+		if err := s.r.QueryRowContext(ctx, "SELECT id FROM contracts WHERE external_id = ?", ext).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	aID, bID := idOf("a1"), idOf("b1")
+	if got := indexed("ph"); !reflect.DeepEqual(got, []int64{aID}) {
+		t.Errorf("as synced, ph indexed for %v, want a1 (%d)", got, aID)
+	}
+	if got := indexed("rn"); got != nil {
+		t.Errorf("Alphorn renamed Alpha in the same page, rn still indexed for %v", got)
+	}
+	a.Name = "Gamma"
+	seed(t, s, "acme", a)
+	if got := indexed("ph"); got != nil {
+		t.Errorf("renamed Gamma, ph still indexed for %v", got)
+	}
+	if got := searched("mm"); !reflect.DeepEqual(got, []string{"a1"}) {
+		t.Errorf("renamed Gamma, mm finds %v", got)
+	}
+	if err := s.wq.DeleteContract(ctx, bID); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexed("et"); got != nil {
+		t.Errorf("b1 deleted, et still indexed for %v", got)
+	}
+	if _, err := s.w.ExecContext(ctx, "UPDATE contracts SET search_text = CAST(X'6131ff3432' AS TEXT) WHERE id = ?", aID); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"pending", "indexed"} {
+		var pending int
+		if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM contract_grams_pending").Scan(&pending); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]int{"pending": 1, "indexed": 0}[step]; pending != want {
+			t.Errorf("%s: %d contracts pending, want %d", step, pending, want)
+		}
+		for q, want := range map[string][]string{"42": {"a1"}, "4": {"a1"}, "1": {"a1"}, "mm": nil, "k": nil} {
+			if got := searched(q); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, a text not UTF-8: %q finds %v, want %v", step, q, got, want)
+			}
+		}
+		// Any write of the store's indexes what is pending.
+		if err := s.ReplaceAccounts(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var notUTF8ID int64
+	if err := s.r.QueryRowContext(ctx, "SELECT rowid FROM contract_grams WHERE contract_grams MATCH ?", `"`+notUTF8+`"`).Scan(&notUTF8ID); err != nil || notUTF8ID != aID {
+		t.Errorf("the text not UTF-8 indexed for %d, want a1 (%d) (%v)", notUTF8ID, aID, err)
 	}
 }
 

@@ -1,14 +1,31 @@
 -- name: ContractSearchMatches :many
 -- ContractMatches of a text search (and no customer filter), from the
 -- contracts the search finds rather than from every contract: those whose
--- search text holds @query, found in contract_search (0020) by @pattern, a
--- GLOB pattern of it that FTS5's trigram index answers for three
--- characters or more and a scan of that narrow table for fewer; instr()
--- then decides, exactly as ContractMatches. And the contracts of the
--- user's customers whose folded name holds @query, from their links.
+-- search text holds @query. Of three characters or more, they are found in
+-- contract_search (0020) by @pattern, a GLOB pattern of it that FTS5's
+-- trigram index answers, and instr() then decides, exactly as
+-- ContractMatches. Of one or two, in contract_grams (0023) by @gram, the
+-- query's gram (gramQuery), which holds exactly those contracts, and by
+-- instr() the texts that are not UTF-8 (gram notutf8) and those not in
+-- the index yet (contract_grams_pending, empty but for a writer outside the
+-- store's transactions). @gram is empty for
+-- a longer query; a branch whose @gram test fails is not run. And the
+-- contracts of the user's customers whose folded name holds @query,
+-- from their links.
 WITH hit(id) AS (
     SELECT CAST(cs.contract_id AS INTEGER) FROM contract_search cs
-    WHERE cs.search_text GLOB @pattern AND instr(cs.search_text, @query) > 0
+    WHERE CAST(@gram AS TEXT) = '' AND cs.search_text GLOB @pattern AND instr(cs.search_text, @query) > 0
+    UNION
+    SELECT g.rowid FROM contract_grams g
+    WHERE CAST(@gram AS TEXT) <> '' AND contract_grams MATCH @gram
+    UNION
+    SELECT gc.id FROM contract_grams gn
+    CROSS JOIN contracts gc ON gc.id = gn.rowid
+    WHERE CAST(@gram AS TEXT) <> '' AND gn.contract_grams MATCH '"notutf8"' AND instr(gc.search_text, @query) > 0
+    UNION
+    SELECT pc.id FROM contract_grams_pending gp
+    CROSS JOIN contracts pc ON pc.id = gp.contract_id
+    WHERE CAST(@gram AS TEXT) <> '' AND instr(pc.search_text, @query) > 0
     UNION
     -- CROSS JOIN keeps this order: the few accounts first.
     SELECT hc.id
@@ -23,9 +40,6 @@ SELECT c.id, c.status, c.commodity, s.vendor
 FROM hit
 CROSS JOIN contracts c ON c.id = hit.id
 JOIN sources s ON s.id = c.source_id
-LEFT JOIN customers cu ON cu.id = c.customer_id
-LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
-LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(@sort AS TEXT) AS sort, CAST(@descending AS INTEGER) AS descending) arg
 WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
   AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
@@ -36,7 +50,7 @@ WHERE (CAST(@source AS TEXT) = '' OR s.name = @source)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
-            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'customer' THEN (SELECT k.customer_key FROM contract_customers k WHERE k.contract_id = c.id)
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -49,7 +63,7 @@ ORDER BY
     END ASC,
     CASE WHEN arg.descending = 1 THEN
         CASE arg.sort
-            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'customer' THEN (SELECT k.customer_key FROM contract_customers k WHERE k.contract_id = c.id)
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -61,6 +75,22 @@ ORDER BY
         END
     END DESC,
     c.id;
+
+-- name: ContractGramsPending :one
+-- Whether any contract's grams wait for FlushContractGrams.
+SELECT EXISTS (SELECT 1 FROM contract_grams_pending) AS pending;
+
+-- name: FlushContractGrams :exec
+-- Indexes the grams of the contracts written since theirs were (0023), in
+-- one statement: the store's write transactions run it before they commit,
+-- when any wait (a transaction that wrote nothing else writes nothing).
+INSERT INTO contract_grams (rowid, grams)
+SELECT c.id, wattfolio_search_grams(c.search_text)
+FROM contract_grams_pending p
+CROSS JOIN contracts c ON c.id = p.contract_id;
+
+-- name: ClearContractGramsPending :exec
+DELETE FROM contract_grams_pending;
 
 -- name: RefreshCustomerKeys :exec
 -- Brings contract_customers (0020) in step with the user's accounts after

@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.blocksOfSeriesStmt, err = db.PrepareContext(ctx, blocksOfSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query BlocksOfSeries: %w", err)
 	}
+	if q.clearContractGramsPendingStmt, err = db.PrepareContext(ctx, clearContractGramsPending); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearContractGramsPending: %w", err)
+	}
 	if q.clearCopiedRunProblemsStmt, err = db.PrepareContext(ctx, clearCopiedRunProblems); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearCopiedRunProblems: %w", err)
 	}
@@ -44,6 +47,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.contractFacetGroupsFilteredStmt, err = db.PrepareContext(ctx, contractFacetGroupsFiltered); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractFacetGroupsFiltered: %w", err)
+	}
+	if q.contractGramsPendingStmt, err = db.PrepareContext(ctx, contractGramsPending); err != nil {
+		return nil, fmt.Errorf("error preparing query ContractGramsPending: %w", err)
 	}
 	if q.contractMatchesStmt, err = db.PrepareContext(ctx, contractMatches); err != nil {
 		return nil, fmt.Errorf("error preparing query ContractMatches: %w", err)
@@ -185,6 +191,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.flexibilityOfStmt, err = db.PrepareContext(ctx, flexibilityOf); err != nil {
 		return nil, fmt.Errorf("error preparing query FlexibilityOf: %w", err)
+	}
+	if q.flushContractGramsStmt, err = db.PrepareContext(ctx, flushContractGrams); err != nil {
+		return nil, fmt.Errorf("error preparing query FlushContractGrams: %w", err)
 	}
 	if q.foldOutboxStmt, err = db.PrepareContext(ctx, foldOutbox); err != nil {
 		return nil, fmt.Errorf("error preparing query FoldOutbox: %w", err)
@@ -544,6 +553,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing blocksOfSeriesStmt: %w", cerr)
 		}
 	}
+	if q.clearContractGramsPendingStmt != nil {
+		if cerr := q.clearContractGramsPendingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearContractGramsPendingStmt: %w", cerr)
+		}
+	}
 	if q.clearCopiedRunProblemsStmt != nil {
 		if cerr := q.clearCopiedRunProblemsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearCopiedRunProblemsStmt: %w", cerr)
@@ -557,6 +571,11 @@ func (q *Queries) Close() error {
 	if q.contractFacetGroupsFilteredStmt != nil {
 		if cerr := q.contractFacetGroupsFilteredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing contractFacetGroupsFilteredStmt: %w", cerr)
+		}
+	}
+	if q.contractGramsPendingStmt != nil {
+		if cerr := q.contractGramsPendingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing contractGramsPendingStmt: %w", cerr)
 		}
 	}
 	if q.contractMatchesStmt != nil {
@@ -792,6 +811,11 @@ func (q *Queries) Close() error {
 	if q.flexibilityOfStmt != nil {
 		if cerr := q.flexibilityOfStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing flexibilityOfStmt: %w", cerr)
+		}
+	}
+	if q.flushContractGramsStmt != nil {
+		if cerr := q.flushContractGramsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing flushContractGramsStmt: %w", cerr)
 		}
 	}
 	if q.foldOutboxStmt != nil {
@@ -1392,9 +1416,11 @@ type Queries struct {
 	addRunCountsStmt                    *sql.Stmt
 	appliedMigrationsStmt               *sql.Stmt
 	blocksOfSeriesStmt                  *sql.Stmt
+	clearContractGramsPendingStmt       *sql.Stmt
 	clearCopiedRunProblemsStmt          *sql.Stmt
 	contractFacetGroupsStmt             *sql.Stmt
 	contractFacetGroupsFilteredStmt     *sql.Stmt
+	contractGramsPendingStmt            *sql.Stmt
 	contractMatchesStmt                 *sql.Stmt
 	contractMatchesOfAccountStmt        *sql.Stmt
 	contractNowStmt                     *sql.Stmt
@@ -1442,6 +1468,7 @@ type Queries struct {
 	ensureSeriesStmt                    *sql.Stmt
 	finishRunStmt                       *sql.Stmt
 	flexibilityOfStmt                   *sql.Stmt
+	flushContractGramsStmt              *sql.Stmt
 	foldOutboxStmt                      *sql.Stmt
 	getAccountStmt                      *sql.Stmt
 	getCheckpointStmt                   *sql.Stmt
@@ -1563,9 +1590,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addRunCountsStmt:                    q.addRunCountsStmt,
 		appliedMigrationsStmt:               q.appliedMigrationsStmt,
 		blocksOfSeriesStmt:                  q.blocksOfSeriesStmt,
+		clearContractGramsPendingStmt:       q.clearContractGramsPendingStmt,
 		clearCopiedRunProblemsStmt:          q.clearCopiedRunProblemsStmt,
 		contractFacetGroupsStmt:             q.contractFacetGroupsStmt,
 		contractFacetGroupsFilteredStmt:     q.contractFacetGroupsFilteredStmt,
+		contractGramsPendingStmt:            q.contractGramsPendingStmt,
 		contractMatchesStmt:                 q.contractMatchesStmt,
 		contractMatchesOfAccountStmt:        q.contractMatchesOfAccountStmt,
 		contractNowStmt:                     q.contractNowStmt,
@@ -1613,6 +1642,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ensureSeriesStmt:                    q.ensureSeriesStmt,
 		finishRunStmt:                       q.finishRunStmt,
 		flexibilityOfStmt:                   q.flexibilityOfStmt,
+		flushContractGramsStmt:              q.flushContractGramsStmt,
 		foldOutboxStmt:                      q.foldOutboxStmt,
 		getAccountStmt:                      q.getAccountStmt,
 		getCheckpointStmt:                   q.getCheckpointStmt,

@@ -88,6 +88,14 @@ type ContractFlexibility struct {
 	MinRampDownTempE6          *int64
 }
 
+type ContractGram struct {
+	Grams string
+}
+
+type ContractGramsPending struct {
+	ContractID int64
+}
+
 type ContractNote struct {
 	SourceID           int64
 	ContractExternalID string

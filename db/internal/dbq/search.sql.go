@@ -9,10 +9,42 @@ import (
 	"context"
 )
 
+const clearContractGramsPending = `-- name: ClearContractGramsPending :exec
+DELETE FROM contract_grams_pending
+`
+
+func (q *Queries) ClearContractGramsPending(ctx context.Context) error {
+	_, err := q.exec(ctx, q.clearContractGramsPendingStmt, clearContractGramsPending)
+	return err
+}
+
+const contractGramsPending = `-- name: ContractGramsPending :one
+SELECT EXISTS (SELECT 1 FROM contract_grams_pending) AS pending
+`
+
+// Whether any contract's grams wait for FlushContractGrams.
+func (q *Queries) ContractGramsPending(ctx context.Context) (bool, error) {
+	row := q.queryRow(ctx, q.contractGramsPendingStmt, contractGramsPending)
+	var pending bool
+	err := row.Scan(&pending)
+	return pending, err
+}
+
 const contractSearchMatches = `-- name: ContractSearchMatches :many
 WITH hit(id) AS (
     SELECT CAST(cs.contract_id AS INTEGER) FROM contract_search cs
-    WHERE cs.search_text GLOB ?8 AND instr(cs.search_text, ?9) > 0
+    WHERE CAST(?8 AS TEXT) = '' AND cs.search_text GLOB ?9 AND instr(cs.search_text, ?10) > 0
+    UNION
+    SELECT g.rowid FROM contract_grams g
+    WHERE CAST(?8 AS TEXT) <> '' AND contract_grams MATCH ?8
+    UNION
+    SELECT gc.id FROM contract_grams gn
+    CROSS JOIN contracts gc ON gc.id = gn.rowid
+    WHERE CAST(?8 AS TEXT) <> '' AND gn.contract_grams MATCH '"notutf8"' AND instr(gc.search_text, ?10) > 0
+    UNION
+    SELECT pc.id FROM contract_grams_pending gp
+    CROSS JOIN contracts pc ON pc.id = gp.contract_id
+    WHERE CAST(?8 AS TEXT) <> '' AND instr(pc.search_text, ?10) > 0
     UNION
     -- CROSS JOIN keeps this order: the few accounts first.
     SELECT hc.id
@@ -21,15 +53,12 @@ WITH hit(id) AS (
     CROSS JOIN sources hs ON hs.name = hal.source_name
     CROSS JOIN customers hcu ON hcu.source_id = hs.id AND hcu.external_id = hal.external_id
     CROSS JOIN contracts hc ON hc.customer_id = hcu.id
-    WHERE instr(ha.search_name, ?9) > 0
+    WHERE instr(ha.search_name, ?10) > 0
 )
 SELECT c.id, c.status, c.commodity, s.vendor
 FROM hit
 CROSS JOIN contracts c ON c.id = hit.id
 JOIN sources s ON s.id = c.source_id
-LEFT JOIN customers cu ON cu.id = c.customer_id
-LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
-LEFT JOIN accounts a ON a.id = al.account_id
 CROSS JOIN (SELECT CAST(?1 AS TEXT) AS sort, CAST(?2 AS INTEGER) AS descending) arg
 WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
   AND (CAST(?4 AS TEXT) = '' OR c.kind = ?4)
@@ -40,7 +69,7 @@ WHERE (CAST(?3 AS TEXT) = '' OR s.name = ?3)
 ORDER BY
     CASE WHEN arg.descending = 0 THEN
         CASE arg.sort
-            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'customer' THEN (SELECT k.customer_key FROM contract_customers k WHERE k.contract_id = c.id)
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -53,7 +82,7 @@ ORDER BY
     END ASC,
     CASE WHEN arg.descending = 1 THEN
         CASE arg.sort
-            WHEN 'customer' THEN COALESCE(NULLIF(lower(COALESCE(a.name, cu.name, '')), ''), char(1114111))
+            WHEN 'customer' THEN (SELECT k.customer_key FROM contract_customers k WHERE k.contract_id = c.id)
             WHEN 'valid_from' THEN c.valid_from
             WHEN 'valid_to' THEN c.valid_to
             WHEN 'working_price' THEN c.working_per_kwh_e6
@@ -75,6 +104,7 @@ type ContractSearchMatchesParams struct {
 	Upstream    string
 	ActiveFrom  int64
 	ActiveUntil int64
+	Gram        string
 	Pattern     string
 	Query       string
 }
@@ -88,11 +118,17 @@ type ContractSearchMatchesRow struct {
 
 // ContractMatches of a text search (and no customer filter), from the
 // contracts the search finds rather than from every contract: those whose
-// search text holds @query, found in contract_search (0020) by @pattern, a
-// GLOB pattern of it that FTS5's trigram index answers for three
-// characters or more and a scan of that narrow table for fewer; instr()
-// then decides, exactly as ContractMatches. And the contracts of the
-// user's customers whose folded name holds @query, from their links.
+// search text holds @query. Of three characters or more, they are found in
+// contract_search (0020) by @pattern, a GLOB pattern of it that FTS5's
+// trigram index answers, and instr() then decides, exactly as
+// ContractMatches. Of one or two, in contract_grams (0023) by @gram, the
+// query's gram (gramQuery), which holds exactly those contracts, and by
+// instr() the texts that are not UTF-8 (gram notutf8) and those not in
+// the index yet (contract_grams_pending, empty but for a writer outside the
+// store's transactions). @gram is empty for
+// a longer query; a branch whose @gram test fails is not run. And the
+// contracts of the user's customers whose folded name holds @query,
+// from their links.
 func (q *Queries) ContractSearchMatches(ctx context.Context, arg ContractSearchMatchesParams) ([]ContractSearchMatchesRow, error) {
 	rows, err := q.query(ctx, q.contractSearchMatchesStmt, contractSearchMatches,
 		arg.Sort,
@@ -102,6 +138,7 @@ func (q *Queries) ContractSearchMatches(ctx context.Context, arg ContractSearchM
 		arg.Upstream,
 		arg.ActiveFrom,
 		arg.ActiveUntil,
+		arg.Gram,
 		arg.Pattern,
 		arg.Query,
 	)
@@ -129,6 +166,21 @@ func (q *Queries) ContractSearchMatches(ctx context.Context, arg ContractSearchM
 		return nil, err
 	}
 	return items, nil
+}
+
+const flushContractGrams = `-- name: FlushContractGrams :exec
+INSERT INTO contract_grams (rowid, grams)
+SELECT c.id, wattfolio_search_grams(c.search_text)
+FROM contract_grams_pending p
+CROSS JOIN contracts c ON c.id = p.contract_id
+`
+
+// Indexes the grams of the contracts written since theirs were (0023), in
+// one statement: the store's write transactions run it before they commit,
+// when any wait (a transaction that wrote nothing else writes nothing).
+func (q *Queries) FlushContractGrams(ctx context.Context) error {
+	_, err := q.exec(ctx, q.flushContractGramsStmt, flushContractGrams)
+	return err
 }
 
 const listContractsByCustomer = `-- name: ListContractsByCustomer :many

@@ -104,6 +104,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// Only the personal data columns read the vendor's record.
 	f.WithoutRaw = !*withPersonal
+	f.ExportOnly = true
 	write := func(w io.Writer) error {
 		cw := export.NewContractWriter(w, d, *withPersonal)
 		if err := store.EachContract(ctx, f, cw.Write); err != nil {

@@ -31,6 +31,11 @@ type ContractFilter struct {
 	// an export that writes none of it: the largest column, read and
 	// dropped otherwise.
 	WithoutRaw bool
+	// ExportOnly may leave out of each contract what the CSV export
+	// (app/export) does not write: Customer.AccountID,
+	// Parties.GridOperatorCode and CancelledAt can be zero (in the default
+	// order without the vendor's record, the export's own query).
+	ExportOnly bool
 }
 
 // Upstream selects contracts by whether their vendor still has them.

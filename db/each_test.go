@@ -11,10 +11,10 @@ import (
 	"wattfolio/db/internal/dbq"
 )
 
-// ContractsAfterNameEach, written by hand over sqlc's statement, reads the
-// same rows as the generated ContractsAfterName: the same values in the
-// same fields, NULLs as nil, with and without the vendor's record, and the
-// keyset stops where it says. A column added to the statement without the
+// ContractsAfterNameEach and ExportContractsAfterNameEach, written by hand
+// over sqlc's statements, read the same rows as the generated queries: the
+// same values in the same fields, NULLs as nil, with and without the
+// vendor's record, and the keyset stops where it says. A column added to the statement without the
 // hand-written scan fails here (or in Scan, which counts them).
 func TestContractsAfterNameEachMatchesGenerated(t *testing.T) {
 	s, _ := openTest(t)
@@ -46,7 +46,7 @@ func TestContractsAfterNameEachMatchesGenerated(t *testing.T) {
 		err = s.rq.ContractsAfterNameEach(ctx, p, func(r *dbq.ContractsAfterNameRow) error {
 			c := *r
 			// The row's pointers are reused: keep copies of their values.
-			for _, f := range []**int64{&c.CustomerID, &c.ValidFrom, &c.ValidTo, &c.SignedAt, &c.CancelledAt,
+			for _, f := range []**int64{&c.ValidFrom, &c.ValidTo, &c.SignedAt, &c.CancelledAt,
 				&c.BasePerYearE6, &c.WorkingPerKwhE6, &c.VatRateE6, &c.AnnualKwhE6, &c.RemovedAt} {
 				if *f != nil {
 					*f = app.Ptr(**f)
@@ -60,6 +60,30 @@ func TestContractsAfterNameEachMatchesGenerated(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%+v: streamed\n%+v\nwant\n%+v", p, got, want)
+		}
+		// The export's own columns (never the vendor's record), the same way.
+		ep := dbq.ExportContractsAfterNameParams{AfterName: p.AfterName, AfterID: p.AfterID, Status: p.Status, Lim: p.Lim}
+		wantExport, err := s.rq.ExportContractsAfterName(ctx, ep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotExport []dbq.ExportContractsAfterNameRow
+		err = s.rq.ExportContractsAfterNameEach(ctx, ep, func(r *dbq.ExportContractsAfterNameRow) error {
+			c := *r
+			for _, f := range []**int64{&c.ValidFrom, &c.ValidTo, &c.SignedAt,
+				&c.BasePerYearE6, &c.WorkingPerKwhE6, &c.VatRateE6, &c.AnnualKwhE6, &c.RemovedAt} {
+				if *f != nil {
+					*f = app.Ptr(**f)
+				}
+			}
+			gotExport = append(gotExport, c)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(gotExport, wantExport) || len(gotExport) != len(want) {
+			t.Errorf("%+v: export streamed\n%+v\nwant\n%+v", p, gotExport, wantExport)
 		}
 	}
 }

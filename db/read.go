@@ -349,9 +349,12 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	if f.WithoutRaw {
 		withRaw = 0
 	}
-	if byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc {
+	switch {
+	case byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc && f.ExportOnly && f.WithoutRaw:
+		err = exportByName(ctx, q, p, fn)
+	case byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc:
 		err = eachByName(ctx, q, p, withRaw, fn)
-	} else {
+	default:
 		err = eachInOrder(ctx, q, p, withRaw, fn)
 	}
 	var ferr fnError
@@ -393,20 +396,49 @@ func emit(ctx context.Context, q *dbq.Queries, batch []app.Contract, has []bool,
 	return nil
 }
 
-// eachByName pages through the default order by keyset on (lower(name), id),
-// each batch's rows read into the slots of the last.
+// eachByName pages through the default order by keyset on (lower(name), id).
 func eachByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, withRaw int64, fn func(app.Contract) error) error {
 	kp := dbq.ContractsAfterNameParams{WithRaw: withRaw, Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
-	batch := make([]app.Contract, 0, exportBatch)
-	has := make([]bool, 0, exportBatch)
-	for {
-		batch, has = batch[:0], has[:0]
-		err := q.ContractsAfterNameEach(ctx, kp, func(r *dbq.ContractsAfterNameRow) error {
-			batch, has = append(batch, contractFromExportRow(r)), append(has, r.HasTerms != 0)
+	return byKeyset(ctx, q, fn, func(add func(app.Contract, bool)) error {
+		return q.ContractsAfterNameEach(ctx, kp, func(r *dbq.ContractsAfterNameRow) error {
+			add(contractFromExportRow(r), r.HasTerms != 0)
 			kp.AfterName, kp.AfterID = r.Name, r.ID
 			return nil
 		})
-		if err != nil {
+	})
+}
+
+// exportByName is eachByName reading only the columns the CSV export
+// without personal data writes.
+func exportByName(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams, fn func(app.Contract) error) error {
+	kp := dbq.ExportContractsAfterNameParams{Source: p.Source, Vendor: p.Vendor, Kind: p.Kind, Commodity: p.Commodity, Status: p.Status, Upstream: p.Upstream, Lim: exportBatch}
+	return byKeyset(ctx, q, fn, func(add func(app.Contract, bool)) error {
+		return q.ExportContractsAfterNameEach(ctx, kp, func(r *dbq.ExportContractsAfterNameRow) error {
+			add(contractFromRow(dbq.Contract{
+				ID: r.ID, ExternalID: r.ExternalID, Kind: r.Kind,
+				Commodity: r.Commodity, Status: r.Status, Name: r.Name, ProductName: r.ProductName, ProductCode: r.ProductCode,
+				Supplier: r.Supplier, SupplierCode: r.SupplierCode, Buyer: r.Buyer, BuyerCode: r.BuyerCode,
+				GridOperator: r.GridOperator, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo,
+				SignedAt: r.SignedAt, Currency: r.Currency, BasePerYearE6: r.BasePerYearE6,
+				WorkingPerKwhE6: r.WorkingPerKwhE6, VatRateE6: r.VatRateE6, AnnualKwhE6: r.AnnualKwhE6, MeterID: r.MeterID,
+				FetchedAt: r.FetchedAt, RemovedAt: r.RemovedAt,
+			}, r.SourceName, r.Vendor, r.CustomerRef, r.CustomerName, 0, r.AccountName), r.HasTerms != 0)
+			kp.AfterName, kp.AfterID = r.Name, r.ID
+			return nil
+		})
+	})
+}
+
+// byKeyset passes fn the batches that next reads (each batch's rows read
+// into the slots of the last, each with whether it has terms) until one
+// comes short: next reads the batch after the last row it read.
+func byKeyset(ctx context.Context, q *dbq.Queries, fn func(app.Contract) error, next func(add func(app.Contract, bool)) error) error {
+	batch := make([]app.Contract, 0, exportBatch)
+	has := make([]bool, 0, exportBatch)
+	add := func(c app.Contract, h bool) { batch, has = append(batch, c), append(has, h) }
+	for {
+		batch, has = batch[:0], has[:0]
+		if err := next(add); err != nil {
 			return err
 		}
 		if err := emit(ctx, q, batch, has, fn); err != nil {
@@ -443,7 +475,7 @@ func eachInOrder(ctx context.Context, q *dbq.Queries, p dbq.ListContractsParams,
 // every column a contract carries and none it does not.
 func contractFromExportRow(r *dbq.ContractsAfterNameRow) app.Contract {
 	return contractFromRow(dbq.Contract{
-		ID: r.ID, SourceID: r.SourceID, ExternalID: r.ExternalID, CustomerID: r.CustomerID, Kind: r.Kind,
+		ID: r.ID, ExternalID: r.ExternalID, Kind: r.Kind,
 		Commodity: r.Commodity, Status: r.Status, Name: r.Name, ProductName: r.ProductName, ProductCode: r.ProductCode,
 		Supplier: r.Supplier, SupplierCode: r.SupplierCode, Buyer: r.Buyer, BuyerCode: r.BuyerCode,
 		GridOperator: r.GridOperator, GridOperatorCode: r.GridOperatorCode, ValidFrom: r.ValidFrom, ValidTo: r.ValidTo,

@@ -47,6 +47,7 @@ func (h *handler) exportCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	// Only the personal data columns read the vendor's record.
 	q.filter.WithoutRaw = !include
+	q.filter.ExportOnly = true
 	tw := &trackingWriter{ResponseWriter: w}
 	cw := export.NewContractWriter(tw, dialect, include)
 	err = h.o.Contracts.EachContract(r.Context(), q.filter, cw.Write)

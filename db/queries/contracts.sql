@@ -491,10 +491,11 @@ SELECT COUNT(*) AS total FROM contracts;
 -- last row's name as it is, lowered here, which spares every row a lowered
 -- copy of its name. Only the columns a contract carries are read: not the
 -- search text or the flattened fields (hundreds of bytes a row that the
--- export would copy and drop), and the vendor's record only with
+-- export would copy and drop), nor the source and customer ids (their
+-- names and references are joined), and the vendor's record only with
 -- @with_raw. has_terms spares the term queries for the contracts that
 -- have none.
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+SELECT c.id, c.external_id, c.kind, c.commodity, c.status, c.name,
        c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
        c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
        c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
@@ -503,6 +504,38 @@ SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.s
        s.name AS source_name, s.vendor AS vendor,
        COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
        CAST(COALESCE(al.account_id, 0) AS INTEGER) AS account_id, COALESCE(a.name, '') AS account_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE lower(c.name) >= lower(@after_name)
+  AND (lower(c.name) > lower(@after_name) OR c.id > CAST(@after_id AS INTEGER))
+  AND (CAST(@source AS TEXT) = '' OR s.name = @source)
+  AND (CAST(@vendor AS TEXT) = '' OR s.vendor = @vendor)
+  AND (CAST(@kind AS TEXT) = '' OR c.kind = @kind)
+  AND (CAST(@commodity AS TEXT) = '' OR c.commodity = @commodity)
+  AND (CAST(@status AS TEXT) = '' OR c.status = @status)
+  AND (CAST(@upstream AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(@upstream AS TEXT) = 'removed'))
+ORDER BY lower(c.name), c.id
+LIMIT @lim;
+
+-- name: ExportContractsAfterName :many
+-- ContractsAfterName with only the columns the CSV export without personal
+-- data writes: not the vendor's record, the grid operator's code, the
+-- cancellation date or the account's id, which the driver would hand over
+-- column by column for every row for nothing.
+SELECT c.id, c.external_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.valid_from, c.valid_to, c.signed_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       COALESCE(a.name, '') AS account_name,
        CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
             OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
             OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
@@ -628,7 +661,7 @@ ORDER BY
 -- name: ContractsByID :many
 -- The contracts of ids, in no particular order, with the columns of
 -- ContractsAfterName.
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+SELECT c.id, c.external_id, c.kind, c.commodity, c.status, c.name,
        c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
        c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
        c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,

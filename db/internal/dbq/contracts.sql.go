@@ -400,7 +400,7 @@ func (q *Queries) ContractStatuses(ctx context.Context) ([]string, error) {
 }
 
 const contractsAfterName = `-- name: ContractsAfterName :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+SELECT c.id, c.external_id, c.kind, c.commodity, c.status, c.name,
        c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
        c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
        c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
@@ -444,9 +444,7 @@ type ContractsAfterNameParams struct {
 
 type ContractsAfterNameRow struct {
 	ID               int64
-	SourceID         int64
 	ExternalID       string
-	CustomerID       *int64
 	Kind             string
 	Commodity        string
 	Status           string
@@ -488,7 +486,8 @@ type ContractsAfterNameRow struct {
 // last row's name as it is, lowered here, which spares every row a lowered
 // copy of its name. Only the columns a contract carries are read: not the
 // search text or the flattened fields (hundreds of bytes a row that the
-// export would copy and drop), and the vendor's record only with
+// export would copy and drop), nor the source and customer ids (their
+// names and references are joined), and the vendor's record only with
 // @with_raw. has_terms spares the term queries for the contracts that
 // have none.
 func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterNameParams) ([]ContractsAfterNameRow, error) {
@@ -513,9 +512,7 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 		var i ContractsAfterNameRow
 		if err := rows.Scan(
 			&i.ID,
-			&i.SourceID,
 			&i.ExternalID,
-			&i.CustomerID,
 			&i.Kind,
 			&i.Commodity,
 			&i.Status,
@@ -563,7 +560,7 @@ func (q *Queries) ContractsAfterName(ctx context.Context, arg ContractsAfterName
 }
 
 const contractsByID = `-- name: ContractsByID :many
-SELECT c.id, c.source_id, c.external_id, c.customer_id, c.kind, c.commodity, c.status, c.name,
+SELECT c.id, c.external_id, c.kind, c.commodity, c.status, c.name,
        c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
        c.grid_operator, c.grid_operator_code, c.valid_from, c.valid_to, c.signed_at, c.cancelled_at,
        c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
@@ -590,9 +587,7 @@ type ContractsByIDParams struct {
 
 type ContractsByIDRow struct {
 	ID               int64
-	SourceID         int64
 	ExternalID       string
-	CustomerID       *int64
 	Kind             string
 	Commodity        string
 	Status           string
@@ -651,9 +646,7 @@ func (q *Queries) ContractsByID(ctx context.Context, arg ContractsByIDParams) ([
 		var i ContractsByIDRow
 		if err := rows.Scan(
 			&i.ID,
-			&i.SourceID,
 			&i.ExternalID,
-			&i.CustomerID,
 			&i.Kind,
 			&i.Commodity,
 			&i.Status,
@@ -779,6 +772,148 @@ func (q *Queries) CountContractsByStatus(ctx context.Context, arg CountContracts
 	var total int64
 	err := row.Scan(&total)
 	return total, err
+}
+
+const exportContractsAfterName = `-- name: ExportContractsAfterName :many
+SELECT c.id, c.external_id, c.kind, c.commodity, c.status, c.name,
+       c.product_name, c.product_code, c.supplier, c.supplier_code, c.buyer, c.buyer_code,
+       c.grid_operator, c.valid_from, c.valid_to, c.signed_at,
+       c.currency, c.base_per_year_e6, c.working_per_kwh_e6, c.vat_rate_e6, c.annual_kwh_e6, c.meter_id,
+       c.fetched_at, c.removed_at,
+       s.name AS source_name, s.vendor AS vendor,
+       COALESCE(cu.external_id, '') AS customer_ref, COALESCE(cu.name, '') AS customer_name,
+       COALESCE(a.name, '') AS account_name,
+       CAST(EXISTS (SELECT 1 FROM contract_flexibility f WHERE f.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_ppa p WHERE p.contract_id = c.id)
+            OR EXISTS (SELECT 1 FROM contract_partner pa WHERE pa.contract_id = c.id) AS INTEGER) AS has_terms
+FROM contracts c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN account_links al ON al.source_name = s.name AND al.external_id = cu.external_id
+LEFT JOIN accounts a ON a.id = al.account_id
+WHERE lower(c.name) >= lower(?1)
+  AND (lower(c.name) > lower(?1) OR c.id > CAST(?2 AS INTEGER))
+  AND (CAST(?3 AS TEXT) = '' OR s.name = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR s.vendor = ?4)
+  AND (CAST(?5 AS TEXT) = '' OR c.kind = ?5)
+  AND (CAST(?6 AS TEXT) = '' OR c.commodity = ?6)
+  AND (CAST(?7 AS TEXT) = '' OR c.status = ?7)
+  AND (CAST(?8 AS TEXT) = 'all' OR (c.removed_at IS NOT NULL) = (CAST(?8 AS TEXT) = 'removed'))
+ORDER BY lower(c.name), c.id
+LIMIT ?9
+`
+
+type ExportContractsAfterNameParams struct {
+	AfterName string
+	AfterID   int64
+	Source    string
+	Vendor    string
+	Kind      string
+	Commodity string
+	Status    string
+	Upstream  string
+	Lim       int64
+}
+
+type ExportContractsAfterNameRow struct {
+	ID              int64
+	ExternalID      string
+	Kind            string
+	Commodity       string
+	Status          string
+	Name            string
+	ProductName     string
+	ProductCode     string
+	Supplier        string
+	SupplierCode    string
+	Buyer           string
+	BuyerCode       string
+	GridOperator    string
+	ValidFrom       *int64
+	ValidTo         *int64
+	SignedAt        *int64
+	Currency        string
+	BasePerYearE6   *int64
+	WorkingPerKwhE6 *int64
+	VatRateE6       *int64
+	AnnualKwhE6     *int64
+	MeterID         string
+	FetchedAt       int64
+	RemovedAt       *int64
+	SourceName      string
+	Vendor          string
+	CustomerRef     string
+	CustomerName    string
+	AccountName     string
+	HasTerms        int64
+}
+
+// ContractsAfterName with only the columns the CSV export without personal
+// data writes: not the vendor's record, the grid operator's code, the
+// cancellation date or the account's id, which the driver would hand over
+// column by column for every row for nothing.
+func (q *Queries) ExportContractsAfterName(ctx context.Context, arg ExportContractsAfterNameParams) ([]ExportContractsAfterNameRow, error) {
+	rows, err := q.query(ctx, q.exportContractsAfterNameStmt, exportContractsAfterName,
+		arg.AfterName,
+		arg.AfterID,
+		arg.Source,
+		arg.Vendor,
+		arg.Kind,
+		arg.Commodity,
+		arg.Status,
+		arg.Upstream,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ExportContractsAfterNameRow
+	for rows.Next() {
+		var i ExportContractsAfterNameRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ExternalID,
+			&i.Kind,
+			&i.Commodity,
+			&i.Status,
+			&i.Name,
+			&i.ProductName,
+			&i.ProductCode,
+			&i.Supplier,
+			&i.SupplierCode,
+			&i.Buyer,
+			&i.BuyerCode,
+			&i.GridOperator,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.SignedAt,
+			&i.Currency,
+			&i.BasePerYearE6,
+			&i.WorkingPerKwhE6,
+			&i.VatRateE6,
+			&i.AnnualKwhE6,
+			&i.MeterID,
+			&i.FetchedAt,
+			&i.RemovedAt,
+			&i.SourceName,
+			&i.Vendor,
+			&i.CustomerRef,
+			&i.CustomerName,
+			&i.AccountName,
+			&i.HasTerms,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const getContract = `-- name: GetContract :one

@@ -186,6 +186,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.ensureSeriesStmt, err = db.PrepareContext(ctx, ensureSeries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureSeries: %w", err)
 	}
+	if q.exportContractsAfterNameStmt, err = db.PrepareContext(ctx, exportContractsAfterName); err != nil {
+		return nil, fmt.Errorf("error preparing query ExportContractsAfterName: %w", err)
+	}
 	if q.finishRunStmt, err = db.PrepareContext(ctx, finishRun); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishRun: %w", err)
 	}
@@ -801,6 +804,11 @@ func (q *Queries) Close() error {
 	if q.ensureSeriesStmt != nil {
 		if cerr := q.ensureSeriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing ensureSeriesStmt: %w", cerr)
+		}
+	}
+	if q.exportContractsAfterNameStmt != nil {
+		if cerr := q.exportContractsAfterNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing exportContractsAfterNameStmt: %w", cerr)
 		}
 	}
 	if q.finishRunStmt != nil {
@@ -1466,6 +1474,7 @@ type Queries struct {
 	deleteStreamDailyStmt               *sql.Stmt
 	deleteVersionsOfStmt                *sql.Stmt
 	ensureSeriesStmt                    *sql.Stmt
+	exportContractsAfterNameStmt        *sql.Stmt
 	finishRunStmt                       *sql.Stmt
 	flexibilityOfStmt                   *sql.Stmt
 	flushContractGramsStmt              *sql.Stmt
@@ -1640,6 +1649,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteStreamDailyStmt:               q.deleteStreamDailyStmt,
 		deleteVersionsOfStmt:                q.deleteVersionsOfStmt,
 		ensureSeriesStmt:                    q.ensureSeriesStmt,
+		exportContractsAfterNameStmt:        q.exportContractsAfterNameStmt,
 		finishRunStmt:                       q.finishRunStmt,
 		flexibilityOfStmt:                   q.flexibilityOfStmt,
 		flushContractGramsStmt:              q.flushContractGramsStmt,

@@ -143,27 +143,54 @@ func (k *killSwitch) kill() {
 	k.killed = true
 	p, done := k.child, k.exited
 	_ = p.Signal(syscall.SIGSTOP)
-	k.inTx = writeLockHeld(k.shm)
+	k.inTx = writeLockHeld(k.shm, p.Pid)
 	_ = p.Signal(syscall.SIGKILL)
 	k.mu.Unlock()
 	<-done
 }
 
-// writeLockHeld reports whether another process holds SQLite's WAL write
-// lock on the cache: byte 120 of the -shm file (WAL_WRITE_LOCK at
+// writeLockHeld reports whether process pid holds SQLite's WAL write lock
+// on the cache: byte 120 of the -shm file (WAL_WRITE_LOCK at
 // UNIX_SHM_BASE), held from a write transaction's first write to its
-// commit or rollback.
-func writeLockHeld(shm string) bool {
-	f, err := os.Open(shm)
+// commit or rollback. It reads the kernel's table of locks (/proc/locks)
+// rather than asking with fcntl(F_GETLK): that needs the -shm file open,
+// and closing it drops every POSIX lock this process holds on the file,
+// among them the shared lock by which the round's open store tells the
+// next child that the WAL index is in use. A child that then found the
+// lock free rebuilt the index and truncated the -shm file under the
+// store's mapping: "disk I/O error (8714)", SQLITE_IOERR_IN_PAGE, in the
+// next integrity check.
+func writeLockHeld(shm string, pid int) bool {
+	fi, err := os.Stat(shm)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: 0, Start: 120, Len: 1}
-	if err := syscall.FcntlFlock(f.Fd(), syscall.F_GETLK, &lk); err != nil {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
 		return false
 	}
-	return lk.Type != syscall.F_UNLCK
+	locks, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		return false
+	}
+	// "1: POSIX  ADVISORY  WRITE 4711 fd:01:1234 120 120"; a waiting
+	// request has "->" after the number.
+	for line := range strings.Lines(string(locks)) {
+		f := strings.Fields(line)
+		if len(f) != 8 || f[3] != "WRITE" || f[4] != strconv.Itoa(pid) {
+			continue
+		}
+		dev := strings.Split(f[5], ":")
+		if len(dev) != 3 || dev[2] != strconv.FormatUint(st.Ino, 10) {
+			continue
+		}
+		start, err1 := strconv.ParseInt(f[6], 10, 64)
+		end, err2 := strconv.ParseInt(f[7], 10, 64)
+		if err1 == nil && err2 == nil && start <= 120 && 120 <= end {
+			return true
+		}
+	}
+	return false
 }
 
 // runResult is what one child's run came to.

@@ -159,6 +159,12 @@ func readPrices(raw json.RawMessage) ([]app.PricePoint, *jsonfield.Error) {
 		if e != nil {
 			return nil, e
 		}
+		// An instant the outbox could not write back (its UTC year not
+		// four digits, or Go's zero time, which means "no timestamp")
+		// would store a contract that cannot be edited.
+		if y := from.Year(); y < 1 || y > 9999 || (from.IsZero() && hasText(p["timestamp"])) {
+			return nil, &jsonfield.Error{Field: f + ".timestamp", Err: errors.New("out of range: want a year from 0001 to 9999 in UTC, and not the first instant of year 1")}
+		}
 		if from.IsZero() && len(items) > 1 {
 			return nil, &jsonfield.Error{Field: f + ".timestamp", Err: errors.New("missing: each of several prices needs the time it holds from")}
 		}
@@ -192,4 +198,10 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(keep, sep)
+}
+
+// hasText reports whether raw is a JSON string that is not empty.
+func hasText(raw json.RawMessage) bool {
+	var s string
+	return json.Unmarshal(raw, &s) == nil && s != ""
 }

@@ -349,10 +349,10 @@ func (s *Store) EachContract(ctx context.Context, f app.ContractFilter, fn func(
 	if f.WithoutRaw {
 		withRaw = 0
 	}
-	switch {
-	case byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc && f.ExportOnly && f.WithoutRaw:
+	switch byName := byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc; {
+	case byName && f.ExportOnly && f.WithoutRaw:
 		err = exportByName(ctx, q, p, fn)
-	case byIndex(f) && (f.Sort == "" || f.Sort == app.SortName) && !f.Desc:
+	case byName:
 		err = eachByName(ctx, q, p, withRaw, fn)
 	default:
 		err = eachInOrder(ctx, q, p, withRaw, fn)

@@ -23,6 +23,7 @@ type profile struct {
 	levies    int64   // EUR per kWh, e6: electricity tax, levies, concession fee
 	quarter   bool    // supports PT15M
 	lies      bool    // metadata offers PT15M but the endpoint refuses it
+	kwp       float64 // the size of the solar panels, if any
 }
 
 func splitmix(x uint64) uint64 {
@@ -68,41 +69,106 @@ func (s *Server) profile(meter int) profile {
 	}
 	p.quarter = meter%7 != 6 // every seventh is an old meter: hours at best
 	p.lies = meter%11 == 10 && p.quarter
+	p.kwp = 4 + 6*u(10)
 	return p
 }
 
 // local breaks an instant into what the load curves depend on.
 type local struct {
 	hour    float64 // local hour of day, 0..24
+	q       int     // local quarter hour of the day, 0..95, for the tables; -1 off the quarter
 	weekday time.Weekday
 	yday    int // day of year
 	day     int64
+	season  float64 // season(yday)
 }
 
-func (s *Server) localOf(ts int64) local {
-	t := time.Unix(ts, 0).In(s.loc)
-	return local{
-		hour:    float64(t.Hour()) + float64(t.Minute())/60,
-		weekday: t.Weekday(),
-		yday:    t.YearDay(),
-		day:     int64(t.Year())*1000 + int64(t.YearDay()),
+// clock breaks instants into local time with one zone lookup per span of
+// a local day at one UTC offset, where time.Time's Hour, Minute, Weekday,
+// YearDay and Year did one each for every quarter hour: that was the
+// largest part of the simulator's cost in a sync. The fields are the
+// same integers time.Time gives, so the floats made of them are too.
+type clock struct {
+	loc      *time.Location
+	lo, hi   int64 // [lo, hi): instants of one local day at one UTC offset
+	base     int64 // the instant at which the wall clock of the span reads 00:00
+	midnight int64 // the local day's first instant, its P1D bucket
+	day      local // what the span's instants share
+}
+
+func (s *Server) clock() clock { return clock{loc: s.loc} }
+
+func (c *clock) at(ts int64) local {
+	if ts < c.lo || ts >= c.hi {
+		c.fill(ts)
 	}
+	l := c.day
+	sod := ts - c.base // seconds since local midnight on the wall clock
+	l.hour = float64(sod/3600) + float64(sod%3600/60)/60
+	l.q = -1
+	if sod%900 == 0 {
+		l.q = int(sod / 900)
+	}
+	return l
+}
+
+func (c *clock) fill(ts int64) {
+	t := time.Unix(ts, 0).In(c.loc)
+	h, m, sec := t.Clock()
+	c.base = ts - int64(h*3600+m*60+sec)
+	c.lo, c.hi = c.base, c.base+86400
+	start, end := t.ZoneBounds() // zero where the offset never changes
+	if !start.IsZero() {
+		c.lo = max(c.lo, start.Unix())
+	}
+	if !end.IsZero() {
+		c.hi = min(c.hi, end.Unix())
+	}
+	y, mo, d := t.Date()
+	c.midnight = time.Date(y, mo, d, 0, 0, 0, 0, c.loc).Unix()
+	yday := t.YearDay()
+	c.day = local{weekday: t.Weekday(), yday: yday, day: int64(y)*1000 + int64(yday), season: season(yday)}
 }
 
 // season is 1 in midwinter and 0 in midsummer.
 func season(yday int) float64 { return (1 + math.Cos(2*math.Pi*float64(yday-15)/365)) / 2 }
 
-// quarterKWh is a meter's consumption in the quarter hour starting at ts
-// (Wh-rounded, as meters report), and its feed-in.
-func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed app.Decimal) {
-	h := l.hour
-	weekend := l.weekday == time.Saturday || l.weekday == time.Sunday
+// The curves' terms that depend on the local hour alone, per quarter hour
+// of the day: math.Exp, Sin and Cos were the next largest cost, and a
+// table entry is the very float the expression gives.
+var (
+	homeShape [7][96]float64 // a household's load shape by weekday and quarter
+	workShape [7][96]float64 // a business's
+	pvSun     [96]float64    // the sine of the sun's arc
+	spotPeaks [96]float64    // the morning and evening price peaks
+	spotSolar [96]float64    // the midday solar dip's bell
+)
+
+func init() {
+	for q := range 96 {
+		h := quarterHour(q)
+		for wd := range time.Weekday(7) {
+			homeShape[wd][q] = shapeAt(false, wd, h)
+			workShape[wd][q] = shapeAt(true, wd, h)
+		}
+		pvSun[q] = sunAt(h)
+		spotPeaks[q] = peaksAt(h)
+		spotSolar[q] = solarAt(h)
+	}
+}
+
+// quarterHour is the local hour at quarter q as clock.at computes it.
+func quarterHour(q int) float64 { return float64(q/4) + float64(q%4*15)/60 }
+
+// shapeAt is a meter's load at local hour h relative to its mean.
+func shapeAt(business bool, wd time.Weekday, h float64) float64 {
+	weekend := wd == time.Saturday || wd == time.Sunday
 	var shape float64
-	if p.business {
+	if business {
 		shape = 0.35
 		if !weekend && h >= 7 && h < 18 {
 			shape = 1.9 + 0.3*math.Sin((h-7)/11*math.Pi)
-		} else if l.weekday == time.Saturday && h >= 8 && h < 13 {
+		} else if wd == time.Saturday && h >= 8 && h < 13 {
 			shape = 0.9
 		}
 	} else {
@@ -111,7 +177,38 @@ func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed 
 			shape += 0.5 * math.Exp(-(h-12.5)*(h-12.5)/6)
 		}
 	}
-	seasonal := 0.8 + 0.45*season(l.yday)
+	return shape
+}
+
+func sunAt(h float64) float64   { return math.Sin((h - 6) / 14 * math.Pi) }
+func peaksAt(h float64) float64 { return 35*math.Exp(-(h-8)*(h-8)/3) + 55*math.Exp(-(h-19)*(h-19)/4) }
+func solarAt(h float64) float64 { return math.Exp(-(h - 13) * (h - 13) / 6) }
+
+func shapeOf(business bool, l local) float64 {
+	switch {
+	case l.q < 0:
+		return shapeAt(business, l.weekday, l.hour)
+	case business:
+		return workShape[l.weekday][l.q]
+	default:
+		return homeShape[l.weekday][l.q]
+	}
+}
+
+// hourly is a table's entry for l, or f at l's hour off the quarter hour.
+func hourly(table *[96]float64, l local, f func(float64) float64) float64 {
+	if l.q >= 0 {
+		return table[l.q]
+	}
+	return f(l.hour)
+}
+
+// quarterKWh is a meter's consumption in the quarter hour starting at ts
+// (Wh-rounded, as meters report), and its feed-in.
+func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed app.Decimal) {
+	h := l.hour
+	shape := shapeOf(p.business, l)
+	seasonal := 0.8 + 0.45*l.season
 	noise := 0.75 + 0.5*unit(s.o.Seed, uint64(meter), uint64(ts), 7)
 	kwh := p.annualKWh / 35040 * shape * seasonal * noise
 	if rev := s.revision.Load(); rev > 0 && ts >= s.o.To.Unix()-2*86400 {
@@ -120,10 +217,9 @@ func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed 
 	}
 	use = app.Decimal(int64(math.Round(kwh*1000)) * 1000)
 	if p.pv && h > 6 && h < 20 {
-		sun := math.Sin((h - 6) / 14 * math.Pi)
+		sun := hourly(&pvSun, l, sunAt)
 		cloud := 0.3 + 0.7*unit(s.o.Seed, uint64(meter), uint64(l.day), 9)
-		kwp := 4 + 6*unit(s.o.Seed, uint64(meter), 10)
-		gen := kwp * 0.25 * sun * sun * (1.1 - 0.8*season(l.yday)) * cloud
+		gen := p.kwp * 0.25 * sun * sun * (1.1 - 0.8*l.season) * cloud
 		// What the house does not use itself goes to the grid.
 		if gen > kwh {
 			feed = app.Decimal(int64(math.Round((gen-kwh)*1000)) * 1000)
@@ -138,11 +234,10 @@ func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed 
 // solar dip at midday that goes negative on sunny spring and summer
 // weekends, and noise.
 func (s *Server) spot(l local, ts int64) int64 {
-	h := l.hour
 	weekend := l.weekday == time.Saturday || l.weekday == time.Sunday
-	eurMWh := 70 + 25*season(l.yday)
-	eurMWh += 35*math.Exp(-(h-8)*(h-8)/3) + 55*math.Exp(-(h-19)*(h-19)/4)
-	sun := (1 - season(l.yday)) * math.Exp(-(h-13)*(h-13)/6)
+	eurMWh := 70 + 25*l.season
+	eurMWh += hourly(&spotPeaks, l, peaksAt)
+	sun := (1 - l.season) * hourly(&spotSolar, l, solarAt)
 	dip := 90 * sun * (0.6 + 0.8*unit(s.o.Seed, uint64(l.day), 21))
 	if weekend {
 		dip *= 1.6
@@ -158,8 +253,15 @@ type priceParts struct{ auction, levies, source, grid, margin int64 }
 
 func (p priceParts) total() int64 { return p.auction + p.levies + p.source + p.grid + p.margin }
 
+// fixedParts are a meter's price components but the auction price.
+func fixedParts(p profile) priceParts {
+	return priceParts{levies: p.levies, source: 5000, grid: p.gridFee, margin: 18000}
+}
+
 func (s *Server) price(p profile, l local, ts int64) priceParts {
-	return priceParts{auction: s.spot(l, ts), levies: p.levies, source: 5000, grid: p.gridFee, margin: 18000}
+	pp := fixedParts(p)
+	pp.auction = s.spot(l, ts)
+	return pp
 }
 
 // point is one simulated quarter hour of one meter.
@@ -174,8 +276,7 @@ type point struct {
 // point is the quarter hour at ts; a response computes only what it shows
 // (a price list needs no load curve), since the simulator shares the
 // benchmark's cores with the sync it serves.
-func (s *Server) point(meter int, p profile, ts int64, use, price bool) point {
-	l := s.localOf(ts)
+func (s *Server) point(meter int, p profile, l local, ts int64, use, price bool) point {
 	pt := point{ts: ts}
 	if use {
 		pt.use, pt.feed = s.quarterKWh(meter, p, l, ts)

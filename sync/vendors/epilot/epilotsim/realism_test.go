@@ -12,10 +12,11 @@ import (
 func TestBusinessPricesArePlausible(t *testing.T) {
 	s := New(Options{Seed: 1, Meters: 20, Business: true, To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	from, to := s.Range()
+	c := s.clock()
 	negative := map[time.Month]int{}
 	var sum, n int64
 	for ts := from.Unix(); ts < to.Unix(); ts += 900 {
-		p := s.spot(s.localOf(ts), ts)
+		p := s.spot(c.at(ts), ts)
 		if p < 0 {
 			negative[time.Unix(ts, 0).UTC().Month()]++
 		}
@@ -35,7 +36,7 @@ func TestBusinessPricesArePlausible(t *testing.T) {
 	}
 	for m := range s.Meters() {
 		p := s.profile(m)
-		parts := s.price(p, s.localOf(from.Unix()), from.Unix())
+		parts := s.price(p, c.at(from.Unix()), from.Unix())
 		if !p.business || p.pv || p.ntht {
 			t.Errorf("meter %d: %+v, want a business site", m, p)
 		}

@@ -436,7 +436,7 @@ type bucket struct {
 	use, feed, cost app.Decimal
 	nt, ht          app.Decimal
 	hasNT, hasHT    bool
-	price           priceParts
+	auction         int64 // the sum of the auction prices; the other parts are the meter's constants
 	n               int64
 }
 
@@ -445,13 +445,21 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 	start := max(from.Unix(), s.o.From.Unix())
 	end := min(to.Unix(), s.o.To.Unix())
 	start += (900 - start%900) % 900
+	var step int64
+	switch iv {
+	case "PT15M":
+		step = 900
+	case "PT1H":
+		step = 3600
+	default:
+		step = 86400
+	}
 	// Grow once: a record is at most about 420 bytes (a price with its
 	// components), and at most three records share a time stamp.
 	per := 3 * 90
 	if kind != "consumption" {
 		per = 420
 	}
-	step := map[string]int64{"PT15M": 900, "PT1H": 3600, "P1D": 86400}[iv]
 	buf = slices.Grow(buf, int(max(end-start, 0)/step+2)*per)
 	buf = append(buf, '{', '"')
 	if kind == "consumption" {
@@ -460,36 +468,19 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 		buf = append(buf, kind...)
 	}
 	buf = append(buf, `":[`...)
-	first := true
-	emit := func(b *bucket) {
-		if b.n == 0 {
-			return
-		}
-		switch kind {
-		case "consumption":
-			if p.ntht {
-				if b.hasNT {
-					buf = s.consRecord(buf, &first, b.ts, b.nt, "nt")
-				}
-				if b.hasHT {
-					buf = s.consRecord(buf, &first, b.ts, b.ht, "ht")
-				}
-			} else {
-				buf = s.consRecord(buf, &first, b.ts, b.use, "")
-			}
-			if p.pv {
-				buf = s.consRecord(buf, &first, b.ts, b.feed, "feed-in")
-			}
-		case "prices":
-			mean := func(v int64) int64 { return v / b.n }
-			pp := priceParts{mean(b.price.auction), mean(b.price.levies), mean(b.price.source), mean(b.price.grid), mean(b.price.margin)}
-			buf = priceRecord(buf, &first, b.ts, pp)
-		case "costs":
-			buf = moneyRecord(buf, &first, b.ts, int64(b.cost), nil)
-		}
+	r := renderer{buf: buf, kind: kind, p: p, first: true}
+	// A price record ends in the meter's constant components (the mean of
+	// a constant is the constant), formatted once per response, on the
+	// stack.
+	var tailBuf [512]byte
+	var tail []byte
+	if kind == "prices" {
+		tail = priceTail(tailBuf[:0], fixedParts(p))
 	}
+	c := s.clock()
 	var cur bucket
 	for ts := start; ts < end; ts += 900 {
+		l := c.at(ts)
 		var bs int64
 		switch iv {
 		case "PT15M":
@@ -497,15 +488,14 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 		case "PT1H":
 			bs = ts - ts%3600
 		case "P1D":
-			t := time.Unix(ts, 0).In(s.loc)
-			bs = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc).Unix()
+			bs = c.midnight
 		}
 		if cur.n > 0 && bs != cur.ts {
-			emit(&cur)
+			r.emit(&cur, tail)
 			cur = bucket{}
 		}
 		cur.ts = bs
-		pt := s.point(m, p, ts, kind != "prices", kind != "consumption")
+		pt := s.point(m, p, l, ts, kind != "prices", kind != "consumption")
 		cur.n++
 		cur.use += pt.use
 		cur.feed += pt.feed
@@ -518,62 +508,131 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 			cur.ht += pt.use
 			cur.hasHT = true
 		}
-		cur.price.auction += pt.price.auction
-		cur.price.levies += pt.price.levies
-		cur.price.source += pt.price.source
-		cur.price.grid += pt.price.grid
-		cur.price.margin += pt.price.margin
+		cur.auction += pt.price.auction
 	}
-	emit(&cur)
-	return append(buf, "]}"...)
+	r.emit(&cur, tail)
+	return append(r.buf, "]}"...)
 }
 
-// appendTS appends "timestamp":"2006-01-02T15:04:05.000Z" by hand:
+// renderer appends the records of one response.
+type renderer struct {
+	buf   []byte
+	kind  string
+	p     profile
+	first bool
+	// The UTC date of the last time stamp, "2006-01-02T": records come in
+	// time order, and a date is worth formatting once a day. An array, not
+	// a slice of one, keeps the renderer on the stack.
+	day     int64
+	date    [24]byte
+	dateLen int
+}
+
+func (r *renderer) emit(b *bucket, priceTail []byte) {
+	if b.n == 0 {
+		return
+	}
+	switch r.kind {
+	case "consumption":
+		if r.p.ntht {
+			if b.hasNT {
+				r.consRecord(b.ts, b.nt, "nt")
+			}
+			if b.hasHT {
+				r.consRecord(b.ts, b.ht, "ht")
+			}
+		} else {
+			r.consRecord(b.ts, b.use, "")
+		}
+		if r.p.pv {
+			r.consRecord(b.ts, b.feed, "feed-in")
+		}
+	case "prices":
+		pp := fixedParts(r.p)
+		pp.auction = b.auction / b.n
+		r.open(b.ts)
+		r.buf = money(r.buf, "unit_amount", pp.total())
+		r.buf = append(r.buf, `,"unit_amount_currency":"EUR","components":{`...)
+		r.buf = money(r.buf, "auction_price_amount", pp.auction)
+		r.buf = append(r.buf, priceTail...)
+	case "costs":
+		r.open(b.ts)
+		r.buf = money(r.buf, "unit_amount", int64(b.cost))
+		r.buf = append(r.buf, `,"unit_amount_currency":"EUR"`...)
+		r.buf = append(r.buf, taxes...)
+	}
+}
+
+// taxes end every money record.
+const taxes = `,"tax_behavior":"exclusive","tax_rate":19}`
+
+// priceTail is what follows the auction price in a price record.
+func priceTail(buf []byte, p priceParts) []byte {
+	buf = append(buf, ',')
+	buf = money(buf, "taxes_levies_amount", p.levies)
+	buf = append(buf, ',')
+	buf = money(buf, "source_fee_amount", p.source)
+	buf = append(buf, ',')
+	buf = money(buf, "grid_fee_amount", p.grid)
+	buf = append(buf, ',')
+	buf = money(buf, "margin_amount", p.margin)
+	buf = append(buf, '}')
+	return append(buf, taxes...)
+}
+
+// open starts a record: its separator, its brace, its time stamp and a comma.
+func (r *renderer) open(ts int64) {
+	if !r.first {
+		r.buf = append(r.buf, ',')
+	}
+	r.first = false
+	r.buf = append(r.buf, '{')
+	r.stamp(ts)
+	r.buf = append(r.buf, ',')
+}
+
+// stamp appends "timestamp":"2006-01-02T15:04:05.000Z" by hand:
 // time.AppendFormat interprets its layout on every call.
-func appendTS(buf []byte, ts int64) []byte {
-	t := time.Unix(ts, 0).UTC()
-	y, mo, d := t.Date()
-	h, mi, sec := t.Clock()
-	buf = append(buf, `"timestamp":"`...)
-	buf = strconv.AppendInt(buf, int64(y), 10)
-	buf = append(buf, '-')
-	buf = two(buf, int(mo))
-	buf = append(buf, '-')
-	buf = two(buf, d)
-	buf = append(buf, 'T')
-	buf = two(buf, h)
-	buf = append(buf, ':')
-	buf = two(buf, mi)
-	buf = append(buf, ':')
-	buf = two(buf, sec)
-	return append(buf, `.000Z"`...)
+func (r *renderer) stamp(ts int64) {
+	day, sec := ts/86400, ts%86400
+	if sec < 0 {
+		day, sec = day-1, sec+86400
+	}
+	if r.dateLen == 0 || day != r.day {
+		y, mo, d := time.Unix(day*86400, 0).UTC().Date()
+		date := strconv.AppendInt(r.date[:0], int64(y), 10)
+		date = append(date, '-')
+		date = two(date, int(mo))
+		date = append(date, '-')
+		date = two(date, d)
+		date = append(date, 'T')
+		r.day, r.dateLen = day, copy(r.date[:], date)
+	}
+	r.buf = append(r.buf, `"timestamp":"`...)
+	r.buf = append(r.buf, r.date[:r.dateLen]...)
+	r.buf = two(r.buf, int(sec/3600))
+	r.buf = append(r.buf, ':')
+	r.buf = two(r.buf, int(sec%3600/60))
+	r.buf = append(r.buf, ':')
+	r.buf = two(r.buf, int(sec%60))
+	r.buf = append(r.buf, `.000Z"`...)
 }
 
 func two(buf []byte, n int) []byte { return append(buf, byte('0'+n/10), byte('0'+n%10)) }
 
-func sep(buf []byte, first *bool) []byte {
-	if !*first {
-		buf = append(buf, ',')
-	}
-	*first = false
-	return buf
-}
-
-func (s *Server) consRecord(buf []byte, first *bool, ts int64, v app.Decimal, typ string) []byte {
-	buf = sep(buf, first)
-	buf = append(buf, '{')
-	buf = appendTS(buf, ts)
-	buf = append(buf, `,"value":`...)
-	buf = v.Append(buf, '.')
+func (r *renderer) consRecord(ts int64, v app.Decimal, typ string) {
+	r.open(ts)
+	r.buf = append(r.buf, `"value":`...)
+	r.buf = v.Append(r.buf, '.')
 	if typ != "" {
-		buf = append(buf, `,"type":"`...)
-		buf = append(buf, typ...)
-		buf = append(buf, '"')
+		r.buf = append(r.buf, `,"type":"`...)
+		r.buf = append(r.buf, typ...)
+		r.buf = append(r.buf, '"')
 	}
 	// Every simulated meter is a power meter; the unit is sent because
 	// the portal's schema requires it and a gas meter's would be m3.
-	buf = append(buf, `,"unit":"kWh"`...)
-	return append(buf, '}')
+	r.buf = append(r.buf, `,"unit":"kWh"`...)
+	r.buf = append(r.buf, '}')
 }
 
 // cents rounds EUR e6 to whole cents, half away from zero, as the integer
@@ -591,31 +650,4 @@ func money(buf []byte, prefix string, e6 int64) []byte {
 	buf = append(append(append(buf, `,"`...), prefix...), `_decimal":"`...)
 	buf = app.Decimal(e6).Append(buf, '.')
 	return append(buf, '"')
-}
-
-func moneyRecord(buf []byte, first *bool, ts int64, total int64, parts *priceParts) []byte {
-	buf = sep(buf, first)
-	buf = append(buf, '{')
-	buf = appendTS(buf, ts)
-	buf = append(buf, ',')
-	buf = money(buf, "unit_amount", total)
-	buf = append(buf, `,"unit_amount_currency":"EUR"`...)
-	if parts != nil {
-		buf = append(buf, `,"components":{`...)
-		buf = money(buf, "auction_price_amount", parts.auction)
-		buf = append(buf, ',')
-		buf = money(buf, "taxes_levies_amount", parts.levies)
-		buf = append(buf, ',')
-		buf = money(buf, "source_fee_amount", parts.source)
-		buf = append(buf, ',')
-		buf = money(buf, "grid_fee_amount", parts.grid)
-		buf = append(buf, ',')
-		buf = money(buf, "margin_amount", parts.margin)
-		buf = append(buf, '}')
-	}
-	return append(buf, `,"tax_behavior":"exclusive","tax_rate":19}`...)
-}
-
-func priceRecord(buf []byte, first *bool, ts int64, p priceParts) []byte {
-	return moneyRecord(buf, first, ts, p.total(), &p)
 }

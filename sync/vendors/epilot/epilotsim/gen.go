@@ -260,8 +260,25 @@ func fixedParts(p profile) priceParts {
 
 func (s *Server) price(p profile, l local, ts int64) priceParts {
 	pp := fixedParts(p)
-	pp.auction = s.spot(l, ts)
+	pp.auction = s.auction(l, ts)
 	return pp
+}
+
+// auction is spot(l, ts) from a table of the data range's quarter hours,
+// filled on first use: every meter's prices and costs share it, and a sync
+// asks for them all.
+func (s *Server) auction(l local, ts int64) int64 {
+	s.spotOnce.Do(func() {
+		s.spotFrom = s.o.From.Unix() + (900-s.o.From.Unix()%900)%900 // as render starts
+		c := s.clock()
+		for t := s.spotFrom; t < s.o.To.Unix(); t += 900 {
+			s.spots = append(s.spots, s.spot(c.at(t), t))
+		}
+	})
+	if i := (ts - s.spotFrom) / 900; ts >= s.spotFrom && (ts-s.spotFrom)%900 == 0 && i < int64(len(s.spots)) {
+		return s.spots[i]
+	}
+	return s.spot(l, ts)
 }
 
 // point is one simulated quarter hour of one meter.

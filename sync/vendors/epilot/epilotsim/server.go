@@ -52,6 +52,10 @@ type Server struct {
 	Faults   simfault.Injector
 	revision atomic.Int64
 
+	spotOnce sync.Once
+	spotFrom int64   // the first quarter hour of the data range
+	spots    []int64 // spot prices from spotFrom on; see auction
+
 	mu           sync.Mutex
 	revoked      bool
 	counts       map[string]int

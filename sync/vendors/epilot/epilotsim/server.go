@@ -472,7 +472,7 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 		buf = append(buf, kind...)
 	}
 	buf = append(buf, `":[`...)
-	r := renderer{buf: buf, kind: kind, p: p, first: true}
+	r := renderer{kind: kind, p: p, first: true}
 	// A price record ends in the meter's constant components (the mean of
 	// a constant is the constant), formatted once per response, on the
 	// stack.
@@ -495,7 +495,7 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 			bs = c.midnight
 		}
 		if cur.n > 0 && bs != cur.ts {
-			r.emit(&cur, tail)
+			buf = r.emit(buf, &cur, tail)
 			cur = bucket{}
 		}
 		cur.ts = bs
@@ -514,13 +514,14 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 		}
 		cur.auction += pt.price.auction
 	}
-	r.emit(&cur, tail)
-	return append(r.buf, "]}"...)
+	buf = r.emit(buf, &cur, tail)
+	return append(buf, "]}"...)
 }
 
-// renderer appends the records of one response.
+// renderer appends the records of one response to the buffer its methods
+// take and return: a buffer kept in the renderer would cost a write
+// barrier on every append while the sync's garbage is collected.
 type renderer struct {
-	buf   []byte
 	kind  string
 	p     profile
 	first bool
@@ -532,39 +533,40 @@ type renderer struct {
 	dateLen int
 }
 
-func (r *renderer) emit(b *bucket, priceTail []byte) {
+func (r *renderer) emit(buf []byte, b *bucket, priceTail []byte) []byte {
 	if b.n == 0 {
-		return
+		return buf
 	}
 	switch r.kind {
 	case "consumption":
 		if r.p.ntht {
 			if b.hasNT {
-				r.consRecord(b.ts, b.nt, "nt")
+				buf = r.consRecord(buf, b.ts, b.nt, "nt")
 			}
 			if b.hasHT {
-				r.consRecord(b.ts, b.ht, "ht")
+				buf = r.consRecord(buf, b.ts, b.ht, "ht")
 			}
 		} else {
-			r.consRecord(b.ts, b.use, "")
+			buf = r.consRecord(buf, b.ts, b.use, "")
 		}
 		if r.p.pv {
-			r.consRecord(b.ts, b.feed, "feed-in")
+			buf = r.consRecord(buf, b.ts, b.feed, "feed-in")
 		}
 	case "prices":
 		pp := fixedParts(r.p)
 		pp.auction = b.auction / b.n
-		r.open(b.ts)
-		r.buf = money(r.buf, "unit_amount", pp.total())
-		r.buf = append(r.buf, `,"unit_amount_currency":"EUR","components":{`...)
-		r.buf = money(r.buf, "auction_price_amount", pp.auction)
-		r.buf = append(r.buf, priceTail...)
+		buf = r.open(buf, b.ts)
+		buf = money(buf, "unit_amount", pp.total())
+		buf = append(buf, `,"unit_amount_currency":"EUR","components":{`...)
+		buf = money(buf, "auction_price_amount", pp.auction)
+		buf = append(buf, priceTail...)
 	case "costs":
-		r.open(b.ts)
-		r.buf = money(r.buf, "unit_amount", int64(b.cost))
-		r.buf = append(r.buf, `,"unit_amount_currency":"EUR"`...)
-		r.buf = append(r.buf, taxes...)
+		buf = r.open(buf, b.ts)
+		buf = money(buf, "unit_amount", int64(b.cost))
+		buf = append(buf, `,"unit_amount_currency":"EUR"`...)
+		buf = append(buf, taxes...)
 	}
+	return buf
 }
 
 // taxes end every money record.
@@ -585,19 +587,19 @@ func priceTail(buf []byte, p priceParts) []byte {
 }
 
 // open starts a record: its separator, its brace, its time stamp and a comma.
-func (r *renderer) open(ts int64) {
+func (r *renderer) open(buf []byte, ts int64) []byte {
 	if !r.first {
-		r.buf = append(r.buf, ',')
+		buf = append(buf, ',')
 	}
 	r.first = false
-	r.buf = append(r.buf, '{')
-	r.stamp(ts)
-	r.buf = append(r.buf, ',')
+	buf = append(buf, '{')
+	buf = r.stamp(buf, ts)
+	return append(buf, ',')
 }
 
 // stamp appends "timestamp":"2006-01-02T15:04:05.000Z" by hand:
 // time.AppendFormat interprets its layout on every call.
-func (r *renderer) stamp(ts int64) {
+func (r *renderer) stamp(buf []byte, ts int64) []byte {
 	day, sec := ts/86400, ts%86400
 	if sec < 0 {
 		day, sec = day-1, sec+86400
@@ -612,31 +614,31 @@ func (r *renderer) stamp(ts int64) {
 		date = append(date, 'T')
 		r.day, r.dateLen = day, copy(r.date[:], date)
 	}
-	r.buf = append(r.buf, `"timestamp":"`...)
-	r.buf = append(r.buf, r.date[:r.dateLen]...)
-	r.buf = two(r.buf, int(sec/3600))
-	r.buf = append(r.buf, ':')
-	r.buf = two(r.buf, int(sec%3600/60))
-	r.buf = append(r.buf, ':')
-	r.buf = two(r.buf, int(sec%60))
-	r.buf = append(r.buf, `.000Z"`...)
+	buf = append(buf, `"timestamp":"`...)
+	buf = append(buf, r.date[:r.dateLen]...)
+	buf = two(buf, int(sec/3600))
+	buf = append(buf, ':')
+	buf = two(buf, int(sec%3600/60))
+	buf = append(buf, ':')
+	buf = two(buf, int(sec%60))
+	return append(buf, `.000Z"`...)
 }
 
 func two(buf []byte, n int) []byte { return append(buf, byte('0'+n/10), byte('0'+n%10)) }
 
-func (r *renderer) consRecord(ts int64, v app.Decimal, typ string) {
-	r.open(ts)
-	r.buf = append(r.buf, `"value":`...)
-	r.buf = v.Append(r.buf, '.')
+func (r *renderer) consRecord(buf []byte, ts int64, v app.Decimal, typ string) []byte {
+	buf = r.open(buf, ts)
+	buf = append(buf, `"value":`...)
+	buf = v.Append(buf, '.')
 	if typ != "" {
-		r.buf = append(r.buf, `,"type":"`...)
-		r.buf = append(r.buf, typ...)
-		r.buf = append(r.buf, '"')
+		buf = append(buf, `,"type":"`...)
+		buf = append(buf, typ...)
+		buf = append(buf, '"')
 	}
 	// Every simulated meter is a power meter; the unit is sent because
 	// the portal's schema requires it and a gas meter's would be m3.
-	r.buf = append(r.buf, `,"unit":"kWh"`...)
-	r.buf = append(r.buf, '}')
+	buf = append(buf, `,"unit":"kWh"`...)
+	return append(buf, '}')
 }
 
 // cents rounds EUR e6 to whole cents, half away from zero, as the integer

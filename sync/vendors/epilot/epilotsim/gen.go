@@ -184,6 +184,7 @@ func sunAt(h float64) float64   { return math.Sin((h - 6) / 14 * math.Pi) }
 func peaksAt(h float64) float64 { return 35*math.Exp(-(h-8)*(h-8)/3) + 55*math.Exp(-(h-19)*(h-19)/4) }
 func solarAt(h float64) float64 { return math.Exp(-(h - 13) * (h - 13) / 6) }
 
+// shapeOf is shapeAt at l, from the tables.
 func shapeOf(business bool, l local) float64 {
 	switch {
 	case l.q < 0:
@@ -271,6 +272,7 @@ func (s *Server) auction(l local, ts int64) int64 {
 	s.spotOnce.Do(func() {
 		s.spotFrom = s.o.From.Unix() + (900-s.o.From.Unix()%900)%900 // as render starts
 		c := s.clock()
+		s.spots = make([]int64, 0, max(s.o.To.Unix()-s.spotFrom, 0)/900+1)
 		for t := s.spotFrom; t < s.o.To.Unix(); t += 900 {
 			s.spots = append(s.spots, s.spot(c.at(t), t))
 		}

@@ -93,23 +93,25 @@ type clock struct {
 	lo, hi   int64 // [lo, hi): instants of one local day at one UTC offset
 	base     int64 // the instant at which the wall clock of the span reads 00:00
 	midnight int64 // the local day's first instant, its P1D bucket
-	day      local // what the span's instants share
+	now      local // the last instant asked for; the rest is the span's
 }
 
 func (s *Server) clock() clock { return clock{loc: s.loc} }
 
-func (c *clock) at(ts int64) local {
+// at is ts in local time, valid until the next call. A pointer, as the
+// curves take theirs: copying the struct per quarter hour showed in the
+// profile.
+func (c *clock) at(ts int64) *local {
 	if ts < c.lo || ts >= c.hi {
 		c.fill(ts)
 	}
-	l := c.day
 	sod := ts - c.base // seconds since local midnight on the wall clock
-	l.hour = float64(sod/3600) + float64(sod%3600/60)/60
-	l.q = -1
+	c.now.hour = float64(sod/3600) + float64(sod%3600/60)/60
+	c.now.q = -1
 	if sod%900 == 0 {
-		l.q = int(sod / 900)
+		c.now.q = int(sod / 900)
 	}
-	return l
+	return &c.now
 }
 
 func (c *clock) fill(ts int64) {
@@ -127,7 +129,7 @@ func (c *clock) fill(ts int64) {
 	y, mo, d := t.Date()
 	c.midnight = time.Date(y, mo, d, 0, 0, 0, 0, c.loc).Unix()
 	yday := t.YearDay()
-	c.day = local{weekday: t.Weekday(), yday: yday, day: int64(y)*1000 + int64(yday), season: season(yday)}
+	c.now = local{weekday: t.Weekday(), yday: yday, day: int64(y)*1000 + int64(yday), season: season(yday)}
 }
 
 // season is 1 in midwinter and 0 in midsummer.
@@ -185,7 +187,7 @@ func peaksAt(h float64) float64 { return 35*math.Exp(-(h-8)*(h-8)/3) + 55*math.E
 func solarAt(h float64) float64 { return math.Exp(-(h - 13) * (h - 13) / 6) }
 
 // shapeOf is shapeAt at l, from the tables.
-func shapeOf(business bool, l local) float64 {
+func shapeOf(business bool, l *local) float64 {
 	switch {
 	case l.q < 0:
 		return shapeAt(business, l.weekday, l.hour)
@@ -197,7 +199,7 @@ func shapeOf(business bool, l local) float64 {
 }
 
 // hourly is a table's entry for l, or f at l's hour off the quarter hour.
-func hourly(table *[96]float64, l local, f func(float64) float64) float64 {
+func hourly(table *[96]float64, l *local, f func(float64) float64) float64 {
 	if l.q >= 0 {
 		return table[l.q]
 	}
@@ -206,7 +208,7 @@ func hourly(table *[96]float64, l local, f func(float64) float64) float64 {
 
 // quarterKWh is a meter's consumption in the quarter hour starting at ts
 // (Wh-rounded, as meters report), and its feed-in.
-func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed app.Decimal) {
+func (s *Server) quarterKWh(meter int, p *profile, l *local, ts int64) (use, feed app.Decimal) {
 	h := l.hour
 	shape := shapeOf(p.business, l)
 	seasonal := 0.8 + 0.45*l.season
@@ -234,7 +236,7 @@ func (s *Server) quarterKWh(meter int, p profile, l local, ts int64) (use, feed 
 // hour at ts: the same for every meter, with morning and evening peaks, a
 // solar dip at midday that goes negative on sunny spring and summer
 // weekends, and noise.
-func (s *Server) spot(l local, ts int64) int64 {
+func (s *Server) spot(l *local, ts int64) int64 {
 	weekend := l.weekday == time.Saturday || l.weekday == time.Sunday
 	eurMWh := 70 + 25*l.season
 	eurMWh += hourly(&spotPeaks, l, peaksAt)
@@ -255,11 +257,11 @@ type priceParts struct{ auction, levies, source, grid, margin int64 }
 func (p priceParts) total() int64 { return p.auction + p.levies + p.source + p.grid + p.margin }
 
 // fixedParts are a meter's price components but the auction price.
-func fixedParts(p profile) priceParts {
+func fixedParts(p *profile) priceParts {
 	return priceParts{levies: p.levies, source: 5000, grid: p.gridFee, margin: 18000}
 }
 
-func (s *Server) price(p profile, l local, ts int64) priceParts {
+func (s *Server) price(p *profile, l *local, ts int64) priceParts {
 	pp := fixedParts(p)
 	pp.auction = s.auction(l, ts)
 	return pp
@@ -268,7 +270,7 @@ func (s *Server) price(p profile, l local, ts int64) priceParts {
 // auction is spot(l, ts) from a table of the data range's quarter hours,
 // filled on first use: every meter's prices and costs share it, and a sync
 // asks for them all.
-func (s *Server) auction(l local, ts int64) int64 {
+func (s *Server) auction(l *local, ts int64) int64 {
 	s.spotOnce.Do(func() {
 		s.spotFrom = s.o.From.Unix() + (900-s.o.From.Unix()%900)%900 // as render starts
 		c := s.clock()
@@ -294,9 +296,10 @@ type point struct {
 
 // point is the quarter hour at ts; a response computes only what it shows
 // (a price list needs no load curve), since the simulator shares the
-// benchmark's cores with the sync it serves.
-func (s *Server) point(meter int, p profile, l local, ts int64, use, price bool) point {
-	pt := point{ts: ts}
+// benchmark's cores with the sync it serves. It fills pt rather than
+// returning a copy of it, for the same reason.
+func (s *Server) point(pt *point, meter int, p *profile, l *local, ts int64, use, price bool) {
+	*pt = point{ts: ts}
 	if use {
 		pt.use, pt.feed = s.quarterKWh(meter, p, l, ts)
 	}
@@ -318,7 +321,6 @@ func (s *Server) point(meter int, p profile, l local, ts int64, use, price bool)
 			pt.channel = "nt"
 		}
 	}
-	return pt
 }
 
 // AnnualKWh is the yearly consumption the meters are drawn around, all

@@ -36,7 +36,7 @@ func TestBusinessPricesArePlausible(t *testing.T) {
 	}
 	for m := range s.Meters() {
 		p := s.profile(m)
-		parts := s.price(p, c.at(from.Unix()), from.Unix())
+		parts := s.price(&p, c.at(from.Unix()), from.Unix())
 		if !p.business || p.pv || p.ntht {
 			t.Errorf("meter %d: %+v, want a business site", m, p)
 		}

@@ -479,10 +479,11 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 	var tailBuf [512]byte
 	var tail []byte
 	if kind == "prices" {
-		tail = priceTail(tailBuf[:0], fixedParts(p))
+		tail = priceTail(tailBuf[:0], fixedParts(&p))
 	}
 	c := s.clock()
 	var cur bucket
+	var pt point
 	for ts := start; ts < end; ts += 900 {
 		l := c.at(ts)
 		var bs int64
@@ -499,7 +500,7 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 			cur = bucket{}
 		}
 		cur.ts = bs
-		pt := s.point(m, p, l, ts, kind != "prices", kind != "consumption")
+		s.point(&pt, m, &p, l, ts, kind != "prices", kind != "consumption")
 		cur.n++
 		cur.use += pt.use
 		cur.feed += pt.feed
@@ -553,7 +554,7 @@ func (r *renderer) emit(buf []byte, b *bucket, priceTail []byte) []byte {
 			buf = r.consRecord(buf, b.ts, b.feed, "feed-in")
 		}
 	case "prices":
-		pp := fixedParts(r.p)
+		pp := fixedParts(&r.p)
 		pp.auction = b.auction / b.n
 		buf = r.open(buf, b.ts)
 		buf = money(buf, "unit_amount", pp.total())

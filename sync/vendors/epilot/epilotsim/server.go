@@ -455,7 +455,7 @@ func (s *Server) render(buf []byte, kind string, m int, p profile, iv string, fr
 		step = 900
 	case "PT1H":
 		step = 3600
-	default:
+	default: // P1D: series refuses any other interval
 		step = 86400
 	}
 	// Grow once: a record is at most about 420 bytes (a price with its

@@ -65,7 +65,7 @@ type Request struct {
 	// reads megabytes of readings answer after answer lends the same
 	// memory each time instead of allocating and zeroing it anew.
 	Into []byte
-	Auth        Auth   // instead of the client's, e.g. for a token endpoint
+	Auth Auth // instead of the client's, e.g. for a token endpoint
 	// Describe says what a non-2xx answer was, for the message after the
 	// last try (say, the vendor's problem document); default its status.
 	Describe func(status int, body []byte) string

@@ -60,15 +60,15 @@ type Request struct {
 	ContentType string
 	Accept      string // default application/json
 	MaxBody     int64  // the largest 2xx body read; default 16 MB
+	Auth        Auth   // instead of the client's, e.g. for a token endpoint
+	// Describe says what a non-2xx answer was, for the message after the
+	// last try (say, the vendor's problem document); default its status.
+	Describe func(status int, body []byte) string
 	// Into, when not nil, is memory lent for a 2xx body: it is read there
 	// (growing it if it must) and Response.Body shares it. A caller that
 	// reads megabytes of readings answer after answer lends the same
 	// memory each time instead of allocating and zeroing it anew.
 	Into []byte
-	Auth Auth // instead of the client's, e.g. for a token endpoint
-	// Describe says what a non-2xx answer was, for the message after the
-	// last try (say, the vendor's problem document); default its status.
-	Describe func(status int, body []byte) string
 }
 
 // Response is a 2xx answer.

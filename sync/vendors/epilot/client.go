@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -159,8 +160,14 @@ const maxBody = 256 << 20
 // and cut bodies. 401 and 403 become ErrUnauthorized and ErrForbidden;
 // other statuses are returned to the caller.
 func (c *Client) call(ctx context.Context, method, path string, q url.Values) (reply, error) {
+	return c.callInto(ctx, method, path, q, nil)
+}
+
+// callInto is call reading a 2xx body into memory lent by the caller
+// (rest.Request.Into).
+func (c *Client) callInto(ctx context.Context, method, path string, q url.Values, into []byte) (reply, error) {
 	resp, err := c.api.Do(ctx, rest.Request{
-		Method: method, Path: path, Query: q, MaxBody: maxBody,
+		Method: method, Path: path, Query: q, MaxBody: maxBody, Into: into,
 		Describe: func(status int, body []byte) string { return rest.StatusLine(status) + vendorMsg(body) },
 	}, nil)
 	var e *rest.Error
@@ -567,12 +574,15 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 		"from":     {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)},
 		"interval": {string(iv)},
 	}
-	r, err := c.call(ctx, http.MethodGet, endpoints[measure], q)
+	buf := bodyBufs.Get().(*[]byte)
+	defer bodyBufs.Put(buf)
+	r, err := c.callInto(ctx, http.MethodGet, endpoints[measure], q, *buf)
 	if err != nil {
 		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s %s..%s: %w", m.ExternalID, measure, from.Format(time.RFC3339), to.Format(time.RFC3339), err))
 	}
 	switch {
 	case r.status == http.StatusOK:
+		*buf = r.body[:0] // what the body grew the memory to, for the next window
 	case (r.status == http.StatusBadRequest || r.status == http.StatusUnprocessableEntity || r.status == http.StatusNotImplemented) &&
 		bytes.Contains(bytes.ToLower(r.body), []byte("interval")):
 		return series.Batch{}, errRefused
@@ -585,6 +595,11 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 	}
 	return b, nil
 }
+
+// bodyBufs lends the memory a window's answer is read into from window to
+// window: an answer is megabytes, and nothing of it outlives its parse
+// (parse copies what the batch keeps).
+var bodyBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // Covers is the source's scope (engine.Streams.Scope): the listing is the configured contract
 // ids, or all of the portal user's contracts when none are configured.

@@ -164,3 +164,26 @@ func FuzzParseInstant(f *testing.F) {
 		}
 	})
 }
+
+// instantUnix, the fast path of the records' timestamps, reads a text only
+// when parseInstant reads it too, to the same second.
+func FuzzInstantUnix(f *testing.F) {
+	for _, s := range []string{
+		"2026-01-01T00:00:00Z", "2026-01-01T00:00:00.000Z", "2026-03-29T01:45:00+00:00", "2026-10-25T02:30:00+02:00",
+		"2024-02-29T23:59:59.999999999-12:59", "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59+23:59",
+		"2026-01-01T24:00:00Z", "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00.1234567890Z",
+		"2026-01-01t00:00:00z", "2026-01-01T00:00:00+0100", "1969-12-31T23:59:59.5Z", "+026-01-01T00:00:00Z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := instantUnix(s)
+		if !ok {
+			return
+		}
+		want, err := parseInstant(s)
+		if err != nil || want.Unix() != got {
+			t.Fatalf("%q: fast path %d, parseInstant %v (%d) %v", s, got, want, want.Unix(), err)
+		}
+	})
+}

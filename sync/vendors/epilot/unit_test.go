@@ -119,3 +119,38 @@ func TestLowercaseTimestamps(t *testing.T) {
 		t.Errorf("start %v, %v", ct.ValidFrom, rerr)
 	}
 }
+
+// The fast path takes the forms vendors send, to the second parseInstant
+// gives, and leaves everything else to parseInstant.
+func TestInstantUnix(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64 // Unix seconds (checked with date -u -d … +%s); 0 with ok false
+		ok   bool
+	}{
+		{"2026-01-01T00:00:00Z", 1767225600, true},
+		{"2026-01-01T00:00:00.000Z", 1767225600, true},
+		{"2026-03-29T01:00:00.000Z", 1774746000, true},            // 03:00 CEST, the spring-forward day
+		{"2026-10-25T02:30:00+02:00", 1792888200, true},           // the first 02:30 of the fall-back day (00:30 UTC)
+		{"2026-10-25T02:30:00+01:00", 1792891800, true},           // the second one (01:30 UTC)
+		{"2024-02-29T23:59:59.999999999-01:30", 1709256599, true}, // leap day, fraction cut, negative offset
+		{"1969-12-31T23:59:59.5Z", -1, true},
+		{"2023-02-29T00:00:00Z", 0, false},
+		{"2026-01-01T24:00:00Z", 0, false},
+		{"2026-01-01T00:00:60Z", 0, false},
+		{"2026-01-01t00:00:00z", 0, false}, // parseInstant reads it
+		{"2026-01-01T00:00:00.1234567890Z", 0, false},
+		{"2026-01-01T00:00:00+0100", 0, false},
+		{"2026-01-01", 0, false},
+	} {
+		got, ok := instantUnix(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%q: got %d %v, want %d %v", c.in, got, ok, c.want, c.ok)
+		}
+		if ok {
+			if p, err := parseInstant(c.in); err != nil || p.Unix() != got {
+				t.Errorf("%q: parseInstant says %v %v", c.in, p, err)
+			}
+		}
+	}
+}

@@ -64,6 +64,11 @@ type Request struct {
 	// Describe says what a non-2xx answer was, for the message after the
 	// last try (say, the vendor's problem document); default its status.
 	Describe func(status int, body []byte) string
+	// Into, when not nil, is memory lent for a 2xx body: it is read there
+	// (growing it if it must) and Response.Body shares it. A caller that
+	// reads megabytes of readings answer after answer lends the same
+	// memory each time instead of allocating and zeroing it anew.
+	Into []byte
 }
 
 // Response is a 2xx answer.
@@ -118,7 +123,7 @@ func (c *Client) Do(ctx context.Context, req Request, decode func(*Response) err
 		if err := c.waitLimit(ctx); err != nil {
 			return nil, err
 		}
-		resp, err := c.send(hreq, req.MaxBody)
+		resp, err := c.send(hreq, req.MaxBody, req.Into)
 		sent++
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -266,7 +271,7 @@ var errTooLarge = errors.New("answer too large")
 // send does one exchange. A 2xx body is read whole, up to limit; of any
 // other answer a little is kept for the vendor's message, and a read error
 // there is ignored, since the status says enough.
-func (c *Client) send(req *http.Request, limit int64) (*Response, error) {
+func (c *Client) send(req *http.Request, limit int64, into []byte) (*Response, error) {
 	if limit <= 0 {
 		limit = 16 << 20
 	}
@@ -283,7 +288,10 @@ func (c *Client) send(req *http.Request, limit int64) (*Response, error) {
 	if !ok {
 		limit = maxErrBody
 	}
-	var buf bytes.Buffer
+	buf := new(bytes.Buffer)
+	if ok && into != nil {
+		buf = bytes.NewBuffer(into[:0])
+	}
 	if n := resp.ContentLength; ok && n > 0 && n <= limit {
 		// One allocation when the length is announced: growing a buffer
 		// through megabytes of readings copies each of them twice.

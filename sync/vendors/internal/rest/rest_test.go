@@ -475,3 +475,33 @@ func TestUnreachable(t *testing.T) {
 		})
 	}
 }
+
+// A lent buffer holds a 2xx body without new memory when it is large
+// enough, grows when it is not, and is left alone by an error answer, whose
+// body the error keeps.
+func TestInto(t *testing.T) {
+	big := strings.Repeat("x", 5000)
+	c, _, _ := newTest(t, Policy{}, answer{body: `{"a":1}`}, answer{body: big}, answer{status: 404, body: `{"m":"gone"}`})
+	lent := make([]byte, 0, 1024)
+	ctx := context.Background()
+	r, err := c.Do(ctx, Request{Path: "/one", Into: lent}, nil)
+	if err != nil || string(r.Body) != `{"a":1}` {
+		t.Fatalf("%q %v", r.Body, err)
+	}
+	if &r.Body[0] != &lent[:1][0] {
+		t.Error("a body that fits was not read into the lent memory")
+	}
+	r, err = c.Do(ctx, Request{Path: "/two", Into: lent}, nil)
+	if err != nil || string(r.Body) != big {
+		t.Fatalf("%d bytes, %v", len(r.Body), err)
+	}
+	lent = append(lent[:0], "keep"...)
+	_, err = c.Do(ctx, Request{Path: "/three", Into: lent[:0]}, nil)
+	var e *Error
+	if !errors.As(err, &e) || string(e.Body) != `{"m":"gone"}` {
+		t.Fatalf("%v", err)
+	}
+	if string(lent) != "keep" {
+		t.Errorf("an error answer was read into the lent memory: %q", lent)
+	}
+}

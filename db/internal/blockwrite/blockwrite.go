@@ -382,6 +382,14 @@ func blockReading(r *series.Reading) block.Reading {
 
 // sortUnique puts rs in time order, keeping the last of equal instants.
 func sortUnique(rs []block.Reading) []block.Reading {
+	// Vendors send readings in order, each once: then nothing moves.
+	increasing := true
+	for k := 1; k < len(rs) && increasing; k++ {
+		increasing = rs[k-1].TS < rs[k].TS
+	}
+	if increasing {
+		return rs
+	}
 	byTS := func(a, b block.Reading) int { return cmp.Compare(a.TS, b.TS) }
 	if !slices.IsSortedFunc(rs, byTS) {
 		slices.SortStableFunc(rs, byTS)

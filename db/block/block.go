@@ -165,7 +165,8 @@ var nLog2nTable = func() (t [2048]float64) {
 func (e *Encoder) appendBody(b []byte, rs []Reading) []byte {
 	b = binary.AppendUvarint(b, uint64(len(rs)))
 	var prev, delta int64
-	for i, r := range rs {
+	for i := range rs {
+		r := &rs[i]
 		switch i {
 		case 0:
 			b = binary.AppendVarint(b, r.TS)
@@ -194,10 +195,10 @@ func (e *Encoder) appendBody(b []byte, rs []Reading) []byte {
 	e.col = col
 	for k := range Parts {
 		if any&(1<<k) != 0 {
-			b = appendColumn(b, rs, k)
+			b = e.appendColumn(b, rs, k)
 		}
 	}
-	return appendColumn(b, rs, -1)
+	return e.appendColumn(b, rs, -1)
 }
 
 // residual is what a reading's value adds to its components: a price that
@@ -218,31 +219,62 @@ func residual(r *Reading) int64 {
 // divided by 10^e: meters count in Wh and auctions price in
 // hundredths of a EUR/MWh, so millionths mostly end in zeros that would
 // otherwise cost a varint byte per reading.
-func appendColumn(b []byte, rs []Reading, k int) []byte {
-	col := func(r *Reading) (int64, bool) {
-		if k < 0 {
-			return residual(r), true
+func (e *Encoder) appendColumn(b []byte, rs []Reading, k int) []byte {
+	col := e.col[:0]
+	if k < 0 {
+		for i := range rs {
+			col = append(col, residual(&rs[i]))
 		}
-		return r.Parts[k], r.Mask&(1<<k) != 0
-	}
-	e := maxExp
-	for i := range rs {
-		if v, ok := col(&rs[i]); ok {
-			for e > 0 && v%pow10[e] != 0 {
-				e--
+	} else {
+		for i := range rs {
+			if rs[i].Mask&(1<<k) != 0 {
+				col = append(col, rs[i].Parts[k])
 			}
 		}
 	}
-	b = append(b, byte(e))
-	var prev int64
-	for i := range rs {
-		if v, ok := col(&rs[i]); ok {
-			v /= pow10[e]
-			b = binary.AppendVarint(b, v-prev)
-			prev = v
+	e.col = col
+	x := maxExp
+	for _, v := range col {
+		for x > 0 && div10(v, x)*pow10[x] != v {
+			x--
 		}
 	}
+	b = append(b, byte(x))
+	var prev int64
+	for _, v := range col {
+		v = div10(v, x)
+		b = binary.AppendVarint(b, v-prev)
+		prev = v
+	}
 	return b
+}
+
+// div10 is v / 10^x: by constants, which the compiler turns into a
+// multiplication, several times cheaper than dividing by a variable, and
+// a column has a division or two per reading.
+func div10(v int64, x int) int64 {
+	switch x {
+	case 0:
+		return v
+	case 1:
+		return v / 10
+	case 2:
+		return v / 100
+	case 3:
+		return v / 1e3
+	case 4:
+		return v / 1e4
+	case 5:
+		return v / 1e5
+	case 6:
+		return v / 1e6
+	case 7:
+		return v / 1e7
+	case 8:
+		return v / 1e8
+	default:
+		return v / 1e9
+	}
 }
 
 // maxExp is the largest decimal exponent a column is scaled by.

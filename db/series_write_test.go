@@ -129,3 +129,58 @@ func TestCancelledSaveStopsAndLeavesNothing(t *testing.T) {
 		t.Errorf("%d readings stored, want %d: %v", n, 3*10*96, err)
 	}
 }
+
+// The writer lays readings out in space it keeps from save to save: a
+// save with fewer channels or readings than the one before stores its own
+// readings only, each in its channel's series, and leaves the others'.
+func TestSavesReuseNoReadingOfAnother(t *testing.T) {
+	s := oneMeter(t)
+	ctx := context.Background()
+	loc := app.DefaultZone()
+	type key struct {
+		ch string
+		ts int64
+	}
+	want := map[key]app.Decimal{}
+	// channels: readings at step seconds from day d, one channel after
+	// another in turn, as a vendor sends two registers of a meter.
+	batch := func(d, n int, step int64, val int64, channels ...string) series.Batch {
+		from := time.Date(2026, 2, d, 0, 0, 0, 0, loc).Unix()
+		var rs []series.Reading
+		for i := range int64(n) {
+			for _, ch := range channels {
+				r := series.Reading{TS: from + i*step, Channel: ch, Value: app.Decimal(val + i*1000)}
+				rs = append(rs, r)
+				want[key{ch, r.TS}] = r.Value
+			}
+		}
+		return series.Batch{Meter: "m1", Measure: series.Consumption, Interval: series.PT15M, Readings: rs}
+	}
+	for _, b := range []series.Batch{
+		batch(1, 3*96, 900, 1_000, "a", "b"), // three days of two channels
+		batch(5, 10, 900, 7_000, "b"),        // fewer readings, one channel
+		batch(6, 96, 900, 9_000, "c", "a"),   // a new channel first
+		batch(1, 4, 900, 5_000, "a"),         // a correction of the first day
+	} {
+		if err := s.SaveReadings(ctx, 0, "ep", b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, _ := s.ListMeters(ctx)
+	got := map[key]app.Decimal{}
+	err := s.EachMeasure(ctx, ms[0].ID, series.Consumption, time.Unix(0, 0), time.Unix(1<<40, 0), series.Native, func(r *series.Row) error {
+		got[key{r.Channel, r.Start.Unix()}] = r.Value
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d readings back, want %d", len(got), len(want))
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("channel %s at %s: %s, want %s", k.ch, time.Unix(k.ts, 0).In(loc), got[k], v)
+		}
+	}
+}

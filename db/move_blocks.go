@@ -67,7 +67,7 @@ func (s *Store) moveSeries(ctx context.Context, sid int64, loc *time.Location) e
 	if err != nil {
 		return err
 	}
-	if err := blockwrite.New(cacheTx{q: s.wq.WithTx(tx)}, compressBlocks, nil).Write(ctx, sid, loc, rs); err != nil {
+	if err := blockwrite.New(&cacheTx{q: s.wq.WithTx(tx)}, compressBlocks, nil).Write(ctx, sid, loc, rs); err != nil {
 		return err
 	}
 	if err := lq.DeleteUnmovedReadings(ctx, sid); err != nil {

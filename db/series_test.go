@@ -491,7 +491,8 @@ func partsString(p *series.Parts) string {
 // A block is a local day of the meter's zone: the spring DST day holds 92
 // quarter hours and the autumn one 100, an hourly stream 23 and 25, a daily
 // one 1; each day's rollup counts its block, and reading back crosses the
-// days in time order.
+// days in time order. Nine days: the first eight (both DST days among them)
+// go in one eight-row statement, the last alone.
 func TestBlocksFollowLocalDays(t *testing.T) {
 	ctx := context.Background()
 	loc := app.DefaultZone()
@@ -499,16 +500,16 @@ func TestBlocksFollowLocalDays(t *testing.T) {
 		iv   series.Interval
 		want map[string]int64 // readings per local day
 	}{
-		{series.PT15M, map[string]int64{"2026-03-28": 96, "2026-03-29": 92, "2026-03-30": 96, "2026-10-25": 100}},
-		{series.PT1H, map[string]int64{"2026-03-28": 24, "2026-03-29": 23, "2026-03-30": 24, "2026-10-25": 25}},
-		{series.P1D, map[string]int64{"2026-03-28": 1, "2026-03-29": 1, "2026-03-30": 1, "2026-10-25": 1}},
+		{series.PT15M, map[string]int64{"2026-03-28": 96, "2026-03-29": 92, "2026-03-30": 96, "2026-10-21": 96, "2026-10-22": 96, "2026-10-23": 96, "2026-10-24": 96, "2026-10-25": 100, "2026-10-26": 96}},
+		{series.PT1H, map[string]int64{"2026-03-28": 24, "2026-03-29": 23, "2026-03-30": 24, "2026-10-21": 24, "2026-10-22": 24, "2026-10-23": 24, "2026-10-24": 24, "2026-10-25": 25, "2026-10-26": 24}},
+		{series.P1D, map[string]int64{"2026-03-28": 1, "2026-03-29": 1, "2026-03-30": 1, "2026-10-21": 1, "2026-10-22": 1, "2026-10-23": 1, "2026-10-24": 1, "2026-10-25": 1, "2026-10-26": 1}},
 	} {
 		t.Run(string(c.iv), func(t *testing.T) {
 			s := oneMeter(t)
 			var rs []series.Reading
 			for _, span := range [][2]time.Time{
 				{time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 3, 31, 0, 0, 0, 0, loc)},
-				{time.Date(2026, 10, 25, 0, 0, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc)},
+				{time.Date(2026, 10, 21, 0, 0, 0, 0, loc), time.Date(2026, 10, 27, 0, 0, 0, 0, loc)},
 			} {
 				for d := span[0]; d.Before(span[1]); d = d.AddDate(0, 0, 1) {
 					// A P1D reading covers the local day, 23 or 25 hours on DST days.
@@ -543,7 +544,7 @@ func TestBlocksFollowLocalDays(t *testing.T) {
 			if !maps.Equal(got, c.want) {
 				t.Errorf("readings per block %v, want %v", got, c.want)
 			}
-			days, err := s.Aggregate(ctx, ms[0].ID, time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc), series.Day)
+			days, err := s.Aggregate(ctx, ms[0].ID, time.Date(2026, 3, 28, 0, 0, 0, 0, loc), time.Date(2026, 10, 27, 0, 0, 0, 0, loc), series.Day)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,6 +29,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -95,21 +96,22 @@ var (
 // Encoder turns readings into blocks; its scratch space is reused from
 // block to block. The zero value is ready; it is not safe for concurrent use.
 type Encoder struct {
-	// Compress tries zstd on each block and keeps it when it at least
-	// halves the block: decoding a frame costs about a microsecond more per
+	// Compress tries zstd on each block whose bytes' entropy leaves it a
+	// chance (cannotHalve) and keeps it when it at least halves the block: decoding a frame costs about a microsecond more per
 	// block whatever it saves, which a day of prices (a third of its raw
 	// size) repays and a day of consumption (two thirds) does not, read
 	// 365 times for a meter-year.
 	Compress bool
 	body     []byte
+	col      []int64 // a column of runs
 }
 
 // Append appends the block of rs (in strictly increasing TS order; Parts
 // not in Mask are ignored) to dst.
 func (e *Encoder) Append(dst []byte, rs []Reading) []byte {
-	b := appendBody(e.body[:0], rs)
+	b := e.appendBody(e.body[:0], rs)
 	e.body = b
-	if e.Compress {
+	if e.Compress && !cannotHalve(b) {
 		start := len(dst)
 		dst = append(dst, Version, codecZstd)
 		dst = zenc().EncodeAll(b, dst)
@@ -122,10 +124,49 @@ func (e *Encoder) Append(dst []byte, rs []Reading) []byte {
 	return append(dst, b...)
 }
 
-func appendBody(b []byte, rs []Reading) []byte {
+// cannotHalve reports whether b's order-0 entropy (what a coder of its
+// bytes one by one, knowing their frequencies, needs at the least) is half
+// its length or more. zstd could then halve it only through repeats of
+// several bytes, which the columns' deltas hardly hold, and the trial costs
+// more than laying the block out: the sync's blocks of costs never halve,
+// nor most of consumption (BenchmarkSeries' codec table), and this skips
+// the trial for nearly all cost blocks and a third of consumption ones,
+// leaving every block the sync stores as it was (TestEntropyPrecheck).
+func cannotHalve(b []byte) bool {
+	var count [256]int32
+	for _, c := range b {
+		count[c]++
+	}
+	n := len(b)
+	bits := nLog2n(n)
+	for _, c := range count {
+		if c > 1 {
+			bits -= nLog2n(int(c))
+		}
+	}
+	return bits >= 4*float64(n)
+}
+
+// nLog2n is n·log₂n, from a table for the counts of a day's block.
+func nLog2n(n int) float64 {
+	if n < len(nLog2nTable) {
+		return nLog2nTable[n]
+	}
+	return float64(n) * math.Log2(float64(n))
+}
+
+var nLog2nTable = func() (t [2048]float64) {
+	for n := 1; n < len(t); n++ {
+		t[n] = float64(n) * math.Log2(float64(n))
+	}
+	return t
+}()
+
+func (e *Encoder) appendBody(b []byte, rs []Reading) []byte {
 	b = binary.AppendUvarint(b, uint64(len(rs)))
 	var prev, delta int64
-	for i, r := range rs {
+	for i := range rs {
+		r := &rs[i]
 		switch i {
 		case 0:
 			b = binary.AppendVarint(b, r.TS)
@@ -139,18 +180,25 @@ func appendBody(b []byte, rs []Reading) []byte {
 		}
 		prev = r.TS
 	}
-	b = appendRuns(b, rs, func(r *Reading) int64 { return r.Tax })
+	col := slices.Grow(e.col[:0], len(rs))
+	for i := range rs {
+		col = append(col, rs[i].Tax)
+	}
+	b = appendRuns(b, col)
+	col = col[:0]
 	var any uint8
-	b = appendRuns(b, rs, func(r *Reading) int64 {
-		any |= r.Mask
-		return int64(r.Mask & (1<<Parts - 1))
-	})
+	for i := range rs {
+		any |= rs[i].Mask
+		col = append(col, int64(rs[i].Mask&(1<<Parts-1)))
+	}
+	b = appendRuns(b, col)
+	e.col = col
 	for k := range Parts {
 		if any&(1<<k) != 0 {
-			b = appendColumn(b, rs, k)
+			b = e.appendColumn(b, rs, k)
 		}
 	}
-	return appendColumn(b, rs, -1)
+	return e.appendColumn(b, rs, -1)
 }
 
 // residual is what a reading's value adds to its components: a price that
@@ -171,31 +219,62 @@ func residual(r *Reading) int64 {
 // divided by 10^e: meters count in Wh and auctions price in
 // hundredths of a EUR/MWh, so millionths mostly end in zeros that would
 // otherwise cost a varint byte per reading.
-func appendColumn(b []byte, rs []Reading, k int) []byte {
-	col := func(r *Reading) (int64, bool) {
-		if k < 0 {
-			return residual(r), true
+func (e *Encoder) appendColumn(b []byte, rs []Reading, k int) []byte {
+	col := e.col[:0]
+	if k < 0 {
+		for i := range rs {
+			col = append(col, residual(&rs[i]))
 		}
-		return r.Parts[k], r.Mask&(1<<k) != 0
-	}
-	e := maxExp
-	for i := range rs {
-		if v, ok := col(&rs[i]); ok {
-			for e > 0 && v%pow10[e] != 0 {
-				e--
+	} else {
+		for i := range rs {
+			if rs[i].Mask&(1<<k) != 0 {
+				col = append(col, rs[i].Parts[k])
 			}
 		}
 	}
-	b = append(b, byte(e))
-	var prev int64
-	for i := range rs {
-		if v, ok := col(&rs[i]); ok {
-			v /= pow10[e]
-			b = binary.AppendVarint(b, v-prev)
-			prev = v
+	e.col = col
+	x := maxExp
+	for _, v := range col {
+		for x > 0 && div10(v, x)*pow10[x] != v {
+			x--
 		}
 	}
+	b = append(b, byte(x))
+	var prev int64
+	for _, v := range col {
+		v = div10(v, x)
+		b = binary.AppendVarint(b, v-prev)
+		prev = v
+	}
 	return b
+}
+
+// div10 is v / 10^x: by constants, which the compiler turns into a
+// multiplication, several times cheaper than dividing by a variable, and
+// a column has a division or two per reading.
+func div10(v int64, x int) int64 {
+	switch x {
+	case 0:
+		return v
+	case 1:
+		return v / 10
+	case 2:
+		return v / 100
+	case 3:
+		return v / 1e3
+	case 4:
+		return v / 1e4
+	case 5:
+		return v / 1e5
+	case 6:
+		return v / 1e6
+	case 7:
+		return v / 1e7
+	case 8:
+		return v / 1e8
+	default:
+		return v / 1e9
+	}
 }
 
 // maxExp is the largest decimal exponent a column is scaled by.
@@ -204,21 +283,21 @@ const maxExp = 9
 var pow10 = [maxExp + 1]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // appendRuns writes a column that rarely changes within a day as runs.
-func appendRuns(b []byte, rs []Reading, col func(*Reading) int64) []byte {
+func appendRuns(b []byte, col []int64) []byte {
 	runs := 0
-	for i := range rs {
-		if i == 0 || col(&rs[i]) != col(&rs[i-1]) {
+	for i := range col {
+		if i == 0 || col[i] != col[i-1] {
 			runs++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(runs))
-	for i := 0; i < len(rs); {
+	for i := 0; i < len(col); {
 		j := i + 1
-		for j < len(rs) && col(&rs[j]) == col(&rs[i]) {
+		for j < len(col) && col[j] == col[i] {
 			j++
 		}
 		b = binary.AppendUvarint(b, uint64(j-i))
-		b = binary.AppendVarint(b, col(&rs[i]))
+		b = binary.AppendVarint(b, col[i])
 		i = j
 	}
 	return b

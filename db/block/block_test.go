@@ -222,3 +222,64 @@ func TestCompressOnlyWhereItHalves(t *testing.T) {
 		roundTrip(t, c.rs)
 	}
 }
+
+// The entropy precheck skips the zstd trial only where the trial would
+// not have kept zstd: for days shaped like the sync's (prices flat or
+// changing hourly, household and solar consumption, their costs, noise),
+// every block is byte for byte what trying zstd on each gives, and the
+// precheck does skip some, and lets through some that halve.
+func TestEntropyPrecheck(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	load := func(i int) int64 { // Wh of a household's quarter hour
+		return int64(40+30*math.Sin(float64(i)/15)+float64(rng.IntN(40))) * 1_000
+	}
+	solar := func(i int) int64 { // zero at night
+		if i < 28 || i > 80 {
+			return 0
+		}
+		return int64(200*math.Sin(float64(i-28)/52*math.Pi)+float64(rng.IntN(20))) * 1_000
+	}
+	auction := func(i int) int64 { return int64(80_000+rng.IntN(400)*100) + int64(i/4) }
+	shapes := map[string]func(i int) Reading{
+		"flat price": func(int) Reading {
+			return Reading{Value: 333_000, Tax: 39, Mask: 31, Parts: [Parts]int64{189_500, 20_500, 5_000, 100_000, 18_000}}
+		},
+		"hourly price": func(i int) Reading {
+			a := int64(80_000 + (i/4)*1_210)
+			return Reading{Value: a + 143_500, Tax: 39, Mask: 31, Parts: [Parts]int64{a, 20_500, 5_000, 100_000, 18_000}}
+		},
+		"quarter-hour price": func(i int) Reading {
+			a := auction(i)
+			return Reading{Value: a + 143_500, Tax: 39, Mask: 31, Parts: [Parts]int64{a, 20_500, 5_000, 100_000, 18_000}}
+		},
+		"household":      func(i int) Reading { return Reading{Value: load(i)} },
+		"solar":          func(i int) Reading { return Reading{Value: solar(i)} },
+		"household cost": func(i int) Reading { return Reading{Value: load(i) / 1_000 * (auction(i) + 143_500) / 1_000, Tax: 39} },
+		"solar cost":     func(i int) Reading { return Reading{Value: solar(i) / 1_000 * (auction(i) + 143_500) / 1_000, Tax: 39} },
+		"noise":          func(int) Reading { return Reading{Value: int64(rng.IntN(1 << 40))} },
+	}
+	e := Encoder{Compress: true}
+	skipped, halved := 0, 0
+	for name, shape := range shapes {
+		for d := range 20 {
+			rs := day(2026, 3, 20+d, 900, shape) // the spring DST day among them
+			body := (&Encoder{}).appendBody(nil, rs)
+			z := zenc().EncodeAll(body, nil)
+			want := append([]byte{Version, codecRaw}, body...)
+			if len(z) <= len(body)/2 {
+				want = append([]byte{Version, codecZstd}, z...)
+				halved++
+			}
+			if cannotHalve(body) {
+				skipped++
+			}
+			if got := e.Append(nil, rs); !slices.Equal(got, want) {
+				t.Errorf("%s, day %d: codec %d (%d bytes), trying zstd gives codec %d (%d bytes)", name, d, got[1], len(got), want[1], len(want))
+			}
+		}
+	}
+	if skipped == 0 || halved == 0 {
+		t.Errorf("%d blocks skipped the trial, %d halved: the shapes test nothing", skipped, halved)
+	}
+	t.Logf("%d blocks skipped the trial, %d halved", skipped, halved)
+}

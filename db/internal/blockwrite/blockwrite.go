@@ -115,16 +115,14 @@ func MeterFields(m *series.Meter) (unit, zone, intervals, raw string) {
 	return unit, zone, strings.Join(ivs, ","), raw
 }
 
-// Writer writes readings within one transaction; its buffers are reused
-// from block to block.
+// Writer writes readings within one transaction; its scratch space is
+// reused from block to block, and by Save from transaction to transaction.
 type Writer struct {
-	tx     Tx
-	refs   *Refs
-	enc    block.Encoder
-	dec    block.Decoder
-	blob   []byte
-	old    []block.Reading
-	merged []block.Reading
+	tx   Tx
+	refs *Refs
+	// compress: zstd on blocks, kept per block where it at least halves it.
+	compress bool
+	*scratch
 	// changed: Write stored a block since it was last reset.
 	changed bool
 	// The ids this transaction looked up or made, for refs once it
@@ -133,11 +131,33 @@ type Writer struct {
 	series map[seriesKey]int64
 }
 
+// scratch is the space a writer lays readings and blocks out in: a full
+// sync allocated a year's readings afresh batch by batch (toBlocks alone
+// 237 MB per 30 meters), so Save takes it from a pool and gives it back.
+type scratch struct {
+	enc    block.Encoder
+	dec    block.Decoder
+	blob   []byte
+	old    []block.Reading
+	merged []block.Reading
+	groups []seriesReadings
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 // New is a writer on tx; compress: zstd on blocks, kept per block where it
 // at least halves it (see block.Encoder). refs, when not nil, are the
 // store's ids (see Keep).
 func New(tx Tx, compress bool, refs *Refs) *Writer {
-	return &Writer{tx: tx, refs: refs, enc: block.Encoder{Compress: compress}}
+	return &Writer{tx: tx, refs: refs, compress: compress}
+}
+
+// take gives the writer scratch space from the pool if it has none.
+func (w *Writer) take() {
+	if w.scratch == nil {
+		w.scratch = scratchPool.Get().(*scratch)
+		w.enc.Compress = w.compress
+	}
 }
 
 // Keep adds the ids the writer looked up or made to its refs; call it once
@@ -208,9 +228,23 @@ func (w *Writer) seriesID(ctx context.Context, k seriesKey) (int64, error) {
 // record problems (with runID > 0) and its stream's watermark. It returns
 // how many record problems the batches held; on an error, the batch it
 // failed in (nil: none of them).
+//
+// A cancelled ctx stops it before the next batch and block: a backend may
+// run its statements on a context that cannot be cancelled (db's does),
+// since its transaction watches ctx already.
 func (w *Writer) Save(ctx context.Context, runID int64, source string, batches []series.Batch) (failed int64, cur *series.Batch, err error) {
+	w.take()
+	defer func() {
+		// The readings laid out hold no reference to the batches' memory
+		// beyond this call; the pool keeps their capacity.
+		scratchPool.Put(w.scratch)
+		w.scratch = nil
+	}()
 	for i := range batches {
 		b := &batches[i]
+		if err := ctx.Err(); err != nil {
+			return failed, b, err
+		}
 		if err := w.saveBatch(ctx, runID, source, b); err != nil {
 			return failed, b, err
 		}
@@ -292,33 +326,44 @@ type seriesReadings struct {
 // toBlocks resolves the series of each reading and lays the readings out
 // per series in time order. A reading repeated within the batch keeps its
 // last value, as writing each in turn would.
+//
+// The groups and their readings are the writer's scratch space, valid
+// until its next call.
 func (w *Writer) toBlocks(ctx context.Context, meterID int64, m series.Measure, rs []series.Reading) ([]seriesReadings, error) {
-	var groups []seriesReadings
-	index := map[string]int{}
+	// A batch has a channel or two: their names are found by looking
+	// through the groups, no map needed.
+	groups := w.groups[:0]
+	var chans [4]string
+	names := chans[:0]
 	last := -1
-	var lastCh string
 	for i := range rs {
 		r := &rs[i]
 		g := last
-		if last < 0 || r.Channel != lastCh {
-			var ok bool
-			if g, ok = index[r.Channel]; !ok {
+		if last < 0 || r.Channel != names[last] {
+			if g = slices.Index(names, r.Channel); g < 0 {
 				sid, err := w.seriesID(ctx, seriesKey{meterID, m, r.Channel})
 				if err != nil {
 					return nil, err
 				}
 				g = len(groups)
-				index[r.Channel] = g
+				names = append(names, r.Channel)
+				if g < cap(groups) {
+					groups = groups[:g+1]
+					groups[g].id, groups[g].rs = sid, groups[g].rs[:0]
+				} else {
+					groups = append(groups, seriesReadings{id: sid})
+				}
 				// Most batches are one channel; a second one grows as it needs.
-				groups = append(groups, seriesReadings{id: sid, rs: make([]block.Reading, 0, len(rs)/(1+g))})
+				groups[g].rs = slices.Grow(groups[g].rs, len(rs)/(1+g))
 			}
-			last, lastCh = g, r.Channel
+			last = g
 		}
 		groups[g].rs = append(groups[g].rs, blockReading(r))
 	}
 	for i := range groups {
 		groups[i].rs = sortUnique(groups[i].rs)
 	}
+	w.groups = groups
 	return groups, nil
 }
 
@@ -337,6 +382,14 @@ func blockReading(r *series.Reading) block.Reading {
 
 // sortUnique puts rs in time order, keeping the last of equal instants.
 func sortUnique(rs []block.Reading) []block.Reading {
+	// Vendors send readings in order, each once: then nothing moves.
+	increasing := true
+	for k := 1; k < len(rs) && increasing; k++ {
+		increasing = rs[k-1].TS < rs[k].TS
+	}
+	if increasing {
+		return rs
+	}
 	byTS := func(a, b block.Reading) int { return cmp.Compare(a.TS, b.TS) }
 	if !slices.IsSortedFunc(rs, byTS) {
 		slices.SortStableFunc(rs, byTS)
@@ -378,11 +431,15 @@ func (w *Writer) Write(ctx context.Context, sid int64, loc *time.Location, rs []
 	if len(rs) == 0 {
 		return nil
 	}
+	w.take()
 	old, err := w.tx.Blocks(ctx, sid, series.BucketStart(rs[0].TS, Span, loc), rs[len(rs)-1].TS+1)
 	if err != nil {
 		return err
 	}
 	err = eachBucket(rs, Span, loc, func(start int64, rs []block.Reading) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		for len(old) > 0 && old[0].Start < start {
 			old = old[1:]
 		}

@@ -453,6 +453,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setDayStmt, err = db.PrepareContext(ctx, setDay); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDay: %w", err)
 	}
+	if q.setDays8Stmt, err = db.PrepareContext(ctx, setDays8); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDays8: %w", err)
+	}
 	if q.setInFlightStmt, err = db.PrepareContext(ctx, setInFlight); err != nil {
 		return nil, fmt.Errorf("error preparing query SetInFlight: %w", err)
 	}
@@ -509,6 +512,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.upsertBlockStmt, err = db.PrepareContext(ctx, upsertBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBlock: %w", err)
+	}
+	if q.upsertBlocks8Stmt, err = db.PrepareContext(ctx, upsertBlocks8); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertBlocks8: %w", err)
 	}
 	if q.upsertContractStmt, err = db.PrepareContext(ctx, upsertContract); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertContract: %w", err)
@@ -1251,6 +1257,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setDayStmt: %w", cerr)
 		}
 	}
+	if q.setDays8Stmt != nil {
+		if cerr := q.setDays8Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDays8Stmt: %w", cerr)
+		}
+	}
 	if q.setInFlightStmt != nil {
 		if cerr := q.setInFlightStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setInFlightStmt: %w", cerr)
@@ -1344,6 +1355,11 @@ func (q *Queries) Close() error {
 	if q.upsertBlockStmt != nil {
 		if cerr := q.upsertBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertBlockStmt: %w", cerr)
+		}
+	}
+	if q.upsertBlocks8Stmt != nil {
+		if cerr := q.upsertBlocks8Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertBlocks8Stmt: %w", cerr)
 		}
 	}
 	if q.upsertContractStmt != nil {
@@ -1563,6 +1579,7 @@ type Queries struct {
 	setBookKeyStmt                      *sql.Stmt
 	setCheckpointStmt                   *sql.Stmt
 	setDayStmt                          *sql.Stmt
+	setDays8Stmt                        *sql.Stmt
 	setInFlightStmt                     *sql.Stmt
 	setLaptopAuthorStmt                 *sql.Stmt
 	setLaptopIDStmt                     *sql.Stmt
@@ -1582,6 +1599,7 @@ type Queries struct {
 	unseenContractsStmt                 *sql.Stmt
 	updateCopiedRunStmt                 *sql.Stmt
 	upsertBlockStmt                     *sql.Stmt
+	upsertBlocks8Stmt                   *sql.Stmt
 	upsertContractStmt                  *sql.Stmt
 	upsertCustomerStmt                  *sql.Stmt
 	upsertFlexibilityStmt               *sql.Stmt
@@ -1738,6 +1756,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setBookKeyStmt:                      q.setBookKeyStmt,
 		setCheckpointStmt:                   q.setCheckpointStmt,
 		setDayStmt:                          q.setDayStmt,
+		setDays8Stmt:                        q.setDays8Stmt,
 		setInFlightStmt:                     q.setInFlightStmt,
 		setLaptopAuthorStmt:                 q.setLaptopAuthorStmt,
 		setLaptopIDStmt:                     q.setLaptopIDStmt,
@@ -1757,6 +1776,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		unseenContractsStmt:                 q.unseenContractsStmt,
 		updateCopiedRunStmt:                 q.updateCopiedRunStmt,
 		upsertBlockStmt:                     q.upsertBlockStmt,
+		upsertBlocks8Stmt:                   q.upsertBlocks8Stmt,
 		upsertContractStmt:                  q.upsertContractStmt,
 		upsertCustomerStmt:                  q.upsertCustomerStmt,
 		upsertFlexibilityStmt:               q.upsertFlexibilityStmt,

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"wattfolio/app"
@@ -427,7 +426,7 @@ func clip(s string) string { return app.Clip(s, 40) }
 func (c *Client) probe(ctx context.Context, m series.Meter) (series.Meter, *app.RecordError, error) {
 	to := c.cfg.Now().UTC().Truncate(24 * time.Hour)
 	for i, iv := range series.Fallback {
-		_, err := c.window(ctx, m, series.Consumption, iv, to.Add(-24*time.Hour), to)
+		_, err := c.window(ctx, m, series.Consumption, iv, to.Add(-24*time.Hour), to, nil)
 		switch {
 		case err == nil:
 			m.Intervals = slices.Clone(series.Fallback[i:])
@@ -509,6 +508,7 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 		span *= 12
 	}
 	first := true
+	var body []byte // the windows' answers, one after the other
 	// gap: the first window inside the range the vendor says it has data
 	// for that came back empty. The batches after it are stored but move
 	// no watermark, so that the next sync asks for it again rather than
@@ -521,7 +521,7 @@ func (c *Client) windows(ctx context.Context, m series.Meter, measure series.Mea
 		if to.After(end) {
 			to = end
 		}
-		b, err := c.window(ctx, m, measure, iv, w, to)
+		b, err := c.window(ctx, m, measure, iv, w, to, &body)
 		if err != nil {
 			if errors.Is(err, errRefused) && !first {
 				return c.sourceErr(fmt.Errorf("meter %s: %s: interval %s refused part-way", m.ExternalID, measure, iv))
@@ -564,7 +564,13 @@ func vendorHasData(m series.Meter, iv series.Interval, from, to time.Time) bool 
 	return to.Sub(from) >= min(time.Duration(iv.Seconds())*time.Second, 23*time.Hour)
 }
 
-func (c *Client) window(ctx context.Context, m series.Meter, measure series.Measure, iv series.Interval, from, to time.Time) (series.Batch, error) {
+// window reads one window of a stream. buf, when not nil, is memory the
+// stream's windows share for their answers, one after the other: an answer
+// is megabytes, and nothing of it outlives its parse (parse copies what the
+// batch keeps). Shared by one stream's windows only, it is garbage once the
+// stream is read, rather than held by a pool for the whole sync (that held
+// a quarter more memory at the sync's peak).
+func (c *Client) window(ctx context.Context, m series.Meter, measure series.Measure, iv series.Interval, from, to time.Time, buf *[]byte) (series.Batch, error) {
 	q := url.Values{
 		"extensionId": {c.cfg.ExtensionID}, "app_id": {c.cfg.AppID},
 		"context_entities": {c.contextEntities(m.ExternalID)},
@@ -574,15 +580,19 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 		"from":     {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)},
 		"interval": {string(iv)},
 	}
-	buf := bodyBufs.Get().(*[]byte)
-	defer bodyBufs.Put(buf)
-	r, err := c.callInto(ctx, http.MethodGet, endpoints[measure], q, *buf)
+	var into []byte
+	if buf != nil {
+		into = *buf
+	}
+	r, err := c.callInto(ctx, http.MethodGet, endpoints[measure], q, into)
 	if err != nil {
 		return series.Batch{}, c.sourceErr(fmt.Errorf("meter %s: %s %s..%s: %w", m.ExternalID, measure, from.Format(time.RFC3339), to.Format(time.RFC3339), err))
 	}
 	switch {
 	case r.status == http.StatusOK:
-		*buf = r.body[:0] // what the body grew the memory to, for the next window
+		if buf != nil {
+			*buf = r.body[:0] // what the body grew the memory to, for the next window
+		}
 	case (r.status == http.StatusBadRequest || r.status == http.StatusUnprocessableEntity || r.status == http.StatusNotImplemented) &&
 		bytes.Contains(bytes.ToLower(r.body), []byte("interval")):
 		return series.Batch{}, errRefused
@@ -595,11 +605,6 @@ func (c *Client) window(ctx context.Context, m series.Meter, measure series.Meas
 	}
 	return b, nil
 }
-
-// bodyBufs lends the memory a window's answer is read into from window to
-// window: an answer is megabytes, and nothing of it outlives its parse
-// (parse copies what the batch keeps).
-var bodyBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // Covers is the source's scope (engine.Streams.Scope): the listing is the configured contract
 // ids, or all of the portal user's contracts when none are configured.
